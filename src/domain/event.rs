@@ -1,0 +1,101 @@
+//! Immutable events (SPEC D6). Current state is derived from them; `verify` replays them.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::item::{Appraisal, ItemKey, SelfAssessment};
+use super::member::Role;
+use super::points::Points;
+
+/// What one event changed, with the values before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "kebab-case")]
+pub enum Change {
+    YearOpened {
+        year: u16,
+        framework_toml: String,
+        framework_file: String,
+        units_toml: String,
+        units_file: String,
+    },
+    SelfAssessed {
+        key: ItemKey,
+        /// Item version after this event.
+        version: u64,
+        before: Option<SelfAssessment>,
+        after: SelfAssessment,
+    },
+    SurveyScored {
+        key: ItemKey,
+        version: u64,
+        before: Option<Points>,
+        after: Points,
+    },
+    Appraised {
+        key: ItemKey,
+        version: u64,
+        before: Appraisal,
+        after: Appraisal,
+    },
+    UnitFinalized {
+        year: u16,
+        unit: String,
+    },
+    UnitReopened {
+        year: u16,
+        unit: String,
+    },
+    MemberChanged {
+        user: String,
+        before: Option<Role>,
+        after: Option<Role>,
+    },
+}
+
+impl Change {
+    pub fn item_key(&self) -> Option<&ItemKey> {
+        match self {
+            Change::SelfAssessed { key, .. }
+            | Change::SurveyScored { key, .. }
+            | Change::Appraised { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+
+    /// (year, unit) the change concerns, if any.
+    pub fn unit(&self) -> Option<(u16, &str)> {
+        match self {
+            Change::SelfAssessed { key, .. }
+            | Change::SurveyScored { key, .. }
+            | Change::Appraised { key, .. } => Some((key.year, key.unit.as_str())),
+            Change::UnitFinalized { year, unit } | Change::UnitReopened { year, unit } => {
+                Some((*year, unit.as_str()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The hashed content of an event. Its canonical bytes are its JSON encoding as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventBody {
+    pub seq: u64,
+    pub at: Timestamp,
+    /// OS user name of whoever issued the command.
+    pub actor: String,
+    /// Machine name of the command (see `Command::name`).
+    pub command: String,
+    pub change: Change,
+    /// Free-text reason where the command has one (reopen, undo).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+/// A committed event: its body and `hash = SHA-256(previous hash ‖ canonical body bytes)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    #[serde(flatten)]
+    pub body: EventBody,
+    /// Lower-case hex.
+    pub hash: String,
+}

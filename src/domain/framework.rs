@@ -1,0 +1,172 @@
+//! The criteria tree of one assessment year (SPEC D1): areas → criteria → sub-criteria.
+//! Loading and validating the TOML file lives in `framework_file.rs`; this file holds the model.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::points::Points;
+
+/// How a leaf is scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Self-assessed by the unit, appraised by the ministry.
+    Appraised,
+    /// Scored by the sociological survey; imported, never edited by appraisers.
+    Survey,
+    /// A parent whose leaves use both methods.
+    Mixed,
+}
+
+/// One ranking band: a unit whose index is at least `min_percent` (hundredths of a percent) is in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub name: String,
+    /// Lower bound in hundredths of a percent (9000 = 90 %).
+    pub min_percent: i64,
+}
+
+/// Descriptive data about the framework file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameworkMeta {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// "official" or "illustrative" (the bundled file: item wording is not public).
+    pub status: String,
+    pub source: Option<String>,
+    pub year_from: Option<u16>,
+    pub year_to: Option<u16>,
+}
+
+/// One node of the tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    pub code: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub max: Points,
+    pub method: Method,
+    pub guidance: String,
+    pub evidence: Vec<String>,
+    /// Index of the parent in `Framework::nodes`.
+    pub parent: Option<usize>,
+    /// Indexes of the children, in file order.
+    pub children: Vec<usize>,
+    /// 0 for an area, 1 for a criterion, 2 for a sub-criterion.
+    pub depth: u8,
+}
+
+impl Node {
+    pub fn is_leaf(&self) -> bool {
+        self.children.is_empty()
+    }
+}
+
+/// A validated framework. Nodes are in file order (a parent before its children).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Framework {
+    pub meta: FrameworkMeta,
+    pub step: Points,
+    pub total: Points,
+    pub groups: Vec<Group>,
+    pub nodes: Vec<Node>,
+    index: HashMap<String, usize>,
+    leaves: Vec<usize>,
+}
+
+impl Framework {
+    /// Build from nodes already linked and validated by the loader.
+    pub fn from_parts(
+        meta: FrameworkMeta,
+        step: Points,
+        total: Points,
+        mut groups: Vec<Group>,
+        nodes: Vec<Node>,
+    ) -> Framework {
+        groups.sort_by(|a, b| b.min_percent.cmp(&a.min_percent));
+        let index = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.code.clone(), i))
+            .collect();
+        let leaves = nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.is_leaf())
+            .map(|(i, _)| i)
+            .collect();
+        Framework {
+            meta,
+            step,
+            total,
+            groups,
+            nodes,
+            index,
+            leaves,
+        }
+    }
+
+    pub fn node(&self, code: &str) -> Option<&Node> {
+        self.index.get(code).map(|&i| &self.nodes[i])
+    }
+
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.index.get(code).copied()
+    }
+
+    /// Leaves in file order.
+    pub fn leaves(&self) -> impl Iterator<Item = &Node> + '_ {
+        self.leaves.iter().map(|&i| &self.nodes[i])
+    }
+
+    pub fn leaf_count(&self) -> usize {
+        self.leaves.len()
+    }
+
+    /// Areas (top-level nodes) in file order.
+    pub fn areas(&self) -> impl Iterator<Item = &Node> + '_ {
+        self.nodes.iter().filter(|n| n.parent.is_none())
+    }
+
+    /// The area (top-level ancestor) of a node.
+    pub fn area_of(&self, code: &str) -> Option<&Node> {
+        let mut i = self.position(code)?;
+        while let Some(p) = self.nodes[i].parent {
+            i = p;
+        }
+        Some(&self.nodes[i])
+    }
+
+    /// Leaves under a node (the node itself if it is a leaf), in file order.
+    pub fn leaves_under(&self, code: &str) -> Vec<&Node> {
+        let Some(start) = self.position(code) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut stack = vec![start];
+        while let Some(i) = stack.pop() {
+            let n = &self.nodes[i];
+            if n.is_leaf() {
+                out.push(n);
+            } else {
+                stack.extend(n.children.iter().rev());
+            }
+        }
+        out
+    }
+
+    /// The group for an index in hundredths of a percent, if it reaches any band.
+    pub fn group_for(&self, percent: i64) -> Option<&Group> {
+        self.groups.iter().find(|g| percent >= g.min_percent)
+    }
+
+    /// Sum of the maxima of survey leaves.
+    pub fn survey_points(&self) -> Points {
+        self.leaves()
+            .filter(|n| n.method == Method::Survey)
+            .map(|n| n.max)
+            .sum()
+    }
+}

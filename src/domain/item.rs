@@ -1,0 +1,177 @@
+//! The appraisal item (SPEC D4): one (year, unit, leaf).
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::points::Points;
+use super::status::{Outcome, Status};
+
+/// Identifies an item. Keys are plain strings so units and criteria stay data.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ItemKey {
+    pub year: u16,
+    pub unit: String,
+    pub leaf: String,
+}
+
+impl ItemKey {
+    pub fn new(year: u16, unit: impl Into<String>, leaf: impl Into<String>) -> ItemKey {
+        ItemKey {
+            year,
+            unit: unit.into(),
+            leaf: leaf.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ItemKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.year, self.unit, self.leaf)
+    }
+}
+
+/// A reference to an evidence document (tài liệu kiểm chứng).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Document number, e.g. "125/QĐ-UBND".
+    pub number: String,
+    pub title: String,
+    /// Issue date as written (ISO "2023-03-15" when known).
+    pub date: String,
+    pub link: String,
+}
+
+/// What the unit submitted for the item.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfAssessment {
+    pub score: Points,
+    pub note: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The unit's explanation against a decision, and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dispute {
+    pub explanation: String,
+    /// The score the unit argues for, if it names one.
+    pub claimed: Option<Points>,
+    pub received: String,
+    pub outcome: Option<Outcome>,
+    pub response: String,
+}
+
+/// The ministry's side of an item: everything an appraiser's command changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appraisal {
+    pub proposed: Option<Points>,
+    pub justification: String,
+    pub status: Status,
+    /// Text of the last evidence request.
+    pub request: String,
+    pub dispute: Option<Dispute>,
+}
+
+impl Default for Appraisal {
+    fn default() -> Self {
+        Appraisal {
+            proposed: None,
+            justification: String::new(),
+            status: Status::Pending,
+            request: String::new(),
+            dispute: None,
+        }
+    }
+}
+
+/// Who changed an item last, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Touch {
+    pub actor: String,
+    pub at: Timestamp,
+    pub seq: u64,
+}
+
+/// Current state of one item. `version` increments on every change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub key: ItemKey,
+    pub self_assessment: Option<SelfAssessment>,
+    /// Survey leaves: the imported score.
+    pub survey: Option<Points>,
+    pub appraisal: Appraisal,
+    pub version: u64,
+    pub last: Option<Touch>,
+}
+
+impl Item {
+    pub fn new(key: ItemKey) -> Item {
+        Item {
+            key,
+            self_assessment: None,
+            survey: None,
+            appraisal: Appraisal::default(),
+            version: 0,
+            last: None,
+        }
+    }
+
+    /// The unit's own score, as counted in the self total: the survey score on survey leaves.
+    pub fn self_score(&self) -> Option<Points> {
+        self.survey
+            .or_else(|| self.self_assessment.as_ref().map(|s| s.score))
+    }
+
+    /// The score as counted in the proposed total: the appraiser's score, or the self score while
+    /// the item is not yet decided (the ministry recognises a self score unless it adjusts it).
+    pub fn proposed_score(&self) -> Option<Points> {
+        if self.survey.is_some() {
+            return self.survey;
+        }
+        self.appraisal.proposed.or_else(|| self.self_score())
+    }
+
+    /// proposed − self, when both exist.
+    pub fn delta(&self) -> Option<Points> {
+        Some(self.proposed_score()? - self.self_score()?)
+    }
+
+    pub fn status(&self) -> Status {
+        self.appraisal.status
+    }
+
+    /// Shown in the diffs view: a score differs, or the unit contests the decision.
+    pub fn is_difference(&self) -> bool {
+        self.delta().is_some_and(|d| !d.is_zero()) || self.appraisal.status == Status::Disputed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proposed_falls_back_to_self_and_survey_counts_both_ways() {
+        let mut it = Item::new(ItemKey::new(2024, "44", "3.2.1"));
+        assert_eq!(it.self_score(), None);
+        it.self_assessment = Some(SelfAssessment {
+            score: Points::from_hundredths(150),
+            ..Default::default()
+        });
+        assert_eq!(it.proposed_score(), Some(Points::from_hundredths(150)));
+        assert!(!it.is_difference());
+        it.appraisal.proposed = Some(Points::from_hundredths(100));
+        assert_eq!(it.delta(), Some(Points::from_hundredths(-50)));
+        assert!(it.is_difference());
+
+        let mut s = Item::new(ItemKey::new(2024, "44", "8.1.1"));
+        s.survey = Some(Points::from_hundredths(275));
+        assert_eq!(s.self_score(), s.proposed_score());
+    }
+}
+
+/// Appraisal state of a whole unit: finalized units are locked (SPEC D5).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitState {
+    /// Who finalized it and when; `None` while open.
+    pub finalized: Option<Touch>,
+}

@@ -1,0 +1,108 @@
+//! Workflow status of an appraisal item (SPEC D5), kept apart from the score.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Not yet reviewed.
+    Pending,
+    /// Proposed = self.
+    Agreed,
+    /// Proposed ≠ self, with a justification.
+    Adjusted,
+    /// Evidence requested from the unit.
+    NeedsInfo,
+    /// The unit's explanation (giải trình) is recorded and awaits a response.
+    Disputed,
+    /// The dispute was answered.
+    Resolved,
+}
+
+/// How a dispute ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The unit was right: the score goes back to the self score or to the score it argued for.
+    Upheld,
+    /// Partly right: a new score between.
+    PartlyUpheld,
+    /// The proposed score stands.
+    Rejected,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Pending,
+        Status::Agreed,
+        Status::Adjusted,
+        Status::NeedsInfo,
+        Status::Disputed,
+        Status::Resolved,
+    ];
+
+    /// Machine name, as in exports and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Agreed => "agreed",
+            Status::Adjusted => "adjusted",
+            Status::NeedsInfo => "needs-info",
+            Status::Disputed => "disputed",
+            Status::Resolved => "resolved",
+        }
+    }
+
+    /// Has an appraiser taken a position on the item?
+    pub fn is_reviewed(self) -> bool {
+        !matches!(self, Status::Pending | Status::NeedsInfo)
+    }
+
+    /// The appraisal decisions (agree / adjust / request evidence) may be taken from these states.
+    /// Once a dispute is open, only its resolution moves the item on.
+    pub fn can_appraise(self) -> bool {
+        matches!(
+            self,
+            Status::Pending | Status::Agreed | Status::Adjusted | Status::NeedsInfo
+        )
+    }
+
+    /// A unit's explanation may be recorded against a decision it can contest.
+    pub fn can_dispute(self) -> bool {
+        matches!(
+            self,
+            Status::Adjusted | Status::NeedsInfo | Status::Resolved
+        )
+    }
+
+    pub fn can_resolve(self) -> bool {
+        self == Status::Disputed
+    }
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Upheld => "upheld",
+            Outcome::PartlyUpheld => "partly-upheld",
+            Outcome::Rejected => "rejected",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transitions_table() {
+        use Status::*;
+        let appraise: Vec<_> = Status::ALL.iter().filter(|s| s.can_appraise()).collect();
+        assert_eq!(appraise, [&Pending, &Agreed, &Adjusted, &NeedsInfo]);
+        let dispute: Vec<_> = Status::ALL.iter().filter(|s| s.can_dispute()).collect();
+        assert_eq!(dispute, [&Adjusted, &NeedsInfo, &Resolved]);
+        let resolve: Vec<_> = Status::ALL.iter().filter(|s| s.can_resolve()).collect();
+        assert_eq!(resolve, [&Disputed]);
+        assert!(!Pending.is_reviewed() && !NeedsInfo.is_reviewed() && Agreed.is_reviewed());
+    }
+}

@@ -1,0 +1,5 @@
+//! thamdinh — the PAR INDEX appraisal workbench.
+//!
+//! Layers call only downward: `cli`/`tui` → `api` → `engine` → `store` → `domain`.
+
+pub mod domain;
