@@ -7,6 +7,7 @@ pub mod framework;
 pub mod item;
 pub mod member;
 pub mod points;
+pub mod state;
 pub mod status;
 pub mod units;
 
