@@ -3,3 +3,5 @@
 //! Layers call only downward: `cli`/`tui` → `api` → `engine` → `store` → `domain`.
 
 pub mod domain;
+pub mod i18n;
+pub mod search;
