@@ -114,12 +114,26 @@ pub enum FileErrorKind {
         expected: ValueKind,
         found: ValueKind,
     },
+    #[error("each entry of `{key}` in {} must be {}, not {}", section.header(Lang::En), expected.describe(Lang::En), found.describe(Lang::En))]
+    WrongElementType {
+        section: Section,
+        key: String,
+        expected: ValueKind,
+        found: ValueKind,
+    },
+    #[error("`{key}` = {value} is not a valid year; write a year such as 2025")]
+    BadYear {
+        section: Section,
+        key: &'static str,
+        value: String,
+    },
     #[error("`{key}` in {} must not be empty", section.header(Lang::En))]
     EmptyText { section: Section, key: String },
     #[error(
         "`{key}` = \"{text}\" is not a valid number of points ({reason}); write it like \"0.25\""
     )]
     BadPoints {
+        section: Section,
         key: &'static str,
         text: String,
         reason: PointsError,
@@ -207,7 +221,10 @@ impl FileErrorKind {
             | K::MissingKey { section, .. }
             | K::MissingTable { section }
             | K::WrongType { section, .. }
+            | K::WrongElementType { section, .. }
+            | K::BadYear { section, .. }
             | K::EmptyText { section, .. }
+            | K::BadPoints { section, .. }
             | K::DuplicateEntry { section, .. } => *section,
             K::BadCode { .. }
             | K::TooDeep { .. }
@@ -223,7 +240,7 @@ impl FileErrorKind {
             | K::BadMethod { .. } => Section::Item,
             K::DuplicateGroup { .. } | K::PercentRange { .. } => Section::Group,
             K::UnknownRegion { .. } => Section::Unit,
-            K::Syntax { .. } | K::BadPoints { .. } => Section::Root,
+            K::Syntax { .. } => Section::Root,
             K::YearRange { .. }
             | K::BadStatus { .. }
             | K::StepNotPositive { .. }
@@ -275,10 +292,26 @@ impl FileErrorKind {
                 expected.describe(vi),
                 found.describe(vi)
             ),
+            K::WrongElementType {
+                section,
+                key,
+                expected,
+                found,
+            } => format!(
+                "mỗi phần tử của `{key}` trong {} phải là {}, không phải {}",
+                section.header(vi),
+                expected.describe(vi),
+                found.describe(vi)
+            ),
+            K::BadYear { key, value, .. } => {
+                format!("`{key}` = {value} không phải là năm hợp lệ; hãy viết năm như 2025")
+            }
             K::EmptyText { section, key } => {
                 format!("`{key}` trong {} không được để trống", section.header(vi))
             }
-            K::BadPoints { key, text, reason } => {
+            K::BadPoints {
+                key, text, reason, ..
+            } => {
                 let why = match reason {
                     PointsError::Empty => "giá trị trống",
                     PointsError::NotANumber(_) => "không phải là số",

@@ -568,6 +568,7 @@ fn check_sums(r: &mut Reader<'_>, items: &[RawItem], tree: &Tree, head: Option<&
     }
     if let Some(st) = &head.survey_total
         && tree.incomplete.is_empty()
+        && !tree.order.is_empty()
     {
         let mut sum = Points::ZERO;
         for (pos, &i) in tree.order.iter().enumerate() {

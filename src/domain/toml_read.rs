@@ -2,7 +2,6 @@
 //! records every problem as a `FileError` (with line and column) instead of stopping at the first.
 //! Shared by `framework_file` and `units_file`.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use toml::Spanned;
@@ -78,26 +77,22 @@ impl<'t> Reader<'t> {
         errors.into_iter().map(|(_, e)| e).collect()
     }
 
-    /// Parse the document; on syntax errors record them all and return `None`.
+    /// Parse the document. On syntax errors record the first one in the file and return `None`: the
+    /// parser's recovery after a syntax error produces follow-on errors that would only mislead.
     pub fn parse(&mut self) -> Option<DeTable<'t>> {
         let (doc, errors) = DeTable::parse_recoverable(self.text);
-        if errors.is_empty() {
-            return Some(doc.into_inner());
-        }
-        let mut seen = HashSet::new();
-        for e in errors {
-            let offset = e.span().map_or(0, |s| s.start);
-            if seen.insert((offset, e.message().to_string())) {
-                self.error(
-                    offset,
-                    None,
-                    FileErrorKind::Syntax {
-                        message: e.message().to_string(),
-                    },
-                );
+        let first = errors
+            .iter()
+            .min_by_key(|e| e.span().map_or(0, |s| s.start));
+        match first {
+            None => Some(doc.into_inner()),
+            Some(e) => {
+                let offset = e.span().map_or(0, |s| s.start);
+                let message = e.message().to_string();
+                self.error(offset, None, FileErrorKind::Syntax { message });
+                None
             }
         }
-        None
     }
 }
 
@@ -174,6 +169,25 @@ impl<'a, 'i> Table<'a, 'i> {
             r,
             v.span().start,
             FileErrorKind::WrongType {
+                section: self.section,
+                key: key.to_string(),
+                expected,
+                found: kind_of(v.get_ref()),
+            },
+        );
+    }
+
+    fn wrong_element(
+        &self,
+        r: &mut Reader<'_>,
+        key: &str,
+        v: &Spanned<DeValue<'_>>,
+        expected: ValueKind,
+    ) {
+        self.err(
+            r,
+            v.span().start,
+            FileErrorKind::WrongElementType {
                 section: self.section,
                 key: key.to_string(),
                 expected,
@@ -274,7 +288,12 @@ impl<'a, 'i> Table<'a, 'i> {
                 self.err(
                     r,
                     v.span().start,
-                    FileErrorKind::BadPoints { key, text, reason },
+                    FileErrorKind::BadPoints {
+                        section: self.section,
+                        key,
+                        text,
+                        reason,
+                    },
                 );
                 None
             }
@@ -284,14 +303,23 @@ impl<'a, 'i> Table<'a, 'i> {
     /// A year (0..=65535).
     pub fn year(&self, r: &mut Reader<'_>, key: &'static str) -> Option<Field<u16>> {
         let v = self.get(key)?;
-        let year = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .ok()
-                .and_then(|n| u16::try_from(n).ok()),
-            _ => None,
-        };
-        if year.is_none() {
+        let DeValue::Integer(i) = v.get_ref() else {
             self.wrong_type(r, key, v, ValueKind::Year);
+            return None;
+        };
+        let year = i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .and_then(|n| u16::try_from(n).ok());
+        if year.is_none() {
+            self.err(
+                r,
+                v.span().start,
+                FileErrorKind::BadYear {
+                    section: self.section,
+                    key,
+                    value: i.to_string(),
+                },
+            );
         }
         year.map(|value| Field {
             value,
@@ -326,7 +354,7 @@ impl<'a, 'i> Table<'a, 'i> {
         for e in a.iter() {
             match e.get_ref() {
                 DeValue::String(s) => out.push(nfc(s)),
-                _ => self.wrong_type(r, key, e, ValueKind::String),
+                _ => self.wrong_element(r, key, e, ValueKind::String),
             }
         }
         out
@@ -370,7 +398,7 @@ impl<'a, 'i> Table<'a, 'i> {
         for e in a.iter() {
             match e.get_ref() {
                 DeValue::Table(t) => out.push(Table::new(t, e.span(), section)),
-                _ => self.wrong_type(r, key, e, ValueKind::Table),
+                _ => self.wrong_element(r, key, e, ValueKind::Table),
             }
         }
         out
