@@ -208,7 +208,7 @@ fn good_units_model() {
     assert_eq!(set.regions.len(), 2);
     let qt = set.unit("44").unwrap();
     assert_eq!(qt.name, "Quảng Trị");
-    assert_eq!(qt.absorbed, ["44", "45"]);
+    assert_eq!(qt.absorbed, ["45"]);
     assert!(set.unit("01").unwrap().centrally_run);
     assert!(!qt.centrally_run);
     assert!(set.covers(2025) && !set.covers(2024));
