@@ -76,7 +76,7 @@ pub fn parse_framework(text: &str, file: &str) -> Result<Framework, Vec<FileErro
     let groups = read_groups(&mut r, &root, anchor);
 
     let item_tables = root.table_list(&mut r, "item", Section::Item);
-    if is_empty_list(&root, "item") {
+    if root.is_empty_list("item") {
         r.error(anchor, None, K::EmptyTree);
     }
     let items: Vec<RawItem> = item_tables
@@ -88,25 +88,27 @@ pub fn parse_framework(text: &str, file: &str) -> Result<Framework, Vec<FileErro
     check_methods(&mut r, &items, &tree);
     check_sums(&mut r, &items, &tree, head.as_ref());
 
-    let (Some(head), Some(step)) = (head, step) else {
-        return Err(r.into_errors());
-    };
     if r.has_errors() {
         return Err(r.into_errors());
     }
-    let (Some(total), true) = (head.total, head.meta_complete) else {
-        return Err(r.into_errors());
-    };
-    let nodes = make_nodes(&items, &tree);
-    Ok(Framework::from_parts(head.meta, step, total, groups, nodes))
-}
-
-/// True when `key` is absent or an empty array (a wrong type is reported elsewhere).
-fn is_empty_list(root: &Table<'_, '_>, key: &str) -> bool {
-    match root.table.get(key).map(|v| v.get_ref()) {
-        None => true,
-        Some(toml::de::DeValue::Array(a)) => a.is_empty(),
-        Some(_) => false,
+    // No problem recorded means the head, its step and its total were all read.
+    match (head, step) {
+        (
+            Some(Head {
+                meta,
+                total: Some(total),
+                meta_complete: true,
+                ..
+            }),
+            Some(step),
+        ) => Ok(Framework::from_parts(
+            meta,
+            step,
+            total,
+            groups,
+            make_nodes(&items, &tree),
+        )),
+        _ => Err(r.into_errors()),
     }
 }
 
@@ -186,7 +188,7 @@ fn read_head(r: &mut Reader<'_>, t: &Table<'_, '_>) -> Head {
 
 fn read_groups(r: &mut Reader<'_>, root: &Table<'_, '_>, anchor: usize) -> Vec<Group> {
     let tables = root.table_list(r, "group", Section::Group);
-    if is_empty_list(root, "group") {
+    if root.is_empty_list("group") {
         r.error(anchor, None, K::NoGroups);
     }
     let mut first_line: HashMap<String, usize> = HashMap::new();

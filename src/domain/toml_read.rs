@@ -142,6 +142,15 @@ impl<'a, 'i> Table<'a, 'i> {
         self.table.get(key)
     }
 
+    /// True when `key` is absent or an empty array (any other type is reported by `table_list`).
+    pub fn is_empty_list(&self, key: &str) -> bool {
+        match self.get(key).map(Spanned::get_ref) {
+            None => true,
+            Some(DeValue::Array(a)) => a.is_empty(),
+            Some(_) => false,
+        }
+    }
+
     /// Record every key not in `allowed`.
     pub fn check_keys(&self, r: &mut Reader<'_>, allowed: &[&str]) {
         for key in self.table.keys() {
@@ -422,6 +431,13 @@ mod tests {
         assert_eq!(line_col(text, after), (2, 15));
         let last = text.rfind('x').unwrap();
         assert_eq!(line_col(text, last), (3, 1));
+    }
+
+    #[test]
+    fn line_col_with_crlf_line_ends() {
+        let text = "a = 1\r\nb = 2\r\n";
+        assert_eq!(line_col(text, text.find('b').unwrap()), (2, 1));
+        assert_eq!(line_col(text, text.rfind('2').unwrap()), (2, 5));
     }
 
     #[test]

@@ -67,12 +67,7 @@ pub fn parse_units(text: &str, file: &str) -> Result<UnitSet, Vec<FileError>> {
     }
 
     let unit_tables = root.table_list(&mut r, "unit", Section::Unit);
-    let no_units = match root.table.get("unit").map(|v| v.get_ref()) {
-        None => true,
-        Some(toml::de::DeValue::Array(a)) => a.is_empty(),
-        Some(_) => false,
-    };
-    if no_units {
+    if root.is_empty_list("unit") {
         r.error(anchor, None, K::NoUnits);
     }
     let mut units = Vec::new();
