@@ -2,6 +2,7 @@
 //!
 //! Layers call only downward: `cli`/`tui` → `api` → `engine` → `store` → `domain`.
 
+pub mod bundled;
 pub mod domain;
 pub mod i18n;
 pub mod search;

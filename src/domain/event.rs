@@ -8,6 +8,9 @@ use super::member::Role;
 use super::points::Points;
 
 /// What one event changed, with the values before and after.
+// Variants differ in size (an appraisal before/after vs. a unit code); events are built one at a
+// time and written out at once, so boxing would only add indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "kebab-case")]
 pub enum Change {

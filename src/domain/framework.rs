@@ -85,7 +85,7 @@ impl Framework {
         mut groups: Vec<Group>,
         nodes: Vec<Node>,
     ) -> Framework {
-        groups.sort_by(|a, b| b.min_percent.cmp(&a.min_percent));
+        groups.sort_by_key(|g| std::cmp::Reverse(g.min_percent));
         let index = nodes
             .iter()
             .enumerate()

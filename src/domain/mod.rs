@@ -3,19 +3,28 @@
 pub mod aggregate;
 pub mod command;
 pub mod event;
+pub mod file_error;
 pub mod framework;
+pub mod framework_file;
 pub mod item;
 pub mod member;
 pub mod points;
 pub mod state;
 pub mod status;
 pub mod units;
+pub mod units_file;
+
+mod toml_read;
 
 pub use command::{Command, SelfRow, SurveyRow};
 pub use event::{Change, Event, EventBody};
+pub use file_error::{FileError, FileErrorKind};
 pub use framework::{Framework, Method, Node};
+pub use framework_file::parse_framework;
 pub use item::{Appraisal, Dispute, Evidence, Item, ItemKey, SelfAssessment, Touch, UnitState};
 pub use member::{Member, Role};
 pub use points::Points;
 pub use status::{Outcome, Status};
+pub use toml_read::line_col;
 pub use units::{Unit, UnitSet};
+pub use units_file::parse_units;
