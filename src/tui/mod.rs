@@ -4,3 +4,5 @@ pub mod i18n;
 pub mod term;
 pub mod text;
 pub mod theme;
+pub mod widgets;
+pub mod worddiff;
