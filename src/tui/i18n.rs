@@ -49,6 +49,7 @@ pub enum Msg {
     JumpTo,
     NoUnitMatches,
     NoUnits,
+    TypeToJump,
     // Workbench
     ColCriterion,
     ColMax,
@@ -145,6 +146,12 @@ pub enum Msg {
     TooSmallTitle,
     Quit,
     KeymapWarning,
+    NotYetAvailable,
+    LeadOnly,
+    ReopenTitle,
+    ReopenLabel,
+    FinalizeTitle,
+    Finalized,
 }
 
 /// The text of a fixed message.
@@ -188,6 +195,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         FilterFinalized => ("đã chốt", "finalized"),
         JumpTo => ("Đến", "Jump to"),
         NoUnitMatches => ("Không có đơn vị nào khớp", "No unit matches"),
+        TypeToJump => ("Gõ tên đơn vị để nhảy tới", "Type a unit name to jump"),
         NoUnits => (
             "Không có đơn vị nào thỏa bộ lọc",
             "No unit passes the filter",
@@ -210,10 +218,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "No more differences this way",
         ),
         AreaCompare => ("So sánh theo lĩnh vực", "Areas compared"),
-        AreaCompareHint => (
-            "░ tự chấm   █ đề xuất   (điểm / tối đa)",
-            "░ self   █ proposed   (points / max)",
-        ),
+        AreaCompareHint => ("điểm / tối đa", "points / max"),
         Guidance => ("Hướng dẫn chấm", "Scoring guidance"),
         Evidence => ("Tài liệu kiểm chứng", "Evidence"),
         NoEvidence => ("(không có)", "(none)"),
@@ -331,6 +336,18 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         TooSmallTitle => ("Cửa sổ quá nhỏ", "Window too small"),
         Quit => ("Thoát", "Quit"),
         KeymapWarning => ("Cảnh báo tệp phím", "Keymap warning"),
+        NotYetAvailable => (
+            "Màn hình này chưa có trong phiên bản này",
+            "This screen is not available in this version yet",
+        ),
+        LeadOnly => (
+            "Chỉ trưởng nhóm mới được chốt hoặc mở lại đơn vị",
+            "Only a lead can finalize or reopen a unit",
+        ),
+        ReopenTitle => ("Mở lại đơn vị đã chốt", "Reopen a finalized unit"),
+        ReopenLabel => ("Lý do mở lại", "Reason for reopening"),
+        FinalizeTitle => ("Chốt kết quả", "Finalize"),
+        Finalized => ("Đã chốt", "Finalized"),
     };
     lang.pick(vi, en)
 }
@@ -418,6 +435,32 @@ pub fn bulk_agree_question(lang: Lang, n: usize, area: &str, area_name: &str) ->
         Lang::En => {
             format!("Agree with the {n} remaining pending items of area {area} ({area_name})?")
         }
+    }
+}
+
+pub fn finalize_question(lang: Lang, unit: &str, name: &str) -> String {
+    match lang {
+        Lang::Vi => format!("Chốt kết quả thẩm định của {unit} {name}? Sau khi chốt, mọi tiêu chí bị khóa cho đến khi trưởng nhóm mở lại."),
+        Lang::En => format!("Finalize the results of {unit} {name}? All its items are locked until a lead reopens it."),
+    }
+}
+
+pub fn national_summary(
+    lang: Lang,
+    reviewed: usize,
+    leaves: usize,
+    adjusted: usize,
+    disputes: usize,
+    finalized: usize,
+    units: usize,
+) -> String {
+    match lang {
+        Lang::Vi => format!(
+            " Đã thẩm định {reviewed}/{leaves} tiêu chí · {adjusted} điều chỉnh · {disputes} đang giải trình · {finalized}/{units} đơn vị đã chốt"
+        ),
+        Lang::En => format!(
+            " Reviewed {reviewed}/{leaves} items · {adjusted} adjusted · {disputes} disputed · {finalized}/{units} units finalized"
+        ),
     }
 }
 
