@@ -4,4 +4,6 @@
 
 pub mod domain;
 pub mod i18n;
+pub mod io;
+pub mod sample;
 pub mod search;
