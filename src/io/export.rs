@@ -228,32 +228,7 @@ pub fn unit_totals(fw: &Framework, units: &UnitSet, year: u16, items: &[Item]) -
         .collect()
 }
 
-/// The JSON export document:
-///
-/// ```json
-/// {
-///   "format": "thamdinh-scores", "version": 1, "year": 2024,
-///   "units": [{
-///     "code": "44", "name": "Quảng Bình", "region": "BTB", "region_name": "Bắc Trung Bộ …",
-///     "total_self": "91.25", "total_proposed": "89.75",
-///     "percent_self": "91.25", "percent_proposed": "89.75",
-///     "rank_self": 3, "rank_proposed": 5, "group_self": "A", "group_proposed": "B",
-///     "reviewed": 80, "leaves": 88,
-///     "items": [{
-///       "code": "3.2.1", "criterion": "…", "max": "1.50", "method": "appraised",
-///       "self_score": "1.50", "proposed": "1.00", "delta": "-0.50", "status": "adjusted",
-///       "justification": "…", "note": "…",
-///       "evidence": [{"number": "125/QĐ-UBND", "title": "…", "date": "2024-01-15", "link": ""}],
-///       "request": "", "dispute": null, "appraiser": "nguyenvana",
-///       "updated": "2025-03-02T08:15:00Z"
-///     }]
-///   }]
-/// }
-/// ```
-///
-/// Points and percentages are decimal strings with two decimals (exact, never floats); a score
-/// not yet known is `null`; totals fields are `null` for a unit missing from `totals`.
-/// `dispute` is `{explanation, claimed, received, outcome, response}` or `null`.
+/// The JSON export document; its shape is documented on [`write_json`].
 #[derive(Serialize)]
 struct JsonDoc<'a> {
     format: &'static str,
@@ -352,7 +327,7 @@ fn json_doc<'a>(year: u16, rows: &'a [ExportRow], totals: &'a [UnitTotals]) -> J
     }
 }
 
-/// Write the JSON document (see [`JsonDoc`]) to any writer, pretty-printed.
+/// Write the JSON document (see [`write_json`]) to any writer, pretty-printed.
 pub fn write_json_to(
     out: &mut dyn Write,
     year: u16,
@@ -364,7 +339,32 @@ pub fn write_json_to(
     out.write_all(b"\n")
 }
 
-/// Write the JSON document to `path`, atomically.
+/// Write the JSON export document to `path`, atomically:
+///
+/// ```json
+/// {
+///   "format": "thamdinh-scores", "version": 1, "year": 2024,
+///   "units": [{
+///     "code": "44", "name": "Quảng Bình", "region": "BTB", "region_name": "Bắc Trung Bộ …",
+///     "total_self": "91.25", "total_proposed": "89.75",
+///     "percent_self": "91.25", "percent_proposed": "89.75",
+///     "rank_self": 3, "rank_proposed": 5, "group_self": "A", "group_proposed": "B",
+///     "reviewed": 80, "leaves": 88,
+///     "items": [{
+///       "code": "3.2.1", "criterion": "…", "max": "1.50", "method": "appraised",
+///       "self_score": "1.50", "proposed": "1.00", "delta": "-0.50", "status": "adjusted",
+///       "justification": "…", "note": "…",
+///       "evidence": [{"number": "125/QĐ-UBND", "title": "…", "date": "2024-01-15", "link": ""}],
+///       "request": "", "dispute": null, "appraiser": "nguyenvana",
+///       "updated": "2025-03-02T08:15:00Z"
+///     }]
+///   }]
+/// }
+/// ```
+///
+/// Points and percentages are decimal strings with two decimals (exact, never floats); a score
+/// not yet known is `null`; totals fields are `null` for a unit missing from `totals`.
+/// `dispute` is `{explanation, claimed, received, outcome, response}` or `null`.
 pub fn write_json(
     path: &Path,
     year: u16,

@@ -359,13 +359,14 @@ impl<'a> Validator<'a> {
         }
         let mut by_number: HashMap<u64, Option<&'a str>> = HashMap::new();
         for u in &units.units {
-            if !u.code.is_empty() && u.code.bytes().all(|b| b.is_ascii_digit()) {
-                if let Ok(n) = u.code.parse::<u64>() {
-                    by_number
-                        .entry(n)
-                        .and_modify(|e| *e = None)
-                        .or_insert(Some(u.code.as_str()));
-                }
+            if !u.code.is_empty()
+                && u.code.bytes().all(|b| b.is_ascii_digit())
+                && let Ok(n) = u.code.parse::<u64>()
+            {
+                by_number
+                    .entry(n)
+                    .and_modify(|e| *e = None)
+                    .or_insert(Some(u.code.as_str()));
             }
         }
         Ok(Validator {
