@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 pub use super::problem::{EvidenceProblem, ImportProblem, ProblemKind};
-use super::table::{Table, read_csv};
+use super::table::{Table, TableRow, read_csv};
 use crate::domain::points::PointsError;
 use crate::domain::points::ScoreError;
 use crate::domain::{Evidence, Framework, Method, Node, Points, SelfRow, SurveyRow, UnitSet};
@@ -134,9 +134,9 @@ pub fn validate_self(
     let mut v = Validator::new(table, fw, units, Kind::SelfAssessment)?;
     let mut out = Vec::with_capacity(table.rows.len());
     for r in &table.rows {
-        if let Some(c) = v.common(r.row, &r.cells) {
-            let note = v.cell(&r.cells, 3).map(clean).unwrap_or_default();
-            let evidence = match v.cell(&r.cells, 4) {
+        if let Some(c) = v.common(r) {
+            let note = v.cell(r, 3).map(clean).unwrap_or_default();
+            let evidence = match v.cell(r, 4) {
                 Some(text) => match parse_evidence(&clean(text)) {
                     Ok(e) => e,
                     Err((reference, problem)) => {
@@ -169,7 +169,7 @@ pub fn validate_survey(
     let mut v = Validator::new(table, fw, units, Kind::Survey)?;
     let mut out = Vec::with_capacity(table.rows.len());
     for r in &table.rows {
-        if let Some(c) = v.common(r.row, &r.cells) {
+        if let Some(c) = v.common(r) {
             out.push(SurveyRow {
                 unit: c.unit,
                 leaf: c.leaf,
@@ -217,10 +217,6 @@ fn clean(text: &str) -> Cow<'_, str> {
     Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
-fn is_blank(cells: &[String]) -> bool {
-    cells.iter().all(|c| c.trim().is_empty())
-}
-
 struct Validator<'a> {
     fw: &'a Framework,
     units: &'a UnitSet,
@@ -235,7 +231,7 @@ struct Validator<'a> {
     width: usize,
     /// Numeric value of digit-only unit codes → the code, when unique ("1" finds "01").
     by_number: HashMap<u64, Option<&'a str>>,
-    seen: HashMap<(String, String), usize>,
+    seen: HashMap<(&'a str, &'a str), usize>,
     problems: Vec<ImportProblem>,
     data_rows: usize,
     header_row: usize,
@@ -319,7 +315,7 @@ impl<'a> Validator<'a> {
                 let used = table
                     .rows
                     .iter()
-                    .any(|r| r.cells.get(i).is_some_and(|c| !c.trim().is_empty()));
+                    .any(|r| r.get(i).is_some_and(|c| !c.trim().is_empty()));
                 if used {
                     problems.push(ImportProblem::new(
                         table.header_row,
@@ -399,12 +395,9 @@ impl<'a> Validator<'a> {
     }
 
     /// The raw text of a spec's cell, if the column exists and the cell is not blank.
-    fn cell<'c>(&self, cells: &'c [String], spec: usize) -> Option<&'c str> {
+    fn cell<'c>(&self, cells: &'c TableRow, spec: usize) -> Option<&'c str> {
         let i = (*self.col.get(spec)?)?;
-        cells
-            .get(i)
-            .map(String::as_str)
-            .filter(|c| !c.trim().is_empty())
+        cells.get(i).filter(|c| !c.trim().is_empty())
     }
 
     fn find_unit(&self, code: &str) -> Option<&'a str> {
@@ -423,13 +416,14 @@ impl<'a> Validator<'a> {
 
     /// Check the shape, unit, criterion, score and uniqueness of a row. `None` when the row is
     /// blank, skipped, or has problems (which are recorded).
-    fn common(&mut self, row: usize, cells: &[String]) -> Option<Common> {
-        if is_blank(cells) {
+    fn common(&mut self, cells: &TableRow) -> Option<Common> {
+        if cells.is_blank_from(0) {
             return None;
         }
+        let row = cells.row;
         self.data_rows += 1;
         if cells.len() != self.width {
-            let extra_blank = cells.len() > self.width && is_blank(&cells[self.width..]);
+            let extra_blank = cells.len() > self.width && cells.is_blank_from(self.width);
             if !extra_blank {
                 self.push(
                     row,
@@ -489,7 +483,7 @@ impl<'a> Validator<'a> {
             .and_then(|t| self.check_score(row, t, node));
 
         if let (Some(u), Some(n)) = (unit, node) {
-            let key = (u.to_string(), n.code.clone());
+            let key = (u, n.code.as_str());
             if let Some(&first_row) = self.seen.get(&key) {
                 let col = self.header_of(1);
                 self.push(
@@ -520,7 +514,7 @@ impl<'a> Validator<'a> {
         &mut self,
         row: usize,
         code: &str,
-        cells: &[String],
+        cells: &TableRow,
     ) -> Option<Result<&'a Node, Skip>> {
         let fw = self.fw;
         // "3.2.1." as written in many Vietnamese documents.
@@ -991,6 +985,36 @@ mod tests {
         // Without the method column a survey leaf is still an error.
         let e = bad("unit,code,self_score,status\n44,8.1.1,1,x\n");
         assert!(e[0].contains("scored by the survey"));
+    }
+
+    proptest::proptest! {
+        /// R3: no input makes the importers panic; a refused file always says why.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let fw = fixture_framework();
+            let units = fixture_units();
+            if let Err(e) = parse_self_csv(&bytes, 2024, &fw, &units) {
+                proptest::prop_assert!(!e.is_empty());
+            }
+            let _ = parse_survey_csv(&bytes, 2024, &fw, &units);
+        }
+
+        #[test]
+        fn csv_like_text_never_panics(
+            text in "(unit|code|self_score|note|evidence|ghi chú|x)?([,;\"|\r\n]|44|1\\.2|8\\.1\\.1|0,5|-1|\\||2024-01-01|đ| ){0,60}"
+        ) {
+            let fw = fixture_framework();
+            let units = fixture_units();
+            let header = "unit,code,self_score,note,evidence\n";
+            for input in [text.clone(), format!("{header}{text}")] {
+                if let Err(e) = parse_self_csv(input.as_bytes(), 2024, &fw, &units) {
+                    proptest::prop_assert!(!e.is_empty());
+                    for p in &e {
+                        let _ = p.message(crate::i18n::Lang::Vi);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

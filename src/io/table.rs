@@ -4,10 +4,53 @@
 use super::problem::{ImportProblem, ProblemKind};
 
 /// One data row: the 1-based line of the file where it starts, and its cells as written.
+/// The cells share one buffer (two allocations per row, however many cells).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableRow {
     pub row: usize,
-    pub cells: Vec<String>,
+    text: String,
+    /// End offset of each cell in `text`.
+    ends: Vec<usize>,
+}
+
+impl TableRow {
+    pub fn new<'a>(row: usize, cells: impl IntoIterator<Item = &'a str>) -> TableRow {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for c in cells {
+            text.push_str(c);
+            ends.push(text.len());
+        }
+        TableRow { row, text, ends }
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Every cell from `from` on is empty or whitespace.
+    pub fn is_blank_from(&self, from: usize) -> bool {
+        let start = match from {
+            0 => 0,
+            f => self.ends.get(f - 1).copied().unwrap_or(self.text.len()),
+        };
+        self.text.get(start..).is_none_or(|t| t.trim().is_empty())
+    }
 }
 
 /// A header row and the data rows below it.
@@ -53,9 +96,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
     let mut header: Option<(usize, Vec<String>)> = None;
     let mut rows = Vec::new();
     let mut lines = LineCounter::default();
-    for rec in reader.records() {
-        let rec = match rec {
-            Ok(r) => r,
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 let row = e.position().map_or(0, |p| p.line() as usize);
                 return Err(vec![ImportProblem::new(
@@ -70,14 +115,13 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
         let row = rec
             .position()
             .map_or(0, |p| lines.line_of(text, p.byte() as usize));
-        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
         if header.is_none() {
-            if cells.iter().all(|c| c.trim().is_empty()) {
+            if rec.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            header = Some((row, cells));
+            header = Some((row, rec.iter().map(str::to_string).collect()));
         } else {
-            rows.push(TableRow { row, cells });
+            rows.push(TableRow::new(row, rec.iter()));
         }
     }
     let Some((header_row, header)) = header else {
@@ -147,10 +191,7 @@ mod tests {
     use super::*;
 
     fn cells(t: &Table) -> Vec<(usize, Vec<&str>)> {
-        t.rows
-            .iter()
-            .map(|r| (r.row, r.cells.iter().map(String::as_str).collect()))
-            .collect()
+        t.rows.iter().map(|r| (r.row, r.iter().collect())).collect()
     }
 
     #[test]
@@ -194,6 +235,20 @@ mod tests {
             cells(&t),
             vec![(2, vec!["1", "2"]), (3, vec!["1", "2", "3", "4"])]
         );
+    }
+
+    #[test]
+    fn rows_give_back_their_cells() {
+        let r = TableRow::new(4, ["a", "", " b ", ""]);
+        assert_eq!(r.len(), 4);
+        assert_eq!(r.get(0), Some("a"));
+        assert_eq!(r.get(1), Some(""));
+        assert_eq!(r.get(2), Some(" b "));
+        assert_eq!(r.get(4), None);
+        assert!(!r.is_blank_from(2));
+        assert!(r.is_blank_from(3));
+        assert!(r.is_blank_from(9));
+        assert!(TableRow::new(1, [" ", ""]).is_blank_from(0));
     }
 
     #[test]
