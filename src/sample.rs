@@ -238,7 +238,7 @@ fn evidence_ref(
                 between(rng, 120, 5400),
                 pick(rng, &["NC", "TH", "KGVX", "KT"])
             ),
-            format!("Công văn về việc triển khai {name}"),
+            format!("Công văn hướng dẫn, đôn đốc về {name}"),
             date(rng, year, (1, 11)),
         ),
         Doc::Notice => (
@@ -338,7 +338,7 @@ fn self_note(
             },
             5 => "Đạt yêu cầu theo hướng dẫn tại Công văn 384/BNV-CCHC.".to_string(),
             6 => format!("Đã triển khai và hoàn thành trong năm {year}; tự chấm điểm tối đa."),
-            _ => format!("Tỉnh đã chỉ đạo các sở, ngành, địa phương thực hiện nghiêm {name}."),
+            _ => format!("Tỉnh đã chỉ đạo các sở, ngành, địa phương triển khai nội dung: {name}."),
         },
         1 => {
             let pct = if max.is_zero() {
@@ -376,7 +376,7 @@ fn self_note(
     }
 }
 
-/// Every survey leaf of every chosen unit: a fraction of the maximum (about 70–95 %, stronger
+/// Every survey leaf of every chosen unit: a fraction of the maximum (about 70–90 %, stronger
 /// units higher) rounded to the nearest step.
 pub fn survey_rows(fw: &Framework, units: &UnitSet, opt: &SampleOptions) -> Vec<SurveyRow> {
     let step = step_h(fw);
@@ -386,7 +386,7 @@ pub fn survey_rows(fw: &Framework, units: &UnitSet, opt: &SampleOptions) -> Vec<
     for u in chosen {
         let prof = profile(opt.seed, &u.code);
         let mut rng = rng_for(opt.seed, SURVEY, &u.code);
-        let base = 740 + i64::from(prof.strength) / 5;
+        let base = 720 + i64::from(prof.strength) / 5;
         for node in &leaves {
             let f = (base + i64::from(below(&mut rng, 121)) - 60).clamp(0, 1000);
             let full = full_h(node, step);
