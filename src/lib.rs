@@ -5,4 +5,6 @@
 pub mod bundled;
 pub mod domain;
 pub mod i18n;
+pub mod io;
+pub mod sample;
 pub mod search;
