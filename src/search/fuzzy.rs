@@ -32,6 +32,9 @@ const CODE_EXACT: i64 = 3000;
 const CODE_SEGMENT: i64 = 2000;
 /// Bonus when a query word is a plain prefix of the code ("4" of "44").
 const CODE_PREFIX: i64 = 1000;
+/// Bonus when a query word is a whole word of the text ("han" in "đúng thời hạn", not in
+/// "hành"): folding makes many Vietnamese syllables share a prefix.
+const WHOLE_WORD: i64 = 24;
 /// Subtracted from a combined (unit + criterion) hit, so that one entry matching every word
 /// ranks above a pair scoring the same.
 const COMBINED_PENALTY: i64 = 40;
@@ -282,7 +285,13 @@ impl SearchIndex {
     fn word_score(&self, entry: usize, word: &str) -> Option<i64> {
         let p = &self.prepared[entry];
         let bonus = p.code.as_deref().and_then(|c| Self::code_bonus(c, word));
-        let fuzzy = self.matcher.fuzzy_match(&p.folded, word);
+        let fuzzy = self.matcher.fuzzy_match(&p.folded, word).map(|f| {
+            f + if whole_word(&p.folded, word) {
+                WHOLE_WORD
+            } else {
+                0
+            }
+        });
         match (fuzzy, bonus) {
             (None, None) => None,
             (f, b) => Some(f.unwrap_or(0) + b.unwrap_or(0)),
@@ -481,6 +490,15 @@ impl SearchIndex {
         chars.dedup();
         Highlight { entry, chars }
     }
+}
+
+/// Does `word` occur in `text` with no letter or digit right before or after it?
+fn whole_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, m)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + m.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// Is word `w` in `mask`? Words past the 32nd are in every mask: they only occur in queries too
@@ -713,6 +731,20 @@ mod tests {
         let first = &hits[0].highlights[0];
         assert_eq!(marked(&ix, first), "3.2");
         assert_eq!(first.chars, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn whole_words_rank_above_prefixes_of_longer_syllables() {
+        assert!(whole_word("ty le ho so giai quyet dung han", "han"));
+        assert!(whole_word("3.2.1 ty le", "3.2.1"));
+        assert!(!whole_word("cai cach hanh chinh", "han"));
+        assert!(!whole_word("ha noi", "a"));
+        let ix = SearchIndex::new(vec![
+            Entry::criterion("2.1", "Xây dựng, ban hành văn bản"),
+            Entry::criterion("1.1.1", "Ban hành kế hoạch đúng thời hạn"),
+        ]);
+        let h = top(&ix, "dung han");
+        assert_eq!(target(&ix, h.criterion), Some("1.1.1"));
     }
 
     #[test]
