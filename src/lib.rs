@@ -8,3 +8,4 @@ pub mod i18n;
 pub mod io;
 pub mod sample;
 pub mod search;
+pub mod tui;
