@@ -8,4 +8,5 @@ pub mod i18n;
 pub mod io;
 pub mod sample;
 pub mod search;
+pub mod store;
 pub mod tui;
