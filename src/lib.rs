@@ -5,5 +5,8 @@
 pub mod bundled;
 pub mod domain;
 pub mod i18n;
+pub mod io;
+pub mod sample;
 pub mod search;
+pub mod store;
 pub mod tui;

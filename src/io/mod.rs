@@ -1,0 +1,14 @@
+//! File formats: import parsing and export writing. Every file write is atomic.
+
+pub mod atomic;
+pub mod export;
+pub mod problem;
+pub mod self_import;
+pub mod table;
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+pub use atomic::{write_atomic, write_atomic_with};
+pub use problem::{EvidenceProblem, ImportProblem, ProblemKind};
+pub use self_import::{parse_self_csv, parse_survey_csv};

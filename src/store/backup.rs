@@ -1,0 +1,162 @@
+//! Portable backups: the event log as JSON lines, and a restore that checks and replays it.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use crate::domain::Event;
+use crate::i18n::Lang;
+
+use super::Store;
+use super::codec::{self, HASH_LEN, ZERO_HASH};
+use super::error::StoreError;
+use super::layout;
+use super::replay::Replay;
+
+/// Events per sled batch while restoring.
+const BATCH: usize = 10_000;
+
+impl Store {
+    /// Write every committed event (up to the last seq at the start) as one JSON line each: a
+    /// `domain::Event`, i.e. the body fields plus `hash` in lower-case hex, in seq order. Returns
+    /// the number of events written. An unreadable stored event stops the backup with `Corrupt`
+    /// naming it.
+    pub fn backup(&self, out: &mut dyn Write) -> Result<u64, StoreError> {
+        let last = self.last_seq();
+        let out_err = |e| StoreError::io(PathBuf::from("(backup output)"), e);
+        let mut n = 0;
+        for r in self.t.events.range(..=layout::seq_key(last)) {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            let seq = layout::seq_suffix(&k)
+                .filter(|_| k.len() == 8)
+                .ok_or_else(|| StoreError::corrupt("an events key is not a sequence number"))?;
+            let event = codec::decode_event(seq, &v)?;
+            serde_json::to_writer(&mut *out, &event)
+                .map_err(|e| out_err(std::io::Error::other(e)))?;
+            out.write_all(b"\n").map_err(out_err)?;
+            n += 1;
+        }
+        out.flush().map_err(out_err)?;
+        Ok(n)
+    }
+
+    /// Create a new store in `dir` from a backup. Every line must parse as an event, seqs must
+    /// run from 1 without gaps, and each event's hash must equal SHA-256(previous hash ‖
+    /// canonical JSON of its body); the state is then built by applying the events. On any
+    /// problem nothing is left behind (the store and any folder this created are removed) and
+    /// the error names the line. Blank lines are ignored.
+    pub fn restore(dir: &Path, input: &mut dyn BufRead) -> Result<Store, StoreError> {
+        if dir.join("sled").exists() {
+            return Err(StoreError::AlreadyExists {
+                path: dir.to_path_buf(),
+            });
+        }
+        // The topmost folder this call creates, to remove on failure.
+        let mut created = None;
+        for a in dir.ancestors() {
+            if a.as_os_str().is_empty() || a.exists() {
+                break;
+            }
+            created = Some(a.to_path_buf());
+        }
+        let store = Store::create(dir)?;
+        match store.fill_from(input) {
+            Ok(()) => Ok(store),
+            Err(e) => {
+                drop(store);
+                let leftover = created.unwrap_or_else(|| dir.join("sled"));
+                // Best effort: the error that matters is the restore error.
+                let _ = std::fs::remove_dir_all(&leftover);
+                Err(e)
+            }
+        }
+    }
+
+    fn fill_from(&self, input: &mut dyn BufRead) -> Result<(), StoreError> {
+        let mut tip = self.lock_tip();
+        let sled_err = |e| self.sled_err(e);
+        let mut replay = Replay::default();
+        let mut events = sled::Batch::default();
+        let mut by_item = sled::Batch::default();
+        let mut by_user = sled::Batch::default();
+        let mut pending = 0;
+        let mut prev = ZERO_HASH;
+        let mut expected = 1u64;
+        let mut line = 0usize;
+        let mut buf = String::new();
+        loop {
+            buf.clear();
+            let read = input.read_line(&mut buf).map_err(|e| StoreError::Restore {
+                line: line + 1,
+                reason: format!("cannot be read: {e}"),
+            })?;
+            if read == 0 {
+                break;
+            }
+            line += 1;
+            let text = buf.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let bad = |reason: String| StoreError::Restore { line, reason };
+            let event: Event =
+                serde_json::from_str(text).map_err(|e| bad(format!("not an event: {e}")))?;
+            let body = &event.body;
+            if body.seq != expected {
+                return Err(bad(format!(
+                    "event {} where event {expected} was expected (events must run from 1 \
+                     without gaps)",
+                    body.seq
+                )));
+            }
+            layout::check_user(&body.actor)
+                .and_then(|()| layout::check_change(&body.change))
+                .map_err(|e| bad(e.message(Lang::En)))?;
+            let claimed: [u8; HASH_LEN] = hex::decode(&event.hash)
+                .ok()
+                .and_then(|h| h.try_into().ok())
+                .ok_or_else(|| bad(format!("event {expected}: hash is not 64 hex digits")))?;
+            let bytes = codec::body_bytes(body)?;
+            let hash = codec::chain_hash(&prev, &bytes);
+            if hash != claimed {
+                return Err(bad(format!(
+                    "event {expected}: its hash does not match its content and the previous \
+                     event's hash (the line was altered)"
+                )));
+            }
+            events.insert(
+                &layout::seq_key(expected),
+                codec::event_value(&hash, &bytes),
+            );
+            if let Some(k) = layout::by_item_key(&body.change, expected) {
+                by_item.insert(k, &[][..]);
+            }
+            by_user.insert(layout::by_user_key(&body.actor, expected), &[][..]);
+            replay.apply(body);
+            prev = hash;
+            expected += 1;
+            pending += 1;
+            if pending >= BATCH {
+                self.t
+                    .events
+                    .apply_batch(std::mem::take(&mut events))
+                    .map_err(sled_err)?;
+                self.t
+                    .by_item
+                    .apply_batch(std::mem::take(&mut by_item))
+                    .map_err(sled_err)?;
+                self.t
+                    .by_user
+                    .apply_batch(std::mem::take(&mut by_user))
+                    .map_err(sled_err)?;
+                pending = 0;
+            }
+        }
+        self.t.events.apply_batch(events).map_err(sled_err)?;
+        self.t.by_item.apply_batch(by_item).map_err(sled_err)?;
+        self.t.by_user.apply_batch(by_user).map_err(sled_err)?;
+        self.write_state(&replay)?;
+        self.write_head(expected - 1, &prev)?;
+        self.set_tip(&mut tip, expected - 1, prev);
+        self.make_durable(&mut tip)
+    }
+}

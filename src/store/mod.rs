@@ -1,0 +1,551 @@
+//! The event store: the only code that touches sled (DESIGN "Storage", SPEC D6, I5, R1, R6).
+//!
+//! A store is a directory `DIR`; the sled database lives in `DIR/sled/`. Trees:
+//! - `meta`: `schema` → schema version (u32); `head` → seq and hash of the last event;
+//!   `member/<user>` → [`Role`]; `year/<YYYY>` → [`YearData`].
+//! - `events`: seq (u64 big-endian, from 1) → version byte, 32 raw hash bytes, canonical JSON of
+//!   the [`EventBody`]; `hash = SHA-256(previous hash ‖ body bytes)`, 32 zero bytes before the
+//!   first event.
+//! - `items`: `YYYY/<unit>/<leaf>` → [`Item`]; `units`: `YYYY/<unit>` → [`UnitState`].
+//! - `by_item`: `YYYY/<unit>/<leaf>/` + seq → empty for item events, `YYYY/<unit>/` + seq for
+//!   unit events (finalize, reopen); `by_user`: `<user>/` + seq → empty.
+//! - `drafts`: `<user>/YYYY/<unit>/<leaf>` → [`Draft`] (not events).
+//!
+//! Every other stored value is one version byte (1) followed by serde_json bytes. An event, the
+//! state it changes and its index entries are written in one multi-tree transaction, made durable
+//! (`flush` + `fdatasync` of `DIR/sled/db` and new blob files) before `commit` returns.
+//!
+//! sled allows one process per database: a second open fails with [`StoreError::InUse`].
+
+mod backup;
+mod codec;
+mod commit;
+mod drafts;
+mod error;
+mod layout;
+mod replay;
+mod verify;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Change, Event, EventBody, Item, ItemKey, Member, Role, UnitState};
+
+pub use error::StoreError;
+pub use verify::VerifyReport;
+
+use codec::{HASH_LEN, ZERO_HASH};
+use error::{from_sled, is_lock_error};
+
+/// Version of the layout described above; stored under `meta/schema`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// sled's page cache size. Kept well under the server's memory budget (SPEC P6).
+const CACHE_CAPACITY: u64 = 128 * 1024 * 1024;
+
+/// An event to commit: everything but seq, time and hash, which the store assigns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEvent {
+    /// OS user name of whoever issued the command.
+    pub actor: String,
+    /// Machine name of the command (`Command::name`).
+    pub command: String,
+    pub change: Change,
+    /// Free-text reason, empty when the command has none.
+    pub reason: String,
+}
+
+/// The sources of an opened year, kept when `Change::YearOpened` commits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearData {
+    pub framework_toml: String,
+    /// File name the framework was loaded from (for messages).
+    pub framework_file: String,
+    pub units_toml: String,
+    pub units_file: String,
+}
+
+/// A justification being typed, kept per user and item so a dropped connection loses nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub text: String,
+    /// The score as typed (may be incomplete, e.g. "0,").
+    pub score: String,
+    pub updated: Timestamp,
+}
+
+/// The open trees.
+struct Trees {
+    meta: sled::Tree,
+    events: sled::Tree,
+    items: sled::Tree,
+    units: sled::Tree,
+    by_item: sled::Tree,
+    by_user: sled::Tree,
+    drafts: sled::Tree,
+}
+
+/// The end of the hash chain, owned by whoever holds the commit lock.
+struct Tip {
+    seq: u64,
+    hash: [u8; HASH_LEN],
+    /// Set when the last stored event cannot be read at open: commits are refused (they would
+    /// chain onto an unknown hash) until the store is restored; queries and verify still work.
+    broken: Option<String>,
+    /// Blob files already synced to disk.
+    blobs_synced: HashSet<OsString>,
+}
+
+/// An open store. `Send + Sync`: share it behind an `Arc`; commits are serialized internally.
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    t: Trees,
+    /// Serializes commits, verify and rebuild.
+    tip: Mutex<Tip>,
+    /// Copy of `tip.seq` readable without the lock.
+    last_seq: AtomicU64,
+    /// A second handle of `DIR/sled/db`, for `fdatasync` after sled's flush.
+    sync_file: File,
+}
+
+impl Store {
+    /// Create a new, empty store in `dir` (created if needed). Refuses with `AlreadyExists` if
+    /// `dir/sled` exists.
+    pub fn create(dir: &Path) -> Result<Store, StoreError> {
+        let sled_dir = dir.join("sled");
+        if sled_dir.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: dir.to_path_buf(),
+            });
+        }
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        let store = Store::open_sled(dir)?;
+        store
+            .t
+            .meta
+            .insert(layout::SCHEMA_KEY, codec::encode(&SCHEMA_VERSION)?)
+            .map_err(|e| store.sled_err(e))?;
+        store.make_durable(&mut store.lock_tip())?;
+        sync_dir(&sled_dir)?;
+        sync_dir(dir)?;
+        Ok(store)
+    }
+
+    /// Open an existing store. `NotAStore` without `dir/sled`, `InUse` when another process has
+    /// it open, `SchemaMismatch` when it was written by another layout version.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        if !dir.join("sled").is_dir() {
+            return Err(StoreError::NotAStore {
+                path: dir.to_path_buf(),
+            });
+        }
+        let store = Store::open_sled(dir)?;
+        let schema = store
+            .t
+            .meta
+            .get(layout::SCHEMA_KEY)
+            .map_err(|e| store.sled_err(e))?;
+        let Some(schema) = schema else {
+            return Err(StoreError::corrupt(format!(
+                "{} has no schema version (it was not created completely; remove it and create \
+                 the store again)",
+                dir.display()
+            )));
+        };
+        let found: u32 = codec::decode(&schema, "the schema version")?;
+        if found != SCHEMA_VERSION {
+            return Err(StoreError::SchemaMismatch {
+                path: dir.to_path_buf(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        Ok(store)
+    }
+
+    fn open_sled(dir: &Path) -> Result<Store, StoreError> {
+        let sled_dir = dir.join("sled");
+        let db = sled::Config::new()
+            .path(&sled_dir)
+            .cache_capacity(CACHE_CAPACITY)
+            .open()
+            .map_err(|e| {
+                if is_lock_error(&e) {
+                    StoreError::InUse {
+                        path: dir.to_path_buf(),
+                    }
+                } else {
+                    from_sled(e, &sled_dir)
+                }
+            })?;
+        let tree = |name: &str| db.open_tree(name).map_err(|e| from_sled(e, &sled_dir));
+        let t = Trees {
+            meta: tree(layout::META)?,
+            events: tree(layout::EVENTS)?,
+            items: tree(layout::ITEMS)?,
+            units: tree(layout::UNITS)?,
+            by_item: tree(layout::BY_ITEM)?,
+            by_user: tree(layout::BY_USER)?,
+            drafts: tree(layout::DRAFTS)?,
+        };
+        let db_file = sled_dir.join("db");
+        let sync_file = File::open(&db_file).map_err(|e| StoreError::io(&db_file, e))?;
+        let tip = read_tip(&t.events).map_err(|e| from_sled(e, &sled_dir))?;
+        let last_seq = AtomicU64::new(tip.seq);
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            db,
+            t,
+            tip: Mutex::new(tip),
+            last_seq,
+            sync_file,
+        })
+    }
+
+    /// The store directory (`DIR`, not `DIR/sled`).
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Seq of the last committed event (0 for an empty store).
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq.load(Ordering::Acquire)
+    }
+
+    /// Current state of one item, `None` if no event touched it.
+    pub fn item(&self, key: &ItemKey) -> Result<Option<Item>, StoreError> {
+        if layout::check_item_key(key).is_err() {
+            return Ok(None);
+        }
+        let k = layout::item_key(key);
+        match self
+            .t
+            .items
+            .get(k.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => Ok(Some(codec::decode(&v, &format!("item {k}"))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// All items of a year, or of one unit in it, in key order ("YYYY/unit/leaf" byte order).
+    pub fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, StoreError> {
+        if layout::check_year(year).is_err()
+            || unit.is_some_and(|u| u.is_empty() || u.contains('/'))
+        {
+            return Ok(Vec::new());
+        }
+        let prefix = match unit {
+            Some(u) => layout::unit_index_prefix(year, u),
+            None => layout::year_prefix(year),
+        };
+        self.t
+            .items
+            .scan_prefix(prefix.as_bytes())
+            .map(|r| {
+                let (k, v) = r.map_err(|e| self.sled_err(e))?;
+                codec::decode(&v, &format!("item {}", String::from_utf8_lossy(&k)))
+            })
+            .collect()
+    }
+
+    /// A unit's appraisal state; the default (open) if never finalized.
+    pub fn unit_state(&self, year: u16, unit: &str) -> Result<UnitState, StoreError> {
+        let k = layout::unit_key(year, unit);
+        match self
+            .t
+            .units
+            .get(k.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => codec::decode(&v, &format!("unit {k}")),
+            None => Ok(UnitState::default()),
+        }
+    }
+
+    /// Every unit of a year with a stored state (finalized at least once), by unit code.
+    pub fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, StoreError> {
+        if layout::check_year(year).is_err() {
+            return Ok(Vec::new());
+        }
+        let prefix = layout::year_prefix(year);
+        self.t
+            .units
+            .scan_prefix(prefix.as_bytes())
+            .map(|r| {
+                let (k, v) = r.map_err(|e| self.sled_err(e))?;
+                let key = String::from_utf8_lossy(&k).into_owned();
+                let state = codec::decode(&v, &format!("unit {key}"))?;
+                let unit = key.get(prefix.len()..).unwrap_or_default().to_string();
+                Ok((unit, state))
+            })
+            .collect()
+    }
+
+    /// Opened years, ascending.
+    pub fn years(&self) -> Result<Vec<u16>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.t.meta.scan_prefix(layout::YEAR_PREFIX.as_bytes()) {
+            let (k, _) = r.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&k);
+            let year = key[layout::YEAR_PREFIX.len()..]
+                .parse()
+                .map_err(|_| StoreError::corrupt(format!("meta key \"{key}\" is not a year")))?;
+            out.push(year);
+        }
+        Ok(out)
+    }
+
+    /// The framework and units sources of an opened year.
+    pub fn year_data(&self, year: u16) -> Result<Option<YearData>, StoreError> {
+        let k = layout::year_meta_key(year);
+        match self
+            .t
+            .meta
+            .get(k.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => Ok(Some(codec::decode(&v, &format!("year {year}"))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// All members, by user name.
+    pub fn members(&self) -> Result<Vec<Member>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.t.meta.scan_prefix(layout::MEMBER_PREFIX.as_bytes()) {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            let user = String::from_utf8_lossy(&k[layout::MEMBER_PREFIX.len()..]).into_owned();
+            let role = codec::decode(&v, &format!("member {user}"))?;
+            out.push(Member { user, role });
+        }
+        Ok(out)
+    }
+
+    /// A user's role, `None` if not a member.
+    pub fn member(&self, user: &str) -> Result<Option<Role>, StoreError> {
+        if layout::check_user(user).is_err() {
+            return Ok(None);
+        }
+        let k = layout::member_key(user);
+        match self
+            .t
+            .meta
+            .get(k.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => Ok(Some(codec::decode(&v, &format!("member {user}"))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One committed event.
+    pub fn event(&self, seq: u64) -> Result<Option<Event>, StoreError> {
+        match self
+            .t
+            .events
+            .get(layout::seq_key(seq))
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => Ok(Some(codec::decode_event(seq, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Committed events from `from_seq` on, in seq order.
+    pub fn events(&self, from_seq: u64) -> impl Iterator<Item = Result<Event, StoreError>> + '_ {
+        self.t.events.range(layout::seq_key(from_seq)..).map(|r| {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            let seq = layout::seq_suffix(&k)
+                .filter(|_| k.len() == 8)
+                .ok_or_else(|| StoreError::corrupt("an events key is not a sequence number"))?;
+            codec::decode_event(seq, &v)
+        })
+    }
+
+    /// Every event that changed an item, oldest first.
+    pub fn item_history(&self, key: &ItemKey) -> Result<Vec<Event>, StoreError> {
+        if layout::check_item_key(key).is_err() {
+            return Ok(Vec::new());
+        }
+        self.indexed(&self.t.by_item, &layout::item_index_prefix(key), true)
+    }
+
+    /// Every event of a unit's items plus its finalize / reopen events, oldest first.
+    pub fn unit_history(&self, year: u16, unit: &str) -> Result<Vec<Event>, StoreError> {
+        if layout::check_year(year).is_err() || unit.is_empty() || unit.contains('/') {
+            return Ok(Vec::new());
+        }
+        self.indexed(
+            &self.t.by_item,
+            &layout::unit_index_prefix(year, unit),
+            false,
+        )
+    }
+
+    /// Every event a user committed, oldest first.
+    pub fn user_history(&self, user: &str) -> Result<Vec<Event>, StoreError> {
+        if layout::check_user(user).is_err() {
+            return Ok(Vec::new());
+        }
+        self.indexed(&self.t.by_user, &layout::user_prefix(user), true)
+    }
+
+    /// Events listed in an index under `prefix`, in seq order. With `exact`, only entries that
+    /// are exactly prefix + seq (not entries of longer keys below the prefix).
+    fn indexed(
+        &self,
+        index: &sled::Tree,
+        prefix: &str,
+        exact: bool,
+    ) -> Result<Vec<Event>, StoreError> {
+        let mut seqs = Vec::new();
+        for r in index.scan_prefix(prefix.as_bytes()) {
+            let (k, _) = r.map_err(|e| self.sled_err(e))?;
+            if exact && k.len() != prefix.len() + 8 {
+                continue;
+            }
+            if let Some(seq) = layout::seq_suffix(&k) {
+                seqs.push(seq);
+            }
+        }
+        seqs.sort_unstable();
+        seqs.dedup();
+        seqs.into_iter()
+            .map(|seq| {
+                self.event(seq)?.ok_or_else(|| {
+                    StoreError::corrupt(format!(
+                        "the index lists event {seq}, which is missing (run `thamdinh rebuild`)"
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    fn sled_err(&self, e: sled::Error) -> StoreError {
+        from_sled(e, &self.dir.join("sled"))
+    }
+
+    /// Take the commit lock. A panic while it was held may have left the in-memory tip behind
+    /// the stored log, so it is read again from the log then.
+    fn lock_tip(&self) -> MutexGuard<'_, Tip> {
+        match self.tip.lock() {
+            Ok(g) => g,
+            Err(poisoned) => {
+                let mut g = poisoned.into_inner();
+                if let Ok(fresh) = read_tip(&self.t.events) {
+                    let synced = std::mem::take(&mut g.blobs_synced);
+                    *g = Tip {
+                        blobs_synced: synced,
+                        ..fresh
+                    };
+                    self.last_seq.store(g.seq, Ordering::Release);
+                }
+                self.tip.clear_poison();
+                g
+            }
+        }
+    }
+
+    /// Record a new end of chain.
+    fn set_tip(&self, tip: &mut Tip, seq: u64, hash: [u8; HASH_LEN]) {
+        tip.seq = seq;
+        tip.hash = hash;
+        tip.broken = None;
+        self.last_seq.store(seq, Ordering::Release);
+    }
+
+    /// Make everything written so far durable: sled's flush (which on Linux only does
+    /// `sync_file_range`), then `fdatasync` on our own handle of the log file, and on any blob
+    /// file sled wrote since the last time (sled does not sync blobs).
+    fn make_durable(&self, tip: &mut Tip) -> Result<(), StoreError> {
+        let sled_dir = self.dir.join("sled");
+        self.db.flush().map_err(|e| self.sled_err(e))?;
+        self.sync_file
+            .sync_data()
+            .map_err(|e| StoreError::io(sled_dir.join("db"), e))?;
+        sync_new_blobs(&sled_dir.join("blobs"), &mut tip.blobs_synced)
+    }
+}
+
+/// Read the end of the chain from the last stored event.
+fn read_tip(events: &sled::Tree) -> Result<Tip, sled::Error> {
+    let mut tip = Tip {
+        seq: 0,
+        hash: ZERO_HASH,
+        broken: None,
+        blobs_synced: HashSet::new(),
+    };
+    if let Some((k, v)) = events.last()? {
+        match (layout::seq_suffix(&k), codec::split_event(&v)) {
+            (Some(seq), Ok((hash, _))) if k.len() == 8 => {
+                tip.seq = seq;
+                tip.hash = hash;
+            }
+            (_, Err(e)) => tip.broken = Some(format!("the last event cannot be read: {e}")),
+            _ => tip.broken = Some("the last events key is not a sequence number".into()),
+        }
+    }
+    Ok(tip)
+}
+
+/// `fsync` a directory so new entries in it survive power loss.
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| StoreError::io(dir, e))
+}
+
+/// `fdatasync` every blob file not synced yet, then the blobs directory if anything was new.
+fn sync_new_blobs(dir: &Path, synced: &mut HashSet<OsString>) -> Result<(), StoreError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(StoreError::io(dir, e)),
+    };
+    let mut present = HashSet::new();
+    let mut any_new = false;
+    for entry in entries {
+        let entry = entry.map_err(|e| StoreError::io(dir, e))?;
+        let name = entry.file_name();
+        if !synced.contains(&name) {
+            let path = entry.path();
+            match File::open(&path).and_then(|f| f.sync_data()) {
+                Ok(()) => any_new = true,
+                // sled removed it meanwhile (blob garbage collection).
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(StoreError::io(path, e)),
+            }
+        }
+        present.insert(name);
+    }
+    if any_new {
+        sync_dir(dir)?;
+    }
+    *synced = present;
+    Ok(())
+}
+
+/// Build the body of a new event.
+fn new_body(seq: u64, at: Timestamp, e: NewEvent) -> EventBody {
+    EventBody {
+        seq,
+        at,
+        actor: e.actor,
+        command: e.command,
+        change: e.change,
+        reason: e.reason,
+    }
+}
