@@ -18,7 +18,7 @@ use crate::search::fuzzy::{Entry, EntryKind, Hit, SearchIndex, Searcher};
 use crate::tui::action::{Action, Context};
 use crate::tui::i18n::{self, Msg, t};
 use crate::tui::key::Key;
-use crate::tui::keymap::{Keymap, Resolution};
+use crate::tui::keymap::{KeyBuffer, Keymap, Resolution};
 use crate::tui::model::{Changed, Model};
 use crate::tui::state::bench::BenchState;
 use crate::tui::state::editor::{EditorState, Field, Origin};
@@ -111,7 +111,7 @@ pub struct App {
     pub detail_focus: bool,
     pub overlays: Vec<Overlay>,
     pub flash: Option<Flash>,
-    pending: Vec<Key>,
+    keys: KeyBuffer,
     pub size: Size,
     searcher: Searcher,
     /// Actions offered by the palette, in index order after units and criteria.
@@ -161,7 +161,7 @@ impl App {
             detail_focus: false,
             overlays: Vec::new(),
             flash,
-            pending: Vec::new(),
+            keys: KeyBuffer::default(),
             size: Size::new(80, 24),
             searcher: Searcher::new(index),
             palette_actions,
@@ -180,7 +180,31 @@ impl App {
 
     /// The context keys are resolved in: the top dialog's, else the screen's.
     pub fn context(&self) -> Context {
-        match self.overlays.last() {
+        self.context_with(&self.overlays)
+    }
+
+    /// The context under the help screen (what help describes first).
+    pub fn context_under_help(&self) -> Context {
+        let n = self
+            .overlays
+            .iter()
+            .rposition(|o| matches!(o, Overlay::Help { .. }))
+            .unwrap_or(self.overlays.len());
+        self.context_with(&self.overlays[..n])
+    }
+
+    /// The context under the palette (where a chosen action runs).
+    pub fn context_under_palette(&self) -> Context {
+        let n = self
+            .overlays
+            .iter()
+            .rposition(|o| matches!(o, Overlay::Palette(_)))
+            .unwrap_or(self.overlays.len());
+        self.context_with(&self.overlays[..n])
+    }
+
+    fn context_with(&self, overlays: &[Overlay]) -> Context {
+        match overlays.last() {
             Some(Overlay::Help { .. }) => Context::Help,
             Some(Overlay::Palette(_)) => Context::Palette,
             Some(Overlay::Editor(ed)) => match ed.focus {
@@ -225,7 +249,7 @@ impl App {
         self.flash = None;
         // Ctrl-C always leaves, whatever the keymap says (drafts are saved first).
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            self.pending.clear();
+            self.keys.clear();
             self.request_quit();
             return;
         }
@@ -256,10 +280,10 @@ impl App {
         // A letter or digit that only a global binding would take starts the type-ahead in
         // the overview (so typing "quang" does not quit).
         if ctx == Context::Overview
-            && self.pending.is_empty()
+            && self.keys.pending().is_empty()
             && matches!(key.code, KeyCode::Char(c) if c.is_alphanumeric())
             && is_plain(&key)
-            && !self.keymap.binds_in(Context::Overview, &k)
+            && !self.binds_in(Context::Overview, &k)
         {
             if let KeyCode::Char(c) = key.code {
                 self.overview.type_ahead(&self.model, &c.to_string());
@@ -267,19 +291,27 @@ impl App {
             }
             return;
         }
-        self.pending.push(k);
-        match self.keymap.resolve(ctx, &self.pending) {
-            Resolution::Action(a) => {
-                self.pending.clear();
-                self.dispatch(a);
-            }
+        match self.keys.feed(&self.keymap, ctx, k) {
+            Resolution::Action(a) => self.dispatch(a),
             Resolution::Pending => {}
-            Resolution::Unbound => {
-                self.pending.clear();
-                self.unbound_key(ctx, key);
-            }
+            Resolution::Unbound => self.unbound_key(ctx, key),
         }
         self.scroll_into_view();
+    }
+
+    /// Does `ctx` itself (not the global table) bind a sequence starting with `k`?
+    fn binds_in(&self, ctx: Context, k: &Key) -> bool {
+        let d = k.display();
+        let prefix = format!("{d} ");
+        self.keymap
+            .bindings(ctx, self.lang)
+            .iter()
+            .any(|b| b.keys.iter().any(|s| *s == d || s.starts_with(&prefix)))
+    }
+
+    /// Keys typed so far of an unfinished sequence, for the hint bar.
+    pub fn pending_keys(&self) -> String {
+        self.keys.pending_display()
     }
 
     /// A key the keymap does not bind: text for the input under the cursor, if any.
@@ -300,8 +332,13 @@ impl App {
                 }
             }
             _ => {
-                if ctx == Context::Overview && key.code == KeyCode::Backspace {
-                    self.overview.clear_type_ahead();
+                // Enter and Space open or close a branch of the tree when the keymap does
+                // not give them another meaning.
+                if ctx == Context::Workbench
+                    && matches!(key.code, KeyCode::Enter | KeyCode::Char(' '))
+                    && is_plain(&key)
+                {
+                    self.with_bench(|b, m| b.toggle(m));
                 }
             }
         }

@@ -7,6 +7,7 @@
 use crate::domain::points::{PointsError, ScoreError};
 use crate::domain::{Outcome, Role, Status};
 use crate::i18n::Lang;
+use crate::tui::action::Action;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
@@ -147,6 +148,12 @@ pub enum Msg {
     Quit,
     KeymapWarning,
     NotYetAvailable,
+    NextField,
+    Step,
+    SameAsSelf,
+    ReloadTheirs,
+    KeepEditing,
+    BulkAgreeTitle,
     LeadOnly,
     ReopenTitle,
     ReopenLabel,
@@ -340,6 +347,15 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "Màn hình này chưa có trong phiên bản này",
             "This screen is not available in this version yet",
         ),
+        NextField => ("Chuyển ô", "Next field"),
+        Step => ("Bước chấm", "Step"),
+        ReloadTheirs => (
+            "Tải lại bản của họ (nháp của bạn vẫn giữ)",
+            "Reload theirs (your draft is kept)",
+        ),
+        KeepEditing => ("Đóng", "Close"),
+        BulkAgreeTitle => ("Đồng ý hàng loạt", "Bulk agree"),
+        SameAsSelf => ("bằng điểm tự chấm", "same as the self score"),
         LeadOnly => (
             "Chỉ trưởng nhóm mới được chốt hoặc mở lại đơn vị",
             "Only a lead can finalize or reopen a unit",
@@ -348,6 +364,60 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         ReopenLabel => ("Lý do mở lại", "Reason for reopening"),
         FinalizeTitle => ("Chốt kết quả", "Finalize"),
         Finalized => ("Đã chốt", "Finalized"),
+    };
+    lang.pick(vi, en)
+}
+
+/// A short label for the hint bar (the help screen shows the keymap's full descriptions).
+pub fn hint_label(lang: Lang, a: Action) -> &'static str {
+    use Action::*;
+    let (vi, en) = match a {
+        Quit => ("Thoát", "Quit"),
+        Help => ("Trợ giúp", "Help"),
+        OpenPalette => ("Tìm", "Search"),
+        Back => ("Quay lại", "Back"),
+        Redraw => ("Vẽ lại", "Redraw"),
+        Overview => ("Đơn vị", "Units"),
+        Queue => ("Giải trình", "Disputes"),
+        Ranking => ("Xếp hạng", "Ranking"),
+        MoveUp => ("Lên", "Up"),
+        MoveDown => ("Xuống", "Down"),
+        PageUp => ("Trang trước", "Page up"),
+        PageDown => ("Trang sau", "Page down"),
+        Top => ("Đầu", "Top"),
+        Bottom => ("Cuối", "Bottom"),
+        Open => ("Mở", "Open"),
+        Expand => ("Mở nhánh", "Expand"),
+        Collapse => ("Thu gọn", "Collapse"),
+        SwitchPane => ("Chi tiết", "Detail"),
+        NextUnit => ("ĐV sau", "Next unit"),
+        PrevUnit => ("ĐV trước", "Prev unit"),
+        ToggleDiffs => ("Chênh lệch", "Diffs"),
+        NextDiff => ("CL sau", "Next diff"),
+        PrevDiff => ("CL trước", "Prev diff"),
+        AreaBars => ("Lĩnh vực", "Areas"),
+        Walk => ("Lần lượt", "Walk"),
+        WalkSkip => ("Bỏ qua", "Skip"),
+        WalkBack => ("Mục trước", "Back"),
+        History => ("Lịch sử", "History"),
+        SetScore => ("Chấm điểm", "Score"),
+        Agree => ("Đồng ý", "Agree"),
+        EditJustification => ("Lý do", "Reason"),
+        RequestEvidence => ("Bổ sung", "Request"),
+        BulkAgreeArea => ("Đồng ý cả LV", "Agree area"),
+        RecordDispute => ("Ghi giải trình", "Dispute"),
+        ResolveDispute => ("Trả lời GT", "Resolve"),
+        Undo => ("Hoàn tác", "Undo"),
+        FinalizeUnit => ("Chốt", "Finalize"),
+        ReopenUnit => ("Mở lại", "Reopen"),
+        SortNext => ("Sắp xếp", "Sort"),
+        SortReverse => ("Đảo chiều", "Reverse"),
+        FilterRegion => ("Vùng", "Region"),
+        FilterStatus => ("Lọc", "Filter"),
+        ClearFilters => ("Bỏ lọc", "Clear"),
+        Save => ("Lưu", "Save"),
+        Cancel => ("Hủy", "Cancel"),
+        Confirm => ("Đồng ý", "Confirm"),
     };
     lang.pick(vi, en)
 }
