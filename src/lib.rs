@@ -2,8 +2,12 @@
 //!
 //! Layers call only downward: `cli`/`tui` → `api` → `engine` → `store` → `domain`.
 
+pub mod api;
 pub mod bundled;
+pub mod cli;
+pub mod demo;
 pub mod domain;
+pub mod engine;
 pub mod i18n;
 pub mod io;
 pub mod sample;

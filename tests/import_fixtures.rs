@@ -4,133 +4,27 @@
 //! self-assessment import. Set `THAMDINH_BLESS=1` to rewrite the `.expected` files (review the
 //! diff before committing).
 //!
-//! The framework and units are `framework.toml` and `units.toml` of the same folder, built
-//! here with `from_parts` until the TOML loaders are merged.
+//! The framework and units are `framework.toml` and `units.toml` of the same folder.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use thamdinh::domain::framework::{FrameworkMeta, Group};
-use thamdinh::domain::units::{Region, UnitSetMeta};
-use thamdinh::domain::{Framework, Method, Node, Points, SelfRow, Unit, UnitSet};
+use thamdinh::domain::{Framework, SelfRow, UnitSet, parse_framework, parse_units};
 use thamdinh::io::{parse_self_csv, parse_survey_csv};
 
-fn p(s: &str) -> Points {
-    Points::parse(s).unwrap()
-}
-
-/// The framework of `framework.toml`.
+/// The framework of `framework.toml`, through the real loader.
 fn fixture_framework() -> Framework {
-    use Method::{Appraised as A, Survey as S};
-    let items: &[(&str, &str, &str, Method)] = &[
-        (
-            "1",
-            "Công tác chỉ đạo, điều hành cải cách hành chính",
-            "3",
-            A,
-        ),
-        ("1.1", "Kế hoạch cải cách hành chính", "2", A),
-        ("1.1.1", "Ban hành kế hoạch cải cách hành chính năm", "1", A),
-        (
-            "1.1.2",
-            "Mức độ thực hiện kế hoạch cải cách hành chính",
-            "1",
-            A,
-        ),
-        ("1.2", "Công tác kiểm tra cải cách hành chính", "1", A),
-        ("3", "Cải cách thủ tục hành chính", "3", A),
-        ("3.2", "Công bố, công khai thủ tục hành chính", "3", A),
-        (
-            "3.2.1",
-            "Công bố danh mục thủ tục hành chính đúng thời hạn",
-            "1.5",
-            A,
-        ),
-        (
-            "3.2.2",
-            "Công khai thủ tục hành chính trên Cổng Dịch vụ công",
-            "1.5",
-            A,
-        ),
-        ("8", "Tác động của cải cách hành chính", "4", S),
-        ("8.1", "Sự hài lòng của người dân", "4", S),
-        ("8.1.1", "Mức độ hài lòng về tiếp cận dịch vụ", "2", S),
-        ("8.1.2", "Mức độ hài lòng về thủ tục hành chính", "2", S),
-    ];
-    let mut nodes: Vec<Node> = Vec::new();
-    for (code, name, max, method) in items {
-        let parent = code
-            .rsplit_once('.')
-            .and_then(|(pc, _)| nodes.iter().position(|n| n.code == pc));
-        nodes.push(Node {
-            code: code.to_string(),
-            name: name.to_string(),
-            name_en: None,
-            max: p(max),
-            method: *method,
-            guidance: String::new(),
-            evidence: Vec::new(),
-            parent,
-            children: Vec::new(),
-            depth: code.matches('.').count() as u8,
-        });
-        if let Some(pi) = parent {
-            let i = nodes.len() - 1;
-            nodes[pi].children.push(i);
-        }
-    }
-    let groups = [("A", 9000), ("B", 8000), ("C", 7000)]
-        .iter()
-        .map(|(n, m)| Group {
-            name: n.to_string(),
-            min_percent: *m,
-        })
-        .collect();
-    Framework::from_parts(
-        FrameworkMeta {
-            id: "fixture-import".into(),
-            name: "Bộ chỉ số thử nghiệm cho kiểm thử nhập liệu".into(),
-            status: "illustrative".into(),
-            ..Default::default()
-        },
-        p("0.25"),
-        p("10"),
-        groups,
-        nodes,
-    )
+    let path = dir().join("framework.toml");
+    let text = fs::read_to_string(&path).expect("fixture framework");
+    parse_framework(&text, "tests/fixtures/import/framework.toml")
+        .expect("fixture framework is valid")
 }
 
-/// The units of `units.toml`.
+/// The units of `units.toml`, through the real loader.
 fn fixture_units() -> UnitSet {
-    let region = |code: &str, name: &str| Region {
-        code: code.into(),
-        name: name.into(),
-        name_en: None,
-    };
-    let unit = |code: &str, name: &str, region: &str, centrally_run: bool| Unit {
-        code: code.into(),
-        name: name.into(),
-        region: region.into(),
-        centrally_run,
-        absorbed: Vec::new(),
-    };
-    UnitSet::from_parts(
-        UnitSetMeta {
-            id: "fixture-import".into(),
-            name: "Đơn vị thử nghiệm".into(),
-            ..Default::default()
-        },
-        vec![
-            region("DBSH", "Đồng bằng sông Hồng"),
-            region("BTB", "Bắc Trung Bộ và Duyên hải miền Trung"),
-        ],
-        vec![
-            unit("01", "Hà Nội", "DBSH", true),
-            unit("44", "Quảng Bình", "BTB", false),
-            unit("45", "Quảng Trị", "BTB", false),
-            unit("46", "Thừa Thiên Huế", "BTB", false),
-        ],
-    )
+    let path = dir().join("units.toml");
+    let text = fs::read_to_string(&path).expect("fixture units");
+    parse_units(&text, "tests/fixtures/import/units.toml").expect("fixture units are valid")
 }
 
 fn dir() -> PathBuf {

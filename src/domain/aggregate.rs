@@ -213,3 +213,77 @@ mod tests {
         assert_eq!(competition_ranks(&[5, 5, 5]), vec![1, 1, 1]);
     }
 }
+
+/// One line of the national table: the unit, its scores and its ranks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NationalRow {
+    pub unit: String,
+    pub name: String,
+    pub region: String,
+    pub scores: UnitScores,
+    pub total: Both<Points>,
+    pub percent: Both<i64>,
+    pub rank: Both<u32>,
+    pub group: Both<Option<String>>,
+}
+
+/// Every unit of a year with its scores and ranks, sorted by proposed rank (ties by unit code),
+/// plus the counts across units.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct National {
+    pub rows: Vec<NationalRow>,
+    pub reviewed: usize,
+    pub leaves: usize,
+    pub adjusted: usize,
+    pub disputes: usize,
+}
+
+pub fn national(fw: &Framework, units: &UnitSet, items: &[Item]) -> National {
+    let mut by_unit: HashMap<&str, Vec<&Item>> = HashMap::new();
+    for it in items {
+        by_unit.entry(it.key.unit.as_str()).or_default().push(it);
+    }
+    let scores: HashMap<String, UnitScores> = units
+        .units
+        .iter()
+        .map(|u| {
+            let its = by_unit
+                .get(u.code.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            (u.code.clone(), UnitScores::compute(fw, its.iter().copied()))
+        })
+        .collect();
+    let ranks = ranking(fw, units, &scores);
+    let mut rows: Vec<NationalRow> = units
+        .units
+        .iter()
+        .zip(ranks)
+        .map(|(u, r)| NationalRow {
+            unit: u.code.clone(),
+            name: u.name.clone(),
+            region: u.region.clone(),
+            scores: scores
+                .get(&u.code)
+                .cloned()
+                .unwrap_or_else(|| UnitScores::compute(fw, [])),
+            total: r.total,
+            percent: r.percent,
+            rank: r.rank,
+            group: r.group,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.rank
+            .proposed
+            .cmp(&b.rank.proposed)
+            .then(a.unit.cmp(&b.unit))
+    });
+    National {
+        reviewed: rows.iter().map(|r| r.scores.reviewed).sum(),
+        leaves: rows.iter().map(|r| r.scores.leaves).sum(),
+        adjusted: rows.iter().map(|r| r.scores.adjusted).sum(),
+        disputes: rows.iter().map(|r| r.scores.open_disputes).sum(),
+        rows,
+    }
+}

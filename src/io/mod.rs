@@ -1,6 +1,7 @@
 //! File formats: import parsing and export writing. Every file write is atomic.
 
 pub mod atomic;
+pub mod audit;
 pub mod export;
 pub mod problem;
 pub mod self_import;

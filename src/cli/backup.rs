@@ -1,0 +1,85 @@
+//! `thamdinh backup` / `restore`: the event log as portable JSON lines (SPEC I5).
+
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+
+use crate::i18n::Lang;
+use crate::io::atomic::write_atomic_with;
+use crate::store::Store;
+
+use super::open::store_dir;
+
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// Output file (JSON lines, written atomically).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// A backup written by `thamdinh backup`.
+    pub file: PathBuf,
+}
+
+pub fn backup(store: Option<PathBuf>, lang: Lang, a: BackupArgs) -> anyhow::Result<ExitCode> {
+    let store = Store::open(&store_dir(store)?).map_err(|e| anyhow!(e.message(lang)))?;
+    let mut count = 0;
+    let mut failure = None;
+    write_atomic_with(&a.output, |w: &mut dyn std::io::Write| {
+        match store.backup(w) {
+            Ok(n) => {
+                count = n;
+                Ok(())
+            }
+            Err(e) => {
+                let msg = e.message(lang);
+                failure = Some(msg.clone());
+                Err(std::io::Error::other(msg))
+            }
+        }
+    })
+    .map_err(|e| anyhow!(failure.clone().unwrap_or_else(|| e.to_string())))
+    .with_context(|| format!("{}", a.output.display()))?;
+    println!(
+        "{}",
+        match lang {
+            Lang::Vi => format!("Đã sao lưu {count} sự kiện ra {}.", a.output.display()),
+            Lang::En => format!("Backed up {count} events to {}.", a.output.display()),
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn restore(store: Option<PathBuf>, lang: Lang, a: RestoreArgs) -> anyhow::Result<ExitCode> {
+    let dir = store_dir(store)?;
+    let f = std::fs::File::open(&a.file).with_context(|| format!("{}", a.file.display()))?;
+    let store =
+        Store::restore(&dir, &mut BufReader::new(f)).map_err(|e| anyhow!(e.message(lang)))?;
+    let report = store.verify().map_err(|e| anyhow!(e.message(lang)))?;
+    println!(
+        "{}",
+        match lang {
+            Lang::Vi => format!(
+                "Đã khôi phục {} sự kiện vào {}; kiểm tra: {}.",
+                report.events,
+                dir.display(),
+                if report.ok() { "OK" } else { "HỎNG" }
+            ),
+            Lang::En => format!(
+                "Restored {} events into {}; verify: {}.",
+                report.events,
+                dir.display(),
+                if report.ok() { "OK" } else { "BROKEN" }
+            ),
+        }
+    );
+    Ok(if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,132 @@
+//! `thamdinh demo`: open the demo store, building it on first use.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+
+use crate::api::{LocalWorkbench, Workbench};
+use crate::demo::{self, DEMO_YEAR};
+use crate::domain::aggregate::national;
+use crate::i18n::Lang;
+use crate::store::Store;
+
+use super::open::{data_dir, engine_err, os_user};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Throw the demo store away and build it again.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Demo store directory (default: `demo` in your data directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+pub fn demo_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match dir {
+        Some(d) => Ok(d),
+        None => Ok(data_dir()?.join("demo")),
+    }
+}
+
+/// Open (or build) the demo store.
+pub fn open_demo(dir: &std::path::Path, fresh: bool, lang: Lang) -> anyhow::Result<LocalWorkbench> {
+    if fresh && dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
+    }
+    if dir.join("sled").exists() {
+        let store = Store::open(dir).map_err(|e| anyhow!(e.message(lang)))?;
+        return Ok(LocalWorkbench::new(store, os_user()?));
+    }
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Vi => format!("Đang tạo kho dữ liệu mẫu tại {} …", dir.display()),
+            Lang::En => format!("Building the demo store in {} …", dir.display()),
+        }
+    );
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
+    }
+    demo::build(dir, &os_user()?, None).map_err(|e| {
+        // A half-built demo is useless: remove it so the next run starts clean.
+        let _ = std::fs::remove_dir_all(dir);
+        anyhow!("{e}")
+    })
+}
+
+pub fn run(lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
+    let dir = demo_dir(a.dir)?;
+    let wb = open_demo(&dir, a.fresh, lang)?;
+    print_summary(&wb, &dir, lang)
+}
+
+fn print_summary(
+    wb: &LocalWorkbench,
+    dir: &std::path::Path,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let year = wb
+        .years()
+        .map_err(engine_err(lang))?
+        .last()
+        .copied()
+        .unwrap_or(DEMO_YEAR);
+    let y = wb.year(year).map_err(engine_err(lang))?;
+    let items = wb.items(year, None).map_err(engine_err(lang))?;
+    let n = national(&y.framework, &y.units, &items);
+    let events = wb.engine().store().last_seq();
+    match lang {
+        Lang::Vi => println!(
+            "Kho mẫu: {}\nNăm {year}: {} đơn vị × {} tiêu chí thành phần, {} sự kiện.\nĐã thẩm định {}/{} tiêu chí; điều chỉnh {}, đang giải trình {}.\n",
+            dir.display(),
+            y.units.units.len(),
+            y.framework.leaf_count(),
+            events,
+            n.reviewed,
+            n.leaves,
+            n.adjusted,
+            n.disputes
+        ),
+        Lang::En => println!(
+            "Demo store: {}\nYear {year}: {} units × {} sub-criteria, {} events.\nReviewed {}/{} items; {} adjusted, {} disputed.\n",
+            dir.display(),
+            y.units.units.len(),
+            y.framework.leaf_count(),
+            events,
+            n.reviewed,
+            n.leaves,
+            n.adjusted,
+            n.disputes
+        ),
+    }
+    println!(
+        "{:>4} {:>4}  {:<24} {:>8} {:>8} {:>7}",
+        lang.pick("Hạng", "Rank"),
+        lang.pick("(tự)", "(self)"),
+        lang.pick("Đơn vị", "Unit"),
+        lang.pick("Tự chấm", "Self"),
+        lang.pick("Đề xuất", "Proposed"),
+        lang.pick("Nhóm", "Group")
+    );
+    for r in n.rows.iter().take(10) {
+        println!(
+            "{:>4} {:>4}  {:<24} {:>7}% {:>7}% {:>7}",
+            r.rank.proposed,
+            format!("({})", r.rank.self_),
+            r.name,
+            crate::domain::points::fmt_hundredths(r.percent.self_),
+            crate::domain::points::fmt_hundredths(r.percent.proposed),
+            r.group.proposed.clone().unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `thamdinh` with no subcommand: the demo summary until the workbench exists.
+pub fn summary_or_help(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+    let dir = super::open::store_dir(store)?;
+    let wb = super::open::open_workbench(&dir, lang)?;
+    print_summary(&wb, &dir, lang)
+}

@@ -1,0 +1,174 @@
+//! `thamdinh import self|survey FILE`: atomic import with a full problem list, or a preview.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+
+use crate::api::Workbench;
+use crate::domain::{Command, ItemKey};
+use crate::i18n::Lang;
+use crate::io::self_import::{ImportProblem, parse_self_csv, parse_survey_csv};
+
+use super::open::{engine_err, open_workbench, pick_year, store_dir};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Which {
+    /// Provinces' self-assessments (CSV: unit, code, self_score, note, evidence).
+    #[command(name = "self")]
+    SelfScores(FileArgs),
+    /// Survey points (CSV: unit, code, score).
+    Survey(FileArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FileArgs {
+    /// The file to import.
+    pub file: PathBuf,
+    /// Assessment year (default: the store's latest year).
+    #[arg(long)]
+    pub year: Option<u16>,
+    /// Show current vs new value per item and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn print_problems(file: &Path, problems: &[ImportProblem], lang: Lang) {
+    for p in problems {
+        eprintln!("{}: {}", file.display(), p.message(lang));
+    }
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Vi => format!(
+                "{} lỗi; không nhập dòng nào. Sửa tệp rồi chạy lại.",
+                problems.len()
+            ),
+            Lang::En => format!(
+                "{} problem(s); nothing was imported. Fix the file and run again.",
+                problems.len()
+            ),
+        }
+    );
+}
+
+pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<ExitCode> {
+    let dir = store_dir(store)?;
+    let wb = open_workbench(&dir, lang)?;
+    let (a, survey) = match which {
+        Which::SelfScores(a) => (a, false),
+        Which::Survey(a) => (a, true),
+    };
+    let year = pick_year(&wb, a.year, lang)?;
+    let y = wb.year(year).map_err(engine_err(lang))?;
+    let bytes = std::fs::read(&a.file).with_context(|| format!("{}", a.file.display()))?;
+    // (unit, leaf, new value as text)
+    let (cmd, preview): (Command, Vec<(String, String, String)>) = if survey {
+        match parse_survey_csv(&bytes, year, &y.framework, &y.units) {
+            Ok(rows) => {
+                let p = rows
+                    .iter()
+                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.to_string()))
+                    .collect();
+                (Command::ImportSurvey { year, rows }, p)
+            }
+            Err(problems) => {
+                print_problems(&a.file, &problems, lang);
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    } else {
+        match parse_self_csv(&bytes, year, &y.framework, &y.units) {
+            Ok(rows) => {
+                let p = rows
+                    .iter()
+                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.to_string()))
+                    .collect();
+                (Command::ImportSelf { year, rows }, p)
+            }
+            Err(problems) => {
+                print_problems(&a.file, &problems, lang);
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    };
+    if a.dry_run {
+        let current: HashMap<ItemKey, String> = wb
+            .items(year, None)
+            .map_err(engine_err(lang))?
+            .into_iter()
+            .filter_map(|i| {
+                let v = if survey {
+                    i.survey
+                } else {
+                    i.self_assessment.as_ref().map(|s| s.score)
+                };
+                v.map(|v| (i.key, v.to_string()))
+            })
+            .collect();
+        let (mut new, mut changed, mut same) = (0, 0, 0);
+        println!(
+            "{:<6} {:<10} {:>9}   {:>9}",
+            lang.pick("Đơn vị", "Unit"),
+            lang.pick("Tiêu chí", "Criterion"),
+            lang.pick("Hiện tại", "Current"),
+            lang.pick("Mới", "New")
+        );
+        for (unit, leaf, value) in &preview {
+            let key = ItemKey::new(year, unit.clone(), leaf.clone());
+            let cur = current.get(&key);
+            let mark = match cur {
+                None => {
+                    new += 1;
+                    "+"
+                }
+                Some(c) if c != value => {
+                    changed += 1;
+                    "*"
+                }
+                Some(_) => {
+                    same += 1;
+                    " "
+                }
+            };
+            println!(
+                "{:<6} {:<10} {:>9} {mark} {:>9}",
+                unit,
+                leaf,
+                cur.map(String::as_str).unwrap_or("—"),
+                value
+            );
+        }
+        println!(
+            "{}",
+            match lang {
+                Lang::Vi => format!(
+                    "Xem trước: {new} mới (+), {changed} thay đổi (*), {same} không đổi. Chưa ghi gì vào kho."
+                ),
+                Lang::En => format!(
+                    "Preview: {new} new (+), {changed} changed (*), {same} unchanged. Nothing was written."
+                ),
+            }
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows = preview.len();
+    let events = wb.apply(cmd).map_err(|e| anyhow!(e.message(lang)))?;
+    println!(
+        "{}",
+        match lang {
+            Lang::Vi => format!(
+                "Đã nhập {rows} dòng từ {}: {} thay đổi được ghi (năm {year}).",
+                a.file.display(),
+                events.len()
+            ),
+            Lang::En => format!(
+                "Imported {rows} rows from {}: {} changes recorded (year {year}).",
+                a.file.display(),
+                events.len()
+            ),
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,99 @@
+//! `thamdinh init`: create a store for a year (SPEC I1).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::anyhow;
+
+use crate::api::{LocalWorkbench, Workbench};
+use crate::domain::Command;
+use crate::i18n::Lang;
+use crate::store::Store;
+
+use super::data::{framework_source, units_source};
+use super::open::{engine_err, os_user, store_dir};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Assessment year, e.g. 2024.
+    #[arg(long)]
+    pub year: u16,
+    /// Framework TOML file (default: the bundled framework for the year).
+    #[arg(long, value_name = "FILE", requires = "units")]
+    pub framework: Option<PathBuf>,
+    /// Units TOML file (default: the bundled units for the year).
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+}
+
+pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
+    let dir = store_dir(store)?;
+    let fw = framework_source(a.year, a.framework.as_deref(), lang)?;
+    let us = units_source(a.year, a.units.as_deref(), lang)?;
+    let created = !dir.join("sled").exists();
+    let store = if created {
+        Store::create(&dir)
+    } else {
+        Store::open(&dir)
+    }
+    .map_err(|e| anyhow!(e.message(lang)))?;
+    let wb = LocalWorkbench::new(store, os_user()?);
+    wb.apply(Command::OpenYear {
+        year: a.year,
+        framework_toml: fw.text,
+        framework_file: fw.file.clone(),
+        units_toml: us.text,
+        units_file: us.file.clone(),
+    })
+    .map_err(engine_err(lang))?;
+    let y = wb.year(a.year).map_err(engine_err(lang))?;
+    let msg = match lang {
+        Lang::Vi => format!(
+            "{} kho {} cho năm {}: {} đơn vị ({}), {} tiêu chí thành phần ({}), tổng {} điểm. Trưởng nhóm: {}.",
+            if created {
+                "Đã tạo"
+            } else {
+                "Đã thêm năm vào"
+            },
+            dir.display(),
+            a.year,
+            y.units.units.len(),
+            fw_name(&us.file),
+            y.framework.leaf_count(),
+            fw_name(&fw.file),
+            y.framework.total,
+            wb.user()
+        ),
+        Lang::En => format!(
+            "{} {} for {}: {} units ({}), {} sub-criteria ({}), {} points in total. Lead: {}.",
+            if created {
+                "Created store"
+            } else {
+                "Added the year to store"
+            },
+            dir.display(),
+            a.year,
+            y.units.units.len(),
+            fw_name(&us.file),
+            y.framework.leaf_count(),
+            fw_name(&fw.file),
+            y.framework.total,
+            wb.user()
+        ),
+    };
+    println!("{msg}");
+    if y.framework.meta.status == "illustrative" {
+        println!(
+            "{}",
+            lang.pick(
+                "Lưu ý: nội dung từng tiêu chí của bộ tiêu chí này là minh hoạ; thay bằng phụ lục chính thức khi có (--framework TỆP).",
+                "Note: the item wording of this framework is illustrative; replace it with the official annex when available (--framework FILE)."
+            )
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fw_name(file: &str) -> &str {
+    file.rsplit('/').next().unwrap_or(file)
+}

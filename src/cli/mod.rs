@@ -1,0 +1,88 @@
+//! Command-line interface: clap definitions and dispatch. No business rules here: every change
+//! goes through `Workbench::apply`.
+
+mod audit;
+mod backup;
+mod data;
+mod demo;
+mod export;
+mod import;
+mod init;
+mod member;
+mod open;
+mod sample;
+mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::i18n::Lang;
+
+pub use open::{default_store_dir, open_workbench};
+
+/// thamdinh — bàn làm việc thẩm định Chỉ số CCHC (PAR INDEX) / the PAR INDEX appraisal workbench.
+#[derive(Debug, Parser)]
+#[command(name = "thamdinh", version, about, long_about = None)]
+pub struct Cli {
+    /// Store directory (default: a store in your data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Language of messages and of the interface: vi (default) or en.
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language \"{s}\": use vi or en"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Create a store (or add a year to one) from a framework file and a units file.
+    Init(init::Args),
+    /// Import self-assessments or survey points (atomic: a file with any bad row imports nothing).
+    #[command(subcommand)]
+    Import(import::Which),
+    /// Export scores with justifications (CSV or JSON).
+    Export(export::Args),
+    /// Print the history of a unit, an item or a user.
+    Audit(audit::Args),
+    /// Check the hash chain and that replaying the events gives the stored state.
+    Verify,
+    /// Write the event log as portable JSON lines.
+    Backup(backup::BackupArgs),
+    /// Build a new store by replaying a backup.
+    Restore(backup::RestoreArgs),
+    /// Print deterministic sample self-assessments (CSV, the format `import self` reads).
+    Sample(sample::Args),
+    /// Open the demo store (built on first use, or again with --fresh).
+    Demo(demo::Args),
+    /// Manage who may use the store and in which role.
+    #[command(subcommand)]
+    Member(member::MemberCmd),
+}
+
+/// Run the parsed command line; errors are printed by the caller.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lang = cli.lang.unwrap_or_default();
+    let store = cli.store.clone();
+    let Some(cmd) = cli.command else {
+        return demo::summary_or_help(store, lang);
+    };
+    match cmd {
+        Cmd::Init(a) => init::run(store, lang, a),
+        Cmd::Import(w) => import::run(store, lang, w),
+        Cmd::Export(a) => export::run(store, lang, a),
+        Cmd::Audit(a) => audit::run(store, lang, a),
+        Cmd::Verify => verify::run(store, lang),
+        Cmd::Backup(a) => backup::backup(store, lang, a),
+        Cmd::Restore(a) => backup::restore(store, lang, a),
+        Cmd::Sample(a) => sample::run(lang, a),
+        Cmd::Demo(a) => demo::run(lang, a),
+        Cmd::Member(m) => member::run(store, lang, m),
+    }
+}

@@ -1,0 +1,67 @@
+//! Finding and opening the store, and who the user is.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+
+use crate::api::LocalWorkbench;
+use crate::i18n::Lang;
+use crate::store::Store;
+
+/// `<data dir>/thamdinh/store`, e.g. `~/.local/share/thamdinh/store`.
+pub fn default_store_dir() -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("vn", "", "thamdinh").ok_or_else(|| {
+        anyhow!("cannot find a home directory for the default store; pass --store DIR")
+    })?;
+    Ok(dirs.data_dir().join("store"))
+}
+
+pub(crate) fn data_dir() -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("vn", "", "thamdinh")
+        .ok_or_else(|| anyhow!("cannot find a home directory; pass --store DIR"))?;
+    Ok(dirs.data_dir().to_path_buf())
+}
+
+/// The OS user running this process. Identity is never taken from a flag or a variable.
+pub fn os_user() -> anyhow::Result<String> {
+    let uid = uzers::get_current_uid();
+    uzers::get_user_by_uid(uid)
+        .map(|u| u.name().to_string_lossy().into_owned())
+        .with_context(|| format!("user id {uid} has no entry in the system user database"))
+}
+
+pub(crate) fn store_dir(store: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match store {
+        Some(p) => Ok(p),
+        None => default_store_dir(),
+    }
+}
+
+/// Open an existing store as the current OS user.
+pub fn open_workbench(dir: &Path, lang: Lang) -> anyhow::Result<LocalWorkbench> {
+    let store = Store::open(dir).map_err(|e| anyhow!(e.message(lang)))?;
+    Ok(LocalWorkbench::new(store, os_user()?))
+}
+
+/// The year to work on: the one given, or the store's only/latest year.
+pub(crate) fn pick_year(
+    wb: &dyn crate::api::Workbench,
+    year: Option<u16>,
+    lang: Lang,
+) -> anyhow::Result<u16> {
+    if let Some(y) = year {
+        return Ok(y);
+    }
+    let years = wb.years().map_err(|e| anyhow!(e.message(lang)))?;
+    years.last().copied().ok_or_else(|| {
+        anyhow!(lang.pick(
+            "kho chưa có năm đánh giá nào; tạo bằng: thamdinh init --year NĂM",
+            "the store has no assessment year yet; create one with: thamdinh init --year YEAR",
+        ))
+    })
+}
+
+/// Turn an engine error into a message in the user's language.
+pub(crate) fn engine_err(lang: Lang) -> impl Fn(crate::engine::EngineError) -> anyhow::Error {
+    move |e| anyhow!(e.message(lang))
+}

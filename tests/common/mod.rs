@@ -1,0 +1,165 @@
+//! Shared test helpers: a small framework and a store with a lead and an appraiser.
+#![allow(dead_code)]
+
+use thamdinh::api::{LocalWorkbench, Workbench};
+use thamdinh::domain::{Command, Evidence, ItemKey, Points, Role, SelfRow, SurveyRow};
+use thamdinh::store::Store;
+
+pub const YEAR: u16 = 2024;
+
+pub const FRAMEWORK: &str = r#"
+[framework]
+id = "test"
+name = "Bộ tiêu chí thử"
+status = "illustrative"
+step = "0.25"
+total = "10"
+
+[[group]]
+name = "A"
+min_percent = "90"
+
+[[group]]
+name = "B"
+min_percent = "80"
+
+[[item]]
+code = "1"
+name = "Lĩnh vực một"
+max = "6"
+
+[[item]]
+code = "1.1"
+name = "Tiêu chí một"
+max = "6"
+
+[[item]]
+code = "1.1.1"
+name = "Ban hành kế hoạch cải cách hành chính"
+max = "2"
+method = "appraised"
+
+[[item]]
+code = "1.1.2"
+name = "Báo cáo cải cách hành chính"
+max = "2"
+method = "appraised"
+
+[[item]]
+code = "1.1.3"
+name = "Mức độ hài lòng"
+max = "2"
+method = "survey"
+
+[[item]]
+code = "2"
+name = "Lĩnh vực hai"
+max = "4"
+
+[[item]]
+code = "2.1"
+name = "Tiêu chí hai"
+max = "4"
+
+[[item]]
+code = "2.1.1"
+name = "Giải quyết hồ sơ đúng hạn"
+max = "4"
+method = "appraised"
+"#;
+
+pub const UNITS: &str = r#"
+[unit_set]
+id = "test-units"
+name = "Hai tỉnh"
+
+[[region]]
+code = "BTB"
+name = "Bắc Trung Bộ và Duyên hải miền Trung"
+
+[[region]]
+code = "TN"
+name = "Tây Nguyên"
+
+[[unit]]
+code = "44"
+name = "Quảng Bình"
+region = "BTB"
+
+[[unit]]
+code = "67"
+name = "Đắk Nông"
+region = "TN"
+"#;
+
+pub fn p(s: &str) -> Points {
+    Points::parse(s).expect("test literal")
+}
+
+pub fn key(unit: &str, leaf: &str) -> ItemKey {
+    ItemKey::new(YEAR, unit, leaf)
+}
+
+/// A store in `dir` with year 2024 opened by "lead", appraiser "an" and auditor "kiemtra", and
+/// self scores for both units (1.1.1: 2, 1.1.2: 1.5, 2.1.1: 4) and survey 1.1.3 = 1.5.
+pub fn setup(dir: &std::path::Path) -> LocalWorkbench {
+    let store = Store::create(dir).expect("create store");
+    let lead = LocalWorkbench::new(store, "lead");
+    lead.apply(Command::OpenYear {
+        year: YEAR,
+        framework_toml: FRAMEWORK.into(),
+        framework_file: "test-framework.toml".into(),
+        units_toml: UNITS.into(),
+        units_file: "test-units.toml".into(),
+    })
+    .expect("open year");
+    lead.apply(Command::SetMember {
+        user: "an".into(),
+        role: Role::Appraiser,
+    })
+    .expect("add appraiser");
+    lead.apply(Command::SetMember {
+        user: "kiemtra".into(),
+        role: Role::Auditor,
+    })
+    .expect("add auditor");
+    let mut rows = Vec::new();
+    for unit in ["44", "67"] {
+        for (leaf, score) in [("1.1.1", "2"), ("1.1.2", "1.5"), ("2.1.1", "4")] {
+            rows.push(SelfRow {
+                unit: unit.into(),
+                leaf: leaf.into(),
+                score: p(score),
+                note: format!("Ghi chú của tỉnh cho {leaf}"),
+                evidence: vec![Evidence {
+                    number: "12/KH-UBND".into(),
+                    title: "Kế hoạch CCHC năm 2024".into(),
+                    date: "2024-01-10".into(),
+                    link: String::new(),
+                }],
+            });
+        }
+    }
+    lead.apply(Command::ImportSelf { year: YEAR, rows })
+        .expect("import self");
+    lead.apply(Command::ImportSurvey {
+        year: YEAR,
+        rows: ["44", "67"]
+            .iter()
+            .map(|u| SurveyRow {
+                unit: u.to_string(),
+                leaf: "1.1.3".into(),
+                score: p("1.5"),
+            })
+            .collect(),
+    })
+    .expect("import survey");
+    lead
+}
+
+pub fn version(wb: &dyn Workbench, k: &ItemKey) -> u64 {
+    wb.item(k)
+        .expect("read item")
+        .map(|i| i.version)
+        .unwrap_or(0)
+}

@@ -1,0 +1,445 @@
+//! The rules of appraisal, each transition allowed and refused (SPEC D5, S2).
+
+mod common;
+
+use common::*;
+use thamdinh::api::Workbench;
+use thamdinh::domain::{Command, Outcome, Role, Status};
+use thamdinh::engine::EngineError;
+
+fn adjust(
+    wb: &dyn Workbench,
+    unit: &str,
+    leaf: &str,
+    score: &str,
+    why: &str,
+) -> Result<(), EngineError> {
+    let k = key(unit, leaf);
+    wb.apply(Command::Adjust {
+        key: k.clone(),
+        score: p(score),
+        justification: why.into(),
+        expected: version(wb, &k),
+    })
+    .map(|_| ())
+}
+
+fn status(wb: &dyn Workbench, unit: &str, leaf: &str) -> Status {
+    wb.item(&key(unit, leaf)).unwrap().unwrap().status()
+}
+
+#[test]
+fn membership_and_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let stranger = lead.session("nguoila");
+    match adjust(&stranger, "44", "1.1.1", "1", "x") {
+        Err(EngineError::NotMember { user, leads }) => {
+            assert_eq!(user, "nguoila");
+            assert_eq!(leads, vec!["lead".to_string()]);
+        }
+        other => panic!("expected NotMember, got {other:?}"),
+    }
+    let auditor = lead.session("kiemtra");
+    assert!(matches!(
+        adjust(&auditor, "44", "1.1.1", "1", "x"),
+        Err(EngineError::ReadOnly { .. })
+    ));
+    let an = lead.session("an");
+    assert!(matches!(
+        an.apply(Command::Finalize {
+            year: YEAR,
+            unit: "44".into()
+        }),
+        Err(EngineError::LeadOnly { .. })
+    ));
+    assert!(matches!(
+        an.apply(Command::SetMember {
+            user: "an".into(),
+            role: Role::Lead
+        }),
+        Err(EngineError::LeadOnly { .. })
+    ));
+    assert!(matches!(
+        lead.apply(Command::RemoveMember {
+            user: "lead".into()
+        }),
+        Err(EngineError::LastLead { .. })
+    ));
+    // Nothing above changed anything.
+    assert_eq!(status(&lead, "44", "1.1.1"), Status::Pending);
+}
+
+#[test]
+fn agree_and_adjust() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let an = lead.session("an");
+    let k = key("44", "1.1.1");
+    an.apply(Command::Agree {
+        key: k.clone(),
+        expected: version(&an, &k),
+    })
+    .unwrap();
+    let it = an.item(&k).unwrap().unwrap();
+    assert_eq!(
+        (it.status(), it.appraisal.proposed),
+        (Status::Agreed, Some(p("2")))
+    );
+
+    // An adjusted score needs a justification; whitespace is not one.
+    let k2 = key("44", "1.1.2");
+    assert!(matches!(
+        adjust(&an, "44", "1.1.2", "1", "   \n"),
+        Err(EngineError::JustificationRequired { .. })
+    ));
+    assert!(matches!(
+        adjust(&an, "44", "1.1.2", "1,3", "lý do"),
+        Err(EngineError::BadScore { .. })
+    ));
+    assert!(matches!(
+        adjust(&an, "44", "1.1.2", "2.25", "lý do"),
+        Err(EngineError::BadScore { .. })
+    ));
+    assert_eq!(status(&an, "44", "1.1.2"), Status::Pending);
+    adjust(&an, "44", "1.1.2", "1", "Chưa có báo cáo quý IV").unwrap();
+    let it = an.item(&k2).unwrap().unwrap();
+    assert_eq!(it.status(), Status::Adjusted);
+    assert_eq!(it.delta(), Some(p("-0.5")));
+    // Setting the self score again is an agreement, justification optional.
+    adjust(&an, "44", "1.1.2", "1.5", "").unwrap();
+    assert_eq!(status(&an, "44", "1.1.2"), Status::Agreed);
+
+    // Survey items are not editable.
+    assert!(matches!(
+        adjust(&an, "44", "1.1.3", "1", "x"),
+        Err(EngineError::SurveyNotEditable { .. })
+    ));
+    // Unknown unit / criterion / a parent.
+    assert!(matches!(
+        adjust(&an, "99", "1.1.1", "1", "x"),
+        Err(EngineError::UnknownUnit { .. })
+    ));
+    assert!(matches!(
+        adjust(&an, "44", "9.9.9", "1", "x"),
+        Err(EngineError::UnknownCriterion { .. })
+    ));
+    assert!(matches!(
+        adjust(&an, "44", "1.1", "1", "x"),
+        Err(EngineError::NotALeaf { .. })
+    ));
+}
+
+#[test]
+fn stale_version_is_a_conflict_not_an_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let an = lead.session("an");
+    let k = key("44", "2.1.1");
+    let seen = version(&an, &k);
+    lead.apply(Command::Adjust {
+        key: k.clone(),
+        score: p("3"),
+        justification: "Trưởng nhóm điều chỉnh".into(),
+        expected: seen,
+    })
+    .unwrap();
+    match an.apply(Command::Adjust {
+        key: k.clone(),
+        score: p("3.5"),
+        justification: "Của tôi".into(),
+        expected: seen,
+    }) {
+        Err(EngineError::Conflict {
+            current, expected, ..
+        }) => {
+            assert_eq!(expected, seen);
+            assert_eq!(current.appraisal.proposed, Some(p("3")));
+            assert_eq!(current.last.as_ref().unwrap().actor, "lead");
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        an.item(&k).unwrap().unwrap().appraisal.justification,
+        "Trưởng nhóm điều chỉnh"
+    );
+}
+
+#[test]
+fn evidence_requests_and_disputes() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let an = lead.session("an");
+    let k = key("67", "2.1.1");
+    assert!(matches!(
+        an.apply(Command::RequestEvidence {
+            key: k.clone(),
+            request: " ".into(),
+            expected: version(&an, &k)
+        }),
+        Err(EngineError::TextRequired { .. })
+    ));
+    an.apply(Command::RequestEvidence {
+        key: k.clone(),
+        request: "Bổ sung báo cáo tỷ lệ hồ sơ đúng hạn".into(),
+        expected: version(&an, &k),
+    })
+    .unwrap();
+    assert_eq!(status(&an, "67", "2.1.1"), Status::NeedsInfo);
+
+    // A pending item cannot be disputed.
+    let k2 = key("67", "1.1.1");
+    assert!(matches!(
+        an.apply(Command::RecordDispute {
+            key: k2.clone(),
+            explanation: "x".into(),
+            claimed: None,
+            received: "2025-03-01".into(),
+            expected: version(&an, &k2)
+        }),
+        Err(EngineError::WrongStatus {
+            status: Status::Pending,
+            ..
+        })
+    ));
+    adjust(&an, "67", "1.1.1", "1", "Kế hoạch ban hành muộn").unwrap();
+    an.apply(Command::RecordDispute {
+        key: k2.clone(),
+        explanation: "Kế hoạch ban hành đúng hạn, có văn bản kèm theo".into(),
+        claimed: Some(p("2")),
+        received: "2025-03-01".into(),
+        expected: version(&an, &k2),
+    })
+    .unwrap();
+    assert_eq!(status(&an, "67", "1.1.1"), Status::Disputed);
+    // While disputed, only the resolution moves it.
+    assert!(matches!(
+        adjust(&an, "67", "1.1.1", "1.5", "x"),
+        Err(EngineError::WrongStatus { .. })
+    ));
+    assert!(matches!(
+        an.apply(Command::ResolveDispute {
+            key: k2.clone(),
+            outcome: Outcome::PartlyUpheld,
+            score: None,
+            response: "x".into(),
+            expected: version(&an, &k2)
+        }),
+        Err(EngineError::TextRequired { .. })
+    ));
+    an.apply(Command::ResolveDispute {
+        key: k2.clone(),
+        outcome: Outcome::Upheld,
+        score: None,
+        response: "Chấp nhận giải trình".into(),
+        expected: version(&an, &k2),
+    })
+    .unwrap();
+    let it = an.item(&k2).unwrap().unwrap();
+    assert_eq!(it.status(), Status::Resolved);
+    assert_eq!(
+        it.appraisal.proposed,
+        Some(p("2")),
+        "upheld goes to the claimed score"
+    );
+
+    // Rejected keeps the proposed score.
+    let k3 = key("44", "2.1.1");
+    adjust(&an, "44", "2.1.1", "3", "Thiếu số liệu").unwrap();
+    an.apply(Command::RecordDispute {
+        key: k3.clone(),
+        explanation: "Đã đủ".into(),
+        claimed: None,
+        received: String::new(),
+        expected: version(&an, &k3),
+    })
+    .unwrap();
+    an.apply(Command::ResolveDispute {
+        key: k3.clone(),
+        outcome: Outcome::Rejected,
+        score: None,
+        response: "Không có số liệu mới".into(),
+        expected: version(&an, &k3),
+    })
+    .unwrap();
+    assert_eq!(
+        an.item(&k3).unwrap().unwrap().appraisal.proposed,
+        Some(p("3"))
+    );
+}
+
+#[test]
+fn finalize_locks_and_reopen_needs_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    match lead.apply(Command::Finalize {
+        year: YEAR,
+        unit: "44".into(),
+    }) {
+        Err(EngineError::Unfinished { open, .. }) => assert_eq!(open, 3),
+        other => panic!("expected Unfinished, got {other:?}"),
+    }
+    for leaf in ["1.1.1", "1.1.2", "2.1.1"] {
+        let k = key("44", leaf);
+        lead.apply(Command::Agree {
+            key: k.clone(),
+            expected: version(&lead, &k),
+        })
+        .unwrap();
+    }
+    lead.apply(Command::Finalize {
+        year: YEAR,
+        unit: "44".into(),
+    })
+    .unwrap();
+    assert!(matches!(
+        adjust(&lead, "44", "1.1.1", "1", "x"),
+        Err(EngineError::Finalized { .. })
+    ));
+    assert!(matches!(
+        lead.apply(Command::Reopen {
+            year: YEAR,
+            unit: "44".into(),
+            reason: "".into()
+        }),
+        Err(EngineError::TextRequired { .. })
+    ));
+    lead.apply(Command::Reopen {
+        year: YEAR,
+        unit: "44".into(),
+        reason: "Hội đồng yêu cầu xem lại 1.1.1".into(),
+    })
+    .unwrap();
+    adjust(&lead, "44", "1.1.1", "1", "Xem lại theo ý kiến hội đồng").unwrap();
+    assert!(matches!(
+        lead.apply(Command::Reopen {
+            year: YEAR,
+            unit: "44".into(),
+            reason: "x".into()
+        }),
+        Err(EngineError::NotFinalized { .. })
+    ));
+}
+
+#[test]
+fn undo_is_a_compensating_event_and_walks_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let an = lead.session("an");
+    assert!(matches!(
+        an.apply(Command::Undo),
+        Err(EngineError::NothingToUndo { .. })
+    ));
+    adjust(&an, "44", "2.1.1", "3", "Một").unwrap();
+    adjust(&an, "44", "2.1.1", "2.5", "Hai").unwrap();
+    let before = an.history(&Default::default()).unwrap().len();
+    an.apply(Command::Undo).unwrap();
+    let it = an.item(&key("44", "2.1.1")).unwrap().unwrap();
+    assert_eq!(
+        (it.appraisal.proposed, it.appraisal.justification.as_str()),
+        (Some(p("3")), "Một")
+    );
+    an.apply(Command::Undo).unwrap();
+    assert_eq!(status(&an, "44", "2.1.1"), Status::Pending);
+    assert_eq!(
+        an.history(&Default::default()).unwrap().len(),
+        before + 2,
+        "undo adds events, never removes"
+    );
+    assert!(matches!(
+        an.apply(Command::Undo),
+        Err(EngineError::NothingToUndo { .. })
+    ));
+
+    // Someone else changed the item since: undo would overwrite them, so it is a conflict.
+    adjust(&an, "67", "2.1.1", "3", "Của An").unwrap();
+    adjust(&lead, "67", "2.1.1", "3.5", "Của trưởng nhóm").unwrap();
+    assert!(matches!(
+        an.apply(Command::Undo),
+        Err(EngineError::Conflict { .. })
+    ));
+}
+
+#[test]
+fn bulk_agree_writes_one_event_per_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let an = lead.session("an");
+    let items: Vec<(String, u64)> = ["1.1.1", "1.1.2"]
+        .iter()
+        .map(|l| (l.to_string(), version(&an, &key("44", l))))
+        .collect();
+    assert!(matches!(
+        an.apply(Command::BulkAgree {
+            year: YEAR,
+            unit: "44".into(),
+            area: "2".into(),
+            items: items.clone()
+        }),
+        Err(EngineError::NotInArea { .. })
+    ));
+    let events = an
+        .apply(Command::BulkAgree {
+            year: YEAR,
+            unit: "44".into(),
+            area: "1".into(),
+            items: items.clone(),
+        })
+        .unwrap();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| e.body.command == "bulk-agree"));
+    // The same list again: those items are no longer pending (and their versions moved).
+    assert!(
+        an.apply(Command::BulkAgree {
+            year: YEAR,
+            unit: "44".into(),
+            area: "1".into(),
+            items
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn reimport_resets_an_agreement_and_keeps_an_adjustment() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let k1 = key("44", "1.1.1");
+    lead.apply(Command::Agree {
+        key: k1.clone(),
+        expected: version(&lead, &k1),
+    })
+    .unwrap();
+    adjust(&lead, "44", "1.1.2", "1", "Thiếu báo cáo").unwrap();
+    let rows = [("1.1.1", "1.5"), ("1.1.2", "1.25")]
+        .iter()
+        .map(|(l, s)| thamdinh::domain::SelfRow {
+            unit: "44".into(),
+            leaf: l.to_string(),
+            score: p(s),
+            note: String::new(),
+            evidence: vec![],
+        })
+        .collect();
+    lead.apply(Command::ImportSelf { year: YEAR, rows })
+        .unwrap();
+    assert_eq!(status(&lead, "44", "1.1.1"), Status::Pending);
+    let it = lead.item(&key("44", "1.1.2")).unwrap().unwrap();
+    assert_eq!(
+        (it.status(), it.delta()),
+        (Status::Adjusted, Some(p("-0.25")))
+    );
+}
+
+#[test]
+fn replay_equals_stored_state_after_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let an = lead.session("an");
+    adjust(&an, "44", "2.1.1", "3", "Một").unwrap();
+    an.apply(Command::Undo).unwrap();
+    adjust(&an, "67", "1.1.2", "1", "Hai").unwrap();
+    let report = lead.engine().store().verify().unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert!(report.events > 10);
+}
