@@ -131,7 +131,8 @@ impl App {
         let role = wb.role()?;
         let user = wb.user().to_string();
         let overview = OverviewState::new(&model);
-        let palette_actions: Vec<Action> = Action::all().filter(|a| offered_in_palette(*a)).collect();
+        let palette_actions: Vec<Action> =
+            Action::all().filter(|a| offered_in_palette(*a)).collect();
         let index = SearchIndex::for_year(
             model.fw(),
             model.unit_set(),
@@ -237,6 +238,18 @@ impl App {
             Event::Paste(s) => self.handle_paste(&s),
             Event::Resize(w, h) => self.resize(w, h),
             _ => {}
+        }
+    }
+
+    /// Feed a key script ("<down><enter>0,5<f2>", see `tui::script`) as if typed.
+    /// Panics on an unknown key name: scripts are written by programmers, in tests.
+    pub fn feed(&mut self, script: &str) {
+        let keys = match crate::tui::script::parse(script) {
+            Ok(k) => k,
+            Err(e) => panic!("bad key script {script:?}: {e}"),
+        };
+        for k in keys {
+            self.handle_key(k);
         }
     }
 
@@ -379,8 +392,10 @@ impl App {
             }
             Action::OpenPalette => {
                 if !matches!(self.overlays.last(), Some(Overlay::Palette(_))) {
-                    let mut p = PaletteState::default();
-                    p.hits = self.default_hits();
+                    let p = PaletteState {
+                        hits: self.default_hits(),
+                        ..PaletteState::default()
+                    };
                     self.overlays.push(Overlay::Palette(p));
                 }
             }
@@ -546,9 +561,15 @@ impl App {
             if len == 0 {
                 return 0;
             }
-            (cur as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize
+            (cur as isize)
+                .saturating_add(delta)
+                .clamp(0, len as isize - 1) as usize
         };
-        let scroll = |cur: u16| -> u16 { (cur as isize).saturating_add(delta).clamp(0, u16::MAX as isize) as u16 };
+        let scroll = |cur: u16| -> u16 {
+            (cur as isize)
+                .saturating_add(delta)
+                .clamp(0, u16::MAX as isize) as u16
+        };
         match ctx {
             Context::Overview => {
                 self.overview.cursor = step(self.overview.cursor, self.overview.rows.len());
@@ -592,7 +613,8 @@ impl App {
     /// Keep every cursor inside its window after a move or a resize.
     fn scroll_into_view(&mut self) {
         let l = layout::compute(self);
-        self.overview.offset = keep_visible(self.overview.cursor, self.overview.offset, l.list_rows);
+        self.overview.offset =
+            keep_visible(self.overview.cursor, self.overview.offset, l.list_rows);
         if let Some(b) = self.bench.as_mut() {
             b.offset = keep_visible(b.cursor, b.offset, l.list_rows);
         }
@@ -631,7 +653,10 @@ impl App {
 
     /// Show a unit's workbench.
     pub fn open_unit(&mut self, unit_idx: usize) {
-        let keep = self.bench.as_ref().map(|b| (b.diffs_only, b.collapsed.clone()));
+        let keep = self
+            .bench
+            .as_ref()
+            .map(|b| (b.diffs_only, b.collapsed.clone()));
         let mut b = BenchState::new(&self.model, unit_idx);
         if let Some((diffs, collapsed)) = keep {
             b.diffs_only = diffs;
@@ -691,7 +716,9 @@ impl App {
             Screen::Bench => {
                 let b = self.bench.as_ref()?;
                 let n = b.selected()?;
-                self.model.fw().nodes[n].is_leaf().then_some((b.unit_idx, n))
+                self.model.fw().nodes[n]
+                    .is_leaf()
+                    .then_some((b.unit_idx, n))
             }
             Screen::Overview => None,
         }
@@ -738,10 +765,10 @@ impl App {
 
     /// Refresh what depends on the data after events were applied.
     fn after_change(&mut self, changed: &Changed) {
-        if changed.members {
-            if let Ok(r) = self.wb.role() {
-                self.role = r;
-            }
+        if changed.members
+            && let Ok(r) = self.wb.role()
+        {
+            self.role = r;
         }
         if changed.units.is_empty() {
             return;
@@ -756,7 +783,8 @@ impl App {
     fn refused(&mut self, e: EngineError) {
         match e {
             EngineError::Conflict { key, current, .. } => {
-                self.overlays.push(Overlay::Conflict(ConflictState { key, current }));
+                self.overlays
+                    .push(Overlay::Conflict(ConflictState { key, current }));
             }
             other => self.error(other.message(self.lang)),
         }
@@ -801,7 +829,11 @@ impl App {
         match self.run(Command::Undo) {
             Ok(events) => {
                 // Follow the undone item so the user sees what changed back.
-                if let Some(key) = events.iter().find_map(|e| e.body.change.item_key()).cloned() {
+                if let Some(key) = events
+                    .iter()
+                    .find_map(|e| e.body.change.item_key())
+                    .cloned()
+                {
                     self.follow(&key);
                 }
                 self.info(Msg::Undone);
@@ -829,7 +861,7 @@ impl App {
         };
         let node = &self.model.fw().nodes[n];
         let (max, step) = (node.max, self.model.fw().step);
-        let item = self.model.item(&key.unit, &key.leaf);
+        let item = self.model.item(&key.unit, &key.leaf).cloned();
         let origin = if self.screen == Screen::Walk {
             Origin::Walk
         } else {
@@ -837,16 +869,21 @@ impl App {
         };
         let comma = self.lang == Lang::Vi;
         let mut ed = match self.wb.draft(&key) {
-            Ok(Some(d)) => EditorState::new(key, expected, max, step, &d.score, &d.text, origin, true),
+            Ok(Some(d)) => {
+                EditorState::new(key, expected, max, step, &d.score, &d.text, origin, true)
+            }
             other => {
                 if let Err(e) = other {
                     self.error(e.message(self.lang));
                 }
                 let score = item
+                    .as_ref()
                     .and_then(|i| i.appraisal.proposed.or_else(|| i.self_score()))
                     .map(|p| p.display_with(comma))
                     .unwrap_or_default();
-                let text = item.map_or("", |i| i.appraisal.justification.as_str());
+                let text = item
+                    .as_ref()
+                    .map_or("", |i| i.appraisal.justification.as_str());
                 EditorState::new(key, expected, max, step, &score, text, origin, false)
             }
         };
@@ -942,13 +979,14 @@ impl App {
             self.info(Msg::NoPendingInArea);
             return;
         }
-        self.overlays.push(Overlay::Confirm(ConfirmState::BulkAgree {
-            year: self.model.year,
-            unit: b.unit.clone(),
-            area: area_node.code.clone(),
-            area_name: area_node.name.clone(),
-            items,
-        }));
+        self.overlays
+            .push(Overlay::Confirm(ConfirmState::BulkAgree {
+                year: self.model.year,
+                unit: b.unit.clone(),
+                area: area_node.code.clone(),
+                area_name: area_node.name.clone(),
+                items,
+            }));
     }
 
     /// Enter / y in a yes-no question (or the conflict dialog: reload).
@@ -1269,7 +1307,10 @@ impl App {
 
     /// Time passed: save drafts that are due.
     pub fn tick(&mut self, now: Instant) {
-        let due = self.overlays.iter().any(|o| matches!(o, Overlay::Editor(ed) if ed.draft_due(now)));
+        let due = self
+            .overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Editor(ed) if ed.draft_due(now)));
         if due {
             self.save_drafts_now();
         }
@@ -1321,7 +1362,8 @@ impl App {
 
 /// No Ctrl or Alt (Shift is part of the character).
 fn is_plain(key: &KeyEvent) -> bool {
-    !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    !key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
 }
 
 /// Actions worth offering by name in the palette (not movement or dialog keys).

@@ -71,7 +71,11 @@ pub fn run(
             }
         }
         if let Ok(s) = signals.try_recv() {
-            exit = Some(if s == Signal::HangUp { Exit::HangUp } else { Exit::Quit });
+            exit = Some(if s == Signal::HangUp {
+                Exit::HangUp
+            } else {
+                Exit::Quit
+            });
         }
         if let Some(e) = exit {
             // SPEC W5: the open draft is saved before leaving.

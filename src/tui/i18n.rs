@@ -29,6 +29,7 @@ pub enum Msg {
     ColDisputes,
     ColDisputesShort,
     ColStatus,
+    ColStatusShort,
     ColRank,
     UnitOpen,
     UnitFinalized,
@@ -148,6 +149,7 @@ pub enum Msg {
     Quit,
     KeymapWarning,
     NotYetAvailable,
+    ToggleBranch,
     NextField,
     Step,
     SameAsSelf,
@@ -182,6 +184,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         ColDisputes => ("Giải trình", "Disputes"),
         ColDisputesShort => ("GT", "Dsp"),
         ColStatus => ("Trạng thái", "Status"),
+        ColStatusShort => ("T.thái", "Status"),
         ColRank => ("Hạng", "Rank"),
         UnitOpen => ("đang làm", "open"),
         UnitFinalized => ("đã chốt", "final"),
@@ -348,6 +351,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "This screen is not available in this version yet",
         ),
         NextField => ("Chuyển ô", "Next field"),
+        ToggleBranch => ("Mở / thu gọn nhánh", "Expand / collapse the branch"),
         Step => ("Bước chấm", "Step"),
         ReloadTheirs => (
             "Tải lại bản của họ (nháp của bạn vẫn giữ)",
@@ -510,8 +514,12 @@ pub fn bulk_agree_question(lang: Lang, n: usize, area: &str, area_name: &str) ->
 
 pub fn finalize_question(lang: Lang, unit: &str, name: &str) -> String {
     match lang {
-        Lang::Vi => format!("Chốt kết quả thẩm định của {unit} {name}? Sau khi chốt, mọi tiêu chí bị khóa cho đến khi trưởng nhóm mở lại."),
-        Lang::En => format!("Finalize the results of {unit} {name}? All its items are locked until a lead reopens it."),
+        Lang::Vi => format!(
+            "Chốt kết quả thẩm định của {unit} {name}? Sau khi chốt, mọi tiêu chí bị khóa cho đến khi trưởng nhóm mở lại."
+        ),
+        Lang::En => format!(
+            "Finalize the results of {unit} {name}? All its items are locked until a lead reopens it."
+        ),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod key;
 pub mod keymap;
 pub mod model;
+pub mod script;
 pub mod state;
 pub mod term;
 pub mod text;
@@ -35,8 +36,8 @@ use theme::{ColorLevel, Theme};
 #[derive(Clone, Debug, Default)]
 pub struct TuiOptions {
     pub lang: Lang,
-    /// `--keymap FILE`: the user's keymap; when `None`, `~/.config/thamdinh/keymap.toml` if it
-    /// exists.
+    /// The user's keymap file (`--keymap FILE`, else [`default_keymap_file`]); `None` uses
+    /// the built-in keys only.
     pub keymap_file: Option<PathBuf>,
     /// A bundled preset under the user's file ("vim").
     pub preset: Option<String>,
@@ -48,21 +49,29 @@ pub struct TuiOptions {
     pub keyboard_enhancement: bool,
 }
 
+/// `~/.config/thamdinh/keymap.toml` if it exists: the keymap used without `--keymap`.
+pub fn default_keymap_file() -> Option<PathBuf> {
+    keymap::user_file().filter(|p| p.exists())
+}
+
 /// Load the live keymap for these options. Problems never stop the app: each is returned as a
 /// message in the user's language for the UI to show.
 pub fn load_keymap(opts: &TuiOptions) -> (Keymap, Vec<String>) {
     let mut warnings = Vec::new();
-    let path = opts
-        .keymap_file
-        .clone()
-        .or_else(|| keymap::user_file().filter(|p| p.exists()));
+    let path = opts.keymap_file.clone();
     let user_text = match &path {
         Some(p) => match std::fs::read_to_string(p) {
             Ok(t) => Some((t, p.display().to_string())),
             Err(e) => {
                 warnings.push(match opts.lang {
-                    Lang::Vi => format!("không đọc được tệp phím {}: {e}; dùng phím mặc định", p.display()),
-                    Lang::En => format!("cannot read keymap file {}: {e}; using the default keys", p.display()),
+                    Lang::Vi => format!(
+                        "không đọc được tệp phím {}: {e}; dùng phím mặc định",
+                        p.display()
+                    ),
+                    Lang::En => format!(
+                        "cannot read keymap file {}: {e}; using the default keys",
+                        p.display()
+                    ),
                 });
                 None
             }

@@ -27,6 +27,13 @@ pub struct UnitData {
     unit_seq: u64,
 }
 
+impl UnitData {
+    /// Has the unit any item yet (a self-assessment or survey score)?
+    pub fn has_items(&self) -> bool {
+        self.items.iter().any(Option::is_some)
+    }
+}
+
 /// What applying events changed, so the app can refresh only what depends on it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Changed {
@@ -158,9 +165,10 @@ impl Model {
                     if key.year != self.year {
                         continue;
                     }
-                    let (Some(&u), Some(n)) =
-                        (self.index.get(&key.unit), self.ctx.framework.position(&key.leaf))
-                    else {
+                    let (Some(&u), Some(n)) = (
+                        self.index.get(&key.unit),
+                        self.ctx.framework.position(&key.leaf),
+                    ) else {
                         continue;
                     };
                     let slot = &mut self.units[u].items[n];

@@ -186,8 +186,7 @@ impl BenchState {
         let data = self.data(model);
         let current = self.selected();
         let is_diff = |i: usize| {
-            fw.nodes[i].is_leaf()
-                && data.items[i].as_ref().is_some_and(|it| it.is_difference())
+            fw.nodes[i].is_leaf() && data.items[i].as_ref().is_some_and(|it| it.is_difference())
         };
         let found = if forward {
             let from = current.map_or(0, |c| c + 1);

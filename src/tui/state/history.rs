@@ -117,9 +117,19 @@ fn appraisal_details(before: &Appraisal, after: &Appraisal) -> Vec<Detail> {
         &before.justification,
         &after.justification,
     );
-    text_change(&mut d, Msg::EvidenceRequest, &before.request, &after.request);
+    text_change(
+        &mut d,
+        Msg::EvidenceRequest,
+        &before.request,
+        &after.request,
+    );
     let empty = String::new();
-    let expl = |a: &Appraisal| a.dispute.as_ref().map_or(&empty, |x| &x.explanation).clone();
+    let expl = |a: &Appraisal| {
+        a.dispute
+            .as_ref()
+            .map_or(&empty, |x| &x.explanation)
+            .clone()
+    };
     let resp = |a: &Appraisal| a.dispute.as_ref().map_or(&empty, |x| &x.response).clone();
     text_change(&mut d, Msg::Dispute, &expl(before), &expl(after));
     text_change(&mut d, Msg::DisputeResponse, &resp(before), &resp(after));

@@ -136,9 +136,11 @@ impl OverviewState {
                     .then(code(a).cmp(code(b)))
             }),
             SortKey::Code => rows.sort_by(|&a, &b| code(a).cmp(code(b))),
-            SortKey::Name => {
-                rows.sort_by(|&a, &b| self.folded[a].cmp(&self.folded[b]).then(code(a).cmp(code(b))))
-            }
+            SortKey::Name => rows.sort_by(|&a, &b| {
+                self.folded[a]
+                    .cmp(&self.folded[b])
+                    .then(code(a).cmp(code(b)))
+            }),
             SortKey::SelfTotal => rows.sort_by(|&a, &b| {
                 let (x, y) = (model.unit_at(a), model.unit_at(b));
                 y.scores

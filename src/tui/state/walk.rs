@@ -73,6 +73,9 @@ impl WalkState {
 
     /// Back to the previous item of the list (answered or not).
     pub fn back(&mut self) {
-        self.pos = self.pos.saturating_sub(1).min(self.list.len().saturating_sub(1));
+        self.pos = self
+            .pos
+            .saturating_sub(1)
+            .min(self.list.len().saturating_sub(1));
     }
 }

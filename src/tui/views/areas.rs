@@ -38,8 +38,14 @@ pub fn render(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
     let bar_w = w.saturating_sub(name_w + label_w + nums_w + 4).max(10);
     let mut lines = vec![Line::from(vec![
         Span::styled(format!(" {}  ", app.tr(Msg::AreaCompare)), th.header),
-        Span::styled(format!("{} {}  ", th.marks.bar_self, app.tr(Msg::ColSelf)), th.bar_self),
-        Span::styled(format!("{} {}  ", th.marks.bar_full, app.tr(Msg::ColProposed)), th.bar_proposed),
+        Span::styled(
+            format!("{} {}  ", th.marks.bar_self, app.tr(Msg::ColSelf)),
+            th.bar_self,
+        ),
+        Span::styled(
+            format!("{} {}  ", th.marks.bar_full, app.tr(Msg::ColProposed)),
+            th.bar_proposed,
+        ),
         Span::styled(format!("({})", app.tr(Msg::AreaCompareHint)), th.dim),
     ])];
     for (k, (i, n)) in fw
@@ -56,9 +62,18 @@ pub fn render(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
         let name = format!("{} {}", n.code, text::escape_line(&n.name));
         lines.push(Line::from(vec![
             Span::styled(format!(" {} ", cell(&name, name_w, false)), sel(th.area)),
-            Span::styled(format!("{} ", cell(app.tr(Msg::ColSelf), label_w, false)), th.dim),
             Span::styled(
-                bar(sub.self_, n.max, bar_w, th.marks.bar_self, th.marks.bar_empty),
+                format!("{} ", cell(app.tr(Msg::ColSelf), label_w, false)),
+                th.dim,
+            ),
+            Span::styled(
+                bar(
+                    sub.self_,
+                    n.max,
+                    bar_w,
+                    th.marks.bar_self,
+                    th.marks.bar_empty,
+                ),
                 th.bar_self,
             ),
             Span::styled(
@@ -68,15 +83,30 @@ pub fn render(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
         ]));
         let mut second = vec![
             Span::styled(format!(" {} ", cell("", name_w, false)), sel(th.base)),
-            Span::styled(format!("{} ", cell(app.tr(Msg::ColProposed), label_w, false)), th.dim),
             Span::styled(
-                bar(sub.proposed, n.max, bar_w, th.marks.bar_full, th.marks.bar_empty),
+                format!("{} ", cell(app.tr(Msg::ColProposed), label_w, false)),
+                th.dim,
+            ),
+            Span::styled(
+                bar(
+                    sub.proposed,
+                    n.max,
+                    bar_w,
+                    th.marks.bar_full,
+                    th.marks.bar_empty,
+                ),
                 th.bar_proposed,
             ),
-            Span::styled(format!(" {}", cell(&sub.proposed.to_string(), 6, true)), th.total),
+            Span::styled(
+                format!(" {}", cell(&sub.proposed.to_string(), 6, true)),
+                th.total,
+            ),
         ];
         if !d.is_zero() {
-            second.push(Span::styled(format!(" {}", d.signed()), th.delta_style(d.hundredths())));
+            second.push(Span::styled(
+                format!(" {}", d.signed()),
+                th.delta_style(d.hundredths()),
+            ));
         }
         lines.push(Line::from(second));
     }

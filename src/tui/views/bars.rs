@@ -7,11 +7,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::app::{App, FlashKind, Screen};
-use crate::tui::i18n::{self, Msg};
+use crate::tui::i18n;
 use crate::tui::text;
 
 /// A full-width bar with text on the left and on the right; the left side is cut first.
-pub fn split_bar(f: &mut Frame, r: Rect, left: Vec<Span<'static>>, right: Vec<Span<'static>>, style: Style) {
+pub fn split_bar(
+    f: &mut Frame,
+    r: Rect,
+    left: Vec<Span<'static>>,
+    right: Vec<Span<'static>>,
+    style: Style,
+) {
     let w = r.width as usize;
     let rw: usize = right.iter().map(|s| text::width(&s.content)).sum();
     let room = w.saturating_sub(rw + 1);
@@ -64,11 +70,15 @@ pub fn message(app: &App, f: &mut Frame, r: Rect) {
         f.render_widget(Paragraph::new(Span::styled(shown, style)), r);
         return;
     }
-    let line = match app.screen {
-        Screen::Overview => national_summary(app),
-        Screen::Bench | Screen::Walk => String::new(),
+    let line = match (app.screen, &app.bench) {
+        (Screen::Overview, _) => {
+            let s = national_summary(app);
+            Line::styled(text::truncate(&s, r.width as usize).into_owned(), th.dim)
+        }
+        (Screen::Bench, Some(b)) => Line::from(crate::tui::views::workbench::status(app, b)),
+        _ => Line::raw(""),
     };
-    f.render_widget(Paragraph::new(Span::styled(line, th.dim)), r);
+    f.render_widget(Paragraph::new(line), r);
 }
 
 fn national_summary(app: &App) -> String {
@@ -82,5 +92,13 @@ fn national_summary(app: &App) -> String {
         disputes += d.scores.open_disputes;
         finalized += usize::from(d.state.finalized.is_some());
     }
-    i18n::national_summary(app.lang, reviewed, leaves, adjusted, disputes, finalized, m.unit_count())
+    i18n::national_summary(
+        app.lang,
+        reviewed,
+        leaves,
+        adjusted,
+        disputes,
+        finalized,
+        m.unit_count(),
+    )
 }

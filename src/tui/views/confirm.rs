@@ -56,25 +56,42 @@ pub fn render_conflict(app: &App, f: &mut Frame, body: Rect, c: &ConflictState) 
     let th = &app.theme;
     let cur = &c.current;
     let who = cur.last.as_ref().map_or("?", |t| t.actor.as_str());
-    let when = cur.last.as_ref().map(|t| fmt_time(t.at)).unwrap_or_default();
+    let when = cur
+        .last
+        .as_ref()
+        .map(|t| fmt_time(t.at))
+        .unwrap_or_default();
     let w = body.width.saturating_sub(4).min(76);
     let tw = w.saturating_sub(2) as usize;
     let mut lines = wrapped(&i18n::conflict(app.lang, who, &c.key.leaf), tw, th.warn);
     lines.push(Line::styled(text::escape_line(&when).into_owned(), th.dim));
     lines.push(Line::from(vec![
         Span::styled(format!("{}: ", app.tr(Msg::ColStatus)), th.header),
-        Span::styled(i18n::status(app.lang, cur.status()).to_string(), th.status_style(cur.status())),
-        Span::styled(format!(" · {}: ", app.tr(Msg::ConflictTheirScore)), th.header),
+        Span::styled(
+            i18n::status(app.lang, cur.status()).to_string(),
+            th.status_style(cur.status()),
+        ),
+        Span::styled(
+            format!(" · {}: ", app.tr(Msg::ConflictTheirScore)),
+            th.header,
+        ),
         Span::styled(pts(cur.appraisal.proposed), th.total),
     ]));
     if !cur.appraisal.justification.is_empty() {
-        lines.push(Line::styled(format!("{}:", app.tr(Msg::ConflictTheirJustification)), th.header));
+        lines.push(Line::styled(
+            format!("{}:", app.tr(Msg::ConflictTheirJustification)),
+            th.header,
+        ));
         let mut j = wrapped(&cur.appraisal.justification, tw, th.base);
         j.truncate(6);
         lines.extend(j);
     }
     lines.push(Line::raw(""));
-    lines.push(answer_keys(app, app.tr(Msg::ReloadTheirs), app.tr(Msg::KeepEditing)));
+    lines.push(answer_keys(
+        app,
+        app.tr(Msg::ReloadTheirs),
+        app.tr(Msg::KeepEditing),
+    ));
     let h = (lines.len() as u16 + 2).min(body.height);
     let r = layout::centered(body, w, h);
     let inner = popup(f, app, r, app.tr(Msg::ConflictTitle));

@@ -59,11 +59,20 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
         let d = sub.proposed - sub.self_;
         let mut spans = vec![
             Span::styled(format!("{} {} · ", app.tr(Msg::ColMax), n.max), th.dim),
-            Span::styled(format!("{} {} · ", app.tr(Msg::SelfScore), sub.self_), th.base),
-            Span::styled(format!("{} {}", app.tr(Msg::ProposedScore), sub.proposed), th.total),
+            Span::styled(
+                format!("{} {} · ", app.tr(Msg::SelfScore), sub.self_),
+                th.base,
+            ),
+            Span::styled(
+                format!("{} {}", app.tr(Msg::ProposedScore), sub.proposed),
+                th.total,
+            ),
         ];
         if !d.is_zero() {
-            spans.push(Span::styled(format!(" ({})", d.signed()), th.delta_style(d.hundredths())));
+            spans.push(Span::styled(
+                format!(" ({})", d.signed()),
+                th.delta_style(d.hundredths()),
+            ));
         }
         out.push(Line::from(spans));
         out.push(Line::styled(app.tr(Msg::AreaRowHint), th.dim));
@@ -76,20 +85,35 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
 
     let item = data.items[node].as_ref();
     // Scores.
-    let mut spans = vec![Span::styled(format!("{} {} · ", app.tr(Msg::ColMax), n.max), th.dim)];
+    let mut spans = vec![Span::styled(
+        format!("{} {} · ", app.tr(Msg::ColMax), n.max),
+        th.dim,
+    )];
     match item.and_then(|i| i.self_score()) {
-        Some(s) => spans.push(Span::styled(format!("{} {}", app.tr(Msg::SelfScore), s), th.base)),
+        Some(s) => spans.push(Span::styled(
+            format!("{} {}", app.tr(Msg::SelfScore), s),
+            th.base,
+        )),
         None => spans.push(Span::styled(app.tr(Msg::NotSelfScored), th.warn)),
     }
     if let Some(p) = item.and_then(|i| i.appraisal.proposed) {
-        spans.push(Span::styled(format!(" · {} {}", app.tr(Msg::ProposedScore), p), th.total));
+        spans.push(Span::styled(
+            format!(" · {} {}", app.tr(Msg::ProposedScore), p),
+            th.total,
+        ));
         if let Some(d) = item.and_then(|i| i.delta()).filter(|d| !d.is_zero()) {
-            spans.push(Span::styled(format!(" ({})", d.signed()), th.delta_style(d.hundredths())));
+            spans.push(Span::styled(
+                format!(" ({})", d.signed()),
+                th.delta_style(d.hundredths()),
+            ));
         }
     }
     out.push(Line::from(spans));
     if n.method == Method::Survey {
-        out.push(Line::styled(format!("{} {}", th.marks.survey, app.tr(Msg::SurveyItem)), th.dim));
+        out.push(Line::styled(
+            format!("{} {}", th.marks.survey, app.tr(Msg::SurveyItem)),
+            th.dim,
+        ));
     } else {
         let st = item.map_or(Status::Pending, |i| i.status());
         out.push(Line::from(vec![
@@ -122,7 +146,11 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
             out.extend(wrapped(&dp.explanation, w, th.base));
             if let Some(o) = dp.outcome {
                 out.push(Line::styled(
-                    format!("{}: {}", app.tr(Msg::DisputeResponse), i18n::outcome(app.lang, o)),
+                    format!(
+                        "{}: {}",
+                        app.tr(Msg::DisputeResponse),
+                        i18n::outcome(app.lang, o)
+                    ),
                     th.header,
                 ));
                 out.extend(wrapped(&dp.response, w, th.base));
@@ -135,7 +163,10 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
             }
             out.push(heading(Msg::Evidence));
             if sa.evidence.is_empty() {
-                out.push(Line::styled(format!("  {}", app.tr(Msg::NoEvidence)), th.dim));
+                out.push(Line::styled(
+                    format!("  {}", app.tr(Msg::NoEvidence)),
+                    th.dim,
+                ));
             }
             for e in &sa.evidence {
                 let mut s = format!("• {}", e.number);

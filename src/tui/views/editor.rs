@@ -16,15 +16,12 @@ use crate::tui::text;
 use crate::tui::views::{fmt_clock, layout, popup};
 
 /// "F2 Lưu · Esc Hủy" from the live keymap.
-fn keys_help(app: &App, ctx: Context, extra: Option<(&str, &str)>) -> String {
+fn keys_help(app: &App, ctx: Context) -> String {
     let mut parts: Vec<String> = Vec::new();
     for a in [Action::Save, Action::Cancel] {
         if let Some(k) = app.keymap.hint(ctx, a) {
             parts.push(format!("{k} {}", i18n::hint_label(app.lang, a)));
         }
-    }
-    if let Some((k, l)) = extra {
-        parts.insert(1, format!("{k} {l}"));
     }
     parts.join(" · ")
 }
@@ -33,17 +30,20 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, ed: &EditorState) {
     let th = &app.theme;
     let m = &app.model;
     let node = m.fw().node(&ed.key.leaf);
-    let r = layout::centered(body, body.width.saturating_sub(4).min(86), body.height.min(20));
+    let r = layout::centered(
+        body,
+        body.width.saturating_sub(4).min(86),
+        body.height.min(20),
+    );
     let title = format!("{} — {}", app.tr(Msg::EditScoreTitle), ed.key.leaf);
     let inner = popup(f, app, r, &title);
-    let [name, info, score, label, area, status, help] = Layout::vertical([
+    let [name, info, score, label, area, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(2),
     ])
     .areas(inner);
     let w = inner.width as usize;
@@ -68,8 +68,15 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, ed: &EditorState) {
     let focus_score = ed.focus == Field::Score;
     let label_s = format!("{}: ", app.tr(Msg::ScoreLabel));
     let field_w = 10usize;
-    let mut spans = vec![Span::styled(label_s.clone(), if focus_score { th.header } else { th.dim })];
-    spans.extend(ed.score.line(field_w, th.input, th.selected, focus_score).spans);
+    let mut spans = vec![Span::styled(
+        label_s.clone(),
+        if focus_score { th.header } else { th.dim },
+    )];
+    spans.extend(
+        ed.score
+            .line(field_w, th.input, th.selected, focus_score)
+            .spans,
+    );
     let (mark, msg, style) = match &ed.check {
         ScoreCheck::Ok(p) => {
             let same = self_score == Some(*p);
@@ -105,7 +112,11 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, ed: &EditorState) {
     ta.set_block(
         Block::default()
             .borders(Borders::ALL)
-            .border_style(if focus_text { th.border_focus } else { th.border }),
+            .border_style(if focus_text {
+                th.border_focus
+            } else {
+                th.border
+            }),
     );
     ta.set_style(th.base);
     ta.set_cursor_line_style(Style::default());
@@ -126,10 +137,10 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, ed: &EditorState) {
     } else {
         Span::raw("")
     };
-    f.render_widget(Paragraph::new(status_line).wrap(Wrap { trim: true }), status);
-    let ctx = if focus_score { Context::ScoreInput } else { Context::Editor };
-    let h = keys_help(app, ctx, Some(("Tab", app.tr(Msg::NextField))));
-    f.render_widget(Paragraph::new(Span::styled(h, th.dim)), help);
+    f.render_widget(
+        Paragraph::new(status_line).wrap(Wrap { trim: true }),
+        status,
+    );
 }
 
 pub fn render_prompt(app: &App, f: &mut Frame, body: Rect, p: &PromptState) {
@@ -151,7 +162,8 @@ pub fn render_prompt(app: &App, f: &mut Frame, body: Rect, p: &PromptState) {
                 .unit(unit)
                 .map(|_| {
                     let u = app.model.unit_set().unit(unit);
-                    u.map(|u| format!("{} {}", u.code, u.name)).unwrap_or_default()
+                    u.map(|u| format!("{} {}", u.code, u.name))
+                        .unwrap_or_default()
                 })
                 .unwrap_or_default(),
         ),
@@ -164,14 +176,22 @@ pub fn render_prompt(app: &App, f: &mut Frame, body: Rect, p: &PromptState) {
     let err = p
         .error
         .as_ref()
-        .map(|e| Line::styled(text::truncate(&text::escape_line(e), w).into_owned(), th.error))
+        .map(|e| {
+            Line::styled(
+                text::truncate(&text::escape_line(e), w).into_owned(),
+                th.error,
+            )
+        })
         .unwrap_or_else(|| Line::raw(""));
     let lines = vec![
-        Line::styled(text::truncate(&text::escape_line(&subject), w).into_owned(), th.area),
+        Line::styled(
+            text::truncate(&text::escape_line(&subject), w).into_owned(),
+            th.area,
+        ),
         Line::styled(format!("{label}:"), th.header),
         input,
         err,
-        Line::styled(keys_help(app, Context::ScoreInput, None), th.dim),
+        Line::styled(keys_help(app, Context::ScoreInput), th.dim),
     ];
     f.render_widget(Paragraph::new(lines), inner);
 }

@@ -15,12 +15,42 @@ use crate::tui::text;
 pub fn actions(ctx: Context) -> &'static [Action] {
     use Action::*;
     match ctx {
-        Context::Overview => &[Help, Open, OpenPalette, SortNext, FilterRegion, FilterStatus, Quit],
-        Context::Workbench => &[
-            Help, SetScore, Agree, History, Walk, ToggleDiffs, NextDiff, AreaBars,
-            RequestEvidence, BulkAgreeArea, Undo, OpenPalette, Back, Quit,
+        Context::Overview => &[
+            Help,
+            Open,
+            OpenPalette,
+            SortNext,
+            FilterRegion,
+            FilterStatus,
+            Quit,
         ],
-        Context::Walk => &[Agree, SetScore, RequestEvidence, WalkSkip, WalkBack, History, Undo, Back, Help],
+        Context::Workbench => &[
+            Help,
+            SetScore,
+            Agree,
+            History,
+            Walk,
+            ToggleDiffs,
+            NextDiff,
+            AreaBars,
+            RequestEvidence,
+            BulkAgreeArea,
+            Undo,
+            OpenPalette,
+            Back,
+            Quit,
+        ],
+        Context::Walk => &[
+            Agree,
+            SetScore,
+            RequestEvidence,
+            WalkSkip,
+            WalkBack,
+            History,
+            Undo,
+            Back,
+            Help,
+        ],
         Context::Areas => &[Open, MoveDown, AreaBars, Back, Help],
         Context::History | Context::Help => &[MoveDown, PageDown, Back],
         Context::Palette => &[Open, MoveDown, Back],
@@ -43,7 +73,10 @@ pub fn render(app: &App, f: &mut Frame, r: Rect) {
         .collect();
     // The editor's fields are switched with Tab, which is text in no field.
     if matches!(ctx, Context::Editor | Context::ScoreInput)
-        && matches!(app.overlays.last(), Some(crate::tui::state::overlay::Overlay::Editor(_)))
+        && matches!(
+            app.overlays.last(),
+            Some(crate::tui::state::overlay::Overlay::Editor(_))
+        )
     {
         items.insert(1, ("Tab".into(), app.tr(Msg::NextField).to_string()));
     }
@@ -57,7 +90,7 @@ pub fn render(app: &App, f: &mut Frame, r: Rect) {
         spans.push(Span::styled(s, th.warn));
     }
     for (key, label) in items {
-        let k = format!("{key}");
+        let k = key;
         let l = format!("{label} ");
         let need = text::width(&k) + text::width(&l) + 1;
         if used + need > w {
@@ -67,6 +100,9 @@ pub fn render(app: &App, f: &mut Frame, r: Rect) {
         spans.push(Span::styled(k, th.key));
         spans.push(Span::styled(format!(" {l}"), th.key_desc));
     }
-    spans.push(Span::styled(" ".repeat(w.saturating_sub(used)), th.hint_bar));
+    spans.push(Span::styled(
+        " ".repeat(w.saturating_sub(used)),
+        th.hint_bar,
+    ));
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }

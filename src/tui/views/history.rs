@@ -57,7 +57,10 @@ pub fn lines(app: &App, h: &HistoryState, w: usize) -> Vec<Line<'static>> {
     let th = &app.theme;
     let mut out = Vec::new();
     if let Some(e) = &h.error {
-        out.push(Line::styled(app.tr(Msg::HistoryLoadFailed).to_string(), th.error));
+        out.push(Line::styled(
+            app.tr(Msg::HistoryLoadFailed).to_string(),
+            th.error,
+        ));
         out.extend(wrap_spans(vec![(e.clone(), th.base)], w, ""));
         return out;
     }
@@ -84,9 +87,16 @@ pub fn lines(app: &App, h: &HistoryState, w: usize) -> Vec<Line<'static>> {
                     Span::styled(format!("  {}: ", app.tr(Msg::ColStatus)), th.dim),
                     Span::styled(i18n::status(app.lang, *before).to_string(), th.base),
                     Span::styled(" → ", th.dim),
-                    Span::styled(i18n::status(app.lang, *after).to_string(), th.status_style(*after)),
+                    Span::styled(
+                        i18n::status(app.lang, *after).to_string(),
+                        th.status_style(*after),
+                    ),
                 ])),
-                Detail::Score { label, before, after } => {
+                Detail::Score {
+                    label,
+                    before,
+                    after,
+                } => {
                     let mut spans = vec![
                         Span::styled(format!("  {}: ", app.tr(*label)), th.dim),
                         Span::styled(pts(*before), th.base),
@@ -106,7 +116,15 @@ pub fn lines(app: &App, h: &HistoryState, w: usize) -> Vec<Line<'static>> {
                 }
                 Detail::Text { label, segs } => {
                     out.push(Line::styled(format!("  {}:", app.tr(*label)), th.dim));
+                    // A first text is shown as it is; a revision with its changes marked.
+                    let fresh = segs.iter().all(|s| matches!(s, Seg::Ins(_)));
                     let pieces: Vec<(String, Style)> = segs
+                        .iter()
+                        .map(|s| match s {
+                            Seg::Ins(t) if fresh => Seg::Same(t.clone()),
+                            other => other.clone(),
+                        })
+                        .collect::<Vec<_>>()
                         .iter()
                         .map(|s| match s {
                             Seg::Same(t) => (t.clone(), th.base),
@@ -129,10 +147,19 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, h: &HistoryState) {
         .node(&h.key.leaf)
         .map(|n| n.name.clone())
         .unwrap_or_default();
-    let title = format!("{} {} {} — {}", app.tr(Msg::HistoryTitle), h.key.unit, h.key.leaf, name);
+    let title = format!(
+        "{} {} {} — {}",
+        app.tr(Msg::HistoryTitle),
+        h.key.unit,
+        h.key.leaf,
+        name
+    );
     let r = layout::centered(body, body.width.saturating_sub(2), body.height);
     let inner = popup(f, app, r, &title);
     let all = lines(app, h, inner.width as usize);
     let max_scroll = all.len().saturating_sub(inner.height as usize) as u16;
-    f.render_widget(Paragraph::new(all).scroll((h.scroll.min(max_scroll), 0)), inner);
+    f.render_widget(
+        Paragraph::new(all).scroll((h.scroll.min(max_scroll), 0)),
+        inner,
+    );
 }

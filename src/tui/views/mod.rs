@@ -69,7 +69,10 @@ fn too_small(app: &App, f: &mut Frame, area: Rect) {
         height: h,
         ..area
     };
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).centered(), r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).centered(),
+        r,
+    );
 }
 
 /// A point in time, in the local time zone, to the minute.
@@ -92,7 +95,11 @@ pub fn pts(p: Option<Points>) -> String {
 
 /// A signed difference; empty when zero so differences stand out.
 pub fn delta(d: Points) -> String {
-    if d.is_zero() { String::new() } else { d.signed() }
+    if d.is_zero() {
+        String::new()
+    } else {
+        d.signed()
+    }
 }
 
 /// Index in hundredths of a percent as "89.50%".

@@ -28,35 +28,99 @@ fn columns(app: &App, width: u16) -> (Vec<Col>, bool, bool) {
     let very_wide = width >= layout::SIDE_BY_SIDE;
     let tr = |m| app.tr(m);
     let mut cols = vec![
-        Col { title: tr(Msg::ColCode), width: 3, right: false },
-        Col { title: tr(Msg::ColUnit), width: 0, right: false },
+        Col {
+            title: tr(Msg::ColCode),
+            width: 3,
+            right: false,
+        },
+        Col {
+            title: tr(Msg::ColUnit),
+            width: 0,
+            right: false,
+        },
     ];
     if wide {
-        cols.push(Col { title: tr(Msg::ColRegion), width: 0, right: false });
+        cols.push(Col {
+            title: tr(Msg::ColRegion),
+            width: 0,
+            right: false,
+        });
     }
     cols.extend([
-        Col { title: tr(Msg::ColSelf), width: 7, right: true },
-        Col { title: tr(Msg::ColProposed), width: 7, right: true },
-        Col { title: tr(Msg::ColDelta), width: 6, right: true },
-        Col { title: tr(Msg::ColProgress), width: 7, right: true },
+        Col {
+            title: tr(Msg::ColSelf),
+            width: 7,
+            right: true,
+        },
+        Col {
+            title: tr(Msg::ColProposed),
+            width: 7,
+            right: true,
+        },
+        Col {
+            title: tr(Msg::ColDelta),
+            width: 6,
+            right: true,
+        },
+        Col {
+            title: tr(Msg::ColProgress),
+            width: 7,
+            right: true,
+        },
     ]);
     if very_wide {
         cols.extend([
-            Col { title: tr(Msg::ColAdjusted), width: 10, right: true },
-            Col { title: tr(Msg::ColDisputes), width: 10, right: true },
+            Col {
+                title: tr(Msg::ColAdjusted),
+                width: 10,
+                right: true,
+            },
+            Col {
+                title: tr(Msg::ColDisputes),
+                width: 10,
+                right: true,
+            },
         ]);
     } else {
         cols.extend([
-            Col { title: tr(Msg::ColAdjustedShort), width: 3, right: true },
-            Col { title: tr(Msg::ColDisputesShort), width: 3, right: true },
+            Col {
+                title: tr(Msg::ColAdjustedShort),
+                width: 3,
+                right: true,
+            },
+            Col {
+                title: tr(Msg::ColDisputesShort),
+                width: 3,
+                right: true,
+            },
         ]);
     }
-    cols.push(Col { title: tr(Msg::ColStatus), width: if wide { 10 } else { 8 }, right: false });
+    cols.push(if wide {
+        Col {
+            title: tr(Msg::ColStatus),
+            width: 10,
+            right: false,
+        }
+    } else {
+        Col {
+            title: tr(Msg::ColStatusShort),
+            width: 8,
+            right: false,
+        }
+    });
     // "12→15": two ranks as wide as the number of units.
     let digits = app.model.unit_count().max(1).to_string().len();
-    cols.push(Col { title: tr(Msg::ColRank), width: (2 * digits + 1).max(4), right: true });
+    cols.push(Col {
+        title: tr(Msg::ColRank),
+        width: (2 * digits + 1).max(4),
+        right: true,
+    });
     if very_wide {
-        cols.push(Col { title: tr(Msg::Group), width: 4, right: true });
+        cols.push(Col {
+            title: tr(Msg::Group),
+            width: 4,
+            right: true,
+        });
     }
     // Share what is left between the name (and region) columns.
     let fixed: usize = cols.iter().map(|c| c.width).sum::<usize>() + cols.len() - 1;
@@ -116,7 +180,19 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         } else {
             app.tr(Msg::UnitOpen).to_string()
         };
-        let rank = format!("{}→{}", d.rank.self_, d.rank.proposed);
+        let any = d.has_items();
+        let rank = if any {
+            format!("{}→{}", d.rank.self_, d.rank.proposed)
+        } else {
+            "—".to_string()
+        };
+        let total = |p: crate::domain::Points| {
+            if any {
+                p.to_string()
+            } else {
+                "—".to_string()
+            }
+        };
         let mut cells: Vec<(String, Style)> = vec![
             (unit.code.clone(), th.base),
             (text::escape_line(&unit.name).into_owned(), th.base),
@@ -125,17 +201,41 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
             cells.push((region, th.dim));
         }
         cells.extend([
-            (s.total.self_.to_string(), th.base),
-            (s.total.proposed.to_string(), th.base),
+            (total(s.total.self_), if any { th.base } else { th.dim }),
+            (total(s.total.proposed), if any { th.base } else { th.dim }),
             (delta(dlt), th.delta_style(dlt.hundredths())),
-            (format!("{}/{}", s.reviewed, s.leaves), if s.reviewed == s.leaves { th.ok } else { th.base }),
+            (
+                format!("{}/{}", s.reviewed, s.leaves),
+                if s.reviewed == s.leaves {
+                    th.ok
+                } else {
+                    th.base
+                },
+            ),
             (count(s.adjusted), th.base),
-            (count(s.open_disputes), if s.open_disputes > 0 { th.warn } else { th.base }),
-            (status, if d.state.finalized.is_some() { th.ok } else { th.dim }),
+            (
+                count(s.open_disputes),
+                if s.open_disputes > 0 {
+                    th.warn
+                } else {
+                    th.base
+                },
+            ),
+            (
+                status,
+                if d.state.finalized.is_some() {
+                    th.ok
+                } else {
+                    th.dim
+                },
+            ),
             (rank, th.base),
         ]);
         if very_wide {
-            cells.push((d.group.proposed.clone().unwrap_or_else(|| "–".into()), th.base));
+            cells.push((
+                d.group.proposed.clone().unwrap_or_else(|| "–".into()),
+                th.base,
+            ));
         }
         let selected = pos == ov.cursor;
         let spans: Vec<Span> = cells
@@ -196,15 +296,25 @@ fn sub_bar(app: &App, f: &mut Frame, r: Rect) {
         Span::styled(status.to_string(), th.base),
     ];
     let right = if ov.typeahead.is_empty() {
-        vec![Span::styled(format!("{} ", app.tr(Msg::TypeToJump)), th.dim)]
+        vec![Span::styled(
+            format!("{} ", app.tr(Msg::TypeToJump)),
+            th.dim,
+        )]
     } else {
-        let style = if ov.typeahead_missed { th.error } else { th.input };
+        let style = if ov.typeahead_missed {
+            th.error
+        } else {
+            th.input
+        };
         let mut v = vec![
             Span::styled(format!("{}: ", app.tr(Msg::JumpTo)), th.header),
             Span::styled(format!("{}▏", ov.typeahead), style),
         ];
         if ov.typeahead_missed {
-            v.push(Span::styled(format!(" {}", app.tr(Msg::NoUnitMatches)), th.error));
+            v.push(Span::styled(
+                format!(" {}", app.tr(Msg::NoUnitMatches)),
+                th.error,
+            ));
         }
         v.push(Span::raw(" "));
         v

@@ -15,7 +15,13 @@ use crate::tui::text;
 use crate::tui::views::{cell, layout, popup};
 
 /// Spans of an entry's text with the matched characters in `matched`, cut to `max` columns.
-fn highlighted(s: &str, chars: &[usize], base: Style, matched: Style, max: usize) -> Vec<Span<'static>> {
+fn highlighted(
+    s: &str,
+    chars: &[usize],
+    base: Style,
+    matched: Style,
+    max: usize,
+) -> Vec<Span<'static>> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
     let mut run = String::new();
@@ -29,7 +35,10 @@ fn highlighted(s: &str, chars: &[usize], base: Style, matched: Style, max: usize
         used += w;
         let hit = chars.binary_search(&i).is_ok();
         if hit != run_hit && !run.is_empty() {
-            spans.push(Span::styled(std::mem::take(&mut run), if run_hit { matched } else { base }));
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hit { matched } else { base },
+            ));
         }
         run_hit = hit;
         run.push_str(&shown);
@@ -49,7 +58,9 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &PaletteState) {
         Line::from(vec![Span::styled("› ", th.header)]).patch_style(th.base),
         Line::styled(format!("  {}", app.tr(Msg::PalettePrompt)), th.dim),
     ];
-    let mut first = p.input.line(w.saturating_sub(2), th.input, th.selected, true);
+    let mut first = p
+        .input
+        .line(w.saturating_sub(2), th.input, th.selected, true);
     first.spans.insert(0, Span::styled("› ", th.header));
     lines[0] = first;
     if p.input.is_empty() {
@@ -60,7 +71,10 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &PaletteState) {
     let index = app.palette_index();
     let rows = inner.height.saturating_sub(2) as usize;
     if p.hits.is_empty() && !p.input.is_empty() {
-        lines.push(Line::styled(format!("  {}", app.tr(Msg::NoMatches)), th.dim));
+        lines.push(Line::styled(
+            format!("  {}", app.tr(Msg::NoMatches)),
+            th.dim,
+        ));
     }
     for (pos, hit) in p.hits.iter().enumerate().skip(p.offset).take(rows) {
         let selected = pos == p.cursor;
@@ -69,7 +83,13 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, p: &PaletteState) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn hit_line(app: &App, hit: &Hit, index: &crate::search::fuzzy::SearchIndex, w: usize, selected: bool) -> Line<'static> {
+fn hit_line(
+    app: &App,
+    hit: &Hit,
+    index: &crate::search::fuzzy::SearchIndex,
+    w: usize,
+    selected: bool,
+) -> Line<'static> {
     let th = &app.theme;
     let kind = match (hit.unit, hit.criterion, hit.action) {
         (_, _, Some(_)) => Msg::KindAction,
@@ -84,7 +104,9 @@ fn hit_line(app: &App, hit: &Hit, index: &crate::search::fuzzy::SearchIndex, w: 
     let mut left = w.saturating_sub(kind_w + 2);
     let mut first = true;
     for e in hit.entries() {
-        let Some(entry) = index.entry(e) else { continue };
+        let Some(entry) = index.entry(e) else {
+            continue;
+        };
         if !first {
             spans.push(Span::styled(" › ", th.dim));
             left = left.saturating_sub(3);
@@ -95,8 +117,7 @@ fn hit_line(app: &App, hit: &Hit, index: &crate::search::fuzzy::SearchIndex, w: 
             .iter()
             .find(|h| h.entry == e)
             .map_or(&[], |h| h.chars.as_slice());
-        let base = if entry.kind == EntryKind::Action { th.base } else { th.base };
-        let part = highlighted(&entry.text, chars, base, th.matched, left);
+        let part = highlighted(&entry.text, chars, th.base, th.matched, left);
         left = left.saturating_sub(part.iter().map(|s| text::width(&s.content)).sum());
         spans.extend(part);
         if entry.kind == EntryKind::Action

@@ -27,8 +27,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     if let Some(b) = &app.bench {
         workbench::totals(app, f, fr.sub, b);
     }
-    let [head, body] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(fr.body);
+    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(fr.body);
     let Some(node) = w.current() else {
         let msg = if remaining == 0 {
             app.tr(Msg::WalkDone)
@@ -54,7 +53,11 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         Span::styled(format!(" {done}/{} ", w.total()), th.dim),
     ]);
     f.render_widget(
-        Paragraph::new(progress).block(Block::default().borders(Borders::BOTTOM).border_style(th.border)),
+        Paragraph::new(progress).block(
+            Block::default()
+                .borders(Borders::BOTTOM)
+                .border_style(th.border),
+        ),
         head,
     );
     let inner = ratatui::layout::Rect {

@@ -25,13 +25,26 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     }
     let (table, pane, side) = layout::bench(fr.body);
     tree(app, f, table, b);
-    detail::render(app, f, pane, side, b.unit_idx, b.selected(), b.detail_scroll, app.detail_focus);
+    detail::render(
+        app,
+        f,
+        pane,
+        side,
+        b.unit_idx,
+        b.selected(),
+        b.detail_scroll,
+        app.detail_focus,
+    );
 }
 
 pub fn title(app: &App, f: &mut Frame, r: Rect, unit_idx: usize) {
     let m = &app.model;
     let u = &m.unit_set().units[unit_idx];
-    let region = m.unit_set().region(&u.region).map(|r| r.name.clone()).unwrap_or_default();
+    let region = m
+        .unit_set()
+        .region(&u.region)
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
     let t = format!(
         "{} {} · {} {} · {}",
         u.code,
@@ -65,7 +78,10 @@ pub fn totals(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
         ),
     ];
     if !dlt.is_zero() {
-        left.push(Span::styled(format!(" {}", dlt.signed()), th.delta_style(dlt.hundredths())));
+        left.push(Span::styled(
+            format!(" {}", dlt.signed()),
+            th.delta_style(dlt.hundredths()),
+        ));
     }
     left.extend([
         Span::styled(format!(" · {} ", app.tr(Msg::Group)), th.dim),
@@ -80,12 +96,24 @@ pub fn totals(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
             th.ok,
         ));
     }
-    let n = b.difference_count(&app.model);
-    if b.diffs_only {
-        right.push(Span::styled(format!("[{}] ", app.tr(Msg::DiffsOnly)), th.warn));
-    }
-    right.push(Span::styled(format!("{} ", i18n::differences_count(app.lang, n)), th.dim));
     bars::split_bar(f, r, left, right, th.base);
+}
+
+/// The workbench's status line: how many differences, and whether only they are shown.
+pub fn status(app: &App, b: &BenchState) -> Vec<Span<'static>> {
+    let th = &app.theme;
+    let n = b.difference_count(&app.model);
+    let mut v = vec![Span::styled(
+        format!(" {}", i18n::differences_count(app.lang, n)),
+        th.dim,
+    )];
+    if b.diffs_only {
+        v.push(Span::styled(
+            format!(" · [{}]", app.tr(Msg::DiffsOnly)),
+            th.warn,
+        ));
+    }
+    v
 }
 
 /// Widths of the fixed columns of the tree.
@@ -120,7 +148,10 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
     let mut lines = vec![Line::styled(header, th.header)];
     let rows = r.height.saturating_sub(1) as usize;
     if b.rows.is_empty() {
-        lines.push(Line::styled(format!(" {}", app.tr(Msg::NoDifferences)), th.dim));
+        lines.push(Line::styled(
+            format!(" {}", app.tr(Msg::NoDifferences)),
+            th.dim,
+        ));
     }
     for (pos, &i) in b.rows.iter().enumerate().skip(b.offset).take(rows) {
         let n = &fw.nodes[i];
@@ -145,19 +176,34 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
             let self_s = item
                 .and_then(|it| it.self_score())
                 .map_or_else(|| "—".to_string(), |p| p.to_string());
-            let decided = item.is_some_and(|it| it.appraisal.proposed.is_some() || it.survey.is_some());
+            let decided =
+                item.is_some_and(|it| it.appraisal.proposed.is_some() || it.survey.is_some());
             let prop_s = item
                 .and_then(|it| it.proposed_score())
                 .map_or_else(|| "—".to_string(), |p| p.to_string());
             let (mark, ms) = if n.method == Method::Survey {
                 (th.marks.survey, th.dim)
             } else {
-                let st = item.map(|it| it.status()).unwrap_or(crate::domain::Status::Pending);
+                let st = item
+                    .map(|it| it.status())
+                    .unwrap_or(crate::domain::Status::Pending);
                 (th.status_mark(st), th.status_style(st))
             };
-            (self_s, prop_s, if decided { row_style } else { th.dim }, mark, ms)
+            (
+                self_s,
+                prop_s,
+                if decided { row_style } else { th.dim },
+                mark,
+                ms,
+            )
         } else {
-            (sub.self_.to_string(), sub.proposed.to_string(), row_style, "", th.base)
+            (
+                sub.self_.to_string(),
+                sub.proposed.to_string(),
+                row_style,
+                "",
+                th.base,
+            )
         };
         let d = sub.proposed - sub.self_;
         let mut spans = vec![
@@ -166,7 +212,10 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
                 format!("{} ", cell(&text::escape_line(&n.name), name_w, false)),
                 row_style,
             ),
-            Span::styled(format!("{} ", cell(&n.max.to_string(), MAX_W, true)), th.dim),
+            Span::styled(
+                format!("{} ", cell(&n.max.to_string(), MAX_W, true)),
+                th.dim,
+            ),
             Span::styled(format!("{} ", cell(&self_s, SCORE_W, true)), row_style),
             Span::styled(format!("{} ", cell(&prop_s, SCORE_W, true)), prop_style),
             Span::styled(
@@ -176,7 +225,11 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
             Span::styled(cell(mark, MARK_W, false), mark_style),
         ];
         if selected {
-            let sel = if app.detail_focus { th.border_focus } else { th.selected };
+            let sel = if app.detail_focus {
+                th.border_focus
+            } else {
+                th.selected
+            };
             for s in &mut spans {
                 s.style = s.style.patch(sel);
             }
