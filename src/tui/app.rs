@@ -888,9 +888,6 @@ impl App {
             }
         };
         ed.focus = focus;
-        if ed.restored {
-            self.info(Msg::DraftRestored);
-        }
         self.overlays.push(Overlay::Editor(Box::new(ed)));
     }
 

@@ -13,9 +13,6 @@ use crate::tui::action::Action;
 pub enum Msg {
     AppName,
     Year,
-    UnitsWord,
-    NotMember,
-    ReadOnlyMark,
     // Overview
     ColCode,
     ColUnit,
@@ -60,7 +57,6 @@ pub enum Msg {
     TotalProposed,
     Group,
     Rank,
-    NoGroup,
     DiffsOnly,
     NoDifferences,
     NoMoreDifferences,
@@ -87,26 +83,21 @@ pub enum Msg {
     EditScoreTitle,
     ScoreLabel,
     JustificationLabel,
-    EditorHelp,
     Saved,
     DraftSaved,
     DraftRestored,
-    SavingDraft,
     RequestTitle,
     RequestLabel,
-    RequestHelp,
     Undone,
     NothingSelected,
     SurveyNotEditable,
     ReadOnly,
     Reloaded,
     ConflictTitle,
-    ConflictHelp,
     ConflictTheirScore,
     ConflictTheirJustification,
     Yes,
     No,
-    ConfirmHelp,
     NoPendingInArea,
     // History
     HistoryTitle,
@@ -127,11 +118,6 @@ pub enum Msg {
     WalkTitle,
     WalkDone,
     WalkNothing,
-    WalkHelpAgree,
-    WalkHelpAdjust,
-    WalkHelpRequest,
-    WalkHelpSkip,
-    WalkHelpBack,
     WalkHelpQuit,
     // Palette
     PaletteTitle,
@@ -142,11 +128,9 @@ pub enum Msg {
     NoMatches,
     // Help
     HelpTitle,
-    HelpClose,
     HelpLegend,
     // Screen
     TooSmallTitle,
-    Quit,
     KeymapWarning,
     NotYetAvailable,
     ToggleBranch,
@@ -154,13 +138,13 @@ pub enum Msg {
     Step,
     SameAsSelf,
     ReloadTheirs,
+    Reload,
     KeepEditing,
     BulkAgreeTitle,
     LeadOnly,
     ReopenTitle,
     ReopenLabel,
     FinalizeTitle,
-    Finalized,
 }
 
 /// The text of a fixed message.
@@ -169,9 +153,6 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
     let (vi, en) = match m {
         AppName => ("Thẩm định PAR INDEX", "PAR INDEX appraisal"),
         Year => ("Năm", "Year"),
-        UnitsWord => ("đơn vị", "units"),
-        NotMember => ("không phải thành viên", "not a member"),
-        ReadOnlyMark => ("chỉ đọc", "read only"),
         ColCode => ("Mã", "Code"),
         ColUnit => ("Đơn vị", "Unit"),
         ColRegion => ("Vùng", "Region"),
@@ -217,7 +198,6 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         TotalProposed => ("Tổng đề xuất", "Proposed total"),
         Group => ("Nhóm", "Group"),
         Rank => ("Hạng", "Rank"),
-        NoGroup => ("chưa xếp nhóm", "no group"),
         DiffsOnly => ("chỉ chênh lệch", "differences only"),
         NoDifferences => (
             "Không có tiêu chí nào chênh lệch hay đang giải trình",
@@ -254,17 +234,11 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         EditScoreTitle => ("Điều chỉnh điểm", "Adjust the score"),
         ScoreLabel => ("Điểm đề xuất", "Proposed score"),
         JustificationLabel => ("Lý do điều chỉnh", "Justification"),
-        EditorHelp => (
-            "Tab chuyển ô · F2/Ctrl+S lưu · Esc đóng (nháp được giữ)",
-            "Tab next field · F2/Ctrl+S save · Esc close (draft kept)",
-        ),
         Saved => ("Đã lưu", "Saved"),
         DraftSaved => ("Đã lưu nháp", "Draft saved"),
         DraftRestored => ("Đã khôi phục bản nháp", "Draft restored"),
-        SavingDraft => ("Đang lưu nháp…", "Saving draft…"),
         RequestTitle => ("Yêu cầu bổ sung tài liệu", "Request evidence"),
         RequestLabel => ("Nội dung yêu cầu", "What is needed"),
-        RequestHelp => ("Enter gửi · Esc hủy", "Enter send · Esc cancel"),
         Undone => (
             "Đã hoàn tác thay đổi gần nhất của bạn",
             "Your last change was undone",
@@ -286,18 +260,10 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "Người khác vừa sửa tiêu chí này",
             "Someone else just changed this item",
         ),
-        ConflictHelp => (
-            "R tải lại và xem lại · Esc đóng (nháp của bạn vẫn giữ)",
-            "R reload and review · Esc close (your draft is kept)",
-        ),
         ConflictTheirScore => ("Điểm họ đề xuất", "Their proposed score"),
         ConflictTheirJustification => ("Lý do của họ", "Their justification"),
         Yes => ("Đồng ý", "Yes"),
         No => ("Hủy", "Cancel"),
-        ConfirmHelp => (
-            "Enter/Y đồng ý · Esc/N hủy",
-            "Enter/Y confirm · Esc/N cancel",
-        ),
         NoPendingInArea => (
             "Lĩnh vực này không còn tiêu chí nào chờ thẩm định",
             "No pending item left in this area",
@@ -325,12 +291,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "Đơn vị này không còn tiêu chí nào chờ thẩm định",
             "This unit has no pending item",
         ),
-        WalkHelpAgree => ("đồng ý", "agree"),
-        WalkHelpAdjust => ("điều chỉnh", "adjust"),
-        WalkHelpRequest => ("yêu cầu bổ sung", "request evidence"),
-        WalkHelpSkip => ("bỏ qua", "skip"),
-        WalkHelpBack => ("quay lại", "back"),
-        WalkHelpQuit => ("thoát", "leave"),
+        WalkHelpQuit => ("Dừng rà soát", "Stop walking"),
         PaletteTitle => ("Tìm nhanh", "Search"),
         PalettePrompt => (
             "đơn vị, tiêu chí hoặc lệnh (không cần gõ dấu)",
@@ -341,10 +302,8 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         KindAction => ("lệnh", "command"),
         NoMatches => ("Không tìm thấy", "Nothing found"),
         HelpTitle => ("Trợ giúp — phím tắt", "Help — keys"),
-        HelpClose => ("Esc/F1 đóng · ↑↓ cuộn", "Esc/F1 close · ↑↓ scroll"),
         HelpLegend => ("Ký hiệu trạng thái", "Status marks"),
         TooSmallTitle => ("Cửa sổ quá nhỏ", "Window too small"),
-        Quit => ("Thoát", "Quit"),
         KeymapWarning => ("Cảnh báo tệp phím", "Keymap warning"),
         NotYetAvailable => (
             "Màn hình này chưa có trong phiên bản này",
@@ -358,6 +317,7 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "Reload theirs (your draft is kept)",
         ),
         KeepEditing => ("Đóng", "Close"),
+        Reload => ("Tải lại", "Reload"),
         BulkAgreeTitle => ("Đồng ý hàng loạt", "Bulk agree"),
         SameAsSelf => ("bằng điểm tự chấm", "same as the self score"),
         LeadOnly => (
@@ -367,7 +327,6 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         ReopenTitle => ("Mở lại đơn vị đã chốt", "Reopen a finalized unit"),
         ReopenLabel => ("Lý do mở lại", "Reason for reopening"),
         FinalizeTitle => ("Chốt kết quả", "Finalize"),
-        Finalized => ("Đã chốt", "Finalized"),
     };
     lang.pick(vi, en)
 }
@@ -534,7 +493,7 @@ pub fn national_summary(
 ) -> String {
     match lang {
         Lang::Vi => format!(
-            " Đã thẩm định {reviewed}/{leaves} tiêu chí · {adjusted} điều chỉnh · {disputes} đang giải trình · {finalized}/{units} đơn vị đã chốt"
+            " Đã thẩm định {reviewed}/{leaves} · {adjusted} điều chỉnh · {disputes} đang giải trình · {finalized}/{units} đơn vị đã chốt"
         ),
         Lang::En => format!(
             " Reviewed {reviewed}/{leaves} items · {adjusted} adjusted · {disputes} disputed · {finalized}/{units} units finalized"
@@ -580,10 +539,10 @@ pub fn changed_by(lang: Lang, who: &str, when: &str) -> String {
 }
 
 /// Conflict message: the other person's value and who they are.
-pub fn conflict(lang: Lang, who: &str, item: &str) -> String {
+pub fn conflict(lang: Lang, who: &str, item: &str, when: &str) -> String {
     match lang {
-        Lang::Vi => format!("{who} vừa thay đổi tiêu chí {item} trước khi bạn lưu."),
-        Lang::En => format!("{who} changed item {item} just before you saved."),
+        Lang::Vi => format!("{who} đã thay đổi tiêu chí {item} lúc {when}, trước khi bạn lưu."),
+        Lang::En => format!("{who} changed item {item} at {when}, before you saved."),
     }
 }
 
@@ -633,7 +592,7 @@ mod tests {
         for m in [
             Msg::Justification,
             Msg::AreaCompare,
-            Msg::EditorHelp,
+            Msg::TypeToJump,
             Msg::WalkDone,
         ] {
             let s = t(Lang::Vi, m);

@@ -10,7 +10,6 @@ use crate::tui::action::{Action, Context};
 use crate::tui::app::App;
 use crate::tui::i18n::{self, Msg};
 use crate::tui::state::overlay::{ConfirmState, ConflictState};
-use crate::tui::text;
 use crate::tui::views::{fmt_time, layout, popup, pts, wrapped};
 
 fn answer_keys(app: &App, yes: &str, no: &str) -> Line<'static> {
@@ -63,8 +62,11 @@ pub fn render_conflict(app: &App, f: &mut Frame, body: Rect, c: &ConflictState) 
         .unwrap_or_default();
     let w = body.width.saturating_sub(4).min(76);
     let tw = w.saturating_sub(2) as usize;
-    let mut lines = wrapped(&i18n::conflict(app.lang, who, &c.key.leaf), tw, th.warn);
-    lines.push(Line::styled(text::escape_line(&when).into_owned(), th.dim));
+    let mut lines = wrapped(
+        &i18n::conflict(app.lang, who, &c.key.leaf, &when),
+        tw,
+        th.warn,
+    );
     lines.push(Line::from(vec![
         Span::styled(format!("{}: ", app.tr(Msg::ColStatus)), th.header),
         Span::styled(

@@ -11,7 +11,7 @@ use crate::domain::{Method, Status};
 use crate::tui::app::App;
 use crate::tui::i18n::{self, Msg};
 use crate::tui::text;
-use crate::tui::views::{fmt_time, wrapped};
+use crate::tui::views::{fmt_time, wrap_spans, wrapped};
 
 #[allow(clippy::too_many_arguments)]
 pub fn render(
@@ -74,7 +74,7 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
                 th.delta_style(d.hundredths()),
             ));
         }
-        out.push(Line::from(spans));
+        out.extend(flow(spans, w));
         out.push(Line::styled(app.tr(Msg::AreaRowHint), th.dim));
         if !n.guidance.is_empty() {
             out.push(heading(Msg::Guidance));
@@ -108,7 +108,7 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
             ));
         }
     }
-    out.push(Line::from(spans));
+    out.extend(flow(spans, w));
     if n.method == Method::Survey {
         out.push(Line::styled(
             format!("{} {}", th.marks.survey, app.tr(Msg::SurveyItem)),
@@ -116,13 +116,16 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
         ));
     } else {
         let st = item.map_or(Status::Pending, |i| i.status());
-        out.push(Line::from(vec![
-            Span::styled(format!("{}: ", app.tr(Msg::ColStatus)), th.header),
-            Span::styled(
-                format!("{} {}", th.status_mark(st), i18n::status(app.lang, st)),
-                th.status_style(st),
-            ),
-        ]));
+        out.extend(flow(
+            vec![
+                Span::styled(format!("{}: ", app.tr(Msg::ColStatus)), th.header),
+                Span::styled(
+                    format!("{} {}", th.status_mark(st), i18n::status(app.lang, st)),
+                    th.status_style(st),
+                ),
+            ],
+            w,
+        ));
     }
     if let Some(it) = item {
         let a = &it.appraisal;
@@ -198,9 +201,24 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
         .and_then(|i| i.last.as_ref())
         .map(|t| i18n::changed_by(app.lang, &t.actor, &fmt_time(t.at)))
         .unwrap_or_else(|| app.tr(Msg::NeverChanged).to_string());
-    out.push(Line::from(vec![
-        Span::styled(format!("{}: ", app.tr(Msg::LastChange)), th.header),
-        Span::styled(text::escape_line(&last).into_owned(), th.dim),
-    ]));
+    out.extend(flow(
+        vec![
+            Span::styled(format!("{}: ", app.tr(Msg::LastChange)), th.header),
+            Span::styled(last, th.dim),
+        ],
+        w,
+    ));
     out
+}
+
+/// Styled pieces wrapped to `w` columns (text is escaped on the way).
+fn flow(spans: Vec<Span<'static>>, w: usize) -> Vec<Line<'static>> {
+    wrap_spans(
+        spans
+            .into_iter()
+            .map(|s| (s.content.into_owned(), s.style))
+            .collect(),
+        w,
+        "",
+    )
 }

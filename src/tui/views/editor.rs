@@ -37,7 +37,8 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, ed: &EditorState) {
     );
     let title = format!("{} — {}", app.tr(Msg::EditScoreTitle), ed.key.leaf);
     let inner = popup(f, app, r, &title);
-    let [name, info, score, label, area, status] = Layout::vertical([
+    let [name, info, score, check, label, area, status] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -93,12 +94,20 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, ed: &EditorState) {
         ScoreCheck::NotANumber(e) => ("✗", i18n::points_error(app.lang, e), th.error),
         ScoreCheck::NotAllowed(e) => ("✗", i18n::score_error(app.lang, e), th.error),
     };
-    let room = w.saturating_sub(text::width(&label_s) + field_w + 3);
-    spans.push(Span::styled(
-        format!(" {}", text::truncate(&format!("{mark} {msg}"), room)),
-        style,
-    ));
     f.render_widget(Paragraph::new(Line::from(spans)), score);
+    // What the domain says about the score, under the field.
+    let indent = " ".repeat(text::width(&label_s));
+    let room = w.saturating_sub(indent.len());
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::raw(indent),
+            Span::styled(
+                text::truncate(&format!("{mark} {msg}"), room).into_owned(),
+                style,
+            ),
+        ])),
+        check,
+    );
 
     let focus_text = ed.focus == Field::Text;
     f.render_widget(

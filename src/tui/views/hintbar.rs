@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::tui::action::{Action, Context};
 use crate::tui::app::App;
 use crate::tui::i18n::{self, Msg};
+use crate::tui::state::overlay::Overlay;
 use crate::tui::text;
 
 /// Actions shown in the hint bar of each context, most important first.
@@ -46,9 +47,9 @@ pub fn actions(ctx: Context) -> &'static [Action] {
             RequestEvidence,
             WalkSkip,
             WalkBack,
+            Back,
             History,
             Undo,
-            Back,
             Help,
         ],
         Context::Areas => &[Open, MoveDown, AreaBars, Back, Help],
@@ -64,19 +65,23 @@ pub fn actions(ctx: Context) -> &'static [Action] {
 pub fn render(app: &App, f: &mut Frame, r: Rect) {
     let th = &app.theme;
     let ctx = app.context();
+    let conflict = matches!(app.overlays.last(), Some(Overlay::Conflict(_)));
     let mut items: Vec<(String, String)> = actions(ctx)
         .iter()
         .filter_map(|&a| {
             let key = app.keymap.hint(ctx, a)?;
-            Some((key, i18n::hint_label(app.lang, a).to_string()))
+            let label = match a {
+                Action::Confirm if conflict => app.tr(Msg::Reload),
+                Action::Cancel if conflict => app.tr(Msg::KeepEditing),
+                Action::Back if ctx == Context::Walk => app.tr(Msg::WalkHelpQuit),
+                _ => i18n::hint_label(app.lang, a),
+            };
+            Some((key, label.to_string()))
         })
         .collect();
     // The editor's fields are switched with Tab, which is text in no field.
     if matches!(ctx, Context::Editor | Context::ScoreInput)
-        && matches!(
-            app.overlays.last(),
-            Some(crate::tui::state::overlay::Overlay::Editor(_))
-        )
+        && matches!(app.overlays.last(), Some(Overlay::Editor(_)))
     {
         items.insert(1, ("Tab".into(), app.tr(Msg::NextField).to_string()));
     }

@@ -11,47 +11,8 @@ use crate::tui::app::App;
 use crate::tui::i18n::{self, Msg};
 use crate::tui::state::history::{Detail, HistoryState};
 use crate::tui::text;
-use crate::tui::views::{fmt_time, layout, popup, pts};
+use crate::tui::views::{fmt_time, popup, pts, wrap_spans};
 use crate::tui::worddiff::Seg;
-
-/// Lay styled pieces out in lines of `w` columns, breaking after spaces where possible.
-pub fn wrap_spans(pieces: Vec<(String, Style)>, w: usize, indent: &str) -> Vec<Line<'static>> {
-    let w = w.max(indent.len() + 4);
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    let mut cur: Vec<Span<'static>> = vec![Span::raw(indent.to_string())];
-    let mut used = text::width(indent);
-    for (s, style) in pieces {
-        let shown = text::escape_line(&s).into_owned();
-        for token in shown.split_inclusive(' ') {
-            let tw = text::width(token);
-            if used + tw > w && used > text::width(indent) {
-                lines.push(Line::from(std::mem::take(&mut cur)));
-                cur.push(Span::raw(indent.to_string()));
-                used = text::width(indent);
-            }
-            if used + tw <= w {
-                cur.push(Span::styled(token.to_string(), style));
-                used += tw;
-                continue;
-            }
-            // A token longer than a line: cut it by characters.
-            for c in token.chars() {
-                let cw = text::width(c.encode_utf8(&mut [0u8; 4]));
-                if used + cw > w {
-                    lines.push(Line::from(std::mem::take(&mut cur)));
-                    cur.push(Span::raw(indent.to_string()));
-                    used = text::width(indent);
-                }
-                cur.push(Span::styled(c.to_string(), style));
-                used += cw;
-            }
-        }
-    }
-    if cur.len() > 1 {
-        lines.push(Line::from(cur));
-    }
-    lines
-}
 
 pub fn lines(app: &App, h: &HistoryState, w: usize) -> Vec<Line<'static>> {
     let th = &app.theme;
@@ -154,8 +115,7 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, h: &HistoryState) {
         h.key.leaf,
         name
     );
-    let r = layout::centered(body, body.width.saturating_sub(2), body.height);
-    let inner = popup(f, app, r, &title);
+    let inner = popup(f, app, body, &title);
     let all = lines(app, h, inner.width as usize);
     let max_scroll = all.len().saturating_sub(inner.height as usize) as u16;
     f.render_widget(

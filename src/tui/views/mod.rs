@@ -151,3 +151,54 @@ pub fn wrapped(s: &str, w: usize, style: Style) -> Vec<Line<'static>> {
         .map(|l| Line::styled(l, style))
         .collect()
 }
+
+/// Lay styled pieces out in lines of `w` columns, breaking after spaces where possible.
+pub fn wrap_spans(pieces: Vec<(String, Style)>, w: usize, indent: &str) -> Vec<Line<'static>> {
+    let w = w.max(indent.len() + 4);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut cur: Vec<Span<'static>> = vec![Span::raw(indent.to_string())];
+    let mut used = text::width(indent);
+    for (s, style) in pieces {
+        let shown = text::escape_line(&s).into_owned();
+        for token in shown.split_inclusive(' ') {
+            let tw = text::width(token);
+            if used + tw > w && used > text::width(indent) {
+                lines.push(Line::from(std::mem::take(&mut cur)));
+                cur.push(Span::raw(indent.to_string()));
+                used = text::width(indent);
+            }
+            if used + tw <= w {
+                cur.push(Span::styled(token.to_string(), style));
+                used += tw;
+                continue;
+            }
+            // A token longer than a line: cut it by characters.
+            for c in token.chars() {
+                let cw = text::width(c.encode_utf8(&mut [0u8; 4]));
+                if used + cw > w {
+                    lines.push(Line::from(std::mem::take(&mut cur)));
+                    cur.push(Span::raw(indent.to_string()));
+                    used = text::width(indent);
+                }
+                cur.push(Span::styled(c.to_string(), style));
+                used += cw;
+            }
+        }
+    }
+    if cur.len() > 1 {
+        lines.push(Line::from(cur));
+    }
+    lines
+}
+
+/// A region's name in the UI language.
+pub fn region_name(app: &App, code: &str) -> String {
+    app.model
+        .unit_set()
+        .region(code)
+        .map(|r| match app.lang {
+            crate::i18n::Lang::Vi => r.name.clone(),
+            crate::i18n::Lang::En => r.name_en.clone().unwrap_or_else(|| r.name.clone()),
+        })
+        .unwrap_or_else(|| code.to_string())
+}

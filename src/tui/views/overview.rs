@@ -122,13 +122,26 @@ fn columns(app: &App, width: u16) -> (Vec<Col>, bool, bool) {
             right: true,
         });
     }
-    // Share what is left between the name (and region) columns.
+    // A fixed column is never narrower than its header.
+    for c in cols.iter_mut().filter(|c| c.width > 0) {
+        c.width = c.width.max(text::width(c.title));
+    }
+    // Share what is left between the name (and region) columns: the name gets what the
+    // longest name needs (when it can), the region the rest.
     let fixed: usize = cols.iter().map(|c| c.width).sum::<usize>() + cols.len() - 1;
     let rest = (width as usize).saturating_sub(fixed + 1);
     if wide {
-        let region = (rest * 2 / 5).min(30);
-        cols[1].width = rest - region;
-        cols[2].width = region;
+        let longest = app
+            .model
+            .unit_set()
+            .units
+            .iter()
+            .map(|u| text::width(&u.name))
+            .max()
+            .unwrap_or(10);
+        let name = longest.clamp(10, rest.saturating_sub(12).max(10));
+        cols[1].width = name;
+        cols[2].width = rest.saturating_sub(name);
     } else {
         cols[1].width = rest;
     }
@@ -165,14 +178,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         let d = m.unit_at(u);
         let s = &d.scores;
         let dlt = s.total.proposed - s.total.self_;
-        let region = m
-            .unit_set()
-            .region(&unit.region)
-            .map(|r| match app.lang {
-                crate::i18n::Lang::Vi => r.name.clone(),
-                crate::i18n::Lang::En => r.name_en.clone().unwrap_or_else(|| r.name.clone()),
-            })
-            .unwrap_or_default();
+        let region = crate::tui::views::region_name(app, &unit.region);
         let status = if d.state.finalized.is_some() && wide {
             format!("{} {}", th.marks.finalized, app.tr(Msg::UnitFinalized))
         } else if d.state.finalized.is_some() {
@@ -277,8 +283,7 @@ fn sub_bar(app: &App, f: &mut Frame, r: Rect) {
     let region = ov
         .region
         .as_ref()
-        .and_then(|c| app.model.unit_set().region(c))
-        .map(|r| r.name.clone())
+        .map(|c| crate::tui::views::region_name(app, c))
         .unwrap_or_else(|| app.tr(Msg::AllRegions).to_string());
     let status = app.tr(match ov.status {
         StatusFilter::All => Msg::FilterAll,

@@ -40,11 +40,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
 pub fn title(app: &App, f: &mut Frame, r: Rect, unit_idx: usize) {
     let m = &app.model;
     let u = &m.unit_set().units[unit_idx];
-    let region = m
-        .unit_set()
-        .region(&u.region)
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
+    let region = crate::tui::views::region_name(app, &u.region);
     let t = format!(
         "{} {} · {} {} · {}",
         u.code,
@@ -62,11 +58,7 @@ pub fn totals(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
     let d = app.model.unit_at(b.unit_idx);
     let s = &d.scores;
     let dlt = s.total.proposed - s.total.self_;
-    let group = d
-        .group
-        .proposed
-        .clone()
-        .unwrap_or_else(|| app.tr(Msg::NoGroup).to_string());
+    let group = d.group.proposed.clone().unwrap_or_else(|| "—".to_string());
     let mut left = vec![
         Span::styled(format!(" {} ", app.tr(Msg::TotalSelf)), th.dim),
         Span::styled(s.total.self_.to_string(), th.base),
@@ -116,12 +108,6 @@ pub fn status(app: &App, b: &BenchState) -> Vec<Span<'static>> {
     v
 }
 
-/// Widths of the fixed columns of the tree.
-const MAX_W: usize = 6;
-const SCORE_W: usize = 7;
-const DELTA_W: usize = 6;
-const MARK_W: usize = 2;
-
 fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
     let th = &app.theme;
     let fw = app.model.fw();
@@ -133,17 +119,24 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
         .max()
         .unwrap_or(8)
         .min(14);
-    let fixed = code_w + MAX_W + 2 * SCORE_W + DELTA_W + MARK_W + 6;
+    // Fixed columns: wide enough for their values and their header.
+    let hw = |m: Msg, min: usize| text::width(app.tr(m)).max(min);
+    let max_w = hw(Msg::ColMax, 6);
+    let self_w = hw(Msg::ColSelf, 7);
+    let prop_w = hw(Msg::ColProposed, 7);
+    let delta_w = hw(Msg::ColDelta, 6);
+    let mark_w = hw(Msg::ColMark, 2);
+    let fixed = code_w + max_w + self_w + prop_w + delta_w + mark_w + 6;
     let name_w = (r.width as usize).saturating_sub(fixed).max(8);
     let header = format!(
         "{} {} {} {} {} {} {}",
         cell(app.tr(Msg::ColCode), code_w, false),
         cell(app.tr(Msg::ColCriterion), name_w, false),
-        cell(app.tr(Msg::ColMax), MAX_W, true),
-        cell(app.tr(Msg::ColSelf), SCORE_W, true),
-        cell(app.tr(Msg::ColProposed), SCORE_W, true),
-        cell(app.tr(Msg::ColDelta), DELTA_W, true),
-        cell(app.tr(Msg::ColMark), MARK_W, false),
+        cell(app.tr(Msg::ColMax), max_w, true),
+        cell(app.tr(Msg::ColSelf), self_w, true),
+        cell(app.tr(Msg::ColProposed), prop_w, true),
+        cell(app.tr(Msg::ColDelta), delta_w, true),
+        cell(app.tr(Msg::ColMark), mark_w, false),
     );
     let mut lines = vec![Line::styled(header, th.header)];
     let rows = r.height.saturating_sub(1) as usize;
@@ -213,16 +206,16 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
                 row_style,
             ),
             Span::styled(
-                format!("{} ", cell(&n.max.to_string(), MAX_W, true)),
+                format!("{} ", cell(&n.max.to_string(), max_w, true)),
                 th.dim,
             ),
-            Span::styled(format!("{} ", cell(&self_s, SCORE_W, true)), row_style),
-            Span::styled(format!("{} ", cell(&prop_s, SCORE_W, true)), prop_style),
+            Span::styled(format!("{} ", cell(&self_s, self_w, true)), row_style),
+            Span::styled(format!("{} ", cell(&prop_s, prop_w, true)), prop_style),
             Span::styled(
-                format!("{} ", cell(&delta(d), DELTA_W, true)),
+                format!("{} ", cell(&delta(d), delta_w, true)),
                 th.delta_style(d.hundredths()),
             ),
-            Span::styled(cell(mark, MARK_W, false), mark_style),
+            Span::styled(cell(mark, mark_w, false), mark_style),
         ];
         if selected {
             let sel = if app.detail_focus {
