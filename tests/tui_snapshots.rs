@@ -627,3 +627,117 @@ fn quit_and_ctrl_c_leave_and_save_the_open_draft() {
             .expect("saved on quit");
     assert_eq!(draft.text, "Chưa xong");
 }
+
+#[test]
+fn monochrome_uses_no_colour_but_still_shows_the_selection() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<enter><f8>");
+    app.resize(80, 24);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| tui::views::render(&app, f)).expect("draw");
+    let buf = t.backend().buffer();
+    for c in buf.content() {
+        assert_eq!(
+            c.fg,
+            ratatui::style::Color::Reset,
+            "no foreground colour under NO_COLOR"
+        );
+        assert_eq!(
+            c.bg,
+            ratatui::style::Color::Reset,
+            "no background colour under NO_COLOR"
+        );
+    }
+    // The selected tree row is reversed.
+    let rows_reversed = (2..13)
+        .filter(|&y| (0..80).any(|x| buf[(x, y)].modifier.contains(Modifier::REVERSED)))
+        .count();
+    assert_eq!(rows_reversed, 1);
+}
+
+#[test]
+fn linux_console_gets_sixteen_colours_and_ascii_marks() {
+    let d = demo();
+    let dynwb: Arc<dyn Workbench> = d.wb.clone();
+    let opts = TuiOptions {
+        lang: Lang::Vi,
+        theme: Some(ColorLevel::Ansi16),
+        ..TuiOptions::default()
+    };
+    let mut app = tui::build_app(dynwb, &opts).expect("app");
+    app.resize(80, 24);
+    app.feed("<enter><f8><f8>");
+    let text = screen(&mut app, 80, 24);
+    // Agreed "=", adjusted "*", collapsed/expanded "+"/"-", no "✓" or "▾".
+    assert!(
+        !text.contains('✓') && !text.contains('▾') && !text.contains('≈'),
+        "{text}"
+    );
+    insta::assert_snapshot!("workbench_linux_console_80x24", text);
+    app.resize(80, 24);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| tui::views::render(&app, f)).expect("draw");
+    for c in t.backend().buffer().content() {
+        for col in [c.fg, c.bg] {
+            assert!(
+                !matches!(
+                    col,
+                    ratatui::style::Color::Indexed(_) | ratatui::style::Color::Rgb(..)
+                ),
+                "only the 16 basic colours on the Linux console"
+            );
+        }
+    }
+}
+
+#[test]
+fn resizing_keeps_the_cursor_on_screen() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.resize(120, 40);
+    app.feed("<enter><end>");
+    let b = app.bench.as_ref().expect("bench");
+    let last = app.model.fw().nodes[b.selected().expect("row")]
+        .code
+        .clone();
+    // Shrink: the selected row is still drawn.
+    app.resize(80, 24);
+    let text = screen(&mut app, 80, 24);
+    let selected_line = text
+        .lines()
+        .find(|l| l.starts_with('▶') && l.contains(&last))
+        .map(str::to_string);
+    assert!(selected_line.is_some(), "{text}");
+    // Too small, then back: the app still works.
+    let small = screen(&mut app, 70, 20);
+    assert!(small.contains("Cửa sổ quá nhỏ"));
+    let again = screen(&mut app, 80, 24);
+    assert!(again.contains(&last), "{again}");
+}
+
+#[test]
+fn help_and_detail_scroll_stop_at_the_end() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<enter><f8><f8><f1>");
+    for _ in 0..200 {
+        app.feed("<down>");
+    }
+    // One step up from the end moves the view at once (no hidden overscroll).
+    let at_end = screen(&mut app, 80, 24);
+    app.feed("<up>");
+    assert_ne!(screen(&mut app, 80, 24), at_end);
+    app.feed("<esc>");
+    // Tab gives the detail pane the keys: it scrolls, and stops at its end.
+    app.feed("<tab>");
+    let before = screen(&mut app, 80, 24);
+    app.feed("<pgdn>");
+    let after = screen(&mut app, 80, 24);
+    assert_ne!(before, after, "the detail pane scrolled");
+    app.feed("<pgdn><pgdn><pgdn><pgdn>");
+    let end = screen(&mut app, 80, 24);
+    app.feed("<pgdn>");
+    assert_eq!(end, screen(&mut app, 80, 24));
+    assert!(end.contains("Thay đổi gần nhất"), "{end}");
+}

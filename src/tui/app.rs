@@ -565,11 +565,9 @@ impl App {
                 .saturating_add(delta)
                 .clamp(0, len as isize - 1) as usize
         };
-        let scroll = |cur: u16| -> u16 {
-            (cur as isize)
-                .saturating_add(delta)
-                .clamp(0, u16::MAX as isize) as u16
-        };
+        let max = self.max_scroll(ctx) as isize;
+        let scroll =
+            |cur: u16| -> u16 { (cur as isize).saturating_add(delta).clamp(0, max) as u16 };
         match ctx {
             Context::Overview => {
                 self.overview.cursor = step(self.overview.cursor, self.overview.rows.len());
@@ -608,6 +606,57 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// How far the text of a scrolling view can scroll: its lines beyond one window.
+    fn max_scroll(&self, ctx: Context) -> u16 {
+        use crate::tui::views;
+        let area = ratatui::layout::Rect::new(0, 0, self.size.width, self.size.height);
+        let body = layout::frame(area).body;
+        let (lines, rows) = match ctx {
+            Context::Help => {
+                let inner = layout::help(body).inner(ratatui::layout::Margin::new(1, 1));
+                (
+                    views::help::lines(self, inner.width as usize).len(),
+                    inner.height,
+                )
+            }
+            Context::History => {
+                let inner = body.inner(ratatui::layout::Margin::new(1, 1));
+                let n = match self.overlays.last() {
+                    Some(Overlay::History(h)) => {
+                        views::history::lines(self, h, inner.width as usize).len()
+                    }
+                    _ => 0,
+                };
+                (n, inner.height)
+            }
+            Context::Walk => {
+                let r = layout::walk_text(body);
+                let n = self
+                    .walk
+                    .as_ref()
+                    .and_then(|w| Some((w.unit_idx, w.current()?)))
+                    .map_or(0, |(u, n)| {
+                        views::detail::lines(self, u, n, r.width as usize).len()
+                    });
+                (n, r.height)
+            }
+            Context::Workbench => {
+                let (_, pane, side) = layout::bench(body);
+                let r = layout::detail_text(pane, side);
+                let n = self
+                    .bench
+                    .as_ref()
+                    .and_then(|b| Some((b.unit_idx, b.selected()?)))
+                    .map_or(0, |(u, n)| {
+                        views::detail::lines(self, u, n, r.width as usize).len()
+                    });
+                (n, r.height)
+            }
+            _ => (0, 0),
+        };
+        lines.saturating_sub(rows as usize).min(u16::MAX as usize) as u16
     }
 
     /// Keep every cursor inside its window after a move or a resize.

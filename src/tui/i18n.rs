@@ -306,8 +306,8 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         TooSmallTitle => ("Cửa sổ quá nhỏ", "Window too small"),
         KeymapWarning => ("Cảnh báo tệp phím", "Keymap warning"),
         NotYetAvailable => (
-            "Màn hình này chưa có trong phiên bản này",
-            "This screen is not available in this version yet",
+            "Chức năng này chưa có trong phiên bản này",
+            "This is not available in this version yet",
         ),
         NextField => ("Chuyển ô", "Next field"),
         ToggleBranch => ("Mở / thu gọn nhánh", "Expand / collapse the branch"),

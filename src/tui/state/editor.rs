@@ -76,7 +76,7 @@ impl EditorState {
             expected,
             max,
             step,
-            score: LineInput::new(score),
+            score: LineInput::prefilled(score),
             text: new_textarea(justification),
             focus: Field::Score,
             check: ScoreCheck::Ok(Points::ZERO),

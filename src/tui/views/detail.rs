@@ -31,13 +31,8 @@ pub fn render(
     } else {
         Block::default().borders(Borders::TOP).border_style(border)
     };
-    let inner = block.inner(r);
     f.render_widget(block, r);
-    let inner = Rect {
-        x: inner.x + 1,
-        width: inner.width.saturating_sub(1),
-        ..inner
-    };
+    let inner = crate::tui::views::layout::detail_text(r, side);
     let Some(node) = node else { return };
     let lines = lines(app, unit_idx, node, inner.width as usize);
     f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);

@@ -115,8 +115,7 @@ fn extra(app: &App, ctx: Context) -> Vec<(String, String)> {
 }
 
 pub fn render(app: &App, f: &mut Frame, body: Rect, scroll: u16) {
-    let w = body.width.saturating_sub(4).min(90);
-    let r = layout::centered(body, w + 2, body.height);
+    let r = layout::help(body);
     let inner = popup(f, app, r, app.tr(Msg::HelpTitle));
     let all = lines(app, inner.width as usize);
     let max_scroll = all.len().saturating_sub(inner.height as usize) as u16;

@@ -74,6 +74,44 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// The help box: at most 92 columns, the body's height.
+pub fn help(body: Rect) -> Rect {
+    let w = body.width.saturating_sub(4).min(90);
+    centered(body, w + 2, body.height)
+}
+
+/// The text area of the detail pane (inside its border and left padding).
+pub fn detail_text(pane: Rect, side: bool) -> Rect {
+    let inner = if side {
+        Rect {
+            x: pane.x + 1,
+            width: pane.width.saturating_sub(1),
+            ..pane
+        }
+    } else {
+        Rect {
+            y: pane.y + 1,
+            height: pane.height.saturating_sub(1),
+            ..pane
+        }
+    };
+    Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(1),
+        ..inner
+    }
+}
+
+/// The text area of walk mode, under its two-line progress header.
+pub fn walk_text(body: Rect) -> Rect {
+    Rect {
+        x: body.x + 1,
+        y: body.y + 2,
+        width: body.width.saturating_sub(2),
+        height: body.height.saturating_sub(2),
+    }
+}
+
 /// The palette box.
 pub fn palette(area: Rect) -> Rect {
     let w = (area.width * 4 / 5).clamp(60, 100);

@@ -27,7 +27,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     if let Some(b) = &app.bench {
         workbench::totals(app, f, fr.sub, b);
     }
-    let [head, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(fr.body);
+    let [head, _] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(fr.body);
     let Some(node) = w.current() else {
         let msg = if remaining == 0 {
             app.tr(Msg::WalkDone)
@@ -60,11 +60,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         ),
         head,
     );
-    let inner = ratatui::layout::Rect {
-        x: body.x + 1,
-        width: body.width.saturating_sub(2),
-        ..body
-    };
+    let inner = crate::tui::views::layout::walk_text(fr.body);
     let lines = detail::lines(app, w.unit_idx, node, inner.width as usize);
     f.render_widget(Paragraph::new(lines).scroll((app.walk_scroll, 0)), inner);
 }

@@ -13,13 +13,32 @@ pub struct LineInput {
     text: String,
     /// Cursor position in chars.
     cursor: usize,
+    /// The prefilled text is "selected": the first character typed replaces it (as in the
+    /// input fields people know from office software); any editing key keeps it.
+    selected: bool,
 }
 
 impl LineInput {
     pub fn new(s: &str) -> LineInput {
         let text = text::nfc(s);
         let cursor = text.chars().count();
-        LineInput { text, cursor }
+        LineInput {
+            text,
+            cursor,
+            selected: false,
+        }
+    }
+
+    /// A prefilled field whose text the first typed character replaces.
+    pub fn prefilled(s: &str) -> LineInput {
+        LineInput {
+            selected: !s.is_empty(),
+            ..LineInput::new(s)
+        }
+    }
+
+    pub fn is_selected(&self) -> bool {
+        self.selected
     }
 
     pub fn text(&self) -> &str {
@@ -44,6 +63,9 @@ impl LineInput {
     /// Insert text at the cursor; line breaks become spaces, control characters are dropped,
     /// and the text before the cursor is NFC-normalised (a typed combining mark joins its letter).
     pub fn insert(&mut self, s: &str) {
+        if std::mem::take(&mut self.selected) {
+            self.clear();
+        }
         let clean: String = text::clean_paste(s)
             .chars()
             .map(|c| if c == '\n' { ' ' } else { c })
@@ -65,6 +87,10 @@ impl LineInput {
     /// Handle an editing key. Returns true if the text changed.
     pub fn handle_key(&mut self, key: KeyEvent) -> bool {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if !matches!(key.code, KeyCode::Char(_)) || ctrl {
+            // Editing or moving keeps the prefilled text.
+            self.selected = false;
+        }
         let len = self.text.chars().count();
         match key.code {
             KeyCode::Char('u') if ctrl => {
@@ -173,6 +199,22 @@ impl LineInput {
         }
         let pad = " ".repeat(width.saturating_sub(used));
         let cur_style = if focused { cursor_style } else { style };
+        if self.selected && focused {
+            // The whole prefilled text is shown selected.
+            return Line::from(vec![
+                Span::styled(
+                    format!("{before}{at}{after}").trim_end().to_string(),
+                    cursor_style,
+                ),
+                Span::styled(
+                    " ".repeat(
+                        width
+                            .saturating_sub(text::width(format!("{before}{at}{after}").trim_end())),
+                    ),
+                    style,
+                ),
+            ]);
+        }
         Line::from(vec![
             Span::styled(before, style),
             Span::styled(at, cur_style),
@@ -216,6 +258,19 @@ mod tests {
         assert_eq!(f.text(), "Quảng B[2Jình x");
         f.handle_key(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
         assert_eq!(f.text(), "Quảng B[2Jình ");
+    }
+
+    #[test]
+    fn typing_replaces_a_prefilled_value_but_editing_keeps_it() {
+        let mut f = LineInput::prefilled("1,00");
+        assert!(f.is_selected());
+        f.handle_key(key(KeyCode::Char('0')));
+        assert_eq!(f.text(), "0");
+        let mut g = LineInput::prefilled("1,00");
+        g.handle_key(key(KeyCode::Backspace));
+        assert_eq!(g.text(), "1,0");
+        g.handle_key(key(KeyCode::Char('5')));
+        assert_eq!(g.text(), "1,05");
     }
 
     #[test]
