@@ -741,3 +741,41 @@ fn help_and_detail_scroll_stop_at_the_end() {
     assert_eq!(end, screen(&mut app, 80, 24));
     assert!(end.contains("Thay đổi gần nhất"), "{end}");
 }
+
+#[test]
+fn a_lead_finalizes_and_reopens_a_unit() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    // A unit with open items cannot be finalized: the engine says why.
+    app.feed("<enter>F<enter>");
+    let flash = app.flash.clone().expect("refusal shown");
+    assert!(flash.text.contains("chưa thể chốt"), "{flash:?}");
+    assert!(d.wb.unit_states(YEAR).expect("states").iter().all(|(_, s)| s.finalized.is_none()));
+    // Agree with every pending item, area by area, then finalize.
+    app.feed("<esc>");
+    open_pending_unit(&mut app);
+    let areas = app.model.fw().areas().count();
+    for k in 0..areas {
+        app.feed("<f6><home>");
+        for _ in 0..k {
+            app.feed("<down>");
+        }
+        app.feed("<enter>A");
+        if matches!(app.overlays.last(), Some(tui::state::overlay::Overlay::Confirm(_))) {
+            app.feed("<enter>");
+        }
+    }
+    app.feed("F");
+    insta::assert_snapshot!("confirm_finalize_80x24", screen(&mut app, 80, 24));
+    app.feed("<enter>");
+    let states = d.wb.unit_states(YEAR).expect("states");
+    let st = states.iter().find(|(u, _)| u == PENDING_UNIT).map(|(_, s)| s.clone());
+    assert!(st.is_some_and(|s| s.finalized.is_some()), "finalized");
+    assert!(screen(&mut app, 80, 24).contains("đã chốt"));
+    // Reopening asks for a reason.
+    app.feed("OKiểm tra lại lĩnh vực 3<enter>");
+    let states = d.wb.unit_states(YEAR).expect("states");
+    let st = states.iter().find(|(u, _)| u == PENDING_UNIT).map(|(_, s)| s.clone());
+    assert!(st.is_some_and(|s| s.finalized.is_none()), "reopened");
+}

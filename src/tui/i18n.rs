@@ -515,6 +515,20 @@ pub fn walk_progress(lang: Lang, remaining: usize, total: usize) -> String {
     }
 }
 
+pub fn walk_position(lang: Lang, pos: usize, total: usize) -> String {
+    match lang {
+        Lang::Vi => format!("Mục {pos}/{total}"),
+        Lang::En => format!("Item {pos}/{total}"),
+    }
+}
+
+pub fn walk_done(lang: Lang, done: usize, total: usize) -> String {
+    match lang {
+        Lang::Vi => format!("đã xong {done}/{total}"),
+        Lang::En => format!("{done}/{total} done"),
+    }
+}
+
 pub fn units_count(lang: Lang, shown: usize, total: usize) -> String {
     match (lang, shown == total) {
         (Lang::Vi, true) => format!("{total} đơn vị"),

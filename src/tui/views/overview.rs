@@ -239,7 +239,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         ]);
         if very_wide {
             cells.push((
-                d.group.proposed.clone().unwrap_or_else(|| "–".into()),
+                d.group.proposed.clone().unwrap_or_else(|| "—".into()),
                 th.base,
             ));
         }

@@ -48,9 +48,12 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         .chain(std::iter::repeat_n(th.marks.bar_empty, bar_w - filled))
         .collect();
     let progress = Line::from(vec![
-        Span::styled(format!(" {}/{} ", w.pos + 1, w.total()), th.header),
+        Span::styled(
+            format!(" {} ", i18n::walk_position(app.lang, w.pos + 1, w.total())),
+            th.header,
+        ),
         Span::styled(bar, th.bar_proposed),
-        Span::styled(format!(" {done}/{} ", w.total()), th.dim),
+        Span::styled(format!(" {} ", i18n::walk_done(app.lang, done, w.total())), th.dim),
     ]);
     f.render_widget(
         Paragraph::new(progress).block(
