@@ -8,6 +8,7 @@ mod demo;
 mod export;
 mod import;
 mod init;
+mod keys;
 mod member;
 mod open;
 mod sample;
@@ -64,6 +65,9 @@ pub enum Cmd {
     /// Manage who may use the store and in which role.
     #[command(subcommand)]
     Member(member::MemberCmd),
+    /// Keymap files.
+    #[command(subcommand)]
+    Keys(keys::KeysCmd),
 }
 
 /// Run the parsed command line; errors are printed by the caller.
@@ -84,5 +88,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Sample(a) => sample::run(lang, a),
         Cmd::Demo(a) => demo::run(lang, a),
         Cmd::Member(m) => member::run(store, lang, m),
+        Cmd::Keys(k) => keys::run(lang, k),
     }
 }

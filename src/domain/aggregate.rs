@@ -287,3 +287,91 @@ pub fn national(fw: &Framework, units: &UnitSet, items: &[Item]) -> National {
         rows,
     }
 }
+
+#[cfg(test)]
+mod national_tests {
+    use super::*;
+    use crate::domain::units::{Region, Unit, UnitSetMeta};
+
+    fn units() -> UnitSet {
+        let unit = |code: &str, region: &str| Unit {
+            code: code.into(),
+            name: format!("Tỉnh {code}"),
+            region: region.into(),
+            centrally_run: false,
+            absorbed: vec![],
+        };
+        UnitSet::from_parts(
+            UnitSetMeta::default(),
+            vec![
+                Region {
+                    code: "R1".into(),
+                    name: "Một".into(),
+                    name_en: None,
+                },
+                Region {
+                    code: "R2".into(),
+                    name: "Hai".into(),
+                    name_en: None,
+                },
+            ],
+            vec![unit("01", "R1"), unit("02", "R1"), unit("03", "R2")],
+        )
+    }
+
+    #[test]
+    fn regional_averages_are_means_of_percentages_rounded_half_up() {
+        let u = units();
+        let row = |code: &str, s: i64, p: i64| RankRow {
+            unit: code.into(),
+            total: Both::default(),
+            percent: Both {
+                self_: s,
+                proposed: p,
+            },
+            rank: Both::default(),
+            group: Both {
+                self_: None,
+                proposed: None,
+            },
+        };
+        // R1: (9180 + 8725) / 2 = 8952.5 → 8953; proposed (9000 + 8700) / 2 = 8850.
+        let rows = vec![
+            row("01", 9180, 9000),
+            row("02", 8725, 8700),
+            row("03", 8542, 8542),
+        ];
+        let avg = regional_averages(&u, &rows);
+        assert_eq!(
+            avg[0],
+            (
+                "R1".to_string(),
+                Both {
+                    self_: 8953,
+                    proposed: 8850
+                }
+            )
+        );
+        assert_eq!(
+            avg[1],
+            (
+                "R2".to_string(),
+                Both {
+                    self_: 8542,
+                    proposed: 8542
+                }
+            )
+        );
+        // National: (9180 + 8725 + 8542) / 3 = 8815.67 → 8816.
+        assert_eq!(
+            avg[2],
+            (
+                String::new(),
+                Both {
+                    self_: 8816,
+                    proposed: 8747
+                }
+            )
+        );
+    }
+}

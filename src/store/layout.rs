@@ -40,7 +40,19 @@ pub(crate) fn year_str(year: u16) -> String {
 
 /// `items` key: "YYYY/<unit>/<leaf>".
 pub(crate) fn item_key(key: &ItemKey) -> String {
-    format!("{}/{}/{}", year_str(key.year), key.unit, key.leaf)
+    let mut s = String::with_capacity(6 + key.unit.len() + key.leaf.len());
+    write_item_key(&mut s, key);
+    s
+}
+
+/// Append the `items` key of `key` to `out`.
+pub(crate) fn write_item_key(out: &mut String, key: &ItemKey) {
+    use std::fmt::Write;
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{:04}/", key.year);
+    out.push_str(&key.unit);
+    out.push('/');
+    out.push_str(&key.leaf);
 }
 
 /// `units` key: "YYYY/<unit>".

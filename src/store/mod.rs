@@ -22,8 +22,10 @@ mod codec;
 mod commit;
 mod drafts;
 mod error;
+mod fastdecode;
 mod layout;
 mod replay;
+mod scan;
 mod verify;
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub(crate) struct Replay {
     /// user → role; `None` once removed (commit deletes the `meta` entry).
     pub members: BTreeMap<String, Option<Role>>,
     pub years: BTreeMap<u16, YearData>,
+    /// Scratch space for item keys.
+    key_buf: String,
 }
 
 impl Replay {
@@ -33,10 +35,16 @@ impl Replay {
         };
         let change = &body.change;
         if let Some(key) = change.item_key() {
-            let item = self
-                .items
-                .entry(layout::item_key(key))
-                .or_insert_with(|| Item::new(key.clone()));
+            // Look up by a reused buffer; allocate a key only for a new item.
+            self.key_buf.clear();
+            layout::write_item_key(&mut self.key_buf, key);
+            let item = match self.items.get_mut(self.key_buf.as_str()) {
+                Some(item) => item,
+                None => self
+                    .items
+                    .entry(self.key_buf.clone())
+                    .or_insert_with(|| Item::new(key.clone())),
+            };
             apply_to_item(item, change, &touch);
             return;
         }

@@ -526,3 +526,82 @@ fn a_store_with_an_unreadable_last_event_opens_but_refuses_commits() {
         Err(StoreError::Corrupt { .. })
     ));
 }
+
+#[test]
+fn verify_names_events_across_scan_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(&dir.path().join("s")).unwrap();
+    let mut before = Appraisal::default();
+    for batch in 0..5u64 {
+        let events = (0..1000u64)
+            .map(|i| {
+                let v = batch * 1000 + i + 1;
+                let after = adjusted(&format!("lần {v}"), 25);
+                ev(
+                    "minh",
+                    Change::Appraised {
+                        key: key("3.2.1"),
+                        version: v,
+                        before: std::mem::replace(&mut before, after.clone()),
+                        after,
+                    },
+                )
+            })
+            .collect();
+        store.commit(at(batch as i64), events).unwrap();
+    }
+    let r = store.verify().unwrap();
+    assert!(r.ok(), "{r:?}");
+    assert_eq!(r.events, 5000);
+
+    // The first event of the second chunk the scanner hands over.
+    let good = raw_event(&store, 2049);
+    let mut bad = good.clone();
+    bad[1] ^= 0x80;
+    put_raw_event(&store, 2049, bad);
+    assert_eq!(
+        store.verify().unwrap().first_bad_event.map(|b| b.0),
+        Some(2049)
+    );
+    put_raw_event(&store, 2049, good);
+    assert!(store.verify().unwrap().ok());
+
+    store.t.events.remove(layout::seq_key(4097)).unwrap();
+    let r = store.verify().unwrap();
+    assert_eq!(r.first_bad_event.map(|b| b.0), Some(4097));
+    assert_eq!(r.events, 4999);
+}
+
+#[test]
+fn store_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Store>();
+    let (_d, store) = populated();
+    let store = std::sync::Arc::new(store);
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 0..5 {
+                    store
+                        .commit(
+                            at(100 + i),
+                            vec![ev(
+                                "lan",
+                                Change::UnitFinalized {
+                                    year: 2024,
+                                    unit: format!("u{t}"),
+                                },
+                            )],
+                        )
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    assert_eq!(store.last_seq(), 8 + 20);
+    assert!(store.verify().unwrap().ok());
+}

@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::domain::{EventBody, Item, UnitState};
+use crate::domain::{Item, UnitState};
 use crate::i18n::Lang;
 
-use super::codec::{self, HASH_LEN, Head, ZERO_HASH};
+use super::codec::{self, HASH_LEN, Head};
 use super::error::StoreError;
+use super::fastdecode;
 use super::layout;
 use super::replay::Replay;
 use super::{Store, YearData};
@@ -85,13 +86,6 @@ impl VerifyReport {
     }
 }
 
-/// The end of a scanned log.
-struct ScanEnd {
-    count: u64,
-    last_seq: u64,
-    last_hash: [u8; HASH_LEN],
-}
-
 impl Store {
     /// Check the hash chain (hashing the stored body bytes as they are), that seqs run from 1
     /// without gaps, that the last event is the one recorded at the last commit, and that
@@ -102,21 +96,9 @@ impl Store {
         let _tip = self.lock_tip();
         let mut report = VerifyReport::default();
         let mut replay = Replay::default();
-        let mut first_bad: Option<(u64, String)> = None;
-        let end = self.scan_events(
-            &mut |seq, why| {
-                if first_bad.is_none() {
-                    first_bad = Some((seq, why));
-                }
-                Ok(())
-            },
-            &mut |body| {
-                replay.apply(body);
-                Ok(())
-            },
-        )?;
-        report.events = end.count;
-        report.first_bad_event = first_bad;
+        let scan = self.scan_events(&mut |body| replay.apply(body))?;
+        report.events = scan.count;
+        report.first_bad_event = scan.first_bad;
         report.first_state_mismatch = self.compare_state(replay, &mut report.items_checked)?;
         Ok(report)
     }
@@ -128,39 +110,45 @@ impl Store {
     pub fn rebuild(&self) -> Result<u64, StoreError> {
         let mut tip = self.lock_tip();
         let sled_err = |e| self.sled_err(e);
+        // First read and check the whole log; nothing is changed if it is damaged.
+        let mut replay = Replay::default();
+        let scan = self.scan_events(&mut |body| replay.apply(body))?;
+        if let Some((seq, why)) = scan.first_bad {
+            return Err(StoreError::corrupt(format!(
+                "event {seq}: {why}; the state cannot be rebuilt from a damaged log"
+            )));
+        }
+
+        // Indexes, from a second pass over the (now known good) log.
         self.t.by_item.clear().map_err(sled_err)?;
         self.t.by_user.clear().map_err(sled_err)?;
-        let mut replay = Replay::default();
         let mut by_item = sled::Batch::default();
         let mut by_user = sled::Batch::default();
         let mut pending = 0;
-        let end = self.scan_events(
-            &mut |seq, why| {
-                Err(StoreError::corrupt(format!(
-                    "event {seq}: {why}; the state cannot be rebuilt from a damaged log"
-                )))
-            },
-            &mut |body| {
-                replay.apply(body);
-                if let Some(k) = layout::by_item_key(&body.change, body.seq) {
-                    by_item.insert(k, &[][..]);
-                }
-                by_user.insert(layout::by_user_key(&body.actor, body.seq), &[][..]);
-                pending += 1;
-                if pending >= BATCH {
-                    self.t
-                        .by_item
-                        .apply_batch(std::mem::take(&mut by_item))
-                        .map_err(sled_err)?;
-                    self.t
-                        .by_user
-                        .apply_batch(std::mem::take(&mut by_user))
-                        .map_err(sled_err)?;
-                    pending = 0;
-                }
-                Ok(())
-            },
-        )?;
+        for r in self.t.events.iter() {
+            let (k, v) = r.map_err(sled_err)?;
+            let seq = layout::seq_suffix(&k).unwrap_or_default();
+            let (_, bytes) = codec::split_event(&v)
+                .map_err(|why| StoreError::corrupt(format!("event {seq}: {why}")))?;
+            let body = fastdecode::decode_for_replay(bytes)
+                .map_err(|e| StoreError::corrupt(format!("event {seq} cannot be read: {e}")))?;
+            if let Some(k) = layout::by_item_key(&body.change, body.seq) {
+                by_item.insert(k, &[][..]);
+            }
+            by_user.insert(layout::by_user_key(&body.actor, body.seq), &[][..]);
+            pending += 1;
+            if pending >= BATCH {
+                self.t
+                    .by_item
+                    .apply_batch(std::mem::take(&mut by_item))
+                    .map_err(sled_err)?;
+                self.t
+                    .by_user
+                    .apply_batch(std::mem::take(&mut by_user))
+                    .map_err(sled_err)?;
+                pending = 0;
+            }
+        }
         self.t.by_item.apply_batch(by_item).map_err(sled_err)?;
         self.t.by_user.apply_batch(by_user).map_err(sled_err)?;
 
@@ -175,104 +163,10 @@ impl Store {
             self.t.meta.apply_batch(batch).map_err(sled_err)?;
         }
         self.write_state(&replay)?;
-        self.write_head(end.last_seq, &end.last_hash)?;
-        self.set_tip(&mut tip, end.last_seq, end.last_hash);
+        self.write_head(scan.last_seq, &scan.last_hash)?;
+        self.set_tip(&mut tip, scan.last_seq, scan.last_hash);
         self.make_durable(&mut tip)?;
-        Ok(end.count)
-    }
-
-    /// Walk the log in seq order. `on_bad` hears of every problem (seq, reason) and may stop the
-    /// scan by returning an error; `on_event` gets every readable body.
-    fn scan_events(
-        &self,
-        on_bad: &mut dyn FnMut(u64, String) -> Result<(), StoreError>,
-        on_event: &mut dyn FnMut(&EventBody) -> Result<(), StoreError>,
-    ) -> Result<ScanEnd, StoreError> {
-        let mut prev = ZERO_HASH;
-        let mut expected = 1u64;
-        let mut count = 0u64;
-        for r in self.t.events.iter() {
-            let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            count += 1;
-            let seq = match layout::seq_suffix(&k) {
-                Some(seq) if k.len() == 8 => seq,
-                _ => {
-                    on_bad(expected, "an events key is not a sequence number".into())?;
-                    continue;
-                }
-            };
-            if seq != expected {
-                on_bad(
-                    expected,
-                    format!(
-                        "event {expected} is missing (the log goes from {} to {seq})",
-                        expected.saturating_sub(1)
-                    ),
-                )?;
-            }
-            expected = seq.saturating_add(1);
-            let (hash, body) = match codec::split_event(&v) {
-                Ok(split) => split,
-                Err(why) => {
-                    on_bad(seq, why)?;
-                    continue;
-                }
-            };
-            if codec::chain_hash(&prev, body) != hash {
-                on_bad(
-                    seq,
-                    "its hash does not match its content and the previous event's hash \
-                     (the event was altered)"
-                        .into(),
-                )?;
-            }
-            // Continue the chain from the stored hash, so one altered event is named alone.
-            prev = hash;
-            match serde_json::from_slice::<EventBody>(body) {
-                Ok(b) if b.seq == seq => on_event(&b)?,
-                Ok(b) => on_bad(seq, format!("its content says it is event {}", b.seq))?,
-                Err(e) => on_bad(seq, format!("its content cannot be read: {e}"))?,
-            }
-        }
-        let last_seq = expected - 1;
-        let head = self
-            .t
-            .meta
-            .get(layout::HEAD_KEY)
-            .map_err(|e| self.sled_err(e))?;
-        match head.map(|v| codec::decode::<Head>(&v, "the head record")) {
-            None if count > 0 => on_bad(
-                last_seq,
-                "the record of the last commit (meta/head) is missing".into(),
-            )?,
-            None => {}
-            Some(Err(e)) => on_bad(last_seq, e.message(Lang::En))?,
-            Some(Ok(head)) if head.seq > last_seq => on_bad(
-                last_seq + 1,
-                format!(
-                    "event {} is missing: the log ends at {last_seq}, the last commit was {}",
-                    last_seq + 1,
-                    head.seq
-                ),
-            )?,
-            Some(Ok(head)) if head.seq < last_seq => on_bad(
-                head.seq + 1,
-                format!(
-                    "events after {} were added outside a commit (the last commit was {})",
-                    head.seq, head.seq
-                ),
-            )?,
-            Some(Ok(head)) if head.hash != hex::encode(prev) => on_bad(
-                last_seq,
-                "its hash differs from the one recorded when it was committed".into(),
-            )?,
-            Some(Ok(_)) => {}
-        }
-        Ok(ScanEnd {
-            count,
-            last_seq,
-            last_hash: prev,
-        })
+        Ok(scan.count)
     }
 
     /// Compare stored state with a replay; the first difference, in key order, per kind.
