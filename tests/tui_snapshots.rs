@@ -71,7 +71,8 @@ fn app_for(wb: &Arc<LocalWorkbench>, lang: Lang) -> App {
     app
 }
 
-/// Replace "2026-11-22 14:04" and "14:04:05" with placeholders (the demo's clock is real).
+/// Replace dates ("2026-11-22") and clock times ("14:04", "14:04:05") of today with
+/// placeholders: the demo's clock is real. Dates written in the data (evidence dates) are kept.
 fn redact_times(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
@@ -84,7 +85,7 @@ fn redact_times(s: &str) -> String {
     };
     let mut i = 0;
     while i < chars.len() {
-        if fits(i, "9999-99-99 99:99") {
+        if fits(i, "9999-99-99\u{a0}99:99") {
             out.push_str("YYYY-MM-DD hh:mm");
             i += 16;
         } else if fits(i, "99:99:99") {
@@ -751,7 +752,12 @@ fn a_lead_finalizes_and_reopens_a_unit() {
     app.feed("<enter>F<enter>");
     let flash = app.flash.clone().expect("refusal shown");
     assert!(flash.text.contains("chưa thể chốt"), "{flash:?}");
-    assert!(d.wb.unit_states(YEAR).expect("states").iter().all(|(_, s)| s.finalized.is_none()));
+    assert!(
+        d.wb.unit_states(YEAR)
+            .expect("states")
+            .iter()
+            .all(|(_, s)| s.finalized.is_none())
+    );
     // Agree with every pending item, area by area, then finalize.
     app.feed("<esc>");
     open_pending_unit(&mut app);
@@ -762,7 +768,10 @@ fn a_lead_finalizes_and_reopens_a_unit() {
             app.feed("<down>");
         }
         app.feed("<enter>A");
-        if matches!(app.overlays.last(), Some(tui::state::overlay::Overlay::Confirm(_))) {
+        if matches!(
+            app.overlays.last(),
+            Some(tui::state::overlay::Overlay::Confirm(_))
+        ) {
             app.feed("<enter>");
         }
     }
@@ -770,12 +779,18 @@ fn a_lead_finalizes_and_reopens_a_unit() {
     insta::assert_snapshot!("confirm_finalize_80x24", screen(&mut app, 80, 24));
     app.feed("<enter>");
     let states = d.wb.unit_states(YEAR).expect("states");
-    let st = states.iter().find(|(u, _)| u == PENDING_UNIT).map(|(_, s)| s.clone());
+    let st = states
+        .iter()
+        .find(|(u, _)| u == PENDING_UNIT)
+        .map(|(_, s)| s.clone());
     assert!(st.is_some_and(|s| s.finalized.is_some()), "finalized");
     assert!(screen(&mut app, 80, 24).contains("đã chốt"));
     // Reopening asks for a reason.
     app.feed("OKiểm tra lại lĩnh vực 3<enter>");
     let states = d.wb.unit_states(YEAR).expect("states");
-    let st = states.iter().find(|(u, _)| u == PENDING_UNIT).map(|(_, s)| s.clone());
+    let st = states
+        .iter()
+        .find(|(u, _)| u == PENDING_UNIT)
+        .map(|(_, s)| s.clone());
     assert!(st.is_some_and(|s| s.finalized.is_none()), "reopened");
 }

@@ -75,10 +75,11 @@ fn too_small(app: &App, f: &mut Frame, area: Rect) {
     );
 }
 
-/// A point in time, in the local time zone, to the minute.
+/// A point in time, in the local time zone, to the minute. Date and time are joined by a
+/// no-break space so wrapped text never separates them.
 pub fn fmt_time(at: Timestamp) -> String {
     at.to_zoned(TimeZone::system())
-        .strftime("%Y-%m-%d %H:%M")
+        .strftime("%Y-%m-%d\u{a0}%H:%M")
         .to_string()
 }
 

@@ -53,7 +53,10 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
             th.header,
         ),
         Span::styled(bar, th.bar_proposed),
-        Span::styled(format!(" {} ", i18n::walk_done(app.lang, done, w.total())), th.dim),
+        Span::styled(
+            format!(" {} ", i18n::walk_done(app.lang, done, w.total())),
+            th.dim,
+        ),
     ]);
     f.render_widget(
         Paragraph::new(progress).block(
