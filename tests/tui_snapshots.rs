@@ -794,3 +794,40 @@ fn a_lead_finalizes_and_reopens_a_unit() {
         .map(|(_, s)| s.clone());
     assert!(st.is_some_and(|s| s.finalized.is_none()), "reopened");
 }
+
+#[test]
+fn a_dispute_is_recorded_and_answered() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    let today = jiff::Zoned::now().date().to_string();
+    // Unit 08's second difference is an adjusted item (4.1.1: 1.25 → 0.75).
+    app.feed("<enter><f8><f8>");
+    let leaf = {
+        let b = app.bench.as_ref().expect("bench");
+        app.model.fw().nodes[b.selected().expect("row")]
+            .code
+            .clone()
+    };
+    assert_eq!(item(&d.wb, "08", &leaf).status(), Status::Adjusted);
+    app.feed("tTỉnh đã bổ sung quyết định số 12<tab>1,25<tab>");
+    let shown = screen(&mut app, 80, 24).replace(&today, "YYYY-MM-DD");
+    insta::assert_snapshot!("form_record_dispute_80x24", shown);
+    app.feed("<enter>");
+    let it = item(&d.wb, "08", &leaf);
+    assert_eq!(it.status(), Status::Disputed);
+    let dispute = it.appraisal.dispute.clone().expect("dispute");
+    assert_eq!(dispute.explanation, "Tỉnh đã bổ sung quyết định số 12");
+    assert_eq!(dispute.claimed, Some(p("1.25")));
+    assert_eq!(dispute.received, today);
+    // Answer: upheld, with a response.
+    app.feed("T<right><tab><tab>Chấp nhận tài liệu bổ sung");
+    let shown = screen(&mut app, 120, 40).replace(&today, "YYYY-MM-DD");
+    insta::assert_snapshot!("form_resolve_dispute_120x40", shown);
+    app.feed("<f2>");
+    let it = item(&d.wb, "08", &leaf);
+    assert_eq!(it.status(), Status::Resolved, "{:?}", app.overlays.len());
+    assert_eq!(it.appraisal.proposed, Some(p("1.25")));
+    let dispute = it.appraisal.dispute.expect("dispute");
+    assert_eq!(dispute.outcome, Some(thamdinh::domain::Outcome::Upheld));
+    assert_eq!(dispute.response, "Chấp nhận tài liệu bổ sung");
+}

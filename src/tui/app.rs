@@ -22,6 +22,7 @@ use crate::tui::keymap::{KeyBuffer, Keymap, Resolution};
 use crate::tui::model::{Changed, Model};
 use crate::tui::state::bench::BenchState;
 use crate::tui::state::editor::{EditorState, Field, Origin};
+use crate::tui::state::form::{FormKind, FormState};
 use crate::tui::state::history::HistoryState;
 use crate::tui::state::keep_visible;
 use crate::tui::state::overlay::{ConfirmState, ConflictState, Overlay, PromptKind, PromptState};
@@ -215,6 +216,13 @@ impl App {
             Some(Overlay::Prompt(_)) => Context::ScoreInput,
             Some(Overlay::Confirm(_)) | Some(Overlay::Conflict(_)) => Context::Confirm,
             Some(Overlay::History(_)) => Context::History,
+            Some(Overlay::Form(f)) => {
+                if f.focus_is_text() {
+                    Context::Editor
+                } else {
+                    Context::ScoreInput
+                }
+            }
             None => match self.screen {
                 Screen::Overview => Context::Overview,
                 Screen::Walk => Context::Walk,
@@ -344,6 +352,7 @@ impl App {
                     p.error = None;
                 }
             }
+            Some(Overlay::Form(f)) => f.input(key),
             _ => {
                 // Enter and Space open or close a branch of the tree when the keymap does
                 // not give them another meaning.
@@ -365,6 +374,7 @@ impl App {
         match self.overlays.last_mut() {
             Some(Overlay::Editor(ed)) => ed.paste(s),
             Some(Overlay::Prompt(p)) => p.input.insert(s),
+            Some(Overlay::Form(f)) => f.paste(s),
             Some(Overlay::Palette(p)) => {
                 p.input.insert(s);
                 research = true;
@@ -458,7 +468,8 @@ impl App {
             Action::Agree => self.agree(),
             Action::RequestEvidence => self.open_request(),
             Action::BulkAgreeArea => self.ask_bulk_agree(),
-            Action::RecordDispute | Action::ResolveDispute => self.info(Msg::NotYetAvailable),
+            Action::RecordDispute => self.open_dispute_form(false),
+            Action::ResolveDispute => self.open_dispute_form(true),
             Action::Undo => self.undo(),
             Action::FinalizeUnit => self.ask_finalize(),
             Action::ReopenUnit => self.open_reopen(),
@@ -1091,6 +1102,7 @@ impl App {
         for o in &mut self.overlays {
             match o {
                 Overlay::Editor(ed) if ed.key == key => ed.expected = version,
+                Overlay::Form(f) if *f.key() == key => f.set_expected(version),
                 Overlay::Prompt(PromptState {
                     kind: PromptKind::RequestEvidence { key: k, expected },
                     ..
@@ -1106,6 +1118,7 @@ impl App {
         match self.overlays.last() {
             Some(Overlay::Editor(_)) => self.save_editor(),
             Some(Overlay::Prompt(_)) => self.send_prompt(),
+            Some(Overlay::Form(_)) => self.submit_form(),
             _ => {}
         }
     }
@@ -1186,6 +1199,74 @@ impl App {
                 let msg = e.message(self.lang);
                 if let Some(Overlay::Prompt(p)) = self.overlays.last_mut() {
                     p.error = Some(msg);
+                }
+            }
+        }
+    }
+
+    /// The dispute dialogs: record the unit's explanation, or answer it.
+    fn open_dispute_form(&mut self, resolve: bool) {
+        let Some((key, expected, _)) = self.appraisable() else {
+            return;
+        };
+        let form = if resolve {
+            FormState::resolve_dispute(key, expected)
+        } else {
+            let today = jiff::Zoned::now().date().to_string();
+            FormState::record_dispute(key, expected, &today)
+        };
+        self.overlays.push(Overlay::Form(Box::new(form)));
+    }
+
+    fn submit_form(&mut self) {
+        let lang = self.lang;
+        let Some(Overlay::Form(f)) = self.overlays.last_mut() else {
+            return;
+        };
+        // An optional score field: empty is none, anything else must be a number.
+        let score_at = |f: &mut FormState, i: usize| -> Result<Option<Points>, ()> {
+            let s = f.text(i);
+            if s.is_empty() {
+                return Ok(None);
+            }
+            Points::parse(&s).map(Some).map_err(|e| {
+                f.error = Some(i18n::points_error(lang, &e));
+                f.focus = i;
+            })
+        };
+        let cmd = match f.kind.clone() {
+            FormKind::RecordDispute { key, expected } => {
+                let Ok(claimed) = score_at(f, 1) else { return };
+                Command::RecordDispute {
+                    key,
+                    explanation: f.text(0),
+                    claimed,
+                    received: f.text(2),
+                    expected,
+                }
+            }
+            FormKind::ResolveDispute { key, expected } => {
+                let Ok(score) = score_at(f, 1) else { return };
+                let Some(outcome) = f.outcome() else { return };
+                Command::ResolveDispute {
+                    key,
+                    outcome,
+                    score,
+                    response: f.text(2),
+                    expected,
+                }
+            }
+        };
+        match self.run(cmd) {
+            Ok(_) => {
+                self.overlays.pop();
+                self.saved();
+            }
+            Err(e) if e.is_conflict() => self.refused(e),
+            Err(e) => {
+                let msg = e.message(self.lang);
+                if let Some(Overlay::Form(f)) = self.overlays.last_mut() {
+                    f.error = Some(msg);
                 }
             }
         }

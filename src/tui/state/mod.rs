@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod editor;
+pub mod form;
 pub mod history;
 pub mod overlay;
 pub mod overview;

@@ -3,6 +3,7 @@
 
 use crate::domain::{Item, ItemKey};
 use crate::tui::state::editor::{EditorState, Origin};
+use crate::tui::state::form::FormState;
 use crate::tui::state::history::HistoryState;
 use crate::tui::state::palette::PaletteState;
 use crate::tui::widgets::line_input::LineInput;
@@ -15,6 +16,7 @@ pub enum Overlay {
     Confirm(ConfirmState),
     History(HistoryState),
     Conflict(ConflictState),
+    Form(Box<FormState>),
 }
 
 /// What a one-line prompt asks for.

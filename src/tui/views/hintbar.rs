@@ -81,7 +81,10 @@ pub fn render(app: &App, f: &mut Frame, r: Rect) {
         .collect();
     // The editor's fields are switched with Tab, which is text in no field.
     if matches!(ctx, Context::Editor | Context::ScoreInput)
-        && matches!(app.overlays.last(), Some(Overlay::Editor(_)))
+        && matches!(
+            app.overlays.last(),
+            Some(Overlay::Editor(_)) | Some(Overlay::Form(_))
+        )
     {
         items.insert(1, ("Tab".into(), app.tr(Msg::NextField).to_string()));
     }

@@ -5,6 +5,7 @@ pub mod bars;
 pub mod confirm;
 pub mod detail;
 pub mod editor;
+pub mod form;
 pub mod help;
 pub mod hintbar;
 pub mod history;
@@ -52,6 +53,7 @@ pub fn render(app: &App, f: &mut Frame) {
             Overlay::Confirm(c) => confirm::render(app, f, fr.body, c),
             Overlay::Conflict(c) => confirm::render_conflict(app, f, fr.body, c),
             Overlay::History(h) => history::render(app, f, fr.body, h),
+            Overlay::Form(form) => form::render(app, f, fr.body, form),
         }
     }
 }
