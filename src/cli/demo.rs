@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 
@@ -12,6 +13,7 @@ use crate::i18n::Lang;
 use crate::store::Store;
 
 use super::open::{data_dir, engine_err, os_user};
+use super::workbench::{self, UiArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -56,10 +58,14 @@ pub fn open_demo(dir: &std::path::Path, fresh: bool, lang: Lang) -> anyhow::Resu
     })
 }
 
-pub fn run(lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(lang: Lang, ui: &UiArgs, a: Args) -> anyhow::Result<ExitCode> {
     let dir = demo_dir(a.dir)?;
     let wb = open_demo(&dir, a.fresh, lang)?;
-    print_summary(&wb, &dir, lang)
+    if !workbench::interactive() {
+        return print_summary(&wb, &dir, lang);
+    }
+    workbench::open(Arc::new(wb), lang, ui, None)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_summary(
@@ -124,9 +130,13 @@ fn print_summary(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `thamdinh` with no subcommand: the demo summary until the workbench exists.
-pub fn summary_or_help(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+/// `thamdinh` with no subcommand: the workbench on the store (a summary without a terminal).
+pub fn open_store(store: Option<PathBuf>, lang: Lang, ui: &UiArgs) -> anyhow::Result<ExitCode> {
     let dir = super::open::store_dir(store)?;
     let wb = super::open::open_workbench(&dir, lang)?;
-    print_summary(&wb, &dir, lang)
+    if !workbench::interactive() {
+        return print_summary(&wb, &dir, lang);
+    }
+    workbench::open(Arc::new(wb), lang, ui, None)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -29,6 +29,8 @@ pub enum Msg {
     ColStatusShort,
     ColRank,
     UnitOpen,
+    UnitNotStarted,
+    UnitReviewed,
     UnitFinalized,
     SortBy,
     SortCode,
@@ -176,6 +178,8 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         ColStatusShort => ("T.thái", "Status"),
         ColRank => ("Hạng", "Rank"),
         UnitOpen => ("đang làm", "open"),
+        UnitNotStarted => ("chưa làm", "new"),
+        UnitReviewed => ("chờ chốt", "reviewed"),
         UnitFinalized => ("đã chốt", "final"),
         SortBy => ("Sắp xếp", "Sort"),
         SortCode => ("mã", "code"),
@@ -454,24 +458,9 @@ pub fn points_error(lang: Lang, e: &PointsError) -> String {
     }
 }
 
-/// Why a number is not an allowed score (the domain's rule, worded for people).
+/// Why a number is not an allowed score: the same words the engine uses when it refuses one.
 pub fn score_error(lang: Lang, e: &ScoreError) -> String {
-    match (*e, lang) {
-        (ScoreError::Negative { score }, Lang::Vi) => format!("điểm {score} là số âm"),
-        (ScoreError::Negative { score }, Lang::En) => format!("score {score} is negative"),
-        (ScoreError::OverMax { score, max }, Lang::Vi) => {
-            format!("điểm {score} vượt điểm tối đa {max}")
-        }
-        (ScoreError::OverMax { score, max }, Lang::En) => {
-            format!("score {score} is over the maximum {max}")
-        }
-        (ScoreError::OffStep { score, step }, Lang::Vi) => {
-            format!("điểm {score} không phải bội số của bước chấm {step}")
-        }
-        (ScoreError::OffStep { score, step }, Lang::En) => {
-            format!("score {score} is not a multiple of the step {step}")
-        }
-    }
+    crate::engine::ScoreProblem::from(*e).message(lang)
 }
 
 pub fn too_small(lang: Lang, w: u16, h: u16) -> String {

@@ -183,6 +183,10 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
             format!("{} {}", th.marks.finalized, app.tr(Msg::UnitFinalized))
         } else if d.state.finalized.is_some() {
             app.tr(Msg::UnitFinalized).to_string()
+        } else if s.reviewed == 0 {
+            app.tr(Msg::UnitNotStarted).to_string()
+        } else if s.reviewed == s.leaves {
+            app.tr(Msg::UnitReviewed).to_string()
         } else {
             app.tr(Msg::UnitOpen).to_string()
         };
