@@ -33,7 +33,12 @@ pub fn interactive() -> bool {
 }
 
 /// Run the workbench on `wb` until the user quits.
-pub fn open(wb: Arc<dyn Workbench>, lang: Lang, ui: &UiArgs, year: Option<u16>) -> anyhow::Result<()> {
+pub fn open(
+    wb: Arc<dyn Workbench>,
+    lang: Lang,
+    ui: &UiArgs,
+    year: Option<u16>,
+) -> anyhow::Result<()> {
     let opts = TuiOptions {
         lang,
         keymap_file: ui.keymap.clone().or_else(tui::default_keymap_file),

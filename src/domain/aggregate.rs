@@ -84,7 +84,10 @@ impl UnitScores {
             total,
             percent,
             reviewed,
-            leaves: fw.leaves().filter(|n| n.method == Method::Appraised).count(),
+            leaves: fw
+                .leaves()
+                .filter(|n| n.method == Method::Appraised)
+                .count(),
             adjusted,
             open_disputes,
             needs_info,

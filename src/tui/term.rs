@@ -127,9 +127,10 @@ impl Term {
             )?;
             KEYBOARD.store(true, Ordering::SeqCst);
         }
-        let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
-        terminal.clear()?;
-        Ok(Term { terminal })
+        let terminal = Terminal::new(CrosstermBackend::new(out))?;
+        let mut term = Term { terminal };
+        term.repaint_all()?;
+        Ok(term)
     }
 
     pub fn size(&self) -> io::Result<Size> {
@@ -147,8 +148,16 @@ impl Term {
 
     /// After a resize: forget the previous frame so the next draw repaints everything.
     pub fn resized(&mut self) -> io::Result<()> {
-        self.terminal.autoresize()?;
-        self.terminal.clear()
+        self.repaint_all()
+    }
+
+    /// Clear the screen at the current size and forget the previous frame. Unlike
+    /// `Terminal::clear`, this never asks the terminal for its cursor position: over a slow SSH
+    /// link, or in a terminal that does not answer, that query times out and would end the app.
+    fn repaint_all(&mut self) -> io::Result<()> {
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
     /// Leave full-screen mode and report any error restoring the terminal.

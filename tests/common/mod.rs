@@ -163,3 +163,5 @@ pub fn version(wb: &dyn Workbench, k: &ItemKey) -> u64 {
         .map(|i| i.version)
         .unwrap_or(0)
 }
+
+pub mod pty;
