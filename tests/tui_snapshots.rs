@@ -514,6 +514,24 @@ fn walk_mode_answers_skips_goes_back_and_resumes() {
     assert_eq!(app.walk.as_ref().and_then(|w| w.current()), Some(third));
 }
 
+#[test]
+fn walk_resumes_in_a_new_session_after_the_last_decided_item() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("lao cai<enter><f4>");
+    let skipped = app.walk.as_ref().and_then(|w| w.current()).expect("first");
+    // Skip the first item, agree with the second: the walk is now on the third.
+    app.feed("<space>a");
+    let next = app.walk.as_ref().and_then(|w| w.current()).expect("third");
+    assert_ne!(next, skipped);
+    // A new session (after a restart or a reconnect) goes on from there, not back to the
+    // skipped item at the start.
+    let mut again = app_for(&d.wb, Lang::Vi);
+    again.feed("lao cai<enter><f4>");
+    assert_eq!(again.walk.as_ref().and_then(|w| w.current()), Some(next));
+}
+
 // ----- shared use ------------------------------------------------------------------------
 
 #[test]

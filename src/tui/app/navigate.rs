@@ -217,7 +217,21 @@ impl App {
 
     pub(super) fn start_walk(&mut self) {
         let Some(b) = &self.bench else { return };
-        let resume = self.walk_resume.get(&b.unit).copied();
+        let resume = self.walk_resume.get(&b.unit).copied().or_else(|| {
+            // First walk of this session (also after a restart or a reconnect): continue after
+            // the item this appraiser last decided in this unit.
+            self.model
+                .unit_at(b.unit_idx)
+                .items
+                .iter()
+                .enumerate()
+                .filter_map(|(n, it)| {
+                    let t = it.as_ref()?.last.as_ref()?;
+                    (t.actor == self.user).then_some((t.seq, n))
+                })
+                .max()
+                .map(|(_, n)| n + 1)
+        });
         let w = WalkState::start(&self.model, b.unit_idx, resume);
         if w.total() == 0 {
             self.info(Msg::WalkNothing);
