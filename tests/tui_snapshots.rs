@@ -13,6 +13,7 @@ use thamdinh::api::{LocalWorkbench, Workbench};
 use thamdinh::domain::{Command, ItemKey, Points, Role, SelfRow, Status};
 use thamdinh::i18n::Lang;
 use thamdinh::tui::app::{App, Screen};
+use thamdinh::tui::state::overlay::Overlay;
 use thamdinh::tui::theme::ColorLevel;
 use thamdinh::tui::{self, TuiOptions};
 
@@ -579,6 +580,65 @@ fn a_change_by_another_session_appears_after_its_notice() {
 
 #[test]
 fn a_conflict_shows_their_change_and_reload_lets_me_save() {
+    let (d, mut mine) = conflicted();
+    let text = screen(&mut mine, 80, 24);
+    assert!(
+        text.contains("Lý do của An") && text.contains("0.25"),
+        "{text}"
+    );
+    // My text as a word diff against theirs.
+    assert!(text.contains("[-An-]{+tôi+}"), "{text}");
+    snap_both("conflict", &mut mine);
+    // Re-apply mine: saved on top of their version, in one key.
+    mine.feed("<enter>");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(it.appraisal.justification, "Lý do của tôi");
+    assert_eq!(it.appraisal.proposed, Some(Points::ZERO));
+    assert!(mine.overlays.is_empty(), "editor closed after saving");
+}
+
+#[test]
+fn a_conflict_can_keep_theirs_or_go_back_to_editing() {
+    let (d, mut mine) = conflicted();
+    let k = key(PENDING_UNIT, "1.1.1");
+    // Esc: back to my editor, now based on their version; saving then is a knowing re-apply.
+    mine.feed("<esc>");
+    assert!(matches!(mine.overlays.last(), Some(Overlay::Editor(_))));
+    assert_eq!(
+        item(&d.wb, PENDING_UNIT, "1.1.1").appraisal.justification,
+        "Lý do của An"
+    );
+    // Save again into a second conflict, and this time keep theirs.
+    let an = d.wb.session("an");
+    let v = item(&an, PENDING_UNIT, "1.1.1").version;
+    an.apply(Command::Adjust {
+        key: k.clone(),
+        score: p("0.5"),
+        justification: "An sửa lần hai".into(),
+        expected: v,
+    })
+    .expect("their second change");
+    mine.feed("<f2>");
+    assert!(matches!(mine.overlays.last(), Some(Overlay::Conflict(_))));
+    mine.feed("t");
+    assert!(mine.overlays.is_empty(), "my editor is dropped");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(it.appraisal.justification, "An sửa lần hai");
+    assert!(
+        d.wb.draft(&k).expect("read").is_none(),
+        "my draft is dropped"
+    );
+    // The cache shows theirs.
+    assert_eq!(
+        mine.model
+            .item(PENDING_UNIT, "1.1.1")
+            .and_then(|i| i.appraisal.proposed),
+        Some(p("0.5"))
+    );
+}
+
+/// "an" adjusts 1.1.1 while I am editing it; my save meets the conflict dialog.
+fn conflicted() -> (Demo, App) {
     let d = demo();
     add_pending_unit(&d.wb, PENDING_UNIT, None);
     d.wb.apply(Command::SetMember {
@@ -589,7 +649,6 @@ fn a_conflict_shows_their_change_and_reload_lets_me_save() {
     let mut mine = app_for(&d.wb, Lang::Vi);
     open_pending_unit(&mut mine);
     mine.feed("<f2><c-u>0<tab>Lý do của tôi");
-    // Meanwhile "an" adjusts the same item.
     let an = d.wb.session("an");
     let v = item(&an, PENDING_UNIT, "1.1.1").version;
     an.apply(Command::Adjust {
@@ -604,17 +663,8 @@ fn a_conflict_shows_their_change_and_reload_lets_me_save() {
         item(&d.wb, PENDING_UNIT, "1.1.1").appraisal.justification,
         "Lý do của An"
     );
-    let text = screen(&mut mine, 80, 24);
-    assert!(
-        text.contains("Lý do của An") && text.contains("0.25"),
-        "{text}"
-    );
-    snap_both("conflict", &mut mine);
-    // Reload their version, then save mine over it knowingly.
-    mine.feed("<enter><f2>");
-    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
-    assert_eq!(it.appraisal.justification, "Lý do của tôi");
-    assert_eq!(it.appraisal.proposed, Some(Points::ZERO));
+    assert!(matches!(mine.overlays.last(), Some(Overlay::Conflict(_))));
+    (d, mine)
 }
 
 // ----- terminal safety -------------------------------------------------------------------

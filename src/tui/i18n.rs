@@ -140,6 +140,12 @@ pub enum Msg {
     Step,
     SameAsSelf,
     ReloadTheirs,
+    ReapplyMine,
+    ReapplyMineShort,
+    BackToEditing,
+    KeepTheirs,
+    ConflictYours,
+    KeptTheirs,
     RecordDisputeTitle,
     ResolveDisputeTitle,
     DisputeExplanation,
@@ -329,6 +335,21 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "Reload theirs (your draft is kept)",
         ),
         KeepEditing => ("Đóng", "Close"),
+        ReapplyMine => (
+            "Áp dụng lại bản của tôi lên phiên bản mới",
+            "Re-apply mine on top of theirs",
+        ),
+        KeepTheirs => ("Nhận bản của họ", "Keep theirs"),
+        ReapplyMineShort => ("Áp dụng lại của tôi", "Re-apply mine"),
+        BackToEditing => ("Quay lại sửa", "Back to editing"),
+        ConflictYours => (
+            "Bản của bạn (so với của họ: [-bỏ-]{+thêm+})",
+            "Yours (against theirs: [-removed-]{+added+})",
+        ),
+        KeptTheirs => (
+            "Đã nhận thay đổi của người kia; bản của bạn đã bỏ",
+            "Kept their change; yours was dropped",
+        ),
         RecordDisputeTitle => (
             "Ghi nhận giải trình của đơn vị",
             "Record the unit's explanation",
@@ -404,6 +425,7 @@ pub fn hint_label(lang: Lang, a: Action) -> &'static str {
         Save => ("Lưu", "Save"),
         Cancel => ("Hủy", "Cancel"),
         Confirm => ("Đồng ý", "Confirm"),
+        KeepTheirs => ("Nhận bản của họ", "Keep theirs"),
     };
     lang.pick(vi, en)
 }

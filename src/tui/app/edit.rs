@@ -83,8 +83,14 @@ impl App {
     pub(super) fn refused(&mut self, e: EngineError) {
         match e {
             EngineError::Conflict { key, current, .. } => {
+                let mine = self.overlays.iter().rev().find_map(|o| match o {
+                    Overlay::Editor(ed) if ed.key == key => {
+                        Some((ed.score.text().to_string(), ed.text.lines().join("\n")))
+                    }
+                    _ => None,
+                });
                 self.overlays
-                    .push(Overlay::Conflict(ConflictState { key, current }));
+                    .push(Overlay::Conflict(ConflictState { key, current, mine }));
             }
             other => self.error(other.message(self.lang)),
         }
@@ -320,10 +326,34 @@ impl App {
                     Err(e) => self.refused(e),
                 }
             }
-            Some(Overlay::Conflict(c)) => self.reload_after_conflict(c),
+            Some(Overlay::Conflict(c)) => {
+                // Re-apply mine: their version becomes the base, then my edit is saved on it.
+                let key = c.key.clone();
+                self.reload_after_conflict(c);
+                if matches!(self.overlays.last(), Some(Overlay::Editor(ed)) if ed.key == key) {
+                    self.save_editor();
+                }
+            }
             Some(other) => self.overlays.push(other),
             None => {}
         }
+    }
+
+    /// In the conflict dialog: keep the other person's change and drop mine (editor and draft).
+    pub(super) fn keep_theirs(&mut self) {
+        let Some(Overlay::Conflict(c)) = self.overlays.last() else {
+            return;
+        };
+        let key = c.key.clone();
+        if let Some(Overlay::Conflict(c)) = self.overlays.pop() {
+            self.reload_after_conflict(c);
+        }
+        self.overlays.retain(|o| {
+            !matches!(o, Overlay::Editor(ed) if ed.key == key)
+                && !matches!(o, Overlay::Form(f) if *f.key() == key)
+        });
+        let _ = self.wb.delete_draft(&key);
+        self.info(Msg::KeptTheirs);
     }
 
     /// Take the other person's version as the base: the cache gets it and an open editor on

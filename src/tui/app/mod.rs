@@ -491,6 +491,7 @@ impl App {
             }
             Action::Save => self.save(),
             Action::Confirm => self.confirm(),
+            Action::KeepTheirs => self.keep_theirs(),
         }
     }
 
@@ -524,6 +525,11 @@ impl App {
     /// Esc: close the top dialog, else step back one screen.
     fn back(&mut self) {
         if let Some(top) = self.overlays.pop() {
+            if let Overlay::Conflict(c) = top {
+                // Back to my editor, with their version as the base I now build on.
+                self.reload_after_conflict(c);
+                return;
+            }
             if let Overlay::Editor(ed) = &top {
                 // The draft is kept: save what is unsaved now.
                 self.save_draft(ed);
@@ -579,6 +585,7 @@ fn offered_in_palette(a: Action) -> bool {
             | Action::Save
             | Action::Cancel
             | Action::Confirm
+            | Action::KeepTheirs
             | Action::WalkSkip
             | Action::WalkBack
             | Action::OpenPalette

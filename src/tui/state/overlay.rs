@@ -60,4 +60,6 @@ pub enum ConfirmState {
 pub struct ConflictState {
     pub key: ItemKey,
     pub current: Box<Item>,
+    /// What the user was saving when the conflict came: (score as typed, justification).
+    pub mine: Option<(String, String)>,
 }

@@ -1,5 +1,6 @@
 //! Yes/no questions and the conflict dialog (SPEC W4, S3): the conflict shows the other
-//! person's score and justification and offers to reload.
+//! person's score and justification, yours as a word diff against theirs, and lets you re-apply
+//! yours on their version, keep theirs, or go back to editing — never a silent overwrite.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,6 +12,7 @@ use crate::tui::app::App;
 use crate::tui::i18n::{self, Msg};
 use crate::tui::state::overlay::{ConfirmState, ConflictState};
 use crate::tui::views::{fmt_time, layout, popup, pts, wrapped};
+use crate::tui::worddiff::{Seg, word_diff};
 
 fn answer_keys(app: &App, yes: &str, no: &str) -> Line<'static> {
     let th = &app.theme;
@@ -88,12 +90,44 @@ pub fn render_conflict(app: &App, f: &mut Frame, body: Rect, c: &ConflictState) 
         j.truncate(6);
         lines.extend(j);
     }
+    if let Some((score, text)) = &c.mine {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", app.tr(Msg::ConflictYours)), th.header),
+            Span::styled(score.clone(), th.total),
+        ]));
+        let pieces: Vec<(String, ratatui::style::Style)> =
+            word_diff(&cur.appraisal.justification, text)
+                .into_iter()
+                .map(|seg| match seg {
+                    Seg::Same(t) => (t, th.base),
+                    Seg::Del(t) => (format!("[-{t}-]"), th.diff_del),
+                    Seg::Ins(t) => (format!("{{+{t}+}}"), th.diff_ins),
+                })
+                .collect();
+        let mut diff = crate::tui::views::wrap_spans(pieces, tw, "");
+        diff.truncate(6);
+        lines.extend(diff);
+    }
     lines.push(Line::raw(""));
-    lines.push(answer_keys(
-        app,
-        app.tr(Msg::ReloadTheirs),
-        app.tr(Msg::KeepEditing),
-    ));
+    let k = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
+    if c.mine.is_some() {
+        let answers = vec![
+            (format!(" {} ", k(Action::Confirm)), th.key),
+            (format!(" {}   ", app.tr(Msg::ReapplyMine)), th.base),
+            (format!(" {} ", k(Action::KeepTheirs)), th.key),
+            (format!(" {}   ", app.tr(Msg::KeepTheirs)), th.base),
+            (format!(" {} ", k(Action::Cancel)), th.key),
+            (format!(" {}", app.tr(Msg::BackToEditing)), th.base),
+        ];
+        lines.extend(crate::tui::views::wrap_spans(answers, tw, ""));
+    } else {
+        lines.push(answer_keys(
+            app,
+            app.tr(Msg::ReloadTheirs),
+            app.tr(Msg::KeepEditing),
+        ));
+    }
     let h = (lines.len() as u16 + 2).min(body.height);
     let r = layout::centered(body, w, h);
     let inner = popup(f, app, r, app.tr(Msg::ConflictTitle));

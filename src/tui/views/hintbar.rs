@@ -65,15 +65,24 @@ pub fn actions(ctx: Context) -> &'static [Action] {
 pub fn render(app: &App, f: &mut Frame, r: Rect) {
     let th = &app.theme;
     let ctx = app.context();
-    let conflict = matches!(app.overlays.last(), Some(Overlay::Conflict(_)));
-    let mut items: Vec<(String, String)> = actions(ctx)
+    let conflict = match app.overlays.last() {
+        Some(Overlay::Conflict(c)) => Some(c.mine.is_some()),
+        _ => None,
+    };
+    let mut shown: Vec<Action> = actions(ctx).to_vec();
+    if conflict == Some(true) {
+        shown.insert(1, Action::KeepTheirs);
+    }
+    let mut items: Vec<(String, String)> = shown
         .iter()
         .filter_map(|&a| {
             let key = app.keymap.hint(ctx, a)?;
-            let label = match a {
-                Action::Confirm if conflict => app.tr(Msg::Reload),
-                Action::Cancel if conflict => app.tr(Msg::KeepEditing),
-                Action::Back if ctx == Context::Walk => app.tr(Msg::WalkHelpQuit),
+            let label = match (a, conflict) {
+                (Action::Confirm, Some(true)) => app.tr(Msg::ReapplyMineShort),
+                (Action::Cancel, Some(true)) => app.tr(Msg::BackToEditing),
+                (Action::Confirm, Some(false)) => app.tr(Msg::Reload),
+                (Action::Cancel, Some(false)) => app.tr(Msg::KeepEditing),
+                (Action::Back, _) if ctx == Context::Walk => app.tr(Msg::WalkHelpQuit),
                 _ => i18n::hint_label(app.lang, a),
             };
             Some((key, label.to_string()))
