@@ -443,3 +443,51 @@ fn replay_equals_stored_state_after_a_session() {
     assert!(report.ok(), "{report:?}");
     assert!(report.events > 10);
 }
+
+#[test]
+fn undo_never_brings_back_an_agreement_with_an_old_self_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let k = key("44", "1.1.1");
+    lead.apply(Command::Agree {
+        key: k.clone(),
+        expected: version(&lead, &k),
+    })
+    .unwrap();
+    // The province re-submits a lower self score: the agreement is reset to pending.
+    lead.apply(Command::ImportSelf {
+        year: YEAR,
+        rows: vec![thamdinh::domain::SelfRow {
+            unit: "44".into(),
+            leaf: "1.1.1".into(),
+            score: p("1"),
+            note: String::new(),
+            evidence: vec![],
+        }],
+    })
+    .unwrap();
+    assert_eq!(status(&lead, "44", "1.1.1"), Status::Pending);
+    // Undo must not restore "agreed at 2.00" against a self score of 1.00.
+    assert!(matches!(
+        lead.apply(Command::Undo),
+        Err(EngineError::Conflict { .. })
+    ));
+    let it = lead.item(&k).unwrap().unwrap();
+    assert_eq!(it.status(), Status::Pending);
+}
+
+#[test]
+fn bulk_agree_counts_a_repeated_leaf_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let v = version(&lead, &key("44", "1.1.1"));
+    let events = lead
+        .apply(Command::BulkAgree {
+            year: YEAR,
+            unit: "44".into(),
+            area: "1".into(),
+            items: vec![("1.1.1".into(), v), ("1.1.1".into(), v)],
+        })
+        .unwrap();
+    assert_eq!(events.len(), 1);
+}

@@ -10,7 +10,7 @@ use crate::domain::Command;
 use crate::i18n::Lang;
 use crate::store::Store;
 
-use super::data::{framework_source, units_source};
+use super::data::{framework_source, parse_fw, parse_us, units_source};
 use super::open::{engine_err, os_user, store_dir};
 
 #[derive(Debug, clap::Args)]
@@ -30,6 +30,9 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     let dir = store_dir(store)?;
     let fw = framework_source(a.year, a.framework.as_deref(), lang)?;
     let us = units_source(a.year, a.units.as_deref(), lang)?;
+    // Check both files before anything is created, with every problem in the user's language.
+    parse_fw(&fw, lang)?;
+    parse_us(&us, lang)?;
     let created = !dir.join("sled").exists();
     let store = if created {
         Store::create(&dir)

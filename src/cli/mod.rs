@@ -59,6 +59,8 @@ pub enum Cmd {
     Audit(audit::Args),
     /// Check the hash chain and that replaying the events gives the stored state.
     Verify,
+    /// Recompute the stored state from the event log (when verify found them apart).
+    Rebuild,
     /// Write the event log as portable JSON lines.
     Backup(backup::BackupArgs),
     /// Build a new store by replaying a backup.
@@ -89,6 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Export(a) => export::run(store, lang, a),
         Cmd::Audit(a) => audit::run(store, lang, a),
         Cmd::Verify => verify::run(store, lang),
+        Cmd::Rebuild => verify::rebuild(store, lang),
         Cmd::Backup(a) => backup::backup(store, lang, a),
         Cmd::Restore(a) => backup::restore(store, lang, a),
         Cmd::Sample(a) => sample::run(lang, a),

@@ -149,6 +149,10 @@ pub enum FileErrorKind {
     )]
     BadCode { code: String },
     #[error(
+        "unit code \"{code}\" may hold only letters, digits, '.', '-' and '_' (no '/', spaces or control characters)"
+    )]
+    BadUnitCode { code: String },
+    #[error(
         "code \"{code}\" is nested deeper than {max_levels} levels (area, criterion, sub-criterion)"
     )]
     TooDeep { code: String, max_levels: usize },
@@ -239,7 +243,7 @@ impl FileErrorKind {
             | K::MethodOnParent { .. }
             | K::BadMethod { .. } => Section::Item,
             K::DuplicateGroup { .. } | K::PercentRange { .. } => Section::Group,
-            K::UnknownRegion { .. } => Section::Unit,
+            K::UnknownRegion { .. } | K::BadUnitCode { .. } => Section::Unit,
             K::Syntax { .. } => Section::Root,
             K::YearRange { .. }
             | K::BadStatus { .. }
@@ -331,6 +335,9 @@ impl FileErrorKind {
             K::StepNotPositive { step } => {
                 format!("bước điểm (step) phải lớn hơn 0, không phải {}", pt(step))
             }
+            K::BadUnitCode { code } => format!(
+                "mã đơn vị \"{code}\" chỉ được gồm chữ, số, '.', '-' và '_' (không có '/', dấu cách hay ký tự điều khiển)"
+            ),
             K::BadCode { code } => format!(
                 "mã \"{code}\" không phải là dãy số cách nhau bởi dấu chấm, không có số 0 đứng đầu (như \"3.2.1\")"
             ),

@@ -9,7 +9,10 @@ use toml::de::{DeTable, DeValue};
 use unicode_normalization::UnicodeNormalization;
 
 use super::file_error::{FileError, FileErrorKind, Section, ValueKind};
-use super::points::Points;
+use super::points::{Points, PointsError};
+
+/// The largest number of points a framework file may give anywhere (1,000,000).
+const MAX_FILE_POINTS: Points = Points::whole(1_000_000);
 
 /// A value and the byte offset where it starts in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -288,7 +291,15 @@ impl<'a, 'i> Table<'a, 'i> {
                 return None;
             }
         };
-        match Points::parse(&text.replace('_', "")) {
+        // A framework counts in tens of points; a cap keeps every sum of maxima far from overflow.
+        let parsed = Points::parse(&text.replace('_', "")).and_then(|p| {
+            if p.abs() > MAX_FILE_POINTS {
+                Err(PointsError::TooLarge(text.clone()))
+            } else {
+                Ok(p)
+            }
+        });
+        match parsed {
             Ok(p) => Some(Field {
                 value: p,
                 offset: v.span().start,

@@ -118,6 +118,22 @@ pub fn parse_units(text: &str, file: &str) -> Result<UnitSet, Vec<FileError>> {
 fn code_field(r: &mut Reader<'_>, t: &mut Table<'_, '_>) -> Option<Field<String>> {
     let code = t.text(r, "code", true);
     t.item = code.as_ref().map(|f| f.value.clone());
+    // Codes become parts of store keys and file names: keep them to a safe alphabet.
+    if let Some(f) = &code
+        && !f
+            .value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        r.error(
+            f.offset,
+            Some(&f.value),
+            K::BadUnitCode {
+                code: f.value.clone(),
+            },
+        );
+        return None;
+    }
     code
 }
 

@@ -312,7 +312,12 @@ pub(crate) fn bulk_agree(
     if under.is_empty() {
         return Err(EngineError::UnknownCriterion { year, code: area });
     }
+    let mut seen = HashSet::new();
     for (leaf_code, expected) in items {
+        // A leaf listed twice is agreed once.
+        if !seen.insert(leaf_code.clone()) {
+            continue;
+        }
         let key = ItemKey::new(year, unit.clone(), leaf_code);
         if !under.contains(key.leaf.as_str()) {
             return Err(EngineError::NotInArea { key, area });
@@ -388,6 +393,17 @@ pub(crate) fn resolve_dispute(
     Ok(())
 }
 
+/// The commands whose events are an appraiser's decisions, which undo may take back.
+const APPRAISAL_COMMANDS: [&str; 7] = [
+    "agree",
+    "adjust",
+    "request-evidence",
+    "bulk-agree",
+    "record-dispute",
+    "resolve-dispute",
+    "undo",
+];
+
 /// Undo the actor's own last appraisal change that is not itself undone: repeated undo walks
 /// further back. The compensating event restores the appraisal as it was before that change, and
 /// is refused as a conflict when someone changed the item since.
@@ -396,7 +412,11 @@ pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), EngineError> {
     let mut pending_undos = 0usize;
     let mut target = None;
     for ev in history.iter().rev() {
-        if !matches!(ev.body.change, Change::Appraised { .. }) {
+        // Only the actor's own decisions are undone: an import that reset an item is not a
+        // decision, and undoing it would bring back an agreement with an old self score.
+        if !matches!(ev.body.change, Change::Appraised { .. })
+            || !APPRAISAL_COMMANDS.contains(&ev.body.command.as_str())
+        {
             continue;
         }
         if ev.body.command == "undo" {
@@ -426,14 +446,13 @@ pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), EngineError> {
     };
     ctx.check_open(key.year, &key.unit)?;
     let item = ctx.item_or_new(key)?;
-    // Only the actor's own later changes (earlier undos) may lie between: anyone else's change
-    // since would be overwritten, so that is a conflict to look at, not an undo.
-    let changed_by_others = ctx
-        .engine
-        .store
-        .item_history(key)?
-        .iter()
-        .any(|e| e.body.seq > ev.body.seq && e.body.actor != ctx.actor);
+    // Only the actor's own later decisions (already undone) may lie between: anyone else's
+    // change, or a re-import of the self score, would be overwritten, so that is a conflict to
+    // look at, not an undo.
+    let changed_by_others = ctx.engine.store.item_history(key)?.iter().any(|e| {
+        e.body.seq > ev.body.seq
+            && (e.body.actor != ctx.actor || !APPRAISAL_COMMANDS.contains(&e.body.command.as_str()))
+    });
     if changed_by_others {
         return Err(EngineError::Conflict {
             key: key.clone(),

@@ -69,7 +69,8 @@ pub enum EngineError {
     #[error("{}", self.message(Lang::En))]
     BadFile { file: String, problems: Vec<String> },
     #[error("{}", self.message(Lang::En))]
-    Store { message: String },
+    /// A storage problem, worded in both languages where it happened.
+    Store { vi: String, en: String },
 }
 
 /// A score the framework does not allow (serialisable mirror of `ScoreError`).
@@ -302,11 +303,11 @@ impl EngineError {
             Finalized { year, unit, by } => {
                 if vi {
                     format!(
-                        "kết quả của đơn vị {unit} năm {year} đã được {by} chốt; trưởng nhóm cần mở lại (thamdinh reopen) trước khi sửa."
+                        "kết quả của đơn vị {unit} năm {year} đã được {by} chốt; trưởng nhóm cần mở lại đơn vị (phím O trong danh sách đơn vị) trước khi sửa."
                     )
                 } else {
                     format!(
-                        "unit {unit} ({year}) was finalized by {by}; a lead must reopen it before any change."
+                        "unit {unit} ({year}) was finalized by {by}; a lead must reopen it (key O in the list of units) before any change."
                     )
                 }
             }
@@ -377,7 +378,7 @@ impl EngineError {
                     .collect::<Vec<_>>()
                     .join("\n")
             }
-            Store { message } => message.clone(),
+            Store { vi, en } => lang.pick(vi, en).to_string(),
         }
     }
 
@@ -389,7 +390,8 @@ impl EngineError {
 impl From<crate::store::StoreError> for EngineError {
     fn from(e: crate::store::StoreError) -> Self {
         EngineError::Store {
-            message: e.message(Lang::En),
+            vi: e.message(Lang::Vi),
+            en: e.message(Lang::En),
         }
     }
 }

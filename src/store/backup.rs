@@ -58,14 +58,29 @@ impl Store {
             }
             created = Some(a.to_path_buf());
         }
-        let store = Store::create(dir)?;
-        match store.fill_from(input) {
-            Ok(()) => Ok(store),
+        // Build the store aside and move it into place only once it is complete and durable, so
+        // a restore killed half-way never leaves a store that opens with half the history.
+        let staging = dir.join(".restoring");
+        if staging.exists() {
+            // What a killed restore left behind.
+            std::fs::remove_dir_all(&staging).map_err(|e| StoreError::io(staging.clone(), e))?;
+        }
+        // `fill_from` makes the store durable; the store is closed before it is moved.
+        let filled = Store::create(&staging).and_then(|store| store.fill_from(input));
+        let moved = filled.and_then(|()| {
+            std::fs::rename(staging.join("sled"), dir.join("sled"))
+                .map_err(|e| StoreError::io(dir.join("sled"), e))?;
+            sync_dir(dir)?;
+            std::fs::remove_dir_all(&staging).map_err(|e| StoreError::io(staging.clone(), e))
+        });
+        match moved {
+            Ok(()) => Store::open(dir),
             Err(e) => {
-                drop(store);
-                let leftover = created.unwrap_or_else(|| dir.join("sled"));
                 // Best effort: the error that matters is the restore error.
-                let _ = std::fs::remove_dir_all(&leftover);
+                let _ = std::fs::remove_dir_all(&staging);
+                if let Some(top) = created {
+                    let _ = std::fs::remove_dir_all(top);
+                }
                 Err(e)
             }
         }
@@ -159,4 +174,11 @@ impl Store {
         self.set_tip(&mut tip, expected - 1, prev);
         self.make_durable(&mut tip)
     }
+}
+
+/// fsync a directory so a rename inside it is durable.
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| StoreError::io(dir.to_path_buf(), e))
 }

@@ -78,8 +78,8 @@ impl VerifyReport {
         if self.ok() {
             out.push(' ');
             out.push_str(lang.pick(
-                "Hash chain intact; replay equals the stored state.",
                 "Chuỗi băm nguyên vẹn; phát lại khớp với trạng thái lưu trữ.",
+                "Hash chain intact; replay equals the stored state.",
             ));
         }
         out
