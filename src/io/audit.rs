@@ -193,7 +193,7 @@ pub fn write_markdown(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::
     for ev in events {
         let mut what = describe(&ev.body.change, lang);
         if !ev.body.reason.is_empty() {
-            what.push_str(&format!(" ({})", ev.body.reason));
+            what.push_str(&format!(" ({})", quote(&ev.body.reason)));
         }
         writeln!(
             out,

@@ -47,7 +47,9 @@ pub fn split_bar(
 pub fn title(app: &App, f: &mut Frame, r: Rect, left: String) {
     let th = &app.theme;
     let role = i18n::role(app.lang, app.role);
-    let right = format!("{} · {} ", app.user, role);
+    // Titles carry unit codes and names from data files: escaped once, here.
+    let left = text::escape_line(&left).into_owned();
+    let right = format!("{} · {} ", text::escape_line(&app.user), role);
     split_bar(
         f,
         r,

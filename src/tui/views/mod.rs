@@ -200,8 +200,11 @@ pub fn region_name(app: &App, code: &str) -> String {
         .unit_set()
         .region(code)
         .map(|r| match app.lang {
-            crate::i18n::Lang::Vi => r.name.clone(),
-            crate::i18n::Lang::En => r.name_en.clone().unwrap_or_else(|| r.name.clone()),
+            crate::i18n::Lang::Vi => r.name.as_str(),
+            crate::i18n::Lang::En => r.name_en.as_deref().unwrap_or(&r.name),
         })
-        .unwrap_or_else(|| code.to_string())
+        .map_or_else(
+            || text::escape_line(code).into_owned(),
+            |name| text::escape_line(name).into_owned(),
+        )
 }
