@@ -233,6 +233,10 @@ fn agree_item(
         return Err(wrong_status(ctx, &item));
     }
     let after = agreed(&item, self_score(&item)?);
+    if after == item.appraisal {
+        // Already agreed: nothing to record.
+        return Ok(());
+    }
     push_appraisal(ctx, &item, after, String::new());
     Ok(())
 }
