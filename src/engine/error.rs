@@ -70,6 +70,10 @@ pub enum EngineError {
     BadFile { file: String, problems: Vec<String> },
     #[error("{}", self.message(Lang::En))]
     Store { message: String },
+    /// The store's server could not be reached or stopped answering (remote workbenches only);
+    /// the message is kept in both languages because it is made where the language is unknown.
+    #[error("{}", self.message(Lang::En))]
+    Unavailable { vi: String, en: String },
 }
 
 /// A score the framework does not allow (serialisable mirror of `ScoreError`).
@@ -368,6 +372,13 @@ impl EngineError {
                     .join("\n")
             }
             Store { message } => message.clone(),
+            Unavailable { vi: v, en } => {
+                if vi {
+                    v.clone()
+                } else {
+                    en.clone()
+                }
+            }
         }
     }
 
