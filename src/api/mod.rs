@@ -25,8 +25,9 @@ pub enum Notice {
     /// (SPEC W11). Sent whenever someone connects, leaves or moves. Includes this session (see
     /// `Workbench::session`).
     Presence(Vec<PresenceEntry>),
-    /// The link to the server changed (remote workbenches only). After `Connected` following a
-    /// `Reconnecting`, the events missed meanwhile have already been delivered as `Committed`.
+    /// The link to the server changed (remote workbenches only). On reconnection the events
+    /// committed meanwhile are delivered as `Committed` (around the time of `Connected`), so a
+    /// client's cache never misses one.
     Connection(ConnectionState),
 }
 

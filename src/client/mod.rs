@@ -1,7 +1,7 @@
 //! The remote `Workbench`: the same trait as the in-process one, over the store's socket
 //! (DESIGN "Server and protocol"). Connecting starts the server if none runs. If the server
 //! dies, a background watcher reconnects (restarting it if needed) and the next request waits
-//! for it; events committed meanwhile are delivered before `Notice::Connection(Connected)`.
+//! for it; events committed meanwhile are delivered as soon as it is back.
 //! The year's framework and units are parsed here from the sources the server keeps, once per
 //! year.
 
