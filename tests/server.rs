@@ -539,3 +539,46 @@ fn garbage_on_the_socket_does_not_hurt_the_server() {
     // Still serving.
     assert_eq!(client(dir).role().unwrap(), Some(Role::Appraiser));
 }
+
+/// Wait for the server to stop by itself (bounded); returns why it stopped.
+fn stopped_by_itself(server: Server) -> String {
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    std::thread::spawn(move || tx.send(server.wait()));
+    rx.recv_timeout(PATIENCE)
+        .expect("the server should have stopped by itself")
+}
+
+#[test]
+fn an_idle_server_stops_and_cleans_up_after_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    store_with_me(dir, Role::Appraiser);
+    let server = start(
+        dir,
+        &ServeOptions {
+            idle_exit: Some(Duration::from_secs(1)),
+        },
+    )
+    .unwrap();
+    assert!(dir.join("thamdinh.sock").exists() && dir.join("server.pid").exists());
+    // A client comes and goes; the idle time counts from when it left.
+    client(dir).role().unwrap();
+    let why = stopped_by_itself(server);
+    assert!(why.contains("no clients"), "{why}");
+    assert!(!dir.join("thamdinh.sock").exists());
+    assert!(!dir.join("server.pid").exists());
+    // The store is free again.
+    drop(serve(dir));
+}
+
+#[test]
+fn a_server_whose_socket_is_removed_stops() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    store_with_me(dir, Role::Appraiser);
+    let server = serve(dir);
+    std::fs::remove_file(dir.join("thamdinh.sock")).unwrap();
+    let why = stopped_by_itself(server);
+    assert!(why.contains("removed or replaced"), "{why}");
+    assert!(!dir.join("server.pid").exists());
+}
