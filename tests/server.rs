@@ -447,6 +447,40 @@ fn long_answers_arrive_in_parts_and_whole() {
         local_items
     );
     assert_eq!(wb.history(&HistoryQuery::default()).unwrap(), local_history);
+    // A large import: its events come back in parts, and another client hears all of them.
+    let other = client(dir);
+    let heard = other.subscribe();
+    let y = wb.year(thamdinh::demo::DEMO_YEAR).unwrap();
+    let rows = thamdinh::sample::self_rows(
+        &y.framework,
+        &y.units,
+        &thamdinh::sample::SampleOptions {
+            year: thamdinh::demo::DEMO_YEAR,
+            seed: 77,
+            units: None,
+        },
+    );
+    let before = wb.last_seq().unwrap();
+    let events = wb
+        .apply(Command::ImportSelf {
+            year: thamdinh::demo::DEMO_YEAR,
+            rows,
+        })
+        .unwrap();
+    assert!(events.len() > thamdinh::protocol::CHUNK, "{}", events.len());
+    let seqs: Vec<u64> = events.iter().map(|e| e.body.seq).collect();
+    assert_eq!(
+        seqs,
+        (before + 1..=before + events.len() as u64).collect::<Vec<_>>()
+    );
+    let mut got = 0;
+    wait_for(&heard, |n| {
+        if let Notice::Committed(evs) = n {
+            got += evs.len();
+        }
+        got >= events.len()
+    });
+    assert_eq!(got, events.len());
 }
 
 #[test]
@@ -581,4 +615,39 @@ fn a_server_whose_socket_is_removed_stops() {
     let why = stopped_by_itself(server);
     assert!(why.contains("removed or replaced"), "{why}");
     assert!(!dir.join("server.pid").exists());
+}
+
+#[test]
+fn a_server_that_cannot_start_is_reported_with_the_log_to_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    store_with_me(dir, Role::Appraiser);
+    for exe in ["/nonexistent/thamdinh", "/bin/true"] {
+        let opts = ConnectOptions {
+            server_exe: Some(exe.into()),
+            start_wait: Duration::from_secs(5),
+            ..ConnectOptions::default()
+        };
+        let err = match RemoteWorkbench::connect(dir, &opts) {
+            Err(e) => e,
+            Ok(_) => panic!("{exe} cannot serve"),
+        };
+        assert!(matches!(err, ClientError::Start { .. }), "{exe}: {err:?}");
+        let m = err.message(thamdinh::i18n::Lang::En);
+        assert!(
+            m.starts_with(&format!("could not start the server for {}", dir.display()))
+                && m.ends_with(&format!("see {}", dir.join("server.log").display())),
+            "{m}"
+        );
+        assert!(
+            err.message(thamdinh::i18n::Lang::Vi)
+                .contains("không khởi động được máy chủ")
+        );
+    }
+    // Not a store at all: said plainly, nothing started.
+    let err = match RemoteWorkbench::connect(&dir.join("nothing"), &ConnectOptions::default()) {
+        Err(e) => e,
+        Ok(_) => panic!("not a store"),
+    };
+    assert!(matches!(err, ClientError::NotAStore { .. }), "{err:?}");
 }

@@ -338,6 +338,18 @@ impl Shared {
     }
 }
 
+/// The events sent in parts, then the rest sent with the reply.
+fn events_of(parts: Vec<Part>, rest: Vec<Event>) -> Vec<Event> {
+    let mut out = Vec::new();
+    for p in parts {
+        if let Part::Events(v) = p {
+            out.extend(v);
+        }
+    }
+    out.extend(rest);
+    out
+}
+
 /// Wait for the reply; `Err(reason)` if the connection ended first.
 #[allow(clippy::type_complexity)]
 fn wait(rx: Receiver<Incoming>) -> Result<Result<(Vec<Part>, Reply), EngineError>, String> {
@@ -431,21 +443,15 @@ impl Workbench for RemoteWorkbench {
         let Reply::Events(rest) = reply else {
             return Err(unexpected(&reply));
         };
-        let mut out = Vec::new();
-        for p in parts {
-            if let Part::Events(v) = p {
-                out.extend(v);
-            }
-        }
-        out.extend(rest);
-        Ok(out)
+        Ok(events_of(parts, rest))
     }
 
     fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError> {
-        match self.shared.call(Request::Apply(command), false)?.1 {
-            Reply::Applied(events) => Ok(events),
-            r => Err(unexpected(&r)),
-        }
+        let (parts, reply) = self.shared.call(Request::Apply(command), false)?;
+        let Reply::Applied(rest) = reply else {
+            return Err(unexpected(&reply));
+        };
+        Ok(events_of(parts, rest))
     }
 
     fn subscribe(&self) -> Receiver<Notice> {

@@ -43,6 +43,8 @@ impl Default for ConnectOptions {
 /// How long the store's lock may be held with no live server named in `server.pid` before the
 /// holder is taken for another program rather than a server that is starting.
 const NOT_A_SERVER_AFTER: Duration = Duration::from_millis(500);
+/// Servers started by one attempt before giving up (a start can lose a race and exit).
+const MAX_SPAWNS: u32 = 3;
 /// How long to wait for the server's hello.
 const HELLO_WAIT: Duration = Duration::from_secs(10);
 
@@ -71,6 +73,7 @@ pub(crate) fn establish(
     let sock = paths::socket_path(dir);
     let deadline = Instant::now() + opts.start_wait;
     let mut spawned: Option<Child> = None;
+    let mut spawns = 0;
     let mut held_since: Option<Instant> = None;
     let mut delay = Duration::from_millis(2);
     let mut last_problem = String::new();
@@ -126,6 +129,7 @@ pub(crate) fn establish(
                                 }
                             }
                             drop(guard);
+                            spawns += 1;
                             spawned =
                                 Some(spawn_server(dir, opts).map_err(|e| ClientError::Start {
                                     dir: dir.to_path_buf(),
@@ -159,13 +163,16 @@ pub(crate) fn establish(
                     },
                     Some(child) => {
                         if let Ok(Some(status)) = child.try_wait() {
-                            // It may have lost a start race to another server; if nobody
-                            // holds the store, it really failed.
+                            // It may have lost a start race to another server, which then
+                            // died too: start another; after a few, it really fails.
                             if !matches!(paths::probe_lock(dir), LockProbe::Held) {
-                                return Err(ClientError::Start {
-                                    dir: dir.to_path_buf(),
-                                    reason: format!("the server exited ({status})"),
-                                });
+                                if spawns >= MAX_SPAWNS {
+                                    return Err(ClientError::Start {
+                                        dir: dir.to_path_buf(),
+                                        reason: format!("the server exited ({status})"),
+                                    });
+                                }
+                                spawned = None;
                             }
                         }
                         last_problem = format!("no answer on {}", sock.display());

@@ -25,7 +25,7 @@ use crate::store::{Draft, VerifyReport, YearData};
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Items or events per `Part` of a long answer or notice.
-pub const CHUNK: usize = 5_000;
+pub const CHUNK: usize = 2_000;
 /// Bytes of backup text per `Part`.
 pub const BACKUP_CHUNK: usize = 1024 * 1024;
 

@@ -248,22 +248,24 @@ pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// Open the store, waiting a moment if its lock is held; name the serving process if it stays
-/// held.
+/// Open the store. If its lock is held by a live server named in the pid file, say so at once;
+/// otherwise wait a moment (a client checking for a stale socket holds the lock briefly, and a
+/// server that just took it writes its pid file right after) before giving up.
 fn open_store(dir: &Path) -> Result<Store, ServerError> {
     let deadline = Instant::now() + LOCK_WAIT;
     loop {
         match Store::open(dir) {
             Ok(s) => return Ok(s),
-            Err(StoreError::InUse { .. }) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
             Err(StoreError::InUse { .. }) => {
-                let pid = paths::read_pid(dir).filter(|p| paths::process_alive(*p));
-                return Err(ServerError::AlreadyServed {
-                    dir: dir.to_path_buf(),
-                    pid,
-                });
+                let pid = paths::read_pid(dir)
+                    .filter(|p| *p != std::process::id() && paths::process_alive(*p));
+                if pid.is_some() || Instant::now() >= deadline {
+                    return Err(ServerError::AlreadyServed {
+                        dir: dir.to_path_buf(),
+                        pid,
+                    });
+                }
+                std::thread::sleep(Duration::from_millis(10));
             }
             Err(e) => return Err(ServerError::Store(e)),
         }

@@ -303,7 +303,11 @@ impl Session {
                 Ok(events) => Ok(Reply::Events(self.parts(id, events, Part::Events)?)),
                 Err(e) => Err(e),
             },
-            Request::Apply(cmd) => self.apply(cmd),
+            // A large import commits many events: they go back in parts like any long list.
+            Request::Apply(cmd) => match self.apply(cmd) {
+                Ok(events) => Ok(Reply::Applied(self.parts(id, events, Part::Events)?)),
+                Err(e) => Err(e),
+            },
             Request::Draft { key } => wb.draft(&key).map(Reply::Draft),
             Request::PutDraft { key, draft } => wb.put_draft(&key, &draft).map(|()| Reply::Done),
             Request::DeleteDraft { key } => wb.delete_draft(&key).map(|()| Reply::Done),
@@ -343,7 +347,7 @@ impl Session {
         self.reply(id, result)
     }
 
-    fn apply(&self, cmd: Command) -> Result<Reply, EngineError> {
+    fn apply(&self, cmd: Command) -> Result<Vec<crate::domain::Event>, EngineError> {
         let name = cmd.name();
         let r = self.wb.apply(cmd);
         match &r {
@@ -369,7 +373,7 @@ impl Session {
                 e.message(crate::i18n::Lang::En)
             ),
         }
-        r.map(Reply::Applied)
+        r
     }
 }
 
