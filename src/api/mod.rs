@@ -29,6 +29,9 @@ pub enum Notice {
     /// committed meanwhile are delivered as `Committed` (around the time of `Connected`), so a
     /// client's cache never misses one.
     Connection(ConnectionState),
+    /// This client missed more changes than it can be sent one by one (it was disconnected
+    /// during a very large import): reload everything shown from the workbench.
+    Resync,
 }
 
 /// One connected session, as shown to everyone (SPEC W11).

@@ -285,12 +285,19 @@ impl Shared {
                 return Err(e.into_engine_error());
             }
         };
-        {
-            // A store replaced by a restore may have fewer events than we saw.
+        let resync = {
             let mut last = lock(&self.last_seq);
-            if est.welcome.last_seq < *last && since > est.welcome.last_seq {
+            if est.welcome.last_seq < *last || !est.welcome.catch_up {
+                // A store replaced by a restore has other events; too many missed events are
+                // not re-sent: either way, start counting from the server's last event.
                 *last = est.welcome.last_seq;
+                true
+            } else {
+                false
             }
+        };
+        if resync {
+            self.notify(Notice::Resync);
         }
         *lock(&self.welcome) = est.welcome;
         Shared::install(self, est.stream).map_err(|e| lost(&self.dir, &e.to_string(), false))?;

@@ -63,7 +63,13 @@ pub struct Welcome {
     pub store: PathBuf,
     /// Seq of the last event committed when the session started.
     pub last_seq: u64,
+    /// The events after `Hello::since` follow as notices. `false` when there were too many to
+    /// send one by one (more than [`MAX_CATCH_UP`]): the client must reload what it shows.
+    pub catch_up: bool,
 }
+
+/// The most missed events a reconnecting client is sent one by one.
+pub const MAX_CATCH_UP: u64 = 500_000;
 
 /// Why the server will not talk to a client.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

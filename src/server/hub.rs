@@ -15,7 +15,7 @@ use tracing::warn;
 use crate::api::PresenceEntry;
 use crate::domain::{Event, ItemKey};
 use crate::protocol::frame;
-use crate::protocol::{CHUNK, ServerMsg, WireNotice};
+use crate::protocol::{CHUNK, MAX_CATCH_UP, ServerMsg, WireNotice};
 use crate::store::Store;
 
 /// An encoded frame, shared by every queue it is sent to.
@@ -87,8 +87,9 @@ impl Hub {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Add a session. `welcome(session, last_seq)` builds its first frame; then, if the client
-    /// has seen events up to `since`, every later event already broadcast follows, so nothing is
+    /// Add a session. `welcome(session, last_seq, catch_up)` builds its first frame; then, if
+    /// the client has seen events up to `since`, every later event already broadcast follows
+    /// (unless more than `MAX_CATCH_UP` were missed: then `catch_up` is false), so nothing is
     /// missed and nothing is sent twice. Everyone then gets the new presence list.
     pub(crate) fn register(
         &self,
@@ -97,7 +98,7 @@ impl Hub {
         socket: UnixStream,
         since: Option<u64>,
         store: &Store,
-        welcome: impl FnOnce(u64, u64) -> Option<Frame>,
+        welcome: impl FnOnce(u64, u64, bool) -> Option<Frame>,
     ) -> Result<u64, RegisterError> {
         let mut inner = self.lock();
         if inner.closed {
@@ -106,9 +107,10 @@ impl Hub {
         let session = inner.next_session;
         inner.next_session += 1;
         let last_sent = inner.last_sent;
+        let catch_up = since.is_none_or(|s| last_sent.saturating_sub(s) <= MAX_CATCH_UP);
         let mut first = Vec::new();
-        first.extend(welcome(session, last_sent));
-        if let Some(since) = since.filter(|s| *s < last_sent) {
+        first.extend(welcome(session, last_sent, catch_up));
+        if let Some(since) = since.filter(|s| *s < last_sent && catch_up) {
             let mut missed = Vec::new();
             for ev in store.events(since + 1) {
                 match ev {
@@ -259,5 +261,111 @@ impl Hub {
                 Self::send_all(inner, &[f]);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Change, Role};
+    use crate::protocol::ServerMsg;
+    use crate::store::NewEvent;
+    use crossbeam_channel::{Receiver, bounded};
+
+    fn member(store: &Store, user: &str) -> Vec<Event> {
+        store
+            .commit(
+                jiff::Timestamp::now(),
+                vec![NewEvent {
+                    actor: "lead".into(),
+                    command: "set-member".into(),
+                    change: Change::MemberChanged {
+                        user: user.into(),
+                        before: None,
+                        after: Some(Role::Appraiser),
+                    },
+                    reason: String::new(),
+                }],
+            )
+            .unwrap()
+    }
+
+    /// Seqs of the committed events in the frames queued so far.
+    fn committed(rx: &Receiver<Frame>) -> Vec<u64> {
+        let mut out = Vec::new();
+        while let Ok(f) = rx.try_recv() {
+            let msg: ServerMsg = frame::read_msg(&mut &f[..]).unwrap();
+            if let ServerMsg::Notice(WireNotice::Committed(evs)) = msg {
+                out.extend(evs.iter().map(|e| e.body.seq));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn events_published_out_of_order_are_sent_once_in_seq_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::create(tmp.path()).unwrap();
+        let hub = Hub::new(store.last_seq());
+        let (tx, rx) = bounded(QUEUE);
+        let (sock, _peer) = UnixStream::pair().unwrap();
+        hub.register("an", tx, sock, None, &store, |_, _, _| None)
+            .unwrap();
+        let (a, b, c) = (
+            member(&store, "a"),
+            member(&store, "b"),
+            member(&store, "c"),
+        );
+        // The session that committed c publishes first: a and b come from the store.
+        hub.publish(&c, &store);
+        assert_eq!(committed(&rx), vec![1, 2, 3]);
+        // The late publishers send nothing twice.
+        hub.publish(&a, &store);
+        hub.publish(&b, &store);
+        assert_eq!(committed(&rx), Vec::<u64>::new());
+        let d = member(&store, "d");
+        hub.publish(&d, &store);
+        assert_eq!(committed(&rx), vec![4]);
+    }
+
+    #[test]
+    fn a_reconnecting_session_gets_what_it_missed_first() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::create(tmp.path()).unwrap();
+        let hub = Hub::new(store.last_seq());
+        for u in ["a", "b", "c"] {
+            let evs = member(&store, u);
+            hub.publish(&evs, &store);
+        }
+        let (tx, rx) = bounded(QUEUE);
+        let (sock, _peer) = UnixStream::pair().unwrap();
+        hub.register("an", tx, sock, Some(1), &store, |_, last, catch_up| {
+            assert_eq!((last, catch_up), (3, true));
+            None
+        })
+        .unwrap();
+        assert_eq!(committed(&rx), vec![2, 3]);
+    }
+
+    #[test]
+    fn a_session_that_stops_reading_is_dropped_not_waited_for() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::create(tmp.path()).unwrap();
+        let hub = Hub::new(0);
+        let (slow_tx, _slow_rx) = bounded(1);
+        let (fast_tx, fast_rx) = bounded(QUEUE);
+        let (s1, _p1) = UnixStream::pair().unwrap();
+        let (s2, _p2) = UnixStream::pair().unwrap();
+        hub.register("slow", slow_tx, s1, None, &store, |_, _, _| None)
+            .unwrap();
+        hub.register("fast", fast_tx, s2, None, &store, |_, _, _| None)
+            .unwrap();
+        for u in ["a", "b", "c"] {
+            let evs = member(&store, u);
+            hub.publish(&evs, &store);
+        }
+        assert_eq!(committed(&fast_rx), vec![1, 2, 3]);
+        let users: Vec<String> = hub.presence().into_iter().map(|p| p.user).collect();
+        assert_eq!(users, vec!["fast".to_string()]);
     }
 }

@@ -63,7 +63,7 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
         socket,
         hello.since,
         store,
-        |session, last_seq| {
+        |session, last_seq, catch_up| {
             let w = HelloReply::Welcome(Welcome {
                 protocol: PROTOCOL_VERSION,
                 program: crate::protocol::program(),
@@ -74,6 +74,7 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
                 started: shared.started,
                 store: shared.dir.clone(),
                 last_seq,
+                catch_up,
             });
             frame::encode(&w).ok().map(Frame::from)
         },
