@@ -29,47 +29,46 @@ fn read(path: &Path) -> anyhow::Result<Source> {
     })
 }
 
+/// What a source is, for messages: (Vietnamese, English, flag).
+struct SourceKind(&'static str, &'static str, &'static str);
+
+fn source(
+    year: u16,
+    file: Option<&Path>,
+    bundled: Option<bundled::BundledFile>,
+    kind: SourceKind,
+    lang: Lang,
+) -> anyhow::Result<Source> {
+    if let Some(p) = file {
+        return read(p);
+    }
+    let SourceKind(vi, en, flag) = kind;
+    bundled
+        .map(|b| Source {
+            file: b.name.to_string(),
+            text: b.text.to_string(),
+        })
+        .ok_or_else(|| {
+            anyhow!(match lang {
+                Lang::Vi =>
+                    format!("không có {vi} kèm sẵn cho năm {year}; hãy chỉ định {flag} TỆP"),
+                Lang::En => format!("no bundled {en} covers {year}; pass {flag} FILE"),
+            })
+        })
+}
+
 pub(crate) fn framework_source(
     year: u16,
     file: Option<&Path>,
     lang: Lang,
 ) -> anyhow::Result<Source> {
-    match file {
-        Some(p) => read(p),
-        None => bundled::framework_for(year)
-            .map(|b| Source {
-                file: b.name.to_string(),
-                text: b.text.to_string(),
-            })
-            .ok_or_else(|| {
-                anyhow!(match lang {
-                    Lang::Vi => format!(
-                        "không có bộ tiêu chí kèm sẵn cho năm {year}; hãy chỉ định --framework TỆP"
-                    ),
-                    Lang::En =>
-                        format!("no bundled framework covers {year}; pass --framework FILE"),
-                })
-            }),
-    }
+    let kind = SourceKind("bộ tiêu chí", "framework", "--framework");
+    source(year, file, bundled::framework_for(year), kind, lang)
 }
 
 pub(crate) fn units_source(year: u16, file: Option<&Path>, lang: Lang) -> anyhow::Result<Source> {
-    match file {
-        Some(p) => read(p),
-        None => bundled::units_for(year)
-            .map(|b| Source {
-                file: b.name.to_string(),
-                text: b.text.to_string(),
-            })
-            .ok_or_else(|| {
-                anyhow!(match lang {
-                    Lang::Vi => format!(
-                        "không có danh sách đơn vị kèm sẵn cho năm {year}; hãy chỉ định --units TỆP"
-                    ),
-                    Lang::En => format!("no bundled units file covers {year}; pass --units FILE"),
-                })
-            }),
-    }
+    let kind = SourceKind("danh sách đơn vị", "units file", "--units");
+    source(year, file, bundled::units_for(year), kind, lang)
 }
 
 /// Parse a framework source, listing every problem.

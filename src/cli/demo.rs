@@ -12,6 +12,7 @@ use crate::domain::aggregate::national;
 use crate::i18n::Lang;
 
 use super::open::{data_dir, engine_err, open_workbench, os_user};
+use super::workbench::{self, UiArgs};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -64,10 +65,14 @@ pub fn open_demo(
     open_workbench(dir, lang)
 }
 
-pub fn run(lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(lang: Lang, ui: &UiArgs, a: Args) -> anyhow::Result<ExitCode> {
     let dir = demo_dir(a.dir)?;
     let wb = open_demo(&dir, a.fresh, lang)?;
-    print_summary(&*wb, &dir, lang)
+    if !workbench::interactive() {
+        return print_summary(&*wb, &dir, lang);
+    }
+    workbench::open(wb, lang, ui, None)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_summary(
@@ -132,9 +137,13 @@ fn print_summary(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `thamdinh` with no subcommand: the demo summary until the workbench exists.
-pub fn summary_or_help(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
+/// `thamdinh` with no subcommand: the workbench on the store (a summary without a terminal).
+pub fn open_store(store: Option<PathBuf>, lang: Lang, ui: &UiArgs) -> anyhow::Result<ExitCode> {
     let dir = super::open::store_dir(store)?;
     let wb = open_workbench(&dir, lang)?;
-    print_summary(&*wb, &dir, lang)
+    if !workbench::interactive() {
+        return print_summary(&*wb, &dir, lang);
+    }
+    workbench::open(wb, lang, ui, None)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -15,6 +15,7 @@ mod open;
 mod sample;
 mod serve;
 mod verify;
+mod workbench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ use crate::i18n::Lang;
 pub use open::{default_store_dir, open_workbench};
 
 /// thamdinh — bàn làm việc thẩm định Chỉ số CCHC (PAR INDEX) / the PAR INDEX appraisal workbench.
+///
+/// Without a command, opens the workbench on the store (--store DIR, or the default store).
 #[derive(Debug, Parser)]
 #[command(name = "thamdinh", version, about, long_about = None)]
 pub struct Cli {
@@ -35,6 +38,8 @@ pub struct Cli {
     /// Language of messages and of the interface: vi (default) or en.
     #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
     pub lang: Option<Lang>,
+    #[command(flatten)]
+    pub ui: workbench::UiArgs,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
@@ -62,7 +67,7 @@ pub enum Cmd {
     Restore(backup::RestoreArgs),
     /// Print deterministic sample self-assessments (CSV, the format `import self` reads).
     Sample(sample::Args),
-    /// Open the demo store (built on first use, or again with --fresh).
+    /// Open the workbench on the demo store (built on first use, or again with --fresh).
     Demo(demo::Args),
     /// Manage who may use the store and in which role.
     #[command(subcommand)]
@@ -80,8 +85,9 @@ pub enum Cmd {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.lang.unwrap_or_default();
     let store = cli.store.clone();
+    let ui = cli.ui;
     let Some(cmd) = cli.command else {
-        return demo::summary_or_help(store, lang);
+        return demo::open_store(store, lang, &ui);
     };
     match cmd {
         Cmd::Init(a) => init::run(store, lang, a),
@@ -92,7 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Backup(a) => backup::backup(store, lang, a),
         Cmd::Restore(a) => backup::restore(store, lang, a),
         Cmd::Sample(a) => sample::run(lang, a),
-        Cmd::Demo(a) => demo::run(lang, a),
+        Cmd::Demo(a) => demo::run(lang, &ui, a),
         Cmd::Member(m) => member::run(store, lang, m),
         Cmd::Keys(k) => keys::run(lang, k),
         Cmd::Serve(a) => serve::run(store, lang, a),

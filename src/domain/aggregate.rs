@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::framework::Framework;
+use super::framework::{Framework, Method};
 use super::item::Item;
 use super::points::Points;
 use super::status::Status;
@@ -24,8 +24,9 @@ pub struct UnitScores {
     pub total: Both<Points>,
     /// Index in hundredths of a percent of the framework total.
     pub percent: Both<i64>,
-    /// Leaves an appraiser has taken a position on (survey leaves count as reviewed once imported).
+    /// Appraised leaves an appraiser has taken a position on (survey leaves are not appraised).
     pub reviewed: usize,
+    /// Appraised leaves of the framework: the denominator of progress.
     pub leaves: usize,
     pub adjusted: usize,
     pub open_disputes: usize,
@@ -50,7 +51,7 @@ impl UnitScores {
             };
             let s = item.self_score().unwrap_or_default();
             let p = item.proposed_score().unwrap_or_default();
-            if item.survey.is_some() || item.status().is_reviewed() {
+            if node.method == Method::Appraised && item.status().is_reviewed() {
                 reviewed += 1;
             }
             match item.status() {
@@ -83,7 +84,10 @@ impl UnitScores {
             total,
             percent,
             reviewed,
-            leaves: fw.leaf_count(),
+            leaves: fw
+                .leaves()
+                .filter(|n| n.method == Method::Appraised)
+                .count(),
             adjusted,
             open_disputes,
             needs_info,

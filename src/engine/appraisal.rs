@@ -211,17 +211,34 @@ fn agreed(item: &Item, self_score: Points) -> Appraisal {
     }
 }
 
-pub(crate) fn agree(ctx: &mut Ctx, key: ItemKey, expected: u64) -> Result<(), EngineError> {
-    let (_, _, item) = for_decision(ctx, &key, expected)?;
-    if !item.status().can_appraise() {
+/// The unit's self score, which agreeing and adjusting are measured against.
+fn self_score(item: &Item) -> Result<Points, EngineError> {
+    item.self_assessment
+        .as_ref()
+        .map(|s| s.score)
+        .ok_or_else(|| EngineError::NoSelfScore {
+            key: item.key.clone(),
+        })
+}
+
+/// Agree with one item whose status passes `allowed`.
+fn agree_item(
+    ctx: &mut Ctx,
+    key: &ItemKey,
+    expected: u64,
+    allowed: fn(Status) -> bool,
+) -> Result<(), EngineError> {
+    let (_, _, item) = for_decision(ctx, key, expected)?;
+    if !allowed(item.status()) {
         return Err(wrong_status(ctx, &item));
     }
-    let Some(s) = item.self_assessment.as_ref().map(|s| s.score) else {
-        return Err(EngineError::NoSelfScore { key });
-    };
-    let after = agreed(&item, s);
+    let after = agreed(&item, self_score(&item)?);
     push_appraisal(ctx, &item, after, String::new());
     Ok(())
+}
+
+pub(crate) fn agree(ctx: &mut Ctx, key: ItemKey, expected: u64) -> Result<(), EngineError> {
+    agree_item(ctx, &key, expected, Status::can_appraise)
 }
 
 pub(crate) fn adjust(
@@ -236,9 +253,7 @@ pub(crate) fn adjust(
         return Err(wrong_status(ctx, &item));
     }
     check_score(&y, &key, score, max)?;
-    let Some(s) = item.self_assessment.as_ref().map(|s| s.score) else {
-        return Err(EngineError::NoSelfScore { key });
-    };
+    let s = self_score(&item)?;
     let justification = clean_text(&justification);
     let status = if score == s {
         Status::Agreed
@@ -302,15 +317,7 @@ pub(crate) fn bulk_agree(
         if !under.contains(key.leaf.as_str()) {
             return Err(EngineError::NotInArea { key, area });
         }
-        let (_, _, item) = for_decision(ctx, &key, expected)?;
-        if item.status() != Status::Pending {
-            return Err(wrong_status(ctx, &item));
-        }
-        let Some(s) = item.self_assessment.as_ref().map(|s| s.score) else {
-            return Err(EngineError::NoSelfScore { key });
-        };
-        let after = agreed(&item, s);
-        push_appraisal(ctx, &item, after, String::new());
+        agree_item(ctx, &key, expected, |s| s == Status::Pending)?;
     }
     Ok(())
 }

@@ -98,16 +98,26 @@ impl From<ScoreError> for ScoreProblem {
 impl ScoreProblem {
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (ScoreProblem::Negative { score }, Lang::Vi) => format!("điểm {score} là số âm"),
+            (ScoreProblem::Negative { score }, Lang::Vi) => {
+                format!("điểm {} là số âm", score.display_with(true))
+            }
             (ScoreProblem::Negative { score }, Lang::En) => format!("score {score} is negative"),
             (ScoreProblem::OverMax { score, max }, Lang::Vi) => {
-                format!("điểm {score} vượt điểm tối đa {max}")
+                format!(
+                    "điểm {} vượt điểm tối đa {}",
+                    score.display_with(true),
+                    max.display_with(true)
+                )
             }
             (ScoreProblem::OverMax { score, max }, Lang::En) => {
                 format!("score {score} is over the maximum {max}")
             }
             (ScoreProblem::OffStep { score, step }, Lang::Vi) => {
-                format!("điểm {score} không phải bội số của bước chấm {step}")
+                format!(
+                    "điểm {} không phải bội số của bước chấm {}",
+                    score.display_with(true),
+                    step.display_with(true)
+                )
             }
             (ScoreProblem::OffStep { score, step }, Lang::En) => {
                 format!("score {score} is not a multiple of the step {step}")

@@ -163,6 +163,8 @@ pub enum Action {
     Save,
     Cancel,
     Confirm,
+    /// In the conflict dialog: take the other person's change and drop yours.
+    KeepTheirs,
 }
 
 /// The static facts about one action.
@@ -494,6 +496,13 @@ const INFO: &[Info] = &[
         &[C::Confirm],
         "Đồng ý",
         "Confirm",
+    ),
+    info(
+        Action::KeepTheirs,
+        "keep-theirs",
+        &[C::Confirm],
+        "Nhận thay đổi của người kia, bỏ bản của mình",
+        "Keep their change, drop mine",
     ),
 ];
 

@@ -1210,7 +1210,13 @@ mod tests {
             Resolution::Action(Action::ToggleDiffs)
         );
         assert_eq!(r(Context::Workbench, "q"), Resolution::Action(Action::Quit));
-        assert_eq!(r(Context::Overview, "F5"), Resolution::Unbound);
+        assert_eq!(
+            r(Context::Overview, "F5"),
+            Resolution::Action(Action::FilterStatus)
+        );
+        // Lower-case letters are free in the overview so typing a name jumps to the unit.
+        assert_eq!(r(Context::Overview, "s"), Resolution::Unbound);
+        assert_eq!(r(Context::Overview, "F3"), Resolution::Unbound);
         // Esc is `back` globally but `cancel` in the editor.
         assert_eq!(
             r(Context::Overview, "Esc"),
@@ -1252,7 +1258,7 @@ mod tests {
             Resolution::Unbound
         );
         // Terminal events resolve like file keys.
-        let ev = KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT);
+        let ev = KeyEvent::new(KeyCode::Char('D'), KeyModifiers::SHIFT);
         assert_eq!(
             km.resolve(Context::Overview, &[], ev),
             Resolution::Action(Action::SortReverse)

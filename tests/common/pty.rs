@@ -65,20 +65,39 @@ impl Term {
         }
     }
 
+    /// Follow a window resize in the screen model (the program repaints at the new size).
+    pub fn resize_parser(&self, rows: u16, cols: u16) {
+        if let Ok(mut p) = self.parser.lock() {
+            p.screen_mut().set_size(rows, cols);
+        }
+    }
+
     pub fn screen(&self) -> String {
-        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
     }
 
     pub fn alternate_screen(&self) -> bool {
-        self.parser.lock().map(|p| p.screen().alternate_screen()).unwrap_or(false)
+        self.parser
+            .lock()
+            .map(|p| p.screen().alternate_screen())
+            .unwrap_or(false)
     }
 
     pub fn cursor_hidden(&self) -> bool {
-        self.parser.lock().map(|p| p.screen().hide_cursor()).unwrap_or(false)
+        self.parser
+            .lock()
+            .map(|p| p.screen().hide_cursor())
+            .unwrap_or(false)
     }
 
     pub fn bracketed_paste(&self) -> bool {
-        self.parser.lock().map(|p| p.screen().bracketed_paste()).unwrap_or(false)
+        self.parser
+            .lock()
+            .map(|p| p.screen().bracketed_paste())
+            .unwrap_or(false)
     }
 
     /// Wait until `text` is on the screen; panic with the screen if it never shows.
@@ -90,7 +109,10 @@ impl Term {
             }
             std::thread::sleep(Duration::from_millis(30));
         }
-        panic!("not on screen after {secs}s: {text:?}\n---\n{}\n---", self.screen());
+        panic!(
+            "not on screen after {secs}s: {text:?}\n---\n{}\n---",
+            self.screen()
+        );
     }
 
     /// Send raw bytes (keys as the terminal would send them).

@@ -1,0 +1,104 @@
+//! The title bar, the sub bar (totals, sort, filters) and the message line.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::app::{App, FlashKind, Screen};
+use crate::tui::i18n;
+use crate::tui::text;
+
+/// A full-width bar with text on the left and on the right; the left side is cut first.
+pub fn split_bar(
+    f: &mut Frame,
+    r: Rect,
+    left: Vec<Span<'static>>,
+    right: Vec<Span<'static>>,
+    style: Style,
+) {
+    let w = r.width as usize;
+    let rw: usize = right.iter().map(|s| text::width(&s.content)).sum();
+    let room = w.saturating_sub(rw + 1);
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for s in left {
+        let sw = text::width(&s.content);
+        if used + sw <= room {
+            used += sw;
+            spans.push(s);
+        } else {
+            let cut = text::truncate(&s.content, room - used).into_owned();
+            used += text::width(&cut);
+            spans.push(Span::styled(cut, s.style));
+            break;
+        }
+    }
+    let pad = w.saturating_sub(used + rw);
+    spans.push(Span::raw(" ".repeat(pad)));
+    if used + rw <= w {
+        spans.extend(right);
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)).style(style), r);
+}
+
+/// The title bar: what is shown, and who is working.
+pub fn title(app: &App, f: &mut Frame, r: Rect, left: String) {
+    let th = &app.theme;
+    let role = i18n::role(app.lang, app.role);
+    let right = format!("{} · {} ", app.user, role);
+    split_bar(
+        f,
+        r,
+        vec![Span::styled(format!(" {left}"), th.title)],
+        vec![Span::styled(right, th.title)],
+        th.title,
+    );
+}
+
+/// The message line: the last message, else a summary of the screen.
+pub fn message(app: &App, f: &mut Frame, r: Rect) {
+    let th = &app.theme;
+    if let Some(fl) = &app.flash {
+        let style = match fl.kind {
+            FlashKind::Info => th.base,
+            FlashKind::Ok => th.ok,
+            FlashKind::Error => th.error,
+        };
+        let shown = text::truncate(&text::escape_line(&fl.text), r.width as usize).into_owned();
+        f.render_widget(Paragraph::new(Span::styled(shown, style)), r);
+        return;
+    }
+    let line = match (app.screen, &app.bench) {
+        (Screen::Overview, _) => {
+            let s = national_summary(app);
+            Line::styled(text::truncate(&s, r.width as usize).into_owned(), th.dim)
+        }
+        (Screen::Bench, Some(b)) => Line::from(crate::tui::views::workbench::status(app, b)),
+        _ => Line::raw(""),
+    };
+    f.render_widget(Paragraph::new(line), r);
+}
+
+fn national_summary(app: &App) -> String {
+    let m = &app.model;
+    let (mut reviewed, mut leaves, mut adjusted, mut disputes, mut finalized) = (0, 0, 0, 0, 0);
+    for i in 0..m.unit_count() {
+        let d = m.unit_at(i);
+        reviewed += d.scores.reviewed;
+        leaves += d.scores.leaves;
+        adjusted += d.scores.adjusted;
+        disputes += d.scores.open_disputes;
+        finalized += usize::from(d.state.finalized.is_some());
+    }
+    i18n::national_summary(
+        app.lang,
+        reviewed,
+        leaves,
+        adjusted,
+        disputes,
+        finalized,
+        m.unit_count(),
+    )
+}

@@ -1,0 +1,3 @@
+//! Small widgets shared by the views.
+
+pub mod line_input;

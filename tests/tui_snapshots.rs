@@ -1,0 +1,905 @@
+//! Whole-app tests of the workbench TUI on ratatui's `TestBackend`: every screen at 80×24 and
+//! 120×40 (both languages for the overview and the workbench), driven by key scripts, with the
+//! store checked after every edit. Snapshots use the monochrome theme; a "▶" in the left gutter
+//! marks rows with reversed (selected) cells, and clock times are redacted.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+use thamdinh::api::{LocalWorkbench, Workbench};
+use thamdinh::domain::{Command, ItemKey, Points, Role, SelfRow, Status};
+use thamdinh::i18n::Lang;
+use thamdinh::tui::app::{App, Screen};
+use thamdinh::tui::state::overlay::Overlay;
+use thamdinh::tui::theme::ColorLevel;
+use thamdinh::tui::{self, TuiOptions};
+
+const YEAR: u16 = 2024;
+/// A unit the demo leaves without data; the tests import pending self-scores for it.
+const PENDING_UNIT: &str = "10";
+
+struct Demo {
+    _dir: tempfile::TempDir,
+    wb: Arc<LocalWorkbench>,
+}
+
+fn demo() -> Demo {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wb = thamdinh::demo::build(dir.path(), "lead", Some(5)).expect("demo store");
+    Demo {
+        _dir: dir,
+        wb: Arc::new(wb),
+    }
+}
+
+/// Copy unit 08's self-assessment to another unit: all its items are pending.
+fn add_pending_unit(wb: &LocalWorkbench, unit: &str, note_for: Option<(&str, &str)>) {
+    let rows: Vec<SelfRow> = wb
+        .items(YEAR, Some("08"))
+        .expect("items")
+        .into_iter()
+        .filter_map(|i| {
+            let s = i.self_assessment?;
+            let note = match note_for {
+                Some((leaf, note)) if leaf == i.key.leaf => note.to_string(),
+                _ => s.note,
+            };
+            Some(SelfRow {
+                unit: unit.into(),
+                leaf: i.key.leaf,
+                score: s.score,
+                note,
+                evidence: s.evidence,
+            })
+        })
+        .collect();
+    wb.apply(Command::ImportSelf { year: YEAR, rows })
+        .expect("import");
+}
+
+fn app_for(wb: &Arc<LocalWorkbench>, lang: Lang) -> App {
+    let dynwb: Arc<dyn Workbench> = wb.clone();
+    let opts = TuiOptions {
+        lang,
+        theme: Some(ColorLevel::Mono),
+        ..TuiOptions::default()
+    };
+    let mut app = tui::build_app(dynwb, &opts).expect("app");
+    app.resize(80, 24);
+    app
+}
+
+/// Replace dates ("2026-11-22") and clock times ("14:04", "14:04:05") of today with
+/// placeholders: the demo's clock is real. Dates written in the data (evidence dates) are kept.
+fn redact_times(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let fits = |i: usize, pat: &str| {
+        pat.chars().enumerate().all(|(k, p)| {
+            chars
+                .get(i + k)
+                .is_some_and(|&c| if p == '9' { c.is_ascii_digit() } else { c == p })
+        })
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        if fits(i, "9999-99-99\u{a0}99:99") {
+            out.push_str("YYYY-MM-DD hh:mm");
+            i += 16;
+        } else if fits(i, "99:99:99") {
+            out.push_str("hh:mm:ss");
+            i += 8;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Draw the app at a size and return the screen as text.
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    app.resize(w, h);
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| tui::views::render(app, f)).expect("draw");
+    let buf = t.backend().buffer();
+    let mut s = String::new();
+    for y in 0..h {
+        let selected = (1..h - 1).contains(&y)
+            && (0..w).any(|x| buf[(x, y)].modifier.contains(Modifier::REVERSED));
+        s.push(if selected { '▶' } else { ' ' });
+        for x in 0..w {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    redact_times(&s)
+}
+
+fn raw_screen(app: &mut App, w: u16, h: u16) -> String {
+    app.resize(w, h);
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| tui::views::render(app, f)).expect("draw");
+    let buf = t.backend().buffer();
+    buf.content().iter().map(|c| c.symbol()).collect()
+}
+
+/// Snapshot a screen at both sizes.
+fn snap_both(name: &str, app: &mut App) {
+    insta::assert_snapshot!(format!("{name}_80x24"), screen(app, 80, 24));
+    insta::assert_snapshot!(format!("{name}_120x40"), screen(app, 120, 40));
+}
+
+fn key(unit: &str, leaf: &str) -> ItemKey {
+    ItemKey::new(YEAR, unit, leaf)
+}
+
+fn item(wb: &LocalWorkbench, unit: &str, leaf: &str) -> thamdinh::domain::Item {
+    wb.item(&key(unit, leaf))
+        .expect("read")
+        .expect("item exists")
+}
+
+fn p(s: &str) -> Points {
+    Points::parse(s).expect("points")
+}
+
+// ----- screens ---------------------------------------------------------------------------
+
+#[test]
+fn overview_in_both_languages_and_sizes() {
+    let d = demo();
+    let mut vi = app_for(&d.wb, Lang::Vi);
+    snap_both("overview_vi", &mut vi);
+    let mut en = app_for(&d.wb, Lang::En);
+    snap_both("overview_en", &mut en);
+}
+
+#[test]
+fn overview_sorts_filters_and_jumps_by_typing() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    // Sort by code, then the first region only.
+    app.feed("<f6><f4>");
+    insta::assert_snapshot!(
+        "overview_sorted_by_code_region_filter_80x24",
+        screen(&mut app, 80, 24)
+    );
+    app.feed("<f8>");
+    // "quang" would quit on 'q' if typing did not start a jump; diacritics are not needed.
+    // Lower-case letters are free for typing here: "son la" must not sort.
+    app.feed("son la");
+    let sel = app.overview.selected().expect("a unit is selected");
+    assert_eq!(app.model.unit_set().units[sel].name, "Sơn La");
+    app.feed("<esc>quang na");
+    assert!(!app.should_quit());
+    let sel = app.overview.selected().expect("a unit is selected");
+    assert_eq!(app.model.unit_set().units[sel].name, "Quảng Nam");
+    insta::assert_snapshot!("overview_typeahead_80x24", screen(&mut app, 80, 24));
+    app.feed("<esc><enter>");
+    assert_eq!(app.screen, Screen::Bench);
+    assert_eq!(app.bench.as_ref().map(|b| b.unit.as_str()), Some("49"));
+}
+
+#[test]
+fn workbench_in_both_languages_on_an_adjusted_item() {
+    let d = demo();
+    for (lang, name) in [(Lang::Vi, "workbench_vi"), (Lang::En, "workbench_en")] {
+        let mut app = app_for(&d.wb, lang);
+        // The first unit (best proposed rank), then the second difference: an adjusted item.
+        app.feed("<enter><f8><f8>");
+        snap_both(name, &mut app);
+    }
+}
+
+#[test]
+fn diffs_only_and_hunk_jumps() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<enter><f5>");
+    let b = app.bench.as_ref().expect("bench");
+    let fw = app.model.fw();
+    let data = app.model.unit_at(b.unit_idx);
+    // Every visible leaf differs or is disputed.
+    for &n in &b.rows {
+        if fw.nodes[n].is_leaf() {
+            assert!(data.items[n].as_ref().is_some_and(|i| i.is_difference()));
+        }
+    }
+    snap_both("workbench_diffs_only", &mut app);
+    // Jumping past the last difference says so and stays.
+    app.feed("<f5><end><f8>");
+    insta::assert_snapshot!(
+        "workbench_no_more_differences_80x24",
+        screen(&mut app, 80, 24)
+    );
+}
+
+#[test]
+fn areas_compared_with_bars() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<enter><f6><down><down>");
+    snap_both("areas", &mut app);
+    // Enter opens the area in the tree.
+    app.feed("<enter>");
+    let b = app.bench.as_ref().expect("bench");
+    assert!(!b.area_view);
+    assert_eq!(app.model.fw().nodes[b.selected().expect("row")].code, "3");
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<enter><f1>");
+    snap_both("help_workbench", &mut app);
+    let text = screen(&mut app, 120, 40);
+    // Bindings come from the live keymap (default.toml binds F8 and n to next-diff).
+    assert!(text.contains("F8, n"), "{text}");
+    app.feed("<esc>");
+    assert!(app.overlays.is_empty());
+}
+
+#[test]
+fn palette_finds_without_diacritics_and_jumps() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<c-p>tuyen quang 7.2.1");
+    snap_both("palette", &mut app);
+    app.feed("<enter>");
+    assert_eq!(app.screen, Screen::Bench);
+    let b = app.bench.as_ref().expect("bench");
+    assert_eq!(b.unit, "08");
+    assert_eq!(
+        app.model.fw().nodes[b.selected().expect("row")].code,
+        "7.2.1"
+    );
+    // An action by name runs it.
+    app.feed("<c-p>chi hien chenh lech<enter>");
+    assert!(
+        app.bench.as_ref().is_some_and(|b| b.diffs_only),
+        "toggle-diffs ran"
+    );
+}
+
+#[test]
+fn too_small_window_says_so() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    insta::assert_snapshot!("too_small_60x20", screen(&mut app, 60, 20));
+    let mut en = app_for(&d.wb, Lang::En);
+    insta::assert_snapshot!("too_small_en_79x24", screen(&mut en, 79, 24));
+}
+
+// ----- editing ---------------------------------------------------------------------------
+
+/// Open Lào Cai (pending items) by typing its name, and go to 1.1.1.
+fn open_pending_unit(app: &mut App) {
+    app.feed("lao cai<enter><down><down>");
+    let b = app.bench.as_ref().expect("bench");
+    assert_eq!(b.unit, PENDING_UNIT);
+    assert_eq!(
+        app.model.fw().nodes[b.selected().expect("row")].code,
+        "1.1.1"
+    );
+}
+
+#[test]
+fn adjust_with_justification_is_saved_and_shown() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    let before = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(before.status(), Status::Pending);
+    let self_score = before.self_score().expect("self score");
+    // An off-step score is refused in place, as typed.
+    app.feed("<f2><c-u>0,3");
+    snap_both("editor_refuses_off_step", &mut app);
+    // Then a valid one, with a Vietnamese justification.
+    app.feed("<bs>25<tab>Thiếu quyết định ban hành kế hoạch");
+    snap_both("editor_valid", &mut app);
+    app.feed("<f2>");
+    let after = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(after.appraisal.proposed, Some(p("0.25")));
+    assert_eq!(
+        after.appraisal.justification,
+        "Thiếu quyết định ban hành kế hoạch"
+    );
+    assert_eq!(after.status(), Status::Adjusted);
+    assert!(app.overlays.is_empty(), "the editor closed");
+    let flash = app.flash.as_ref().expect("a saved mark");
+    assert!(flash.text.contains("Đã lưu"), "{flash:?}");
+    // The unit total follows at once.
+    let total = app.model.unit(PENDING_UNIT).expect("unit").scores.total;
+    assert_eq!(total.proposed - total.self_, p("0.25") - self_score);
+    snap_both("workbench_after_adjust", &mut app);
+}
+
+#[test]
+fn adjust_without_justification_shows_the_engine_refusal() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    app.feed("<f2><c-u>0<f2>");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(it.status(), Status::Pending, "nothing saved");
+    assert!(
+        app.flash.is_none()
+            || !app
+                .flash
+                .as_ref()
+                .is_some_and(|f| f.text.contains("Đã lưu"))
+    );
+    insta::assert_snapshot!(
+        "editor_justification_required_80x24",
+        screen(&mut app, 80, 24)
+    );
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("cần ghi lý do"), "{text}");
+}
+
+#[test]
+fn agree_bulk_agree_request_and_undo() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    // Agree in one key.
+    app.feed("a");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(it.status(), Status::Agreed);
+    assert_eq!(it.appraisal.proposed, it.self_score());
+    // Request evidence on the next item.
+    app.feed("<down>rCần quyết định phê duyệt<enter>");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.2");
+    assert_eq!(it.status(), Status::NeedsInfo);
+    assert_eq!(it.appraisal.request, "Cần quyết định phê duyệt");
+    // Undo takes back the request.
+    app.feed("u");
+    assert_eq!(item(&d.wb, PENDING_UNIT, "1.1.2").status(), Status::Pending);
+    // Bulk agree the rest of area 1, after a confirmation that says how many.
+    let pending: Vec<String> = app
+        .model
+        .fw()
+        .leaves_under("1")
+        .into_iter()
+        .filter(|n| n.method == thamdinh::domain::Method::Appraised)
+        .filter(|n| {
+            app.model
+                .item(PENDING_UNIT, &n.code)
+                .is_some_and(|i| i.status() == Status::Pending)
+        })
+        .map(|n| n.code.clone())
+        .collect();
+    app.feed("A");
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains(&format!(
+            "Đồng ý với {} tiêu chí còn chờ của lĩnh vực 1",
+            pending.len()
+        )),
+        "{text}"
+    );
+    snap_both("confirm_bulk_agree", &mut app);
+    app.feed("<enter>");
+    for leaf in &pending {
+        assert_eq!(
+            item(&d.wb, PENDING_UNIT, leaf).status(),
+            Status::Agreed,
+            "{leaf}"
+        );
+    }
+    // Request evidence prompt, as shown.
+    app.feed("<down><down>rThiếu biên bản kiểm tra");
+    snap_both("prompt_request_evidence", &mut app);
+}
+
+#[test]
+fn history_shows_word_diffs_of_revisions() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    app.feed("<f2><c-u>0,25<tab>Thiếu quyết định ban hành kế hoạch<f2>");
+    app.feed("<f2><c-u>0<tab><c-a><c-k>Thiếu văn bản ban hành kế hoạch năm<f2>");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(
+        it.appraisal.justification,
+        "Thiếu văn bản ban hành kế hoạch năm"
+    );
+    app.feed("<f3>");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("[-quyết định-]{+văn bản+}"), "{text}");
+    assert!(text.contains("0.25 → 0.00"), "{text}");
+    snap_both("history", &mut app);
+}
+
+#[test]
+fn drafts_are_saved_while_typing_and_restored() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    let k = key(PENDING_UNIT, "1.1.1");
+    app.feed("<f2><c-u>0,25<tab>Đang soạn lý do");
+    assert!(d.wb.draft(&k).expect("read").is_none(), "not yet due");
+    let due = app.deadline().expect("a draft save is pending");
+    assert!(due <= Instant::now() + Duration::from_secs(1));
+    app.tick(Instant::now() + Duration::from_secs(2));
+    let draft = d.wb.draft(&k).expect("read").expect("draft saved");
+    assert_eq!(draft.text, "Đang soạn lý do");
+    assert_eq!(draft.score, "0,25");
+    assert!(app.deadline().is_none(), "nothing left to save");
+    // More typing, then a hang-up: saved before exit.
+    app.feed(" tiếp");
+    app.save_drafts_now();
+    assert_eq!(
+        d.wb.draft(&k).expect("read").expect("draft").text,
+        "Đang soạn lý do tiếp"
+    );
+    // Closing and reopening restores it, in a new session too.
+    app.feed("<esc>");
+    let mut again = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut again);
+    again.feed("<f2>");
+    insta::assert_snapshot!("editor_restored_draft_80x24", screen(&mut again, 80, 24));
+    again.feed("<f2>");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(it.appraisal.justification, "Đang soạn lý do tiếp");
+    assert!(
+        d.wb.draft(&k).expect("read").is_none(),
+        "the draft is gone once saved"
+    );
+}
+
+#[test]
+fn pasted_text_is_cleaned_into_the_justification() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    app.feed("<f2><c-u>0<tab>");
+    app.handle_event(ratatui::crossterm::event::Event::Paste(
+        "Dòng một\r\nDo\u{300}ng hai\x1b[2J".into(),
+    ));
+    app.feed("<f2>");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(it.appraisal.justification, "Dòng một\nDòng hai[2J");
+}
+
+// ----- walk mode -------------------------------------------------------------------------
+
+#[test]
+fn walk_mode_answers_skips_goes_back_and_resumes() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("lao cai<enter><f4>");
+    assert_eq!(app.screen, Screen::Walk);
+    let total = app.walk.as_ref().expect("walk").total();
+    snap_both("walk", &mut app);
+    let first = app.walk.as_ref().and_then(|w| w.current()).expect("item");
+    let first_code = app.model.fw().nodes[first].code.clone();
+    // Agree: stored, and on to the next.
+    app.feed("a");
+    assert_eq!(
+        item(&d.wb, PENDING_UNIT, &first_code).status(),
+        Status::Agreed
+    );
+    let w = app.walk.as_ref().expect("walk");
+    assert_eq!(w.remaining(&app.model), total - 1);
+    let second = w.current().expect("next item");
+    // Skip, then back.
+    app.feed("<space>");
+    assert_ne!(app.walk.as_ref().and_then(|w| w.current()), Some(second));
+    app.feed("<bs>");
+    assert_eq!(app.walk.as_ref().and_then(|w| w.current()), Some(second));
+    // Adjust from walk mode: score and justification, then on to the next.
+    app.feed("<f2><c-u>0<tab>Không có tài liệu kiểm chứng<f2>");
+    let code = app.model.fw().nodes[second].code.clone();
+    let it = item(&d.wb, PENDING_UNIT, &code);
+    assert_eq!(it.status(), Status::Adjusted);
+    assert_eq!(it.appraisal.proposed, Some(Points::ZERO));
+    let third = app.walk.as_ref().and_then(|w| w.current()).expect("third");
+    insta::assert_snapshot!("walk_progress_80x24", screen(&mut app, 80, 24));
+    // Leave and come back: it resumes on the same item.
+    app.feed("<esc>");
+    assert_eq!(app.screen, Screen::Bench);
+    app.feed("<f4>");
+    assert_eq!(app.walk.as_ref().and_then(|w| w.current()), Some(third));
+}
+
+#[test]
+fn walk_resumes_in_a_new_session_after_the_last_decided_item() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("lao cai<enter><f4>");
+    let skipped = app.walk.as_ref().and_then(|w| w.current()).expect("first");
+    // Skip the first item, agree with the second: the walk is now on the third.
+    app.feed("<space>a");
+    let next = app.walk.as_ref().and_then(|w| w.current()).expect("third");
+    assert_ne!(next, skipped);
+    // A new session (after a restart or a reconnect) goes on from there, not back to the
+    // skipped item at the start.
+    let mut again = app_for(&d.wb, Lang::Vi);
+    again.feed("lao cai<enter><f4>");
+    assert_eq!(again.walk.as_ref().and_then(|w| w.current()), Some(next));
+}
+
+// ----- shared use ------------------------------------------------------------------------
+
+#[test]
+fn a_change_by_another_session_appears_after_its_notice() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    d.wb.apply(Command::SetMember {
+        user: "an".into(),
+        role: Role::Appraiser,
+    })
+    .expect("add member");
+    let notices = d.wb.subscribe();
+    let mut mine = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut mine);
+    let an = Arc::new(d.wb.session("an"));
+    let mut theirs = app_for(&an, Lang::Vi);
+    open_pending_unit(&mut theirs);
+    theirs.feed("<f2><c-u>0,25<tab>Chưa đủ tài liệu<f2>");
+    assert_eq!(
+        item(&d.wb, PENDING_UNIT, "1.1.1").appraisal.proposed,
+        Some(p("0.25"))
+    );
+    // Not yet in my cache…
+    assert_eq!(
+        mine.model
+            .item(PENDING_UNIT, "1.1.1")
+            .expect("item")
+            .status(),
+        Status::Pending
+    );
+    // …until my app handles the notice.
+    while let Ok(n) = notices.try_recv() {
+        mine.handle_notice(n);
+    }
+    let it = mine.model.item(PENDING_UNIT, "1.1.1").expect("item");
+    assert_eq!(it.appraisal.proposed, Some(p("0.25")));
+    assert_eq!(it.appraisal.justification, "Chưa đủ tài liệu");
+    let flash = mine.flash.as_ref().expect("told who changed it");
+    assert!(flash.text.contains("an"), "{flash:?}");
+    insta::assert_snapshot!(
+        "notice_from_another_session_80x24",
+        screen(&mut mine, 80, 24)
+    );
+}
+
+#[test]
+fn a_conflict_shows_their_change_and_reload_lets_me_save() {
+    let (d, mut mine) = conflicted();
+    let text = screen(&mut mine, 80, 24);
+    assert!(
+        text.contains("Lý do của An") && text.contains("0.25"),
+        "{text}"
+    );
+    // My text as a word diff against theirs.
+    assert!(text.contains("[-An-]{+tôi+}"), "{text}");
+    snap_both("conflict", &mut mine);
+    // Re-apply mine: saved on top of their version, in one key.
+    mine.feed("<enter>");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(it.appraisal.justification, "Lý do của tôi");
+    assert_eq!(it.appraisal.proposed, Some(Points::ZERO));
+    assert!(mine.overlays.is_empty(), "editor closed after saving");
+}
+
+#[test]
+fn a_conflict_can_keep_theirs_or_go_back_to_editing() {
+    let (d, mut mine) = conflicted();
+    let k = key(PENDING_UNIT, "1.1.1");
+    // Esc: back to my editor, now based on their version; saving then is a knowing re-apply.
+    mine.feed("<esc>");
+    assert!(matches!(mine.overlays.last(), Some(Overlay::Editor(_))));
+    assert_eq!(
+        item(&d.wb, PENDING_UNIT, "1.1.1").appraisal.justification,
+        "Lý do của An"
+    );
+    // Save again into a second conflict, and this time keep theirs.
+    let an = d.wb.session("an");
+    let v = item(&an, PENDING_UNIT, "1.1.1").version;
+    an.apply(Command::Adjust {
+        key: k.clone(),
+        score: p("0.5"),
+        justification: "An sửa lần hai".into(),
+        expected: v,
+    })
+    .expect("their second change");
+    mine.feed("<f2>");
+    assert!(matches!(mine.overlays.last(), Some(Overlay::Conflict(_))));
+    mine.feed("t");
+    assert!(mine.overlays.is_empty(), "my editor is dropped");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(it.appraisal.justification, "An sửa lần hai");
+    assert!(
+        d.wb.draft(&k).expect("read").is_none(),
+        "my draft is dropped"
+    );
+    // The cache shows theirs.
+    assert_eq!(
+        mine.model
+            .item(PENDING_UNIT, "1.1.1")
+            .and_then(|i| i.appraisal.proposed),
+        Some(p("0.5"))
+    );
+}
+
+/// "an" adjusts 1.1.1 while I am editing it; my save meets the conflict dialog.
+fn conflicted() -> (Demo, App) {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    d.wb.apply(Command::SetMember {
+        user: "an".into(),
+        role: Role::Appraiser,
+    })
+    .expect("add member");
+    let mut mine = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut mine);
+    mine.feed("<f2><c-u>0<tab>Lý do của tôi");
+    let an = d.wb.session("an");
+    let v = item(&an, PENDING_UNIT, "1.1.1").version;
+    an.apply(Command::Adjust {
+        key: key(PENDING_UNIT, "1.1.1"),
+        score: p("0.25"),
+        justification: "Lý do của An".into(),
+        expected: v,
+    })
+    .expect("their change");
+    mine.feed("<f2>");
+    assert_eq!(
+        item(&d.wb, PENDING_UNIT, "1.1.1").appraisal.justification,
+        "Lý do của An"
+    );
+    assert!(matches!(mine.overlays.last(), Some(Overlay::Conflict(_))));
+    (d, mine)
+}
+
+// ----- terminal safety -------------------------------------------------------------------
+
+#[test]
+fn control_characters_in_imported_notes_render_inert() {
+    let d = demo();
+    let note = "Xem văn bản\x1b[2J kèm theo\x1b]0;x\x07 hết";
+    add_pending_unit(&d.wb, PENDING_UNIT, Some(("1.1.1", note)));
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let raw = raw_screen(&mut app, w, h);
+        assert!(!raw.contains('\x1b') && !raw.contains('\x07'), "{raw}");
+        let text = screen(&mut app, w, h);
+        assert!(text.contains("␛[2J") && text.contains("␛]0;x␇"), "{text}");
+    }
+    insta::assert_snapshot!("detail_escaped_note_120x40", screen(&mut app, 120, 40));
+}
+
+#[test]
+fn quit_and_ctrl_c_leave_and_save_the_open_draft() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    app.feed("<f2><c-u>1<tab>Chưa xong");
+    app.feed("<c-c>");
+    assert!(app.should_quit());
+    let draft =
+        d.wb.draft(&key(PENDING_UNIT, "1.1.1"))
+            .expect("read")
+            .expect("saved on quit");
+    assert_eq!(draft.text, "Chưa xong");
+}
+
+#[test]
+fn monochrome_uses_no_colour_but_still_shows_the_selection() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<enter><f8>");
+    app.resize(80, 24);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| tui::views::render(&app, f)).expect("draw");
+    let buf = t.backend().buffer();
+    for c in buf.content() {
+        assert_eq!(
+            c.fg,
+            ratatui::style::Color::Reset,
+            "no foreground colour under NO_COLOR"
+        );
+        assert_eq!(
+            c.bg,
+            ratatui::style::Color::Reset,
+            "no background colour under NO_COLOR"
+        );
+    }
+    // The selected tree row is reversed.
+    let rows_reversed = (2..13)
+        .filter(|&y| (0..80).any(|x| buf[(x, y)].modifier.contains(Modifier::REVERSED)))
+        .count();
+    assert_eq!(rows_reversed, 1);
+}
+
+#[test]
+fn linux_console_gets_sixteen_colours_and_ascii_marks() {
+    let d = demo();
+    let dynwb: Arc<dyn Workbench> = d.wb.clone();
+    let opts = TuiOptions {
+        lang: Lang::Vi,
+        theme: Some(ColorLevel::Ansi16),
+        ..TuiOptions::default()
+    };
+    let mut app = tui::build_app(dynwb, &opts).expect("app");
+    app.resize(80, 24);
+    app.feed("<enter><f8><f8>");
+    let text = screen(&mut app, 80, 24);
+    // Agreed "=", adjusted "*", collapsed/expanded "+"/"-", no "✓" or "▾".
+    assert!(
+        !text.contains('✓') && !text.contains('▾') && !text.contains('≈'),
+        "{text}"
+    );
+    insta::assert_snapshot!("workbench_linux_console_80x24", text);
+    app.resize(80, 24);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| tui::views::render(&app, f)).expect("draw");
+    for c in t.backend().buffer().content() {
+        for col in [c.fg, c.bg] {
+            assert!(
+                !matches!(
+                    col,
+                    ratatui::style::Color::Indexed(_) | ratatui::style::Color::Rgb(..)
+                ),
+                "only the 16 basic colours on the Linux console"
+            );
+        }
+    }
+}
+
+#[test]
+fn resizing_keeps_the_cursor_on_screen() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.resize(120, 40);
+    app.feed("<enter><end>");
+    let b = app.bench.as_ref().expect("bench");
+    let last = app.model.fw().nodes[b.selected().expect("row")]
+        .code
+        .clone();
+    // Shrink: the selected row is still drawn.
+    app.resize(80, 24);
+    let text = screen(&mut app, 80, 24);
+    let selected_line = text
+        .lines()
+        .find(|l| l.starts_with('▶') && l.contains(&last))
+        .map(str::to_string);
+    assert!(selected_line.is_some(), "{text}");
+    // Too small, then back: the app still works.
+    let small = screen(&mut app, 70, 20);
+    assert!(small.contains("Cửa sổ quá nhỏ"));
+    let again = screen(&mut app, 80, 24);
+    assert!(again.contains(&last), "{again}");
+}
+
+#[test]
+fn help_and_detail_scroll_stop_at_the_end() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<enter><f8><f8><f1>");
+    for _ in 0..200 {
+        app.feed("<down>");
+    }
+    // One step up from the end moves the view at once (no hidden overscroll).
+    let at_end = screen(&mut app, 80, 24);
+    app.feed("<up>");
+    assert_ne!(screen(&mut app, 80, 24), at_end);
+    app.feed("<esc>");
+    // Tab gives the detail pane the keys: it scrolls, and stops at its end.
+    app.feed("<tab>");
+    let before = screen(&mut app, 80, 24);
+    app.feed("<pgdn>");
+    let after = screen(&mut app, 80, 24);
+    assert_ne!(before, after, "the detail pane scrolled");
+    app.feed("<pgdn><pgdn><pgdn><pgdn>");
+    let end = screen(&mut app, 80, 24);
+    app.feed("<pgdn>");
+    assert_eq!(end, screen(&mut app, 80, 24));
+    assert!(end.contains("Thay đổi gần nhất"), "{end}");
+}
+
+#[test]
+fn a_lead_finalizes_and_reopens_a_unit() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    // A unit with open items cannot be finalized: the engine says why.
+    app.feed("<enter>F<enter>");
+    let flash = app.flash.clone().expect("refusal shown");
+    assert!(flash.text.contains("chưa thể chốt"), "{flash:?}");
+    assert!(
+        d.wb.unit_states(YEAR)
+            .expect("states")
+            .iter()
+            .all(|(_, s)| s.finalized.is_none())
+    );
+    // Agree with every pending item, area by area, then finalize.
+    app.feed("<esc>");
+    open_pending_unit(&mut app);
+    let areas = app.model.fw().areas().count();
+    for k in 0..areas {
+        app.feed("<f6><home>");
+        for _ in 0..k {
+            app.feed("<down>");
+        }
+        app.feed("<enter>A");
+        if matches!(
+            app.overlays.last(),
+            Some(tui::state::overlay::Overlay::Confirm(_))
+        ) {
+            app.feed("<enter>");
+        }
+    }
+    app.feed("F");
+    insta::assert_snapshot!("confirm_finalize_80x24", screen(&mut app, 80, 24));
+    app.feed("<enter>");
+    let states = d.wb.unit_states(YEAR).expect("states");
+    let st = states
+        .iter()
+        .find(|(u, _)| u == PENDING_UNIT)
+        .map(|(_, s)| s.clone());
+    assert!(st.is_some_and(|s| s.finalized.is_some()), "finalized");
+    assert!(screen(&mut app, 80, 24).contains("đã chốt"));
+    // Reopening asks for a reason.
+    app.feed("OKiểm tra lại lĩnh vực 3<enter>");
+    let states = d.wb.unit_states(YEAR).expect("states");
+    let st = states
+        .iter()
+        .find(|(u, _)| u == PENDING_UNIT)
+        .map(|(_, s)| s.clone());
+    assert!(st.is_some_and(|s| s.finalized.is_none()), "reopened");
+}
+
+#[test]
+fn a_dispute_is_recorded_and_answered() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    let today = jiff::Zoned::now().date().to_string();
+    // Unit 08's second difference is an adjusted item (4.1.1: 1.25 → 0.75).
+    app.feed("<enter><f8><f8>");
+    let leaf = {
+        let b = app.bench.as_ref().expect("bench");
+        app.model.fw().nodes[b.selected().expect("row")]
+            .code
+            .clone()
+    };
+    assert_eq!(item(&d.wb, "08", &leaf).status(), Status::Adjusted);
+    app.feed("tTỉnh đã bổ sung quyết định số 12<tab>1,25<tab>");
+    let shown = screen(&mut app, 80, 24).replace(&today, "YYYY-MM-DD");
+    insta::assert_snapshot!("form_record_dispute_80x24", shown);
+    app.feed("<enter>");
+    let it = item(&d.wb, "08", &leaf);
+    assert_eq!(it.status(), Status::Disputed);
+    let dispute = it.appraisal.dispute.clone().expect("dispute");
+    assert_eq!(dispute.explanation, "Tỉnh đã bổ sung quyết định số 12");
+    assert_eq!(dispute.claimed, Some(p("1.25")));
+    assert_eq!(dispute.received, today);
+    // Answer: upheld, with a response.
+    app.feed("T<right><tab><tab>Chấp nhận tài liệu bổ sung");
+    let shown = screen(&mut app, 120, 40).replace(&today, "YYYY-MM-DD");
+    insta::assert_snapshot!("form_resolve_dispute_120x40", shown);
+    app.feed("<f2>");
+    let it = item(&d.wb, "08", &leaf);
+    assert_eq!(it.status(), Status::Resolved, "{:?}", app.overlays.len());
+    assert_eq!(it.appraisal.proposed, Some(p("1.25")));
+    let dispute = it.appraisal.dispute.expect("dispute");
+    assert_eq!(dispute.outcome, Some(thamdinh::domain::Outcome::Upheld));
+    assert_eq!(dispute.response, "Chấp nhận tài liệu bổ sung");
+}
