@@ -134,9 +134,15 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
         ),
     ));
     let (level, why) = colour_level(&env);
+    let used = crate::tui::theme::ColorLevel::from_env();
     rows.push((
         "Màu|Colours",
-        format!("{} ({why})", colour_name(level, lang)),
+        format!(
+            "{} ({why}); {} {} (--theme mono|16|256)",
+            colour_name(level, lang),
+            lang.pick("giao diện dùng", "the workbench uses"),
+            used.as_str()
+        ),
     ));
     rows.push((
         "SSH|SSH",
