@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use common::pty::{Term, keys};
 use thamdinh::domain::ItemKey;
-use thamdinh::store::Store;
 
 fn start_demo(home: &Path) -> Term {
     let dir = home.join("demo");
@@ -75,7 +74,7 @@ fn edit_a_score_with_a_justification_then_quit() {
     assert!(t.wait_exit(10), "exit status 0");
     assert_terminal_restored(&t);
 
-    let store = Store::open(&tmp.path().join("demo")).expect("store free after exit");
+    let store = common::open_after_server(&tmp.path().join("demo"));
     let item = store
         .item(&ItemKey::new(2024, "44", "1.1.1"))
         .unwrap()
@@ -106,7 +105,7 @@ fn a_hangup_while_typing_keeps_the_draft() {
     t.wait_exit(10);
     assert_terminal_restored(&t);
 
-    let store = Store::open(&tmp.path().join("demo")).expect("store free after exit");
+    let store = common::open_after_server(&tmp.path().join("demo"));
     let drafts = store.drafts(&me()).unwrap();
     let (key, draft) = drafts
         .iter()

@@ -7,7 +7,7 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::domain::{Change, Command, Event, Item, ItemKey, Member, Role, UnitState};
 use crate::engine::{Engine, EngineError, YearContext};
-use crate::store::{Draft, Store};
+use crate::store::{Draft, Store, VerifyReport};
 
 use super::{HistoryQuery, Notice, Workbench};
 
@@ -151,5 +151,17 @@ impl Workbench for LocalWorkbench {
 
     fn delete_draft(&self, key: &ItemKey) -> Result<(), EngineError> {
         Ok(self.engine.store().delete_draft(&self.user, key)?)
+    }
+
+    fn last_seq(&self) -> Result<u64, EngineError> {
+        Ok(self.engine.store().last_seq())
+    }
+
+    fn verify(&self) -> Result<VerifyReport, EngineError> {
+        Ok(self.engine.store().verify()?)
+    }
+
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<u64, EngineError> {
+        Ok(self.engine.store().backup(out)?)
     }
 }

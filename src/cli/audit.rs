@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::anyhow;
 use jiff::Timestamp;
 
-use crate::api::{HistoryQuery, Workbench};
+use crate::api::HistoryQuery;
 use crate::i18n::Lang;
 use crate::io::audit::{write_json_lines, write_markdown, write_text};
 
@@ -57,7 +57,7 @@ fn parse_since(s: &str) -> Result<Timestamp, String> {
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = if a.unit.is_some() || a.item.is_some() || a.year.is_some() {
-        Some(pick_year(&wb, a.year, lang)?)
+        Some(pick_year(&*wb, a.year, lang)?)
     } else {
         None
     };

@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use crate::io::atomic::write_atomic_with;
 use crate::store::Store;
 
-use super::open::store_dir;
+use super::open::{open_workbench, store_dir};
 
 #[derive(Debug, clap::Args)]
 pub struct BackupArgs {
@@ -25,21 +25,20 @@ pub struct RestoreArgs {
     pub file: PathBuf,
 }
 
+/// The store's server streams the log; it is written here, atomically.
 pub fn backup(store: Option<PathBuf>, lang: Lang, a: BackupArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&store_dir(store)?).map_err(|e| anyhow!(e.message(lang)))?;
+    let wb = open_workbench(&store_dir(store)?, lang)?;
     let mut count = 0;
     let mut failure = None;
-    write_atomic_with(&a.output, |w: &mut dyn std::io::Write| {
-        match store.backup(w) {
-            Ok(n) => {
-                count = n;
-                Ok(())
-            }
-            Err(e) => {
-                let msg = e.message(lang);
-                failure = Some(msg.clone());
-                Err(std::io::Error::other(msg))
-            }
+    write_atomic_with(&a.output, |w: &mut dyn std::io::Write| match wb.backup(w) {
+        Ok(n) => {
+            count = n;
+            Ok(())
+        }
+        Err(e) => {
+            let msg = e.message(lang);
+            failure = Some(msg.clone());
+            Err(std::io::Error::other(msg))
         }
     })
     .map_err(|e| anyhow!(failure.clone().unwrap_or_else(|| e.to_string())))

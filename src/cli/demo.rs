@@ -6,13 +6,12 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 
-use crate::api::{LocalWorkbench, Workbench};
+use crate::api::Workbench;
 use crate::demo::{self, DEMO_YEAR};
 use crate::domain::aggregate::national;
 use crate::i18n::Lang;
-use crate::store::Store;
 
-use super::open::{data_dir, engine_err, os_user};
+use super::open::{data_dir, engine_err, open_workbench, os_user};
 use super::workbench::{self, UiArgs};
 
 #[derive(Debug, clap::Args)]
@@ -32,44 +31,52 @@ pub fn demo_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Open (or build) the demo store.
-pub fn open_demo(dir: &std::path::Path, fresh: bool, lang: Lang) -> anyhow::Result<LocalWorkbench> {
+/// Open the demo store through its server, building the store first if it does not exist.
+/// The build runs in-process (nobody else can be using a brand-new store); then the store is
+/// served like any other.
+pub fn open_demo(
+    dir: &std::path::Path,
+    fresh: bool,
+    lang: Lang,
+) -> anyhow::Result<Arc<dyn Workbench>> {
     if fresh && dir.exists() {
+        // A server of the old demo notices its socket is gone and stops by itself.
         std::fs::remove_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
     }
-    if dir.join("sled").exists() {
-        let store = Store::open(dir).map_err(|e| anyhow!(e.message(lang)))?;
-        return Ok(LocalWorkbench::new(store, os_user()?));
-    }
-    eprintln!(
-        "{}",
-        match lang {
-            Lang::Vi => format!("Đang tạo kho dữ liệu mẫu tại {} …", dir.display()),
-            Lang::En => format!("Building the demo store in {} …", dir.display()),
+    if !dir.join("sled").exists() {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Vi => format!("Đang tạo kho dữ liệu mẫu tại {} …", dir.display()),
+                Lang::En => format!("Building the demo store in {} …", dir.display()),
+            }
+        );
+        if let Some(parent) = dir.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
         }
-    );
-    if let Some(parent) = dir.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
+        let built = demo::build(dir, &os_user()?, None).map_err(|e| {
+            // A half-built demo is useless: remove it so the next run starts clean.
+            let _ = std::fs::remove_dir_all(dir);
+            anyhow!("{e}")
+        })?;
+        // Close the store so its server can open it.
+        drop(built);
     }
-    demo::build(dir, &os_user()?, None).map_err(|e| {
-        // A half-built demo is useless: remove it so the next run starts clean.
-        let _ = std::fs::remove_dir_all(dir);
-        anyhow!("{e}")
-    })
+    open_workbench(dir, lang)
 }
 
 pub fn run(lang: Lang, ui: &UiArgs, a: Args) -> anyhow::Result<ExitCode> {
     let dir = demo_dir(a.dir)?;
     let wb = open_demo(&dir, a.fresh, lang)?;
     if !workbench::interactive() {
-        return print_summary(&wb, &dir, lang);
+        return print_summary(&*wb, &dir, lang);
     }
-    workbench::open(Arc::new(wb), lang, ui, None)?;
+    workbench::open(wb, lang, ui, None)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_summary(
-    wb: &LocalWorkbench,
+    wb: &dyn Workbench,
     dir: &std::path::Path,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
@@ -82,7 +89,7 @@ fn print_summary(
     let y = wb.year(year).map_err(engine_err(lang))?;
     let items = wb.items(year, None).map_err(engine_err(lang))?;
     let n = national(&y.framework, &y.units, &items);
-    let events = wb.engine().store().last_seq();
+    let events = wb.last_seq().map_err(engine_err(lang))?;
     match lang {
         Lang::Vi => println!(
             "Kho mẫu: {}\nNăm {year}: {} đơn vị × {} tiêu chí thành phần, {} sự kiện.\nĐã thẩm định {}/{} tiêu chí; điều chỉnh {}, đang giải trình {}.\n",
@@ -133,10 +140,10 @@ fn print_summary(
 /// `thamdinh` with no subcommand: the workbench on the store (a summary without a terminal).
 pub fn open_store(store: Option<PathBuf>, lang: Lang, ui: &UiArgs) -> anyhow::Result<ExitCode> {
     let dir = super::open::store_dir(store)?;
-    let wb = super::open::open_workbench(&dir, lang)?;
+    let wb = open_workbench(&dir, lang)?;
     if !workbench::interactive() {
-        return print_summary(&wb, &dir, lang);
+        return print_summary(&*wb, &dir, lang);
     }
-    workbench::open(Arc::new(wb), lang, ui, None)?;
+    workbench::open(wb, lang, ui, None)?;
     Ok(ExitCode::SUCCESS)
 }

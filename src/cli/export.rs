@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::api::Workbench;
 use crate::i18n::Lang;
 use crate::io::export::{export_rows, unit_totals, write_csv, write_json};
 
@@ -31,7 +30,7 @@ pub struct Args {
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
     let wb = open_workbench(&store_dir(store)?, lang)?;
-    let year = pick_year(&wb, a.year, lang)?;
+    let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
     let items = wb.items(year, None).map_err(engine_err(lang))?;
     let rows = export_rows(&y.framework, &y.units, year, &items);

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use crate::api::Workbench;
 use crate::domain::{Command, ItemKey};
 use crate::i18n::Lang;
 use crate::io::self_import::{ImportProblem, parse_self_csv, parse_survey_csv};
@@ -60,7 +59,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         Which::SelfScores(a) => (a, false),
         Which::Survey(a) => (a, true),
     };
-    let year = pick_year(&wb, a.year, lang)?;
+    let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
     let bytes = std::fs::read(&a.file).with_context(|| format!("{}", a.file.display()))?;
     // (unit, leaf, new value as text)

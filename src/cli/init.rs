@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::anyhow;
 
@@ -11,7 +12,7 @@ use crate::i18n::Lang;
 use crate::store::Store;
 
 use super::data::{framework_source, parse_fw, parse_us, units_source};
-use super::open::{engine_err, os_user, store_dir};
+use super::open::{engine_err, open_workbench, os_user, store_dir};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,13 +35,14 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     parse_fw(&fw, lang)?;
     parse_us(&us, lang)?;
     let created = !dir.join("sled").exists();
-    let store = if created {
-        Store::create(&dir)
+    // A new store is created here (nobody else can be using it yet); the next command starts
+    // its server. A year is added to an existing store through its server.
+    let wb: Arc<dyn Workbench> = if created {
+        let store = Store::create(&dir).map_err(|e| anyhow!(e.message(lang)))?;
+        Arc::new(LocalWorkbench::new(store, os_user()?))
     } else {
-        Store::open(&dir)
-    }
-    .map_err(|e| anyhow!(e.message(lang)))?;
-    let wb = LocalWorkbench::new(store, os_user()?);
+        open_workbench(&dir, lang)?
+    };
     wb.apply(Command::OpenYear {
         year: a.year,
         framework_toml: fw.text,

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 
-use crate::api::Workbench;
 use crate::domain::{Command, Role};
 use crate::i18n::Lang;
 

@@ -5,6 +5,7 @@ mod audit;
 mod backup;
 mod data;
 mod demo;
+mod doctor;
 mod export;
 mod import;
 mod init;
@@ -12,6 +13,7 @@ mod keys;
 mod member;
 mod open;
 mod sample;
+mod serve;
 mod verify;
 mod workbench;
 
@@ -75,6 +77,10 @@ pub enum Cmd {
     /// Keymap files.
     #[command(subcommand)]
     Keys(keys::KeysCmd),
+    /// Run the store's server (commands start it by themselves; use this under systemd).
+    Serve(serve::Args),
+    /// Show what thamdinh sees: terminal, colours, SSH/tmux, keymaps, store, server, your role.
+    Doctor,
 }
 
 /// Run the parsed command line; errors are printed by the caller.
@@ -98,5 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Demo(a) => demo::run(lang, &ui, a),
         Cmd::Member(m) => member::run(store, lang, m),
         Cmd::Keys(k) => keys::run(lang, k),
+        Cmd::Serve(a) => serve::run(store, lang, a),
+        Cmd::Doctor => doctor::run(store, lang),
     }
 }

@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
 
-use crate::api::LocalWorkbench;
+use std::sync::Arc;
+
+use crate::api::Workbench;
+use crate::client::connect_or_start;
 use crate::i18n::Lang;
-use crate::store::Store;
 
 /// `<data dir>/thamdinh/store`, e.g. `~/.local/share/thamdinh/store`.
 pub fn default_store_dir() -> anyhow::Result<PathBuf> {
@@ -37,10 +39,11 @@ pub(crate) fn store_dir(store: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Open an existing store as the current OS user.
-pub fn open_workbench(dir: &Path, lang: Lang) -> anyhow::Result<LocalWorkbench> {
-    let store = Store::open(dir).map_err(|e| anyhow!(e.message(lang)))?;
-    Ok(LocalWorkbench::new(store, os_user()?))
+/// Open an existing store: connect to its server (starting one if none runs). The server
+/// identifies the user from the socket; nothing here can claim another identity.
+pub fn open_workbench(dir: &Path, lang: Lang) -> anyhow::Result<Arc<dyn Workbench>> {
+    let wb = connect_or_start(dir).map_err(|e| anyhow!(e.message(lang)))?;
+    Ok(Arc::new(wb))
 }
 
 /// The year to work on: the one given, or the store's only/latest year.

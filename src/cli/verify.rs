@@ -10,13 +10,14 @@ use anyhow::anyhow;
 use crate::i18n::Lang;
 use crate::store::Store;
 
-use super::open::store_dir;
+use super::open::{open_workbench, store_dir};
 
+/// Runs in the store's server (which owns the database) and prints its report.
 pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let dir = store_dir(store)?;
-    let store = Store::open(&dir).map_err(|e| anyhow!(e.message(lang)))?;
+    let wb = open_workbench(&dir, lang)?;
     let t = Instant::now();
-    let r = store.verify().map_err(|e| anyhow!(e.message(lang)))?;
+    let r = wb.verify().map_err(|e| anyhow!(e.message(lang)))?;
     let secs = t.elapsed().as_secs_f64();
     let head = if r.ok() {
         "OK"
@@ -33,6 +34,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Runs on the store directly: the server must be stopped (the store's lock says so if not).
 pub fn rebuild(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let dir = store_dir(store)?;
     let store = Store::open(&dir).map_err(|e| anyhow!(e.message(lang)))?;

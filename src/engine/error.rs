@@ -71,6 +71,10 @@ pub enum EngineError {
     #[error("{}", self.message(Lang::En))]
     /// A storage problem, worded in both languages where it happened.
     Store { vi: String, en: String },
+    /// The store's server could not be reached or stopped answering (remote workbenches only);
+    /// the message is kept in both languages because it is made where the language is unknown.
+    #[error("{}", self.message(Lang::En))]
+    Unavailable { vi: String, en: String },
 }
 
 /// A score the framework does not allow (serialisable mirror of `ScoreError`).
@@ -378,7 +382,7 @@ impl EngineError {
                     .collect::<Vec<_>>()
                     .join("\n")
             }
-            Store { vi, en } => lang.pick(vi, en).to_string(),
+            Store { vi, en } | Unavailable { vi, en } => lang.pick(vi, en).to_string(),
         }
     }
 

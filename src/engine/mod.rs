@@ -27,6 +27,20 @@ pub struct YearContext {
     pub units_file: String,
 }
 
+impl YearContext {
+    /// Parse a year's kept sources, as the engine does; a client builds its own copy this way
+    /// from the sources it gets from the server.
+    pub fn parse(year: u16, data: &crate::store::YearData) -> Result<YearContext, EngineError> {
+        setup::parse_year(
+            year,
+            &data.framework_toml,
+            &data.framework_file,
+            &data.units_toml,
+            &data.units_file,
+        )
+    }
+}
+
 pub struct Engine {
     store: Store,
     years: RwLock<HashMap<u16, Arc<YearContext>>>,

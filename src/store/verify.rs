@@ -20,7 +20,7 @@ use super::{Store, YearData};
 const BATCH: usize = 10_000;
 
 /// What `verify` found.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct VerifyReport {
     /// Events examined.
     pub events: u64,

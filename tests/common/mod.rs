@@ -165,3 +165,30 @@ pub fn version(wb: &dyn Workbench, k: &ItemKey) -> u64 {
 }
 
 pub mod pty;
+
+/// Stop the server of the store in `dir` if one runs (SIGTERM to the pid in `server.pid`; it
+/// finishes what it is doing and releases the store), then open the store directly.
+pub fn open_after_server(dir: &std::path::Path) -> Store {
+    use std::time::{Duration, Instant};
+    use thamdinh::server::paths;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    if let Some(pid) = paths::read_pid(dir).filter(|p| paths::process_alive(*p))
+        && let Some(pid) = rustix::process::Pid::from_raw(pid as i32)
+    {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+    }
+    while paths::read_pid(dir).is_some_and(paths::process_alive) {
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // sled's background threads may hold the lock a moment after the process let go.
+    loop {
+        match Store::open(dir) {
+            Ok(s) => return s,
+            Err(thamdinh::store::StoreError::InUse { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("cannot open {}: {e}", dir.display()),
+        }
+    }
+}

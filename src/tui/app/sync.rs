@@ -7,7 +7,10 @@ impl App {
 
     /// Events committed by anyone reach every client (SPEC S3).
     pub fn handle_notice(&mut self, notice: Notice) {
-        let Notice::Committed(events) = notice;
+        // Presence, connection state and resync are for the status bar (not shown yet).
+        let Notice::Committed(events) = notice else {
+            return;
+        };
         let changed = self.model.apply_events(&events);
         if changed.is_empty() {
             return;

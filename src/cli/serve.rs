@@ -1,0 +1,30 @@
+//! `thamdinh serve`: run the store's server in the foreground (SPEC S1). Clients start it by
+//! themselves when needed; run it by hand or under systemd (docs/SHARED_STORE.md) to control
+//! its user and lifetime. It logs to `DIR/server.log`, never to the terminal.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::anyhow;
+
+use crate::i18n::Lang;
+use crate::server::{self, DEFAULT_IDLE_EXIT, ServeOptions};
+
+use super::open::store_dir;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Stop after this many seconds with no client connected (0 = never).
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_IDLE_EXIT.as_secs())]
+    pub idle_exit: u64,
+}
+
+pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
+    let dir = store_dir(store)?;
+    let opts = ServeOptions {
+        idle_exit: (a.idle_exit > 0).then(|| Duration::from_secs(a.idle_exit)),
+    };
+    server::run(&dir, &opts).map_err(|e| anyhow!(e.message(lang)))?;
+    Ok(ExitCode::SUCCESS)
+}
