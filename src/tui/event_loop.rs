@@ -86,6 +86,7 @@ pub fn run(
             return Ok(Exit::Quit);
         }
         app.tick(Instant::now());
+        app.sync_presence();
         if std::mem::take(&mut app.repaint) {
             term.resized()?;
         }

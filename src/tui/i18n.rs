@@ -141,6 +141,9 @@ pub enum Msg {
     SameAsSelf,
     ReloadTheirs,
     ReapplyMine,
+    Reconnected,
+    AlsoHere,
+    EditingNow,
     ReapplyMineShort,
     BackToEditing,
     KeepTheirs,
@@ -340,6 +343,9 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "Re-apply mine on top of theirs",
         ),
         KeepTheirs => ("Nhận bản của họ", "Keep theirs"),
+        Reconnected => ("Đã kết nối lại với máy chủ", "Reconnected to the server"),
+        AlsoHere => ("cũng đang xem", "also here"),
+        EditingNow => ("đang sửa mục này", "is editing this item"),
         ReapplyMineShort => ("Áp dụng lại của tôi", "Re-apply mine"),
         BackToEditing => ("Quay lại sửa", "Back to editing"),
         ConflictYours => (
@@ -610,6 +616,14 @@ pub fn keymap_problems(lang: Lang, n: usize) -> String {
         Lang::En => {
             format!("The keymap file has {n} problems; defaults are used for them (F1 shows)")
         }
+    }
+}
+
+/// "+2 người" in the title bar: how many other people are connected.
+pub fn others_online(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("+{n} người"),
+        Lang::En => format!("+{n} online"),
     }
 }
 

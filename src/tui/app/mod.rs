@@ -9,7 +9,7 @@ use std::time::Instant;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Size;
 
-use crate::api::{HistoryQuery, Notice, Workbench};
+use crate::api::{ConnectionState, HistoryQuery, Notice, PresenceEntry, Workbench};
 use crate::domain::{Command, Event as DomainEvent, Item, ItemKey, Method, Points, Role, Status};
 use crate::engine::EngineError;
 use crate::i18n::Lang;
@@ -95,6 +95,9 @@ impl StartError {
 /// Number of palette results kept.
 const PALETTE_LIMIT: usize = 50;
 
+/// Where a session is: the (year, unit) it shows and the item it edits.
+type Whereabouts = (Option<(u16, String)>, Option<ItemKey>);
+
 pub struct App {
     pub wb: Arc<dyn Workbench>,
     pub lang: Lang,
@@ -123,6 +126,12 @@ pub struct App {
     quit: bool,
     /// The next frame must repaint everything (Ctrl-L).
     pub repaint: bool,
+    /// The other sessions connected to the store, with their unit and item (SPEC W11).
+    pub presence: Vec<PresenceEntry>,
+    /// The link to the store's server, shown in the status bar when it is not up.
+    pub connection: ConnectionState,
+    /// What this session last told the others about itself.
+    sent_presence: Option<Whereabouts>,
 }
 
 impl App {
@@ -172,6 +181,9 @@ impl App {
             palette_actions,
             quit: false,
             repaint: false,
+            presence: Vec::new(),
+            connection: ConnectionState::Connected,
+            sent_presence: None,
         })
     }
 
@@ -262,6 +274,7 @@ impl App {
         for k in keys {
             self.handle_key(k);
         }
+        self.sync_presence();
     }
 
     pub fn resize(&mut self, w: u16, h: u16) {

@@ -7,11 +7,95 @@ impl App {
 
     /// Events committed by anyone reach every client (SPEC S3).
     pub fn handle_notice(&mut self, notice: Notice) {
-        // Presence, connection state and resync are for the status bar (not shown yet).
-        let Notice::Committed(events) = notice else {
-            return;
+        match notice {
+            Notice::Committed(events) => self.committed(&events),
+            Notice::Presence(list) => {
+                let me = self.wb.session();
+                self.presence = list
+                    .into_iter()
+                    .filter(|p| me.is_none_or(|s| s != p.session))
+                    .collect();
+            }
+            Notice::Connection(state) => {
+                let back = !matches!(self.connection, ConnectionState::Connected)
+                    && matches!(state, ConnectionState::Connected);
+                self.connection = state;
+                if back {
+                    // A new server knows nothing of us yet: say where we are again.
+                    self.sent_presence = None;
+                    self.sync_presence();
+                    self.info(Msg::Reconnected);
+                }
+            }
+            Notice::Resync => self.reload(),
+        }
+    }
+
+    /// Too much was missed to catch up event by event: load the year again.
+    fn reload(&mut self) {
+        match Model::load(&*self.wb, self.model.year) {
+            Ok(m) => {
+                self.model = m;
+                self.overview.rebuild(&self.model);
+                if let Some(b) = self.bench.as_mut() {
+                    b.rebuild(&self.model);
+                }
+            }
+            Err(e) => self.error(e.message(self.lang)),
+        }
+    }
+
+    /// Tell the others which unit this session is on and which item it edits, when that
+    /// changed since the last time (called once per batch of input).
+    pub fn sync_presence(&mut self) {
+        let unit = match self.screen {
+            Screen::Bench | Screen::Walk => self
+                .bench
+                .as_ref()
+                .map(|b| (self.model.year, b.unit.clone())),
+            Screen::Overview => None,
         };
-        let changed = self.model.apply_events(&events);
+        let editing = self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Editor(ed) => Some(ed.key.clone()),
+            Overlay::Form(f) => Some(f.key().clone()),
+            _ => None,
+        });
+        let now = (unit, editing);
+        if self.sent_presence.as_ref() != Some(&now) {
+            // Presence is a courtesy: a failure shows as the connection state, not here.
+            let _ = self.wb.set_presence(now.0.clone(), now.1.clone());
+            self.sent_presence = Some(now);
+        }
+    }
+
+    /// Other sessions on a unit (user names, each once).
+    pub fn others_on_unit(&self, unit: &str) -> Vec<&str> {
+        let mut users: Vec<&str> = self
+            .presence
+            .iter()
+            .filter(|p| {
+                p.unit
+                    .as_ref()
+                    .is_some_and(|(y, u)| *y == self.model.year && u == unit)
+            })
+            .map(|p| p.user.as_str())
+            .collect();
+        users.sort_unstable();
+        users.dedup();
+        users
+    }
+
+    /// Who else is editing this item, if anyone.
+    pub fn others_editing(&self, key: &ItemKey) -> Vec<&str> {
+        self.presence
+            .iter()
+            .filter(|p| p.editing.as_ref() == Some(key))
+            .map(|p| p.user.as_str())
+            .collect()
+    }
+
+    fn committed(&mut self, events: &[DomainEvent]) {
+        let changed = self.model.apply_events(events);
         if changed.is_empty() {
             return;
         }

@@ -6,6 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::api::ConnectionState;
 use crate::tui::app::{App, FlashKind, Screen};
 use crate::tui::i18n;
 use crate::tui::text;
@@ -49,7 +50,15 @@ pub fn title(app: &App, f: &mut Frame, r: Rect, left: String) {
     let role = i18n::role(app.lang, app.role);
     // Titles carry unit codes and names from data files: escaped once, here.
     let left = text::escape_line(&left).into_owned();
-    let right = format!("{} · {} ", text::escape_line(&app.user), role);
+    let mut others: Vec<&str> = app.presence.iter().map(|p| p.user.as_str()).collect();
+    others.sort_unstable();
+    others.dedup();
+    let online = if others.is_empty() {
+        String::new()
+    } else {
+        format!("{} · ", i18n::others_online(app.lang, others.len()))
+    };
+    let right = format!("{online}{} · {} ", text::escape_line(&app.user), role);
     split_bar(
         f,
         r,
@@ -70,6 +79,14 @@ pub fn message(app: &App, f: &mut Frame, r: Rect) {
         };
         let shown = text::truncate(&text::escape_line(&fl.text), r.width as usize).into_owned();
         f.render_widget(Paragraph::new(Span::styled(shown, style)), r);
+        return;
+    }
+    if let Some(msg) = match &app.connection {
+        ConnectionState::Connected => None,
+        other => Some(other.message(app.lang)),
+    } {
+        let shown = text::truncate(&format!("⚠ {msg}"), r.width as usize).into_owned();
+        f.render_widget(Paragraph::new(Span::styled(shown, th.error)), r);
         return;
     }
     let line = match (app.screen, &app.bench) {

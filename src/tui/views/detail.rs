@@ -122,6 +122,23 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
             w,
         ));
     }
+    let key = crate::domain::ItemKey::new(
+        app.model.year,
+        app.model.unit_set().units[unit_idx].code.clone(),
+        n.code.clone(),
+    );
+    let editors = app.others_editing(&key);
+    if !editors.is_empty() {
+        out.push(Line::styled(
+            format!(
+                "{} {} {}",
+                th.marks.editing,
+                text::escape_line(&editors.join(", ")),
+                app.tr(Msg::EditingNow)
+            ),
+            th.warn,
+        ));
+    }
     if let Some(it) = item {
         let a = &it.appraisal;
         if !a.justification.is_empty() {

@@ -136,7 +136,16 @@ fn columns(app: &App, width: u16) -> (Vec<Col>, bool, bool) {
             .unit_set()
             .units
             .iter()
-            .map(|u| text::width(&u.name))
+            .map(|u| {
+                // Room for " ◂an" after a unit someone else is on.
+                let others = app.others_on_unit(&u.code);
+                let tag = if others.is_empty() {
+                    0
+                } else {
+                    2 + others.iter().map(|o| text::width(o) + 1).sum::<usize>()
+                };
+                text::width(&u.name) + tag
+            })
             .max()
             .unwrap_or(10);
         let name = longest.clamp(10, rest.saturating_sub(12).max(10));
@@ -203,10 +212,18 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
                 "—".to_string()
             }
         };
-        let mut cells: Vec<(String, Style)> = vec![
-            (unit.code.clone(), th.base),
-            (text::escape_line(&unit.name).into_owned(), th.base),
-        ];
+        // Someone else on this unit: their name after the unit's (SPEC W11).
+        let others = app.others_on_unit(&unit.code);
+        let name = if others.is_empty() {
+            text::escape_line(&unit.name).into_owned()
+        } else {
+            format!(
+                "{} ◂{}",
+                text::escape_line(&unit.name),
+                text::escape_line(&others.join(","))
+            )
+        };
+        let mut cells: Vec<(String, Style)> = vec![(unit.code.clone(), th.base), (name, th.base)];
         if wide {
             cells.push((region, th.dim));
         }

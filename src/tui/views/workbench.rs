@@ -105,6 +105,17 @@ pub fn status(app: &App, b: &BenchState) -> Vec<Span<'static>> {
             th.warn,
         ));
     }
+    let others = app.others_on_unit(&b.unit);
+    if !others.is_empty() {
+        v.push(Span::styled(
+            format!(
+                " · {}: {}",
+                app.tr(Msg::AlsoHere),
+                text::escape_line(&others.join(", "))
+            ),
+            th.warn,
+        ));
+    }
     v
 }
 
@@ -174,8 +185,12 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
             let prop_s = item
                 .and_then(|it| it.proposed_score())
                 .map_or_else(|| "—".to_string(), |p| p.to_string());
+            let key = crate::domain::ItemKey::new(app.model.year, b.unit.clone(), n.code.clone());
             let (mark, ms) = if n.method == Method::Survey {
                 (th.marks.survey, th.dim)
+            } else if !app.others_editing(&key).is_empty() {
+                // Someone else has this item open in their editor.
+                (th.marks.editing, th.warn)
             } else {
                 let st = item
                     .map(|it| it.status())
