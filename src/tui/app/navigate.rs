@@ -122,13 +122,17 @@ impl App {
     /// Keep every cursor inside its window after a move or a resize.
     pub(super) fn scroll_into_view(&mut self) {
         let l = layout::compute(self);
-        self.overview.offset =
-            keep_visible(self.overview.cursor, self.overview.offset, l.list_rows);
+        self.overview.offset = keep_visible(
+            self.overview.cursor,
+            self.overview.offset,
+            l.list_rows,
+            self.overview.rows.len(),
+        );
         if let Some(b) = self.bench.as_mut() {
-            b.offset = keep_visible(b.cursor, b.offset, l.list_rows);
+            b.offset = keep_visible(b.cursor, b.offset, l.list_rows, b.rows.len());
         }
         if let Some(Overlay::Palette(p)) = self.overlays.last_mut() {
-            p.offset = keep_visible(p.cursor, p.offset, l.palette_rows);
+            p.offset = keep_visible(p.cursor, p.offset, l.palette_rows, p.hits.len());
         }
     }
 
