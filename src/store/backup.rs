@@ -9,11 +9,9 @@ use crate::i18n::Lang;
 use super::Store;
 use super::codec::{self, HASH_LEN, ZERO_HASH};
 use super::error::StoreError;
+use super::index_batch::IndexBatch;
 use super::layout;
 use super::replay::Replay;
-
-/// Events per sled batch while restoring.
-const BATCH: usize = 10_000;
 
 impl Store {
     /// Write every committed event (up to the last seq at the start) as one JSON line each: a
@@ -91,9 +89,7 @@ impl Store {
         let sled_err = |e| self.sled_err(e);
         let mut replay = Replay::default();
         let mut events = sled::Batch::default();
-        let mut by_item = sled::Batch::default();
-        let mut by_user = sled::Batch::default();
-        let mut pending = 0;
+        let mut index = IndexBatch::default();
         let mut prev = ZERO_HASH;
         let mut expected = 1u64;
         let mut line = 0usize;
@@ -142,33 +138,20 @@ impl Store {
                 &layout::seq_key(expected),
                 codec::event_value(&hash, &bytes),
             );
-            if let Some(k) = layout::by_item_key(&body.change, expected) {
-                by_item.insert(k, &[][..]);
-            }
-            by_user.insert(layout::by_user_key(&body.actor, expected), &[][..]);
+            let full = index.add(&body.change, &body.actor, expected);
             replay.apply(body);
             prev = hash;
             expected += 1;
-            pending += 1;
-            if pending >= BATCH {
+            if full {
                 self.t
                     .events
                     .apply_batch(std::mem::take(&mut events))
                     .map_err(sled_err)?;
-                self.t
-                    .by_item
-                    .apply_batch(std::mem::take(&mut by_item))
-                    .map_err(sled_err)?;
-                self.t
-                    .by_user
-                    .apply_batch(std::mem::take(&mut by_user))
-                    .map_err(sled_err)?;
-                pending = 0;
+                index.write(self)?;
             }
         }
         self.t.events.apply_batch(events).map_err(sled_err)?;
-        self.t.by_item.apply_batch(by_item).map_err(sled_err)?;
-        self.t.by_user.apply_batch(by_user).map_err(sled_err)?;
+        index.write(self)?;
         self.write_state(&replay)?;
         self.write_head(expected - 1, &prev)?;
         self.set_tip(&mut tip, expected - 1, prev);

@@ -23,6 +23,7 @@ mod commit;
 mod drafts;
 mod error;
 mod fastdecode;
+mod index_batch;
 mod layout;
 mod replay;
 mod scan;

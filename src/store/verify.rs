@@ -12,12 +12,10 @@ use crate::i18n::Lang;
 use super::codec::{self, HASH_LEN, Head};
 use super::error::StoreError;
 use super::fastdecode;
+use super::index_batch::{BATCH, IndexBatch};
 use super::layout;
 use super::replay::Replay;
 use super::{Store, YearData};
-
-/// Entries per sled batch when rewriting state.
-const BATCH: usize = 10_000;
 
 /// What `verify` found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -122,9 +120,7 @@ impl Store {
         // Indexes, from a second pass over the (now known good) log.
         self.t.by_item.clear().map_err(sled_err)?;
         self.t.by_user.clear().map_err(sled_err)?;
-        let mut by_item = sled::Batch::default();
-        let mut by_user = sled::Batch::default();
-        let mut pending = 0;
+        let mut index = IndexBatch::default();
         for r in self.t.events.iter() {
             let (k, v) = r.map_err(sled_err)?;
             let seq = layout::seq_suffix(&k).unwrap_or_default();
@@ -132,25 +128,11 @@ impl Store {
                 .map_err(|why| StoreError::corrupt(format!("event {seq}: {why}")))?;
             let body = fastdecode::decode_for_replay(bytes)
                 .map_err(|e| StoreError::corrupt(format!("event {seq} cannot be read: {e}")))?;
-            if let Some(k) = layout::by_item_key(&body.change, body.seq) {
-                by_item.insert(k, &[][..]);
-            }
-            by_user.insert(layout::by_user_key(&body.actor, body.seq), &[][..]);
-            pending += 1;
-            if pending >= BATCH {
-                self.t
-                    .by_item
-                    .apply_batch(std::mem::take(&mut by_item))
-                    .map_err(sled_err)?;
-                self.t
-                    .by_user
-                    .apply_batch(std::mem::take(&mut by_user))
-                    .map_err(sled_err)?;
-                pending = 0;
+            if index.add(&body.change, &body.actor, body.seq) {
+                index.write(self)?;
             }
         }
-        self.t.by_item.apply_batch(by_item).map_err(sled_err)?;
-        self.t.by_user.apply_batch(by_user).map_err(sled_err)?;
+        index.write(self)?;
 
         self.t.items.clear().map_err(sled_err)?;
         self.t.units.clear().map_err(sled_err)?;
