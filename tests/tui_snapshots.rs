@@ -871,7 +871,8 @@ fn a_lead_finalizes_and_reopens_a_unit() {
 fn a_dispute_is_recorded_and_answered() {
     let d = demo();
     let mut app = app_for(&d.wb, Lang::Vi);
-    let today = jiff::Zoned::now().date().to_string();
+    let today_date = thamdinh::domain::round::today_in_vietnam(jiff::Timestamp::now());
+    let today = thamdinh::domain::round::format_date(today_date);
     // Unit 08's second difference is an adjusted item (4.1.1: 1.25 → 0.75).
     app.feed("<enter><f8><f8>");
     let leaf = {
@@ -881,8 +882,8 @@ fn a_dispute_is_recorded_and_answered() {
             .clone()
     };
     assert_eq!(item(&d.wb, "08", &leaf).status(), Status::Adjusted);
-    app.feed("tTỉnh đã bổ sung quyết định số 12<tab>1,25<tab>");
-    let shown = screen(&mut app, 80, 24).replace(&today, "YYYY-MM-DD");
+    app.feed("tTỉnh đã bổ sung quyết định số 12<tab>215/UBND-NC<tab>1,25<tab>");
+    let shown = screen(&mut app, 80, 24).replace(&today, "DD/MM/YYYY");
     insta::assert_snapshot!("form_record_dispute_80x24", shown);
     app.feed("<enter>");
     let it = item(&d.wb, "08", &leaf);
@@ -890,10 +891,13 @@ fn a_dispute_is_recorded_and_answered() {
     let dispute = it.appraisal.dispute.clone().expect("dispute");
     assert_eq!(dispute.explanation, "Tỉnh đã bổ sung quyết định số 12");
     assert_eq!(dispute.claimed, Some(p("1.25")));
-    assert_eq!(dispute.received, today);
+    assert_eq!(dispute.received, today_date);
+    assert_eq!(dispute.document, "215/UBND-NC");
+    assert_eq!(dispute.round, 2, "the demo's open round");
+    assert!(!dispute.late);
     // Answer: upheld, with a response.
     app.feed("T<right><tab><tab>Chấp nhận tài liệu bổ sung");
-    let shown = screen(&mut app, 120, 40).replace(&today, "YYYY-MM-DD");
+    let shown = screen(&mut app, 120, 40).replace(&today, "DD/MM/YYYY");
     insta::assert_snapshot!("form_resolve_dispute_120x40", shown);
     app.feed("<f2>");
     let it = item(&d.wb, "08", &leaf);

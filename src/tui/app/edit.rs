@@ -482,7 +482,9 @@ impl App {
         let form = if resolve {
             FormState::resolve_dispute(key, expected)
         } else {
-            let today = jiff::Zoned::now().date().to_string();
+            let today = crate::domain::round::format_date(crate::domain::round::today_in_vietnam(
+                jiff::Timestamp::now(),
+            ));
             FormState::record_dispute(key, expected, &today)
         };
         self.overlays.push(Overlay::Form(Box::new(form)));
@@ -506,12 +508,19 @@ impl App {
         };
         let cmd = match f.kind.clone() {
             FormKind::RecordDispute { key, expected } => {
-                let Ok(claimed) = score_at(f, 1) else { return };
+                let Ok(claimed) = score_at(f, 2) else { return };
+                let Some(received) = crate::domain::round::parse_date(&f.text(3)) else {
+                    f.error = Some(i18n::t(lang, Msg::BadDate).to_string());
+                    f.focus = 3;
+                    return;
+                };
                 Command::RecordDispute {
                     key,
                     explanation: f.text(0),
+                    document: f.text(1),
                     claimed,
-                    received: f.text(2),
+                    received,
+                    round: None,
                     expected,
                 }
             }

@@ -44,8 +44,8 @@ fn textarea() -> Box<TextArea<'static>> {
 }
 
 impl FormState {
-    /// Record a dispute: the explanation, the score the unit claims (optional) and the date
-    /// the explanation was received (today by default).
+    /// Record a dispute: the explanation, the reference of the province's document, the score
+    /// the unit claims (optional) and the date the explanation was received (today by default).
     pub fn record_dispute(key: ItemKey, expected: u64, today: &str) -> FormState {
         FormState {
             kind: FormKind::RecordDispute { key, expected },
@@ -53,6 +53,10 @@ impl FormState {
                 Field {
                     label: Msg::DisputeExplanation,
                     input: Input::Text(textarea()),
+                },
+                Field {
+                    label: Msg::DisputeDocument,
+                    input: Input::Line(LineInput::default()),
                 },
                 Field {
                     label: Msg::DisputeClaimedOptional,
