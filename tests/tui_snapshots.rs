@@ -906,4 +906,29 @@ fn a_dispute_is_recorded_and_answered() {
     let dispute = it.appraisal.dispute.expect("dispute");
     assert_eq!(dispute.outcome, Some(thamdinh::domain::Outcome::Upheld));
     assert_eq!(dispute.response, "Chấp nhận tài liệu bổ sung");
+
+    // The lead refers it to the council, then records the council's decision.
+    app.feed("CTỉnh vẫn không đồng ý<f2>");
+    let it = item(&d.wb, "08", &leaf);
+    assert_eq!(it.status(), Status::Escalated);
+    assert_eq!(
+        it.appraisal.council.as_ref().map(|c| c.reason.as_str()),
+        Some("Tỉnh vẫn không đồng ý")
+    );
+    // A score off the step is refused in place and nothing changes.
+    app.feed("D1,3<tab>BB 02/BB-HĐTĐ<tab>Giữ nguyên điểm<f2>");
+    let shown = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("form_council_decide_refused_80x24", shown);
+    assert_eq!(item(&d.wb, "08", &leaf).status(), Status::Escalated);
+    app.feed("<tab><backspace><backspace><backspace>1<f2>");
+    let it = item(&d.wb, "08", &leaf);
+    assert_eq!(it.status(), Status::Decided);
+    assert_eq!(it.appraisal.proposed, Some(p("1")));
+    let decision = it
+        .appraisal
+        .council
+        .and_then(|c| c.decision)
+        .expect("decision");
+    assert_eq!(decision.minutes, "BB 02/BB-HĐTĐ");
+    assert_eq!(decision.text, "Giữ nguyên điểm");
 }

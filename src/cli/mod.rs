@@ -12,6 +12,7 @@ mod init;
 mod keys;
 mod member;
 mod open;
+mod round;
 mod sample;
 mod serve;
 mod verify;
@@ -74,6 +75,9 @@ pub enum Cmd {
     /// Manage who may use the store and in which role.
     #[command(subcommand)]
     Member(member::MemberCmd),
+    /// Explanation rounds (đợt giải trình): open, close, list.
+    #[command(subcommand)]
+    Round(round::RoundCmd),
     /// Keymap files.
     #[command(subcommand)]
     Keys(keys::KeysCmd),
@@ -103,6 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Sample(a) => sample::run(lang, a),
         Cmd::Demo(a) => demo::run(lang, &ui, a),
         Cmd::Member(m) => member::run(store, lang, m),
+        Cmd::Round(r) => round::run(store, lang, r),
         Cmd::Keys(k) => keys::run(lang, k),
         Cmd::Serve(a) => serve::run(store, lang, a),
         Cmd::Doctor => doctor::run(store, lang),

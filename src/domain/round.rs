@@ -34,6 +34,20 @@ impl RoundScope {
         }
     }
 
+    /// For people.
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            RoundScope::Lowered => lang.pick(
+                "tiêu chí bị đề xuất giảm điểm hoặc cần bổ sung tài liệu",
+                "items proposed below the self score or awaiting evidence",
+            ),
+            RoundScope::AnyDecision => lang.pick(
+                "mọi tiêu chí được điều chỉnh hoặc cần bổ sung tài liệu",
+                "every adjusted item or evidence request",
+            ),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<RoundScope> {
         match s {
             "lowered" => Some(RoundScope::Lowered),

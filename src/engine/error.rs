@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::points::ScoreError;
 use jiff::civil::Date;
 
-use crate::domain::round::NotOpen;
+use crate::domain::round::{NotOpen, format_date};
 use crate::domain::{Item, ItemKey, Points, Role, Status};
 use crate::i18n::Lang;
 
@@ -509,11 +509,15 @@ impl EngineError {
             BadRoundDates { opens, closes } => {
                 if vi {
                     format!(
-                        "ngày đóng đợt ({closes}) trước ngày mở ({opens}); hãy kiểm tra lại hai ngày."
+                        "ngày đóng đợt ({}) trước ngày mở ({}); hãy kiểm tra lại hai ngày.",
+                        format_date(*closes),
+                        format_date(*opens)
                     )
                 } else {
                     format!(
-                        "the closing date ({closes}) is before the opening date ({opens}); check both dates."
+                        "the closing date ({}) is before the opening date ({}); check both dates.",
+                        format_date(*closes),
+                        format_date(*opens)
                     )
                 }
             }
@@ -524,11 +528,15 @@ impl EngineError {
             } => {
                 if vi {
                     format!(
-                        "{key}: ngày nhận giải trình {received} còn ở tương lai (hôm nay {today}); hãy nhập ngày trên văn bản đến."
+                        "{key}: ngày nhận giải trình {} còn ở tương lai (hôm nay {}); hãy nhập ngày trên văn bản đến.",
+                        format_date(*received),
+                        format_date(*today)
                     )
                 } else {
                     format!(
-                        "{key}: the date received {received} is in the future (today is {today}); enter the date on the incoming letter."
+                        "{key}: the date received {} is in the future (today is {}); enter the date on the incoming letter.",
+                        format_date(*received),
+                        format_date(*today)
                     )
                 }
             }

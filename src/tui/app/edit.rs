@@ -490,6 +490,23 @@ impl App {
         self.overlays.push(Overlay::Form(Box::new(form)));
     }
 
+    /// The council dialogs (leads only): refer the item, or record the council's decision.
+    pub(super) fn open_council_form(&mut self, decide: bool) {
+        if self.role != Some(Role::Lead) {
+            self.info(Msg::LeadOnly);
+            return;
+        }
+        let Some((key, expected, _)) = self.appraisable() else {
+            return;
+        };
+        let form = if decide {
+            FormState::council_decide(key, expected)
+        } else {
+            FormState::escalate(key, expected)
+        };
+        self.overlays.push(Overlay::Form(Box::new(form)));
+    }
+
     pub(super) fn submit_form(&mut self) {
         let lang = self.lang;
         let Some(Overlay::Form(f)) = self.overlays.last_mut() else {
@@ -521,6 +538,26 @@ impl App {
                     claimed,
                     received,
                     round: None,
+                    expected,
+                }
+            }
+            FormKind::Escalate { key, expected } => Command::Escalate {
+                key,
+                reason: f.text(0),
+                expected,
+            },
+            FormKind::CouncilDecide { key, expected } => {
+                let Ok(score) = score_at(f, 0) else { return };
+                let Some(score) = score else {
+                    f.error = Some(i18n::t(lang, Msg::CouncilScoreRequired).to_string());
+                    f.focus = 0;
+                    return;
+                };
+                Command::CouncilDecide {
+                    key,
+                    score,
+                    minutes: f.text(1),
+                    decision: f.text(2),
                     expected,
                 }
             }

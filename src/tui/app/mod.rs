@@ -486,6 +486,8 @@ impl App {
             Action::BulkAgreeArea => self.ask_bulk_agree(),
             Action::RecordDispute => self.open_dispute_form(false),
             Action::ResolveDispute => self.open_dispute_form(true),
+            Action::Escalate => self.open_council_form(false),
+            Action::CouncilDecide => self.open_council_form(true),
             Action::Undo => self.undo(),
             Action::FinalizeUnit => self.ask_finalize(),
             Action::ReopenUnit => self.open_reopen(),
