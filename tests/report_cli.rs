@@ -110,8 +110,14 @@ fn ranking_markdown_to_stdout_or_a_file_in_either_language() {
     demo(d);
     let md = ok(d, &["report", "ranking"]);
     assert!(md.starts_with("# Xếp hạng Chỉ số cải cách hành chính (PAR INDEX) năm 2024"));
-    assert!(md.contains("| Hạng (đề xuất) | Hạng (tự chấm) | Thay đổi |"), "{md}");
-    assert!(md.contains("Đồng hạng: các đơn vị có chỉ số bằng nhau"), "{md}");
+    assert!(
+        md.contains("| Hạng (đề xuất) | Hạng (tự chấm) | Thay đổi |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Đồng hạng: các đơn vị có chỉ số bằng nhau"),
+        "{md}"
+    );
     assert!(md.contains("| **Cả nước** | 5 |"), "{md}");
     assert!(md.contains("58 đơn vị chưa có số liệu"), "{md}");
     let en = ok(d, &["--lang", "en", "report", "ranking", "--year", "2024"]);
@@ -157,7 +163,13 @@ fn unit_scorecard_lists_every_adjusted_item_with_its_justification() {
         .collect();
     let codes: Vec<String> = section
         .iter()
-        .map(|l| l.split(" | ").next().unwrap().trim_start_matches("| ").to_string())
+        .map(|l| {
+            l.split(" | ")
+                .next()
+                .unwrap()
+                .trim_start_matches("| ")
+                .to_string()
+        })
         .collect();
     assert_eq!(codes, adjusted);
     for l in &section {
@@ -165,7 +177,10 @@ fn unit_scorecard_lists_every_adjusted_item_with_its_justification() {
         let cells: Vec<&str> = l.trim_matches('|').split(" | ").collect();
         assert_eq!(cells.len(), 6, "{l}");
         assert!(cells[2].contains(" → "), "{l}");
-        assert!(cells[3].starts_with('-') || cells[3].starts_with('+'), "{l}");
+        assert!(
+            cells[3].starts_with('-') || cells[3].starts_with('+'),
+            "{l}"
+        );
         assert!(!cells[5].trim().is_empty(), "an appraiser is named: {l}");
     }
     assert!(md.contains("**Chưa chốt kết quả**"), "{md}");

@@ -45,8 +45,14 @@ pub fn lines(app: &App, unit_idx: usize, selected: Option<usize>, w: usize) -> V
     let name_w = if narrow { 0 } else { (w / 3).clamp(20, 40) };
     let indent = if narrow { 2 } else { name_w + 2 };
     let bar_w = w.saturating_sub(indent + label_w + nums_w + 2).max(6);
+    // Narrow, the legend goes without the title (the pane around it says what it is).
+    let title = if narrow {
+        String::from(" ")
+    } else {
+        format!(" {}  ", app.tr(Msg::AreaCompare))
+    };
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!(" {}  ", app.tr(Msg::AreaCompare)), th.header),
+        Span::styled(title, th.header),
         Span::styled(
             format!("{} {}  ", th.marks.bar_self, app.tr(Msg::ColSelf)),
             th.bar_self,

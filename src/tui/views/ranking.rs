@@ -52,7 +52,8 @@ pub fn parts(app: &App, body: Rect) -> Parts {
     let [main, footer] =
         Split::vertical([Constraint::Min(3), Constraint::Length(footer_h)]).areas(body);
     if show_bars {
-        let pane_w = (main.width * 2 / 5).clamp(44, 64);
+        // The table keeps 76 columns (names of up to 17) before the pane grows past 44.
+        let pane_w = main.width.saturating_sub(76).clamp(44, 64);
         let [table, pane] =
             Split::horizontal([Constraint::Min(60), Constraint::Length(pane_w)]).areas(main);
         Parts {
