@@ -12,6 +12,7 @@ mod init;
 mod keys;
 mod member;
 mod open;
+mod report;
 mod round;
 mod sample;
 mod serve;
@@ -60,6 +61,9 @@ pub enum Cmd {
     Export(export::Args),
     /// Print the history of a unit, an item or a user.
     Audit(audit::Args),
+    /// Reports: the national ranking, a unit's scorecard.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// Check the hash chain and that replaying the events gives the stored state.
     Verify,
     /// Recompute the stored state from the event log (when verify found them apart).
@@ -100,6 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Import(w) => import::run(store, lang, w),
         Cmd::Export(a) => export::run(store, lang, a),
         Cmd::Audit(a) => audit::run(store, lang, a),
+        Cmd::Report(r) => report::run(store, lang, r),
         Cmd::Verify => verify::run(store, lang),
         Cmd::Rebuild => verify::rebuild(store, lang),
         Cmd::Backup(a) => backup::backup(store, lang, a),

@@ -341,7 +341,7 @@ const INFO: &[Info] = &[
     info(
         Action::AreaBars,
         "area-bars",
-        &[C::Workbench, C::Areas],
+        &[C::Workbench, C::Areas, C::Ranking],
         "So sánh theo lĩnh vực",
         "Compare areas",
     ),

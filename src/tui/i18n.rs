@@ -177,6 +177,20 @@ pub enum Msg {
     ReopenTitle,
     ReopenLabel,
     FinalizeTitle,
+    // Ranking (W10)
+    RankingTitle,
+    ColRankProposed,
+    ColRankSelf,
+    ColChange,
+    ColIndex,
+    SortRankSelf,
+    SortChange,
+    SortRegion,
+    RankColumns,
+    Averages,
+    National,
+    TieRule,
+    NoDataYet,
 }
 
 /// The text of a fixed message.
@@ -412,6 +426,30 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         ReopenTitle => ("Mở lại đơn vị đã chốt", "Reopen a finalized unit"),
         ReopenLabel => ("Lý do mở lại", "Reason for reopening"),
         FinalizeTitle => ("Chốt kết quả", "Finalize"),
+        RankingTitle => ("Xếp hạng", "Ranking"),
+        ColRankProposed => ("H.ĐX", "#Prop"),
+        ColRankSelf => ("H.TC", "#Self"),
+        ColChange => ("±", "±"),
+        ColIndex => ("Chỉ số", "Index"),
+        SortRankSelf => ("hạng tự chấm", "self rank"),
+        SortChange => ("thay đổi hạng", "rank change"),
+        SortRegion => ("vùng", "region"),
+        RankColumns => (
+            "H.ĐX/H.TC: hạng theo đề xuất/tự chấm",
+            "#Prop/#Self: rank by proposed/self",
+        ),
+        Averages => (
+            "Trung bình tự chấm → đề xuất (%)",
+            "Averages, self → proposed (%)",
+        ),
+        National => ("Cả nước", "National"),
+        TieRule => (
+            "Đồng hạng: chỉ số bằng nhau (đến 0,01%) cùng hạng, hạng sau bỏ qua số chỗ đã dùng \
+             (1, 2, 2, 4); trong cùng hạng xếp theo mã.",
+            "Ties: the same index (to 0.01%) shares a rank and the next rank skips the places \
+             taken (1, 2, 2, 4); within a tie, by code.",
+        ),
+        NoDataYet => ("chưa có số liệu", "no data yet"),
     };
     lang.pick(vi, en)
 }

@@ -20,7 +20,7 @@ impl App {
                     .is_leaf()
                     .then_some((b.unit_idx, n))
             }
-            Screen::Overview => None,
+            Screen::Overview | Screen::Ranking => None,
         }
     }
 
@@ -74,6 +74,8 @@ impl App {
             return;
         }
         self.overview.rebuild(&self.model);
+        // Scores changed: the ranking's order and averages follow (ranks are the model's).
+        self.ranking.rebuild(&self.model);
         if let Some(b) = self.bench.as_mut() {
             b.rebuild(&self.model);
         }
@@ -218,6 +220,7 @@ impl App {
     pub(super) fn current_unit(&self) -> Option<usize> {
         match self.screen {
             Screen::Overview => self.overview.selected(),
+            Screen::Ranking => self.ranking.selected(),
             Screen::Bench => self.bench.as_ref().map(|b| b.unit_idx),
             Screen::Walk => self.walk.as_ref().map(|w| w.unit_idx),
         }
