@@ -51,9 +51,8 @@ fn highlighted_rows(t: &Term) -> Vec<String> {
         let (rows, cols) = s.size();
         (1..rows - 1)
             .filter(|&r| {
-                s.cell(r, 0).is_some_and(|c| {
-                    c.inverse() || !matches!(c.bgcolor(), vt100::Color::Default)
-                })
+                s.cell(r, 0)
+                    .is_some_and(|c| c.inverse() || !matches!(c.bgcolor(), vt100::Color::Default))
             })
             .map(|r| s.contents_between(r, 0, r, cols))
             .collect()
@@ -164,7 +163,12 @@ fn overview_and_workbench(demo: &Path, home: &Path, term: &str, mono: bool) {
         std::thread::sleep(std::time::Duration::from_millis(30));
         sel = highlighted_rows(&t);
     }
-    assert_eq!(sel.len(), 1, "{what}: one selected tree row\n{}", t.screen());
+    assert_eq!(
+        sel.len(),
+        1,
+        "{what}: one selected tree row\n{}",
+        t.screen()
+    );
     assert!(sel[0].contains("1.1.1 Ban hành"), "{what}: {sel:?}");
     let bench = t.screen();
     let palette = colours(&t);
@@ -413,7 +417,10 @@ fn injected_sequences_in_an_imported_note_and_a_paste_never_reach_the_terminal()
     assert_terminal_restored(&t, "injection run");
 
     let raw = t.raw_bytes();
-    assert_inert_output(&raw, &["M1", "M2", "M3", "M4", "M5", "M6", "E1", "P1", "P2"]);
+    assert_inert_output(
+        &raw,
+        &["M1", "M2", "M3", "M4", "M5", "M6", "E1", "P1", "P2"],
+    );
     // The visible forms were written as text.
     assert!(contains(&raw, "M2␛[2J".as_bytes()));
     assert!(contains(&raw, "M4<U+202E>".as_bytes()));
@@ -425,8 +432,5 @@ fn injected_sequences_in_an_imported_note_and_a_paste_never_reach_the_terminal()
         .expect("read")
         .expect("item");
     assert_eq!(item.appraisal.justification, PASTE_STORED);
-    assert_eq!(
-        item.self_assessment.map(|s| s.note).as_deref(),
-        Some(NOTE)
-    );
+    assert_eq!(item.self_assessment.map(|s| s.note).as_deref(), Some(NOTE));
 }

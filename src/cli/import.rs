@@ -8,6 +8,7 @@ use anyhow::{Context, anyhow};
 
 use crate::domain::{Command, ItemKey};
 use crate::i18n::Lang;
+use crate::io::inert::inert;
 use crate::io::self_import::{ImportProblem, parse_self_csv, parse_survey_csv};
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
@@ -35,7 +36,8 @@ pub struct FileArgs {
 
 fn print_problems(file: &Path, problems: &[ImportProblem], lang: Lang) {
     for p in problems {
-        eprintln!("{}: {}", file.display(), p.message(lang));
+        // A problem quotes the cell as written: shown inert on the terminal.
+        eprintln!("{}: {}", file.display(), inert(&p.message(lang)));
     }
     eprintln!(
         "{}",

@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod audit;
 pub mod export;
+pub mod inert;
 pub mod markdown;
 pub mod problem;
 pub mod ranking_report;

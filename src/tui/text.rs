@@ -7,26 +7,7 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// A character that must not reach the terminal as is.
-fn is_dangerous(c: char) -> bool {
-    c.is_control()
-        // Bidirectional overrides and isolates can reorder what a reader sees.
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-}
-
-/// How a dangerous character is shown: C0 controls as their Unicode control picture
-/// (ESC → "␛", BEL → "␇"), DEL as "␡", anything else as "<U+XXXX>".
-fn push_visible(out: &mut String, c: char) {
-    let u = c as u32;
-    if u < 0x20 {
-        // U+2400..U+241F are the control pictures for U+0000..U+001F.
-        out.push(char::from_u32(0x2400 + u).unwrap_or('?'));
-    } else if u == 0x7F {
-        out.push('␡');
-    } else {
-        out.push_str(&format!("<U+{u:04X}>"));
-    }
-}
+use crate::io::inert::{is_dangerous, push_visible};
 
 /// Escape control characters for display, keeping line breaks; a tab becomes four spaces.
 /// Use for multi-line text (notes, justifications) shown in a paragraph.
