@@ -184,6 +184,7 @@ pub fn version(wb: &dyn Workbench, k: &ItemKey) -> u64 {
         .unwrap_or(0)
 }
 
+pub mod os_user;
 pub mod pty;
 
 /// Stop the server of the store in `dir` if one runs (SIGTERM to the pid in `server.pid`; it
