@@ -154,9 +154,8 @@ fn another_os_user_cannot_claim_the_leads_name() {
         .expect("chmod");
     let before = events(&dir);
 
-    let server =
-        thamdinh::server::start(&dir, &thamdinh::server::ServeOptions { idle_exit: None })
-            .expect("start the server");
+    let server = thamdinh::server::start(&dir, &thamdinh::server::ServeOptions { idle_exit: None })
+        .expect("start the server");
     // The other user, with every variable naming this user (the lead) and HOME pointing here.
     let mut env = claims(&me());
     env.push(("HOME", tmp.path().display().to_string()));
@@ -220,10 +219,11 @@ fn another_os_user_cannot_claim_the_leads_name() {
     drop(server);
     // One event more: the lead adding the auditor; nothing from the other user.
     assert_eq!(events(&dir), before + 1);
-    assert!(items.iter().all(|i| i
-        .last
-        .as_ref()
-        .is_none_or(|t| t.actor != OTHER_USER)));
+    assert!(
+        items
+            .iter()
+            .all(|i| i.last.as_ref().is_none_or(|t| t.actor != OTHER_USER))
+    );
 }
 
 #[test]
@@ -240,10 +240,10 @@ fn a_hello_naming_a_user_is_identified_by_the_kernel_anyway() {
     })
     .expect("add this user as auditor");
     drop(lead);
-    let server =
-        thamdinh::server::start(&dir, &thamdinh::server::ServeOptions { idle_exit: None })
-            .expect("start the server");
-    let mut s = std::os::unix::net::UnixStream::connect(dir.join("thamdinh.sock")).expect("connect");
+    let server = thamdinh::server::start(&dir, &thamdinh::server::ServeOptions { idle_exit: None })
+        .expect("start the server");
+    let mut s =
+        std::os::unix::net::UnixStream::connect(dir.join("thamdinh.sock")).expect("connect");
     // A hand-made hello with every field a forged client might add.
     let hello = serde_json::json!({
         "protocol": thamdinh::protocol::PROTOCOL_VERSION,
