@@ -1,0 +1,73 @@
+//! Every fuzz target's checks (tests/fuzz_checks) on its seeds (fuzz/seeds.txt) and on every
+//! input a fuzzer ever crashed on, kept in `tests/fixtures/fuzz/<target>/` (SPEC R3). A crash
+//! found by `scripts/fuzz` is copied there, fixed, and stays a test here.
+
+mod fuzz_checks;
+
+use std::path::{Path, PathBuf};
+
+use fuzz_checks::TARGETS;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Files in `dir` whose name ends with `suffix` (all files for an empty suffix), sorted.
+fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(suffix) && !n.starts_with('.') && n != "README.md")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The seed files of `target` as fuzz/seeds.txt lists them.
+fn seeds(target: &str) -> Vec<PathBuf> {
+    let list = std::fs::read_to_string(root().join("fuzz/seeds.txt")).expect("fuzz/seeds.txt");
+    let mut out = Vec::new();
+    for line in list.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        let mut words = line.split_whitespace();
+        if words.next() != Some(target) {
+            continue;
+        }
+        for pattern in words {
+            match pattern.rsplit_once("/*") {
+                Some((dir, suffix)) => out.extend(files(&root().join(dir), suffix)),
+                None => out.push(root().join(pattern)),
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_target_passes_its_seeds_and_past_crashes() {
+    let listed: Vec<&str> = std::fs::read_to_string(root().join("fuzz/seeds.txt"))
+        .expect("fuzz/seeds.txt")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|t| TARGETS.iter().find(|(name, _)| *name == t).map(|(n, _)| *n))
+        .map(|t| t.expect("fuzz/seeds.txt names a known target"))
+        .collect();
+    for (name, check) in TARGETS {
+        assert!(listed.contains(name), "{name} has seeds in fuzz/seeds.txt");
+        let seeds = seeds(name);
+        assert!(seeds.len() >= 2, "{name}: seeds found: {seeds:?}");
+        let crashes = files(&root().join("tests/fixtures/fuzz").join(name), "");
+        for path in seeds.iter().chain(&crashes) {
+            let data = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let outcome = std::panic::catch_unwind(|| check(&data));
+            assert!(outcome.is_ok(), "{name} fails on {}", path.display());
+        }
+    }
+}
