@@ -17,8 +17,11 @@ use thamdinh::protocol::frame::{self, FrameError};
 use thamdinh::protocol::{ClientRequest, Hello, HelloReply, ServerMsg};
 use thamdinh::tui::keymap;
 
+/// A check of one input.
+pub type Check = fn(&[u8]);
+
 /// The targets, by name, as `scripts/fuzz` and the fixture folders name them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("import_csv", import_csv),
     ("framework_toml", framework_toml),
     ("units_toml", units_toml),
@@ -58,7 +61,11 @@ fn check_row(unit: &str, leaf: &str, score: Points, survey: bool) {
         .node(leaf)
         .unwrap_or_else(|| panic!("unknown criterion {leaf:?} accepted"));
     assert!(node.is_leaf(), "{leaf} is not a leaf");
-    assert_eq!(node.method == Method::Survey, survey, "{leaf}: wrong method");
+    assert_eq!(
+        node.method == Method::Survey,
+        survey,
+        "{leaf}: wrong method"
+    );
     assert!(
         score.hundredths() >= 0 && score <= node.max,
         "{leaf}: score {score} accepted"
@@ -159,7 +166,11 @@ pub fn keymap_toml(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let lines = text.matches('\n').count() + 1;
     for p in keymap::check(&text, "fuzz.toml") {
-        assert!(p.line <= lines, "line {} beyond the file ({lines} lines)", p.line);
+        assert!(
+            p.line <= lines,
+            "line {} beyond the file ({lines} lines)",
+            p.line
+        );
         for lang in [Lang::Vi, Lang::En] {
             assert!(!p.message(lang).is_empty());
         }
