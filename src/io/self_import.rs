@@ -394,7 +394,14 @@ impl<'a> Validator<'a> {
                 assign(s, i, &mut col, &mut header, &mut problems);
             }
         }
-        let has_code = col[1].is_some();
+        // A code column other than one of the criterion-name headers: then those headers name
+        // the criterion's name and are ignored.
+        let has_code = keys.iter().any(|k| {
+            std::iter::once(specs[1].name)
+                .chain(specs[1].aliases.iter().copied())
+                .filter(|h| !CRITERION_NAME_COLUMNS.contains(h))
+                .any(|h| header_key(h) == *k)
+        });
         for (i, k) in keys.iter().enumerate() {
             if claimed[i] || k.is_empty() {
                 continue;

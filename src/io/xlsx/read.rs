@@ -94,7 +94,16 @@ pub fn read_sheet(
                     .iter()
                     .find(|(n, _)| n.trim().to_lowercase() == wanted.trim().to_lowercase())
             };
-            match exact.or_else(loose) {
+            // "44" for the sheet "44 Quảng Bình" of an exported workbook, when only one fits.
+            let by_code = || {
+                let prefix = format!("{} ", wanted.trim());
+                let mut fits = sheets.iter().filter(|(n, _)| n.starts_with(&prefix));
+                match (fits.next(), fits.next()) {
+                    (Some(one), None) => Some(one),
+                    _ => None,
+                }
+            };
+            match exact.or_else(loose).or_else(by_code) {
                 Some((n, _)) => n.clone(),
                 None => {
                     return Err(vec![ImportProblem::new(
@@ -135,8 +144,10 @@ pub fn read_sheet(
     let row_texts = |r: u32| -> Vec<String> { cols.iter().map(|&c| grid.text(r, c)).collect() };
     let blank = |cells: &[String]| cells.iter().all(|c| c.trim().is_empty());
 
-    // The header: the first row naming at least two known columns, else the first non-blank.
+    // The header: the first row naming at least two known columns; else the first row with
+    // two values or more (not a title); else the first non-blank row.
     let mut first_nonblank = None;
+    let mut first_wide = None;
     let mut header_at = None;
     for r in start.0..=end.0 {
         let cells = row_texts(r);
@@ -144,12 +155,15 @@ pub fn read_sheet(
             continue;
         }
         first_nonblank.get_or_insert(r);
+        if cells.iter().filter(|c| !c.trim().is_empty()).count() >= 2 {
+            first_wide.get_or_insert(r);
+        }
         if cells.iter().filter(|c| is_header(c)).count() >= 2 {
             header_at = Some(r);
             break;
         }
     }
-    let Some(h) = header_at.or(first_nonblank) else {
+    let Some(h) = header_at.or(first_wide).or(first_nonblank) else {
         return Err(on_sheet(ProblemKind::EmptyFile));
     };
     // A header cell merged downwards makes the header that many rows high.
