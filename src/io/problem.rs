@@ -130,6 +130,8 @@ pub enum ProblemKind {
     },
     /// The workbook has no visible worksheet.
     NoWorksheet,
+    /// The sheet has no cell with a value.
+    EmptySheet,
     /// The sheet exists but could not be read.
     SheetUnreadable {
         detail: String,
@@ -486,6 +488,15 @@ impl ProblemKind {
                     "the workbook has no visible worksheet".to_string()
                 } else {
                     "sổ tính không có trang tính nào đang hiển thị".to_string()
+                }
+            }
+            EmptySheet => {
+                if en {
+                    "the sheet is empty; it needs a header row and one row per unit and criterion"
+                        .to_string()
+                } else {
+                    "trang tính trống; cần một dòng tiêu đề và mỗi dòng một đơn vị, một tiêu chí"
+                        .to_string()
                 }
             }
             SheetUnreadable { detail } => {

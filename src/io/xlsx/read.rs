@@ -138,7 +138,7 @@ pub fn read_sheet(
         merges: &merges,
     };
     let (Some(start), Some(end)) = (range.start(), range.end()) else {
-        return Err(on_sheet(ProblemKind::EmptyFile));
+        return Err(on_sheet(ProblemKind::EmptySheet));
     };
     let cols: Vec<u32> = (start.1..=end.1).collect();
     let row_texts = |r: u32| -> Vec<String> { cols.iter().map(|&c| grid.text(r, c)).collect() };
@@ -164,7 +164,7 @@ pub fn read_sheet(
         }
     }
     let Some(h) = header_at.or(first_wide).or(first_nonblank) else {
-        return Err(on_sheet(ProblemKind::EmptyFile));
+        return Err(on_sheet(ProblemKind::EmptySheet));
     };
     // A header cell merged downwards makes the header that many rows high.
     let h_end = merges
