@@ -3,6 +3,8 @@
 //! the same numbers, notes and evidence; the import template re-imports once filled in.
 
 mod common;
+#[path = "common/xlsx_fill.rs"]
+mod xlsx_fill;
 
 use calamine::{Data, Reader};
 use common::{YEAR, key, p, setup, version};
@@ -162,7 +164,12 @@ fn ranking_sheet_cells() {
     let avg = |r: u32| (text(&s, r, 0), num(&s, r, 6), num(&s, r, 7), num(&s, r, 8));
     assert_eq!(
         avg(8),
-        ("Bắc Trung Bộ và Duyên hải miền Trung".into(), 1.0, 90.0, 85.0)
+        (
+            "Bắc Trung Bộ và Duyên hải miền Trung".into(),
+            1.0,
+            90.0,
+            85.0
+        )
     );
     assert_eq!(avg(9), ("Tây Nguyên".into(), 1.0, 90.0, 87.5));
     assert_eq!(avg(10), ("Cả nước".into(), 2.0, 90.0, 86.25));
@@ -224,7 +231,10 @@ fn unit_sheet_cells_with_subtotals() {
     assert_eq!(text(&s, 3, 8), "Điều chỉnh");
     assert_eq!(text(&s, 3, 9), "Kế hoạch ban hành chậm, sau ngày 31/01");
     assert_eq!(text(&s, 3, 11), "Ghi chú của tỉnh cho 1.1.1");
-    assert_eq!(text(&s, 3, 12), "12/KH-UBND|Kế hoạch CCHC năm 2024|2024-01-10");
+    assert_eq!(
+        text(&s, 3, 12),
+        "12/KH-UBND|Kế hoạch CCHC năm 2024|2024-01-10"
+    );
     assert_eq!(text(&s, 3, 13), "lead");
     assert!(matches!(at(&s, 3, 14), Data::DateTime(_)));
     // 1.1.3: survey.
@@ -300,28 +310,9 @@ fn exported_sheets_reimport_as_the_same_self_scores() {
     }
 }
 
-/// A province fills in its template: every cell copied as read, plus a score on each row.
+/// Fill the score column with `scores`, in order.
 fn fill(template: &[u8], scores: &[&str]) -> Vec<u8> {
-    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(template)).unwrap();
-    let name = wb.sheet_names()[0].clone();
-    let range = wb.worksheet_range(&name).unwrap();
-    let mut out = rust_xlsxwriter::Workbook::new();
-    let ws = out.add_worksheet();
-    ws.set_name(&name).unwrap();
-    let (r0, c0) = range.start().unwrap();
-    for (r, c, d) in range.used_cells() {
-        let (r, c) = (r as u32 + r0, (c as u32 + c0) as u16);
-        match d {
-            Data::String(s) => ws.write_string(r, c, s).map(|_| ()),
-            Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()),
-            _ => Ok(()),
-        }
-        .unwrap();
-    }
-    for (i, score) in scores.iter().enumerate() {
-        ws.write_string(3 + i as u32, 5, *score).unwrap();
-    }
-    out.save_to_buffer().unwrap()
+    xlsx_fill::fill(template, |i, _max| scores.get(i).map(|s| s.to_string()))
 }
 
 #[test]
@@ -358,8 +349,14 @@ fn filled_template_imports() {
     assert_eq!(at(&s, 3, 5), Data::Empty);
     assert_eq!(at(&s, 6, 0), Data::Empty);
     // As sent out, it reports every missing score.
-    let e = parse_self(&tpl, FileFormat::Workbook { sheet: None }, YEAR, &fw, &units)
-        .unwrap_err();
+    let e = parse_self(
+        &tpl,
+        FileFormat::Workbook { sheet: None },
+        YEAR,
+        &fw,
+        &units,
+    )
+    .unwrap_err();
     assert_eq!(e.len(), 3);
     assert_eq!(
         e[0].to_string(),
@@ -367,15 +364,25 @@ fn filled_template_imports() {
     );
     // Filled in, it imports.
     let filled = fill(&tpl, &["1,75", "2", "3.5"]);
-    let rows = parse_self(&filled, FileFormat::Workbook { sheet: None }, YEAR, &fw, &units)
-        .unwrap();
+    let rows = parse_self(
+        &filled,
+        FileFormat::Workbook { sheet: None },
+        YEAR,
+        &fw,
+        &units,
+    )
+    .unwrap();
     let got: Vec<_> = rows
         .iter()
         .map(|r| (r.unit.as_str(), r.leaf.as_str(), r.score.hundredths()))
         .collect();
     assert_eq!(
         got,
-        vec![("44", "1.1.1", 175), ("44", "1.1.2", 200), ("44", "2.1.1", 350)]
+        vec![
+            ("44", "1.1.1", 175),
+            ("44", "1.1.2", 200),
+            ("44", "2.1.1", 350)
+        ]
     );
     // English headers import the same.
     let en = template_workbook(
@@ -404,8 +411,14 @@ fn survey_template_for_every_unit_imports_once_filled() {
     let tpl = template_workbook(&fw, &units, YEAR, TemplateKind::Survey, None, Lang::Vi).unwrap();
     let s = sheet(&tpl, "Điểm điều tra");
     assert_eq!(text(&s, 2, 5), "Điểm điều tra");
-    assert_eq!((text(&s, 3, 0), text(&s, 3, 2)), ("44".into(), "1.1.3".into()));
-    assert_eq!((text(&s, 4, 0), text(&s, 4, 2)), ("67".into(), "1.1.3".into()));
+    assert_eq!(
+        (text(&s, 3, 0), text(&s, 3, 2)),
+        ("44".into(), "1.1.3".into())
+    );
+    assert_eq!(
+        (text(&s, 4, 0), text(&s, 4, 2)),
+        ("67".into(), "1.1.3".into())
+    );
     let rows = parse_survey(
         &fill(&tpl, &["1,37", "2"]),
         FileFormat::Workbook { sheet: None },

@@ -102,8 +102,7 @@ fn sheet<'a>(wb: &'a mut Workbook, name: &str) -> &'a mut Worksheet {
 }
 
 const NOTE_1: &str = "Đã ban hành Kế hoạch CCHC năm 2024 trong quý I.";
-const EV_1: &str =
-    "45/KH-UBND|Kế hoạch cải cách hành chính năm 2024 của UBND tỉnh|2024-01-12";
+const EV_1: &str = "45/KH-UBND|Kế hoạch cải cách hành chính năm 2024 của UBND tỉnh|2024-01-12";
 const NOTE_2: &str = "Hoàn thành 92% nhiệm vụ, còn 2 nhiệm vụ chuyển sang năm 2025.";
 const EV_2: &str = "12/BC-SNV|Báo cáo kết quả thực hiện kế hoạch CCHC năm 2024|2024-12-10|tlkc/2024/44/1.1.2/1.pdf";
 const NOTE_4: &str = "Công bố đúng hạn, đầy đủ.";
@@ -153,7 +152,15 @@ fn numeric_units() -> [V; 7] {
 }
 
 fn text_units() -> [V; 7] {
-    [S("44"), S("44"), S("44"), S("44"), S("44"), S("45"), S("01")]
+    [
+        S("44"),
+        S("44"),
+        S("44"),
+        S("44"),
+        S("44"),
+        S("45"),
+        S("01"),
+    ]
 }
 
 fn numeric_scores() -> [V; 7] {
@@ -358,7 +365,11 @@ fn build(name: &str) -> Vec<u8> {
             let ws = sheet(&mut wb, "Dữ liệu");
             // A hidden sheet cannot be the active one.
             ws.set_active(true);
-            rows(ws, 0, &[english_header(), vec![S("44"), S("1.2"), S("0,5")]]);
+            rows(
+                ws,
+                0,
+                &[english_header(), vec![S("44"), S("1.2"), S("0,5")]],
+            );
         }
         "header_only" => {
             let ws = sheet(&mut wb, "Sheet1");
@@ -468,7 +479,12 @@ enum Kind {
 /// (case, file, import, sheet)
 const CASES: &[(&str, &str, Kind, Option<&str>)] = &[
     ("good", "good", Kind::SelfScores, None),
-    ("good_second_sheet_by_name", "good", Kind::SelfScores, Some("hướng dẫn")),
+    (
+        "good_second_sheet_by_name",
+        "good",
+        Kind::SelfScores,
+        Some("hướng dẫn"),
+    ),
     ("good_vietnamese", "good_vietnamese", Kind::SelfScores, None),
     ("decimal_commas", "decimal_commas", Kind::SelfScores, None),
     ("text_numbers", "text_numbers", Kind::SelfScores, None),
@@ -476,9 +492,24 @@ const CASES: &[(&str, &str, Kind, Option<&str>)] = &[
     ("wrong_headers", "wrong_headers", Kind::SelfScores, None),
     ("bad_rows", "bad_rows", Kind::SelfScores, None),
     ("merged_header", "merged_header", Kind::SelfScores, None),
-    ("merged_header_bad", "merged_header_bad", Kind::SelfScores, None),
-    ("trailing_blank_rows", "trailing_blank_rows", Kind::SelfScores, None),
-    ("hidden_first_sheet", "hidden_first_sheet", Kind::SelfScores, None),
+    (
+        "merged_header_bad",
+        "merged_header_bad",
+        Kind::SelfScores,
+        None,
+    ),
+    (
+        "trailing_blank_rows",
+        "trailing_blank_rows",
+        Kind::SelfScores,
+        None,
+    ),
+    (
+        "hidden_first_sheet",
+        "hidden_first_sheet",
+        Kind::SelfScores,
+        None,
+    ),
     ("unknown_sheet", "good", Kind::SelfScores, Some("Sheet9")),
     ("header_only", "header_only", Kind::SelfScores, None),
     ("empty_sheet", "empty_sheet", Kind::SelfScores, None),
@@ -533,8 +564,8 @@ fn every_case_gives_its_expected_problems() {
             fs::write(&path, &got).unwrap();
             continue;
         }
-        let expected = fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("{} is missing", path.display()));
+        let expected =
+            fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
         if got != expected {
             failures.push(format!("{case}:\n--- expected\n{expected}--- got\n{got}"));
         }
@@ -542,8 +573,11 @@ fn every_case_gives_its_expected_problems() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A sheet's name, its cells (absolute row, column, value) and merged regions.
+type SheetContents = (String, Vec<(u32, u32, Data)>, Vec<calamine::Dimensions>);
+
 /// Every cell and merged region of every sheet, as calamine reads them.
-fn contents(bytes: &[u8]) -> Vec<(String, Vec<(u32, u32, Data)>, Vec<calamine::Dimensions>)> {
+fn contents(bytes: &[u8]) -> Vec<SheetContents> {
     let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let names = wb.sheet_names();
     names
@@ -638,7 +672,8 @@ fn vietnamese_messages_name_the_sheet() {
     let e = import("bad_rows", Kind::SelfScores, None).unwrap_err();
     let vi: Vec<String> = e.iter().map(|p| p.message(Lang::Vi)).collect();
     assert!(
-        vi.iter().all(|m| m.starts_with("trang tính \"Tự đánh giá\"")),
+        vi.iter()
+            .all(|m| m.starts_with("trang tính \"Tự đánh giá\"")),
         "{vi:#?}"
     );
     assert!(
@@ -682,9 +717,19 @@ fn csv_and_xlsx_give_the_same_problems_for_the_same_rows() {
     let xlsx = wb.save_to_buffer().unwrap();
     let (fw, units) = (framework(), units());
     let a = parse_self(csv.as_bytes(), FileFormat::Csv, 2024, &fw, &units).unwrap_err();
-    let b = parse_self(&xlsx, FileFormat::Workbook { sheet: None }, 2024, &fw, &units)
-        .unwrap_err();
-    let kinds = |v: &[ImportProblem]| v.iter().map(|p| (p.row, p.kind.clone())).collect::<Vec<_>>();
+    let b = parse_self(
+        &xlsx,
+        FileFormat::Workbook { sheet: None },
+        2024,
+        &fw,
+        &units,
+    )
+    .unwrap_err();
+    let kinds = |v: &[ImportProblem]| {
+        v.iter()
+            .map(|p| (p.row, p.kind.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(kinds(&a), kinds(&b));
     assert_eq!(a.len(), 4);
     assert_eq!(a[0].column.as_deref(), Some("unit"));

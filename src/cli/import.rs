@@ -168,10 +168,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         println!(
             "{}",
             match lang {
-                Lang::Vi => format!(
-                    "Trang tính \"{sheet}\", dòng tiêu đề {}.",
-                    table.header_row
-                ),
+                Lang::Vi => format!("Trang tính \"{sheet}\", dòng tiêu đề {}.", table.header_row),
                 Lang::En => format!("Sheet \"{sheet}\", header on row {}.", table.header_row),
             }
         );

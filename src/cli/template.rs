@@ -84,7 +84,11 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
         TemplateKind::Survey => crate::domain::Method::Survey,
     };
     let leaves = fw.leaves().filter(|n| n.method == method).count();
-    let n_units = if a.unit.is_some() { 1 } else { units.units.len() };
+    let n_units = if a.unit.is_some() {
+        1
+    } else {
+        units.units.len()
+    };
     let cmd = match kind {
         TemplateKind::SelfAssessment => "import self",
         TemplateKind::Survey => "import survey",

@@ -446,8 +446,7 @@ impl ProblemKind {
                 }
             }
             NotAWorkbook {
-                plain_text: true,
-                ..
+                plain_text: true, ..
             } => {
                 if en {
                     "the file holds plain text, not a workbook; if it is CSV, name it .csv"
@@ -480,7 +479,9 @@ impl ProblemKind {
                 if en {
                     format!("the workbook has no sheet \"{name}\"; its sheets are: {list}")
                 } else {
-                    format!("sổ tính không có trang tính \"{name}\"; các trang tính hiện có: {list}")
+                    format!(
+                        "sổ tính không có trang tính \"{name}\"; các trang tính hiện có: {list}"
+                    )
                 }
             }
             NoWorksheet => {

@@ -154,7 +154,9 @@ fn is_one_of(value: &str, names: &[&str]) -> bool {
 pub enum FileFormat<'a> {
     Csv,
     /// A workbook: the named sheet, or the first visible worksheet.
-    Workbook { sheet: Option<&'a str> },
+    Workbook {
+        sheet: Option<&'a str>,
+    },
 }
 
 /// Decode an import file into a table (not yet validated).
@@ -546,9 +548,11 @@ impl<'a> Validator<'a> {
             return None;
         }
         // An export's subtotal and total rows.
-        if self.method_col.and_then(|i| cells.get(i)).is_some_and(|m| {
-            is_one_of(m, &METHOD_SUBTOTAL) || is_one_of(m, &METHOD_TOTAL)
-        }) {
+        if self
+            .method_col
+            .and_then(|i| cells.get(i))
+            .is_some_and(|m| is_one_of(m, &METHOD_SUBTOTAL) || is_one_of(m, &METHOD_TOTAL))
+        {
             return None;
         }
         let row = cells.row;

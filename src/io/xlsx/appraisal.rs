@@ -130,7 +130,11 @@ fn method_label(m: Method, lang: Lang) -> &'static str {
 /// "91,80" or "91.80".
 fn pct(h: i64, lang: Lang) -> String {
     let s = fmt_hundredths(h);
-    if lang == Lang::Vi { s.replace('.', ",") } else { s }
+    if lang == Lang::Vi {
+        s.replace('.', ",")
+    } else {
+        s
+    }
 }
 
 /// The line under the title: totals, index, group and rank from self and from proposed scores.
@@ -220,7 +224,14 @@ fn write_unit_sheet(
         ),
     };
     ws.merge_range(0, 0, 0, LAST_COL, &title, &st.title)?;
-    ws.merge_range(1, 0, 1, LAST_COL, &summary_line(u.national, lang), &st.subtitle)?;
+    ws.merge_range(
+        1,
+        0,
+        1,
+        LAST_COL,
+        &summary_line(u.national, lang),
+        &st.subtitle,
+    )?;
     for (c, (vi, en, width)) in COLUMNS.iter().enumerate() {
         let c = c as u16;
         ws.write_string_with_format(HEADER_ROW, c, lang.pick(vi, en), &st.header)?;
@@ -228,8 +239,7 @@ fn write_unit_sheet(
     }
     ws.set_row_height(HEADER_ROW, 30)?;
 
-    let by_code: HashMap<&str, &ExportRow> =
-        u.rows.iter().map(|r| (r.code.as_str(), *r)).collect();
+    let by_code: HashMap<&str, &ExportRow> = u.rows.iter().map(|r| (r.code.as_str(), *r)).collect();
     let mut row = HEADER_ROW + 1;
     let mut subtotal_rows = Vec::new();
     for area in u.fw.areas() {
@@ -245,12 +255,11 @@ fn write_unit_sheet(
             write_leaf(ws, st, row, r, name, lang)?;
             row += 1;
         }
-        let sums = u
-            .fw
-            .position(&area.code)
-            .and_then(|i| u.national.scores.nodes.get(i))
-            .copied()
-            .unwrap_or_default();
+        let sums =
+            u.fw.position(&area.code)
+                .and_then(|i| u.national.scores.nodes.get(i))
+                .copied()
+                .unwrap_or_default();
         let label = match lang {
             Lang::Vi => format!("Cộng lĩnh vực {}: {}", area.code, area.name),
             Lang::En => format!(

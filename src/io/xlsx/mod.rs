@@ -11,4 +11,6 @@ pub mod workbook;
 
 pub use read::{is_workbook, read_sheet, sheet_names};
 pub use template::{TemplateKind, template_workbook, write_template};
-pub use workbook::{appraisal_workbook, ranking_workbook, write_appraisal_xlsx, write_ranking_xlsx};
+pub use workbook::{
+    appraisal_workbook, ranking_workbook, write_appraisal_xlsx, write_ranking_xlsx,
+};

@@ -15,7 +15,7 @@ pub const COLUMNS: [(&str, &str, f64); 13] = [
     ("Hạng theo thẩm định", "Rank by proposed", 10.0),
     ("Thay đổi hạng", "Rank change", 9.0),
     ("Mã", "Code", 6.0),
-    ("Đơn vị", "Unit", 20.0),
+    ("Đơn vị", "Name", 20.0),
     ("Vùng", "Region", 30.0),
     ("Tổng điểm tự đánh giá", "Self total", 11.0),
     ("Tổng điểm thẩm định", "Proposed total", 11.0),
@@ -53,6 +53,7 @@ fn region_name(units: &UnitSet, code: &str, lang: Lang) -> String {
 }
 
 /// Add the ranking sheet named `name` to `wb`.
+#[allow(clippy::too_many_arguments)]
 pub fn add_ranking_sheet(
     wb: &mut Workbook,
     st: &Styles,
@@ -200,7 +201,18 @@ pub fn add_ranking_sheet(
         };
         ws.merge_range(row, 0, row, 5, &label, t)?;
         ws.write_number_with_format(row, 6, count as f64, t)?;
-        write_both(ws, row, 7, avg, p, if code.is_empty() { &st.total_delta } else { &st.delta })?;
+        write_both(
+            ws,
+            row,
+            7,
+            avg,
+            p,
+            if code.is_empty() {
+                &st.total_delta
+            } else {
+                &st.delta
+            },
+        )?;
         row += 1;
     }
     row += 1;

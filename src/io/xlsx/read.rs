@@ -34,14 +34,11 @@ pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"]
 /// Is the file a workbook, by its name or (for a workbook saved under another name) by its
 /// first bytes?
 pub fn is_workbook(path: &std::path::Path, bytes: &[u8]) -> bool {
-    let by_name = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| {
-            WORKBOOK_EXTENSIONS
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(e))
-        });
+    let by_name = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        WORKBOOK_EXTENSIONS
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(e))
+    });
     by_name || bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC)
 }
 
@@ -122,7 +119,8 @@ pub fn read_sheet(
             None => return Err(vec![ImportProblem::new(0, None, ProblemKind::NoWorksheet)]),
         },
     };
-    let on_sheet = |kind: ProblemKind| vec![ImportProblem::new(0, None, kind).on_sheet(Some(&name))];
+    let on_sheet =
+        |kind: ProblemKind| vec![ImportProblem::new(0, None, kind).on_sheet(Some(&name))];
     let range = wb.worksheet_range(&name).map_err(|e| {
         on_sheet(ProblemKind::SheetUnreadable {
             detail: e.to_string(),
@@ -182,7 +180,10 @@ pub fn read_sheet(
     if h_end < end.0 {
         for r in h_end + 1..=end.0 {
             let cells: Vec<String> = cols.iter().map(|&c| grid.data_text(r, c, h_end)).collect();
-            rows.push(TableRow::new(r as usize + 1, cells.iter().map(String::as_str)));
+            rows.push(TableRow::new(
+                r as usize + 1,
+                cells.iter().map(String::as_str),
+            ));
         }
     }
     Ok(Table {
@@ -331,11 +332,8 @@ mod tests {
             cell_text(&Data::Error(calamine::CellErrorType::Div0)),
             "#DIV/0!"
         );
-        let date = calamine::ExcelDateTime::new(
-            45366.0,
-            calamine::ExcelDateTimeType::DateTime,
-            false,
-        );
+        let date =
+            calamine::ExcelDateTime::new(45366.0, calamine::ExcelDateTimeType::DateTime, false);
         assert_eq!(cell_text(&Data::DateTime(date)), "2024-03-15");
     }
 

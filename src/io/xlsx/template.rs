@@ -336,11 +336,7 @@ fn instructions(
     let step_vi = step_of(fw, kind).display_with(true);
     let step_en = step_of(fw, kind).to_string();
     let (cmd, what_vi, what_en) = match kind {
-        TemplateKind::SelfAssessment => (
-            "import self",
-            "điểm tự đánh giá",
-            "self-assessed scores",
-        ),
+        TemplateKind::SelfAssessment => ("import self", "điểm tự đánh giá", "self-assessed scores"),
         TemplateKind::Survey => ("import survey", "điểm điều tra", "survey points"),
     };
     let mut lines: Vec<String> = vec![
