@@ -347,6 +347,46 @@ mod tests {
         assert!(!is_workbook(Path::new("xlsx"), b"unit,code"));
     }
 
+    proptest::proptest! {
+        /// R3: no file makes the workbook reader panic; a refused file always says why.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            zip in proptest::bool::ANY,
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let mut input = if zip { ZIP_MAGIC.to_vec() } else { Vec::new() };
+            input.extend_from_slice(&bytes);
+            if let Err(e) = read_sheet(&input, None, &|_| true) {
+                proptest::prop_assert!(!e.is_empty());
+            }
+        }
+
+        /// A real workbook cut short or with bytes changed.
+        #[test]
+        fn damaged_workbooks_never_panic(
+            cut in 0usize..8000,
+            flips in proptest::collection::vec((0usize..8000, proptest::prelude::any::<u8>()), 0..8),
+        ) {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            for (r, row) in [["unit", "code", "self_score"], ["44", "1.2", "0,5"]].iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    ws.write_string(r as u32, c as u16, *v).unwrap();
+                }
+            }
+            ws.merge_range(3, 0, 4, 1, "x", &rust_xlsxwriter::Format::new()).unwrap();
+            let mut bytes = wb.save_to_buffer().unwrap();
+            for (at, b) in flips {
+                let n = bytes.len();
+                bytes[at % n] = b;
+            }
+            bytes.truncate(cut.max(4));
+            if let Err(e) = read_sheet(&bytes, None, &|_| true) {
+                proptest::prop_assert!(!e.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn text_and_garbage_are_not_workbooks() {
         let e = read_sheet(b"unit,code,self_score\n44,1.2,1\n", None, &|_| false).unwrap_err();
