@@ -107,6 +107,20 @@ fn national_workbook_has_the_ranking_then_one_sheet_per_unit() {
         open(&bytes).sheet_names(),
         vec!["Xếp hạng", "44 Quảng Bình", "67 Đắk Nông"]
     );
+    // A unit's sheet by its code or its name.
+    for wanted in ["44", "quảng bình", "44 Quảng Bình"] {
+        let rows = parse_self(
+            &bytes,
+            FileFormat::Workbook {
+                sheet: Some(wanted),
+            },
+            YEAR,
+            &fw,
+            &units,
+        )
+        .unwrap();
+        assert!(rows.iter().all(|r| r.unit == "44"), "{wanted}");
+    }
     let one = appraisal_workbook(&fw, &units, YEAR, &items, Some("67"), Lang::En).unwrap();
     assert_eq!(open(&one).sheet_names(), vec!["67 Đắk Nông"]);
     assert!(appraisal_workbook(&fw, &units, YEAR, &items, Some("99"), Lang::En).is_err());

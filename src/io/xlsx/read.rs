@@ -91,10 +91,14 @@ pub fn read_sheet(
                     .iter()
                     .find(|(n, _)| n.trim().to_lowercase() == wanted.trim().to_lowercase())
             };
-            // "44" for the sheet "44 Quảng Bình" of an exported workbook, when only one fits.
+            // "44" or "Quảng Bình" for the sheet "44 Quảng Bình" of an exported workbook, when
+            // only one sheet fits.
             let by_code = || {
-                let prefix = format!("{} ", wanted.trim());
-                let mut fits = sheets.iter().filter(|(n, _)| n.starts_with(&prefix));
+                let w = wanted.trim().to_lowercase();
+                let mut fits = sheets.iter().filter(|(n, _)| {
+                    let n = n.to_lowercase();
+                    n.starts_with(&format!("{w} ")) || n.ends_with(&format!(" {w}"))
+                });
                 match (fits.next(), fits.next()) {
                     (Some(one), None) => Some(one),
                     _ => None,
