@@ -6,7 +6,8 @@ use std::path::Path;
 
 use crate::api::{LocalWorkbench, Workbench};
 use crate::bundled;
-use crate::domain::{Command, ItemKey, Role};
+use crate::domain::round;
+use crate::domain::{Command, ItemKey, Outcome, Points, Role, RoundScope};
 use crate::engine::EngineError;
 use crate::sample::{self, SampleDecisionKind, SampleOptions};
 use crate::store::{Store, StoreError};
@@ -39,6 +40,7 @@ pub fn build(dir: &Path, lead: &str, units: Option<usize>) -> Result<LocalWorkbe
         framework_file: fw_src.name.to_string(),
         units_toml: us_src.text.to_string(),
         units_file: us_src.name.to_string(),
+        from_year: None,
     })?;
     let y = wb.year(year)?;
     let opt = SampleOptions {
@@ -64,6 +66,7 @@ pub fn build(dir: &Path, lead: &str, units: Option<usize>) -> Result<LocalWorkbe
             role: Role::Appraiser,
         })?;
     }
+    let mut disputes = Vec::new();
     for d in decisions {
         let who = d.appraiser;
         let session = wb.session(who);
@@ -101,7 +104,8 @@ pub fn build(dir: &Path, lead: &str, units: Option<usize>) -> Result<LocalWorkbe
                 justification,
                 explanation,
                 claimed,
-                received,
+                document,
+                days_after_opening,
             } => {
                 session.apply(Command::Adjust {
                     key: key.clone(),
@@ -109,15 +113,164 @@ pub fn build(dir: &Path, lead: &str, units: Option<usize>) -> Result<LocalWorkbe
                     justification,
                     expected: version(&session)?,
                 })?;
-                session.apply(Command::RecordDispute {
-                    key: key.clone(),
+                disputes.push(DemoDispute {
+                    key,
+                    appraiser: who,
                     explanation,
                     claimed,
-                    received,
-                    expected: version(&session)?,
-                })?;
+                    document,
+                    days_after_opening,
+                });
             }
         }
     }
+    explanation_rounds(&wb, year, disputes)?;
     Ok(wb)
+}
+
+/// A sample explanation waiting to be recorded once the rounds are open.
+struct DemoDispute {
+    key: ItemKey,
+    appraiser: &'static str,
+    explanation: String,
+    claimed: Option<Points>,
+    document: String,
+    days_after_opening: u32,
+}
+
+/// The explanation rounds of the demo, dated from today so the session looks current: round 1
+/// (two months ago, closed) with its explanations answered — rejected, partly upheld, upheld,
+/// some still awaiting an answer, one referred to the council and decided, one referred and
+/// waiting — and round 2 (open until next week) with fresh explanations to answer.
+fn explanation_rounds(
+    wb: &LocalWorkbench,
+    year: u16,
+    disputes: Vec<DemoDispute>,
+) -> Result<(), DemoError> {
+    let today = round::today_in_vietnam(jiff::Timestamp::now());
+    let r1 = (round::add_days(today, -60), round::add_days(today, -32));
+    let r2 = (round::add_days(today, -12), round::add_days(today, 9));
+    let open = |opens, closes, note: &str| {
+        wb.apply(Command::OpenRound {
+            year,
+            opens,
+            closes,
+            scope: RoundScope::Lowered,
+            units: Vec::new(),
+            note: note.to_string(),
+        })
+    };
+    let version = |key: &ItemKey| -> Result<u64, EngineError> {
+        Ok(wb.item(key)?.map(|i| i.version).unwrap_or(0))
+    };
+    let record = |d: &DemoDispute, received| -> Result<(), EngineError> {
+        wb.session(d.appraiser).apply(Command::RecordDispute {
+            key: d.key.clone(),
+            explanation: d.explanation.clone(),
+            document: d.document.clone(),
+            claimed: d.claimed,
+            received,
+            round: None,
+            expected: version(&d.key)?,
+        })?;
+        Ok(())
+    };
+    let (first, second): (Vec<_>, Vec<_>) = disputes
+        .into_iter()
+        .enumerate()
+        .partition(|(i, _)| i % 3 != 2);
+
+    open(r1.0, r1.1, "Công văn 512/BNV-CCHC")?;
+    let mut rejected = 0;
+    for (i, d) in &first {
+        record(d, round::add_days(r1.0, i64::from(d.days_after_opening)))?;
+        let item = wb.item(&d.key)?.ok_or(EngineError::UnknownCriterion {
+            year,
+            code: d.key.leaf.clone(),
+        })?;
+        let proposed = item.appraisal.proposed.unwrap_or(Points::ZERO);
+        let target = d
+            .claimed
+            .or(item.self_assessment.as_ref().map(|s| s.score))
+            .unwrap_or(proposed);
+        let session = wb.session(d.appraiser);
+        let answer = |outcome, score, response: String| {
+            session.apply(Command::ResolveDispute {
+                key: d.key.clone(),
+                outcome,
+                score,
+                response,
+                expected: item.version,
+            })
+        };
+        // A score halfway, on the step, when there is room for one.
+        let half =
+            Points::from_hundredths((proposed.hundredths() + target.hundredths()) / 2 / 25 * 25);
+        match i % 4 {
+            0 | 2 if i % 8 != 2 => {
+                answer(
+                    Outcome::Rejected,
+                    None,
+                    format!(
+                        "Văn bản giải trình {} và tài liệu kèm theo được ban hành sau thời điểm chốt số liệu đánh giá (31/12/{year}), không đủ căn cứ công nhận điểm tự đánh giá; giữ nguyên điểm thẩm định.",
+                        d.document
+                    ),
+                )?;
+                rejected += 1;
+                if rejected <= 2 {
+                    wb.apply(Command::Escalate {
+                        key: d.key.clone(),
+                        reason: "Đơn vị tiếp tục không đồng ý với kết quả trả lời giải trình; trình Hội đồng thẩm định xem xét tại phiên họp định kỳ.".into(),
+                        expected: version(&d.key)?,
+                    })?;
+                }
+                if rejected == 1 {
+                    wb.apply(Command::CouncilDecide {
+                        key: d.key.clone(),
+                        score: proposed,
+                        decision: "Hội đồng thẩm định thống nhất giữ nguyên điểm thẩm định: tài liệu kiểm chứng không đáp ứng yêu cầu của tiêu chí trong năm đánh giá.".into(),
+                        minutes: "Biên bản số 02/BB-HĐTĐ".into(),
+                        expected: version(&d.key)?,
+                    })?;
+                }
+            }
+            1 if half > proposed.min(target) && half < proposed.max(target) => {
+                answer(
+                    Outcome::PartlyUpheld,
+                    Some(half),
+                    format!(
+                        "Đơn vị đã bổ sung được một phần tài liệu kiểm chứng theo văn bản {}; chấp nhận một phần giải trình, điều chỉnh điểm thẩm định lên {}.",
+                        d.document,
+                        half.display_with(true)
+                    ),
+                )?;
+            }
+            1 | 3 => {
+                answer(
+                    Outcome::Upheld,
+                    None,
+                    format!(
+                        "Văn bản giải trình {} kèm tài liệu kiểm chứng chứng minh đơn vị hoàn thành nhiệm vụ đúng thời hạn; chấp nhận giải trình.",
+                        d.document
+                    ),
+                )?;
+            }
+            // Still awaiting the appraiser's answer.
+            _ => {}
+        }
+    }
+    wb.apply(Command::CloseRound {
+        year,
+        number: 1,
+        reason: "Hết hạn nhận giải trình đợt 1.".into(),
+    })?;
+
+    open(r2.0, r2.1, "Công văn 688/BNV-CCHC")?;
+    for (_, d) in &second {
+        record(
+            d,
+            round::add_days(r2.0, i64::from(d.days_after_opening.min(12))),
+        )?;
+    }
+    Ok(())
 }

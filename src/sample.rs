@@ -53,8 +53,11 @@ pub enum SampleDecisionKind {
         justification: String,
         explanation: String,
         claimed: Option<Points>,
-        /// When the explanation was received (ISO date, early the next year).
-        received: String,
+        /// Reference of the province's letter, e.g. "215/UBND-NC".
+        document: String,
+        /// Days after the round opened that the letter arrived (0 … 34; a round is usually
+        /// three to four weeks, so a few arrive late).
+        days_after_opening: u32,
     },
 }
 
@@ -498,7 +501,8 @@ pub fn decisions(
                         justification,
                         explanation,
                         claimed,
-                        received: date(&mut rng, next_year, (2, 3)),
+                        document: format!("{}/UBND-NC", between(&mut rng, 12, 980)),
+                        days_after_opening: between(&mut rng, 0, 34),
                     }
                 } else {
                     SampleDecisionKind::Adjust {
@@ -810,12 +814,14 @@ mod tests {
                     if let SampleDecisionKind::Dispute {
                         explanation,
                         claimed,
-                        received,
+                        document,
+                        days_after_opening,
                         ..
                     } = &d.kind
                     {
                         assert!(!explanation.is_empty());
-                        assert!(received.starts_with("2025-0"));
+                        assert!(document.ends_with("/UBND-NC"));
+                        assert!(*days_after_opening <= 34);
                         if let Some(c) = claimed {
                             assert!(*c > *score && *c <= row.score);
                         }

@@ -169,6 +169,7 @@ fn stale_version_is_a_conflict_not_an_overwrite() {
 fn evidence_requests_and_disputes() {
     let dir = tempfile::tempdir().unwrap();
     let lead = setup(dir.path());
+    open_round(&lead, "2025-03-01", "2025-03-31");
     let an = lead.session("an");
     let k = key("67", "2.1.1");
     assert!(matches!(
@@ -193,8 +194,10 @@ fn evidence_requests_and_disputes() {
         an.apply(Command::RecordDispute {
             key: k2.clone(),
             explanation: "x".into(),
+            document: String::new(),
             claimed: None,
-            received: "2025-03-01".into(),
+            received: date("2025-03-01"),
+            round: None,
             expected: version(&an, &k2)
         }),
         Err(EngineError::WrongStatus {
@@ -206,8 +209,10 @@ fn evidence_requests_and_disputes() {
     an.apply(Command::RecordDispute {
         key: k2.clone(),
         explanation: "Kế hoạch ban hành đúng hạn, có văn bản kèm theo".into(),
+        document: "215/UBND-NC".into(),
         claimed: Some(p("2")),
-        received: "2025-03-01".into(),
+        received: date("2025-03-01"),
+        round: None,
         expected: version(&an, &k2),
     })
     .unwrap();
@@ -249,8 +254,10 @@ fn evidence_requests_and_disputes() {
     an.apply(Command::RecordDispute {
         key: k3.clone(),
         explanation: "Đã đủ".into(),
+        document: String::new(),
         claimed: None,
-        received: String::new(),
+        received: date("2025-03-20"),
+        round: Some(1),
         expected: version(&an, &k3),
     })
     .unwrap();

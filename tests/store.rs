@@ -37,6 +37,7 @@ fn fill(store: &Store) {
                         framework_file: "fw.toml".into(),
                         units_toml: "[units]".into(),
                         units_file: "u.toml".into(),
+                        from_year: None,
                     },
                 ),
                 ev(
@@ -420,6 +421,7 @@ fn a_year_larger_than_a_sled_page_is_stored_and_verified() {
                         framework_file: "fw.toml".into(),
                         units_toml: big.clone(),
                         units_file: "u.toml".into(),
+                        from_year: None,
                     },
                 )],
             )

@@ -871,7 +871,8 @@ fn a_lead_finalizes_and_reopens_a_unit() {
 fn a_dispute_is_recorded_and_answered() {
     let d = demo();
     let mut app = app_for(&d.wb, Lang::Vi);
-    let today = jiff::Zoned::now().date().to_string();
+    let today_date = thamdinh::domain::round::today_in_vietnam(jiff::Timestamp::now());
+    let today = thamdinh::domain::round::format_date(today_date);
     // Unit 08's second difference is an adjusted item (4.1.1: 1.25 → 0.75).
     app.feed("<enter><f8><f8>");
     let leaf = {
@@ -881,8 +882,8 @@ fn a_dispute_is_recorded_and_answered() {
             .clone()
     };
     assert_eq!(item(&d.wb, "08", &leaf).status(), Status::Adjusted);
-    app.feed("tTỉnh đã bổ sung quyết định số 12<tab>1,25<tab>");
-    let shown = screen(&mut app, 80, 24).replace(&today, "YYYY-MM-DD");
+    app.feed("tTỉnh đã bổ sung quyết định số 12<tab>215/UBND-NC<tab>1,25<tab>");
+    let shown = screen(&mut app, 80, 24).replace(&today, "DD/MM/YYYY");
     insta::assert_snapshot!("form_record_dispute_80x24", shown);
     app.feed("<enter>");
     let it = item(&d.wb, "08", &leaf);
@@ -890,10 +891,13 @@ fn a_dispute_is_recorded_and_answered() {
     let dispute = it.appraisal.dispute.clone().expect("dispute");
     assert_eq!(dispute.explanation, "Tỉnh đã bổ sung quyết định số 12");
     assert_eq!(dispute.claimed, Some(p("1.25")));
-    assert_eq!(dispute.received, today);
+    assert_eq!(dispute.received, today_date);
+    assert_eq!(dispute.document, "215/UBND-NC");
+    assert_eq!(dispute.round, 2, "the demo's open round");
+    assert!(!dispute.late);
     // Answer: upheld, with a response.
     app.feed("T<right><tab><tab>Chấp nhận tài liệu bổ sung");
-    let shown = screen(&mut app, 120, 40).replace(&today, "YYYY-MM-DD");
+    let shown = screen(&mut app, 120, 40).replace(&today, "DD/MM/YYYY");
     insta::assert_snapshot!("form_resolve_dispute_120x40", shown);
     app.feed("<f2>");
     let it = item(&d.wb, "08", &leaf);
@@ -902,4 +906,183 @@ fn a_dispute_is_recorded_and_answered() {
     let dispute = it.appraisal.dispute.expect("dispute");
     assert_eq!(dispute.outcome, Some(thamdinh::domain::Outcome::Upheld));
     assert_eq!(dispute.response, "Chấp nhận tài liệu bổ sung");
+
+    // The lead refers it to the council, then records the council's decision.
+    app.feed("CTỉnh vẫn không đồng ý<f2>");
+    let it = item(&d.wb, "08", &leaf);
+    assert_eq!(it.status(), Status::Escalated);
+    assert_eq!(
+        it.appraisal.council.as_ref().map(|c| c.reason.as_str()),
+        Some("Tỉnh vẫn không đồng ý")
+    );
+    // A score off the step is refused in place and nothing changes.
+    app.feed("D1,3<tab>BB 02/BB-HĐTĐ<tab>Giữ nguyên điểm<f2>");
+    let shown = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("form_council_decide_refused_80x24", shown);
+    assert_eq!(item(&d.wb, "08", &leaf).status(), Status::Escalated);
+    app.feed("<tab><backspace><backspace><backspace>1<f2>");
+    let it = item(&d.wb, "08", &leaf);
+    assert_eq!(it.status(), Status::Decided);
+    assert_eq!(it.appraisal.proposed, Some(p("1")));
+    let decision = it
+        .appraisal
+        .council
+        .and_then(|c| c.decision)
+        .expect("decision");
+    assert_eq!(decision.minutes, "BB 02/BB-HĐTĐ");
+    assert_eq!(decision.text, "Giữ nguyên điểm");
+}
+
+// ----- ranking (W10) ---------------------------------------------------------------------
+
+fn selected_code(app: &App) -> String {
+    let u = app.ranking.selected().expect("a unit is selected");
+    app.model.unit_set().units[u].code.clone()
+}
+
+#[test]
+fn ranking_at_both_sizes_with_bars_beside_or_toggled() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<f9>");
+    assert_eq!(app.screen, Screen::Ranking);
+    // The first row is the best proposed rank; the bars beside the table at 120×40 are its.
+    snap_both("ranking_vi", &mut app);
+    // At 80×24 the bars replace the table on `b`, for the selected unit.
+    app.resize(80, 24);
+    app.feed("<down>b");
+    insta::assert_snapshot!("ranking_bars_80x24", screen(&mut app, 80, 24));
+    // At 120×40 the same toggle hides the pane and the table takes the width.
+    insta::assert_snapshot!("ranking_no_bars_120x40", screen(&mut app, 120, 40));
+    // From a unit's workbench, `x` opens the ranking on that unit (in the overview letters
+    // jump to units instead).
+    let mut en = app_for(&d.wb, Lang::En);
+    en.feed("<down><down><enter>");
+    let code = en.bench.as_ref().map(|b| b.unit.clone()).expect("bench");
+    en.feed("x");
+    assert_eq!(en.screen, Screen::Ranking, "x opens the ranking");
+    assert_eq!(selected_code(&en), code);
+    insta::assert_snapshot!("ranking_en_80x24", screen(&mut en, 80, 24));
+}
+
+#[test]
+fn ranking_sorts_and_filters_by_region() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<f9>");
+    let by_proposed: Vec<u32> = app
+        .ranking
+        .rows
+        .iter()
+        .map(|&u| app.model.unit_at(u))
+        .filter(|d| d.has_items())
+        .map(|d| d.rank.proposed)
+        .collect();
+    assert!(
+        by_proposed.windows(2).all(|w| w[0] <= w[1]),
+        "{by_proposed:?}"
+    );
+    // Self rank, then rank change (largest rise first), then region.
+    app.feed("<f6>");
+    let by_self: Vec<u32> = app
+        .ranking
+        .rows
+        .iter()
+        .map(|&u| app.model.unit_at(u))
+        .filter(|d| d.has_items())
+        .map(|d| d.rank.self_)
+        .collect();
+    assert!(by_self.windows(2).all(|w| w[0] <= w[1]), "{by_self:?}");
+    app.feed("s");
+    let change: Vec<i64> = app
+        .ranking
+        .rows
+        .iter()
+        .map(|&u| app.model.unit_at(u))
+        .filter(|d| d.has_items())
+        .map(|d| i64::from(d.rank.self_) - i64::from(d.rank.proposed))
+        .collect();
+    assert!(change.windows(2).all(|w| w[0] >= w[1]), "{change:?}");
+    // The first region only; its average is emphasised in the footer.
+    app.feed("<f4>");
+    let first_region = app.model.unit_set().regions[0].code.clone();
+    assert_eq!(app.ranking.region.as_deref(), Some(first_region.as_str()));
+    assert!(
+        app.ranking
+            .rows
+            .iter()
+            .all(|&u| app.model.unit_set().units[u].region == first_region)
+    );
+    insta::assert_snapshot!(
+        "ranking_by_change_first_region_80x24",
+        screen(&mut app, 80, 24)
+    );
+    app.feed("c");
+    assert_eq!(app.ranking.region, None);
+    assert_eq!(app.ranking.rows.len(), app.model.unit_count());
+}
+
+#[test]
+fn ranking_enter_opens_the_unit_and_esc_comes_back_to_the_same_row() {
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    // Sorted by self rank, third row.
+    app.feed("<f9><f6><down><down>");
+    let cursor = app.ranking.cursor;
+    let code = selected_code(&app);
+    app.feed("<enter>");
+    assert_eq!(app.screen, Screen::Bench);
+    assert_eq!(
+        app.bench.as_ref().map(|b| b.unit.clone()),
+        Some(code.clone())
+    );
+    app.feed("<esc>");
+    assert_eq!(app.screen, Screen::Ranking);
+    assert_eq!(app.ranking.cursor, cursor);
+    assert_eq!(selected_code(&app), code);
+    // `>` in the workbench follows the ranking's order; Esc comes back on that unit.
+    let next = app.model.unit_set().units[app.ranking.rows[cursor + 1]]
+        .code
+        .clone();
+    app.feed("<enter>><esc>");
+    assert_eq!(app.screen, Screen::Ranking);
+    assert_eq!(selected_code(&app), next);
+    // Esc on the ranking goes to the overview, on the same unit; a unit opened from the
+    // overview returns to the overview.
+    app.feed("<esc>");
+    assert_eq!(app.screen, Screen::Overview);
+    let u = app.overview.selected().expect("selected");
+    assert_eq!(app.model.unit_set().units[u].code, next);
+    app.feed("<enter><esc>");
+    assert_eq!(app.screen, Screen::Overview);
+}
+
+#[test]
+fn ranking_follows_changes_committed_elsewhere() {
+    let d = demo();
+    let notices = d.wb.subscribe();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<f9>");
+    let scored_before = app.ranking.national().map(|a| a.units).expect("national");
+    let code = selected_code(&app);
+    // Someone imports a unit's self-assessment: it enters the ranking and the averages.
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    while let Ok(n) = notices.try_recv() {
+        app.handle_notice(n);
+    }
+    assert_eq!(
+        app.ranking.national().map(|a| a.units),
+        Some(scored_before + 1)
+    );
+    let row = app
+        .ranking
+        .rows
+        .iter()
+        .position(|&u| app.model.unit_set().units[u].code == PENDING_UNIT)
+        .expect("the new unit is listed");
+    assert!(
+        app.model.unit_at(app.ranking.rows[row]).has_items(),
+        "and ranked"
+    );
+    assert_eq!(selected_code(&app), code, "the cursor stays on its unit");
 }

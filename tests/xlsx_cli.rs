@@ -119,6 +119,43 @@ fn a_province_fills_its_template_and_the_export_round_trips() {
         "{err}"
     );
 
+    // The ranking alone, for the council.
+    let out = run(
+        &en(&[
+            "report",
+            "ranking",
+            "--format",
+            "xlsx",
+            "-o",
+            "xep-hang.xlsx",
+        ])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>(),
+        d,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(d.join("xep-hang.xlsx")).unwrap();
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(&bytes[..])).unwrap();
+    use calamine::Reader;
+    assert_eq!(wb.sheet_names(), vec!["Ranking"]);
+    let s = wb.worksheet_range("Ranking").unwrap();
+    assert_eq!(
+        s.get_value((2, 1)),
+        Some(&calamine::Data::String("Rank by proposed".into()))
+    );
+    // 44 is the only unit with scores: first, ranked 1.
+    assert_eq!(
+        s.get_value((3, 3)),
+        Some(&calamine::Data::String("44".into()))
+    );
+    let err = call_fails(&["report", "ranking", "--format", "xlsx"]);
+    assert!(err.contains("--format xlsx needs -o FILE.xlsx"), "{err}");
+
     // A CSV file named .xlsx, and --sheet on a CSV file.
     std::fs::write(d.join("sai.xlsx"), "unit,code,self_score\n44,1.1.1,0.5\n").unwrap();
     let err = call_fails(&["import", "self", "sai.xlsx"]);

@@ -7,10 +7,11 @@ mod common;
 mod xlsx_fill;
 
 use calamine::{Data, Reader};
-use common::{YEAR, key, p, setup, version};
+use common::{YEAR, date, key, open_round, p, setup, version};
 use thamdinh::api::Workbench;
 use thamdinh::domain::{Command, Framework, Item, Outcome, UnitSet};
 use thamdinh::i18n::Lang;
+use thamdinh::io::ranking_report::{ranking_report, tie_rule};
 use thamdinh::io::xlsx::{
     TemplateKind, appraisal_workbook, ranking_workbook, template_workbook, write_ranking_xlsx,
 };
@@ -38,11 +39,14 @@ fn data() -> (tempfile::TempDir, Framework, UnitSet, Vec<Item>) {
         expected: version(&wb, &k),
     })
     .unwrap();
+    open_round(&wb, "2025-03-01", "2025-03-15");
     wb.apply(Command::RecordDispute {
         key: k.clone(),
         explanation: "Đã bổ sung số liệu từ hệ thống một cửa".into(),
+        document: "Công văn 123/UBND-NC".into(),
         claimed: Some(p("4")),
-        received: "2025-03-05".into(),
+        received: date("2025-03-05"),
+        round: None,
         expected: version(&wb, &k),
     })
     .unwrap();
@@ -102,7 +106,7 @@ fn row_texts(s: &Sheet, row: u32, cols: u32) -> Vec<String> {
 #[test]
 fn national_workbook_has_the_ranking_then_one_sheet_per_unit() {
     let (_tmp, fw, units, items) = data();
-    let bytes = appraisal_workbook(&fw, &units, YEAR, &items, None, Lang::Vi).unwrap();
+    let bytes = appraisal_workbook(&fw, &units, YEAR, &items, None, 0, Lang::Vi).unwrap();
     assert_eq!(
         open(&bytes).sheet_names(),
         vec!["Xếp hạng", "44 Quảng Bình", "67 Đắk Nông"]
@@ -121,23 +125,29 @@ fn national_workbook_has_the_ranking_then_one_sheet_per_unit() {
         .unwrap();
         assert!(rows.iter().all(|r| r.unit == "44"), "{wanted}");
     }
-    let one = appraisal_workbook(&fw, &units, YEAR, &items, Some("67"), Lang::En).unwrap();
+    let one = appraisal_workbook(&fw, &units, YEAR, &items, Some("67"), 0, Lang::En).unwrap();
     assert_eq!(open(&one).sheet_names(), vec!["67 Đắk Nông"]);
-    assert!(appraisal_workbook(&fw, &units, YEAR, &items, Some("99"), Lang::En).is_err());
+    assert!(appraisal_workbook(&fw, &units, YEAR, &items, Some("99"), 0, Lang::En).is_err());
 }
 
 #[test]
 fn ranking_sheet_cells() {
     let (_tmp, fw, units, items) = data();
-    let bytes = ranking_workbook(&fw, &units, YEAR, &items, Lang::Vi).unwrap();
+    let report = ranking_report(&fw, &units, YEAR, &items, 1);
+    let bytes = ranking_workbook(&report, Lang::Vi).unwrap();
     assert_eq!(open(&bytes).sheet_names(), vec!["Xếp hạng"]);
     let s = sheet(&bytes, "Xếp hạng");
     assert_eq!(
         text(&s, 0, 0),
         "Xếp hạng Chỉ số CCHC năm 2024, theo điểm thẩm định"
     );
+    assert!(
+        text(&s, 1, 0).ends_with("0 giải trình đang mở · 1/2 đơn vị đã chốt."),
+        "{}",
+        text(&s, 1, 0)
+    );
     assert_eq!(
-        row_texts(&s, 2, 13),
+        row_texts(&s, 2, 12),
         vec![
             "Hạng theo tự đánh giá",
             "Hạng theo thẩm định",
@@ -151,7 +161,6 @@ fn ranking_sheet_cells() {
             "Chỉ số thẩm định (%)",
             "Nhóm theo tự đánh giá",
             "Nhóm theo thẩm định",
-            "Đã thẩm định",
         ]
     );
     // Sorted by proposed rank: 67 (87.50 %) before 44 (85.00 %); both 90 % by self: a tie.
@@ -171,7 +180,6 @@ fn ranking_sheet_cells() {
         (1.0, 2.0, -1.0)
     );
     assert_eq!((num(&s, 4, 7), num(&s, 4, 9)), (8.5, 85.0));
-    assert_eq!(text(&s, 4, 12), "1/3");
     // Averages below: title, header, two regions, the nation.
     assert!(text(&s, 6, 0).starts_with("Chỉ số bình quân theo vùng"));
     assert_eq!(text(&s, 7, 0), "Vùng");
@@ -188,13 +196,31 @@ fn ranking_sheet_cells() {
     assert_eq!(avg(9), ("Tây Nguyên".into(), 1.0, 90.0, 87.5));
     assert_eq!(avg(10), ("Cả nước".into(), 2.0, 90.0, 86.25));
     assert_eq!(num(&s, 10, 9), -3.75);
-    assert!(text(&s, 12, 0).starts_with("Quy tắc xếp hạng: đơn vị có chỉ số bằng nhau"));
+    assert!(text(&s, 12, 0).starts_with(tie_rule(Lang::Vi)));
+}
+
+#[test]
+fn units_without_scores_come_last_unranked() {
+    let (_tmp, fw, units, mut items) = data();
+    items.retain(|i| i.key.unit != "67");
+    let report = ranking_report(&fw, &units, YEAR, &items, 0);
+    let s = sheet(&ranking_workbook(&report, Lang::En).unwrap(), "Ranking");
+    assert_eq!(text(&s, 3, 3), "44");
+    assert_eq!((num(&s, 3, 0), num(&s, 3, 1)), (1.0, 1.0));
+    assert_eq!(text(&s, 4, 3), "67");
+    assert_eq!(at(&s, 4, 0), Data::Empty);
+    assert_eq!(at(&s, 4, 7), Data::Empty);
+    assert_eq!(text(&s, 4, 11), "no scores");
+    // The average leaves it out: Central Highlands has no scored unit.
+    assert_eq!(num(&s, 9, 6), 0.0);
+    assert_eq!(at(&s, 9, 7), Data::Empty);
+    assert_eq!((num(&s, 10, 6), num(&s, 10, 8)), (1.0, 85.0));
 }
 
 #[test]
 fn unit_sheet_cells_with_subtotals() {
     let (_tmp, fw, units, items) = data();
-    let bytes = appraisal_workbook(&fw, &units, YEAR, &items, None, Lang::Vi).unwrap();
+    let bytes = appraisal_workbook(&fw, &units, YEAR, &items, None, 0, Lang::Vi).unwrap();
     let s = sheet(&bytes, "44 Quảng Bình");
     assert_eq!(
         text(&s, 0, 0),
@@ -282,6 +308,7 @@ fn unit_sheet_cells_with_subtotals() {
         text(&s, 7, 10),
         "Chấp nhận một phần: Chấp nhận một phần số liệu bổ sung"
     );
+    assert_eq!(text(&s, 7, 9), "Tỷ lệ hồ sơ đúng hạn 91 %");
     assert_eq!((num(&s, 7, 6), num(&s, 7, 7)), (3.75, -0.25));
 }
 
@@ -289,7 +316,7 @@ fn unit_sheet_cells_with_subtotals() {
 fn exported_sheets_reimport_as_the_same_self_scores() {
     let (_tmp, fw, units, items) = data();
     for lang in [Lang::Vi, Lang::En] {
-        let bytes = appraisal_workbook(&fw, &units, YEAR, &items, None, lang).unwrap();
+        let bytes = appraisal_workbook(&fw, &units, YEAR, &items, None, 0, lang).unwrap();
         for unit in ["44", "67"] {
             // The unit's code picks its sheet in a national workbook.
             let rows = parse_self(
@@ -450,11 +477,12 @@ fn ranking_file_is_written_atomically_and_opens() {
     let (tmp, fw, units, items) = data();
     let path = tmp.path().join("xep-hang.xlsx");
     std::fs::write(&path, b"old").unwrap();
-    write_ranking_xlsx(&path, &fw, &units, YEAR, &items, Lang::En).unwrap();
+    let report = ranking_report(&fw, &units, YEAR, &items, 0);
+    write_ranking_xlsx(&path, &report, Lang::En).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let s = sheet(&bytes, "Ranking");
     assert_eq!(text(&s, 2, 0), "Rank by self");
-    assert!(text(&s, 12, 0).starts_with("Tie rule:"));
+    assert!(text(&s, 12, 0).starts_with(tie_rule(Lang::En)));
     // No temporary file is left beside it.
     let names: Vec<String> = std::fs::read_dir(tmp.path())
         .unwrap()

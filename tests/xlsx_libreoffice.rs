@@ -77,7 +77,17 @@ fn libreoffice_reads_the_exported_workbook() {
     let y = wb.year(YEAR).unwrap();
     let items = wb.items(YEAR, None).unwrap();
     let xlsx = tmp.path().join("tham-dinh.xlsx");
-    write_appraisal_xlsx(&xlsx, &y.framework, &y.units, YEAR, &items, None, Lang::Vi).unwrap();
+    write_appraisal_xlsx(
+        &xlsx,
+        &y.framework,
+        &y.units,
+        YEAR,
+        &items,
+        None,
+        0,
+        Lang::Vi,
+    )
+    .unwrap();
     let out = tmp.path().join("csv");
     std::fs::create_dir(&out).unwrap();
     let files = convert(&soffice, &xlsx, &out, &tmp.path().join("profile"));
@@ -106,17 +116,17 @@ fn libreoffice_reads_the_exported_workbook() {
     // 67 keeps 90 %; 44 drops to 85 %: rank 1 by self for both, 2 by proposed for 44.
     assert_eq!(
         lines[3],
-        "1,1,=,67,Đắk Nông,Tây Nguyên,9.00,9.00,90.00,90.00,A,A,0/3"
+        "1,1,=,67,Đắk Nông,Tây Nguyên,9.00,9.00,90.00,90.00,A,A"
     );
     assert_eq!(
         lines[4],
-        "1,2,▼ 1,44,Quảng Bình,Bắc Trung Bộ và Duyên hải miền Trung,9.00,8.50,90.00,85.00,A,B,1/3"
+        "1,2,↓ -1,44,Quảng Bình,Bắc Trung Bộ và Duyên hải miền Trung,9.00,8.50,90.00,85.00,A,B"
     );
     assert!(
-        ranking.contains("\nCả nước,,,,,,2,90.00,87.50,-2.50,,,\n"),
+        ranking.contains("\nCả nước,,,,,,2,90.00,87.50,-2.50,,\n"),
         "{ranking}"
     );
-    assert!(ranking.contains("Quy tắc xếp hạng"));
+    assert!(ranking.contains("Đồng hạng: các đơn vị có chỉ số bằng nhau"));
     if files.len() == 1 {
         println!("LibreOffice wrote the first sheet only; the unit sheets were not checked");
         return;

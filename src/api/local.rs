@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
-use crate::domain::{Change, Command, Event, Item, ItemKey, Member, Role, UnitState};
+use crate::domain::{Change, Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
 use crate::engine::{Engine, EngineError, YearContext};
 use crate::store::{Draft, Store, VerifyReport};
 
@@ -111,6 +111,10 @@ impl Workbench for LocalWorkbench {
 
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError> {
         Ok(self.engine.store().unit_states(year)?)
+    }
+
+    fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError> {
+        Ok(self.engine.store().rounds(year)?)
     }
 
     fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, EngineError> {

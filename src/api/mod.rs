@@ -10,7 +10,7 @@ use crossbeam_channel::Receiver;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Command, Event, Item, ItemKey, Member, Role, UnitState};
+use crate::domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
 use crate::engine::{EngineError, YearContext};
 use crate::store::{Draft, VerifyReport};
 
@@ -98,6 +98,8 @@ pub trait Workbench: Send + Sync {
     fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, EngineError>;
     fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError>;
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError>;
+    /// The explanation rounds of a year, by number.
+    fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError>;
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, EngineError>;
     /// Run a command as `user()`; the events are durable when this returns `Ok`.
     fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError>;

@@ -62,15 +62,24 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     match a.format {
         Format::Csv => write_csv(&a.output, &rows),
         Format::Json => write_json(&a.output, year, &rows, &totals),
-        Format::Xlsx => write_appraisal_xlsx(
-            &a.output,
-            &y.framework,
-            &y.units,
-            year,
-            &items,
-            a.unit.as_deref(),
-            lang,
-        ),
+        Format::Xlsx => {
+            let finalized = wb
+                .unit_states(year)
+                .map_err(engine_err(lang))?
+                .iter()
+                .filter(|(_, s)| s.finalized.is_some())
+                .count();
+            write_appraisal_xlsx(
+                &a.output,
+                &y.framework,
+                &y.units,
+                year,
+                &items,
+                a.unit.as_deref(),
+                finalized,
+                lang,
+            )
+        }
     }
     .with_context(|| format!("{}", a.output.display()))?;
     println!(

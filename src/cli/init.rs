@@ -25,6 +25,10 @@ pub struct Args {
     /// Units TOML file (default: the bundled units for the year).
     #[arg(long, value_name = "FILE")]
     pub units: Option<PathBuf>,
+    /// An earlier year of the store: where a criterion's text is unchanged, its justification
+    /// that year is shown as a reference (nothing is carried forward as a decision).
+    #[arg(long, value_name = "YEAR")]
+    pub from_year: Option<u16>,
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
@@ -49,6 +53,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
         framework_file: fw.file.clone(),
         units_toml: us.text,
         units_file: us.file.clone(),
+        from_year: a.from_year,
     })
     .map_err(engine_err(lang))?;
     let y = wb.year(a.year).map_err(engine_err(lang))?;
@@ -87,6 +92,28 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
         ),
     };
     println!("{msg}");
+    if let Some(prev) = a.from_year {
+        let p = wb.year(prev).map_err(engine_err(lang))?;
+        let carried = crate::domain::carry::carry_map(&p.framework, &y.framework).len();
+        let appraised = y
+            .framework
+            .leaves()
+            .filter(|n| n.method == crate::domain::Method::Appraised)
+            .count();
+        println!(
+            "{}",
+            match lang {
+                Lang::Vi => format!(
+                    "{carried}/{appraised} tiêu chí thành phần giữ nguyên nội dung so với năm {prev}: lý do thẩm định năm {prev} của chúng được hiển thị để tham khảo, không chuyển thành kết quả năm {}.",
+                    a.year
+                ),
+                Lang::En => format!(
+                    "{carried}/{appraised} sub-criteria have the same text as in {prev}: their {prev} justifications are shown as references, never as {} decisions.",
+                    a.year
+                ),
+            }
+        );
+    }
     if y.framework.meta.status == "illustrative" {
         println!(
             "{}",

@@ -12,6 +12,8 @@ mod init;
 mod keys;
 mod member;
 mod open;
+mod report;
+mod round;
 mod sample;
 mod serve;
 mod template;
@@ -62,6 +64,9 @@ pub enum Cmd {
     Template(template::Args),
     /// Print the history of a unit, an item or a user.
     Audit(audit::Args),
+    /// Reports: the national ranking, a unit's scorecard.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// Check the hash chain and that replaying the events gives the stored state.
     Verify,
     /// Recompute the stored state from the event log (when verify found them apart).
@@ -77,6 +82,9 @@ pub enum Cmd {
     /// Manage who may use the store and in which role.
     #[command(subcommand)]
     Member(member::MemberCmd),
+    /// Explanation rounds (đợt giải trình): open, close, list.
+    #[command(subcommand)]
+    Round(round::RoundCmd),
     /// Keymap files.
     #[command(subcommand)]
     Keys(keys::KeysCmd),
@@ -100,6 +108,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Export(a) => export::run(store, lang, a),
         Cmd::Template(a) => template::run(store, lang, a),
         Cmd::Audit(a) => audit::run(store, lang, a),
+        Cmd::Report(r) => report::run(store, lang, r),
         Cmd::Verify => verify::run(store, lang),
         Cmd::Rebuild => verify::rebuild(store, lang),
         Cmd::Backup(a) => backup::backup(store, lang, a),
@@ -107,6 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Sample(a) => sample::run(lang, a),
         Cmd::Demo(a) => demo::run(lang, &ui, a),
         Cmd::Member(m) => member::run(store, lang, m),
+        Cmd::Round(r) => round::run(store, lang, r),
         Cmd::Keys(k) => keys::run(lang, k),
         Cmd::Serve(a) => serve::run(store, lang, a),
         Cmd::Doctor => doctor::run(store, lang),

@@ -18,7 +18,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::api::{ConnectionState, HistoryQuery, Notice, PresenceEntry, Workbench};
-use crate::domain::{Command, Event, Item, ItemKey, Member, Role, UnitState};
+use crate::domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
 use crate::engine::{EngineError, YearContext};
 use crate::i18n::Lang;
 use crate::protocol::{Part, Reply, Request, ServerStatus, Welcome, WireNotice};
@@ -441,6 +441,13 @@ impl Workbench for RemoteWorkbench {
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError> {
         match self.shared.ask(Request::UnitStates { year })? {
             Reply::UnitStates(s) => Ok(s),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError> {
+        match self.shared.ask(Request::Rounds { year })? {
+            Reply::Rounds(r) => Ok(r),
             r => Err(unexpected(&r)),
         }
     }

@@ -56,7 +56,7 @@ impl UnitScores {
             }
             match item.status() {
                 Status::Adjusted => adjusted += 1,
-                Status::Disputed => open_disputes += 1,
+                Status::Disputed | Status::Escalated => open_disputes += 1,
                 Status::NeedsInfo => needs_info += 1,
                 _ => {}
             }

@@ -1,10 +1,12 @@
 //! What a user asks the engine to do. The engine turns a command into events or refuses it.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::item::{Evidence, ItemKey};
 use super::member::Role;
 use super::points::Points;
+use super::round::RoundScope;
 use super::status::Outcome;
 
 /// One row of a self-assessment import.
@@ -37,6 +39,10 @@ pub enum Command {
         framework_file: String,
         units_toml: String,
         units_file: String,
+        /// The previous year whose justifications are shown as references where a criterion's
+        /// text is unchanged (nothing is carried forward as a decision).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from_year: Option<u16>,
     },
     ImportSelf {
         year: u16,
@@ -71,11 +77,18 @@ pub enum Command {
         /// (leaf, version seen) for each item the user confirmed.
         items: Vec<(String, u64)>,
     },
+    /// Record a province's explanation (giải trình) in an explanation round: opens a dispute.
     RecordDispute {
         key: ItemKey,
         explanation: String,
+        /// Reference of the province's document.
+        #[serde(default)]
+        document: String,
         claimed: Option<Points>,
-        received: String,
+        received: Date,
+        /// The round; `None` = the latest open round covering the unit.
+        #[serde(default)]
+        round: Option<u32>,
         expected: u64,
     },
     ResolveDispute {
@@ -85,6 +98,36 @@ pub enum Command {
         score: Option<Points>,
         response: String,
         expected: u64,
+    },
+    /// Refer a contested item to the appraisal council (lead).
+    Escalate {
+        key: ItemKey,
+        reason: String,
+        expected: u64,
+    },
+    /// Record the council's decision on an escalated item (lead): the final score.
+    CouncilDecide {
+        key: ItemKey,
+        score: Points,
+        decision: String,
+        minutes: String,
+        expected: u64,
+    },
+    /// Open an explanation round for a year (lead).
+    OpenRound {
+        year: u16,
+        opens: Date,
+        closes: Date,
+        scope: RoundScope,
+        /// Units the round is for; empty = all.
+        units: Vec<String>,
+        note: String,
+    },
+    /// Close a round: no more explanations are recorded in it (lead).
+    CloseRound {
+        year: u16,
+        number: u32,
+        reason: String,
     },
     Finalize {
         year: u16,
@@ -119,6 +162,10 @@ impl Command {
             Command::BulkAgree { .. } => "bulk-agree",
             Command::RecordDispute { .. } => "record-dispute",
             Command::ResolveDispute { .. } => "resolve-dispute",
+            Command::Escalate { .. } => "escalate",
+            Command::CouncilDecide { .. } => "council-decide",
+            Command::OpenRound { .. } => "open-round",
+            Command::CloseRound { .. } => "close-round",
             Command::Finalize { .. } => "finalize",
             Command::Reopen { .. } => "reopen",
             Command::Undo => "undo",

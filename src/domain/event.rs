@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::item::{Appraisal, ItemKey, SelfAssessment};
 use super::member::Role;
 use super::points::Points;
+use super::round::Round;
 
 /// What one event changed, with the values before and after.
 // Variants differ in size (an appraisal before/after vs. a unit code); events are built one at a
@@ -20,6 +21,8 @@ pub enum Change {
         framework_file: String,
         units_toml: String,
         units_file: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from_year: Option<u16>,
     },
     SelfAssessed {
         key: ItemKey,
@@ -52,6 +55,13 @@ pub enum Change {
         user: String,
         before: Option<Role>,
         after: Option<Role>,
+    },
+    /// An explanation round opened (`before` is `None`) or changed (closed).
+    RoundChanged {
+        year: u16,
+        number: u32,
+        before: Option<Round>,
+        after: Round,
     },
 }
 

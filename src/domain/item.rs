@@ -1,6 +1,7 @@
 //! The appraisal item (SPEC D4): one (year, unit, leaf).
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::points::Points;
@@ -49,15 +50,45 @@ pub struct SelfAssessment {
     pub evidence: Vec<Evidence>,
 }
 
-/// The unit's explanation against a decision, and how it ended.
+/// The unit's explanation (giải trình) against a decision, and how it ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dispute {
     pub explanation: String,
+    /// Reference of the province's document, e.g. "Công văn 123/UBND-NC".
+    #[serde(default)]
+    pub document: String,
     /// The score the unit argues for, if it names one.
     pub claimed: Option<Points>,
-    pub received: String,
+    /// When the ministry received the explanation.
+    pub received: Date,
+    /// The explanation round it was recorded in.
+    #[serde(default)]
+    pub round: u32,
+    /// Received after the round's closing date.
+    #[serde(default)]
+    pub late: bool,
     pub outcome: Option<Outcome>,
+    /// The appraiser's answer: why the outcome.
     pub response: String,
+}
+
+/// A referral to the appraisal council and, once it met, its decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Council {
+    /// Why the lead referred the item.
+    pub reason: String,
+    pub decision: Option<CouncilDecision>,
+}
+
+/// The council's decision on an item: the final score and the reasons, with the minutes it is
+/// recorded in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilDecision {
+    pub score: Points,
+    pub text: String,
+    /// Reference of the council's minutes, e.g. "Biên bản số 03/BB-HĐTĐ".
+    #[serde(default)]
+    pub minutes: String,
 }
 
 /// The ministry's side of an item: everything an appraiser's command changes.
@@ -69,6 +100,8 @@ pub struct Appraisal {
     /// Text of the last evidence request.
     pub request: String,
     pub dispute: Option<Dispute>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub council: Option<Council>,
 }
 
 impl Default for Appraisal {
@@ -79,6 +112,7 @@ impl Default for Appraisal {
             status: Status::Pending,
             request: String::new(),
             dispute: None,
+            council: None,
         }
     }
 }
@@ -141,7 +175,8 @@ impl Item {
 
     /// Shown in the diffs view: a score differs, or the unit contests the decision.
     pub fn is_difference(&self) -> bool {
-        self.delta().is_some_and(|d| !d.is_zero()) || self.appraisal.status == Status::Disputed
+        self.delta().is_some_and(|d| !d.is_zero())
+            || matches!(self.appraisal.status, Status::Disputed | Status::Escalated)
     }
 }
 

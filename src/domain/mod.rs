@@ -1,6 +1,7 @@
 //! Pure domain model: no I/O, no sled, no terminal.
 
 pub mod aggregate;
+pub mod carry;
 pub mod command;
 pub mod event;
 pub mod file_error;
@@ -9,6 +10,7 @@ pub mod framework_file;
 pub mod item;
 pub mod member;
 pub mod points;
+pub mod round;
 pub mod state;
 pub mod status;
 pub mod units;
@@ -21,9 +23,13 @@ pub use event::{Change, Event, EventBody};
 pub use file_error::{FileError, FileErrorKind};
 pub use framework::{Framework, Method, Node};
 pub use framework_file::parse_framework;
-pub use item::{Appraisal, Dispute, Evidence, Item, ItemKey, SelfAssessment, Touch, UnitState};
+pub use item::{
+    Appraisal, Council, CouncilDecision, Dispute, Evidence, Item, ItemKey, SelfAssessment, Touch,
+    UnitState,
+};
 pub use member::{Member, Role};
 pub use points::Points;
+pub use round::{Round, RoundScope};
 pub use status::{Outcome, Status};
 pub use toml_read::line_col;
 pub use units::{Unit, UnitSet};

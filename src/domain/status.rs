@@ -17,6 +17,10 @@ pub enum Status {
     Disputed,
     /// The dispute was answered.
     Resolved,
+    /// A lead referred the item to the appraisal council (Hội đồng thẩm định).
+    Escalated,
+    /// The council decided the score; final.
+    Decided,
 }
 
 /// How a dispute ended.
@@ -32,13 +36,15 @@ pub enum Outcome {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 8] = [
         Status::Pending,
         Status::Agreed,
         Status::Adjusted,
         Status::NeedsInfo,
         Status::Disputed,
         Status::Resolved,
+        Status::Escalated,
+        Status::Decided,
     ];
 
     /// Machine name, as in exports and the CLI.
@@ -50,6 +56,8 @@ impl Status {
             Status::NeedsInfo => "needs-info",
             Status::Disputed => "disputed",
             Status::Resolved => "resolved",
+            Status::Escalated => "escalated",
+            Status::Decided => "decided",
         }
     }
 
@@ -78,6 +86,25 @@ impl Status {
     pub fn can_resolve(self) -> bool {
         self == Status::Disputed
     }
+
+    /// A lead may refer a contested item to the council: while the explanation is open, or after
+    /// the answer when the unit still contests it.
+    pub fn can_escalate(self) -> bool {
+        matches!(self, Status::Disputed | Status::Resolved)
+    }
+
+    /// Only the council's decision moves an escalated item on.
+    pub fn can_decide(self) -> bool {
+        self == Status::Escalated
+    }
+
+    /// Still open: a unit with such an item cannot be finalized.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Pending | Status::NeedsInfo | Status::Disputed | Status::Escalated
+        )
+    }
 }
 
 impl Outcome {
@@ -103,6 +130,13 @@ mod tests {
         assert_eq!(dispute, [&Adjusted, &NeedsInfo, &Resolved]);
         let resolve: Vec<_> = Status::ALL.iter().filter(|s| s.can_resolve()).collect();
         assert_eq!(resolve, [&Disputed]);
+        let escalate: Vec<_> = Status::ALL.iter().filter(|s| s.can_escalate()).collect();
+        assert_eq!(escalate, [&Disputed, &Resolved]);
+        let decide: Vec<_> = Status::ALL.iter().filter(|s| s.can_decide()).collect();
+        assert_eq!(decide, [&Escalated]);
+        let open: Vec<_> = Status::ALL.iter().filter(|s| s.is_open()).collect();
+        assert_eq!(open, [&Pending, &NeedsInfo, &Disputed, &Escalated]);
+        assert!(Decided.is_reviewed() && !Decided.can_appraise() && !Decided.can_dispute());
         assert!(!Pending.is_reviewed() && !NeedsInfo.is_reviewed() && Agreed.is_reviewed());
     }
 }

@@ -4,14 +4,16 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::domain::{
-    Appraisal, Change, Dispute, Item, ItemKey, Method, Outcome, Points, SelfAssessment, SelfRow,
-    Status, SurveyRow,
+    Appraisal, Change, Item, ItemKey, Method, Points, SelfAssessment, SelfRow, Status, SurveyRow,
 };
 
 use super::{Ctx, EngineError, YearContext, clean_text};
 
 /// Check that the key names a known unit and a leaf; return the year and the leaf's (max, method).
-fn leaf(ctx: &Ctx, key: &ItemKey) -> Result<(Arc<YearContext>, Points, Method), EngineError> {
+pub(super) fn leaf(
+    ctx: &Ctx,
+    key: &ItemKey,
+) -> Result<(Arc<YearContext>, Points, Method), EngineError> {
     let y = ctx.engine.year(key.year)?;
     if y.units.unit(&key.unit).is_none() {
         return Err(EngineError::UnknownUnit {
@@ -35,7 +37,7 @@ fn leaf(ctx: &Ctx, key: &ItemKey) -> Result<(Arc<YearContext>, Points, Method), 
     Ok((y, max, method))
 }
 
-fn check_score(
+pub(super) fn check_score(
     y: &YearContext,
     key: &ItemKey,
     score: Points,
@@ -50,7 +52,7 @@ fn check_score(
 }
 
 /// Load an item for an appraiser's decision: known leaf, not survey, unit open, version as seen.
-fn for_decision(
+pub(super) fn for_decision(
     ctx: &Ctx,
     key: &ItemKey,
     expected: u64,
@@ -71,7 +73,7 @@ fn for_decision(
     Ok((y, max, item))
 }
 
-fn wrong_status(ctx: &Ctx, item: &Item) -> EngineError {
+pub(super) fn wrong_status(ctx: &Ctx, item: &Item) -> EngineError {
     EngineError::WrongStatus {
         key: item.key.clone(),
         status: item.status(),
@@ -79,7 +81,7 @@ fn wrong_status(ctx: &Ctx, item: &Item) -> EngineError {
     }
 }
 
-fn push_appraisal(ctx: &mut Ctx, item: &Item, after: Appraisal, reason: String) {
+pub(super) fn push_appraisal(ctx: &mut Ctx, item: &Item, after: Appraisal, reason: String) {
     ctx.push(
         Change::Appraised {
             key: item.key.clone(),
@@ -91,7 +93,7 @@ fn push_appraisal(ctx: &mut Ctx, item: &Item, after: Appraisal, reason: String) 
     );
 }
 
-fn require_text(key: &ItemKey, text: &str, field: &str) -> Result<String, EngineError> {
+pub(super) fn require_text(key: &ItemKey, text: &str, field: &str) -> Result<String, EngineError> {
     let t = clean_text(text);
     if t.trim().is_empty() {
         return Err(EngineError::TextRequired {
@@ -208,6 +210,7 @@ fn agreed(item: &Item, self_score: Points) -> Appraisal {
         status: Status::Agreed,
         request: String::new(),
         dispute: item.appraisal.dispute.clone(),
+        council: item.appraisal.council.clone(),
     }
 }
 
@@ -273,6 +276,7 @@ pub(crate) fn adjust(
         status,
         request: String::new(),
         dispute: item.appraisal.dispute.clone(),
+        council: item.appraisal.council.clone(),
     };
     if after == item.appraisal {
         return Ok(());
@@ -331,80 +335,16 @@ pub(crate) fn bulk_agree(
     Ok(())
 }
 
-pub(crate) fn record_dispute(
-    ctx: &mut Ctx,
-    key: ItemKey,
-    explanation: String,
-    claimed: Option<Points>,
-    received: String,
-    expected: u64,
-) -> Result<(), EngineError> {
-    let (y, max, item) = for_decision(ctx, &key, expected)?;
-    if !item.status().can_dispute() {
-        return Err(wrong_status(ctx, &item));
-    }
-    if let Some(c) = claimed {
-        check_score(&y, &key, c, max)?;
-    }
-    let explanation = require_text(&key, &explanation, "explanation")?;
-    let mut after = item.appraisal.clone();
-    after.status = Status::Disputed;
-    after.dispute = Some(Dispute {
-        explanation,
-        claimed,
-        received: clean_text(&received),
-        outcome: None,
-        response: String::new(),
-    });
-    push_appraisal(ctx, &item, after, String::new());
-    Ok(())
-}
-
-pub(crate) fn resolve_dispute(
-    ctx: &mut Ctx,
-    key: ItemKey,
-    outcome: Outcome,
-    score: Option<Points>,
-    response: String,
-    expected: u64,
-) -> Result<(), EngineError> {
-    let (y, max, item) = for_decision(ctx, &key, expected)?;
-    if !item.status().can_resolve() {
-        return Err(wrong_status(ctx, &item));
-    }
-    let response = require_text(&key, &response, "response")?;
-    let self_score = item.self_assessment.as_ref().map(|s| s.score);
-    let claimed = item.appraisal.dispute.as_ref().and_then(|d| d.claimed);
-    let proposed = match outcome {
-        Outcome::Upheld => score.or(claimed).or(self_score),
-        Outcome::PartlyUpheld => Some(score.ok_or_else(|| EngineError::TextRequired {
-            key: key.clone(),
-            field: "score".into(),
-        })?),
-        Outcome::Rejected => item.appraisal.proposed,
-    };
-    if let Some(p) = proposed {
-        check_score(&y, &key, p, max)?;
-    }
-    let mut after = item.appraisal.clone();
-    after.proposed = proposed;
-    after.status = Status::Resolved;
-    if let Some(d) = after.dispute.as_mut() {
-        d.outcome = Some(outcome);
-        d.response = response;
-    }
-    push_appraisal(ctx, &item, after, String::new());
-    Ok(())
-}
-
 /// The commands whose events are an appraiser's decisions, which undo may take back.
-const APPRAISAL_COMMANDS: [&str; 7] = [
+const APPRAISAL_COMMANDS: [&str; 9] = [
     "agree",
     "adjust",
     "request-evidence",
     "bulk-agree",
     "record-dispute",
     "resolve-dispute",
+    "escalate",
+    "council-decide",
     "undo",
 ];
 

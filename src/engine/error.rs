@@ -4,6 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::points::ScoreError;
+use jiff::civil::Date;
+
+use crate::domain::round::{NotOpen, format_date};
 use crate::domain::{Item, ItemKey, Points, Role, Status};
 use crate::i18n::Lang;
 
@@ -69,12 +72,61 @@ pub enum EngineError {
     #[error("{}", self.message(Lang::En))]
     BadFile { file: String, problems: Vec<String> },
     #[error("{}", self.message(Lang::En))]
+    BadFromYear { year: u16, from: u16 },
+    #[error("{}", self.message(Lang::En))]
+    NoOpenRound { year: u16, unit: String },
+    #[error("{}", self.message(Lang::En))]
+    UnknownRound { year: u16, number: u32 },
+    #[error("{}", self.message(Lang::En))]
+    RoundClosed { year: u16, number: u32 },
+    #[error("{}", self.message(Lang::En))]
+    NotInRound {
+        key: ItemKey,
+        number: u32,
+        why: NotOpenReason,
+    },
+    #[error("{}", self.message(Lang::En))]
+    BadRoundDates { opens: Date, closes: Date },
+    #[error("{}", self.message(Lang::En))]
+    ReceivedInFuture {
+        key: ItemKey,
+        received: Date,
+        today: Date,
+    },
+    #[error("{}", self.message(Lang::En))]
+    PartlyOutOfRange {
+        key: ItemKey,
+        score: Points,
+        low: Points,
+        high: Points,
+    },
+    #[error("{}", self.message(Lang::En))]
     /// A storage problem, worded in both languages where it happened.
     Store { vi: String, en: String },
     /// The store's server could not be reached or stopped answering (remote workbenches only);
     /// the message is kept in both languages because it is made where the language is unknown.
     #[error("{}", self.message(Lang::En))]
     Unavailable { vi: String, en: String },
+}
+
+/// Why an item is not open to an explanation in a round (serialisable mirror of
+/// `domain::round::NotOpen`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotOpenReason {
+    OtherUnit,
+    OutOfScope,
+    AlreadyAnswered,
+}
+
+impl From<NotOpen> for NotOpenReason {
+    fn from(n: NotOpen) -> Self {
+        match n {
+            NotOpen::OtherUnit => NotOpenReason::OtherUnit,
+            NotOpen::OutOfScope => NotOpenReason::OutOfScope,
+            NotOpen::AlreadyAnswered => NotOpenReason::AlreadyAnswered,
+        }
+    }
 }
 
 /// A score the framework does not allow (serialisable mirror of `ScoreError`).
@@ -146,6 +198,8 @@ fn status_name(s: Status, lang: Lang) -> &'static str {
             Status::NeedsInfo => "cần bổ sung",
             Status::Disputed => "đang giải trình",
             Status::Resolved => "đã xử lý giải trình",
+            Status::Escalated => "đã trình Hội đồng",
+            Status::Decided => "Hội đồng đã quyết định",
         },
     }
 }
@@ -381,6 +435,129 @@ impl EngineError {
                     .chain(problems.iter().map(|p| format!("  {p}")))
                     .collect::<Vec<_>>()
                     .join("\n")
+            }
+            BadFromYear { year, from } => {
+                if vi {
+                    format!(
+                        "năm tham khảo {from} phải trước năm {year}; dùng --from-year với một năm đã có trong kho."
+                    )
+                } else {
+                    format!(
+                        "the reference year {from} must be before {year}; use --from-year with an earlier year of the store."
+                    )
+                }
+            }
+            NoOpenRound { year, unit } => {
+                if vi {
+                    format!(
+                        "chưa có đợt giải trình nào đang mở cho đơn vị {unit} năm {year}. Trưởng nhóm mở đợt bằng: thamdinh round open --year {year} --closes YYYY-MM-DD"
+                    )
+                } else {
+                    format!(
+                        "no explanation round is open for unit {unit} in {year}. A lead opens one with: thamdinh round open --year {year} --closes YYYY-MM-DD"
+                    )
+                }
+            }
+            UnknownRound { year, number } => {
+                if vi {
+                    format!(
+                        "năm {year} không có đợt giải trình số {number}; xem các đợt bằng: thamdinh round list"
+                    )
+                } else {
+                    format!(
+                        "{year} has no explanation round {number}; list the rounds with: thamdinh round list"
+                    )
+                }
+            }
+            RoundClosed { year, number } => {
+                if vi {
+                    format!(
+                        "đợt giải trình {number} năm {year} đã đóng: không ghi thêm giải trình vào đợt này. Trưởng nhóm có thể mở đợt mới."
+                    )
+                } else {
+                    format!(
+                        "explanation round {number} of {year} is closed: no more explanations are recorded in it. A lead can open a new round."
+                    )
+                }
+            }
+            NotInRound { key, number, why } => match (why, vi) {
+                (NotOpenReason::OtherUnit, true) => {
+                    format!(
+                        "{key}: đợt giải trình {number} không dành cho đơn vị {}.",
+                        key.unit
+                    )
+                }
+                (NotOpenReason::OtherUnit, false) => {
+                    format!(
+                        "{key}: explanation round {number} is not for unit {}.",
+                        key.unit
+                    )
+                }
+                (NotOpenReason::OutOfScope, true) => format!(
+                    "{key}: tiêu chí này không thuộc diện giải trình của đợt {number} (chỉ các tiêu chí bị đề xuất giảm điểm hoặc đang chờ bổ sung tài liệu)."
+                ),
+                (NotOpenReason::OutOfScope, false) => format!(
+                    "{key}: this item is not open to explanation in round {number} (only items proposed below the self score or awaiting evidence are)."
+                ),
+                (NotOpenReason::AlreadyAnswered, true) => format!(
+                    "{key}: giải trình của đợt {number} đã được trả lời; chờ đợt sau hoặc trình Hội đồng thẩm định."
+                ),
+                (NotOpenReason::AlreadyAnswered, false) => format!(
+                    "{key}: the explanation of round {number} has been answered; wait for the next round or refer it to the council."
+                ),
+            },
+            BadRoundDates { opens, closes } => {
+                if vi {
+                    format!(
+                        "ngày đóng đợt ({}) trước ngày mở ({}); hãy kiểm tra lại hai ngày.",
+                        format_date(*closes),
+                        format_date(*opens)
+                    )
+                } else {
+                    format!(
+                        "the closing date ({}) is before the opening date ({}); check both dates.",
+                        format_date(*closes),
+                        format_date(*opens)
+                    )
+                }
+            }
+            ReceivedInFuture {
+                key,
+                received,
+                today,
+            } => {
+                if vi {
+                    format!(
+                        "{key}: ngày nhận giải trình {} còn ở tương lai (hôm nay {}); hãy nhập ngày trên văn bản đến.",
+                        format_date(*received),
+                        format_date(*today)
+                    )
+                } else {
+                    format!(
+                        "{key}: the date received {} is in the future (today is {}); enter the date on the incoming letter.",
+                        format_date(*received),
+                        format_date(*today)
+                    )
+                }
+            }
+            PartlyOutOfRange {
+                key,
+                score,
+                low,
+                high,
+            } => {
+                if vi {
+                    format!(
+                        "{key}: chấp nhận một phần cần điểm mới nằm giữa {} và {} (không kể hai đầu); {} không thỏa. Nếu chấp nhận toàn bộ hãy chọn \"chấp nhận\".",
+                        low.display_with(true),
+                        high.display_with(true),
+                        score.display_with(true)
+                    )
+                } else {
+                    format!(
+                        "{key}: partly upheld needs a new score strictly between {low} and {high}; {score} is not. If the unit is right, choose upheld."
+                    )
+                }
             }
             Store { vi, en } | Unavailable { vi, en } => lang.pick(vi, en).to_string(),
         }

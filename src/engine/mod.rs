@@ -3,7 +3,9 @@
 //! turns the command into events and commits them through the store.
 
 mod appraisal;
+mod dispute;
 mod error;
+mod rounds;
 mod setup;
 
 use std::collections::HashMap;
@@ -15,7 +17,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::domain::{Command, Event, Framework, Item, ItemKey, Role, UnitSet, UnitState};
 use crate::store::{NewEvent, Store};
 
-pub use error::{EngineError, ScoreProblem};
+pub use error::{EngineError, NotOpenReason, ScoreProblem};
 
 /// A year's framework and units, parsed once from the sources kept in the store.
 #[derive(Debug)]
@@ -25,6 +27,8 @@ pub struct YearContext {
     pub units: UnitSet,
     pub framework_file: String,
     pub units_file: String,
+    /// The previous year whose justifications are shown as references (`init --from-year`).
+    pub from_year: Option<u16>,
 }
 
 impl YearContext {
@@ -37,6 +41,7 @@ impl YearContext {
             &data.framework_file,
             &data.units_toml,
             &data.units_file,
+            data.from_year,
         )
     }
 }
@@ -87,6 +92,7 @@ impl Engine {
             &data.framework_file,
             &data.units_toml,
             &data.units_file,
+            data.from_year,
         )?);
         if let Ok(mut m) = self.years.write() {
             m.insert(year, ctx.clone());
@@ -144,6 +150,10 @@ impl Engine {
                 | Command::Reopen { .. }
                 | Command::SetMember { .. }
                 | Command::RemoveMember { .. }
+                | Command::Escalate { .. }
+                | Command::CouncilDecide { .. }
+                | Command::OpenRound { .. }
+                | Command::CloseRound { .. }
         );
         if lead_only && !is_lead {
             return Err(EngineError::LeadOnly {
@@ -157,6 +167,7 @@ impl Engine {
             actor,
             command: name,
             events,
+            today: crate::domain::round::today_in_vietnam(now()),
         };
         match cmd {
             Command::OpenYear {
@@ -165,13 +176,17 @@ impl Engine {
                 framework_file,
                 units_toml,
                 units_file,
+                from_year,
             } => setup::open_year(
                 &mut ctx,
                 year,
-                framework_toml,
-                framework_file,
-                units_toml,
-                units_file,
+                setup::YearSources {
+                    framework_toml,
+                    framework_file,
+                    units_toml,
+                    units_file,
+                    from_year,
+                },
             )?,
             Command::SetMember { user, role } => setup::set_member(&mut ctx, &members, user, role)?,
             Command::RemoveMember { user } => setup::remove_member(&mut ctx, &members, user)?,
@@ -200,19 +215,53 @@ impl Engine {
             Command::RecordDispute {
                 key,
                 explanation,
+                document,
                 claimed,
                 received,
+                round,
                 expected,
-            } => {
-                appraisal::record_dispute(&mut ctx, key, explanation, claimed, received, expected)?
-            }
+            } => dispute::record_dispute(
+                &mut ctx,
+                key,
+                explanation,
+                document,
+                claimed,
+                received,
+                round,
+                expected,
+            )?,
             Command::ResolveDispute {
                 key,
                 outcome,
                 score,
                 response,
                 expected,
-            } => appraisal::resolve_dispute(&mut ctx, key, outcome, score, response, expected)?,
+            } => dispute::resolve_dispute(&mut ctx, key, outcome, score, response, expected)?,
+            Command::Escalate {
+                key,
+                reason,
+                expected,
+            } => dispute::escalate(&mut ctx, key, reason, expected)?,
+            Command::CouncilDecide {
+                key,
+                score,
+                decision,
+                minutes,
+                expected,
+            } => dispute::council_decide(&mut ctx, key, score, decision, minutes, expected)?,
+            Command::OpenRound {
+                year,
+                opens,
+                closes,
+                scope,
+                units,
+                note,
+            } => rounds::open_round(&mut ctx, year, opens, closes, scope, units, note)?,
+            Command::CloseRound {
+                year,
+                number,
+                reason,
+            } => rounds::close_round(&mut ctx, year, number, reason)?,
             Command::Undo => appraisal::undo(&mut ctx)?,
         }
         if ctx.events.is_empty() {
@@ -229,6 +278,8 @@ pub(crate) struct Ctx<'a> {
     actor: &'a str,
     command: &'static str,
     events: Vec<NewEvent>,
+    /// Today's date in Vietnam, for the dates on explanations.
+    today: jiff::civil::Date,
 }
 
 impl Ctx<'_> {

@@ -11,6 +11,7 @@ pub(crate) fn parse_year(
     framework_file: &str,
     units_toml: &str,
     units_file: &str,
+    from_year: Option<u16>,
 ) -> Result<YearContext, EngineError> {
     let framework =
         parse_framework(framework_toml, framework_file).map_err(|errs| EngineError::BadFile {
@@ -27,34 +28,46 @@ pub(crate) fn parse_year(
         units,
         framework_file: framework_file.to_string(),
         units_file: units_file.to_string(),
+        from_year,
     })
 }
 
-pub(crate) fn open_year(
-    ctx: &mut Ctx,
-    year: u16,
-    framework_toml: String,
-    framework_file: String,
-    units_toml: String,
-    units_file: String,
-) -> Result<(), EngineError> {
+/// What a new year is opened from.
+pub(crate) struct YearSources {
+    pub framework_toml: String,
+    pub framework_file: String,
+    pub units_toml: String,
+    pub units_file: String,
+    pub from_year: Option<u16>,
+}
+
+pub(crate) fn open_year(ctx: &mut Ctx, year: u16, src: YearSources) -> Result<(), EngineError> {
     if ctx.engine.store.year_data(year)?.is_some() {
         return Err(EngineError::YearExists { year });
     }
+    if let Some(prev) = src.from_year {
+        // The references come from a year that exists and is earlier.
+        if prev >= year {
+            return Err(EngineError::BadFromYear { year, from: prev });
+        }
+        ctx.engine.year(prev)?;
+    }
     parse_year(
         year,
-        &framework_toml,
-        &framework_file,
-        &units_toml,
-        &units_file,
+        &src.framework_toml,
+        &src.framework_file,
+        &src.units_toml,
+        &src.units_file,
+        src.from_year,
     )?;
     ctx.push(
         Change::YearOpened {
             year,
-            framework_toml,
-            framework_file,
-            units_toml,
-            units_file,
+            framework_toml: src.framework_toml,
+            framework_file: src.framework_file,
+            units_toml: src.units_toml,
+            units_file: src.units_file,
+            from_year: src.from_year,
         },
         String::new(),
     );
@@ -127,12 +140,7 @@ pub(crate) fn finalize(ctx: &mut Ctx, year: u16, unit: String) -> Result<(), Eng
         .framework
         .leaves()
         .filter(|n| n.method == crate::domain::Method::Appraised)
-        .filter(|n| {
-            !matches!(
-                decided.get(n.code.as_str()),
-                Some(Status::Agreed | Status::Adjusted | Status::Resolved)
-            )
-        })
+        .filter(|n| decided.get(n.code.as_str()).is_none_or(|s| s.is_open()))
         .count();
     if open > 0 {
         return Err(EngineError::Unfinished { year, unit, open });

@@ -137,6 +137,34 @@ pub fn describe(change: &Change, lang: Lang) -> String {
             before.map(|r| r.as_str()).unwrap_or("—"),
             after.map(|r| r.as_str()).unwrap_or("—")
         ),
+        Change::RoundChanged {
+            number,
+            before,
+            after,
+            ..
+        } => match before {
+            None => format!(
+                "{} {number}: {} – {}{}",
+                lang.pick("mở đợt giải trình", "opened explanation round"),
+                after.opens,
+                after.closes,
+                if after.units.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", after.units.join(", "))
+                }
+            ),
+            Some(_) if after.closed => format!(
+                "{} {number}",
+                lang.pick("đóng đợt giải trình", "closed explanation round")
+            ),
+            Some(_) => format!(
+                "{} {number}: {} – {}",
+                lang.pick("sửa đợt giải trình", "changed explanation round"),
+                after.opens,
+                after.closes
+            ),
+        },
     }
 }
 

@@ -3,7 +3,10 @@
 pub mod atomic;
 pub mod audit;
 pub mod export;
+pub mod markdown;
 pub mod problem;
+pub mod ranking_report;
+pub mod scorecard;
 pub mod self_import;
 pub mod table;
 pub mod xlsx;

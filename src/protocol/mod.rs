@@ -16,13 +16,13 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{HistoryQuery, PresenceEntry};
-use crate::domain::{Command, Event, Item, ItemKey, Member, Role, UnitState};
+use crate::domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
 use crate::engine::EngineError;
 use crate::i18n::Lang;
 use crate::store::{Draft, VerifyReport, YearData};
 
 /// Bump on any change of the messages below.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Items or events per `Part` of a long answer or notice.
 pub const CHUNK: usize = 2_000;
@@ -168,6 +168,9 @@ pub enum Request {
     UnitStates {
         year: u16,
     },
+    Rounds {
+        year: u16,
+    },
     History(HistoryQuery),
     Apply(Command),
     Draft {
@@ -202,6 +205,7 @@ pub enum Reply {
     Items(Vec<Item>),
     Item(Option<Box<Item>>),
     UnitStates(Vec<(String, UnitState)>),
+    Rounds(Vec<Round>),
     Events(Vec<Event>),
     /// The events a command committed (durable when this is sent).
     Applied(Vec<Event>),

@@ -300,6 +300,7 @@ impl Session {
             },
             Request::Item { key } => wb.item(&key).map(|i| Reply::Item(i.map(Box::new))),
             Request::UnitStates { year } => wb.unit_states(year).map(Reply::UnitStates),
+            Request::Rounds { year } => wb.rounds(year).map(Reply::Rounds),
             Request::History(q) => match wb.history(&q) {
                 Ok(events) => Ok(Reply::Events(self.parts(id, events, Part::Events)?)),
                 Err(e) => Err(e),

@@ -110,6 +110,10 @@ impl Store {
                     let k = layout::year_meta_key(*year);
                     meta.insert(k.as_bytes(), codec::encode(data).map_err(abort)?)?;
                 }
+                for (id, round) in &state.rounds {
+                    let k = format!("{}{id}", layout::ROUND_PREFIX);
+                    meta.insert(k.as_bytes(), codec::encode(round).map_err(abort)?)?;
+                }
                 meta.insert(layout::HEAD_KEY, head.as_slice())?;
                 Ok(())
             });

@@ -187,7 +187,9 @@ fn skip_rest<'de, A: MapAccess<'de>>(
 mod tests {
     use super::*;
     use crate::domain::state::apply_to_item;
-    use crate::domain::{Dispute, Evidence, Item, Outcome, Role, Status, Touch};
+    use crate::domain::{
+        Council, CouncilDecision, Dispute, Evidence, Item, Outcome, Role, Status, Touch,
+    };
 
     fn body(change: Change) -> EventBody {
         EventBody {
@@ -208,10 +210,21 @@ mod tests {
             request: "gửi quyết định".into(),
             dispute: Some(Dispute {
                 explanation: "giải trình".into(),
+                document: "215/UBND-NC".into(),
                 claimed: Some(Points::from_hundredths(100)),
-                received: "2024-05-01".into(),
+                received: jiff::civil::date(2024, 5, 1),
+                round: 1,
+                late: true,
                 outcome: Some(Outcome::PartlyUpheld),
                 response: "chấp nhận một phần".into(),
+            }),
+            council: Some(Council {
+                reason: "trình Hội đồng".into(),
+                decision: Some(CouncilDecision {
+                    score: Points::from_hundredths(50),
+                    text: "giữ nguyên".into(),
+                    minutes: "BB 02".into(),
+                }),
             }),
         }
     }
@@ -262,6 +275,22 @@ mod tests {
                 framework_file: "b".into(),
                 units_toml: "c".into(),
                 units_file: "d".into(),
+                from_year: Some(2023),
+            },
+            Change::RoundChanged {
+                year: 2024,
+                number: 1,
+                before: None,
+                after: crate::domain::Round {
+                    year: 2024,
+                    number: 1,
+                    opens: jiff::civil::date(2025, 3, 1),
+                    closes: jiff::civil::date(2025, 3, 15),
+                    scope: crate::domain::RoundScope::Lowered,
+                    units: vec!["44".into()],
+                    note: "CV 512".into(),
+                    closed: false,
+                },
             },
         ]
     }

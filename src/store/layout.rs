@@ -22,6 +22,8 @@ pub(crate) const SCHEMA_KEY: &[u8] = b"schema";
 pub(crate) const HEAD_KEY: &[u8] = b"head";
 pub(crate) const MEMBER_PREFIX: &str = "member/";
 pub(crate) const YEAR_PREFIX: &str = "year/";
+/// `meta` prefix of explanation rounds: "round/YYYY/NNNN".
+pub(crate) const ROUND_PREFIX: &str = "round/";
 
 pub(crate) fn seq_key(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
@@ -94,6 +96,16 @@ pub(crate) fn year_meta_key(year: u16) -> String {
     format!("{YEAR_PREFIX}{}", year_str(year))
 }
 
+/// A round's key below `ROUND_PREFIX`: "YYYY/NNNN" (byte order is year, then number order).
+pub(crate) fn round_id(year: u16, number: u32) -> String {
+    format!("{}/{number:04}", year_str(year))
+}
+
+/// Prefix of every round of a year in `meta`: "round/YYYY/".
+pub(crate) fn year_rounds_prefix(year: u16) -> String {
+    format!("{ROUND_PREFIX}{}/", year_str(year))
+}
+
 /// Parse "YYYY/<unit>/<leaf>" back into a key.
 pub(crate) fn parse_item_key(s: &str) -> Option<ItemKey> {
     let mut parts = s.splitn(3, '/');
@@ -164,6 +176,15 @@ pub(crate) fn check_change(change: &Change) -> Result<(), StoreError> {
         }
         Change::MemberChanged { user, .. } => check_user(user),
         Change::YearOpened { year, .. } => check_year(*year),
+        Change::RoundChanged { year, number, .. } => {
+            check_year(*year)?;
+            if *number > 9999 {
+                return Err(StoreError::BadKey {
+                    what: format!("round {number}"),
+                });
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

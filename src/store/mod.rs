@@ -42,7 +42,7 @@ use std::sync::{Mutex, MutexGuard};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Change, Event, EventBody, Item, ItemKey, Member, Role, UnitState};
+use crate::domain::{Change, Event, EventBody, Item, ItemKey, Member, Role, Round, UnitState};
 
 pub use error::StoreError;
 pub use verify::VerifyReport;
@@ -76,6 +76,9 @@ pub struct YearData {
     pub framework_file: String,
     pub units_toml: String,
     pub units_file: String,
+    /// The previous year shown as a reference (`init --from-year`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_year: Option<u16>,
 }
 
 /// A justification being typed, kept per user and item so a dropped connection loses nothing.
@@ -323,6 +326,20 @@ impl Store {
             Some(v) => Ok(Some(codec::decode(&v, &format!("year {year}"))?)),
             None => Ok(None),
         }
+    }
+
+    /// The explanation rounds of a year, by number.
+    pub fn rounds(&self, year: u16) -> Result<Vec<Round>, StoreError> {
+        let mut out = Vec::new();
+        for r in self
+            .t
+            .meta
+            .scan_prefix(layout::year_rounds_prefix(year).as_bytes())
+        {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            out.push(codec::decode(&v, &String::from_utf8_lossy(&k))?);
+        }
+        Ok(out)
     }
 
     /// All members, by user name.

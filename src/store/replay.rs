@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::domain::state::{apply_to_item, apply_to_unit};
-use crate::domain::{Change, EventBody, Item, Role, Touch, UnitState};
+use crate::domain::{Change, EventBody, Item, Role, Round, Touch, UnitState};
 
 use super::YearData;
 use super::layout;
@@ -21,6 +21,8 @@ pub(crate) struct Replay {
     /// user → role; `None` once removed (commit deletes the `meta` entry).
     pub members: BTreeMap<String, Option<Role>>,
     pub years: BTreeMap<u16, YearData>,
+    /// `layout::round_id` → round.
+    pub rounds: BTreeMap<String, Round>,
     /// Scratch space for item keys.
     key_buf: String,
 }
@@ -62,6 +64,7 @@ impl Replay {
                 framework_file,
                 units_toml,
                 units_file,
+                from_year,
             } => {
                 self.years.insert(
                     *year,
@@ -70,8 +73,18 @@ impl Replay {
                         framework_file: framework_file.clone(),
                         units_toml: units_toml.clone(),
                         units_file: units_file.clone(),
+                        from_year: *from_year,
                     },
                 );
+            }
+            Change::RoundChanged {
+                year,
+                number,
+                after,
+                ..
+            } => {
+                self.rounds
+                    .insert(layout::round_id(*year, *number), after.clone());
             }
             // Item changes were handled above.
             Change::SelfAssessed { .. }

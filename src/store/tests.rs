@@ -49,6 +49,7 @@ fn populated() -> (tempfile::TempDir, Store) {
                         framework_file: "fw.toml".into(),
                         units_toml: "[units]".into(),
                         units_file: "u.toml".into(),
+                        from_year: None,
                     },
                 ),
                 ev(

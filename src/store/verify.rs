@@ -136,7 +136,11 @@ impl Store {
 
         self.t.items.clear().map_err(sled_err)?;
         self.t.units.clear().map_err(sled_err)?;
-        for prefix in [layout::MEMBER_PREFIX, layout::YEAR_PREFIX] {
+        for prefix in [
+            layout::MEMBER_PREFIX,
+            layout::YEAR_PREFIX,
+            layout::ROUND_PREFIX,
+        ] {
             let mut batch = sled::Batch::default();
             for r in self.t.meta.scan_prefix(prefix.as_bytes()) {
                 let (k, _) = r.map_err(sled_err)?;
@@ -207,13 +211,32 @@ impl Store {
             .into_iter()
             .map(|(y, d)| (layout::year_str(y), d))
             .collect();
-        merge_compare(
+        let y = merge_compare(
             self,
             self.t.meta.scan_prefix(layout::YEAR_PREFIX.as_bytes()),
             layout::YEAR_PREFIX.len(),
             years,
             "year",
             &|d: &YearData| format!("framework {}, units {}", d.framework_file, d.units_file),
+            &mut others,
+        )?;
+        if y.is_some() {
+            return Ok(y);
+        }
+        merge_compare(
+            self,
+            self.t.meta.scan_prefix(layout::ROUND_PREFIX.as_bytes()),
+            layout::ROUND_PREFIX.len(),
+            replay.rounds,
+            "round",
+            &|r: &crate::domain::Round| {
+                format!(
+                    "{} – {}{}",
+                    r.opens,
+                    r.closes,
+                    if r.closed { ", closed" } else { "" }
+                )
+            },
             &mut others,
         )
     }
@@ -233,7 +256,8 @@ impl Store {
             .iter()
             .map(|(y, d)| (layout::year_str(*y), d))
             .collect();
-        write_map(self, &self.t.meta, layout::YEAR_PREFIX, &years)
+        write_map(self, &self.t.meta, layout::YEAR_PREFIX, &years)?;
+        write_map(self, &self.t.meta, layout::ROUND_PREFIX, &replay.rounds)
     }
 
     pub(crate) fn write_head(&self, seq: u64, hash: &[u8; HASH_LEN]) -> Result<(), StoreError> {

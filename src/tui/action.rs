@@ -150,6 +150,8 @@ pub enum Action {
     BulkAgreeArea,
     RecordDispute,
     ResolveDispute,
+    Escalate,
+    CouncilDecide,
     Undo,
     FinalizeUnit,
     ReopenUnit,
@@ -339,7 +341,7 @@ const INFO: &[Info] = &[
     info(
         Action::AreaBars,
         "area-bars",
-        &[C::Workbench, C::Areas],
+        &[C::Workbench, C::Areas, C::Ranking],
         "So sánh theo lĩnh vực",
         "Compare areas",
     ),
@@ -419,6 +421,20 @@ const INFO: &[Info] = &[
         &[C::Workbench, C::Queue],
         "Trả lời giải trình",
         "Answer the explanation",
+    ),
+    info(
+        Action::Escalate,
+        "escalate",
+        &[C::Workbench, C::Queue],
+        "Trình Hội đồng thẩm định (trưởng nhóm)",
+        "Refer to the appraisal council (lead)",
+    ),
+    info(
+        Action::CouncilDecide,
+        "council-decide",
+        &[C::Workbench, C::Queue],
+        "Ghi quyết định của Hội đồng thẩm định (trưởng nhóm)",
+        "Record the council's decision (lead)",
     ),
     info(
         Action::Undo,

@@ -1319,13 +1319,13 @@ mod tests {
     fn user_file_overrides_only_what_it_names() {
         let (km, problems) = user(
             "lang = \"en\"\n[workbench]\nagree = { keys = [\"y\"], desc = \"Accept\" }\n\
-             toggle-diffs = { keys = [\"F5\", \"D\"], desc = \"Diffs only\" }\n",
+             toggle-diffs = { keys = [\"F5\", \"Z\"], desc = \"Diffs only\" }\n",
         );
         assert_eq!(problems, vec![]);
         let r = |k: &str| km.resolve(Context::Workbench, &[], key(k));
         assert_eq!(r("y"), Resolution::Action(Action::Agree));
         assert_eq!(r("a"), Resolution::Unbound);
-        assert_eq!(r("D"), Resolution::Action(Action::ToggleDiffs));
+        assert_eq!(r("Z"), Resolution::Action(Action::ToggleDiffs));
         assert_eq!(r("d"), Resolution::Unbound);
         assert_eq!(r("n"), Resolution::Action(Action::NextDiff));
         // Walk mode still has the default agree key.

@@ -10,7 +10,7 @@ use crate::api::Workbench;
 use crate::domain::aggregate::{Both, UnitScores, competition_ranks};
 use crate::domain::event::Change;
 use crate::domain::state::{apply_to_item, apply_to_unit};
-use crate::domain::{Event, Framework, Item, ItemKey, Touch, UnitSet, UnitState};
+use crate::domain::{Event, Framework, Item, ItemKey, Round, Touch, UnitSet, UnitState};
 use crate::engine::{EngineError, YearContext};
 
 /// One unit's data.
@@ -40,13 +40,15 @@ pub struct Changed {
     pub items: Vec<ItemKey>,
     pub units: HashSet<String>,
     pub members: bool,
+    /// An explanation round opened or closed.
+    pub rounds: bool,
     /// Who made the item changes (for "X just updated 3.2.1").
     pub actors: Vec<String>,
 }
 
 impl Changed {
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty() && self.units.is_empty() && !self.members
+        self.items.is_empty() && self.units.is_empty() && !self.members && !self.rounds
     }
 }
 
@@ -55,6 +57,8 @@ pub struct Model {
     pub ctx: Arc<YearContext>,
     units: Vec<UnitData>,
     index: HashMap<String, usize>,
+    /// The year's explanation rounds, by number.
+    pub rounds: Vec<Round>,
 }
 
 impl Model {
@@ -63,7 +67,9 @@ impl Model {
         let ctx = wb.year(year)?;
         let items = wb.items(year, None)?;
         let states: HashMap<String, UnitState> = wb.unit_states(year)?.into_iter().collect();
-        Ok(Model::from_parts(ctx, items, states))
+        let mut m = Model::from_parts(ctx, items, states);
+        m.rounds = wb.rounds(year)?;
+        Ok(m)
     }
 
     pub fn from_parts(
@@ -112,6 +118,7 @@ impl Model {
             ctx,
             units,
             index,
+            rounds: Vec::new(),
         };
         m.rerank();
         m
@@ -199,6 +206,19 @@ impl Model {
                     changed.units.insert(unit.clone());
                 }
                 Change::MemberChanged { .. } => changed.members = true,
+                Change::RoundChanged { year, after, .. } => {
+                    if *year != self.year {
+                        continue;
+                    }
+                    match self.rounds.iter_mut().find(|r| r.number == after.number) {
+                        Some(r) => *r = after.clone(),
+                        None => {
+                            self.rounds.push(after.clone());
+                            self.rounds.sort_by_key(|r| r.number);
+                        }
+                    }
+                    changed.rounds = true;
+                }
                 Change::YearOpened { .. } => {}
             }
         }

@@ -62,6 +62,8 @@ pub struct Marks {
     pub needs_info: &'static str,
     pub disputed: &'static str,
     pub resolved: &'static str,
+    pub escalated: &'static str,
+    pub decided: &'static str,
     pub collapsed: &'static str,
     pub expanded: &'static str,
     pub leaf: &'static str,
@@ -84,6 +86,8 @@ const UNICODE_MARKS: Marks = Marks {
     needs_info: "?",
     disputed: "!",
     resolved: "◆",
+    escalated: "⚑",
+    decided: "§",
     collapsed: "▸",
     expanded: "▾",
     leaf: " ",
@@ -105,6 +109,8 @@ const ASCII_MARKS: Marks = Marks {
     needs_info: "?",
     disputed: "!",
     resolved: "#",
+    escalated: "^",
+    decided: "$",
     collapsed: "+",
     expanded: "-",
     leaf: " ",
@@ -286,15 +292,17 @@ impl Theme {
             Status::NeedsInfo => self.marks.needs_info,
             Status::Disputed => self.marks.disputed,
             Status::Resolved => self.marks.resolved,
+            Status::Escalated => self.marks.escalated,
+            Status::Decided => self.marks.decided,
         }
     }
 
     pub fn status_style(&self, s: Status) -> Style {
         match s {
             Status::Pending => self.dim,
-            Status::Agreed | Status::Resolved => self.ok,
+            Status::Agreed | Status::Resolved | Status::Decided => self.ok,
             Status::Adjusted => self.warn,
-            Status::NeedsInfo | Status::Disputed => self.down,
+            Status::NeedsInfo | Status::Disputed | Status::Escalated => self.down,
         }
     }
 

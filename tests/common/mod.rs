@@ -111,6 +111,7 @@ pub fn setup(dir: &std::path::Path) -> LocalWorkbench {
         framework_file: "test-framework.toml".into(),
         units_toml: UNITS.into(),
         units_file: "test-units.toml".into(),
+        from_year: None,
     })
     .expect("open year");
     lead.apply(Command::SetMember {
@@ -155,6 +156,25 @@ pub fn setup(dir: &std::path::Path) -> LocalWorkbench {
     })
     .expect("import survey");
     lead
+}
+
+/// A calendar date from an ISO literal.
+pub fn date(s: &str) -> jiff::civil::Date {
+    s.parse().expect("test date")
+}
+
+/// Open an explanation round of YEAR for every unit with the default scope (lowered scores and
+/// evidence requests).
+pub fn open_round(lead: &dyn Workbench, opens: &str, closes: &str) {
+    lead.apply(Command::OpenRound {
+        year: YEAR,
+        opens: date(opens),
+        closes: date(closes),
+        scope: thamdinh::domain::RoundScope::Lowered,
+        units: Vec::new(),
+        note: "Công văn 512/BNV-CCHC".into(),
+    })
+    .expect("open round");
 }
 
 pub fn version(wb: &dyn Workbench, k: &ItemKey) -> u64 {

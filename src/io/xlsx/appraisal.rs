@@ -14,7 +14,7 @@ use rust_xlsxwriter::{Formula, Workbook, Worksheet, XlsxError};
 use super::style::{Styles, points_value, vietnam_time};
 use crate::domain::aggregate::NationalRow;
 use crate::domain::points::fmt_hundredths;
-use crate::domain::{Dispute, Framework, Method, Outcome, Points, Status, Unit};
+use crate::domain::{Council, Dispute, Framework, Method, Outcome, Points, Status, Unit};
 use crate::i18n::Lang;
 use crate::io::export::ExportRow;
 use crate::io::self_import::{
@@ -69,6 +69,8 @@ pub fn status_label(s: Status, lang: Lang) -> &'static str {
         Status::NeedsInfo => ("Cần bổ sung", "Needs information"),
         Status::Disputed => ("Đang giải trình", "Disputed"),
         Status::Resolved => ("Đã xử lý giải trình", "Dispute resolved"),
+        Status::Escalated => ("Trình Hội đồng", "Referred to council"),
+        Status::Decided => ("Hội đồng đã quyết", "Council decided"),
     };
     lang.pick(vi, en)
 }
@@ -83,31 +85,64 @@ pub fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
     lang.pick(vi, en)
 }
 
-/// The dispute column: the open explanation, or the outcome and the response.
-pub fn dispute_text(d: &Dispute, lang: Lang) -> String {
+/// The dispute column: the open explanation (with the province's document, a late flag and
+/// the score it claims), or the outcome and the response; then the council's referral or
+/// decision, if any.
+pub fn dispute_text(d: Option<&Dispute>, council: Option<&Council>, lang: Lang) -> String {
     let pts = |p: Points| p.display_with(lang == Lang::Vi);
-    match d.outcome {
-        None => {
-            let claimed = d
-                .claimed
-                .map(|c| match lang {
-                    Lang::Vi => format!(" (đề nghị {})", pts(c)),
-                    Lang::En => format!(" (claims {})", pts(c)),
-                })
-                .unwrap_or_default();
-            let head = format!("{}{claimed}", lang.pick("Đang giải trình", "Open"));
-            join_nonempty(&head, &d.explanation)
-        }
-        Some(o) => {
-            let head = outcome_label(o, lang);
-            let mut first = head.chars();
-            let head: String = first
-                .next()
-                .map(|c| c.to_uppercase().chain(first).collect())
-                .unwrap_or_default();
-            join_nonempty(&head, &d.response)
-        }
+    let mut parts = Vec::new();
+    if let Some(d) = d {
+        parts.push(match d.outcome {
+            None => {
+                let mut what = Vec::new();
+                if !d.document.trim().is_empty() {
+                    what.push(d.document.trim().to_string());
+                }
+                if d.late {
+                    what.push(lang.pick("nộp muộn", "late").to_string());
+                }
+                if let Some(c) = d.claimed {
+                    what.push(match lang {
+                        Lang::Vi => format!("đề nghị {}", pts(c)),
+                        Lang::En => format!("claims {}", pts(c)),
+                    });
+                }
+                let mut head = lang.pick("Đang giải trình", "Open").to_string();
+                if !what.is_empty() {
+                    head.push_str(&format!(" ({})", what.join(", ")));
+                }
+                join_nonempty(&head, &d.explanation)
+            }
+            Some(o) => {
+                let head = outcome_label(o, lang);
+                let mut first = head.chars();
+                let head: String = first
+                    .next()
+                    .map(|c| c.to_uppercase().chain(first).collect())
+                    .unwrap_or_default();
+                join_nonempty(&head, &d.response)
+            }
+        });
     }
+    if let Some(c) = council {
+        parts.push(match &c.decision {
+            None => join_nonempty(
+                lang.pick("Trình Hội đồng", "Referred to the council"),
+                &c.reason,
+            ),
+            Some(dec) => {
+                let mut head = match lang {
+                    Lang::Vi => format!("Hội đồng quyết định {}", pts(dec.score)),
+                    Lang::En => format!("Council decided {}", pts(dec.score)),
+                };
+                if !dec.minutes.trim().is_empty() {
+                    head.push_str(&format!(" ({})", dec.minutes.trim()));
+                }
+                join_nonempty(&head, &dec.text)
+            }
+        });
+    }
+    parts.join("\n")
 }
 
 fn join_nonempty(head: &str, rest: &str) -> String {
@@ -192,6 +227,8 @@ pub struct UnitSheet<'a> {
     pub rows: &'a [&'a ExportRow],
     /// Its scores and ranks.
     pub national: &'a NationalRow,
+    /// Council referrals and decisions of its items, by criterion code.
+    pub councils: &'a HashMap<&'a str, &'a Council>,
 }
 
 /// Add the unit's appraisal sheet named `name` to `wb`.
@@ -252,7 +289,8 @@ fn write_unit_sheet(
                 Lang::En => leaf.name_en.as_deref().unwrap_or(&r.criterion),
                 Lang::Vi => &r.criterion,
             };
-            write_leaf(ws, st, row, r, name, lang)?;
+            let council = u.councils.get(leaf.code.as_str()).copied();
+            write_leaf(ws, st, row, r, name, council, lang)?;
             row += 1;
         }
         let sums =
@@ -337,6 +375,7 @@ fn write_leaf(
     row: u32,
     r: &ExportRow,
     name: &str,
+    council: Option<&Council>,
     lang: Lang,
 ) -> Result<(), XlsxError> {
     ws.write_string_with_format(row, C_UNIT, &r.unit, &st.code)?;
@@ -356,11 +395,7 @@ fn write_leaf(
     num(ws, C_DELTA, r.delta, &st.delta)?;
     ws.write_string_with_format(row, C_STATUS, status_label(r.status, lang), &st.text)?;
     ws.write_string_with_format(row, C_JUSTIFICATION, &r.justification, &st.wrap)?;
-    let dispute = r
-        .dispute
-        .as_ref()
-        .map(|d| dispute_text(d, lang))
-        .unwrap_or_default();
+    let dispute = dispute_text(r.dispute.as_ref(), council, lang);
     ws.write_string_with_format(row, C_DISPUTE, &dispute, &st.wrap)?;
     ws.write_string_with_format(row, C_NOTE, &r.note, &st.wrap)?;
     let evidence = format_evidence(&r.evidence).map_err(|e| {
@@ -440,18 +475,27 @@ mod tests {
     fn dispute_texts() {
         let open = Dispute {
             explanation: "Đã gửi bổ sung quyết định".into(),
+            document: "Công văn 123/UBND-NC".into(),
             claimed: Some(Points::from_hundredths(150)),
-            received: "2025-03-05".into(),
+            received: jiff::civil::date(2025, 3, 5),
+            round: 1,
+            late: true,
             outcome: None,
             response: String::new(),
         };
         assert_eq!(
-            dispute_text(&open, Lang::Vi),
-            "Đang giải trình (đề nghị 1,50): Đã gửi bổ sung quyết định"
+            dispute_text(Some(&open), None, Lang::Vi),
+            "Đang giải trình (Công văn 123/UBND-NC, nộp muộn, đề nghị 1,50): Đã gửi bổ sung quyết định"
         );
+        let bare = Dispute {
+            document: String::new(),
+            late: false,
+            claimed: None,
+            ..open.clone()
+        };
         assert_eq!(
-            dispute_text(&open, Lang::En),
-            "Open (claims 1.50): Đã gửi bổ sung quyết định"
+            dispute_text(Some(&bare), None, Lang::En),
+            "Open: Đã gửi bổ sung quyết định"
         );
         let done = Dispute {
             outcome: Some(Outcome::PartlyUpheld),
@@ -459,8 +503,29 @@ mod tests {
             ..open
         };
         assert_eq!(
-            dispute_text(&done, Lang::Vi),
+            dispute_text(Some(&done), None, Lang::Vi),
             "Chấp nhận một phần: Chấp nhận 1,25 điểm"
         );
+        let referred = Council {
+            reason: "Hai bên chưa thống nhất".into(),
+            decision: None,
+        };
+        assert_eq!(
+            dispute_text(Some(&done), Some(&referred), Lang::Vi),
+            "Chấp nhận một phần: Chấp nhận 1,25 điểm\nTrình Hội đồng: Hai bên chưa thống nhất"
+        );
+        let decided = Council {
+            decision: Some(crate::domain::CouncilDecision {
+                score: Points::from_hundredths(125),
+                text: "Giữ điểm thẩm định".into(),
+                minutes: "Biên bản 03/BB-HĐTĐ".into(),
+            }),
+            ..referred
+        };
+        assert_eq!(
+            dispute_text(None, Some(&decided), Lang::En),
+            "Council decided 1.25 (Biên bản 03/BB-HĐTĐ): Giữ điểm thẩm định"
+        );
+        assert_eq!(dispute_text(None, None, Lang::Vi), "");
     }
 }

@@ -12,6 +12,8 @@ use crate::domain::Points;
 pub const POINTS_FORMAT: &str = "0.00";
 /// A signed difference; falls in red.
 pub const DELTA_FORMAT: &str = "+0.00;[Red]-0.00;0.00";
+/// A rank change as the reports write it: "↑ +2", "↓ -3", "=".
+pub const RANK_CHANGE_FORMAT: &str = "\"↑ +\"0;\"↓ -\"0;\"=\"";
 
 const HEADER_FILL: u32 = 0xD9E1F2;
 const SUBTOTAL_FILL: u32 = 0xEDF2F9;
@@ -73,7 +75,7 @@ impl Styles {
             points: cell.clone().set_num_format(POINTS_FORMAT),
             delta: cell.clone().set_num_format(DELTA_FORMAT),
             int: cell.clone().set_num_format("0"),
-            rank_change: cell.clone().set_num_format("\"▲ \"0;\"▼ \"0;\"=\""),
+            rank_change: cell.clone().set_num_format(RANK_CHANGE_FORMAT),
             date: cell.clone().set_num_format("dd/mm/yyyy hh:mm"),
             subtotal_text: sub(cell.clone().set_text_wrap(), SUBTOTAL_FILL),
             subtotal_points: sub(cell.clone().set_num_format(POINTS_FORMAT), SUBTOTAL_FILL),

@@ -11,10 +11,11 @@ use super::appraisal::{UnitSheet, add_unit_sheet};
 use super::ranking::add_ranking_sheet;
 use super::style::{SheetNames, Styles, io_err};
 use crate::domain::aggregate::{National, national};
-use crate::domain::{Framework, Item, UnitSet};
+use crate::domain::{Council, Framework, Item, UnitSet};
 use crate::i18n::Lang;
 use crate::io::atomic::write_atomic;
 use crate::io::export::{ExportRow, export_rows};
+use crate::io::ranking_report::{RankingReport, ranking_report};
 
 /// The sheet name of a unit's appraisal sheet: "44 Quảng Bình" (made valid and unique by
 /// `names`).
@@ -37,52 +38,31 @@ fn of_year(items: &[Item], year: u16) -> Vec<Item> {
 
 /// A workbook with just the national ranking sheet (with the regional averages and the tie rule
 /// below the table), as bytes.
-pub fn ranking_workbook(
-    fw: &Framework,
-    units: &UnitSet,
-    year: u16,
-    items: &[Item],
-    lang: Lang,
-) -> Result<Vec<u8>, XlsxError> {
-    let nat = national(fw, units, &of_year(items, year));
+pub fn ranking_workbook(report: &RankingReport, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let st = Styles::new();
-    add_ranking_sheet(
-        &mut wb,
-        &st,
-        ranking_sheet_name(lang),
-        fw,
-        units,
-        year,
-        &nat,
-        lang,
-    )?;
+    add_ranking_sheet(&mut wb, &st, ranking_sheet_name(lang), report, lang)?;
     wb.save_to_buffer()
 }
 
-/// Write the ranking workbook (see [`ranking_workbook`]) to `path`, atomically. This is what
+/// Write the ranking workbook (see [`ranking_workbook`]) to `path`, atomically: what
 /// `report ranking --format xlsx` writes.
-pub fn write_ranking_xlsx(
-    path: &Path,
-    fw: &Framework,
-    units: &UnitSet,
-    year: u16,
-    items: &[Item],
-    lang: Lang,
-) -> io::Result<()> {
-    let bytes = ranking_workbook(fw, units, year, items, lang).map_err(io_err)?;
+pub fn write_ranking_xlsx(path: &Path, report: &RankingReport, lang: Lang) -> io::Result<()> {
+    let bytes = ranking_workbook(report, lang).map_err(io_err)?;
     write_atomic(path, &bytes)
 }
 
 /// The appraisal workbook, as bytes: for one unit (`unit` = its code), that unit's appraisal
 /// sheet alone; for the whole country, the ranking sheet first, then one appraisal sheet per
-/// unit in the unit set's order.
+/// unit in the unit set's order. `finalized` is the number of finalized units (for the
+/// ranking's progress line).
 pub fn appraisal_workbook(
     fw: &Framework,
     units: &UnitSet,
     year: u16,
     items: &[Item],
     unit: Option<&str>,
+    finalized: usize,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let year_items = of_year(items, year);
@@ -94,6 +74,16 @@ pub fn appraisal_workbook(
     }
     let nat_of: HashMap<&str, &crate::domain::aggregate::NationalRow> =
         nat.rows.iter().map(|n| (n.unit.as_str(), n)).collect();
+    let mut councils: HashMap<&str, HashMap<&str, &Council>> = HashMap::new();
+    for i in &year_items {
+        if let Some(c) = &i.appraisal.council {
+            councils
+                .entry(i.key.unit.as_str())
+                .or_default()
+                .insert(i.key.leaf.as_str(), c);
+        }
+    }
+    let no_councils = HashMap::new();
     let mut wb = Workbook::new();
     let st = Styles::new();
     let mut names = SheetNames::default();
@@ -103,7 +93,8 @@ pub fn appraisal_workbook(
         })?],
         None => {
             let name = names.take(ranking_sheet_name(lang));
-            add_ranking_sheet(&mut wb, &st, &name, fw, units, year, &nat, lang)?;
+            let report = ranking_report(fw, units, year, &year_items, finalized);
+            add_ranking_sheet(&mut wb, &st, &name, &report, lang)?;
             units.units.iter().collect()
         }
     };
@@ -123,6 +114,7 @@ pub fn appraisal_workbook(
                 unit: u,
                 rows: unit_rows,
                 national: n,
+                councils: councils.get(u.code.as_str()).unwrap_or(&no_councils),
             },
             lang,
         )?;
@@ -131,6 +123,7 @@ pub fn appraisal_workbook(
 }
 
 /// Write the appraisal workbook (see [`appraisal_workbook`]) to `path`, atomically.
+#[allow(clippy::too_many_arguments)]
 pub fn write_appraisal_xlsx(
     path: &Path,
     fw: &Framework,
@@ -138,8 +131,10 @@ pub fn write_appraisal_xlsx(
     year: u16,
     items: &[Item],
     unit: Option<&str>,
+    finalized: usize,
     lang: Lang,
 ) -> io::Result<()> {
-    let bytes = appraisal_workbook(fw, units, year, items, unit, lang).map_err(io_err)?;
+    let bytes =
+        appraisal_workbook(fw, units, year, items, unit, finalized, lang).map_err(io_err)?;
     write_atomic(path, &bytes)
 }

@@ -20,7 +20,7 @@ impl App {
                     .is_leaf()
                     .then_some((b.unit_idx, n))
             }
-            Screen::Overview => None,
+            Screen::Overview | Screen::Ranking => None,
         }
     }
 
@@ -74,6 +74,8 @@ impl App {
             return;
         }
         self.overview.rebuild(&self.model);
+        // Scores changed: the ranking's order and averages follow (ranks are the model's).
+        self.ranking.rebuild(&self.model);
         if let Some(b) = self.bench.as_mut() {
             b.rebuild(&self.model);
         }
@@ -218,6 +220,7 @@ impl App {
     pub(super) fn current_unit(&self) -> Option<usize> {
         match self.screen {
             Screen::Overview => self.overview.selected(),
+            Screen::Ranking => self.ranking.selected(),
             Screen::Bench => self.bench.as_ref().map(|b| b.unit_idx),
             Screen::Walk => self.walk.as_ref().map(|w| w.unit_idx),
         }
@@ -482,8 +485,27 @@ impl App {
         let form = if resolve {
             FormState::resolve_dispute(key, expected)
         } else {
-            let today = jiff::Zoned::now().date().to_string();
+            let today = crate::domain::round::format_date(crate::domain::round::today_in_vietnam(
+                jiff::Timestamp::now(),
+            ));
             FormState::record_dispute(key, expected, &today)
+        };
+        self.overlays.push(Overlay::Form(Box::new(form)));
+    }
+
+    /// The council dialogs (leads only): refer the item, or record the council's decision.
+    pub(super) fn open_council_form(&mut self, decide: bool) {
+        if self.role != Some(Role::Lead) {
+            self.info(Msg::LeadOnly);
+            return;
+        }
+        let Some((key, expected, _)) = self.appraisable() else {
+            return;
+        };
+        let form = if decide {
+            FormState::council_decide(key, expected)
+        } else {
+            FormState::escalate(key, expected)
         };
         self.overlays.push(Overlay::Form(Box::new(form)));
     }
@@ -506,12 +528,39 @@ impl App {
         };
         let cmd = match f.kind.clone() {
             FormKind::RecordDispute { key, expected } => {
-                let Ok(claimed) = score_at(f, 1) else { return };
+                let Ok(claimed) = score_at(f, 2) else { return };
+                let Some(received) = crate::domain::round::parse_date(&f.text(3)) else {
+                    f.error = Some(i18n::t(lang, Msg::BadDate).to_string());
+                    f.focus = 3;
+                    return;
+                };
                 Command::RecordDispute {
                     key,
                     explanation: f.text(0),
+                    document: f.text(1),
                     claimed,
-                    received: f.text(2),
+                    received,
+                    round: None,
+                    expected,
+                }
+            }
+            FormKind::Escalate { key, expected } => Command::Escalate {
+                key,
+                reason: f.text(0),
+                expected,
+            },
+            FormKind::CouncilDecide { key, expected } => {
+                let Ok(score) = score_at(f, 0) else { return };
+                let Some(score) = score else {
+                    f.error = Some(i18n::t(lang, Msg::CouncilScoreRequired).to_string());
+                    f.focus = 0;
+                    return;
+                };
+                Command::CouncilDecide {
+                    key,
+                    score,
+                    minutes: f.text(1),
+                    decision: f.text(2),
                     expected,
                 }
             }

@@ -27,6 +27,7 @@ use crate::tui::state::keep_visible;
 use crate::tui::state::overlay::{ConfirmState, ConflictState, Overlay, PromptKind, PromptState};
 use crate::tui::state::overview::OverviewState;
 use crate::tui::state::palette::PaletteState;
+use crate::tui::state::ranking::RankingState;
 use crate::tui::state::walk::WalkState;
 use crate::tui::theme::Theme;
 use crate::tui::views::layout;
@@ -42,6 +43,8 @@ pub enum Screen {
     Overview,
     Bench,
     Walk,
+    /// The national ranking (SPEC W10).
+    Ranking,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,6 +112,9 @@ pub struct App {
     pub model: Model,
     pub screen: Screen,
     pub overview: OverviewState,
+    pub ranking: RankingState,
+    /// The list a unit's workbench was opened from (overview or ranking): Esc goes back there.
+    pub bench_return: Screen,
     pub bench: Option<BenchState>,
     pub walk: Option<WalkState>,
     pub walk_scroll: u16,
@@ -144,6 +150,7 @@ impl App {
         let role = wb.role()?;
         let user = wb.user().to_string();
         let overview = OverviewState::new(&model);
+        let ranking = RankingState::new(&model);
         let palette_actions: Vec<Action> =
             Action::all().filter(|a| offered_in_palette(*a)).collect();
         let index = SearchIndex::for_year(
@@ -168,6 +175,8 @@ impl App {
             model,
             screen: Screen::Overview,
             overview,
+            ranking,
+            bench_return: Screen::Overview,
             bench: None,
             walk: None,
             walk_scroll: 0,
@@ -241,6 +250,7 @@ impl App {
             None => match self.screen {
                 Screen::Overview => Context::Overview,
                 Screen::Walk => Context::Walk,
+                Screen::Ranking => Context::Ranking,
                 Screen::Bench => {
                     if self.bench.as_ref().is_some_and(|b| b.area_view) {
                         Context::Areas
@@ -433,7 +443,8 @@ impl App {
                     self.screen = Screen::Overview;
                 }
             }
-            Action::Queue | Action::Ranking => self.info(Msg::NotYetAvailable),
+            Action::Queue => self.info(Msg::NotYetAvailable),
+            Action::Ranking => self.open_ranking(),
             Action::MoveUp => self.move_by(ctx, -1),
             Action::MoveDown => self.move_by(ctx, 1),
             Action::PageUp => {
@@ -459,6 +470,9 @@ impl App {
             Action::ToggleDiffs => self.toggle_diffs(),
             Action::NextDiff => self.jump_diff(true),
             Action::PrevDiff => self.jump_diff(false),
+            Action::AreaBars if ctx == Context::Ranking => {
+                self.ranking.bars_toggled = !self.ranking.bars_toggled;
+            }
             Action::AreaBars => {
                 if let Some(b) = self.bench.as_mut() {
                     b.area_view = !b.area_view;
@@ -486,9 +500,21 @@ impl App {
             Action::BulkAgreeArea => self.ask_bulk_agree(),
             Action::RecordDispute => self.open_dispute_form(false),
             Action::ResolveDispute => self.open_dispute_form(true),
+            Action::Escalate => self.open_council_form(false),
+            Action::CouncilDecide => self.open_council_form(true),
             Action::Undo => self.undo(),
             Action::FinalizeUnit => self.ask_finalize(),
             Action::ReopenUnit => self.open_reopen(),
+            Action::SortNext if ctx == Context::Ranking => self.ranking.next_sort(&self.model),
+            Action::SortReverse if ctx == Context::Ranking => {
+                self.ranking.toggle_reverse(&self.model)
+            }
+            Action::FilterRegion if ctx == Context::Ranking => {
+                self.ranking.next_region(&self.model)
+            }
+            Action::ClearFilters if ctx == Context::Ranking => {
+                self.ranking.clear_filters(&self.model)
+            }
             Action::SortNext => self.overview.next_sort(&self.model),
             Action::SortReverse => {
                 self.overview.reverse = !self.overview.reverse;
@@ -557,11 +583,18 @@ impl App {
                 } else if let Some(b) = self.bench.as_mut().filter(|b| b.area_view) {
                     b.area_view = false;
                 } else {
-                    self.screen = Screen::Overview;
+                    self.screen = self.bench_return;
                     if let Some(b) = &self.bench {
                         self.overview.select_unit(b.unit_idx);
+                        self.ranking.select_unit(b.unit_idx);
                     }
                 }
+            }
+            Screen::Ranking => {
+                if let Some(u) = self.ranking.selected() {
+                    self.overview.select_unit(u);
+                }
+                self.screen = Screen::Overview;
             }
             Screen::Overview => {
                 self.overview.clear_type_ahead();

@@ -8,6 +8,7 @@ impl App {
         let l = layout::compute(self);
         match ctx {
             Context::Overview => l.list_rows,
+            Context::Ranking => l.ranking_rows,
             Context::Workbench if self.detail_focus => l.detail_rows,
             Context::Workbench | Context::Areas => l.list_rows,
             Context::Palette => l.palette_rows,
@@ -31,6 +32,9 @@ impl App {
         match ctx {
             Context::Overview => {
                 self.overview.cursor = step(self.overview.cursor, self.overview.rows.len());
+            }
+            Context::Ranking => {
+                self.ranking.cursor = step(self.ranking.cursor, self.ranking.rows.len());
             }
             Context::Workbench => {
                 if let Some(b) = self.bench.as_mut() {
@@ -128,6 +132,15 @@ impl App {
             l.list_rows,
             self.overview.rows.len(),
         );
+        // While the bars replace the ranking table, its window stays where it was.
+        if l.ranking_rows > 0 {
+            self.ranking.offset = keep_visible(
+                self.ranking.cursor,
+                self.ranking.offset,
+                l.ranking_rows,
+                self.ranking.rows.len(),
+            );
+        }
         if let Some(b) = self.bench.as_mut() {
             b.offset = keep_visible(b.cursor, b.offset, l.list_rows, b.rows.len());
         }
@@ -140,6 +153,11 @@ impl App {
         match ctx {
             Context::Overview => {
                 if let Some(u) = self.overview.selected() {
+                    self.open_unit(u);
+                }
+            }
+            Context::Ranking => {
+                if let Some(u) = self.ranking.selected() {
                     self.open_unit(u);
                 }
             }
@@ -178,14 +196,34 @@ impl App {
         }
         self.bench = Some(b);
         self.detail_focus = false;
+        if matches!(self.screen, Screen::Overview | Screen::Ranking) {
+            self.bench_return = self.screen;
+        }
         self.screen = Screen::Bench;
         self.overview.select_unit(unit_idx);
+        self.ranking.select_unit(unit_idx);
     }
 
-    /// Next or previous unit in the overview's order.
+    /// Show the national ranking, on the unit being looked at.
+    pub(super) fn open_ranking(&mut self) {
+        if !self.overlays.is_empty() {
+            return;
+        }
+        let current = self.current_unit();
+        self.leave_walk();
+        if let Some(u) = current {
+            self.ranking.select_unit(u);
+        }
+        self.screen = Screen::Ranking;
+    }
+
+    /// Next or previous unit in the order of the list the workbench was opened from.
     pub(super) fn step_unit(&mut self, delta: isize) {
         let Some(b) = &self.bench else { return };
-        let rows = &self.overview.rows;
+        let rows = match self.bench_return {
+            Screen::Ranking => &self.ranking.rows,
+            _ => &self.overview.rows,
+        };
         if rows.is_empty() {
             return;
         }

@@ -37,6 +37,7 @@ impl App {
             Ok(m) => {
                 self.model = m;
                 self.overview.rebuild(&self.model);
+                self.ranking.rebuild(&self.model);
                 if let Some(b) = self.bench.as_mut() {
                     b.rebuild(&self.model);
                 }
@@ -53,7 +54,7 @@ impl App {
                 .bench
                 .as_ref()
                 .map(|b| (self.model.year, b.unit.clone())),
-            Screen::Overview => None,
+            Screen::Overview | Screen::Ranking => None,
         };
         let editing = self.overlays.iter().rev().find_map(|o| match o {
             Overlay::Editor(ed) => Some(ed.key.clone()),

@@ -16,6 +16,10 @@ pub enum FormKind {
     RecordDispute { key: ItemKey, expected: u64 },
     /// The answer to an explanation.
     ResolveDispute { key: ItemKey, expected: u64 },
+    /// A lead refers the item to the council.
+    Escalate { key: ItemKey, expected: u64 },
+    /// A lead records the council's decision.
+    CouncilDecide { key: ItemKey, expected: u64 },
 }
 
 pub enum Input {
@@ -44,8 +48,8 @@ fn textarea() -> Box<TextArea<'static>> {
 }
 
 impl FormState {
-    /// Record a dispute: the explanation, the score the unit claims (optional) and the date
-    /// the explanation was received (today by default).
+    /// Record a dispute: the explanation, the reference of the province's document, the score
+    /// the unit claims (optional) and the date the explanation was received (today by default).
     pub fn record_dispute(key: ItemKey, expected: u64, today: &str) -> FormState {
         FormState {
             kind: FormKind::RecordDispute { key, expected },
@@ -53,6 +57,10 @@ impl FormState {
                 Field {
                     label: Msg::DisputeExplanation,
                     input: Input::Text(textarea()),
+                },
+                Field {
+                    label: Msg::DisputeDocument,
+                    input: Input::Line(LineInput::default()),
                 },
                 Field {
                     label: Msg::DisputeClaimedOptional,
@@ -95,16 +103,57 @@ impl FormState {
         }
     }
 
+    /// Refer to the council: why.
+    pub fn escalate(key: ItemKey, expected: u64) -> FormState {
+        FormState {
+            kind: FormKind::Escalate { key, expected },
+            fields: vec![Field {
+                label: Msg::EscalateReason,
+                input: Input::Text(textarea()),
+            }],
+            focus: 0,
+            error: None,
+        }
+    }
+
+    /// The council's decision: the final score, the minutes it is in, and what it concluded.
+    pub fn council_decide(key: ItemKey, expected: u64) -> FormState {
+        FormState {
+            kind: FormKind::CouncilDecide { key, expected },
+            fields: vec![
+                Field {
+                    label: Msg::CouncilScore,
+                    input: Input::Line(LineInput::default()),
+                },
+                Field {
+                    label: Msg::CouncilMinutes,
+                    input: Input::Line(LineInput::default()),
+                },
+                Field {
+                    label: Msg::CouncilDecisionText,
+                    input: Input::Text(textarea()),
+                },
+            ],
+            focus: 0,
+            error: None,
+        }
+    }
+
     pub fn key(&self) -> &ItemKey {
         match &self.kind {
-            FormKind::RecordDispute { key, .. } | FormKind::ResolveDispute { key, .. } => key,
+            FormKind::RecordDispute { key, .. }
+            | FormKind::ResolveDispute { key, .. }
+            | FormKind::Escalate { key, .. }
+            | FormKind::CouncilDecide { key, .. } => key,
         }
     }
 
     pub fn set_expected(&mut self, version: u64) {
         match &mut self.kind {
             FormKind::RecordDispute { expected, .. }
-            | FormKind::ResolveDispute { expected, .. } => *expected = version,
+            | FormKind::ResolveDispute { expected, .. }
+            | FormKind::Escalate { expected, .. }
+            | FormKind::CouncilDecide { expected, .. } => *expected = version,
         }
     }
 

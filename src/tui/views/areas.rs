@@ -28,16 +28,31 @@ pub fn bar(value: Points, max: Points, w: usize, fill: char, empty: char) -> Str
 }
 
 pub fn render(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
+    let lines = lines(app, b.unit_idx, Some(b.area_cursor), r.width as usize);
+    f.render_widget(Paragraph::new(lines), r);
+}
+
+/// The comparison for a unit in `w` columns: a legend line, then per area two lines (the name
+/// beside the self bar, the proposed bar under it) — or, narrower than 60 columns, three (the
+/// name on a line of its own). `selected` is the highlighted area (its position among areas).
+pub fn lines(app: &App, unit_idx: usize, selected: Option<usize>, w: usize) -> Vec<Line<'static>> {
     let th = &app.theme;
     let fw = app.model.fw();
-    let data = b.data(&app.model);
-    let w = r.width as usize;
-    let name_w = (w / 3).clamp(20, 40);
+    let data = app.model.unit_at(unit_idx);
+    let narrow = w < 60;
     let label_w = text::width(app.tr(Msg::ColSelf)).max(text::width(app.tr(Msg::ColProposed)));
     let nums_w = 15;
-    let bar_w = w.saturating_sub(name_w + label_w + nums_w + 4).max(10);
+    let name_w = if narrow { 0 } else { (w / 3).clamp(20, 40) };
+    let indent = if narrow { 2 } else { name_w + 2 };
+    let bar_w = w.saturating_sub(indent + label_w + nums_w + 2).max(6);
+    // Narrow, the legend goes without the title (the pane around it says what it is).
+    let title = if narrow {
+        String::from(" ")
+    } else {
+        format!(" {}  ", app.tr(Msg::AreaCompare))
+    };
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!(" {}  ", app.tr(Msg::AreaCompare)), th.header),
+        Span::styled(title, th.header),
         Span::styled(
             format!("{} {}  ", th.marks.bar_self, app.tr(Msg::ColSelf)),
             th.bar_self,
@@ -57,11 +72,23 @@ pub fn render(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
     {
         let sub = data.scores.nodes[i];
         let d = sub.proposed - sub.self_;
-        let selected = k == b.area_cursor;
-        let sel = |s: Style| if selected { s.patch(th.selected) } else { s };
+        let is_selected = selected == Some(k);
+        let sel = |s: Style| if is_selected { s.patch(th.selected) } else { s };
         let name = format!("{} {}", n.code, text::escape_line(&n.name));
+        let lead = if narrow {
+            lines.push(Line::from(Span::styled(
+                format!(" {}", cell(&name, w.saturating_sub(1), false)),
+                sel(th.area),
+            )));
+            (" ".repeat(indent), " ".repeat(indent))
+        } else {
+            (
+                format!(" {} ", cell(&name, name_w, false)),
+                format!(" {} ", cell("", name_w, false)),
+            )
+        };
         lines.push(Line::from(vec![
-            Span::styled(format!(" {} ", cell(&name, name_w, false)), sel(th.area)),
+            Span::styled(lead.0, sel(if narrow { th.base } else { th.area })),
             Span::styled(
                 format!("{} ", cell(app.tr(Msg::ColSelf), label_w, false)),
                 th.dim,
@@ -82,7 +109,7 @@ pub fn render(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
             ),
         ]));
         let mut second = vec![
-            Span::styled(format!(" {} ", cell("", name_w, false)), sel(th.base)),
+            Span::styled(lead.1, sel(th.base)),
             Span::styled(
                 format!("{} ", cell(app.tr(Msg::ColProposed), label_w, false)),
                 th.dim,
@@ -110,7 +137,7 @@ pub fn render(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
         }
         lines.push(Line::from(second));
     }
-    f.render_widget(Paragraph::new(lines), r);
+    lines
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ pub fn message(app: &App, f: &mut Frame, r: Rect) {
         return;
     }
     let line = match (app.screen, &app.bench) {
-        (Screen::Overview, _) => {
+        (Screen::Overview | Screen::Ranking, _) => {
             let s = national_summary(app);
             Line::styled(text::truncate(&s, r.width as usize).into_owned(), th.dim)
         }

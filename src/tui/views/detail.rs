@@ -151,13 +151,23 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
         }
         if let Some(dp) = &a.dispute {
             out.push(heading(Msg::Dispute));
-            let mut head = dp.received.clone();
+            let mut head = format!(
+                "{} {} · {} {}",
+                app.tr(Msg::RoundShort),
+                dp.round,
+                app.tr(Msg::DisputeReceivedShort),
+                crate::domain::round::format_date(dp.received)
+            );
+            if dp.late {
+                head = format!("{head} ({})", app.tr(Msg::Late));
+            }
+            if !dp.document.is_empty() {
+                head = format!("{head} · {}", dp.document);
+            }
             if let Some(c) = dp.claimed {
                 head = format!("{head} · {} {c}", app.tr(Msg::DisputeClaimed));
             }
-            if !head.is_empty() {
-                out.extend(wrapped(&head, w, th.dim));
-            }
+            out.extend(wrapped(&head, w, if dp.late { th.warn } else { th.dim }));
             out.extend(wrapped(&dp.explanation, w, th.base));
             if let Some(o) = dp.outcome {
                 out.push(Line::styled(
@@ -169,6 +179,18 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
                     th.header,
                 ));
                 out.extend(wrapped(&dp.response, w, th.base));
+            }
+        }
+        if let Some(c) = &a.council {
+            out.push(heading(Msg::Council));
+            out.extend(wrapped(&c.reason, w, th.dim));
+            if let Some(d) = &c.decision {
+                let mut head = format!("{}: {}", app.tr(Msg::CouncilScore), d.score);
+                if !d.minutes.is_empty() {
+                    head = format!("{head} · {}", d.minutes);
+                }
+                out.push(Line::styled(head, th.header));
+                out.extend(wrapped(&d.text, w, th.base));
             }
         }
         if let Some(sa) = &it.self_assessment {

@@ -18,6 +18,8 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, form: &FormState) {
     let title = match form.kind {
         FormKind::RecordDispute { .. } => app.tr(Msg::RecordDisputeTitle),
         FormKind::ResolveDispute { .. } => app.tr(Msg::ResolveDisputeTitle),
+        FormKind::Escalate { .. } => app.tr(Msg::EscalateTitle),
+        FormKind::CouncilDecide { .. } => app.tr(Msg::CouncilDecideTitle),
     };
     let key = form.key();
     let r = layout::centered(

@@ -57,7 +57,8 @@ pub fn actions(ctx: Context) -> &'static [Action] {
         Context::Palette => &[Open, MoveDown, Back],
         Context::Editor | Context::ScoreInput => &[Save, Cancel],
         Context::Confirm => &[Confirm, Cancel],
-        Context::Queue | Context::Ranking => &[Open, Back, Help],
+        Context::Ranking => &[Help, Open, SortNext, FilterRegion, AreaBars, Back, Quit],
+        Context::Queue => &[Open, Back, Help],
         Context::Global => &[Help, Quit],
     }
 }

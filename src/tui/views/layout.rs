@@ -129,6 +129,8 @@ pub struct Computed {
     /// Rows of the detail pane's text.
     pub detail_rows: usize,
     pub palette_rows: usize,
+    /// Rows of the ranking table.
+    pub ranking_rows: usize,
     /// Rows of scrolling text screens (walk, history, help).
     pub text_rows: usize,
 }
@@ -138,6 +140,7 @@ pub fn compute(app: &App) -> Computed {
     let f = frame(area);
     let list_rows = match app.screen {
         Screen::Overview => f.body.height.saturating_sub(1),
+        Screen::Ranking => crate::tui::views::ranking::table_rows(app, f.body) as u16,
         Screen::Bench | Screen::Walk => {
             let (table, _, _) = bench(f.body);
             table.height.saturating_sub(1)
@@ -154,6 +157,7 @@ pub fn compute(app: &App) -> Computed {
         list_rows: list_rows as usize,
         detail_rows: detail_rows as usize,
         palette_rows: palette_rows as usize,
+        ranking_rows: crate::tui::views::ranking::table_rows(app, f.body),
         text_rows: f.body.height.saturating_sub(2) as usize,
     }
 }

@@ -1,0 +1,185 @@
+//! `thamdinh report`: the national ranking (Markdown, CSV or XLSX) and a unit's one-page
+//! scorecard (Markdown), to standard output or atomically to a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+
+use crate::api::HistoryQuery;
+use crate::i18n::Lang;
+use crate::io::atomic::write_atomic_with;
+use crate::io::ranking_report::{ranking_report, write_ranking_csv, write_ranking_markdown};
+use crate::io::scorecard::{scorecard, write_scorecard_markdown};
+use crate::io::xlsx::write_ranking_xlsx;
+
+use super::open::{engine_err, open_workbench, pick_year, store_dir};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ReportCmd {
+    /// The national ranking: ranks by self and proposed index, rank change, group, regional and
+    /// national averages, and the tie rule.
+    Ranking(RankingArgs),
+    /// One unit's scorecard for the council: totals, group, rank, areas, adjusted items with
+    /// their justifications, disputes, finalization.
+    Unit(UnitArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RankingFormat {
+    /// Markdown, for people.
+    Md,
+    /// CSV with machine names (columns in docs/DATA_FORMATS.md).
+    Csv,
+    /// An XLSX workbook with the ranking sheet (needs -o FILE).
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum UnitFormat {
+    Md,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RankingArgs {
+    /// Assessment year (default: the store's latest year).
+    #[arg(long)]
+    pub year: Option<u16>,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: RankingFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UnitArgs {
+    /// Unit code, e.g. 44.
+    pub unit: String,
+    /// Assessment year (default: the store's latest year).
+    #[arg(long)]
+    pub year: Option<u16>,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: UnitFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(store: Option<PathBuf>, lang: Lang, cmd: ReportCmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        ReportCmd::Ranking(a) => ranking(store, lang, a),
+        ReportCmd::Unit(a) => unit(store, lang, a),
+    }
+}
+
+fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result<ExitCode> {
+    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let year = pick_year(&*wb, a.year, lang)?;
+    let y = wb.year(year).map_err(engine_err(lang))?;
+    let items = wb.items(year, None).map_err(engine_err(lang))?;
+    let finalized = wb
+        .unit_states(year)
+        .map_err(engine_err(lang))?
+        .iter()
+        .filter(|(_, s)| s.finalized.is_some())
+        .count();
+    let report = ranking_report(&y.framework, &y.units, year, &items, finalized);
+    match a.format {
+        RankingFormat::Md => emit(a.output.as_deref(), lang, |w| {
+            write_ranking_markdown(w, &report, lang)
+        }),
+        RankingFormat::Csv => emit(a.output.as_deref(), lang, |w| write_ranking_csv(w, &report)),
+        RankingFormat::Xlsx => {
+            let path = a.output.as_deref().ok_or_else(|| {
+                anyhow!(lang.pick(
+                    "--format xlsx cần -o TỆP.xlsx (sổ tính không in ra màn hình được)",
+                    "--format xlsx needs -o FILE.xlsx (a workbook cannot go to the terminal)",
+                ))
+            })?;
+            write_ranking_xlsx(path, &report, lang)
+                .with_context(|| format!("{}", path.display()))?;
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Vi => format!("Đã ghi {}.", path.display()),
+                    Lang::En => format!("Wrote {}.", path.display()),
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitCode> {
+    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let year = pick_year(&*wb, a.year, lang)?;
+    let y = wb.year(year).map_err(engine_err(lang))?;
+    let items = wb.items(year, None).map_err(engine_err(lang))?;
+    let state = wb
+        .unit_states(year)
+        .map_err(engine_err(lang))?
+        .into_iter()
+        .find(|(u, _)| *u == a.unit)
+        .map(|(_, s)| s)
+        .unwrap_or_default();
+    let history = wb
+        .history(&HistoryQuery {
+            year: Some(year),
+            unit: Some(a.unit.clone()),
+            ..HistoryQuery::default()
+        })
+        .map_err(engine_err(lang))?;
+    let card = scorecard(
+        &y.framework,
+        &y.units,
+        year,
+        &items,
+        &state,
+        &history,
+        &a.unit,
+    )
+    .ok_or_else(|| {
+        anyhow!(match lang {
+            Lang::Vi => format!(
+                "không có đơn vị mã \"{}\" trong năm {year}; xem các mã bằng: thamdinh report ranking",
+                a.unit
+            ),
+            Lang::En => format!(
+                "there is no unit \"{}\" in {year}; list the codes with: thamdinh report ranking",
+                a.unit
+            ),
+        })
+    })?;
+    emit(a.output.as_deref(), lang, |w| match a.format {
+        UnitFormat::Md => write_scorecard_markdown(w, &card, lang),
+    })
+}
+
+/// Write to the file atomically (and say so on standard error), or to standard output.
+fn emit(
+    output: Option<&Path>,
+    lang: Lang,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<ExitCode> {
+    match output {
+        Some(path) => {
+            write_atomic_with(path, write).with_context(|| format!("{}", path.display()))?;
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Vi => format!("Đã ghi {}.", path.display()),
+                    Lang::En => format!("Wrote {}.", path.display()),
+                }
+            );
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write(&mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

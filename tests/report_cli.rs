@@ -1,0 +1,193 @@
+//! `thamdinh report ranking` and `thamdinh report unit` run as a user runs them, on a demo store
+//! (five provinces appraised, with adjustments and disputes), through the store's server.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use thamdinh::api::Workbench;
+use thamdinh::domain::Method;
+
+const YEAR: u16 = 2024;
+
+fn me() -> String {
+    uzers::get_current_username()
+        .expect("passwd entry")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_thamdinh"))
+        .arg("--store")
+        .arg(dir.join("st"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run thamdinh")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        out.status.success(),
+        "thamdinh {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// A demo store of five appraised provinces; returns, for unit 08, the appraised leaves whose
+/// proposed score differs from the self score.
+fn demo(dir: &Path) -> Vec<String> {
+    let wb = thamdinh::demo::build(&dir.join("st"), &me(), Some(5)).expect("demo store");
+    let y = wb.year(YEAR).expect("year");
+    let items = wb.items(YEAR, Some("08")).expect("items");
+    y.framework
+        .leaves()
+        .filter(|n| n.method == Method::Appraised)
+        .filter(|n| {
+            items
+                .iter()
+                .any(|i| i.key.leaf == n.code && i.delta().is_some_and(|d| !d.is_zero()))
+        })
+        .map(|n| n.code.clone())
+        .collect()
+}
+
+/// "87.25" → 8725.
+fn hundredths(s: &str) -> i64 {
+    let (a, b) = s.split_once('.').expect("two decimals");
+    a.parse::<i64>().expect("int") * 100 + b.parse::<i64>().expect("cents")
+}
+
+#[test]
+fn ranking_csv_is_consistent_and_its_averages_check_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    demo(tmp.path());
+    let csv = ok(tmp.path(), &["report", "ranking", "--format", "csv"]);
+    let mut rd = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[0], "kind");
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+    let units: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "unit").collect();
+    let regions: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "region").collect();
+    let nation: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "national").collect();
+    assert_eq!((units.len(), regions.len(), nation.len()), (63, 6, 1));
+    let scored: Vec<&&csv::StringRecord> = units
+        .iter()
+        .filter(|r| !r[col("rank_proposed")].is_empty())
+        .collect();
+    assert_eq!(scored.len(), 5, "the demo appraises five provinces");
+    // Scored units first, by proposed rank; the change is self rank − proposed rank.
+    let ranks: Vec<u32> = scored
+        .iter()
+        .map(|r| r[col("rank_proposed")].parse().unwrap())
+        .collect();
+    assert_eq!(ranks[0], 1);
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    for r in &scored {
+        let s: i64 = r[col("rank_self")].parse().unwrap();
+        let p: i64 = r[col("rank_proposed")].parse().unwrap();
+        assert_eq!(r[col("rank_change")].parse::<i64>().unwrap(), s - p);
+    }
+    // The national average is the mean of the scored units' indexes, rounded half up.
+    let pcts: Vec<i64> = scored
+        .iter()
+        .map(|r| hundredths(&r[col("percent_proposed")]))
+        .collect();
+    let n = pcts.len() as i64;
+    let mean = (2 * pcts.iter().sum::<i64>() + n).div_euclid(2 * n);
+    assert_eq!(hundredths(&nation[0][col("percent_proposed")]), mean);
+    assert_eq!(&nation[0][col("units")], "5");
+}
+
+#[test]
+fn ranking_markdown_to_stdout_or_a_file_in_either_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    demo(d);
+    let md = ok(d, &["report", "ranking"]);
+    assert!(md.starts_with("# Xếp hạng Chỉ số cải cách hành chính (PAR INDEX) năm 2024"));
+    assert!(
+        md.contains("| Hạng (đề xuất) | Hạng (tự chấm) | Thay đổi |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Đồng hạng: các đơn vị có chỉ số bằng nhau"),
+        "{md}"
+    );
+    assert!(md.contains("| **Cả nước** | 5 |"), "{md}");
+    assert!(md.contains("58 đơn vị chưa có số liệu"), "{md}");
+    let en = ok(d, &["--lang", "en", "report", "ranking", "--year", "2024"]);
+    assert!(en.contains("Ties: units with the same index"), "{en}");
+    assert!(en.contains("| **National** | 5 |"), "{en}");
+
+    let out = run(d, &["report", "ranking", "-o", "xep-hang.md"]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty(), "the report went to the file");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("xep-hang.md"));
+    assert_eq!(std::fs::read_to_string(d.join("xep-hang.md")).unwrap(), md);
+    // No temporary file is left beside it.
+    let names: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("xep-hang"))
+        .collect();
+    assert_eq!(names, vec!["xep-hang.md"]);
+}
+
+#[test]
+fn unit_scorecard_lists_every_adjusted_item_with_its_justification() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let adjusted = demo(d);
+    assert!(!adjusted.is_empty(), "the demo adjusts some of 08's items");
+    let md = ok(d, &["report", "unit", "08"]);
+    assert!(
+        md.starts_with("# Phiếu kết quả thẩm định — 08 Tuyên Quang (năm 2024)"),
+        "{md}"
+    );
+    let heading = format!("## Tiêu chí được điều chỉnh ({})", adjusted.len());
+    assert!(md.contains(&heading), "{md}");
+    let section: Vec<&str> = md
+        .split(&heading)
+        .nth(1)
+        .unwrap()
+        .split("## ")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Mã"))
+        .collect();
+    let codes: Vec<String> = section
+        .iter()
+        .map(|l| {
+            l.split(" | ")
+                .next()
+                .unwrap()
+                .trim_start_matches("| ")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(codes, adjusted);
+    for l in &section {
+        // Code, criterion, self → proposed, Δ, justification, appraiser and date.
+        let cells: Vec<&str> = l.trim_matches('|').split(" | ").collect();
+        assert_eq!(cells.len(), 6, "{l}");
+        assert!(cells[2].contains(" → "), "{l}");
+        assert!(
+            cells[3].starts_with('-') || cells[3].starts_with('+'),
+            "{l}"
+        );
+        assert!(!cells[5].trim().is_empty(), "an appraiser is named: {l}");
+    }
+    assert!(md.contains("**Chưa chốt kết quả**"), "{md}");
+    assert!(md.contains("## Giải trình ("), "{md}");
+
+    let out = run(d, &["--lang", "en", "report", "unit", "99"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("there is no unit \"99\" in 2024"), "{err}");
+}
