@@ -455,26 +455,11 @@ pub fn hint_label(lang: Lang, a: Action) -> &'static str {
 
 /// Status name for people.
 pub fn status(lang: Lang, s: Status) -> &'static str {
-    let (vi, en) = match s {
-        Status::Pending => ("Chờ thẩm định", "Pending"),
-        Status::Agreed => ("Đồng ý", "Agreed"),
-        Status::Adjusted => ("Điều chỉnh", "Adjusted"),
-        Status::NeedsInfo => ("Cần bổ sung", "Needs information"),
-        Status::Disputed => ("Đang giải trình", "Disputed"),
-        Status::Resolved => ("Đã xử lý giải trình", "Dispute resolved"),
-        Status::Escalated => ("Trình Hội đồng", "Referred to council"),
-        Status::Decided => ("Hội đồng đã quyết", "Council decided"),
-    };
-    lang.pick(vi, en)
+    s.label(lang)
 }
 
 pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
-    let (vi, en) = match o {
-        Outcome::Upheld => ("chấp nhận giải trình", "upheld"),
-        Outcome::PartlyUpheld => ("chấp nhận một phần", "partly upheld"),
-        Outcome::Rejected => ("không chấp nhận", "rejected"),
-    };
-    lang.pick(vi, en)
+    o.label(lang)
 }
 
 pub fn role(lang: Lang, r: Option<Role>) -> &'static str {
