@@ -5,6 +5,7 @@ pub mod audit;
 pub mod export;
 pub mod problem;
 pub mod self_import;
+pub mod story;
 pub mod table;
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 
-use super::{StepKind, TextField};
+use super::{Reference, StepKind, TextField};
 use crate::domain::points::Points;
 use crate::i18n::Lang;
 
@@ -163,6 +163,37 @@ pub fn when(at: Timestamp) -> String {
         .to_string()
 }
 
+/// Last year's decision in one sentence, in three parts so a renderer can set the quoted
+/// justification apart: "Tham khảo năm 2023 (cùng nội dung): ", the justification (when there is
+/// one), " — đề xuất 0,50/1,00 (tự chấm 0,75; Điều chỉnh)". `leaf` is this year's code: when last
+/// year's differs, the head says so.
+pub fn reference_parts(lang: Lang, r: &Reference, leaf: &str) -> (String, Option<String>, String) {
+    let same = label(lang, Label::SameText);
+    let head = if r.leaf == leaf {
+        format!("{} {} ({same}): ", label(lang, Label::Reference), r.year)
+    } else {
+        let was = lang.pick("mã khi đó", "then");
+        format!(
+            "{} {} ({same}, {was} {}): ",
+            label(lang, Label::Reference),
+            r.year,
+            r.leaf
+        )
+    };
+    let quote = (!r.justification.trim().is_empty()).then(|| r.justification.clone());
+    let tail = format!(
+        "{}{} {}/{} ({} {}; {})",
+        if quote.is_some() { " — " } else { "" },
+        lang.pick("đề xuất", "proposed"),
+        score(lang, r.proposed),
+        score(lang, Some(r.max)),
+        lang.pick("tự chấm", "self score"),
+        score(lang, r.self_score),
+        r.status.label(lang)
+    );
+    (head, quote, tail)
+}
+
 /// "22/11/2026 22:16 (giờ Việt Nam)" — for headings where the zone must be said once.
 pub fn zone_note(lang: Lang) -> &'static str {
     lang.pick("giờ Việt Nam", "Vietnam time")
@@ -171,6 +202,25 @@ pub fn zone_note(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_reads_as_one_sentence() {
+        let r = Reference {
+            year: 2023,
+            leaf: "1.1.2".into(),
+            max: Points::from_hundredths(100),
+            self_score: Some(Points::from_hundredths(75)),
+            proposed: Some(Points::from_hundredths(50)),
+            status: crate::domain::Status::Adjusted,
+            justification: "Thiếu báo cáo quý".into(),
+        };
+        let (head, quote, tail) = reference_parts(Lang::Vi, &r, "1.1.2");
+        assert_eq!(head, "Tham khảo năm 2023 (cùng nội dung): ");
+        assert_eq!(quote.as_deref(), Some("Thiếu báo cáo quý"));
+        assert_eq!(tail, " — đề xuất 0,50/1,00 (tự chấm 0,75; Điều chỉnh)");
+        let (head, _, _) = reference_parts(Lang::En, &r, "1.1.3");
+        assert_eq!(head, "Reference from 2023 (same text, then 1.1.2): ");
+    }
 
     #[test]
     fn values_are_written_the_local_way() {
