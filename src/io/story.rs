@@ -7,163 +7,14 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::domain::Evidence;
 use crate::domain::story::labels::{
-    Label, label, reference_parts, score, signed, step_title, text_label, when, zone_note,
+    Label, criterion_path, evidence_line, final_rows, final_sentence, label, reference_parts,
+    score, step_facts, step_heading, text_label, zone_note,
 };
-use crate::domain::story::{Step, StepText, Story};
+use crate::domain::story::{StepText, Story};
 use crate::domain::worddiff::Seg;
-use crate::domain::{Method, Points};
 use crate::i18n::Lang;
 use crate::text;
-
-// ----- shared wording ------------------------------------------------------------------------
-
-/// "Điểm thẩm định: — → 0,25 (-0,50 so với tự chấm)" and the like: one line per fact of a step,
-/// before its texts. Values are plain (the caller escapes for its medium).
-pub fn step_facts(lang: Lang, s: &Step) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(u) = s.undoes {
-        out.push(format!("{} #{u}", label(lang, Label::Undoes)));
-    }
-    if let Some(t) = s.status {
-        out.push(format!(
-            "{}: {} → {}",
-            label(lang, Label::Status),
-            t.before.label(lang),
-            t.after.label(lang)
-        ));
-    }
-    if let Some(t) = s.score {
-        let what = match s.kind {
-            crate::domain::story::StepKind::SelfAssessed => label(lang, Label::SelfScore),
-            crate::domain::story::StepKind::SurveyScored => label(lang, Label::SurveyScore),
-            _ => label(lang, Label::Proposed),
-        };
-        let mut line = format!(
-            "{what}: {} → {}",
-            score(lang, t.before),
-            score(lang, t.after)
-        );
-        if let Some(d) = s.delta {
-            line.push_str(&format!(
-                " ({} {})",
-                signed(lang, d),
-                lang.pick("so với tự chấm", "against the self score")
-            ));
-        }
-        out.push(line);
-    }
-    if let Some(e) = &s.explanation {
-        let mut parts = vec![format!("{} {}", label(lang, Label::Round), e.round)];
-        if !e.document.is_empty() {
-            parts.push(format!("{} {}", label(lang, Label::Document), e.document));
-        }
-        let mut received = format!(
-            "{} {}",
-            label(lang, Label::Received),
-            crate::domain::round::format_date(e.received)
-        );
-        if e.late {
-            received.push_str(&format!(" ({})", label(lang, Label::Late)));
-        }
-        parts.push(received);
-        if let Some(c) = e.claimed {
-            parts.push(format!(
-                "{} {}",
-                label(lang, Label::Claimed),
-                score(lang, Some(c))
-            ));
-        }
-        out.push(parts.join(" · "));
-    }
-    if let Some(o) = s.outcome {
-        out.push(format!(
-            "{}: {}",
-            label(lang, Label::Outcome),
-            o.label(lang)
-        ));
-    }
-    if let Some(m) = s.minutes.as_ref().filter(|m| !m.is_empty()) {
-        out.push(format!("{}: {m}", label(lang, Label::Minutes)));
-    }
-    out
-}
-
-/// The heading of a step: "2. Điều chỉnh điểm — 01/01/2025 10:20, an".
-pub fn step_heading(lang: Lang, n: usize, s: &Step) -> String {
-    format!(
-        "{n}. {} — {}, {}",
-        step_title(lang, s.kind),
-        when(s.at),
-        s.actor
-    )
-}
-
-/// The final score as label/value rows (the Markdown summary table, the text block at the end).
-pub fn final_rows(lang: Lang, story: &Story) -> Vec<(&'static str, String)> {
-    let f = &story.final_score;
-    let mut rows = vec![(
-        label(lang, Label::Max),
-        score(lang, Some(story.criterion.max)),
-    )];
-    if story.criterion.method == Method::Survey {
-        rows.push((label(lang, Label::SurveyScore), score(lang, story.survey)));
-        return rows;
-    }
-    rows.push((label(lang, Label::SelfScore), score(lang, f.self_score)));
-    rows.push((
-        label(lang, Label::Proposed),
-        match f.proposed {
-            Some(p) => score(lang, Some(p)),
-            None => format!(
-                "{} ({} {})",
-                label(lang, Label::Undecided),
-                lang.pick("tính theo tự chấm", "counted as the self score"),
-                score(lang, f.counted)
-            ),
-        },
-    ));
-    if let Some(d) = f.delta {
-        rows.push((label(lang, Label::Delta), signed(lang, d)));
-    }
-    rows.push((label(lang, Label::Status), f.status.label(lang).to_string()));
-    if let Some(o) = f.outcome {
-        rows.push((label(lang, Label::Outcome), o.label(lang).to_string()));
-    }
-    if let Some(c) = f.council {
-        let mut v = score(lang, Some(c));
-        if let Some(m) = f.minutes.as_ref().filter(|m| !m.is_empty()) {
-            v.push_str(&format!(" ({m})"));
-        }
-        rows.push((label(lang, Label::Council), v));
-    }
-    rows
-}
-
-fn evidence_line(e: &Evidence) -> String {
-    let mut s = e.number.clone();
-    if !e.date.is_empty() {
-        s.push_str(&format!(" ({})", e.date));
-    }
-    if !e.title.is_empty() {
-        s.push_str(&format!(" {}", e.title));
-    }
-    if !e.link.is_empty() {
-        s.push_str(&format!(" — {}", e.link));
-    }
-    s
-}
-
-fn criterion_path(story: &Story) -> String {
-    story
-        .criterion
-        .parents
-        .iter()
-        .map(|p| format!("{} {}", p.code, p.name))
-        .collect::<Vec<_>>()
-        .join(" › ")
-}
 
 // ----- text ----------------------------------------------------------------------------------
 
@@ -232,7 +83,7 @@ fn text_block(out: &mut TextOut, lang: Lang, t: &StepText) {
     match &t.diff {
         Some(segs) => {
             out.line(format!(
-                "{}{name} ([-…-]{{+…+}}: {}):",
+                "{}{name} ({}):",
                 " ".repeat(STEP_INDENT),
                 label(lang, Label::DiffLegend)
             ));
@@ -388,40 +239,68 @@ fn md_escape_line(line: &str, line_start: bool) -> String {
     out
 }
 
-/// Wrap `inner` (already escaped) in a marker, keeping leading and trailing spaces outside it
-/// (`~~ x~~` would not render as a strike-through).
-fn md_wrap(inner: &str, marker: &str) -> String {
+/// A diff as ~~removed~~ **added**, each line of a change marked on its own.
+fn md_diff(segs: &[Seg]) -> String {
+    let escaped: Vec<String> = segs
+        .iter()
+        .map(|seg| match seg {
+            Seg::Same(t) | Seg::Del(t) | Seg::Ins(t) => md_escape(t),
+        })
+        .collect();
+    let mut s = String::new();
+    for (i, seg) in segs.iter().enumerate() {
+        let marker = match seg {
+            Seg::Same(_) => {
+                s.push_str(&escaped[i]);
+                continue;
+            }
+            Seg::Del(_) => "~~",
+            Seg::Ins(_) => "**",
+        };
+        // "~~old~~ **new**": a space between a removal and its replacement.
+        if i > 0
+            && matches!(segs[i - 1], Seg::Del(_))
+            && matches!(seg, Seg::Ins(_))
+            && !escaped[i].starts_with(char::is_whitespace)
+            && !s.ends_with(char::is_whitespace)
+        {
+            s.push(' ');
+        }
+        let next = escaped.get(i + 1).and_then(|n| n.chars().next());
+        let lines: Vec<&str> = escaped[i].split('\n').collect();
+        for (k, piece) in lines.iter().enumerate() {
+            if k > 0 {
+                s.push('\n');
+            }
+            let before = s.chars().last();
+            let after = if k + 1 == lines.len() { next } else { None };
+            s.push_str(&md_mark(piece, marker, before, after));
+        }
+    }
+    s
+}
+
+/// Mark `inner` (escaped) with `marker`, keeping spaces outside it: `~~ x~~` would not render.
+/// A marker next to a letter on one side and punctuation on the other would not render either
+/// ("1**, x**"): a space is put between.
+fn md_mark(inner: &str, marker: &str, before: Option<char>, after: Option<char>) -> String {
     let trimmed = inner.trim();
     if trimmed.is_empty() {
         return inner.to_string();
     }
     let start = inner.len() - inner.trim_start().len();
     let end = inner.trim_end().len();
+    let punct = |c: Option<char>| c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace());
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let open_gap = start == 0 && word(before) && punct(trimmed.chars().next());
+    let close_gap = end == inner.len() && punct(trimmed.chars().last()) && word(after);
     format!(
-        "{}{marker}{trimmed}{marker}{}",
+        "{}{}{marker}{trimmed}{marker}{}{}",
         &inner[..start],
+        if open_gap { " " } else { "" },
+        if close_gap { " " } else { "" },
         &inner[end..]
     )
-}
-
-/// A diff as ~~removed~~ **added**, each line of a change marked on its own.
-fn md_diff(segs: &[Seg]) -> String {
-    let mut s = String::new();
-    for seg in segs {
-        let (t, marker) = match seg {
-            Seg::Same(t) => (t, ""),
-            Seg::Del(t) => (t, "~~"),
-            Seg::Ins(t) => (t, "**"),
-        };
-        let escaped = md_escape(t);
-        if marker.is_empty() {
-            s.push_str(&escaped);
-        } else {
-            let pieces: Vec<String> = escaped.split('\n').map(|p| md_wrap(p, marker)).collect();
-            s.push_str(&pieces.join("\n"));
-        }
-    }
-    s
 }
 
 /// Quote a block of Markdown: every line behind "> ".
@@ -532,9 +411,10 @@ pub fn write_markdown(out: &mut dyn Write, story: &Story, lang: Lang) -> io::Res
                 Some(segs) => {
                     writeln!(
                         out,
-                        "{name} (~~{}~~ / **{}**):",
+                        "{name} (~~{}~~ / **{}** {}):",
                         lang.pick("phần bỏ", "removed"),
-                        lang.pick("phần thêm so với lần trước", "added since the last version")
+                        lang.pick("phần thêm", "added"),
+                        lang.pick("so với lần trước", "since the last version")
                     )?;
                     writeln!(out)?;
                     writeln!(out, "{}", md_quote(&md_diff(segs)))?;
@@ -561,43 +441,6 @@ pub fn write_markdown(out: &mut dyn Write, story: &Story, lang: Lang) -> io::Res
     writeln!(out)?;
     writeln!(out, "{}", md_inline(&final_sentence(lang, story)))?;
     Ok(())
-}
-
-/// The final score in one sentence: "Điểm thẩm định 0,50/1,00 (tự chấm 0,75, chênh lệch
-/// -0,25); trạng thái: Hội đồng đã quyết."
-pub fn final_sentence(lang: Lang, story: &Story) -> String {
-    let f = &story.final_score;
-    let max = score(lang, Some(story.criterion.max));
-    if story.criterion.method == Method::Survey {
-        return format!(
-            "{} {}/{max}.",
-            label(lang, Label::SurveyScore),
-            score(lang, story.survey)
-        );
-    }
-    let counted = score(lang, f.counted);
-    let mut s = match f.proposed {
-        Some(_) => format!("{} {counted}/{max}", label(lang, Label::Proposed)),
-        None => format!(
-            "{} ({}) {counted}/{max}",
-            label(lang, Label::Counted),
-            label(lang, Label::Undecided)
-        ),
-    };
-    let delta = f.delta.unwrap_or(Points::ZERO);
-    s.push_str(&format!(
-        " ({} {}, {} {})",
-        lang.pick("tự chấm", "self score"),
-        score(lang, f.self_score),
-        lang.pick("chênh lệch", "difference"),
-        signed(lang, delta)
-    ));
-    s.push_str(&format!(
-        "; {}: {}.",
-        label(lang, Label::Status).to_lowercase(),
-        f.status.label(lang)
-    ));
-    s
 }
 
 // ----- JSON ----------------------------------------------------------------------------------
@@ -653,6 +496,10 @@ mod tests {
             Seg::Same(" ban hành".into()),
         ];
         assert_eq!(md_diff(&segs), "Thiếu ~~quyết định~~ **văn bản** ban hành");
+        let punct = vec![Seg::Same("cho 1.1.1".into()), Seg::Ins(", bổ sung".into())];
+        assert_eq!(md_diff(&punct), "cho 1.1.1 **, bổ sung**");
+        let lines = vec![Seg::Same("a".into()), Seg::Ins(" b\nc".into())];
+        assert_eq!(md_diff(&lines), "a **b**\n**c**");
         assert_eq!(
             marked_escaped(&segs),
             "Thiếu[- quyết định-]{+ văn bản+} ban hành"

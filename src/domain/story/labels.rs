@@ -1,11 +1,14 @@
-//! The words of the story in Vietnamese and English, and how its values are written (scores
-//! with a decimal comma in Vietnamese, times in Vietnam time). One catalogue for the text and
-//! Markdown renderers and the TUI card, so all three tell the story in the same words.
+//! The words and sentences of the story in Vietnamese and English, and how its values are
+//! written (scores with a decimal comma in Vietnamese, times in Vietnam time). One catalogue for
+//! the text and Markdown renderers and the TUI card, so all three tell the story in the same
+//! words. Values are plain: each renderer escapes them for its medium.
 
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 
-use super::{Reference, StepKind, TextField};
+use super::{Reference, Step, StepKind, Story, TextField};
+use crate::domain::framework::Method;
+use crate::domain::item::Evidence;
 use crate::domain::points::Points;
 use crate::i18n::Lang;
 
@@ -97,8 +100,8 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
         Field => ("Mục", "Item"),
         Value => ("Giá trị", "Value"),
         DiffLegend => (
-            "phần bỏ / phần thêm so với lần trước",
-            "removed / added since the last version",
+            "[-bỏ-]{+thêm+} so với lần trước",
+            "[-removed-]{+added+} since the last version",
         ),
         By => ("bởi", "by"),
     };
@@ -197,6 +200,193 @@ pub fn reference_parts(lang: Lang, r: &Reference, leaf: &str) -> (String, Option
 /// "22/11/2026 22:16 (giờ Việt Nam)" — for headings where the zone must be said once.
 pub fn zone_note(lang: Lang) -> &'static str {
     lang.pick("giờ Việt Nam", "Vietnam time")
+}
+
+// ----- sentences of the story ----------------------------------------------------------------
+
+/// "Điểm thẩm định: — → 0,25 (-0,50 so với tự chấm)" and the like: one line per fact of a step,
+/// before its texts. Values are plain (the caller escapes for its medium).
+pub fn step_facts(lang: Lang, s: &Step) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(u) = s.undoes {
+        out.push(format!("{} #{u}", label(lang, Label::Undoes)));
+    }
+    if let Some(t) = s.status {
+        out.push(format!(
+            "{}: {} → {}",
+            label(lang, Label::Status),
+            t.before.label(lang),
+            t.after.label(lang)
+        ));
+    }
+    if let Some(t) = s.score {
+        let what = match s.kind {
+            StepKind::SelfAssessed => label(lang, Label::SelfScore),
+            StepKind::SurveyScored => label(lang, Label::SurveyScore),
+            _ => label(lang, Label::Proposed),
+        };
+        let mut line = format!(
+            "{what}: {} → {}",
+            score(lang, t.before),
+            score(lang, t.after)
+        );
+        if let Some(d) = s.delta {
+            line.push_str(&format!(
+                " ({} {})",
+                signed(lang, d),
+                lang.pick("so với tự chấm", "against the self score")
+            ));
+        }
+        out.push(line);
+    }
+    if let Some(e) = &s.explanation {
+        let mut parts = vec![format!("{} {}", label(lang, Label::Round), e.round)];
+        if !e.document.is_empty() {
+            parts.push(format!("{} {}", label(lang, Label::Document), e.document));
+        }
+        let mut received = format!(
+            "{} {}",
+            label(lang, Label::Received),
+            crate::domain::round::format_date(e.received)
+        );
+        if e.late {
+            received.push_str(&format!(" ({})", label(lang, Label::Late)));
+        }
+        parts.push(received);
+        if let Some(c) = e.claimed {
+            parts.push(format!(
+                "{} {}",
+                label(lang, Label::Claimed),
+                score(lang, Some(c))
+            ));
+        }
+        out.push(parts.join(" · "));
+    }
+    if let Some(o) = s.outcome {
+        out.push(format!(
+            "{}: {}",
+            label(lang, Label::Outcome),
+            o.label(lang)
+        ));
+    }
+    if let Some(m) = s.minutes.as_ref().filter(|m| !m.is_empty()) {
+        out.push(format!("{}: {m}", label(lang, Label::Minutes)));
+    }
+    out
+}
+
+/// The heading of a step: "2. Điều chỉnh điểm — 01/01/2025 10:20, an".
+pub fn step_heading(lang: Lang, n: usize, s: &Step) -> String {
+    format!(
+        "{n}. {} — {}, {}",
+        step_title(lang, s.kind),
+        when(s.at),
+        s.actor
+    )
+}
+
+/// The final score as label/value rows (the Markdown summary table, the text block at the end).
+pub fn final_rows(lang: Lang, story: &Story) -> Vec<(&'static str, String)> {
+    let f = &story.final_score;
+    let mut rows = vec![(
+        label(lang, Label::Max),
+        score(lang, Some(story.criterion.max)),
+    )];
+    if story.criterion.method == Method::Survey {
+        rows.push((label(lang, Label::SurveyScore), score(lang, story.survey)));
+        return rows;
+    }
+    rows.push((label(lang, Label::SelfScore), score(lang, f.self_score)));
+    rows.push((
+        label(lang, Label::Proposed),
+        match f.proposed {
+            Some(p) => score(lang, Some(p)),
+            None => format!(
+                "{} ({} {})",
+                label(lang, Label::Undecided),
+                lang.pick("tính theo tự chấm", "counted as the self score"),
+                score(lang, f.counted)
+            ),
+        },
+    ));
+    if let Some(d) = f.delta {
+        rows.push((label(lang, Label::Delta), signed(lang, d)));
+    }
+    rows.push((label(lang, Label::Status), f.status.label(lang).to_string()));
+    if let Some(o) = f.outcome {
+        rows.push((label(lang, Label::Outcome), o.label(lang).to_string()));
+    }
+    if let Some(c) = f.council {
+        let mut v = score(lang, Some(c));
+        if let Some(m) = f.minutes.as_ref().filter(|m| !m.is_empty()) {
+            v.push_str(&format!(" ({m})"));
+        }
+        rows.push((label(lang, Label::Council), v));
+    }
+    rows
+}
+
+/// One evidence document on one line: number (date) title — link.
+pub fn evidence_line(e: &Evidence) -> String {
+    let mut s = e.number.clone();
+    if !e.date.is_empty() {
+        s.push_str(&format!(" ({})", e.date));
+    }
+    if !e.title.is_empty() {
+        s.push_str(&format!(" {}", e.title));
+    }
+    if !e.link.is_empty() {
+        s.push_str(&format!(" — {}", e.link));
+    }
+    s
+}
+
+/// "1 Công tác chỉ đạo › 1.1 Kế hoạch": the nodes above the leaf.
+pub fn criterion_path(story: &Story) -> String {
+    story
+        .criterion
+        .parents
+        .iter()
+        .map(|p| format!("{} {}", p.code, p.name))
+        .collect::<Vec<_>>()
+        .join(" › ")
+}
+
+/// The final score in one sentence: "Điểm thẩm định 0,50/1,00 (tự chấm 0,75, chênh lệch
+/// -0,25); trạng thái: Hội đồng đã quyết."
+pub fn final_sentence(lang: Lang, story: &Story) -> String {
+    let f = &story.final_score;
+    let max = score(lang, Some(story.criterion.max));
+    if story.criterion.method == Method::Survey {
+        return format!(
+            "{} {}/{max}.",
+            label(lang, Label::SurveyScore),
+            score(lang, story.survey)
+        );
+    }
+    let counted = score(lang, f.counted);
+    let mut s = match f.proposed {
+        Some(_) => format!("{} {counted}/{max}", label(lang, Label::Proposed)),
+        None => format!(
+            "{} ({}) {counted}/{max}",
+            label(lang, Label::Counted),
+            label(lang, Label::Undecided)
+        ),
+    };
+    let delta = f.delta.unwrap_or(Points::ZERO);
+    s.push_str(&format!(
+        " ({} {}, {} {})",
+        lang.pick("tự chấm", "self score"),
+        score(lang, f.self_score),
+        lang.pick("chênh lệch", "difference"),
+        signed(lang, delta)
+    ));
+    s.push_str(&format!(
+        "; {}: {}.",
+        label(lang, Label::Status).to_lowercase(),
+        f.status.label(lang)
+    ));
+    s
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use crate::domain::story::labels::reference_parts;
 use crate::domain::{Method, Status};
 use crate::tui::app::App;
 use crate::tui::i18n::{self, Msg};
@@ -193,6 +194,18 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
                 out.extend(wrapped(&d.text, w, th.base));
             }
         }
+    }
+    // Last year's decision on the same criterion text: a reference, never this year's decision.
+    if let Some(r) = app.references.get(&key.unit, &key.leaf) {
+        let (head, quote, tail) = reference_parts(app.lang, &r, &key.leaf);
+        let mut pieces = vec![(head, th.dim)];
+        if let Some(q) = quote {
+            pieces.push((format!("«{q}»"), th.base));
+        }
+        pieces.push((tail, th.dim));
+        out.extend(wrap_spans(pieces, w, ""));
+    }
+    if let Some(it) = item {
         if let Some(sa) = &it.self_assessment {
             if !sa.note.is_empty() {
                 out.push(heading(Msg::UnitNote));
