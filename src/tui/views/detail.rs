@@ -205,39 +205,35 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
         pieces.push((tail, th.dim));
         out.extend(wrap_spans(pieces, w, ""));
     }
-    if let Some(it) = item {
-        if let Some(sa) = &it.self_assessment {
-            if !sa.note.is_empty() {
-                out.push(heading(Msg::UnitNote));
-                out.extend(wrapped(&sa.note, w, th.base));
+    if let Some(sa) = item.and_then(|it| it.self_assessment.as_ref()) {
+        if !sa.note.is_empty() {
+            out.push(heading(Msg::UnitNote));
+            out.extend(wrapped(&sa.note, w, th.base));
+        }
+        out.push(heading(Msg::Evidence));
+        if sa.evidence.is_empty() {
+            out.push(Line::styled(
+                format!("  {}", app.tr(Msg::NoEvidence)),
+                th.dim,
+            ));
+        }
+        for e in &sa.evidence {
+            let mut s = format!("• {}", e.number);
+            if !e.date.is_empty() {
+                s.push_str(&format!(" ({})", e.date));
             }
-            out.push(heading(Msg::Evidence));
-            if sa.evidence.is_empty() {
-                out.push(Line::styled(
-                    format!("  {}", app.tr(Msg::NoEvidence)),
-                    th.dim,
-                ));
+            if !e.title.is_empty() {
+                s.push_str(&format!(" {}", e.title));
             }
-            for e in &sa.evidence {
-                let mut s = format!("• {}", e.number);
-                if !e.date.is_empty() {
-                    s.push_str(&format!(" ({})", e.date));
-                }
-                if !e.title.is_empty() {
-                    s.push_str(&format!(" {}", e.title));
-                }
-                if !e.link.is_empty() {
-                    s.push_str(&format!(" — {}", e.link));
-                }
-                out.extend(
-                    text::wrap(&text::escape_line(&s), w.saturating_sub(2))
-                        .into_iter()
-                        .enumerate()
-                        .map(|(k, l)| {
-                            Line::styled(if k == 0 { l } else { format!("  {l}") }, th.base)
-                        }),
-                );
+            if !e.link.is_empty() {
+                s.push_str(&format!(" — {}", e.link));
             }
+            out.extend(
+                text::wrap(&text::escape_line(&s), w.saturating_sub(2))
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, l)| Line::styled(if k == 0 { l } else { format!("  {l}") }, th.base)),
+            );
         }
     }
     if !n.guidance.is_empty() {
