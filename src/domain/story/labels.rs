@@ -16,15 +16,10 @@ use crate::i18n::Lang;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Label {
     Title,
-    Unit,
     Year,
     Criterion,
     Max,
-    Method,
-    Survey,
     Guidance,
-    EvidenceExpected,
-    Summary,
     SelfScore,
     SurveyScore,
     Proposed,
@@ -34,12 +29,10 @@ pub enum Label {
     Outcome,
     Council,
     Minutes,
-    NotScored,
     Undecided,
     Timeline,
     NoSteps,
     Evidence,
-    NoEvidence,
     Round,
     Document,
     Received,
@@ -53,22 +46,16 @@ pub enum Label {
     Field,
     Value,
     DiffLegend,
-    By,
 }
 
 pub fn label(lang: Lang, l: Label) -> &'static str {
     use Label::*;
     let (vi, en) = match l {
         Title => ("Giải thích điểm", "Explain this score"),
-        Unit => ("Đơn vị", "Unit"),
         Year => ("Năm đánh giá", "Year"),
         Criterion => ("Tiêu chí", "Criterion"),
         Max => ("Điểm tối đa", "Maximum"),
-        Method => ("Cách chấm", "Scored by"),
-        Survey => ("điều tra xã hội học", "the survey"),
         Guidance => ("Hướng dẫn chấm", "Scoring guidance"),
-        EvidenceExpected => ("Tài liệu kiểm chứng cần có", "Evidence expected"),
-        Summary => ("Tóm tắt", "Summary"),
         SelfScore => ("Điểm tự chấm", "Self score"),
         SurveyScore => ("Điểm điều tra", "Survey score"),
         Proposed => ("Điểm thẩm định", "Proposed score"),
@@ -81,12 +68,10 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
         Outcome => ("Kết quả giải trình", "Outcome of the explanation"),
         Council => ("Hội đồng thẩm định", "Appraisal council"),
         Minutes => ("Biên bản", "Minutes"),
-        NotScored => ("chưa có", "none"),
         Undecided => ("chưa thẩm định", "not yet appraised"),
         Timeline => ("Diễn biến", "What happened"),
         NoSteps => ("Chưa có thay đổi nào.", "Nothing has happened yet."),
         Evidence => ("Tài liệu kiểm chứng", "Evidence"),
-        NoEvidence => ("(không có)", "(none)"),
         Round => ("Đợt giải trình", "Explanation round"),
         Document => ("Văn bản", "Document"),
         Received => ("Ngày nhận", "Received"),
@@ -103,7 +88,6 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
             "[-bỏ-]{+thêm+} so với lần trước",
             "[-removed-]{+added+} since the last version",
         ),
-        By => ("bởi", "by"),
     };
     lang.pick(vi, en)
 }
@@ -149,7 +133,7 @@ pub fn score(lang: Lang, p: Option<Points>) -> String {
     p.map_or_else(|| "—".into(), |p| p.display_with(lang == Lang::Vi))
 }
 
-/// A signed difference: "+0,25", "-0,50", "0".
+/// A signed difference: "+0,25", "-0,50", "0,00".
 pub fn signed(lang: Lang, d: Points) -> String {
     let s = d.signed();
     if lang == Lang::Vi {
