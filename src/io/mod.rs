@@ -8,6 +8,7 @@ pub mod problem;
 pub mod ranking_report;
 pub mod scorecard;
 pub mod self_import;
+pub mod story;
 pub mod table;
 pub mod xlsx;
 

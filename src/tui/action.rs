@@ -143,6 +143,8 @@ pub enum Action {
     WalkSkip,
     WalkBack,
     History,
+    /// "Explain this score": the item's whole story as a card.
+    Explain,
     SetScore,
     Agree,
     EditJustification,
@@ -372,6 +374,13 @@ const INFO: &[Info] = &[
         &[C::Workbench, C::Walk, C::Queue],
         "Lịch sử thay đổi",
         "Change history",
+    ),
+    info(
+        Action::Explain,
+        "explain",
+        &[C::Workbench, C::Walk, C::Queue],
+        "Giải thích điểm: toàn bộ diễn biến của tiêu chí",
+        "Explain this score: the item's whole story",
     ),
     info(
         Action::SetScore,

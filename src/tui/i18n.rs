@@ -105,6 +105,9 @@ pub enum Msg {
     HistoryTitle,
     NoHistory,
     HistoryLoadFailed,
+    ExplainTitle,
+    ExplainLoadFailed,
+    ReferenceFailed,
     EvSelfAssessed,
     EvSurveyScored,
     EvAgreed,
@@ -319,6 +322,15 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         HistoryTitle => ("Lịch sử", "History"),
         NoHistory => ("Chưa có thay đổi nào", "No change yet"),
         HistoryLoadFailed => ("Không đọc được lịch sử", "Could not read the history"),
+        ExplainTitle => ("Giải thích điểm", "Explain this score"),
+        ExplainLoadFailed => (
+            "Không đọc được diễn biến của tiêu chí",
+            "Could not read the item's story",
+        ),
+        ReferenceFailed => (
+            "Không đọc được kết quả năm trước để tham khảo",
+            "Could not read last year's results for reference",
+        ),
         EvSelfAssessed => ("nhập điểm tự chấm", "self-assessment imported"),
         EvSurveyScored => ("nhập điểm điều tra", "survey score imported"),
         EvAgreed => ("đồng ý", "agreed"),
@@ -486,6 +498,7 @@ pub fn hint_label(lang: Lang, a: Action) -> &'static str {
         WalkSkip => ("Bỏ qua", "Skip"),
         WalkBack => ("Mục trước", "Back"),
         History => ("Lịch sử", "History"),
+        Explain => ("Giải thích", "Explain"),
         SetScore => ("Chấm điểm", "Score"),
         Agree => ("Đồng ý", "Agree"),
         EditJustification => ("Lý do", "Reason"),
@@ -513,26 +526,11 @@ pub fn hint_label(lang: Lang, a: Action) -> &'static str {
 
 /// Status name for people.
 pub fn status(lang: Lang, s: Status) -> &'static str {
-    let (vi, en) = match s {
-        Status::Pending => ("Chờ thẩm định", "Pending"),
-        Status::Agreed => ("Đồng ý", "Agreed"),
-        Status::Adjusted => ("Điều chỉnh", "Adjusted"),
-        Status::NeedsInfo => ("Cần bổ sung", "Needs information"),
-        Status::Disputed => ("Đang giải trình", "Disputed"),
-        Status::Resolved => ("Đã xử lý giải trình", "Dispute resolved"),
-        Status::Escalated => ("Trình Hội đồng", "Referred to council"),
-        Status::Decided => ("Hội đồng đã quyết", "Council decided"),
-    };
-    lang.pick(vi, en)
+    s.label(lang)
 }
 
 pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
-    let (vi, en) = match o {
-        Outcome::Upheld => ("chấp nhận giải trình", "upheld"),
-        Outcome::PartlyUpheld => ("chấp nhận một phần", "partly upheld"),
-        Outcome::Rejected => ("không chấp nhận", "rejected"),
-    };
-    lang.pick(vi, en)
+    o.label(lang)
 }
 
 pub fn role(lang: Lang, r: Option<Role>) -> &'static str {

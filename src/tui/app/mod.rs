@@ -28,12 +28,14 @@ use crate::tui::state::overlay::{ConfirmState, ConflictState, Overlay, PromptKin
 use crate::tui::state::overview::OverviewState;
 use crate::tui::state::palette::PaletteState;
 use crate::tui::state::ranking::RankingState;
+use crate::tui::state::reference::References;
 use crate::tui::state::walk::WalkState;
 use crate::tui::theme::Theme;
 use crate::tui::views::layout;
 use crate::tui::widgets::line_input::LineInput;
 
 mod edit;
+mod explain;
 mod navigate;
 mod sync;
 
@@ -138,6 +140,8 @@ pub struct App {
     pub connection: ConnectionState,
     /// What this session last told the others about itself.
     sent_presence: Option<Whereabouts>,
+    /// Last year's decisions on the open unit's unchanged criteria (`init --from-year`).
+    pub references: References,
 }
 
 impl App {
@@ -160,9 +164,21 @@ impl App {
                 .iter()
                 .map(|a| Entry::action(a.name(), a.description(opts.lang))),
         );
-        let flash = (!opts.keymap_warnings.is_empty()).then(|| Flash {
+        let mut flash = (!opts.keymap_warnings.is_empty()).then(|| Flash {
             text: i18n::keymap_problems(opts.lang, opts.keymap_warnings.len()),
             kind: FlashKind::Error,
+        });
+        // Without last year's results the workbench still works: say so and go on.
+        let references = References::new(wb.as_ref(), &model.ctx).unwrap_or_else(|e| {
+            flash.get_or_insert(Flash {
+                text: format!(
+                    "{}: {}",
+                    t(opts.lang, Msg::ReferenceFailed),
+                    e.message(opts.lang)
+                ),
+                kind: FlashKind::Error,
+            });
+            References::default()
         });
         Ok(App {
             wb,
@@ -193,6 +209,7 @@ impl App {
             presence: Vec::new(),
             connection: ConnectionState::Connected,
             sent_presence: None,
+            references,
         })
     }
 
@@ -239,7 +256,8 @@ impl App {
             },
             Some(Overlay::Prompt(_)) => Context::ScoreInput,
             Some(Overlay::Confirm(_)) | Some(Overlay::Conflict(_)) => Context::Confirm,
-            Some(Overlay::History(_)) => Context::History,
+            // The card scrolls and closes like the history.
+            Some(Overlay::History(_)) | Some(Overlay::Explain(_)) => Context::History,
             Some(Overlay::Form(f)) => {
                 if f.focus_is_text() {
                     Context::Editor
@@ -493,6 +511,7 @@ impl App {
                 }
             }
             Action::History => self.open_history(),
+            Action::Explain => self.open_explain(),
             Action::SetScore => self.open_editor(Field::Score),
             Action::EditJustification => self.open_editor(Field::Text),
             Action::Agree => self.agree(),

@@ -58,11 +58,11 @@ impl App {
                     p.cursor = step(p.cursor, p.hits.len());
                 }
             }
-            Context::History => {
-                if let Some(Overlay::History(h)) = self.overlays.last_mut() {
-                    h.scroll = scroll(h.scroll);
-                }
-            }
+            Context::History => match self.overlays.last_mut() {
+                Some(Overlay::History(h)) => h.scroll = scroll(h.scroll),
+                Some(Overlay::Explain(x)) => x.scroll = scroll(x.scroll),
+                _ => {}
+            },
             Context::Help => {
                 if let Some(Overlay::Help { scroll: s }) = self.overlays.last_mut() {
                     *s = scroll(*s);
@@ -90,6 +90,9 @@ impl App {
                 let n = match self.overlays.last() {
                     Some(Overlay::History(h)) => {
                         views::history::lines(self, h, inner.width as usize).len()
+                    }
+                    Some(Overlay::Explain(x)) => {
+                        views::explain::lines(self, x, inner.width as usize).len()
                     }
                     _ => 0,
                 };
@@ -194,6 +197,7 @@ impl App {
             b.collapsed = collapsed;
             b.rebuild(&self.model);
         }
+        let unit = b.unit.clone();
         self.bench = Some(b);
         self.detail_focus = false;
         if matches!(self.screen, Screen::Overview | Screen::Ranking) {
@@ -202,6 +206,14 @@ impl App {
         self.screen = Screen::Bench;
         self.overview.select_unit(unit_idx);
         self.ranking.select_unit(unit_idx);
+        // Last year's decisions for the detail pane: read once per unit opened.
+        if let Err(e) = self.references.load_unit(self.wb.as_ref(), &unit) {
+            self.error(format!(
+                "{}: {}",
+                self.tr(Msg::ReferenceFailed),
+                e.message(self.lang)
+            ));
+        }
     }
 
     /// Show the national ranking, on the unit being looked at.

@@ -5,6 +5,7 @@ pub mod bars;
 pub mod confirm;
 pub mod detail;
 pub mod editor;
+pub mod explain;
 pub mod form;
 pub mod help;
 pub mod hintbar;
@@ -55,6 +56,7 @@ pub fn render(app: &App, f: &mut Frame) {
             Overlay::Confirm(c) => confirm::render(app, f, fr.body, c),
             Overlay::Conflict(c) => confirm::render_conflict(app, f, fr.body, c),
             Overlay::History(h) => history::render(app, f, fr.body, h),
+            Overlay::Explain(x) => explain::render(app, f, fr.body, x),
             Overlay::Form(form) => form::render(app, f, fr.body, form),
         }
     }
