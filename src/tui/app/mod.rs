@@ -27,6 +27,7 @@ use crate::tui::state::keep_visible;
 use crate::tui::state::overlay::{ConfirmState, ConflictState, Overlay, PromptKind, PromptState};
 use crate::tui::state::overview::OverviewState;
 use crate::tui::state::palette::PaletteState;
+use crate::tui::state::queue::QueueState;
 use crate::tui::state::walk::WalkState;
 use crate::tui::theme::Theme;
 use crate::tui::views::layout;
@@ -34,6 +35,7 @@ use crate::tui::widgets::line_input::LineInput;
 
 mod edit;
 mod navigate;
+mod queue;
 mod sync;
 
 /// Which full screen is shown under any dialogs.
@@ -42,6 +44,8 @@ pub enum Screen {
     Overview,
     Bench,
     Walk,
+    /// The disputes and audit queue over every unit (SPEC W9).
+    Queue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +114,9 @@ pub struct App {
     pub screen: Screen,
     pub overview: OverviewState,
     pub bench: Option<BenchState>,
+    /// Where Esc from the workbench goes: the overview, or the queue it was opened from.
+    pub bench_origin: Screen,
+    pub queue: QueueState,
     pub walk: Option<WalkState>,
     pub walk_scroll: u16,
     /// Where each unit's walk was left (framework node), to resume there.
@@ -144,6 +151,7 @@ impl App {
         let role = wb.role()?;
         let user = wb.user().to_string();
         let overview = OverviewState::new(&model);
+        let queue = QueueState::new(&model, queue::today());
         let palette_actions: Vec<Action> =
             Action::all().filter(|a| offered_in_palette(*a)).collect();
         let index = SearchIndex::for_year(
@@ -169,6 +177,8 @@ impl App {
             screen: Screen::Overview,
             overview,
             bench: None,
+            bench_origin: Screen::Overview,
+            queue,
             walk: None,
             walk_scroll: 0,
             walk_resume: HashMap::new(),
@@ -240,6 +250,7 @@ impl App {
             }
             None => match self.screen {
                 Screen::Overview => Context::Overview,
+                Screen::Queue => Context::Queue,
                 Screen::Walk => Context::Walk,
                 Screen::Bench => {
                     if self.bench.as_ref().is_some_and(|b| b.area_view) {
@@ -433,7 +444,12 @@ impl App {
                     self.screen = Screen::Overview;
                 }
             }
-            Action::Queue | Action::Ranking => self.info(Msg::NotYetAvailable),
+            Action::Queue => {
+                if self.overlays.is_empty() {
+                    self.open_queue();
+                }
+            }
+            Action::Ranking => self.info(Msg::NotYetAvailable),
             Action::MoveUp => self.move_by(ctx, -1),
             Action::MoveDown => self.move_by(ctx, 1),
             Action::PageUp => {
@@ -489,6 +505,18 @@ impl App {
             Action::Undo => self.undo(),
             Action::FinalizeUnit => self.ask_finalize(),
             Action::ReopenUnit => self.open_reopen(),
+            Action::SortNext
+            | Action::SortReverse
+            | Action::FilterRegion
+            | Action::FilterStatus
+            | Action::FilterArea
+            | Action::FilterAppraiser
+            | Action::ClearFilters
+                if ctx == Context::Queue =>
+            {
+                self.queue_list_action(action)
+            }
+            Action::FilterArea | Action::FilterAppraiser => {}
             Action::SortNext => self.overview.next_sort(&self.model),
             Action::SortReverse => {
                 self.overview.reverse = !self.overview.reverse;
@@ -556,6 +584,9 @@ impl App {
                     self.detail_focus = false;
                 } else if let Some(b) = self.bench.as_mut().filter(|b| b.area_view) {
                     b.area_view = false;
+                } else if self.bench_origin == Screen::Queue {
+                    // Back to the queue, on the same row with the same sort and filters.
+                    self.screen = Screen::Queue;
                 } else {
                     self.screen = Screen::Overview;
                     if let Some(b) = &self.bench {
@@ -566,6 +597,7 @@ impl App {
             Screen::Overview => {
                 self.overview.clear_type_ahead();
             }
+            Screen::Queue => self.screen = Screen::Overview,
         }
     }
 

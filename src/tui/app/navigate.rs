@@ -7,7 +7,7 @@ impl App {
     pub(super) fn page(&self, ctx: Context) -> usize {
         let l = layout::compute(self);
         match ctx {
-            Context::Overview => l.list_rows,
+            Context::Overview | Context::Queue => l.list_rows,
             Context::Workbench if self.detail_focus => l.detail_rows,
             Context::Workbench | Context::Areas => l.list_rows,
             Context::Palette => l.palette_rows,
@@ -31,6 +31,9 @@ impl App {
         match ctx {
             Context::Overview => {
                 self.overview.cursor = step(self.overview.cursor, self.overview.rows.len());
+            }
+            Context::Queue => {
+                self.queue.cursor = step(self.queue.cursor, self.queue.rows.len());
             }
             Context::Workbench => {
                 if let Some(b) = self.bench.as_mut() {
@@ -131,6 +134,10 @@ impl App {
         if let Some(b) = self.bench.as_mut() {
             b.offset = keep_visible(b.cursor, b.offset, l.list_rows, b.rows.len());
         }
+        if self.screen == Screen::Queue {
+            let q = &mut self.queue;
+            q.offset = keep_visible(q.cursor, q.offset, l.list_rows, q.rows.len());
+        }
         if let Some(Overlay::Palette(p)) = self.overlays.last_mut() {
             p.offset = keep_visible(p.cursor, p.offset, l.palette_rows, p.hits.len());
         }
@@ -160,12 +167,20 @@ impl App {
                 }
             }
             Context::Palette => self.palette_open(),
+            Context::Queue => self.open_from_queue(),
             _ => {}
         }
     }
 
-    /// Show a unit's workbench.
+    /// Show a unit's workbench. Opened from the queue (a row, or the palette over it), Esc
+    /// goes back to the queue; from the overview, to the overview; from another unit, where
+    /// that one went.
     pub fn open_unit(&mut self, unit_idx: usize) {
+        match self.screen {
+            Screen::Queue => self.bench_origin = Screen::Queue,
+            Screen::Overview => self.bench_origin = Screen::Overview,
+            Screen::Bench | Screen::Walk => {}
+        }
         let keep = self
             .bench
             .as_ref()

@@ -8,6 +8,7 @@ pub mod history;
 pub mod overlay;
 pub mod overview;
 pub mod palette;
+pub mod queue;
 pub mod walk;
 
 /// Scroll offset that keeps `cursor` inside a window of `height` rows, moving as little as

@@ -57,7 +57,21 @@ pub fn actions(ctx: Context) -> &'static [Action] {
         Context::Palette => &[Open, MoveDown, Back],
         Context::Editor | Context::ScoreInput => &[Save, Cancel],
         Context::Confirm => &[Confirm, Cancel],
-        Context::Queue | Context::Ranking => &[Open, Back, Help],
+        Context::Queue => &[
+            Help,
+            Open,
+            SortNext,
+            FilterStatus,
+            FilterRegion,
+            ResolveDispute,
+            History,
+            FilterArea,
+            FilterAppraiser,
+            ClearFilters,
+            Back,
+            Quit,
+        ],
+        Context::Ranking => &[Open, Back, Help],
         Context::Global => &[Help, Quit],
     }
 }

@@ -138,6 +138,8 @@ pub fn compute(app: &App) -> Computed {
     let f = frame(area);
     let list_rows = match app.screen {
         Screen::Overview => f.body.height.saturating_sub(1),
+        // The queue's body starts with its sort and filter line and the column header.
+        Screen::Queue => f.body.height.saturating_sub(2),
         Screen::Bench | Screen::Walk => {
             let (table, _, _) = bench(f.body);
             table.height.saturating_sub(1)

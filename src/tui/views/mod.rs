@@ -12,6 +12,7 @@ pub mod history;
 pub mod layout;
 pub mod overview;
 pub mod palette;
+pub mod queue;
 pub mod walk;
 pub mod workbench;
 
@@ -41,6 +42,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Overview => overview::render(app, f, &fr),
         Screen::Bench => workbench::render(app, f, &fr),
         Screen::Walk => walk::render(app, f, &fr),
+        Screen::Queue => queue::render(app, f, &fr),
     }
     bars::message(app, f, fr.message);
     hintbar::render(app, f, fr.hints);
