@@ -9,6 +9,7 @@ pub mod history;
 pub mod overlay;
 pub mod overview;
 pub mod palette;
+pub mod queue;
 pub mod ranking;
 pub mod reference;
 pub mod walk;

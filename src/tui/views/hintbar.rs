@@ -60,7 +60,21 @@ pub fn actions(ctx: Context) -> &'static [Action] {
         Context::Editor | Context::ScoreInput => &[Save, Cancel],
         Context::Confirm => &[Confirm, Cancel],
         Context::Ranking => &[Help, Open, SortNext, FilterRegion, AreaBars, Back, Quit],
-        Context::Queue => &[Open, Back, Help],
+        Context::Queue => &[
+            Help,
+            Open,
+            SortNext,
+            FilterStatus,
+            FilterRegion,
+            ResolveDispute,
+            Explain,
+            History,
+            FilterArea,
+            FilterAppraiser,
+            ClearFilters,
+            Back,
+            Quit,
+        ],
         Context::Global => &[Help, Quit],
     }
 }

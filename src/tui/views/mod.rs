@@ -13,6 +13,7 @@ pub mod history;
 pub mod layout;
 pub mod overview;
 pub mod palette;
+pub mod queue;
 pub mod ranking;
 pub mod walk;
 pub mod workbench;
@@ -44,6 +45,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Bench => workbench::render(app, f, &fr),
         Screen::Walk => walk::render(app, f, &fr),
         Screen::Ranking => ranking::render(app, f, &fr),
+        Screen::Queue => queue::render(app, f, &fr),
     }
     bars::message(app, f, fr.message);
     hintbar::render(app, f, fr.hints);
