@@ -16,4 +16,5 @@ pub mod sample;
 pub mod search;
 pub mod server;
 pub mod store;
+pub mod text;
 pub mod tui;

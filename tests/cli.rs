@@ -136,12 +136,23 @@ fn the_readme_flow_works_end_to_end() {
 
     let audit = ok(
         &[
-            "--lang", "en", "--store", "st", "audit", "--unit", "44", "--item", "3.2.1",
+            "--lang", "en", "--store", "st", "audit", "--unit", "44", "--item", "3.2.1", "--events",
         ],
         d,
     );
     assert_eq!(audit.lines().count(), 1, "{audit}");
     assert!(audit.contains("2023/44/3.2.1") && audit.contains("import-self"));
+    // Without --events: the item's story ("explain this score").
+    let story = ok(
+        &[
+            "--lang", "en", "--store", "st", "audit", "--unit", "44", "--item", "3.2.1",
+        ],
+        d,
+    );
+    assert!(
+        story.starts_with("Explain this score") && story.contains("1. Self-assessment"),
+        "{story}"
+    );
     let md = ok(
         &["--store", "st", "audit", "--unit", "44", "--format", "md"],
         d,

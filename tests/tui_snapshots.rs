@@ -916,7 +916,7 @@ fn a_dispute_is_recorded_and_answered() {
         Some("Tỉnh vẫn không đồng ý")
     );
     // A score off the step is refused in place and nothing changes.
-    app.feed("D1,3<tab>BB 02/BB-HĐTĐ<tab>Giữ nguyên điểm<f2>");
+    app.feed("Q1,3<tab>BB 02/BB-HĐTĐ<tab>Giữ nguyên điểm<f2>");
     let shown = screen(&mut app, 80, 24);
     insta::assert_snapshot!("form_council_decide_refused_80x24", shown);
     assert_eq!(item(&d.wb, "08", &leaf).status(), Status::Escalated);

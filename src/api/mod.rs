@@ -3,6 +3,7 @@
 //! server over a socket. Both run the same engine code.
 
 mod local;
+pub mod story;
 
 use std::sync::Arc;
 

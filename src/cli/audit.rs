@@ -1,15 +1,21 @@
-//! `thamdinh audit`: history of a unit, an item or a user (SPEC I5).
+//! `thamdinh audit`: the story of one item ("explain this score": `--unit 44 --item 3.2.1`), or
+//! the events of a unit, an item, a user or the whole store (SPEC I5), on the screen or into a
+//! file (`-o`, written atomically: `audit --format json -o trail.jsonl` exports the whole trail).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
+use anyhow::{Context, anyhow};
 use jiff::Timestamp;
 
-use crate::api::HistoryQuery;
+use crate::api::story::{StoryError, check_criterion, check_unit, load_story};
+use crate::api::{HistoryQuery, Workbench};
+use crate::domain::ItemKey;
 use crate::i18n::Lang;
+use crate::io::atomic::write_atomic_with;
 use crate::io::audit::{write_json_lines, write_markdown, write_text};
+use crate::io::story;
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
 
@@ -39,7 +45,16 @@ pub struct Args {
     pub year: Option<u16>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// With --unit and --item: list the item's events instead of telling its story.
+    #[arg(long)]
+    pub events: bool,
+    /// Write to FILE (atomically) instead of the screen.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
+
+/// Width of the text story when it does not go to a terminal.
+const TEXT_WIDTH: usize = 100;
 
 fn parse_since(s: &str) -> Result<Timestamp, String> {
     if let Ok(t) = s.parse::<Timestamp>() {
@@ -61,23 +76,20 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     } else {
         None
     };
+    if let (Some(y), Some(unit), Some(leaf), false) = (year, &a.unit, &a.item, a.events) {
+        let key = ItemKey::new(y, unit.clone(), leaf.clone());
+        return tell_story(&*wb, &key, a.format, a.output.as_ref(), lang);
+    }
     if let Some(y) = year {
         let ctx = wb.year(y).map_err(engine_err(lang))?;
-        if let Some(u) = &a.unit
-            && ctx.units.unit(u).is_none()
-        {
-            return Err(anyhow!(match lang {
-                Lang::Vi => format!("không có đơn vị mã \"{u}\" trong năm {y}."),
-                Lang::En => format!("there is no unit \"{u}\" in {y}."),
-            }));
+        if let Some(u) = &a.unit {
+            check_unit(&ctx, y, u).map_err(|e| anyhow!(e.message(lang)))?;
         }
+        // A whole criterion or area may be listed: only an unknown code is an error.
         if let Some(c) = &a.item
-            && ctx.framework.node(c).is_none()
+            && let Err(e @ StoryError::UnknownCriterion { .. }) = check_criterion(&ctx, y, c)
         {
-            return Err(anyhow!(match lang {
-                Lang::Vi => format!("không có tiêu chí \"{c}\" trong năm {y}."),
-                Lang::En => format!("there is no criterion \"{c}\" in {y}."),
-            }));
+            return Err(anyhow!(e.message(lang)));
         }
     }
     let q = HistoryQuery {
@@ -88,19 +100,89 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
         since: a.since,
     };
     let events = wb.history(&q).map_err(engine_err(lang))?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match a.format {
-        Format::Text => write_text(&mut out, &events, lang)?,
-        Format::Md => write_markdown(&mut out, &events, lang)?,
-        Format::Json => write_json_lines(&mut out, &events)?,
+    let write = |out: &mut dyn Write| match a.format {
+        Format::Text => write_text(out, &events, lang),
+        Format::Md => write_markdown(out, &events, lang),
+        Format::Json => write_json_lines(out, &events),
+    };
+    match &a.output {
+        Some(path) => {
+            write_atomic_with(path, write).with_context(|| format!("{}", path.display()))?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Vi => format!("Đã ghi {} sự kiện vào {}.", events.len(), path.display()),
+                    Lang::En => format!("Wrote {} events to {}.", events.len(), path.display()),
+                }
+            );
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write(&mut out)?;
+            out.flush()?;
+            if events.is_empty() && matches!(a.format, Format::Text) {
+                eprintln!(
+                    "{}",
+                    lang.pick("Không có thay đổi nào khớp.", "No matching changes.")
+                );
+            }
+        }
     }
-    out.flush()?;
-    if events.is_empty() && matches!(a.format, Format::Text) {
-        eprintln!(
-            "{}",
-            lang.pick("Không có thay đổi nào khớp.", "No matching changes.")
-        );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "Explain this score": the story of one item as text, Markdown or JSON.
+fn tell_story(
+    wb: &dyn Workbench,
+    key: &ItemKey,
+    format: Format,
+    output: Option<&PathBuf>,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let s = load_story(wb, key).map_err(|e| anyhow!(e.message(lang)))?;
+    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    let width = if to_terminal {
+        ratatui::crossterm::terminal::size()
+            .map(|(w, _)| usize::from(w).clamp(40, 120))
+            .unwrap_or(TEXT_WIDTH)
+    } else {
+        TEXT_WIDTH
+    };
+    let write = |out: &mut dyn Write| match format {
+        Format::Text => story::write_text(out, &s, lang, width),
+        Format::Md => story::write_markdown(out, &s, lang),
+        Format::Json => story::write_json(out, &s),
+    };
+    match output {
+        Some(path) => {
+            write_atomic_with(path, write).with_context(|| format!("{}", path.display()))?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Vi => format!(
+                        "Đã ghi diễn biến của {}/{} (năm {}) vào {}.",
+                        key.unit,
+                        key.leaf,
+                        key.year,
+                        path.display()
+                    ),
+                    Lang::En => format!(
+                        "Wrote the story of {}/{} ({}) to {}.",
+                        key.unit,
+                        key.leaf,
+                        key.year,
+                        path.display()
+                    ),
+                }
+            );
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write(&mut out)?;
+            out.flush()?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,12 +1,14 @@
-//! `thamdinh export`: scores with justifications as CSV or JSON (atomic writes).
+//! `thamdinh export`: scores with justifications as CSV, JSON or an XLSX workbook (atomic
+//! writes), for every unit or one (`--unit`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{Context, anyhow};
 
 use crate::i18n::Lang;
 use crate::io::export::{export_rows, unit_totals, write_csv, write_json};
+use crate::io::xlsx::write_appraisal_xlsx;
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
 
@@ -14,6 +16,9 @@ use super::open::{engine_err, open_workbench, pick_year, store_dir};
 pub enum Format {
     Csv,
     Json,
+    /// A workbook: the ranking and one appraisal sheet per unit (with --unit, that unit's
+    /// sheet alone).
+    Xlsx,
 }
 
 #[derive(Debug, clap::Args)]
@@ -26,22 +31,55 @@ pub struct Args {
     /// Assessment year (default: the store's latest year).
     #[arg(long)]
     pub year: Option<u16>,
+    /// Only this unit (its code, e.g. 44).
+    #[arg(long, value_name = "CODE")]
+    pub unit: Option<String>,
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
+    if let Some(code) = &a.unit
+        && y.units.unit(code).is_none()
+    {
+        return Err(anyhow!(match lang {
+            Lang::Vi => format!(
+                "năm {year} không có đơn vị mã \"{code}\"; xem danh sách bằng thamdinh export -o tệp.csv"
+            ),
+            Lang::En => format!(
+                "year {year} has no unit with code \"{code}\"; list them with thamdinh export -o file.csv"
+            ),
+        }));
+    }
     let items = wb.items(year, None).map_err(engine_err(lang))?;
-    let rows = export_rows(&y.framework, &y.units, year, &items);
+    let mut rows = export_rows(&y.framework, &y.units, year, &items);
+    let mut totals = unit_totals(&y.framework, &y.units, year, &items);
+    if let Some(code) = &a.unit {
+        rows.retain(|r| &r.unit == code);
+        totals.retain(|t| &t.unit == code);
+    }
     match a.format {
         Format::Csv => write_csv(&a.output, &rows),
-        Format::Json => write_json(
-            &a.output,
-            year,
-            &rows,
-            &unit_totals(&y.framework, &y.units, year, &items),
-        ),
+        Format::Json => write_json(&a.output, year, &rows, &totals),
+        Format::Xlsx => {
+            let finalized = wb
+                .unit_states(year)
+                .map_err(engine_err(lang))?
+                .iter()
+                .filter(|(_, s)| s.finalized.is_some())
+                .count();
+            write_appraisal_xlsx(
+                &a.output,
+                &y.framework,
+                &y.units,
+                year,
+                &items,
+                a.unit.as_deref(),
+                finalized,
+                lang,
+            )
+        }
     }
     .with_context(|| format!("{}", a.output.display()))?;
     println!(

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::i18n::Lang;
-use crate::io::inert::inert;
+use crate::text::inert;
 use crate::tui::keymap::check_file;
 
 #[derive(Debug, clap::Subcommand)]

@@ -7,7 +7,7 @@ use anyhow::anyhow;
 
 use crate::domain::{Command, Role};
 use crate::i18n::Lang;
-use crate::io::inert::inert;
+use crate::text::inert;
 
 use super::open::{engine_err, open_workbench, store_dir};
 

@@ -16,6 +16,7 @@ mod report;
 mod round;
 mod sample;
 mod serve;
+mod template;
 mod verify;
 mod workbench;
 
@@ -57,8 +58,10 @@ pub enum Cmd {
     /// Import self-assessments or survey points (atomic: a file with any bad row imports nothing).
     #[command(subcommand)]
     Import(import::Which),
-    /// Export scores with justifications (CSV or JSON).
+    /// Export scores with justifications (CSV, JSON, or an XLSX workbook).
     Export(export::Args),
+    /// Write an empty import workbook (XLSX) with the year's units and criteria to fill in.
+    Template(template::Args),
     /// Print the history of a unit, an item or a user.
     Audit(audit::Args),
     /// Reports: the national ranking, a unit's scorecard.
@@ -103,6 +106,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Init(a) => init::run(store, lang, a),
         Cmd::Import(w) => import::run(store, lang, w),
         Cmd::Export(a) => export::run(store, lang, a),
+        Cmd::Template(a) => template::run(store, lang, a),
         Cmd::Audit(a) => audit::run(store, lang, a),
         Cmd::Report(r) => report::run(store, lang, r),
         Cmd::Verify => verify::run(store, lang),

@@ -1,5 +1,5 @@
-//! `thamdinh report`: the national ranking (Markdown or CSV) and a unit's one-page scorecard
-//! (Markdown), to standard output or atomically to a file.
+//! `thamdinh report`: the national ranking (Markdown, CSV or XLSX) and a unit's one-page
+//! scorecard (Markdown), to standard output or atomically to a file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,6 +12,7 @@ use crate::i18n::Lang;
 use crate::io::atomic::write_atomic_with;
 use crate::io::ranking_report::{ranking_report, write_ranking_csv, write_ranking_markdown};
 use crate::io::scorecard::{scorecard, write_scorecard_markdown};
+use crate::io::xlsx::write_ranking_xlsx;
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
 
@@ -31,6 +32,8 @@ pub enum RankingFormat {
     Md,
     /// CSV with machine names (columns in docs/DATA_FORMATS.md).
     Csv,
+    /// An XLSX workbook with the ranking sheet (needs -o FILE).
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -83,10 +86,30 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
         .filter(|(_, s)| s.finalized.is_some())
         .count();
     let report = ranking_report(&y.framework, &y.units, year, &items, finalized);
-    emit(a.output.as_deref(), lang, |w| match a.format {
-        RankingFormat::Md => write_ranking_markdown(w, &report, lang),
-        RankingFormat::Csv => write_ranking_csv(w, &report),
-    })
+    match a.format {
+        RankingFormat::Md => emit(a.output.as_deref(), lang, |w| {
+            write_ranking_markdown(w, &report, lang)
+        }),
+        RankingFormat::Csv => emit(a.output.as_deref(), lang, |w| write_ranking_csv(w, &report)),
+        RankingFormat::Xlsx => {
+            let path = a.output.as_deref().ok_or_else(|| {
+                anyhow!(lang.pick(
+                    "--format xlsx cần -o TỆP.xlsx (sổ tính không in ra màn hình được)",
+                    "--format xlsx needs -o FILE.xlsx (a workbook cannot go to the terminal)",
+                ))
+            })?;
+            write_ranking_xlsx(path, &report, lang)
+                .with_context(|| format!("{}", path.display()))?;
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Vi => format!("Đã ghi {}.", path.display()),
+                    Lang::En => format!("Wrote {}.", path.display()),
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitCode> {

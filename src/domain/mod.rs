@@ -13,8 +13,10 @@ pub mod points;
 pub mod round;
 pub mod state;
 pub mod status;
+pub mod story;
 pub mod units;
 pub mod units_file;
+pub mod worddiff;
 
 mod toml_read;
 

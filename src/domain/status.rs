@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Lang;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -61,6 +63,21 @@ impl Status {
         }
     }
 
+    /// The status's name for people (the TUI, the "explain this score" story).
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (vi, en) = match self {
+            Status::Pending => ("Chờ thẩm định", "Pending"),
+            Status::Agreed => ("Đồng ý", "Agreed"),
+            Status::Adjusted => ("Điều chỉnh", "Adjusted"),
+            Status::NeedsInfo => ("Cần bổ sung", "Needs information"),
+            Status::Disputed => ("Đang giải trình", "Disputed"),
+            Status::Resolved => ("Đã xử lý giải trình", "Dispute resolved"),
+            Status::Escalated => ("Trình Hội đồng", "Referred to council"),
+            Status::Decided => ("Hội đồng đã quyết", "Council decided"),
+        };
+        lang.pick(vi, en)
+    }
+
     /// Has an appraiser taken a position on the item?
     pub fn is_reviewed(self) -> bool {
         !matches!(self, Status::Pending | Status::NeedsInfo)
@@ -114,6 +131,16 @@ impl Outcome {
             Outcome::PartlyUpheld => "partly-upheld",
             Outcome::Rejected => "rejected",
         }
+    }
+
+    /// The outcome's name for people.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (vi, en) = match self {
+            Outcome::Upheld => ("chấp nhận giải trình", "upheld"),
+            Outcome::PartlyUpheld => ("chấp nhận một phần", "partly upheld"),
+            Outcome::Rejected => ("không chấp nhận", "rejected"),
+        };
+        lang.pick(vi, en)
     }
 }
 

@@ -16,7 +16,7 @@ fn quote(s: &str) -> String {
     for c in s.chars() {
         match c {
             '\n' => out.push_str(" ⏎ "),
-            c if super::inert::is_dangerous(c) => out.push_str(&c.escape_default().to_string()),
+            c if crate::text::is_dangerous(c) => out.push_str(&c.escape_default().to_string()),
             c => out.push(c),
         }
     }
@@ -204,7 +204,7 @@ pub fn write_text(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Resu
 }
 
 fn md_cell(s: &str) -> String {
-    super::inert::inert(s)
+    crate::text::inert(s)
         .replace('|', "\\|")
         .replace('\n', "<br>")
 }

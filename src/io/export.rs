@@ -12,7 +12,7 @@ use super::atomic::write_atomic_with;
 use super::self_import::format_evidence;
 use crate::domain::aggregate::{UnitScores, ranking};
 use crate::domain::points::fmt_hundredths;
-use crate::domain::{Dispute, Evidence, Framework, Item, Method, Points, Status, UnitSet};
+use crate::domain::{Council, Dispute, Evidence, Framework, Item, Method, Points, Status, UnitSet};
 
 /// One exported line: a unit's leaf with its scores and the appraisal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +43,8 @@ pub struct ExportRow {
     /// The last evidence request.
     pub request: String,
     pub dispute: Option<Dispute>,
+    /// The referral to the council and its decision.
+    pub council: Option<Council>,
     /// Who changed the item last (OS user), and when.
     pub appraiser: String,
     pub updated: Option<Timestamp>,
@@ -85,6 +87,7 @@ pub fn export_rows(fw: &Framework, units: &UnitSet, year: u16, items: &[Item]) -
                 evidence: sa.map(|s| s.evidence.clone()).unwrap_or_default(),
                 request: ap.map(|a| a.request.clone()).unwrap_or_default(),
                 dispute: ap.and_then(|a| a.dispute.clone()),
+                council: ap.and_then(|a| a.council.clone()),
                 appraiser: item
                     .and_then(|i| i.last.as_ref())
                     .map(|t| t.actor.clone())
@@ -271,6 +274,8 @@ struct JsonItem<'a> {
     evidence: &'a [Evidence],
     request: &'a str,
     dispute: Option<&'a Dispute>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    council: Option<&'a Council>,
     appraiser: &'a str,
     updated: Option<String>,
 }
@@ -314,6 +319,7 @@ fn json_doc<'a>(year: u16, rows: &'a [ExportRow], totals: &'a [UnitTotals]) -> J
                 evidence: &r.evidence,
                 request: &r.request,
                 dispute: r.dispute.as_ref(),
+                council: r.council.as_ref(),
                 appraiser: &r.appraiser,
                 updated: r.updated.map(|t| ts(Some(t))),
             });
@@ -364,7 +370,9 @@ pub fn write_json_to(
 ///
 /// Points and percentages are decimal strings with two decimals (exact, never floats); a score
 /// not yet known is `null`; totals fields are `null` for a unit missing from `totals`.
-/// `dispute` is `{explanation, claimed, received, outcome, response}` or `null`.
+/// `dispute` is `{explanation, document, claimed, received, round, late, outcome, response}` or
+/// `null`; `council` (only when the item was referred) is `{reason, decision}` with `decision`
+/// `{score, text, minutes}` or `null` while the council has not decided.
 pub fn write_json(
     path: &Path,
     year: u16,
@@ -525,7 +533,20 @@ mod tests {
     fn json_document_groups_rows_by_unit_with_totals() {
         let fw = fixture_framework();
         let units = fixture_units();
-        let its = items();
+        let mut its = items();
+        // 3.2.1 of unit 44 was referred to the council, which decided.
+        let referred = its
+            .iter_mut()
+            .find(|i| i.key.unit == "44" && i.key.leaf == "3.2.1")
+            .unwrap();
+        referred.appraisal.council = Some(Council {
+            reason: "Tỉnh không đồng ý".into(),
+            decision: Some(crate::domain::CouncilDecision {
+                score: Points::from_hundredths(100),
+                text: "Giữ nguyên".into(),
+                minutes: "BB 02".into(),
+            }),
+        });
         let rows = export_rows(&fw, &units, 2024, &its);
         let totals = unit_totals(&fw, &units, 2024, &its);
         let dir = tempfile::tempdir().unwrap();
@@ -551,6 +572,12 @@ mod tests {
         assert_eq!(adj["status"], "adjusted");
         assert_eq!(adj["evidence"][0]["number"], "125/QĐ-UBND");
         assert_eq!(adj["updated"], "2025-03-02T08:15:00Z");
+        assert_eq!(adj["council"]["decision"]["score"], "1.00");
+        assert_eq!(adj["council"]["decision"]["minutes"], "BB 02");
+        assert!(
+            qb["items"][4].get("council").is_none(),
+            "only referred items"
+        );
         assert_eq!(
             v["units"][0]["items"][0]["self_score"],
             serde_json::Value::Null

@@ -21,7 +21,7 @@ pub fn cell(s: &str) -> String {
                 }
             }
             '\n' => out.push_str("<br>"),
-            c if super::inert::is_dangerous(c) => out.push(' '),
+            c if crate::text::is_dangerous(c) => out.push(' '),
             c => out.push(c),
         }
     }

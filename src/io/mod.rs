@@ -3,17 +3,18 @@
 pub mod atomic;
 pub mod audit;
 pub mod export;
-pub mod inert;
 pub mod markdown;
 pub mod problem;
 pub mod ranking_report;
 pub mod scorecard;
 pub mod self_import;
+pub mod story;
 pub mod table;
+pub mod xlsx;
 
 #[cfg(test)]
 pub(crate) mod testutil;
 
 pub use atomic::{write_atomic, write_atomic_with};
 pub use problem::{EvidenceProblem, ImportProblem, ProblemKind};
-pub use self_import::{parse_self_csv, parse_survey_csv};
+pub use self_import::{FileFormat, parse_self, parse_self_csv, parse_survey, parse_survey_csv};

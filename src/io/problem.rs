@@ -1,6 +1,7 @@
 //! What can be wrong with an import file (SPEC I2), and how to say it in Vietnamese and English.
 //! Every problem names its row (the 1-based line of the file, header = 1; 0 = the whole file),
-//! its column when it has one, and the reason.
+//! its column when it has one, and the reason; in a workbook also its sheet, and the column by its
+//! letter and header ("C (Điểm tự đánh giá)").
 
 use std::fmt;
 
@@ -10,9 +11,12 @@ use crate::i18n::Lang;
 /// One problem found in an import file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportProblem {
+    /// Workbooks: the sheet the problem is on.
+    pub sheet: Option<String>,
     /// 1-based line of the file where the row starts (header = 1); 0 for the whole file.
     pub row: usize,
-    /// Header as written in the file, or the canonical name for a missing column.
+    /// Header as written in the file (in a workbook: "C (header)"), or the canonical name for a
+    /// missing column.
     pub column: Option<String>,
     pub kind: ProblemKind,
 }
@@ -113,28 +117,55 @@ pub enum ProblemKind {
     Csv {
         message: String,
     },
+    /// The file was taken for a workbook (by its name or content) but no reader could open it:
+    /// it holds plain text (a CSV file named .xlsx), or the reader's `detail`.
+    NotAWorkbook {
+        plain_text: bool,
+        detail: String,
+    },
+    /// `--sheet` names no sheet of the workbook; `sheets` are the ones it has.
+    UnknownSheet {
+        name: String,
+        sheets: Vec<String>,
+    },
+    /// The workbook has no visible worksheet.
+    NoWorksheet,
+    /// The sheet has no cell with a value.
+    EmptySheet,
+    /// The sheet exists but could not be read.
+    SheetUnreadable {
+        detail: String,
+    },
 }
 
 impl ImportProblem {
     pub fn new(row: usize, column: Option<&str>, kind: ProblemKind) -> ImportProblem {
         ImportProblem {
+            sheet: None,
             row,
             column: column.map(str::to_string),
             kind,
         }
     }
 
+    /// The same problem, placed on a workbook's sheet.
+    pub fn on_sheet(mut self, sheet: Option<&str>) -> ImportProblem {
+        self.sheet = sheet.map(str::to_string);
+        self
+    }
+
     /// "row 5, column self_score: score 2.50 is over the maximum 1.50 of 3.2.1" in `lang`.
     pub fn message(&self, lang: Lang) -> String {
         let mut s = String::new();
-        let (row_w, col_w, file_w) = match lang {
-            Lang::Vi => ("dòng", "cột", "tệp"),
-            Lang::En => ("row", "column", "file"),
+        let (row_w, col_w, file_w, sheet_w) = match lang {
+            Lang::Vi => ("dòng", "cột", "tệp", "trang tính"),
+            Lang::En => ("row", "column", "file", "sheet"),
         };
-        if self.row == 0 {
-            s.push_str(file_w);
-        } else {
-            s.push_str(&format!("{row_w} {}", self.row));
+        match (&self.sheet, self.row) {
+            (Some(sh), 0) => s.push_str(&format!("{sheet_w} \"{sh}\"")),
+            (Some(sh), r) => s.push_str(&format!("{sheet_w} \"{sh}\", {row_w} {r}")),
+            (None, 0) => s.push_str(file_w),
+            (None, r) => s.push_str(&format!("{row_w} {r}")),
         }
         if let Some(c) = &self.column {
             s.push_str(&format!(", {col_w} {c}"));
@@ -412,6 +443,68 @@ impl ProblemKind {
                     format!("the CSV reader refused the file: {message}")
                 } else {
                     format!("không đọc được tệp CSV: {message}")
+                }
+            }
+            NotAWorkbook {
+                plain_text: true, ..
+            } => {
+                if en {
+                    "the file holds plain text, not a workbook; if it is CSV, name it .csv"
+                        .to_string()
+                } else {
+                    "tệp chứa văn bản thuần, không phải sổ tính; nếu là tệp CSV hãy đặt tên có \
+                     đuôi .csv"
+                        .to_string()
+                }
+            }
+            NotAWorkbook { detail, .. } => {
+                if en {
+                    format!(
+                        "the file is not a workbook that can be read ({detail}); save it from \
+                         Excel as \"Excel Workbook (.xlsx)\""
+                    )
+                } else {
+                    format!(
+                        "tệp không phải sổ tính đọc được ({detail}); hãy lưu lại từ Excel dưới \
+                         dạng \"Excel Workbook (.xlsx)\""
+                    )
+                }
+            }
+            UnknownSheet { name, sheets } => {
+                let list = sheets
+                    .iter()
+                    .map(|s| format!("\"{s}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if en {
+                    format!("the workbook has no sheet \"{name}\"; its sheets are: {list}")
+                } else {
+                    format!(
+                        "sổ tính không có trang tính \"{name}\"; các trang tính hiện có: {list}"
+                    )
+                }
+            }
+            NoWorksheet => {
+                if en {
+                    "the workbook has no visible worksheet".to_string()
+                } else {
+                    "sổ tính không có trang tính nào đang hiển thị".to_string()
+                }
+            }
+            EmptySheet => {
+                if en {
+                    "the sheet is empty; it needs a header row and one row per unit and criterion"
+                        .to_string()
+                } else {
+                    "trang tính trống; cần một dòng tiêu đề và mỗi dòng một đơn vị, một tiêu chí"
+                        .to_string()
+                }
+            }
+            SheetUnreadable { detail } => {
+                if en {
+                    format!("the sheet could not be read: {detail}")
+                } else {
+                    format!("không đọc được trang tính: {detail}")
                 }
             }
         }

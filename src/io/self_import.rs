@@ -1,6 +1,7 @@
 //! Import of self-assessments and survey scores (SPEC I2, I3). A file is decoded into a
-//! [`Table`] (CSV now, XLSX later) and then validated here as a whole: either every row is good
-//! and the rows are returned, or every problem is listed — nothing is imported from a bad file.
+//! [`Table`] (CSV by `table::read_csv`, a workbook sheet by `xlsx::read_sheet`) and then
+//! validated here as a whole, the same way for both: either every row is good and the rows are
+//! returned, or every problem is listed — nothing is imported from a bad file.
 //!
 //! Self-assessment columns (headers matched without diacritics or case, in any order; `_`, `-`
 //! and spaces are the same):
@@ -16,9 +17,12 @@
 //! Evidence: references separated by `;`, each `number|title|date|link` (trailing parts may be
 //! left out; dates `2024-03-15` or `15/3/2024`, stored as ISO).
 //!
-//! The other columns of a thamdinh CSV export ([`EXPORT_ONLY_COLUMNS`]) are accepted and ignored,
-//! so an export can be imported again; its survey rows (`method` = `survey`) are skipped. Any
-//! other column is an error, to catch typos.
+//! The descriptive columns of a template or an export ([`DESCRIPTIVE_COLUMNS`], and the
+//! criterion's name beside a code column) are accepted and ignored by both imports; the other
+//! columns of a thamdinh export ([`EXPORT_ONLY_COLUMNS`]) by the self-assessment import, so an
+//! export can be imported again: its survey rows and subtotal rows (by the `method` column, see
+//! [`METHOD_SURVEY`], [`METHOD_SUBTOTAL`], [`METHOD_TOTAL`]) are skipped. Any other column is an
+//! error, to catch typos.
 //!
 //! Survey columns: `unit`, `code` as above and `score` (score, survey_score, điểm, điểm điều tra).
 
@@ -83,23 +87,109 @@ pub const SURVEY_COLUMNS: &[ColumnSpec] = &[
     },
 ];
 
-/// Columns that only a thamdinh export has: accepted and ignored by the self-assessment import.
-/// `criterion` is not listed: in an export it holds the criterion's name, which an import reads
-/// as the code — so the export names its code column `code` and its name column `criterion`,
-/// and the importer accepts `criterion` as the code only when there is no `code` column.
+/// Headers naming the criterion's name (not its code): ignored when the file also has a code
+/// column. Alone, `criterion` is read as the code (an alias of `code`).
+pub const CRITERION_NAME_COLUMNS: &[&str] = &["criterion", "tiêu chí", "nội dung"];
+
+/// Descriptive columns of a template or an export: accepted and ignored by both imports.
+pub const DESCRIPTIVE_COLUMNS: &[&str] = &["unit_name", "tên đơn vị", "max", "điểm tối đa"];
+
+/// Columns that only a thamdinh export has (CSV machine names and the workbook's Vietnamese
+/// headers): accepted and ignored by the self-assessment import.
 pub const EXPORT_ONLY_COLUMNS: &[&str] = &[
     "year",
-    "unit_name",
+    "năm",
     "region",
-    "max",
+    "vùng",
     "method",
+    "phương thức",
     "proposed",
+    "điểm thẩm định",
     "delta",
+    "chênh lệch",
     "status",
+    "trạng thái",
     "justification",
+    "lý do thẩm định",
+    "dispute",
+    "kết quả giải trình",
     "appraiser",
+    "người thẩm định",
     "updated",
+    "ngày cập nhật",
 ];
+
+/// Values of an export's `method` column (Vietnamese, English), matched without diacritics or
+/// case. A survey leaf's row is skipped by the self-assessment import.
+pub const METHOD_SURVEY: [&str; 2] = ["điều tra", "survey"];
+/// An appraised leaf's row.
+pub const METHOD_APPRAISED: [&str; 2] = ["thẩm định", "appraised"];
+/// An area's subtotal row: skipped.
+pub const METHOD_SUBTOTAL: [&str; 2] = ["cộng", "subtotal"];
+/// The unit's total row: skipped.
+pub const METHOD_TOTAL: [&str; 2] = ["tổng cộng", "total"];
+
+/// Is `text` a header either import knows (a column, an alias, a descriptive or export column)?
+/// Used to find the header row below a workbook's title rows.
+pub fn is_known_header(text: &str) -> bool {
+    let k = header_key(text);
+    !k.is_empty()
+        && SELF_COLUMNS
+            .iter()
+            .chain(SURVEY_COLUMNS)
+            .flat_map(|s| std::iter::once(s.name).chain(s.aliases.iter().copied()))
+            .chain(CRITERION_NAME_COLUMNS.iter().copied())
+            .chain(DESCRIPTIVE_COLUMNS.iter().copied())
+            .chain(EXPORT_ONLY_COLUMNS.iter().copied())
+            .any(|h| header_key(h) == k)
+}
+
+fn is_one_of(value: &str, names: &[&str]) -> bool {
+    let k = header_key(value);
+    names.iter().any(|n| header_key(n) == k)
+}
+
+/// How an import file is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat<'a> {
+    Csv,
+    /// A workbook: the named sheet, or the first visible worksheet.
+    Workbook {
+        sheet: Option<&'a str>,
+    },
+}
+
+/// Decode an import file into a table (not yet validated).
+pub fn read_table(bytes: &[u8], format: FileFormat<'_>) -> Result<Table, Vec<ImportProblem>> {
+    match format {
+        FileFormat::Csv => read_csv(bytes),
+        FileFormat::Workbook { sheet } => super::xlsx::read_sheet(bytes, sheet, &is_known_header),
+    }
+}
+
+/// Parse and validate a self-assessment file (CSV or a workbook's sheet).
+pub fn parse_self(
+    bytes: &[u8],
+    format: FileFormat<'_>,
+    year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
+    let table = read_table(bytes, format)?;
+    validate_self(&table, year, fw, units)
+}
+
+/// Parse and validate a survey file (CSV or a workbook's sheet).
+pub fn parse_survey(
+    bytes: &[u8],
+    format: FileFormat<'_>,
+    year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
+    let table = read_table(bytes, format)?;
+    validate_survey(&table, year, fw, units)
+}
 
 /// Parse and validate a self-assessment CSV against a framework and a unit set.
 /// `year` is the assessment year the rows are for (kept for callers' messages).
@@ -128,6 +218,14 @@ pub fn parse_survey_csv(
 pub fn validate_self(
     table: &Table,
     _year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
+    self_rows(table, fw, units).map_err(|ps| on_sheet(ps, table))
+}
+
+fn self_rows(
+    table: &Table,
     fw: &Framework,
     units: &UnitSet,
 ) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
@@ -163,6 +261,22 @@ pub fn validate_self(
 pub fn validate_survey(
     table: &Table,
     _year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
+    survey_rows(table, fw, units).map_err(|ps| on_sheet(ps, table))
+}
+
+/// Place every problem on the table's sheet (workbooks).
+fn on_sheet(problems: Vec<ImportProblem>, table: &Table) -> Vec<ImportProblem> {
+    problems
+        .into_iter()
+        .map(|p| p.on_sheet(table.sheet.as_deref()))
+        .collect()
+}
+
+fn survey_rows(
+    table: &Table,
     fw: &Framework,
     units: &UnitSet,
 ) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
@@ -262,13 +376,13 @@ impl<'a> Validator<'a> {
                       col: &mut Vec<Option<usize>>,
                       header: &mut Vec<String>,
                       problems: &mut Vec<ImportProblem>| {
-            let written = table.header[i].trim().to_string();
+            let written = table.column_label(i);
             if let Some(first) = col[spec] {
                 problems.push(ImportProblem::new(
                     table.header_row,
                     Some(&written),
                     ProblemKind::DuplicateColumn {
-                        first: table.header[first].trim().to_string(),
+                        first: table.column_label(first),
                     },
                 ));
             } else {
@@ -282,17 +396,25 @@ impl<'a> Validator<'a> {
                 assign(s, i, &mut col, &mut header, &mut problems);
             }
         }
-        let has_code = col[1].is_some();
+        // A code column other than one of the criterion-name headers: then those headers name
+        // the criterion's name and are ignored.
+        let has_code = keys.iter().any(|k| {
+            std::iter::once(specs[1].name)
+                .chain(specs[1].aliases.iter().copied())
+                .filter(|h| !CRITERION_NAME_COLUMNS.contains(h))
+                .any(|h| header_key(h) == *k)
+        });
         for (i, k) in keys.iter().enumerate() {
             if claimed[i] || k.is_empty() {
                 continue;
             }
-            let export_col = kind == Kind::SelfAssessment
-                && (EXPORT_ONLY_COLUMNS.iter().any(|e| header_key(e) == *k)
-                    || (has_code && k == "criterion"));
-            if export_col {
+            let listed = |list: &[&str]| list.iter().any(|e| header_key(e) == *k);
+            let ignored = listed(DESCRIPTIVE_COLUMNS)
+                || (has_code && listed(CRITERION_NAME_COLUMNS))
+                || (kind == Kind::SelfAssessment && listed(EXPORT_ONLY_COLUMNS));
+            if ignored {
                 claimed[i] = true;
-                if k == "method" {
+                if kind == Kind::SelfAssessment && is_one_of(k, &["method", "phương thức"]) {
                     method_col = Some(i);
                 }
                 continue;
@@ -319,7 +441,7 @@ impl<'a> Validator<'a> {
                 if used {
                     problems.push(ImportProblem::new(
                         table.header_row,
-                        Some(&format!("#{}", i + 1)),
+                        Some(&table.column_label(i)),
                         ProblemKind::UnnamedColumn,
                     ));
                 }
@@ -327,7 +449,7 @@ impl<'a> Validator<'a> {
             }
             problems.push(ImportProblem::new(
                 table.header_row,
-                Some(table.header[i].trim()),
+                Some(&table.column_label(i)),
                 ProblemKind::UnknownColumn {
                     allowed: allowed_list(specs),
                 },
@@ -383,7 +505,12 @@ impl<'a> Validator<'a> {
     }
 
     fn push(&mut self, row: usize, column: Option<String>, kind: ProblemKind) {
-        self.problems.push(ImportProblem { row, column, kind });
+        self.problems.push(ImportProblem {
+            sheet: None,
+            row,
+            column,
+            kind,
+        });
     }
 
     fn header_of(&self, spec: usize) -> Option<String> {
@@ -418,6 +545,14 @@ impl<'a> Validator<'a> {
     /// blank, skipped, or has problems (which are recorded).
     fn common(&mut self, cells: &TableRow) -> Option<Common> {
         if cells.is_blank_from(0) {
+            return None;
+        }
+        // An export's subtotal and total rows.
+        if self
+            .method_col
+            .and_then(|i| cells.get(i))
+            .is_some_and(|m| is_one_of(m, &METHOD_SUBTOTAL) || is_one_of(m, &METHOD_TOTAL))
+        {
             return None;
         }
         let row = cells.row;
@@ -551,7 +686,7 @@ impl<'a> Validator<'a> {
                 let from_export = self
                     .method_col
                     .and_then(|i| cells.get(i))
-                    .is_some_and(|m| header_key(m) == "survey");
+                    .is_some_and(|m| is_one_of(m, &METHOD_SURVEY));
                 if from_export {
                     return Some(Err(Skip));
                 }

@@ -56,10 +56,53 @@ impl TableRow {
 /// A header row and the data rows below it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Table {
-    /// 1-based line of the header (1 unless the file starts with blank lines).
+    /// 1-based line of the header (1 unless the file starts with blank lines); in a workbook,
+    /// the sheet's row number.
     pub header_row: usize,
     pub header: Vec<String>,
     pub rows: Vec<TableRow>,
+    /// Workbooks: the sheet the table was read from.
+    pub sheet: Option<String>,
+    /// Workbooks: the 0-based sheet column of the table's first cell, so that columns are named
+    /// by their letter. `None` for CSV.
+    pub first_column: Option<u32>,
+}
+
+impl Table {
+    /// How problems name column `i`: in a workbook its letter and header, `C (Điểm tự đánh
+    /// giá)` (or just `C` without a header); in CSV the header as written, or `#N` without one.
+    pub fn column_label(&self, i: usize) -> String {
+        let header = self
+            .header
+            .get(i)
+            .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+        match self.first_column {
+            Some(first) => {
+                let letter = column_letter(first.saturating_add(i as u32));
+                if header.is_empty() {
+                    letter
+                } else {
+                    format!("{letter} ({header})")
+                }
+            }
+            None if header.is_empty() => format!("#{}", i + 1),
+            None => self.header.get(i).map_or(header, |h| h.trim().to_string()),
+        }
+    }
+}
+
+/// Spreadsheet column letters for a 0-based column: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letter(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -131,6 +174,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
         header_row,
         header,
         rows,
+        sheet: None,
+        first_column: None,
     })
 }
 
@@ -249,6 +294,23 @@ mod tests {
         assert!(r.is_blank_from(3));
         assert!(r.is_blank_from(9));
         assert!(TableRow::new(1, [" ", ""]).is_blank_from(0));
+    }
+
+    #[test]
+    fn column_labels() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+        let mut t = read_csv(b" unit ,,self\n").unwrap();
+        assert_eq!(t.column_label(0), "unit");
+        assert_eq!(t.column_label(1), "#2");
+        t.first_column = Some(1);
+        t.header[2] = "Điểm tự\nđánh giá".into();
+        assert_eq!(t.column_label(0), "B (unit)");
+        assert_eq!(t.column_label(1), "C");
+        assert_eq!(t.column_label(2), "D (Điểm tự đánh giá)");
     }
 
     #[test]

@@ -85,7 +85,7 @@ impl Context {
             Context::Walk => ("Thẩm định lần lượt", "Walk mode"),
             Context::Areas => ("So sánh lĩnh vực", "Area comparison"),
             Context::History => ("Lịch sử", "History"),
-            Context::Queue => ("Hàng đợi tranh chấp", "Disputes queue"),
+            Context::Queue => ("Hàng đợi giải trình", "Disputes and audit queue"),
             Context::Ranking => ("Xếp hạng", "Ranking"),
             Context::Palette => ("Tìm kiếm nhanh", "Search palette"),
             Context::Editor => ("Soạn lý do", "Justification editor"),
@@ -143,6 +143,8 @@ pub enum Action {
     WalkSkip,
     WalkBack,
     History,
+    /// "Explain this score": the item's whole story as a card.
+    Explain,
     SetScore,
     Agree,
     EditJustification,
@@ -160,6 +162,10 @@ pub enum Action {
     SortReverse,
     FilterRegion,
     FilterStatus,
+    /// The queue: one area of the framework, or all.
+    FilterArea,
+    /// The queue: one appraiser's items (the last person who changed them), or everyone's.
+    FilterAppraiser,
     ClearFilters,
     // Input and questions.
     Save,
@@ -241,7 +247,7 @@ const INFO: &[Info] = &[
         Action::Queue,
         "queue",
         EVERYWHERE,
-        "Hàng đợi tranh chấp",
+        "Hàng đợi giải trình",
         "Disputes and audit queue",
     ),
     info(
@@ -374,6 +380,13 @@ const INFO: &[Info] = &[
         "Change history",
     ),
     info(
+        Action::Explain,
+        "explain",
+        &[C::Workbench, C::Walk, C::Queue],
+        "Giải thích điểm: toàn bộ diễn biến của tiêu chí",
+        "Explain this score: the item's whole story",
+    ),
+    info(
         Action::SetScore,
         "set-score",
         &[C::Workbench, C::Walk],
@@ -484,6 +497,20 @@ const INFO: &[Info] = &[
         &[C::Overview, C::Queue],
         "Lọc theo trạng thái",
         "Filter by status",
+    ),
+    info(
+        Action::FilterArea,
+        "filter-area",
+        &[C::Queue],
+        "Lọc theo lĩnh vực",
+        "Filter by area",
+    ),
+    info(
+        Action::FilterAppraiser,
+        "filter-appraiser",
+        &[C::Queue],
+        "Lọc theo người thẩm định",
+        "Filter by appraiser",
     ),
     info(
         Action::ClearFilters,

@@ -51,6 +51,33 @@ pub enum Msg {
     NoUnitMatches,
     NoUnits,
     TypeToJump,
+    // Disputes and audit queue
+    QueueTitle,
+    KindDisputed,
+    KindEscalated,
+    KindOverdue,
+    KindNeedsInfo,
+    KindAdjusted,
+    KindOpen,
+    FilterKind,
+    FilterArea,
+    FilterAppraiser,
+    Everyone,
+    SortAbsDelta,
+    SortAge,
+    SortArea,
+    SortUnit,
+    ColSelfShort,
+    ColProposedShort,
+    ColAge,
+    ColRound,
+    ColDue,
+    ColAppraiser,
+    FlagLate,
+    FlagOverdue,
+    QueueEmpty,
+    NoRound,
+    LegendOverdue,
     // Workbench
     ColCriterion,
     ColMax,
@@ -105,6 +132,9 @@ pub enum Msg {
     HistoryTitle,
     NoHistory,
     HistoryLoadFailed,
+    ExplainTitle,
+    ExplainLoadFailed,
+    ReferenceFailed,
     EvSelfAssessed,
     EvSurveyScored,
     EvAgreed,
@@ -134,7 +164,6 @@ pub enum Msg {
     // Screen
     TooSmallTitle,
     KeymapWarning,
-    NotYetAvailable,
     ToggleBranch,
     NextField,
     Step,
@@ -239,6 +268,38 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
             "Không có đơn vị nào thỏa bộ lọc",
             "No unit passes the filter",
         ),
+        QueueTitle => ("Hàng đợi giải trình", "Disputes and audit queue"),
+        KindDisputed => ("giải trình", "disputed"),
+        KindEscalated => ("trình HĐ", "at council"),
+        KindOverdue => ("quá hạn", "overdue"),
+        KindNeedsInfo => ("bổ sung", "needs info"),
+        KindAdjusted => ("điều chỉnh", "adjusted"),
+        KindOpen => ("cần xử lý", "open"),
+        FilterKind => ("Loại", "Kind"),
+        FilterArea => ("Lĩnh vực", "Area"),
+        FilterAppraiser => ("Người TĐ", "Appraiser"),
+        Everyone => ("mọi người", "everyone"),
+        SortAbsDelta => ("|Δ| lớn nhất", "largest |Δ|"),
+        SortAge => ("chờ lâu nhất", "oldest"),
+        SortArea => ("lĩnh vực", "area"),
+        SortUnit => ("đơn vị", "unit"),
+        ColSelfShort => ("Tự", "Self"),
+        ColProposedShort => ("ĐX", "Prop"),
+        ColAge => ("Ngày", "Days"),
+        ColRound => ("Đợt", "Rnd"),
+        ColDue => ("Hạn", "Due"),
+        ColAppraiser => ("Người TĐ", "By"),
+        FlagLate => ("muộn", "late"),
+        FlagOverdue => ("quá hạn", "overdue"),
+        QueueEmpty => (
+            "Không có mục nào cần xem với bộ lọc này",
+            "Nothing to look at with these filters",
+        ),
+        NoRound => ("Chưa có đợt giải trình", "No explanation round yet"),
+        LegendOverdue => (
+            "Quá hạn giải trình: hết hạn mà đơn vị chưa giải trình",
+            "Overdue: the round's closing date passed without an explanation",
+        ),
         ColCriterion => ("Tiêu chí", "Criterion"),
         ColMax => ("Tối đa", "Max"),
         ColMark => ("TT", "St"),
@@ -319,6 +380,15 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         HistoryTitle => ("Lịch sử", "History"),
         NoHistory => ("Chưa có thay đổi nào", "No change yet"),
         HistoryLoadFailed => ("Không đọc được lịch sử", "Could not read the history"),
+        ExplainTitle => ("Giải thích điểm", "Explain this score"),
+        ExplainLoadFailed => (
+            "Không đọc được diễn biến của tiêu chí",
+            "Could not read the item's story",
+        ),
+        ReferenceFailed => (
+            "Không đọc được kết quả năm trước để tham khảo",
+            "Could not read last year's results for reference",
+        ),
         EvSelfAssessed => ("nhập điểm tự chấm", "self-assessment imported"),
         EvSurveyScored => ("nhập điểm điều tra", "survey score imported"),
         EvAgreed => ("đồng ý", "agreed"),
@@ -353,10 +423,6 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
         HelpLegend => ("Ký hiệu trạng thái", "Status marks"),
         TooSmallTitle => ("Cửa sổ quá nhỏ", "Window too small"),
         KeymapWarning => ("Cảnh báo tệp phím", "Keymap warning"),
-        NotYetAvailable => (
-            "Chức năng này chưa có trong phiên bản này",
-            "This is not available in this version yet",
-        ),
         NextField => ("Chuyển ô", "Next field"),
         ToggleBranch => ("Mở / thu gọn nhánh", "Expand / collapse the branch"),
         Step => ("Bước chấm", "Step"),
@@ -486,6 +552,7 @@ pub fn hint_label(lang: Lang, a: Action) -> &'static str {
         WalkSkip => ("Bỏ qua", "Skip"),
         WalkBack => ("Mục trước", "Back"),
         History => ("Lịch sử", "History"),
+        Explain => ("Giải thích", "Explain"),
         SetScore => ("Chấm điểm", "Score"),
         Agree => ("Đồng ý", "Agree"),
         EditJustification => ("Lý do", "Reason"),
@@ -502,6 +569,8 @@ pub fn hint_label(lang: Lang, a: Action) -> &'static str {
         SortReverse => ("Đảo chiều", "Reverse"),
         FilterRegion => ("Vùng", "Region"),
         FilterStatus => ("Lọc", "Filter"),
+        FilterArea => ("Lĩnh vực", "Area"),
+        FilterAppraiser => ("Người TĐ", "Appraiser"),
         ClearFilters => ("Bỏ lọc", "Clear"),
         Save => ("Lưu", "Save"),
         Cancel => ("Hủy", "Cancel"),
@@ -513,26 +582,11 @@ pub fn hint_label(lang: Lang, a: Action) -> &'static str {
 
 /// Status name for people.
 pub fn status(lang: Lang, s: Status) -> &'static str {
-    let (vi, en) = match s {
-        Status::Pending => ("Chờ thẩm định", "Pending"),
-        Status::Agreed => ("Đồng ý", "Agreed"),
-        Status::Adjusted => ("Điều chỉnh", "Adjusted"),
-        Status::NeedsInfo => ("Cần bổ sung", "Needs information"),
-        Status::Disputed => ("Đang giải trình", "Disputed"),
-        Status::Resolved => ("Đã xử lý giải trình", "Dispute resolved"),
-        Status::Escalated => ("Trình Hội đồng", "Referred to council"),
-        Status::Decided => ("Hội đồng đã quyết", "Council decided"),
-    };
-    lang.pick(vi, en)
+    s.label(lang)
 }
 
 pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
-    let (vi, en) = match o {
-        Outcome::Upheld => ("chấp nhận giải trình", "upheld"),
-        Outcome::PartlyUpheld => ("chấp nhận một phần", "partly upheld"),
-        Outcome::Rejected => ("không chấp nhận", "rejected"),
-    };
-    lang.pick(vi, en)
+    o.label(lang)
 }
 
 pub fn role(lang: Lang, r: Option<Role>) -> &'static str {
@@ -651,6 +705,37 @@ pub fn units_count(lang: Lang, shown: usize, total: usize) -> String {
     }
 }
 
+/// "120/391 mục" in the queue's title.
+pub fn queue_count(lang: Lang, shown: usize, total: usize) -> String {
+    match (lang, shown == total) {
+        (Lang::Vi, true) => format!("{total} mục"),
+        (Lang::Vi, false) => format!("{shown}/{total} mục"),
+        (Lang::En, true) => format!("{total} items"),
+        (Lang::En, false) => format!("{shown}/{total} items"),
+    }
+}
+
+/// The queue's round line: "Đợt 2: 10/11–01/12/2026, còn 9 ngày". `dates` is the period as
+/// written; `days_left` is negative once the closing date has passed.
+pub fn round_line(lang: Lang, number: u32, dates: &str, days_left: i64, closed: bool) -> String {
+    let state = match (lang, closed, days_left) {
+        (Lang::Vi, true, _) => "đã đóng".to_string(),
+        (Lang::En, true, _) => "closed".to_string(),
+        (Lang::Vi, false, 0) => "hạn chót hôm nay".to_string(),
+        (Lang::En, false, 0) => "closes today".to_string(),
+        (Lang::Vi, false, d) if d > 0 => format!("còn {d} ngày"),
+        (Lang::En, false, 1) => "1 day left".to_string(),
+        (Lang::En, false, d) if d > 0 => format!("{d} days left"),
+        (Lang::Vi, false, d) => format!("đã hết hạn {} ngày", -d),
+        (Lang::En, false, -1) => "closing date passed 1 day ago".to_string(),
+        (Lang::En, false, d) => format!("closing date passed {} days ago", -d),
+    };
+    match lang {
+        Lang::Vi => format!("Đợt {number}: {dates}, {state}"),
+        Lang::En => format!("Round {number}: {dates}, {state}"),
+    }
+}
+
 pub fn differences_count(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Vi => format!("{n} chênh lệch"),
@@ -719,6 +804,22 @@ mod tests {
             "Đồng ý với 7 tiêu chí còn chờ của lĩnh vực 3 (Cải cách thủ tục hành chính)?"
         );
         assert_eq!(walk_progress(Lang::Vi, 23, 61), "Còn 23/61 tiêu chí");
+        assert_eq!(
+            round_line(Lang::Vi, 2, "10/11–01/12/2026", 9, false),
+            "Đợt 2: 10/11–01/12/2026, còn 9 ngày"
+        );
+        assert_eq!(
+            round_line(Lang::En, 2, "10/11–01/12/2026", -3, false),
+            "Round 2: 10/11–01/12/2026, closing date passed 3 days ago"
+        );
+        assert_eq!(
+            round_line(Lang::Vi, 1, "01/09–29/09/2026", -40, true),
+            "Đợt 1: 01/09–29/09/2026, đã đóng"
+        );
+        assert_eq!(
+            round_line(Lang::En, 2, "x", 0, false),
+            "Round 2: x, closes today"
+        );
     }
 
     #[test]

@@ -1182,6 +1182,7 @@ mod tests {
             Context::Overview,
             Context::Workbench,
             Context::Walk,
+            Context::Queue,
         ] {
             for b in km.bindings(ctx, Lang::Vi) {
                 if b.keys.iter().any(|k| k.starts_with('F') && k.len() > 1) {

@@ -20,6 +20,9 @@ impl App {
                     .is_leaf()
                     .then_some((b.unit_idx, n))
             }
+            // Every row of the queue is a leaf with an item: the workbench's item keys (history,
+            // disputes) act on it.
+            Screen::Queue => self.queue.selected(),
             Screen::Overview | Screen::Ranking => None,
         }
     }
@@ -70,15 +73,20 @@ impl App {
         {
             self.role = r;
         }
-        if changed.units.is_empty() {
+        if changed.units.is_empty() && !changed.rounds {
             return;
         }
-        self.overview.rebuild(&self.model);
-        // Scores changed: the ranking's order and averages follow (ranks are the model's).
-        self.ranking.rebuild(&self.model);
-        if let Some(b) = self.bench.as_mut() {
-            b.rebuild(&self.model);
+        if !changed.units.is_empty() {
+            self.overview.rebuild(&self.model);
+            // Scores changed: the ranking's order and averages follow (ranks are the model's).
+            self.ranking.rebuild(&self.model);
+            if let Some(b) = self.bench.as_mut() {
+                b.rebuild(&self.model);
+            }
         }
+        // Items or rounds changed: the queue's rows are collected again (a cursor move never
+        // does this).
+        self.queue.rebuild(&self.model, super::queue::today());
     }
 
     /// Show an engine refusal: a conflict opens the conflict dialog, anything else a message.
@@ -223,6 +231,7 @@ impl App {
             Screen::Ranking => self.ranking.selected(),
             Screen::Bench => self.bench.as_ref().map(|b| b.unit_idx),
             Screen::Walk => self.walk.as_ref().map(|w| w.unit_idx),
+            Screen::Queue => self.queue.selected().map(|(u, _)| u),
         }
     }
 

@@ -27,14 +27,18 @@ use crate::tui::state::keep_visible;
 use crate::tui::state::overlay::{ConfirmState, ConflictState, Overlay, PromptKind, PromptState};
 use crate::tui::state::overview::OverviewState;
 use crate::tui::state::palette::PaletteState;
+use crate::tui::state::queue::QueueState;
 use crate::tui::state::ranking::RankingState;
+use crate::tui::state::reference::References;
 use crate::tui::state::walk::WalkState;
 use crate::tui::theme::Theme;
 use crate::tui::views::layout;
 use crate::tui::widgets::line_input::LineInput;
 
 mod edit;
+mod explain;
 mod navigate;
+mod queue;
 mod sync;
 
 /// Which full screen is shown under any dialogs.
@@ -45,6 +49,8 @@ pub enum Screen {
     Walk,
     /// The national ranking (SPEC W10).
     Ranking,
+    /// The disputes and audit queue over every unit (SPEC W9).
+    Queue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,9 +119,11 @@ pub struct App {
     pub screen: Screen,
     pub overview: OverviewState,
     pub ranking: RankingState,
-    /// The list a unit's workbench was opened from (overview or ranking): Esc goes back there.
+    /// The list a unit's workbench was opened from (overview, ranking or queue): Esc goes back
+    /// there.
     pub bench_return: Screen,
     pub bench: Option<BenchState>,
+    pub queue: QueueState,
     pub walk: Option<WalkState>,
     pub walk_scroll: u16,
     /// Where each unit's walk was left (framework node), to resume there.
@@ -138,6 +146,8 @@ pub struct App {
     pub connection: ConnectionState,
     /// What this session last told the others about itself.
     sent_presence: Option<Whereabouts>,
+    /// Last year's decisions on the open unit's unchanged criteria (`init --from-year`).
+    pub references: References,
 }
 
 impl App {
@@ -151,6 +161,7 @@ impl App {
         let user = wb.user().to_string();
         let overview = OverviewState::new(&model);
         let ranking = RankingState::new(&model);
+        let queue = QueueState::new(&model, queue::today());
         let palette_actions: Vec<Action> =
             Action::all().filter(|a| offered_in_palette(*a)).collect();
         let index = SearchIndex::for_year(
@@ -160,9 +171,21 @@ impl App {
                 .iter()
                 .map(|a| Entry::action(a.name(), a.description(opts.lang))),
         );
-        let flash = (!opts.keymap_warnings.is_empty()).then(|| Flash {
+        let mut flash = (!opts.keymap_warnings.is_empty()).then(|| Flash {
             text: i18n::keymap_problems(opts.lang, opts.keymap_warnings.len()),
             kind: FlashKind::Error,
+        });
+        // Without last year's results the workbench still works: say so and go on.
+        let references = References::new(wb.as_ref(), &model.ctx).unwrap_or_else(|e| {
+            flash.get_or_insert(Flash {
+                text: format!(
+                    "{}: {}",
+                    t(opts.lang, Msg::ReferenceFailed),
+                    e.message(opts.lang)
+                ),
+                kind: FlashKind::Error,
+            });
+            References::default()
         });
         Ok(App {
             wb,
@@ -178,6 +201,7 @@ impl App {
             ranking,
             bench_return: Screen::Overview,
             bench: None,
+            queue,
             walk: None,
             walk_scroll: 0,
             walk_resume: HashMap::new(),
@@ -193,6 +217,7 @@ impl App {
             presence: Vec::new(),
             connection: ConnectionState::Connected,
             sent_presence: None,
+            references,
         })
     }
 
@@ -239,7 +264,8 @@ impl App {
             },
             Some(Overlay::Prompt(_)) => Context::ScoreInput,
             Some(Overlay::Confirm(_)) | Some(Overlay::Conflict(_)) => Context::Confirm,
-            Some(Overlay::History(_)) => Context::History,
+            // The card scrolls and closes like the history.
+            Some(Overlay::History(_)) | Some(Overlay::Explain(_)) => Context::History,
             Some(Overlay::Form(f)) => {
                 if f.focus_is_text() {
                     Context::Editor
@@ -249,6 +275,7 @@ impl App {
             }
             None => match self.screen {
                 Screen::Overview => Context::Overview,
+                Screen::Queue => Context::Queue,
                 Screen::Walk => Context::Walk,
                 Screen::Ranking => Context::Ranking,
                 Screen::Bench => {
@@ -443,8 +470,12 @@ impl App {
                     self.screen = Screen::Overview;
                 }
             }
-            Action::Queue => self.info(Msg::NotYetAvailable),
             Action::Ranking => self.open_ranking(),
+            Action::Queue => {
+                if self.overlays.is_empty() {
+                    self.open_queue();
+                }
+            }
             Action::MoveUp => self.move_by(ctx, -1),
             Action::MoveDown => self.move_by(ctx, 1),
             Action::PageUp => {
@@ -493,6 +524,7 @@ impl App {
                 }
             }
             Action::History => self.open_history(),
+            Action::Explain => self.open_explain(),
             Action::SetScore => self.open_editor(Field::Score),
             Action::EditJustification => self.open_editor(Field::Text),
             Action::Agree => self.agree(),
@@ -515,6 +547,18 @@ impl App {
             Action::ClearFilters if ctx == Context::Ranking => {
                 self.ranking.clear_filters(&self.model)
             }
+            Action::SortNext
+            | Action::SortReverse
+            | Action::FilterRegion
+            | Action::FilterStatus
+            | Action::FilterArea
+            | Action::FilterAppraiser
+            | Action::ClearFilters
+                if ctx == Context::Queue =>
+            {
+                self.queue_list_action(action)
+            }
+            Action::FilterArea | Action::FilterAppraiser => {}
             Action::SortNext => self.overview.next_sort(&self.model),
             Action::SortReverse => {
                 self.overview.reverse = !self.overview.reverse;
@@ -582,6 +626,9 @@ impl App {
                     self.detail_focus = false;
                 } else if let Some(b) = self.bench.as_mut().filter(|b| b.area_view) {
                     b.area_view = false;
+                } else if self.bench_return == Screen::Queue {
+                    // Back to the queue, on the same row with the same sort and filters.
+                    self.screen = Screen::Queue;
                 } else {
                     self.screen = self.bench_return;
                     if let Some(b) = &self.bench {
@@ -599,6 +646,7 @@ impl App {
             Screen::Overview => {
                 self.overview.clear_type_ahead();
             }
+            Screen::Queue => self.screen = Screen::Overview,
         }
     }
 

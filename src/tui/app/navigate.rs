@@ -7,7 +7,7 @@ impl App {
     pub(super) fn page(&self, ctx: Context) -> usize {
         let l = layout::compute(self);
         match ctx {
-            Context::Overview => l.list_rows,
+            Context::Overview | Context::Queue => l.list_rows,
             Context::Ranking => l.ranking_rows,
             Context::Workbench if self.detail_focus => l.detail_rows,
             Context::Workbench | Context::Areas => l.list_rows,
@@ -36,6 +36,9 @@ impl App {
             Context::Ranking => {
                 self.ranking.cursor = step(self.ranking.cursor, self.ranking.rows.len());
             }
+            Context::Queue => {
+                self.queue.cursor = step(self.queue.cursor, self.queue.rows.len());
+            }
             Context::Workbench => {
                 if let Some(b) = self.bench.as_mut() {
                     if self.detail_focus {
@@ -58,11 +61,11 @@ impl App {
                     p.cursor = step(p.cursor, p.hits.len());
                 }
             }
-            Context::History => {
-                if let Some(Overlay::History(h)) = self.overlays.last_mut() {
-                    h.scroll = scroll(h.scroll);
-                }
-            }
+            Context::History => match self.overlays.last_mut() {
+                Some(Overlay::History(h)) => h.scroll = scroll(h.scroll),
+                Some(Overlay::Explain(x)) => x.scroll = scroll(x.scroll),
+                _ => {}
+            },
             Context::Help => {
                 if let Some(Overlay::Help { scroll: s }) = self.overlays.last_mut() {
                     *s = scroll(*s);
@@ -90,6 +93,9 @@ impl App {
                 let n = match self.overlays.last() {
                     Some(Overlay::History(h)) => {
                         views::history::lines(self, h, inner.width as usize).len()
+                    }
+                    Some(Overlay::Explain(x)) => {
+                        views::explain::lines(self, x, inner.width as usize).len()
                     }
                     _ => 0,
                 };
@@ -144,6 +150,10 @@ impl App {
         if let Some(b) = self.bench.as_mut() {
             b.offset = keep_visible(b.cursor, b.offset, l.list_rows, b.rows.len());
         }
+        if self.screen == Screen::Queue {
+            let q = &mut self.queue;
+            q.offset = keep_visible(q.cursor, q.offset, l.list_rows, q.rows.len());
+        }
         if let Some(Overlay::Palette(p)) = self.overlays.last_mut() {
             p.offset = keep_visible(p.cursor, p.offset, l.palette_rows, p.hits.len());
         }
@@ -178,11 +188,14 @@ impl App {
                 }
             }
             Context::Palette => self.palette_open(),
+            Context::Queue => self.open_from_queue(),
             _ => {}
         }
     }
 
-    /// Show a unit's workbench.
+    /// Show a unit's workbench. Esc goes back to the list it was opened from (the overview, the
+    /// ranking or the queue — a row, or the palette over it); from another unit, where that one
+    /// went.
     pub fn open_unit(&mut self, unit_idx: usize) {
         let keep = self
             .bench
@@ -194,14 +207,26 @@ impl App {
             b.collapsed = collapsed;
             b.rebuild(&self.model);
         }
+        let unit = b.unit.clone();
         self.bench = Some(b);
         self.detail_focus = false;
-        if matches!(self.screen, Screen::Overview | Screen::Ranking) {
+        if matches!(
+            self.screen,
+            Screen::Overview | Screen::Ranking | Screen::Queue
+        ) {
             self.bench_return = self.screen;
         }
         self.screen = Screen::Bench;
         self.overview.select_unit(unit_idx);
         self.ranking.select_unit(unit_idx);
+        // Last year's decisions for the detail pane: read once per unit opened.
+        if let Err(e) = self.references.load_unit(self.wb.as_ref(), &unit) {
+            self.error(format!(
+                "{}: {}",
+                self.tr(Msg::ReferenceFailed),
+                e.message(self.lang)
+            ));
+        }
     }
 
     /// Show the national ranking, on the unit being looked at.

@@ -41,6 +41,7 @@ impl App {
                 if let Some(b) = self.bench.as_mut() {
                     b.rebuild(&self.model);
                 }
+                self.queue.rebuild(&self.model, super::queue::today());
             }
             Err(e) => self.error(e.message(self.lang)),
         }
@@ -54,7 +55,7 @@ impl App {
                 .bench
                 .as_ref()
                 .map(|b| (self.model.year, b.unit.clone())),
-            Screen::Overview | Screen::Ranking => None,
+            Screen::Overview | Screen::Ranking | Screen::Queue => None,
         };
         let editing = self.overlays.iter().rev().find_map(|o| match o {
             Overlay::Editor(ed) => Some(ed.key.clone()),

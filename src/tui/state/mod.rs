@@ -3,12 +3,15 @@
 
 pub mod bench;
 pub mod editor;
+pub mod explain;
 pub mod form;
 pub mod history;
 pub mod overlay;
 pub mod overview;
 pub mod palette;
+pub mod queue;
 pub mod ranking;
+pub mod reference;
 pub mod walk;
 
 /// Scroll offset that keeps `cursor` inside a window of `height` rows, moving as little as

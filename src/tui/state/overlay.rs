@@ -3,18 +3,23 @@
 
 use crate::domain::{Item, ItemKey};
 use crate::tui::state::editor::{EditorState, Origin};
+use crate::tui::state::explain::ExplainState;
 use crate::tui::state::form::FormState;
 use crate::tui::state::history::HistoryState;
 use crate::tui::state::palette::PaletteState;
 use crate::tui::widgets::line_input::LineInput;
 
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Palette(PaletteState),
     Editor(Box<EditorState>),
     Prompt(PromptState),
     Confirm(ConfirmState),
     History(HistoryState),
+    /// "Explain this score": the item's story as a card.
+    Explain(Box<ExplainState>),
     Conflict(ConflictState),
     Form(Box<FormState>),
 }

@@ -95,6 +95,10 @@ pub fn message(app: &App, f: &mut Frame, r: Rect) {
             Line::styled(text::truncate(&s, r.width as usize).into_owned(), th.dim)
         }
         (Screen::Bench, Some(b)) => Line::from(crate::tui::views::workbench::status(app, b)),
+        (Screen::Queue, _) => {
+            crate::tui::views::queue::status_line(app, f, r);
+            return;
+        }
         _ => Line::raw(""),
     };
     f.render_widget(Paragraph::new(line), r);

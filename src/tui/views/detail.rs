@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use crate::domain::story::labels::reference_parts;
 use crate::domain::{Method, Status};
 use crate::tui::app::App;
 use crate::tui::i18n::{self, Msg};
@@ -193,38 +194,46 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
                 out.extend(wrapped(&d.text, w, th.base));
             }
         }
-        if let Some(sa) = &it.self_assessment {
-            if !sa.note.is_empty() {
-                out.push(heading(Msg::UnitNote));
-                out.extend(wrapped(&sa.note, w, th.base));
+    }
+    // Last year's decision on the same criterion text: a reference, never this year's decision.
+    if let Some(r) = app.references.get(&key.unit, &key.leaf) {
+        let (head, quote, tail) = reference_parts(app.lang, &r, &key.leaf);
+        let mut pieces = vec![(head, th.dim)];
+        if let Some(q) = quote {
+            pieces.push((format!("«{q}»"), th.base));
+        }
+        pieces.push((tail, th.dim));
+        out.extend(wrap_spans(pieces, w, ""));
+    }
+    if let Some(sa) = item.and_then(|it| it.self_assessment.as_ref()) {
+        if !sa.note.is_empty() {
+            out.push(heading(Msg::UnitNote));
+            out.extend(wrapped(&sa.note, w, th.base));
+        }
+        out.push(heading(Msg::Evidence));
+        if sa.evidence.is_empty() {
+            out.push(Line::styled(
+                format!("  {}", app.tr(Msg::NoEvidence)),
+                th.dim,
+            ));
+        }
+        for e in &sa.evidence {
+            let mut s = format!("• {}", e.number);
+            if !e.date.is_empty() {
+                s.push_str(&format!(" ({})", e.date));
             }
-            out.push(heading(Msg::Evidence));
-            if sa.evidence.is_empty() {
-                out.push(Line::styled(
-                    format!("  {}", app.tr(Msg::NoEvidence)),
-                    th.dim,
-                ));
+            if !e.title.is_empty() {
+                s.push_str(&format!(" {}", e.title));
             }
-            for e in &sa.evidence {
-                let mut s = format!("• {}", e.number);
-                if !e.date.is_empty() {
-                    s.push_str(&format!(" ({})", e.date));
-                }
-                if !e.title.is_empty() {
-                    s.push_str(&format!(" {}", e.title));
-                }
-                if !e.link.is_empty() {
-                    s.push_str(&format!(" — {}", e.link));
-                }
-                out.extend(
-                    text::wrap(&text::escape_line(&s), w.saturating_sub(2))
-                        .into_iter()
-                        .enumerate()
-                        .map(|(k, l)| {
-                            Line::styled(if k == 0 { l } else { format!("  {l}") }, th.base)
-                        }),
-                );
+            if !e.link.is_empty() {
+                s.push_str(&format!(" — {}", e.link));
             }
+            out.extend(
+                text::wrap(&text::escape_line(&s), w.saturating_sub(2))
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, l)| Line::styled(if k == 0 { l } else { format!("  {l}") }, th.base)),
+            );
         }
     }
     if !n.guidance.is_empty() {

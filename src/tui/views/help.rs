@@ -70,6 +70,10 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
         Span::styled(format!("  {} ", cell(th.marks.survey, 2, false)), th.dim),
         Span::styled(app.tr(Msg::SurveyItem).to_string(), th.base),
     ]));
+    out.push(Line::from(vec![
+        Span::styled(format!("  {} ", cell(th.marks.overdue, 2, false)), th.warn),
+        Span::styled(app.tr(Msg::LegendOverdue).to_string(), th.base),
+    ]));
     if !app.keymap_warnings.is_empty() {
         out.push(Line::raw(""));
         out.push(Line::styled(

@@ -141,6 +141,8 @@ pub fn compute(app: &App) -> Computed {
     let list_rows = match app.screen {
         Screen::Overview => f.body.height.saturating_sub(1),
         Screen::Ranking => crate::tui::views::ranking::table_rows(app, f.body) as u16,
+        // The queue's body starts with its sort and filter line and the column header.
+        Screen::Queue => f.body.height.saturating_sub(2),
         Screen::Bench | Screen::Walk => {
             let (table, _, _) = bench(f.body);
             table.height.saturating_sub(1)

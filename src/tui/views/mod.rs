@@ -5,6 +5,7 @@ pub mod bars;
 pub mod confirm;
 pub mod detail;
 pub mod editor;
+pub mod explain;
 pub mod form;
 pub mod help;
 pub mod hintbar;
@@ -12,6 +13,7 @@ pub mod history;
 pub mod layout;
 pub mod overview;
 pub mod palette;
+pub mod queue;
 pub mod ranking;
 pub mod walk;
 pub mod workbench;
@@ -43,6 +45,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Screen::Bench => workbench::render(app, f, &fr),
         Screen::Walk => walk::render(app, f, &fr),
         Screen::Ranking => ranking::render(app, f, &fr),
+        Screen::Queue => queue::render(app, f, &fr),
     }
     bars::message(app, f, fr.message);
     hintbar::render(app, f, fr.hints);
@@ -55,6 +58,7 @@ pub fn render(app: &App, f: &mut Frame) {
             Overlay::Confirm(c) => confirm::render(app, f, fr.body, c),
             Overlay::Conflict(c) => confirm::render_conflict(app, f, fr.body, c),
             Overlay::History(h) => history::render(app, f, fr.body, h),
+            Overlay::Explain(x) => explain::render(app, f, fr.body, x),
             Overlay::Form(form) => form::render(app, f, fr.body, form),
         }
     }
