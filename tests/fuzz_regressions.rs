@@ -71,3 +71,19 @@ fn every_target_passes_its_seeds_and_past_crashes() {
         }
     }
 }
+
+#[test]
+fn a_sheet_put_back_into_its_workbook_reads_as_the_original() {
+    use thamdinh::io::self_import::{FileFormat, read_table};
+    let original = std::fs::read(root().join("tests/fixtures/xlsx/good.xlsx")).expect("fixture");
+    let sheet = std::fs::read(root().join("tests/fixtures/xlsx_sheets/good.xml")).expect("seed");
+    let rebuilt = fuzz_checks::workbook_with_sheet(&sheet);
+    let read = |bytes: &[u8]| {
+        read_table(bytes, FileFormat::Workbook { sheet: None })
+            .map_err(|p| format!("{p:?}"))
+            .map(|t| format!("{t:?}"))
+    };
+    let want = read(&original);
+    assert!(want.is_ok(), "{want:?}");
+    assert_eq!(read(&rebuilt), want);
+}

@@ -5,13 +5,15 @@
 //! stated property.
 #![allow(dead_code)]
 
-use std::io::Cursor;
+use std::io::{Cursor, Read, Write};
 use std::sync::LazyLock;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use thamdinh::domain::{Framework, Method, Points, UnitSet, parse_framework, parse_units};
 use thamdinh::i18n::Lang;
+use thamdinh::io::self_import::{FileFormat, read_table, validate_self, validate_survey};
+use thamdinh::io::xlsx::sheet_names;
 use thamdinh::io::{ImportProblem, parse_self_csv, parse_survey_csv};
 use thamdinh::protocol::frame::{self, FrameError};
 use thamdinh::protocol::{ClientRequest, Hello, HelloReply, ServerMsg};
@@ -23,6 +25,7 @@ pub type Check = fn(&[u8]);
 /// The targets, by name, as `scripts/fuzz` and the fixture folders name them.
 pub const TARGETS: &[(&str, Check)] = &[
     ("import_csv", import_csv),
+    ("import_xlsx", import_xlsx),
     ("framework_toml", framework_toml),
     ("units_toml", units_toml),
     ("keymap_toml", keymap_toml),
@@ -103,6 +106,84 @@ pub fn import_csv(data: &[u8]) {
             }
         }
         Err(problems) => check_problems(&problems, lines),
+    }
+}
+
+/// The entries of `tests/fixtures/xlsx/good.xlsx` but its first sheet, decompressed: the
+/// workbook a fuzzed sheet is put into.
+static XLSX_BASE: LazyLock<Vec<(String, Vec<u8>)>> = LazyLock::new(|| {
+    let bytes: &[u8] = include_bytes!("../fixtures/xlsx/good.xlsx");
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("the fixture is a zip");
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("an entry");
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("read an entry");
+        let name = f.name().expect("an entry name").to_string();
+        if name != XLSX_SHEET {
+            out.push((name, data));
+        }
+    }
+    out
+});
+
+const XLSX_SHEET: &str = "xl/worksheets/sheet1.xml";
+
+/// A workbook whose first sheet's XML is `sheet` (stored, uncompressed).
+pub fn workbook_with_sheet(sheet: &[u8]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in XLSX_BASE.iter() {
+        w.start_file(name.as_str(), stored).expect("zip entry");
+        w.write_all(data).expect("zip write");
+    }
+    w.start_file(XLSX_SHEET, stored).expect("zip entry");
+    w.write_all(sheet).expect("zip write");
+    w.finish().expect("zip finish").into_inner()
+}
+
+/// The workbook importer (XLSX, and whatever else calamine recognises), against the fixture
+/// framework and units. An input starting like a zip (`PK`) is a whole workbook; any other is
+/// the XML of the first sheet, put into a valid workbook (byte-level changes to a zip mostly
+/// break its checksums, so this is how the sheet reader and the validation get exercised).
+/// Every refusal says what; every row given is valid.
+pub fn import_xlsx(data: &[u8]) {
+    let owned;
+    let workbook = if data.starts_with(b"PK") {
+        data
+    } else {
+        owned = workbook_with_sheet(data);
+        &owned
+    };
+    let (fw, units) = &*IMPORT_DATA;
+    if let Err(p) = sheet_names(workbook) {
+        check_problems(std::slice::from_ref(&p), usize::MAX - 1);
+    }
+    for sheet in [None, Some("44")] {
+        let table = match read_table(workbook, FileFormat::Workbook { sheet }) {
+            Ok(t) => t,
+            Err(problems) => {
+                check_problems(&problems, usize::MAX - 1);
+                continue;
+            }
+        };
+        match validate_self(&table, 2024, fw, units) {
+            Ok(rows) => {
+                for r in &rows {
+                    check_row(&r.unit, &r.leaf, r.score, false);
+                }
+            }
+            Err(problems) => check_problems(&problems, usize::MAX - 1),
+        }
+        match validate_survey(&table, 2024, fw, units) {
+            Ok(rows) => {
+                for r in &rows {
+                    check_row(&r.unit, &r.leaf, r.score, true);
+                }
+            }
+            Err(problems) => check_problems(&problems, usize::MAX - 1),
+        }
     }
 }
 
