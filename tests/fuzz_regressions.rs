@@ -87,3 +87,41 @@ fn a_sheet_put_back_into_its_workbook_reads_as_the_original() {
     assert!(want.is_ok(), "{want:?}");
     assert_eq!(read(&rebuilt), want);
 }
+
+/// The first sheet of `tests/fixtures/fuzz/import_xlsx/NAME` in its workbook, read.
+fn read_fuzzed_sheet(name: &str) -> Result<String, Vec<String>> {
+    use thamdinh::io::self_import::{FileFormat, read_table};
+    let sheet =
+        std::fs::read(root().join("tests/fixtures/fuzz/import_xlsx").join(name)).expect("fixture");
+    read_table(
+        &fuzz_checks::workbook_with_sheet(&sheet),
+        FileFormat::Workbook { sheet: None },
+    )
+    .map(|t| format!("{t:?}"))
+    .map_err(|ps| {
+        ps.iter()
+            .map(|p| p.message(thamdinh::i18n::Lang::En))
+            .collect()
+    })
+}
+
+// calamine holds a sheet as a dense grid from its first to its last cell: one cell far away
+// made `import` abort ("memory allocation of 64000000000 bytes failed").
+#[test]
+fn a_cell_far_beyond_the_table_is_refused_before_the_sheet_is_read() {
+    let err = read_fuzzed_sheet("row-400-million.xml").expect_err("refused");
+    assert_eq!(
+        err,
+        [
+            "sheet \"Tự đánh giá\": the sheet's cells reach E400000000 (400000000 rows × 5 \
+          columns), more than can be read (Excel's limits, and at most 5,000,000 cells); delete \
+          the cells outside the table and save the file again"
+        ]
+    );
+    let err = read_fuzzed_sheet("stray-cell-at-xfd1048576.xml").expect_err("refused");
+    assert_eq!(err.len(), 1);
+    assert!(
+        err[0].contains("reach XFD1048576 (1048576 rows × 16384 columns)"),
+        "{err:?}"
+    );
+}

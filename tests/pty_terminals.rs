@@ -307,7 +307,7 @@ fn assert_inert_output(raw: &[u8], markers: &[&str]) {
     }
     for b in raw {
         assert!(
-            !matches!(b, 0x00..=0x07 | 0x0b | 0x0c | 0x0e..=0x1a | 0x1c..=0x1f | 0x7f),
+            !matches!(b, 0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1a | 0x1c..=0x1f | 0x7f),
             "control byte {b:#04x} written to the terminal"
         );
     }
