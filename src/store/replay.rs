@@ -1,32 +1,36 @@
 //! Current state held in memory while events are applied: by `commit` (seeded with the stored
 //! state of what a batch touches), and by `verify`, `rebuild` and `restore` (from nothing).
 //! Items and units change only through `domain::state`, so a replay always equals what commit
-//! wrote.
+//! wrote. Each item and unit also keeps its history: the seqs of the events that changed it.
 
 use std::collections::BTreeMap;
 
 use crate::domain::state::{apply_to_item, apply_to_unit};
-use crate::domain::{Change, EventBody, Item, Role, Touch, UnitState};
+use crate::domain::{Change, EventBody, Item, Role, Touch};
 
 use super::YearData;
+use super::codec::{StoredItem, StoredUnit};
 use super::layout;
+
+/// The items of one `items` group, by leaf code.
+pub(crate) type Group = BTreeMap<String, StoredItem>;
 
 /// State derived from events, keyed exactly as in the trees (so iteration order is tree order).
 #[derive(Debug, Default)]
 pub(crate) struct Replay {
-    /// `items` key → item.
-    pub items: BTreeMap<String, Item>,
-    /// `units` key → unit state.
-    pub units: BTreeMap<String, UnitState>,
+    /// `items` group key → its items.
+    pub groups: BTreeMap<String, Group>,
+    /// `units` key → unit state and history.
+    pub units: BTreeMap<String, StoredUnit>,
     /// user → role; `None` once removed (commit deletes the `meta` entry).
     pub members: BTreeMap<String, Option<Role>>,
     pub years: BTreeMap<u16, YearData>,
-    /// Scratch space for item keys.
+    /// Scratch space for group keys.
     key_buf: String,
 }
 
 impl Replay {
-    /// Apply one event's change to the state it changes.
+    /// Apply one event's change to the state it changes and record it in that state's history.
     pub fn apply(&mut self, body: &EventBody) {
         let touch = Touch {
             actor: body.actor.clone(),
@@ -35,23 +39,36 @@ impl Replay {
         };
         let change = &body.change;
         if let Some(key) = change.item_key() {
-            // Look up by a reused buffer; allocate a key only for a new item.
+            // Look up by a reused buffer; allocate keys only for a new group or item.
             self.key_buf.clear();
-            layout::write_item_key(&mut self.key_buf, key);
-            let item = match self.items.get_mut(self.key_buf.as_str()) {
-                Some(item) => item,
-                None => self
-                    .items
-                    .entry(self.key_buf.clone())
-                    .or_insert_with(|| Item::new(key.clone())),
+            use std::fmt::Write;
+            let _ = write!(
+                self.key_buf,
+                "{:04}/{}/{}",
+                key.year,
+                key.unit,
+                layout::group_of(&key.leaf)
+            );
+            let group = match self.groups.get_mut(self.key_buf.as_str()) {
+                Some(g) => g,
+                None => self.groups.entry(self.key_buf.clone()).or_default(),
             };
-            apply_to_item(item, change, &touch);
+            let stored = match group.get_mut(key.leaf.as_str()) {
+                Some(s) => s,
+                None => group.entry(key.leaf.clone()).or_insert_with(|| StoredItem {
+                    item: Item::new(key.clone()),
+                    history: Vec::new(),
+                }),
+            };
+            apply_to_item(&mut stored.item, change, &touch);
+            stored.history.push(body.seq);
             return;
         }
         match change {
             Change::UnitFinalized { year, unit } | Change::UnitReopened { year, unit } => {
-                let state = self.units.entry(layout::unit_key(*year, unit)).or_default();
-                apply_to_unit(state, change, &touch);
+                let stored = self.units.entry(layout::unit_key(*year, unit)).or_default();
+                apply_to_unit(&mut stored.state, change, &touch);
+                stored.history.push(body.seq);
             }
             Change::MemberChanged { user, after, .. } => {
                 self.members.insert(user.clone(), *after);
@@ -88,6 +105,11 @@ impl Replay {
             }
             _ => None,
         }
+    }
+
+    /// The `items` group key this change updates, if it is an item change.
+    pub fn group_key(change: &Change) -> Option<String> {
+        change.item_key().map(layout::item_group_key)
     }
 }
 
@@ -140,13 +162,15 @@ mod tests {
                 after: None,
             },
         ));
-        let item = &r.items["2024/44/3.2.1"];
+        let stored = &r.groups["2024/44/3.2"]["3.2.1"];
+        let item = &stored.item;
         assert_eq!(item.key, key);
         assert_eq!(item.appraisal, after);
         assert_eq!(item.version, 1);
         assert_eq!(item.last.as_ref().map(|t| t.seq), Some(1));
+        assert_eq!(stored.history, [1]);
         assert_eq!(
-            r.units["2024/44"].finalized.as_ref().map(|t| t.seq),
+            r.units["2024/44"].state.finalized.as_ref().map(|t| t.seq),
             Some(2)
         );
         assert_eq!(r.members["minh"], None);
@@ -157,6 +181,7 @@ mod tests {
                 unit: "44".into(),
             },
         ));
-        assert_eq!(r.units["2024/44"].finalized, None);
+        assert_eq!(r.units["2024/44"].state.finalized, None);
+        assert_eq!(r.units["2024/44"].history, [2, 4]);
     }
 }
