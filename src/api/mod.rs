@@ -101,6 +101,12 @@ pub trait Workbench: Send + Sync {
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, EngineError>;
     /// Run a command as `user()`; the events are durable when this returns `Ok`.
     fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError>;
+
+    /// Run a command as `apply` does and say only how many events it committed (a remote
+    /// workbench is not sent the events: an import may commit hundreds of thousands).
+    fn apply_count(&self, command: Command) -> Result<usize, EngineError> {
+        self.apply(command).map(|e| e.len())
+    }
     /// Committed events from now on.
     fn subscribe(&self) -> Receiver<Notice>;
     fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, EngineError>;

@@ -62,6 +62,7 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
         tx.clone(),
         socket,
         hello.since,
+        hello.notices,
         store,
         |session, last_seq, catch_up| {
             let w = HelloReply::Welcome(Welcome {
@@ -315,6 +316,11 @@ impl Session {
                 Ok(events) => Ok(Reply::Applied(self.parts(id, events, Part::Events)?)),
                 Err(e) => Err(e),
             },
+            Request::ApplySummary(cmd) => self.apply(cmd).map(|events| Reply::AppliedSummary {
+                events: events.len() as u64,
+                last_seq: events.last().map_or(0, |e| e.body.seq),
+            }),
+            Request::Subscribe => Ok(Reply::LastSeq(self.shared.hub.subscribe(self.session))),
             Request::Draft { key } => wb.draft(&key).map(Reply::Draft),
             Request::PutDraft { key, draft } => wb.put_draft(&key, &draft).map(|()| Reply::Done),
             Request::DeleteDraft { key } => wb.delete_draft(&key).map(|()| Reply::Done),
