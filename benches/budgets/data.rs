@@ -24,9 +24,21 @@ pub fn scratch() -> tempfile::TempDir {
     tempfile::tempdir_in(&base).expect("scratch dir")
 }
 
-/// The cached store of a scale, built first if missing (national: minutes; large: much longer).
+/// Where built scale stores are kept: `$THAMDINH_BENCH_DATA_<SCALE>` (e.g.
+/// `THAMDINH_BENCH_DATA_LARGE=/dev/shm/bench` when the disk has no room for the ~6 GB large
+/// store), else `$THAMDINH_BENCH_DATA`, else `target/bench-data`.
+pub fn data_dir(scale: Scale) -> PathBuf {
+    let var = format!("THAMDINH_BENCH_DATA_{}", scale.name().to_uppercase());
+    std::env::var_os(var)
+        .or_else(|| std::env::var_os("THAMDINH_BENCH_DATA"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("bench-data"))
+}
+
+/// The cached store of a scale, built first if missing (national: a minute or two; large:
+/// tens of minutes).
 pub fn scale_store(scale: Scale) -> PathBuf {
-    let dir = target_dir().join("bench-data").join(format!(
+    let dir = data_dir(scale).join(format!(
         "{}-data{SCALE_DATA_VERSION}-schema{SCHEMA_VERSION}",
         scale.name()
     ));

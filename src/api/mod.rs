@@ -97,6 +97,15 @@ pub trait Workbench: Send + Sync {
     /// Items of a year, or of one unit of it, in key order.
     fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, EngineError>;
     fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError>;
+    /// Every item of a year without its texts ([`Item::without_text`]): what a list of all
+    /// units shows (totals, statuses, ranks). A remote workbench is sent only that.
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+        Ok(self
+            .items(year, None)?
+            .iter()
+            .map(Item::without_text)
+            .collect())
+    }
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError>;
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, EngineError>;
     /// Run a command as `user()`; the events are durable when this returns `Ok`.

@@ -433,6 +433,21 @@ impl Workbench for RemoteWorkbench {
         Ok(out)
     }
 
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+        let (parts, reply) = self.shared.call(Request::ItemSummaries { year }, true)?;
+        let Reply::Items(rest) = reply else {
+            return Err(unexpected(&reply));
+        };
+        let mut out = Vec::new();
+        for p in parts {
+            if let Part::Items(v) = p {
+                out.extend(v);
+            }
+        }
+        out.extend(rest);
+        Ok(out)
+    }
+
     fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError> {
         match self.shared.ask(Request::Item { key: key.clone() })? {
             Reply::Item(i) => Ok(i.map(|b| *b)),

@@ -22,7 +22,8 @@ use crate::i18n::Lang;
 use crate::store::{Draft, VerifyReport, YearData};
 
 /// Bump on any change of the messages below.
-/// 2: `Hello::notices`, `Request::Subscribe`, `Request::ApplySummary`.
+/// 2: `Hello::notices`, `Request::Subscribe`, `Request::ApplySummary`,
+/// `Request::ItemSummaries`.
 pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Items or events per `Part` of a long answer or notice.
@@ -174,6 +175,11 @@ pub enum Request {
     },
     Item {
         key: ItemKey,
+    },
+    /// Every item of a year without its texts (`Item::without_text`), answered with
+    /// `Reply::Items` in parts.
+    ItemSummaries {
+        year: u16,
     },
     UnitStates {
         year: u16,

@@ -164,8 +164,11 @@ impl App {
         }
     }
 
-    /// Show a unit's workbench.
+    /// Show a unit's workbench (loading its texts the first time).
     pub fn open_unit(&mut self, unit_idx: usize) {
+        if let Err(e) = self.model.load_unit(&*self.wb, unit_idx) {
+            self.error(e.message(self.lang));
+        }
         let keep = self
             .bench
             .as_ref()
