@@ -35,11 +35,23 @@ pub fn data_dir(scale: Scale) -> PathBuf {
         .unwrap_or_else(|| target_dir().join("bench-data"))
 }
 
+/// How many of a scale's years to build: `$THAMDINH_BENCH_YEARS_<SCALE>`, else all. The whole
+/// large scale needs ~15 GB; its last 2 years keep the per-year size of every measurement.
+pub fn years(scale: Scale) -> usize {
+    let var = format!("THAMDINH_BENCH_YEARS_{}", scale.name().to_uppercase());
+    let all = scale.spec().years.len();
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(all, |n: usize| n.clamp(1, all))
+}
+
 /// The cached store of a scale, built first if missing (national: a minute or two; large:
-/// tens of minutes).
+/// ~7 minutes a year).
 pub fn scale_store(scale: Scale) -> PathBuf {
+    let n = years(scale);
     let dir = data_dir(scale).join(format!(
-        "{}-data{SCALE_DATA_VERSION}-schema{SCHEMA_VERSION}",
+        "{}-{n}y-data{SCALE_DATA_VERSION}-schema{SCHEMA_VERSION}",
         scale.name()
     ));
     if dir.join("sled").is_dir() {
@@ -58,7 +70,9 @@ pub fn scale_store(scale: Scale) -> PathBuf {
     );
     let t = Instant::now();
     let ok = Command::new(EXE)
-        .args(["--lang", "en", "sample", "--scale", scale.name(), "--build"])
+        .args(["--lang", "en", "sample", "--scale", scale.name(), "--years"])
+        .arg(n.to_string())
+        .arg("--build")
         .arg(&building)
         .status()
         .expect("run thamdinh sample --build")
@@ -105,10 +119,7 @@ pub fn run_cli(store: &Path, args: &[&str]) -> (Duration, String) {
 
 /// Write the stdout of `thamdinh ARGS` to `file`.
 pub fn cli_to_file(args: &[&str], file: &Path) {
-    let out = Command::new(EXE)
-        .args(args)
-        .output()
-        .expect("run thamdinh");
+    let out = Command::new(EXE).args(args).output().expect("run thamdinh");
     assert!(
         out.status.success(),
         "thamdinh {args:?}: {}",

@@ -48,7 +48,9 @@ fn main() {
 
     let national = (scale("national"))
         .then_some(())
-        .filter(|()| want("p1") || want("p2") || want("p3") || want("p5") || want("p6") || want("p7"))
+        .filter(|()| {
+            want("p1") || want("p2") || want("p3") || want("p5") || want("p6") || want("p7")
+        })
         .map(|()| data::scale_store(Scale::National));
     let large = (scale("large") && (want("p1") || want("p4") || want("p5") || want("p6")))
         .then(|| data::scale_store(Scale::Large));
@@ -100,15 +102,22 @@ fn main() {
                 let p = tui::processing(store);
                 rows.push(Row::new(
                     "P2",
-                    format!("processing per key, update + draw ({} keys)", p.per_key.len()),
+                    format!(
+                        "processing per key, update + draw, CPU time ({} keys)",
+                        p.per_key_cpu.len()
+                    ),
                     format!(
                         "{} p99, {} median",
-                        ms(p.per_key.pct(0.99)),
-                        ms(p.per_key.median())
+                        ms(p.per_key_cpu.pct(0.99)),
+                        ms(p.per_key_cpu.median())
                     ),
                     "≤ 2 ms p99",
-                    Some(p.per_key.pct(0.99) <= 2.0),
-                    format!("draw alone (TestBackend): {} p99", ms(p.draw.pct(0.99))),
+                    Some(p.per_key_cpu.pct(0.99) <= 2.0),
+                    format!(
+                        "wall time {} p99; draw alone (TestBackend) {} p99",
+                        ms(p.per_key.pct(0.99)),
+                        ms(p.draw.pct(0.99))
+                    ),
                 ));
                 let mut rtt = nav.bench_rtt.clone();
                 rtt.0.extend(nav.overview_rtt.0.iter());
@@ -150,7 +159,9 @@ fn main() {
     }
 
     // ---- P3: edits on a copy of the national store -----------------------------------------
-    if want("p3") && let Some(store) = &national {
+    if want("p3")
+        && let Some(store) = &national
+    {
         let tmp = data::scratch();
         let copy = tmp.path().join("store");
         data::copy_store(store, &copy);
@@ -173,7 +184,10 @@ fn main() {
         ));
         rows.push(Row::new(
             "P3",
-            format!("edit → durable ack, 8 clients at once ({} edits)", eight.len()),
+            format!(
+                "edit → durable ack, 8 clients at once ({} edits)",
+                eight.len()
+            ),
             format!("{} p99, {} median", ms(eight.pct(0.99)), ms(eight.median())),
             "≤ 20 ms p99",
             Some(eight.pct(0.99) <= 20.0),
@@ -207,8 +221,15 @@ fn main() {
             let s = p4_search::measure(store, year);
             rows.push(Row::new(
                 "P4",
-                format!("search palette per keystroke, large ({} keys)", s.per_key.len()),
-                format!("{} p95, {} max", ms(s.per_key.pct(0.95)), ms(s.per_key.max())),
+                format!(
+                    "search palette per keystroke, large ({} keys)",
+                    s.per_key.len()
+                ),
+                format!(
+                    "{} p95, {} max",
+                    ms(s.per_key.pct(0.95)),
+                    ms(s.per_key.max())
+                ),
                 "≤ 16 ms p95",
                 Some(s.per_key.pct(0.95) <= 16.0),
                 format!(

@@ -97,8 +97,11 @@ pub fn measure(dir: &Path, exe: &str) -> Latency {
         .map(|u| u.code.clone())
         .collect();
     // Units still open for edits (finalized ones refuse them).
-    let states: std::collections::HashMap<String, _> =
-        first.unit_states(year).expect("states").into_iter().collect();
+    let states: std::collections::HashMap<String, _> = first
+        .unit_states(year)
+        .expect("states")
+        .into_iter()
+        .collect();
     let open: Vec<String> = units
         .into_iter()
         .filter(|u| states.get(u).is_none_or(|s| s.finalized.is_none()))

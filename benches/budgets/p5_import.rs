@@ -122,7 +122,10 @@ pub fn import(rows_out: &mut Vec<Row>, details: &mut Vec<String>) {
     let tmp = data::scratch();
     let store = tmp.path().join("store");
     fresh_store(&f, &store);
-    let wb = Arc::new(LocalWorkbench::new(Store::open(&store).expect("open"), "bench"));
+    let wb = Arc::new(LocalWorkbench::new(
+        Store::open(&store).expect("open"),
+        "bench",
+    ));
     let me = whoami();
     let wb = wb.session(me);
     let y = wb.year(YEAR).expect("year");

@@ -42,7 +42,14 @@ fn pad(s: &str, w: usize) -> String {
 
 /// A Markdown table, columns padded so it also reads well in a terminal.
 pub fn render(rows: &[Row]) -> String {
-    let head = ["budget", "measure", "measured", "target", "verdict", "reference (same run)"];
+    let head = [
+        "budget",
+        "measure",
+        "measured",
+        "target",
+        "verdict",
+        "reference (same run)",
+    ];
     let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|r| {

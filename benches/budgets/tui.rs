@@ -123,10 +123,23 @@ pub fn navigate(store: &Path, env: &[(&str, &str)]) -> Navigation {
     }
 }
 
-/// Processing per key (update + draw) and draw alone, in-process with TestBackend.
+/// Processing per key (update + draw) and draw alone, in-process with TestBackend: wall time,
+/// and the CPU time of the thread (what a busy machine's other processes cannot inflate).
 pub struct Processing {
     pub per_key: Samples,
+    pub per_key_cpu: Samples,
     pub draw: Samples,
+}
+
+/// CPU time this thread has used.
+pub fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 fn key(code: KeyCode) -> KeyEvent {
@@ -154,6 +167,7 @@ pub fn processing(store: &Path) -> Processing {
     let mut term = Terminal::new(TestBackend::new(COLS, ROWS)).expect("terminal");
     term.draw(|f| tui::views::render(&app, f)).expect("draw");
     let mut per_key = Vec::new();
+    let mut per_key_cpu = Vec::new();
     let mut draw = Vec::new();
     let script: Vec<KeyCode> = std::iter::repeat_n(KeyCode::Down, OVERVIEW_MOVES)
         .chain(std::iter::repeat_n(KeyCode::Up, OVERVIEW_MOVES))
@@ -168,19 +182,23 @@ pub fn processing(store: &Path) -> Processing {
             term.draw(|f| tui::views::render(&app, f)).expect("draw");
         }
         for code in &script {
+            let c = thread_cpu();
             let t = Instant::now();
             app.handle_key(key(*code));
             let d = Instant::now();
             term.draw(|f| tui::views::render(&app, f)).expect("draw");
             let end = Instant::now();
+            let cpu = thread_cpu() - c;
             if pass == 1 {
                 per_key.push(end - t);
+                per_key_cpu.push(cpu);
                 draw.push(end - d);
             }
         }
     }
     Processing {
         per_key: Samples::from_durations(&per_key),
+        per_key_cpu: Samples::from_durations(&per_key_cpu),
         draw: Samples::from_durations(&draw),
     }
 }
@@ -198,7 +216,7 @@ pub fn startup_breakdown(store: &Path) -> String {
     let ctx = wb.year(year).expect("year");
     let year_t = t.elapsed();
     let t = Instant::now();
-    let items = wb.items(year, None).expect("items");
+    let items = wb.item_summaries(year).expect("items");
     let items_t = t.elapsed();
     let t = Instant::now();
     let states = wb.unit_states(year).expect("states");
@@ -215,7 +233,7 @@ pub fn startup_breakdown(store: &Path) -> String {
     let draw_t = t.elapsed();
     let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
     format!(
-        "start-up calls (ms): connect {} · years {} · year sources+parse {} · items {} ({} items) · unit states {} ({}) · role {} · App::new again (all of it) {} · first draw {} · framework nodes {}",
+        "start-up calls (ms): connect {} · years {} · year sources+parse {} · item summaries {} ({} items) · unit states {} ({}) · role {} · App::new again (all of it) {} · first draw {} · framework nodes {}",
         ms(connect_t),
         ms(years_t),
         ms(year_t),

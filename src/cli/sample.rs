@@ -9,7 +9,7 @@ use anyhow::{anyhow, bail};
 
 use crate::domain::{parse_framework, parse_units};
 use crate::i18n::Lang;
-use crate::sample::build::build_store;
+use crate::sample::build::build_spec;
 use crate::sample::scale::Scale;
 use crate::sample::{SampleOptions, self_rows, survey_rows, write_self_csv, write_survey_csv};
 
@@ -60,7 +60,12 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "self")]
     pub kind: Kind,
     /// Framework TOML (default: the bundled one for the year).
-    #[arg(long, value_name = "FILE", requires = "units_file", conflicts_with = "scale")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "units_file",
+        conflicts_with = "scale"
+    )]
     pub framework: Option<PathBuf>,
     /// Units TOML (default: the bundled one for the year).
     #[arg(long = "units-file", value_name = "FILE", conflicts_with = "scale")]
@@ -72,12 +77,15 @@ pub struct Args {
     /// command (national: about a minute; large: many minutes and several GB).
     #[arg(long, value_name = "DIR", requires = "scale")]
     pub build: Option<PathBuf>,
+    /// With --build: only the scale's last N years (the last one is still in progress).
+    #[arg(long, value_name = "N", requires = "build")]
+    pub years: Option<usize>,
 }
 
 pub fn run(lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
     let scale = a.scale.map(Scale::from);
     if let (Some(scale), Some(dir)) = (scale, &a.build) {
-        return build(lang, scale, dir, a.seed);
+        return build(lang, scale, dir, a.seed, a.years);
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -133,7 +141,13 @@ pub fn run(lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn build(lang: Lang, scale: Scale, dir: &std::path::Path, seed: u64) -> anyhow::Result<ExitCode> {
+fn build(
+    lang: Lang,
+    scale: Scale,
+    dir: &std::path::Path,
+    seed: u64,
+    years: Option<usize>,
+) -> anyhow::Result<ExitCode> {
     if dir.join("sled").exists() {
         bail!(
             "{}",
@@ -146,12 +160,18 @@ fn build(lang: Lang, scale: Scale, dir: &std::path::Path, seed: u64) -> anyhow::
             }
         );
     }
-    let report = build_store(dir, &os_user()?, scale, seed, &mut |line| eprintln!("{line}"))
-        .map_err(|e| {
-            // A half-built store is useless: remove it so the next run starts clean.
-            let _ = std::fs::remove_dir_all(dir);
-            anyhow!("{e}")
-        })?;
+    let spec = match years {
+        Some(n) => scale.spec_last_years(n),
+        None => scale.spec(),
+    };
+    let report = build_spec(dir, &os_user()?, &spec, seed, &mut |line| {
+        eprintln!("{line}")
+    })
+    .map_err(|e| {
+        // A half-built store is useless: remove it so the next run starts clean.
+        let _ = std::fs::remove_dir_all(dir);
+        anyhow!("{e}")
+    })?;
     println!(
         "{}",
         match lang {

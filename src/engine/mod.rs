@@ -248,11 +248,7 @@ impl Ctx<'_> {
 
     /// The current items of a unit, for commands that touch many of them: read once per unit
     /// (the store keeps a criterion's items together).
-    fn unit_items(
-        &self,
-        year: u16,
-        unit: &str,
-    ) -> Result<HashMap<String, Item>, EngineError> {
+    fn unit_items(&self, year: u16, unit: &str) -> Result<HashMap<String, Item>, EngineError> {
         Ok(self
             .engine
             .store

@@ -30,7 +30,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::api::{LocalWorkbench, Workbench};
 use crate::domain::{
-    Change, Command, Evidence, Event, Framework, ItemKey, Method, Outcome, Points, Role, SelfRow,
+    Change, Command, Event, Evidence, Framework, ItemKey, Method, Outcome, Points, Role, SelfRow,
     Status, SurveyRow,
 };
 use crate::engine::EngineError;
@@ -38,8 +38,8 @@ use crate::store::{Store, StoreError};
 
 use super::scale::{Scale, ScaleSpec};
 use super::{
-    APPRAISER_POOL, SampleDecisionKind, SampleOptions, below, between, decisions_upto, evidence_ref,
-    full_h, phrase, rng_for, self_rows, step_h, survey_rows,
+    APPRAISER_POOL, SampleDecisionKind, SampleOptions, below, between, decisions_upto,
+    evidence_ref, full_h, phrase, rng_for, self_rows, step_h, survey_rows,
 };
 
 // Stream purposes of this module (the parent uses 1–5).
@@ -78,7 +78,18 @@ pub fn build_store(
     seed: u64,
     progress: &mut dyn FnMut(&str),
 ) -> Result<BuildReport, BuildError> {
-    build_limited(dir, lead, &scale.spec(), None, seed, progress)
+    build_spec(dir, lead, &scale.spec(), seed, progress)
+}
+
+/// [`build_store`] for a spec (e.g. [`Scale::spec_last_years`]).
+pub fn build_spec(
+    dir: &Path,
+    lead: &str,
+    spec: &ScaleSpec,
+    seed: u64,
+    progress: &mut dyn FnMut(&str),
+) -> Result<BuildReport, BuildError> {
+    build_limited(dir, lead, spec, None, seed, progress)
 }
 
 /// [`build_store`] for a spec, with only the first `units` units (tests build small stores).
@@ -574,7 +585,13 @@ impl<'a> Year<'a> {
 
     /// The steps an item goes through on its way to `row` (into `steps`, the first being its
     /// first import); returns the score it starts with.
-    fn plan(&self, rng: &mut ChaCha8Rng, row: &SelfRow, full: i64, steps: &mut Vec<Step>) -> Points {
+    fn plan(
+        &self,
+        rng: &mut ChaCha8Rng,
+        row: &SelfRow,
+        full: i64,
+        steps: &mut Vec<Step>,
+    ) -> Points {
         steps.clear();
         steps.push(Step::Start);
         // A quarter of the units first claim the maximum and correct it later.
@@ -662,7 +679,8 @@ impl<'a> Year<'a> {
                 }
                 let max = self.fw.node(&r.leaf).map_or(0, |n| n.max.hundredths());
                 let delta = i64::from(between(&mut rng, 0, 10)) - 5;
-                let score = (r.score.hundredths() + r.score.hundredths() * delta / 100).clamp(0, max);
+                let score =
+                    (r.score.hundredths() + r.score.hundredths() * delta / 100).clamp(0, max);
                 SurveyRow {
                     score: Points::from_hundredths(score),
                     ..r.clone()
@@ -683,10 +701,7 @@ impl<'a> Year<'a> {
         out.note = if row.note.is_empty() {
             "Đã bổ sung tài liệu kiểm chứng theo đề nghị của Hội đồng thẩm định.".to_string()
         } else {
-            format!(
-                "{} Đã bổ sung tài liệu kiểm chứng theo đề nghị.",
-                row.note
-            )
+            format!("{} Đã bổ sung tài liệu kiểm chứng theo đề nghị.", row.note)
         };
         out
     }
@@ -744,9 +759,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut spec = scale.spec();
         spec.years = spec.years[spec.years.len() - 2..].to_vec();
-        let report =
-            build_limited(&dir.path().join("s"), "lead", &spec, Some(units), 3, &mut |_| {})
-                .unwrap();
+        let report = build_limited(
+            &dir.path().join("s"),
+            "lead",
+            &spec,
+            Some(units),
+            3,
+            &mut |_| {},
+        )
+        .unwrap();
         (dir, report)
     }
 
@@ -770,7 +791,11 @@ mod tests {
         assert!(report.events > report.items * 5, "{report:?}");
         // The past year is finished: no open item, every unit finalized.
         let past = statuses(&path, 2023);
-        assert_eq!(past.get(&Status::Pending).copied().unwrap_or(0), 6 * 24, "{past:?}");
+        assert_eq!(
+            past.get(&Status::Pending).copied().unwrap_or(0),
+            6 * 24,
+            "{past:?}"
+        );
         assert!(!past.contains_key(&Status::NeedsInfo) && !past.contains_key(&Status::Disputed));
         assert!(past[&Status::Agreed] > past[&Status::Adjusted]);
         let wb = LocalWorkbench::new(Store::open(&path).unwrap(), "lead");
@@ -785,7 +810,10 @@ mod tests {
         let (fw, units) = Scale::National.parsed();
         let row = &self_rows(&fw, &units, &opt)[5];
         // (The build adds supporting documents after the generator's.)
-        let item = wb.item(&ItemKey::new(2023, &row.unit, &row.leaf)).unwrap().unwrap();
+        let item = wb
+            .item(&ItemKey::new(2023, &row.unit, &row.leaf))
+            .unwrap()
+            .unwrap();
         let sa = item.self_assessment.unwrap();
         assert_eq!(sa.score, row.score);
         assert!(sa.evidence.len() >= row.evidence.len());
@@ -797,7 +825,12 @@ mod tests {
         eprintln!("{report:?}");
         assert_eq!(report.items, 2 * 3 * 100);
         let wb = LocalWorkbench::new(Store::open(&dir.path().join("s")).unwrap(), "lead");
-        assert!(wb.items(2024, None).unwrap().iter().all(|i| i.survey.is_none()));
+        assert!(
+            wb.items(2024, None)
+                .unwrap()
+                .iter()
+                .all(|i| i.survey.is_none())
+        );
         assert!(wb.verify().unwrap().ok());
     }
 
@@ -853,5 +886,4 @@ mod tests {
             assert_eq!(&last[&(r.unit.clone(), r.leaf.clone())], r);
         }
     }
-
 }

@@ -101,6 +101,16 @@ impl Scale {
         }
     }
 
+    /// The spec with only its last `n` years (at least one): the last year is still the one in
+    /// progress. A store of the whole large scale takes ~15 GB on disk (sled keeps old page
+    /// versions until it reclaims them); fewer years keep the same per-year size.
+    pub fn spec_last_years(self, n: usize) -> ScaleSpec {
+        let mut s = self.spec();
+        let keep = n.clamp(1, s.years.len());
+        s.years = s.years[s.years.len() - keep..].to_vec();
+        s
+    }
+
     /// The parsed framework and units.
     pub fn parsed(self) -> (Framework, UnitSet) {
         let (fw, fw_name) = self.framework_source();
@@ -108,8 +118,8 @@ impl Scale {
         // Both sources are generated or bundled, and tests load them: a failure is a bug here.
         let fw = parse_framework(&fw, &fw_name)
             .unwrap_or_else(|e| panic!("scale framework does not load: {}", e[0]));
-        let us =
-            parse_units(&us, &us_name).unwrap_or_else(|e| panic!("scale units do not load: {}", e[0]));
+        let us = parse_units(&us, &us_name)
+            .unwrap_or_else(|e| panic!("scale units do not load: {}", e[0]));
         (fw, us)
     }
 }
@@ -128,7 +138,10 @@ const LARGE_AREAS: [(&str, &str); 10] = [
         "Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật",
         "Legal documents: drafting and implementation",
     ),
-    ("Cải cách thủ tục hành chính", "Administrative procedure reform"),
+    (
+        "Cải cách thủ tục hành chính",
+        "Administrative procedure reform",
+    ),
     (
         "Cải cách tổ chức bộ máy hành chính nhà nước",
         "Reform of the state administrative apparatus",
@@ -183,7 +196,10 @@ pub fn large_framework_toml() -> String {
         q("Sinh tự động từ khung chỉ số cấp tỉnh đi kèm / generated from the bundled framework"),
     );
     for (g, min) in [("A", "90"), ("B", "80"), ("C", "70")] {
-        let _ = write!(out, "[[group]]\nname = \"{g}\"\nmin_percent = \"{min}\"\n\n");
+        let _ = write!(
+            out,
+            "[[group]]\nname = \"{g}\"\nmin_percent = \"{min}\"\n\n"
+        );
     }
     let mut leaf_i = 0usize;
     for (a, (name, name_en)) in LARGE_AREAS.iter().enumerate() {
@@ -210,16 +226,15 @@ pub fn large_framework_toml() -> String {
                     format!("{} tại các đơn vị trực thuộc", src_leaf.name)
                 };
                 leaf_i += 1;
-                let evidence: Vec<String> = if src_leaf.method == Method::Survey
-                    || src_leaf.evidence.is_empty()
-                {
-                    vec![
-                        format!("Báo cáo kết quả thực hiện: {}", lname.to_lowercase()),
-                        "Văn bản chỉ đạo, hướng dẫn của cơ quan".to_string(),
-                    ]
-                } else {
-                    src_leaf.evidence.clone()
-                };
+                let evidence: Vec<String> =
+                    if src_leaf.method == Method::Survey || src_leaf.evidence.is_empty() {
+                        vec![
+                            format!("Báo cáo kết quả thực hiện: {}", lname.to_lowercase()),
+                            "Văn bản chỉ đạo, hướng dẫn của cơ quan".to_string(),
+                        ]
+                    } else {
+                        src_leaf.evidence.clone()
+                    };
                 let _ = write!(
                     out,
                     "[[item]]\ncode = \"{a}.{c}.{l}\"\nname = {}\nmax = \"1\"\nmethod = \

@@ -47,6 +47,15 @@ struct Slot {
     editing: Option<ItemKey>,
 }
 
+/// What a connecting client asked for in its hello.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Wants {
+    /// The last event seq it has seen, when reconnecting.
+    pub since: Option<u64>,
+    /// Committed events as notices from the start.
+    pub notices: bool,
+}
+
 /// Why a session could not be registered.
 #[derive(Debug)]
 pub(crate) enum RegisterError {
@@ -98,11 +107,11 @@ impl Hub {
         user: &str,
         tx: Sender<Frame>,
         socket: UnixStream,
-        since: Option<u64>,
-        notices: bool,
+        wants: Wants,
         store: &Store,
         welcome: impl FnOnce(u64, u64, bool) -> Option<Frame>,
     ) -> Result<u64, RegisterError> {
+        let Wants { since, notices } = wants;
         let mut inner = self.lock();
         if inner.closed {
             return Err(RegisterError::Closed);
@@ -316,6 +325,10 @@ mod tests {
             .unwrap()
     }
 
+    fn wants(since: Option<u64>, notices: bool) -> Wants {
+        Wants { since, notices }
+    }
+
     /// Seqs of the committed events in the frames queued so far.
     fn committed(rx: &Receiver<Frame>) -> Vec<u64> {
         let mut out = Vec::new();
@@ -335,7 +348,7 @@ mod tests {
         let hub = Hub::new(store.last_seq());
         let (tx, rx) = bounded(QUEUE);
         let (sock, _peer) = UnixStream::pair().unwrap();
-        hub.register("an", tx, sock, None, true, &store, |_, _, _| None)
+        hub.register("an", tx, sock, wants(None, true), &store, |_, _, _| None)
             .unwrap();
         let (a, b, c) = (
             member(&store, "a"),
@@ -365,10 +378,17 @@ mod tests {
         }
         let (tx, rx) = bounded(QUEUE);
         let (sock, _peer) = UnixStream::pair().unwrap();
-        hub.register("an", tx, sock, Some(1), true, &store, |_, last, catch_up| {
-            assert_eq!((last, catch_up), (3, true));
-            None
-        })
+        hub.register(
+            "an",
+            tx,
+            sock,
+            wants(Some(1), true),
+            &store,
+            |_, last, catch_up| {
+                assert_eq!((last, catch_up), (3, true));
+                None
+            },
+        )
         .unwrap();
         assert_eq!(committed(&rx), vec![2, 3]);
     }
@@ -382,10 +402,14 @@ mod tests {
         let (fast_tx, fast_rx) = bounded(QUEUE);
         let (s1, _p1) = UnixStream::pair().unwrap();
         let (s2, _p2) = UnixStream::pair().unwrap();
-        hub.register("slow", slow_tx, s1, None, true, &store, |_, _, _| None)
-            .unwrap();
-        hub.register("fast", fast_tx, s2, None, true, &store, |_, _, _| None)
-            .unwrap();
+        hub.register("slow", slow_tx, s1, wants(None, true), &store, |_, _, _| {
+            None
+        })
+        .unwrap();
+        hub.register("fast", fast_tx, s2, wants(None, true), &store, |_, _, _| {
+            None
+        })
+        .unwrap();
         for u in ["a", "b", "c"] {
             let evs = member(&store, u);
             hub.publish(&evs, &store);
@@ -403,7 +427,7 @@ mod tests {
         let (tx, rx) = bounded(QUEUE);
         let (sock, _peer) = UnixStream::pair().unwrap();
         let session = hub
-            .register("cli", tx, sock, None, false, &store, |_, _, _| None)
+            .register("cli", tx, sock, wants(None, false), &store, |_, _, _| None)
             .unwrap();
         let a = member(&store, "a");
         hub.publish(&a, &store);

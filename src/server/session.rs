@@ -20,7 +20,7 @@ use crate::protocol::{
     Request, ServerMsg, ServerStatus, Welcome,
 };
 
-use super::hub::{Frame, QUEUE, RegisterError};
+use super::hub::{Frame, QUEUE, RegisterError, Wants};
 use super::{Control, Shared};
 
 /// How long a new connection may take to say hello.
@@ -61,8 +61,10 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
         &user,
         tx.clone(),
         socket,
-        hello.since,
-        hello.notices,
+        Wants {
+            since: hello.since,
+            notices: hello.notices,
+        },
         store,
         |session, last_seq, catch_up| {
             let w = HelloReply::Welcome(Welcome {

@@ -7,9 +7,9 @@ use crate::domain::Event;
 use crate::i18n::Lang;
 
 use super::Store;
+use super::bulk::Bulk;
 use super::codec::{self, HASH_LEN, ZERO_HASH};
 use super::error::StoreError;
-use super::bulk::Bulk;
 use super::layout;
 use super::replay::Replay;
 

@@ -85,10 +85,7 @@ pub(crate) struct Record<'a> {
 /// with an error saying why (the rest of the block cannot be located).
 pub(crate) fn records(value: &[u8]) -> Records<'_> {
     match value.split_first() {
-        Some((&BLOCK, rest)) => Records {
-            rest,
-            failed: None,
-        },
+        Some((&BLOCK, rest)) => Records { rest, failed: None },
         Some((v, _)) => Records {
             rest: &[],
             failed: Some(format!("unknown format version {v}")),

@@ -1,8 +1,8 @@
 //! Committing events: seq, time and hash assignment, state and index updates in one sled
 //! transaction, then durability before anything is returned.
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use jiff::Timestamp;
 use sled::Transactional;
@@ -126,7 +126,12 @@ impl Store {
                 if let Entry::Vacant(v) = loaded.entry(k) {
                     let k = v.key().clone();
                     v.insert(());
-                    if let Some(bytes) = self.t.items.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+                    if let Some(bytes) = self
+                        .t
+                        .items
+                        .get(k.as_bytes())
+                        .map_err(|e| self.sled_err(e))?
+                    {
                         let group = codec::decode_group(&bytes, &format!("items {k}"))?;
                         state.groups.insert(k, group);
                     }
@@ -136,8 +141,15 @@ impl Store {
             {
                 let k = v.key().clone();
                 v.insert(());
-                if let Some(bytes) = self.t.units.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
-                    state.units.insert(k.clone(), codec::decode(&bytes, &format!("unit {k}"))?);
+                if let Some(bytes) = self
+                    .t
+                    .units
+                    .get(k.as_bytes())
+                    .map_err(|e| self.sled_err(e))?
+                {
+                    state
+                        .units
+                        .insert(k.clone(), codec::decode(&bytes, &format!("unit {k}"))?);
                 }
             }
             state.apply(body);
@@ -155,7 +167,8 @@ impl Store {
         }
         for (user, role) in &state.members {
             let k = layout::member_key(user).into_bytes();
-            w.meta.push((k, role.map(|r| codec::encode(&r)).transpose()?));
+            w.meta
+                .push((k, role.map(|r| codec::encode(&r)).transpose()?));
         }
         for (year, data) in &state.years {
             let k = layout::year_meta_key(*year).into_bytes();
@@ -265,7 +278,11 @@ mod tests {
         assert_eq!(done.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [1, 3, 5]);
         let seqs: Vec<u64> = done
             .iter()
-            .flat_map(|(_, v)| codec::records(v).map(|r| r.unwrap().seq).collect::<Vec<_>>())
+            .flat_map(|(_, v)| {
+                codec::records(v)
+                    .map(|r| r.unwrap().seq)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         assert_eq!(seqs, [1, 2, 3, 4, 5]);
     }

@@ -23,12 +23,12 @@
 //! sled allows one process per database: a second open fails with [`StoreError::InUse`].
 
 mod backup;
+mod bulk;
 mod codec;
 mod commit;
 mod drafts;
 mod error;
 mod fastdecode;
-mod bulk;
 mod layout;
 mod replay;
 mod scan;
@@ -270,7 +270,8 @@ impl Store {
         // Groups come in key order; a code with a character below '.' after a group's code
         // could fall between two groups ("3.2-x" before "3.2.1"), so sort to be exact.
         out.sort_by(|a, b| {
-            (a.key.unit.as_str(), a.key.leaf.as_str()).cmp(&(b.key.unit.as_str(), b.key.leaf.as_str()))
+            (a.key.unit.as_str(), a.key.leaf.as_str())
+                .cmp(&(b.key.unit.as_str(), b.key.leaf.as_str()))
         });
         Ok(out)
     }
@@ -289,8 +290,7 @@ impl Store {
         let mut out = Vec::new();
         for r in self.t.items.scan_prefix(prefix.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            let group =
-                codec::decode_group(&v, &format!("items {}", String::from_utf8_lossy(&k)))?;
+            let group = codec::decode_group(&v, &format!("items {}", String::from_utf8_lossy(&k)))?;
             out.extend(group.into_values());
         }
         Ok(out)
@@ -393,12 +393,7 @@ impl Store {
 
     /// One committed event.
     pub fn event(&self, seq: u64) -> Result<Option<Event>, StoreError> {
-        let Some(r) = self
-            .t
-            .events
-            .range(..=layout::seq_key(seq))
-            .next_back()
-        else {
+        let Some(r) = self.t.events.range(..=layout::seq_key(seq)).next_back() else {
             return Ok(None);
         };
         let (_, block) = r.map_err(|e| self.sled_err(e))?;
@@ -444,7 +439,10 @@ impl Store {
 
     /// Every event that changed an item, oldest first.
     pub fn item_history(&self, key: &ItemKey) -> Result<Vec<Event>, StoreError> {
-        let seqs = self.stored_item(key)?.map(|s| s.history).unwrap_or_default();
+        let seqs = self
+            .stored_item(key)?
+            .map(|s| s.history)
+            .unwrap_or_default();
         self.events_at(seqs)
     }
 
@@ -472,8 +470,7 @@ impl Store {
             if k.len() != prefix.len() + 8 {
                 continue;
             }
-            let (Some(first), Some(last)) = (layout::seq_suffix(&k), layout::seq_suffix(&v))
-            else {
+            let (Some(first), Some(last)) = (layout::seq_suffix(&k), layout::seq_suffix(&v)) else {
                 return Err(StoreError::corrupt(format!(
                     "an index entry of {user} cannot be read (run `thamdinh rebuild`)"
                 )));

@@ -7,13 +7,12 @@
 use crossbeam_channel::bounded;
 use sled::IVec;
 
-use crate::domain::EventBody;
 use crate::i18n::Lang;
 
 use super::Store;
 use super::codec::{self, HASH_LEN, Head, ZERO_HASH};
 use super::error::StoreError;
-use super::fastdecode;
+use super::fastdecode::{self, ReplayBody};
 use super::layout;
 
 /// Events per chunk handed from the walker to the decoder.
@@ -57,10 +56,11 @@ struct Walk {
 
 impl Store {
     /// Walk the whole log; `on_event` gets every readable body in seq order (including bodies
-    /// whose hash is wrong: they are reported, and replay still uses what is there).
+    /// whose hash is wrong: they are reported, and replay still uses what is there), as the fast
+    /// decoder gives it.
     pub(crate) fn scan_events(
         &self,
-        on_event: &mut dyn FnMut(&EventBody),
+        on_event: &mut dyn FnMut(&ReplayBody<'_>),
     ) -> Result<Scan, StoreError> {
         let (tx, rx) = bounded::<Vec<Walked>>(4);
         let (walk, decode_bad) = std::thread::scope(|s| {

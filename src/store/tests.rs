@@ -675,8 +675,8 @@ fn store_can_be_shared_between_threads() {
 fn a_tampered_history_is_named_and_rebuild_restores_it() {
     let (_d, store) = populated();
     let gk = layout::item_group_key(&key("3.2.1"));
-    let mut group = codec::decode_group(&store.t.items.get(gk.as_bytes()).unwrap().unwrap(), "t")
-        .unwrap();
+    let mut group =
+        codec::decode_group(&store.t.items.get(gk.as_bytes()).unwrap().unwrap(), "t").unwrap();
     group.get_mut("3.2.1").unwrap().history.retain(|&s| s != 5);
     store
         .t

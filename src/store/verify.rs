@@ -93,9 +93,9 @@ impl Store {
         let _tip = self.lock_tip();
         let mut report = VerifyReport::default();
         let mut replay = Replay::default();
-        let scan = self.scan_events(&mut |body| replay.apply(body))?;
+        let scan = self.scan_events(&mut |body| replay.apply_replay(body))?;
         report.events = scan.count;
-        report.first_bad_event = scan.first_bad;
+        report.first_bad_event = first_of(scan.first_bad, replay.finish());
         report.first_state_mismatch = self.compare_state(replay, &mut report.items_checked)?;
         Ok(report)
     }
@@ -112,10 +112,10 @@ impl Store {
         let mut replay = Replay::default();
         let mut index = Bulk::default();
         let scan = self.scan_events(&mut |body| {
-            replay.apply(body);
+            replay.apply_replay(body);
             index.add(&body.actor, body.seq, None);
         })?;
-        if let Some((seq, why)) = scan.first_bad {
+        if let Some((seq, why)) = first_of(scan.first_bad, replay.finish()) {
             return Err(StoreError::corrupt(format!(
                 "event {seq}: {why}; the state cannot be rebuilt from a damaged log"
             )));
@@ -143,34 +143,42 @@ impl Store {
     /// Compare stored state with a replay; the first difference, in key order, per kind.
     fn compare_state(
         &self,
-        replay: Replay,
+        mut replay: Replay,
         items_checked: &mut u64,
     ) -> Result<Option<String>, StoreError> {
+        let units_replayed = std::mem::take(&mut replay.units);
+        let members_replayed = std::mem::take(&mut replay.members);
+        let years_replayed = std::mem::take(&mut replay.years);
         let groups = self.t.items.iter().map(|r| {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let name = String::from_utf8_lossy(&k).into_owned();
             // A group that cannot be read is reported as a difference, not an error.
-            let group = codec::decode_group(&v, &format!("items {name}")).map_err(|e| e.message(Lang::En));
+            let group =
+                codec::decode_group(&v, &format!("items {name}")).map_err(|e| e.message(Lang::En));
             Ok((name, group))
         });
-        let items = merge(groups, replay.groups.into_iter(), |name, stored, expected| {
-            let stored = match stored {
-                Some(Err(why)) => return Some(why),
-                Some(Ok(g)) => g,
-                None => Group::new(),
-            };
-            let expected = expected.unwrap_or_default();
-            let prefix = name.rsplit_once('/').map_or("", |(p, _)| p);
-            merge(
-                stored.into_iter().map(Ok::<_, StoreError>),
-                expected.into_iter(),
-                |leaf, s, e| {
-                    *items_checked += 1;
-                    compare_item(&format!("{prefix}/{leaf}"), s.as_ref(), e.as_ref())
-                },
-            )
-            .unwrap_or_else(|e| Some(e.message(Lang::En)))
-        })?;
+        let items = merge(
+            groups,
+            replay.sorted_groups().into_iter(),
+            |name, stored, expected| {
+                let stored = match stored {
+                    Some(Err(why)) => return Some(why),
+                    Some(Ok(g)) => g,
+                    None => Group::new(),
+                };
+                let expected = expected.unwrap_or_default();
+                let prefix = name.rsplit_once('/').map_or("", |(p, _)| p);
+                merge(
+                    stored.into_iter().map(Ok::<_, StoreError>),
+                    expected.into_iter(),
+                    |leaf, s, e| {
+                        *items_checked += 1;
+                        compare_item(&format!("{prefix}/{leaf}"), s.as_ref(), e.as_ref())
+                    },
+                )
+                .unwrap_or_else(|e| Some(e.message(Lang::En)))
+            },
+        )?;
         if items.is_some() {
             return Ok(items);
         }
@@ -181,19 +189,22 @@ impl Store {
                 codec::decode(&v, &format!("unit {name}")).map_err(|e| e.message(Lang::En));
             Ok((name, unit))
         });
-        let units = merge(units, replay.units.into_iter(), |name, stored, expected| {
-            let stored = match stored {
-                Some(Err(why)) => return Some(why),
-                Some(Ok(u)) => Some(u),
-                None => None,
-            };
-            compare_unit(name, stored.as_ref(), expected.as_ref())
-        })?;
+        let units = merge(
+            units,
+            units_replayed.into_iter(),
+            |name, stored, expected| {
+                let stored = match stored {
+                    Some(Err(why)) => return Some(why),
+                    Some(Ok(u)) => Some(u),
+                    None => None,
+                };
+                compare_unit(name, stored.as_ref(), expected.as_ref())
+            },
+        )?;
         if units.is_some() {
             return Ok(units);
         }
-        let members: BTreeMap<String, _> = replay
-            .members
+        let members: BTreeMap<String, _> = members_replayed
             .into_iter()
             .filter_map(|(u, r)| Some((u, r?)))
             .collect();
@@ -210,8 +221,7 @@ impl Store {
         if m.is_some() {
             return Ok(m);
         }
-        let years: BTreeMap<String, YearData> = replay
-            .years
+        let years: BTreeMap<String, YearData> = years_replayed
             .into_iter()
             .map(|(y, d)| (layout::year_str(y), d))
             .collect();
@@ -297,6 +307,14 @@ fn write_map<K: std::fmt::Display, T: Serialize>(
         }
     }
     tree.apply_batch(batch).map_err(|e| store.sled_err(e))
+}
+
+/// The problem with the lower seq.
+fn first_of(a: Option<(u64, String)>, b: Option<(u64, String)>) -> Option<(u64, String)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Walk stored and expected entries together in key order; `f` sees each key with what each

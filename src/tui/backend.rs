@@ -16,13 +16,13 @@
 
 use std::io::{self, Write};
 
+use ratatui::backend::IntoCrossterm;
 use ratatui::backend::{Backend, ClearType, WindowSize};
-use ratatui::crossterm::{cursor, execute, terminal};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::crossterm::style::Colored;
+use ratatui::crossterm::{cursor, execute, terminal};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
-use ratatui::backend::IntoCrossterm;
 
 /// The longest gap of unchanged cells written out rather than moved over.
 const GAP: u16 = 8;
@@ -168,7 +168,9 @@ impl<W: Write> SparingBackend<W> {
     fn move_to(&mut self, at: Option<(u16, u16)>, x: u16, y: u16) {
         match at {
             Some((cx, cy)) if cy == y && cx == x => {}
-            Some((cx, cy)) if cy == y && x > cx && x - cx == 1 => self.out.extend_from_slice(b"\x1b[C"),
+            Some((cx, cy)) if cy == y && x > cx && x - cx == 1 => {
+                self.out.extend_from_slice(b"\x1b[C")
+            }
             Some((cx, cy)) if cy == y && x > cx && x - cx < 10 => {
                 let _ = write!(self.out, "\x1b[{}C", x - cx);
             }
@@ -232,10 +234,7 @@ impl<W: Write> Backend for SparingBackend<W> {
             let (x, y) = updates[i];
             // The rest of the row is blank: erase it at once.
             let row_end = (x..width).all(|c| blank(&self.screen[(c, y)]));
-            let changed_to_end = updates[i..]
-                .iter()
-                .take_while(|&&(_, uy)| uy == y)
-                .count();
+            let changed_to_end = updates[i..].iter().take_while(|&&(_, uy)| uy == y).count();
             if row_end && changed_to_end >= MIN_ERASE {
                 self.move_to(at, x, y);
                 self.sgr(pen, Pen::RESET);
@@ -424,7 +423,7 @@ mod tests {
 
     #[test]
     fn the_terminal_shows_exactly_the_frames() {
-        let frames = vec![
+        let frames = [
             vec![
                 Line::from(vec![
                     Span::raw("Mã "),
@@ -447,7 +446,11 @@ mod tests {
         ];
         for n in 1..=frames.len() {
             let (out, _) = run(&frames[..n], 60, 4);
-            assert_eq!(seen(&out, 60, 4), expected(&frames[..n], 60, 4), "after frame {n}");
+            assert_eq!(
+                seen(&out, 60, 4),
+                expected(&frames[..n], 60, 4),
+                "after frame {n}"
+            );
         }
     }
 
@@ -474,7 +477,10 @@ mod tests {
     #[test]
     fn styles_change_in_one_sequence() {
         let a = lines(&["plain"]);
-        let b = vec![Line::from(Span::styled("plain", Style::new().bold().reversed().red()))];
+        let b = vec![Line::from(Span::styled(
+            "plain",
+            Style::new().bold().reversed().red(),
+        ))];
         let (out, last) = run(&[a.clone(), b.clone()], 10, 1);
         assert_eq!(seen(&out, 10, 1), expected(&[a, b], 10, 1));
         let text = String::from_utf8_lossy(&out[out.len() - last..]).to_string();
