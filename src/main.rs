@@ -13,7 +13,8 @@ fn main() -> ExitCode {
     match thamdinh::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("thamdinh: {e:#}");
+            // Messages quote file contents and names as written: shown inert on the terminal.
+            eprintln!("thamdinh: {}", thamdinh::text::inert(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }

@@ -7,8 +7,9 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// A character that must not reach the terminal as is.
-fn is_dangerous(c: char) -> bool {
+/// A character that must not reach the terminal as is: a control character (C0, DEL, C1; it may
+/// start an escape sequence), or a bidirectional override, isolate or mark.
+pub fn is_dangerous(c: char) -> bool {
     c.is_control()
         // Bidirectional overrides and isolates can reorder what a reader sees.
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
@@ -26,6 +27,24 @@ fn push_visible(out: &mut String, c: char) {
     } else {
         out.push_str(&format!("<U+{u:04X}>"));
     }
+}
+
+/// Text safe to print on a terminal as it is (messages, command output): line breaks and tabs
+/// kept, every other dangerous character shown visibly.
+pub fn inert(s: &str) -> Cow<'_, str> {
+    let keep = |c: char| c == '\n' || c == '\t';
+    if !s.chars().any(|c| is_dangerous(c) && !keep(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_dangerous(c) && !keep(c) {
+            push_visible(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Escape control characters for display, keeping line breaks; a tab becomes four spaces.
@@ -184,6 +203,19 @@ mod tests {
         // Clean text is not copied.
         assert!(matches!(escape_line("Quảng Bình"), Cow::Borrowed(_)));
         assert_eq!(escape_line("a\nb\x7f"), "a b␡");
+    }
+
+    #[test]
+    fn output_keeps_lines_and_shows_controls_c1_and_bidi() {
+        assert_eq!(inert("a\x1b[2Jb"), "a␛[2Jb");
+        assert_eq!(inert("x\x07\x7f"), "x␇␡");
+        assert_eq!(inert("\u{9b}31m"), "<U+009B>31m");
+        assert_eq!(
+            inert("tên\u{202E}ngược\u{2066}"),
+            "tên<U+202E>ngược<U+2066>"
+        );
+        assert_eq!(inert("dòng 1\n\tdòng 2"), "dòng 1\n\tdòng 2");
+        assert!(matches!(inert("Quảng Bình"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::os_user::{GROUP, OTHER_USER, other_user, run_ok};
 use common::{YEAR, key, p, setup};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -346,39 +347,6 @@ fn a_command_on_a_store_open_in_another_process_says_so() {
         signal(pid, rustix::process::Signal::TERM);
     }
     wait_server_gone(dir);
-}
-
-const OTHER_USER: &str = "thamdinh-t2";
-const GROUP: &str = "thamdinh-test";
-
-fn run_ok(cmd: &mut Command) {
-    let out = cmd.output().expect("run a system command");
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The group and the second user, created if absent.
-fn other_user() -> (u32, u32) {
-    if uzers::get_group_by_name(GROUP).is_none() {
-        run_ok(Command::new("groupadd").args(["-f", GROUP]));
-    }
-    if uzers::get_user_by_name(OTHER_USER).is_none() {
-        run_ok(Command::new("useradd").args([
-            "-M",
-            "-N",
-            "-g",
-            GROUP,
-            "-s",
-            "/usr/sbin/nologin",
-            OTHER_USER,
-        ]));
-    }
-    let uid = uzers::get_user_by_name(OTHER_USER).expect("user").uid();
-    let gid = uzers::get_group_by_name(GROUP).expect("group").gid();
-    (uid, gid)
 }
 
 #[test]

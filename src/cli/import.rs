@@ -14,6 +14,7 @@ use crate::io::self_import::{
     FileFormat, ImportProblem, ProblemKind, read_table, validate_self, validate_survey,
 };
 use crate::io::xlsx::{is_workbook, sheet_names};
+use crate::text::inert;
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
 
@@ -54,7 +55,7 @@ fn sheet_hint(bytes: &[u8], problems: &[ImportProblem], lang: Lang) {
     }
     let list = names
         .iter()
-        .map(|n| format!("\"{n}\""))
+        .map(|n| format!("\"{}\"", inert(n)))
         .collect::<Vec<_>>()
         .join(", ");
     eprintln!(
@@ -74,7 +75,8 @@ fn sheet_hint(bytes: &[u8], problems: &[ImportProblem], lang: Lang) {
 
 fn print_problems(file: &Path, problems: &[ImportProblem], lang: Lang) {
     for p in problems {
-        eprintln!("{}: {}", file.display(), p.message(lang));
+        // A problem quotes the cell as written: shown inert on the terminal.
+        eprintln!("{}: {}", file.display(), inert(&p.message(lang)));
     }
     eprintln!(
         "{}",

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::i18n::Lang;
+use crate::text::inert;
 use crate::tui::keymap::check_file;
 
 #[derive(Debug, clap::Subcommand)]
@@ -30,7 +31,7 @@ pub fn run(lang: Lang, cmd: KeysCmd) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             for p in &problems {
-                println!("{}", p.message(lang));
+                println!("{}", inert(&p.message(lang)));
             }
             println!(
                 "{}",

@@ -7,6 +7,7 @@ use anyhow::anyhow;
 
 use crate::domain::{Command, Role};
 use crate::i18n::Lang;
+use crate::text::inert;
 
 use super::open::{engine_err, open_workbench, store_dir};
 
@@ -39,19 +40,19 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: MemberCmd) -> anyhow::Result
                 role,
             })
             .map_err(|e| anyhow!(e.message(lang)))?;
-            println!("{user}: {}", role.as_str());
+            println!("{}: {}", inert(&user), role.as_str());
         }
         MemberCmd::Remove { user } => {
             wb.apply(Command::RemoveMember { user: user.clone() })
                 .map_err(|e| anyhow!(e.message(lang)))?;
             println!(
                 "{}",
-                lang.pick("Đã xoá", "Removed").to_string() + " " + &user
+                lang.pick("Đã xoá", "Removed").to_string() + " " + &inert(&user)
             );
         }
         MemberCmd::List => {
             for m in wb.members().map_err(engine_err(lang))? {
-                println!("{:<20} {}", m.user, m.role.as_str());
+                println!("{:<20} {}", inert(&m.user), m.role.as_str());
             }
         }
     }

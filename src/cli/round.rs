@@ -212,6 +212,6 @@ fn note(n: &str) -> String {
     if n.is_empty() {
         String::new()
     } else {
-        format!("; {n}")
+        format!("; {}", crate::text::inert(n))
     }
 }

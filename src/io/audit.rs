@@ -9,14 +9,14 @@ fn opt(p: Option<Points>) -> String {
     p.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
 }
 
-/// Quote free text on one line, with control characters escaped.
+/// Quote free text on one line, with control characters and bidi overrides escaped.
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('«');
     for c in s.chars() {
         match c {
             '\n' => out.push_str(" ⏎ "),
-            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
+            c if crate::text::is_dangerous(c) => out.push_str(&c.escape_default().to_string()),
             c => out.push(c),
         }
     }
@@ -204,7 +204,9 @@ pub fn write_text(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Resu
 }
 
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', "<br>")
+    crate::text::inert(s)
+        .replace('|', "\\|")
+        .replace('\n', "<br>")
 }
 
 pub fn write_markdown(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Result<()> {

@@ -3,7 +3,7 @@
 
 /// Text made safe for one cell of a GitHub-flavoured Markdown table: `\` and `|` are escaped,
 /// `&`, `<` and `>` become entities (so a note cannot inject HTML), line breaks become `<br>`,
-/// other control characters a space, and the cell is trimmed.
+/// other control characters and bidi overrides a space, and the cell is trimmed.
 pub fn cell(s: &str) -> String {
     let s = s.trim();
     let mut out = String::with_capacity(s.len());
@@ -21,7 +21,7 @@ pub fn cell(s: &str) -> String {
                 }
             }
             '\n' => out.push_str("<br>"),
-            c if c.is_control() => out.push(' '),
+            c if crate::text::is_dangerous(c) => out.push(' '),
             c => out.push(c),
         }
     }

@@ -136,6 +136,13 @@ pub enum ProblemKind {
     SheetUnreadable {
         detail: String,
     },
+    /// The sheet's cells reach beyond Excel's limits, or span more cells than are read: `last`
+    /// is the farthest cell ("XFD1048577"), `rows` × `columns` the area from the first cell.
+    SheetTooLarge {
+        last: String,
+        rows: u64,
+        columns: u64,
+    },
 }
 
 impl ImportProblem {
@@ -505,6 +512,25 @@ impl ProblemKind {
                     format!("the sheet could not be read: {detail}")
                 } else {
                     format!("không đọc được trang tính: {detail}")
+                }
+            }
+            SheetTooLarge {
+                last,
+                rows,
+                columns,
+            } => {
+                if en {
+                    format!(
+                        "the sheet's cells reach {last} ({rows} rows × {columns} columns), more \
+                         than can be read (Excel's limits, and at most 5,000,000 cells); delete \
+                         the cells outside the table and save the file again"
+                    )
+                } else {
+                    format!(
+                        "các ô của trang tính kéo tới {last} ({rows} dòng × {columns} cột), vượt \
+                         quá mức đọc được (giới hạn của Excel, và tối đa 5.000.000 ô); hãy xoá \
+                         các ô nằm ngoài bảng rồi lưu lại tệp"
+                    )
                 }
             }
         }

@@ -103,12 +103,13 @@ pub fn load_keymap(opts: &TuiOptions) -> (Keymap, Vec<String>) {
 /// Build the app for a workbench without a terminal (used by `run` and by tests).
 pub fn build_app(wb: Arc<dyn Workbench>, opts: &TuiOptions) -> anyhow::Result<App> {
     let (keymap, keymap_warnings) = load_keymap(opts);
-    let level = opts.theme.unwrap_or_else(ColorLevel::from_env);
+    // An explicit --theme decides everything; otherwise the environment (marks included).
+    let theme = opts.theme.map(Theme::new).unwrap_or_else(Theme::from_env);
     App::new(
         wb,
         AppOptions {
             lang: opts.lang,
-            theme: Theme::new(level),
+            theme,
             keymap,
             keymap_warnings,
             year: opts.year,

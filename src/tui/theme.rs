@@ -34,6 +34,13 @@ impl ColorLevel {
         ColorLevel::detect(no_color.as_ref().map(|_| ""), term.as_deref())
     }
 
+    /// Does the terminal named by `TERM` draw with a font that lacks the Unicode marks (the
+    /// Linux console and other hardware-era terminals)? Then the marks are plain ASCII whatever
+    /// the colour level, `NO_COLOR` included.
+    pub fn ascii_terminal(term: Option<&str>) -> bool {
+        matches!(term, Some("linux" | "vt100" | "vt220" | "ansi" | "dumb"))
+    }
+
     /// Parse a `--theme` value.
     pub fn parse(s: &str) -> Option<ColorLevel> {
         match s.trim().to_ascii_lowercase().as_str() {
@@ -287,6 +294,17 @@ impl Theme {
         }
     }
 
+    /// The theme for this terminal, from `NO_COLOR` and `TERM`: the colour level, and ASCII
+    /// marks where the font lacks the symbols (`TERM=linux` with `NO_COLOR` is monochrome and
+    /// ASCII).
+    pub fn from_env() -> Theme {
+        let mut theme = Theme::new(ColorLevel::from_env());
+        if ColorLevel::ascii_terminal(std::env::var("TERM").ok().as_deref()) {
+            theme.marks = ASCII_MARKS;
+        }
+        theme
+    }
+
     /// The mark for a status (a character, readable without colour).
     pub fn status_mark(&self, s: Status) -> &'static str {
         match s {
@@ -345,6 +363,9 @@ mod tests {
             ColorLevel::Ansi256
         );
         assert_eq!(ColorLevel::detect(None, None), ColorLevel::Ansi256);
+        assert!(ColorLevel::ascii_terminal(Some("linux")));
+        assert!(!ColorLevel::ascii_terminal(Some("screen")));
+        assert!(!ColorLevel::ascii_terminal(None));
         assert_eq!(ColorLevel::parse("mono"), Some(ColorLevel::Mono));
         assert_eq!(ColorLevel::parse("16"), Some(ColorLevel::Ansi16));
         assert_eq!(ColorLevel::parse("rainbow"), None);

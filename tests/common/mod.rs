@@ -184,6 +184,7 @@ pub fn version(wb: &dyn Workbench, k: &ItemKey) -> u64 {
         .unwrap_or(0)
 }
 
+pub mod os_user;
 pub mod pty;
 
 /// Stop the server of the store in `dir` if one runs (SIGTERM to the pid in `server.pid`; it
@@ -211,4 +212,23 @@ pub fn open_after_server(dir: &std::path::Path) -> Store {
             Err(e) => panic!("cannot open {}: {e}", dir.display()),
         }
     }
+}
+
+/// Everything in `bytes` a terminal would act on rather than show: C0 controls other than line
+/// feed and tab (ESC, BEL, CR…), DEL, C1 controls, and bidirectional overrides, isolates and
+/// marks; each with its position, for an assertion message. Empty when the text is inert.
+pub fn terminal_controls(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .char_indices()
+        .filter(|(_, c)| {
+            let u = *c as u32;
+            (u < 0x20 && *c != '\n' && *c != '\t')
+                || (0x7f..=0x9f).contains(&u)
+                || (0x202a..=0x202e).contains(&u)
+                || (0x2066..=0x2069).contains(&u)
+                || u == 0x200e
+                || u == 0x200f
+        })
+        .map(|(i, c)| format!("U+{:04X} at {i}", c as u32))
+        .collect()
 }

@@ -20,6 +20,18 @@ pub struct Term {
 impl Term {
     /// Start `thamdinh ARGS` in a `cols`×`rows` terminal with the given environment.
     pub fn start(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Term {
+        Term::start_without(args, cols, rows, env, &[])
+    }
+
+    /// As [`Term::start`], with the variables in `unset` removed from the inherited environment
+    /// (so a `NO_COLOR` in the environment of the test run cannot turn a colour run monochrome).
+    pub fn start_without(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        unset: &[&str],
+    ) -> Term {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -32,6 +44,9 @@ impl Term {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_thamdinh"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        for k in unset {
+            cmd.env_remove(k);
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -77,6 +92,16 @@ impl Term {
             .lock()
             .map(|p| p.screen().contents())
             .unwrap_or_default()
+    }
+
+    /// Look at the screen model: cells, their colours and attributes.
+    pub fn with_screen<R>(&self, f: impl FnOnce(&vt100::Screen) -> R) -> Option<R> {
+        self.parser.lock().ok().map(|p| f(p.screen()))
+    }
+
+    /// A copy of every byte the program wrote so far.
+    pub fn raw_bytes(&self) -> Vec<u8> {
+        self.raw.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     pub fn alternate_screen(&self) -> bool {

@@ -22,7 +22,7 @@ use std::io::Cursor;
 use calamine::{Data, Dimensions, Reader, SheetType, SheetVisible, Sheets};
 
 use crate::io::problem::{ImportProblem, ProblemKind};
-use crate::io::table::{Table, TableRow};
+use crate::io::table::{Table, TableRow, column_letter};
 
 /// The first bytes of a zip archive (.xlsx, .xlsm, .ods) and of an OLE compound file (.xls).
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -44,8 +44,26 @@ pub fn is_workbook(path: &std::path::Path, bytes: &[u8]) -> bool {
 
 /// The worksheet names of a workbook, in order (hidden ones included).
 pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportProblem> {
-    let wb = open(bytes)?;
-    Ok(worksheets(&wb).into_iter().map(|(n, _)| n).collect())
+    guarded(|| {
+        let wb = open(bytes)?;
+        Ok(worksheets(&wb).into_iter().map(|(n, _)| n).collect())
+    })
+    .map_err(|kind| ImportProblem::new(0, None, kind))?
+}
+
+/// Run calamine on an untrusted file: a panic inside it (its cell-reference parser overflows
+/// on absurd references, for one) becomes `SheetUnreadable`, not the end of the program.
+fn guarded<T>(read: impl FnOnce() -> T) -> Result<T, ProblemKind> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        ProblemKind::SheetUnreadable {
+            detail: format!("the workbook reader failed ({why})"),
+        }
+    })
 }
 
 fn open(bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, ImportProblem> {
@@ -76,6 +94,15 @@ fn worksheets(wb: &Sheets<Cursor<&[u8]>>) -> Vec<(String, bool)> {
 /// Read sheet `sheet` (default: the first visible worksheet) as a table. `is_header` tells
 /// whether a cell's text is a column header the importer knows (used to find the header row).
 pub fn read_sheet(
+    bytes: &[u8],
+    sheet: Option<&str>,
+    is_header: &dyn Fn(&str) -> bool,
+) -> Result<Table, Vec<ImportProblem>> {
+    guarded(|| read_sheet_unguarded(bytes, sheet, is_header))
+        .map_err(|kind| vec![ImportProblem::new(0, None, kind).on_sheet(sheet)])?
+}
+
+fn read_sheet_unguarded(
     bytes: &[u8],
     sheet: Option<&str>,
     is_header: &dyn Fn(&str) -> bool,
@@ -125,11 +152,20 @@ pub fn read_sheet(
     };
     let on_sheet =
         |kind: ProblemKind| vec![ImportProblem::new(0, None, kind).on_sheet(Some(&name))];
+    // calamine holds a sheet as a dense grid from its first to its last cell: measure first.
+    if let Some(kind) = streamed_extent(&mut wb, &name).and_then(|e| e.problem()) {
+        return Err(on_sheet(kind));
+    }
     let range = wb.worksheet_range(&name).map_err(|e| {
         on_sheet(ProblemKind::SheetUnreadable {
             detail: e.to_string(),
         })
     })?;
+    if let (Some(first), Some(last)) = (range.start(), range.end())
+        && let Some(kind) = (Extent { first, last }).problem()
+    {
+        return Err(on_sheet(kind));
+    }
     let merges = match &mut wb {
         Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
         Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
@@ -197,6 +233,83 @@ pub fn read_sheet(
         sheet: Some(name.clone()),
         first_column: Some(start.1),
     })
+}
+
+/// Excel's limits: cells beyond them are not from Excel, whatever the file claims.
+const MAX_ROWS: u64 = 1_048_576;
+const MAX_COLUMNS: u64 = 16_384;
+/// The most cells of a sheet's area (first to last cell) that are read into memory: far more
+/// than an import needs (200,000 rows of 25 columns), far less than a stray cell at the end of
+/// the sheet would cost (17 billion).
+const MAX_CELLS: u64 = 5_000_000;
+
+/// The 0-based (row, column) of a sheet's first and last cells.
+#[derive(Clone, Copy, Debug)]
+struct Extent {
+    first: (u32, u32),
+    last: (u32, u32),
+}
+
+impl Extent {
+    fn add(e: Option<Extent>, (r, c): (u32, u32)) -> Extent {
+        match e {
+            None => Extent {
+                first: (r, c),
+                last: (r, c),
+            },
+            Some(e) => Extent {
+                first: (e.first.0.min(r), e.first.1.min(c)),
+                last: (e.last.0.max(r), e.last.1.max(c)),
+            },
+        }
+    }
+
+    fn rows(&self) -> u64 {
+        u64::from(self.last.0) - u64::from(self.first.0) + 1
+    }
+
+    fn columns(&self) -> u64 {
+        u64::from(self.last.1) - u64::from(self.first.1) + 1
+    }
+
+    /// `SheetTooLarge` when a cell lies beyond Excel's limits or the area is over MAX_CELLS.
+    fn problem(&self) -> Option<ProblemKind> {
+        let beyond = u64::from(self.last.0) >= MAX_ROWS || u64::from(self.last.1) >= MAX_COLUMNS;
+        (beyond || self.rows() * self.columns() > MAX_CELLS).then(|| ProblemKind::SheetTooLarge {
+            last: format!(
+                "{}{}",
+                column_letter(self.last.1),
+                u64::from(self.last.0) + 1
+            ),
+            rows: self.rows(),
+            columns: self.columns(),
+        })
+    }
+}
+
+/// The extent of a sheet's cells read as a stream (.xlsx, .xlsb), stopping at the first cell
+/// that makes it too large; `None` for other formats or a sheet the stream cannot read (the
+/// full read then says why).
+fn streamed_extent(wb: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Option<Extent> {
+    let mut extent = None;
+    macro_rules! scan {
+        ($reader:expr) => {{
+            let mut reader = $reader.ok()?;
+            while let Ok(Some(cell)) = reader.next_cell() {
+                let e = Extent::add(extent, cell.get_position());
+                extent = Some(e);
+                if e.problem().is_some() {
+                    break;
+                }
+            }
+        }};
+    }
+    match wb {
+        Sheets::Xlsx(x) => scan!(x.worksheet_cells_reader(name)),
+        Sheets::Xlsb(x) => scan!(x.worksheet_cells_reader(name)),
+        _ => return None,
+    }
+    extent
 }
 
 /// A sheet's cells with its merged regions.

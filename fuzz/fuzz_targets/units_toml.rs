@@ -1,0 +1,7 @@
+//! Fuzz target: see `units_toml` in tests/fuzz_checks/mod.rs for what is checked.
+#![no_main]
+
+#[path = "../../tests/fuzz_checks/mod.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::units_toml(data));
