@@ -16,6 +16,9 @@ use rand_chacha::rand_core::{RngCore, SeedableRng};
 use crate::domain::{Evidence, Framework, Method, Node, Points, SelfRow, SurveyRow, Unit, UnitSet};
 use crate::io::self_import::format_evidence;
 
+pub mod build;
+pub mod scale;
+
 /// What to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SampleOptions {
@@ -441,6 +444,17 @@ pub fn decisions(
     self_rows: &[SelfRow],
     opt: &SampleOptions,
 ) -> Vec<SampleDecision> {
+    decisions_upto(fw, units, self_rows, opt, false)
+}
+
+/// [`decisions`]; with `complete`, every unit is reviewed to the end (a finished year).
+fn decisions_upto(
+    fw: &Framework,
+    units: &UnitSet,
+    self_rows: &[SelfRow],
+    opt: &SampleOptions,
+    complete: bool,
+) -> Vec<SampleDecision> {
     let step = step_h(fw);
     let by_key: HashMap<(&str, &str), &SelfRow> = self_rows
         .iter()
@@ -475,7 +489,8 @@ pub fn decisions(
                     .map(|r| (*n, name, *r))
             })
             .collect();
-        let reviewed = rows.len() * prof.progress as usize / 1000;
+        let progress = if complete { 1000 } else { prof.progress };
+        let reviewed = rows.len() * progress as usize / 1000;
         // Weaker units see more adjustments: 9 % … 17 % of reviewed items, 6 % need evidence.
         let adjust = 90 + (1000 - prof.strength) * 8 / 100;
         let agree = 940 - adjust;

@@ -98,12 +98,27 @@ pub trait Workbench: Send + Sync {
     /// Items of a year, or of one unit of it, in key order.
     fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, EngineError>;
     fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError>;
+    /// Every item of a year without its texts ([`Item::without_text`]): what a list of all
+    /// units shows (totals, statuses, ranks). A remote workbench is sent only that.
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+        Ok(self
+            .items(year, None)?
+            .iter()
+            .map(Item::without_text)
+            .collect())
+    }
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError>;
     /// The explanation rounds of a year, by number.
     fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError>;
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, EngineError>;
     /// Run a command as `user()`; the events are durable when this returns `Ok`.
     fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError>;
+
+    /// Run a command as `apply` does and say only how many events it committed (a remote
+    /// workbench is not sent the events: an import may commit hundreds of thousands).
+    fn apply_count(&self, command: Command) -> Result<usize, EngineError> {
+        self.apply(command).map(|e| e.len())
+    }
     /// Committed events from now on.
     fn subscribe(&self) -> Receiver<Notice>;
     fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, EngineError>;

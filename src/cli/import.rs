@@ -236,19 +236,19 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         return Ok(ExitCode::SUCCESS);
     }
     let rows = preview.len();
-    let events = wb.apply(cmd).map_err(|e| anyhow!(e.message(lang)))?;
+    let events = wb.apply_count(cmd).map_err(|e| anyhow!(e.message(lang)))?;
     println!(
         "{}",
         match lang {
             Lang::Vi => format!(
                 "Đã nhập {rows} dòng từ {}: {} thay đổi được ghi (năm {year}).",
                 a.file.display(),
-                events.len()
+                events
             ),
             Lang::En => format!(
                 "Imported {rows} rows from {}: {} changes recorded (year {year}).",
                 a.file.display(),
-                events.len()
+                events
             ),
         }
     );

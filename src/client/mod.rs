@@ -104,7 +104,8 @@ impl RemoteWorkbench {
     /// Connect to the server of `dir` (starting one unless `opts` say not to).
     pub fn connect(dir: &Path, opts: &ConnectOptions) -> Result<RemoteWorkbench, ClientError> {
         let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let est = start::establish(&dir, opts, None)?;
+        // Committed events are sent once someone subscribes (the workbench, before it loads).
+        let est = start::establish(&dir, opts, None, false)?;
         let user = est.welcome.user.clone();
         let shared = Arc::new(Shared {
             dir,
@@ -275,7 +276,8 @@ impl Shared {
         }
         self.set_state(ConnectionState::Reconnecting);
         let since = *lock(&self.last_seq);
-        let est = match start::establish(&self.dir, &self.opts, Some(since)) {
+        let notices = !lock(&self.subscribers).is_empty();
+        let est = match start::establish(&self.dir, &self.opts, Some(since), notices) {
             Ok(e) => e,
             Err(e) => {
                 self.set_state(ConnectionState::Disconnected {
@@ -431,6 +433,21 @@ impl Workbench for RemoteWorkbench {
         Ok(out)
     }
 
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+        let (parts, reply) = self.shared.call(Request::ItemSummaries { year }, true)?;
+        let Reply::Items(rest) = reply else {
+            return Err(unexpected(&reply));
+        };
+        let mut out = Vec::new();
+        for p in parts {
+            if let Part::Items(v) = p {
+                out.extend(v);
+            }
+        }
+        out.extend(rest);
+        Ok(out)
+    }
+
     fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError> {
         match self.shared.ask(Request::Item { key: key.clone() })? {
             Reply::Item(i) => Ok(i.map(|b| *b)),
@@ -468,9 +485,29 @@ impl Workbench for RemoteWorkbench {
         Ok(events_of(parts, rest))
     }
 
+    fn apply_count(&self, command: Command) -> Result<usize, EngineError> {
+        match self.shared.call(Request::ApplySummary(command), false)?.1 {
+            Reply::AppliedSummary { events, .. } => Ok(events as usize),
+            r => Err(unexpected(&r)),
+        }
+    }
+
     fn subscribe(&self) -> Receiver<Notice> {
         let (tx, rx) = unbounded();
-        lock(&self.shared.subscribers).push(tx);
+        let first = {
+            let mut subs = lock(&self.shared.subscribers);
+            subs.push(tx);
+            subs.len() == 1
+        };
+        if first {
+            // From the server's answer on, every committed event comes as a notice. If the
+            // connection is lost first, the reconnection asks for notices (there is a
+            // subscriber now) and catches up from the last event seen.
+            if let Ok(Reply::LastSeq(seq)) = self.shared.ask(Request::Subscribe) {
+                let mut last = lock(&self.shared.last_seq);
+                *last = (*last).max(seq);
+            }
+        }
         rx
     }
 

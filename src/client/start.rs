@@ -68,6 +68,7 @@ pub(crate) fn establish(
     dir: &Path,
     opts: &ConnectOptions,
     since: Option<u64>,
+    notices: bool,
 ) -> Result<Established, ClientError> {
     check_store(dir)?;
     let sock = paths::socket_path(dir);
@@ -79,7 +80,7 @@ pub(crate) fn establish(
     let mut last_problem = String::new();
     loop {
         match paths::connect(dir) {
-            Ok(stream) => match handshake(dir, &stream, since) {
+            Ok(stream) => match handshake(dir, &stream, since, notices) {
                 Handshake::Welcome(welcome) => {
                     let started = spawned.is_some();
                     if let Some(mut child) = spawned {
@@ -218,7 +219,7 @@ fn check_store(dir: &Path) -> Result<(), ClientError> {
 }
 
 /// Say hello and read the answer.
-fn handshake(dir: &Path, stream: &UnixStream, since: Option<u64>) -> Handshake {
+fn handshake(dir: &Path, stream: &UnixStream, since: Option<u64>, notices: bool) -> Handshake {
     let protocol = |reason: String| {
         Handshake::Fail(ClientError::Protocol {
             dir: dir.to_path_buf(),
@@ -229,6 +230,7 @@ fn handshake(dir: &Path, stream: &UnixStream, since: Option<u64>) -> Handshake {
         protocol: PROTOCOL_VERSION,
         program: crate::protocol::program(),
         since,
+        notices,
     };
     let sent = frame::encode(&hello)
         .and_then(|b| SocketWriter(stream).write_all(&b).map_err(FrameError::Io));

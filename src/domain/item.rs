@@ -164,6 +164,47 @@ impl Item {
         self.appraisal.proposed.or_else(|| self.self_score())
     }
 
+    /// The item without its texts (note, evidence, justification, request, dispute texts):
+    /// everything totals, statuses, ranks and differences need, for lists of many items.
+    pub fn without_text(&self) -> Item {
+        Item {
+            key: self.key.clone(),
+            self_assessment: self.self_assessment.as_ref().map(|s| SelfAssessment {
+                score: s.score,
+                note: String::new(),
+                evidence: Vec::new(),
+            }),
+            survey: self.survey,
+            appraisal: Appraisal {
+                proposed: self.appraisal.proposed,
+                justification: String::new(),
+                status: self.appraisal.status,
+                request: String::new(),
+                // The dates, round and flags stay: the queue sorts and flags by them.
+                dispute: self.appraisal.dispute.as_ref().map(|d| Dispute {
+                    explanation: String::new(),
+                    document: String::new(),
+                    claimed: d.claimed,
+                    received: d.received,
+                    round: d.round,
+                    late: d.late,
+                    outcome: d.outcome,
+                    response: String::new(),
+                }),
+                council: self.appraisal.council.as_ref().map(|c| Council {
+                    reason: String::new(),
+                    decision: c.decision.as_ref().map(|d| CouncilDecision {
+                        score: d.score,
+                        text: String::new(),
+                        minutes: String::new(),
+                    }),
+                }),
+            },
+            version: self.version,
+            last: self.last.clone(),
+        }
+    }
+
     /// proposed − self, when both exist.
     pub fn delta(&self) -> Option<Points> {
         Some(self.proposed_score()? - self.self_score()?)

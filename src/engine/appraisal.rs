@@ -104,20 +104,44 @@ pub(super) fn require_text(key: &ItemKey, text: &str, field: &str) -> Result<Str
     Ok(t)
 }
 
+/// The unit an import is working through: its items, read once, and whether it is open.
+/// Rows usually come unit by unit; rows in any order are still right, only slower.
+struct ImportUnit {
+    unit: String,
+    items: std::collections::HashMap<String, Item>,
+}
+
+impl ImportUnit {
+    /// The current item of `key` (a new one if it has none), after checking its unit is open.
+    fn item(slot: &mut Option<ImportUnit>, ctx: &Ctx, key: &ItemKey) -> Result<Item, EngineError> {
+        if slot.as_ref().is_none_or(|u| u.unit != key.unit) {
+            ctx.check_open(key.year, &key.unit)?;
+            *slot = Some(ImportUnit {
+                unit: key.unit.clone(),
+                items: ctx.unit_items(key.year, &key.unit)?,
+            });
+        }
+        Ok(slot
+            .as_ref()
+            .and_then(|u| u.items.get(key.leaf.as_str()).cloned())
+            .unwrap_or_else(|| Item::new(key.clone())))
+    }
+}
+
 pub(crate) fn import_self(ctx: &mut Ctx, year: u16, rows: Vec<SelfRow>) -> Result<(), EngineError> {
     let mut seen = HashSet::new();
+    let mut unit: Option<ImportUnit> = None;
     for row in rows {
-        let key = ItemKey::new(year, row.unit.clone(), row.leaf.clone());
+        let key = ItemKey::new(year, row.unit, row.leaf);
         let (y, max, method) = leaf(ctx, &key)?;
         if method == Method::Survey {
             return Err(EngineError::SurveyNotEditable { key });
         }
         check_score(&y, &key, row.score, max)?;
-        ctx.check_open(year, &key.unit)?;
+        let item = ImportUnit::item(&mut unit, ctx, &key)?;
         if !seen.insert(key.clone()) {
             continue;
         }
-        let item = ctx.item_or_new(&key)?;
         let after = SelfAssessment {
             score: row.score,
             note: clean_text(&row.note),
@@ -137,20 +161,23 @@ pub(crate) fn import_self(ctx: &mut Ctx, year: u16, rows: Vec<SelfRow>) -> Resul
             continue;
         }
         let score_changed = item.self_assessment.as_ref().map(|s| s.score) != Some(after.score);
+        // An agreement was with the old self score: it no longer holds, so the item goes back to
+        // pending for a fresh look. Adjustments and disputes stand (their Δ simply changes).
+        let reset = (score_changed && item.status() == Status::Agreed).then(|| {
+            let mut reset = item.clone();
+            reset.version += 1;
+            reset
+        });
         ctx.push(
             Change::SelfAssessed {
-                key: key.clone(),
+                key,
                 version: item.version + 1,
-                before: item.self_assessment.clone(),
+                before: item.self_assessment,
                 after,
             },
             String::new(),
         );
-        // An agreement was with the old self score: it no longer holds, so the item goes back to
-        // pending for a fresh look. Adjustments and disputes stand (their Δ simply changes).
-        if score_changed && item.status() == Status::Agreed {
-            let mut reset = item.clone();
-            reset.version += 1;
+        if let Some(reset) = reset {
             push_appraisal(
                 ctx,
                 &reset,
@@ -168,8 +195,9 @@ pub(crate) fn import_survey(
     rows: Vec<SurveyRow>,
 ) -> Result<(), EngineError> {
     let mut seen = HashSet::new();
+    let mut unit: Option<ImportUnit> = None;
     for row in rows {
-        let key = ItemKey::new(year, row.unit.clone(), row.leaf.clone());
+        let key = ItemKey::new(year, row.unit, row.leaf);
         let (_, max, method) = leaf(ctx, &key)?;
         if method != Method::Survey {
             return Err(EngineError::NotSurvey { key });
@@ -182,11 +210,10 @@ pub(crate) fn import_survey(
                 key: key.clone(),
                 reason: e.into(),
             })?;
-        ctx.check_open(year, &key.unit)?;
+        let item = ImportUnit::item(&mut unit, ctx, &key)?;
         if !seen.insert(key.clone()) {
             continue;
         }
-        let item = ctx.item_or_new(&key)?;
         if item.survey == Some(row.score) {
             continue;
         }

@@ -60,6 +60,11 @@ fn now() -> Timestamp {
 
 /// NFC-normalise text and turn `\r\n` / `\r` into `\n` (SPEC W12: all text NFC on input).
 pub(crate) fn clean_text(s: &str) -> String {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    // Most text arrives clean: copy it once (imports clean hundreds of thousands of fields).
+    if !s.contains('\r') && is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return s.trim_end().to_string();
+    }
     let unified = s.replace("\r\n", "\n").replace('\r', "\n");
     unified.nfc().collect::<String>().trim_end().to_string()
 }
@@ -290,6 +295,18 @@ impl Ctx<'_> {
             change,
             reason,
         });
+    }
+
+    /// The current items of a unit, for commands that touch many of them: read once per unit
+    /// (the store keeps a criterion's items together).
+    fn unit_items(&self, year: u16, unit: &str) -> Result<HashMap<String, Item>, EngineError> {
+        Ok(self
+            .engine
+            .store
+            .items(year, Some(unit))?
+            .into_iter()
+            .map(|i| (i.key.leaf.clone(), i))
+            .collect())
     }
 
     fn item_or_new(&self, key: &ItemKey) -> Result<Item, EngineError> {

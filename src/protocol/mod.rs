@@ -22,6 +22,8 @@ use crate::i18n::Lang;
 use crate::store::{Draft, VerifyReport, YearData};
 
 /// Bump on any change of the messages below.
+/// 2: `Hello::notices`, `Request::Subscribe`, `Request::ApplySummary`,
+/// `Request::ItemSummaries`, `Request::Rounds`.
 pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Items or events per `Part` of a long answer or notice.
@@ -40,6 +42,15 @@ pub struct Hello {
     /// later event as `Notice::Committed`, so nothing committed meanwhile is missed.
     #[serde(default)]
     pub since: Option<u64>,
+    /// Whether this connection wants the committed events as notices from the start. A client
+    /// that only runs a command (an import of 200,000 rows) does not; a workbench asks with
+    /// `Request::Subscribe` before it loads what it shows.
+    #[serde(default = "yes")]
+    pub notices: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The server's first frame.
@@ -165,6 +176,11 @@ pub enum Request {
     Item {
         key: ItemKey,
     },
+    /// Every item of a year without its texts (`Item::without_text`), answered with
+    /// `Reply::Items` in parts.
+    ItemSummaries {
+        year: u16,
+    },
     UnitStates {
         year: u16,
     },
@@ -173,6 +189,12 @@ pub enum Request {
     },
     History(HistoryQuery),
     Apply(Command),
+    /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
+    /// (a client that only reports how many changes were recorded).
+    ApplySummary(Command),
+    /// Send this session the committed events as notices from now on; answered with
+    /// `Reply::LastSeq` (every later event is sent).
+    Subscribe,
     Draft {
         key: ItemKey,
     },
@@ -209,6 +231,11 @@ pub enum Reply {
     Events(Vec<Event>),
     /// The events a command committed (durable when this is sent).
     Applied(Vec<Event>),
+    /// How many events a command committed (durable when this is sent), and the last seq.
+    AppliedSummary {
+        events: u64,
+        last_seq: u64,
+    },
     Draft(Option<Draft>),
     LastSeq(u64),
     Verify(VerifyReport),

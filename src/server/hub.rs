@@ -39,10 +39,21 @@ struct Inner {
 
 struct Slot {
     user: String,
+    /// The session wants committed events as notices.
+    notices: bool,
     tx: Sender<Frame>,
     socket: UnixStream,
     unit: Option<(u16, String)>,
     editing: Option<ItemKey>,
+}
+
+/// What a connecting client asked for in its hello.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Wants {
+    /// The last event seq it has seen, when reconnecting.
+    pub since: Option<u64>,
+    /// Committed events as notices from the start.
+    pub notices: bool,
 }
 
 /// Why a session could not be registered.
@@ -96,10 +107,11 @@ impl Hub {
         user: &str,
         tx: Sender<Frame>,
         socket: UnixStream,
-        since: Option<u64>,
+        wants: Wants,
         store: &Store,
         welcome: impl FnOnce(u64, u64, bool) -> Option<Frame>,
     ) -> Result<u64, RegisterError> {
+        let Wants { since, notices } = wants;
         let mut inner = self.lock();
         if inner.closed {
             return Err(RegisterError::Closed);
@@ -110,7 +122,7 @@ impl Hub {
         let catch_up = since.is_none_or(|s| last_sent.saturating_sub(s) <= MAX_CATCH_UP);
         let mut first = Vec::new();
         first.extend(welcome(session, last_sent, catch_up));
-        if let Some(since) = since.filter(|s| *s < last_sent && catch_up) {
+        if let Some(since) = since.filter(|s| *s < last_sent && catch_up && notices) {
             let mut missed = Vec::new();
             for ev in store.events(since + 1) {
                 match ev {
@@ -133,6 +145,7 @@ impl Hub {
             session,
             Slot {
                 user: user.to_string(),
+                notices,
                 tx,
                 socket,
                 unit: None,
@@ -179,8 +192,21 @@ impl Hub {
         let from = inner.last_sent;
         batch.extend(events.iter().filter(|e| e.body.seq > from).cloned());
         inner.last_sent = last.body.seq;
-        let frames = committed_frames(&batch);
-        Self::send_all(&mut inner, &frames);
+        if inner.sessions.values().any(|s| s.notices) {
+            let frames = committed_frames(&batch);
+            Self::send_to(&mut inner, &frames, true);
+        }
+    }
+
+    /// The session wants committed events from now on; returns the seq of the last event
+    /// broadcast before (every later one is sent to it).
+    pub(crate) fn subscribe(&self, session: u64) -> u64 {
+        let mut inner = self.lock();
+        let last = inner.last_sent;
+        if let Some(slot) = inner.sessions.get_mut(&session) {
+            slot.notices = true;
+        }
+        last
     }
 
     /// Record where a session is and tell everyone.
@@ -234,8 +260,17 @@ impl Hub {
     /// Queue frames to every session; disconnect the ones whose queue is full, then tell the
     /// others they left.
     fn send_all(inner: &mut Inner, frames: &[Frame]) {
+        Self::send_to(inner, frames, false);
+    }
+
+    /// Queue frames to every session (only those that want committed events when `committed`);
+    /// disconnect the ones whose queue is full, then tell the others they left.
+    fn send_to(inner: &mut Inner, frames: &[Frame], committed: bool) {
         let mut dropped = Vec::new();
         for (id, slot) in &inner.sessions {
+            if committed && !slot.notices {
+                continue;
+            }
             for f in frames {
                 match slot.tx.try_send(f.clone()) {
                     Ok(()) => {}
@@ -290,6 +325,10 @@ mod tests {
             .unwrap()
     }
 
+    fn wants(since: Option<u64>, notices: bool) -> Wants {
+        Wants { since, notices }
+    }
+
     /// Seqs of the committed events in the frames queued so far.
     fn committed(rx: &Receiver<Frame>) -> Vec<u64> {
         let mut out = Vec::new();
@@ -309,7 +348,7 @@ mod tests {
         let hub = Hub::new(store.last_seq());
         let (tx, rx) = bounded(QUEUE);
         let (sock, _peer) = UnixStream::pair().unwrap();
-        hub.register("an", tx, sock, None, &store, |_, _, _| None)
+        hub.register("an", tx, sock, wants(None, true), &store, |_, _, _| None)
             .unwrap();
         let (a, b, c) = (
             member(&store, "a"),
@@ -339,10 +378,17 @@ mod tests {
         }
         let (tx, rx) = bounded(QUEUE);
         let (sock, _peer) = UnixStream::pair().unwrap();
-        hub.register("an", tx, sock, Some(1), &store, |_, last, catch_up| {
-            assert_eq!((last, catch_up), (3, true));
-            None
-        })
+        hub.register(
+            "an",
+            tx,
+            sock,
+            wants(Some(1), true),
+            &store,
+            |_, last, catch_up| {
+                assert_eq!((last, catch_up), (3, true));
+                None
+            },
+        )
         .unwrap();
         assert_eq!(committed(&rx), vec![2, 3]);
     }
@@ -356,10 +402,14 @@ mod tests {
         let (fast_tx, fast_rx) = bounded(QUEUE);
         let (s1, _p1) = UnixStream::pair().unwrap();
         let (s2, _p2) = UnixStream::pair().unwrap();
-        hub.register("slow", slow_tx, s1, None, &store, |_, _, _| None)
-            .unwrap();
-        hub.register("fast", fast_tx, s2, None, &store, |_, _, _| None)
-            .unwrap();
+        hub.register("slow", slow_tx, s1, wants(None, true), &store, |_, _, _| {
+            None
+        })
+        .unwrap();
+        hub.register("fast", fast_tx, s2, wants(None, true), &store, |_, _, _| {
+            None
+        })
+        .unwrap();
         for u in ["a", "b", "c"] {
             let evs = member(&store, u);
             hub.publish(&evs, &store);
@@ -367,5 +417,25 @@ mod tests {
         assert_eq!(committed(&fast_rx), vec![1, 2, 3]);
         let users: Vec<String> = hub.presence().into_iter().map(|p| p.user).collect();
         assert_eq!(users, vec!["fast".to_string()]);
+    }
+
+    #[test]
+    fn committed_events_go_only_to_sessions_that_asked_for_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::create(tmp.path()).unwrap();
+        let hub = Hub::new(0);
+        let (tx, rx) = bounded(QUEUE);
+        let (sock, _peer) = UnixStream::pair().unwrap();
+        let session = hub
+            .register("cli", tx, sock, wants(None, false), &store, |_, _, _| None)
+            .unwrap();
+        let a = member(&store, "a");
+        hub.publish(&a, &store);
+        assert_eq!(committed(&rx), Vec::<u64>::new());
+        // From the subscription on, every later event.
+        assert_eq!(hub.subscribe(session), 1);
+        let b = member(&store, "b");
+        hub.publish(&b, &store);
+        assert_eq!(committed(&rx), vec![2]);
     }
 }

@@ -20,7 +20,7 @@ use crate::protocol::{
     Request, ServerMsg, ServerStatus, Welcome,
 };
 
-use super::hub::{Frame, QUEUE, RegisterError};
+use super::hub::{Frame, QUEUE, RegisterError, Wants};
 use super::{Control, Shared};
 
 /// How long a new connection may take to say hello.
@@ -61,7 +61,10 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
         &user,
         tx.clone(),
         socket,
-        hello.since,
+        Wants {
+            since: hello.since,
+            notices: hello.notices,
+        },
         store,
         |session, last_seq, catch_up| {
             let w = HelloReply::Welcome(Welcome {
@@ -264,16 +267,22 @@ impl Session {
     }
 
     /// Send all but the last `CHUNK` of a long list as parts; return the rest for the reply.
-    fn parts<T>(&self, id: u64, mut v: Vec<T>, wrap: fn(Vec<T>) -> Part) -> Result<Vec<T>, Gone> {
-        while v.len() > CHUNK {
-            let rest = v.split_off(CHUNK);
-            let head = std::mem::replace(&mut v, rest);
+    fn parts<T>(&self, id: u64, v: Vec<T>, wrap: fn(Vec<T>) -> Part) -> Result<Vec<T>, Gone> {
+        if v.len() <= CHUNK {
+            return Ok(v);
+        }
+        // Take the parts from the front without moving the rest each time (a 200,000-event
+        // import would otherwise move the list a hundred times).
+        let parts = (v.len() - 1) / CHUNK;
+        let mut it = v.into_iter();
+        for _ in 0..parts {
+            let head: Vec<T> = it.by_ref().take(CHUNK).collect();
             self.send(&ServerMsg::Part {
                 id,
                 part: wrap(head),
             })?;
         }
-        Ok(v)
+        Ok(it.collect())
     }
 
     fn handle(&self, id: u64, req: Request) -> Result<(), Gone> {
@@ -299,6 +308,10 @@ impl Session {
                 Err(e) => Err(e),
             },
             Request::Item { key } => wb.item(&key).map(|i| Reply::Item(i.map(Box::new))),
+            Request::ItemSummaries { year } => match wb.item_summaries(year) {
+                Ok(items) => Ok(Reply::Items(self.parts(id, items, Part::Items)?)),
+                Err(e) => Err(e),
+            },
             Request::UnitStates { year } => wb.unit_states(year).map(Reply::UnitStates),
             Request::Rounds { year } => wb.rounds(year).map(Reply::Rounds),
             Request::History(q) => match wb.history(&q) {
@@ -310,6 +323,11 @@ impl Session {
                 Ok(events) => Ok(Reply::Applied(self.parts(id, events, Part::Events)?)),
                 Err(e) => Err(e),
             },
+            Request::ApplySummary(cmd) => self.apply(cmd).map(|events| Reply::AppliedSummary {
+                events: events.len() as u64,
+                last_seq: events.last().map_or(0, |e| e.body.seq),
+            }),
+            Request::Subscribe => Ok(Reply::LastSeq(self.shared.hub.subscribe(self.session))),
             Request::Draft { key } => wb.draft(&key).map(Reply::Draft),
             Request::PutDraft { key, draft } => wb.put_draft(&key, &draft).map(|()| Reply::Done),
             Request::DeleteDraft { key } => wb.delete_draft(&key).map(|()| Reply::Done),

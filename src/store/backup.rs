@@ -7,9 +7,9 @@ use crate::domain::Event;
 use crate::i18n::Lang;
 
 use super::Store;
+use super::bulk::Bulk;
 use super::codec::{self, HASH_LEN, ZERO_HASH};
 use super::error::StoreError;
-use super::index_batch::IndexBatch;
 use super::layout;
 use super::replay::Replay;
 
@@ -22,12 +22,11 @@ impl Store {
         let last = self.last_seq();
         let out_err = |e| StoreError::io(PathBuf::from("(backup output)"), e);
         let mut n = 0;
-        for r in self.t.events.range(..=layout::seq_key(last)) {
-            let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            let seq = layout::seq_suffix(&k)
-                .filter(|_| k.len() == 8)
-                .ok_or_else(|| StoreError::corrupt("an events key is not a sequence number"))?;
-            let event = codec::decode_event(seq, &v)?;
+        for event in self.events(1) {
+            let event = event?;
+            if event.body.seq > last {
+                break;
+            }
             serde_json::to_writer(&mut *out, &event)
                 .map_err(|e| out_err(std::io::Error::other(e)))?;
             out.write_all(b"\n").map_err(out_err)?;
@@ -86,10 +85,8 @@ impl Store {
 
     fn fill_from(&self, input: &mut dyn BufRead) -> Result<(), StoreError> {
         let mut tip = self.lock_tip();
-        let sled_err = |e| self.sled_err(e);
         let mut replay = Replay::default();
-        let mut events = sled::Batch::default();
-        let mut index = IndexBatch::default();
+        let mut bulk = Bulk::default();
         let mut prev = ZERO_HASH;
         let mut expected = 1u64;
         let mut line = 0usize;
@@ -134,24 +131,15 @@ impl Store {
                      event's hash (the line was altered)"
                 )));
             }
-            events.insert(
-                &layout::seq_key(expected),
-                codec::event_value(&hash, &bytes),
-            );
-            let full = index.add(&body.change, &body.actor, expected);
+            let full = bulk.add(&body.actor, expected, Some((&hash, &bytes)));
             replay.apply(body);
             prev = hash;
             expected += 1;
             if full {
-                self.t
-                    .events
-                    .apply_batch(std::mem::take(&mut events))
-                    .map_err(sled_err)?;
-                index.write(self)?;
+                bulk.write(self)?;
             }
         }
-        self.t.events.apply_batch(events).map_err(sled_err)?;
-        index.write(self)?;
+        bulk.finish(self)?;
         self.write_state(&replay)?;
         self.write_head(expected - 1, &prev)?;
         self.set_tip(&mut tip, expected - 1, prev);

@@ -1,22 +1,34 @@
 //! Stored value formats and the hash chain.
 //!
-//! Every stored value is one version byte ([`VERSION`]) followed by serde_json bytes. An event
-//! value is the version byte, the 32 raw bytes of its hash, then the canonical JSON bytes of its
-//! `EventBody` — the exact bytes that were hashed, so verification never re-serializes.
+//! Every stored value but event blocks is one version byte ([`VERSION`]) followed by
+//! serde_json bytes. Events are stored in blocks (one sled value for several consecutive events
+//! of one commit, so a large import is a few thousand sled writes instead of hundreds of
+//! thousands): [`BLOCK`] then records, each `seq` (u64 big-endian), `len` (u32 big-endian), the
+//! 32 raw bytes of the event's hash and the `len` canonical JSON bytes of its `EventBody` — the
+//! exact bytes that were hashed, so verification never re-serializes.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use crate::domain::{Event, EventBody};
+use crate::domain::{Event, EventBody, Item, UnitState};
 
 use super::error::StoreError;
+use super::replay::Group;
 
 /// Format version byte in front of every stored value.
 pub(crate) const VERSION: u8 = 1;
 pub(crate) const HASH_LEN: usize = 32;
 /// The "previous hash" of the first event.
 pub(crate) const ZERO_HASH: [u8; HASH_LEN] = [0; HASH_LEN];
+/// Format byte in front of an event block.
+pub(crate) const BLOCK: u8 = 2;
+/// A block is closed once its records reach this many bytes. sled keeps up to 16 values in a
+/// leaf page and writes a page over ~128 KiB to a blob file of its own (which costs an fsync
+/// per file): blocks this size keep pages inline in its log.
+pub(crate) const BLOCK_BYTES: usize = 6 * 1024;
+/// Bytes of a record before its body: seq, length, hash.
+const RECORD_HEAD: usize = 8 + 4 + HASH_LEN;
 
 /// Version byte + JSON.
 pub(crate) fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
@@ -52,40 +64,116 @@ pub(crate) fn chain_hash(prev: &[u8; HASH_LEN], body: &[u8]) -> [u8; HASH_LEN] {
     h.finalize().into()
 }
 
-/// The stored value of an event.
-pub(crate) fn event_value(hash: &[u8; HASH_LEN], body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1 + HASH_LEN + body.len());
-    out.push(VERSION);
-    out.extend_from_slice(hash);
-    out.extend_from_slice(body);
-    out
+/// Append one event record to a block being built (start a block with `vec![BLOCK]`).
+pub(crate) fn push_record(block: &mut Vec<u8>, seq: u64, hash: &[u8; HASH_LEN], body: &[u8]) {
+    block.extend_from_slice(&seq.to_be_bytes());
+    // Bodies are far below 4 GiB (frames are limited to 128 MiB).
+    block.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    block.extend_from_slice(hash);
+    block.extend_from_slice(body);
 }
 
-/// Split a stored event value into its hash and body bytes; the error says why not.
-pub(crate) fn split_event(value: &[u8]) -> Result<([u8; HASH_LEN], &[u8]), String> {
+/// One event record of a block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Record<'a> {
+    pub seq: u64,
+    pub hash: [u8; HASH_LEN],
+    pub body: &'a [u8],
+}
+
+/// The records of a stored block, in order. A record that cannot be framed ends the iteration
+/// with an error saying why (the rest of the block cannot be located).
+pub(crate) fn records(value: &[u8]) -> Records<'_> {
     match value.split_first() {
-        Some((&VERSION, rest)) if rest.len() > HASH_LEN => {
-            let (hash, body) = rest.split_at(HASH_LEN);
-            let mut h = [0; HASH_LEN];
-            h.copy_from_slice(hash);
-            Ok((h, body))
-        }
-        Some((&VERSION, _)) => Err("stored value is too short".to_string()),
-        Some((v, _)) => Err(format!("unknown format version {v}")),
-        None => Err("stored value is empty".to_string()),
+        Some((&BLOCK, rest)) => Records { rest, failed: None },
+        Some((v, _)) => Records {
+            rest: &[],
+            failed: Some(format!("unknown format version {v}")),
+        },
+        None => Records {
+            rest: &[],
+            failed: Some("stored value is empty".to_string()),
+        },
     }
 }
 
-/// Decode a stored event (no chain check).
-pub(crate) fn decode_event(seq: u64, value: &[u8]) -> Result<Event, StoreError> {
-    let (hash, body) =
-        split_event(value).map_err(|e| StoreError::corrupt(format!("event {seq}: {e}")))?;
-    let body: EventBody = serde_json::from_slice(body)
-        .map_err(|e| StoreError::corrupt(format!("event {seq} cannot be read: {e}")))?;
+pub(crate) struct Records<'a> {
+    rest: &'a [u8],
+    failed: Option<String>,
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<Record<'a>, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(why) = self.failed.take() {
+            self.rest = &[];
+            return Some(Err(why));
+        }
+        if self.rest.is_empty() {
+            return None;
+        }
+        if self.rest.len() < RECORD_HEAD {
+            self.rest = &[];
+            return Some(Err("stored value is too short".to_string()));
+        }
+        let (head, tail) = self.rest.split_at(RECORD_HEAD);
+        let seq = u64::from_be_bytes(head[..8].try_into().unwrap_or_default());
+        let len = u32::from_be_bytes(head[8..12].try_into().unwrap_or_default()) as usize;
+        if tail.len() < len || len == 0 {
+            self.rest = &[];
+            return Some(Err("stored value is too short".to_string()));
+        }
+        let mut hash = [0; HASH_LEN];
+        hash.copy_from_slice(&head[12..]);
+        let (body, rest) = tail.split_at(len);
+        self.rest = rest;
+        Some(Ok(Record { seq, hash, body }))
+    }
+}
+
+/// Decode a stored event record (no chain check).
+pub(crate) fn decode_event(r: &Record<'_>) -> Result<Event, StoreError> {
+    let body: EventBody = serde_json::from_slice(r.body)
+        .map_err(|e| StoreError::corrupt(format!("event {} cannot be read: {e}", r.seq)))?;
+    if body.seq != r.seq {
+        return Err(StoreError::corrupt(format!(
+            "event {}: its content says it is event {}",
+            r.seq, body.seq
+        )));
+    }
     Ok(Event {
         body,
-        hash: hex::encode(hash),
+        hash: hex::encode(r.hash),
     })
+}
+
+/// An item as stored: its state and the seqs of the events that changed it (its history).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub(crate) struct StoredItem {
+    pub item: Item,
+    pub history: Vec<u64>,
+}
+
+/// A unit as stored: its state and the seqs of its finalize / reopen events.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub(crate) struct StoredUnit {
+    pub state: UnitState,
+    pub history: Vec<u64>,
+}
+
+/// An `items` group value: its items in leaf order.
+pub(crate) fn encode_group(group: &Group) -> Result<Vec<u8>, StoreError> {
+    encode(&group.values().collect::<Vec<_>>())
+}
+
+/// Read an `items` group value; `what` names it in the error.
+pub(crate) fn decode_group(bytes: &[u8], what: &str) -> Result<Group, StoreError> {
+    let items: Vec<StoredItem> = decode(bytes, what)?;
+    Ok(items
+        .into_iter()
+        .map(|s| (s.item.key.leaf.clone(), s))
+        .collect())
 }
 
 /// `meta/head`: the last event's seq and hash.
@@ -110,12 +198,36 @@ mod tests {
     }
 
     #[test]
-    fn event_value_splits_back() {
+    fn block_records_read_back_and_damage_is_reported() {
         let h = chain_hash(&ZERO_HASH, b"{}");
-        let v = event_value(&h, b"{}");
-        let (h2, body) = split_event(&v).unwrap();
-        assert_eq!((h2, body), (h, &b"{}"[..]));
-        assert!(split_event(&v[..HASH_LEN]).is_err());
+        let mut block = vec![BLOCK];
+        push_record(&mut block, 7, &h, b"{}");
+        push_record(&mut block, 8, &h, b"[1]");
+        let rs: Vec<_> = records(&block).collect();
+        assert_eq!(
+            rs,
+            vec![
+                Ok(Record {
+                    seq: 7,
+                    hash: h,
+                    body: b"{}"
+                }),
+                Ok(Record {
+                    seq: 8,
+                    hash: h,
+                    body: b"[1]"
+                })
+            ]
+        );
+        // Cut inside the second record: the first still reads, then the reason.
+        let cut = &block[..block.len() - 1];
+        let rs: Vec<_> = records(cut).collect();
+        assert!(rs[0].is_ok());
+        assert_eq!(rs[1], Err("stored value is too short".to_string()));
+        assert_eq!(rs.len(), 2);
+        assert!(records(&[1, 2, 3]).next().unwrap().is_err());
+        assert!(records(&[]).next().unwrap().is_err());
+        assert_eq!(records(&[BLOCK]).count(), 0);
     }
 
     #[test]

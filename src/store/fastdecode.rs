@@ -1,36 +1,103 @@
 //! A faster decoder of stored event bodies, for replay in `verify` and `rebuild` (SPEC P5:
 //! ≥ 500k events/s).
 //!
-//! `Change` is an internally tagged enum, which serde decodes by first buffering the whole object
-//! into an intermediate tree — about half the cost of reading an event. Bodies written by this
-//! store always have the tag first, so for the item changes (nearly every event) this reads the
-//! tag and then the variant's fields straight from the JSON. The `before` values are skipped:
-//! `domain::state` never reads them (a test below guards that), so the state replayed is the
-//! same. Anything else — other variants, a tag that is not first — is decoded by serde as usual.
+//! Replay needs, of each event, its seq, time, actor and change — and of an item change only the
+//! key, the version and the `after` value, and of `after` only the last one per item and kind
+//! (`domain::state` sets the self-assessment, the survey score and the appraisal to the event's
+//! `after`: the last one wins; tests below guard that). So:
+//! - `Change` is an internally tagged enum, which serde decodes by first buffering the whole
+//!   object into an intermediate tree. Bodies written by this store have the tag first, so for
+//!   the item changes (nearly every event) this reads the tag and then the variant's fields
+//!   straight from the JSON.
+//! - `before` values are skipped; the `after` of a self-assessment or an appraisal is kept as its
+//!   JSON text ([`RawValue`], borrowed, no allocation) and decoded only if it is still the item's
+//!   last when the log ends ([`super::replay::Replay::finish`]).
+//!
+//! Anything else — other variants, a tag that is not first — is decoded by serde as usual.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
-use crate::domain::{Appraisal, Change, EventBody, ItemKey, Points, SelfAssessment};
+use crate::domain::{Change, EventBody, Points};
 
-/// Decode a stored body for replay. `before` values of item changes and the command name are
-/// left empty.
-pub(crate) fn decode_for_replay(bytes: &[u8]) -> Result<EventBody, serde_json::Error> {
+/// An event as replay needs it.
+#[derive(Debug)]
+pub(crate) struct ReplayBody<'a> {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub actor: Cow<'a, str>,
+    pub change: ReplayChange<'a>,
+}
+
+/// Where an item is, without allocating.
+#[derive(Debug, Deserialize)]
+pub(crate) struct KeyRef<'a> {
+    pub year: u16,
+    #[serde(borrow)]
+    pub unit: Cow<'a, str>,
+    #[serde(borrow)]
+    pub leaf: Cow<'a, str>,
+}
+
+impl KeyRef<'_> {
+    #[cfg(test)]
+    pub fn owned(&self) -> crate::domain::ItemKey {
+        crate::domain::ItemKey::new(self.year, self.unit.as_ref(), self.leaf.as_ref())
+    }
+}
+
+// One is decoded at a time and used at once: boxing the full change would only add a copy.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub(crate) enum ReplayChange<'a> {
+    /// `after` is a `SelfAssessment`, as JSON.
+    SelfAssessed {
+        key: KeyRef<'a>,
+        version: u64,
+        after: &'a RawValue,
+    },
+    /// `after` is an `Appraisal`, as JSON.
+    Appraised {
+        key: KeyRef<'a>,
+        version: u64,
+        after: &'a RawValue,
+    },
+    SurveyScored {
+        key: KeyRef<'a>,
+        version: u64,
+        after: Points,
+    },
+    /// Any other change, decoded in full.
+    Full(Change),
+}
+
+/// Decode a stored body for replay.
+pub(crate) fn decode_for_replay(bytes: &[u8]) -> Result<ReplayBody<'_>, serde_json::Error> {
     match serde_json::from_slice::<FastBody>(bytes) {
         Ok(FastBody(Some(body))) => Ok(body),
         // Not the common shape: let serde decode it in full.
-        Ok(FastBody(None)) | Err(_) => serde_json::from_slice(bytes),
+        Ok(FastBody(None)) | Err(_) => {
+            let b: EventBody = serde_json::from_slice(bytes)?;
+            Ok(ReplayBody {
+                seq: b.seq,
+                at: b.at,
+                actor: Cow::Owned(b.actor),
+                change: ReplayChange::Full(b.change),
+            })
+        }
     }
 }
 
 /// `None` when the body is valid JSON but not in the shape the fast path handles.
-struct FastBody(Option<EventBody>);
+struct FastBody<'a>(Option<ReplayBody<'a>>);
 
-impl<'de> Deserialize<'de> for FastBody {
+impl<'de> Deserialize<'de> for FastBody<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_map(BodyVisitor)
     }
@@ -39,35 +106,28 @@ impl<'de> Deserialize<'de> for FastBody {
 struct BodyVisitor;
 
 impl<'de> Visitor<'de> for BodyVisitor {
-    type Value = FastBody;
+    type Value = FastBody<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an event body")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastBody, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastBody<'de>, A::Error> {
         let mut seq = None;
         let mut at = None;
         let mut actor = None;
-        let mut command = None;
-        let mut reason = String::new();
         let mut change = None;
         let mut unusual = false;
-        while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
             match k.as_ref() {
                 "seq" => seq = Some(map.next_value::<u64>()?),
                 "at" => at = Some(map.next_value::<Timestamp>()?),
-                "actor" => actor = Some(map.next_value::<String>()?),
-                // Replay never reads the command name: skip it (left empty).
-                "command" => {
-                    map.next_value::<IgnoredAny>()?;
-                    command = Some(String::new());
-                }
-                "reason" => reason = map.next_value::<String>()?,
-                "change" => match map.next_value::<FastChange>()?.0 {
+                "actor" => actor = Some(map.next_value::<Cow<'de, str>>()?),
+                "change" => match map.next_value::<FastChange<'de>>()?.0 {
                     Some(c) => change = Some(c),
                     None => unusual = true,
                 },
+                // Replay reads neither the command name nor the reason.
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -76,22 +136,19 @@ impl<'de> Visitor<'de> for BodyVisitor {
         if unusual {
             return Ok(FastBody(None));
         }
-        let body = EventBody {
+        Ok(FastBody(Some(ReplayBody {
             seq: seq.ok_or_else(|| de::Error::missing_field("seq"))?,
             at: at.ok_or_else(|| de::Error::missing_field("at"))?,
             actor: actor.ok_or_else(|| de::Error::missing_field("actor"))?,
-            command: command.ok_or_else(|| de::Error::missing_field("command"))?,
             change: change.ok_or_else(|| de::Error::missing_field("change"))?,
-            reason,
-        };
-        Ok(FastBody(Some(body)))
+        })))
     }
 }
 
 /// `None` for changes the fast path leaves to serde.
-struct FastChange(Option<Change>);
+struct FastChange<'a>(Option<ReplayChange<'a>>);
 
-impl<'de> Deserialize<'de> for FastChange {
+impl<'de> Deserialize<'de> for FastChange<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_map(ChangeVisitor)
     }
@@ -100,65 +157,58 @@ impl<'de> Deserialize<'de> for FastChange {
 struct ChangeVisitor;
 
 #[derive(Deserialize)]
-struct SelfAssessedFields {
-    key: ItemKey,
+struct RawFields<'a> {
+    #[serde(borrow)]
+    key: KeyRef<'a>,
     version: u64,
-    after: SelfAssessment,
+    #[serde(borrow)]
+    after: &'a RawValue,
 }
 
 #[derive(Deserialize)]
-struct SurveyScoredFields {
-    key: ItemKey,
+struct SurveyScoredFields<'a> {
+    #[serde(borrow)]
+    key: KeyRef<'a>,
     version: u64,
     after: Points,
 }
 
-#[derive(Deserialize)]
-struct AppraisedFields {
-    key: ItemKey,
-    version: u64,
-    after: Appraisal,
-}
-
 impl<'de> Visitor<'de> for ChangeVisitor {
-    type Value = FastChange;
+    type Value = FastChange<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a change")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastChange, A::Error> {
-        let first = map.next_key::<std::borrow::Cow<'de, str>>()?;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastChange<'de>, A::Error> {
+        let first = map.next_key::<Cow<'de, str>>()?;
         let tag = match first.as_deref() {
-            Some("change") => map.next_value::<std::borrow::Cow<'de, str>>()?,
+            Some("change") => map.next_value::<Cow<'de, str>>()?,
             _ => return skip_rest(map, first.is_some()),
         };
         let rest = MapAccessDeserializer::new(map);
         let change = match tag.as_ref() {
             "appraised" => {
-                let f = AppraisedFields::deserialize(rest)?;
-                Change::Appraised {
+                let f = RawFields::deserialize(rest)?;
+                ReplayChange::Appraised {
                     key: f.key,
                     version: f.version,
-                    before: Appraisal::default(),
                     after: f.after,
                 }
             }
             "self-assessed" => {
-                let f = SelfAssessedFields::deserialize(rest)?;
-                Change::SelfAssessed {
+                let f = RawFields::deserialize(rest)?;
+                ReplayChange::SelfAssessed {
                     key: f.key,
                     version: f.version,
-                    before: None,
                     after: f.after,
                 }
             }
             "survey-scored" => {
                 let f = SurveyScoredFields::deserialize(rest)?;
-                Change::SurveyScored {
+                ReplayChange::SurveyScored {
                     key: f.key,
                     version: f.version,
-                    before: None,
                     after: f.after,
                 }
             }
@@ -175,7 +225,7 @@ impl<'de> Visitor<'de> for ChangeVisitor {
 fn skip_rest<'de, A: MapAccess<'de>>(
     mut map: A,
     value_pending: bool,
-) -> Result<FastChange, A::Error> {
+) -> Result<FastChange<'de>, A::Error> {
     if value_pending {
         map.next_value::<IgnoredAny>()?;
     }
@@ -188,7 +238,8 @@ mod tests {
     use super::*;
     use crate::domain::state::apply_to_item;
     use crate::domain::{
-        Council, CouncilDecision, Dispute, Evidence, Item, Outcome, Role, Status, Touch,
+        Appraisal, Council, CouncilDecision, Dispute, Evidence, Item, Outcome, Role,
+        SelfAssessment, Status, Touch,
     };
 
     fn body(change: Change) -> EventBody {
@@ -230,7 +281,7 @@ mod tests {
     }
 
     fn samples() -> Vec<Change> {
-        let key = ItemKey::new(2024, "44", "3.2.1");
+        let key = crate::domain::ItemKey::new(2024, "44", "3.2.1");
         let sa = |s| SelfAssessment {
             score: Points::from_hundredths(s),
             note: "ghi chú".into(),
@@ -295,6 +346,43 @@ mod tests {
         ]
     }
 
+    /// The change as replay sees it, decoded in full again, for comparison.
+    fn full(b: &ReplayBody<'_>) -> Change {
+        match &b.change {
+            ReplayChange::SelfAssessed {
+                key,
+                version,
+                after,
+            } => Change::SelfAssessed {
+                key: key.owned(),
+                version: *version,
+                before: None,
+                after: serde_json::from_str(after.get()).unwrap(),
+            },
+            ReplayChange::Appraised {
+                key,
+                version,
+                after,
+            } => Change::Appraised {
+                key: key.owned(),
+                version: *version,
+                before: Appraisal::default(),
+                after: serde_json::from_str(after.get()).unwrap(),
+            },
+            ReplayChange::SurveyScored {
+                key,
+                version,
+                after,
+            } => Change::SurveyScored {
+                key: key.owned(),
+                version: *version,
+                before: None,
+                after: *after,
+            },
+            ReplayChange::Full(c) => c.clone(),
+        }
+    }
+
     /// The fast decoder gives what serde gives, except for the skipped `before` values.
     #[test]
     fn matches_serde_except_before() {
@@ -303,25 +391,21 @@ mod tests {
             let bytes = serde_json::to_vec(&b).unwrap();
             let fast = decode_for_replay(&bytes).unwrap();
             let mut expected = b.clone();
-            let fast_path = match &mut expected.change {
-                Change::Appraised { before, .. } => {
-                    *before = Appraisal::default();
-                    true
-                }
-                Change::SelfAssessed { before, .. } => {
-                    *before = None;
-                    true
-                }
-                Change::SurveyScored { before, .. } => {
-                    *before = None;
-                    true
-                }
-                _ => false,
-            };
-            if fast_path {
-                expected.command = String::new();
+            match &mut expected.change {
+                Change::Appraised { before, .. } => *before = Appraisal::default(),
+                Change::SelfAssessed { before, .. } => *before = None,
+                Change::SurveyScored { before, .. } => *before = None,
+                _ => {}
             }
-            assert_eq!(fast, expected);
+            assert_eq!(
+                (fast.seq, fast.at, fast.actor.as_ref(), full(&fast)),
+                (
+                    expected.seq,
+                    expected.at,
+                    expected.actor.as_str(),
+                    expected.change
+                )
+            );
         }
     }
 
@@ -331,7 +415,10 @@ mod tests {
             "change":{"key":{"year":2024,"unit":"44","leaf":"1"},"change":"survey-scored",
             "version":1,"before":null,"after":"0.5"}}"#;
         let b = decode_for_replay(moved).unwrap();
-        assert!(matches!(b.change, Change::SurveyScored { version: 1, .. }));
+        assert!(matches!(
+            b.change,
+            ReplayChange::Full(Change::SurveyScored { version: 1, .. })
+        ));
         assert!(decode_for_replay(b"{\"seq\":1}").is_err());
         assert!(decode_for_replay(b"[").is_err());
     }
@@ -359,6 +446,46 @@ mod tests {
             apply_to_item(&mut a, &change, &touch);
             apply_to_item(&mut b, &stripped, &touch);
             assert_eq!(a, b);
+        }
+    }
+
+    /// Replay decodes only the last `after` of each kind per item; that is right only while
+    /// `domain::state` sets each part to the event's `after` (the last one wins).
+    #[test]
+    fn domain_state_keeps_only_the_last_after() {
+        let touch = |seq| Touch {
+            actor: "lan".into(),
+            at: Timestamp::from_second(0).unwrap(),
+            seq,
+        };
+        for first in samples() {
+            let Some(key) = first.item_key().cloned() else {
+                continue;
+            };
+            // The same kind of change with another `after`.
+            let mut last = first.clone();
+            match &mut last {
+                Change::Appraised { after, version, .. } => {
+                    *after = appraisal("khác");
+                    *version += 1;
+                }
+                Change::SelfAssessed { after, version, .. } => {
+                    after.note = "khác".into();
+                    after.evidence.clear();
+                    *version += 1;
+                }
+                Change::SurveyScored { after, version, .. } => {
+                    *after = Points::from_hundredths(5);
+                    *version += 1;
+                }
+                _ => unreachable!(),
+            }
+            let mut a = Item::new(key.clone());
+            apply_to_item(&mut a, &first, &touch(1));
+            apply_to_item(&mut a, &last, &touch(2));
+            let mut b = Item::new(key);
+            apply_to_item(&mut b, &last, &touch(2));
+            assert_eq!(a, b, "{first:?}");
         }
     }
 }

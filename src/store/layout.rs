@@ -11,7 +11,6 @@ pub(crate) const META: &str = "meta";
 pub(crate) const EVENTS: &str = "events";
 pub(crate) const ITEMS: &str = "items";
 pub(crate) const UNITS: &str = "units";
-pub(crate) const BY_ITEM: &str = "by_item";
 pub(crate) const BY_USER: &str = "by_user";
 pub(crate) const DRAFTS: &str = "drafts";
 
@@ -40,14 +39,14 @@ pub(crate) fn year_str(year: u16) -> String {
     format!("{year:04}")
 }
 
-/// `items` key: "YYYY/<unit>/<leaf>".
+/// The item's name in messages and in replay maps: "YYYY/<unit>/<leaf>".
 pub(crate) fn item_key(key: &ItemKey) -> String {
     let mut s = String::with_capacity(6 + key.unit.len() + key.leaf.len());
     write_item_key(&mut s, key);
     s
 }
 
-/// Append the `items` key of `key` to `out`.
+/// Append the name of `key` ("YYYY/<unit>/<leaf>") to `out`.
 pub(crate) fn write_item_key(out: &mut String, key: &ItemKey) {
     use std::fmt::Write;
     // Writing to a String cannot fail.
@@ -55,6 +54,20 @@ pub(crate) fn write_item_key(out: &mut String, key: &ItemKey) {
     out.push_str(&key.unit);
     out.push('/');
     out.push_str(&key.leaf);
+}
+
+/// The group of a criterion code: the code up to its second '.' ("3.2.1" → "3.2", "3.2" →
+/// "3.2", "3" → "3"). Items are stored a group at a time: a criterion's few sub-criteria.
+pub(crate) fn group_of(leaf: &str) -> &str {
+    match leaf.match_indices('.').nth(1) {
+        Some((i, _)) => &leaf[..i],
+        None => leaf,
+    }
+}
+
+/// `items` key of the group holding `key`: "YYYY/<unit>/<group>".
+pub(crate) fn item_group_key(key: &ItemKey) -> String {
+    format!("{:04}/{}/{}", key.year, key.unit, group_of(&key.leaf))
 }
 
 /// `units` key: "YYYY/<unit>".
@@ -67,14 +80,8 @@ pub(crate) fn year_prefix(year: u16) -> String {
     format!("{}/", year_str(year))
 }
 
-/// `by_item` prefix of one item: "YYYY/<unit>/<leaf>/" (followed by the seq).
-pub(crate) fn item_index_prefix(key: &ItemKey) -> String {
-    format!("{}/", item_key(key))
-}
-
-/// `by_item` prefix of a unit: "YYYY/<unit>/". Unit events (finalize, reopen) are indexed right
-/// under it; item events under their item prefix, which begins with it.
-pub(crate) fn unit_index_prefix(year: u16, unit: &str) -> String {
+/// Prefix of every `items` group key of a unit: "YYYY/<unit>/".
+pub(crate) fn unit_items_prefix(year: u16, unit: &str) -> String {
     format!("{}/", unit_key(year, unit))
 }
 
@@ -115,24 +122,11 @@ pub(crate) fn parse_item_key(s: &str) -> Option<ItemKey> {
     Some(ItemKey::new(year, unit, leaf))
 }
 
-/// The `by_item` key of an event, if it concerns an item or a unit.
-pub(crate) fn by_item_key(change: &Change, seq: u64) -> Option<Vec<u8>> {
-    let prefix = match change.item_key() {
-        Some(key) => item_index_prefix(key),
-        None => {
-            let (year, unit) = change.unit()?;
-            unit_index_prefix(year, unit)
-        }
-    };
-    let mut k = prefix.into_bytes();
-    k.extend_from_slice(&seq_key(seq));
-    Some(k)
-}
-
-/// The `by_user` key of an event.
-pub(crate) fn by_user_key(actor: &str, seq: u64) -> Vec<u8> {
+/// The `by_user` key of a run of consecutive events by one user starting at `first` (the value
+/// is the run's last seq, 8 bytes big-endian): one entry per commit, not one per event.
+pub(crate) fn by_user_key(actor: &str, first: u64) -> Vec<u8> {
     let mut k = user_prefix(actor).into_bytes();
-    k.extend_from_slice(&seq_key(seq));
+    k.extend_from_slice(&seq_key(first));
     k
 }
 
@@ -194,24 +188,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_round_trip_and_order_by_year() {
+    fn keys_round_trip_and_groups() {
         let k = ItemKey::new(2024, "44", "3.2.1");
         assert_eq!(item_key(&k), "2024/44/3.2.1");
         assert_eq!(parse_item_key(&item_key(&k)), Some(k.clone()));
+        assert_eq!(item_group_key(&k), "2024/44/3.2");
+        assert_eq!(group_of("3.2"), "3.2");
+        assert_eq!(group_of("3"), "3");
+        assert_eq!(group_of("1.10.2.4"), "1.10");
         assert_eq!(draft_key("lan", &k), "lan/2024/44/3.2.1");
         assert!(year_str(999) < year_str(2024));
         assert_eq!(seq_suffix(&by_user_key("lan", 0x0102)), Some(0x0102));
-    }
-
-    #[test]
-    fn unit_events_index_under_the_unit_prefix_items_below_it() {
-        let fin = Change::UnitFinalized {
-            year: 2024,
-            unit: "44".into(),
-        };
-        let k = by_item_key(&fin, 7).unwrap();
-        assert_eq!(&k[..8], b"2024/44/");
-        assert_eq!(k.len(), 16);
+        assert!(item_group_key(&k).starts_with(&unit_items_prefix(2024, "44")));
+        let other = ItemKey::new(2024, "440", "1");
+        assert!(!item_group_key(&other).starts_with(&unit_items_prefix(2024, "44")));
     }
 
     #[test]

@@ -3,27 +3,32 @@
 //! A store is a directory `DIR`; the sled database lives in `DIR/sled/`. Trees:
 //! - `meta`: `schema` → schema version (u32); `head` → seq and hash of the last event;
 //!   `member/<user>` → [`Role`]; `year/<YYYY>` → [`YearData`].
-//! - `events`: seq (u64 big-endian, from 1) → version byte, 32 raw hash bytes, canonical JSON of
-//!   the [`EventBody`]; `hash = SHA-256(previous hash ‖ body bytes)`, 32 zero bytes before the
-//!   first event.
-//! - `items`: `YYYY/<unit>/<leaf>` → [`Item`]; `units`: `YYYY/<unit>` → [`UnitState`].
-//! - `by_item`: `YYYY/<unit>/<leaf>/` + seq → empty for item events, `YYYY/<unit>/` + seq for
-//!   unit events (finalize, reopen); `by_user`: `<user>/` + seq → empty.
+//! - `events`: seq of a block's first event (u64 big-endian, from 1) → a block of consecutive
+//!   events of one commit (about 6 KiB; see `codec`): for each, its seq, 32 raw hash bytes and
+//!   the canonical JSON of its [`EventBody`]; `hash = SHA-256(previous hash ‖ body bytes)`, 32
+//!   zero bytes before the first event.
+//! - `items`: `YYYY/<unit>/<group>` → the items of one criterion (`<group>` is the leaf code up
+//!   to its second '.': "3.2" holds 3.2.1, 3.2.2 …), each [`Item`] with its history (the seqs of
+//!   the events that changed it); `units`: `YYYY/<unit>` → [`UnitState`] with its history.
+//! - `by_user`: `<user>/` + first seq → last seq, for each run of consecutive events by one user
+//!   (one entry per commit).
 //! - `drafts`: `<user>/YYYY/<unit>/<leaf>` → [`Draft`] (not events).
 //!
-//! Every other stored value is one version byte (1) followed by serde_json bytes. An event, the
-//! state it changes and its index entries are written in one multi-tree transaction, made durable
-//! (`flush` + `fdatasync` of `DIR/sled/db` and new blob files) before `commit` returns.
+//! Every other stored value is one version byte (1) followed by serde_json bytes. The events of a
+//! commit, the state they change and the index entry are written in one multi-tree transaction,
+//! made durable (`flush` + `fdatasync` of `DIR/sled/db` and new blob files) before `commit`
+//! returns. Grouping keeps a 200,000-event import to a few tens of thousands of sled writes
+//! (SPEC P5).
 //!
 //! sled allows one process per database: a second open fails with [`StoreError::InUse`].
 
 mod backup;
+mod bulk;
 mod codec;
 mod commit;
 mod drafts;
 mod error;
 mod fastdecode;
-mod index_batch;
 mod layout;
 mod replay;
 mod scan;
@@ -47,11 +52,13 @@ use crate::domain::{Change, Event, EventBody, Item, ItemKey, Member, Role, Round
 pub use error::StoreError;
 pub use verify::VerifyReport;
 
-use codec::{HASH_LEN, ZERO_HASH};
+use codec::{HASH_LEN, StoredItem, StoredUnit, ZERO_HASH};
 use error::{from_sled, is_lock_error};
 
-/// Version of the layout described above; stored under `meta/schema`.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the layout described above; stored under `meta/schema`. Version 1 stored one
+/// sled value per event, item and index entry; a version-1 store is moved to this version by
+/// `thamdinh backup` with the old program and `thamdinh restore` with this one.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// sled's page cache size. Kept well under the server's memory budget (SPEC P6).
 const CACHE_CAPACITY: u64 = 128 * 1024 * 1024;
@@ -96,7 +103,6 @@ struct Trees {
     events: sled::Tree,
     items: sled::Tree,
     units: sled::Tree,
-    by_item: sled::Tree,
     by_user: sled::Tree,
     drafts: sled::Tree,
 }
@@ -201,7 +207,6 @@ impl Store {
             events: tree(layout::EVENTS)?,
             items: tree(layout::ITEMS)?,
             units: tree(layout::UNITS)?,
-            by_item: tree(layout::BY_ITEM)?,
             by_user: tree(layout::BY_USER)?,
             drafts: tree(layout::DRAFTS)?,
         };
@@ -229,46 +234,73 @@ impl Store {
         self.last_seq.load(Ordering::Acquire)
     }
 
-    /// Current state of one item, `None` if no event touched it.
-    pub fn item(&self, key: &ItemKey) -> Result<Option<Item>, StoreError> {
-        if layout::check_item_key(key).is_err() {
-            return Ok(None);
-        }
-        let k = layout::item_key(key);
+    /// The stored group holding `key`, and its items.
+    fn group(&self, key: &ItemKey) -> Result<Option<replay::Group>, StoreError> {
+        let k = layout::item_group_key(key);
         match self
             .t
             .items
             .get(k.as_bytes())
             .map_err(|e| self.sled_err(e))?
         {
-            Some(v) => Ok(Some(codec::decode(&v, &format!("item {k}"))?)),
+            Some(v) => Ok(Some(codec::decode_group(&v, &format!("items {k}"))?)),
             None => Ok(None),
         }
     }
 
+    /// The stored item with its history.
+    fn stored_item(&self, key: &ItemKey) -> Result<Option<StoredItem>, StoreError> {
+        if layout::check_item_key(key).is_err() {
+            return Ok(None);
+        }
+        Ok(self
+            .group(key)?
+            .and_then(|mut g| g.remove(key.leaf.as_str())))
+    }
+
+    /// Current state of one item, `None` if no event touched it.
+    pub fn item(&self, key: &ItemKey) -> Result<Option<Item>, StoreError> {
+        Ok(self.stored_item(key)?.map(|s| s.item))
+    }
+
     /// All items of a year, or of one unit in it, in key order ("YYYY/unit/leaf" byte order).
     pub fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, StoreError> {
+        let mut out: Vec<Item> = self
+            .stored_items(year, unit)?
+            .into_iter()
+            .map(|s| s.item)
+            .collect();
+        // Groups come in key order; a code with a character below '.' after a group's code
+        // could fall between two groups ("3.2-x" before "3.2.1"), so sort to be exact.
+        out.sort_by(|a, b| {
+            (a.key.unit.as_str(), a.key.leaf.as_str())
+                .cmp(&(b.key.unit.as_str(), b.key.leaf.as_str()))
+        });
+        Ok(out)
+    }
+
+    /// Items with their histories, group by group.
+    fn stored_items(&self, year: u16, unit: Option<&str>) -> Result<Vec<StoredItem>, StoreError> {
         if layout::check_year(year).is_err()
             || unit.is_some_and(|u| u.is_empty() || u.contains('/'))
         {
             return Ok(Vec::new());
         }
         let prefix = match unit {
-            Some(u) => layout::unit_index_prefix(year, u),
+            Some(u) => layout::unit_items_prefix(year, u),
             None => layout::year_prefix(year),
         };
-        self.t
-            .items
-            .scan_prefix(prefix.as_bytes())
-            .map(|r| {
-                let (k, v) = r.map_err(|e| self.sled_err(e))?;
-                codec::decode(&v, &format!("item {}", String::from_utf8_lossy(&k)))
-            })
-            .collect()
+        let mut out = Vec::new();
+        for r in self.t.items.scan_prefix(prefix.as_bytes()) {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            let group = codec::decode_group(&v, &format!("items {}", String::from_utf8_lossy(&k)))?;
+            out.extend(group.into_values());
+        }
+        Ok(out)
     }
 
-    /// A unit's appraisal state; the default (open) if never finalized.
-    pub fn unit_state(&self, year: u16, unit: &str) -> Result<UnitState, StoreError> {
+    /// A unit's stored state and history.
+    fn stored_unit(&self, year: u16, unit: &str) -> Result<StoredUnit, StoreError> {
         let k = layout::unit_key(year, unit);
         match self
             .t
@@ -277,8 +309,13 @@ impl Store {
             .map_err(|e| self.sled_err(e))?
         {
             Some(v) => codec::decode(&v, &format!("unit {k}")),
-            None => Ok(UnitState::default()),
+            None => Ok(StoredUnit::default()),
         }
+    }
+
+    /// A unit's appraisal state; the default (open) if never finalized.
+    pub fn unit_state(&self, year: u16, unit: &str) -> Result<UnitState, StoreError> {
+        Ok(self.stored_unit(year, unit)?.state)
     }
 
     /// Every unit of a year with a stored state (finalized at least once), by unit code.
@@ -293,9 +330,9 @@ impl Store {
             .map(|r| {
                 let (k, v) = r.map_err(|e| self.sled_err(e))?;
                 let key = String::from_utf8_lossy(&k).into_owned();
-                let state = codec::decode(&v, &format!("unit {key}"))?;
+                let stored: StoredUnit = codec::decode(&v, &format!("unit {key}"))?;
                 let unit = key.get(prefix.len()..).unwrap_or_default().to_string();
-                Ok((unit, state))
+                Ok((unit, stored.state))
             })
             .collect()
     }
@@ -373,34 +410,57 @@ impl Store {
 
     /// One committed event.
     pub fn event(&self, seq: u64) -> Result<Option<Event>, StoreError> {
-        match self
-            .t
-            .events
-            .get(layout::seq_key(seq))
-            .map_err(|e| self.sled_err(e))?
-        {
-            Some(v) => Ok(Some(codec::decode_event(seq, &v)?)),
-            None => Ok(None),
+        let Some(r) = self.t.events.range(..=layout::seq_key(seq)).next_back() else {
+            return Ok(None);
+        };
+        let (_, block) = r.map_err(|e| self.sled_err(e))?;
+        for rec in codec::records(&block) {
+            let rec = rec.map_err(|why| StoreError::corrupt(format!("event {seq}: {why}")))?;
+            if rec.seq == seq {
+                return Ok(Some(codec::decode_event(&rec)?));
+            }
         }
+        Ok(None)
     }
 
     /// Committed events from `from_seq` on, in seq order.
     pub fn events(&self, from_seq: u64) -> impl Iterator<Item = Result<Event, StoreError>> + '_ {
-        self.t.events.range(layout::seq_key(from_seq)..).map(|r| {
-            let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            let seq = layout::seq_suffix(&k)
-                .filter(|_| k.len() == 8)
-                .ok_or_else(|| StoreError::corrupt("an events key is not a sequence number"))?;
-            codec::decode_event(seq, &v)
-        })
+        // Start at the block holding `from_seq`.
+        let start = self
+            .t
+            .events
+            .range(..=layout::seq_key(from_seq))
+            .next_back()
+            .and_then(|r| r.ok())
+            .map_or(layout::seq_key(from_seq), |(k, _)| {
+                layout::seq_suffix(&k).map_or(layout::seq_key(from_seq), layout::seq_key)
+            });
+        self.t
+            .events
+            .range(start..)
+            .flat_map(move |r| -> Vec<Result<Event, StoreError>> {
+                let (k, v) = match r {
+                    Ok(kv) => kv,
+                    Err(e) => return vec![Err(self.sled_err(e))],
+                };
+                let first = layout::seq_suffix(&k).unwrap_or_default();
+                codec::records(&v)
+                    .filter(|rec| rec.as_ref().map_or(true, |rec| rec.seq >= from_seq))
+                    .map(|rec| match rec {
+                        Ok(rec) => codec::decode_event(&rec),
+                        Err(why) => Err(StoreError::corrupt(format!("event {first}: {why}"))),
+                    })
+                    .collect()
+            })
     }
 
     /// Every event that changed an item, oldest first.
     pub fn item_history(&self, key: &ItemKey) -> Result<Vec<Event>, StoreError> {
-        if layout::check_item_key(key).is_err() {
-            return Ok(Vec::new());
-        }
-        self.indexed(&self.t.by_item, &layout::item_index_prefix(key), true)
+        let seqs = self
+            .stored_item(key)?
+            .map(|s| s.history)
+            .unwrap_or_default();
+        self.events_at(seqs)
     }
 
     /// Every event of a unit's items plus its finalize / reopen events, oldest first.
@@ -408,11 +468,11 @@ impl Store {
         if layout::check_year(year).is_err() || unit.is_empty() || unit.contains('/') {
             return Ok(Vec::new());
         }
-        self.indexed(
-            &self.t.by_item,
-            &layout::unit_index_prefix(year, unit),
-            false,
-        )
+        let mut seqs = self.stored_unit(year, unit)?.history;
+        for s in self.stored_items(year, Some(unit))? {
+            seqs.extend(s.history);
+        }
+        self.events_at(seqs)
     }
 
     /// Every event a user committed, oldest first.
@@ -420,38 +480,59 @@ impl Store {
         if layout::check_user(user).is_err() {
             return Ok(Vec::new());
         }
-        self.indexed(&self.t.by_user, &layout::user_prefix(user), true)
-    }
-
-    /// Events listed in an index under `prefix`, in seq order. With `exact`, only entries that
-    /// are exactly prefix + seq (not entries of longer keys below the prefix).
-    fn indexed(
-        &self,
-        index: &sled::Tree,
-        prefix: &str,
-        exact: bool,
-    ) -> Result<Vec<Event>, StoreError> {
+        let prefix = layout::user_prefix(user);
         let mut seqs = Vec::new();
-        for r in index.scan_prefix(prefix.as_bytes()) {
-            let (k, _) = r.map_err(|e| self.sled_err(e))?;
-            if exact && k.len() != prefix.len() + 8 {
+        for r in self.t.by_user.scan_prefix(prefix.as_bytes()) {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            if k.len() != prefix.len() + 8 {
                 continue;
             }
-            if let Some(seq) = layout::seq_suffix(&k) {
-                seqs.push(seq);
-            }
+            let (Some(first), Some(last)) = (layout::seq_suffix(&k), layout::seq_suffix(&v)) else {
+                return Err(StoreError::corrupt(format!(
+                    "an index entry of {user} cannot be read (run `thamdinh rebuild`)"
+                )));
+            };
+            seqs.extend(first..=last);
         }
+        self.events_at(seqs)
+    }
+
+    /// The events with these seqs, in seq order, reading each block once.
+    fn events_at(&self, mut seqs: Vec<u64>) -> Result<Vec<Event>, StoreError> {
         seqs.sort_unstable();
         seqs.dedup();
-        seqs.into_iter()
-            .map(|seq| {
-                self.event(seq)?.ok_or_else(|| {
-                    StoreError::corrupt(format!(
-                        "the index lists event {seq}, which is missing (run `thamdinh rebuild`)"
-                    ))
-                })
-            })
-            .collect()
+        let mut out = Vec::with_capacity(seqs.len());
+        let mut i = 0;
+        while i < seqs.len() {
+            let seq = seqs[i];
+            let block = self
+                .t
+                .events
+                .range(..=layout::seq_key(seq))
+                .next_back()
+                .transpose()
+                .map_err(|e| self.sled_err(e))?;
+            let missing = || {
+                StoreError::corrupt(format!(
+                    "the index lists event {seq}, which is missing (run `thamdinh rebuild`)"
+                ))
+            };
+            let Some((_, block)) = block else {
+                return Err(missing());
+            };
+            let start = i;
+            for rec in codec::records(&block) {
+                let rec = rec.map_err(|why| StoreError::corrupt(format!("event {seq}: {why}")))?;
+                if i < seqs.len() && rec.seq == seqs[i] {
+                    out.push(codec::decode_event(&rec)?);
+                    i += 1;
+                }
+            }
+            if i == start {
+                return Err(missing());
+            }
+        }
+        Ok(out)
     }
 
     fn sled_err(&self, e: sled::Error) -> StoreError {
@@ -509,13 +590,16 @@ fn read_tip(events: &sled::Tree) -> Result<Tip, sled::Error> {
         blobs_synced: HashSet::new(),
     };
     if let Some((k, v)) = events.last()? {
-        match (layout::seq_suffix(&k), codec::split_event(&v)) {
-            (Some(seq), Ok((hash, _))) if k.len() == 8 => {
-                tip.seq = seq;
-                tip.hash = hash;
+        let first = layout::seq_suffix(&k).filter(|_| k.len() == 8);
+        let last = codec::records(&v).last();
+        match (first, last) {
+            (Some(_), Some(Ok(rec))) => {
+                tip.seq = rec.seq;
+                tip.hash = rec.hash;
             }
-            (_, Err(e)) => tip.broken = Some(format!("the last event cannot be read: {e}")),
-            _ => tip.broken = Some("the last events key is not a sequence number".into()),
+            (_, Some(Err(e))) => tip.broken = Some(format!("the last event cannot be read: {e}")),
+            (_, None) => tip.broken = Some("the last events block is empty".into()),
+            (None, _) => tip.broken = Some("the last events key is not a sequence number".into()),
         }
     }
     Ok(tip)

@@ -7,13 +7,12 @@
 use crossbeam_channel::bounded;
 use sled::IVec;
 
-use crate::domain::EventBody;
 use crate::i18n::Lang;
 
 use super::Store;
 use super::codec::{self, HASH_LEN, Head, ZERO_HASH};
 use super::error::StoreError;
-use super::fastdecode;
+use super::fastdecode::{self, ReplayBody};
 use super::layout;
 
 /// Events per chunk handed from the walker to the decoder.
@@ -38,10 +37,12 @@ fn keep_first(slot: &mut Option<(u64, String)>, seq: u64, why: String) {
     }
 }
 
-/// A stored event as the walker saw it; `problem` if its hash does not match.
+/// A stored event as the walker saw it: its body is `block[body]`; `problem` if its hash does
+/// not match.
 struct Walked {
     seq: u64,
-    value: IVec,
+    block: IVec,
+    body: std::ops::Range<usize>,
     problem: Option<String>,
 }
 
@@ -55,10 +56,11 @@ struct Walk {
 
 impl Store {
     /// Walk the whole log; `on_event` gets every readable body in seq order (including bodies
-    /// whose hash is wrong: they are reported, and replay still uses what is there).
+    /// whose hash is wrong: they are reported, and replay still uses what is there), as the fast
+    /// decoder gives it.
     pub(crate) fn scan_events(
         &self,
-        on_event: &mut dyn FnMut(&EventBody),
+        on_event: &mut dyn FnMut(&ReplayBody<'_>),
     ) -> Result<Scan, StoreError> {
         let (tx, rx) = bounded::<Vec<Walked>>(4);
         let (walk, decode_bad) = std::thread::scope(|s| {
@@ -69,7 +71,7 @@ impl Store {
                     if let Some(why) = w.problem {
                         keep_first(&mut first_bad, w.seq, why);
                     }
-                    let Ok((_, bytes)) = codec::split_event(&w.value) else {
+                    let Some(bytes) = w.block.get(w.body.clone()) else {
                         continue;
                     };
                     match fastdecode::decode_for_replay(bytes) {
@@ -121,51 +123,63 @@ impl Store {
         let mut chunk = Vec::with_capacity(CHUNK);
         for r in self.t.events.iter() {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            w.count += 1;
-            let seq = match layout::seq_suffix(&k) {
-                Some(seq) if k.len() == 8 => seq,
-                _ => {
-                    keep_first(
-                        &mut w.first_bad,
-                        expected,
-                        "an events key is not a sequence number".into(),
-                    );
-                    continue;
-                }
-            };
-            if seq != expected {
+            let Some(first) = layout::seq_suffix(&k).filter(|_| k.len() == 8) else {
                 keep_first(
                     &mut w.first_bad,
                     expected,
-                    format!(
-                        "event {expected} is missing (the log goes from {} to {seq})",
-                        expected.saturating_sub(1)
-                    ),
+                    "an events key is not a sequence number".into(),
                 );
-            }
-            expected = seq.saturating_add(1);
-            match codec::split_event(&v) {
-                Ok((hash, bytes)) => {
-                    let problem = (codec::chain_hash(&w.last_hash, bytes) != hash).then(|| {
-                        "its hash does not match its content and the previous event's hash \
-                         (the event was altered)"
-                            .to_string()
-                    });
-                    // Continue the chain from the stored hash.
-                    w.last_hash = hash;
-                    chunk.push(Walked {
-                        seq,
-                        value: v,
-                        problem,
-                    });
+                continue;
+            };
+            let mut position = first;
+            for rec in codec::records(&v) {
+                let rec = match rec {
+                    Ok(rec) => rec,
+                    Err(why) => {
+                        // The rest of the block cannot be located.
+                        w.count += 1;
+                        keep_first(&mut w.first_bad, position.max(expected), why);
+                        break;
+                    }
+                };
+                w.count += 1;
+                let seq = rec.seq;
+                if seq != expected {
+                    let why = if seq > expected {
+                        format!(
+                            "event {expected} is missing (the log goes from {} to {seq})",
+                            expected.saturating_sub(1)
+                        )
+                    } else {
+                        format!("event {seq} is stored again after event {}", expected - 1)
+                    };
+                    keep_first(&mut w.first_bad, expected.min(seq), why);
                 }
-                Err(why) => keep_first(&mut w.first_bad, seq, why),
-            }
-            w.last_seq = seq;
-            if chunk.len() == CHUNK {
-                let events = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                if tx.send(events).is_err() {
-                    return Err(StoreError::corrupt("the log scan stopped unexpectedly"));
+                if rec.seq < position {
+                    keep_first(&mut w.first_bad, seq, "it is stored out of order".into());
+                }
+                position = seq.saturating_add(1);
+                expected = seq.saturating_add(1);
+                let problem = (codec::chain_hash(&w.last_hash, rec.body) != rec.hash).then(|| {
+                    "its hash does not match its content and the previous event's hash \
+                     (the event was altered)"
+                        .to_string()
+                });
+                // Continue the chain from the stored hash.
+                w.last_hash = rec.hash;
+                let start = rec.body.as_ptr() as usize - v.as_ptr() as usize;
+                chunk.push(Walked {
+                    seq,
+                    block: v.clone(),
+                    body: start..start + rec.body.len(),
+                    problem,
+                });
+                w.last_seq = seq;
+                if chunk.len() == CHUNK {
+                    let events = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    if tx.send(events).is_err() {
+                        return Err(StoreError::corrupt("the log scan stopped unexpectedly"));
+                    }
                 }
             }
         }

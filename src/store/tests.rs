@@ -127,18 +127,95 @@ fn populated() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
-fn raw_event(store: &Store, seq: u64) -> Vec<u8> {
-    store
+/// The block holding `seq`: (its key, its value).
+fn block_of(store: &Store, seq: u64) -> (sled::IVec, Vec<u8>) {
+    let (k, v) = store
         .t
         .events
-        .get(layout::seq_key(seq))
+        .range(..=layout::seq_key(seq))
+        .next_back()
         .unwrap()
-        .unwrap()
-        .to_vec()
+        .unwrap();
+    (k, v.to_vec())
 }
 
+/// One stored event as the tests see it: a version byte (1), its 32 hash bytes, its body.
+fn raw_event(store: &Store, seq: u64) -> Vec<u8> {
+    let (_, block) = block_of(store, seq);
+    let rec = codec::records(&block)
+        .map(Result::unwrap)
+        .find(|r| r.seq == seq)
+        .unwrap();
+    let mut out = vec![1];
+    out.extend_from_slice(&rec.hash);
+    out.extend_from_slice(rec.body);
+    out
+}
+
+/// Rewrite the block holding `seq` with `value` (as `raw_event` shows it) in place of that
+/// event, or with `value` as the whole block when it is not in that shape.
 fn put_raw_event(store: &Store, seq: u64, value: Vec<u8>) {
-    store.t.events.insert(layout::seq_key(seq), value).unwrap();
+    let (k, block) = block_of(store, seq);
+    let new = if value.len() > 33 && value[0] == 1 {
+        let mut out = vec![codec::BLOCK];
+        for r in codec::records(&block).map(Result::unwrap) {
+            if r.seq == seq {
+                let hash: [u8; 32] = value[1..33].try_into().unwrap();
+                codec::push_record(&mut out, seq, &hash, &value[33..]);
+            } else {
+                codec::push_record(&mut out, r.seq, &r.hash, r.body);
+            }
+        }
+        out
+    } else {
+        value
+    };
+    store.t.events.insert(k, new).unwrap();
+}
+
+/// Remove one event from its block.
+fn remove_raw_event(store: &Store, seq: u64) {
+    let (k, block) = block_of(store, seq);
+    let mut out = vec![codec::BLOCK];
+    for r in codec::records(&block).map(Result::unwrap) {
+        if r.seq != seq {
+            codec::push_record(&mut out, r.seq, &r.hash, r.body);
+        }
+    }
+    if out.len() == 1 {
+        store.t.events.remove(k).unwrap();
+    } else {
+        store.t.events.insert(k, out).unwrap();
+    }
+}
+
+/// Replace (or with `None` remove) one item in its stored group, history kept.
+fn put_raw_item(store: &Store, key: &ItemKey, item: Option<Item>) {
+    let gk = layout::item_group_key(key);
+    let mut group = store
+        .t
+        .items
+        .get(gk.as_bytes())
+        .unwrap()
+        .map(|v| codec::decode_group(&v, "test").unwrap())
+        .unwrap_or_default();
+    match item {
+        Some(item) => {
+            let history = group
+                .get(key.leaf.as_str())
+                .map(|s| s.history.clone())
+                .unwrap_or_default();
+            group.insert(key.leaf.clone(), codec::StoredItem { item, history });
+        }
+        None => {
+            group.remove(key.leaf.as_str());
+        }
+    }
+    store
+        .t
+        .items
+        .insert(gk.as_bytes(), codec::encode_group(&group).unwrap())
+        .unwrap();
 }
 
 #[test]
@@ -363,7 +440,7 @@ fn an_altered_hash_is_named() {
 #[test]
 fn a_deleted_event_is_named() {
     let (_d, store) = populated();
-    store.t.events.remove(layout::seq_key(5)).unwrap();
+    remove_raw_event(&store, 5);
     let r = store.verify().unwrap();
     let (seq, why) = r.first_bad_event.unwrap();
     assert_eq!(seq, 5);
@@ -374,7 +451,7 @@ fn a_deleted_event_is_named() {
 #[test]
 fn a_deleted_last_event_is_named() {
     let (_d, store) = populated();
-    store.t.events.remove(layout::seq_key(8)).unwrap();
+    remove_raw_event(&store, 8);
     let r = store.verify().unwrap();
     let (seq, why) = r.first_bad_event.unwrap();
     assert_eq!(seq, 8, "{why}");
@@ -386,11 +463,7 @@ fn a_tampered_item_is_named() {
     let (_d, store) = populated();
     let mut item = store.item(&key("3.2.1")).unwrap().unwrap();
     item.version = 3;
-    store
-        .t
-        .items
-        .insert(b"2024/44/3.2.1", codec::encode(&item).unwrap())
-        .unwrap();
+    put_raw_item(&store, &key("3.2.1"), Some(item.clone()));
     let r = store.verify().unwrap();
     assert_eq!(r.first_bad_event, None);
     assert_eq!(
@@ -400,11 +473,7 @@ fn a_tampered_item_is_named() {
 
     item.version = 4;
     item.appraisal.proposed = None;
-    store
-        .t
-        .items
-        .insert(b"2024/44/3.2.1", codec::encode(&item).unwrap())
-        .unwrap();
+    put_raw_item(&store, &key("3.2.1"), Some(item));
     let r = store.verify().unwrap();
     assert_eq!(
         r.first_state_mismatch.as_deref(),
@@ -415,7 +484,7 @@ fn a_tampered_item_is_named() {
 #[test]
 fn missing_and_extra_state_are_named() {
     let (_d, store) = populated();
-    store.t.items.remove(b"2024/44/3.2.2").unwrap();
+    put_raw_item(&store, &key("3.2.2"), None);
     let r = store.verify().unwrap();
     assert_eq!(
         r.first_state_mismatch.as_deref(),
@@ -438,16 +507,12 @@ fn missing_and_extra_state_are_named() {
 fn rebuild_recomputes_state_and_indexes_from_the_log() {
     let (_d, store) = populated();
     let before = store.items(2024, None).unwrap();
-    store.t.items.remove(b"2024/44/3.2.2").unwrap();
+    put_raw_item(&store, &key("3.2.2"), None);
     let mut item = before[0].clone();
     item.version = 99;
-    store
-        .t
-        .items
-        .insert(b"2024/44/3.2.1", codec::encode(&item).unwrap())
-        .unwrap();
+    put_raw_item(&store, &key("3.2.1"), Some(item));
     store.t.meta.remove(b"member/minh").unwrap();
-    store.t.by_item.clear().unwrap();
+    store.t.by_user.clear().unwrap();
     assert!(!store.verify().unwrap().ok());
 
     assert_eq!(store.rebuild().unwrap(), 8);
@@ -485,7 +550,7 @@ fn open_checks_the_schema() {
     match Store::open(&path) {
         Err(StoreError::SchemaMismatch {
             found: 7,
-            expected: 1,
+            expected: SCHEMA_VERSION,
             ..
         }) => {}
         other => panic!("expected SchemaMismatch, got {:?}", other.err()),
@@ -567,7 +632,7 @@ fn verify_names_events_across_scan_chunks() {
     put_raw_event(&store, 2049, good);
     assert!(store.verify().unwrap().ok());
 
-    store.t.events.remove(layout::seq_key(4097)).unwrap();
+    remove_raw_event(&store, 4097);
     let r = store.verify().unwrap();
     assert_eq!(r.first_bad_event.map(|b| b.0), Some(4097));
     assert_eq!(r.events, 4999);
@@ -605,4 +670,71 @@ fn store_can_be_shared_between_threads() {
     }
     assert_eq!(store.last_seq(), 8 + 20);
     assert!(store.verify().unwrap().ok());
+}
+
+#[test]
+fn a_tampered_history_is_named_and_rebuild_restores_it() {
+    let (_d, store) = populated();
+    let gk = layout::item_group_key(&key("3.2.1"));
+    let mut group =
+        codec::decode_group(&store.t.items.get(gk.as_bytes()).unwrap().unwrap(), "t").unwrap();
+    group.get_mut("3.2.1").unwrap().history.retain(|&s| s != 5);
+    store
+        .t
+        .items
+        .insert(gk.as_bytes(), codec::encode_group(&group).unwrap())
+        .unwrap();
+    assert_eq!(
+        store.verify().unwrap().first_state_mismatch.as_deref(),
+        Some("item 2024/44/3.2.1: its stored history (3 events) differs from the log (4 events)")
+    );
+    store.rebuild().unwrap();
+    assert!(store.verify().unwrap().ok());
+    assert_eq!(store.item_history(&key("3.2.1")).unwrap().len(), 4);
+}
+
+#[test]
+fn events_are_read_from_inside_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(&dir.path().join("s")).unwrap();
+    let mut before = Appraisal::default();
+    let events: Vec<NewEvent> = (1..=300u64)
+        .map(|v| {
+            let after = adjusted(&format!("lần {v} — một lý do đủ dài để lấp đầy khối"), 25);
+            ev(
+                if v % 100 == 0 { "lan" } else { "minh" },
+                Change::Appraised {
+                    key: key(&format!("3.{}.1", v % 7)),
+                    version: 1 + v / 7,
+                    before: std::mem::replace(&mut before, after.clone()),
+                    after,
+                },
+            )
+        })
+        .collect();
+    store.commit(at(0), events).unwrap();
+    // More than one block, fewer blocks than events.
+    let blocks = store.t.events.len();
+    assert!(blocks > 1 && blocks < 300, "{blocks} blocks");
+    let seqs = |v: Vec<Event>| v.iter().map(|e| e.body.seq).collect::<Vec<_>>();
+    assert_eq!(
+        seqs(store.events(150).collect::<Result<_, _>>().unwrap()),
+        (150..=300).collect::<Vec<_>>()
+    );
+    for seq in [1, 77, 150, 300] {
+        assert_eq!(store.event(seq).unwrap().unwrap().body.seq, seq);
+    }
+    assert_eq!(store.event(301).unwrap(), None);
+    assert_eq!(seqs(store.user_history("lan").unwrap()), [100, 200, 300]);
+    assert_eq!(store.user_history("minh").unwrap().len(), 297);
+    // Runs, not one entry per event: minh's 297 events are 3 runs, lan's 3 events 3.
+    assert_eq!(store.t.by_user.len(), 6);
+    assert_eq!(
+        seqs(store.item_history(&key("3.3.1")).unwrap()),
+        (1..=300).filter(|v| v % 7 == 3).collect::<Vec<_>>()
+    );
+    assert_eq!(store.unit_history(2024, "44").unwrap().len(), 300);
+    let r = store.verify().unwrap();
+    assert!(r.ok(), "{r:?}");
+    assert_eq!(r.items_checked, 7);
 }

@@ -9,12 +9,11 @@ use serde::de::DeserializeOwned;
 use crate::domain::{Item, UnitState};
 use crate::i18n::Lang;
 
-use super::codec::{self, HASH_LEN, Head};
+use super::bulk::{BATCH, Bulk};
+use super::codec::{self, HASH_LEN, Head, StoredItem, StoredUnit};
 use super::error::StoreError;
-use super::fastdecode;
-use super::index_batch::{BATCH, IndexBatch};
 use super::layout;
-use super::replay::Replay;
+use super::replay::{Group, Replay};
 use super::{Store, YearData};
 
 /// What `verify` found.
@@ -94,9 +93,9 @@ impl Store {
         let _tip = self.lock_tip();
         let mut report = VerifyReport::default();
         let mut replay = Replay::default();
-        let scan = self.scan_events(&mut |body| replay.apply(body))?;
+        let scan = self.scan_events(&mut |body| replay.apply_replay(body))?;
         report.events = scan.count;
-        report.first_bad_event = scan.first_bad;
+        report.first_bad_event = first_of(scan.first_bad, replay.finish());
         report.first_state_mismatch = self.compare_state(replay, &mut report.items_checked)?;
         Ok(report)
     }
@@ -108,31 +107,21 @@ impl Store {
     pub fn rebuild(&self) -> Result<u64, StoreError> {
         let mut tip = self.lock_tip();
         let sled_err = |e| self.sled_err(e);
-        // First read and check the whole log; nothing is changed if it is damaged.
+        // First read and check the whole log; nothing is changed if it is damaged. The user
+        // runs are gathered on the way.
         let mut replay = Replay::default();
-        let scan = self.scan_events(&mut |body| replay.apply(body))?;
-        if let Some((seq, why)) = scan.first_bad {
+        let mut index = Bulk::default();
+        let scan = self.scan_events(&mut |body| {
+            replay.apply_replay(body);
+            index.add(&body.actor, body.seq, None);
+        })?;
+        if let Some((seq, why)) = first_of(scan.first_bad, replay.finish()) {
             return Err(StoreError::corrupt(format!(
                 "event {seq}: {why}; the state cannot be rebuilt from a damaged log"
             )));
         }
-
-        // Indexes, from a second pass over the (now known good) log.
-        self.t.by_item.clear().map_err(sled_err)?;
         self.t.by_user.clear().map_err(sled_err)?;
-        let mut index = IndexBatch::default();
-        for r in self.t.events.iter() {
-            let (k, v) = r.map_err(sled_err)?;
-            let seq = layout::seq_suffix(&k).unwrap_or_default();
-            let (_, bytes) = codec::split_event(&v)
-                .map_err(|why| StoreError::corrupt(format!("event {seq}: {why}")))?;
-            let body = fastdecode::decode_for_replay(bytes)
-                .map_err(|e| StoreError::corrupt(format!("event {seq} cannot be read: {e}")))?;
-            if index.add(&body.change, &body.actor, body.seq) {
-                index.write(self)?;
-            }
-        }
-        index.write(self)?;
+        index.finish(self)?;
 
         self.t.items.clear().map_err(sled_err)?;
         self.t.units.clear().map_err(sled_err)?;
@@ -158,42 +147,73 @@ impl Store {
     /// Compare stored state with a replay; the first difference, in key order, per kind.
     fn compare_state(
         &self,
-        replay: Replay,
+        mut replay: Replay,
         items_checked: &mut u64,
     ) -> Result<Option<String>, StoreError> {
-        let items = merge_compare(
-            self,
-            self.t.items.iter(),
-            0,
-            replay.items,
-            "item",
-            &|i: &Item| format!("version {}", i.version),
-            items_checked,
+        let units_replayed = std::mem::take(&mut replay.units);
+        let members_replayed = std::mem::take(&mut replay.members);
+        let years_replayed = std::mem::take(&mut replay.years);
+        let rounds_replayed = std::mem::take(&mut replay.rounds);
+        let groups = self.t.items.iter().map(|r| {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            let name = String::from_utf8_lossy(&k).into_owned();
+            // A group that cannot be read is reported as a difference, not an error.
+            let group =
+                codec::decode_group(&v, &format!("items {name}")).map_err(|e| e.message(Lang::En));
+            Ok((name, group))
+        });
+        let items = merge(
+            groups,
+            replay.sorted_groups().into_iter(),
+            |name, stored, expected| {
+                let stored = match stored {
+                    Some(Err(why)) => return Some(why),
+                    Some(Ok(g)) => g,
+                    None => Group::new(),
+                };
+                let expected = expected.unwrap_or_default();
+                let prefix = name.rsplit_once('/').map_or("", |(p, _)| p);
+                merge(
+                    stored.into_iter().map(Ok::<_, StoreError>),
+                    expected.into_iter(),
+                    |leaf, s, e| {
+                        *items_checked += 1;
+                        compare_item(&format!("{prefix}/{leaf}"), s.as_ref(), e.as_ref())
+                    },
+                )
+                .unwrap_or_else(|e| Some(e.message(Lang::En)))
+            },
         )?;
         if items.is_some() {
             return Ok(items);
         }
-        let mut others = 0;
-        let units = merge_compare(
-            self,
-            self.t.units.iter(),
-            0,
-            replay.units,
-            "unit",
-            &|u: &UnitState| match &u.finalized {
-                Some(t) => format!("finalized by {} at event {}", t.actor, t.seq),
-                None => "open".into(),
+        let units = self.t.units.iter().map(|r| {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            let name = String::from_utf8_lossy(&k).into_owned();
+            let unit: Result<StoredUnit, String> =
+                codec::decode(&v, &format!("unit {name}")).map_err(|e| e.message(Lang::En));
+            Ok((name, unit))
+        });
+        let units = merge(
+            units,
+            units_replayed.into_iter(),
+            |name, stored, expected| {
+                let stored = match stored {
+                    Some(Err(why)) => return Some(why),
+                    Some(Ok(u)) => Some(u),
+                    None => None,
+                };
+                compare_unit(name, stored.as_ref(), expected.as_ref())
             },
-            &mut others,
         )?;
         if units.is_some() {
             return Ok(units);
         }
-        let members: BTreeMap<String, _> = replay
-            .members
+        let members: BTreeMap<String, _> = members_replayed
             .into_iter()
             .filter_map(|(u, r)| Some((u, r?)))
             .collect();
+        let mut others = 0;
         let m = merge_compare(
             self,
             self.t.meta.scan_prefix(layout::MEMBER_PREFIX.as_bytes()),
@@ -206,8 +226,7 @@ impl Store {
         if m.is_some() {
             return Ok(m);
         }
-        let years: BTreeMap<String, YearData> = replay
-            .years
+        let years: BTreeMap<String, YearData> = years_replayed
             .into_iter()
             .map(|(y, d)| (layout::year_str(y), d))
             .collect();
@@ -227,7 +246,7 @@ impl Store {
             self,
             self.t.meta.scan_prefix(layout::ROUND_PREFIX.as_bytes()),
             layout::ROUND_PREFIX.len(),
-            replay.rounds,
+            rounds_replayed,
             "round",
             &|r: &crate::domain::Round| {
                 format!(
@@ -243,7 +262,23 @@ impl Store {
 
     /// Write replayed state into the (empty) state trees, in batches.
     pub(crate) fn write_state(&self, replay: &Replay) -> Result<(), StoreError> {
-        write_map(self, &self.t.items, "", &replay.items)?;
+        let mut batch = sled::Batch::default();
+        let mut n = 0;
+        for (k, group) in &replay.groups {
+            batch.insert(k.as_bytes(), codec::encode_group(group)?);
+            n += group.len();
+            if n >= BATCH {
+                n = 0;
+                self.t
+                    .items
+                    .apply_batch(std::mem::take(&mut batch))
+                    .map_err(|e| self.sled_err(e))?;
+            }
+        }
+        self.t
+            .items
+            .apply_batch(batch)
+            .map_err(|e| self.sled_err(e))?;
         write_map(self, &self.t.units, "", &replay.units)?;
         let members: BTreeMap<&String, _> = replay
             .members
@@ -297,6 +332,122 @@ fn write_map<K: std::fmt::Display, T: Serialize>(
         }
     }
     tree.apply_batch(batch).map_err(|e| store.sled_err(e))
+}
+
+/// The problem with the lower seq.
+fn first_of(a: Option<(u64, String)>, b: Option<(u64, String)>) -> Option<(u64, String)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Walk stored and expected entries together in key order; `f` sees each key with what each
+/// side has and describes a difference, the first of which is returned.
+fn merge<S, E>(
+    stored: impl Iterator<Item = Result<(String, S), StoreError>>,
+    expected: impl Iterator<Item = (String, E)>,
+    mut f: impl FnMut(&str, Option<S>, Option<E>) -> Option<String>,
+) -> Result<Option<String>, StoreError> {
+    let mut stored = stored.peekable();
+    let mut expected = expected.peekable();
+    loop {
+        let s_key = match stored.peek() {
+            Some(Ok((k, _))) => Some(k.clone()),
+            Some(Err(_)) => match stored.next() {
+                Some(Err(e)) => return Err(e),
+                _ => continue,
+            },
+            None => None,
+        };
+        let e_key = expected.peek().map(|(k, _)| k.clone());
+        let (name, s, e) = match (&s_key, &e_key) {
+            (None, None) => return Ok(None),
+            (Some(a), Some(b)) if a.as_bytes() == b.as_bytes() => {
+                (a.clone(), stored.next(), expected.next())
+            }
+            (Some(a), Some(b)) if a.as_bytes() < b.as_bytes() => (a.clone(), stored.next(), None),
+            (Some(a), None) => (a.clone(), stored.next(), None),
+            (_, Some(b)) => (b.clone(), None, expected.next()),
+        };
+        let s = match s {
+            Some(Ok((_, v))) => Some(v),
+            Some(Err(e)) => return Err(e),
+            None => None,
+        };
+        if let Some(why) = f(&name, s, e.map(|(_, v)| v)) {
+            return Ok(Some(why));
+        }
+    }
+}
+
+fn item_summary(i: &Item) -> String {
+    format!("version {}", i.version)
+}
+
+/// The difference between a stored item and the replayed one, if any.
+fn compare_item(name: &str, s: Option<&StoredItem>, e: Option<&StoredItem>) -> Option<String> {
+    match (s, e) {
+        (Some(a), Some(b)) if a == b => None,
+        (Some(a), Some(b)) if a.item == b.item => Some(format!(
+            "item {name}: its stored history ({} events) differs from the log ({} events)",
+            a.history.len(),
+            b.history.len()
+        )),
+        (Some(a), Some(b)) => {
+            let (sa, sb) = (item_summary(&a.item), item_summary(&b.item));
+            Some(if sa == sb {
+                format!("item {name}: stored state differs from replay ({sa})")
+            } else {
+                format!("item {name}: stored {sa}, replay {sb}")
+            })
+        }
+        (Some(a), None) => Some(format!(
+            "item {name}: stored ({}) but no event produces it",
+            item_summary(&a.item)
+        )),
+        (None, Some(b)) => Some(format!(
+            "item {name}: missing from the store (replay gives {})",
+            item_summary(&b.item)
+        )),
+        (None, None) => None,
+    }
+}
+
+fn unit_summary(u: &UnitState) -> String {
+    match &u.finalized {
+        Some(t) => format!("finalized by {} at event {}", t.actor, t.seq),
+        None => "open".into(),
+    }
+}
+
+/// The difference between a stored unit and the replayed one, if any.
+fn compare_unit(name: &str, s: Option<&StoredUnit>, e: Option<&StoredUnit>) -> Option<String> {
+    match (s, e) {
+        (Some(a), Some(b)) if a == b => None,
+        (Some(a), Some(b)) if a.state == b.state => Some(format!(
+            "unit {name}: its stored history ({} events) differs from the log ({} events)",
+            a.history.len(),
+            b.history.len()
+        )),
+        (Some(a), Some(b)) => {
+            let (sa, sb) = (unit_summary(&a.state), unit_summary(&b.state));
+            Some(if sa == sb {
+                format!("unit {name}: stored state differs from replay ({sa})")
+            } else {
+                format!("unit {name}: stored {sa}, replay {sb}")
+            })
+        }
+        (Some(a), None) => Some(format!(
+            "unit {name}: stored ({}) but no event produces it",
+            unit_summary(&a.state)
+        )),
+        (None, Some(b)) => Some(format!(
+            "unit {name}: missing from the store (replay gives {})",
+            unit_summary(&b.state)
+        )),
+        (None, None) => None,
+    }
 }
 
 /// Walk stored entries (keys minus `strip` prefix bytes) and expected entries together in key

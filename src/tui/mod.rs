@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backend;
 pub mod event_loop;
 pub mod i18n;
 pub mod key;

@@ -2,6 +2,10 @@
 //! national ranks. Loaded once; afterwards changed only by applying committed events, so a
 //! cursor move never recomputes anything (SPEC P2). An edit recomputes the touched units' scores
 //! and the ranks, with the domain's own functions.
+//!
+//! Start-up loads only what the first screen shows (SPEC P1): every item without its texts
+//! ([`Item::without_text`]), enough for totals, statuses and ranks. A unit's texts (notes,
+//! evidence, justifications) are loaded when it is opened ([`Model::load_unit`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -25,6 +29,8 @@ pub struct UnitData {
     pub group: Both<Option<String>>,
     /// Sequence number of the last unit-level event applied (finalize / reopen).
     unit_seq: u64,
+    /// The items carry their texts (the unit was opened), not just their scores.
+    detailed: bool,
 }
 
 impl UnitData {
@@ -62,14 +68,54 @@ pub struct Model {
 }
 
 impl Model {
-    /// Read a year's framework, units, items and unit states.
+    /// Read a year's framework, units, unit states and items without their texts.
     pub fn load(wb: &dyn Workbench, year: u16) -> Result<Model, EngineError> {
         let ctx = wb.year(year)?;
-        let items = wb.items(year, None)?;
+        let items = wb.item_summaries(year)?;
         let states: HashMap<String, UnitState> = wb.unit_states(year)?.into_iter().collect();
         let mut m = Model::from_parts(ctx, items, states);
+        for u in &mut m.units {
+            u.detailed = false;
+        }
         m.rounds = wb.rounds(year)?;
         Ok(m)
+    }
+
+    /// Has unit `u` its items with their texts?
+    pub fn is_detailed(&self, u: usize) -> bool {
+        self.units[u].detailed
+    }
+
+    /// Load the texts of unit `u`'s items (once; later changes come as events).
+    pub fn load_unit(&mut self, wb: &dyn Workbench, u: usize) -> Result<(), EngineError> {
+        if self.units[u].detailed {
+            return Ok(());
+        }
+        let code = self.ctx.units.units[u].code.clone();
+        let mut rescore = false;
+        for item in wb.items(self.year, Some(&code))? {
+            let Some(n) = self.ctx.framework.position(&item.key.leaf) else {
+                continue;
+            };
+            let slot = &mut self.units[u].items[n];
+            let item = match slot {
+                // An event newer than this answer arrived meanwhile: ask for the item as it is
+                // now, so its texts are whole.
+                Some(old) if old.version > item.version => match wb.item(&item.key)? {
+                    Some(fresh) => fresh,
+                    None => continue,
+                },
+                _ => item,
+            };
+            rescore |= slot.as_ref().is_none_or(|old| old.version != item.version);
+            *slot = Some(item);
+        }
+        self.units[u].detailed = true;
+        if rescore {
+            self.rescore(u);
+            self.rerank();
+        }
+        Ok(())
     }
 
     pub fn from_parts(
@@ -109,6 +155,7 @@ impl Model {
                     rank: Both::default(),
                     group: Both::default(),
                     unit_seq,
+                    detailed: true,
                 }
             })
             .collect();
@@ -285,5 +332,41 @@ impl Model {
                 proposed: fw.group_for(prop_pct[i]).map(|g| g.name.clone()),
             };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_up_loads_scores_without_texts_and_opening_a_unit_loads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let wb = crate::demo::build(&dir.path().join("s"), "lead", Some(3)).unwrap();
+        let year = crate::demo::DEMO_YEAR;
+        let full = Model::from_parts(
+            wb.year(year).unwrap(),
+            wb.items(year, None).unwrap(),
+            wb.unit_states(year).unwrap().into_iter().collect(),
+        );
+        let mut m = Model::load(&wb, year).unwrap();
+        assert!(!m.is_detailed(0));
+        let has_text = |m: &Model, u: usize| {
+            m.unit_at(u).items.iter().flatten().any(|i| {
+                i.self_assessment
+                    .as_ref()
+                    .is_some_and(|s| !s.note.is_empty() || !s.evidence.is_empty())
+            })
+        };
+        assert!(!has_text(&m, 0));
+        // The first screen is the same either way: totals, statuses, ranks.
+        for u in 0..m.unit_count() {
+            assert_eq!(m.unit_at(u).scores, full.unit_at(u).scores);
+            assert_eq!(m.unit_at(u).rank, full.unit_at(u).rank);
+        }
+        m.load_unit(&wb, 0).unwrap();
+        assert!(m.is_detailed(0) && !m.is_detailed(1));
+        assert!(has_text(&m, 0));
+        assert_eq!(m.unit_at(0).items, full.unit_at(0).items);
     }
 }

@@ -13,7 +13,6 @@ use std::thread;
 use crossbeam_channel::{Receiver, unbounded};
 use ratatui::Frame;
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyboardEnhancementFlags,
     PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
@@ -24,6 +23,8 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::crossterm::{cursor, execute, queue};
 use ratatui::layout::Size;
+
+use super::backend::SparingBackend;
 
 /// What was switched on, so restore switches off exactly that.
 static RAW: AtomicBool = AtomicBool::new(false);
@@ -90,7 +91,7 @@ pub struct TermOptions {
 
 /// The terminal in full-screen mode. Dropping it restores the terminal.
 pub struct Term {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    terminal: Terminal<SparingBackend<Stdout>>,
 }
 
 impl Term {
@@ -127,7 +128,7 @@ impl Term {
             )?;
             KEYBOARD.store(true, Ordering::SeqCst);
         }
-        let terminal = Terminal::new(CrosstermBackend::new(out))?;
+        let terminal = Terminal::new(SparingBackend::new(out))?;
         let mut term = Term { terminal };
         term.repaint_all()?;
         Ok(term)

@@ -193,10 +193,13 @@ impl App {
         }
     }
 
-    /// Show a unit's workbench. Esc goes back to the list it was opened from (the overview, the
-    /// ranking or the queue — a row, or the palette over it); from another unit, where that one
-    /// went.
+    /// Show a unit's workbench (loading its texts the first time). Esc goes back to the list it
+    /// was opened from (the overview, the ranking or the queue — a row, or the palette over it);
+    /// from another unit, where that one went.
     pub fn open_unit(&mut self, unit_idx: usize) {
+        if let Err(e) = self.model.load_unit(&*self.wb, unit_idx) {
+            self.error(e.message(self.lang));
+        }
         let keep = self
             .bench
             .as_ref()

@@ -36,6 +36,11 @@ impl App {
         match Model::load(&*self.wb, self.model.year) {
             Ok(m) => {
                 self.model = m;
+                if let Some(u) = self.bench.as_ref().map(|b| b.unit_idx)
+                    && let Err(e) = self.model.load_unit(&*self.wb, u)
+                {
+                    self.error(e.message(self.lang));
+                }
                 self.overview.rebuild(&self.model);
                 self.ranking.rebuild(&self.model);
                 if let Some(b) = self.bench.as_mut() {

@@ -1,0 +1,185 @@
+//! SPEC P5: import of 200k rows ≤ 2 s; verify ≥ 500k events/s.
+//!
+//! The import is one year of the large scale (2,000 units × 100 criteria) as the CSV file
+//! `thamdinh sample` writes, imported by the real CLI into a fresh store whose server already
+//! runs. Reference: reading the same file with the csv crate and nothing else. Verify runs
+//! `thamdinh verify` on the cached national and large stores (server already running).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use thamdinh::api::{LocalWorkbench, Workbench};
+use thamdinh::domain::Command;
+use thamdinh::io::self_import::parse_self_csv;
+use thamdinh::sample::scale::Scale;
+use thamdinh::store::Store;
+
+use crate::data::{self, ServerGuard};
+use crate::stats::{Samples, ms, rate};
+use crate::table::Row;
+
+const YEAR: u16 = 2024;
+const RUNS: usize = 3;
+
+/// The large scale's framework, units and one year of self rows, written once.
+struct Files {
+    _dir: tempfile::TempDir,
+    framework: std::path::PathBuf,
+    units: std::path::PathBuf,
+    rows: std::path::PathBuf,
+}
+
+fn files() -> Files {
+    let dir = data::scratch();
+    let f = Files {
+        framework: dir.path().join("framework.toml"),
+        units: dir.path().join("units.toml"),
+        rows: dir.path().join("self.csv"),
+        _dir: dir,
+    };
+    let y = YEAR.to_string();
+    data::cli_to_file(
+        &["sample", "--scale", "large", "--kind", "framework"],
+        &f.framework,
+    );
+    data::cli_to_file(&["sample", "--scale", "large", "--kind", "units"], &f.units);
+    data::cli_to_file(
+        &["sample", "--scale", "large", "--kind", "self", "--year", &y],
+        &f.rows,
+    );
+    f
+}
+
+/// A fresh store with the large year opened.
+fn fresh_store(f: &Files, dir: &Path) {
+    data::run_cli(
+        dir,
+        &[
+            "init",
+            "--year",
+            &YEAR.to_string(),
+            "--framework",
+            f.framework.to_str().expect("utf-8 path"),
+            "--units",
+            f.units.to_str().expect("utf-8 path"),
+        ],
+    );
+}
+
+fn raw_csv_ms(file: &Path) -> (f64, usize) {
+    let bytes = std::fs::read(file).expect("read");
+    let mut best = f64::MAX;
+    let mut n = 0;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let mut r = csv::Reader::from_reader(&bytes[..]);
+        let mut rec = csv::ByteRecord::new();
+        n = 0;
+        while r.read_byte_record(&mut rec).expect("csv") {
+            n += rec.len();
+        }
+        best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    (best, n)
+}
+
+pub fn import(rows_out: &mut Vec<Row>, details: &mut Vec<String>) {
+    let f = files();
+    let lines = std::fs::read_to_string(&f.rows)
+        .expect("rows")
+        .lines()
+        .count()
+        - 1;
+    let (raw, _) = raw_csv_ms(&f.rows);
+
+    // Through the CLI, server running.
+    let mut cli = Vec::new();
+    for _ in 0..RUNS {
+        let tmp = data::scratch();
+        let store = tmp.path().join("store");
+        fresh_store(&f, &store);
+        let _guard = ServerGuard(store.clone());
+        data::start_server(&store);
+        let (dt, out) = data::run_cli(
+            &store,
+            &["import", "self", f.rows.to_str().expect("utf-8 path")],
+        );
+        assert!(out.contains(&format!("{lines} rows")), "{out}");
+        cli.push(dt);
+    }
+    let cli = Samples::from_durations(&cli);
+    rows_out.push(Row::new(
+        "P5",
+        format!("import {lines} rows (CLI, server running)"),
+        format!("{} median, {} max", ms(cli.median()), ms(cli.max())),
+        "≤ 2 s",
+        Some(cli.median() <= 2000.0),
+        format!("raw CSV read: {}", ms(raw)),
+    ));
+
+    // In-process stages, for the diagnosis.
+    let tmp = data::scratch();
+    let store = tmp.path().join("store");
+    fresh_store(&f, &store);
+    let wb = Arc::new(LocalWorkbench::new(
+        Store::open(&store).expect("open"),
+        "bench",
+    ));
+    let me = whoami();
+    let wb = wb.session(me);
+    let y = wb.year(YEAR).expect("year");
+    let bytes = std::fs::read(&f.rows).expect("rows");
+    let t = Instant::now();
+    let rows = parse_self_csv(&bytes, YEAR, &y.framework, &y.units).expect("valid rows");
+    let parse = t.elapsed();
+    let t = Instant::now();
+    let events = wb
+        .apply(Command::ImportSelf { year: YEAR, rows })
+        .expect("import");
+    let apply = t.elapsed();
+    details.push(format!(
+        "P5 import in-process: parse + validate {} · engine + commit (durable) {} for {} events ({})",
+        ms(parse.as_secs_f64() * 1000.0),
+        ms(apply.as_secs_f64() * 1000.0),
+        events.len(),
+        rate(events.len() as f64 / apply.as_secs_f64())
+    ));
+}
+
+fn whoami() -> String {
+    uzers::get_current_username()
+        .expect("user")
+        .to_string_lossy()
+        .into_owned()
+}
+
+pub fn verify(scale: Scale, store: &Path, rows_out: &mut Vec<Row>, details: &mut Vec<String>) {
+    let _guard = ServerGuard(store.to_path_buf());
+    data::start_server(store);
+    let mut times = Vec::new();
+    let mut events = 0u64;
+    for _ in 0..RUNS {
+        let (dt, out) = data::run_cli(store, &["verify"]);
+        events = out
+            .split_whitespace()
+            .find_map(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("verify output: {out}"));
+        times.push(dt);
+    }
+    let s = Samples::from_durations(&times);
+    let per_s = events as f64 / (s.median() / 1000.0);
+    rows_out.push(Row::new(
+        "P5",
+        format!("verify {} ({} events, CLI)", scale.name(), events),
+        format!("{} ({})", rate(per_s), ms(s.median())),
+        "≥ 500k events/s",
+        Some(per_s >= 500_000.0),
+        "",
+    ));
+    details.push(format!(
+        "P5 verify {}: {:?} ms",
+        scale.name(),
+        s.0.iter().map(|v| v.round()).collect::<Vec<_>>()
+    ));
+}
