@@ -293,9 +293,10 @@ const FORBIDDEN: &[(&str, &[u8])] = &[
 ];
 
 /// The final bytes of the CSI sequences the program itself writes: colours and attributes (m),
-/// cursor moves (H), clearing (J, K), private modes (h, l: alternate screen, bracketed paste,
-/// cursor visibility, synchronized update).
-const CSI_FINALS: &[u8] = b"mHJKhl";
+/// cursor moves (H; and C, G from the low-output backend: forward, to a column), clearing (J, K),
+/// private modes (h, l: alternate screen, bracketed paste, cursor visibility, synchronized
+/// update).
+const CSI_FINALS: &[u8] = b"mHCGJKhl";
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)

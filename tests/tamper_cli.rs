@@ -194,7 +194,12 @@ fn tamper(dir: &Path, f: impl FnOnce(&sled::Tree, &sled::Tree)) {
     db.flush().expect("flush");
 }
 
-/// The stored value of event `seq`: version byte, 32-byte hash, body JSON.
+/// Where the hash and the body sit in the stored value of a commit of one event: the block's
+/// format byte, then the record: seq (8 bytes), body length (4), hash (32), body JSON.
+const HASH_AT: usize = 1 + 8 + 4;
+const BODY_AT: usize = HASH_AT + 32;
+
+/// The stored value of event `seq` (the block of the commit that wrote it alone).
 fn stored(events: &sled::Tree, seq: u64) -> Vec<u8> {
     events
         .get(seq.to_be_bytes())
@@ -259,14 +264,14 @@ fn verify_names_the_first_altered_event_in_the_store() {
     let (dir, seqs) = fresh_store(tmp.path(), "rehashed");
     let (b, c) = (seqs[1], seqs[2]);
     tamper(&dir, |events, _| {
-        let prev = stored(events, b - 1)[1..33].to_vec();
+        let prev = stored(events, b - 1)[HASH_AT..BODY_AT].to_vec();
         let v = replace_bytes(&stored(events, b), "nộp muộn", "nộp đúng");
         let mut h = Sha256::new();
         h.update(&prev);
-        h.update(&v[33..]);
-        let mut forged = v[..1].to_vec();
+        h.update(&v[BODY_AT..]);
+        let mut forged = v[..HASH_AT].to_vec();
         forged.extend_from_slice(&h.finalize());
-        forged.extend_from_slice(&v[33..]);
+        forged.extend_from_slice(&v[BODY_AT..]);
         events.insert(b.to_be_bytes(), forged).expect("write");
     });
     let msg = verify_fails(&dir, "en");
@@ -307,7 +312,7 @@ fn verify_names_the_first_altered_event_in_the_store() {
     let (dir, seqs) = fresh_store(tmp.path(), "rechained");
     let b = seqs[1];
     tamper(&dir, |events, meta| {
-        let mut prev = stored(events, b - 1)[1..33].to_vec();
+        let mut prev = stored(events, b - 1)[HASH_AT..BODY_AT].to_vec();
         let last = u64::from_be_bytes(
             events
                 .last()
@@ -325,9 +330,9 @@ fn verify_names_the_first_altered_event_in_the_store() {
             }
             let mut h = Sha256::new();
             h.update(&prev);
-            h.update(&v[33..]);
+            h.update(&v[BODY_AT..]);
             let hash = h.finalize().to_vec();
-            v[1..33].copy_from_slice(&hash);
+            v[HASH_AT..BODY_AT].copy_from_slice(&hash);
             events.insert(seq.to_be_bytes(), v).expect("write");
             prev = hash;
         }
