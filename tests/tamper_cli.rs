@@ -4,8 +4,10 @@
 //! Backups are JSON lines anyone can edit: one justification changed, two lines swapped, one
 //! line deleted, and a changed line whose own hash was recomputed. The store itself is tampered
 //! with the way someone with file access would: opening its sled files with the sled library and
-//! rewriting an event (the tree and value layout are those of docs/SHARED_STORE.md and
-//! src/store/codec.rs; the test first checks the event it alters is the one it expects).
+//! rewriting events. The layout is the one src/store/codec.rs describes: the `events` tree holds
+//! blocks (a format byte, then records of seq, body length, hash and body); the test reads them
+//! all, changes the records and writes the blocks back, and fails loudly if the layout is not
+//! what it expects.
 
 mod common;
 
@@ -185,27 +187,85 @@ fn restore_names_the_first_altered_event_of_a_backup() {
     drop(common::open_after_server(&target));
 }
 
-/// Open the store's sled files directly and let `f` change the `events` and `meta` trees.
-fn tamper(dir: &Path, f: impl FnOnce(&sled::Tree, &sled::Tree)) {
+/// One stored event record.
+#[derive(Clone, Debug)]
+struct Rec {
+    seq: u64,
+    hash: [u8; 32],
+    body: Vec<u8>,
+}
+
+/// Format byte of an event block (src/store/codec.rs `BLOCK`).
+const BLOCK: u8 = 2;
+
+/// Every block of the `events` tree, by key, with its records.
+fn read_log(events: &sled::Tree) -> Vec<(Vec<u8>, Vec<Rec>)> {
+    let mut out = Vec::new();
+    for kv in events.iter() {
+        let (k, v) = kv.expect("read a block");
+        assert_eq!(v.first(), Some(&BLOCK), "an event block");
+        let mut rest = &v[1..];
+        let mut recs = Vec::new();
+        while !rest.is_empty() {
+            let seq = u64::from_be_bytes(rest[..8].try_into().expect("seq"));
+            let len = u32::from_be_bytes(rest[8..12].try_into().expect("length")) as usize;
+            let hash: [u8; 32] = rest[12..44].try_into().expect("hash");
+            recs.push(Rec {
+                seq,
+                hash,
+                body: rest[44..44 + len].to_vec(),
+            });
+            rest = &rest[44 + len..];
+        }
+        out.push((k.to_vec(), recs));
+    }
+    out
+}
+
+/// Write the blocks back (a block left without records is removed).
+fn write_log(events: &sled::Tree, blocks: &[(Vec<u8>, Vec<Rec>)]) {
+    for (key, recs) in blocks {
+        if recs.is_empty() {
+            events.remove(key).expect("remove a block");
+            continue;
+        }
+        let mut v = vec![BLOCK];
+        for r in recs {
+            v.extend_from_slice(&r.seq.to_be_bytes());
+            v.extend_from_slice(&(r.body.len() as u32).to_be_bytes());
+            v.extend_from_slice(&r.hash);
+            v.extend_from_slice(&r.body);
+        }
+        events.insert(key, v).expect("write a block");
+    }
+}
+
+/// Open the store's sled files directly, let `f` change the event records (in log order, with
+/// their blocks), write them back, and set the head record to the last event.
+fn tamper(dir: &Path, f: impl FnOnce(&mut Vec<(Vec<u8>, Vec<Rec>)>)) {
     let db = sled::open(dir.join("sled")).expect("open the sled files");
     let events = db.open_tree("events").expect("events tree");
-    let meta = db.open_tree("meta").expect("meta tree");
-    f(&events, &meta);
+    let mut blocks = read_log(&events);
+    assert!(blocks.len() > 3, "the events tree holds blocks");
+    f(&mut blocks);
+    write_log(&events, &blocks);
     db.flush().expect("flush");
 }
 
-/// Where the hash and the body sit in the stored value of a commit of one event: the block's
-/// format byte, then the record: seq (8 bytes), body length (4), hash (32), body JSON.
-const HASH_AT: usize = 1 + 8 + 4;
-const BODY_AT: usize = HASH_AT + 32;
+/// The record of event `seq`.
+fn rec(blocks: &mut [(Vec<u8>, Vec<Rec>)], seq: u64) -> &mut Rec {
+    blocks
+        .iter_mut()
+        .flat_map(|(_, recs)| recs.iter_mut())
+        .find(|r| r.seq == seq)
+        .expect("the event is stored")
+}
 
-/// The stored value of event `seq` (the block of the commit that wrote it alone).
-fn stored(events: &sled::Tree, seq: u64) -> Vec<u8> {
-    events
-        .get(seq.to_be_bytes())
-        .expect("read")
-        .expect("event present")
-        .to_vec()
+fn sha(prev: &[u8; 32], body: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(prev);
+    h.update(body);
+    h.finalize().into()
 }
 
 fn replace_bytes(value: &[u8], from: &str, to: &str) -> Vec<u8> {
@@ -242,11 +302,9 @@ fn verify_names_the_first_altered_event_in_the_store() {
     // One word of a justification changed in place.
     let (dir, seqs) = fresh_store(tmp.path(), "altered");
     let b = seqs[1];
-    tamper(&dir, |events, _| {
-        let v = stored(events, b);
-        events
-            .insert(b.to_be_bytes(), replace_bytes(&v, "nộp muộn", "nộp đúng"))
-            .expect("write");
+    tamper(&dir, |blocks| {
+        let r = rec(blocks, b);
+        r.body = replace_bytes(&r.body, "nộp muộn", "nộp đúng");
     });
     let msg = verify_fails(&dir, "en");
     assert!(
@@ -263,16 +321,11 @@ fn verify_names_the_first_altered_event_in_the_store() {
     // from the original.
     let (dir, seqs) = fresh_store(tmp.path(), "rehashed");
     let (b, c) = (seqs[1], seqs[2]);
-    tamper(&dir, |events, _| {
-        let prev = stored(events, b - 1)[HASH_AT..BODY_AT].to_vec();
-        let v = replace_bytes(&stored(events, b), "nộp muộn", "nộp đúng");
-        let mut h = Sha256::new();
-        h.update(&prev);
-        h.update(&v[BODY_AT..]);
-        let mut forged = v[..HASH_AT].to_vec();
-        forged.extend_from_slice(&h.finalize());
-        forged.extend_from_slice(&v[BODY_AT..]);
-        events.insert(b.to_be_bytes(), forged).expect("write");
+    tamper(&dir, |blocks| {
+        let prev = rec(blocks, b - 1).hash;
+        let r = rec(blocks, b);
+        r.body = replace_bytes(&r.body, "nộp muộn", "nộp đúng");
+        r.hash = sha(&prev, &r.body);
     });
     let msg = verify_fails(&dir, "en");
     assert!(
@@ -283,8 +336,10 @@ fn verify_names_the_first_altered_event_in_the_store() {
     // Deleted.
     let (dir, seqs) = fresh_store(tmp.path(), "deleted");
     let a = seqs[0];
-    tamper(&dir, |events, _| {
-        events.remove(a.to_be_bytes()).expect("remove");
+    tamper(&dir, |blocks| {
+        for (_, recs) in blocks.iter_mut() {
+            recs.retain(|r| r.seq != a);
+        }
     });
     let msg = verify_fails(&dir, "en");
     assert!(
@@ -295,10 +350,18 @@ fn verify_names_the_first_altered_event_in_the_store() {
     // Two events swapped.
     let (dir, seqs) = fresh_store(tmp.path(), "swapped");
     let (a, b) = (seqs[0], seqs[1]);
-    tamper(&dir, |events, _| {
-        let (va, vb) = (stored(events, a), stored(events, b));
-        events.insert(a.to_be_bytes(), vb).expect("write");
-        events.insert(b.to_be_bytes(), va).expect("write");
+    tamper(&dir, |blocks| {
+        let ra = rec(blocks, a).clone();
+        let rb = rec(blocks, b).clone();
+        *rec(blocks, a) = rb;
+        // Both slots now say b: put a in the second one, b's old slot.
+        let slot = blocks
+            .iter_mut()
+            .flat_map(|(_, recs)| recs.iter_mut())
+            .filter(|r| r.seq == b)
+            .nth(1)
+            .expect("b's old slot");
+        *slot = ra;
     });
     let msg = verify_fails(&dir, "en");
     assert!(
@@ -311,36 +374,34 @@ fn verify_names_the_first_altered_event_in_the_store() {
     // is named.
     let (dir, seqs) = fresh_store(tmp.path(), "rechained");
     let b = seqs[1];
-    tamper(&dir, |events, meta| {
-        let mut prev = stored(events, b - 1)[HASH_AT..BODY_AT].to_vec();
-        let last = u64::from_be_bytes(
-            events
-                .last()
-                .expect("read")
-                .expect("an event")
-                .0
-                .as_ref()
-                .try_into()
-                .expect("8-byte key"),
-        );
-        for seq in b..=last {
-            let mut v = stored(events, seq);
-            if seq == b {
-                v = replace_bytes(&v, "nộp muộn", "nộp đúng");
-            }
-            let mut h = Sha256::new();
-            h.update(&prev);
-            h.update(&v[BODY_AT..]);
-            let hash = h.finalize().to_vec();
-            v[HASH_AT..BODY_AT].copy_from_slice(&hash);
-            events.insert(seq.to_be_bytes(), v).expect("write");
-            prev = hash;
+    let mut head = None;
+    tamper(&dir, |blocks| {
+        let mut prev = rec(blocks, b - 1).hash;
+        let r = rec(blocks, b);
+        r.body = replace_bytes(&r.body, "nộp muộn", "nộp đúng");
+        for r in blocks
+            .iter_mut()
+            .flat_map(|(_, recs)| recs.iter_mut())
+            .filter(|r| r.seq >= b)
+        {
+            r.hash = sha(&prev, &r.body);
+            prev = r.hash;
+            head = Some((r.seq, r.hash));
         }
-        let head = serde_json::json!({"seq": last, "hash": hex::encode(&prev)});
-        let mut value = vec![1u8];
-        value.extend(serde_json::to_vec(&head).expect("encode"));
-        meta.insert("head", value).expect("write head");
     });
+    let (last, hash) = head.expect("events after the altered one");
+    {
+        // The head record: version byte and JSON (src/store/codec.rs `Head`).
+        let db = sled::open(dir.join("sled")).expect("open the sled files");
+        let meta = db.open_tree("meta").expect("meta tree");
+        let mut value = vec![1u8];
+        value.extend(
+            serde_json::to_vec(&serde_json::json!({"seq": last, "hash": hex::encode(hash)}))
+                .expect("encode"),
+        );
+        meta.insert("head", value).expect("write head");
+        db.flush().expect("flush");
+    }
     let msg = verify_fails(&dir, "en");
     assert!(
         !msg.contains("The event log is broken"),
