@@ -21,7 +21,10 @@ pub use event::{Change, Event, EventBody};
 pub use file_error::{FileError, FileErrorKind};
 pub use framework::{Framework, Method, Node};
 pub use framework_file::parse_framework;
-pub use item::{Appraisal, Dispute, Evidence, Item, ItemKey, SelfAssessment, Touch, UnitState};
+pub use item::{
+    Appraisal, Dispute, Evidence, Item, ItemKey, ItemSummary, SelfAssessment, Touch, UnitState,
+    UnitSummaries,
+};
 pub use member::{Member, Role};
 pub use points::Points;
 pub use status::{Outcome, Status};

@@ -123,6 +123,7 @@ impl Store {
         self.t.by_user.clear().map_err(sled_err)?;
         index.finish(self)?;
 
+        self.forget_summaries();
         self.t.items.clear().map_err(sled_err)?;
         self.t.units.clear().map_err(sled_err)?;
         for prefix in [layout::MEMBER_PREFIX, layout::YEAR_PREFIX] {
