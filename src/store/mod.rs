@@ -24,6 +24,7 @@
 
 mod backup;
 mod bulk;
+mod chunked;
 mod codec;
 mod commit;
 mod drafts;
@@ -307,7 +308,7 @@ impl Store {
         let _tip = self.lock_tip();
         let prefix = layout::year_prefix(year);
         let mut cache = SummaryCache::new();
-        for r in self.t.items.scan_prefix(prefix.as_bytes()) {
+        for r in chunked::Chunked::prefix(&self.t.items, prefix.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let group = codec::decode_group(&v, &format!("items {}", String::from_utf8_lossy(&k)))?;
             for s in group.values() {
@@ -367,7 +368,7 @@ impl Store {
             None => layout::year_prefix(year),
         };
         let mut out = Vec::new();
-        for r in self.t.items.scan_prefix(prefix.as_bytes()) {
+        for r in chunked::Chunked::prefix(&self.t.items, prefix.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let group = codec::decode_group(&v, &format!("items {}", String::from_utf8_lossy(&k)))?;
             out.extend(group.into_values());
@@ -400,9 +401,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let prefix = layout::year_prefix(year);
-        self.t
-            .units
-            .scan_prefix(prefix.as_bytes())
+        chunked::Chunked::prefix(&self.t.units, prefix.as_bytes())
             .map(|r| {
                 let (k, v) = r.map_err(|e| self.sled_err(e))?;
                 let key = String::from_utf8_lossy(&k).into_owned();
@@ -497,10 +496,8 @@ impl Store {
             .map_or(layout::seq_key(from_seq), |(k, _)| {
                 layout::seq_suffix(&k).map_or(layout::seq_key(from_seq), layout::seq_key)
             });
-        self.t
-            .events
-            .range(start..)
-            .flat_map(move |r| -> Vec<Result<Event, StoreError>> {
+        chunked::Chunked::from(&self.t.events, &start).flat_map(
+            move |r| -> Vec<Result<Event, StoreError>> {
                 let (k, v) = match r {
                     Ok(kv) => kv,
                     Err(e) => return vec![Err(self.sled_err(e))],
@@ -513,7 +510,8 @@ impl Store {
                         Err(why) => Err(StoreError::corrupt(format!("event {first}: {why}"))),
                     })
                     .collect()
-            })
+            },
+        )
     }
 
     /// Every event that changed an item, oldest first.

@@ -10,6 +10,7 @@ use crate::domain::{Item, UnitState};
 use crate::i18n::Lang;
 
 use super::bulk::{BATCH, Bulk};
+use super::chunked::Chunked;
 use super::codec::{self, HASH_LEN, Head, StoredItem, StoredUnit};
 use super::error::StoreError;
 use super::layout;
@@ -150,7 +151,7 @@ impl Store {
         let units_replayed = std::mem::take(&mut replay.units);
         let members_replayed = std::mem::take(&mut replay.members);
         let years_replayed = std::mem::take(&mut replay.years);
-        let groups = self.t.items.iter().map(|r| {
+        let groups = Chunked::from(&self.t.items, &[]).map(|r| {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let name = String::from_utf8_lossy(&k).into_owned();
             // A group that cannot be read is reported as a difference, not an error.
@@ -183,7 +184,7 @@ impl Store {
         if items.is_some() {
             return Ok(items);
         }
-        let units = self.t.units.iter().map(|r| {
+        let units = Chunked::from(&self.t.units, &[]).map(|r| {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let name = String::from_utf8_lossy(&k).into_owned();
             let unit: Result<StoredUnit, String> =
