@@ -69,11 +69,12 @@ impl Iterator for Chunked<'_> {
     type Item = sled::Result<(IVec, IVec)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.buf.is_empty() && !self.done {
-            if let Err(e) = self.refill() {
-                self.done = true;
-                return Some(Err(e));
-            }
+        if self.buf.is_empty()
+            && !self.done
+            && let Err(e) = self.refill()
+        {
+            self.done = true;
+            return Some(Err(e));
         }
         self.buf.pop_front().map(Ok)
     }
