@@ -109,6 +109,10 @@ impl Workbench for LocalWorkbench {
         Ok(self.engine.store().item(key)?)
     }
 
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+        Ok(self.engine.store().item_summaries(year)?)
+    }
+
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError> {
         Ok(self.engine.store().unit_states(year)?)
     }

@@ -435,17 +435,20 @@ impl Workbench for RemoteWorkbench {
 
     fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
         let (parts, reply) = self.shared.call(Request::ItemSummaries { year }, true)?;
-        let Reply::Items(rest) = reply else {
+        let Reply::UnitSummaries(rest) = reply else {
             return Err(unexpected(&reply));
         };
-        let mut out = Vec::new();
+        let mut units = Vec::new();
         for p in parts {
-            if let Part::Items(v) = p {
-                out.extend(v);
+            if let Part::UnitSummaries(v) = p {
+                units.extend(v);
             }
         }
-        out.extend(rest);
-        Ok(out)
+        units.extend(rest);
+        Ok(units
+            .iter()
+            .flat_map(|u| u.items.iter().map(|i| i.to_item(year, &u.unit)))
+            .collect())
     }
 
     fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError> {

@@ -117,6 +117,85 @@ impl Default for Appraisal {
     }
 }
 
+/// What a list of every unit needs of one item: its scores, status and version (SPEC P1). A
+/// year of the large scale is 200,000 of these: the names are short on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemSummary {
+    #[serde(rename = "l")]
+    pub leaf: String,
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
+    pub self_score: Option<Points>,
+    #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<Points>,
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Points>,
+    #[serde(rename = "t")]
+    pub status: Status,
+    #[serde(rename = "n")]
+    pub version: u64,
+    /// The explanation's round, dates and flags without its texts: the audit queue sorts and
+    /// flags by them (only items with a dispute have it).
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<Dispute>,
+    /// Who changed the item last and when, for the items the audit queue lists (anything an
+    /// appraiser took a position on other than plain agreement); `None` for the rest.
+    #[serde(rename = "w", default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<Touch>,
+}
+
+impl ItemSummary {
+    pub fn of(item: &Item) -> ItemSummary {
+        let queued = !matches!(item.appraisal.status, Status::Pending | Status::Agreed);
+        ItemSummary {
+            leaf: item.key.leaf.clone(),
+            self_score: item.self_assessment.as_ref().map(|s| s.score),
+            survey: item.survey,
+            proposed: item.appraisal.proposed,
+            status: item.appraisal.status,
+            version: item.version,
+            dispute: item.appraisal.dispute.as_ref().map(|d| Dispute {
+                explanation: String::new(),
+                document: String::new(),
+                claimed: d.claimed,
+                received: d.received,
+                round: d.round,
+                late: d.late,
+                outcome: d.outcome,
+                response: String::new(),
+            }),
+            last: if queued { item.last.clone() } else { None },
+        }
+    }
+
+    /// An item with these scores, status and version and nothing else: it totals, ranks and
+    /// compares like the item it summarises.
+    pub fn to_item(&self, year: u16, unit: &str) -> Item {
+        Item {
+            key: ItemKey::new(year, unit, self.leaf.as_str()),
+            self_assessment: self.self_score.map(|score| SelfAssessment {
+                score,
+                ..SelfAssessment::default()
+            }),
+            survey: self.survey,
+            appraisal: Appraisal {
+                proposed: self.proposed,
+                status: self.status,
+                dispute: self.dispute.clone(),
+                ..Appraisal::default()
+            },
+            version: self.version,
+            last: self.last.clone(),
+        }
+    }
+}
+
+/// The item summaries of one unit, by leaf code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitSummaries {
+    pub unit: String,
+    pub items: Vec<ItemSummary>,
+}
+
 /// Who changed an item last, and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Touch {

@@ -26,8 +26,8 @@ pub use file_error::{FileError, FileErrorKind};
 pub use framework::{Framework, Method, Node};
 pub use framework_file::parse_framework;
 pub use item::{
-    Appraisal, Council, CouncilDecision, Dispute, Evidence, Item, ItemKey, SelfAssessment, Touch,
-    UnitState,
+    Appraisal, Council, CouncilDecision, Dispute, Evidence, Item, ItemKey, ItemSummary,
+    SelfAssessment, Touch, UnitState, UnitSummaries,
 };
 pub use member::{Member, Role};
 pub use points::Points;

@@ -40,6 +40,9 @@ pub(crate) struct Reader<'t> {
     text: &'t str,
     file: &'t str,
     errors: Vec<(usize, FileError)>,
+    /// Byte offset where each line starts, found once when first needed (a units file of 2,000
+    /// units asks for the line of every unit).
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'t> Reader<'t> {
@@ -48,11 +51,19 @@ impl<'t> Reader<'t> {
             text,
             file,
             errors: Vec::new(),
+            line_starts: std::cell::OnceCell::new(),
         }
     }
 
+    /// 1-based line of a byte offset (as `line_col` counts it).
     pub fn line(&self, offset: usize) -> usize {
-        line_col(self.text, offset).0
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        // The number of lines that start at or before the offset.
+        starts.partition_point(|&s| s <= offset.min(self.text.len()))
     }
 
     pub fn error(&mut self, offset: usize, item: Option<&str>, kind: FileErrorKind) {
@@ -442,6 +453,15 @@ mod tests {
         assert_eq!(line_col(text, after), (2, 15));
         let last = text.rfind('x').unwrap();
         assert_eq!(line_col(text, last), (3, 1));
+    }
+
+    #[test]
+    fn reader_line_agrees_with_line_col() {
+        let text = "a = 1\nname = \"Quảng Bình\"\r\n\nx\n";
+        let r = Reader::new(text, "t.toml");
+        for offset in 0..=text.len() + 3 {
+            assert_eq!(r.line(offset), line_col(text, offset).0, "offset {offset}");
+        }
     }
 
     #[test]

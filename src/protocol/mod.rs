@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{HistoryQuery, PresenceEntry};
-use crate::domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
+use crate::domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries};
 use crate::engine::EngineError;
 use crate::i18n::Lang;
 use crate::store::{Draft, VerifyReport, YearData};
@@ -176,8 +176,8 @@ pub enum Request {
     Item {
         key: ItemKey,
     },
-    /// Every item of a year without its texts (`Item::without_text`), answered with
-    /// `Reply::Items` in parts.
+    /// The summary of every item of a year (`ItemSummary`: scores, status, version), answered
+    /// with `Reply::UnitSummaries` in parts.
     ItemSummaries {
         year: u16,
     },
@@ -225,6 +225,7 @@ pub enum Reply {
     Years(Vec<u16>),
     YearData(YearData),
     Items(Vec<Item>),
+    UnitSummaries(Vec<UnitSummaries>),
     Item(Option<Box<Item>>),
     UnitStates(Vec<(String, UnitState)>),
     Rounds(Vec<Round>),
@@ -251,6 +252,7 @@ pub enum Reply {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Part {
     Items(Vec<Item>),
+    UnitSummaries(Vec<UnitSummaries>),
     Events(Vec<Event>),
     Backup(String),
 }

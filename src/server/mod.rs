@@ -156,6 +156,21 @@ pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
         stopping: AtomicBool::new(false),
         control: control.clone(),
     });
+    // Read the newest year's item summaries now, so the first workbench opens without waiting
+    // for every item of the year to be read (SPEC P1).
+    {
+        let shared = shared.clone();
+        let _ = std::thread::Builder::new()
+            .name("warm-up".into())
+            .spawn(move || {
+                let store = shared.root.engine().store();
+                if let Some(year) = store.years().ok().and_then(|y| y.last().copied())
+                    && let Err(e) = store.unit_summaries(year)
+                {
+                    warn!("cannot read the item summaries of {year}: {e}");
+                }
+            });
+    }
     let wake = listener.try_clone().map_err(|e| ServerError::Socket {
         path: sock.clone(),
         source: e,

@@ -308,10 +308,16 @@ impl Session {
                 Err(e) => Err(e),
             },
             Request::Item { key } => wb.item(&key).map(|i| Reply::Item(i.map(Box::new))),
-            Request::ItemSummaries { year } => match wb.item_summaries(year) {
-                Ok(items) => Ok(Reply::Items(self.parts(id, items, Part::Items)?)),
-                Err(e) => Err(e),
-            },
+            Request::ItemSummaries { year } => {
+                match self.shared.root.engine().store().unit_summaries(year) {
+                    Ok(units) => Ok(Reply::UnitSummaries(self.parts(
+                        id,
+                        units,
+                        Part::UnitSummaries,
+                    )?)),
+                    Err(e) => Err(e.into()),
+                }
+            }
             Request::UnitStates { year } => wb.unit_states(year).map(Reply::UnitStates),
             Request::Rounds { year } => wb.rounds(year).map(Reply::Rounds),
             Request::History(q) => match wb.history(&q) {

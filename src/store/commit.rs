@@ -190,6 +190,12 @@ impl Store {
                 .push((layout::by_user_key(&actor, first), last.to_be_bytes()));
         }
         self.write_transaction(&w)?;
+        self.update_summaries(
+            state
+                .groups
+                .values()
+                .flat_map(|g| g.values().map(|s| &s.item)),
+        );
 
         // The events are in the trees now: the chain continues from them even if making them
         // durable fails below.

@@ -24,6 +24,7 @@
 
 mod backup;
 mod bulk;
+mod chunked;
 mod codec;
 mod commit;
 mod drafts;
@@ -37,7 +38,7 @@ mod verify;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -47,7 +48,10 @@ use std::sync::{Mutex, MutexGuard};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Change, Event, EventBody, Item, ItemKey, Member, Role, Round, UnitState};
+use crate::domain::{
+    Change, Event, EventBody, Item, ItemKey, ItemSummary, Member, Role, Round, UnitState,
+    UnitSummaries,
+};
 
 pub use error::StoreError;
 pub use verify::VerifyReport;
@@ -129,7 +133,13 @@ pub struct Store {
     last_seq: AtomicU64,
     /// A second handle of `DIR/sled/db`, for `fdatasync` after sled's flush.
     sync_file: File,
+    /// Item summaries of the years asked for (year → unit → leaf), kept current by `commit`:
+    /// a list of every unit is answered without reading every item (SPEC P1, P6).
+    summaries: Mutex<HashMap<u16, SummaryCache>>,
 }
+
+/// unit → leaf → summary.
+type SummaryCache = BTreeMap<String, BTreeMap<String, ItemSummary>>;
 
 impl Store {
     /// Create a new, empty store in `dir` (created if needed). Refuses with `AlreadyExists` if
@@ -221,6 +231,7 @@ impl Store {
             tip: Mutex::new(tip),
             last_seq,
             sync_file,
+            summaries: Mutex::new(HashMap::new()),
         })
     }
 
@@ -279,6 +290,76 @@ impl Store {
         Ok(out)
     }
 
+    /// The summaries of every item of a year ([`ItemSummary`]), unit by unit in code order. The
+    /// first call for a year reads its items (a group at a time, never the texts of a whole
+    /// year at once); later calls are answered from memory, which every commit keeps current.
+    pub fn unit_summaries(&self, year: u16) -> Result<Vec<UnitSummaries>, StoreError> {
+        if layout::check_year(year).is_err() {
+            return Ok(Vec::new());
+        }
+        let cached = |c: &SummaryCache| {
+            c.iter()
+                .map(|(unit, items)| UnitSummaries {
+                    unit: unit.clone(),
+                    items: items.values().cloned().collect(),
+                })
+                .collect()
+        };
+        if let Some(c) = self.summaries_lock().get(&year) {
+            return Ok(cached(c));
+        }
+        // Read under the commit lock, so no commit falls between the read and the cache.
+        let _tip = self.lock_tip();
+        let prefix = layout::year_prefix(year);
+        let mut cache = SummaryCache::new();
+        for r in chunked::Chunked::prefix(&self.t.items, prefix.as_bytes()) {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            let group = codec::decode_group(&v, &format!("items {}", String::from_utf8_lossy(&k)))?;
+            for s in group.values() {
+                cache
+                    .entry(s.item.key.unit.clone())
+                    .or_default()
+                    .insert(s.item.key.leaf.clone(), ItemSummary::of(&s.item));
+            }
+        }
+        let out = cached(&cache);
+        self.summaries_lock().insert(year, cache);
+        Ok(out)
+    }
+
+    /// Every item of a year as its summary gives it ([`ItemSummary::to_item`]), in key order.
+    pub fn item_summaries(&self, year: u16) -> Result<Vec<Item>, StoreError> {
+        Ok(self
+            .unit_summaries(year)?
+            .iter()
+            .flat_map(|u| u.items.iter().map(|i| i.to_item(year, &u.unit)))
+            .collect())
+    }
+
+    fn summaries_lock(&self) -> MutexGuard<'_, HashMap<u16, SummaryCache>> {
+        self.summaries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keep the cached summaries of a year current with committed items.
+    fn update_summaries<'a>(&self, items: impl Iterator<Item = &'a Item>) {
+        let mut cache = self.summaries_lock();
+        if cache.is_empty() {
+            return;
+        }
+        for item in items {
+            if let Some(c) = cache.get_mut(&item.key.year) {
+                c.entry(item.key.unit.clone())
+                    .or_default()
+                    .insert(item.key.leaf.clone(), ItemSummary::of(item));
+            }
+        }
+    }
+
+    /// Forget every cached summary (the items were rewritten).
+    fn forget_summaries(&self) {
+        self.summaries_lock().clear();
+    }
+
     /// Items with their histories, group by group.
     fn stored_items(&self, year: u16, unit: Option<&str>) -> Result<Vec<StoredItem>, StoreError> {
         if layout::check_year(year).is_err()
@@ -291,7 +372,7 @@ impl Store {
             None => layout::year_prefix(year),
         };
         let mut out = Vec::new();
-        for r in self.t.items.scan_prefix(prefix.as_bytes()) {
+        for r in chunked::Chunked::prefix(&self.t.items, prefix.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let group = codec::decode_group(&v, &format!("items {}", String::from_utf8_lossy(&k)))?;
             out.extend(group.into_values());
@@ -324,9 +405,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let prefix = layout::year_prefix(year);
-        self.t
-            .units
-            .scan_prefix(prefix.as_bytes())
+        chunked::Chunked::prefix(&self.t.units, prefix.as_bytes())
             .map(|r| {
                 let (k, v) = r.map_err(|e| self.sled_err(e))?;
                 let key = String::from_utf8_lossy(&k).into_owned();
@@ -435,10 +514,8 @@ impl Store {
             .map_or(layout::seq_key(from_seq), |(k, _)| {
                 layout::seq_suffix(&k).map_or(layout::seq_key(from_seq), layout::seq_key)
             });
-        self.t
-            .events
-            .range(start..)
-            .flat_map(move |r| -> Vec<Result<Event, StoreError>> {
+        chunked::Chunked::from(&self.t.events, &start).flat_map(
+            move |r| -> Vec<Result<Event, StoreError>> {
                 let (k, v) = match r {
                     Ok(kv) => kv,
                     Err(e) => return vec![Err(self.sled_err(e))],
@@ -451,7 +528,8 @@ impl Store {
                         Err(why) => Err(StoreError::corrupt(format!("event {first}: {why}"))),
                     })
                     .collect()
-            })
+            },
+        )
     }
 
     /// Every event that changed an item, oldest first.

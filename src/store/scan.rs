@@ -121,7 +121,7 @@ impl Store {
         };
         let mut expected = 1u64;
         let mut chunk = Vec::with_capacity(CHUNK);
-        for r in self.t.events.iter() {
+        for r in super::chunked::Chunked::from(&self.t.events, &[]) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let Some(first) = layout::seq_suffix(&k).filter(|_| k.len() == 8) else {
                 keep_first(

@@ -738,3 +738,45 @@ fn events_are_read_from_inside_blocks() {
     assert!(r.ok(), "{r:?}");
     assert_eq!(r.items_checked, 7);
 }
+
+#[test]
+fn item_summaries_follow_commits_and_equal_the_items() {
+    let (_d, store) = populated();
+    let summary = |store: &Store| store.item_summaries(2024).unwrap();
+    let full: Vec<Item> = store.items(2024, None).unwrap();
+    let stripped = |items: &[Item]| -> Vec<crate::domain::ItemSummary> {
+        items.iter().map(crate::domain::ItemSummary::of).collect()
+    };
+    assert_eq!(stripped(&summary(&store)), stripped(&full));
+    // Cached now: a commit keeps it current.
+    let before = store.item(&key("3.2.2")).unwrap().unwrap().appraisal;
+    store
+        .commit(
+            at(50),
+            vec![ev(
+                "minh",
+                Change::Appraised {
+                    key: key("3.2.2"),
+                    version: 2,
+                    before,
+                    after: adjusted("mới", 25),
+                },
+            )],
+        )
+        .unwrap();
+    let now = summary(&store);
+    assert_eq!(now[1].key, key("3.2.2"));
+    assert_eq!(now[1].version, 2);
+    assert_eq!(now[1].appraisal.status, Status::Adjusted);
+    assert_eq!(stripped(&now), stripped(&store.items(2024, None).unwrap()));
+    // The summaries total and rank like the items.
+    assert_eq!(
+        now[1].proposed_score(),
+        store.item(&key("3.2.2")).unwrap().unwrap().proposed_score()
+    );
+    store.rebuild().unwrap();
+    assert_eq!(
+        stripped(&summary(&store)),
+        stripped(&store.items(2024, None).unwrap())
+    );
+}

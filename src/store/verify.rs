@@ -10,6 +10,7 @@ use crate::domain::{Item, UnitState};
 use crate::i18n::Lang;
 
 use super::bulk::{BATCH, Bulk};
+use super::chunked::Chunked;
 use super::codec::{self, HASH_LEN, Head, StoredItem, StoredUnit};
 use super::error::StoreError;
 use super::layout;
@@ -123,6 +124,7 @@ impl Store {
         self.t.by_user.clear().map_err(sled_err)?;
         index.finish(self)?;
 
+        self.forget_summaries();
         self.t.items.clear().map_err(sled_err)?;
         self.t.units.clear().map_err(sled_err)?;
         for prefix in [
@@ -154,7 +156,7 @@ impl Store {
         let members_replayed = std::mem::take(&mut replay.members);
         let years_replayed = std::mem::take(&mut replay.years);
         let rounds_replayed = std::mem::take(&mut replay.rounds);
-        let groups = self.t.items.iter().map(|r| {
+        let groups = Chunked::from(&self.t.items, &[]).map(|r| {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let name = String::from_utf8_lossy(&k).into_owned();
             // A group that cannot be read is reported as a difference, not an error.
@@ -187,7 +189,7 @@ impl Store {
         if items.is_some() {
             return Ok(items);
         }
-        let units = self.t.units.iter().map(|r| {
+        let units = Chunked::from(&self.t.units, &[]).map(|r| {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let name = String::from_utf8_lossy(&k).into_owned();
             let unit: Result<StoredUnit, String> =
