@@ -9,9 +9,6 @@ use std::sync::Arc;
 
 use common::{YEAR, date, key, open_round, p, setup, version};
 use jiff::Timestamp;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::style::Modifier;
 use thamdinh::api::story::load_story;
 use thamdinh::api::{HistoryQuery, LocalWorkbench, Workbench};
 use thamdinh::domain::story::{StepKind, Story, StoryInput};
@@ -425,21 +422,7 @@ fn redact_times(s: &str) -> String {
 }
 
 fn screen(app: &mut App, w: u16, h: u16) -> String {
-    app.resize(w, h);
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| tui::views::render(app, f)).expect("draw");
-    let buf = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..h {
-        let selected = (1..h - 1).contains(&y)
-            && (0..w).any(|x| buf[(x, y)].modifier.contains(Modifier::REVERSED));
-        s.push(if selected { '▶' } else { ' ' });
-        for x in 0..w {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    redact_times(&s)
+    redact_times(&common::render_screen(app, w, h))
 }
 
 fn app_on(wb: Arc<LocalWorkbench>, year: Option<u16>, unit: &str, leaf: &str) -> App {

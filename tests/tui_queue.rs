@@ -4,11 +4,10 @@
 //! demo's open round. Snapshots use the monochrome theme; "▶" in the left gutter marks the
 //! selected row; dates (the demo's rounds are dated from today) are replaced by placeholders.
 
+mod common;
+
 use std::sync::Arc;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::style::Modifier;
 use thamdinh::api::{LocalWorkbench, Workbench};
 use thamdinh::domain::round::add_days;
 use thamdinh::domain::{Command, ItemKey, Outcome, Role, Status};
@@ -76,21 +75,7 @@ fn redact_dates(s: &str) -> String {
 
 /// Draw the app at a size and return the screen as text.
 fn screen(app: &mut App, w: u16, h: u16) -> String {
-    app.resize(w, h);
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| tui::views::render(app, f)).expect("draw");
-    let buf = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..h {
-        let selected = (1..h - 1).contains(&y)
-            && (0..w).any(|x| buf[(x, y)].modifier.contains(Modifier::REVERSED));
-        s.push(if selected { '▶' } else { ' ' });
-        for x in 0..w {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    redact_dates(&s)
+    redact_dates(&common::render_screen(app, w, h))
 }
 
 /// The item under the queue's cursor, as (unit code, criterion code).

@@ -3,6 +3,8 @@
 //! store checked after every edit. Snapshots use the monochrome theme; a "▶" in the left gutter
 //! marks rows with reversed (selected) cells, and clock times are redacted.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -102,21 +104,7 @@ fn redact_times(s: &str) -> String {
 
 /// Draw the app at a size and return the screen as text.
 fn screen(app: &mut App, w: u16, h: u16) -> String {
-    app.resize(w, h);
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| tui::views::render(app, f)).expect("draw");
-    let buf = t.backend().buffer();
-    let mut s = String::new();
-    for y in 0..h {
-        let selected = (1..h - 1).contains(&y)
-            && (0..w).any(|x| buf[(x, y)].modifier.contains(Modifier::REVERSED));
-        s.push(if selected { '▶' } else { ' ' });
-        for x in 0..w {
-            s.push_str(buf[(x, y)].symbol());
-        }
-        s.push('\n');
-    }
-    redact_times(&s)
+    redact_times(&common::render_screen(app, w, h))
 }
 
 fn raw_screen(app: &mut App, w: u16, h: u16) -> String {

@@ -232,3 +232,26 @@ pub fn terminal_controls(bytes: &[u8]) -> Vec<String> {
         .map(|(i, c)| format!("U+{:04X} at {i}", c as u32))
         .collect()
 }
+
+/// Draw the whole app at a size on ratatui's `TestBackend` and return the screen as text, one
+/// line per row, each starting with `▶` where the row shows a selection (reversed cells) — so a
+/// snapshot shows the selection without colour.
+pub fn render_screen(app: &mut thamdinh::tui::app::App, w: u16, h: u16) -> String {
+    use ratatui::style::Modifier;
+    app.resize(w, h);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| thamdinh::tui::views::render(app, f))
+        .expect("draw");
+    let buf = t.backend().buffer();
+    let mut s = String::new();
+    for y in 0..h {
+        let selected = (1..h - 1).contains(&y)
+            && (0..w).any(|x| buf[(x, y)].modifier.contains(Modifier::REVERSED));
+        s.push(if selected { '▶' } else { ' ' });
+        for x in 0..w {
+            s.push_str(buf[(x, y)].symbol());
+        }
+        s.push('\n');
+    }
+    s
+}
