@@ -125,6 +125,31 @@ pub fn cell(s: &str, w: usize, right: bool) -> String {
     }
 }
 
+/// One row of a list table (overview, ranking, queue): each cell fitted to its column's
+/// `(width, right-aligned)` with a space after it, and the whole line in the selection style when
+/// it is the selected row, so the selection shows without colour too.
+pub fn table_row(
+    cells: Vec<(String, Style)>,
+    cols: impl IntoIterator<Item = (usize, bool)>,
+    selected: bool,
+    th: &crate::tui::theme::Theme,
+) -> Line<'static> {
+    let spans: Vec<Span<'static>> = cells
+        .into_iter()
+        .zip(cols)
+        .map(|((t, st), (width, right))| {
+            let st = if selected { st.patch(th.selected) } else { st };
+            Span::styled(format!("{} ", cell(&t, width, right)), st)
+        })
+        .collect();
+    let line = Line::from(spans);
+    if selected {
+        line.style(th.selected)
+    } else {
+        line
+    }
+}
+
 /// Clear a box and draw its border with a title; returns the inside.
 pub fn popup(f: &mut Frame, app: &App, r: Rect, title: &str) -> Rect {
     let th = &app.theme;

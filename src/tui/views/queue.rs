@@ -369,19 +369,12 @@ fn rows(app: &App, f: &mut Frame, r: Rect) {
     for (pos, row) in q.rows.iter().enumerate().skip(q.offset).take(n) {
         let selected = pos == q.cursor;
         let cells = row_cells(app, row, &cols);
-        let spans: Vec<Span> = cells
-            .into_iter()
-            .zip(&cols)
-            .map(|((t, st), c)| {
-                let st = if selected { st.patch(th.selected) } else { st };
-                Span::styled(format!("{} ", cell(&t, c.width, c.right)), st)
-            })
-            .collect();
-        let mut line = Line::from(spans);
-        if selected {
-            line = line.style(th.selected);
-        }
-        lines.push(line);
+        lines.push(crate::tui::views::table_row(
+            cells,
+            cols.iter().map(|c| (c.width, c.right)),
+            selected,
+            th,
+        ));
     }
     f.render_widget(Paragraph::new(lines), r);
 }

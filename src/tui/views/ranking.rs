@@ -249,19 +249,12 @@ fn table(app: &App, f: &mut Frame, r: Rect) {
             ]
         };
         let selected = pos == rs.cursor;
-        let spans: Vec<Span> = cells
-            .into_iter()
-            .zip(&cols)
-            .map(|((t, st), c)| {
-                let st = if selected { st.patch(th.selected) } else { st };
-                Span::styled(format!("{} ", cell(&t, c.width, c.right)), st)
-            })
-            .collect();
-        let mut line = Line::from(spans);
-        if selected {
-            line = line.style(th.selected);
-        }
-        lines.push(line);
+        lines.push(crate::tui::views::table_row(
+            cells,
+            cols.iter().map(|c| (c.width, c.right)),
+            selected,
+            th,
+        ));
     }
     f.render_widget(Paragraph::new(lines), r);
 }
