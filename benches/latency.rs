@@ -13,8 +13,8 @@ mod p3_edit;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use thamdinh::demo;
-use thamdinh::server::paths;
+use net::server::paths;
+use sample::demo;
 
 const EXE: &str = env!("CARGO_BIN_EXE_thamdinh");
 

@@ -1,20 +1,6 @@
-//! thamdinh — the PAR INDEX appraisal workbench.
+//! thamdinh — the PAR INDEX appraisal workbench: the command line over the layers in `crates/`.
 //!
-//! Layers call only downward: `cli`/`tui` → `api` → `engine` → `store` → `domain`.
+//! The layers are crates, each calling only downward (docs/ARCHITECTURE.md); this crate is
+//! the `thamdinh` binary's command line and nothing else.
 
-pub mod api;
-pub mod bundled;
 pub mod cli;
-pub mod client;
-pub mod demo;
-pub mod domain;
-pub mod engine;
-pub mod i18n;
-pub mod io;
-pub mod protocol;
-pub mod sample;
-pub mod search;
-pub mod server;
-pub mod store;
-pub mod text;
-pub mod tui;

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Messages quote file contents and names as written: shown inert on the terminal.
-            eprintln!("thamdinh: {}", thamdinh::text::inert(&format!("{e:#}")));
+            eprintln!("thamdinh: {}", text::inert(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }

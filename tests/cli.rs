@@ -246,7 +246,7 @@ fn a_store_held_by_another_process_is_named_clearly() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     ok(&["--store", "st", "init", "--year", "2024"], d);
-    let held = thamdinh::store::Store::open(&d.join("st")).unwrap();
+    let held = store::Store::open(&d.join("st")).unwrap();
     let out = run(&["--lang", "en", "--store", "st", "verify"], d);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

@@ -4,8 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use thamdinh::domain::{FileError, Method, Points, parse_framework, parse_units};
-use thamdinh::i18n::Lang;
+use domain::{FileError, Method, Points, parse_framework, parse_units};
+use l10n::Lang;
 
 const FRAMEWORKS: &str = "tests/fixtures/frameworks";
 const UNITS: &str = "tests/fixtures/units";
@@ -93,11 +93,11 @@ fn lines(errors: &[FileError]) -> Vec<String> {
     errors.iter().map(ToString::to_string).collect()
 }
 
-fn load_framework(rel: &str) -> Result<thamdinh::domain::Framework, Vec<FileError>> {
+fn load_framework(rel: &str) -> Result<domain::Framework, Vec<FileError>> {
     parse_framework(&fs::read_to_string(root().join(rel)).unwrap(), rel)
 }
 
-fn load_units(rel: &str) -> Result<thamdinh::domain::UnitSet, Vec<FileError>> {
+fn load_units(rel: &str) -> Result<domain::UnitSet, Vec<FileError>> {
     parse_units(&fs::read_to_string(root().join(rel)).unwrap(), rel)
 }
 

@@ -3,10 +3,10 @@
 
 mod common;
 
+use api::Workbench;
 use common::*;
-use thamdinh::api::Workbench;
-use thamdinh::domain::{Command, Outcome, Points, RoundScope, Status};
-use thamdinh::engine::{EngineError, NotOpenReason};
+use domain::{Command, Outcome, Points, RoundScope, Status};
+use engine::{EngineError, NotOpenReason};
 
 fn adjust(wb: &dyn Workbench, unit: &str, leaf: &str, score: &str) {
     let k = key(unit, leaf);
@@ -57,7 +57,7 @@ fn resolve(
     .map(|_| ())
 }
 
-fn item(wb: &dyn Workbench, unit: &str, leaf: &str) -> thamdinh::domain::Item {
+fn item(wb: &dyn Workbench, unit: &str, leaf: &str) -> domain::Item {
     wb.item(&key(unit, leaf)).unwrap().unwrap()
 }
 
@@ -499,7 +499,7 @@ fn replay_equals_state_after_rounds_and_referrals() {
     })
     .unwrap();
     let report = lead.verify().unwrap();
-    assert!(report.ok(), "{}", report.message(thamdinh::i18n::Lang::En));
+    assert!(report.ok(), "{}", report.message(l10n::Lang::En));
     // Undo takes back the lead's own referral.
     lead.apply(Command::Undo).unwrap();
     assert_eq!(item(&an, "44", "1.1.1").status(), Status::Resolved);

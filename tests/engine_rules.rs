@@ -2,10 +2,10 @@
 
 mod common;
 
+use api::Workbench;
 use common::*;
-use thamdinh::api::Workbench;
-use thamdinh::domain::{Command, Outcome, Role, Status};
-use thamdinh::engine::EngineError;
+use domain::{Command, Outcome, Role, Status};
+use engine::EngineError;
 
 fn adjust(
     wb: &dyn Workbench,
@@ -420,7 +420,7 @@ fn reimport_resets_an_agreement_and_keeps_an_adjustment() {
     adjust(&lead, "44", "1.1.2", "1", "Thiếu báo cáo").unwrap();
     let rows = [("1.1.1", "1.5"), ("1.1.2", "1.25")]
         .iter()
-        .map(|(l, s)| thamdinh::domain::SelfRow {
+        .map(|(l, s)| domain::SelfRow {
             unit: "44".into(),
             leaf: l.to_string(),
             score: p(s),
@@ -464,7 +464,7 @@ fn undo_never_brings_back_an_agreement_with_an_old_self_score() {
     // The province re-submits a lower self score: the agreement is reset to pending.
     lead.apply(Command::ImportSelf {
         year: YEAR,
-        rows: vec![thamdinh::domain::SelfRow {
+        rows: vec![domain::SelfRow {
             unit: "44".into(),
             leaf: "1.1.1".into(),
             score: p("1"),

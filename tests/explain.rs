@@ -7,19 +7,19 @@ mod common;
 
 use std::sync::Arc;
 
+use api::story::load_story;
+use api::{HistoryQuery, LocalWorkbench, Workbench};
 use common::{YEAR, date, key, open_round, p, setup, version};
+use domain::story::{StepKind, Story, StoryInput};
+use domain::{Command, Evidence, ItemKey, Outcome, Role, SelfRow, Status};
+use formats::story::{write_json, write_markdown, write_text};
 use jiff::Timestamp;
-use thamdinh::api::story::load_story;
-use thamdinh::api::{HistoryQuery, LocalWorkbench, Workbench};
-use thamdinh::domain::story::{StepKind, Story, StoryInput};
-use thamdinh::domain::{Command, Evidence, ItemKey, Outcome, Role, SelfRow, Status};
-use thamdinh::i18n::Lang;
-use thamdinh::io::story::{write_json, write_markdown, write_text};
-use thamdinh::store::Store;
-use thamdinh::tui::app::App;
-use thamdinh::tui::state::overlay::Overlay;
-use thamdinh::tui::theme::ColorLevel;
-use thamdinh::tui::{self, TuiOptions};
+use l10n::Lang;
+use store::Store;
+use tui::app::App;
+use tui::state::overlay::Overlay;
+use tui::theme::ColorLevel;
+use tui::{self, TuiOptions};
 
 /// Province text with Markdown and a terminal sequence in it: both must come out inert.
 const EXPLANATION: &str =
@@ -164,10 +164,7 @@ fn the_story_as_text_for_the_terminal() {
     let wb = disputed_store(dir.path());
     let s = fixed_story(&wb, &key("44", "1.1.1"));
     let text = render(|o| write_text(o, &s, Lang::Vi, 80));
-    assert!(
-        text.lines().all(|l| thamdinh::text::width(l) <= 80),
-        "{text}"
-    );
+    assert!(text.lines().all(|l| text::width(l) <= 80), "{text}");
     assert!(text.contains("␛[31m"), "the escape is shown, not sent");
     insta::assert_snapshot!("explain_text_vi_80", text);
 }

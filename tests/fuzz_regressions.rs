@@ -74,7 +74,7 @@ fn every_target_passes_its_seeds_and_past_crashes() {
 
 #[test]
 fn a_sheet_put_back_into_its_workbook_reads_as_the_original() {
-    use thamdinh::io::self_import::{FileFormat, read_table};
+    use formats::self_import::{FileFormat, read_table};
     let original = std::fs::read(root().join("tests/fixtures/xlsx/good.xlsx")).expect("fixture");
     let sheet = std::fs::read(root().join("tests/fixtures/xlsx_sheets/good.xml")).expect("seed");
     let rebuilt = fuzz_checks::workbook_with_sheet(&sheet);
@@ -90,7 +90,7 @@ fn a_sheet_put_back_into_its_workbook_reads_as_the_original() {
 
 /// The first sheet of `tests/fixtures/fuzz/import_xlsx/NAME` in its workbook, read.
 fn read_fuzzed_sheet(name: &str) -> Result<String, Vec<String>> {
-    use thamdinh::io::self_import::{FileFormat, read_table};
+    use formats::self_import::{FileFormat, read_table};
     let sheet =
         std::fs::read(root().join("tests/fixtures/fuzz/import_xlsx").join(name)).expect("fixture");
     read_table(
@@ -98,11 +98,7 @@ fn read_fuzzed_sheet(name: &str) -> Result<String, Vec<String>> {
         FileFormat::Workbook { sheet: None },
     )
     .map(|t| format!("{t:?}"))
-    .map_err(|ps| {
-        ps.iter()
-            .map(|p| p.message(thamdinh::i18n::Lang::En))
-            .collect()
-    })
+    .map_err(|ps| ps.iter().map(|p| p.message(l10n::Lang::En)).collect())
 }
 
 // calamine holds a sheet as a dense grid from its first to its last cell: one cell far away

@@ -8,10 +8,10 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use api::Workbench;
 use common::os_user::{GROUP, OTHER_USER, is_root, other_user, run_ok};
 use common::{YEAR, setup};
-use thamdinh::api::Workbench;
-use thamdinh::domain::{Command as Cmd, Role};
+use domain::{Command as Cmd, Role};
 
 fn me() -> String {
     uzers::get_current_username()
@@ -154,7 +154,7 @@ fn another_os_user_cannot_claim_the_leads_name() {
         .expect("chmod");
     let before = events(&dir);
 
-    let server = thamdinh::server::start(&dir, &thamdinh::server::ServeOptions { idle_exit: None })
+    let server = net::server::start(&dir, &net::server::ServeOptions { idle_exit: None })
         .expect("start the server");
     // The other user, with every variable naming this user (the lead) and HOME pointing here.
     let mut env = claims(&me());
@@ -182,9 +182,9 @@ fn another_os_user_cannot_claim_the_leads_name() {
     );
 
     // An auditor: reads, and every write is refused.
-    let remote = thamdinh::client::RemoteWorkbench::connect(
+    let remote = net::client::RemoteWorkbench::connect(
         &dir,
-        &thamdinh::client::ConnectOptions {
+        &net::client::ConnectOptions {
             start_server: false,
             ..Default::default()
         },
@@ -228,8 +228,8 @@ fn another_os_user_cannot_claim_the_leads_name() {
 
 #[test]
 fn a_hello_naming_a_user_is_identified_by_the_kernel_anyway() {
+    use net::protocol::{ClientRequest, HelloReply, Request, ServerMsg, frame};
     use std::io::Write;
-    use thamdinh::protocol::{ClientRequest, HelloReply, Request, ServerMsg, frame};
 
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path().join("store");
@@ -240,13 +240,13 @@ fn a_hello_naming_a_user_is_identified_by_the_kernel_anyway() {
     })
     .expect("add this user as auditor");
     drop(lead);
-    let server = thamdinh::server::start(&dir, &thamdinh::server::ServeOptions { idle_exit: None })
+    let server = net::server::start(&dir, &net::server::ServeOptions { idle_exit: None })
         .expect("start the server");
     let mut s =
         std::os::unix::net::UnixStream::connect(dir.join("thamdinh.sock")).expect("connect");
     // A hand-made hello with every field a forged client might add.
     let hello = serde_json::json!({
-        "protocol": thamdinh::protocol::PROTOCOL_VERSION,
+        "protocol": net::protocol::PROTOCOL_VERSION,
         "program": "forged",
         "user": "lead", "actor": "lead", "role": "Lead", "uid": 0,
     });
@@ -276,8 +276,7 @@ fn a_hello_naming_a_user_is_identified_by_the_kernel_anyway() {
     };
     let err = result.expect_err("an auditor cannot make themself lead");
     assert!(
-        err.message(thamdinh::i18n::Lang::En)
-            .contains("auditor: read only"),
+        err.message(l10n::Lang::En).contains("auditor: read only"),
         "{err:?}"
     );
     drop(s);

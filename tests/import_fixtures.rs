@@ -9,8 +9,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use thamdinh::domain::{Framework, SelfRow, UnitSet, parse_framework, parse_units};
-use thamdinh::io::{parse_self_csv, parse_survey_csv};
+use domain::{Framework, SelfRow, UnitSet, parse_framework, parse_units};
+use formats::{parse_self_csv, parse_survey_csv};
 
 /// The framework of `framework.toml`, through the real loader.
 fn fixture_framework() -> Framework {
@@ -143,7 +143,7 @@ fn vietnamese_messages_exist_for_every_fixture_problem() {
         let bytes = fs::read(&csv).unwrap();
         if let Err(ps) = parse_self_csv(&bytes, 2024, &fw, &units) {
             for p in ps {
-                let vi = p.message(thamdinh::i18n::Lang::Vi);
+                let vi = p.message(l10n::Lang::Vi);
                 assert!(
                     vi.starts_with("dòng ") || vi.starts_with("tệp"),
                     "{}: {vi}",

@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use thamdinh::i18n::Lang;
-use thamdinh::tui::keymap::{self, ErrorKind, Resolution, check, check_file, load};
-use thamdinh::tui::{Action, Context, Key};
+use l10n::Lang;
+use tui::keymap::{self, ErrorKind, Resolution, check, check_file, load};
+use tui::{Action, Context, Key};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keymaps")

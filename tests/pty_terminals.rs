@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use common::pty::{Term, keys};
-use thamdinh::domain::{ItemKey, Role};
+use domain::{ItemKey, Role};
 
 const SIZE: (u16, u16) = (80, 24);
 
@@ -339,9 +339,9 @@ fn assert_inert_output(raw: &[u8], markers: &[&str]) {
 /// hostile CSV through the real binary.
 fn store_with_hostile_note(dir: &Path, csv: &Path) {
     let lead = common::setup(dir);
-    thamdinh::api::Workbench::apply(
+    api::Workbench::apply(
         &lead,
-        thamdinh::domain::Command::SetMember {
+        domain::Command::SetMember {
             user: me(),
             role: Role::Lead,
         },

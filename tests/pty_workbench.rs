@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::pty::{Term, keys};
-use thamdinh::domain::ItemKey;
+use domain::ItemKey;
 
 fn start_demo(home: &Path) -> Term {
     let dir = home.join("demo");

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use thamdinh::api::Workbench;
-use thamdinh::domain::Method;
+use api::Workbench;
+use domain::Method;
 
 const YEAR: u16 = 2024;
 
@@ -40,7 +40,7 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 /// A demo store of five appraised provinces; returns, for unit 08, the appraised leaves whose
 /// proposed score differs from the self score.
 fn demo(dir: &Path) -> Vec<String> {
-    let wb = thamdinh::demo::build(&dir.join("st"), &me(), Some(5)).expect("demo store");
+    let wb = sample::demo::build(&dir.join("st"), &me(), Some(5)).expect("demo store");
     let y = wb.year(YEAR).expect("year");
     let items = wb.items(YEAR, Some("08")).expect("items");
     y.framework

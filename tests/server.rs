@@ -9,14 +9,14 @@ use std::path::Path;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
+use api::{ConnectionState, HistoryQuery, Notice, Workbench};
 use common::{YEAR, key, p, setup};
-use thamdinh::api::{ConnectionState, HistoryQuery, Notice, Workbench};
-use thamdinh::client::{ClientError, ConnectOptions, RemoteWorkbench};
-use thamdinh::domain::{Change, Command, ItemKey, Role};
-use thamdinh::engine::EngineError;
-use thamdinh::protocol::Refusal;
-use thamdinh::server::{ServeOptions, Server, start};
-use thamdinh::store::Draft;
+use domain::{Change, Command, ItemKey, Role};
+use engine::EngineError;
+use net::client::{ClientError, ConnectOptions, RemoteWorkbench};
+use net::protocol::Refusal;
+use net::server::{ServeOptions, Server, start};
+use store::Draft;
 
 /// Bound for anything that should happen promptly (not a timing assertion: only a limit so a
 /// broken build fails instead of hanging).
@@ -226,7 +226,7 @@ fn eight_clients_editing_the_same_items_lose_no_update_and_every_refusal_is_a_co
     assert!(server.wait_stopped().contains("asked"));
 }
 
-fn ack_of(events: &[thamdinh::domain::Event], text: &str) -> Ack {
+fn ack_of(events: &[domain::Event], text: &str) -> Ack {
     assert_eq!(events.len(), 1);
     match &events[0].body.change {
         Change::Appraised {
@@ -424,8 +424,7 @@ fn drafts_history_backup_and_year_work_through_the_server() {
     assert_eq!(text.lines().count() as u64, n);
     // The streamed backup restores into an equal store.
     let other = tmp.path().join("restored");
-    let restored =
-        thamdinh::store::Store::restore(&other, &mut std::io::Cursor::new(text)).unwrap();
+    let restored = store::Store::restore(&other, &mut std::io::Cursor::new(text)).unwrap();
     assert!(restored.verify().unwrap().ok());
     assert_eq!(restored.last_seq(), n);
 }
@@ -435,27 +434,27 @@ fn long_answers_arrive_in_parts_and_whole() {
     // The demo store has 63 units × 88 leaves: more items than one part holds.
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let lead = thamdinh::demo::build(dir, &me(), Some(63)).unwrap();
-    let local_items = lead.items(thamdinh::demo::DEMO_YEAR, None).unwrap();
+    let lead = sample::demo::build(dir, &me(), Some(63)).unwrap();
+    let local_items = lead.items(sample::demo::DEMO_YEAR, None).unwrap();
     let local_history = lead.history(&HistoryQuery::default()).unwrap();
     drop(lead);
-    assert!(local_items.len() > thamdinh::protocol::CHUNK);
+    assert!(local_items.len() > net::protocol::CHUNK);
     let _server = serve(dir);
     let wb = client(dir);
     assert_eq!(
-        wb.items(thamdinh::demo::DEMO_YEAR, None).unwrap(),
+        wb.items(sample::demo::DEMO_YEAR, None).unwrap(),
         local_items
     );
     assert_eq!(wb.history(&HistoryQuery::default()).unwrap(), local_history);
     // A large import: its events come back in parts, and another client hears all of them.
     let other = client(dir);
     let heard = other.subscribe();
-    let y = wb.year(thamdinh::demo::DEMO_YEAR).unwrap();
-    let rows = thamdinh::sample::self_rows(
+    let y = wb.year(sample::demo::DEMO_YEAR).unwrap();
+    let rows = sample::self_rows(
         &y.framework,
         &y.units,
-        &thamdinh::sample::SampleOptions {
-            year: thamdinh::demo::DEMO_YEAR,
+        &sample::SampleOptions {
+            year: sample::demo::DEMO_YEAR,
             seed: 77,
             units: None,
         },
@@ -463,11 +462,11 @@ fn long_answers_arrive_in_parts_and_whole() {
     let before = wb.last_seq().unwrap();
     let events = wb
         .apply(Command::ImportSelf {
-            year: thamdinh::demo::DEMO_YEAR,
+            year: sample::demo::DEMO_YEAR,
             rows,
         })
         .unwrap();
-    assert!(events.len() > thamdinh::protocol::CHUNK, "{}", events.len());
+    assert!(events.len() > net::protocol::CHUNK, "{}", events.len());
     let seqs: Vec<u64> = events.iter().map(|e| e.body.seq).collect();
     assert_eq!(
         seqs,
@@ -534,14 +533,13 @@ fn a_protocol_mismatch_names_both_versions() {
     let _server = serve(dir);
     let mut s = std::os::unix::net::UnixStream::connect(dir.join("thamdinh.sock")).unwrap();
     let hello = serde_json::json!({"protocol": 999, "program": "thamdinh 9.9.9"});
-    let frame = thamdinh::protocol::frame::encode(&hello).unwrap();
+    let frame = net::protocol::frame::encode(&hello).unwrap();
     s.write_all(&frame).unwrap();
-    let reply: thamdinh::protocol::HelloReply =
-        thamdinh::protocol::frame::read_msg(&mut s).unwrap();
+    let reply: net::protocol::HelloReply = net::protocol::frame::read_msg(&mut s).unwrap();
     match reply {
-        thamdinh::protocol::HelloReply::Refused(r @ Refusal::Version { .. }) => {
-            let m = r.message(thamdinh::i18n::Lang::En);
-            let ours = format!("version {}", thamdinh::protocol::PROTOCOL_VERSION);
+        net::protocol::HelloReply::Refused(r @ Refusal::Version { .. }) => {
+            let m = r.message(l10n::Lang::En);
+            let ours = format!("version {}", net::protocol::PROTOCOL_VERSION);
             assert!(m.contains(&ours) && m.contains("version 999"), "{m}");
         }
         other => panic!("expected a version refusal, got {other:?}"),
@@ -634,14 +632,14 @@ fn a_server_that_cannot_start_is_reported_with_the_log_to_read() {
             Ok(_) => panic!("{exe} cannot serve"),
         };
         assert!(matches!(err, ClientError::Start { .. }), "{exe}: {err:?}");
-        let m = err.message(thamdinh::i18n::Lang::En);
+        let m = err.message(l10n::Lang::En);
         assert!(
             m.starts_with(&format!("could not start the server for {}", dir.display()))
                 && m.ends_with(&format!("see {}", dir.join("server.log").display())),
             "{m}"
         );
         assert!(
-            err.message(thamdinh::i18n::Lang::Vi)
+            err.message(l10n::Lang::Vi)
                 .contains("không khởi động được máy chủ")
         );
     }

@@ -14,15 +14,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use api::{HistoryQuery, Notice, Workbench};
 use common::os_user::{GROUP, OTHER_USER, other_user, run_ok};
 use common::{YEAR, key, p, setup};
+use domain::{Change, Command as Cmd, ItemKey, Role};
+use engine::EngineError;
+use net::client::{ConnectOptions, RemoteWorkbench};
+use net::server::paths;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use thamdinh::api::{HistoryQuery, Notice, Workbench};
-use thamdinh::client::{ConnectOptions, RemoteWorkbench};
-use thamdinh::domain::{Change, Command as Cmd, ItemKey, Role};
-use thamdinh::engine::EngineError;
-use thamdinh::server::paths;
 
 const PATIENCE: Duration = Duration::from_secs(30);
 const ROUNDS: usize = 12;
@@ -329,9 +329,9 @@ fn a_command_on_a_store_open_in_another_process_says_so() {
     // sled's background threads may hold the store a moment after it was closed.
     let deadline = Instant::now() + PATIENCE;
     let held = loop {
-        match thamdinh::store::Store::open(dir) {
+        match store::Store::open(dir) {
             Ok(s) => break s,
-            Err(thamdinh::store::StoreError::InUse { .. }) if Instant::now() < deadline => {
+            Err(store::StoreError::InUse { .. }) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(10))
             }
             Err(e) => panic!("{e}"),
@@ -372,8 +372,7 @@ fn a_second_os_user_is_identified_by_the_kernel_and_checked_against_the_members(
     std::fs::write(&csv, "unit,code,self_score,note,evidence\n44,1.1.1,1.5,,\n").unwrap();
     std::fs::set_permissions(&csv, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
 
-    let _server =
-        thamdinh::server::start(&dir, &thamdinh::server::ServeOptions { idle_exit: None }).unwrap();
+    let _server = net::server::start(&dir, &net::server::ServeOptions { idle_exit: None }).unwrap();
     let as_other = |args: &[&str]| {
         Command::new(bin())
             .args(["--lang", "en", "--store"])

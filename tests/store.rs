@@ -3,10 +3,10 @@
 use std::io::{BufReader, Cursor};
 use std::process::Command;
 
+use domain::{Appraisal, Change, Event, ItemKey, Points, Role, SelfAssessment, Status};
 use jiff::Timestamp;
-use thamdinh::domain::{Appraisal, Change, Event, ItemKey, Points, Role, SelfAssessment, Status};
-use thamdinh::i18n::Lang;
-use thamdinh::store::{Draft, NewEvent, Store, StoreError};
+use l10n::Lang;
+use store::{Draft, NewEvent, Store, StoreError};
 
 fn at(n: i64) -> Timestamp {
     Timestamp::from_second(1_717_000_000 + n).unwrap()

@@ -14,10 +14,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use api::Workbench;
 use common::{key, p, setup, version};
+use domain::{Command as Cmd, Event, Role};
 use sha2::{Digest, Sha256};
-use thamdinh::api::Workbench;
-use thamdinh::domain::{Command as Cmd, Event, Role};
 
 /// Justifications of the adjustments, one per event, so each is easy to find and alter.
 const REASONS: [&str; 3] = [

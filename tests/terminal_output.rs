@@ -7,9 +7,9 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use api::Workbench;
 use common::{YEAR, key, p, setup, terminal_controls};
-use thamdinh::api::Workbench;
-use thamdinh::domain::{Command as Cmd, Role};
+use domain::{Command as Cmd, Role};
 
 /// OSC 52 (write the clipboard), clear screen, a C1 CSI, a right-to-left override, a
 /// cursor-position report request.

@@ -8,15 +8,15 @@ mod common;
 
 use std::sync::Arc;
 
-use thamdinh::api::{LocalWorkbench, Workbench};
-use thamdinh::domain::round::add_days;
-use thamdinh::domain::{Command, ItemKey, Outcome, Role, Status};
-use thamdinh::i18n::Lang;
-use thamdinh::tui::app::{App, Screen};
-use thamdinh::tui::state::overlay::Overlay;
-use thamdinh::tui::state::queue::{Flag, Kind, KindFilter, SortKey};
-use thamdinh::tui::theme::ColorLevel;
-use thamdinh::tui::{self, TuiOptions};
+use api::{LocalWorkbench, Workbench};
+use domain::round::add_days;
+use domain::{Command, ItemKey, Outcome, Role, Status};
+use l10n::Lang;
+use tui::app::{App, Screen};
+use tui::state::overlay::Overlay;
+use tui::state::queue::{Flag, Kind, KindFilter, SortKey};
+use tui::theme::ColorLevel;
+use tui::{self, TuiOptions};
 
 const YEAR: u16 = 2024;
 
@@ -27,7 +27,7 @@ struct Demo {
 
 fn demo() -> Demo {
     let dir = tempfile::tempdir().expect("temp dir");
-    let wb = thamdinh::demo::build(dir.path(), "lead", Some(5)).expect("demo store");
+    let wb = sample::demo::build(dir.path(), "lead", Some(5)).expect("demo store");
     Demo {
         _dir: dir,
         wb: Arc::new(wb),

@@ -6,17 +6,17 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use api::{Notice, Workbench};
 use common::{YEAR, key, setup};
+use domain::{Command, Role};
+use l10n::Lang;
+use net::client::{ConnectOptions, RemoteWorkbench};
+use net::server::{ServeOptions, start};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use thamdinh::api::{Notice, Workbench};
-use thamdinh::client::{ConnectOptions, RemoteWorkbench};
-use thamdinh::domain::{Command, Role};
-use thamdinh::i18n::Lang;
-use thamdinh::server::{ServeOptions, start};
-use thamdinh::tui::app::App;
-use thamdinh::tui::theme::ColorLevel;
-use thamdinh::tui::{self, TuiOptions};
+use tui::app::App;
+use tui::theme::ColorLevel;
+use tui::{self, TuiOptions};
 
 /// A bound so a broken build fails instead of hanging; not a timing assertion.
 const PATIENCE: Duration = Duration::from_secs(20);

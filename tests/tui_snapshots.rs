@@ -8,16 +8,16 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use api::{LocalWorkbench, Workbench};
+use domain::{Command, ItemKey, Points, Role, SelfRow, Status};
+use l10n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
-use thamdinh::api::{LocalWorkbench, Workbench};
-use thamdinh::domain::{Command, ItemKey, Points, Role, SelfRow, Status};
-use thamdinh::i18n::Lang;
-use thamdinh::tui::app::{App, Screen};
-use thamdinh::tui::state::overlay::Overlay;
-use thamdinh::tui::theme::ColorLevel;
-use thamdinh::tui::{self, TuiOptions};
+use tui::app::{App, Screen};
+use tui::state::overlay::Overlay;
+use tui::theme::ColorLevel;
+use tui::{self, TuiOptions};
 
 const YEAR: u16 = 2024;
 /// A unit the demo leaves without data; the tests import pending self-scores for it.
@@ -30,7 +30,7 @@ struct Demo {
 
 fn demo() -> Demo {
     let dir = tempfile::tempdir().expect("temp dir");
-    let wb = thamdinh::demo::build(dir.path(), "lead", Some(5)).expect("demo store");
+    let wb = sample::demo::build(dir.path(), "lead", Some(5)).expect("demo store");
     Demo {
         _dir: dir,
         wb: Arc::new(wb),
@@ -125,7 +125,7 @@ fn key(unit: &str, leaf: &str) -> ItemKey {
     ItemKey::new(YEAR, unit, leaf)
 }
 
-fn item(wb: &LocalWorkbench, unit: &str, leaf: &str) -> thamdinh::domain::Item {
+fn item(wb: &LocalWorkbench, unit: &str, leaf: &str) -> domain::Item {
     wb.item(&key(unit, leaf))
         .expect("read")
         .expect("item exists")
@@ -357,7 +357,7 @@ fn agree_bulk_agree_request_and_undo() {
         .fw()
         .leaves_under("1")
         .into_iter()
-        .filter(|n| n.method == thamdinh::domain::Method::Appraised)
+        .filter(|n| n.method == domain::Method::Appraised)
         .filter(|n| {
             app.model
                 .item(PENDING_UNIT, &n.code)
@@ -859,8 +859,8 @@ fn a_lead_finalizes_and_reopens_a_unit() {
 fn a_dispute_is_recorded_and_answered() {
     let d = demo();
     let mut app = app_for(&d.wb, Lang::Vi);
-    let today_date = thamdinh::domain::round::today_in_vietnam(jiff::Timestamp::now());
-    let today = thamdinh::domain::round::format_date(today_date);
+    let today_date = domain::round::today_in_vietnam(jiff::Timestamp::now());
+    let today = domain::round::format_date(today_date);
     // Unit 08's second difference is an adjusted item (4.1.1: 1.25 → 0.75).
     app.feed("<enter><f8><f8>");
     let leaf = {
@@ -892,7 +892,7 @@ fn a_dispute_is_recorded_and_answered() {
     assert_eq!(it.status(), Status::Resolved, "{:?}", app.overlays.len());
     assert_eq!(it.appraisal.proposed, Some(p("1.25")));
     let dispute = it.appraisal.dispute.expect("dispute");
-    assert_eq!(dispute.outcome, Some(thamdinh::domain::Outcome::Upheld));
+    assert_eq!(dispute.outcome, Some(domain::Outcome::Upheld));
     assert_eq!(dispute.response, "Chấp nhận tài liệu bổ sung");
 
     // The lead refers it to the council, then records the council's decision.

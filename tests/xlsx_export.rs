@@ -6,16 +6,16 @@ mod common;
 #[path = "common/xlsx_fill.rs"]
 mod xlsx_fill;
 
+use api::Workbench;
 use calamine::{Data, Reader};
 use common::{YEAR, date, key, open_round, p, setup, version};
-use thamdinh::api::Workbench;
-use thamdinh::domain::{Command, Framework, Item, Outcome, UnitSet};
-use thamdinh::i18n::Lang;
-use thamdinh::io::ranking_report::{ranking_report, tie_rule};
-use thamdinh::io::xlsx::{
+use domain::{Command, Framework, Item, Outcome, UnitSet};
+use formats::ranking_report::{ranking_report, tie_rule};
+use formats::xlsx::{
     TemplateKind, appraisal_workbook, ranking_workbook, template_workbook, write_ranking_xlsx,
 };
-use thamdinh::io::{FileFormat, parse_self, parse_survey};
+use formats::{FileFormat, parse_self, parse_survey};
+use l10n::Lang;
 
 /// The common store with decisions: 44/1.1.1 adjusted 2 → 1.5; 67/2.1.1 adjusted 4 → 3, then
 /// disputed and partly upheld at 3.75. Totals: 44 self 9.00, proposed 8.50 (85 %); 67 self

@@ -12,10 +12,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
+use domain::{Framework, SelfRow, UnitSet, parse_framework, parse_units};
+use formats::{FileFormat, ImportProblem, parse_self, parse_self_csv, parse_survey};
+use l10n::Lang;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
-use thamdinh::domain::{Framework, SelfRow, UnitSet, parse_framework, parse_units};
-use thamdinh::i18n::Lang;
-use thamdinh::io::{FileFormat, ImportProblem, parse_self, parse_self_csv, parse_survey};
 
 fn import_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import")

@@ -9,11 +9,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use api::Workbench;
 use common::{YEAR, key, p, setup, version};
-use thamdinh::api::Workbench;
-use thamdinh::domain::Command as Cmd;
-use thamdinh::i18n::Lang;
-use thamdinh::io::xlsx::write_appraisal_xlsx;
+use domain::Command as Cmd;
+use formats::xlsx::write_appraisal_xlsx;
+use l10n::Lang;
 
 /// The LibreOffice program, if one is installed.
 fn soffice() -> Option<PathBuf> {

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use thamdinh::sample::scale::{SCALE_DATA_VERSION, Scale};
-use thamdinh::server::paths;
-use thamdinh::store::SCHEMA_VERSION;
+use net::server::paths;
+use sample::scale::{SCALE_DATA_VERSION, Scale};
+use store::SCHEMA_VERSION;
 
 pub const EXE: &str = env!("CARGO_BIN_EXE_thamdinh");
 

@@ -19,7 +19,7 @@ mod tui;
 
 use std::time::{Duration, Instant};
 
-use thamdinh::sample::scale::Scale;
+use sample::scale::Scale;
 
 use data::ServerGuard;
 use stats::{Samples, bytes, ms};

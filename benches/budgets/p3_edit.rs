@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use thamdinh::api::Workbench;
-use thamdinh::client::{ConnectOptions, RemoteWorkbench};
-use thamdinh::domain::{Command, ItemKey, Points};
-use thamdinh::engine::EngineError;
+use api::Workbench;
+use domain::{Command, ItemKey, Points};
+use engine::EngineError;
+use net::client::{ConnectOptions, RemoteWorkbench};
 
 pub const EDITS_ONE: usize = 2000;
 pub const EDITS_EACH_OF_EIGHT: usize = 500;

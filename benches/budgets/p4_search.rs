@@ -10,8 +10,7 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use thamdinh::search::fold::fold;
-use thamdinh::tui;
+use search::fold::fold;
 
 use crate::stats::Samples;
 use crate::tui::{COLS, ROWS, app, connect};
@@ -36,7 +35,7 @@ pub struct Search {
 
 pub fn measure(store: &Path, year: u16) -> Search {
     let wb = connect(store);
-    let y = thamdinh::api::Workbench::year(&*wb, year).expect("year");
+    let y = api::Workbench::year(&*wb, year).expect("year");
     let mut app = app(wb);
     let mut term = Terminal::new(TestBackend::new(COLS, ROWS)).expect("terminal");
     term.draw(|f| tui::views::render(&app, f)).expect("draw");

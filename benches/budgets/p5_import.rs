@@ -9,11 +9,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use thamdinh::api::{LocalWorkbench, Workbench};
-use thamdinh::domain::Command;
-use thamdinh::io::self_import::parse_self_csv;
-use thamdinh::sample::scale::Scale;
-use thamdinh::store::Store;
+use api::{LocalWorkbench, Workbench};
+use domain::Command;
+use formats::self_import::parse_self_csv;
+use sample::scale::Scale;
+use store::Store;
 
 use crate::data::{self, ServerGuard};
 use crate::stats::{Samples, ms, rate};

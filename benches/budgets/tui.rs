@@ -6,12 +6,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use api::Workbench;
+use net::client::{ConnectOptions, RemoteWorkbench};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use thamdinh::api::Workbench;
-use thamdinh::client::{ConnectOptions, RemoteWorkbench};
-use thamdinh::tui::{self, TuiOptions};
+use tui::{self, TuiOptions};
 
 use crate::data;
 use crate::pty::{self, Pty, keys};

@@ -9,13 +9,13 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use jiff::Timestamp;
 
-use crate::api::story::{StoryError, check_criterion, check_unit, load_story};
-use crate::api::{HistoryQuery, Workbench};
-use crate::domain::ItemKey;
-use crate::i18n::Lang;
-use crate::io::atomic::write_atomic_with;
-use crate::io::audit::{write_json_lines, write_markdown, write_text};
-use crate::io::story;
+use api::story::{StoryError, check_criterion, check_unit, load_story};
+use api::{HistoryQuery, Workbench};
+use domain::ItemKey;
+use formats::atomic::write_atomic_with;
+use formats::audit::{write_json_lines, write_markdown, write_text};
+use formats::story;
+use l10n::Lang;
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
 

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use crate::i18n::Lang;
-use crate::io::atomic::write_atomic_with;
-use crate::store::Store;
+use formats::atomic::write_atomic_with;
+use l10n::Lang;
+use store::Store;
 
 use super::open::{open_workbench, store_dir};
 

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use anyhow::{Context, anyhow};
 
-use crate::bundled;
-use crate::domain::{Framework, UnitSet, parse_framework, parse_units};
-use crate::i18n::Lang;
+use domain::bundled;
+use domain::{Framework, UnitSet, parse_framework, parse_units};
+use l10n::Lang;
 
 /// (file name, text) of a framework or units source.
 pub(crate) struct Source {

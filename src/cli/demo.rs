@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 
-use crate::api::Workbench;
-use crate::demo::{self, DEMO_YEAR};
-use crate::domain::aggregate::national;
-use crate::i18n::Lang;
+use api::Workbench;
+use domain::aggregate::national;
+use l10n::Lang;
+use sample::demo::{self, DEMO_YEAR};
 
 use super::open::{data_dir, engine_err, open_workbench, os_user};
 use super::workbench::{self, UiArgs};
@@ -129,8 +129,8 @@ fn print_summary(
             r.rank.proposed,
             format!("({})", r.rank.self_),
             r.name,
-            crate::domain::points::fmt_hundredths(r.percent.self_),
-            crate::domain::points::fmt_hundredths(r.percent.proposed),
+            domain::points::fmt_hundredths(r.percent.self_),
+            domain::points::fmt_hundredths(r.percent.proposed),
             r.group.proposed.clone().unwrap_or_default()
         );
     }

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::api::Workbench;
-use crate::client::connect_or_start;
-use crate::i18n::Lang;
-use crate::tui::keymap::{check_file, user_file};
+use api::Workbench;
+use l10n::Lang;
+use net::client::connect_or_start;
+use tui::keymap::{check_file, user_file};
 
 use super::open::store_dir;
 
@@ -109,7 +109,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let mut rows: Vec<(&str, String)> = Vec::new();
     let mut problems = 0;
 
-    rows.push(("Chương trình|Program", crate::protocol::program()));
+    rows.push(("Chương trình|Program", net::protocol::program()));
     let term = env("TERM").unwrap_or_else(|| "-".into());
     let tty = std::io::stdout().is_terminal();
     let size = if tty {
@@ -134,7 +134,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
         ),
     ));
     let (level, why) = colour_level(&env);
-    let used = crate::tui::theme::ColorLevel::from_env();
+    let used = tui::theme::ColorLevel::from_env();
     rows.push((
         "Màu|Colours",
         format!(

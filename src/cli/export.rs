@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use crate::i18n::Lang;
-use crate::io::export::{export_rows, unit_totals, write_csv, write_json};
-use crate::io::xlsx::write_appraisal_xlsx;
+use formats::export::{export_rows, unit_totals, write_csv, write_json};
+use formats::xlsx::write_appraisal_xlsx;
+use l10n::Lang;
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
 

@@ -8,13 +8,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use crate::domain::{Command, ItemKey};
-use crate::i18n::Lang;
-use crate::io::self_import::{
+use domain::{Command, ItemKey};
+use formats::self_import::{
     FileFormat, ImportProblem, ProblemKind, read_table, validate_self, validate_survey,
 };
-use crate::io::xlsx::{is_workbook, sheet_names};
-use crate::text::inert;
+use formats::xlsx::{is_workbook, sheet_names};
+use l10n::Lang;
+use text::inert;
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
 

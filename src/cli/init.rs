@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use anyhow::anyhow;
 
-use crate::api::{LocalWorkbench, Workbench};
-use crate::domain::Command;
-use crate::i18n::Lang;
-use crate::store::Store;
+use api::{LocalWorkbench, Workbench};
+use domain::Command;
+use l10n::Lang;
+use store::Store;
 
 use super::data::{framework_source, parse_fw, parse_us, units_source};
 use super::open::{engine_err, open_workbench, os_user, store_dir};
@@ -94,11 +94,11 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     println!("{msg}");
     if let Some(prev) = a.from_year {
         let p = wb.year(prev).map_err(engine_err(lang))?;
-        let carried = crate::domain::carry::carry_map(&p.framework, &y.framework).len();
+        let carried = domain::carry::carry_map(&p.framework, &y.framework).len();
         let appraised = y
             .framework
             .leaves()
-            .filter(|n| n.method == crate::domain::Method::Appraised)
+            .filter(|n| n.method == domain::Method::Appraised)
             .count();
         println!(
             "{}",

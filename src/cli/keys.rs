@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::i18n::Lang;
-use crate::text::inert;
-use crate::tui::keymap::check_file;
+use l10n::Lang;
+use text::inert;
+use tui::keymap::check_file;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum KeysCmd {

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 
-use crate::domain::{Command, Role};
-use crate::i18n::Lang;
-use crate::text::inert;
+use domain::{Command, Role};
+use l10n::Lang;
+use text::inert;
 
 use super::open::{engine_err, open_workbench, store_dir};
 

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::i18n::Lang;
+use l10n::Lang;
 
 pub use open::{default_store_dir, open_workbench};
 

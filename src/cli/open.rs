@@ -6,9 +6,9 @@ use anyhow::{Context, anyhow};
 
 use std::sync::Arc;
 
-use crate::api::Workbench;
-use crate::client::connect_or_start;
-use crate::i18n::Lang;
+use api::Workbench;
+use l10n::Lang;
+use net::client::connect_or_start;
 
 /// `<data dir>/thamdinh/store`, e.g. `~/.local/share/thamdinh/store`.
 pub fn default_store_dir() -> anyhow::Result<PathBuf> {
@@ -48,7 +48,7 @@ pub fn open_workbench(dir: &Path, lang: Lang) -> anyhow::Result<Arc<dyn Workbenc
 
 /// The year to work on: the one given, or the store's only/latest year.
 pub(crate) fn pick_year(
-    wb: &dyn crate::api::Workbench,
+    wb: &dyn api::Workbench,
     year: Option<u16>,
     lang: Lang,
 ) -> anyhow::Result<u16> {
@@ -65,6 +65,6 @@ pub(crate) fn pick_year(
 }
 
 /// Turn an engine error into a message in the user's language.
-pub(crate) fn engine_err(lang: Lang) -> impl Fn(crate::engine::EngineError) -> anyhow::Error {
+pub(crate) fn engine_err(lang: Lang) -> impl Fn(engine::EngineError) -> anyhow::Error {
     move |e| anyhow!(e.message(lang))
 }

@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use crate::api::HistoryQuery;
-use crate::i18n::Lang;
-use crate::io::atomic::write_atomic_with;
-use crate::io::ranking_report::{ranking_report, write_ranking_csv, write_ranking_markdown};
-use crate::io::scorecard::{scorecard, write_scorecard_markdown};
-use crate::io::xlsx::write_ranking_xlsx;
+use api::HistoryQuery;
+use formats::atomic::write_atomic_with;
+use formats::ranking_report::{ranking_report, write_ranking_csv, write_ranking_markdown};
+use formats::scorecard::{scorecard, write_scorecard_markdown};
+use formats::xlsx::write_ranking_xlsx;
+use l10n::Lang;
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
 

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::domain::round::{format_date, parse_date, today_in_vietnam};
-use crate::domain::{Command, RoundScope};
-use crate::i18n::Lang;
+use domain::round::{format_date, parse_date, today_in_vietnam};
+use domain::{Command, RoundScope};
+use l10n::Lang;
 
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
 
@@ -85,7 +85,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: RoundCmd) -> anyhow::Result<
             let number = events
                 .iter()
                 .find_map(|e| match &e.body.change {
-                    crate::domain::Change::RoundChanged { number, .. } => Some(*number),
+                    domain::Change::RoundChanged { number, .. } => Some(*number),
                     _ => None,
                 })
                 .unwrap_or_default();
@@ -212,6 +212,6 @@ fn note(n: &str) -> String {
     if n.is_empty() {
         String::new()
     } else {
-        format!("; {}", crate::text::inert(n))
+        format!("; {}", text::inert(n))
     }
 }

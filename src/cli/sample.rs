@@ -7,11 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail};
 
-use crate::domain::{parse_framework, parse_units};
-use crate::i18n::Lang;
-use crate::sample::build::build_spec;
-use crate::sample::scale::Scale;
-use crate::sample::{SampleOptions, self_rows, survey_rows, write_self_csv, write_survey_csv};
+use domain::{parse_framework, parse_units};
+use l10n::Lang;
+use sample::build::build_spec;
+use sample::scale::Scale;
+use sample::{SampleOptions, self_rows, survey_rows, write_self_csv, write_survey_csv};
 
 use super::data::{framework_source, parse_fw, parse_us, units_source};
 use super::open::os_user;

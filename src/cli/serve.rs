@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anyhow::anyhow;
 
-use crate::i18n::Lang;
-use crate::server::{self, DEFAULT_IDLE_EXIT, ServeOptions};
+use l10n::Lang;
+use net::server::{self, DEFAULT_IDLE_EXIT, ServeOptions};
 
 use super::open::store_dir;
 

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use crate::domain::{Framework, UnitSet};
-use crate::i18n::Lang;
-use crate::io::xlsx::{TemplateKind, write_template};
+use domain::{Framework, UnitSet};
+use formats::xlsx::{TemplateKind, write_template};
+use l10n::Lang;
 
 use super::data::{framework_source, parse_fw, parse_us, units_source};
 use super::open::{engine_err, open_workbench, pick_year, store_dir};
@@ -80,8 +80,8 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     write_template(&a.output, &fw, &units, year, kind, a.unit.as_deref(), lang)
         .with_context(|| format!("{}", a.output.display()))?;
     let method = match kind {
-        TemplateKind::SelfAssessment => crate::domain::Method::Appraised,
-        TemplateKind::Survey => crate::domain::Method::Survey,
+        TemplateKind::SelfAssessment => domain::Method::Appraised,
+        TemplateKind::Survey => domain::Method::Survey,
     };
     let leaves = fw.leaves().filter(|n| n.method == method).count();
     let n_units = if a.unit.is_some() {

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use anyhow::anyhow;
 
-use crate::i18n::Lang;
-use crate::store::Store;
+use l10n::Lang;
+use store::Store;
 
 use super::open::{open_workbench, store_dir};
 

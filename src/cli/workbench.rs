@@ -4,10 +4,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::api::Workbench;
-use crate::i18n::Lang;
-use crate::tui::theme::ColorLevel;
-use crate::tui::{self, TuiOptions};
+use api::Workbench;
+use l10n::Lang;
+use tui::theme::ColorLevel;
+use tui::{self, TuiOptions};
 
 /// The interface options every command line shares.
 #[derive(Debug, Clone, Default, clap::Args)]

@@ -1,9 +1,9 @@
 //! Shared test helpers: a small framework and a store with a lead and an appraiser.
 #![allow(dead_code)]
 
-use thamdinh::api::{LocalWorkbench, Workbench};
-use thamdinh::domain::{Command, Evidence, ItemKey, Points, Role, SelfRow, SurveyRow};
-use thamdinh::store::Store;
+use api::{LocalWorkbench, Workbench};
+use domain::{Command, Evidence, ItemKey, Points, Role, SelfRow, SurveyRow};
+use store::Store;
 
 pub const YEAR: u16 = 2024;
 
@@ -170,7 +170,7 @@ pub fn open_round(lead: &dyn Workbench, opens: &str, closes: &str) {
         year: YEAR,
         opens: date(opens),
         closes: date(closes),
-        scope: thamdinh::domain::RoundScope::Lowered,
+        scope: domain::RoundScope::Lowered,
         units: Vec::new(),
         note: "Công văn 512/BNV-CCHC".into(),
     })
@@ -190,8 +190,8 @@ pub mod pty;
 /// Stop the server of the store in `dir` if one runs (SIGTERM to the pid in `server.pid`; it
 /// finishes what it is doing and releases the store), then open the store directly.
 pub fn open_after_server(dir: &std::path::Path) -> Store {
+    use net::server::paths;
     use std::time::{Duration, Instant};
-    use thamdinh::server::paths;
     let deadline = Instant::now() + Duration::from_secs(20);
     if let Some(pid) = paths::read_pid(dir).filter(|p| paths::process_alive(*p))
         && let Some(pid) = rustix::process::Pid::from_raw(pid as i32)
@@ -206,7 +206,7 @@ pub fn open_after_server(dir: &std::path::Path) -> Store {
     loop {
         match Store::open(dir) {
             Ok(s) => return s,
-            Err(thamdinh::store::StoreError::InUse { .. }) if Instant::now() < deadline => {
+            Err(store::StoreError::InUse { .. }) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(10));
             }
             Err(e) => panic!("cannot open {}: {e}", dir.display()),
@@ -236,12 +236,11 @@ pub fn terminal_controls(bytes: &[u8]) -> Vec<String> {
 /// Draw the whole app at a size on ratatui's `TestBackend` and return the screen as text, one
 /// line per row, each starting with `▶` where the row shows a selection (reversed cells) — so a
 /// snapshot shows the selection without colour.
-pub fn render_screen(app: &mut thamdinh::tui::app::App, w: u16, h: u16) -> String {
+pub fn render_screen(app: &mut tui::app::App, w: u16, h: u16) -> String {
     use ratatui::style::Modifier;
     app.resize(w, h);
     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| thamdinh::tui::views::render(app, f))
-        .expect("draw");
+    t.draw(|f| tui::views::render(app, f)).expect("draw");
     let buf = t.backend().buffer();
     let mut s = String::new();
     for y in 0..h {

@@ -8,16 +8,16 @@
 use std::io::{Cursor, Read, Write};
 use std::sync::LazyLock;
 
+use domain::{Framework, Method, Points, UnitSet, parse_framework, parse_units};
+use formats::self_import::{FileFormat, read_table, validate_self, validate_survey};
+use formats::xlsx::sheet_names;
+use formats::{ImportProblem, parse_self_csv, parse_survey_csv};
+use l10n::Lang;
+use net::protocol::frame::{self, FrameError};
+use net::protocol::{ClientRequest, Hello, HelloReply, ServerMsg};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use thamdinh::domain::{Framework, Method, Points, UnitSet, parse_framework, parse_units};
-use thamdinh::i18n::Lang;
-use thamdinh::io::self_import::{FileFormat, read_table, validate_self, validate_survey};
-use thamdinh::io::xlsx::sheet_names;
-use thamdinh::io::{ImportProblem, parse_self_csv, parse_survey_csv};
-use thamdinh::protocol::frame::{self, FrameError};
-use thamdinh::protocol::{ClientRequest, Hello, HelloReply, ServerMsg};
-use thamdinh::tui::keymap;
+use tui::keymap;
 
 /// A check of one input.
 pub type Check = fn(&[u8]);

@@ -1,0 +1,176 @@
+//! The `Workbench` trait: everything the TUI and the CLI ask of a store. The local
+//! implementation runs the engine in-process; the remote one (the server issue) talks to a
+//! server over a socket. Both run the same engine code.
+
+mod local;
+pub mod story;
+
+use std::sync::Arc;
+
+use crossbeam_channel::Receiver;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
+use engine::{EngineError, YearContext};
+use store::{Draft, VerifyReport};
+
+pub use local::LocalWorkbench;
+
+/// What a client hears about without asking.
+#[derive(Clone, Debug)]
+pub enum Notice {
+    /// Events committed by anyone (including this client), in order.
+    Committed(Vec<Event>),
+    /// Everyone connected to the store's server now, with the unit and item each is on
+    /// (SPEC W11). Sent whenever someone connects, leaves or moves. Includes this session (see
+    /// `Workbench::session`).
+    Presence(Vec<PresenceEntry>),
+    /// The link to the server changed (remote workbenches only). On reconnection the events
+    /// committed meanwhile are delivered as `Committed` (around the time of `Connected`), so a
+    /// client's cache never misses one.
+    Connection(ConnectionState),
+    /// This client missed more changes than it can be sent one by one (it was disconnected
+    /// during a very large import): reload everything shown from the workbench.
+    Resync,
+}
+
+/// One connected session, as shown to everyone (SPEC W11).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceEntry {
+    /// Server-assigned session number (one per connection; a user may have several).
+    pub session: u64,
+    /// OS user name (from the socket's peer credentials).
+    pub user: String,
+    /// The unit the session is looking at: (year, unit code).
+    pub unit: Option<(u16, String)>,
+    /// The item the session is editing, if any.
+    pub editing: Option<ItemKey>,
+}
+
+/// The state of a remote workbench's connection, for the status bar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnectionState {
+    Connected,
+    /// The server went away; reconnecting (restarting it if needed).
+    Reconnecting,
+    /// Reconnecting failed, for the reason given in both languages. The next request tries
+    /// again.
+    Disconnected {
+        vi: String,
+        en: String,
+    },
+}
+
+impl ConnectionState {
+    /// A short text for the status bar.
+    pub fn message(&self, lang: l10n::Lang) -> String {
+        use l10n::Lang;
+        match (self, lang) {
+            (ConnectionState::Connected, Lang::Vi) => "đã kết nối".into(),
+            (ConnectionState::Connected, Lang::En) => "connected".into(),
+            (ConnectionState::Reconnecting, Lang::Vi) => "đang kết nối lại…".into(),
+            (ConnectionState::Reconnecting, Lang::En) => "reconnecting…".into(),
+            (ConnectionState::Disconnected { vi, .. }, Lang::Vi) => format!("mất kết nối: {vi}"),
+            (ConnectionState::Disconnected { en, .. }, Lang::En) => format!("disconnected: {en}"),
+        }
+    }
+}
+
+/// Which part of the history to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryQuery {
+    pub year: Option<u16>,
+    pub unit: Option<String>,
+    /// A criterion code: with `unit`, one item; without, that criterion in every unit.
+    pub item: Option<String>,
+    pub user: Option<String>,
+    pub since: Option<Timestamp>,
+}
+
+pub trait Workbench: Send + Sync {
+    /// The OS user this workbench acts as.
+    fn user(&self) -> &str;
+    fn role(&self) -> Result<Option<Role>, EngineError>;
+    fn members(&self) -> Result<Vec<Member>, EngineError>;
+    fn years(&self) -> Result<Vec<u16>, EngineError>;
+    fn year(&self, year: u16) -> Result<Arc<YearContext>, EngineError>;
+    /// Items of a year, or of one unit of it, in key order.
+    fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, EngineError>;
+    fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError>;
+    /// Every item of a year without its texts ([`Item::without_text`]): what a list of all
+    /// units shows (totals, statuses, ranks). A remote workbench is sent only that.
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+        Ok(self
+            .items(year, None)?
+            .iter()
+            .map(Item::without_text)
+            .collect())
+    }
+    fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError>;
+    /// The explanation rounds of a year, by number.
+    fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError>;
+    fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, EngineError>;
+    /// Run a command as `user()`; the events are durable when this returns `Ok`.
+    fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError>;
+
+    /// Run a command as `apply` does and say only how many events it committed (a remote
+    /// workbench is not sent the events: an import may commit hundreds of thousands).
+    fn apply_count(&self, command: Command) -> Result<usize, EngineError> {
+        self.apply(command).map(|e| e.len())
+    }
+    /// Committed events from now on.
+    fn subscribe(&self) -> Receiver<Notice>;
+    fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, EngineError>;
+    fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), EngineError>;
+    fn delete_draft(&self, key: &ItemKey) -> Result<(), EngineError>;
+
+    /// Seq of the last committed event (0 for an empty store).
+    fn last_seq(&self) -> Result<u64, EngineError> {
+        Ok(self
+            .history(&HistoryQuery::default())?
+            .last()
+            .map_or(0, |e| e.body.seq))
+    }
+
+    /// Tell the others which unit this session is on and which item it is editing (SPEC W11).
+    /// Workbenches without other sessions keep nothing.
+    fn set_presence(
+        &self,
+        _unit: Option<(u16, String)>,
+        _editing: Option<ItemKey>,
+    ) -> Result<(), EngineError> {
+        Ok(())
+    }
+
+    /// The sessions connected now (the last `Notice::Presence`); empty without a server.
+    fn presence(&self) -> Vec<PresenceEntry> {
+        Vec::new()
+    }
+
+    /// This session's number in `PresenceEntry::session`, if it has one.
+    fn session(&self) -> Option<u64> {
+        None
+    }
+
+    /// The state of the link to the server; always `Connected` in-process.
+    fn connection(&self) -> ConnectionState {
+        ConnectionState::Connected
+    }
+
+    /// Check the hash chain and that replaying the events gives the stored state.
+    fn verify(&self) -> Result<VerifyReport, EngineError> {
+        Err(EngineError::Store {
+            vi: "bàn làm việc này không kiểm tra được kho dữ liệu".into(),
+            en: "this workbench cannot verify the store".into(),
+        })
+    }
+
+    /// Write the event log as JSON lines (see `Store::backup`); returns the number of events.
+    fn backup(&self, _out: &mut dyn std::io::Write) -> Result<u64, EngineError> {
+        Err(EngineError::Store {
+            vi: "bàn làm việc này không sao lưu được kho dữ liệu".into(),
+            en: "this workbench cannot back up the store".into(),
+        })
+    }
+}

@@ -1,0 +1,175 @@
+//! In-process `Workbench` over the engine: used by tests and, until the server exists, by the
+//! CLI and the TUI.
+
+use std::sync::{Arc, Mutex};
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use domain::{Change, Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
+use engine::{Engine, EngineError, YearContext};
+use store::{Draft, Store, VerifyReport};
+
+use super::{HistoryQuery, Notice, Workbench};
+
+pub struct LocalWorkbench {
+    engine: Arc<Engine>,
+    user: String,
+    subscribers: Arc<Mutex<Vec<Sender<Notice>>>>,
+}
+
+impl LocalWorkbench {
+    pub fn new(store: Store, user: impl Into<String>) -> LocalWorkbench {
+        LocalWorkbench {
+            engine: Arc::new(Engine::new(store)),
+            user: user.into(),
+            subscribers: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Another session on the same engine as a different user (tests of several appraisers).
+    pub fn session(&self, user: impl Into<String>) -> LocalWorkbench {
+        LocalWorkbench {
+            engine: self.engine.clone(),
+            user: user.into(),
+            subscribers: self.subscribers.clone(),
+        }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    fn broadcast(&self, events: &[Event]) {
+        if events.is_empty() {
+            return;
+        }
+        if let Ok(mut subs) = self.subscribers.lock() {
+            subs.retain(|s| s.send(Notice::Committed(events.to_vec())).is_ok());
+        }
+    }
+}
+
+fn matches_query(ev: &Event, q: &HistoryQuery) -> bool {
+    if let Some(since) = q.since
+        && ev.body.at < since
+    {
+        return false;
+    }
+    if let Some(user) = &q.user
+        && &ev.body.actor != user
+    {
+        return false;
+    }
+    let unit = ev.body.change.unit();
+    if let Some(year) = q.year
+        && unit.is_none_or(|(y, _)| y != year)
+        && !matches!(&ev.body.change, Change::YearOpened { year: y, .. } if *y == year)
+    {
+        return false;
+    }
+    if let Some(u) = &q.unit
+        && unit.is_none_or(|(_, un)| un != u)
+    {
+        return false;
+    }
+    if let Some(code) = &q.item
+        && ev.body.change.item_key().is_none_or(|k| &k.leaf != code)
+    {
+        return false;
+    }
+    true
+}
+
+impl Workbench for LocalWorkbench {
+    fn user(&self) -> &str {
+        &self.user
+    }
+
+    fn role(&self) -> Result<Option<Role>, EngineError> {
+        self.engine.role_of(&self.user)
+    }
+
+    fn members(&self) -> Result<Vec<Member>, EngineError> {
+        Ok(self.engine.store().members()?)
+    }
+
+    fn years(&self) -> Result<Vec<u16>, EngineError> {
+        Ok(self.engine.store().years()?)
+    }
+
+    fn year(&self, year: u16) -> Result<Arc<YearContext>, EngineError> {
+        self.engine.year(year)
+    }
+
+    fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, EngineError> {
+        Ok(self.engine.store().items(year, unit)?)
+    }
+
+    fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError> {
+        Ok(self.engine.store().item(key)?)
+    }
+
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+        Ok(self.engine.store().item_summaries(year)?)
+    }
+
+    fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError> {
+        Ok(self.engine.store().unit_states(year)?)
+    }
+
+    fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError> {
+        Ok(self.engine.store().rounds(year)?)
+    }
+
+    fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, EngineError> {
+        let store = self.engine.store();
+        // Use the narrowest index available, then filter.
+        let events = match (&q.unit, &q.item, &q.user, q.year) {
+            (Some(unit), Some(leaf), _, Some(year)) => {
+                store.item_history(&ItemKey::new(year, unit.clone(), leaf.clone()))?
+            }
+            (Some(unit), None, _, Some(year)) => store.unit_history(year, unit)?,
+            (_, _, Some(user), _) => store.user_history(user)?,
+            _ => store.events(1).collect::<Result<Vec<_>, _>>()?,
+        };
+        Ok(events.into_iter().filter(|e| matches_query(e, q)).collect())
+    }
+
+    fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError> {
+        let events = self.engine.apply(&self.user, command)?;
+        self.broadcast(&events);
+        Ok(events)
+    }
+
+    fn subscribe(&self) -> Receiver<Notice> {
+        let (tx, rx) = unbounded();
+        if let Ok(mut subs) = self.subscribers.lock() {
+            subs.push(tx);
+        }
+        rx
+    }
+
+    fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, EngineError> {
+        Ok(self.engine.store().draft(&self.user, key)?)
+    }
+
+    fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), EngineError> {
+        Ok(self.engine.store().put_draft(&self.user, key, draft)?)
+    }
+
+    fn delete_draft(&self, key: &ItemKey) -> Result<(), EngineError> {
+        Ok(self.engine.store().delete_draft(&self.user, key)?)
+    }
+
+    fn last_seq(&self) -> Result<u64, EngineError> {
+        Ok(self.engine.store().last_seq())
+    }
+
+    fn verify(&self) -> Result<VerifyReport, EngineError> {
+        Ok(self.engine.store().verify()?)
+    }
+
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<u64, EngineError> {
+        Ok(self.engine.store().backup(out)?)
+    }
+}

@@ -1,0 +1,43 @@
+//! Pure domain model: no I/O, no sled, no terminal.
+
+pub mod aggregate;
+pub mod bundled;
+pub mod carry;
+pub mod command;
+pub mod event;
+pub mod file_error;
+pub mod framework;
+pub mod framework_file;
+pub mod item;
+pub mod member;
+pub mod points;
+pub mod round;
+pub mod state;
+pub mod status;
+pub mod story;
+pub mod units;
+pub mod units_file;
+pub mod worddiff;
+
+/// Small frameworks and unit sets for the tests of this and other crates.
+#[cfg(any(test, feature = "testutil"))]
+pub mod testutil;
+
+mod toml_read;
+
+pub use command::{Command, SelfRow, SurveyRow};
+pub use event::{Change, Event, EventBody};
+pub use file_error::{FileError, FileErrorKind};
+pub use framework::{Framework, Method, Node};
+pub use framework_file::parse_framework;
+pub use item::{
+    Appraisal, Council, CouncilDecision, Dispute, Evidence, Item, ItemKey, ItemSummary,
+    SelfAssessment, Touch, UnitState, UnitSummaries,
+};
+pub use member::{Member, Role};
+pub use points::Points;
+pub use round::{Round, RoundScope};
+pub use status::{Outcome, Status};
+pub use toml_read::line_col;
+pub use units::{Unit, UnitSet};
+pub use units_file::parse_units;

@@ -1,0 +1,437 @@
+//! Item commands: imports, agree, adjust, evidence requests, bulk agree, disputes, undo.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use domain::{
+    Appraisal, Change, Item, ItemKey, Method, Points, SelfAssessment, SelfRow, Status, SurveyRow,
+};
+
+use super::{Ctx, EngineError, YearContext, clean_text};
+
+/// Check that the key names a known unit and a leaf; return the year and the leaf's (max, method).
+pub(super) fn leaf(
+    ctx: &Ctx,
+    key: &ItemKey,
+) -> Result<(Arc<YearContext>, Points, Method), EngineError> {
+    let y = ctx.engine.year(key.year)?;
+    if y.units.unit(&key.unit).is_none() {
+        return Err(EngineError::UnknownUnit {
+            year: key.year,
+            unit: key.unit.clone(),
+        });
+    }
+    let node = y
+        .framework
+        .node(&key.leaf)
+        .ok_or_else(|| EngineError::UnknownCriterion {
+            year: key.year,
+            code: key.leaf.clone(),
+        })?;
+    if !node.is_leaf() {
+        return Err(EngineError::NotALeaf {
+            code: key.leaf.clone(),
+        });
+    }
+    let (max, method) = (node.max, node.method);
+    Ok((y, max, method))
+}
+
+pub(super) fn check_score(
+    y: &YearContext,
+    key: &ItemKey,
+    score: Points,
+    max: Points,
+) -> Result<(), EngineError> {
+    score
+        .check_score(max, y.framework.step)
+        .map_err(|e| EngineError::BadScore {
+            key: key.clone(),
+            reason: e.into(),
+        })
+}
+
+/// Load an item for an appraiser's decision: known leaf, not survey, unit open, version as seen.
+pub(super) fn for_decision(
+    ctx: &Ctx,
+    key: &ItemKey,
+    expected: u64,
+) -> Result<(Arc<YearContext>, Points, Item), EngineError> {
+    let (y, max, method) = leaf(ctx, key)?;
+    if method == Method::Survey {
+        return Err(EngineError::SurveyNotEditable { key: key.clone() });
+    }
+    ctx.check_open(key.year, &key.unit)?;
+    let item = ctx.item_or_new(key)?;
+    if item.version != expected {
+        return Err(EngineError::Conflict {
+            key: key.clone(),
+            expected,
+            current: Box::new(item),
+        });
+    }
+    Ok((y, max, item))
+}
+
+pub(super) fn wrong_status(ctx: &Ctx, item: &Item) -> EngineError {
+    EngineError::WrongStatus {
+        key: item.key.clone(),
+        status: item.status(),
+        command: ctx.command.to_string(),
+    }
+}
+
+pub(super) fn push_appraisal(ctx: &mut Ctx, item: &Item, after: Appraisal, reason: String) {
+    ctx.push(
+        Change::Appraised {
+            key: item.key.clone(),
+            version: item.version + 1,
+            before: item.appraisal.clone(),
+            after,
+        },
+        reason,
+    );
+}
+
+pub(super) fn require_text(key: &ItemKey, text: &str, field: &str) -> Result<String, EngineError> {
+    let t = clean_text(text);
+    if t.trim().is_empty() {
+        return Err(EngineError::TextRequired {
+            key: key.clone(),
+            field: field.to_string(),
+        });
+    }
+    Ok(t)
+}
+
+/// The unit an import is working through: its items, read once, and whether it is open.
+/// Rows usually come unit by unit; rows in any order are still right, only slower.
+struct ImportUnit {
+    unit: String,
+    items: std::collections::HashMap<String, Item>,
+}
+
+impl ImportUnit {
+    /// The current item of `key` (a new one if it has none), after checking its unit is open.
+    fn item(slot: &mut Option<ImportUnit>, ctx: &Ctx, key: &ItemKey) -> Result<Item, EngineError> {
+        if slot.as_ref().is_none_or(|u| u.unit != key.unit) {
+            ctx.check_open(key.year, &key.unit)?;
+            *slot = Some(ImportUnit {
+                unit: key.unit.clone(),
+                items: ctx.unit_items(key.year, &key.unit)?,
+            });
+        }
+        Ok(slot
+            .as_ref()
+            .and_then(|u| u.items.get(key.leaf.as_str()).cloned())
+            .unwrap_or_else(|| Item::new(key.clone())))
+    }
+}
+
+pub(crate) fn import_self(ctx: &mut Ctx, year: u16, rows: Vec<SelfRow>) -> Result<(), EngineError> {
+    let mut seen = HashSet::new();
+    let mut unit: Option<ImportUnit> = None;
+    for row in rows {
+        let key = ItemKey::new(year, row.unit, row.leaf);
+        let (y, max, method) = leaf(ctx, &key)?;
+        if method == Method::Survey {
+            return Err(EngineError::SurveyNotEditable { key });
+        }
+        check_score(&y, &key, row.score, max)?;
+        let item = ImportUnit::item(&mut unit, ctx, &key)?;
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let after = SelfAssessment {
+            score: row.score,
+            note: clean_text(&row.note),
+            evidence: row
+                .evidence
+                .into_iter()
+                .map(|mut e| {
+                    e.number = clean_text(&e.number);
+                    e.title = clean_text(&e.title);
+                    e.date = clean_text(&e.date);
+                    e.link = clean_text(&e.link);
+                    e
+                })
+                .collect(),
+        };
+        if item.self_assessment.as_ref() == Some(&after) {
+            continue;
+        }
+        let score_changed = item.self_assessment.as_ref().map(|s| s.score) != Some(after.score);
+        // An agreement was with the old self score: it no longer holds, so the item goes back to
+        // pending for a fresh look. Adjustments and disputes stand (their Δ simply changes).
+        let reset = (score_changed && item.status() == Status::Agreed).then(|| {
+            let mut reset = item.clone();
+            reset.version += 1;
+            reset
+        });
+        ctx.push(
+            Change::SelfAssessed {
+                key,
+                version: item.version + 1,
+                before: item.self_assessment,
+                after,
+            },
+            String::new(),
+        );
+        if let Some(reset) = reset {
+            push_appraisal(
+                ctx,
+                &reset,
+                Appraisal::default(),
+                "self score re-imported".to_string(),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn import_survey(
+    ctx: &mut Ctx,
+    year: u16,
+    rows: Vec<SurveyRow>,
+) -> Result<(), EngineError> {
+    let mut seen = HashSet::new();
+    let mut unit: Option<ImportUnit> = None;
+    for row in rows {
+        let key = ItemKey::new(year, row.unit, row.leaf);
+        let (_, max, method) = leaf(ctx, &key)?;
+        if method != Method::Survey {
+            return Err(EngineError::NotSurvey { key });
+        }
+        // Survey points are computed (max × share of positive answers) and published with two
+        // decimals: only the range applies, not the appraisal step.
+        row.score
+            .check_score(max, Points::from_hundredths(1))
+            .map_err(|e| EngineError::BadScore {
+                key: key.clone(),
+                reason: e.into(),
+            })?;
+        let item = ImportUnit::item(&mut unit, ctx, &key)?;
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        if item.survey == Some(row.score) {
+            continue;
+        }
+        ctx.push(
+            Change::SurveyScored {
+                key,
+                version: item.version + 1,
+                before: item.survey,
+                after: row.score,
+            },
+            String::new(),
+        );
+    }
+    Ok(())
+}
+
+fn agreed(item: &Item, self_score: Points) -> Appraisal {
+    Appraisal {
+        proposed: Some(self_score),
+        justification: String::new(),
+        status: Status::Agreed,
+        request: String::new(),
+        dispute: item.appraisal.dispute.clone(),
+        council: item.appraisal.council.clone(),
+    }
+}
+
+/// The unit's self score, which agreeing and adjusting are measured against.
+fn self_score(item: &Item) -> Result<Points, EngineError> {
+    item.self_assessment
+        .as_ref()
+        .map(|s| s.score)
+        .ok_or_else(|| EngineError::NoSelfScore {
+            key: item.key.clone(),
+        })
+}
+
+/// Agree with one item whose status passes `allowed`.
+fn agree_item(
+    ctx: &mut Ctx,
+    key: &ItemKey,
+    expected: u64,
+    allowed: fn(Status) -> bool,
+) -> Result<(), EngineError> {
+    let (_, _, item) = for_decision(ctx, key, expected)?;
+    if !allowed(item.status()) {
+        return Err(wrong_status(ctx, &item));
+    }
+    let after = agreed(&item, self_score(&item)?);
+    if after == item.appraisal {
+        // Already agreed: nothing to record.
+        return Ok(());
+    }
+    push_appraisal(ctx, &item, after, String::new());
+    Ok(())
+}
+
+pub(crate) fn agree(ctx: &mut Ctx, key: ItemKey, expected: u64) -> Result<(), EngineError> {
+    agree_item(ctx, &key, expected, Status::can_appraise)
+}
+
+pub(crate) fn adjust(
+    ctx: &mut Ctx,
+    key: ItemKey,
+    score: Points,
+    justification: String,
+    expected: u64,
+) -> Result<(), EngineError> {
+    let (y, max, item) = for_decision(ctx, &key, expected)?;
+    if !item.status().can_appraise() {
+        return Err(wrong_status(ctx, &item));
+    }
+    check_score(&y, &key, score, max)?;
+    let s = self_score(&item)?;
+    let justification = clean_text(&justification);
+    let status = if score == s {
+        Status::Agreed
+    } else {
+        if justification.trim().is_empty() {
+            return Err(EngineError::JustificationRequired { key });
+        }
+        Status::Adjusted
+    };
+    let after = Appraisal {
+        proposed: Some(score),
+        justification,
+        status,
+        request: String::new(),
+        dispute: item.appraisal.dispute.clone(),
+        council: item.appraisal.council.clone(),
+    };
+    if after == item.appraisal {
+        return Ok(());
+    }
+    push_appraisal(ctx, &item, after, String::new());
+    Ok(())
+}
+
+pub(crate) fn request_evidence(
+    ctx: &mut Ctx,
+    key: ItemKey,
+    request: String,
+    expected: u64,
+) -> Result<(), EngineError> {
+    let (_, _, item) = for_decision(ctx, &key, expected)?;
+    if !item.status().can_appraise() {
+        return Err(wrong_status(ctx, &item));
+    }
+    let request = require_text(&key, &request, "request")?;
+    let mut after = item.appraisal.clone();
+    after.status = Status::NeedsInfo;
+    after.request = request;
+    push_appraisal(ctx, &item, after, String::new());
+    Ok(())
+}
+
+pub(crate) fn bulk_agree(
+    ctx: &mut Ctx,
+    year: u16,
+    unit: String,
+    area: String,
+    items: Vec<(String, u64)>,
+) -> Result<(), EngineError> {
+    let y = ctx.engine.year(year)?;
+    let under: HashSet<&str> = y
+        .framework
+        .leaves_under(&area)
+        .into_iter()
+        .map(|n| n.code.as_str())
+        .collect();
+    if under.is_empty() {
+        return Err(EngineError::UnknownCriterion { year, code: area });
+    }
+    let mut seen = HashSet::new();
+    for (leaf_code, expected) in items {
+        // A leaf listed twice is agreed once.
+        if !seen.insert(leaf_code.clone()) {
+            continue;
+        }
+        let key = ItemKey::new(year, unit.clone(), leaf_code);
+        if !under.contains(key.leaf.as_str()) {
+            return Err(EngineError::NotInArea { key, area });
+        }
+        agree_item(ctx, &key, expected, |s| s == Status::Pending)?;
+    }
+    Ok(())
+}
+
+/// The commands whose events are an appraiser's decisions, which undo may take back.
+const APPRAISAL_COMMANDS: [&str; 9] = [
+    "agree",
+    "adjust",
+    "request-evidence",
+    "bulk-agree",
+    "record-dispute",
+    "resolve-dispute",
+    "escalate",
+    "council-decide",
+    "undo",
+];
+
+/// Undo the actor's own last appraisal change that is not itself undone: repeated undo walks
+/// further back. The compensating event restores the appraisal as it was before that change, and
+/// is refused as a conflict when someone changed the item since.
+pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), EngineError> {
+    let history = ctx.engine.store.user_history(ctx.actor)?;
+    let mut pending_undos = 0usize;
+    let mut target = None;
+    for ev in history.iter().rev() {
+        // Only the actor's own decisions are undone: an import that reset an item is not a
+        // decision, and undoing it would bring back an agreement with an old self score.
+        if !matches!(ev.body.change, Change::Appraised { .. })
+            || !APPRAISAL_COMMANDS.contains(&ev.body.command.as_str())
+        {
+            continue;
+        }
+        if ev.body.command == "undo" {
+            pending_undos += 1;
+        } else if pending_undos > 0 {
+            pending_undos -= 1;
+        } else {
+            target = Some(ev);
+            break;
+        }
+    }
+    let Some(ev) = target else {
+        return Err(EngineError::NothingToUndo {
+            user: ctx.actor.to_string(),
+        });
+    };
+    let Change::Appraised {
+        key,
+        version,
+        before,
+        ..
+    } = &ev.body.change
+    else {
+        return Err(EngineError::NothingToUndo {
+            user: ctx.actor.to_string(),
+        });
+    };
+    ctx.check_open(key.year, &key.unit)?;
+    let item = ctx.item_or_new(key)?;
+    // Only the actor's own later decisions (already undone) may lie between: anyone else's
+    // change, or a re-import of the self score, would be overwritten, so that is a conflict to
+    // look at, not an undo.
+    let changed_by_others = ctx.engine.store.item_history(key)?.iter().any(|e| {
+        e.body.seq > ev.body.seq
+            && (e.body.actor != ctx.actor || !APPRAISAL_COMMANDS.contains(&e.body.command.as_str()))
+    });
+    if changed_by_others {
+        return Err(EngineError::Conflict {
+            key: key.clone(),
+            expected: *version,
+            current: Box::new(item),
+        });
+    }
+    let reason = format!("undo #{}", ev.body.seq);
+    push_appraisal(ctx, &item, before.clone(), reason);
+    Ok(())
+}

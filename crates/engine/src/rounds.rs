@@ -1,0 +1,83 @@
+//! Opening and closing explanation rounds (lead only; SPEC D5).
+
+use jiff::civil::Date;
+
+use domain::{Change, Round, RoundScope};
+
+use super::{Ctx, EngineError, clean_text};
+
+pub(crate) fn open_round(
+    ctx: &mut Ctx,
+    year: u16,
+    opens: Date,
+    closes: Date,
+    scope: RoundScope,
+    units: Vec<String>,
+    note: String,
+) -> Result<(), EngineError> {
+    let y = ctx.engine.year(year)?;
+    if closes < opens {
+        return Err(EngineError::BadRoundDates { opens, closes });
+    }
+    let mut codes: Vec<String> = Vec::with_capacity(units.len());
+    for u in units {
+        let u = u.trim().to_string();
+        if y.units.unit(&u).is_none() {
+            return Err(EngineError::UnknownUnit { year, unit: u });
+        }
+        if !codes.contains(&u) {
+            codes.push(u);
+        }
+    }
+    let rounds = ctx.engine.store.rounds(year)?;
+    let number = rounds.iter().map(|r| r.number).max().unwrap_or(0) + 1;
+    let after = Round {
+        year,
+        number,
+        opens,
+        closes,
+        scope,
+        units: codes,
+        note: clean_text(&note),
+        closed: false,
+    };
+    ctx.push(
+        Change::RoundChanged {
+            year,
+            number,
+            before: None,
+            after,
+        },
+        String::new(),
+    );
+    Ok(())
+}
+
+pub(crate) fn close_round(
+    ctx: &mut Ctx,
+    year: u16,
+    number: u32,
+    reason: String,
+) -> Result<(), EngineError> {
+    ctx.engine.year(year)?;
+    let rounds = ctx.engine.store.rounds(year)?;
+    let before = rounds
+        .into_iter()
+        .find(|r| r.number == number)
+        .ok_or(EngineError::UnknownRound { year, number })?;
+    if before.closed {
+        return Err(EngineError::RoundClosed { year, number });
+    }
+    let mut after = before.clone();
+    after.closed = true;
+    ctx.push(
+        Change::RoundChanged {
+            year,
+            number,
+            before: Some(before),
+            after,
+        },
+        clean_text(&reason),
+    );
+    Ok(())
+}

@@ -1,0 +1,247 @@
+//! The audit trail as text, Markdown or JSON lines (SPEC I5): what changed, who, when, why.
+
+use std::io::{self, Write};
+
+use domain::{Appraisal, Change, Event, Points};
+use l10n::Lang;
+
+fn opt(p: Option<Points>) -> String {
+    p.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// Quote free text on one line, with control characters and bidi overrides escaped.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('«');
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str(" ⏎ "),
+            c if text::is_dangerous(c) => out.push_str(&c.escape_default().to_string()),
+            c => out.push(c),
+        }
+    }
+    out.push('»');
+    out
+}
+
+fn appraisal_diff(before: &Appraisal, after: &Appraisal, lang: Lang) -> Vec<String> {
+    let mut parts = Vec::new();
+    if before.status != after.status {
+        parts.push(format!(
+            "{} {} → {}",
+            lang.pick("trạng thái", "status"),
+            before.status.as_str(),
+            after.status.as_str()
+        ));
+    }
+    if before.proposed != after.proposed {
+        parts.push(format!(
+            "{} {} → {}",
+            lang.pick("điểm đề xuất", "proposed"),
+            opt(before.proposed),
+            opt(after.proposed)
+        ));
+    }
+    if before.justification != after.justification && !after.justification.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            lang.pick("lý do", "justification"),
+            quote(&after.justification)
+        ));
+    }
+    if before.request != after.request && !after.request.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            lang.pick("yêu cầu bổ sung", "request"),
+            quote(&after.request)
+        ));
+    }
+    match (&before.dispute, &after.dispute) {
+        (b, Some(d)) if b.as_ref().map(|x| &x.explanation) != Some(&d.explanation) => {
+            parts.push(format!(
+                "{} {}{}",
+                lang.pick("giải trình", "explanation"),
+                quote(&d.explanation),
+                d.claimed
+                    .map(|c| format!(" ({} {c})", lang.pick("đề nghị", "claims")))
+                    .unwrap_or_default()
+            ));
+        }
+        _ => {}
+    }
+    if let Some(d) = &after.dispute
+        && d.outcome.is_some()
+        && before.dispute.as_ref().and_then(|x| x.outcome) != d.outcome
+    {
+        parts.push(format!(
+            "{} {} {}",
+            lang.pick("kết quả", "outcome"),
+            d.outcome.map(|o| o.as_str()).unwrap_or(""),
+            quote(&d.response)
+        ));
+    }
+    parts
+}
+
+/// One line describing what an event changed.
+pub fn describe(change: &Change, lang: Lang) -> String {
+    match change {
+        Change::YearOpened {
+            year,
+            framework_file,
+            units_file,
+            ..
+        } => format!(
+            "{} {year} ({framework_file}, {units_file})",
+            lang.pick("mở năm đánh giá", "opened year")
+        ),
+        Change::SelfAssessed { before, after, .. } => {
+            let mut s = format!(
+                "{} {} → {}",
+                lang.pick("điểm tự chấm", "self score"),
+                opt(before.as_ref().map(|b| b.score)),
+                after.score
+            );
+            if before.as_ref().map(|b| &b.note) != Some(&after.note) && !after.note.is_empty() {
+                s.push_str(&format!(
+                    "; {} {}",
+                    lang.pick("ghi chú", "note"),
+                    quote(&after.note)
+                ));
+            }
+            s
+        }
+        Change::SurveyScored { before, after, .. } => format!(
+            "{} {} → {}",
+            lang.pick("điểm điều tra", "survey score"),
+            opt(*before),
+            after
+        ),
+        Change::Appraised { before, after, .. } => {
+            let parts = appraisal_diff(before, after, lang);
+            if parts.is_empty() {
+                lang.pick("không đổi", "no change").to_string()
+            } else {
+                parts.join("; ")
+            }
+        }
+        Change::UnitFinalized { .. } => lang.pick("chốt kết quả đơn vị", "unit finalized").into(),
+        Change::UnitReopened { .. } => lang.pick("mở lại đơn vị", "unit reopened").into(),
+        Change::MemberChanged {
+            user,
+            before,
+            after,
+        } => format!(
+            "{} {user}: {} → {}",
+            lang.pick("thành viên", "member"),
+            before.map(|r| r.as_str()).unwrap_or("—"),
+            after.map(|r| r.as_str()).unwrap_or("—")
+        ),
+        Change::RoundChanged {
+            number,
+            before,
+            after,
+            ..
+        } => match before {
+            None => format!(
+                "{} {number}: {} – {}{}",
+                lang.pick("mở đợt giải trình", "opened explanation round"),
+                after.opens,
+                after.closes,
+                if after.units.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", after.units.join(", "))
+                }
+            ),
+            Some(_) if after.closed => format!(
+                "{} {number}",
+                lang.pick("đóng đợt giải trình", "closed explanation round")
+            ),
+            Some(_) => format!(
+                "{} {number}: {} – {}",
+                lang.pick("sửa đợt giải trình", "changed explanation round"),
+                after.opens,
+                after.closes
+            ),
+        },
+    }
+}
+
+/// Where an event applies: "2024/44/3.2.1", "2024/44", or "".
+pub fn target(change: &Change) -> String {
+    if let Some(k) = change.item_key() {
+        return k.to_string();
+    }
+    match change.unit() {
+        Some((y, u)) => format!("{y}/{u}"),
+        None => String::new(),
+    }
+}
+
+fn time(ev: &Event) -> String {
+    ev.body.at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+pub fn write_text(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Result<()> {
+    for ev in events {
+        write!(
+            out,
+            "#{:<6} {}  {:<12} {:<16} {:<18} {}",
+            ev.body.seq,
+            time(ev),
+            ev.body.actor,
+            ev.body.command,
+            target(&ev.body.change),
+            describe(&ev.body.change, lang)
+        )?;
+        if !ev.body.reason.is_empty() {
+            write!(out, "  ({})", quote(&ev.body.reason))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn md_cell(s: &str) -> String {
+    text::inert(s).replace('|', "\\|").replace('\n', "<br>")
+}
+
+pub fn write_markdown(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Result<()> {
+    writeln!(
+        out,
+        "| # | {} | {} | {} | {} | {} |",
+        lang.pick("Thời gian (UTC)", "Time (UTC)"),
+        lang.pick("Người thực hiện", "Actor"),
+        lang.pick("Lệnh", "Command"),
+        lang.pick("Đối tượng", "Target"),
+        lang.pick("Thay đổi", "Change")
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|")?;
+    for ev in events {
+        let mut what = describe(&ev.body.change, lang);
+        if !ev.body.reason.is_empty() {
+            what.push_str(&format!(" ({})", quote(&ev.body.reason)));
+        }
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            ev.body.seq,
+            time(ev),
+            md_cell(&ev.body.actor),
+            ev.body.command,
+            target(&ev.body.change),
+            md_cell(&what)
+        )?;
+    }
+    Ok(())
+}
+
+/// One JSON object per line: the event body and its hash.
+pub fn write_json_lines(out: &mut dyn Write, events: &[Event]) -> io::Result<()> {
+    for ev in events {
+        serde_json::to_writer(&mut *out, ev)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! File formats: import parsing and export writing. Every file write is atomic.
+
+pub mod atomic;
+pub mod audit;
+pub mod export;
+pub mod markdown;
+pub mod problem;
+pub mod ranking_report;
+pub mod scorecard;
+pub mod self_import;
+pub mod story;
+pub mod table;
+pub mod xlsx;
+
+pub use atomic::{write_atomic, write_atomic_with};
+pub use problem::{EvidenceProblem, ImportProblem, ProblemKind};
+pub use self_import::{FileFormat, parse_self, parse_self_csv, parse_survey, parse_survey_csv};

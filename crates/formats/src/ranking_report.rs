@@ -1,0 +1,787 @@
+//! The national ranking as a report (SPEC D7, W10, I4): one line per unit ranked by proposed and
+//! by self index, the rank change, the group, then the regional and national averages and the
+//! tie rule — as Markdown for people and CSV for programs. Built on `domain::aggregate`.
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use super::markdown::{align, cell, row};
+use domain::aggregate::{Both, RankRow, national, regional_averages};
+use domain::framework::Group;
+use domain::points::fmt_hundredths;
+use domain::{Framework, Item, Points, UnitSet};
+use l10n::Lang;
+
+/// One unit in the ranking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RankingLine {
+    pub unit: String,
+    pub name: String,
+    /// Region code.
+    pub region: String,
+    /// The unit has a self-assessment or survey score. Units without any are listed last, with
+    /// no rank, and left out of the averages.
+    pub scored: bool,
+    pub total: Both<Points>,
+    /// Index in hundredths of a percent of the framework total.
+    pub percent: Both<i64>,
+    /// Competition ranks ("1, 2, 2, 4") by self and by proposed index.
+    pub rank: Both<u32>,
+    pub group: Both<Option<String>>,
+}
+
+impl RankingLine {
+    /// Places gained from the self ranking to the proposed one: positive = moved up.
+    pub fn rank_change(&self) -> i64 {
+        i64::from(self.rank.self_) - i64::from(self.rank.proposed)
+    }
+}
+
+/// The mean index of a region's scored units (or of the whole country).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionAverage {
+    /// Region code; empty for the national average.
+    pub code: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// Scored units averaged.
+    pub units: usize,
+    /// Hundredths of a percent, rounded half up.
+    pub percent: Both<i64>,
+}
+
+impl RegionAverage {
+    pub fn display_name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.name,
+            Lang::En => self.name_en.as_deref().unwrap_or(&self.name),
+        }
+    }
+}
+
+/// The whole ranking of a year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RankingReport {
+    pub year: u16,
+    pub framework_total: Points,
+    /// Ranking bands, best first.
+    pub groups: Vec<Group>,
+    /// Scored units by proposed rank (ties by unit code), then unscored units by code.
+    pub lines: Vec<RankingLine>,
+    /// One per region of the unit set, in its order.
+    pub regions: Vec<RegionAverage>,
+    pub national: RegionAverage,
+    /// Appraised leaves reviewed, out of `leaves`, across units.
+    pub reviewed: usize,
+    pub leaves: usize,
+    pub open_disputes: usize,
+    /// Units finalized, out of all units.
+    pub finalized: usize,
+}
+
+impl RankingReport {
+    pub fn scored(&self) -> usize {
+        self.lines.iter().filter(|l| l.scored).count()
+    }
+
+    pub fn region(&self, code: &str) -> Option<&RegionAverage> {
+        self.regions.iter().find(|r| r.code == code)
+    }
+}
+
+/// Build the ranking of `year` from its items (items of other years are ignored).
+/// `finalized` is the number of finalized units (from the unit states).
+pub fn ranking_report(
+    fw: &Framework,
+    units: &UnitSet,
+    year: u16,
+    items: &[Item],
+    finalized: usize,
+) -> RankingReport {
+    let items: Vec<Item> = items
+        .iter()
+        .filter(|i| i.key.year == year)
+        .cloned()
+        .collect();
+    let scored: HashSet<&str> = items
+        .iter()
+        .filter(|i| i.self_score().is_some())
+        .map(|i| i.key.unit.as_str())
+        .collect();
+    let nat = national(fw, units, &items);
+    let mut lines: Vec<RankingLine> = nat
+        .rows
+        .iter()
+        .map(|r| RankingLine {
+            unit: r.unit.clone(),
+            name: r.name.clone(),
+            region: r.region.clone(),
+            scored: scored.contains(r.unit.as_str()),
+            total: r.total,
+            percent: r.percent,
+            rank: r.rank,
+            group: r.group.clone(),
+        })
+        .collect();
+    // `national` sorts by proposed rank, ties by code; unscored units go last (stable).
+    lines.sort_by_key(|l| !l.scored);
+    let rank_rows: Vec<RankRow> = lines
+        .iter()
+        .filter(|l| l.scored)
+        .map(|l| RankRow {
+            unit: l.unit.clone(),
+            total: l.total,
+            percent: l.percent,
+            rank: l.rank,
+            group: l.group.clone(),
+        })
+        .collect();
+    let averages = regional_averages(units, &rank_rows);
+    let count = |region: Option<&str>| {
+        lines
+            .iter()
+            .filter(|l| l.scored && region.is_none_or(|r| r == l.region))
+            .count()
+    };
+    let mut regions = Vec::new();
+    let mut national_avg = RegionAverage {
+        code: String::new(),
+        name: "Cả nước".into(),
+        name_en: Some("National".into()),
+        units: count(None),
+        percent: Both::default(),
+    };
+    for (code, percent) in averages {
+        if code.is_empty() {
+            national_avg.percent = percent;
+            continue;
+        }
+        let r = units.region(&code);
+        regions.push(RegionAverage {
+            units: count(Some(&code)),
+            name: r.map(|r| r.name.clone()).unwrap_or_else(|| code.clone()),
+            name_en: r.and_then(|r| r.name_en.clone()),
+            code,
+            percent,
+        });
+    }
+    RankingReport {
+        year,
+        framework_total: fw.total,
+        groups: fw.groups.clone(),
+        lines,
+        regions,
+        national: national_avg,
+        reviewed: nat.reviewed,
+        leaves: nat.leaves,
+        open_disputes: nat.disputes,
+        finalized,
+    }
+}
+
+/// The tie rule, printed under every ranking.
+pub fn tie_rule(lang: Lang) -> &'static str {
+    lang.pick(
+        "Đồng hạng: các đơn vị có chỉ số bằng nhau (tính đến 0,01%) cùng một hạng, hạng kế tiếp \
+         bỏ qua số vị trí đã dùng (1, 2, 2, 4); trong cùng hạng, đơn vị xếp theo mã.",
+        "Ties: units with the same index (to the hundredth of a percent) share a rank and the \
+         next rank skips the places they take (1, 2, 2, 4); within a tie, units are listed by \
+         code.",
+    )
+}
+
+/// A rank change that reads without colour: "↑ +2", "↓ -3", "=".
+pub fn rank_change_text(change: i64) -> String {
+    match change.signum() {
+        1 => format!("↑ +{change}"),
+        -1 => format!("↓ {change}"),
+        _ => "=".into(),
+    }
+}
+
+/// The group by proposed index, with the self group first when they differ: "B", "A → B".
+pub fn group_text(group: &Both<Option<String>>) -> String {
+    let g = |g: &Option<String>| g.clone().unwrap_or_else(|| "—".into());
+    if group.self_ == group.proposed {
+        g(&group.proposed)
+    } else {
+        format!("{} → {}", g(&group.self_), g(&group.proposed))
+    }
+}
+
+/// "A ≥ 90.00%, B ≥ 80.00%, C ≥ 70.00%".
+pub fn groups_text(groups: &[Group]) -> String {
+    groups
+        .iter()
+        .map(|g| format!("{} ≥ {}%", g.name, fmt_hundredths(g.min_percent)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn pct(h: i64) -> String {
+    fmt_hundredths(h)
+}
+
+/// The ranking as Markdown: a heading, what the numbers mean and how far the appraisal is, the
+/// table, the tie rule, then the regional and national averages.
+pub fn write_ranking_markdown(
+    out: &mut dyn Write,
+    report: &RankingReport,
+    lang: Lang,
+) -> io::Result<()> {
+    let r = report;
+    let n = r.lines.len();
+    writeln!(
+        out,
+        "# {} {}\n",
+        lang.pick(
+            "Xếp hạng Chỉ số cải cách hành chính (PAR INDEX) năm",
+            "PAR INDEX ranking,"
+        ),
+        r.year
+    )?;
+    match lang {
+        Lang::Vi => writeln!(
+            out,
+            "Xếp hạng theo điểm đề xuất của đoàn thẩm định, so với xếp hạng theo điểm tự chấm của \
+             đơn vị. Chỉ số = tổng điểm / {} điểm tối đa. Nhóm: {}.\n",
+            r.framework_total,
+            groups_text(&r.groups)
+        )?,
+        Lang::En => writeln!(
+            out,
+            "Ranked by the appraisers' proposed scores, against the ranking by the units' self \
+             scores. Index = total / {} points. Groups: {}.\n",
+            r.framework_total,
+            groups_text(&r.groups)
+        )?,
+    }
+    match lang {
+        Lang::Vi => writeln!(
+            out,
+            "Tiến độ: đã thẩm định {}/{} tiêu chí · {} giải trình đang mở · {}/{n} đơn vị đã chốt.{}\n",
+            r.reviewed,
+            r.leaves,
+            r.open_disputes,
+            r.finalized,
+            if r.finalized < n {
+                " Kết quả đề xuất còn có thể thay đổi."
+            } else {
+                ""
+            }
+        )?,
+        Lang::En => writeln!(
+            out,
+            "Progress: {}/{} items appraised · {} open disputes · {}/{n} units finalized.{}\n",
+            r.reviewed,
+            r.leaves,
+            r.open_disputes,
+            r.finalized,
+            if r.finalized < n {
+                " Proposed results may still change."
+            } else {
+                ""
+            }
+        )?,
+    }
+    let header = match lang {
+        Lang::Vi => [
+            "Hạng (đề xuất)",
+            "Hạng (tự chấm)",
+            "Thay đổi",
+            "Mã",
+            "Đơn vị",
+            "Vùng",
+            "Tự chấm",
+            "Đề xuất",
+            "Chỉ số (%)",
+            "Nhóm",
+        ],
+        Lang::En => [
+            "Rank (proposed)",
+            "Rank (self)",
+            "Change",
+            "Code",
+            "Unit",
+            "Region",
+            "Self",
+            "Proposed",
+            "Index (%)",
+            "Group",
+        ],
+    };
+    writeln!(out, "{}", row(&header))?;
+    writeln!(out, "{}", align("rrclllrrrc"))?;
+    for l in &r.lines {
+        let region = r
+            .region(&l.region)
+            .map(|a| a.display_name(lang).to_string())
+            .unwrap_or_else(|| l.region.clone());
+        let cells: Vec<String> = if l.scored {
+            vec![
+                l.rank.proposed.to_string(),
+                l.rank.self_.to_string(),
+                rank_change_text(l.rank_change()),
+                cell(&l.unit),
+                cell(&l.name),
+                cell(&region),
+                l.total.self_.to_string(),
+                l.total.proposed.to_string(),
+                pct(l.percent.proposed),
+                group_text(&l.group),
+            ]
+        } else {
+            let dash = || "—".to_string();
+            vec![
+                dash(),
+                dash(),
+                String::new(),
+                cell(&l.unit),
+                cell(&l.name),
+                cell(&region),
+                dash(),
+                dash(),
+                dash(),
+                dash(),
+            ]
+        };
+        writeln!(out, "{}", row(&cells))?;
+    }
+    writeln!(out, "\n{}\n", tie_rule(lang))?;
+    let unscored = n - r.scored();
+    if unscored > 0 {
+        match lang {
+            Lang::Vi => writeln!(
+                out,
+                "{unscored} đơn vị chưa có số liệu (—): chưa xếp hạng, không tính vào điểm trung bình.\n"
+            )?,
+            Lang::En => writeln!(
+                out,
+                "{unscored} units have no data yet (—): not ranked, not in the averages.\n"
+            )?,
+        }
+    }
+    writeln!(
+        out,
+        "## {}\n",
+        lang.pick(
+            "Chỉ số trung bình theo vùng và cả nước",
+            "Regional and national averages"
+        )
+    )?;
+    let header = match lang {
+        Lang::Vi => [
+            "Vùng",
+            "Số đơn vị",
+            "Tự chấm (%)",
+            "Đề xuất (%)",
+            "Chênh lệch",
+        ],
+        Lang::En => ["Region", "Units", "Self (%)", "Proposed (%)", "Difference"],
+    };
+    writeln!(out, "{}", row(&header))?;
+    writeln!(out, "{}", align("lrrrr"))?;
+    for a in r.regions.iter().chain(std::iter::once(&r.national)) {
+        let name = cell(a.display_name(lang));
+        let name = if a.code.is_empty() {
+            format!("**{name}**")
+        } else {
+            name
+        };
+        let cells = if a.units == 0 {
+            vec![name, "0".into(), "—".into(), "—".into(), String::new()]
+        } else {
+            vec![
+                name,
+                a.units.to_string(),
+                pct(a.percent.self_),
+                pct(a.percent.proposed),
+                Points::from_hundredths(a.percent.proposed - a.percent.self_).signed(),
+            ]
+        };
+        writeln!(out, "{}", row(&cells))?;
+    }
+    writeln!(
+        out,
+        "\n{}",
+        lang.pick(
+            "Trung bình cộng chỉ số của các đơn vị có số liệu, làm tròn đến 0,01%.",
+            "Mean index of the units with data, rounded to the hundredth of a percent."
+        )
+    )?;
+    Ok(())
+}
+
+/// Columns of the ranking CSV (documented in docs/DATA_FORMATS.md).
+pub const RANKING_CSV_HEADER: [&str; 16] = [
+    "kind",
+    "year",
+    "rank_proposed",
+    "rank_self",
+    "rank_change",
+    "unit",
+    "unit_name",
+    "region",
+    "region_name",
+    "units",
+    "total_self",
+    "total_proposed",
+    "percent_self",
+    "percent_proposed",
+    "group_self",
+    "group_proposed",
+];
+
+/// The ranking as CSV: one `unit` row per unit in ranking order, then one `region` row per
+/// region and a `national` row with the averages. Numbers use '.', two decimals; an unknown
+/// value is an empty field.
+pub fn write_ranking_csv(out: &mut dyn Write, report: &RankingReport) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(RANKING_CSV_HEADER)?;
+    let year = report.year.to_string();
+    for l in &report.lines {
+        let region = report
+            .region(&l.region)
+            .map(|a| a.name.clone())
+            .unwrap_or_default();
+        let known = |s: String| if l.scored { s } else { String::new() };
+        w.write_record([
+            "unit".to_string(),
+            year.clone(),
+            known(l.rank.proposed.to_string()),
+            known(l.rank.self_.to_string()),
+            known(l.rank_change().to_string()),
+            l.unit.clone(),
+            l.name.clone(),
+            l.region.clone(),
+            region,
+            String::new(),
+            known(l.total.self_.to_string()),
+            known(l.total.proposed.to_string()),
+            known(pct(l.percent.self_)),
+            known(pct(l.percent.proposed)),
+            known(l.group.self_.clone().unwrap_or_default()),
+            known(l.group.proposed.clone().unwrap_or_default()),
+        ])?;
+    }
+    for a in report
+        .regions
+        .iter()
+        .chain(std::iter::once(&report.national))
+    {
+        let known = |h: i64| if a.units > 0 { pct(h) } else { String::new() };
+        let kind = if a.code.is_empty() {
+            "national"
+        } else {
+            "region"
+        };
+        w.write_record([
+            kind.to_string(),
+            year.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            a.code.clone(),
+            if a.code.is_empty() {
+                String::new()
+            } else {
+                a.name.clone()
+            },
+            a.units.to_string(),
+            String::new(),
+            String::new(),
+            known(a.percent.self_),
+            known(a.percent.proposed),
+            String::new(),
+            String::new(),
+        ])?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::testutil::{fixture_framework, fixture_units};
+    use domain::{ItemKey, SelfAssessment, Status};
+
+    fn p(s: &str) -> Points {
+        Points::parse(s).unwrap()
+    }
+
+    /// Items giving a unit `self` on leaf 1.1.1 (max 1) … spread so totals are easy: every
+    /// appraised leaf self-scored, survey 8.1.1/8.1.2 from `survey`, and one adjustment on
+    /// 3.2.1 to `proposed_321`.
+    fn unit_items(
+        unit: &str,
+        selfs: [&str; 5],
+        survey: [&str; 2],
+        proposed_321: Option<&str>,
+    ) -> Vec<Item> {
+        let leaves = ["1.1.1", "1.1.2", "1.2", "3.2.1", "3.2.2"];
+        let mut v: Vec<Item> = leaves
+            .iter()
+            .zip(selfs)
+            .map(|(leaf, s)| {
+                let mut it = Item::new(ItemKey::new(2024, unit, *leaf));
+                it.self_assessment = Some(SelfAssessment {
+                    score: p(s),
+                    ..Default::default()
+                });
+                if *leaf == "3.2.1"
+                    && let Some(pr) = proposed_321
+                {
+                    it.appraisal.proposed = Some(p(pr));
+                    it.appraisal.status = Status::Adjusted;
+                }
+                it
+            })
+            .collect();
+        for (leaf, s) in ["8.1.1", "8.1.2"].iter().zip(survey) {
+            let mut it = Item::new(ItemKey::new(2024, unit, *leaf));
+            it.survey = Some(p(s));
+            v.push(it);
+        }
+        v
+    }
+
+    /// Framework total 10: unit 01 self 9.00 (90%), proposed 8.50 (85%); 44 self 8.75,
+    /// proposed 8.75; 45 self 8.50, proposed 8.75 (adjusted up); 46 has no data.
+    fn items() -> Vec<Item> {
+        let mut v = unit_items("01", ["1", "1", "1", "1.5", "1.5"], ["2", "1"], Some("1"));
+        v.extend(unit_items(
+            "44",
+            ["1", "1", "0.75", "1.5", "1.5"],
+            ["2", "1"],
+            None,
+        ));
+        v.extend(unit_items(
+            "45",
+            ["1", "1", "0.5", "1", "1.5"],
+            ["2", "1.5"],
+            Some("1.25"),
+        ));
+        // Another year: ignored.
+        v.extend(
+            unit_items("46", ["1", "1", "1", "1.5", "1.5"], ["2", "2"], None)
+                .into_iter()
+                .map(|mut i| {
+                    i.key.year = 2023;
+                    i
+                }),
+        );
+        v
+    }
+
+    fn report() -> RankingReport {
+        ranking_report(&fixture_framework(), &fixture_units(), 2024, &items(), 1)
+    }
+
+    #[test]
+    fn ranks_with_ties_and_changes() {
+        let r = report();
+        let got: Vec<(&str, u32, u32, i64, bool)> = r
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.unit.as_str(),
+                    l.rank.proposed,
+                    l.rank.self_,
+                    l.rank_change(),
+                    l.scored,
+                )
+            })
+            .collect();
+        // Proposed: 44 and 45 tie at 87.50% → both 1, listed by code; 01 at 85.00% → 3.
+        // Self: 01 90.00% → 1, 44 87.50% → 2, 45 85.00% → 3.
+        assert_eq!(
+            got,
+            vec![
+                ("44", 1, 2, 1, true),
+                ("45", 1, 3, 2, true),
+                ("01", 3, 1, -2, true),
+                ("46", 4, 4, 0, false),
+            ]
+        );
+        let l01 = &r.lines[2];
+        assert_eq!(
+            l01.total,
+            Both {
+                self_: p("9"),
+                proposed: p("8.5")
+            }
+        );
+        assert_eq!(
+            l01.percent,
+            Both {
+                self_: 9000,
+                proposed: 8500
+            }
+        );
+        assert_eq!(
+            l01.group,
+            Both {
+                self_: Some("A".to_string()),
+                proposed: Some("B".to_string())
+            }
+        );
+        assert_eq!(group_text(&l01.group), "A → B");
+        assert_eq!(group_text(&r.lines[0].group), "B");
+        assert_eq!(r.scored(), 3);
+    }
+
+    #[test]
+    fn regional_and_national_averages_by_hand() {
+        let r = report();
+        // DBSH: only 01 → 90.00 / 85.00.
+        assert_eq!(r.regions[0].code, "DBSH");
+        assert_eq!(r.regions[0].units, 1);
+        assert_eq!(
+            r.regions[0].percent,
+            Both {
+                self_: 9000,
+                proposed: 8500
+            }
+        );
+        // BTB: 44 and 45 (46 has no data this year): self (8750 + 8500) / 2 = 8625,
+        // proposed (8750 + 8750) / 2 = 8750.
+        assert_eq!(r.regions[1].units, 2);
+        assert_eq!(
+            r.regions[1].percent,
+            Both {
+                self_: 8625,
+                proposed: 8750
+            }
+        );
+        // National: self (9000 + 8750 + 8500) / 3 = 8750; proposed (8500 + 8750 + 8750) / 3
+        // = 8666.67 → 8667.
+        assert_eq!(r.national.units, 3);
+        assert_eq!(
+            r.national.percent,
+            Both {
+                self_: 8750,
+                proposed: 8667
+            }
+        );
+    }
+
+    #[test]
+    fn change_reads_without_colour() {
+        assert_eq!(rank_change_text(2), "↑ +2");
+        assert_eq!(rank_change_text(-3), "↓ -3");
+        assert_eq!(rank_change_text(0), "=");
+    }
+
+    #[test]
+    fn markdown_table_averages_and_tie_rule() {
+        let mut out = Vec::new();
+        write_ranking_markdown(&mut out, &report(), Lang::Vi).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = md.lines().collect();
+        assert_eq!(
+            lines[0],
+            "# Xếp hạng Chỉ số cải cách hành chính (PAR INDEX) năm 2024"
+        );
+        assert!(
+            md.contains("Nhóm: A ≥ 90.00%, B ≥ 80.00%, C ≥ 70.00%."),
+            "{md}"
+        );
+        assert!(md.contains("1/4 đơn vị đã chốt"), "{md}");
+        let table: Vec<&str> = lines
+            .iter()
+            .copied()
+            .filter(|l| l.starts_with('|'))
+            .collect();
+        assert_eq!(
+            table[0],
+            "| Hạng (đề xuất) | Hạng (tự chấm) | Thay đổi | Mã | Đơn vị | Vùng | Tự chấm | Đề xuất | Chỉ số (%) | Nhóm |"
+        );
+        assert_eq!(
+            table[1],
+            "|---:|---:|:---:|---|---|---|---:|---:|---:|:---:|"
+        );
+        assert_eq!(
+            table[2],
+            "| 1 | 2 | ↑ +1 | 44 | Quảng Bình | Bắc Trung Bộ và Duyên hải miền Trung | 8.75 | 8.75 | 87.50 | B |"
+        );
+        assert_eq!(
+            table[4],
+            "| 3 | 1 | ↓ -2 | 01 | Hà Nội | Đồng bằng sông Hồng | 9.00 | 8.50 | 85.00 | A → B |"
+        );
+        assert_eq!(
+            table[5],
+            "| — | — |  | 46 | Thừa Thiên Huế | Bắc Trung Bộ và Duyên hải miền Trung | — | — | — | — |"
+        );
+        assert!(md.contains(tie_rule(Lang::Vi)));
+        assert!(md.contains("1 đơn vị chưa có số liệu"));
+        assert!(
+            md.contains("| Bắc Trung Bộ và Duyên hải miền Trung | 2 | 86.25 | 87.50 | +1.25 |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| **Cả nước** | 3 | 87.50 | 86.67 | -0.83 |"),
+            "{md}"
+        );
+
+        let mut out = Vec::new();
+        write_ranking_markdown(&mut out, &report(), Lang::En).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert!(md.starts_with("# PAR INDEX ranking, 2024\n"));
+        assert!(
+            md.contains("| **National** | 3 | 87.50 | 86.67 | -0.83 |"),
+            "{md}"
+        );
+        assert!(md.contains(tie_rule(Lang::En)));
+    }
+
+    #[test]
+    fn csv_rows_for_units_regions_and_the_nation() {
+        let mut out = Vec::new();
+        write_ranking_csv(&mut out, &report()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], RANKING_CSV_HEADER.join(","));
+        assert_eq!(
+            lines[1],
+            "unit,2024,1,2,1,44,Quảng Bình,BTB,Bắc Trung Bộ và Duyên hải miền Trung,,8.75,8.75,87.50,87.50,B,B"
+        );
+        assert_eq!(
+            lines[3],
+            "unit,2024,3,1,-2,01,Hà Nội,DBSH,Đồng bằng sông Hồng,,9.00,8.50,90.00,85.00,A,B"
+        );
+        assert_eq!(
+            lines[4],
+            "unit,2024,,,,46,Thừa Thiên Huế,BTB,Bắc Trung Bộ và Duyên hải miền Trung,,,,,,,"
+        );
+        assert_eq!(
+            lines[5],
+            "region,2024,,,,,,DBSH,Đồng bằng sông Hồng,1,,,90.00,85.00,,"
+        );
+        assert_eq!(
+            lines[6],
+            "region,2024,,,,,,BTB,Bắc Trung Bộ và Duyên hải miền Trung,2,,,86.25,87.50,,"
+        );
+        assert_eq!(lines[7], "national,2024,,,,,,,,3,,,87.50,86.67,,");
+        assert_eq!(lines.len(), 8);
+        // Every row has every column, so a CSV reader gets a rectangle.
+        let mut rd = csv::Reader::from_reader(text.as_bytes());
+        assert!(
+            rd.records()
+                .all(|r| r.unwrap().len() == RANKING_CSV_HEADER.len())
+        );
+    }
+
+    #[test]
+    fn unit_names_cannot_break_the_markdown_table() {
+        let mut units = fixture_units();
+        units.units[1].name = "Quảng | Bình\nmới".into();
+        let r = ranking_report(&fixture_framework(), &units, 2024, &items(), 0);
+        let mut out = Vec::new();
+        write_ranking_markdown(&mut out, &r, Lang::Vi).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert!(md.contains("| 44 | Quảng \\| Bình<br>mới |"), "{md}");
+    }
+}

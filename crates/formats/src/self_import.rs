@@ -1,0 +1,1176 @@
+//! Import of self-assessments and survey scores (SPEC I2, I3). A file is decoded into a
+//! [`Table`] (CSV by `table::read_csv`, a workbook sheet by `xlsx::read_sheet`) and then
+//! validated here as a whole, the same way for both: either every row is good and the rows are
+//! returned, or every problem is listed — nothing is imported from a bad file.
+//!
+//! Self-assessment columns (headers matched without diacritics or case, in any order; `_`, `-`
+//! and spaces are the same):
+//!
+//! | column       | accepted headers                                        | required |
+//! |--------------|---------------------------------------------------------|----------|
+//! | `unit`       | unit, unit_code, mã đơn vị, mã tỉnh                      | yes      |
+//! | `code`       | code, criterion, mã tiêu chí                             | yes      |
+//! | `self_score` | self_score, score, điểm tự đánh giá, điểm tự chấm        | yes      |
+//! | `note`       | note, ghi chú, giải trình                                | no       |
+//! | `evidence`   | evidence, tài liệu kiểm chứng                            | no       |
+//!
+//! Evidence: references separated by `;`, each `number|title|date|link` (trailing parts may be
+//! left out; dates `2024-03-15` or `15/3/2024`, stored as ISO).
+//!
+//! The descriptive columns of a template or an export ([`DESCRIPTIVE_COLUMNS`], and the
+//! criterion's name beside a code column) are accepted and ignored by both imports; the other
+//! columns of a thamdinh export ([`EXPORT_ONLY_COLUMNS`]) by the self-assessment import, so an
+//! export can be imported again: its survey rows and subtotal rows (by the `method` column, see
+//! [`METHOD_SURVEY`], [`METHOD_SUBTOTAL`], [`METHOD_TOTAL`]) are skipped. Any other column is an
+//! error, to catch typos.
+//!
+//! Survey columns: `unit`, `code` as above and `score` (score, survey_score, điểm, điểm điều tra).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+pub use super::problem::{EvidenceProblem, ImportProblem, ProblemKind};
+use super::table::{Table, TableRow, read_csv};
+use domain::points::PointsError;
+use domain::points::ScoreError;
+use domain::{Evidence, Framework, Method, Node, Points, SelfRow, SurveyRow, UnitSet};
+use search::fold::fold;
+
+/// One importable column: its canonical (English, machine) name and the headers that mean it.
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    /// Other accepted headers, as shown to users (with diacritics; matched folded).
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+/// Columns of a self-assessment file.
+pub const SELF_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        name: "unit",
+        aliases: &["unit_code", "mã đơn vị", "mã tỉnh"],
+        required: true,
+    },
+    ColumnSpec {
+        name: "code",
+        aliases: &["criterion", "mã tiêu chí"],
+        required: true,
+    },
+    ColumnSpec {
+        name: "self_score",
+        aliases: &["score", "điểm tự đánh giá", "điểm tự chấm"],
+        required: true,
+    },
+    ColumnSpec {
+        name: "note",
+        aliases: &["ghi chú", "giải trình"],
+        required: false,
+    },
+    ColumnSpec {
+        name: "evidence",
+        aliases: &["tài liệu kiểm chứng"],
+        required: false,
+    },
+];
+
+/// Columns of a survey file.
+pub const SURVEY_COLUMNS: &[ColumnSpec] = &[
+    SELF_COLUMNS[0],
+    SELF_COLUMNS[1],
+    ColumnSpec {
+        name: "score",
+        aliases: &["survey_score", "điểm", "điểm điều tra"],
+        required: true,
+    },
+];
+
+/// Headers naming the criterion's name (not its code): ignored when the file also has a code
+/// column. Alone, `criterion` is read as the code (an alias of `code`).
+pub const CRITERION_NAME_COLUMNS: &[&str] = &["criterion", "tiêu chí", "nội dung"];
+
+/// Descriptive columns of a template or an export: accepted and ignored by both imports.
+pub const DESCRIPTIVE_COLUMNS: &[&str] = &["unit_name", "tên đơn vị", "max", "điểm tối đa"];
+
+/// Columns that only a thamdinh export has (CSV machine names and the workbook's Vietnamese
+/// headers): accepted and ignored by the self-assessment import.
+pub const EXPORT_ONLY_COLUMNS: &[&str] = &[
+    "year",
+    "năm",
+    "region",
+    "vùng",
+    "method",
+    "phương thức",
+    "proposed",
+    "điểm thẩm định",
+    "delta",
+    "chênh lệch",
+    "status",
+    "trạng thái",
+    "justification",
+    "lý do thẩm định",
+    "dispute",
+    "kết quả giải trình",
+    "appraiser",
+    "người thẩm định",
+    "updated",
+    "ngày cập nhật",
+];
+
+/// Values of an export's `method` column (Vietnamese, English), matched without diacritics or
+/// case. A survey leaf's row is skipped by the self-assessment import.
+pub const METHOD_SURVEY: [&str; 2] = ["điều tra", "survey"];
+/// An appraised leaf's row.
+pub const METHOD_APPRAISED: [&str; 2] = ["thẩm định", "appraised"];
+/// An area's subtotal row: skipped.
+pub const METHOD_SUBTOTAL: [&str; 2] = ["cộng", "subtotal"];
+/// The unit's total row: skipped.
+pub const METHOD_TOTAL: [&str; 2] = ["tổng cộng", "total"];
+
+/// Is `text` a header either import knows (a column, an alias, a descriptive or export column)?
+/// Used to find the header row below a workbook's title rows.
+pub fn is_known_header(text: &str) -> bool {
+    let k = header_key(text);
+    !k.is_empty()
+        && SELF_COLUMNS
+            .iter()
+            .chain(SURVEY_COLUMNS)
+            .flat_map(|s| std::iter::once(s.name).chain(s.aliases.iter().copied()))
+            .chain(CRITERION_NAME_COLUMNS.iter().copied())
+            .chain(DESCRIPTIVE_COLUMNS.iter().copied())
+            .chain(EXPORT_ONLY_COLUMNS.iter().copied())
+            .any(|h| header_key(h) == k)
+}
+
+fn is_one_of(value: &str, names: &[&str]) -> bool {
+    let k = header_key(value);
+    names.iter().any(|n| header_key(n) == k)
+}
+
+/// How an import file is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat<'a> {
+    Csv,
+    /// A workbook: the named sheet, or the first visible worksheet.
+    Workbook {
+        sheet: Option<&'a str>,
+    },
+}
+
+/// Decode an import file into a table (not yet validated).
+pub fn read_table(bytes: &[u8], format: FileFormat<'_>) -> Result<Table, Vec<ImportProblem>> {
+    match format {
+        FileFormat::Csv => read_csv(bytes),
+        FileFormat::Workbook { sheet } => super::xlsx::read_sheet(bytes, sheet, &is_known_header),
+    }
+}
+
+/// Parse and validate a self-assessment file (CSV or a workbook's sheet).
+pub fn parse_self(
+    bytes: &[u8],
+    format: FileFormat<'_>,
+    year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
+    let table = read_table(bytes, format)?;
+    validate_self(&table, year, fw, units)
+}
+
+/// Parse and validate a survey file (CSV or a workbook's sheet).
+pub fn parse_survey(
+    bytes: &[u8],
+    format: FileFormat<'_>,
+    year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
+    let table = read_table(bytes, format)?;
+    validate_survey(&table, year, fw, units)
+}
+
+/// Parse and validate a self-assessment CSV against a framework and a unit set.
+/// `year` is the assessment year the rows are for (kept for callers' messages).
+pub fn parse_self_csv(
+    bytes: &[u8],
+    year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
+    let table = read_csv(bytes)?;
+    validate_self(&table, year, fw, units)
+}
+
+/// Parse and validate a survey CSV: only survey leaves are allowed.
+pub fn parse_survey_csv(
+    bytes: &[u8],
+    year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
+    let table = read_csv(bytes)?;
+    validate_survey(&table, year, fw, units)
+}
+
+/// Validate a decoded table as a self-assessment file.
+pub fn validate_self(
+    table: &Table,
+    _year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
+    self_rows(table, fw, units).map_err(|ps| on_sheet(ps, table))
+}
+
+fn self_rows(
+    table: &Table,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
+    let mut v = Validator::new(table, fw, units, Kind::SelfAssessment)?;
+    let mut out = Vec::with_capacity(table.rows.len());
+    for r in &table.rows {
+        if let Some(c) = v.common(r) {
+            let note = v.cell(r, 3).map(clean).unwrap_or_default();
+            let evidence = match v.cell(r, 4) {
+                Some(text) => match parse_evidence(&clean(text)) {
+                    Ok(e) => e,
+                    Err((reference, problem)) => {
+                        let col = v.header_of(4);
+                        v.push(r.row, col, ProblemKind::BadEvidence { reference, problem });
+                        continue;
+                    }
+                },
+                None => Vec::new(),
+            };
+            out.push(SelfRow {
+                unit: c.unit,
+                leaf: c.leaf,
+                score: c.score,
+                note: note.into_owned(),
+                evidence,
+            });
+        }
+    }
+    v.finish(out)
+}
+
+/// Validate a decoded table as a survey file.
+pub fn validate_survey(
+    table: &Table,
+    _year: u16,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
+    survey_rows(table, fw, units).map_err(|ps| on_sheet(ps, table))
+}
+
+/// Place every problem on the table's sheet (workbooks).
+fn on_sheet(problems: Vec<ImportProblem>, table: &Table) -> Vec<ImportProblem> {
+    problems
+        .into_iter()
+        .map(|p| p.on_sheet(table.sheet.as_deref()))
+        .collect()
+}
+
+fn survey_rows(
+    table: &Table,
+    fw: &Framework,
+    units: &UnitSet,
+) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
+    let mut v = Validator::new(table, fw, units, Kind::Survey)?;
+    let mut out = Vec::with_capacity(table.rows.len());
+    for r in &table.rows {
+        if let Some(c) = v.common(r) {
+            out.push(SurveyRow {
+                unit: c.unit,
+                leaf: c.leaf,
+                score: c.score,
+            });
+        }
+    }
+    v.finish(out)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    SelfAssessment,
+    Survey,
+}
+
+/// The checked unit, leaf and score of a row.
+struct Common {
+    unit: String,
+    leaf: String,
+    score: Points,
+}
+
+/// Normalize a header for matching: folded, `_`/`-` as spaces, single spaces.
+fn header_key(h: &str) -> String {
+    let f = fold(h);
+    f.split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Cell text as stored: NFC, line breaks as `\n`, surrounding whitespace trimmed.
+fn clean(text: &str) -> Cow<'_, str> {
+    let t = text.trim();
+    let nfc = is_nfc_quick(t.chars()) == IsNormalized::Yes;
+    if nfc && !t.contains('\r') {
+        return Cow::Borrowed(t);
+    }
+    let s: String = if nfc {
+        t.to_string()
+    } else {
+        t.nfc().collect()
+    };
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+struct Validator<'a> {
+    fw: &'a Framework,
+    units: &'a UnitSet,
+    kind: Kind,
+    specs: &'static [ColumnSpec],
+    /// For each spec, the index of its cell in a row.
+    col: Vec<Option<usize>>,
+    /// Header text as written, per spec.
+    header: Vec<String>,
+    /// Index of an export's `method` column, if any.
+    method_col: Option<usize>,
+    width: usize,
+    /// Numeric value of digit-only unit codes → the code, when unique ("1" finds "01").
+    by_number: HashMap<u64, Option<&'a str>>,
+    seen: HashMap<(&'a str, &'a str), usize>,
+    problems: Vec<ImportProblem>,
+    data_rows: usize,
+    header_row: usize,
+}
+
+impl<'a> Validator<'a> {
+    fn new(
+        table: &Table,
+        fw: &'a Framework,
+        units: &'a UnitSet,
+        kind: Kind,
+    ) -> Result<Validator<'a>, Vec<ImportProblem>> {
+        let specs = match kind {
+            Kind::SelfAssessment => SELF_COLUMNS,
+            Kind::Survey => SURVEY_COLUMNS,
+        };
+        let mut problems = Vec::new();
+        let mut col: Vec<Option<usize>> = vec![None; specs.len()];
+        let mut header = vec![String::new(); specs.len()];
+        let mut method_col = None;
+        // Aliases may collide with an export column or with another spec's alias ("criterion"
+        // means the code column unless a `code` column exists), so match exact canonical names
+        // first, then export columns, then aliases.
+        let keys: Vec<String> = table.header.iter().map(|h| header_key(h)).collect();
+        let mut claimed = vec![false; keys.len()];
+        let assign = |spec: usize,
+                      i: usize,
+                      col: &mut Vec<Option<usize>>,
+                      header: &mut Vec<String>,
+                      problems: &mut Vec<ImportProblem>| {
+            let written = table.column_label(i);
+            if let Some(first) = col[spec] {
+                problems.push(ImportProblem::new(
+                    table.header_row,
+                    Some(&written),
+                    ProblemKind::DuplicateColumn {
+                        first: table.column_label(first),
+                    },
+                ));
+            } else {
+                col[spec] = Some(i);
+                header[spec] = written;
+            }
+        };
+        for (i, k) in keys.iter().enumerate() {
+            if let Some(s) = specs.iter().position(|s| header_key(s.name) == *k) {
+                claimed[i] = true;
+                assign(s, i, &mut col, &mut header, &mut problems);
+            }
+        }
+        // A code column other than one of the criterion-name headers: then those headers name
+        // the criterion's name and are ignored.
+        let has_code = keys.iter().any(|k| {
+            std::iter::once(specs[1].name)
+                .chain(specs[1].aliases.iter().copied())
+                .filter(|h| !CRITERION_NAME_COLUMNS.contains(h))
+                .any(|h| header_key(h) == *k)
+        });
+        for (i, k) in keys.iter().enumerate() {
+            if claimed[i] || k.is_empty() {
+                continue;
+            }
+            let listed = |list: &[&str]| list.iter().any(|e| header_key(e) == *k);
+            let ignored = listed(DESCRIPTIVE_COLUMNS)
+                || (has_code && listed(CRITERION_NAME_COLUMNS))
+                || (kind == Kind::SelfAssessment && listed(EXPORT_ONLY_COLUMNS));
+            if ignored {
+                claimed[i] = true;
+                if kind == Kind::SelfAssessment && is_one_of(k, &["method", "phương thức"]) {
+                    method_col = Some(i);
+                }
+                continue;
+            }
+            if let Some(s) = specs
+                .iter()
+                .position(|s| s.aliases.iter().any(|a| header_key(a) == *k))
+            {
+                claimed[i] = true;
+                assign(s, i, &mut col, &mut header, &mut problems);
+            }
+        }
+        for (i, k) in keys.iter().enumerate() {
+            if claimed[i] {
+                continue;
+            }
+            if k.is_empty() {
+                // Excel often leaves empty trailing columns; only a named-less column with
+                // values is a problem.
+                let used = table
+                    .rows
+                    .iter()
+                    .any(|r| r.get(i).is_some_and(|c| !c.trim().is_empty()));
+                if used {
+                    problems.push(ImportProblem::new(
+                        table.header_row,
+                        Some(&table.column_label(i)),
+                        ProblemKind::UnnamedColumn,
+                    ));
+                }
+                continue;
+            }
+            problems.push(ImportProblem::new(
+                table.header_row,
+                Some(&table.column_label(i)),
+                ProblemKind::UnknownColumn {
+                    allowed: allowed_list(specs),
+                },
+            ));
+        }
+        let mut missing = false;
+        for (s, spec) in specs.iter().enumerate() {
+            if spec.required && col[s].is_none() {
+                missing = true;
+                problems.push(ImportProblem::new(
+                    table.header_row,
+                    Some(spec.name),
+                    ProblemKind::MissingColumn {
+                        accepted: std::iter::once(spec.name)
+                            .chain(spec.aliases.iter().copied())
+                            .map(str::to_string)
+                            .collect(),
+                    },
+                ));
+            }
+        }
+        // Without the required columns no row can be read.
+        if missing {
+            return Err(problems);
+        }
+        let mut by_number: HashMap<u64, Option<&'a str>> = HashMap::new();
+        for u in &units.units {
+            if !u.code.is_empty()
+                && u.code.bytes().all(|b| b.is_ascii_digit())
+                && let Ok(n) = u.code.parse::<u64>()
+            {
+                by_number
+                    .entry(n)
+                    .and_modify(|e| *e = None)
+                    .or_insert(Some(u.code.as_str()));
+            }
+        }
+        Ok(Validator {
+            fw,
+            units,
+            kind,
+            specs,
+            col,
+            header,
+            method_col,
+            width: table.header.len(),
+            by_number,
+            seen: HashMap::new(),
+            problems,
+            data_rows: 0,
+            header_row: table.header_row,
+        })
+    }
+
+    fn push(&mut self, row: usize, column: Option<String>, kind: ProblemKind) {
+        self.problems.push(ImportProblem {
+            sheet: None,
+            row,
+            column,
+            kind,
+        });
+    }
+
+    fn header_of(&self, spec: usize) -> Option<String> {
+        Some(if self.header[spec].is_empty() {
+            self.specs[spec].name.to_string()
+        } else {
+            self.header[spec].clone()
+        })
+    }
+
+    /// The raw text of a spec's cell, if the column exists and the cell is not blank.
+    fn cell<'c>(&self, cells: &'c TableRow, spec: usize) -> Option<&'c str> {
+        let i = (*self.col.get(spec)?)?;
+        cells.get(i).filter(|c| !c.trim().is_empty())
+    }
+
+    fn find_unit(&self, code: &str) -> Option<&'a str> {
+        if let Some(u) = self.units.unit(code) {
+            return Some(u.code.as_str());
+        }
+        // Excel turns "01" into 1: accept a number that names exactly one digit-only code.
+        if !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()) {
+            return code
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| self.by_number.get(&n).copied().flatten());
+        }
+        None
+    }
+
+    /// Check the shape, unit, criterion, score and uniqueness of a row. `None` when the row is
+    /// blank, skipped, or has problems (which are recorded).
+    fn common(&mut self, cells: &TableRow) -> Option<Common> {
+        if cells.is_blank_from(0) {
+            return None;
+        }
+        // An export's subtotal and total rows.
+        if self
+            .method_col
+            .and_then(|i| cells.get(i))
+            .is_some_and(|m| is_one_of(m, &METHOD_SUBTOTAL) || is_one_of(m, &METHOD_TOTAL))
+        {
+            return None;
+        }
+        let row = cells.row;
+        self.data_rows += 1;
+        if cells.len() != self.width {
+            let extra_blank = cells.len() > self.width && cells.is_blank_from(self.width);
+            if !extra_blank {
+                self.push(
+                    row,
+                    None,
+                    ProblemKind::WrongFieldCount {
+                        expected: self.width,
+                        found: cells.len(),
+                    },
+                );
+                return None;
+            }
+        }
+        let before = self.problems.len();
+        let mut texts: [Option<Cow<'_, str>>; 3] = [None, None, None];
+        for (s, slot) in texts.iter_mut().enumerate() {
+            match self.cell(cells, s) {
+                Some(t) => *slot = Some(clean(t)),
+                None => {
+                    let col = self.header_of(s);
+                    self.push(row, col, ProblemKind::EmptyCell);
+                }
+            }
+        }
+        let [unit_t, code_t, score_t] = texts;
+
+        let unit = unit_t.as_deref().and_then(|u| {
+            let found = self.find_unit(u);
+            if found.is_none() {
+                let col = self.header_of(0);
+                self.push(
+                    row,
+                    col,
+                    ProblemKind::UnknownUnit {
+                        unit: u.to_string(),
+                    },
+                );
+            }
+            found
+        });
+
+        let node = code_t
+            .as_deref()
+            .and_then(|c| self.check_code(row, c, cells));
+        let node = match node {
+            Some(Ok(n)) => Some(n),
+            // An export's survey row: skipped, not an error.
+            Some(Err(Skip)) => {
+                self.data_rows -= 1;
+                self.problems.truncate(before);
+                return None;
+            }
+            None => None,
+        };
+
+        let score = score_t
+            .as_deref()
+            .and_then(|t| self.check_score(row, t, node));
+
+        if let (Some(u), Some(n)) = (unit, node) {
+            let key = (u, n.code.as_str());
+            if let Some(&first_row) = self.seen.get(&key) {
+                let col = self.header_of(1);
+                self.push(
+                    row,
+                    col,
+                    ProblemKind::DuplicateRow {
+                        unit: u.to_string(),
+                        code: n.code.clone(),
+                        first_row,
+                    },
+                );
+            } else {
+                self.seen.insert(key, row);
+            }
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        Some(Common {
+            unit: unit?.to_string(),
+            leaf: node?.code.clone(),
+            score: score?,
+        })
+    }
+
+    /// The leaf a code names, if it may be scored in this kind of file.
+    fn check_code(
+        &mut self,
+        row: usize,
+        code: &str,
+        cells: &TableRow,
+    ) -> Option<Result<&'a Node, Skip>> {
+        let fw = self.fw;
+        // "3.2.1." as written in many Vietnamese documents.
+        let trimmed = code.trim_end_matches('.');
+        let col = self.header_of(1);
+        let Some(node) = fw.node(trimmed).or_else(|| fw.node(code)) else {
+            self.push(
+                row,
+                col,
+                ProblemKind::UnknownCriterion {
+                    code: code.to_string(),
+                },
+            );
+            return None;
+        };
+        if !node.is_leaf() {
+            let example = fw
+                .leaves_under(&node.code)
+                .first()
+                .map(|n| n.code.clone())
+                .unwrap_or_default();
+            self.push(
+                row,
+                col,
+                ProblemKind::NotALeaf {
+                    code: node.code.clone(),
+                    example,
+                },
+            );
+            return None;
+        }
+        match (self.kind, node.method) {
+            (Kind::SelfAssessment, Method::Survey) => {
+                let from_export = self
+                    .method_col
+                    .and_then(|i| cells.get(i))
+                    .is_some_and(|m| is_one_of(m, &METHOD_SURVEY));
+                if from_export {
+                    return Some(Err(Skip));
+                }
+                self.push(
+                    row,
+                    col,
+                    ProblemKind::SurveyCriterion {
+                        code: node.code.clone(),
+                    },
+                );
+                None
+            }
+            (Kind::Survey, m) if m != Method::Survey => {
+                self.push(
+                    row,
+                    col,
+                    ProblemKind::NotSurveyCriterion {
+                        code: node.code.clone(),
+                    },
+                );
+                None
+            }
+            _ => Some(Ok(node)),
+        }
+    }
+
+    fn check_score(&mut self, row: usize, text: &str, node: Option<&Node>) -> Option<Points> {
+        let col = self.header_of(2);
+        let t = text.to_string();
+        let score = match Points::parse(text) {
+            Ok(p) => p,
+            Err(e) => {
+                let kind = match e {
+                    PointsError::Empty => ProblemKind::EmptyCell,
+                    PointsError::NotANumber(_) => ProblemKind::NotANumber { text: t },
+                    PointsError::TooManyDecimals(_) => ProblemKind::TooManyDecimals { text: t },
+                    PointsError::TooLarge(_) => ProblemKind::NumberTooLarge { text: t },
+                };
+                self.push(row, col, kind);
+                return None;
+            }
+        };
+        let Some(node) = node else {
+            if score < Points::ZERO {
+                self.push(row, col, ProblemKind::Negative { score });
+            }
+            return None;
+        };
+        // Survey points are computed (max × share of positive answers) and published with two
+        // decimals, so only the range applies to them; appraised scores follow the step.
+        let step = if node.method == Method::Survey {
+            Points::from_hundredths(1)
+        } else {
+            self.fw.step
+        };
+        match score.check_score(node.max, step) {
+            Ok(()) => Some(score),
+            Err(e) => {
+                let kind = match e {
+                    ScoreError::Negative { score } => ProblemKind::Negative { score },
+                    ScoreError::OverMax { score, max } => ProblemKind::OverMax {
+                        score,
+                        max,
+                        code: node.code.clone(),
+                    },
+                    ScoreError::OffStep { score, step } => ProblemKind::OffStep {
+                        score,
+                        step,
+                        code: node.code.clone(),
+                    },
+                };
+                self.push(row, col, kind);
+                None
+            }
+        }
+    }
+
+    fn finish<T>(mut self, out: Vec<T>) -> Result<Vec<T>, Vec<ImportProblem>> {
+        if self.data_rows == 0 && self.problems.is_empty() {
+            let row = self.header_row;
+            self.push(row, None, ProblemKind::NoDataRows);
+        }
+        if self.problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// Marker: the row is an export's survey row and is skipped.
+struct Skip;
+
+/// "unit (unit_code, mã đơn vị, mã tỉnh)" for each column.
+fn allowed_list(specs: &[ColumnSpec]) -> Vec<String> {
+    specs
+        .iter()
+        .map(|s| format!("{} ({})", s.name, s.aliases.join(", ")))
+        .collect()
+}
+
+/// Parse an evidence cell: references separated by ';', each `number|title|date|link`.
+/// On failure: the 1-based reference number and what is wrong with it.
+pub fn parse_evidence(text: &str) -> Result<Vec<Evidence>, (usize, EvidenceProblem)> {
+    let mut out = Vec::new();
+    for (i, part) in text
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
+        let reference = i + 1;
+        let fields: Vec<&str> = part.split('|').map(str::trim).collect();
+        if fields.len() > 4 {
+            return Err((
+                reference,
+                EvidenceProblem::TooManyParts {
+                    parts: fields.len(),
+                },
+            ));
+        }
+        let get = |k: usize| fields.get(k).copied().unwrap_or("");
+        let (number, title, date, link) = (get(0), get(1), get(2), get(3));
+        if number.is_empty() && title.is_empty() {
+            return Err((reference, EvidenceProblem::NoNumberOrTitle));
+        }
+        let date = if date.is_empty() {
+            String::new()
+        } else {
+            match parse_date(date) {
+                Some(d) => d,
+                None => {
+                    return Err((
+                        reference,
+                        EvidenceProblem::BadDate {
+                            date: date.to_string(),
+                        },
+                    ));
+                }
+            }
+        };
+        out.push(Evidence {
+            number: number.to_string(),
+            title: title.to_string(),
+            date,
+            link: link.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Format evidence references as an evidence cell (the inverse of [`parse_evidence`]).
+/// Trailing empty parts are left out. Fails if a part contains `;` or `|`, which the cell
+/// format cannot carry.
+pub fn format_evidence(evidence: &[Evidence]) -> Result<String, String> {
+    let mut out = String::new();
+    for (i, e) in evidence.iter().enumerate() {
+        let mut parts = [
+            e.number.as_str(),
+            e.title.as_str(),
+            e.date.as_str(),
+            e.link.as_str(),
+        ]
+        .to_vec();
+        if let Some(bad) = parts.iter().find(|p| p.contains([';', '|'])) {
+            return Err(format!(
+                "evidence reference {} contains ';' or '|': \"{bad}\"",
+                i + 1
+            ));
+        }
+        while parts.last().is_some_and(|p| p.is_empty()) {
+            parts.pop();
+        }
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(&parts.join("|"));
+    }
+    Ok(out)
+}
+
+/// `YYYY-MM-DD`, or day first with '/', '-' or '.' (`15/3/2024`), as ISO `YYYY-MM-DD`.
+fn parse_date(text: &str) -> Option<String> {
+    let nums: Vec<&str> = text.split(['/', '-', '.']).map(str::trim).collect();
+    if nums.len() != 3
+        || nums
+            .iter()
+            .any(|n| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n = |s: &str| s.parse::<i32>().ok();
+    let (y, m, d) = if nums[0].len() == 4 && text.contains('-') {
+        (n(nums[0])?, n(nums[1])?, n(nums[2])?)
+    } else if nums[2].len() == 4 {
+        (n(nums[2])?, n(nums[1])?, n(nums[0])?)
+    } else {
+        return None;
+    };
+    let date = jiff::civil::Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()?;
+    Some(date.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::testutil::{fixture_framework, fixture_units};
+
+    fn ok(csv: &str) -> Vec<SelfRow> {
+        parse_self_csv(csv.as_bytes(), 2024, &fixture_framework(), &fixture_units())
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    fn bad(csv: &str) -> Vec<String> {
+        parse_self_csv(csv.as_bytes(), 2024, &fixture_framework(), &fixture_units())
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn reads_a_good_file() {
+        let rows = ok("unit,code,self_score,note,evidence\n\
+                       44,1.1.1,1,Đã ban hành,125/QĐ-UBND|Kế hoạch CCHC|15/1/2024\n\
+                       44,3.2.1,\"1,25\",,\n");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].unit, "44");
+        assert_eq!(rows[0].leaf, "1.1.1");
+        assert_eq!(rows[0].score, Points::from_hundredths(100));
+        assert_eq!(rows[0].note, "Đã ban hành");
+        assert_eq!(
+            rows[0].evidence,
+            vec![Evidence {
+                number: "125/QĐ-UBND".into(),
+                title: "Kế hoạch CCHC".into(),
+                date: "2024-01-15".into(),
+                link: String::new(),
+            }]
+        );
+        assert_eq!(rows[1].score, Points::from_hundredths(125));
+        assert!(rows[1].evidence.is_empty());
+    }
+
+    #[test]
+    fn headers_in_any_order_and_language() {
+        let rows = ok("Điểm tự chấm; Mã tiêu chí ;MÃ TỈNH;Giải trình\n0,5;1.2;45;ghi chú\n");
+        assert_eq!(rows[0].unit, "45");
+        assert_eq!(rows[0].leaf, "1.2");
+        assert_eq!(rows[0].score, Points::from_hundredths(50));
+        assert_eq!(rows[0].note, "ghi chú");
+        // Decomposed (NFD) headers match too.
+        let rows = ok("unit,code,self_score,Ghi chu\u{301}\n44,1.2,0,x\n");
+        assert_eq!(rows[0].note, "x");
+    }
+
+    #[test]
+    fn text_is_nfc_and_line_breaks_are_unified() {
+        let rows = ok("unit,code,self_score,note\n44,1.2,1,\"Qua\u{309}ng\r\nBi\u{300}nh\rx\"\n");
+        assert_eq!(rows[0].note, "Quảng\nBình\nx");
+    }
+
+    #[test]
+    fn unit_codes_lose_leading_zeros_in_excel() {
+        let rows = ok("unit,code,self_score\n1,1.2,1\n");
+        assert_eq!(rows[0].unit, "01");
+    }
+
+    #[test]
+    fn code_with_trailing_dot() {
+        let rows = ok("unit,code,self_score\n44,3.2.1.,1\n");
+        assert_eq!(rows[0].leaf, "3.2.1");
+    }
+
+    #[test]
+    fn lists_every_problem() {
+        let e = bad("unit,code,self_score\n\
+                     99,1.1.1,1\n\
+                     44,9.9,1\n\
+                     44,1.1,1\n\
+                     44,8.1.1,1\n\
+                     44,1.2,abc\n\
+                     44,3.2.1,2.5\n\
+                     44,3.2.2,0.3\n\
+                     45,3.2.2,-0.25\n\
+                     44,1.1.2,1\n\
+                     44,1.1.2,1\n\
+                     44,,\n\
+                     44,1.1.1\n");
+        assert_eq!(
+            e,
+            vec![
+                "row 2, column unit: unknown unit \"99\"; use a unit code from the units file",
+                "row 3, column code: unknown criterion \"9.9\"; use a code from the framework",
+                "row 4, column code: criterion 1.1 has sub-criteria; score each of them (such as 1.1.1) instead",
+                "row 5, column code: criterion 8.1.1 is scored by the survey and cannot be self-scored; import it with the survey import",
+                "row 6, column self_score: \"abc\" is not a number; write a score such as 0.75 or 0,75",
+                "row 7, column self_score: score 2.50 is over the maximum 1.50 of 3.2.1",
+                "row 8, column self_score: score 0.30 of 3.2.2 is not a multiple of the step 0.25",
+                "row 9, column self_score: score -0.25 is negative",
+                "row 11, column code: unit 44, criterion 1.1.2 already appears on row 10; keep one row",
+                "row 12, column code: required value is empty",
+                "row 12, column self_score: required value is empty",
+                "row 13: has 2 fields but the header has 3; put text containing the separator in double quotes",
+            ]
+        );
+    }
+
+    #[test]
+    fn header_problems() {
+        let e = bad("unit,ghichu,diem\n44,x,1\n");
+        assert_eq!(e.len(), 4, "{e:#?}");
+        assert!(e[0].starts_with("row 1, column ghichu: unknown column; allowed columns: unit (unit_code, mã đơn vị, mã tỉnh), code"));
+        assert!(e[1].starts_with("row 1, column diem: unknown column"));
+        assert!(e[2].starts_with("row 1, column code: required column is missing; name it one of: code, criterion, mã tiêu chí"));
+        assert!(e[3].starts_with("row 1, column self_score: required column is missing"));
+        let e = bad("unit,mã tỉnh,code,self_score\n44,44,1.2,1\n");
+        assert_eq!(
+            e,
+            vec!["row 1, column mã tỉnh: names the same column as \"unit\"; keep only one of them"]
+        );
+        let e = bad("unit,code,self_score\n");
+        assert_eq!(e, vec!["row 1: the file has a header row but no data rows"]);
+    }
+
+    #[test]
+    fn empty_trailing_columns_and_rows_are_ignored() {
+        let rows = ok("unit;code;self_score;;\n44;1.2;1;;\n;;;;\n;;\n");
+        assert_eq!(rows.len(), 1);
+        let e = bad("unit,code,self_score,\n44,1.2,1,oops\n");
+        assert_eq!(
+            e,
+            vec![
+                "row 1, column #4: a column without a header holds values; give it a header or delete it"
+            ]
+        );
+    }
+
+    #[test]
+    fn survey_import_accepts_only_survey_leaves() {
+        let fw = fixture_framework();
+        let units = fixture_units();
+        let rows = parse_survey_csv(
+            "mã tỉnh,mã tiêu chí,điểm\n44,8.1.1,\"1,75\"\n".as_bytes(),
+            2024,
+            &fw,
+            &units,
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            vec![SurveyRow {
+                unit: "44".into(),
+                leaf: "8.1.1".into(),
+                score: Points::from_hundredths(175)
+            }]
+        );
+        let e = parse_survey_csv(b"unit,code,score\n44,1.2,1\n", 2024, &fw, &units).unwrap_err();
+        assert_eq!(
+            e[0].kind,
+            ProblemKind::NotSurveyCriterion { code: "1.2".into() }
+        );
+        // Export columns are not part of the survey format.
+        let e = parse_survey_csv(b"unit,code,score,status\n44,8.1.1,1,x\n", 2024, &fw, &units)
+            .unwrap_err();
+        assert!(matches!(e[0].kind, ProblemKind::UnknownColumn { .. }));
+    }
+
+    #[test]
+    fn evidence_cells() {
+        let e = parse_evidence(
+            " 125/QĐ-UBND | Kế hoạch | 2024-01-15 | https://x/y ; 12/BC-SNV|Báo cáo ;; |Chỉ tên",
+        )
+        .unwrap();
+        assert_eq!(e.len(), 3);
+        assert_eq!(e[0].link, "https://x/y");
+        assert_eq!(e[1].number, "12/BC-SNV");
+        assert_eq!(e[1].date, "");
+        assert_eq!(e[2].title, "Chỉ tên");
+        assert_eq!(
+            parse_evidence("a|b|c|d|e"),
+            Err((1, EvidenceProblem::TooManyParts { parts: 5 }))
+        );
+        assert_eq!(
+            parse_evidence("a; |  | 2024-01-01"),
+            Err((2, EvidenceProblem::NoNumberOrTitle))
+        );
+        assert_eq!(
+            parse_evidence("a|b|31/2/2024"),
+            Err((
+                1,
+                EvidenceProblem::BadDate {
+                    date: "31/2/2024".into()
+                }
+            ))
+        );
+        assert_eq!(
+            parse_evidence("a|b|1.3.2024").unwrap()[0].date,
+            "2024-03-01"
+        );
+        assert_eq!(parse_evidence("").unwrap(), vec![]);
+        let back = format_evidence(&e).unwrap();
+        assert_eq!(parse_evidence(&back).unwrap(), e);
+        assert!(
+            format_evidence(&[Evidence {
+                title: "a;b".into(),
+                ..Default::default()
+            }])
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn bad_evidence_is_reported_with_its_column() {
+        let e = bad("unit,code,self_score,tài liệu kiểm chứng\n44,1.2,1,a|b|hôm qua\n");
+        assert_eq!(
+            e,
+            vec![
+                "row 2, column tài liệu kiểm chứng: evidence reference 1 has the date \"hôm qua\", which is not a date; write 2024-03-15 or 15/3/2024"
+            ]
+        );
+    }
+
+    #[test]
+    fn export_columns_are_ignored_and_export_survey_rows_skipped() {
+        let rows = ok(
+            "year,unit,unit_name,code,criterion,method,self_score,proposed,status\n\
+                       2024,44,Quảng Bình,1.2,Kiểm tra,appraised,1,0.75,adjusted\n\
+                       2024,44,Quảng Bình,8.1.1,Hài lòng,survey,1.5,1.5,pending\n",
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].leaf, "1.2");
+        // Without the method column a survey leaf is still an error.
+        let e = bad("unit,code,self_score,status\n44,8.1.1,1,x\n");
+        assert!(e[0].contains("scored by the survey"));
+    }
+
+    proptest::proptest! {
+        /// R3: no input makes the importers panic; a refused file always says why.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let fw = fixture_framework();
+            let units = fixture_units();
+            if let Err(e) = parse_self_csv(&bytes, 2024, &fw, &units) {
+                proptest::prop_assert!(!e.is_empty());
+            }
+            let _ = parse_survey_csv(&bytes, 2024, &fw, &units);
+        }
+
+        #[test]
+        fn csv_like_text_never_panics(
+            text in "(unit|code|self_score|note|evidence|ghi chú|x)?([,;\"|\r\n]|44|1\\.2|8\\.1\\.1|0,5|-1|\\||2024-01-01|đ| ){0,60}"
+        ) {
+            let fw = fixture_framework();
+            let units = fixture_units();
+            let header = "unit,code,self_score,note,evidence\n";
+            for input in [text.clone(), format!("{header}{text}")] {
+                if let Err(e) = parse_self_csv(input.as_bytes(), 2024, &fw, &units) {
+                    proptest::prop_assert!(!e.is_empty());
+                    for p in &e {
+                        let _ = p.message(l10n::Lang::Vi);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn messages_in_vietnamese() {
+        let e = parse_self_csv(
+            b"unit,code,self_score\n44,3.2.1,\"2,5\"\n",
+            2024,
+            &fixture_framework(),
+            &fixture_units(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e[0].message(l10n::Lang::Vi),
+            "dòng 2, cột self_score: điểm 2,50 vượt điểm tối đa 1,50 của tiêu chí 3.2.1"
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! One connection to the server: requests are written under a lock (whole frames, so threads
+//! never interleave); a reader thread routes each answer to the request with its id and hands
+//! notices to the workbench.
+
+use std::collections::HashMap;
+use std::io::{BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::sync::{Mutex, MutexGuard};
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use crate::protocol::frame::{self, FrameError, SocketWriter};
+use crate::protocol::{ClientRequest, Part, Reply, Request, ServerMsg, WireNotice};
+use engine::EngineError;
+
+/// What a waiting request receives.
+pub(crate) enum Incoming {
+    Part(Part),
+    Reply(Result<Reply, EngineError>),
+    /// The connection ended before the reply (English reason).
+    Lost(String),
+}
+
+pub(crate) struct Conn {
+    stream: UnixStream,
+    write: Mutex<()>,
+    pending: Mutex<Pending>,
+}
+
+struct Pending {
+    waiting: HashMap<u64, Sender<Incoming>>,
+    /// Set once the connection is gone, with the reason.
+    dead: Option<String>,
+}
+
+/// Sending a request failed before the server could have read all of it, so the server did
+/// nothing with it: it is safe to send again on a new connection.
+pub(crate) struct NotSent;
+
+impl Conn {
+    pub(crate) fn new(stream: UnixStream) -> Conn {
+        Conn {
+            stream,
+            write: Mutex::new(()),
+            pending: Mutex::new(Pending {
+                waiting: HashMap::new(),
+                dead: None,
+            }),
+        }
+    }
+
+    fn pending(&self) -> MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn is_alive(&self) -> bool {
+        self.pending().dead.is_none()
+    }
+
+    /// Send a request; its answers arrive on the returned channel.
+    pub(crate) fn send(&self, id: u64, request: Request) -> Result<Receiver<Incoming>, NotSent> {
+        let bytes = frame::encode(&ClientRequest { id, request }).map_err(|_| NotSent)?;
+        let (tx, rx) = unbounded();
+        {
+            let mut p = self.pending();
+            if p.dead.is_some() {
+                return Err(NotSent);
+            }
+            p.waiting.insert(id, tx);
+        }
+        let written = {
+            let _g = self.write.lock().unwrap_or_else(|p| p.into_inner());
+            SocketWriter(&self.stream).write_all(&bytes)
+        };
+        if let Err(e) = written {
+            self.pending().waiting.remove(&id);
+            self.kill(&format!("sending failed: {e}"));
+            return Err(NotSent);
+        }
+        Ok(rx)
+    }
+
+    /// Mark the connection dead: every waiting request gets `Lost`, the socket is shut.
+    pub(crate) fn kill(&self, reason: &str) {
+        let waiting = {
+            let mut p = self.pending();
+            if p.dead.is_none() {
+                p.dead = Some(reason.to_string());
+            }
+            std::mem::take(&mut p.waiting)
+        };
+        for (_, tx) in waiting {
+            let _ = tx.send(Incoming::Lost(reason.to_string()));
+        }
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+
+    /// Read frames until the connection ends; `notice` gets every notice. Returns why it ended.
+    pub(crate) fn read_loop(&self, mut notice: impl FnMut(WireNotice)) -> String {
+        let stream = match self.stream.try_clone() {
+            Ok(s) => s,
+            Err(e) => return format!("cannot read the socket: {e}"),
+        };
+        let mut reader = BufReader::new(stream);
+        loop {
+            match frame::read_msg::<ServerMsg, _>(&mut reader) {
+                Ok(ServerMsg::Reply { id, result }) => {
+                    if let Some(tx) = self.pending().waiting.remove(&id) {
+                        let _ = tx.send(Incoming::Reply(result));
+                    }
+                }
+                Ok(ServerMsg::Part { id, part }) => {
+                    if let Some(tx) = self.pending().waiting.get(&id) {
+                        let _ = tx.send(Incoming::Part(part));
+                    }
+                }
+                Ok(ServerMsg::Notice(n)) => notice(n),
+                Err(FrameError::Closed) => return "the server closed the connection".into(),
+                Err(e) => return e.message(l10n::Lang::En),
+            }
+        }
+    }
+}

@@ -1,0 +1,607 @@
+//! The remote `Workbench`: the same trait as the in-process one, over the store's socket
+//! (DESIGN "Server and protocol"). Connecting starts the server if none runs. If the server
+//! dies, a background watcher reconnects (restarting it if needed) and the next request waits
+//! for it; events committed meanwhile are delivered as soon as it is back.
+//! The year's framework and units are parsed here from the sources the server keeps, once per
+//! year.
+
+mod conn;
+mod error;
+mod start;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use crate::protocol::{Part, Reply, Request, ServerStatus, Welcome, WireNotice};
+use api::{ConnectionState, HistoryQuery, Notice, PresenceEntry, Workbench};
+use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
+use engine::{EngineError, YearContext};
+use l10n::Lang;
+use store::{Draft, VerifyReport};
+
+pub use error::ClientError;
+pub use start::ConnectOptions;
+
+use conn::{Conn, Incoming};
+
+/// Connect to the server of the store in `dir`, starting one if none runs.
+pub fn connect_or_start(dir: &Path) -> Result<RemoteWorkbench, ClientError> {
+    RemoteWorkbench::connect(dir, &ConnectOptions::default())
+}
+
+/// Waits between background reconnection attempts after the server went away.
+const RECONNECT_BACKOFF: [u64; 8] = [0, 50, 100, 200, 400, 800, 1600, 3200];
+
+/// Where a session is: (year, unit) and the item being edited.
+type Place = (Option<(u16, String)>, Option<ItemKey>);
+
+pub struct RemoteWorkbench {
+    shared: Arc<Shared>,
+    user: String,
+    started_server: bool,
+}
+
+struct Shared {
+    dir: PathBuf,
+    opts: ConnectOptions,
+    conn: Mutex<Option<Arc<Conn>>>,
+    /// Serialises reconnecting.
+    reconnecting: Mutex<()>,
+    /// Set when the workbench is dropped: no more reconnecting.
+    closing: AtomicBool,
+    /// The background watcher is running.
+    watching: AtomicBool,
+    next_id: AtomicU64,
+    state: Mutex<ConnectionState>,
+    welcome: Mutex<Welcome>,
+    subscribers: Mutex<Vec<Sender<Notice>>>,
+    presence: Mutex<Vec<PresenceEntry>>,
+    /// Where this session said it is; sent again after a reconnect.
+    my_presence: Mutex<Option<Place>>,
+    /// The last event seq delivered to subscribers (events arrive once, in order).
+    last_seq: Mutex<u64>,
+    years: Mutex<HashMap<u16, Arc<YearContext>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn unexpected(reply: &Reply) -> EngineError {
+    EngineError::Unavailable {
+        vi: format!("máy chủ trả lời không đúng yêu cầu ({reply:?})"),
+        en: format!("the server answered another question ({reply:?})"),
+    }
+}
+
+fn lost(dir: &Path, reason: &str, applied_unknown: bool) -> EngineError {
+    let (vi_tail, en_tail) = if applied_unknown {
+        (
+            "thay đổi có thể đã được lưu hoặc chưa: hãy xem lại tiêu chí trước khi làm lại.",
+            "the change may or may not have been saved: look at the item before trying again.",
+        )
+    } else {
+        ("hãy thử lại.", "try again.")
+    };
+    EngineError::Unavailable {
+        vi: format!(
+            "mất kết nối tới máy chủ của kho {} ({reason}); {vi_tail}",
+            dir.display()
+        ),
+        en: format!(
+            "lost the connection to the server of store {} ({reason}); {en_tail}",
+            dir.display()
+        ),
+    }
+}
+
+impl RemoteWorkbench {
+    /// Connect to the server of `dir` (starting one unless `opts` say not to).
+    pub fn connect(dir: &Path, opts: &ConnectOptions) -> Result<RemoteWorkbench, ClientError> {
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        // Committed events are sent once someone subscribes (the workbench, before it loads).
+        let est = start::establish(&dir, opts, None, false)?;
+        let user = est.welcome.user.clone();
+        let shared = Arc::new(Shared {
+            dir,
+            opts: opts.clone(),
+            conn: Mutex::new(None),
+            reconnecting: Mutex::new(()),
+            closing: AtomicBool::new(false),
+            watching: AtomicBool::new(false),
+            next_id: AtomicU64::new(1),
+            state: Mutex::new(ConnectionState::Connected),
+            last_seq: Mutex::new(est.welcome.last_seq),
+            welcome: Mutex::new(est.welcome),
+            subscribers: Mutex::new(Vec::new()),
+            presence: Mutex::new(Vec::new()),
+            my_presence: Mutex::new(None),
+            years: Mutex::new(HashMap::new()),
+        });
+        Shared::install(&shared, est.stream).map_err(|e| ClientError::Io {
+            path: shared.dir.clone(),
+            source: e,
+        })?;
+        Ok(RemoteWorkbench {
+            shared,
+            user,
+            started_server: est.started,
+        })
+    }
+
+    /// The store directory.
+    pub fn dir(&self) -> &Path {
+        &self.shared.dir
+    }
+
+    /// Whether connecting started the server (it was not running).
+    pub fn started_server(&self) -> bool {
+        self.started_server
+    }
+
+    /// The server's welcome on the current connection (its pid, start time, protocol).
+    pub fn welcome(&self) -> Welcome {
+        lock(&self.shared.welcome).clone()
+    }
+
+    /// The server's pid, start time and sessions.
+    pub fn status(&self) -> Result<ServerStatus, EngineError> {
+        match self.shared.call(Request::Status, true)?.1 {
+            Reply::Status(s) => Ok(s),
+            r => Err(unexpected(&r)),
+        }
+    }
+}
+
+impl Drop for RemoteWorkbench {
+    fn drop(&mut self) {
+        self.shared.closing.store(true, Ordering::Release);
+        if let Some(c) = lock(&self.shared.conn).take() {
+            c.kill("closed by the client");
+        }
+    }
+}
+
+impl Shared {
+    /// Make `stream` the current connection and start its reader thread.
+    fn install(this: &Arc<Shared>, stream: std::os::unix::net::UnixStream) -> std::io::Result<()> {
+        let conn = Arc::new(Conn::new(stream));
+        *lock(&this.conn) = Some(conn.clone());
+        let shared = this.clone();
+        let reader = conn.clone();
+        let spawned = std::thread::Builder::new()
+            .name("thamdinh-client-reader".into())
+            .spawn(move || {
+                let why = reader.read_loop(|n| shared.on_notice(n));
+                reader.kill(&why);
+                shared.on_lost(&reader);
+            });
+        if let Err(e) = spawned {
+            conn.kill("no reader thread");
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn notify(&self, n: Notice) {
+        lock(&self.subscribers).retain(|s| s.send(n.clone()).is_ok());
+    }
+
+    fn set_state(&self, s: ConnectionState) {
+        let mut cur = lock(&self.state);
+        if *cur != s {
+            *cur = s.clone();
+            drop(cur);
+            self.notify(Notice::Connection(s));
+        }
+    }
+
+    fn on_notice(&self, n: WireNotice) {
+        match n {
+            WireNotice::Committed(events) => self.deliver(events),
+            WireNotice::Presence(list) => {
+                *lock(&self.presence) = list.clone();
+                self.notify(Notice::Presence(list));
+            }
+        }
+    }
+
+    /// Pass on events not delivered yet, in order.
+    fn deliver(&self, events: Vec<Event>) {
+        let mut last = lock(&self.last_seq);
+        let fresh: Vec<Event> = events.into_iter().filter(|e| e.body.seq > *last).collect();
+        if let Some(e) = fresh.last() {
+            *last = e.body.seq;
+            self.notify(Notice::Committed(fresh));
+        }
+    }
+
+    /// The reader of `conn` saw it end: unless closing or already replaced, reconnect in the
+    /// background.
+    fn on_lost(self: &Arc<Shared>, conn: &Arc<Conn>) {
+        if self.closing.load(Ordering::Acquire) {
+            return;
+        }
+        {
+            let cur = lock(&self.conn);
+            if !cur.as_ref().is_some_and(|c| Arc::ptr_eq(c, conn)) {
+                return;
+            }
+        }
+        self.set_state(ConnectionState::Reconnecting);
+        if self.watching.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let shared = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("thamdinh-client-reconnect".into())
+            .spawn(move || {
+                for ms in RECONNECT_BACKOFF {
+                    std::thread::sleep(Duration::from_millis(ms));
+                    if shared.closing.load(Ordering::Acquire) || shared.reconnect().is_ok() {
+                        break;
+                    }
+                }
+                shared.watching.store(false, Ordering::Release);
+            });
+        if spawned.is_err() {
+            self.watching.store(false, Ordering::Release);
+        }
+    }
+
+    /// A live connection, reconnecting if needed.
+    fn live(self: &Arc<Shared>) -> Result<Arc<Conn>, EngineError> {
+        if let Some(c) = lock(&self.conn).as_ref()
+            && c.is_alive()
+        {
+            return Ok(c.clone());
+        }
+        self.reconnect()
+    }
+
+    fn reconnect(self: &Arc<Shared>) -> Result<Arc<Conn>, EngineError> {
+        let _one = lock(&self.reconnecting);
+        if let Some(c) = lock(&self.conn).as_ref()
+            && c.is_alive()
+        {
+            return Ok(c.clone());
+        }
+        if self.closing.load(Ordering::Acquire) {
+            return Err(lost(&self.dir, "closed", false));
+        }
+        self.set_state(ConnectionState::Reconnecting);
+        let since = *lock(&self.last_seq);
+        let notices = !lock(&self.subscribers).is_empty();
+        let est = match start::establish(&self.dir, &self.opts, Some(since), notices) {
+            Ok(e) => e,
+            Err(e) => {
+                self.set_state(ConnectionState::Disconnected {
+                    vi: e.message(Lang::Vi),
+                    en: e.message(Lang::En),
+                });
+                return Err(e.into_engine_error());
+            }
+        };
+        let resync = {
+            let mut last = lock(&self.last_seq);
+            if est.welcome.last_seq < *last || !est.welcome.catch_up {
+                // A store replaced by a restore has other events; too many missed events are
+                // not re-sent: either way, start counting from the server's last event.
+                *last = est.welcome.last_seq;
+                true
+            } else {
+                false
+            }
+        };
+        if resync {
+            self.notify(Notice::Resync);
+        }
+        *lock(&self.welcome) = est.welcome;
+        Shared::install(self, est.stream).map_err(|e| lost(&self.dir, &e.to_string(), false))?;
+        let conn = lock(&self.conn)
+            .clone()
+            .ok_or_else(|| lost(&self.dir, "closed", false))?;
+        if let Some((unit, editing)) = lock(&self.my_presence).clone() {
+            let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+            // The answer is not awaited: the presence list that follows shows it.
+            let _ = conn.send(id, Request::Presence { unit, editing });
+        }
+        self.set_state(ConnectionState::Connected);
+        Ok(conn)
+    }
+
+    /// Send a request and collect its parts and reply. A request the server never received is
+    /// sent again on a new connection; one that was sent but not answered is sent again only
+    /// if `retry_safe` (reads), otherwise the error says the outcome is unknown.
+    fn call(
+        self: &Arc<Shared>,
+        request: Request,
+        retry_safe: bool,
+    ) -> Result<(Vec<Part>, Reply), EngineError> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let conn = self.live()?;
+            let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+            let rx = match conn.send(id, request.clone()) {
+                Ok(rx) => rx,
+                Err(conn::NotSent) if attempts < 3 => continue,
+                Err(conn::NotSent) => return Err(lost(&self.dir, "cannot send", false)),
+            };
+            match wait(rx) {
+                Ok(r) => return r,
+                // A read whose answer was lost: ask again on a new connection.
+                Err(_) if retry_safe && attempts < 3 => continue,
+                Err(reason) => return Err(lost(&self.dir, &reason, !retry_safe)),
+            }
+        }
+    }
+
+    fn ask(self: &Arc<Shared>, request: Request) -> Result<Reply, EngineError> {
+        self.call(request, true).map(|(_, r)| r)
+    }
+}
+
+/// The events sent in parts, then the rest sent with the reply.
+fn events_of(parts: Vec<Part>, rest: Vec<Event>) -> Vec<Event> {
+    let mut out = Vec::new();
+    for p in parts {
+        if let Part::Events(v) = p {
+            out.extend(v);
+        }
+    }
+    out.extend(rest);
+    out
+}
+
+/// Wait for the reply; `Err(reason)` if the connection ended first.
+#[allow(clippy::type_complexity)]
+fn wait(rx: Receiver<Incoming>) -> Result<Result<(Vec<Part>, Reply), EngineError>, String> {
+    let mut parts = Vec::new();
+    loop {
+        match rx.recv() {
+            Ok(Incoming::Part(p)) => parts.push(p),
+            Ok(Incoming::Reply(r)) => return Ok(r.map(|reply| (parts, reply))),
+            Ok(Incoming::Lost(reason)) => return Err(reason),
+            Err(_) => return Err("the connection ended".into()),
+        }
+    }
+}
+
+impl Workbench for RemoteWorkbench {
+    fn user(&self) -> &str {
+        &self.user
+    }
+
+    fn role(&self) -> Result<Option<Role>, EngineError> {
+        match self.shared.ask(Request::Role)? {
+            Reply::Role(r) => Ok(r),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn members(&self) -> Result<Vec<Member>, EngineError> {
+        match self.shared.ask(Request::Members)? {
+            Reply::Members(m) => Ok(m),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn years(&self) -> Result<Vec<u16>, EngineError> {
+        match self.shared.ask(Request::Years)? {
+            Reply::Years(y) => Ok(y),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn year(&self, year: u16) -> Result<Arc<YearContext>, EngineError> {
+        if let Some(y) = lock(&self.shared.years).get(&year) {
+            return Ok(y.clone());
+        }
+        let data = match self.shared.ask(Request::YearData { year })? {
+            Reply::YearData(d) => d,
+            r => return Err(unexpected(&r)),
+        };
+        let ctx = Arc::new(YearContext::parse(year, &data)?);
+        lock(&self.shared.years).insert(year, ctx.clone());
+        Ok(ctx)
+    }
+
+    fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, EngineError> {
+        let (parts, reply) = self.shared.call(
+            Request::Items {
+                year,
+                unit: unit.map(str::to_string),
+            },
+            true,
+        )?;
+        let Reply::Items(rest) = reply else {
+            return Err(unexpected(&reply));
+        };
+        let mut out = Vec::new();
+        for p in parts {
+            if let Part::Items(v) = p {
+                out.extend(v);
+            }
+        }
+        out.extend(rest);
+        Ok(out)
+    }
+
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+        let (parts, reply) = self.shared.call(Request::ItemSummaries { year }, true)?;
+        let Reply::UnitSummaries(rest) = reply else {
+            return Err(unexpected(&reply));
+        };
+        let mut units = Vec::new();
+        for p in parts {
+            if let Part::UnitSummaries(v) = p {
+                units.extend(v);
+            }
+        }
+        units.extend(rest);
+        Ok(units
+            .iter()
+            .flat_map(|u| u.items.iter().map(|i| i.to_item(year, &u.unit)))
+            .collect())
+    }
+
+    fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError> {
+        match self.shared.ask(Request::Item { key: key.clone() })? {
+            Reply::Item(i) => Ok(i.map(|b| *b)),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError> {
+        match self.shared.ask(Request::UnitStates { year })? {
+            Reply::UnitStates(s) => Ok(s),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError> {
+        match self.shared.ask(Request::Rounds { year })? {
+            Reply::Rounds(r) => Ok(r),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, EngineError> {
+        let (parts, reply) = self.shared.call(Request::History(query.clone()), true)?;
+        let Reply::Events(rest) = reply else {
+            return Err(unexpected(&reply));
+        };
+        Ok(events_of(parts, rest))
+    }
+
+    fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError> {
+        let (parts, reply) = self.shared.call(Request::Apply(command), false)?;
+        let Reply::Applied(rest) = reply else {
+            return Err(unexpected(&reply));
+        };
+        Ok(events_of(parts, rest))
+    }
+
+    fn apply_count(&self, command: Command) -> Result<usize, EngineError> {
+        match self.shared.call(Request::ApplySummary(command), false)?.1 {
+            Reply::AppliedSummary { events, .. } => Ok(events as usize),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn subscribe(&self) -> Receiver<Notice> {
+        let (tx, rx) = unbounded();
+        let first = {
+            let mut subs = lock(&self.shared.subscribers);
+            subs.push(tx);
+            subs.len() == 1
+        };
+        if first {
+            // From the server's answer on, every committed event comes as a notice. If the
+            // connection is lost first, the reconnection asks for notices (there is a
+            // subscriber now) and catches up from the last event seen.
+            if let Ok(Reply::LastSeq(seq)) = self.shared.ask(Request::Subscribe) {
+                let mut last = lock(&self.shared.last_seq);
+                *last = (*last).max(seq);
+            }
+        }
+        rx
+    }
+
+    fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, EngineError> {
+        match self.shared.ask(Request::Draft { key: key.clone() })? {
+            Reply::Draft(d) => Ok(d),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), EngineError> {
+        match self.shared.ask(Request::PutDraft {
+            key: key.clone(),
+            draft: draft.clone(),
+        })? {
+            Reply::Done => Ok(()),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn delete_draft(&self, key: &ItemKey) -> Result<(), EngineError> {
+        match self.shared.ask(Request::DeleteDraft { key: key.clone() })? {
+            Reply::Done => Ok(()),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn last_seq(&self) -> Result<u64, EngineError> {
+        match self.shared.ask(Request::LastSeq)? {
+            Reply::LastSeq(s) => Ok(s),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn set_presence(
+        &self,
+        unit: Option<(u16, String)>,
+        editing: Option<ItemKey>,
+    ) -> Result<(), EngineError> {
+        *lock(&self.shared.my_presence) = Some((unit.clone(), editing.clone()));
+        match self.shared.ask(Request::Presence { unit, editing })? {
+            Reply::Done => Ok(()),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn presence(&self) -> Vec<PresenceEntry> {
+        lock(&self.shared.presence).clone()
+    }
+
+    fn session(&self) -> Option<u64> {
+        Some(lock(&self.shared.welcome).session)
+    }
+
+    fn connection(&self) -> ConnectionState {
+        lock(&self.shared.state).clone()
+    }
+
+    fn verify(&self) -> Result<VerifyReport, EngineError> {
+        match self.shared.ask(Request::Verify)? {
+            Reply::Verify(r) => Ok(r),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    /// Streams the backup into `out` as it arrives. Not retried: `out` may hold part of it.
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<u64, EngineError> {
+        let conn = self.shared.live()?;
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        let rx = conn
+            .send(id, Request::Backup)
+            .map_err(|_| lost(&self.shared.dir, "cannot send", false))?;
+        let write_err = |e: std::io::Error| EngineError::Store {
+            vi: format!("không ghi được bản sao lưu: {e}"),
+            en: format!("cannot write the backup: {e}"),
+        };
+        loop {
+            match rx.recv() {
+                Ok(Incoming::Part(Part::Backup(text))) => {
+                    out.write_all(text.as_bytes()).map_err(write_err)?
+                }
+                Ok(Incoming::Part(_)) => {}
+                Ok(Incoming::Reply(Ok(Reply::BackupDone { events }))) => {
+                    out.flush().map_err(write_err)?;
+                    return Ok(events);
+                }
+                Ok(Incoming::Reply(Ok(r))) => return Err(unexpected(&r)),
+                Ok(Incoming::Reply(Err(e))) => return Err(e),
+                Ok(Incoming::Lost(reason)) => return Err(lost(&self.shared.dir, &reason, false)),
+                Err(_) => return Err(lost(&self.shared.dir, "the connection ended", false)),
+            }
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Reaching the store's server: connect and say hello; if nobody answers, clean up a stale
+//! socket (only while holding the store's lock, so a live server's socket is never removed),
+//! start `thamdinh serve --store DIR` detached (its own session, stdio on /dev/null) and wait
+//! for it, with backoff, within a bound.
+
+use std::io::Write;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::protocol::frame::{self, FrameError, SocketWriter};
+use crate::protocol::{Hello, HelloReply, PROTOCOL_VERSION, Refusal, Welcome};
+use crate::server::paths::{self, LockProbe};
+
+use super::ClientError;
+
+/// How a client reaches its server.
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    /// Start a server when none answers (the normal case); `false` only connects.
+    pub start_server: bool,
+    /// The program to run as `PROGRAM serve --store DIR`; default: this executable.
+    pub server_exe: Option<PathBuf>,
+    /// How long to wait for a started server to answer.
+    pub start_wait: Duration,
+    /// `--idle-exit` for a server this client starts (default: the server's default).
+    pub server_idle_exit: Option<Duration>,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            start_server: true,
+            server_exe: None,
+            start_wait: Duration::from_secs(5),
+            server_idle_exit: None,
+        }
+    }
+}
+
+/// How long the store's lock may be held with no live server named in `server.pid` before the
+/// holder is taken for another program rather than a server that is starting.
+const NOT_A_SERVER_AFTER: Duration = Duration::from_millis(500);
+/// Servers started by one attempt before giving up (a start can lose a race and exit).
+const MAX_SPAWNS: u32 = 3;
+/// How long to wait for the server's hello.
+const HELLO_WAIT: Duration = Duration::from_secs(10);
+
+/// A connected, welcomed stream.
+pub(crate) struct Established {
+    pub stream: UnixStream,
+    pub welcome: Welcome,
+    /// This call started the server.
+    pub started: bool,
+}
+
+enum Handshake {
+    Welcome(Welcome),
+    /// The server is stopping or closed the connection: try again.
+    Retry,
+    Fail(ClientError),
+}
+
+/// Connect to the server of `dir`, starting it if needed (see the module comment).
+pub(crate) fn establish(
+    dir: &Path,
+    opts: &ConnectOptions,
+    since: Option<u64>,
+    notices: bool,
+) -> Result<Established, ClientError> {
+    check_store(dir)?;
+    let sock = paths::socket_path(dir);
+    let deadline = Instant::now() + opts.start_wait;
+    let mut spawned: Option<Child> = None;
+    let mut spawns = 0;
+    let mut held_since: Option<Instant> = None;
+    let mut delay = Duration::from_millis(2);
+    let mut last_problem = String::new();
+    loop {
+        match paths::connect(dir) {
+            Ok(stream) => match handshake(dir, &stream, since, notices) {
+                Handshake::Welcome(welcome) => {
+                    let started = spawned.is_some();
+                    if let Some(mut child) = spawned {
+                        // Reap it when it exits, so it never lingers as a zombie.
+                        let _ = std::thread::Builder::new()
+                            .name("server-reaper".into())
+                            .spawn(move || child.wait());
+                    }
+                    return Ok(Established {
+                        stream,
+                        welcome,
+                        started,
+                    });
+                }
+                Handshake::Retry => last_problem = "the server was stopping".into(),
+                Handshake::Fail(e) => return Err(e),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(ClientError::Access {
+                    path: sock,
+                    source: e,
+                });
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+                ) =>
+            {
+                if !opts.start_server {
+                    return Err(ClientError::NotRunning {
+                        dir: dir.to_path_buf(),
+                    });
+                }
+                match &mut spawned {
+                    None => match paths::probe_lock(dir) {
+                        LockProbe::Free(guard) => {
+                            // Nobody serves the store: any socket file is stale.
+                            match std::fs::remove_file(&sock) {
+                                Ok(()) => {}
+                                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                                Err(e) => {
+                                    return Err(ClientError::Access {
+                                        path: sock,
+                                        source: e,
+                                    });
+                                }
+                            }
+                            drop(guard);
+                            spawns += 1;
+                            spawned =
+                                Some(spawn_server(dir, opts).map_err(|e| ClientError::Start {
+                                    dir: dir.to_path_buf(),
+                                    reason: e.to_string(),
+                                })?);
+                        }
+                        LockProbe::Held => {
+                            let server_named =
+                                paths::read_pid(dir).is_some_and(paths::process_alive);
+                            let since_held = *held_since.get_or_insert_with(Instant::now);
+                            if !server_named && since_held.elapsed() >= NOT_A_SERVER_AFTER {
+                                return Err(ClientError::InUse {
+                                    dir: dir.to_path_buf(),
+                                });
+                            }
+                            last_problem = "a server is starting".into();
+                        }
+                        LockProbe::Unknown(e) => {
+                            return Err(if e.kind() == std::io::ErrorKind::PermissionDenied {
+                                ClientError::Access {
+                                    path: dir.join("sled"),
+                                    source: e,
+                                }
+                            } else {
+                                ClientError::Io {
+                                    path: dir.join("sled"),
+                                    source: e,
+                                }
+                            });
+                        }
+                    },
+                    Some(child) => {
+                        if let Ok(Some(status)) = child.try_wait() {
+                            // It may have lost a start race to another server, which then
+                            // died too: start another; after a few, it really fails.
+                            if !matches!(paths::probe_lock(dir), LockProbe::Held) {
+                                if spawns >= MAX_SPAWNS {
+                                    return Err(ClientError::Start {
+                                        dir: dir.to_path_buf(),
+                                        reason: format!("the server exited ({status})"),
+                                    });
+                                }
+                                spawned = None;
+                            }
+                        }
+                        last_problem = format!("no answer on {}", sock.display());
+                    }
+                }
+            }
+            Err(e) => {
+                return Err(ClientError::Io {
+                    path: sock,
+                    source: e,
+                });
+            }
+        }
+        if Instant::now() >= deadline {
+            return Err(ClientError::Start {
+                dir: dir.to_path_buf(),
+                reason: format!(
+                    "{last_problem} after {:.1} s",
+                    opts.start_wait.as_secs_f64()
+                ),
+            });
+        }
+        std::thread::sleep(delay.min(deadline.saturating_duration_since(Instant::now())));
+        delay = (delay * 2).min(Duration::from_millis(100));
+    }
+}
+
+fn check_store(dir: &Path) -> Result<(), ClientError> {
+    let sled = dir.join("sled");
+    match std::fs::metadata(&sled) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(ClientError::NotAStore {
+            dir: dir.to_path_buf(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(ClientError::Access {
+            path: dir.to_path_buf(),
+            source: e,
+        }),
+        Err(_) => Err(ClientError::NotAStore {
+            dir: dir.to_path_buf(),
+        }),
+    }
+}
+
+/// Say hello and read the answer.
+fn handshake(dir: &Path, stream: &UnixStream, since: Option<u64>, notices: bool) -> Handshake {
+    let protocol = |reason: String| {
+        Handshake::Fail(ClientError::Protocol {
+            dir: dir.to_path_buf(),
+            reason,
+        })
+    };
+    let hello = Hello {
+        protocol: PROTOCOL_VERSION,
+        program: crate::protocol::program(),
+        since,
+        notices,
+    };
+    let sent = frame::encode(&hello)
+        .and_then(|b| SocketWriter(stream).write_all(&b).map_err(FrameError::Io));
+    if let Err(e) = sent {
+        return if e.is_disconnect() {
+            Handshake::Retry
+        } else {
+            protocol(e.message(l10n::Lang::En))
+        };
+    }
+    let _ = stream.set_read_timeout(Some(HELLO_WAIT));
+    let reply: Result<HelloReply, FrameError> = frame::read_msg(&mut &*stream);
+    let _ = stream.set_read_timeout(None);
+    match reply {
+        Ok(HelloReply::Welcome(w)) if w.protocol == PROTOCOL_VERSION => Handshake::Welcome(w),
+        Ok(HelloReply::Welcome(w)) => Handshake::Fail(ClientError::Refused {
+            dir: dir.to_path_buf(),
+            refusal: Refusal::Version {
+                server: w.protocol,
+                client: PROTOCOL_VERSION,
+                server_program: w.program,
+                server_pid: w.server_pid,
+            },
+        }),
+        Ok(HelloReply::Refused(Refusal::ShuttingDown)) => Handshake::Retry,
+        Ok(HelloReply::Refused(refusal)) => Handshake::Fail(ClientError::Refused {
+            dir: dir.to_path_buf(),
+            refusal,
+        }),
+        Err(FrameError::Io(e))
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            protocol(format!(
+                "no hello from the server within {} s",
+                HELLO_WAIT.as_secs()
+            ))
+        }
+        Err(e) if e.is_disconnect() => Handshake::Retry,
+        Err(e) => protocol(e.message(l10n::Lang::En)),
+    }
+}
+
+/// Start `PROGRAM serve --store DIR` in its own session, detached from this terminal.
+fn spawn_server(dir: &Path, opts: &ConnectOptions) -> std::io::Result<Child> {
+    let exe = match &opts.server_exe {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()?,
+    };
+    let dir = std::path::absolute(dir)?;
+    let mut cmd = Command::new(exe);
+    cmd.arg("serve").arg("--store").arg(&dir);
+    if let Some(idle) = opts.server_idle_exit {
+        cmd.arg("--idle-exit").arg(idle.as_secs().to_string());
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .current_dir("/");
+    // SAFETY: setsid is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            rustix::process::setsid()?;
+            Ok(())
+        });
+    }
+    cmd.spawn()
+}

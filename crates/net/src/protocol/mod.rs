@@ -1,0 +1,348 @@
+//! The messages between a client and the store's server (DESIGN "Server and protocol").
+//!
+//! A connection starts with a handshake: the client sends a [`Hello`] frame naming its
+//! [`PROTOCOL_VERSION`]; the server answers [`HelloReply::Welcome`] (with the user it identified
+//! from the socket's peer credentials) or [`HelloReply::Refused`]. `Hello` and `HelloReply` keep
+//! this shape in every version, so a mismatch is always reported with both versions. After the
+//! handshake the client sends [`ClientRequest`]s, each with an id; the server sends
+//! [`ServerMsg`]s: zero or more `Part`s and then one `Reply` for each id, and `Notice`s (committed
+//! events, presence) whenever they happen.
+
+pub mod frame;
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use api::{HistoryQuery, PresenceEntry};
+use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries};
+use engine::EngineError;
+use l10n::Lang;
+use store::{Draft, VerifyReport, YearData};
+
+/// Bump on any change of the messages below.
+/// 2: `Hello::notices`, `Request::Subscribe`, `Request::ApplySummary`,
+/// `Request::ItemSummaries`, `Request::Rounds`.
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// Items or events per `Part` of a long answer or notice.
+pub const CHUNK: usize = 2_000;
+/// Bytes of backup text per `Part`.
+pub const BACKUP_CHUNK: usize = 1024 * 1024;
+
+/// The client's first frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub protocol: u32,
+    /// The client program and version, for the server's log ("thamdinh 0.1.0").
+    #[serde(default)]
+    pub program: String,
+    /// When reconnecting: the last event seq this client has seen. The server first sends every
+    /// later event as `Notice::Committed`, so nothing committed meanwhile is missed.
+    #[serde(default)]
+    pub since: Option<u64>,
+    /// Whether this connection wants the committed events as notices from the start. A client
+    /// that only runs a command (an import of 200,000 rows) does not; a workbench asks with
+    /// `Request::Subscribe` before it loads what it shows.
+    #[serde(default = "yes")]
+    pub notices: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The server's first frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HelloReply {
+    Welcome(Welcome),
+    Refused(Refusal),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Welcome {
+    pub protocol: u32,
+    pub program: String,
+    /// This connection's session number (as in `PresenceEntry::session`).
+    pub session: u64,
+    /// Who the server says the client is (from the peer credentials).
+    pub user: String,
+    pub role: Option<Role>,
+    pub server_pid: u32,
+    pub started: Timestamp,
+    pub store: PathBuf,
+    /// Seq of the last event committed when the session started.
+    pub last_seq: u64,
+    /// The events after `Hello::since` follow as notices. `false` when there were too many to
+    /// send one by one (more than [`MAX_CATCH_UP`]): the client must reload what it shows.
+    pub catch_up: bool,
+}
+
+/// The most missed events a reconnecting client is sent one by one.
+pub const MAX_CATCH_UP: u64 = 500_000;
+
+/// Why the server will not talk to a client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// Client and server speak different protocol versions.
+    Version {
+        server: u32,
+        client: u32,
+        server_program: String,
+        server_pid: u32,
+    },
+    /// The user is not a member of the store (the error names the leads who can add them).
+    NotMember(EngineError),
+    /// The connecting uid has no entry in the system user database.
+    UnknownUser { uid: u32 },
+    /// The server is stopping; connect again in a moment.
+    ShuttingDown,
+    /// The first frame was not a `Hello`.
+    BadHello { reason: String },
+}
+
+impl Refusal {
+    pub fn message(&self, lang: Lang) -> String {
+        let vi = lang == Lang::Vi;
+        match self {
+            Refusal::Version {
+                server,
+                client,
+                server_program,
+                server_pid,
+            } => {
+                if vi {
+                    format!(
+                        "máy chủ của kho ({server_program}, tiến trình {server_pid}) dùng giao thức phiên bản {server}, chương trình này dùng phiên bản {client}. Hãy dùng cùng một phiên bản thamdinh; sau khi nâng cấp, dừng máy chủ cũ (kill {server_pid}) để lệnh tiếp theo khởi động máy chủ mới."
+                    )
+                } else {
+                    format!(
+                        "the store's server ({server_program}, process {server_pid}) speaks protocol version {server}; this program speaks version {client}. Use the same thamdinh version; after an upgrade, stop the old server (kill {server_pid}) and the next command starts a new one."
+                    )
+                }
+            }
+            Refusal::NotMember(e) => e.message(lang),
+            Refusal::UnknownUser { uid } => {
+                if vi {
+                    format!(
+                        "mã người dùng {uid} không có trong danh sách người dùng của hệ thống; máy chủ không biết bạn là ai."
+                    )
+                } else {
+                    format!(
+                        "user id {uid} has no entry in the system user database; the server cannot tell who you are."
+                    )
+                }
+            }
+            Refusal::ShuttingDown => {
+                if vi {
+                    "máy chủ đang dừng; hãy thử lại sau giây lát.".into()
+                } else {
+                    "the server is stopping; try again in a moment.".into()
+                }
+            }
+            Refusal::BadHello { reason } => {
+                if vi {
+                    format!("lời chào đầu tiên không hợp lệ: {reason}")
+                } else {
+                    format!("the first message was not a valid hello: {reason}")
+                }
+            }
+        }
+    }
+}
+
+/// A request with the id its answer will carry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRequest {
+    pub id: u64,
+    pub request: Request,
+}
+
+/// Everything a client can ask (one per `Workbench` method, plus presence and status).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Request {
+    Role,
+    Members,
+    Years,
+    /// The framework and units sources of a year (the client parses them itself).
+    YearData {
+        year: u16,
+    },
+    Items {
+        year: u16,
+        unit: Option<String>,
+    },
+    Item {
+        key: ItemKey,
+    },
+    /// The summary of every item of a year (`ItemSummary`: scores, status, version), answered
+    /// with `Reply::UnitSummaries` in parts.
+    ItemSummaries {
+        year: u16,
+    },
+    UnitStates {
+        year: u16,
+    },
+    Rounds {
+        year: u16,
+    },
+    History(HistoryQuery),
+    Apply(Command),
+    /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
+    /// (a client that only reports how many changes were recorded).
+    ApplySummary(Command),
+    /// Send this session the committed events as notices from now on; answered with
+    /// `Reply::LastSeq` (every later event is sent).
+    Subscribe,
+    Draft {
+        key: ItemKey,
+    },
+    PutDraft {
+        key: ItemKey,
+        draft: Draft,
+    },
+    DeleteDraft {
+        key: ItemKey,
+    },
+    LastSeq,
+    /// Where this session is (SPEC W11); everyone gets the new presence list.
+    Presence {
+        unit: Option<(u16, String)>,
+        editing: Option<ItemKey>,
+    },
+    Verify,
+    /// The event log as JSON lines, in `Part::Backup` pieces.
+    Backup,
+    Status,
+}
+
+/// The final answer to a request. Long lists come in `Part`s first; the reply holds the rest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reply {
+    Role(Option<Role>),
+    Members(Vec<Member>),
+    Years(Vec<u16>),
+    YearData(YearData),
+    Items(Vec<Item>),
+    UnitSummaries(Vec<UnitSummaries>),
+    Item(Option<Box<Item>>),
+    UnitStates(Vec<(String, UnitState)>),
+    Rounds(Vec<Round>),
+    Events(Vec<Event>),
+    /// The events a command committed (durable when this is sent).
+    Applied(Vec<Event>),
+    /// How many events a command committed (durable when this is sent), and the last seq.
+    AppliedSummary {
+        events: u64,
+        last_seq: u64,
+    },
+    Draft(Option<Draft>),
+    LastSeq(u64),
+    Verify(VerifyReport),
+    /// The backup is complete: this many events were sent.
+    BackupDone {
+        events: u64,
+    },
+    Status(ServerStatus),
+    Done,
+}
+
+/// A piece of a long answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    Items(Vec<Item>),
+    UnitSummaries(Vec<UnitSummaries>),
+    Events(Vec<Event>),
+    Backup(String),
+}
+
+/// What `thamdinh doctor` shows about the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerStatus {
+    pub pid: u32,
+    pub program: String,
+    pub started: Timestamp,
+    pub store: PathBuf,
+    pub last_seq: u64,
+    pub sessions: Vec<PresenceEntry>,
+}
+
+/// Pushed to every client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WireNotice {
+    Committed(Vec<Event>),
+    Presence(Vec<PresenceEntry>),
+}
+
+/// Every frame the server sends after the handshake.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServerMsg {
+    Reply {
+        id: u64,
+        result: Result<Reply, EngineError>,
+    },
+    Part {
+        id: u64,
+        part: Part,
+    },
+    Notice(WireNotice),
+}
+
+/// "thamdinh 0.1.0".
+pub fn program() -> String {
+    format!("thamdinh {}", env!("CARGO_PKG_VERSION"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hello_from_a_newer_client_still_shows_its_version() {
+        // Future versions may add fields: the server must still read `protocol` to refuse.
+        let text = r#"{"protocol": 99, "program": "thamdinh 9.0", "since": null, "extra": [1]}"#;
+        let h: Hello = serde_json::from_str(text).unwrap();
+        assert_eq!(h.protocol, 99);
+    }
+
+    #[test]
+    fn a_version_refusal_names_both_versions_and_the_way_out() {
+        let r = Refusal::Version {
+            server: 2,
+            client: 1,
+            server_program: "thamdinh 0.2.0".into(),
+            server_pid: 4242,
+        };
+        for lang in [Lang::En, Lang::Vi] {
+            let m = r.message(lang);
+            assert!(
+                m.contains('2') && m.contains('1') && m.contains("kill 4242"),
+                "{m}"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_round_trip_through_frames() {
+        let req = ClientRequest {
+            id: 3,
+            request: Request::Apply(Command::Agree {
+                key: ItemKey::new(2024, "44", "1.1.1"),
+                expected: 2,
+            }),
+        };
+        let bytes = frame::encode(&req).unwrap();
+        let back: ClientRequest = frame::read_msg(&mut &bytes[..]).unwrap();
+        assert_eq!(back, req);
+        let reply = ServerMsg::Reply {
+            id: 3,
+            result: Err(EngineError::ReadOnly {
+                user: "kiemtra".into(),
+            }),
+        };
+        let bytes = frame::encode(&reply).unwrap();
+        let back: ServerMsg = frame::read_msg(&mut &bytes[..]).unwrap();
+        assert_eq!(back, reply);
+    }
+}

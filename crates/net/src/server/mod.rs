@@ -1,0 +1,472 @@
+//! The store's server (SPEC S1–S4, DESIGN "Server and protocol"): one process owns the sled
+//! database of a store directory and serves every TUI and CLI command of every user over the
+//! Unix socket `DIR/thamdinh.sock`.
+//!
+//! - One thread per client answers its requests in order; the engine serialises commits.
+//! - Identity comes from the socket's peer credentials; non-members are refused at the handshake.
+//! - Every committed event and every presence change is pushed to every client.
+//! - `DIR/server.pid` names the serving process; a second server on the same store is refused
+//!   (sled's lock guarantees it) with that pid. A socket left by a dead server is replaced.
+//! - The server stops after `idle_exit` with no clients, on SIGTERM/SIGINT/SIGHUP, or when its
+//!   socket is removed or replaced: it stops accepting, lets in-flight commits finish and be
+//!   answered, then removes the socket and the pid file.
+//! - It logs to `DIR/server.log` (`tracing`), never to a terminal.
+
+mod error;
+mod hub;
+mod identity;
+pub mod paths;
+mod session;
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::net::UnixListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
+use jiff::Timestamp;
+use tracing::{info, warn};
+
+use api::LocalWorkbench;
+use store::{Store, StoreError};
+
+pub use error::ServerError;
+
+use hub::Hub;
+
+/// Default time a server with no clients stays up.
+pub const DEFAULT_IDLE_EXIT: Duration = Duration::from_secs(600);
+
+/// How long a starting server waits for the store's lock (a client checking for a stale socket
+/// holds it for a moment).
+const LOCK_WAIT: Duration = Duration::from_secs(1);
+/// How often the server checks that its socket is still its own.
+const WATCH_EVERY: Duration = Duration::from_secs(2);
+/// How long a stopping server waits for sessions to finish their requests.
+const DRAIN_WAIT: Duration = Duration::from_secs(10);
+/// The log is moved to `server.log.1` when the server starts and it is larger than this.
+const LOG_ROTATE_AT: u64 = 10 * 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// Stop after this long with no clients; `None` = never.
+    pub idle_exit: Option<Duration>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            idle_exit: Some(DEFAULT_IDLE_EXIT),
+        }
+    }
+}
+
+/// Messages to the supervisor thread.
+pub(crate) enum Control {
+    SessionStarted,
+    SessionEnded,
+    Stop(String),
+}
+
+/// What every session shares.
+pub(crate) struct Shared {
+    /// The engine, as a workbench; sessions act through `root.session(user)`.
+    pub(crate) root: LocalWorkbench,
+    pub(crate) hub: Hub,
+    pub(crate) dir: PathBuf,
+    pub(crate) pid: u32,
+    pub(crate) started: Timestamp,
+    pub(crate) stopping: AtomicBool,
+    pub(crate) control: Sender<Control>,
+}
+
+/// A running server (in this process).
+pub struct Server {
+    control: Sender<Control>,
+    supervisor: Option<JoinHandle<String>>,
+    dir: PathBuf,
+}
+
+impl Server {
+    /// Ask the server to stop (it finishes in-flight requests first).
+    pub fn stop(&self, reason: &str) {
+        let _ = self.control.send(Control::Stop(reason.to_string()));
+    }
+
+    /// Wait until the server has stopped and released the store; returns why it stopped.
+    pub fn wait(mut self) -> String {
+        self.supervisor
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_else(|| "the supervisor thread panicked".into())
+    }
+
+    /// The store directory served.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(h) = self.supervisor.take() {
+            let _ = self.control.send(Control::Stop("dropped".into()));
+            let _ = h.join();
+        }
+    }
+}
+
+/// Open the store, write the pid file, listen on the socket and serve in background threads.
+/// Returns once clients can connect.
+pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let store = open_store(&dir)?;
+    let pid = std::process::id();
+    write_pid_file(&dir, pid)?;
+    let sock = paths::socket_path(&dir);
+    match std::fs::remove_file(&sock) {
+        Ok(()) => info!("removed a stale socket {}", sock.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(ServerError::Socket {
+                path: sock,
+                source: e,
+            });
+        }
+    }
+    let listener = paths::bind(&dir).map_err(|e| ServerError::Socket {
+        path: sock.clone(),
+        source: e,
+    })?;
+    set_socket_access(&dir, &sock);
+    let identity = socket_identity(&sock);
+    let (control, control_rx) = unbounded();
+    let last_seq = store.last_seq();
+    let shared = Arc::new(Shared {
+        root: LocalWorkbench::new(store, "thamdinh-server"),
+        hub: Hub::new(last_seq),
+        dir: dir.clone(),
+        pid,
+        started: Timestamp::now(),
+        stopping: AtomicBool::new(false),
+        control: control.clone(),
+    });
+    // Read the newest year's item summaries now, so the first workbench opens without waiting
+    // for every item of the year to be read (SPEC P1).
+    {
+        let shared = shared.clone();
+        let _ = std::thread::Builder::new()
+            .name("warm-up".into())
+            .spawn(move || {
+                let store = shared.root.engine().store();
+                if let Some(year) = store.years().ok().and_then(|y| y.last().copied())
+                    && let Err(e) = store.unit_summaries(year)
+                {
+                    warn!("cannot read the item summaries of {year}: {e}");
+                }
+            });
+    }
+    let wake = listener.try_clone().map_err(|e| ServerError::Socket {
+        path: sock.clone(),
+        source: e,
+    })?;
+    let acceptor = {
+        let shared = shared.clone();
+        std::thread::Builder::new()
+            .name("accept".into())
+            .spawn(move || accept_loop(listener, shared))
+            .map_err(|e| ServerError::Socket {
+                path: sock.clone(),
+                source: e,
+            })?
+    };
+    let supervisor = {
+        let opts = opts.clone();
+        std::thread::Builder::new()
+            .name("supervisor".into())
+            .spawn(move || supervise(shared, control_rx, opts, wake, acceptor, identity))
+            .map_err(|e| ServerError::Socket {
+                path: sock.clone(),
+                source: e,
+            })?
+    };
+    info!(
+        "serving {} as process {pid} ({}), idle exit {}",
+        dir.display(),
+        crate::protocol::program(),
+        opts.idle_exit
+            .map(|d| format!("{} s", d.as_secs()))
+            .unwrap_or_else(|| "never".into())
+    );
+    Ok(Server {
+        control,
+        supervisor: Some(supervisor),
+        dir,
+    })
+}
+
+/// `thamdinh serve`: log to `DIR/server.log`, start, and stop on SIGTERM, SIGINT or SIGHUP.
+pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
+    if !dir.join("sled").is_dir() {
+        return Err(ServerError::Store(StoreError::NotAStore {
+            path: dir.to_path_buf(),
+        }));
+    }
+    init_log(dir)?;
+    // A daemon must not die of a write to a closed pipe or socket (the binary restores
+    // SIGPIPE's default for pipelines); sockets are written with MSG_NOSIGNAL anyway.
+    // SAFETY: SIG_IGN is a valid disposition; no handler code runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    let server = match start(dir, opts) {
+        Ok(s) => s,
+        Err(e) => {
+            match &e {
+                ServerError::AlreadyServed { .. } => info!("not started: {e}"),
+                _ => tracing::error!("not started: {e}"),
+            }
+            return Err(e);
+        }
+    };
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]).map_err(|e| {
+            ServerError::File {
+                path: PathBuf::from("(signal handlers)"),
+                source: e,
+            }
+        })?;
+    let handle = signals.handle();
+    let control = server.control.clone();
+    let watcher = std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            let name = match sig {
+                SIGTERM => "SIGTERM",
+                SIGINT => "SIGINT",
+                _ => "SIGHUP",
+            };
+            let _ = control.send(Control::Stop(format!("received {name}")));
+        }
+    });
+    let why = server.wait();
+    if !watcher.is_finished() {
+        handle.close();
+    }
+    let _ = watcher.join();
+    info!("stopped: {why}");
+    Ok(())
+}
+
+/// Open the store. If its lock is held by a live server named in the pid file, say so at once;
+/// otherwise wait a moment (a client checking for a stale socket holds the lock briefly, and a
+/// server that just took it writes its pid file right after) before giving up.
+fn open_store(dir: &Path) -> Result<Store, ServerError> {
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match Store::open(dir) {
+            Ok(s) => return Ok(s),
+            Err(StoreError::InUse { .. }) => {
+                let pid = paths::read_pid(dir)
+                    .filter(|p| *p != std::process::id() && paths::process_alive(*p));
+                if pid.is_some() || Instant::now() >= deadline {
+                    return Err(ServerError::AlreadyServed {
+                        dir: dir.to_path_buf(),
+                        pid,
+                    });
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => return Err(ServerError::Store(e)),
+        }
+    }
+}
+
+/// Write `DIR/server.pid` atomically, readable by the store's group.
+fn write_pid_file(dir: &Path, pid: u32) -> Result<(), ServerError> {
+    let path = paths::pid_path(dir);
+    let tmp = dir.join(format!(".server.pid.{pid}"));
+    let err = |source| ServerError::File {
+        path: path.clone(),
+        source,
+    };
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o664)
+        .open(&tmp)
+        .map_err(err)?;
+    f.write_all(format!("{pid}\n").as_bytes()).map_err(err)?;
+    f.sync_all().map_err(err)?;
+    std::fs::rename(&tmp, &path).map_err(err)
+}
+
+/// Remove the pid file if it still names this process.
+fn remove_pid_file(dir: &Path, pid: u32) {
+    if paths::read_pid(dir) == Some(pid) {
+        let _ = std::fs::remove_file(paths::pid_path(dir));
+    }
+}
+
+/// Socket mode 0660 and the store directory's group, so the members' group can connect
+/// (docs/SHARED_STORE.md). Problems are logged: the owner can still connect.
+fn set_socket_access(dir: &Path, sock: &Path) {
+    if let Err(e) = std::fs::set_permissions(sock, std::fs::Permissions::from_mode(0o660)) {
+        warn!("cannot set the mode of {}: {e}", sock.display());
+    }
+    if let (Ok(d), Ok(s)) = (std::fs::metadata(dir), std::fs::metadata(sock))
+        && d.gid() != s.gid()
+        && let Err(e) = std::os::unix::fs::chown(sock, None, Some(d.gid()))
+    {
+        warn!(
+            "cannot give {} the group of the store folder (gid {}): {e}; only its owner can connect",
+            sock.display(),
+            d.gid()
+        );
+    }
+}
+
+/// (device, inode) of the socket file: a different one means someone replaced it.
+fn socket_identity(sock: &Path) -> Option<(u64, u64)> {
+    std::fs::symlink_metadata(sock)
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
+}
+
+fn accept_loop(listener: UnixListener, shared: Arc<Shared>) {
+    for conn in listener.incoming() {
+        if shared.stopping.load(Ordering::Acquire) {
+            break;
+        }
+        match conn {
+            Ok(stream) => {
+                let s = shared.clone();
+                if let Err(e) = std::thread::Builder::new()
+                    .name("session".into())
+                    .spawn(move || session::run(s, stream))
+                {
+                    warn!("cannot start a session thread: {e}");
+                }
+            }
+            Err(e) => {
+                warn!("accept failed: {e}");
+                // Out of descriptors or similar: do not spin.
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+}
+
+/// Count clients, stop when idle, when asked or when the socket is no longer ours; then shut
+/// down in order.
+fn supervise(
+    shared: Arc<Shared>,
+    rx: Receiver<Control>,
+    opts: ServeOptions,
+    listener: UnixListener,
+    acceptor: JoinHandle<()>,
+    identity: Option<(u64, u64)>,
+) -> String {
+    let sock = paths::socket_path(&shared.dir);
+    let mut clients: usize = 0;
+    let mut idle_since = Some(Instant::now());
+    let mut last_watch = Instant::now();
+    let why = loop {
+        let mut wait = WATCH_EVERY.saturating_sub(last_watch.elapsed());
+        if let (Some(idle), Some(since)) = (opts.idle_exit, idle_since) {
+            wait = wait.min(idle.saturating_sub(since.elapsed()));
+        }
+        match rx.recv_timeout(wait) {
+            Ok(Control::SessionStarted) => {
+                clients += 1;
+                idle_since = None;
+            }
+            Ok(Control::SessionEnded) => {
+                clients = clients.saturating_sub(1);
+                if clients == 0 {
+                    idle_since = Some(Instant::now());
+                }
+            }
+            Ok(Control::Stop(why)) => break why,
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break "no more control messages".into(),
+        }
+        if let (Some(idle), Some(since)) = (opts.idle_exit, idle_since)
+            && since.elapsed() >= idle
+        {
+            break format!("no clients for {} s", idle.as_secs());
+        }
+        if last_watch.elapsed() >= WATCH_EVERY {
+            last_watch = Instant::now();
+            if socket_identity(&sock) != identity {
+                break format!("the socket {} was removed or replaced", sock.display());
+            }
+        }
+    };
+    info!("stopping: {why}");
+    // 1. No new connections; sessions stop reading after their current request.
+    shared.stopping.store(true, Ordering::Release);
+    let _ = rustix::net::shutdown(&listener, rustix::net::Shutdown::Both);
+    let _ = acceptor.join();
+    drop(listener);
+    if socket_identity(&sock) == identity {
+        let _ = std::fs::remove_file(&sock);
+    }
+    shared.hub.close();
+    // 2. Let in-flight requests (commits) finish and be answered.
+    let deadline = Instant::now() + DRAIN_WAIT;
+    while clients > 0 {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(Control::SessionEnded) => clients -= 1,
+            Ok(Control::SessionStarted) => clients += 1,
+            Ok(Control::Stop(_)) => {}
+            Err(_) => {
+                warn!("{clients} session(s) did not finish in time");
+                break;
+            }
+        }
+    }
+    // 3. Release the store, then the pid file.
+    let dir = shared.dir.clone();
+    let pid = shared.pid;
+    drop(shared);
+    remove_pid_file(&dir, pid);
+    why
+}
+
+/// Send `tracing` output to `DIR/server.log` (mode 0660, appended; moved to `server.log.1` when
+/// it grows large). Never to a terminal.
+fn init_log(dir: &Path) -> Result<(), ServerError> {
+    let path = paths::log_path(dir);
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() > LOG_ROTATE_AT) {
+        let _ = std::fs::rename(&path, dir.join("server.log.1"));
+    }
+    let file: File = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o660)
+        .open(&path)
+        .map_err(|e| ServerError::File {
+            path: path.clone(),
+            source: e,
+        })?;
+    // Whoever serves the store next (another member) appends to it too, whatever the umask.
+    if file
+        .metadata()
+        .is_ok_and(|m| m.uid() == rustix::process::getuid().as_raw())
+    {
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o660));
+    }
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_target(false)
+        .with_thread_names(false)
+        .try_init();
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! The demo store (SPEC I6): the bundled framework, the 63 provinces, deterministic sample
+//! self-assessments and survey points, and some appraisals and disputes already recorded by a
+//! few appraisers, so a newcomer sees a realistic session at once.
+
+use std::path::Path;
+
+use crate as sample;
+use crate::{SampleDecisionKind, SampleOptions};
+use api::{LocalWorkbench, Workbench};
+use domain::bundled;
+use domain::round;
+use domain::{Command, ItemKey, Outcome, Points, Role, RoundScope};
+use engine::EngineError;
+use store::{Store, StoreError};
+
+/// The year the demo appraises: the last year of the 63 provinces.
+pub const DEMO_YEAR: u16 = 2024;
+pub const DEMO_SEED: u64 = 2024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Engine(#[from] EngineError),
+    #[error("no bundled framework or units for {0}")]
+    NoBundledData(u16),
+}
+
+/// Build a demo store in `dir` (which must not hold a store yet) with `lead` as its lead.
+/// `units` limits the number of provinces (None = all 63).
+pub fn build(dir: &Path, lead: &str, units: Option<usize>) -> Result<LocalWorkbench, DemoError> {
+    let year = DEMO_YEAR;
+    let fw_src = bundled::framework_for(year).ok_or(DemoError::NoBundledData(year))?;
+    let us_src = bundled::units_for(year).ok_or(DemoError::NoBundledData(year))?;
+    let store = Store::create(dir)?;
+    let wb = LocalWorkbench::new(store, lead);
+    wb.apply(Command::OpenYear {
+        year,
+        framework_toml: fw_src.text.to_string(),
+        framework_file: fw_src.name.to_string(),
+        units_toml: us_src.text.to_string(),
+        units_file: us_src.name.to_string(),
+        from_year: None,
+    })?;
+    let y = wb.year(year)?;
+    let opt = SampleOptions {
+        year,
+        seed: DEMO_SEED,
+        units,
+    };
+    let self_rows = sample::self_rows(&y.framework, &y.units, &opt);
+    let survey_rows = sample::survey_rows(&y.framework, &y.units, &opt);
+    let decisions = sample::decisions(&y.framework, &y.units, &self_rows, &opt);
+    wb.apply(Command::ImportSelf {
+        year,
+        rows: self_rows,
+    })?;
+    wb.apply(Command::ImportSurvey {
+        year,
+        rows: survey_rows,
+    })?;
+    let appraisers = sample::appraisers(DEMO_SEED);
+    for a in &appraisers {
+        wb.apply(Command::SetMember {
+            user: a.to_string(),
+            role: Role::Appraiser,
+        })?;
+    }
+    let mut disputes = Vec::new();
+    for d in decisions {
+        let who = d.appraiser;
+        let session = wb.session(who);
+        let key = ItemKey::new(year, d.unit.clone(), d.leaf.clone());
+        let version = |wb: &LocalWorkbench| -> Result<u64, EngineError> {
+            Ok(wb.item(&key)?.map(|i| i.version).unwrap_or(0))
+        };
+        match d.kind {
+            SampleDecisionKind::Agree => {
+                session.apply(Command::Agree {
+                    key: key.clone(),
+                    expected: version(&session)?,
+                })?;
+            }
+            SampleDecisionKind::Adjust {
+                score,
+                justification,
+            } => {
+                session.apply(Command::Adjust {
+                    key: key.clone(),
+                    score,
+                    justification,
+                    expected: version(&session)?,
+                })?;
+            }
+            SampleDecisionKind::RequestEvidence { request } => {
+                session.apply(Command::RequestEvidence {
+                    key: key.clone(),
+                    request,
+                    expected: version(&session)?,
+                })?;
+            }
+            SampleDecisionKind::Dispute {
+                score,
+                justification,
+                explanation,
+                claimed,
+                document,
+                days_after_opening,
+            } => {
+                session.apply(Command::Adjust {
+                    key: key.clone(),
+                    score,
+                    justification,
+                    expected: version(&session)?,
+                })?;
+                disputes.push(DemoDispute {
+                    key,
+                    appraiser: who,
+                    explanation,
+                    claimed,
+                    document,
+                    days_after_opening,
+                });
+            }
+        }
+    }
+    explanation_rounds(&wb, year, disputes)?;
+    Ok(wb)
+}
+
+/// A sample explanation waiting to be recorded once the rounds are open.
+struct DemoDispute {
+    key: ItemKey,
+    appraiser: &'static str,
+    explanation: String,
+    claimed: Option<Points>,
+    document: String,
+    days_after_opening: u32,
+}
+
+/// The explanation rounds of the demo, dated from today so the session looks current: round 1
+/// (two months ago, closed) with its explanations answered — rejected, partly upheld, upheld,
+/// some still awaiting an answer, one referred to the council and decided, one referred and
+/// waiting — and round 2 (open until next week) with fresh explanations to answer.
+fn explanation_rounds(
+    wb: &LocalWorkbench,
+    year: u16,
+    disputes: Vec<DemoDispute>,
+) -> Result<(), DemoError> {
+    let today = round::today_in_vietnam(jiff::Timestamp::now());
+    let r1 = (round::add_days(today, -60), round::add_days(today, -32));
+    let r2 = (round::add_days(today, -12), round::add_days(today, 9));
+    let open = |opens, closes, note: &str| {
+        wb.apply(Command::OpenRound {
+            year,
+            opens,
+            closes,
+            scope: RoundScope::Lowered,
+            units: Vec::new(),
+            note: note.to_string(),
+        })
+    };
+    let version = |key: &ItemKey| -> Result<u64, EngineError> {
+        Ok(wb.item(key)?.map(|i| i.version).unwrap_or(0))
+    };
+    let record = |d: &DemoDispute, received| -> Result<(), EngineError> {
+        wb.session(d.appraiser).apply(Command::RecordDispute {
+            key: d.key.clone(),
+            explanation: d.explanation.clone(),
+            document: d.document.clone(),
+            claimed: d.claimed,
+            received,
+            round: None,
+            expected: version(&d.key)?,
+        })?;
+        Ok(())
+    };
+    let (first, second): (Vec<_>, Vec<_>) = disputes
+        .into_iter()
+        .enumerate()
+        .partition(|(i, _)| i % 3 != 2);
+
+    open(r1.0, r1.1, "Công văn 512/BNV-CCHC")?;
+    let mut rejected = 0;
+    for (i, d) in &first {
+        record(d, round::add_days(r1.0, i64::from(d.days_after_opening)))?;
+        let item = wb.item(&d.key)?.ok_or(EngineError::UnknownCriterion {
+            year,
+            code: d.key.leaf.clone(),
+        })?;
+        let proposed = item.appraisal.proposed.unwrap_or(Points::ZERO);
+        let target = d
+            .claimed
+            .or(item.self_assessment.as_ref().map(|s| s.score))
+            .unwrap_or(proposed);
+        let session = wb.session(d.appraiser);
+        let answer = |outcome, score, response: String| {
+            session.apply(Command::ResolveDispute {
+                key: d.key.clone(),
+                outcome,
+                score,
+                response,
+                expected: item.version,
+            })
+        };
+        // A score halfway, on the step, when there is room for one.
+        let half =
+            Points::from_hundredths((proposed.hundredths() + target.hundredths()) / 2 / 25 * 25);
+        match i % 4 {
+            0 | 2 if i % 8 != 2 => {
+                answer(
+                    Outcome::Rejected,
+                    None,
+                    format!(
+                        "Văn bản giải trình {} và tài liệu kèm theo được ban hành sau thời điểm chốt số liệu đánh giá (31/12/{year}), không đủ căn cứ công nhận điểm tự đánh giá; giữ nguyên điểm thẩm định.",
+                        d.document
+                    ),
+                )?;
+                rejected += 1;
+                if rejected <= 2 {
+                    wb.apply(Command::Escalate {
+                        key: d.key.clone(),
+                        reason: "Đơn vị tiếp tục không đồng ý với kết quả trả lời giải trình; trình Hội đồng thẩm định xem xét tại phiên họp định kỳ.".into(),
+                        expected: version(&d.key)?,
+                    })?;
+                }
+                if rejected == 1 {
+                    wb.apply(Command::CouncilDecide {
+                        key: d.key.clone(),
+                        score: proposed,
+                        decision: "Hội đồng thẩm định thống nhất giữ nguyên điểm thẩm định: tài liệu kiểm chứng không đáp ứng yêu cầu của tiêu chí trong năm đánh giá.".into(),
+                        minutes: "Biên bản số 02/BB-HĐTĐ".into(),
+                        expected: version(&d.key)?,
+                    })?;
+                }
+            }
+            1 if half > proposed.min(target) && half < proposed.max(target) => {
+                answer(
+                    Outcome::PartlyUpheld,
+                    Some(half),
+                    format!(
+                        "Đơn vị đã bổ sung được một phần tài liệu kiểm chứng theo văn bản {}; chấp nhận một phần giải trình, điều chỉnh điểm thẩm định lên {}.",
+                        d.document,
+                        half.display_with(true)
+                    ),
+                )?;
+            }
+            1 | 3 => {
+                answer(
+                    Outcome::Upheld,
+                    None,
+                    format!(
+                        "Văn bản giải trình {} kèm tài liệu kiểm chứng chứng minh đơn vị hoàn thành nhiệm vụ đúng thời hạn; chấp nhận giải trình.",
+                        d.document
+                    ),
+                )?;
+            }
+            // Still awaiting the appraiser's answer.
+            _ => {}
+        }
+    }
+    wb.apply(Command::CloseRound {
+        year,
+        number: 1,
+        reason: "Hết hạn nhận giải trình đợt 1.".into(),
+    })?;
+
+    open(r2.0, r2.1, "Công văn 688/BNV-CCHC")?;
+    for (_, d) in &second {
+        record(
+            d,
+            round::add_days(r2.0, i64::from(d.days_after_opening.min(12))),
+        )?;
+    }
+    Ok(())
+}

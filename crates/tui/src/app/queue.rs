@@ -1,0 +1,55 @@
+//! The disputes and audit queue (SPEC W9): opening it, its sort and filter keys, and jumping
+//! from a row to the item in the workbench. The rows themselves are `state::queue`'s.
+//!
+//! On the queue screen `App::selected_leaf` (and so `selected_item`) is the row under the
+//! cursor, so every action that works on "the selected item" — history, recording and answering
+//! an explanation, and any later one such as explaining a score — works from the queue once the
+//! action lists `Context::Queue` among its contexts and `[queue]` in the keymap binds it.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use super::*;
+
+/// Today in Vietnam: what "overdue" and "days left" are measured against.
+pub(super) fn today() -> Date {
+    domain::round::today_in_vietnam(Timestamp::now())
+}
+
+impl App {
+    /// Show the queue. Its rows are collected again for today's date (a session left open
+    /// overnight sees what became overdue); sort, filters and the cursor's item are kept.
+    pub(super) fn open_queue(&mut self) {
+        self.leave_walk();
+        self.queue.rebuild(&self.model, today());
+        self.detail_focus = false;
+        self.screen = Screen::Queue;
+    }
+
+    pub(super) fn queue_list_action(&mut self, action: Action) {
+        let (q, m) = (&mut self.queue, &self.model);
+        match action {
+            Action::SortNext => q.next_sort(m),
+            Action::SortReverse => q.toggle_reverse(m),
+            Action::FilterStatus => q.next_kind(m),
+            Action::FilterArea => q.next_area(m),
+            Action::FilterRegion => q.next_region(m),
+            Action::FilterAppraiser => q.next_appraiser(m),
+            Action::ClearFilters => q.clear_filters(m),
+            _ => {}
+        }
+    }
+
+    /// Enter on a row: the item in its unit's workbench, selected, with its detail shown. Esc
+    /// there comes back to this row.
+    pub(super) fn open_from_queue(&mut self) {
+        let Some((unit, node)) = self.queue.selected() else {
+            return;
+        };
+        self.open_unit(unit);
+        if let Some(b) = self.bench.as_mut() {
+            b.area_view = false;
+            b.select_node(&self.model, node);
+        }
+    }
+}

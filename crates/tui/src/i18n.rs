@@ -1,0 +1,838 @@
+//! Every string the TUI shows, in Vietnamese (the default) and English (SPEC W13).
+//!
+//! Fixed strings are `Msg` variants; `t` matches exhaustively and every arm gives both
+//! languages as a pair, so a new message without a translation does not compile. Strings with
+//! values are functions below, each matching on `Lang` exhaustively for the same reason.
+
+use crate::action::Action;
+use domain::points::{PointsError, ScoreError};
+use domain::{Outcome, Role, Status};
+use l10n::Lang;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Msg {
+    AppName,
+    Year,
+    // Overview
+    ColCode,
+    ColUnit,
+    ColRegion,
+    ColSelf,
+    ColProposed,
+    ColDelta,
+    ColProgress,
+    ColAdjusted,
+    ColAdjustedShort,
+    ColDisputes,
+    ColDisputesShort,
+    ColStatus,
+    ColStatusShort,
+    ColRank,
+    UnitOpen,
+    UnitNotStarted,
+    UnitReviewed,
+    UnitFinalized,
+    SortBy,
+    SortCode,
+    SortName,
+    SortSelf,
+    SortProposed,
+    SortDelta,
+    SortProgress,
+    SortRank,
+    FilterRegion,
+    FilterStatus,
+    AllRegions,
+    FilterAll,
+    FilterUnfinished,
+    FilterDisputes,
+    FilterFinalized,
+    JumpTo,
+    NoUnitMatches,
+    NoUnits,
+    TypeToJump,
+    // Disputes and audit queue
+    QueueTitle,
+    KindDisputed,
+    KindEscalated,
+    KindOverdue,
+    KindNeedsInfo,
+    KindAdjusted,
+    KindOpen,
+    FilterKind,
+    FilterArea,
+    FilterAppraiser,
+    Everyone,
+    SortAbsDelta,
+    SortAge,
+    SortArea,
+    SortUnit,
+    ColSelfShort,
+    ColProposedShort,
+    ColAge,
+    ColRound,
+    ColDue,
+    ColAppraiser,
+    FlagLate,
+    FlagOverdue,
+    QueueEmpty,
+    NoRound,
+    LegendOverdue,
+    // Workbench
+    ColCriterion,
+    ColMax,
+    ColMark,
+    TotalSelf,
+    TotalProposed,
+    Group,
+    Rank,
+    DiffsOnly,
+    NoDifferences,
+    NoMoreDifferences,
+    AreaCompare,
+    AreaCompareHint,
+    // Detail
+    Guidance,
+    Evidence,
+    NoEvidence,
+    UnitNote,
+    SelfScore,
+    ProposedScore,
+    Justification,
+    EvidenceRequest,
+    Dispute,
+    DisputeClaimed,
+    DisputeResponse,
+    LastChange,
+    NeverChanged,
+    SurveyItem,
+    NotSelfScored,
+    AreaRowHint,
+    // Editing
+    EditScoreTitle,
+    ScoreLabel,
+    JustificationLabel,
+    Saved,
+    DraftSaved,
+    DraftRestored,
+    RequestTitle,
+    RequestLabel,
+    Undone,
+    NothingSelected,
+    SurveyNotEditable,
+    ReadOnly,
+    Reloaded,
+    ConflictTitle,
+    ConflictTheirScore,
+    ConflictTheirJustification,
+    Yes,
+    No,
+    NoPendingInArea,
+    // History
+    HistoryTitle,
+    NoHistory,
+    HistoryLoadFailed,
+    ExplainTitle,
+    ExplainLoadFailed,
+    ReferenceFailed,
+    EvSelfAssessed,
+    EvSurveyScored,
+    EvAgreed,
+    EvAdjusted,
+    EvRequested,
+    EvDisputed,
+    EvResolved,
+    EvUndone,
+    EvFinalized,
+    EvReopened,
+    EvChanged,
+    // Walk mode
+    WalkTitle,
+    WalkDone,
+    WalkNothing,
+    WalkHelpQuit,
+    // Palette
+    PaletteTitle,
+    PalettePrompt,
+    KindUnit,
+    KindCriterion,
+    KindAction,
+    NoMatches,
+    // Help
+    HelpTitle,
+    HelpLegend,
+    // Screen
+    TooSmallTitle,
+    KeymapWarning,
+    ToggleBranch,
+    NextField,
+    Step,
+    SameAsSelf,
+    ReloadTheirs,
+    ReapplyMine,
+    Reconnected,
+    AlsoHere,
+    EditingNow,
+    ReapplyMineShort,
+    BackToEditing,
+    KeepTheirs,
+    ConflictYours,
+    KeptTheirs,
+    RecordDisputeTitle,
+    ResolveDisputeTitle,
+    EscalateTitle,
+    CouncilDecideTitle,
+    EscalateReason,
+    CouncilMinutes,
+    CouncilDecisionText,
+    CouncilScoreRequired,
+    DisputeExplanation,
+    DisputeClaimedOptional,
+    DisputeReceived,
+    DisputeDocument,
+    RoundShort,
+    DisputeReceivedShort,
+    Late,
+    Council,
+    CouncilScore,
+    BadDate,
+    DisputeOutcome,
+    DisputeNewScore,
+    ChoiceHint,
+    Reload,
+    KeepEditing,
+    BulkAgreeTitle,
+    LeadOnly,
+    ReopenTitle,
+    ReopenLabel,
+    FinalizeTitle,
+    // Ranking (W10)
+    RankingTitle,
+    ColRankProposed,
+    ColRankSelf,
+    ColChange,
+    ColIndex,
+    SortRankSelf,
+    SortChange,
+    SortRegion,
+    RankColumns,
+    Averages,
+    National,
+    TieRule,
+    NoDataYet,
+}
+
+/// The text of a fixed message.
+pub fn t(lang: Lang, m: Msg) -> &'static str {
+    use Msg::*;
+    let (vi, en) = match m {
+        AppName => ("Thẩm định PAR INDEX", "PAR INDEX appraisal"),
+        Year => ("Năm", "Year"),
+        ColCode => ("Mã", "Code"),
+        ColUnit => ("Đơn vị", "Unit"),
+        ColRegion => ("Vùng", "Region"),
+        ColSelf => ("Tự chấm", "Self"),
+        ColProposed => ("Đề xuất", "Proposed"),
+        ColDelta => ("Δ", "Δ"),
+        ColProgress => ("Tiến độ", "Progress"),
+        ColAdjusted => ("Điều chỉnh", "Adjusted"),
+        ColAdjustedShort => ("ĐC", "Adj"),
+        ColDisputes => ("Giải trình", "Disputes"),
+        ColDisputesShort => ("GT", "Dsp"),
+        ColStatus => ("Trạng thái", "Status"),
+        ColStatusShort => ("T.thái", "Status"),
+        ColRank => ("Hạng", "Rank"),
+        UnitOpen => ("đang làm", "open"),
+        UnitNotStarted => ("chưa làm", "new"),
+        UnitReviewed => ("chờ chốt", "reviewed"),
+        UnitFinalized => ("đã chốt", "final"),
+        SortBy => ("Sắp xếp", "Sort"),
+        SortCode => ("mã", "code"),
+        SortName => ("tên", "name"),
+        SortSelf => ("tự chấm", "self"),
+        SortProposed => ("đề xuất", "proposed"),
+        SortDelta => ("chênh lệch", "difference"),
+        SortProgress => ("tiến độ", "progress"),
+        SortRank => ("hạng đề xuất", "proposed rank"),
+        FilterRegion => ("Vùng", "Region"),
+        FilterStatus => ("Lọc", "Filter"),
+        AllRegions => ("tất cả", "all"),
+        FilterAll => ("tất cả", "all"),
+        FilterUnfinished => ("chưa xong", "unfinished"),
+        FilterDisputes => ("có giải trình", "with disputes"),
+        FilterFinalized => ("đã chốt", "finalized"),
+        JumpTo => ("Đến", "Jump to"),
+        NoUnitMatches => ("Không có đơn vị nào khớp", "No unit matches"),
+        TypeToJump => ("Gõ tên đơn vị để nhảy tới", "Type a unit name to jump"),
+        NoUnits => (
+            "Không có đơn vị nào thỏa bộ lọc",
+            "No unit passes the filter",
+        ),
+        QueueTitle => ("Hàng đợi giải trình", "Disputes and audit queue"),
+        KindDisputed => ("giải trình", "disputed"),
+        KindEscalated => ("trình HĐ", "at council"),
+        KindOverdue => ("quá hạn", "overdue"),
+        KindNeedsInfo => ("bổ sung", "needs info"),
+        KindAdjusted => ("điều chỉnh", "adjusted"),
+        KindOpen => ("cần xử lý", "open"),
+        FilterKind => ("Loại", "Kind"),
+        FilterArea => ("Lĩnh vực", "Area"),
+        FilterAppraiser => ("Người TĐ", "Appraiser"),
+        Everyone => ("mọi người", "everyone"),
+        SortAbsDelta => ("|Δ| lớn nhất", "largest |Δ|"),
+        SortAge => ("chờ lâu nhất", "oldest"),
+        SortArea => ("lĩnh vực", "area"),
+        SortUnit => ("đơn vị", "unit"),
+        ColSelfShort => ("Tự", "Self"),
+        ColProposedShort => ("ĐX", "Prop"),
+        ColAge => ("Ngày", "Days"),
+        ColRound => ("Đợt", "Rnd"),
+        ColDue => ("Hạn", "Due"),
+        ColAppraiser => ("Người TĐ", "By"),
+        FlagLate => ("muộn", "late"),
+        FlagOverdue => ("quá hạn", "overdue"),
+        QueueEmpty => (
+            "Không có mục nào cần xem với bộ lọc này",
+            "Nothing to look at with these filters",
+        ),
+        NoRound => ("Chưa có đợt giải trình", "No explanation round yet"),
+        LegendOverdue => (
+            "Quá hạn giải trình: hết hạn mà đơn vị chưa giải trình",
+            "Overdue: the round's closing date passed without an explanation",
+        ),
+        ColCriterion => ("Tiêu chí", "Criterion"),
+        ColMax => ("Tối đa", "Max"),
+        ColMark => ("TT", "St"),
+        TotalSelf => ("Tự chấm", "Self"),
+        TotalProposed => ("Tổng đề xuất", "Proposed total"),
+        Group => ("Nhóm", "Group"),
+        Rank => ("Hạng", "Rank"),
+        DiffsOnly => ("chỉ chênh lệch", "differences only"),
+        NoDifferences => (
+            "Không có tiêu chí nào chênh lệch hay đang giải trình",
+            "No item differs or is disputed",
+        ),
+        NoMoreDifferences => (
+            "Không còn chênh lệch theo hướng này",
+            "No more differences this way",
+        ),
+        AreaCompare => ("So sánh theo lĩnh vực", "Areas compared"),
+        AreaCompareHint => ("điểm / tối đa", "points / max"),
+        Guidance => ("Hướng dẫn chấm", "Scoring guidance"),
+        Evidence => ("Tài liệu kiểm chứng", "Evidence"),
+        NoEvidence => ("(không có)", "(none)"),
+        UnitNote => ("Thuyết minh của đơn vị", "The unit's note"),
+        SelfScore => ("Tự chấm", "Self score"),
+        ProposedScore => ("Đề xuất", "Proposed"),
+        Justification => ("Lý do điều chỉnh", "Justification"),
+        EvidenceRequest => ("Yêu cầu bổ sung", "Evidence requested"),
+        Dispute => ("Giải trình của đơn vị", "The unit's explanation"),
+        DisputeClaimed => ("Điểm đơn vị đề nghị", "Score claimed"),
+        DisputeResponse => ("Trả lời", "Response"),
+        LastChange => ("Thay đổi gần nhất", "Last change"),
+        NeverChanged => ("chưa có", "none yet"),
+        SurveyItem => (
+            "Chấm bằng điều tra xã hội học (không sửa tay)",
+            "Scored by the survey (not edited by hand)",
+        ),
+        NotSelfScored => ("chưa tự chấm", "not self-scored"),
+        AreaRowHint => (
+            "Enter/Space mở hoặc thu gọn nhóm này",
+            "Enter/Space expands or collapses this group",
+        ),
+        EditScoreTitle => ("Điều chỉnh điểm", "Adjust the score"),
+        ScoreLabel => ("Điểm đề xuất", "Proposed score"),
+        JustificationLabel => ("Lý do điều chỉnh", "Justification"),
+        Saved => ("Đã lưu", "Saved"),
+        DraftSaved => ("Đã lưu nháp", "Draft saved"),
+        DraftRestored => ("Đã khôi phục bản nháp", "Draft restored"),
+        RequestTitle => ("Yêu cầu bổ sung tài liệu", "Request evidence"),
+        RequestLabel => ("Nội dung yêu cầu", "What is needed"),
+        Undone => (
+            "Đã hoàn tác thay đổi gần nhất của bạn",
+            "Your last change was undone",
+        ),
+        NothingSelected => (
+            "Chọn một tiêu chí thành phần trước",
+            "Select a sub-criterion first",
+        ),
+        SurveyNotEditable => (
+            "Tiêu chí điều tra xã hội học: điểm được nhập từ kết quả điều tra",
+            "Survey criterion: its points come from the survey import",
+        ),
+        ReadOnly => (
+            "Bạn chỉ có quyền xem trong kho này",
+            "You have read-only access to this store",
+        ),
+        Reloaded => ("Đã tải lại dữ liệu mới nhất", "Reloaded the latest data"),
+        ConflictTitle => (
+            "Người khác vừa sửa tiêu chí này",
+            "Someone else just changed this item",
+        ),
+        ConflictTheirScore => ("Điểm họ đề xuất", "Their proposed score"),
+        ConflictTheirJustification => ("Lý do của họ", "Their justification"),
+        Yes => ("Đồng ý", "Yes"),
+        No => ("Hủy", "Cancel"),
+        NoPendingInArea => (
+            "Lĩnh vực này không còn tiêu chí nào chờ thẩm định",
+            "No pending item left in this area",
+        ),
+        HistoryTitle => ("Lịch sử", "History"),
+        NoHistory => ("Chưa có thay đổi nào", "No change yet"),
+        HistoryLoadFailed => ("Không đọc được lịch sử", "Could not read the history"),
+        ExplainTitle => ("Giải thích điểm", "Explain this score"),
+        ExplainLoadFailed => (
+            "Không đọc được diễn biến của tiêu chí",
+            "Could not read the item's story",
+        ),
+        ReferenceFailed => (
+            "Không đọc được kết quả năm trước để tham khảo",
+            "Could not read last year's results for reference",
+        ),
+        EvSelfAssessed => ("nhập điểm tự chấm", "self-assessment imported"),
+        EvSurveyScored => ("nhập điểm điều tra", "survey score imported"),
+        EvAgreed => ("đồng ý", "agreed"),
+        EvAdjusted => ("điều chỉnh", "adjusted"),
+        EvRequested => ("yêu cầu bổ sung", "requested evidence"),
+        EvDisputed => ("ghi nhận giải trình", "recorded a dispute"),
+        EvResolved => ("xử lý giải trình", "resolved the dispute"),
+        EvUndone => ("hoàn tác", "undid"),
+        EvFinalized => ("chốt kết quả đơn vị", "finalized the unit"),
+        EvReopened => ("mở lại đơn vị", "reopened the unit"),
+        EvChanged => ("thay đổi", "changed"),
+        WalkTitle => ("Rà soát lần lượt", "Walk through"),
+        WalkDone => (
+            "Đã rà soát hết các tiêu chí chờ của đơn vị này",
+            "Every pending item of this unit has been reviewed",
+        ),
+        WalkNothing => (
+            "Đơn vị này không còn tiêu chí nào chờ thẩm định",
+            "This unit has no pending item",
+        ),
+        WalkHelpQuit => ("Dừng rà soát", "Stop walking"),
+        PaletteTitle => ("Tìm nhanh", "Search"),
+        PalettePrompt => (
+            "đơn vị, tiêu chí hoặc lệnh (không cần gõ dấu)",
+            "units, criteria or commands",
+        ),
+        KindUnit => ("đơn vị", "unit"),
+        KindCriterion => ("tiêu chí", "criterion"),
+        KindAction => ("lệnh", "command"),
+        NoMatches => ("Không tìm thấy", "Nothing found"),
+        HelpTitle => ("Trợ giúp — phím tắt", "Help — keys"),
+        HelpLegend => ("Ký hiệu trạng thái", "Status marks"),
+        TooSmallTitle => ("Cửa sổ quá nhỏ", "Window too small"),
+        KeymapWarning => ("Cảnh báo tệp phím", "Keymap warning"),
+        NextField => ("Chuyển ô", "Next field"),
+        ToggleBranch => ("Mở / thu gọn nhánh", "Expand / collapse the branch"),
+        Step => ("Bước chấm", "Step"),
+        ReloadTheirs => (
+            "Tải lại bản của họ (nháp của bạn vẫn giữ)",
+            "Reload theirs (your draft is kept)",
+        ),
+        KeepEditing => ("Đóng", "Close"),
+        ReapplyMine => (
+            "Áp dụng lại bản của tôi lên phiên bản mới",
+            "Re-apply mine on top of theirs",
+        ),
+        KeepTheirs => ("Nhận bản của họ", "Keep theirs"),
+        Reconnected => ("Đã kết nối lại với máy chủ", "Reconnected to the server"),
+        AlsoHere => ("cũng đang xem", "also here"),
+        EditingNow => ("đang sửa mục này", "is editing this item"),
+        ReapplyMineShort => ("Áp dụng lại của tôi", "Re-apply mine"),
+        BackToEditing => ("Quay lại sửa", "Back to editing"),
+        ConflictYours => (
+            "Bản của bạn (so với của họ: [-bỏ-]{+thêm+})",
+            "Yours (against theirs: [-removed-]{+added+})",
+        ),
+        KeptTheirs => (
+            "Đã nhận thay đổi của người kia; bản của bạn đã bỏ",
+            "Kept their change; yours was dropped",
+        ),
+        RecordDisputeTitle => (
+            "Ghi nhận giải trình của đơn vị",
+            "Record the unit's explanation",
+        ),
+        ResolveDisputeTitle => ("Trả lời giải trình", "Answer the explanation"),
+        EscalateTitle => ("Trình Hội đồng thẩm định", "Refer to the appraisal council"),
+        CouncilDecideTitle => (
+            "Quyết định của Hội đồng thẩm định",
+            "The council's decision",
+        ),
+        EscalateReason => ("Lý do trình Hội đồng", "Why refer it"),
+        CouncilMinutes => ("Số biên bản họp", "Minutes reference"),
+        CouncilDecisionText => ("Nội dung kết luận", "The decision"),
+        CouncilScoreRequired => (
+            "hãy nhập điểm Hội đồng quyết định",
+            "enter the score the council decided",
+        ),
+        DisputeExplanation => ("Nội dung giải trình", "Explanation"),
+        DisputeClaimedOptional => ("Điểm đơn vị đề nghị (nếu có)", "Score claimed (if any)"),
+        DisputeReceived => ("Ngày nhận (dd/mm/yyyy)", "Received on (dd/mm/yyyy)"),
+        DisputeDocument => ("Số văn bản giải trình", "Document reference"),
+        RoundShort => ("Đợt", "Round"),
+        DisputeReceivedShort => ("nhận", "received"),
+        Late => ("nộp muộn", "late"),
+        Council => ("Hội đồng thẩm định", "Appraisal council"),
+        CouncilScore => ("Hội đồng quyết định", "Council's score"),
+        BadDate => (
+            "ngày không hợp lệ: hãy nhập dạng 15/03/2025",
+            "not a date: write it like 15/03/2025",
+        ),
+        DisputeOutcome => ("Kết quả", "Outcome"),
+        DisputeNewScore => ("Điểm mới (nếu có)", "New score (if any)"),
+        ChoiceHint => ("←/→ đổi", "←/→ change"),
+        Reload => ("Tải lại", "Reload"),
+        BulkAgreeTitle => ("Đồng ý hàng loạt", "Bulk agree"),
+        SameAsSelf => ("bằng điểm tự chấm", "same as the self score"),
+        LeadOnly => (
+            "Chỉ trưởng nhóm mới được chốt hoặc mở lại đơn vị",
+            "Only a lead can finalize or reopen a unit",
+        ),
+        ReopenTitle => ("Mở lại đơn vị đã chốt", "Reopen a finalized unit"),
+        ReopenLabel => ("Lý do mở lại", "Reason for reopening"),
+        FinalizeTitle => ("Chốt kết quả", "Finalize"),
+        RankingTitle => ("Xếp hạng", "Ranking"),
+        ColRankProposed => ("H.ĐX", "#Prop"),
+        ColRankSelf => ("H.TC", "#Self"),
+        ColChange => ("±", "±"),
+        ColIndex => ("Chỉ số", "Index"),
+        SortRankSelf => ("hạng tự chấm", "self rank"),
+        SortChange => ("thay đổi hạng", "rank change"),
+        SortRegion => ("vùng", "region"),
+        RankColumns => (
+            "H.ĐX/H.TC: hạng theo đề xuất/tự chấm",
+            "#Prop/#Self: rank by proposed/self",
+        ),
+        Averages => (
+            "Trung bình tự chấm → đề xuất (%)",
+            "Averages, self → proposed (%)",
+        ),
+        National => ("Cả nước", "National"),
+        TieRule => (
+            "Đồng hạng: chỉ số bằng nhau (đến 0,01%) cùng hạng, hạng sau bỏ qua số chỗ đã dùng \
+             (1, 2, 2, 4); trong cùng hạng xếp theo mã.",
+            "Ties: the same index (to 0.01%) shares a rank and the next rank skips the places \
+             taken (1, 2, 2, 4); within a tie, by code.",
+        ),
+        NoDataYet => ("chưa có số liệu", "no data yet"),
+    };
+    lang.pick(vi, en)
+}
+
+/// A short label for the hint bar (the help screen shows the keymap's full descriptions).
+pub fn hint_label(lang: Lang, a: Action) -> &'static str {
+    use Action::*;
+    let (vi, en) = match a {
+        Quit => ("Thoát", "Quit"),
+        Help => ("Trợ giúp", "Help"),
+        OpenPalette => ("Tìm", "Search"),
+        Back => ("Quay lại", "Back"),
+        Redraw => ("Vẽ lại", "Redraw"),
+        Overview => ("Đơn vị", "Units"),
+        Queue => ("Giải trình", "Disputes"),
+        Ranking => ("Xếp hạng", "Ranking"),
+        MoveUp => ("Lên", "Up"),
+        MoveDown => ("Xuống", "Down"),
+        PageUp => ("Trang trước", "Page up"),
+        PageDown => ("Trang sau", "Page down"),
+        Top => ("Đầu", "Top"),
+        Bottom => ("Cuối", "Bottom"),
+        Open => ("Mở", "Open"),
+        Expand => ("Mở nhánh", "Expand"),
+        Collapse => ("Thu gọn", "Collapse"),
+        SwitchPane => ("Chi tiết", "Detail"),
+        NextUnit => ("ĐV sau", "Next unit"),
+        PrevUnit => ("ĐV trước", "Prev unit"),
+        ToggleDiffs => ("Chênh lệch", "Diffs"),
+        NextDiff => ("CL sau", "Next diff"),
+        PrevDiff => ("CL trước", "Prev diff"),
+        AreaBars => ("Lĩnh vực", "Areas"),
+        Walk => ("Lần lượt", "Walk"),
+        WalkSkip => ("Bỏ qua", "Skip"),
+        WalkBack => ("Mục trước", "Back"),
+        History => ("Lịch sử", "History"),
+        Explain => ("Giải thích", "Explain"),
+        SetScore => ("Chấm điểm", "Score"),
+        Agree => ("Đồng ý", "Agree"),
+        EditJustification => ("Lý do", "Reason"),
+        RequestEvidence => ("Bổ sung", "Request"),
+        BulkAgreeArea => ("Đồng ý cả LV", "Agree area"),
+        RecordDispute => ("Ghi giải trình", "Dispute"),
+        ResolveDispute => ("Trả lời GT", "Resolve"),
+        Escalate => ("Trình HĐ", "Refer"),
+        CouncilDecide => ("QĐ Hội đồng", "Council"),
+        Undo => ("Hoàn tác", "Undo"),
+        FinalizeUnit => ("Chốt", "Finalize"),
+        ReopenUnit => ("Mở lại", "Reopen"),
+        SortNext => ("Sắp xếp", "Sort"),
+        SortReverse => ("Đảo chiều", "Reverse"),
+        FilterRegion => ("Vùng", "Region"),
+        FilterStatus => ("Lọc", "Filter"),
+        FilterArea => ("Lĩnh vực", "Area"),
+        FilterAppraiser => ("Người TĐ", "Appraiser"),
+        ClearFilters => ("Bỏ lọc", "Clear"),
+        Save => ("Lưu", "Save"),
+        Cancel => ("Hủy", "Cancel"),
+        Confirm => ("Đồng ý", "Confirm"),
+        KeepTheirs => ("Nhận bản của họ", "Keep theirs"),
+    };
+    lang.pick(vi, en)
+}
+
+/// Status name for people.
+pub fn status(lang: Lang, s: Status) -> &'static str {
+    s.label(lang)
+}
+
+pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
+    o.label(lang)
+}
+
+pub fn role(lang: Lang, r: Option<Role>) -> &'static str {
+    let (vi, en) = match r {
+        Some(Role::Lead) => ("trưởng nhóm", "lead"),
+        Some(Role::Appraiser) => ("thẩm định viên", "appraiser"),
+        Some(Role::Auditor) => ("kiểm tra, chỉ đọc", "auditor, read only"),
+        None => ("không phải thành viên", "not a member"),
+    };
+    lang.pick(vi, en)
+}
+
+/// Why typed text is not a number of points.
+pub fn points_error(lang: Lang, e: &PointsError) -> String {
+    match (e, lang) {
+        (PointsError::Empty, Lang::Vi) => "nhập điểm, ví dụ 0,5".into(),
+        (PointsError::Empty, Lang::En) => "type a score, e.g. 0.5".into(),
+        (PointsError::NotANumber(s), Lang::Vi) => format!("\"{s}\" không phải là số"),
+        (PointsError::NotANumber(s), Lang::En) => format!("\"{s}\" is not a number"),
+        (PointsError::TooManyDecimals(s), Lang::Vi) => {
+            format!("\"{s}\" có quá hai chữ số thập phân")
+        }
+        (PointsError::TooManyDecimals(s), Lang::En) => {
+            format!("\"{s}\" has more than two decimals")
+        }
+        (PointsError::TooLarge(s), Lang::Vi) => format!("\"{s}\" quá lớn"),
+        (PointsError::TooLarge(s), Lang::En) => format!("\"{s}\" is too large"),
+    }
+}
+
+/// Why a number is not an allowed score: the same words the engine uses when it refuses one.
+pub fn score_error(lang: Lang, e: &ScoreError) -> String {
+    engine::ScoreProblem::from(*e).message(lang)
+}
+
+pub fn too_small(lang: Lang, w: u16, h: u16) -> String {
+    match lang {
+        Lang::Vi => format!("Cần cửa sổ ít nhất 80×24; hiện là {w}×{h}. Hãy phóng to cửa sổ."),
+        Lang::En => format!("Needs at least 80×24; the window is {w}×{h}. Please enlarge it."),
+    }
+}
+
+pub fn bulk_agree_question(lang: Lang, n: usize, area: &str, area_name: &str) -> String {
+    match lang {
+        Lang::Vi => format!("Đồng ý với {n} tiêu chí còn chờ của lĩnh vực {area} ({area_name})?"),
+        Lang::En => {
+            format!("Agree with the {n} remaining pending items of area {area} ({area_name})?")
+        }
+    }
+}
+
+pub fn finalize_question(lang: Lang, unit: &str, name: &str) -> String {
+    match lang {
+        Lang::Vi => format!(
+            "Chốt kết quả thẩm định của {unit} {name}? Sau khi chốt, mọi tiêu chí bị khóa cho đến khi trưởng nhóm mở lại."
+        ),
+        Lang::En => format!(
+            "Finalize the results of {unit} {name}? All its items are locked until a lead reopens it."
+        ),
+    }
+}
+
+pub fn national_summary(
+    lang: Lang,
+    reviewed: usize,
+    leaves: usize,
+    adjusted: usize,
+    disputes: usize,
+    finalized: usize,
+    units: usize,
+) -> String {
+    match lang {
+        Lang::Vi => format!(
+            " Đã thẩm định {reviewed}/{leaves} · {adjusted} điều chỉnh · {disputes} đang giải trình · {finalized}/{units} đơn vị đã chốt"
+        ),
+        Lang::En => format!(
+            " Reviewed {reviewed}/{leaves} items · {adjusted} adjusted · {disputes} disputed · {finalized}/{units} units finalized"
+        ),
+    }
+}
+
+pub fn bulk_agreed(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("Đã đồng ý {n} tiêu chí"),
+        Lang::En => format!("Agreed with {n} items"),
+    }
+}
+
+pub fn walk_progress(lang: Lang, remaining: usize, total: usize) -> String {
+    match lang {
+        Lang::Vi => format!("Còn {remaining}/{total} tiêu chí"),
+        Lang::En => format!("{remaining}/{total} items left"),
+    }
+}
+
+pub fn walk_position(lang: Lang, pos: usize, total: usize) -> String {
+    match lang {
+        Lang::Vi => format!("Mục {pos}/{total}"),
+        Lang::En => format!("Item {pos}/{total}"),
+    }
+}
+
+pub fn walk_done(lang: Lang, done: usize, total: usize) -> String {
+    match lang {
+        Lang::Vi => format!("đã xong {done}/{total}"),
+        Lang::En => format!("{done}/{total} done"),
+    }
+}
+
+pub fn units_count(lang: Lang, shown: usize, total: usize) -> String {
+    match (lang, shown == total) {
+        (Lang::Vi, true) => format!("{total} đơn vị"),
+        (Lang::Vi, false) => format!("{shown}/{total} đơn vị"),
+        (Lang::En, true) => format!("{total} units"),
+        (Lang::En, false) => format!("{shown}/{total} units"),
+    }
+}
+
+/// "120/391 mục" in the queue's title.
+pub fn queue_count(lang: Lang, shown: usize, total: usize) -> String {
+    match (lang, shown == total) {
+        (Lang::Vi, true) => format!("{total} mục"),
+        (Lang::Vi, false) => format!("{shown}/{total} mục"),
+        (Lang::En, true) => format!("{total} items"),
+        (Lang::En, false) => format!("{shown}/{total} items"),
+    }
+}
+
+/// The queue's round line: "Đợt 2: 10/11–01/12/2026, còn 9 ngày". `dates` is the period as
+/// written; `days_left` is negative once the closing date has passed.
+pub fn round_line(lang: Lang, number: u32, dates: &str, days_left: i64, closed: bool) -> String {
+    let state = match (lang, closed, days_left) {
+        (Lang::Vi, true, _) => "đã đóng".to_string(),
+        (Lang::En, true, _) => "closed".to_string(),
+        (Lang::Vi, false, 0) => "hạn chót hôm nay".to_string(),
+        (Lang::En, false, 0) => "closes today".to_string(),
+        (Lang::Vi, false, d) if d > 0 => format!("còn {d} ngày"),
+        (Lang::En, false, 1) => "1 day left".to_string(),
+        (Lang::En, false, d) if d > 0 => format!("{d} days left"),
+        (Lang::Vi, false, d) => format!("đã hết hạn {} ngày", -d),
+        (Lang::En, false, -1) => "closing date passed 1 day ago".to_string(),
+        (Lang::En, false, d) => format!("closing date passed {} days ago", -d),
+    };
+    match lang {
+        Lang::Vi => format!("Đợt {number}: {dates}, {state}"),
+        Lang::En => format!("Round {number}: {dates}, {state}"),
+    }
+}
+
+pub fn differences_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("{n} chênh lệch"),
+        Lang::En => format!("{n} differences"),
+    }
+}
+
+pub fn changed_by(lang: Lang, who: &str, when: &str) -> String {
+    match lang {
+        Lang::Vi => format!("{who}, lúc {when}"),
+        Lang::En => format!("{who}, at {when}"),
+    }
+}
+
+/// Conflict message: the other person's value and who they are.
+pub fn conflict(lang: Lang, who: &str, item: &str, when: &str) -> String {
+    match lang {
+        Lang::Vi => format!("{who} đã thay đổi tiêu chí {item} lúc {when}, trước khi bạn lưu."),
+        Lang::En => format!("{who} changed item {item} at {when}, before you saved."),
+    }
+}
+
+pub fn item_changed_by_other(lang: Lang, who: &str, item: &str) -> String {
+    match lang {
+        Lang::Vi => format!("{who} vừa cập nhật {item}"),
+        Lang::En => format!("{who} just updated {item}"),
+    }
+}
+
+pub fn draft_saved_at(lang: Lang, at: &str) -> String {
+    match lang {
+        Lang::Vi => format!("Nháp đã lưu lúc {at}"),
+        Lang::En => format!("Draft saved at {at}"),
+    }
+}
+
+pub fn keymap_problems(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("Tệp phím có {n} lỗi; đang dùng phím mặc định cho các mục đó (F1 xem)"),
+        Lang::En => {
+            format!("The keymap file has {n} problems; defaults are used for them (F1 shows)")
+        }
+    }
+}
+
+/// "+2 người" in the title bar: how many other people are connected.
+pub fn others_online(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("+{n} người"),
+        Lang::En => format!("+{n} online"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_differ_where_words_differ() {
+        assert_eq!(t(Lang::Vi, Msg::Saved), "Đã lưu");
+        assert_eq!(t(Lang::En, Msg::Saved), "Saved");
+        assert_eq!(status(Lang::Vi, Status::NeedsInfo), "Cần bổ sung");
+        assert_eq!(status(Lang::Vi, Status::Disputed), "Đang giải trình");
+        assert_eq!(
+            bulk_agree_question(Lang::Vi, 7, "3", "Cải cách thủ tục hành chính"),
+            "Đồng ý với 7 tiêu chí còn chờ của lĩnh vực 3 (Cải cách thủ tục hành chính)?"
+        );
+        assert_eq!(walk_progress(Lang::Vi, 23, 61), "Còn 23/61 tiêu chí");
+        assert_eq!(
+            round_line(Lang::Vi, 2, "10/11–01/12/2026", 9, false),
+            "Đợt 2: 10/11–01/12/2026, còn 9 ngày"
+        );
+        assert_eq!(
+            round_line(Lang::En, 2, "10/11–01/12/2026", -3, false),
+            "Round 2: 10/11–01/12/2026, closing date passed 3 days ago"
+        );
+        assert_eq!(
+            round_line(Lang::Vi, 1, "01/09–29/09/2026", -40, true),
+            "Đợt 1: 01/09–29/09/2026, đã đóng"
+        );
+        assert_eq!(
+            round_line(Lang::En, 2, "x", 0, false),
+            "Round 2: x, closes today"
+        );
+    }
+
+    #[test]
+    fn vietnamese_text_is_nfc() {
+        use unicode_normalization::UnicodeNormalization;
+        for m in [
+            Msg::Justification,
+            Msg::AreaCompare,
+            Msg::TypeToJump,
+            Msg::WalkDone,
+        ] {
+            let s = t(Lang::Vi, m);
+            assert_eq!(s.nfc().collect::<String>(), s);
+        }
+    }
+}

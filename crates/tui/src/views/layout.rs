@@ -1,0 +1,165 @@
+//! Where things go on the screen. Both the views and the app's scrolling use these functions,
+//! so a page is exactly what is visible.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::app::{App, Screen};
+
+/// The smallest window the workbench draws in (SPEC W12).
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// From this width the detail pane sits beside the tree.
+pub const SIDE_BY_SIDE: u16 = 120;
+/// From this width the overview shows the region column.
+pub const WIDE: u16 = 100;
+
+/// The four bands of every screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame {
+    pub title: Rect,
+    /// Totals, sort and filters.
+    pub sub: Rect,
+    pub body: Rect,
+    /// The flash message or the screen's status.
+    pub message: Rect,
+    pub hints: Rect,
+}
+
+pub fn frame(area: Rect) -> Frame {
+    let [title, sub, body, message, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Frame {
+        title,
+        sub,
+        body,
+        message,
+        hints,
+    }
+}
+
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// The workbench body: the tree and the detail pane, side by side when wide, else stacked.
+pub fn bench(body: Rect) -> (Rect, Rect, bool) {
+    if body.width >= SIDE_BY_SIDE {
+        let detail_w = (body.width * 2 / 5).clamp(44, 64);
+        let [table, detail] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(detail_w)]).areas(body);
+        (table, detail, true)
+    } else {
+        let detail_h = (body.height * 9 / 20).max(7);
+        let [table, detail] =
+            Layout::vertical([Constraint::Min(4), Constraint::Length(detail_h)]).areas(body);
+        (table, detail, false)
+    }
+}
+
+/// A centred box of at most `w` × `h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// The help box: at most 92 columns, the body's height.
+pub fn help(body: Rect) -> Rect {
+    let w = body.width.saturating_sub(4).min(90);
+    centered(body, w + 2, body.height)
+}
+
+/// The text area of the detail pane (inside its border and left padding).
+pub fn detail_text(pane: Rect, side: bool) -> Rect {
+    let inner = if side {
+        Rect {
+            x: pane.x + 1,
+            width: pane.width.saturating_sub(1),
+            ..pane
+        }
+    } else {
+        Rect {
+            y: pane.y + 1,
+            height: pane.height.saturating_sub(1),
+            ..pane
+        }
+    };
+    Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(1),
+        ..inner
+    }
+}
+
+/// The text area of walk mode, under its two-line progress header.
+pub fn walk_text(body: Rect) -> Rect {
+    Rect {
+        x: body.x + 1,
+        y: body.y + 2,
+        width: body.width.saturating_sub(2),
+        height: body.height.saturating_sub(2),
+    }
+}
+
+/// The palette box.
+pub fn palette(area: Rect) -> Rect {
+    let w = (area.width * 4 / 5).clamp(60, 100);
+    let h = (area.height * 3 / 4).clamp(10, 30);
+    let mut r = centered(area, w, h);
+    r.y = area.y + 2.min(area.height.saturating_sub(r.height));
+    r
+}
+
+/// Heights the app needs for paging and scrolling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Computed {
+    /// Rows of the main list (overview units, tree rows, areas).
+    pub list_rows: usize,
+    /// Rows of the detail pane's text.
+    pub detail_rows: usize,
+    pub palette_rows: usize,
+    /// Rows of the ranking table.
+    pub ranking_rows: usize,
+    /// Rows of scrolling text screens (walk, history, help).
+    pub text_rows: usize,
+}
+
+pub fn compute(app: &App) -> Computed {
+    let area = Rect::new(0, 0, app.size.width, app.size.height);
+    let f = frame(area);
+    let list_rows = match app.screen {
+        Screen::Overview => f.body.height.saturating_sub(1),
+        Screen::Ranking => crate::views::ranking::table_rows(app, f.body) as u16,
+        // The queue's body starts with its sort and filter line and the column header.
+        Screen::Queue => f.body.height.saturating_sub(2),
+        Screen::Bench | Screen::Walk => {
+            let (table, _, _) = bench(f.body);
+            table.height.saturating_sub(1)
+        }
+    };
+    let (_, detail, side) = bench(f.body);
+    let detail_rows = if side {
+        detail.height.saturating_sub(2)
+    } else {
+        detail.height.saturating_sub(1)
+    };
+    let palette_rows = palette(area).height.saturating_sub(4);
+    Computed {
+        list_rows: list_rows as usize,
+        detail_rows: detail_rows as usize,
+        palette_rows: palette_rows as usize,
+        ranking_rows: crate::views::ranking::table_rows(app, f.body),
+        text_rows: f.body.height.saturating_sub(2) as usize,
+    }
+}

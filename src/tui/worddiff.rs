@@ -1,4 +1,0 @@
-//! Word diffs live in the domain (the "explain this score" story uses them too); the TUI names
-//! them here.
-
-pub use crate::domain::worddiff::{Seg, marked, word_diff};
