@@ -45,3 +45,12 @@ pub struct Member {
     pub user: String,
     pub role: Role,
 }
+
+l10n::catalogue! {
+    /// The role's name for people (`member list`, the status bar, messages).
+    Role => label {
+        Role::Lead => ("trưởng nhóm", "lead"),
+        Role::Appraiser => ("thẩm định viên", "appraiser"),
+        Role::Auditor => ("kiểm tra, chỉ đọc", "auditor, read only"),
+    }
+}

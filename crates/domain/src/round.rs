@@ -34,20 +34,6 @@ impl RoundScope {
         }
     }
 
-    /// For people.
-    pub fn label(self, lang: l10n::Lang) -> &'static str {
-        match self {
-            RoundScope::Lowered => lang.pick(
-                "tiêu chí bị đề xuất giảm điểm hoặc cần bổ sung tài liệu",
-                "items proposed below the self score or awaiting evidence",
-            ),
-            RoundScope::AnyDecision => lang.pick(
-                "mọi tiêu chí được điều chỉnh hoặc cần bổ sung tài liệu",
-                "every adjusted item or evidence request",
-            ),
-        }
-    }
-
     pub fn parse(s: &str) -> Option<RoundScope> {
         match s {
             "lowered" => Some(RoundScope::Lowered),
@@ -346,5 +332,19 @@ mod tests {
         let t: Timestamp = "2025-03-15T17:30:00Z".parse().unwrap();
         assert_eq!(vietnam_date(t), date("2025-03-16"));
         assert_eq!(add_days(date("2025-03-15"), 14), date("2025-03-29"));
+    }
+}
+
+l10n::catalogue! {
+    /// What a round opens, for people.
+    RoundScope => label {
+        RoundScope::Lowered => (
+            "tiêu chí bị đề xuất giảm điểm hoặc cần bổ sung tài liệu",
+            "items proposed below the self score or awaiting evidence",
+        ),
+        RoundScope::AnyDecision => (
+            "mọi tiêu chí được điều chỉnh hoặc cần bổ sung tài liệu",
+            "every adjusted item or evidence request",
+        ),
     }
 }

@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use l10n::Lang;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -63,21 +61,6 @@ impl Status {
         }
     }
 
-    /// The status's name for people (the TUI, the "explain this score" story).
-    pub fn label(self, lang: Lang) -> &'static str {
-        let (vi, en) = match self {
-            Status::Pending => ("Chờ thẩm định", "Pending"),
-            Status::Agreed => ("Đồng ý", "Agreed"),
-            Status::Adjusted => ("Điều chỉnh", "Adjusted"),
-            Status::NeedsInfo => ("Cần bổ sung", "Needs information"),
-            Status::Disputed => ("Đang giải trình", "Disputed"),
-            Status::Resolved => ("Đã xử lý giải trình", "Dispute resolved"),
-            Status::Escalated => ("Trình Hội đồng", "Referred to council"),
-            Status::Decided => ("Hội đồng đã quyết", "Council decided"),
-        };
-        lang.pick(vi, en)
-    }
-
     /// Has an appraiser taken a position on the item?
     pub fn is_reviewed(self) -> bool {
         !matches!(self, Status::Pending | Status::NeedsInfo)
@@ -132,16 +115,6 @@ impl Outcome {
             Outcome::Rejected => "rejected",
         }
     }
-
-    /// The outcome's name for people.
-    pub fn label(self, lang: Lang) -> &'static str {
-        let (vi, en) = match self {
-            Outcome::Upheld => ("chấp nhận giải trình", "upheld"),
-            Outcome::PartlyUpheld => ("chấp nhận một phần", "partly upheld"),
-            Outcome::Rejected => ("không chấp nhận", "rejected"),
-        };
-        lang.pick(vi, en)
-    }
 }
 
 #[cfg(test)]
@@ -165,5 +138,28 @@ mod tests {
         assert_eq!(open, [&Pending, &NeedsInfo, &Disputed, &Escalated]);
         assert!(Decided.is_reviewed() && !Decided.can_appraise() && !Decided.can_dispute());
         assert!(!Pending.is_reviewed() && !NeedsInfo.is_reviewed() && Agreed.is_reviewed());
+    }
+}
+
+l10n::catalogue! {
+    /// The status's name for people: the workbench, the reports, the exports, the messages.
+    Status => label {
+        Status::Pending => ("Chờ thẩm định", "Pending"),
+        Status::Agreed => ("Đồng ý", "Agreed"),
+        Status::Adjusted => ("Điều chỉnh", "Adjusted"),
+        Status::NeedsInfo => ("Cần bổ sung", "Needs information"),
+        Status::Disputed => ("Đang giải trình", "Disputed"),
+        Status::Resolved => ("Đã xử lý giải trình", "Dispute resolved"),
+        Status::Escalated => ("Trình Hội đồng", "Referred to council"),
+        Status::Decided => ("Hội đồng đã quyết", "Council decided"),
+    }
+}
+
+l10n::catalogue! {
+    /// How a dispute ended, for people (written to be read inside a sentence).
+    Outcome => label {
+        Outcome::Upheld => ("chấp nhận giải trình", "upheld"),
+        Outcome::PartlyUpheld => ("chấp nhận một phần", "partly upheld"),
+        Outcome::Rejected => ("không chấp nhận", "rejected"),
     }
 }

@@ -179,31 +179,6 @@ impl ScoreProblem {
     }
 }
 
-fn role_name(role: Role, lang: Lang) -> &'static str {
-    match (role, lang) {
-        (Role::Lead, Lang::Vi) => "trưởng nhóm",
-        (Role::Appraiser, Lang::Vi) => "chuyên viên thẩm định",
-        (Role::Auditor, Lang::Vi) => "kiểm tra (chỉ đọc)",
-        (r, Lang::En) => r.as_str(),
-    }
-}
-
-fn status_name(s: Status, lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => s.as_str(),
-        Lang::Vi => match s {
-            Status::Pending => "chưa thẩm định",
-            Status::Agreed => "đồng ý",
-            Status::Adjusted => "điều chỉnh",
-            Status::NeedsInfo => "cần bổ sung",
-            Status::Disputed => "đang giải trình",
-            Status::Resolved => "đã xử lý giải trình",
-            Status::Escalated => "đã trình Hội đồng",
-            Status::Decided => "Hội đồng đã quyết định",
-        },
-    }
-}
-
 impl EngineError {
     /// The message for a person, in their language: what, where, what to do.
     pub fn message(&self, lang: Lang) -> String {
@@ -230,7 +205,7 @@ impl EngineError {
                 if vi {
                     format!(
                         "{user} có vai trò {}: chỉ được xem, không được sửa. Trưởng nhóm có thể đổi vai trò.",
-                        role_name(Role::Auditor, lang)
+                        Role::Auditor.label(lang)
                     )
                 } else {
                     format!(
@@ -395,12 +370,12 @@ impl EngineError {
                 if vi {
                     format!(
                         "{key}: không thể \"{command}\" khi tiêu chí đang ở trạng thái \"{}\".",
-                        status_name(*status, lang)
+                        status.label(lang)
                     )
                 } else {
                     format!(
                         "{key}: cannot {command} an item whose status is {}.",
-                        status_name(*status, lang)
+                        status.label(lang)
                     )
                 }
             }

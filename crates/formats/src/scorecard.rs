@@ -264,19 +264,6 @@ fn outcome_text(lang: Lang, o: Option<Outcome>) -> &'static str {
     }
 }
 
-fn status_text(lang: Lang, s: Status) -> &'static str {
-    match s {
-        Status::Pending => lang.pick("chờ thẩm định", "pending"),
-        Status::Agreed => lang.pick("đồng ý", "agreed"),
-        Status::Adjusted => lang.pick("điều chỉnh", "adjusted"),
-        Status::NeedsInfo => lang.pick("cần bổ sung", "needs evidence"),
-        Status::Disputed => lang.pick("đang giải trình", "disputed"),
-        Status::Resolved => lang.pick("đã trả lời giải trình", "dispute answered"),
-        Status::Escalated => lang.pick("đã trình Hội đồng", "referred to the council"),
-        Status::Decided => lang.pick("Hội đồng đã quyết định", "decided by the council"),
-    }
-}
-
 /// The scorecard as Markdown, one page: a heading, a totals table, the finalization state, the
 /// areas, the adjusted items and the disputes.
 pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang) -> io::Result<()> {
@@ -595,7 +582,7 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
             row(&[
                 d.code.clone(),
                 cell(d.criterion.get(lang)),
-                status_text(lang, d.status).to_string(),
+                d.status.label(lang).to_string(),
                 format!("{} → {}", d.score.self_, d.score.proposed),
                 d.dispute
                     .claimed

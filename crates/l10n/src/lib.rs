@@ -1,4 +1,14 @@
-//! The user's language. Vietnamese is the default (SPEC W13).
+//! The user's language and the one way words for people are written (SPEC W13, W15).
+//!
+//! Vietnamese is the default; English is complete. Every text exists in both languages, and the
+//! compiler checks it:
+//! - a fixed word or phrase is a [`Tr`] pair, `tr!("vi", "en")` or an arm of a [`catalogue!`];
+//! - every enum people read the name of has exactly one catalogue, written with [`catalogue!`]
+//!   beside the enum (one exhaustive `match`: a new variant without both words does not compile);
+//! - a text with values is a function that matches on [`Lang`] exhaustively.
+//!
+//! This crate sits below every other so that each layer's messages use the same [`Lang`] and the
+//! same machinery; it knows nothing of the domain.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,5 +35,103 @@ impl Lang {
             Lang::Vi => vi,
             Lang::En => en,
         }
+    }
+}
+
+/// A fixed text in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Tr {
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+impl Tr {
+    pub const fn new(vi: &'static str, en: &'static str) -> Tr {
+        Tr { vi, en }
+    }
+
+    pub const fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Vi => self.vi,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// A fixed text in both languages: `tr!("Đồng ý", "Agree")`.
+#[macro_export]
+macro_rules! tr {
+    ($vi:expr, $en:expr $(,)?) => {
+        $crate::Tr::new($vi, $en)
+    };
+}
+
+/// The catalogue of an enum: its name for people in both languages, one arm per variant.
+///
+/// ```ignore
+/// l10n::catalogue! {
+///     /// The status's name for people.
+///     Status => label {
+///         Status::Pending => ("Chờ thẩm định", "Pending"),
+///         Status::Agreed => ("Đồng ý", "Agreed"),
+///     }
+/// }
+/// ```
+/// expands to `impl Status { pub fn label(self, lang: Lang) -> &'static str }`: one
+/// exhaustive `match` giving a [`Tr`] per variant. Use it in the crate that defines the enum; an
+/// enum may have several catalogues (a label and a short form), each with its own name.
+#[macro_export]
+macro_rules! catalogue {
+    ($(#[$doc:meta])* $ty:ty => $name:ident { $($pat:pat => ($vi:expr, $en:expr $(,)?)),+ $(,)? }) => {
+        impl $ty {
+            $(#[$doc])*
+            pub fn $name(self, lang: $crate::Lang) -> &'static str {
+                let tr: $crate::Tr = match self {
+                    $($pat => $crate::Tr::new($vi, $en),)+
+                };
+                tr.get(lang)
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Colour {
+        Red,
+        Green,
+    }
+
+    catalogue! {
+        /// For people.
+        Colour => label {
+            Colour::Red => ("đỏ", "red"),
+            Colour::Green => ("xanh lá", "green"),
+        }
+    }
+
+    catalogue! {
+        Colour => short {
+            Colour::Red => ("Đ", "R"),
+            Colour::Green => ("X", "G"),
+        }
+    }
+
+    #[test]
+    fn a_catalogue_gives_each_language() {
+        assert_eq!(Colour::Red.label(Lang::Vi), "đỏ");
+        assert_eq!(Colour::Green.label(Lang::En), "green");
+        assert_eq!(Colour::Green.short(Lang::Vi), "X");
+        assert_eq!(tr!("Có", "Yes").get(Lang::En), "Yes");
+    }
+
+    #[test]
+    fn lang_parses_common_spellings() {
+        assert_eq!(Lang::parse(" Tieng-Viet "), Some(Lang::Vi));
+        assert_eq!(Lang::parse("english"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
     }
 }

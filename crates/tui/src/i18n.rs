@@ -5,8 +5,8 @@
 //! values are functions below, each matching on `Lang` exhaustively for the same reason.
 
 use crate::action::Action;
+use domain::Role;
 use domain::points::{PointsError, ScoreError};
-use domain::{Outcome, Role, Status};
 use l10n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -222,302 +222,305 @@ pub enum Msg {
     NoDataYet,
 }
 
-/// The text of a fixed message.
-pub fn t(lang: Lang, m: Msg) -> &'static str {
-    use Msg::*;
-    let (vi, en) = match m {
-        AppName => ("Thẩm định PAR INDEX", "PAR INDEX appraisal"),
-        Year => ("Năm", "Year"),
-        ColCode => ("Mã", "Code"),
-        ColUnit => ("Đơn vị", "Unit"),
-        ColRegion => ("Vùng", "Region"),
-        ColSelf => ("Tự chấm", "Self"),
-        ColProposed => ("Đề xuất", "Proposed"),
-        ColDelta => ("Δ", "Δ"),
-        ColProgress => ("Tiến độ", "Progress"),
-        ColAdjusted => ("Điều chỉnh", "Adjusted"),
-        ColAdjustedShort => ("ĐC", "Adj"),
-        ColDisputes => ("Giải trình", "Disputes"),
-        ColDisputesShort => ("GT", "Dsp"),
-        ColStatus => ("Trạng thái", "Status"),
-        ColStatusShort => ("T.thái", "Status"),
-        ColRank => ("Hạng", "Rank"),
-        UnitOpen => ("đang làm", "open"),
-        UnitNotStarted => ("chưa làm", "new"),
-        UnitReviewed => ("chờ chốt", "reviewed"),
-        UnitFinalized => ("đã chốt", "final"),
-        SortBy => ("Sắp xếp", "Sort"),
-        SortCode => ("mã", "code"),
-        SortName => ("tên", "name"),
-        SortSelf => ("tự chấm", "self"),
-        SortProposed => ("đề xuất", "proposed"),
-        SortDelta => ("chênh lệch", "difference"),
-        SortProgress => ("tiến độ", "progress"),
-        SortRank => ("hạng đề xuất", "proposed rank"),
-        FilterRegion => ("Vùng", "Region"),
-        FilterStatus => ("Lọc", "Filter"),
-        AllRegions => ("tất cả", "all"),
-        FilterAll => ("tất cả", "all"),
-        FilterUnfinished => ("chưa xong", "unfinished"),
-        FilterDisputes => ("có giải trình", "with disputes"),
-        FilterFinalized => ("đã chốt", "finalized"),
-        JumpTo => ("Đến", "Jump to"),
-        NoUnitMatches => ("Không có đơn vị nào khớp", "No unit matches"),
-        TypeToJump => ("Gõ tên đơn vị để nhảy tới", "Type a unit name to jump"),
-        NoUnits => (
+l10n::catalogue! {
+    /// The text of a fixed message.
+    Msg => text {
+        Msg::AppName => ("Thẩm định PAR INDEX", "PAR INDEX appraisal"),
+        Msg::Year => ("Năm", "Year"),
+        Msg::ColCode => ("Mã", "Code"),
+        Msg::ColUnit => ("Đơn vị", "Unit"),
+        Msg::ColRegion => ("Vùng", "Region"),
+        Msg::ColSelf => ("Tự chấm", "Self"),
+        Msg::ColProposed => ("Đề xuất", "Proposed"),
+        Msg::ColDelta => ("Δ", "Δ"),
+        Msg::ColProgress => ("Tiến độ", "Progress"),
+        Msg::ColAdjusted => ("Điều chỉnh", "Adjusted"),
+        Msg::ColAdjustedShort => ("ĐC", "Adj"),
+        Msg::ColDisputes => ("Giải trình", "Disputes"),
+        Msg::ColDisputesShort => ("GT", "Dsp"),
+        Msg::ColStatus => ("Trạng thái", "Status"),
+        Msg::ColStatusShort => ("T.thái", "Status"),
+        Msg::ColRank => ("Hạng", "Rank"),
+        Msg::UnitOpen => ("đang làm", "open"),
+        Msg::UnitNotStarted => ("chưa làm", "new"),
+        Msg::UnitReviewed => ("chờ chốt", "reviewed"),
+        Msg::UnitFinalized => ("đã chốt", "final"),
+        Msg::SortBy => ("Sắp xếp", "Sort"),
+        Msg::SortCode => ("mã", "code"),
+        Msg::SortName => ("tên", "name"),
+        Msg::SortSelf => ("tự chấm", "self"),
+        Msg::SortProposed => ("đề xuất", "proposed"),
+        Msg::SortDelta => ("chênh lệch", "difference"),
+        Msg::SortProgress => ("tiến độ", "progress"),
+        Msg::SortRank => ("hạng đề xuất", "proposed rank"),
+        Msg::FilterRegion => ("Vùng", "Region"),
+        Msg::FilterStatus => ("Lọc", "Filter"),
+        Msg::AllRegions => ("tất cả", "all"),
+        Msg::FilterAll => ("tất cả", "all"),
+        Msg::FilterUnfinished => ("chưa xong", "unfinished"),
+        Msg::FilterDisputes => ("có giải trình", "with disputes"),
+        Msg::FilterFinalized => ("đã chốt", "finalized"),
+        Msg::JumpTo => ("Đến", "Jump to"),
+        Msg::NoUnitMatches => ("Không có đơn vị nào khớp", "No unit matches"),
+        Msg::TypeToJump => ("Gõ tên đơn vị để nhảy tới", "Type a unit name to jump"),
+        Msg::NoUnits => (
             "Không có đơn vị nào thỏa bộ lọc",
             "No unit passes the filter",
         ),
-        QueueTitle => ("Hàng đợi giải trình", "Disputes and audit queue"),
-        KindDisputed => ("giải trình", "disputed"),
-        KindEscalated => ("trình HĐ", "at council"),
-        KindOverdue => ("quá hạn", "overdue"),
-        KindNeedsInfo => ("bổ sung", "needs info"),
-        KindAdjusted => ("điều chỉnh", "adjusted"),
-        KindOpen => ("cần xử lý", "open"),
-        FilterKind => ("Loại", "Kind"),
-        FilterArea => ("Lĩnh vực", "Area"),
-        FilterAppraiser => ("Người TĐ", "Appraiser"),
-        Everyone => ("mọi người", "everyone"),
-        SortAbsDelta => ("|Δ| lớn nhất", "largest |Δ|"),
-        SortAge => ("chờ lâu nhất", "oldest"),
-        SortArea => ("lĩnh vực", "area"),
-        SortUnit => ("đơn vị", "unit"),
-        ColSelfShort => ("Tự", "Self"),
-        ColProposedShort => ("ĐX", "Prop"),
-        ColAge => ("Ngày", "Days"),
-        ColRound => ("Đợt", "Rnd"),
-        ColDue => ("Hạn", "Due"),
-        ColAppraiser => ("Người TĐ", "By"),
-        FlagLate => ("muộn", "late"),
-        FlagOverdue => ("quá hạn", "overdue"),
-        QueueEmpty => (
+        Msg::QueueTitle => ("Hàng đợi giải trình", "Disputes and audit queue"),
+        Msg::KindDisputed => ("giải trình", "disputed"),
+        Msg::KindEscalated => ("trình HĐ", "at council"),
+        Msg::KindOverdue => ("quá hạn", "overdue"),
+        Msg::KindNeedsInfo => ("bổ sung", "needs info"),
+        Msg::KindAdjusted => ("điều chỉnh", "adjusted"),
+        Msg::KindOpen => ("cần xử lý", "open"),
+        Msg::FilterKind => ("Loại", "Kind"),
+        Msg::FilterArea => ("Lĩnh vực", "Area"),
+        Msg::FilterAppraiser => ("Người TĐ", "Appraiser"),
+        Msg::Everyone => ("mọi người", "everyone"),
+        Msg::SortAbsDelta => ("|Δ| lớn nhất", "largest |Δ|"),
+        Msg::SortAge => ("chờ lâu nhất", "oldest"),
+        Msg::SortArea => ("lĩnh vực", "area"),
+        Msg::SortUnit => ("đơn vị", "unit"),
+        Msg::ColSelfShort => ("Tự", "Self"),
+        Msg::ColProposedShort => ("ĐX", "Prop"),
+        Msg::ColAge => ("Ngày", "Days"),
+        Msg::ColRound => ("Đợt", "Rnd"),
+        Msg::ColDue => ("Hạn", "Due"),
+        Msg::ColAppraiser => ("Người TĐ", "By"),
+        Msg::FlagLate => ("muộn", "late"),
+        Msg::FlagOverdue => ("quá hạn", "overdue"),
+        Msg::QueueEmpty => (
             "Không có mục nào cần xem với bộ lọc này",
             "Nothing to look at with these filters",
         ),
-        NoRound => ("Chưa có đợt giải trình", "No explanation round yet"),
-        LegendOverdue => (
+        Msg::NoRound => ("Chưa có đợt giải trình", "No explanation round yet"),
+        Msg::LegendOverdue => (
             "Quá hạn giải trình: hết hạn mà đơn vị chưa giải trình",
             "Overdue: the round's closing date passed without an explanation",
         ),
-        ColCriterion => ("Tiêu chí", "Criterion"),
-        ColMax => ("Tối đa", "Max"),
-        ColMark => ("TT", "St"),
-        TotalSelf => ("Tự chấm", "Self"),
-        TotalProposed => ("Tổng đề xuất", "Proposed total"),
-        Group => ("Nhóm", "Group"),
-        Rank => ("Hạng", "Rank"),
-        DiffsOnly => ("chỉ chênh lệch", "differences only"),
-        NoDifferences => (
+        Msg::ColCriterion => ("Tiêu chí", "Criterion"),
+        Msg::ColMax => ("Tối đa", "Max"),
+        Msg::ColMark => ("TT", "St"),
+        Msg::TotalSelf => ("Tự chấm", "Self"),
+        Msg::TotalProposed => ("Tổng đề xuất", "Proposed total"),
+        Msg::Group => ("Nhóm", "Group"),
+        Msg::Rank => ("Hạng", "Rank"),
+        Msg::DiffsOnly => ("chỉ chênh lệch", "differences only"),
+        Msg::NoDifferences => (
             "Không có tiêu chí nào chênh lệch hay đang giải trình",
             "No item differs or is disputed",
         ),
-        NoMoreDifferences => (
+        Msg::NoMoreDifferences => (
             "Không còn chênh lệch theo hướng này",
             "No more differences this way",
         ),
-        AreaCompare => ("So sánh theo lĩnh vực", "Areas compared"),
-        AreaCompareHint => ("điểm / tối đa", "points / max"),
-        Guidance => ("Hướng dẫn chấm", "Scoring guidance"),
-        Evidence => ("Tài liệu kiểm chứng", "Evidence"),
-        NoEvidence => ("(không có)", "(none)"),
-        UnitNote => ("Thuyết minh của đơn vị", "The unit's note"),
-        SelfScore => ("Tự chấm", "Self score"),
-        ProposedScore => ("Đề xuất", "Proposed"),
-        Justification => ("Lý do điều chỉnh", "Justification"),
-        EvidenceRequest => ("Yêu cầu bổ sung", "Evidence requested"),
-        Dispute => ("Giải trình của đơn vị", "The unit's explanation"),
-        DisputeClaimed => ("Điểm đơn vị đề nghị", "Score claimed"),
-        DisputeResponse => ("Trả lời", "Response"),
-        LastChange => ("Thay đổi gần nhất", "Last change"),
-        NeverChanged => ("chưa có", "none yet"),
-        SurveyItem => (
+        Msg::AreaCompare => ("So sánh theo lĩnh vực", "Areas compared"),
+        Msg::AreaCompareHint => ("điểm / tối đa", "points / max"),
+        Msg::Guidance => ("Hướng dẫn chấm", "Scoring guidance"),
+        Msg::Evidence => ("Tài liệu kiểm chứng", "Evidence"),
+        Msg::NoEvidence => ("(không có)", "(none)"),
+        Msg::UnitNote => ("Thuyết minh của đơn vị", "The unit's note"),
+        Msg::SelfScore => ("Tự chấm", "Self score"),
+        Msg::ProposedScore => ("Đề xuất", "Proposed"),
+        Msg::Justification => ("Lý do điều chỉnh", "Justification"),
+        Msg::EvidenceRequest => ("Yêu cầu bổ sung", "Evidence requested"),
+        Msg::Dispute => ("Giải trình của đơn vị", "The unit's explanation"),
+        Msg::DisputeClaimed => ("Điểm đơn vị đề nghị", "Score claimed"),
+        Msg::DisputeResponse => ("Trả lời", "Response"),
+        Msg::LastChange => ("Thay đổi gần nhất", "Last change"),
+        Msg::NeverChanged => ("chưa có", "none yet"),
+        Msg::SurveyItem => (
             "Chấm bằng điều tra xã hội học (không sửa tay)",
             "Scored by the survey (not edited by hand)",
         ),
-        NotSelfScored => ("chưa tự chấm", "not self-scored"),
-        AreaRowHint => (
+        Msg::NotSelfScored => ("chưa tự chấm", "not self-scored"),
+        Msg::AreaRowHint => (
             "Enter/Space mở hoặc thu gọn nhóm này",
             "Enter/Space expands or collapses this group",
         ),
-        EditScoreTitle => ("Điều chỉnh điểm", "Adjust the score"),
-        ScoreLabel => ("Điểm đề xuất", "Proposed score"),
-        JustificationLabel => ("Lý do điều chỉnh", "Justification"),
-        Saved => ("Đã lưu", "Saved"),
-        DraftSaved => ("Đã lưu nháp", "Draft saved"),
-        DraftRestored => ("Đã khôi phục bản nháp", "Draft restored"),
-        RequestTitle => ("Yêu cầu bổ sung tài liệu", "Request evidence"),
-        RequestLabel => ("Nội dung yêu cầu", "What is needed"),
-        Undone => (
+        Msg::EditScoreTitle => ("Điều chỉnh điểm", "Adjust the score"),
+        Msg::ScoreLabel => ("Điểm đề xuất", "Proposed score"),
+        Msg::JustificationLabel => ("Lý do điều chỉnh", "Justification"),
+        Msg::Saved => ("Đã lưu", "Saved"),
+        Msg::DraftSaved => ("Đã lưu nháp", "Draft saved"),
+        Msg::DraftRestored => ("Đã khôi phục bản nháp", "Draft restored"),
+        Msg::RequestTitle => ("Yêu cầu bổ sung tài liệu", "Request evidence"),
+        Msg::RequestLabel => ("Nội dung yêu cầu", "What is needed"),
+        Msg::Undone => (
             "Đã hoàn tác thay đổi gần nhất của bạn",
             "Your last change was undone",
         ),
-        NothingSelected => (
+        Msg::NothingSelected => (
             "Chọn một tiêu chí thành phần trước",
             "Select a sub-criterion first",
         ),
-        SurveyNotEditable => (
+        Msg::SurveyNotEditable => (
             "Tiêu chí điều tra xã hội học: điểm được nhập từ kết quả điều tra",
             "Survey criterion: its points come from the survey import",
         ),
-        ReadOnly => (
+        Msg::ReadOnly => (
             "Bạn chỉ có quyền xem trong kho này",
             "You have read-only access to this store",
         ),
-        Reloaded => ("Đã tải lại dữ liệu mới nhất", "Reloaded the latest data"),
-        ConflictTitle => (
+        Msg::Reloaded => ("Đã tải lại dữ liệu mới nhất", "Reloaded the latest data"),
+        Msg::ConflictTitle => (
             "Người khác vừa sửa tiêu chí này",
             "Someone else just changed this item",
         ),
-        ConflictTheirScore => ("Điểm họ đề xuất", "Their proposed score"),
-        ConflictTheirJustification => ("Lý do của họ", "Their justification"),
-        Yes => ("Đồng ý", "Yes"),
-        No => ("Hủy", "Cancel"),
-        NoPendingInArea => (
+        Msg::ConflictTheirScore => ("Điểm họ đề xuất", "Their proposed score"),
+        Msg::ConflictTheirJustification => ("Lý do của họ", "Their justification"),
+        Msg::Yes => ("Đồng ý", "Yes"),
+        Msg::No => ("Hủy", "Cancel"),
+        Msg::NoPendingInArea => (
             "Lĩnh vực này không còn tiêu chí nào chờ thẩm định",
             "No pending item left in this area",
         ),
-        HistoryTitle => ("Lịch sử", "History"),
-        NoHistory => ("Chưa có thay đổi nào", "No change yet"),
-        HistoryLoadFailed => ("Không đọc được lịch sử", "Could not read the history"),
-        ExplainTitle => ("Giải thích điểm", "Explain this score"),
-        ExplainLoadFailed => (
+        Msg::HistoryTitle => ("Lịch sử", "History"),
+        Msg::NoHistory => ("Chưa có thay đổi nào", "No change yet"),
+        Msg::HistoryLoadFailed => ("Không đọc được lịch sử", "Could not read the history"),
+        Msg::ExplainTitle => ("Giải thích điểm", "Explain this score"),
+        Msg::ExplainLoadFailed => (
             "Không đọc được diễn biến của tiêu chí",
             "Could not read the item's story",
         ),
-        ReferenceFailed => (
+        Msg::ReferenceFailed => (
             "Không đọc được kết quả năm trước để tham khảo",
             "Could not read last year's results for reference",
         ),
-        EvSelfAssessed => ("nhập điểm tự chấm", "self-assessment imported"),
-        EvSurveyScored => ("nhập điểm điều tra", "survey score imported"),
-        EvAgreed => ("đồng ý", "agreed"),
-        EvAdjusted => ("điều chỉnh", "adjusted"),
-        EvRequested => ("yêu cầu bổ sung", "requested evidence"),
-        EvDisputed => ("ghi nhận giải trình", "recorded a dispute"),
-        EvResolved => ("xử lý giải trình", "resolved the dispute"),
-        EvUndone => ("hoàn tác", "undid"),
-        EvFinalized => ("chốt kết quả đơn vị", "finalized the unit"),
-        EvReopened => ("mở lại đơn vị", "reopened the unit"),
-        EvChanged => ("thay đổi", "changed"),
-        WalkTitle => ("Rà soát lần lượt", "Walk through"),
-        WalkDone => (
+        Msg::EvSelfAssessed => ("nhập điểm tự chấm", "self-assessment imported"),
+        Msg::EvSurveyScored => ("nhập điểm điều tra", "survey score imported"),
+        Msg::EvAgreed => ("đồng ý", "agreed"),
+        Msg::EvAdjusted => ("điều chỉnh", "adjusted"),
+        Msg::EvRequested => ("yêu cầu bổ sung", "requested evidence"),
+        Msg::EvDisputed => ("ghi nhận giải trình", "recorded a dispute"),
+        Msg::EvResolved => ("xử lý giải trình", "resolved the dispute"),
+        Msg::EvUndone => ("hoàn tác", "undid"),
+        Msg::EvFinalized => ("chốt kết quả đơn vị", "finalized the unit"),
+        Msg::EvReopened => ("mở lại đơn vị", "reopened the unit"),
+        Msg::EvChanged => ("thay đổi", "changed"),
+        Msg::WalkTitle => ("Rà soát lần lượt", "Walk through"),
+        Msg::WalkDone => (
             "Đã rà soát hết các tiêu chí chờ của đơn vị này",
             "Every pending item of this unit has been reviewed",
         ),
-        WalkNothing => (
+        Msg::WalkNothing => (
             "Đơn vị này không còn tiêu chí nào chờ thẩm định",
             "This unit has no pending item",
         ),
-        WalkHelpQuit => ("Dừng rà soát", "Stop walking"),
-        PaletteTitle => ("Tìm nhanh", "Search"),
-        PalettePrompt => (
+        Msg::WalkHelpQuit => ("Dừng rà soát", "Stop walking"),
+        Msg::PaletteTitle => ("Tìm nhanh", "Search"),
+        Msg::PalettePrompt => (
             "đơn vị, tiêu chí hoặc lệnh (không cần gõ dấu)",
             "units, criteria or commands",
         ),
-        KindUnit => ("đơn vị", "unit"),
-        KindCriterion => ("tiêu chí", "criterion"),
-        KindAction => ("lệnh", "command"),
-        NoMatches => ("Không tìm thấy", "Nothing found"),
-        HelpTitle => ("Trợ giúp — phím tắt", "Help — keys"),
-        HelpLegend => ("Ký hiệu trạng thái", "Status marks"),
-        TooSmallTitle => ("Cửa sổ quá nhỏ", "Window too small"),
-        KeymapWarning => ("Cảnh báo tệp phím", "Keymap warning"),
-        NextField => ("Chuyển ô", "Next field"),
-        ToggleBranch => ("Mở / thu gọn nhánh", "Expand / collapse the branch"),
-        Step => ("Bước chấm", "Step"),
-        ReloadTheirs => (
+        Msg::KindUnit => ("đơn vị", "unit"),
+        Msg::KindCriterion => ("tiêu chí", "criterion"),
+        Msg::KindAction => ("lệnh", "command"),
+        Msg::NoMatches => ("Không tìm thấy", "Nothing found"),
+        Msg::HelpTitle => ("Trợ giúp — phím tắt", "Help — keys"),
+        Msg::HelpLegend => ("Ký hiệu trạng thái", "Status marks"),
+        Msg::TooSmallTitle => ("Cửa sổ quá nhỏ", "Window too small"),
+        Msg::KeymapWarning => ("Cảnh báo tệp phím", "Keymap warning"),
+        Msg::NextField => ("Chuyển ô", "Next field"),
+        Msg::ToggleBranch => ("Mở / thu gọn nhánh", "Expand / collapse the branch"),
+        Msg::Step => ("Bước chấm", "Step"),
+        Msg::ReloadTheirs => (
             "Tải lại bản của họ (nháp của bạn vẫn giữ)",
             "Reload theirs (your draft is kept)",
         ),
-        KeepEditing => ("Đóng", "Close"),
-        ReapplyMine => (
+        Msg::KeepEditing => ("Đóng", "Close"),
+        Msg::ReapplyMine => (
             "Áp dụng lại bản của tôi lên phiên bản mới",
             "Re-apply mine on top of theirs",
         ),
-        KeepTheirs => ("Nhận bản của họ", "Keep theirs"),
-        Reconnected => ("Đã kết nối lại với máy chủ", "Reconnected to the server"),
-        AlsoHere => ("cũng đang xem", "also here"),
-        EditingNow => ("đang sửa mục này", "is editing this item"),
-        ReapplyMineShort => ("Áp dụng lại của tôi", "Re-apply mine"),
-        BackToEditing => ("Quay lại sửa", "Back to editing"),
-        ConflictYours => (
+        Msg::KeepTheirs => ("Nhận bản của họ", "Keep theirs"),
+        Msg::Reconnected => ("Đã kết nối lại với máy chủ", "Reconnected to the server"),
+        Msg::AlsoHere => ("cũng đang xem", "also here"),
+        Msg::EditingNow => ("đang sửa mục này", "is editing this item"),
+        Msg::ReapplyMineShort => ("Áp dụng lại của tôi", "Re-apply mine"),
+        Msg::BackToEditing => ("Quay lại sửa", "Back to editing"),
+        Msg::ConflictYours => (
             "Bản của bạn (so với của họ: [-bỏ-]{+thêm+})",
             "Yours (against theirs: [-removed-]{+added+})",
         ),
-        KeptTheirs => (
+        Msg::KeptTheirs => (
             "Đã nhận thay đổi của người kia; bản của bạn đã bỏ",
             "Kept their change; yours was dropped",
         ),
-        RecordDisputeTitle => (
+        Msg::RecordDisputeTitle => (
             "Ghi nhận giải trình của đơn vị",
             "Record the unit's explanation",
         ),
-        ResolveDisputeTitle => ("Trả lời giải trình", "Answer the explanation"),
-        EscalateTitle => ("Trình Hội đồng thẩm định", "Refer to the appraisal council"),
-        CouncilDecideTitle => (
+        Msg::ResolveDisputeTitle => ("Trả lời giải trình", "Answer the explanation"),
+        Msg::EscalateTitle => ("Trình Hội đồng thẩm định", "Refer to the appraisal council"),
+        Msg::CouncilDecideTitle => (
             "Quyết định của Hội đồng thẩm định",
             "The council's decision",
         ),
-        EscalateReason => ("Lý do trình Hội đồng", "Why refer it"),
-        CouncilMinutes => ("Số biên bản họp", "Minutes reference"),
-        CouncilDecisionText => ("Nội dung kết luận", "The decision"),
-        CouncilScoreRequired => (
+        Msg::EscalateReason => ("Lý do trình Hội đồng", "Why refer it"),
+        Msg::CouncilMinutes => ("Số biên bản họp", "Minutes reference"),
+        Msg::CouncilDecisionText => ("Nội dung kết luận", "The decision"),
+        Msg::CouncilScoreRequired => (
             "hãy nhập điểm Hội đồng quyết định",
             "enter the score the council decided",
         ),
-        DisputeExplanation => ("Nội dung giải trình", "Explanation"),
-        DisputeClaimedOptional => ("Điểm đơn vị đề nghị (nếu có)", "Score claimed (if any)"),
-        DisputeReceived => ("Ngày nhận (dd/mm/yyyy)", "Received on (dd/mm/yyyy)"),
-        DisputeDocument => ("Số văn bản giải trình", "Document reference"),
-        RoundShort => ("Đợt", "Round"),
-        DisputeReceivedShort => ("nhận", "received"),
-        Late => ("nộp muộn", "late"),
-        Council => ("Hội đồng thẩm định", "Appraisal council"),
-        CouncilScore => ("Hội đồng quyết định", "Council's score"),
-        BadDate => (
+        Msg::DisputeExplanation => ("Nội dung giải trình", "Explanation"),
+        Msg::DisputeClaimedOptional => ("Điểm đơn vị đề nghị (nếu có)", "Score claimed (if any)"),
+        Msg::DisputeReceived => ("Ngày nhận (dd/mm/yyyy)", "Received on (dd/mm/yyyy)"),
+        Msg::DisputeDocument => ("Số văn bản giải trình", "Document reference"),
+        Msg::RoundShort => ("Đợt", "Round"),
+        Msg::DisputeReceivedShort => ("nhận", "received"),
+        Msg::Late => ("nộp muộn", "late"),
+        Msg::Council => ("Hội đồng thẩm định", "Appraisal council"),
+        Msg::CouncilScore => ("Hội đồng quyết định", "Council's score"),
+        Msg::BadDate => (
             "ngày không hợp lệ: hãy nhập dạng 15/03/2025",
             "not a date: write it like 15/03/2025",
         ),
-        DisputeOutcome => ("Kết quả", "Outcome"),
-        DisputeNewScore => ("Điểm mới (nếu có)", "New score (if any)"),
-        ChoiceHint => ("←/→ đổi", "←/→ change"),
-        Reload => ("Tải lại", "Reload"),
-        BulkAgreeTitle => ("Đồng ý hàng loạt", "Bulk agree"),
-        SameAsSelf => ("bằng điểm tự chấm", "same as the self score"),
-        LeadOnly => (
+        Msg::DisputeOutcome => ("Kết quả", "Outcome"),
+        Msg::DisputeNewScore => ("Điểm mới (nếu có)", "New score (if any)"),
+        Msg::ChoiceHint => ("←/→ đổi", "←/→ change"),
+        Msg::Reload => ("Tải lại", "Reload"),
+        Msg::BulkAgreeTitle => ("Đồng ý hàng loạt", "Bulk agree"),
+        Msg::SameAsSelf => ("bằng điểm tự chấm", "same as the self score"),
+        Msg::LeadOnly => (
             "Chỉ trưởng nhóm mới được chốt hoặc mở lại đơn vị",
             "Only a lead can finalize or reopen a unit",
         ),
-        ReopenTitle => ("Mở lại đơn vị đã chốt", "Reopen a finalized unit"),
-        ReopenLabel => ("Lý do mở lại", "Reason for reopening"),
-        FinalizeTitle => ("Chốt kết quả", "Finalize"),
-        RankingTitle => ("Xếp hạng", "Ranking"),
-        ColRankProposed => ("H.ĐX", "#Prop"),
-        ColRankSelf => ("H.TC", "#Self"),
-        ColChange => ("±", "±"),
-        ColIndex => ("Chỉ số", "Index"),
-        SortRankSelf => ("hạng tự chấm", "self rank"),
-        SortChange => ("thay đổi hạng", "rank change"),
-        SortRegion => ("vùng", "region"),
-        RankColumns => (
+        Msg::ReopenTitle => ("Mở lại đơn vị đã chốt", "Reopen a finalized unit"),
+        Msg::ReopenLabel => ("Lý do mở lại", "Reason for reopening"),
+        Msg::FinalizeTitle => ("Chốt kết quả", "Finalize"),
+        Msg::RankingTitle => ("Xếp hạng", "Ranking"),
+        Msg::ColRankProposed => ("H.ĐX", "#Prop"),
+        Msg::ColRankSelf => ("H.TC", "#Self"),
+        Msg::ColChange => ("±", "±"),
+        Msg::ColIndex => ("Chỉ số", "Index"),
+        Msg::SortRankSelf => ("hạng tự chấm", "self rank"),
+        Msg::SortChange => ("thay đổi hạng", "rank change"),
+        Msg::SortRegion => ("vùng", "region"),
+        Msg::RankColumns => (
             "H.ĐX/H.TC: hạng theo đề xuất/tự chấm",
             "#Prop/#Self: rank by proposed/self",
         ),
-        Averages => (
+        Msg::Averages => (
             "Trung bình tự chấm → đề xuất (%)",
             "Averages, self → proposed (%)",
         ),
-        National => ("Cả nước", "National"),
-        TieRule => (
+        Msg::National => ("Cả nước", "National"),
+        Msg::TieRule => (
             "Đồng hạng: chỉ số bằng nhau (đến 0,01%) cùng hạng, hạng sau bỏ qua số chỗ đã dùng \
              (1, 2, 2, 4); trong cùng hạng xếp theo mã.",
             "Ties: the same index (to 0.01%) shares a rank and the next rank skips the places \
              taken (1, 2, 2, 4); within a tie, by code.",
         ),
-        NoDataYet => ("chưa có số liệu", "no data yet"),
-    };
-    lang.pick(vi, en)
+        Msg::NoDataYet => ("chưa có số liệu", "no data yet"),
+    }
+}
+
+/// The text of a fixed message.
+pub fn t(lang: Lang, m: Msg) -> &'static str {
+    m.text(lang)
 }
 
 /// A short label for the hint bar (the help screen shows the keymap's full descriptions).
@@ -580,23 +583,11 @@ pub fn hint_label(lang: Lang, a: Action) -> &'static str {
     lang.pick(vi, en)
 }
 
-/// Status name for people.
-pub fn status(lang: Lang, s: Status) -> &'static str {
-    s.label(lang)
-}
-
-pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
-    o.label(lang)
-}
-
 pub fn role(lang: Lang, r: Option<Role>) -> &'static str {
-    let (vi, en) = match r {
-        Some(Role::Lead) => ("trưởng nhóm", "lead"),
-        Some(Role::Appraiser) => ("thẩm định viên", "appraiser"),
-        Some(Role::Auditor) => ("kiểm tra, chỉ đọc", "auditor, read only"),
-        None => ("không phải thành viên", "not a member"),
-    };
-    lang.pick(vi, en)
+    match r {
+        Some(r) => r.label(lang),
+        None => lang.pick("không phải thành viên", "not a member"),
+    }
 }
 
 /// Why typed text is not a number of points.
@@ -792,13 +783,14 @@ pub fn others_online(lang: Lang, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::Status;
 
     #[test]
     fn both_languages_differ_where_words_differ() {
         assert_eq!(t(Lang::Vi, Msg::Saved), "Đã lưu");
         assert_eq!(t(Lang::En, Msg::Saved), "Saved");
-        assert_eq!(status(Lang::Vi, Status::NeedsInfo), "Cần bổ sung");
-        assert_eq!(status(Lang::Vi, Status::Disputed), "Đang giải trình");
+        assert_eq!(Status::NeedsInfo.label(Lang::Vi), "Cần bổ sung");
+        assert_eq!(Status::Disputed.label(Lang::Vi), "Đang giải trình");
         assert_eq!(
             bulk_agree_question(Lang::Vi, 7, "3", "Cải cách thủ tục hành chính"),
             "Đồng ý với 7 tiêu chí còn chờ của lĩnh vực 3 (Cải cách thủ tục hành chính)?"

@@ -18,7 +18,7 @@ use crate::self_import::{
 };
 use domain::aggregate::NationalRow;
 use domain::points::fmt_hundredths;
-use domain::{Council, Dispute, Framework, Method, Outcome, Points, Status, Unit};
+use domain::{Council, Dispute, Framework, Method, Points, Unit};
 use l10n::Lang;
 
 /// (Vietnamese header, English header, width in characters) of each column.
@@ -60,31 +60,6 @@ const LAST_COL: u16 = C_UPDATED;
 /// The row (0-based) of the header; data starts below it.
 pub const HEADER_ROW: u32 = 2;
 
-/// Status name for people, as the workbench shows it.
-pub fn status_label(s: Status, lang: Lang) -> &'static str {
-    let (vi, en) = match s {
-        Status::Pending => ("Chờ thẩm định", "Pending"),
-        Status::Agreed => ("Đồng ý", "Agreed"),
-        Status::Adjusted => ("Điều chỉnh", "Adjusted"),
-        Status::NeedsInfo => ("Cần bổ sung", "Needs information"),
-        Status::Disputed => ("Đang giải trình", "Disputed"),
-        Status::Resolved => ("Đã xử lý giải trình", "Dispute resolved"),
-        Status::Escalated => ("Trình Hội đồng", "Referred to council"),
-        Status::Decided => ("Hội đồng đã quyết", "Council decided"),
-    };
-    lang.pick(vi, en)
-}
-
-/// How a dispute ended, for people.
-pub fn outcome_label(o: Outcome, lang: Lang) -> &'static str {
-    let (vi, en) = match o {
-        Outcome::Upheld => ("chấp nhận giải trình", "upheld"),
-        Outcome::PartlyUpheld => ("chấp nhận một phần", "partly upheld"),
-        Outcome::Rejected => ("không chấp nhận", "rejected"),
-    };
-    lang.pick(vi, en)
-}
-
 /// The dispute column: the open explanation (with the province's document, a late flag and
 /// the score it claims), or the outcome and the response; then the council's referral or
 /// decision, if any.
@@ -114,7 +89,7 @@ pub fn dispute_text(d: Option<&Dispute>, council: Option<&Council>, lang: Lang) 
                 join_nonempty(&head, &d.explanation)
             }
             Some(o) => {
-                let head = outcome_label(o, lang);
+                let head = o.label(lang);
                 let mut first = head.chars();
                 let head: String = first
                     .next()
@@ -393,7 +368,7 @@ fn write_leaf(
     num(ws, C_SELF, r.self_score, &st.points)?;
     num(ws, C_PROPOSED, r.proposed, &st.points)?;
     num(ws, C_DELTA, r.delta, &st.delta)?;
-    ws.write_string_with_format(row, C_STATUS, status_label(r.status, lang), &st.text)?;
+    ws.write_string_with_format(row, C_STATUS, r.status.label(lang), &st.text)?;
     ws.write_string_with_format(row, C_JUSTIFICATION, &r.justification, &st.wrap)?;
     let dispute = dispute_text(r.dispute.as_ref(), council, lang);
     ws.write_string_with_format(row, C_DISPUTE, &dispute, &st.wrap)?;
@@ -456,6 +431,7 @@ fn write_sum_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::Outcome;
 
     #[test]
     fn dispute_texts() {

@@ -72,7 +72,7 @@ pub fn render_conflict(app: &App, f: &mut Frame, body: Rect, c: &ConflictState) 
     lines.push(Line::from(vec![
         Span::styled(format!("{}: ", app.tr(Msg::ColStatus)), th.header),
         Span::styled(
-            i18n::status(app.lang, cur.status()).to_string(),
+            cur.status().label(app.lang).to_string(),
             th.status_style(cur.status()),
         ),
         Span::styled(

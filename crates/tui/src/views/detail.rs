@@ -116,7 +116,7 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
             vec![
                 Span::styled(format!("{}: ", app.tr(Msg::ColStatus)), th.header),
                 Span::styled(
-                    format!("{} {}", th.status_mark(st), i18n::status(app.lang, st)),
+                    format!("{} {}", th.status_mark(st), st.label(app.lang)),
                     th.status_style(st),
                 ),
             ],
@@ -172,11 +172,7 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
             out.extend(wrapped(&dp.explanation, w, th.base));
             if let Some(o) = dp.outcome {
                 out.push(Line::styled(
-                    format!(
-                        "{}: {}",
-                        app.tr(Msg::DisputeResponse),
-                        i18n::outcome(app.lang, o)
-                    ),
+                    format!("{}: {}", app.tr(Msg::DisputeResponse), o.label(app.lang)),
                     th.header,
                 ));
                 out.extend(wrapped(&dp.response, w, th.base));

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::App;
-use crate::i18n::{self, Msg};
+use crate::i18n::Msg;
 use crate::state::form::{FormKind, FormState, Input};
 use crate::text;
 use crate::views::{layout, popup};
@@ -59,7 +59,7 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, form: &FormState) {
             Input::Choice { options, index } => {
                 let mut spans = vec![Span::styled(label, label_style)];
                 for (k, o) in options.iter().enumerate() {
-                    let name = i18n::outcome(app.lang, *o);
+                    let name = o.label(app.lang);
                     let chosen = k == *index;
                     let style = match (chosen, focused) {
                         (true, true) => th.selected,

@@ -12,7 +12,7 @@ use ratatui::crossterm::event::KeyCode;
 
 use crate::action::{Action, Context};
 use crate::app::App;
-use crate::i18n::{self, Msg};
+use crate::i18n::Msg;
 use crate::key::Key;
 use crate::keymap::Resolution;
 use crate::text;
@@ -63,7 +63,7 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
                 format!("  {} ", cell(th.status_mark(s), 2, false)),
                 th.status_style(s),
             ),
-            Span::styled(i18n::status(app.lang, s).to_string(), th.base),
+            Span::styled(s.label(app.lang).to_string(), th.base),
         ]));
     }
     out.push(Line::from(vec![

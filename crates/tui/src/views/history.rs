@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::App;
-use crate::i18n::{self, Msg};
+use crate::i18n::Msg;
 use crate::state::history::{Detail, HistoryState};
 use crate::text;
 use crate::views::{fmt_time, popup, pts, wrap_spans};
@@ -46,12 +46,9 @@ pub fn lines(app: &App, h: &HistoryState, w: usize) -> Vec<Line<'static>> {
             match d {
                 Detail::Status { before, after } => out.push(Line::from(vec![
                     Span::styled(format!("  {}: ", app.tr(Msg::ColStatus)), th.dim),
-                    Span::styled(i18n::status(app.lang, *before).to_string(), th.base),
+                    Span::styled(before.label(app.lang).to_string(), th.base),
                     Span::styled(" → ", th.dim),
-                    Span::styled(
-                        i18n::status(app.lang, *after).to_string(),
-                        th.status_style(*after),
-                    ),
+                    Span::styled(after.label(app.lang).to_string(), th.status_style(*after)),
                 ])),
                 Detail::Score {
                     label,

@@ -260,7 +260,7 @@ fn columns(app: &App, width: usize) -> Vec<Col> {
         Status::Decided,
     ]
     .iter()
-    .map(|&s| text::width(i18n::status(app.lang, s)))
+    .map(|&s| text::width(s.label(app.lang)))
     .max()
     .unwrap_or(10);
     let actor_w = q
@@ -403,10 +403,9 @@ fn row_cells(app: &App, row: &Row, cols: &[Col]) -> Vec<(String, Style)> {
             ColId::SelfScore => (pts(item.and_then(|i| i.self_score())), th.base),
             ColId::Proposed => (pts(item.and_then(|i| i.appraisal.proposed)), th.base),
             ColId::Delta => (delta(row.delta), th.delta_style(row.delta.hundredths())),
-            ColId::Status if c.width > 2 => (
-                i18n::status(app.lang, status).to_string(),
-                th.status_style(status),
-            ),
+            ColId::Status if c.width > 2 => {
+                (status.label(app.lang).to_string(), th.status_style(status))
+            }
             ColId::Status => (th.status_mark(status).to_string(), th.status_style(status)),
             ColId::Age => (
                 row.age.map_or_else(|| "—".into(), |d| d.to_string()),
@@ -457,7 +456,7 @@ pub fn status_line(app: &App, f: &mut Frame, r: Rect) {
         .as_ref()
         .map_or(Status::Pending, |i| i.status());
     let mut right = vec![Span::styled(
-        i18n::status(app.lang, status).to_string(),
+        status.label(app.lang).to_string(),
         th.status_style(status),
     )];
     if let Some(a) = &row.actor {
