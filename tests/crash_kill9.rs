@@ -12,11 +12,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use domain::NewEvent;
 use domain::{Appraisal, Change, ItemKey, Points, Status};
 use jiff::Timestamp;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use store::{NewEvent, Store, StoreError};
+use store::{Store, StoreError};
 
 const CHILD_ENV: &str = "THAMDINH_CRASH_CHILD";
 const ROUND_ENV: &str = "THAMDINH_CRASH_ROUND";

@@ -4,9 +4,9 @@
 mod common;
 
 use api::Workbench;
+use api::{NotOpenReason, WorkbenchError};
 use common::*;
 use domain::{Command, Outcome, Points, RoundScope, Status};
-use engine::{EngineError, NotOpenReason};
 
 fn adjust(wb: &dyn Workbench, unit: &str, leaf: &str, score: &str) {
     let k = key(unit, leaf);
@@ -25,7 +25,7 @@ fn explain(
     leaf: &str,
     received: &str,
     round: Option<u32>,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let k = key(unit, leaf);
     wb.apply(Command::RecordDispute {
         key: k.clone(),
@@ -45,7 +45,7 @@ fn resolve(
     leaf: &str,
     outcome: Outcome,
     score: Option<&str>,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let k = key(unit, leaf);
     wb.apply(Command::ResolveDispute {
         key: k.clone(),
@@ -78,15 +78,15 @@ fn rounds_are_opened_and_closed_by_leads_only() {
     };
     assert!(matches!(
         open(&an, "2025-03-01", "2025-03-15"),
-        Err(EngineError::LeadOnly { .. })
+        Err(WorkbenchError::LeadOnly { .. })
     ));
     assert!(matches!(
         open(&lead.session("kiemtra"), "2025-03-01", "2025-03-15"),
-        Err(EngineError::ReadOnly { .. })
+        Err(WorkbenchError::ReadOnly { .. })
     ));
     assert!(matches!(
         open(&lead, "2025-03-15", "2025-03-01"),
-        Err(EngineError::BadRoundDates { .. })
+        Err(WorkbenchError::BadRoundDates { .. })
     ));
     assert!(matches!(
         lead.apply(Command::OpenRound {
@@ -97,7 +97,7 @@ fn rounds_are_opened_and_closed_by_leads_only() {
             units: vec!["99".into()],
             note: String::new(),
         }),
-        Err(EngineError::UnknownUnit { .. })
+        Err(WorkbenchError::UnknownUnit { .. })
     ));
     open(&lead, "2025-03-01", "2025-03-15").unwrap();
     open(&lead, "2025-04-01", "2025-04-15").unwrap();
@@ -112,7 +112,7 @@ fn rounds_are_opened_and_closed_by_leads_only() {
             number: 1,
             reason: String::new()
         }),
-        Err(EngineError::LeadOnly { .. })
+        Err(WorkbenchError::LeadOnly { .. })
     ));
     lead.apply(Command::CloseRound {
         year: YEAR,
@@ -126,7 +126,7 @@ fn rounds_are_opened_and_closed_by_leads_only() {
             number: 1,
             reason: String::new()
         }),
-        Err(EngineError::RoundClosed { number: 1, .. })
+        Err(WorkbenchError::RoundClosed { number: 1, .. })
     ));
     assert!(matches!(
         lead.apply(Command::CloseRound {
@@ -134,7 +134,7 @@ fn rounds_are_opened_and_closed_by_leads_only() {
             number: 7,
             reason: String::new()
         }),
-        Err(EngineError::UnknownRound { number: 7, .. })
+        Err(WorkbenchError::UnknownRound { number: 7, .. })
     ));
     assert!(an.rounds(YEAR).unwrap()[0].closed);
     assert!(!an.rounds(YEAR).unwrap()[1].closed);
@@ -148,7 +148,7 @@ fn an_explanation_needs_an_open_round_that_covers_the_item() {
     adjust(&an, "44", "1.1.1", "1");
     assert!(matches!(
         explain(&an, "44", "1.1.1", "2025-03-05", None),
-        Err(EngineError::NoOpenRound { .. })
+        Err(WorkbenchError::NoOpenRound { .. })
     ));
     // A round for unit 67 only.
     lead.apply(Command::OpenRound {
@@ -162,11 +162,11 @@ fn an_explanation_needs_an_open_round_that_covers_the_item() {
     .unwrap();
     assert!(matches!(
         explain(&an, "44", "1.1.1", "2025-03-05", None),
-        Err(EngineError::NoOpenRound { .. })
+        Err(WorkbenchError::NoOpenRound { .. })
     ));
     assert!(matches!(
         explain(&an, "44", "1.1.1", "2025-03-05", Some(1)),
-        Err(EngineError::NotInRound {
+        Err(WorkbenchError::NotInRound {
             why: NotOpenReason::OtherUnit,
             ..
         })
@@ -176,7 +176,7 @@ fn an_explanation_needs_an_open_round_that_covers_the_item() {
     adjust(&an, "44", "1.1.2", "2");
     assert!(matches!(
         explain(&an, "44", "1.1.2", "2025-03-05", None),
-        Err(EngineError::NotInRound {
+        Err(WorkbenchError::NotInRound {
             why: NotOpenReason::OutOfScope,
             ..
         })
@@ -184,19 +184,19 @@ fn an_explanation_needs_an_open_round_that_covers_the_item() {
     // A pending item cannot be disputed at all; an auditor cannot record.
     assert!(matches!(
         explain(&an, "44", "2.1.1", "2025-03-05", None),
-        Err(EngineError::WrongStatus {
+        Err(WorkbenchError::WrongStatus {
             status: Status::Pending,
             ..
         })
     ));
     assert!(matches!(
         explain(&lead.session("kiemtra"), "44", "1.1.1", "2025-03-05", None),
-        Err(EngineError::ReadOnly { .. })
+        Err(WorkbenchError::ReadOnly { .. })
     ));
     // A date far in the future is a typing error.
     assert!(matches!(
         explain(&an, "44", "1.1.1", "2999-01-01", None),
-        Err(EngineError::ReceivedInFuture { .. })
+        Err(WorkbenchError::ReceivedInFuture { .. })
     ));
     explain(&an, "44", "1.1.1", "2025-03-05", None).unwrap();
     let it = item(&an, "44", "1.1.1");
@@ -232,11 +232,11 @@ fn late_explanations_are_flagged_and_closed_rounds_refuse() {
     .unwrap();
     assert!(matches!(
         explain(&an, "44", "2.1.1", "2025-03-10", None),
-        Err(EngineError::NoOpenRound { .. })
+        Err(WorkbenchError::NoOpenRound { .. })
     ));
     assert!(matches!(
         explain(&an, "44", "2.1.1", "2025-03-10", Some(1)),
-        Err(EngineError::RoundClosed { number: 1, .. })
+        Err(WorkbenchError::RoundClosed { number: 1, .. })
     ));
     resolve(&an, "44", "1.1.1", Outcome::Rejected, None).unwrap();
     assert_eq!(item(&an, "44", "1.1.1").status(), Status::Resolved);
@@ -253,7 +253,7 @@ fn one_explanation_per_round_and_a_second_round_reopens() {
     // While disputed, a second explanation is a wrong status.
     assert!(matches!(
         explain(&an, "44", "1.1.1", "2025-03-06", None),
-        Err(EngineError::WrongStatus {
+        Err(WorkbenchError::WrongStatus {
             status: Status::Disputed,
             ..
         })
@@ -261,7 +261,7 @@ fn one_explanation_per_round_and_a_second_round_reopens() {
     resolve(&an, "44", "1.1.1", Outcome::Rejected, None).unwrap();
     assert!(matches!(
         explain(&an, "44", "1.1.1", "2025-03-07", None),
-        Err(EngineError::NotInRound {
+        Err(WorkbenchError::NotInRound {
             why: NotOpenReason::AlreadyAnswered,
             ..
         })
@@ -299,7 +299,7 @@ fn answers_upheld_partly_and_rejected() {
             Outcome::Upheld,
             None
         ),
-        Err(EngineError::ReadOnly { .. })
+        Err(WorkbenchError::ReadOnly { .. })
     ));
     // Upheld goes back to the self score.
     resolve(&an, "44", "1.1.1", Outcome::Upheld, None).unwrap();
@@ -310,14 +310,14 @@ fn answers_upheld_partly_and_rejected() {
         assert!(
             matches!(
                 r,
-                Err(EngineError::PartlyOutOfRange { .. }) | Err(EngineError::BadScore { .. })
+                Err(WorkbenchError::PartlyOutOfRange { .. }) | Err(WorkbenchError::BadScore { .. })
             ),
             "{bad}: {r:?}"
         );
     }
     assert!(matches!(
         resolve(&an, "44", "2.1.1", Outcome::PartlyUpheld, None),
-        Err(EngineError::TextRequired { .. })
+        Err(WorkbenchError::TextRequired { .. })
     ));
     resolve(&an, "44", "2.1.1", Outcome::PartlyUpheld, Some("3")).unwrap();
     let it = item(&an, "44", "2.1.1");
@@ -336,14 +336,14 @@ fn answers_upheld_partly_and_rejected() {
             response: "  ".into(),
             expected: version(&an, &k),
         }),
-        Err(EngineError::TextRequired { .. })
+        Err(WorkbenchError::TextRequired { .. })
     ));
     resolve(&an, "67", "1.1.1", Outcome::Rejected, None).unwrap();
     assert_eq!(item(&an, "67", "1.1.1").appraisal.proposed, Some(p("1")));
     // A resolved item cannot be answered again.
     assert!(matches!(
         resolve(&an, "67", "1.1.1", Outcome::Upheld, None),
-        Err(EngineError::WrongStatus {
+        Err(WorkbenchError::WrongStatus {
             status: Status::Resolved,
             ..
         })
@@ -368,14 +368,17 @@ fn council_referral_and_decision_are_for_leads_and_final() {
     // Not before there is a dispute.
     assert!(matches!(
         escalate(&lead),
-        Err(EngineError::WrongStatus {
+        Err(WorkbenchError::WrongStatus {
             status: Status::Adjusted,
             ..
         })
     ));
     explain(&an, "44", "1.1.1", "2025-03-05", None).unwrap();
     resolve(&an, "44", "1.1.1", Outcome::Rejected, None).unwrap();
-    assert!(matches!(escalate(&an), Err(EngineError::LeadOnly { .. })));
+    assert!(matches!(
+        escalate(&an),
+        Err(WorkbenchError::LeadOnly { .. })
+    ));
     escalate(&lead).unwrap();
     assert_eq!(item(&an, "44", "1.1.1").status(), Status::Escalated);
     // While escalated nobody appraises it, and the unit cannot be finalized.
@@ -385,7 +388,10 @@ fn council_referral_and_decision_are_for_leads_and_final() {
         justification: "x".into(),
         expected: version(&an, &k),
     });
-    assert!(matches!(adjust_again, Err(EngineError::WrongStatus { .. })));
+    assert!(matches!(
+        adjust_again,
+        Err(WorkbenchError::WrongStatus { .. })
+    ));
     let decide = |wb: &dyn Workbench, score: &str| {
         wb.apply(Command::CouncilDecide {
             key: k.clone(),
@@ -397,11 +403,11 @@ fn council_referral_and_decision_are_for_leads_and_final() {
     };
     assert!(matches!(
         decide(&an, "1"),
-        Err(EngineError::LeadOnly { .. })
+        Err(WorkbenchError::LeadOnly { .. })
     ));
     assert!(matches!(
         decide(&lead, "1.3"),
-        Err(EngineError::BadScore { .. })
+        Err(WorkbenchError::BadScore { .. })
     ));
     decide(&lead, "1.5").unwrap();
     let it = item(&an, "44", "1.1.1");
@@ -417,14 +423,14 @@ fn council_referral_and_decision_are_for_leads_and_final() {
     // Final: no new explanation, no second decision.
     assert!(matches!(
         explain(&an, "44", "1.1.1", "2025-03-06", None),
-        Err(EngineError::WrongStatus {
+        Err(WorkbenchError::WrongStatus {
             status: Status::Decided,
             ..
         })
     ));
     assert!(matches!(
         decide(&lead, "1"),
-        Err(EngineError::WrongStatus { .. })
+        Err(WorkbenchError::WrongStatus { .. })
     ));
     assert_eq!(
         item(&an, "44", "1.1.1").appraisal.proposed,
@@ -463,7 +469,7 @@ fn finalize_waits_for_escalations_and_takes_decided_items() {
     };
     assert!(matches!(
         finalize(),
-        Err(EngineError::Unfinished { open: 1, .. })
+        Err(WorkbenchError::Unfinished { open: 1, .. })
     ));
     lead.apply(Command::CouncilDecide {
         key: k.clone(),

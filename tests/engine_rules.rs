@@ -3,9 +3,9 @@
 mod common;
 
 use api::Workbench;
+use api::WorkbenchError;
 use common::*;
 use domain::{Command, Outcome, Role, Status};
-use engine::EngineError;
 
 fn adjust(
     wb: &dyn Workbench,
@@ -13,7 +13,7 @@ fn adjust(
     leaf: &str,
     score: &str,
     why: &str,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let k = key(unit, leaf);
     wb.apply(Command::Adjust {
         key: k.clone(),
@@ -34,7 +34,7 @@ fn membership_and_roles() {
     let lead = setup(dir.path());
     let stranger = lead.session("nguoila");
     match adjust(&stranger, "44", "1.1.1", "1", "x") {
-        Err(EngineError::NotMember { user, leads }) => {
+        Err(WorkbenchError::NotMember { user, leads }) => {
             assert_eq!(user, "nguoila");
             assert_eq!(leads, vec!["lead".to_string()]);
         }
@@ -43,7 +43,7 @@ fn membership_and_roles() {
     let auditor = lead.session("kiemtra");
     assert!(matches!(
         adjust(&auditor, "44", "1.1.1", "1", "x"),
-        Err(EngineError::ReadOnly { .. })
+        Err(WorkbenchError::ReadOnly { .. })
     ));
     let an = lead.session("an");
     assert!(matches!(
@@ -51,20 +51,20 @@ fn membership_and_roles() {
             year: YEAR,
             unit: "44".into()
         }),
-        Err(EngineError::LeadOnly { .. })
+        Err(WorkbenchError::LeadOnly { .. })
     ));
     assert!(matches!(
         an.apply(Command::SetMember {
             user: "an".into(),
             role: Role::Lead
         }),
-        Err(EngineError::LeadOnly { .. })
+        Err(WorkbenchError::LeadOnly { .. })
     ));
     assert!(matches!(
         lead.apply(Command::RemoveMember {
             user: "lead".into()
         }),
-        Err(EngineError::LastLead { .. })
+        Err(WorkbenchError::LastLead { .. })
     ));
     // Nothing above changed anything.
     assert_eq!(status(&lead, "44", "1.1.1"), Status::Pending);
@@ -91,15 +91,15 @@ fn agree_and_adjust() {
     let k2 = key("44", "1.1.2");
     assert!(matches!(
         adjust(&an, "44", "1.1.2", "1", "   \n"),
-        Err(EngineError::JustificationRequired { .. })
+        Err(WorkbenchError::JustificationRequired { .. })
     ));
     assert!(matches!(
         adjust(&an, "44", "1.1.2", "1,3", "lý do"),
-        Err(EngineError::BadScore { .. })
+        Err(WorkbenchError::BadScore { .. })
     ));
     assert!(matches!(
         adjust(&an, "44", "1.1.2", "2.25", "lý do"),
-        Err(EngineError::BadScore { .. })
+        Err(WorkbenchError::BadScore { .. })
     ));
     assert_eq!(status(&an, "44", "1.1.2"), Status::Pending);
     adjust(&an, "44", "1.1.2", "1", "Chưa có báo cáo quý IV").unwrap();
@@ -113,20 +113,20 @@ fn agree_and_adjust() {
     // Survey items are not editable.
     assert!(matches!(
         adjust(&an, "44", "1.1.3", "1", "x"),
-        Err(EngineError::SurveyNotEditable { .. })
+        Err(WorkbenchError::SurveyNotEditable { .. })
     ));
     // Unknown unit / criterion / a parent.
     assert!(matches!(
         adjust(&an, "99", "1.1.1", "1", "x"),
-        Err(EngineError::UnknownUnit { .. })
+        Err(WorkbenchError::UnknownUnit { .. })
     ));
     assert!(matches!(
         adjust(&an, "44", "9.9.9", "1", "x"),
-        Err(EngineError::UnknownCriterion { .. })
+        Err(WorkbenchError::UnknownCriterion { .. })
     ));
     assert!(matches!(
         adjust(&an, "44", "1.1", "1", "x"),
-        Err(EngineError::NotALeaf { .. })
+        Err(WorkbenchError::NotALeaf { .. })
     ));
 }
 
@@ -150,7 +150,7 @@ fn stale_version_is_a_conflict_not_an_overwrite() {
         justification: "Của tôi".into(),
         expected: seen,
     }) {
-        Err(EngineError::Conflict {
+        Err(WorkbenchError::Conflict {
             current, expected, ..
         }) => {
             assert_eq!(expected, seen);
@@ -178,7 +178,7 @@ fn evidence_requests_and_disputes() {
             request: " ".into(),
             expected: version(&an, &k)
         }),
-        Err(EngineError::TextRequired { .. })
+        Err(WorkbenchError::TextRequired { .. })
     ));
     an.apply(Command::RequestEvidence {
         key: k.clone(),
@@ -200,7 +200,7 @@ fn evidence_requests_and_disputes() {
             round: None,
             expected: version(&an, &k2)
         }),
-        Err(EngineError::WrongStatus {
+        Err(WorkbenchError::WrongStatus {
             status: Status::Pending,
             ..
         })
@@ -220,7 +220,7 @@ fn evidence_requests_and_disputes() {
     // While disputed, only the resolution moves it.
     assert!(matches!(
         adjust(&an, "67", "1.1.1", "1.5", "x"),
-        Err(EngineError::WrongStatus { .. })
+        Err(WorkbenchError::WrongStatus { .. })
     ));
     assert!(matches!(
         an.apply(Command::ResolveDispute {
@@ -230,7 +230,7 @@ fn evidence_requests_and_disputes() {
             response: "x".into(),
             expected: version(&an, &k2)
         }),
-        Err(EngineError::TextRequired { .. })
+        Err(WorkbenchError::TextRequired { .. })
     ));
     an.apply(Command::ResolveDispute {
         key: k2.clone(),
@@ -283,7 +283,7 @@ fn finalize_locks_and_reopen_needs_a_reason() {
         year: YEAR,
         unit: "44".into(),
     }) {
-        Err(EngineError::Unfinished { open, .. }) => assert_eq!(open, 3),
+        Err(WorkbenchError::Unfinished { open, .. }) => assert_eq!(open, 3),
         other => panic!("expected Unfinished, got {other:?}"),
     }
     for leaf in ["1.1.1", "1.1.2", "2.1.1"] {
@@ -301,7 +301,7 @@ fn finalize_locks_and_reopen_needs_a_reason() {
     .unwrap();
     assert!(matches!(
         adjust(&lead, "44", "1.1.1", "1", "x"),
-        Err(EngineError::Finalized { .. })
+        Err(WorkbenchError::Finalized { .. })
     ));
     assert!(matches!(
         lead.apply(Command::Reopen {
@@ -309,7 +309,7 @@ fn finalize_locks_and_reopen_needs_a_reason() {
             unit: "44".into(),
             reason: "".into()
         }),
-        Err(EngineError::TextRequired { .. })
+        Err(WorkbenchError::TextRequired { .. })
     ));
     lead.apply(Command::Reopen {
         year: YEAR,
@@ -324,7 +324,7 @@ fn finalize_locks_and_reopen_needs_a_reason() {
             unit: "44".into(),
             reason: "x".into()
         }),
-        Err(EngineError::NotFinalized { .. })
+        Err(WorkbenchError::NotFinalized { .. })
     ));
 }
 
@@ -335,7 +335,7 @@ fn undo_is_a_compensating_event_and_walks_back() {
     let an = lead.session("an");
     assert!(matches!(
         an.apply(Command::Undo),
-        Err(EngineError::NothingToUndo { .. })
+        Err(WorkbenchError::NothingToUndo { .. })
     ));
     adjust(&an, "44", "2.1.1", "3", "Một").unwrap();
     adjust(&an, "44", "2.1.1", "2.5", "Hai").unwrap();
@@ -355,7 +355,7 @@ fn undo_is_a_compensating_event_and_walks_back() {
     );
     assert!(matches!(
         an.apply(Command::Undo),
-        Err(EngineError::NothingToUndo { .. })
+        Err(WorkbenchError::NothingToUndo { .. })
     ));
 
     // Someone else changed the item since: undo would overwrite them, so it is a conflict.
@@ -363,7 +363,7 @@ fn undo_is_a_compensating_event_and_walks_back() {
     adjust(&lead, "67", "2.1.1", "3.5", "Của trưởng nhóm").unwrap();
     assert!(matches!(
         an.apply(Command::Undo),
-        Err(EngineError::Conflict { .. })
+        Err(WorkbenchError::Conflict { .. })
     ));
 }
 
@@ -383,7 +383,7 @@ fn bulk_agree_writes_one_event_per_item() {
             area: "2".into(),
             items: items.clone()
         }),
-        Err(EngineError::NotInArea { .. })
+        Err(WorkbenchError::NotInArea { .. })
     ));
     let events = an
         .apply(Command::BulkAgree {
@@ -477,7 +477,7 @@ fn undo_never_brings_back_an_agreement_with_an_old_self_score() {
     // Undo must not restore "agreed at 2.00" against a self score of 1.00.
     assert!(matches!(
         lead.apply(Command::Undo),
-        Err(EngineError::Conflict { .. })
+        Err(WorkbenchError::Conflict { .. })
     ));
     let it = lead.item(&k).unwrap().unwrap();
     assert_eq!(it.status(), Status::Pending);
@@ -497,4 +497,105 @@ fn bulk_agree_counts_a_repeated_leaf_once() {
         })
         .unwrap();
     assert_eq!(events.len(), 1);
+}
+
+/// `plan` is the dry run `import --dry-run` shows: the events `apply` would write, by the same
+/// rules, and nothing written. A re-import that changes only a note, or the score of an agreed
+/// item (which resets the agreement), is planned exactly as it is then applied.
+#[test]
+fn plan_is_what_apply_writes_and_writes_nothing() {
+    use domain::{Change, Evidence, SelfRow};
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let an = lead.session("an");
+    let k = key("44", "1.1.1");
+    an.apply(Command::Agree {
+        key: k.clone(),
+        expected: version(&an, &k),
+    })
+    .unwrap();
+    let row = |leaf: &str, score: &str, note: &str| SelfRow {
+        unit: "44".into(),
+        leaf: leaf.into(),
+        score: p(score),
+        note: note.into(),
+        evidence: vec![Evidence {
+            number: "12/KH-UBND".into(),
+            title: "Kế hoạch CCHC năm 2024".into(),
+            date: "2024-01-10".into(),
+            link: String::new(),
+        }],
+    };
+    let cmd = Command::ImportSelf {
+        year: YEAR,
+        rows: vec![
+            // Agreed at 2: a new score resets the agreement.
+            row("1.1.1", "1.75", "Ghi chú của tỉnh cho 1.1.1"),
+            // Only the note changes.
+            row("1.1.2", "1.5", "Ghi chú đã sửa"),
+            // Unchanged.
+            row("2.1.1", "4", "Ghi chú của tỉnh cho 2.1.1"),
+        ],
+    };
+    let seq_before = lead.last_seq().unwrap();
+    let planned = lead.plan(cmd.clone()).unwrap();
+    assert_eq!(
+        lead.last_seq().unwrap(),
+        seq_before,
+        "a plan writes nothing"
+    );
+    let kinds: Vec<(String, &str)> = planned
+        .iter()
+        .map(|e| match &e.change {
+            Change::SelfAssessed { key, .. } => (key.leaf.clone(), "self"),
+            Change::Appraised { key, after, .. } => {
+                assert_eq!(after.status, Status::Pending);
+                (key.leaf.clone(), "reset")
+            }
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("1.1.1".to_string(), "self"),
+            ("1.1.1".to_string(), "reset"),
+            ("1.1.2".to_string(), "self"),
+        ]
+    );
+    let applied = lead.apply(cmd).unwrap();
+    let applied: Vec<_> = applied.iter().map(|e| &e.body.change).collect();
+    let planned: Vec<_> = planned.iter().map(|e| &e.change).collect();
+    assert_eq!(applied, planned);
+    // The auditor may not even plan a change.
+    let auditor = lead.session("kiemtra");
+    assert!(matches!(
+        auditor.plan(Command::Agree {
+            key: k.clone(),
+            expected: version(&auditor, &k),
+        }),
+        Err(WorkbenchError::ReadOnly { .. })
+    ));
+}
+
+/// The roles the workbench asks about before it opens a dialog are the engine's.
+#[test]
+fn command_kinds_allow_what_the_engine_allows() {
+    use domain::CommandKind;
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let an = lead.session("an");
+    assert!(!CommandKind::Finalize.allowed_for(Role::Appraiser));
+    assert!(CommandKind::Agree.allowed_for(Role::Appraiser));
+    assert!(!CommandKind::Agree.allowed_for(Role::Auditor));
+    assert!(CommandKind::Finalize.allowed_for(Role::Lead));
+    let finalize = Command::Finalize {
+        year: YEAR,
+        unit: "44".into(),
+    };
+    assert!(finalize.needs_lead());
+    assert!(matches!(
+        an.apply(finalize),
+        Err(WorkbenchError::LeadOnly { .. })
+    ));
 }

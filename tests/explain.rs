@@ -8,10 +8,11 @@ mod common;
 use std::sync::Arc;
 
 use api::story::load_story;
-use api::{HistoryQuery, LocalWorkbench, Workbench};
+use api::{HistoryQuery, Workbench};
 use common::{YEAR, date, key, open_round, p, setup, version};
 use domain::story::{StepKind, Story, StoryInput};
 use domain::{Command, Evidence, ItemKey, Outcome, Role, SelfRow, Status};
+use engine::LocalWorkbench;
 use formats::story::{write_json, write_markdown, write_text};
 use jiff::Timestamp;
 use l10n::Lang;

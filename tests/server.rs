@@ -9,14 +9,14 @@ use std::path::Path;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
+use api::WorkbenchError;
 use api::{ConnectionState, HistoryQuery, Notice, Workbench};
 use common::{YEAR, key, p, setup};
+use domain::Draft;
 use domain::{Change, Command, ItemKey, Role};
-use engine::EngineError;
 use net::client::{ClientError, ConnectOptions, RemoteWorkbench};
 use net::protocol::Refusal;
 use net::server::{ServeOptions, Server, start};
-use store::Draft;
 
 /// Bound for anything that should happen promptly (not a timing assertion: only a limit so a
 /// broken build fails instead of hanging).
@@ -118,7 +118,7 @@ fn eight_clients_editing_the_same_items_lose_no_update_and_every_refusal_is_a_co
                     expected: seen,
                 }) {
                     Ok(ev) => acks.push(ack_of(&ev, &text)),
-                    Err(EngineError::Conflict {
+                    Err(WorkbenchError::Conflict {
                         expected, current, ..
                     }) => {
                         assert_eq!(expected, seen);
@@ -144,7 +144,7 @@ fn eight_clients_editing_the_same_items_lose_no_update_and_every_refusal_is_a_co
                                 acks.push(ack_of(&ev, &text));
                                 break;
                             }
-                            Err(EngineError::Conflict { .. }) => conflicts += 1,
+                            Err(WorkbenchError::Conflict { .. }) => conflicts += 1,
                             Err(e) => panic!("client {c}: a refused write must be a conflict: {e}"),
                         }
                     }
@@ -266,7 +266,7 @@ fn a_non_member_is_refused_with_the_leads_who_can_add_them() {
     let _server = serve(dir);
     match RemoteWorkbench::connect(dir, &only_connect()) {
         Err(ClientError::Refused {
-            refusal: Refusal::NotMember(EngineError::NotMember { user, leads }),
+            refusal: Refusal::NotMember(WorkbenchError::NotMember { user, leads }),
             ..
         }) => {
             assert_eq!(user, me());
@@ -311,7 +311,7 @@ fn an_auditor_reads_everything_and_writes_nothing() {
         })
         .unwrap_err();
     assert!(
-        matches!(&err, EngineError::ReadOnly { user } if *user == me()),
+        matches!(&err, WorkbenchError::ReadOnly { user } if *user == me()),
         "{err:?}"
     );
     assert_eq!(wb.item(&k).unwrap().unwrap().version, item.version);
@@ -403,7 +403,7 @@ fn drafts_history_backup_and_year_work_through_the_server() {
     );
     assert!(matches!(
         wb.year(1999),
-        Err(EngineError::UnknownYear { year: 1999 })
+        Err(WorkbenchError::UnknownYear { year: 1999 })
     ));
 
     let all = wb.history(&HistoryQuery::default()).unwrap();

@@ -14,11 +14,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use api::WorkbenchError;
 use api::{HistoryQuery, Notice, Workbench};
 use common::os_user::{GROUP, OTHER_USER, other_user, run_ok};
 use common::{YEAR, key, p, setup};
 use domain::{Change, Command as Cmd, ItemKey, Role};
-use engine::EngineError;
 use net::client::{ConnectOptions, RemoteWorkbench};
 use net::server::paths;
 use rand::{Rng, SeedableRng};
@@ -133,7 +133,7 @@ fn sigkill_during_edits_from_two_clients_loses_no_acknowledged_edit() {
                     Ok(Some(item)) => item.version,
                     Ok(None) => panic!("{k} exists"),
                     // The server is being restarted; the next read reconnects.
-                    Err(EngineError::Unavailable { .. }) => continue,
+                    Err(WorkbenchError::Unavailable { .. }) => continue,
                     Err(e) => panic!("client {c}: {e}"),
                 };
                 let text = format!("client {c} edit {n}");
@@ -156,7 +156,7 @@ fn sigkill_during_edits_from_two_clients_loses_no_acknowledged_edit() {
                         acked.fetch_add(1, Ordering::AcqRel);
                     }
                     // Sent, but the server died before answering: it may or may not be saved.
-                    Err(EngineError::Unavailable { .. }) => unsure += 1,
+                    Err(WorkbenchError::Unavailable { .. }) => unsure += 1,
                     Err(e) => panic!("client {c}: {e}"),
                 }
                 n += 1;

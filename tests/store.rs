@@ -3,10 +3,12 @@
 use std::io::{BufReader, Cursor};
 use std::process::Command;
 
+use domain::Draft;
+use domain::NewEvent;
 use domain::{Appraisal, Change, Event, ItemKey, Points, Role, SelfAssessment, Status};
 use jiff::Timestamp;
 use l10n::Lang;
-use store::{Draft, NewEvent, Store, StoreError};
+use store::{Store, StoreError};
 
 fn at(n: i64) -> Timestamp {
     Timestamp::from_second(1_717_000_000 + n).unwrap()

@@ -8,9 +8,10 @@ mod common;
 
 use std::sync::Arc;
 
-use api::{LocalWorkbench, Workbench};
+use api::Workbench;
 use domain::round::add_days;
 use domain::{Command, ItemKey, Outcome, Role, Status};
+use engine::LocalWorkbench;
 use l10n::Lang;
 use tui::app::{App, Screen};
 use tui::state::overlay::Overlay;

@@ -8,8 +8,9 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use api::{LocalWorkbench, Workbench};
+use api::Workbench;
 use domain::{Command, ItemKey, Points, Role, SelfRow, Status};
+use engine::LocalWorkbench;
 use l10n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

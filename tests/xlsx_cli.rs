@@ -73,7 +73,10 @@ fn a_province_fills_its_template_and_the_export_round_trips() {
     assert_eq!(lines[0], "Sheet \"Self-assessment\", header on row 3.");
     assert!(lines[1].starts_with("Unit"), "{preview}");
     assert!(
-        preview.contains("Preview: 64 new (+), 0 changed (*), 0 unchanged. Nothing was written."),
+        preview.contains(
+            "Preview: 64 new (+), 0 score changed (*), 0 note or evidence changed only (~), \
+             0 unchanged; 0 agreed item(s) would go back to pending. Nothing was written."
+        ),
         "{preview}"
     );
     let out = call(&["import", "self", "44-da-dien.xlsx"]);
@@ -89,7 +92,9 @@ fn a_province_fills_its_template_and_the_export_round_trips() {
         "{again}"
     );
     assert!(
-        again.contains("0 new (+), 0 changed (*), 64 unchanged"),
+        again.contains(
+            "0 new (+), 0 score changed (*), 0 note or evidence changed only (~), 64 unchanged"
+        ),
         "{again}"
     );
 

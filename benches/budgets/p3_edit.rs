@@ -7,8 +7,8 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use api::Workbench;
+use api::WorkbenchError;
 use domain::{Command, ItemKey, Points};
-use engine::EngineError;
 use net::client::{ConnectOptions, RemoteWorkbench};
 
 pub const EDITS_ONE: usize = 2000;
@@ -70,7 +70,7 @@ fn edit(wb: &RemoteWorkbench, keys: &[(ItemKey, Points)], n: usize) -> Vec<Durat
             }
             // Nothing changed (the score was already this one): nothing was committed.
             Ok(_) => {}
-            Err(EngineError::Conflict { current, .. }) => versions[j] = current.version,
+            Err(WorkbenchError::Conflict { current, .. }) => versions[j] = current.version,
             Err(e) => panic!("edit refused: {e}"),
         }
     }

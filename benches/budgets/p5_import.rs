@@ -9,8 +9,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use api::{LocalWorkbench, Workbench};
+use api::Workbench;
 use domain::Command;
+use engine::LocalWorkbench;
 use formats::self_import::parse_self_csv;
 use sample::scale::Scale;
 use store::Store;

@@ -43,7 +43,7 @@ pub fn open_demo(
         // A server of the old demo notices its socket is gone and stops by itself.
         std::fs::remove_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
     }
-    if !dir.join("sled").exists() {
+    if !store::Store::exists(dir) {
         eprintln!(
             "{}",
             match lang {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use domain::{Command, ItemKey};
+use domain::{Change, Command, ItemKey, NewEvent, Points, Status};
 use formats::self_import::{
     FileFormat, ImportProblem, ProblemKind, read_table, validate_self, validate_survey,
 };
@@ -176,63 +176,8 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         );
     }
     if a.dry_run {
-        let current: HashMap<ItemKey, String> = wb
-            .items(year, None)
-            .map_err(engine_err(lang))?
-            .into_iter()
-            .filter_map(|i| {
-                let v = if survey {
-                    i.survey
-                } else {
-                    i.self_assessment.as_ref().map(|s| s.score)
-                };
-                v.map(|v| (i.key, v.to_string()))
-            })
-            .collect();
-        let (mut new, mut changed, mut same) = (0, 0, 0);
-        println!(
-            "{:<6} {:<10} {:>9}   {:>9}",
-            lang.pick("Đơn vị", "Unit"),
-            lang.pick("Tiêu chí", "Criterion"),
-            lang.pick("Hiện tại", "Current"),
-            lang.pick("Mới", "New")
-        );
-        for (unit, leaf, value) in &preview {
-            let key = ItemKey::new(year, unit.clone(), leaf.clone());
-            let cur = current.get(&key);
-            let mark = match cur {
-                None => {
-                    new += 1;
-                    "+"
-                }
-                Some(c) if c != value => {
-                    changed += 1;
-                    "*"
-                }
-                Some(_) => {
-                    same += 1;
-                    " "
-                }
-            };
-            println!(
-                "{:<6} {:<10} {:>9} {mark} {:>9}",
-                unit,
-                leaf,
-                cur.map(String::as_str).unwrap_or("—"),
-                value
-            );
-        }
-        println!(
-            "{}",
-            match lang {
-                Lang::Vi => format!(
-                    "Xem trước: {new} mới (+), {changed} thay đổi (*), {same} không đổi. Chưa ghi gì vào kho."
-                ),
-                Lang::En => format!(
-                    "Preview: {new} new (+), {changed} changed (*), {same} unchanged. Nothing was written."
-                ),
-            }
-        );
+        let planned = wb.plan(cmd).map_err(engine_err(lang))?;
+        print_preview(&preview, year, &planned, lang);
         return Ok(ExitCode::SUCCESS);
     }
     let rows = preview.len();
@@ -253,4 +198,118 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the import would do to one item, from the events the engine planned.
+#[derive(Default)]
+struct Planned {
+    /// The score before (`None`: the item has none yet), when the import changes it.
+    score: Option<Option<Points>>,
+    /// The note or the evidence changes.
+    text: bool,
+    /// An agreement with the old score is reset to pending.
+    reset: bool,
+}
+
+/// `--dry-run`: every row of the file with the current and the new value and what the import
+/// would change, exactly as the engine would write it (`Workbench::plan`).
+fn print_preview(
+    preview: &[(String, String, String)],
+    year: u16,
+    planned: &[NewEvent],
+    lang: Lang,
+) {
+    let mut by_item: HashMap<ItemKey, Planned> = HashMap::new();
+    for ev in planned {
+        match &ev.change {
+            Change::SelfAssessed {
+                key, before, after, ..
+            } => {
+                let p = by_item.entry(key.clone()).or_default();
+                let old = before.as_ref().map(|b| b.score);
+                if old != Some(after.score) {
+                    p.score = Some(old);
+                }
+                if before
+                    .as_ref()
+                    .is_some_and(|b| b.note != after.note || b.evidence != after.evidence)
+                {
+                    p.text = true;
+                }
+            }
+            Change::SurveyScored {
+                key, before, after, ..
+            } if *before != Some(*after) => {
+                by_item.entry(key.clone()).or_default().score = Some(*before);
+            }
+            Change::Appraised {
+                key, before, after, ..
+            } if before.status != after.status && after.status == Status::Pending => {
+                by_item.entry(key.clone()).or_default().reset = true;
+            }
+            _ => {}
+        }
+    }
+    let (mut new, mut changed, mut text_only, mut same, mut resets) = (0, 0, 0, 0, 0);
+    println!(
+        "{:<6} {:<10} {:>9}   {:>9}  {}",
+        lang.pick("Đơn vị", "Unit"),
+        lang.pick("Tiêu chí", "Criterion"),
+        lang.pick("Hiện tại", "Current"),
+        lang.pick("Mới", "New"),
+        lang.pick("Thay đổi", "Change")
+    );
+    for (unit, leaf, value) in preview {
+        let key = ItemKey::new(year, unit.clone(), leaf.clone());
+        let p = by_item.get(&key);
+        let mut what = Vec::new();
+        let (mark, current) = match p.and_then(|p| p.score) {
+            Some(None) => {
+                new += 1;
+                ("+", "—".to_string())
+            }
+            Some(Some(old)) => {
+                changed += 1;
+                ("*", old.to_string())
+            }
+            None if p.is_some_and(|p| p.text) => {
+                text_only += 1;
+                ("~", value.clone())
+            }
+            None => {
+                same += 1;
+                (" ", value.clone())
+            }
+        };
+        if p.is_some_and(|p| p.text) {
+            what.push(lang.pick("ghi chú/tài liệu", "note/evidence"));
+        }
+        if p.is_some_and(|p| p.reset) {
+            resets += 1;
+            what.push(lang.pick("Đồng ý → Chờ thẩm định", "Agreed → Pending"));
+        }
+        println!(
+            "{:<6} {:<10} {:>9} {mark} {:>9}  {}",
+            inert(unit),
+            inert(leaf),
+            current,
+            value,
+            what.join(", ")
+        );
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Vi => format!(
+                "Xem trước: {new} mới (+), {changed} đổi điểm (*), {text_only} chỉ đổi ghi chú hoặc \
+                 tài liệu (~), {same} không đổi; {resets} tiêu chí đã đồng ý sẽ trở về chờ thẩm \
+                 định. Chưa ghi gì vào kho."
+            ),
+            Lang::En => format!(
+                "Preview: {new} new (+), {changed} score changed (*), {text_only} note or evidence \
+                 changed only (~), {same} unchanged; {resets} agreed item(s) would go back to \
+                 pending. Nothing was written."
+            ),
+        }
+    );
 }

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use anyhow::anyhow;
 
-use api::{LocalWorkbench, Workbench};
+use api::Workbench;
 use domain::Command;
+use engine::LocalWorkbench;
 use l10n::Lang;
 use store::Store;
 
@@ -38,7 +39,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     // Check both files before anything is created, with every problem in the user's language.
     parse_fw(&fw, lang)?;
     parse_us(&us, lang)?;
-    let created = !dir.join("sled").exists();
+    let created = !Store::exists(&dir);
     // A new store is created here (nobody else can be using it yet); the next command starts
     // its server. A year is added to an existing store through its server.
     let wb: Arc<dyn Workbench> = if created {

@@ -65,6 +65,6 @@ pub(crate) fn pick_year(
 }
 
 /// Turn an engine error into a message in the user's language.
-pub(crate) fn engine_err(lang: Lang) -> impl Fn(engine::EngineError) -> anyhow::Error {
+pub(crate) fn engine_err(lang: Lang) -> impl Fn(api::WorkbenchError) -> anyhow::Error {
     move |e| anyhow!(e.message(lang))
 }

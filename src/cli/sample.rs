@@ -148,7 +148,7 @@ fn build(
     seed: u64,
     years: Option<usize>,
 ) -> anyhow::Result<ExitCode> {
-    if dir.join("sled").exists() {
+    if store::Store::exists(dir) {
         bail!(
             "{}",
             match lang {

@@ -41,7 +41,7 @@ pub struct Args {
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
     let dir = store_dir(store)?;
-    let (fw, units, year): (Framework, UnitSet, u16) = if dir.join("sled").exists() {
+    let (fw, units, year): (Framework, UnitSet, u16) = if store::Store::exists(&dir) {
         let wb = open_workbench(&dir, lang)?;
         let year = pick_year(&*wb, a.year, lang)?;
         let y = wb.year(year).map_err(engine_err(lang))?;

@@ -1,8 +1,9 @@
 //! Shared test helpers: a small framework and a store with a lead and an appraiser.
 #![allow(dead_code)]
 
-use api::{LocalWorkbench, Workbench};
+use api::Workbench;
 use domain::{Command, Evidence, ItemKey, Points, Role, SelfRow, SurveyRow};
+use engine::LocalWorkbench;
 use store::Store;
 
 pub const YEAR: u16 = 2024;

@@ -2,7 +2,7 @@
 //! implementation runs the engine in-process; the remote one (the server issue) talks to a
 //! server over a socket. Both run the same engine code.
 
-mod local;
+mod error;
 pub mod story;
 
 use std::sync::Arc;
@@ -11,11 +11,10 @@ use crossbeam_channel::Receiver;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
-use engine::{EngineError, YearContext};
-use store::{Draft, VerifyReport};
+use domain::{Command, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState};
+use domain::{Draft, VerifyReport, YearContext};
 
-pub use local::LocalWorkbench;
+pub use error::{NotOpenReason, ScoreProblem, WorkbenchError};
 
 /// What a client hears about without asking.
 #[derive(Clone, Debug)]
@@ -91,42 +90,45 @@ pub struct HistoryQuery {
 pub trait Workbench: Send + Sync {
     /// The OS user this workbench acts as.
     fn user(&self) -> &str;
-    fn role(&self) -> Result<Option<Role>, EngineError>;
-    fn members(&self) -> Result<Vec<Member>, EngineError>;
-    fn years(&self) -> Result<Vec<u16>, EngineError>;
-    fn year(&self, year: u16) -> Result<Arc<YearContext>, EngineError>;
+    fn role(&self) -> Result<Option<Role>, WorkbenchError>;
+    fn members(&self) -> Result<Vec<Member>, WorkbenchError>;
+    fn years(&self) -> Result<Vec<u16>, WorkbenchError>;
+    fn year(&self, year: u16) -> Result<Arc<YearContext>, WorkbenchError>;
     /// Items of a year, or of one unit of it, in key order.
-    fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, EngineError>;
-    fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError>;
+    fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, WorkbenchError>;
+    fn item(&self, key: &ItemKey) -> Result<Option<Item>, WorkbenchError>;
     /// Every item of a year without its texts ([`Item::without_text`]): what a list of all
     /// units shows (totals, statuses, ranks). A remote workbench is sent only that.
-    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, WorkbenchError> {
         Ok(self
             .items(year, None)?
             .iter()
             .map(Item::without_text)
             .collect())
     }
-    fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError>;
+    fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, WorkbenchError>;
     /// The explanation rounds of a year, by number.
-    fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError>;
-    fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, EngineError>;
+    fn rounds(&self, year: u16) -> Result<Vec<Round>, WorkbenchError>;
+    fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError>;
     /// Run a command as `user()`; the events are durable when this returns `Ok`.
-    fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError>;
+    fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError>;
 
     /// Run a command as `apply` does and say only how many events it committed (a remote
     /// workbench is not sent the events: an import may commit hundreds of thousands).
-    fn apply_count(&self, command: Command) -> Result<usize, EngineError> {
+    fn apply_count(&self, command: Command) -> Result<usize, WorkbenchError> {
         self.apply(command).map(|e| e.len())
     }
+    /// A dry run of `apply`: the events the command would write now, by the same rules, without
+    /// writing anything.
+    fn plan(&self, command: Command) -> Result<Vec<NewEvent>, WorkbenchError>;
     /// Committed events from now on.
     fn subscribe(&self) -> Receiver<Notice>;
-    fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, EngineError>;
-    fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), EngineError>;
-    fn delete_draft(&self, key: &ItemKey) -> Result<(), EngineError>;
+    fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, WorkbenchError>;
+    fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), WorkbenchError>;
+    fn delete_draft(&self, key: &ItemKey) -> Result<(), WorkbenchError>;
 
     /// Seq of the last committed event (0 for an empty store).
-    fn last_seq(&self) -> Result<u64, EngineError> {
+    fn last_seq(&self) -> Result<u64, WorkbenchError> {
         Ok(self
             .history(&HistoryQuery::default())?
             .last()
@@ -139,7 +141,7 @@ pub trait Workbench: Send + Sync {
         &self,
         _unit: Option<(u16, String)>,
         _editing: Option<ItemKey>,
-    ) -> Result<(), EngineError> {
+    ) -> Result<(), WorkbenchError> {
         Ok(())
     }
 
@@ -159,16 +161,16 @@ pub trait Workbench: Send + Sync {
     }
 
     /// Check the hash chain and that replaying the events gives the stored state.
-    fn verify(&self) -> Result<VerifyReport, EngineError> {
-        Err(EngineError::Store {
+    fn verify(&self) -> Result<VerifyReport, WorkbenchError> {
+        Err(WorkbenchError::Store {
             vi: "bàn làm việc này không kiểm tra được kho dữ liệu".into(),
             en: "this workbench cannot verify the store".into(),
         })
     }
 
     /// Write the event log as JSON lines (see `Store::backup`); returns the number of events.
-    fn backup(&self, _out: &mut dyn std::io::Write) -> Result<u64, EngineError> {
-        Err(EngineError::Store {
+    fn backup(&self, _out: &mut dyn std::io::Write) -> Result<u64, WorkbenchError> {
+        Err(WorkbenchError::Store {
             vi: "bàn làm việc này không sao lưu được kho dữ liệu".into(),
             en: "this workbench cannot back up the store".into(),
         })

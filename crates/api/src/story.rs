@@ -5,19 +5,19 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use domain::YearContext;
 use domain::carry::carry_map;
 use domain::story::{Reference, Story, StoryInput};
 use domain::{Item, ItemKey};
-use engine::{EngineError, YearContext};
 use l10n::Lang;
 
-use super::{HistoryQuery, Workbench};
+use super::{HistoryQuery, Workbench, WorkbenchError};
 
 /// Why a story cannot be told.
 #[derive(Debug, thiserror::Error)]
 pub enum StoryError {
     #[error("{}", .0.message(Lang::En))]
-    Engine(#[from] EngineError),
+    Engine(#[from] WorkbenchError),
     #[error("{}", self.message(Lang::En))]
     UnknownUnit {
         year: u16,
@@ -185,7 +185,7 @@ pub fn load_story(wb: &dyn Workbench, key: &ItemKey) -> Result<Story, StoryError
     let unit = ctx
         .units
         .unit(&key.unit)
-        .ok_or_else(|| EngineError::UnknownUnit {
+        .ok_or_else(|| WorkbenchError::UnknownUnit {
             year: key.year,
             unit: key.unit.clone(),
         })?;
@@ -199,7 +199,7 @@ pub fn load_story(wb: &dyn Workbench, key: &ItemKey) -> Result<Story, StoryError
         reference,
     })
     .ok_or_else(|| {
-        StoryError::Engine(EngineError::UnknownCriterion {
+        StoryError::Engine(WorkbenchError::UnknownCriterion {
             year: key.year,
             code: key.leaf.clone(),
         })
@@ -217,7 +217,7 @@ pub struct PrevYear {
 
 impl PrevYear {
     /// `None` when the year was not opened from another, or that year is not in the store.
-    pub fn load(wb: &dyn Workbench, ctx: &YearContext) -> Result<Option<PrevYear>, EngineError> {
+    pub fn load(wb: &dyn Workbench, ctx: &YearContext) -> Result<Option<PrevYear>, WorkbenchError> {
         let Some(prev) = ctx.from_year else {
             return Ok(None);
         };

@@ -149,28 +149,115 @@ pub enum Command {
     },
 }
 
+/// What a command does, without its data: what the roles allow is decided on this, so the
+/// workbench can tell before it builds a command (before opening a dialog) exactly what the
+/// engine will refuse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CommandKind {
+    OpenYear,
+    ImportSelf,
+    ImportSurvey,
+    Agree,
+    Adjust,
+    RequestEvidence,
+    BulkAgree,
+    RecordDispute,
+    ResolveDispute,
+    Escalate,
+    CouncilDecide,
+    OpenRound,
+    CloseRound,
+    Finalize,
+    Reopen,
+    Undo,
+    SetMember,
+    RemoveMember,
+}
+
+impl CommandKind {
+    /// Machine name, as recorded in events.
+    pub fn name(self) -> &'static str {
+        match self {
+            CommandKind::OpenYear => "open-year",
+            CommandKind::ImportSelf => "import-self",
+            CommandKind::ImportSurvey => "import-survey",
+            CommandKind::Agree => "agree",
+            CommandKind::Adjust => "adjust",
+            CommandKind::RequestEvidence => "request-evidence",
+            CommandKind::BulkAgree => "bulk-agree",
+            CommandKind::RecordDispute => "record-dispute",
+            CommandKind::ResolveDispute => "resolve-dispute",
+            CommandKind::Escalate => "escalate",
+            CommandKind::CouncilDecide => "council-decide",
+            CommandKind::OpenRound => "open-round",
+            CommandKind::CloseRound => "close-round",
+            CommandKind::Finalize => "finalize",
+            CommandKind::Reopen => "reopen",
+            CommandKind::Undo => "undo",
+            CommandKind::SetMember => "set-member",
+            CommandKind::RemoveMember => "remove-member",
+        }
+    }
+
+    /// Only a lead may run it (SPEC S2): the year's setup, members, rounds, finalizing and
+    /// reopening units, and the council's referral and decision.
+    pub fn needs_lead(self) -> bool {
+        matches!(
+            self,
+            CommandKind::OpenYear
+                | CommandKind::Finalize
+                | CommandKind::Reopen
+                | CommandKind::SetMember
+                | CommandKind::RemoveMember
+                | CommandKind::Escalate
+                | CommandKind::CouncilDecide
+                | CommandKind::OpenRound
+                | CommandKind::CloseRound
+        )
+    }
+
+    /// Whether a member with this role may run it: an auditor runs nothing, an appraiser what
+    /// does not need a lead, a lead everything.
+    pub fn allowed_for(self, role: Role) -> bool {
+        match role {
+            Role::Lead => true,
+            Role::Appraiser => !self.needs_lead(),
+            Role::Auditor => false,
+        }
+    }
+}
+
 impl Command {
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            Command::OpenYear { .. } => CommandKind::OpenYear,
+            Command::ImportSelf { .. } => CommandKind::ImportSelf,
+            Command::ImportSurvey { .. } => CommandKind::ImportSurvey,
+            Command::Agree { .. } => CommandKind::Agree,
+            Command::Adjust { .. } => CommandKind::Adjust,
+            Command::RequestEvidence { .. } => CommandKind::RequestEvidence,
+            Command::BulkAgree { .. } => CommandKind::BulkAgree,
+            Command::RecordDispute { .. } => CommandKind::RecordDispute,
+            Command::ResolveDispute { .. } => CommandKind::ResolveDispute,
+            Command::Escalate { .. } => CommandKind::Escalate,
+            Command::CouncilDecide { .. } => CommandKind::CouncilDecide,
+            Command::OpenRound { .. } => CommandKind::OpenRound,
+            Command::CloseRound { .. } => CommandKind::CloseRound,
+            Command::Finalize { .. } => CommandKind::Finalize,
+            Command::Reopen { .. } => CommandKind::Reopen,
+            Command::Undo => CommandKind::Undo,
+            Command::SetMember { .. } => CommandKind::SetMember,
+            Command::RemoveMember { .. } => CommandKind::RemoveMember,
+        }
+    }
+
     /// Machine name, as recorded in events.
     pub fn name(&self) -> &'static str {
-        match self {
-            Command::OpenYear { .. } => "open-year",
-            Command::ImportSelf { .. } => "import-self",
-            Command::ImportSurvey { .. } => "import-survey",
-            Command::Agree { .. } => "agree",
-            Command::Adjust { .. } => "adjust",
-            Command::RequestEvidence { .. } => "request-evidence",
-            Command::BulkAgree { .. } => "bulk-agree",
-            Command::RecordDispute { .. } => "record-dispute",
-            Command::ResolveDispute { .. } => "resolve-dispute",
-            Command::Escalate { .. } => "escalate",
-            Command::CouncilDecide { .. } => "council-decide",
-            Command::OpenRound { .. } => "open-round",
-            Command::CloseRound { .. } => "close-round",
-            Command::Finalize { .. } => "finalize",
-            Command::Reopen { .. } => "reopen",
-            Command::Undo => "undo",
-            Command::SetMember { .. } => "set-member",
-            Command::RemoveMember { .. } => "remove-member",
-        }
+        self.kind().name()
+    }
+
+    /// Only a lead may run it.
+    pub fn needs_lead(&self) -> bool {
+        self.kind().needs_lead()
     }
 }

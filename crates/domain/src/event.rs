@@ -89,6 +89,18 @@ impl Change {
     }
 }
 
+/// An event to commit: everything but seq, time and hash, which the store assigns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEvent {
+    /// OS user name of whoever issued the command.
+    pub actor: String,
+    /// Machine name of the command (`Command::name`).
+    pub command: String,
+    pub change: Change,
+    /// Free-text reason, empty when the command has none.
+    pub reason: String,
+}
+
 /// The hashed content of an event. Its canonical bytes are its JSON encoding as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventBody {

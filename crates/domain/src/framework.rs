@@ -59,6 +59,16 @@ pub struct Node {
 }
 
 impl Node {
+    /// The step a score of this item must be a multiple of. Survey points are computed
+    /// (max × the share of positive answers) and published with two decimals, so only the range
+    /// applies to them (a step of 0.01); appraised scores follow the framework's step.
+    pub fn score_step(&self, framework_step: Points) -> Points {
+        match self.method {
+            Method::Survey => Points::from_hundredths(1),
+            Method::Appraised | Method::Mixed => framework_step,
+        }
+    }
+
     pub fn is_leaf(&self) -> bool {
         self.children.is_empty()
     }

@@ -1,9 +1,12 @@
 //! Pure domain model: no I/O, no sled, no terminal.
 
 pub mod aggregate;
+pub mod attention;
 pub mod bundled;
 pub mod carry;
+pub mod clock;
 pub mod command;
+pub mod draft;
 pub mod event;
 pub mod file_error;
 pub mod framework;
@@ -17,7 +20,9 @@ pub mod status;
 pub mod story;
 pub mod units;
 pub mod units_file;
+pub mod verify_report;
 pub mod worddiff;
+pub mod year;
 
 /// Small frameworks and unit sets for the tests of this and other crates.
 #[cfg(any(test, feature = "testutil"))]
@@ -25,8 +30,9 @@ pub mod testutil;
 
 mod toml_read;
 
-pub use command::{Command, SelfRow, SurveyRow};
-pub use event::{Change, Event, EventBody};
+pub use command::{Command, CommandKind, SelfRow, SurveyRow};
+pub use draft::Draft;
+pub use event::{Change, Event, EventBody, NewEvent};
 pub use file_error::{FileError, FileErrorKind};
 pub use framework::{Framework, Method, Node};
 pub use framework_file::parse_framework;
@@ -41,3 +47,5 @@ pub use status::{Outcome, Status};
 pub use toml_read::line_col;
 pub use units::{Unit, UnitSet};
 pub use units_file::parse_units;
+pub use verify_report::VerifyReport;
+pub use year::{YearContext, YearData, YearFileError};

@@ -1,5 +1,6 @@
 //! Item commands: imports, agree, adjust, evidence requests, bulk agree, disputes, undo.
 
+use crate::OrStore;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -7,16 +8,16 @@ use domain::{
     Appraisal, Change, Item, ItemKey, Method, Points, SelfAssessment, SelfRow, Status, SurveyRow,
 };
 
-use super::{Ctx, EngineError, YearContext, clean_text};
+use super::{Ctx, WorkbenchError, YearContext, clean_text};
 
 /// Check that the key names a known unit and a leaf; return the year and the leaf's (max, method).
 pub(super) fn leaf(
     ctx: &Ctx,
     key: &ItemKey,
-) -> Result<(Arc<YearContext>, Points, Method), EngineError> {
+) -> Result<(Arc<YearContext>, Points, Method), WorkbenchError> {
     let y = ctx.engine.year(key.year)?;
     if y.units.unit(&key.unit).is_none() {
-        return Err(EngineError::UnknownUnit {
+        return Err(WorkbenchError::UnknownUnit {
             year: key.year,
             unit: key.unit.clone(),
         });
@@ -24,12 +25,12 @@ pub(super) fn leaf(
     let node = y
         .framework
         .node(&key.leaf)
-        .ok_or_else(|| EngineError::UnknownCriterion {
+        .ok_or_else(|| WorkbenchError::UnknownCriterion {
             year: key.year,
             code: key.leaf.clone(),
         })?;
     if !node.is_leaf() {
-        return Err(EngineError::NotALeaf {
+        return Err(WorkbenchError::NotALeaf {
             code: key.leaf.clone(),
         });
     }
@@ -42,10 +43,14 @@ pub(super) fn check_score(
     key: &ItemKey,
     score: Points,
     max: Points,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
+    let step = y
+        .framework
+        .node(&key.leaf)
+        .map_or(y.framework.step, |n| n.score_step(y.framework.step));
     score
-        .check_score(max, y.framework.step)
-        .map_err(|e| EngineError::BadScore {
+        .check_score(max, step)
+        .map_err(|e| WorkbenchError::BadScore {
             key: key.clone(),
             reason: e.into(),
         })
@@ -56,15 +61,15 @@ pub(super) fn for_decision(
     ctx: &Ctx,
     key: &ItemKey,
     expected: u64,
-) -> Result<(Arc<YearContext>, Points, Item), EngineError> {
+) -> Result<(Arc<YearContext>, Points, Item), WorkbenchError> {
     let (y, max, method) = leaf(ctx, key)?;
     if method == Method::Survey {
-        return Err(EngineError::SurveyNotEditable { key: key.clone() });
+        return Err(WorkbenchError::SurveyNotEditable { key: key.clone() });
     }
     ctx.check_open(key.year, &key.unit)?;
     let item = ctx.item_or_new(key)?;
     if item.version != expected {
-        return Err(EngineError::Conflict {
+        return Err(WorkbenchError::Conflict {
             key: key.clone(),
             expected,
             current: Box::new(item),
@@ -73,8 +78,8 @@ pub(super) fn for_decision(
     Ok((y, max, item))
 }
 
-pub(super) fn wrong_status(ctx: &Ctx, item: &Item) -> EngineError {
-    EngineError::WrongStatus {
+pub(super) fn wrong_status(ctx: &Ctx, item: &Item) -> WorkbenchError {
+    WorkbenchError::WrongStatus {
         key: item.key.clone(),
         status: item.status(),
         command: ctx.command.to_string(),
@@ -93,10 +98,14 @@ pub(super) fn push_appraisal(ctx: &mut Ctx, item: &Item, after: Appraisal, reaso
     );
 }
 
-pub(super) fn require_text(key: &ItemKey, text: &str, field: &str) -> Result<String, EngineError> {
+pub(super) fn require_text(
+    key: &ItemKey,
+    text: &str,
+    field: &str,
+) -> Result<String, WorkbenchError> {
     let t = clean_text(text);
     if t.trim().is_empty() {
-        return Err(EngineError::TextRequired {
+        return Err(WorkbenchError::TextRequired {
             key: key.clone(),
             field: field.to_string(),
         });
@@ -113,7 +122,11 @@ struct ImportUnit {
 
 impl ImportUnit {
     /// The current item of `key` (a new one if it has none), after checking its unit is open.
-    fn item(slot: &mut Option<ImportUnit>, ctx: &Ctx, key: &ItemKey) -> Result<Item, EngineError> {
+    fn item(
+        slot: &mut Option<ImportUnit>,
+        ctx: &Ctx,
+        key: &ItemKey,
+    ) -> Result<Item, WorkbenchError> {
         if slot.as_ref().is_none_or(|u| u.unit != key.unit) {
             ctx.check_open(key.year, &key.unit)?;
             *slot = Some(ImportUnit {
@@ -128,14 +141,18 @@ impl ImportUnit {
     }
 }
 
-pub(crate) fn import_self(ctx: &mut Ctx, year: u16, rows: Vec<SelfRow>) -> Result<(), EngineError> {
+pub(crate) fn import_self(
+    ctx: &mut Ctx,
+    year: u16,
+    rows: Vec<SelfRow>,
+) -> Result<(), WorkbenchError> {
     let mut seen = HashSet::new();
     let mut unit: Option<ImportUnit> = None;
     for row in rows {
         let key = ItemKey::new(year, row.unit, row.leaf);
         let (y, max, method) = leaf(ctx, &key)?;
         if method == Method::Survey {
-            return Err(EngineError::SurveyNotEditable { key });
+            return Err(WorkbenchError::SurveyNotEditable { key });
         }
         check_score(&y, &key, row.score, max)?;
         let item = ImportUnit::item(&mut unit, ctx, &key)?;
@@ -193,23 +210,16 @@ pub(crate) fn import_survey(
     ctx: &mut Ctx,
     year: u16,
     rows: Vec<SurveyRow>,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let mut seen = HashSet::new();
     let mut unit: Option<ImportUnit> = None;
     for row in rows {
         let key = ItemKey::new(year, row.unit, row.leaf);
-        let (_, max, method) = leaf(ctx, &key)?;
+        let (y, max, method) = leaf(ctx, &key)?;
         if method != Method::Survey {
-            return Err(EngineError::NotSurvey { key });
+            return Err(WorkbenchError::NotSurvey { key });
         }
-        // Survey points are computed (max × share of positive answers) and published with two
-        // decimals: only the range applies, not the appraisal step.
-        row.score
-            .check_score(max, Points::from_hundredths(1))
-            .map_err(|e| EngineError::BadScore {
-                key: key.clone(),
-                reason: e.into(),
-            })?;
+        check_score(&y, &key, row.score, max)?;
         let item = ImportUnit::item(&mut unit, ctx, &key)?;
         if !seen.insert(key.clone()) {
             continue;
@@ -242,11 +252,11 @@ fn agreed(item: &Item, self_score: Points) -> Appraisal {
 }
 
 /// The unit's self score, which agreeing and adjusting are measured against.
-fn self_score(item: &Item) -> Result<Points, EngineError> {
+fn self_score(item: &Item) -> Result<Points, WorkbenchError> {
     item.self_assessment
         .as_ref()
         .map(|s| s.score)
-        .ok_or_else(|| EngineError::NoSelfScore {
+        .ok_or_else(|| WorkbenchError::NoSelfScore {
             key: item.key.clone(),
         })
 }
@@ -257,7 +267,7 @@ fn agree_item(
     key: &ItemKey,
     expected: u64,
     allowed: fn(Status) -> bool,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let (_, _, item) = for_decision(ctx, key, expected)?;
     if !allowed(item.status()) {
         return Err(wrong_status(ctx, &item));
@@ -271,7 +281,7 @@ fn agree_item(
     Ok(())
 }
 
-pub(crate) fn agree(ctx: &mut Ctx, key: ItemKey, expected: u64) -> Result<(), EngineError> {
+pub(crate) fn agree(ctx: &mut Ctx, key: ItemKey, expected: u64) -> Result<(), WorkbenchError> {
     agree_item(ctx, &key, expected, Status::can_appraise)
 }
 
@@ -281,7 +291,7 @@ pub(crate) fn adjust(
     score: Points,
     justification: String,
     expected: u64,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let (y, max, item) = for_decision(ctx, &key, expected)?;
     if !item.status().can_appraise() {
         return Err(wrong_status(ctx, &item));
@@ -293,7 +303,7 @@ pub(crate) fn adjust(
         Status::Agreed
     } else {
         if justification.trim().is_empty() {
-            return Err(EngineError::JustificationRequired { key });
+            return Err(WorkbenchError::JustificationRequired { key });
         }
         Status::Adjusted
     };
@@ -317,7 +327,7 @@ pub(crate) fn request_evidence(
     key: ItemKey,
     request: String,
     expected: u64,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let (_, _, item) = for_decision(ctx, &key, expected)?;
     if !item.status().can_appraise() {
         return Err(wrong_status(ctx, &item));
@@ -336,7 +346,7 @@ pub(crate) fn bulk_agree(
     unit: String,
     area: String,
     items: Vec<(String, u64)>,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let y = ctx.engine.year(year)?;
     let under: HashSet<&str> = y
         .framework
@@ -345,7 +355,7 @@ pub(crate) fn bulk_agree(
         .map(|n| n.code.as_str())
         .collect();
     if under.is_empty() {
-        return Err(EngineError::UnknownCriterion { year, code: area });
+        return Err(WorkbenchError::UnknownCriterion { year, code: area });
     }
     let mut seen = HashSet::new();
     for (leaf_code, expected) in items {
@@ -355,7 +365,7 @@ pub(crate) fn bulk_agree(
         }
         let key = ItemKey::new(year, unit.clone(), leaf_code);
         if !under.contains(key.leaf.as_str()) {
-            return Err(EngineError::NotInArea { key, area });
+            return Err(WorkbenchError::NotInArea { key, area });
         }
         agree_item(ctx, &key, expected, |s| s == Status::Pending)?;
     }
@@ -378,8 +388,8 @@ const APPRAISAL_COMMANDS: [&str; 9] = [
 /// Undo the actor's own last appraisal change that is not itself undone: repeated undo walks
 /// further back. The compensating event restores the appraisal as it was before that change, and
 /// is refused as a conflict when someone changed the item since.
-pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), EngineError> {
-    let history = ctx.engine.store.user_history(ctx.actor)?;
+pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), WorkbenchError> {
+    let history = ctx.engine.store.user_history(ctx.actor).or_store()?;
     let mut pending_undos = 0usize;
     let mut target = None;
     for ev in history.iter().rev() {
@@ -400,7 +410,7 @@ pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), EngineError> {
         }
     }
     let Some(ev) = target else {
-        return Err(EngineError::NothingToUndo {
+        return Err(WorkbenchError::NothingToUndo {
             user: ctx.actor.to_string(),
         });
     };
@@ -411,7 +421,7 @@ pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), EngineError> {
         ..
     } = &ev.body.change
     else {
-        return Err(EngineError::NothingToUndo {
+        return Err(WorkbenchError::NothingToUndo {
             user: ctx.actor.to_string(),
         });
     };
@@ -420,12 +430,19 @@ pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), EngineError> {
     // Only the actor's own later decisions (already undone) may lie between: anyone else's
     // change, or a re-import of the self score, would be overwritten, so that is a conflict to
     // look at, not an undo.
-    let changed_by_others = ctx.engine.store.item_history(key)?.iter().any(|e| {
-        e.body.seq > ev.body.seq
-            && (e.body.actor != ctx.actor || !APPRAISAL_COMMANDS.contains(&e.body.command.as_str()))
-    });
+    let changed_by_others = ctx
+        .engine
+        .store
+        .item_history(key)
+        .or_store()?
+        .iter()
+        .any(|e| {
+            e.body.seq > ev.body.seq
+                && (e.body.actor != ctx.actor
+                    || !APPRAISAL_COMMANDS.contains(&e.body.command.as_str()))
+        });
     if changed_by_others {
-        return Err(EngineError::Conflict {
+        return Err(WorkbenchError::Conflict {
             key: key.clone(),
             expected: *version,
             current: Box::new(item),

@@ -2,32 +2,33 @@
 //! a dispute, the appraiser's answer resolves it, and a lead may refer it to the appraisal council
 //! and record the council's decision.
 
+use crate::OrStore;
 use jiff::civil::Date;
 
 use domain::round::{Round, add_days, current_round};
 use domain::{Council, CouncilDecision, Dispute, ItemKey, Outcome, Points, Status};
 
 use super::appraisal::{check_score, for_decision, push_appraisal, require_text, wrong_status};
-use super::{Ctx, EngineError, clean_text};
+use super::{Ctx, WorkbenchError, clean_text};
 
 /// The round an explanation goes into: the one named, or the latest open round of the unit.
-fn pick_round(ctx: &Ctx, key: &ItemKey, number: Option<u32>) -> Result<Round, EngineError> {
-    let rounds = ctx.engine.store.rounds(key.year)?;
+fn pick_round(ctx: &Ctx, key: &ItemKey, number: Option<u32>) -> Result<Round, WorkbenchError> {
+    let rounds = ctx.engine.store.rounds(key.year).or_store()?;
     let round = match number {
         Some(n) => rounds
             .iter()
             .find(|r| r.number == n)
-            .ok_or(EngineError::UnknownRound {
+            .ok_or(WorkbenchError::UnknownRound {
                 year: key.year,
                 number: n,
             })?,
-        None => current_round(&rounds, &key.unit).ok_or_else(|| EngineError::NoOpenRound {
+        None => current_round(&rounds, &key.unit).ok_or_else(|| WorkbenchError::NoOpenRound {
             year: key.year,
             unit: key.unit.clone(),
         })?,
     };
     if round.closed {
-        return Err(EngineError::RoundClosed {
+        return Err(WorkbenchError::RoundClosed {
             year: key.year,
             number: round.number,
         });
@@ -45,7 +46,7 @@ pub(crate) fn record_dispute(
     received: Date,
     round: Option<u32>,
     expected: u64,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let (y, max, item) = for_decision(ctx, &key, expected)?;
     if !item.status().can_dispute() {
         return Err(wrong_status(ctx, &item));
@@ -53,14 +54,14 @@ pub(crate) fn record_dispute(
     let round = pick_round(ctx, &key, round)?;
     round
         .check_item(&item)
-        .map_err(|why| EngineError::NotInRound {
+        .map_err(|why| WorkbenchError::NotInRound {
             key: key.clone(),
             number: round.number,
             why: why.into(),
         })?;
     // A letter dated tomorrow in Vietnam may already be today in UTC; anything later is a typo.
     if received > add_days(ctx.today, 1) {
-        return Err(EngineError::ReceivedInFuture {
+        return Err(WorkbenchError::ReceivedInFuture {
             key,
             received,
             today: ctx.today,
@@ -93,7 +94,7 @@ pub(crate) fn resolve_dispute(
     score: Option<Points>,
     response: String,
     expected: u64,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let (y, max, item) = for_decision(ctx, &key, expected)?;
     if !item.status().can_resolve() {
         return Err(wrong_status(ctx, &item));
@@ -104,7 +105,7 @@ pub(crate) fn resolve_dispute(
     let proposed = match outcome {
         Outcome::Upheld => score.or(claimed).or(self_score),
         Outcome::PartlyUpheld => {
-            let s = score.ok_or_else(|| EngineError::TextRequired {
+            let s = score.ok_or_else(|| WorkbenchError::TextRequired {
                 key: key.clone(),
                 field: "score".into(),
             })?;
@@ -113,7 +114,7 @@ pub(crate) fn resolve_dispute(
             let theirs = claimed.or(self_score).unwrap_or(ours);
             let (low, high) = (ours.min(theirs), ours.max(theirs));
             if s <= low || s >= high {
-                return Err(EngineError::PartlyOutOfRange {
+                return Err(WorkbenchError::PartlyOutOfRange {
                     key,
                     score: s,
                     low,
@@ -143,7 +144,7 @@ pub(crate) fn escalate(
     key: ItemKey,
     reason: String,
     expected: u64,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let (_, _, item) = for_decision(ctx, &key, expected)?;
     if !item.status().can_escalate() {
         return Err(wrong_status(ctx, &item));
@@ -166,7 +167,7 @@ pub(crate) fn council_decide(
     decision: String,
     minutes: String,
     expected: u64,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let (y, max, item) = for_decision(ctx, &key, expected)?;
     if !item.status().can_decide() {
         return Err(wrong_status(ctx, &item));

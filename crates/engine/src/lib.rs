@@ -4,7 +4,7 @@
 
 mod appraisal;
 mod dispute;
-mod error;
+mod local;
 mod rounds;
 mod setup;
 
@@ -14,48 +14,41 @@ use std::sync::{Arc, Mutex, RwLock};
 use jiff::Timestamp;
 use unicode_normalization::UnicodeNormalization;
 
-use domain::{Command, Event, Framework, Item, ItemKey, Role, UnitSet, UnitState};
-use store::{NewEvent, Store};
+use api::WorkbenchError;
+use domain::NewEvent;
+use domain::clock::{self, Clock};
+use domain::{Command, Event, Item, ItemKey, Role, UnitState, YearContext};
+use l10n::Lang;
+use store::{Store, StoreError};
 
-pub use error::{EngineError, NotOpenReason, ScoreProblem};
-
-/// A year's framework and units, parsed once from the sources kept in the store.
-#[derive(Debug)]
-pub struct YearContext {
-    pub year: u16,
-    pub framework: Framework,
-    pub units: UnitSet,
-    pub framework_file: String,
-    pub units_file: String,
-    /// The previous year whose justifications are shown as references (`init --from-year`).
-    pub from_year: Option<u16>,
-}
-
-impl YearContext {
-    /// Parse a year's kept sources, as the engine does; a client builds its own copy this way
-    /// from the sources it gets from the server.
-    pub fn parse(year: u16, data: &store::YearData) -> Result<YearContext, EngineError> {
-        setup::parse_year(
-            year,
-            &data.framework_toml,
-            &data.framework_file,
-            &data.units_toml,
-            &data.units_file,
-            data.from_year,
-        )
-    }
-}
+pub use local::LocalWorkbench;
 
 pub struct Engine {
     store: Store,
+    clock: Clock,
     years: RwLock<HashMap<u16, Arc<YearContext>>>,
     /// Serialises read-check-commit so a version check cannot race another write.
     write: Mutex<()>,
 }
 
-/// The clock used for events; tests may not depend on its value.
-fn now() -> Timestamp {
-    Timestamp::now()
+/// A store failure as the workbench reports it: worded here, in both languages, because the
+/// reader's language is not known where it happens.
+pub fn store_error(e: StoreError) -> WorkbenchError {
+    WorkbenchError::Store {
+        vi: e.message(Lang::Vi),
+        en: e.message(Lang::En),
+    }
+}
+
+/// `?` on a store call inside the engine: the failure becomes a [`WorkbenchError::Store`].
+pub(crate) trait OrStore<T> {
+    fn or_store(self) -> Result<T, WorkbenchError>;
+}
+
+impl<T> OrStore<T> for Result<T, StoreError> {
+    fn or_store(self) -> Result<T, WorkbenchError> {
+        self.map_err(store_error)
+    }
 }
 
 /// NFC-normalise text and turn `\r\n` / `\r` into `\n` (SPEC W12: all text NFC on input).
@@ -71,8 +64,14 @@ pub(crate) fn clean_text(s: &str) -> String {
 
 impl Engine {
     pub fn new(store: Store) -> Engine {
+        Engine::with_clock(store, clock::system())
+    }
+
+    /// An engine whose events are dated by `clock` instead of the system clock.
+    pub fn with_clock(store: Store, clock: Clock) -> Engine {
         Engine {
             store,
+            clock,
             years: RwLock::new(HashMap::new()),
             write: Mutex::new(()),
         }
@@ -83,36 +82,56 @@ impl Engine {
     }
 
     /// The framework and units of a year.
-    pub fn year(&self, year: u16) -> Result<Arc<YearContext>, EngineError> {
+    pub fn year(&self, year: u16) -> Result<Arc<YearContext>, WorkbenchError> {
         if let Some(y) = self.years.read().ok().and_then(|m| m.get(&year).cloned()) {
             return Ok(y);
         }
         let data = self
             .store
-            .year_data(year)?
-            .ok_or(EngineError::UnknownYear { year })?;
-        let ctx = Arc::new(setup::parse_year(
-            year,
-            &data.framework_toml,
-            &data.framework_file,
-            &data.units_toml,
-            &data.units_file,
-            data.from_year,
-        )?);
+            .year_data(year)
+            .or_store()?
+            .ok_or(WorkbenchError::UnknownYear { year })?;
+        let ctx = Arc::new(setup::parse_year(year, &data)?);
         if let Ok(mut m) = self.years.write() {
             m.insert(year, ctx.clone());
         }
         Ok(ctx)
     }
 
-    pub fn role_of(&self, user: &str) -> Result<Option<Role>, EngineError> {
-        Ok(self.store.member(user)?)
+    pub fn role_of(&self, user: &str) -> Result<Option<Role>, WorkbenchError> {
+        self.store.member(user).or_store()
+    }
+
+    /// The time now, by the engine's clock.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
     }
 
     /// Check that `actor` may run `cmd`, then commit the events it produces.
-    pub fn apply(&self, actor: &str, cmd: Command) -> Result<Vec<Event>, EngineError> {
+    pub fn apply(&self, actor: &str, cmd: Command) -> Result<Vec<Event>, WorkbenchError> {
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
-        let members = self.store.members()?;
+        let at = self.now();
+        let events = self.build(actor, cmd, at)?;
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.store.commit(at, events).or_store()
+    }
+
+    /// A dry run: the events `actor` running `cmd` would write now, checked by the same rules as
+    /// [`Engine::apply`], without writing anything (`import --dry-run` shows exactly this).
+    pub fn plan(&self, actor: &str, cmd: Command) -> Result<Vec<NewEvent>, WorkbenchError> {
+        self.build(actor, cmd, self.now())
+    }
+
+    /// The rules: check that `actor` may run `cmd` and build the events it produces.
+    fn build(
+        &self,
+        actor: &str,
+        cmd: Command,
+        at: Timestamp,
+    ) -> Result<Vec<NewEvent>, WorkbenchError> {
+        let members = self.store.members().or_store()?;
         let role = members.iter().find(|m| m.user == actor).map(|m| m.role);
         let mut events: Vec<NewEvent> = Vec::new();
         let first_use = members.is_empty() && matches!(cmd, Command::OpenYear { .. });
@@ -131,7 +150,7 @@ impl Engine {
                 });
             }
             (None, false) => {
-                return Err(EngineError::NotMember {
+                return Err(WorkbenchError::NotMember {
                     user: actor.to_string(),
                     leads: members
                         .iter()
@@ -141,27 +160,15 @@ impl Engine {
                 });
             }
             (Some(Role::Auditor), false) => {
-                return Err(EngineError::ReadOnly {
+                return Err(WorkbenchError::ReadOnly {
                     user: actor.to_string(),
                 });
             }
             (Some(_), false) => {}
         }
         let is_lead = first_use || role == Some(Role::Lead);
-        let lead_only = matches!(
-            cmd,
-            Command::OpenYear { .. }
-                | Command::Finalize { .. }
-                | Command::Reopen { .. }
-                | Command::SetMember { .. }
-                | Command::RemoveMember { .. }
-                | Command::Escalate { .. }
-                | Command::CouncilDecide { .. }
-                | Command::OpenRound { .. }
-                | Command::CloseRound { .. }
-        );
-        if lead_only && !is_lead {
-            return Err(EngineError::LeadOnly {
+        if cmd.needs_lead() && !is_lead {
+            return Err(WorkbenchError::LeadOnly {
                 user: actor.to_string(),
                 command: cmd.name().to_string(),
             });
@@ -172,7 +179,7 @@ impl Engine {
             actor,
             command: name,
             events,
-            today: domain::round::today_in_vietnam(now()),
+            today: domain::round::today_in_vietnam(at),
         };
         match cmd {
             Command::OpenYear {
@@ -269,11 +276,7 @@ impl Engine {
             } => rounds::close_round(&mut ctx, year, number, reason)?,
             Command::Undo => appraisal::undo(&mut ctx)?,
         }
-        if ctx.events.is_empty() {
-            return Ok(Vec::new());
-        }
-        let events = std::mem::take(&mut ctx.events);
-        Ok(self.store.commit(now(), events)?)
+        Ok(std::mem::take(&mut ctx.events))
     }
 }
 
@@ -299,32 +302,34 @@ impl Ctx<'_> {
 
     /// The current items of a unit, for commands that touch many of them: read once per unit
     /// (the store keeps a criterion's items together).
-    fn unit_items(&self, year: u16, unit: &str) -> Result<HashMap<String, Item>, EngineError> {
+    fn unit_items(&self, year: u16, unit: &str) -> Result<HashMap<String, Item>, WorkbenchError> {
         Ok(self
             .engine
             .store
-            .items(year, Some(unit))?
+            .items(year, Some(unit))
+            .or_store()?
             .into_iter()
             .map(|i| (i.key.leaf.clone(), i))
             .collect())
     }
 
-    fn item_or_new(&self, key: &ItemKey) -> Result<Item, EngineError> {
+    fn item_or_new(&self, key: &ItemKey) -> Result<Item, WorkbenchError> {
         Ok(self
             .engine
             .store
-            .item(key)?
+            .item(key)
+            .or_store()?
             .unwrap_or_else(|| Item::new(key.clone())))
     }
 
-    fn unit_state(&self, year: u16, unit: &str) -> Result<UnitState, EngineError> {
-        Ok(self.engine.store.unit_state(year, unit)?)
+    fn unit_state(&self, year: u16, unit: &str) -> Result<UnitState, WorkbenchError> {
+        self.engine.store.unit_state(year, unit).or_store()
     }
 
     /// Refuse changes to a finalized unit.
-    fn check_open(&self, year: u16, unit: &str) -> Result<(), EngineError> {
+    fn check_open(&self, year: u16, unit: &str) -> Result<(), WorkbenchError> {
         if let Some(t) = self.unit_state(year, unit)?.finalized {
-            return Err(EngineError::Finalized {
+            return Err(WorkbenchError::Finalized {
                 year,
                 unit: unit.to_string(),
                 by: t.actor,

@@ -1,10 +1,11 @@
 //! Opening and closing explanation rounds (lead only; SPEC D5).
 
+use crate::OrStore;
 use jiff::civil::Date;
 
 use domain::{Change, Round, RoundScope};
 
-use super::{Ctx, EngineError, clean_text};
+use super::{Ctx, WorkbenchError, clean_text};
 
 pub(crate) fn open_round(
     ctx: &mut Ctx,
@@ -14,22 +15,22 @@ pub(crate) fn open_round(
     scope: RoundScope,
     units: Vec<String>,
     note: String,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let y = ctx.engine.year(year)?;
     if closes < opens {
-        return Err(EngineError::BadRoundDates { opens, closes });
+        return Err(WorkbenchError::BadRoundDates { opens, closes });
     }
     let mut codes: Vec<String> = Vec::with_capacity(units.len());
     for u in units {
         let u = u.trim().to_string();
         if y.units.unit(&u).is_none() {
-            return Err(EngineError::UnknownUnit { year, unit: u });
+            return Err(WorkbenchError::UnknownUnit { year, unit: u });
         }
         if !codes.contains(&u) {
             codes.push(u);
         }
     }
-    let rounds = ctx.engine.store.rounds(year)?;
+    let rounds = ctx.engine.store.rounds(year).or_store()?;
     let number = rounds.iter().map(|r| r.number).max().unwrap_or(0) + 1;
     let after = Round {
         year,
@@ -58,15 +59,15 @@ pub(crate) fn close_round(
     year: u16,
     number: u32,
     reason: String,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     ctx.engine.year(year)?;
-    let rounds = ctx.engine.store.rounds(year)?;
+    let rounds = ctx.engine.store.rounds(year).or_store()?;
     let before = rounds
         .into_iter()
         .find(|r| r.number == number)
-        .ok_or(EngineError::UnknownRound { year, number })?;
+        .ok_or(WorkbenchError::UnknownRound { year, number })?;
     if before.closed {
-        return Err(EngineError::RoundClosed { year, number });
+        return Err(WorkbenchError::RoundClosed { year, number });
     }
     let mut after = before.clone();
     after.closed = true;

@@ -1,35 +1,13 @@
 //! Store-level commands: opening a year, members, finalizing and reopening units.
 
-use domain::{Change, Member, Role, Status, parse_framework, parse_units};
+use crate::OrStore;
+use domain::{Change, Member, Role, Status, YearContext, YearData};
 
-use super::{Ctx, EngineError, YearContext, clean_text};
+use super::{Ctx, WorkbenchError, clean_text};
 
 /// Parse a year's framework and units; any problem becomes one `BadFile` error listing all of it.
-pub(crate) fn parse_year(
-    year: u16,
-    framework_toml: &str,
-    framework_file: &str,
-    units_toml: &str,
-    units_file: &str,
-    from_year: Option<u16>,
-) -> Result<YearContext, EngineError> {
-    let framework =
-        parse_framework(framework_toml, framework_file).map_err(|errs| EngineError::BadFile {
-            file: framework_file.to_string(),
-            problems: errs.iter().map(|e| e.to_string()).collect(),
-        })?;
-    let units = parse_units(units_toml, units_file).map_err(|errs| EngineError::BadFile {
-        file: units_file.to_string(),
-        problems: errs.iter().map(|e| e.to_string()).collect(),
-    })?;
-    Ok(YearContext {
-        year,
-        framework,
-        units,
-        framework_file: framework_file.to_string(),
-        units_file: units_file.to_string(),
-        from_year,
-    })
+pub(crate) fn parse_year(year: u16, data: &YearData) -> Result<YearContext, WorkbenchError> {
+    Ok(YearContext::parse(year, data)?)
 }
 
 /// What a new year is opened from.
@@ -41,33 +19,33 @@ pub(crate) struct YearSources {
     pub from_year: Option<u16>,
 }
 
-pub(crate) fn open_year(ctx: &mut Ctx, year: u16, src: YearSources) -> Result<(), EngineError> {
-    if ctx.engine.store.year_data(year)?.is_some() {
-        return Err(EngineError::YearExists { year });
+pub(crate) fn open_year(ctx: &mut Ctx, year: u16, src: YearSources) -> Result<(), WorkbenchError> {
+    if ctx.engine.store.year_data(year).or_store()?.is_some() {
+        return Err(WorkbenchError::YearExists { year });
     }
     if let Some(prev) = src.from_year {
         // The references come from a year that exists and is earlier.
         if prev >= year {
-            return Err(EngineError::BadFromYear { year, from: prev });
+            return Err(WorkbenchError::BadFromYear { year, from: prev });
         }
         ctx.engine.year(prev)?;
     }
-    parse_year(
-        year,
-        &src.framework_toml,
-        &src.framework_file,
-        &src.units_toml,
-        &src.units_file,
-        src.from_year,
-    )?;
+    let data = YearData {
+        framework_toml: src.framework_toml,
+        framework_file: src.framework_file,
+        units_toml: src.units_toml,
+        units_file: src.units_file,
+        from_year: src.from_year,
+    };
+    parse_year(year, &data)?;
     ctx.push(
         Change::YearOpened {
             year,
-            framework_toml: src.framework_toml,
-            framework_file: src.framework_file,
-            units_toml: src.units_toml,
-            units_file: src.units_file,
-            from_year: src.from_year,
+            framework_toml: data.framework_toml,
+            framework_file: data.framework_file,
+            units_toml: data.units_toml,
+            units_file: data.units_file,
+            from_year: data.from_year,
         },
         String::new(),
     );
@@ -83,14 +61,14 @@ pub(crate) fn set_member(
     members: &[Member],
     user: String,
     role: Role,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let user = user.trim().to_string();
     let before = members.iter().find(|m| m.user == user).map(|m| m.role);
     if before == Some(role) {
         return Ok(());
     }
     if before == Some(Role::Lead) && lead_count(members) == 1 {
-        return Err(EngineError::LastLead { user });
+        return Err(WorkbenchError::LastLead { user });
     }
     ctx.push(
         Change::MemberChanged {
@@ -107,12 +85,12 @@ pub(crate) fn remove_member(
     ctx: &mut Ctx,
     members: &[Member],
     user: String,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let Some(before) = members.iter().find(|m| m.user == user).map(|m| m.role) else {
         return Ok(());
     };
     if before == Role::Lead && lead_count(members) == 1 {
-        return Err(EngineError::LastLead { user });
+        return Err(WorkbenchError::LastLead { user });
     }
     ctx.push(
         Change::MemberChanged {
@@ -125,13 +103,13 @@ pub(crate) fn remove_member(
     Ok(())
 }
 
-pub(crate) fn finalize(ctx: &mut Ctx, year: u16, unit: String) -> Result<(), EngineError> {
+pub(crate) fn finalize(ctx: &mut Ctx, year: u16, unit: String) -> Result<(), WorkbenchError> {
     let y = ctx.engine.year(year)?;
     if y.units.unit(&unit).is_none() {
-        return Err(EngineError::UnknownUnit { year, unit });
+        return Err(WorkbenchError::UnknownUnit { year, unit });
     }
     ctx.check_open(year, &unit)?;
-    let items = ctx.engine.store.items(year, Some(&unit))?;
+    let items = ctx.engine.store.items(year, Some(&unit)).or_store()?;
     let decided: std::collections::HashMap<&str, Status> = items
         .iter()
         .map(|i| (i.key.leaf.as_str(), i.status()))
@@ -143,7 +121,7 @@ pub(crate) fn finalize(ctx: &mut Ctx, year: u16, unit: String) -> Result<(), Eng
         .filter(|n| decided.get(n.code.as_str()).is_none_or(|s| s.is_open()))
         .count();
     if open > 0 {
-        return Err(EngineError::Unfinished { year, unit, open });
+        return Err(WorkbenchError::Unfinished { year, unit, open });
     }
     ctx.push(Change::UnitFinalized { year, unit }, String::new());
     Ok(())
@@ -154,17 +132,17 @@ pub(crate) fn reopen(
     year: u16,
     unit: String,
     reason: String,
-) -> Result<(), EngineError> {
+) -> Result<(), WorkbenchError> {
     let y = ctx.engine.year(year)?;
     if y.units.unit(&unit).is_none() {
-        return Err(EngineError::UnknownUnit { year, unit });
+        return Err(WorkbenchError::UnknownUnit { year, unit });
     }
     if ctx.unit_state(year, &unit)?.finalized.is_none() {
-        return Err(EngineError::NotFinalized { year, unit });
+        return Err(WorkbenchError::NotFinalized { year, unit });
     }
     let reason = clean_text(&reason);
     if reason.trim().is_empty() {
-        return Err(EngineError::TextRequired {
+        return Err(WorkbenchError::TextRequired {
             key: domain::ItemKey::new(year, unit, ""),
             field: "reason".into(),
         });

@@ -735,14 +735,7 @@ impl<'a> Validator<'a> {
             }
             return None;
         };
-        // Survey points are computed (max × share of positive answers) and published with two
-        // decimals, so only the range applies to them; appraised scores follow the step.
-        let step = if node.method == Method::Survey {
-            Points::from_hundredths(1)
-        } else {
-            self.fw.step
-        };
-        match score.check_score(node.max, step) {
+        match score.check_score(node.max, node.score_step(self.fw.step)) {
             Ok(()) => Some(score),
             Err(e) => {
                 let kind = match e {

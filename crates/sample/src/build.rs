@@ -28,12 +28,13 @@ use std::time::{Duration, Instant};
 
 use rand_chacha::ChaCha8Rng;
 
-use api::{LocalWorkbench, Workbench};
+use api::Workbench;
+use api::WorkbenchError;
 use domain::{
     Change, Command, Event, Evidence, Framework, ItemKey, Method, Outcome, Points, Role, SelfRow,
     Status, SurveyRow,
 };
-use engine::EngineError;
+use engine::LocalWorkbench;
 use store::{Store, StoreError};
 
 use super::scale::{Scale, ScaleSpec};
@@ -53,7 +54,7 @@ pub enum BuildError {
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("{0}")]
-    Engine(#[from] EngineError),
+    Engine(#[from] WorkbenchError),
 }
 
 /// What a build made.

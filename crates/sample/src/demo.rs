@@ -6,11 +6,12 @@ use std::path::Path;
 
 use crate as sample;
 use crate::{SampleDecisionKind, SampleOptions};
-use api::{LocalWorkbench, Workbench};
+use api::Workbench;
+use api::WorkbenchError;
 use domain::bundled;
 use domain::round;
 use domain::{Command, ItemKey, Outcome, Points, Role, RoundScope};
-use engine::EngineError;
+use engine::LocalWorkbench;
 use store::{Store, StoreError};
 
 /// The year the demo appraises: the last year of the 63 provinces.
@@ -22,7 +23,7 @@ pub enum DemoError {
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("{0}")]
-    Engine(#[from] EngineError),
+    Engine(#[from] WorkbenchError),
     #[error("no bundled framework or units for {0}")]
     NoBundledData(u16),
 }
@@ -72,7 +73,7 @@ pub fn build(dir: &Path, lead: &str, units: Option<usize>) -> Result<LocalWorkbe
         let who = d.appraiser;
         let session = wb.session(who);
         let key = ItemKey::new(year, d.unit.clone(), d.leaf.clone());
-        let version = |wb: &LocalWorkbench| -> Result<u64, EngineError> {
+        let version = |wb: &LocalWorkbench| -> Result<u64, WorkbenchError> {
             Ok(wb.item(&key)?.map(|i| i.version).unwrap_or(0))
         };
         match d.kind {
@@ -161,10 +162,10 @@ fn explanation_rounds(
             note: note.to_string(),
         })
     };
-    let version = |key: &ItemKey| -> Result<u64, EngineError> {
+    let version = |key: &ItemKey| -> Result<u64, WorkbenchError> {
         Ok(wb.item(key)?.map(|i| i.version).unwrap_or(0))
     };
-    let record = |d: &DemoDispute, received| -> Result<(), EngineError> {
+    let record = |d: &DemoDispute, received| -> Result<(), WorkbenchError> {
         wb.session(d.appraiser).apply(Command::RecordDispute {
             key: d.key.clone(),
             explanation: d.explanation.clone(),
@@ -185,7 +186,7 @@ fn explanation_rounds(
     let mut rejected = 0;
     for (i, d) in &first {
         record(d, round::add_days(r1.0, i64::from(d.days_after_opening)))?;
-        let item = wb.item(&d.key)?.ok_or(EngineError::UnknownCriterion {
+        let item = wb.item(&d.key)?.ok_or(WorkbenchError::UnknownCriterion {
             year,
             code: d.key.leaf.clone(),
         })?;

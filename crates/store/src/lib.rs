@@ -31,6 +31,7 @@ mod drafts;
 mod error;
 mod fastdecode;
 mod layout;
+mod lock;
 mod replay;
 mod scan;
 mod verify;
@@ -46,15 +47,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use domain::{
-    Change, Event, EventBody, Item, ItemKey, ItemSummary, Member, Role, Round, UnitState,
-    UnitSummaries,
+    Draft, Event, EventBody, Item, ItemKey, ItemSummary, Member, NewEvent, Role, Round, UnitState,
+    UnitSummaries, YearData,
 };
 
 pub use error::StoreError;
-pub use verify::VerifyReport;
+pub use lock::LockProbe;
 
 use codec::{HASH_LEN, StoredItem, StoredUnit, ZERO_HASH};
 use error::{from_sled, is_lock_error};
@@ -66,40 +66,6 @@ pub const SCHEMA_VERSION: u32 = 2;
 
 /// sled's page cache size. Kept well under the server's memory budget (SPEC P6).
 const CACHE_CAPACITY: u64 = 128 * 1024 * 1024;
-
-/// An event to commit: everything but seq, time and hash, which the store assigns.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewEvent {
-    /// OS user name of whoever issued the command.
-    pub actor: String,
-    /// Machine name of the command (`Command::name`).
-    pub command: String,
-    pub change: Change,
-    /// Free-text reason, empty when the command has none.
-    pub reason: String,
-}
-
-/// The sources of an opened year, kept when `Change::YearOpened` commits.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct YearData {
-    pub framework_toml: String,
-    /// File name the framework was loaded from (for messages).
-    pub framework_file: String,
-    pub units_toml: String,
-    pub units_file: String,
-    /// The previous year shown as a reference (`init --from-year`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_year: Option<u16>,
-}
-
-/// A justification being typed, kept per user and item so a dropped connection loses nothing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    pub text: String,
-    /// The score as typed (may be incomplete, e.g. "0,").
-    pub score: String,
-    pub updated: Timestamp,
-}
 
 /// The open trees.
 struct Trees {
@@ -144,9 +110,19 @@ type SummaryCache = BTreeMap<String, BTreeMap<String, ItemSummary>>;
 impl Store {
     /// Create a new, empty store in `dir` (created if needed). Refuses with `AlreadyExists` if
     /// `dir/sled` exists.
+    /// Whether `dir` holds a store (without opening it).
+    pub fn exists(dir: &Path) -> bool {
+        lock::sled_dir(dir).is_dir()
+    }
+
+    /// Whether some process (a server, or a command that opened the store itself) has the store
+    /// in `dir` open, asked without waiting and without opening it.
+    pub fn probe_lock(dir: &Path) -> LockProbe {
+        lock::probe_lock(dir)
+    }
+
     pub fn create(dir: &Path) -> Result<Store, StoreError> {
-        let sled_dir = dir.join("sled");
-        if sled_dir.exists() {
+        if lock::sled_dir(dir).exists() {
             return Err(StoreError::AlreadyExists {
                 path: dir.to_path_buf(),
             });
@@ -159,7 +135,7 @@ impl Store {
             .insert(layout::SCHEMA_KEY, codec::encode(&SCHEMA_VERSION)?)
             .map_err(|e| store.sled_err(e))?;
         store.make_durable(&mut store.lock_tip())?;
-        sync_dir(&sled_dir)?;
+        sync_dir(&lock::sled_dir(dir))?;
         sync_dir(dir)?;
         Ok(store)
     }
@@ -167,7 +143,7 @@ impl Store {
     /// Open an existing store. `NotAStore` without `dir/sled`, `InUse` when another process has
     /// it open, `SchemaMismatch` when it was written by another layout version.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
-        if !dir.join("sled").is_dir() {
+        if !Store::exists(dir) {
             return Err(StoreError::NotAStore {
                 path: dir.to_path_buf(),
             });

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use super::*;
-use domain::{Appraisal, SelfAssessment, Status};
+use domain::{Appraisal, Change, SelfAssessment, Status};
 
 fn at(n: i64) -> Timestamp {
     Timestamp::from_second(1_717_000_000 + n).unwrap()

@@ -610,7 +610,7 @@ pub fn points_error(lang: Lang, e: &PointsError) -> String {
 
 /// Why a number is not an allowed score: the same words the engine uses when it refuses one.
 pub fn score_error(lang: Lang, e: &ScoreError) -> String {
-    engine::ScoreProblem::from(*e).message(lang)
+    api::ScoreProblem::from(*e).message(lang)
 }
 
 pub fn too_small(lang: Lang, w: u16, h: u16) -> String {

@@ -113,6 +113,7 @@ pub fn build_app(wb: Arc<dyn Workbench>, opts: &TuiOptions) -> anyhow::Result<Ap
             keymap,
             keymap_warnings,
             year: opts.year,
+            clock: domain::clock::system(),
         },
     )
     .map_err(|e| anyhow::anyhow!(e.message(opts.lang)))

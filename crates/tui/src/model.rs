@@ -11,11 +11,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use api::Workbench;
+use api::WorkbenchError;
+use domain::YearContext;
 use domain::aggregate::{Both, UnitScores, competition_ranks};
 use domain::event::Change;
 use domain::state::{apply_to_item, apply_to_unit};
 use domain::{Event, Framework, Item, ItemKey, Round, Touch, UnitSet, UnitState};
-use engine::{EngineError, YearContext};
 
 /// One unit's data.
 #[derive(Clone, Debug)]
@@ -69,7 +70,7 @@ pub struct Model {
 
 impl Model {
     /// Read a year's framework, units, unit states and items without their texts.
-    pub fn load(wb: &dyn Workbench, year: u16) -> Result<Model, EngineError> {
+    pub fn load(wb: &dyn Workbench, year: u16) -> Result<Model, WorkbenchError> {
         let ctx = wb.year(year)?;
         let items = wb.item_summaries(year)?;
         let states: HashMap<String, UnitState> = wb.unit_states(year)?.into_iter().collect();
@@ -87,7 +88,7 @@ impl Model {
     }
 
     /// Load the texts of unit `u`'s items (once; later changes come as events).
-    pub fn load_unit(&mut self, wb: &dyn Workbench, u: usize) -> Result<(), EngineError> {
+    pub fn load_unit(&mut self, wb: &dyn Workbench, u: usize) -> Result<(), WorkbenchError> {
         if self.units[u].detailed {
             return Ok(());
         }

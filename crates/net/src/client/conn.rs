@@ -11,12 +11,12 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::protocol::frame::{self, FrameError, SocketWriter};
 use crate::protocol::{ClientRequest, Part, Reply, Request, ServerMsg, WireNotice};
-use engine::EngineError;
+use api::WorkbenchError;
 
 /// What a waiting request receives.
 pub(crate) enum Incoming {
     Part(Part),
-    Reply(Result<Reply, EngineError>),
+    Reply(Result<Reply, WorkbenchError>),
     /// The connection ended before the reply (English reason).
     Lost(String),
 }

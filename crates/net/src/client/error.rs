@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::protocol::Refusal;
-use engine::EngineError;
+use api::WorkbenchError;
 use l10n::Lang;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,12 +48,12 @@ impl ClientError {
             ClientError::NotAStore { dir } => {
                 if vi {
                     format!(
-                        "{} không phải là kho dữ liệu thamdinh (không có thư mục sled/ bên trong). Kiểm tra đường dẫn, hoặc tạo kho bằng `thamdinh init`.",
+                        "{} không phải là kho dữ liệu thamdinh. Kiểm tra đường dẫn, hoặc tạo kho bằng `thamdinh init`.",
                         dir.display()
                     )
                 } else {
                     format!(
-                        "{} is not a thamdinh store (no sled/ folder inside). Check the path, or create a store with `thamdinh init`.",
+                        "{} is not a thamdinh store. Check the path, or create a store with `thamdinh init`.",
                         dir.display()
                     )
                 }
@@ -140,9 +140,9 @@ impl ClientError {
         }
     }
 
-    /// The same problem as an `EngineError`, for `Workbench` methods. A refusal for not being a
+    /// The same problem as an `WorkbenchError`, for `Workbench` methods. A refusal for not being a
     /// member stays `NotMember`.
-    pub fn into_engine_error(self) -> EngineError {
+    pub fn into_engine_error(self) -> WorkbenchError {
         if let ClientError::Refused {
             refusal: Refusal::NotMember(e),
             ..
@@ -150,7 +150,7 @@ impl ClientError {
         {
             return e;
         }
-        EngineError::Unavailable {
+        WorkbenchError::Unavailable {
             vi: self.message(Lang::Vi),
             en: self.message(Lang::En),
         }

@@ -18,11 +18,12 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::protocol::{Part, Reply, Request, ServerStatus, Welcome, WireNotice};
+use api::WorkbenchError;
 use api::{ConnectionState, HistoryQuery, Notice, PresenceEntry, Workbench};
+use domain::YearContext;
 use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
-use engine::{EngineError, YearContext};
+use domain::{Draft, NewEvent, VerifyReport};
 use l10n::Lang;
-use store::{Draft, VerifyReport};
 
 pub use error::ClientError;
 pub use start::ConnectOptions;
@@ -72,14 +73,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn unexpected(reply: &Reply) -> EngineError {
-    EngineError::Unavailable {
+fn unexpected(reply: &Reply) -> WorkbenchError {
+    WorkbenchError::Unavailable {
         vi: format!("máy chủ trả lời không đúng yêu cầu ({reply:?})"),
         en: format!("the server answered another question ({reply:?})"),
     }
 }
 
-fn lost(dir: &Path, reason: &str, applied_unknown: bool) -> EngineError {
+fn lost(dir: &Path, reason: &str, applied_unknown: bool) -> WorkbenchError {
     let (vi_tail, en_tail) = if applied_unknown {
         (
             "thay đổi có thể đã được lưu hoặc chưa: hãy xem lại tiêu chí trước khi làm lại.",
@@ -88,7 +89,7 @@ fn lost(dir: &Path, reason: &str, applied_unknown: bool) -> EngineError {
     } else {
         ("hãy thử lại.", "try again.")
     };
-    EngineError::Unavailable {
+    WorkbenchError::Unavailable {
         vi: format!(
             "mất kết nối tới máy chủ của kho {} ({reason}); {vi_tail}",
             dir.display()
@@ -150,7 +151,7 @@ impl RemoteWorkbench {
     }
 
     /// The server's pid, start time and sessions.
-    pub fn status(&self) -> Result<ServerStatus, EngineError> {
+    pub fn status(&self) -> Result<ServerStatus, WorkbenchError> {
         match self.shared.call(Request::Status, true)?.1 {
             Reply::Status(s) => Ok(s),
             r => Err(unexpected(&r)),
@@ -255,7 +256,7 @@ impl Shared {
     }
 
     /// A live connection, reconnecting if needed.
-    fn live(self: &Arc<Shared>) -> Result<Arc<Conn>, EngineError> {
+    fn live(self: &Arc<Shared>) -> Result<Arc<Conn>, WorkbenchError> {
         if let Some(c) = lock(&self.conn).as_ref()
             && c.is_alive()
         {
@@ -264,7 +265,7 @@ impl Shared {
         self.reconnect()
     }
 
-    fn reconnect(self: &Arc<Shared>) -> Result<Arc<Conn>, EngineError> {
+    fn reconnect(self: &Arc<Shared>) -> Result<Arc<Conn>, WorkbenchError> {
         let _one = lock(&self.reconnecting);
         if let Some(c) = lock(&self.conn).as_ref()
             && c.is_alive()
@@ -322,7 +323,7 @@ impl Shared {
         self: &Arc<Shared>,
         request: Request,
         retry_safe: bool,
-    ) -> Result<(Vec<Part>, Reply), EngineError> {
+    ) -> Result<(Vec<Part>, Reply), WorkbenchError> {
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -342,7 +343,7 @@ impl Shared {
         }
     }
 
-    fn ask(self: &Arc<Shared>, request: Request) -> Result<Reply, EngineError> {
+    fn ask(self: &Arc<Shared>, request: Request) -> Result<Reply, WorkbenchError> {
         self.call(request, true).map(|(_, r)| r)
     }
 }
@@ -361,7 +362,7 @@ fn events_of(parts: Vec<Part>, rest: Vec<Event>) -> Vec<Event> {
 
 /// Wait for the reply; `Err(reason)` if the connection ended first.
 #[allow(clippy::type_complexity)]
-fn wait(rx: Receiver<Incoming>) -> Result<Result<(Vec<Part>, Reply), EngineError>, String> {
+fn wait(rx: Receiver<Incoming>) -> Result<Result<(Vec<Part>, Reply), WorkbenchError>, String> {
     let mut parts = Vec::new();
     loop {
         match rx.recv() {
@@ -378,28 +379,28 @@ impl Workbench for RemoteWorkbench {
         &self.user
     }
 
-    fn role(&self) -> Result<Option<Role>, EngineError> {
+    fn role(&self) -> Result<Option<Role>, WorkbenchError> {
         match self.shared.ask(Request::Role)? {
             Reply::Role(r) => Ok(r),
             r => Err(unexpected(&r)),
         }
     }
 
-    fn members(&self) -> Result<Vec<Member>, EngineError> {
+    fn members(&self) -> Result<Vec<Member>, WorkbenchError> {
         match self.shared.ask(Request::Members)? {
             Reply::Members(m) => Ok(m),
             r => Err(unexpected(&r)),
         }
     }
 
-    fn years(&self) -> Result<Vec<u16>, EngineError> {
+    fn years(&self) -> Result<Vec<u16>, WorkbenchError> {
         match self.shared.ask(Request::Years)? {
             Reply::Years(y) => Ok(y),
             r => Err(unexpected(&r)),
         }
     }
 
-    fn year(&self, year: u16) -> Result<Arc<YearContext>, EngineError> {
+    fn year(&self, year: u16) -> Result<Arc<YearContext>, WorkbenchError> {
         if let Some(y) = lock(&self.shared.years).get(&year) {
             return Ok(y.clone());
         }
@@ -412,7 +413,7 @@ impl Workbench for RemoteWorkbench {
         Ok(ctx)
     }
 
-    fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, EngineError> {
+    fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, WorkbenchError> {
         let (parts, reply) = self.shared.call(
             Request::Items {
                 year,
@@ -433,7 +434,7 @@ impl Workbench for RemoteWorkbench {
         Ok(out)
     }
 
-    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, WorkbenchError> {
         let (parts, reply) = self.shared.call(Request::ItemSummaries { year }, true)?;
         let Reply::UnitSummaries(rest) = reply else {
             return Err(unexpected(&reply));
@@ -451,28 +452,28 @@ impl Workbench for RemoteWorkbench {
             .collect())
     }
 
-    fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError> {
+    fn item(&self, key: &ItemKey) -> Result<Option<Item>, WorkbenchError> {
         match self.shared.ask(Request::Item { key: key.clone() })? {
             Reply::Item(i) => Ok(i.map(|b| *b)),
             r => Err(unexpected(&r)),
         }
     }
 
-    fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError> {
+    fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, WorkbenchError> {
         match self.shared.ask(Request::UnitStates { year })? {
             Reply::UnitStates(s) => Ok(s),
             r => Err(unexpected(&r)),
         }
     }
 
-    fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError> {
+    fn rounds(&self, year: u16) -> Result<Vec<Round>, WorkbenchError> {
         match self.shared.ask(Request::Rounds { year })? {
             Reply::Rounds(r) => Ok(r),
             r => Err(unexpected(&r)),
         }
     }
 
-    fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, EngineError> {
+    fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {
         let (parts, reply) = self.shared.call(Request::History(query.clone()), true)?;
         let Reply::Events(rest) = reply else {
             return Err(unexpected(&reply));
@@ -480,7 +481,7 @@ impl Workbench for RemoteWorkbench {
         Ok(events_of(parts, rest))
     }
 
-    fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError> {
+    fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError> {
         let (parts, reply) = self.shared.call(Request::Apply(command), false)?;
         let Reply::Applied(rest) = reply else {
             return Err(unexpected(&reply));
@@ -488,7 +489,22 @@ impl Workbench for RemoteWorkbench {
         Ok(events_of(parts, rest))
     }
 
-    fn apply_count(&self, command: Command) -> Result<usize, EngineError> {
+    fn plan(&self, command: Command) -> Result<Vec<NewEvent>, WorkbenchError> {
+        let (parts, reply) = self.shared.call(Request::Plan(command), false)?;
+        let Reply::Planned(rest) = reply else {
+            return Err(unexpected(&reply));
+        };
+        let mut out = Vec::new();
+        for p in parts {
+            if let Part::Planned(v) = p {
+                out.extend(v);
+            }
+        }
+        out.extend(rest);
+        Ok(out)
+    }
+
+    fn apply_count(&self, command: Command) -> Result<usize, WorkbenchError> {
         match self.shared.call(Request::ApplySummary(command), false)?.1 {
             Reply::AppliedSummary { events, .. } => Ok(events as usize),
             r => Err(unexpected(&r)),
@@ -514,14 +530,14 @@ impl Workbench for RemoteWorkbench {
         rx
     }
 
-    fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, EngineError> {
+    fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, WorkbenchError> {
         match self.shared.ask(Request::Draft { key: key.clone() })? {
             Reply::Draft(d) => Ok(d),
             r => Err(unexpected(&r)),
         }
     }
 
-    fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), EngineError> {
+    fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), WorkbenchError> {
         match self.shared.ask(Request::PutDraft {
             key: key.clone(),
             draft: draft.clone(),
@@ -531,14 +547,14 @@ impl Workbench for RemoteWorkbench {
         }
     }
 
-    fn delete_draft(&self, key: &ItemKey) -> Result<(), EngineError> {
+    fn delete_draft(&self, key: &ItemKey) -> Result<(), WorkbenchError> {
         match self.shared.ask(Request::DeleteDraft { key: key.clone() })? {
             Reply::Done => Ok(()),
             r => Err(unexpected(&r)),
         }
     }
 
-    fn last_seq(&self) -> Result<u64, EngineError> {
+    fn last_seq(&self) -> Result<u64, WorkbenchError> {
         match self.shared.ask(Request::LastSeq)? {
             Reply::LastSeq(s) => Ok(s),
             r => Err(unexpected(&r)),
@@ -549,7 +565,7 @@ impl Workbench for RemoteWorkbench {
         &self,
         unit: Option<(u16, String)>,
         editing: Option<ItemKey>,
-    ) -> Result<(), EngineError> {
+    ) -> Result<(), WorkbenchError> {
         *lock(&self.shared.my_presence) = Some((unit.clone(), editing.clone()));
         match self.shared.ask(Request::Presence { unit, editing })? {
             Reply::Done => Ok(()),
@@ -569,7 +585,7 @@ impl Workbench for RemoteWorkbench {
         lock(&self.shared.state).clone()
     }
 
-    fn verify(&self) -> Result<VerifyReport, EngineError> {
+    fn verify(&self) -> Result<VerifyReport, WorkbenchError> {
         match self.shared.ask(Request::Verify)? {
             Reply::Verify(r) => Ok(r),
             r => Err(unexpected(&r)),
@@ -577,13 +593,13 @@ impl Workbench for RemoteWorkbench {
     }
 
     /// Streams the backup into `out` as it arrives. Not retried: `out` may hold part of it.
-    fn backup(&self, out: &mut dyn std::io::Write) -> Result<u64, EngineError> {
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<u64, WorkbenchError> {
         let conn = self.shared.live()?;
         let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         let rx = conn
             .send(id, Request::Backup)
             .map_err(|_| lost(&self.shared.dir, "cannot send", false))?;
-        let write_err = |e: std::io::Error| EngineError::Store {
+        let write_err = |e: std::io::Error| WorkbenchError::Store {
             vi: format!("không ghi được bản sao lưu: {e}"),
             en: format!("cannot write the backup: {e}"),
         };

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use crate::protocol::frame::{self, FrameError, SocketWriter};
 use crate::protocol::{Hello, HelloReply, PROTOCOL_VERSION, Refusal, Welcome};
-use crate::server::paths::{self, LockProbe};
+use store::{LockProbe, Store};
+
+use crate::server::paths;
 
 use super::ClientError;
 
@@ -116,7 +118,7 @@ pub(crate) fn establish(
                     });
                 }
                 match &mut spawned {
-                    None => match paths::probe_lock(dir) {
+                    None => match Store::probe_lock(dir) {
                         LockProbe::Free(guard) => {
                             // Nobody serves the store: any socket file is stale.
                             match std::fs::remove_file(&sock) {
@@ -151,12 +153,12 @@ pub(crate) fn establish(
                         LockProbe::Unknown(e) => {
                             return Err(if e.kind() == std::io::ErrorKind::PermissionDenied {
                                 ClientError::Access {
-                                    path: dir.join("sled"),
+                                    path: dir.to_path_buf(),
                                     source: e,
                                 }
                             } else {
                                 ClientError::Io {
-                                    path: dir.join("sled"),
+                                    path: dir.to_path_buf(),
                                     source: e,
                                 }
                             });
@@ -166,7 +168,7 @@ pub(crate) fn establish(
                         if let Ok(Some(status)) = child.try_wait() {
                             // It may have lost a start race to another server, which then
                             // died too: start another; after a few, it really fails.
-                            if !matches!(paths::probe_lock(dir), LockProbe::Held) {
+                            if !matches!(Store::probe_lock(dir), LockProbe::Held) {
                                 if spawns >= MAX_SPAWNS {
                                     return Err(ClientError::Start {
                                         dir: dir.to_path_buf(),
@@ -202,17 +204,15 @@ pub(crate) fn establish(
 }
 
 fn check_store(dir: &Path) -> Result<(), ClientError> {
-    let sled = dir.join("sled");
-    match std::fs::metadata(&sled) {
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(ClientError::NotAStore {
-            dir: dir.to_path_buf(),
-        }),
+    if Store::exists(dir) {
+        return Ok(());
+    }
+    match std::fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(ClientError::Access {
             path: dir.to_path_buf(),
             source: e,
         }),
-        Err(_) => Err(ClientError::NotAStore {
+        _ => Err(ClientError::NotAStore {
             dir: dir.to_path_buf(),
         }),
     }

@@ -15,16 +15,17 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use api::WorkbenchError;
 use api::{HistoryQuery, PresenceEntry};
 use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries};
-use engine::EngineError;
+use domain::{Draft, NewEvent, VerifyReport, YearData};
 use l10n::Lang;
-use store::{Draft, VerifyReport, YearData};
 
 /// Bump on any change of the messages below.
 /// 2: `Hello::notices`, `Request::Subscribe`, `Request::ApplySummary`,
 /// `Request::ItemSummaries`, `Request::Rounds`.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: `Request::Plan` (a dry run), `WorkbenchError` (was the engine's error, same encoding).
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Items or events per `Part` of a long answer or notice.
 pub const CHUNK: usize = 2_000;
@@ -93,7 +94,7 @@ pub enum Refusal {
         server_pid: u32,
     },
     /// The user is not a member of the store (the error names the leads who can add them).
-    NotMember(EngineError),
+    NotMember(WorkbenchError),
     /// The connecting uid has no entry in the system user database.
     UnknownUser { uid: u32 },
     /// The server is stopping; connect again in a moment.
@@ -192,6 +193,9 @@ pub enum Request {
     /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
     /// (a client that only reports how many changes were recorded).
     ApplySummary(Command),
+    /// A dry run of `Apply`: answered with the events the command would write
+    /// (`Part::Planned` pieces, then `Reply::Planned`), nothing written.
+    Plan(Command),
     /// Send this session the committed events as notices from now on; answered with
     /// `Reply::LastSeq` (every later event is sent).
     Subscribe,
@@ -237,6 +241,8 @@ pub enum Reply {
         events: u64,
         last_seq: u64,
     },
+    /// The events a command would write (a dry run).
+    Planned(Vec<NewEvent>),
     Draft(Option<Draft>),
     LastSeq(u64),
     Verify(VerifyReport),
@@ -254,6 +260,7 @@ pub enum Part {
     Items(Vec<Item>),
     UnitSummaries(Vec<UnitSummaries>),
     Events(Vec<Event>),
+    Planned(Vec<NewEvent>),
     Backup(String),
 }
 
@@ -280,7 +287,7 @@ pub enum WireNotice {
 pub enum ServerMsg {
     Reply {
         id: u64,
-        result: Result<Reply, EngineError>,
+        result: Result<Reply, WorkbenchError>,
     },
     Part {
         id: u64,
@@ -337,7 +344,7 @@ mod tests {
         assert_eq!(back, req);
         let reply = ServerMsg::Reply {
             id: 3,
-            result: Err(EngineError::ReadOnly {
+            result: Err(WorkbenchError::ReadOnly {
                 user: "kiemtra".into(),
             }),
         };

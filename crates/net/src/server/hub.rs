@@ -304,8 +304,8 @@ mod tests {
     use super::*;
     use crate::protocol::ServerMsg;
     use crossbeam_channel::{Receiver, bounded};
+    use domain::NewEvent;
     use domain::{Change, Role};
-    use store::NewEvent;
 
     fn member(store: &Store, user: &str) -> Vec<Event> {
         store

@@ -32,7 +32,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 use jiff::Timestamp;
 use tracing::{info, warn};
 
-use api::LocalWorkbench;
+use engine::LocalWorkbench;
 use store::{Store, StoreError};
 
 pub use error::ServerError;
@@ -212,7 +212,7 @@ pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
 
 /// `thamdinh serve`: log to `DIR/server.log`, start, and stop on SIGTERM, SIGINT or SIGHUP.
 pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
-    if !dir.join("sled").is_dir() {
+    if !Store::exists(dir) {
         return Err(ServerError::Store(StoreError::NotAStore {
             path: dir.to_path_buf(),
         }));

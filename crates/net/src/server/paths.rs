@@ -7,8 +7,6 @@ use std::os::fd::AsRawFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 
-use rustix::fs::{FlockOperation, flock};
-
 /// `DIR/thamdinh.sock`.
 pub fn socket_path(dir: &Path) -> PathBuf {
     dir.join("thamdinh.sock")
@@ -22,11 +20,6 @@ pub fn pid_path(dir: &Path) -> PathBuf {
 /// `DIR/server.log`.
 pub fn log_path(dir: &Path) -> PathBuf {
     dir.join("server.log")
-}
-
-/// The file sled locks (`flock`, exclusive) while a process has the store open.
-fn lock_file(dir: &Path) -> PathBuf {
-    dir.join("sled").join("db")
 }
 
 /// The pid in `DIR/server.pid`, if the file exists and holds one.
@@ -47,30 +40,6 @@ pub fn process_alive(pid: u32) -> bool {
     match rustix::process::test_kill_process(pid) {
         Ok(()) => true,
         Err(e) => e == rustix::io::Errno::PERM,
-    }
-}
-
-/// The result of trying the store's lock.
-pub enum LockProbe {
-    /// Nobody had it; we hold it until the guard is dropped (keep it short: a server starting
-    /// now waits for it).
-    Free(#[allow(dead_code)] File),
-    /// Some process (a server or another command) has the store open.
-    Held,
-    /// The lock file cannot be opened (no store there, or no permission).
-    Unknown(io::Error),
-}
-
-/// Try to take the lock sled takes, without waiting.
-pub fn probe_lock(dir: &Path) -> LockProbe {
-    let file = match File::open(lock_file(dir)) {
-        Ok(f) => f,
-        Err(e) => return LockProbe::Unknown(e),
-    };
-    match flock(&file, FlockOperation::NonBlockingLockExclusive) {
-        Ok(()) => LockProbe::Free(file),
-        Err(rustix::io::Errno::WOULDBLOCK) => LockProbe::Held,
-        Err(e) => LockProbe::Unknown(e.into()),
     }
 }
 
@@ -114,19 +83,6 @@ mod tests {
         assert!(socket_path(&dir).exists());
         let _client = connect(&dir).unwrap();
         let (_server_side, _) = listener.accept().unwrap();
-    }
-
-    #[test]
-    fn the_lock_probe_sees_an_open_store() {
-        let tmp = tempfile::tempdir().unwrap();
-        let store = store::Store::create(tmp.path()).unwrap();
-        assert!(matches!(probe_lock(tmp.path()), LockProbe::Held));
-        drop(store);
-        assert!(matches!(probe_lock(tmp.path()), LockProbe::Free(_)));
-        assert!(matches!(
-            probe_lock(&tmp.path().join("nothing")),
-            LockProbe::Unknown(_)
-        ));
     }
 
     #[test]

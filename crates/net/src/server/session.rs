@@ -16,9 +16,10 @@ use crate::protocol::{
     BACKUP_CHUNK, CHUNK, ClientRequest, Hello, HelloReply, PROTOCOL_VERSION, Part, Refusal, Reply,
     Request, ServerMsg, ServerStatus, Welcome,
 };
-use api::{LocalWorkbench, Workbench};
+use api::Workbench;
+use api::WorkbenchError;
 use domain::Command;
-use engine::EngineError;
+use engine::LocalWorkbench;
 
 use super::hub::{Frame, QUEUE, RegisterError, Wants};
 use super::{Control, Shared};
@@ -181,16 +182,16 @@ fn handshake(shared: &Shared, stream: &UnixStream) -> Option<(String, Hello)> {
 
 /// A member may use the store; so may anyone while it has no members at all (the first
 /// `OpenYear` makes its author the lead).
-fn check_member(root: &LocalWorkbench, user: &str) -> Result<(), EngineError> {
+fn check_member(root: &LocalWorkbench, user: &str) -> Result<(), WorkbenchError> {
     let engine = root.engine();
     if engine.role_of(user)?.is_some() {
         return Ok(());
     }
-    let members = engine.store().members()?;
+    let members = engine.store().members().map_err(engine::store_error)?;
     if members.is_empty() {
         return Ok(());
     }
-    Err(EngineError::NotMember {
+    Err(WorkbenchError::NotMember {
         user: user.to_string(),
         leads: members
             .into_iter()
@@ -262,7 +263,7 @@ impl Session {
         self.tx.send(bytes.into()).map_err(|_| Gone)
     }
 
-    fn reply(&self, id: u64, result: Result<Reply, EngineError>) -> Result<(), Gone> {
+    fn reply(&self, id: u64, result: Result<Reply, WorkbenchError>) -> Result<(), Gone> {
         self.send(&ServerMsg::Reply { id, result })
     }
 
@@ -300,8 +301,8 @@ impl Session {
                 .engine()
                 .store()
                 .year_data(year)
-                .map_err(EngineError::from)
-                .and_then(|d| d.ok_or(EngineError::UnknownYear { year }))
+                .map_err(engine::store_error)
+                .and_then(|d| d.ok_or(WorkbenchError::UnknownYear { year }))
                 .map(Reply::YearData),
             Request::Items { year, unit } => match wb.items(year, unit.as_deref()) {
                 Ok(items) => Ok(Reply::Items(self.parts(id, items, Part::Items)?)),
@@ -315,7 +316,7 @@ impl Session {
                         units,
                         Part::UnitSummaries,
                     )?)),
-                    Err(e) => Err(e.into()),
+                    Err(e) => Err(engine::store_error(e)),
                 }
             }
             Request::UnitStates { year } => wb.unit_states(year).map(Reply::UnitStates),
@@ -333,6 +334,10 @@ impl Session {
                 events: events.len() as u64,
                 last_seq: events.last().map_or(0, |e| e.body.seq),
             }),
+            Request::Plan(cmd) => match wb.plan(cmd) {
+                Ok(events) => Ok(Reply::Planned(self.parts(id, events, Part::Planned)?)),
+                Err(e) => Err(e),
+            },
             Request::Subscribe => Ok(Reply::LastSeq(self.shared.hub.subscribe(self.session))),
             Request::Draft { key } => wb.draft(&key).map(Reply::Draft),
             Request::PutDraft { key, draft } => wb.put_draft(&key, &draft).map(|()| Reply::Done),
@@ -373,7 +378,7 @@ impl Session {
         self.reply(id, result)
     }
 
-    fn apply(&self, cmd: Command) -> Result<Vec<domain::Event>, EngineError> {
+    fn apply(&self, cmd: Command) -> Result<Vec<domain::Event>, WorkbenchError> {
         let name = cmd.name();
         let r = self.wb.apply(cmd);
         match &r {

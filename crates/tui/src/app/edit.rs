@@ -59,7 +59,7 @@ impl App {
 
     /// Run a command; on success apply its events to the cache at once (the notice that
     /// follows is then recognised as already applied).
-    pub(super) fn run(&mut self, cmd: Command) -> Result<Vec<DomainEvent>, EngineError> {
+    pub(super) fn run(&mut self, cmd: Command) -> Result<Vec<DomainEvent>, WorkbenchError> {
         let events = self.wb.apply(cmd)?;
         let changed = self.model.apply_events(&events);
         self.after_change(&changed);
@@ -86,13 +86,14 @@ impl App {
         }
         // Items or rounds changed: the queue's rows are collected again (a cursor move never
         // does this).
-        self.queue.rebuild(&self.model, super::queue::today());
+        let today = self.today();
+        self.queue.rebuild(&self.model, today);
     }
 
     /// Show an engine refusal: a conflict opens the conflict dialog, anything else a message.
-    pub(super) fn refused(&mut self, e: EngineError) {
+    pub(super) fn refused(&mut self, e: WorkbenchError) {
         match e {
-            EngineError::Conflict { key, current, .. } => {
+            WorkbenchError::Conflict { key, current, .. } => {
                 let mine = self.overlays.iter().rev().find_map(|o| match o {
                     Overlay::Editor(ed) if ed.key == key => {
                         Some((ed.score.text().to_string(), ed.text.lines().join("\n")))
@@ -176,7 +177,7 @@ impl App {
             return;
         };
         let node = &self.model.fw().nodes[n];
-        let (max, step) = (node.max, self.model.fw().step);
+        let (max, step) = (node.max, node.score_step(self.model.fw().step));
         let item = self.model.item(&key.unit, &key.leaf).cloned();
         let origin = if self.screen == Screen::Walk {
             Origin::Walk
@@ -237,7 +238,7 @@ impl App {
 
     pub(super) fn ask_finalize(&mut self) {
         let Some(u) = self.current_unit() else { return };
-        if self.role != Some(Role::Lead) {
+        if !self.may(CommandKind::Finalize) {
             self.info(Msg::LeadOnly);
             return;
         }
@@ -251,7 +252,7 @@ impl App {
 
     pub(super) fn open_reopen(&mut self) {
         let Some(u) = self.current_unit() else { return };
-        if self.role != Some(Role::Lead) {
+        if !self.may(CommandKind::Reopen) {
             self.info(Msg::LeadOnly);
             return;
         }
@@ -441,7 +442,7 @@ impl App {
             Err(e) => {
                 let msg = e.message(self.lang);
                 if let Some(Overlay::Editor(ed)) = self.overlays.last_mut() {
-                    if matches!(e, EngineError::JustificationRequired { .. }) {
+                    if matches!(e, WorkbenchError::JustificationRequired { .. }) {
                         ed.focus = Field::Text;
                     }
                     ed.error = Some(msg);
@@ -503,7 +504,12 @@ impl App {
 
     /// The council dialogs (leads only): refer the item, or record the council's decision.
     pub(super) fn open_council_form(&mut self, decide: bool) {
-        if self.role != Some(Role::Lead) {
+        let kind = if decide {
+            CommandKind::CouncilDecide
+        } else {
+            CommandKind::Escalate
+        };
+        if !self.may(kind) {
             self.info(Msg::LeadOnly);
             return;
         }

@@ -29,9 +29,12 @@ use crate::state::walk::WalkState;
 use crate::theme::Theme;
 use crate::views::layout;
 use crate::widgets::line_input::LineInput;
+use api::WorkbenchError;
 use api::{ConnectionState, HistoryQuery, Notice, PresenceEntry, Workbench};
-use domain::{Command, Event as DomainEvent, Item, ItemKey, Method, Points, Role, Status};
-use engine::EngineError;
+use domain::clock::Clock;
+use domain::{
+    Command, CommandKind, Event as DomainEvent, Item, ItemKey, Method, Points, Role, Status,
+};
 use l10n::Lang;
 use search::fuzzy::{Entry, EntryKind, Hit, SearchIndex, Searcher};
 
@@ -76,13 +79,15 @@ pub struct AppOptions {
     pub keymap_warnings: Vec<String>,
     /// The assessment year; the newest in the store when `None`.
     pub year: Option<u16>,
+    /// What "today" is (the system clock; a fixed one in tests).
+    pub clock: Clock,
 }
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("{}", .0.message(Lang::En))]
-    Engine(#[from] EngineError),
+    Engine(#[from] WorkbenchError),
     #[error("the store has no assessment year yet")]
     NoYear,
 }
@@ -115,6 +120,8 @@ pub struct App {
     pub keymap_warnings: Vec<String>,
     pub user: String,
     pub role: Option<Role>,
+    /// What "today" is: overdue items and days left are measured against it.
+    pub clock: Clock,
     pub model: Model,
     pub screen: Screen,
     pub overview: OverviewState,
@@ -151,6 +158,11 @@ pub struct App {
 }
 
 impl App {
+    /// Whether this user's role allows a kind of command (the engine decides the same way).
+    pub fn may(&self, kind: CommandKind) -> bool {
+        self.role.is_some_and(|r| kind.allowed_for(r))
+    }
+
     pub fn new(wb: Arc<dyn Workbench>, opts: AppOptions) -> Result<App, StartError> {
         let year = match opts.year {
             Some(y) => y,
@@ -161,7 +173,7 @@ impl App {
         let user = wb.user().to_string();
         let overview = OverviewState::new(&model);
         let ranking = RankingState::new(&model);
-        let queue = QueueState::new(&model, queue::today());
+        let queue = QueueState::new(&model, domain::round::today_in_vietnam((opts.clock)()));
         let palette_actions: Vec<Action> =
             Action::all().filter(|a| offered_in_palette(*a)).collect();
         let index = SearchIndex::for_year(
@@ -189,6 +201,7 @@ impl App {
         });
         Ok(App {
             wb,
+            clock: opts.clock,
             lang: opts.lang,
             theme: opts.theme,
             keymap: opts.keymap,

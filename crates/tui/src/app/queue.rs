@@ -6,22 +6,22 @@
 //! an explanation, and any later one such as explaining a score — works from the queue once the
 //! action lists `Context::Queue` among its contexts and `[queue]` in the keymap binds it.
 
-use jiff::Timestamp;
 use jiff::civil::Date;
 
 use super::*;
 
-/// Today in Vietnam: what "overdue" and "days left" are measured against.
-pub(super) fn today() -> Date {
-    domain::round::today_in_vietnam(Timestamp::now())
-}
-
 impl App {
+    /// Today in Vietnam by the app's clock: what "overdue" and "days left" are measured against.
+    pub(super) fn today(&self) -> Date {
+        domain::round::today_in_vietnam((self.clock)())
+    }
+
     /// Show the queue. Its rows are collected again for today's date (a session left open
     /// overnight sees what became overdue); sort, filters and the cursor's item are kept.
     pub(super) fn open_queue(&mut self) {
         self.leave_walk();
-        self.queue.rebuild(&self.model, today());
+        let today = self.today();
+        self.queue.rebuild(&self.model, today);
         self.detail_focus = false;
         self.screen = Screen::Queue;
     }

@@ -46,7 +46,8 @@ impl App {
                 if let Some(b) = self.bench.as_mut() {
                     b.rebuild(&self.model);
                 }
-                self.queue.rebuild(&self.model, super::queue::today());
+                let today = self.today();
+                self.queue.rebuild(&self.model, today);
             }
             Err(e) => self.error(e.message(self.lang)),
         }

@@ -10,9 +10,9 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::text;
 use crate::widgets::line_input::LineInput;
+use domain::Draft;
 use domain::points::{PointsError, ScoreError};
 use domain::{ItemKey, Points};
-use store::Draft;
 
 /// How long typed text may stay unsaved before the draft is written (SPEC W5: at most the
 /// last second of typing is lost).

@@ -214,9 +214,9 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use domain::YearContext;
     use domain::testutil::{fixture_framework, fixture_units};
     use domain::{Item, ItemKey, Points, SelfAssessment};
-    use engine::YearContext;
 
     /// Units 01 (DBSH), 44, 45 (BTB) with self and proposed totals on leaf 3.2.1 only (the
     /// framework total is 10, so 1 point = 10 %); 46 has no data.

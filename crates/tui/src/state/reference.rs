@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 
 use api::Workbench;
+use api::WorkbenchError;
 use api::story::PrevYear;
 use domain::Item;
+use domain::YearContext;
 use domain::story::Reference;
-use engine::{EngineError, YearContext};
 
 #[derive(Default)]
 pub struct References {
@@ -22,7 +23,7 @@ pub struct References {
 
 impl References {
     /// Match last year's framework, if the year was opened from one.
-    pub fn new(wb: &dyn Workbench, ctx: &YearContext) -> Result<References, EngineError> {
+    pub fn new(wb: &dyn Workbench, ctx: &YearContext) -> Result<References, WorkbenchError> {
         Ok(References {
             prev: PrevYear::load(wb, ctx)?,
             unit: None,
@@ -36,7 +37,7 @@ impl References {
     }
 
     /// Read last year's items of `unit` (once per unit opened).
-    pub fn load_unit(&mut self, wb: &dyn Workbench, unit: &str) -> Result<(), EngineError> {
+    pub fn load_unit(&mut self, wb: &dyn Workbench, unit: &str) -> Result<(), WorkbenchError> {
         let Some(prev) = &self.prev else {
             return Ok(());
         };

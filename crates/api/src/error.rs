@@ -12,7 +12,7 @@ use l10n::Lang;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "error", rename_all = "kebab-case")]
-pub enum EngineError {
+pub enum WorkbenchError {
     #[error("{}", self.message(Lang::En))]
     NotMember { user: String, leads: Vec<String> },
     #[error("{}", self.message(Lang::En))]
@@ -179,10 +179,10 @@ impl ScoreProblem {
     }
 }
 
-impl EngineError {
+impl WorkbenchError {
     /// The message for a person, in their language: what, where, what to do.
     pub fn message(&self, lang: Lang) -> String {
-        use EngineError::*;
+        use WorkbenchError::*;
         let vi = lang == Lang::Vi;
         match self {
             NotMember { user, leads } => {
@@ -539,15 +539,17 @@ impl EngineError {
     }
 
     pub fn is_conflict(&self) -> bool {
-        matches!(self, EngineError::Conflict { .. })
+        matches!(self, WorkbenchError::Conflict { .. })
     }
 }
 
-impl From<store::StoreError> for EngineError {
-    fn from(e: store::StoreError) -> Self {
-        EngineError::Store {
-            vi: e.message(Lang::Vi),
-            en: e.message(Lang::En),
+impl From<domain::YearFileError> for WorkbenchError {
+    /// A year's kept sources that no longer load: every problem, in English (the file's own
+    /// words are quoted as written).
+    fn from(e: domain::YearFileError) -> Self {
+        WorkbenchError::BadFile {
+            file: e.file,
+            problems: e.problems.iter().map(|p| p.to_string()).collect(),
         }
     }
 }

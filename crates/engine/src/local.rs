@@ -1,15 +1,17 @@
 //! In-process `Workbench` over the engine: used by tests and, until the server exists, by the
 //! CLI and the TUI.
 
+use crate::OrStore;
 use std::sync::{Arc, Mutex};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
-use domain::{Change, Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
-use engine::{Engine, EngineError, YearContext};
-use store::{Draft, Store, VerifyReport};
+use api::{HistoryQuery, Notice, Workbench, WorkbenchError};
+use domain::{Change, Command, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState};
+use domain::{Draft, VerifyReport, YearContext};
+use store::Store;
 
-use super::{HistoryQuery, Notice, Workbench};
+use crate::Engine;
 
 pub struct LocalWorkbench {
     engine: Arc<Engine>,
@@ -85,60 +87,64 @@ impl Workbench for LocalWorkbench {
         &self.user
     }
 
-    fn role(&self) -> Result<Option<Role>, EngineError> {
+    fn role(&self) -> Result<Option<Role>, WorkbenchError> {
         self.engine.role_of(&self.user)
     }
 
-    fn members(&self) -> Result<Vec<Member>, EngineError> {
-        Ok(self.engine.store().members()?)
+    fn members(&self) -> Result<Vec<Member>, WorkbenchError> {
+        self.engine.store().members().or_store()
     }
 
-    fn years(&self) -> Result<Vec<u16>, EngineError> {
-        Ok(self.engine.store().years()?)
+    fn years(&self) -> Result<Vec<u16>, WorkbenchError> {
+        self.engine.store().years().or_store()
     }
 
-    fn year(&self, year: u16) -> Result<Arc<YearContext>, EngineError> {
+    fn year(&self, year: u16) -> Result<Arc<YearContext>, WorkbenchError> {
         self.engine.year(year)
     }
 
-    fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, EngineError> {
-        Ok(self.engine.store().items(year, unit)?)
+    fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, WorkbenchError> {
+        self.engine.store().items(year, unit).or_store()
     }
 
-    fn item(&self, key: &ItemKey) -> Result<Option<Item>, EngineError> {
-        Ok(self.engine.store().item(key)?)
+    fn item(&self, key: &ItemKey) -> Result<Option<Item>, WorkbenchError> {
+        self.engine.store().item(key).or_store()
     }
 
-    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, EngineError> {
-        Ok(self.engine.store().item_summaries(year)?)
+    fn item_summaries(&self, year: u16) -> Result<Vec<Item>, WorkbenchError> {
+        self.engine.store().item_summaries(year).or_store()
     }
 
-    fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, EngineError> {
-        Ok(self.engine.store().unit_states(year)?)
+    fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, WorkbenchError> {
+        self.engine.store().unit_states(year).or_store()
     }
 
-    fn rounds(&self, year: u16) -> Result<Vec<Round>, EngineError> {
-        Ok(self.engine.store().rounds(year)?)
+    fn rounds(&self, year: u16) -> Result<Vec<Round>, WorkbenchError> {
+        self.engine.store().rounds(year).or_store()
     }
 
-    fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, EngineError> {
+    fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {
         let store = self.engine.store();
         // Use the narrowest index available, then filter.
         let events = match (&q.unit, &q.item, &q.user, q.year) {
-            (Some(unit), Some(leaf), _, Some(year)) => {
-                store.item_history(&ItemKey::new(year, unit.clone(), leaf.clone()))?
-            }
-            (Some(unit), None, _, Some(year)) => store.unit_history(year, unit)?,
-            (_, _, Some(user), _) => store.user_history(user)?,
-            _ => store.events(1).collect::<Result<Vec<_>, _>>()?,
+            (Some(unit), Some(leaf), _, Some(year)) => store
+                .item_history(&ItemKey::new(year, unit.clone(), leaf.clone()))
+                .or_store()?,
+            (Some(unit), None, _, Some(year)) => store.unit_history(year, unit).or_store()?,
+            (_, _, Some(user), _) => store.user_history(user).or_store()?,
+            _ => store.events(1).collect::<Result<Vec<_>, _>>().or_store()?,
         };
         Ok(events.into_iter().filter(|e| matches_query(e, q)).collect())
     }
 
-    fn apply(&self, command: Command) -> Result<Vec<Event>, EngineError> {
+    fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError> {
         let events = self.engine.apply(&self.user, command)?;
         self.broadcast(&events);
         Ok(events)
+    }
+
+    fn plan(&self, command: Command) -> Result<Vec<NewEvent>, WorkbenchError> {
+        self.engine.plan(&self.user, command)
     }
 
     fn subscribe(&self) -> Receiver<Notice> {
@@ -149,27 +155,30 @@ impl Workbench for LocalWorkbench {
         rx
     }
 
-    fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, EngineError> {
-        Ok(self.engine.store().draft(&self.user, key)?)
+    fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, WorkbenchError> {
+        self.engine.store().draft(&self.user, key).or_store()
     }
 
-    fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), EngineError> {
-        Ok(self.engine.store().put_draft(&self.user, key, draft)?)
+    fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), WorkbenchError> {
+        self.engine
+            .store()
+            .put_draft(&self.user, key, draft)
+            .or_store()
     }
 
-    fn delete_draft(&self, key: &ItemKey) -> Result<(), EngineError> {
-        Ok(self.engine.store().delete_draft(&self.user, key)?)
+    fn delete_draft(&self, key: &ItemKey) -> Result<(), WorkbenchError> {
+        self.engine.store().delete_draft(&self.user, key).or_store()
     }
 
-    fn last_seq(&self) -> Result<u64, EngineError> {
+    fn last_seq(&self) -> Result<u64, WorkbenchError> {
         Ok(self.engine.store().last_seq())
     }
 
-    fn verify(&self) -> Result<VerifyReport, EngineError> {
-        Ok(self.engine.store().verify()?)
+    fn verify(&self) -> Result<VerifyReport, WorkbenchError> {
+        self.engine.store().verify().or_store()
     }
 
-    fn backup(&self, out: &mut dyn std::io::Write) -> Result<u64, EngineError> {
-        Ok(self.engine.store().backup(out)?)
+    fn backup(&self, out: &mut dyn std::io::Write) -> Result<u64, WorkbenchError> {
+        self.engine.store().backup(out).or_store()
     }
 }
