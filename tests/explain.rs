@@ -1,4 +1,4 @@
-//! "Explain this score" (issue 5): the story of one item built from a real store — as Markdown
+//! "Explain this score" (SPEC W6, I5): the story of one item built from a real store — as Markdown
 //! and text (snapshots), as JSON (field names), through the real binary
 //! (`audit --unit --item --format md`), as the TUI card (snapshots at 80×24 and 120×40), and the
 //! year-over-year reference (`OpenYear { from_year }`) in the story and the detail pane.
@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use l10n::Lang;
 use store::Store;
 use tui::app::App;
-use tui::state::overlay::Overlay;
+use tui::dialogs::Overlay;
 use tui::theme::ColorLevel;
 use tui::{self, TuiOptions};
 

@@ -14,8 +14,8 @@ use domain::{Command, ItemKey, Outcome, Role, Status};
 use engine::LocalWorkbench;
 use l10n::Lang;
 use tui::app::{App, Screen};
-use tui::state::overlay::Overlay;
-use tui::state::queue::{Flag, Kind, KindFilter, SortKey};
+use tui::dialogs::Overlay;
+use tui::screens::queue::{Flag, Kind, KindFilter, SortKey};
 use tui::theme::ColorLevel;
 use tui::{self, TuiOptions};
 

@@ -16,7 +16,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 use tui::app::{App, Screen};
-use tui::state::overlay::Overlay;
+use tui::dialogs::Overlay;
 use tui::theme::ColorLevel;
 use tui::{self, TuiOptions};
 
@@ -829,10 +829,7 @@ fn a_lead_finalizes_and_reopens_a_unit() {
             app.feed("<down>");
         }
         app.feed("<enter>A");
-        if matches!(
-            app.overlays.last(),
-            Some(tui::state::overlay::Overlay::Confirm(_))
-        ) {
+        if matches!(app.overlays.last(), Some(Overlay::Confirm(_))) {
             app.feed("<enter>");
         }
     }

@@ -1,7 +1,11 @@
-//! What a key can mean: the named [`Action`]s of the workbench, the [`Context`]s (screens and
-//! input modes) they apply in, and their built-in descriptions in Vietnamese and English.
+//! What a key can mean: the [`Context`]s (screens and input modes) keys are pressed in, and the
+//! named [`Action`]s of the workbench, each declared once in the table below with its name, its
+//! contexts, whether the palette offers it, its description and its hint-bar label in Vietnamese
+//! and English (a missing language does not compile).
 //!
-//! Names are stable kebab-case: they are what keymap files and the palette use.
+//! Names are stable kebab-case: they are what keymap files and the palette use. Adding an action:
+//! one entry in the table, its keys in `keymaps/default.toml` (or `palette: Only`), and what it
+//! does in `App::dispatch`.
 
 use l10n::Lang;
 
@@ -107,81 +111,79 @@ impl Context {
     }
 }
 
-/// Everything a key can ask for. The TUI turns an action into state changes or a command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    // Everywhere.
-    Quit,
-    Help,
-    OpenPalette,
-    Back,
-    Redraw,
-    Overview,
-    Queue,
-    Ranking,
-    // Moving in lists and text.
-    MoveUp,
-    MoveDown,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Open,
-    // The criteria tree.
-    Expand,
-    Collapse,
-    SwitchPane,
-    NextUnit,
-    PrevUnit,
-    // Diffs (W3).
-    ToggleDiffs,
-    NextDiff,
-    PrevDiff,
-    AreaBars,
-    // Appraising (W2, W4).
-    Walk,
-    WalkSkip,
-    WalkBack,
-    History,
-    /// "Explain this score": the item's whole story as a card.
-    Explain,
-    SetScore,
-    Agree,
-    EditJustification,
-    RequestEvidence,
-    BulkAgreeArea,
-    RecordDispute,
-    ResolveDispute,
-    Escalate,
-    CouncilDecide,
-    Undo,
-    FinalizeUnit,
-    ReopenUnit,
-    // Lists with sorting and filters (W1, W9, W10).
-    SortNext,
-    SortReverse,
-    FilterRegion,
-    FilterStatus,
-    /// The queue: one area of the framework, or all.
-    FilterArea,
-    /// The queue: one appraiser's items (the last person who changed them), or everyone's.
-    FilterAppraiser,
-    ClearFilters,
-    // Input and questions.
-    Save,
-    Cancel,
-    Confirm,
-    /// In the conflict dialog: take the other person's change and drop yours.
-    KeepTheirs,
+/// Whether the palette offers an action by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InPalette {
+    /// Not offered: movement and dialog keys, which mean nothing out of their place.
+    No,
+    /// Offered, besides its keys.
+    Yes,
+    /// Offered, and `keymaps/default.toml` binds no key to it.
+    Only,
 }
 
-/// The static facts about one action.
-struct Info {
-    action: Action,
-    name: &'static str,
-    contexts: &'static [Context],
-    vi: &'static str,
-    en: &'static str,
+/// Declares [`Action`] from one table: the enum, [`Action::all`], the name ↔ action pair, the
+/// contexts, the palette's offer, and the two catalogues (`description`, `hint_label`), each a
+/// `(Vietnamese, English)` pair written with `l10n::catalogue!`.
+macro_rules! actions {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident {
+            name: $name:literal,
+            contexts: $contexts:expr,
+            palette: $palette:ident,
+            desc: ($desc_vi:literal, $desc_en:literal $(,)?),
+            hint: ($hint_vi:literal, $hint_en:literal $(,)?) $(,)?
+        }
+    )+) => {
+        /// Everything a key can ask for. The TUI turns an action into state changes or a command.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $($(#[doc = $doc])* $variant,)+
+        }
+
+        impl Action {
+            const ALL: &'static [Action] = &[$(Action::$variant),+];
+
+            /// The stable kebab-case name used in keymap files.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)+
+                }
+            }
+
+            /// The contexts this action is meant for. An action of [`Context::Global`] may be
+            /// bound in any context.
+            pub fn contexts(self) -> &'static [Context] {
+                match self {
+                    $(Action::$variant => $contexts,)+
+                }
+            }
+
+            /// Whether the palette offers it by name.
+            pub fn palette(self) -> InPalette {
+                match self {
+                    $(Action::$variant => InPalette::$palette,)+
+                }
+            }
+        }
+
+        l10n::catalogue! {
+            /// The built-in description; a keymap file's `desc` overrides it in the file's
+            /// language.
+            Action => description {
+                $(Action::$variant => ($desc_vi, $desc_en),)+
+            }
+        }
+
+        l10n::catalogue! {
+            /// A short label for the hint bar (the help screen shows the keymap's full
+            /// descriptions).
+            Action => hint_label {
+                $(Action::$variant => ($hint_vi, $hint_en),)+
+            }
+        }
+    };
 }
 
 use Context as C;
@@ -211,395 +213,408 @@ const LISTS_NO_PALETTE: &[Context] = &[
 ];
 const SORTED: &[Context] = &[C::Overview, C::Queue, C::Ranking];
 
-/// In the order of the `Action` enum (checked by a test).
-const INFO: &[Info] = &[
-    info(Action::Quit, "quit", EVERYWHERE, "Thoát", "Quit"),
-    info(
-        Action::Help,
-        "help",
-        EVERYWHERE,
-        "Trợ giúp phím",
-        "Key help",
-    ),
-    info(
-        Action::OpenPalette,
-        "open-palette",
-        EVERYWHERE,
-        "Tìm kiếm nhanh",
-        "Quick search",
-    ),
-    info(Action::Back, "back", EVERYWHERE, "Quay lại", "Back"),
-    info(
-        Action::Redraw,
-        "redraw",
-        EVERYWHERE,
-        "Vẽ lại màn hình",
-        "Redraw the screen",
-    ),
-    info(
-        Action::Overview,
-        "overview",
-        EVERYWHERE,
-        "Danh sách đơn vị",
-        "Units overview",
-    ),
-    info(
-        Action::Queue,
-        "queue",
-        EVERYWHERE,
-        "Hàng đợi giải trình",
-        "Disputes and audit queue",
-    ),
-    info(
-        Action::Ranking,
-        "ranking",
-        EVERYWHERE,
-        "Xếp hạng",
-        "Ranking",
-    ),
-    info(Action::MoveUp, "move-up", LISTS, "Lên", "Up"),
-    info(Action::MoveDown, "move-down", LISTS, "Xuống", "Down"),
-    info(Action::PageUp, "page-up", LISTS, "Lên một trang", "Page up"),
-    info(
-        Action::PageDown,
-        "page-down",
-        LISTS,
-        "Xuống một trang",
-        "Page down",
-    ),
-    info(
-        Action::Top,
-        "top",
-        LISTS_NO_PALETTE,
-        "Về đầu",
-        "Go to the top",
-    ),
-    info(
-        Action::Bottom,
-        "bottom",
-        LISTS_NO_PALETTE,
-        "Về cuối",
-        "Go to the bottom",
-    ),
-    info(
-        Action::Open,
-        "open",
-        &[C::Overview, C::Areas, C::Queue, C::Ranking, C::Palette],
-        "Mở / nhảy tới",
-        "Open / jump to",
-    ),
-    info(
-        Action::Expand,
-        "expand",
-        &[C::Workbench],
-        "Mở nhánh",
-        "Expand",
-    ),
-    info(
-        Action::Collapse,
-        "collapse",
-        &[C::Workbench],
-        "Thu gọn nhánh",
-        "Collapse",
-    ),
-    info(
-        Action::SwitchPane,
-        "switch-pane",
-        &[C::Workbench],
-        "Chuyển giữa cây và chi tiết",
-        "Switch between tree and detail",
-    ),
-    info(
-        Action::NextUnit,
-        "next-unit",
-        &[C::Workbench],
-        "Đơn vị tiếp theo",
-        "Next unit",
-    ),
-    info(
-        Action::PrevUnit,
-        "prev-unit",
-        &[C::Workbench],
-        "Đơn vị trước",
-        "Previous unit",
-    ),
-    info(
-        Action::ToggleDiffs,
-        "toggle-diffs",
-        &[C::Workbench],
-        "Chỉ hiện chênh lệch (bật/tắt)",
-        "Show only differences (on/off)",
-    ),
-    info(
-        Action::NextDiff,
-        "next-diff",
-        &[C::Workbench],
-        "Chênh lệch tiếp theo",
-        "Next difference",
-    ),
-    info(
-        Action::PrevDiff,
-        "prev-diff",
-        &[C::Workbench],
-        "Chênh lệch trước",
-        "Previous difference",
-    ),
-    info(
-        Action::AreaBars,
-        "area-bars",
-        &[C::Workbench, C::Areas, C::Ranking],
-        "So sánh theo lĩnh vực",
-        "Compare areas",
-    ),
-    info(
-        Action::Walk,
-        "walk",
-        &[C::Workbench],
-        "Thẩm định lần lượt",
-        "Walk through pending items",
-    ),
-    info(
-        Action::WalkSkip,
-        "walk-skip",
-        &[C::Walk],
-        "Bỏ qua, sang mục sau",
-        "Skip to the next item",
-    ),
-    info(
-        Action::WalkBack,
-        "walk-back",
-        &[C::Walk],
-        "Về mục trước",
-        "Back to the previous item",
-    ),
-    info(
-        Action::History,
-        "history",
-        &[C::Workbench, C::Walk, C::Queue],
-        "Lịch sử thay đổi",
-        "Change history",
-    ),
-    info(
-        Action::Explain,
-        "explain",
-        &[C::Workbench, C::Walk, C::Queue],
-        "Giải thích điểm: toàn bộ diễn biến của tiêu chí",
-        "Explain this score: the item's whole story",
-    ),
-    info(
-        Action::SetScore,
-        "set-score",
-        &[C::Workbench, C::Walk],
-        "Nhập điểm thẩm định",
-        "Set the proposed score",
-    ),
-    info(
-        Action::Agree,
-        "agree",
-        &[C::Workbench, C::Walk],
-        "Đồng ý với điểm tự chấm",
-        "Agree with the self score",
-    ),
-    info(
-        Action::EditJustification,
-        "edit-justification",
-        &[C::Workbench, C::Walk],
-        "Soạn lý do điều chỉnh",
-        "Edit the justification",
-    ),
-    info(
-        Action::RequestEvidence,
-        "request-evidence",
-        &[C::Workbench, C::Walk],
-        "Yêu cầu bổ sung tài liệu kiểm chứng",
-        "Request evidence",
-    ),
-    info(
-        Action::BulkAgreeArea,
-        "bulk-agree-area",
-        &[C::Workbench],
-        "Đồng ý mọi mục đang chờ của lĩnh vực",
-        "Agree with all pending items of this area",
-    ),
-    info(
-        Action::RecordDispute,
-        "record-dispute",
-        &[C::Workbench, C::Queue],
-        "Ghi nhận giải trình của đơn vị",
-        "Record the unit's explanation",
-    ),
-    info(
-        Action::ResolveDispute,
-        "resolve-dispute",
-        &[C::Workbench, C::Queue],
-        "Trả lời giải trình",
-        "Answer the explanation",
-    ),
-    info(
-        Action::Escalate,
-        "escalate",
-        &[C::Workbench, C::Queue],
-        "Trình Hội đồng thẩm định (trưởng nhóm)",
-        "Refer to the appraisal council (lead)",
-    ),
-    info(
-        Action::CouncilDecide,
-        "council-decide",
-        &[C::Workbench, C::Queue],
-        "Ghi quyết định của Hội đồng thẩm định (trưởng nhóm)",
-        "Record the council's decision (lead)",
-    ),
-    info(
-        Action::Undo,
-        "undo",
-        &[C::Workbench, C::Walk],
-        "Hoàn tác thay đổi gần nhất của tôi",
-        "Undo my last change",
-    ),
-    info(
-        Action::FinalizeUnit,
-        "finalize-unit",
-        &[C::Overview, C::Workbench],
-        "Chốt kết quả đơn vị",
-        "Finalize the unit",
-    ),
-    info(
-        Action::ReopenUnit,
-        "reopen-unit",
-        &[C::Overview, C::Workbench],
-        "Mở lại đơn vị đã chốt",
-        "Reopen the unit",
-    ),
-    info(
-        Action::SortNext,
-        "sort-next",
-        SORTED,
-        "Sắp xếp theo cột khác",
-        "Sort by the next column",
-    ),
-    info(
-        Action::SortReverse,
-        "sort-reverse",
-        SORTED,
-        "Đảo chiều sắp xếp",
-        "Reverse the sort order",
-    ),
-    info(
-        Action::FilterRegion,
-        "filter-region",
-        SORTED,
-        "Lọc theo vùng",
-        "Filter by region",
-    ),
-    info(
-        Action::FilterStatus,
-        "filter-status",
-        &[C::Overview, C::Queue],
-        "Lọc theo trạng thái",
-        "Filter by status",
-    ),
-    info(
-        Action::FilterArea,
-        "filter-area",
-        &[C::Queue],
-        "Lọc theo lĩnh vực",
-        "Filter by area",
-    ),
-    info(
-        Action::FilterAppraiser,
-        "filter-appraiser",
-        &[C::Queue],
-        "Lọc theo người thẩm định",
-        "Filter by appraiser",
-    ),
-    info(
-        Action::ClearFilters,
-        "clear-filters",
-        SORTED,
-        "Bỏ mọi bộ lọc",
-        "Clear filters",
-    ),
-    info(
-        Action::Save,
-        "save",
-        &[C::Editor, C::ScoreInput],
-        "Lưu",
-        "Save",
-    ),
-    info(
-        Action::Cancel,
-        "cancel",
-        &[C::Editor, C::ScoreInput, C::Confirm],
-        "Hủy",
-        "Cancel",
-    ),
-    info(
-        Action::Confirm,
-        "confirm",
-        &[C::Confirm],
-        "Đồng ý",
-        "Confirm",
-    ),
-    info(
-        Action::KeepTheirs,
-        "keep-theirs",
-        &[C::Confirm],
-        "Nhận thay đổi của người kia, bỏ bản của mình",
-        "Keep their change, drop mine",
-    ),
-];
-
-const fn info(
-    action: Action,
-    name: &'static str,
-    contexts: &'static [Context],
-    vi: &'static str,
-    en: &'static str,
-) -> Info {
-    Info {
-        action,
-        name,
-        contexts,
-        vi,
-        en,
+actions! {
+    // Everywhere.
+    Quit {
+        name: "quit",
+        contexts: EVERYWHERE,
+        palette: Yes,
+        desc: ("Thoát", "Quit"),
+        hint: ("Thoát", "Quit"),
+    }
+    Help {
+        name: "help",
+        contexts: EVERYWHERE,
+        palette: Yes,
+        desc: ("Trợ giúp phím", "Key help"),
+        hint: ("Trợ giúp", "Help"),
+    }
+    OpenPalette {
+        name: "open-palette",
+        contexts: EVERYWHERE,
+        palette: No,
+        desc: ("Tìm kiếm nhanh", "Quick search"),
+        hint: ("Tìm", "Search"),
+    }
+    Back {
+        name: "back",
+        contexts: EVERYWHERE,
+        palette: No,
+        desc: ("Quay lại", "Back"),
+        hint: ("Quay lại", "Back"),
+    }
+    Redraw {
+        name: "redraw",
+        contexts: EVERYWHERE,
+        palette: No,
+        desc: ("Vẽ lại màn hình", "Redraw the screen"),
+        hint: ("Vẽ lại", "Redraw"),
+    }
+    Overview {
+        name: "overview",
+        contexts: EVERYWHERE,
+        palette: Yes,
+        desc: ("Danh sách đơn vị", "Units overview"),
+        hint: ("Đơn vị", "Units"),
+    }
+    Queue {
+        name: "queue",
+        contexts: EVERYWHERE,
+        palette: Yes,
+        desc: ("Hàng đợi giải trình", "Disputes and audit queue"),
+        hint: ("Giải trình", "Disputes"),
+    }
+    Ranking {
+        name: "ranking",
+        contexts: EVERYWHERE,
+        palette: Yes,
+        desc: ("Xếp hạng", "Ranking"),
+        hint: ("Xếp hạng", "Ranking"),
+    }
+    // Moving in lists and text.
+    MoveUp {
+        name: "move-up",
+        contexts: LISTS,
+        palette: No,
+        desc: ("Lên", "Up"),
+        hint: ("Lên", "Up"),
+    }
+    MoveDown {
+        name: "move-down",
+        contexts: LISTS,
+        palette: No,
+        desc: ("Xuống", "Down"),
+        hint: ("Xuống", "Down"),
+    }
+    PageUp {
+        name: "page-up",
+        contexts: LISTS,
+        palette: No,
+        desc: ("Lên một trang", "Page up"),
+        hint: ("Trang trước", "Page up"),
+    }
+    PageDown {
+        name: "page-down",
+        contexts: LISTS,
+        palette: No,
+        desc: ("Xuống một trang", "Page down"),
+        hint: ("Trang sau", "Page down"),
+    }
+    Top {
+        name: "top",
+        contexts: LISTS_NO_PALETTE,
+        palette: No,
+        desc: ("Về đầu", "Go to the top"),
+        hint: ("Đầu", "Top"),
+    }
+    Bottom {
+        name: "bottom",
+        contexts: LISTS_NO_PALETTE,
+        palette: No,
+        desc: ("Về cuối", "Go to the bottom"),
+        hint: ("Cuối", "Bottom"),
+    }
+    Open {
+        name: "open",
+        contexts: &[C::Overview, C::Areas, C::Queue, C::Ranking, C::Palette],
+        palette: No,
+        desc: ("Mở / nhảy tới", "Open / jump to"),
+        hint: ("Mở", "Open"),
+    }
+    // The criteria tree.
+    Expand {
+        name: "expand",
+        contexts: &[C::Workbench],
+        palette: No,
+        desc: ("Mở nhánh", "Expand"),
+        hint: ("Mở nhánh", "Expand"),
+    }
+    Collapse {
+        name: "collapse",
+        contexts: &[C::Workbench],
+        palette: No,
+        desc: ("Thu gọn nhánh", "Collapse"),
+        hint: ("Thu gọn", "Collapse"),
+    }
+    SwitchPane {
+        name: "switch-pane",
+        contexts: &[C::Workbench],
+        palette: No,
+        desc: ("Chuyển giữa cây và chi tiết", "Switch between tree and detail"),
+        hint: ("Chi tiết", "Detail"),
+    }
+    NextUnit {
+        name: "next-unit",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: ("Đơn vị tiếp theo", "Next unit"),
+        hint: ("ĐV sau", "Next unit"),
+    }
+    PrevUnit {
+        name: "prev-unit",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: ("Đơn vị trước", "Previous unit"),
+        hint: ("ĐV trước", "Prev unit"),
+    }
+    // Diffs (W3).
+    ToggleDiffs {
+        name: "toggle-diffs",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: ("Chỉ hiện chênh lệch (bật/tắt)", "Show only differences (on/off)"),
+        hint: ("Chênh lệch", "Diffs"),
+    }
+    NextDiff {
+        name: "next-diff",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: ("Chênh lệch tiếp theo", "Next difference"),
+        hint: ("CL sau", "Next diff"),
+    }
+    PrevDiff {
+        name: "prev-diff",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: ("Chênh lệch trước", "Previous difference"),
+        hint: ("CL trước", "Prev diff"),
+    }
+    AreaBars {
+        name: "area-bars",
+        contexts: &[C::Workbench, C::Areas, C::Ranking],
+        palette: Yes,
+        desc: ("So sánh theo lĩnh vực", "Compare areas"),
+        hint: ("Lĩnh vực", "Areas"),
+    }
+    // Appraising (W2, W4).
+    Walk {
+        name: "walk",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: ("Thẩm định lần lượt", "Walk through pending items"),
+        hint: ("Lần lượt", "Walk"),
+    }
+    WalkSkip {
+        name: "walk-skip",
+        contexts: &[C::Walk],
+        palette: No,
+        desc: ("Bỏ qua, sang mục sau", "Skip to the next item"),
+        hint: ("Bỏ qua", "Skip"),
+    }
+    WalkBack {
+        name: "walk-back",
+        contexts: &[C::Walk],
+        palette: No,
+        desc: ("Về mục trước", "Back to the previous item"),
+        hint: ("Mục trước", "Back"),
+    }
+    History {
+        name: "history",
+        contexts: &[C::Workbench, C::Walk, C::Queue],
+        palette: Yes,
+        desc: ("Lịch sử thay đổi", "Change history"),
+        hint: ("Lịch sử", "History"),
+    }
+    /// "Explain this score": the item's whole story as a card.
+    Explain {
+        name: "explain",
+        contexts: &[C::Workbench, C::Walk, C::Queue],
+        palette: Yes,
+        desc: (
+            "Giải thích điểm: toàn bộ diễn biến của tiêu chí",
+            "Explain this score: the item's whole story",
+        ),
+        hint: ("Giải thích", "Explain"),
+    }
+    SetScore {
+        name: "set-score",
+        contexts: &[C::Workbench, C::Walk],
+        palette: Yes,
+        desc: ("Nhập điểm thẩm định", "Set the proposed score"),
+        hint: ("Chấm điểm", "Score"),
+    }
+    Agree {
+        name: "agree",
+        contexts: &[C::Workbench, C::Walk],
+        palette: Yes,
+        desc: ("Đồng ý với điểm tự chấm", "Agree with the self score"),
+        hint: ("Đồng ý", "Agree"),
+    }
+    EditJustification {
+        name: "edit-justification",
+        contexts: &[C::Workbench, C::Walk],
+        palette: Yes,
+        desc: ("Soạn lý do điều chỉnh", "Edit the justification"),
+        hint: ("Lý do", "Reason"),
+    }
+    RequestEvidence {
+        name: "request-evidence",
+        contexts: &[C::Workbench, C::Walk],
+        palette: Yes,
+        desc: ("Yêu cầu bổ sung tài liệu kiểm chứng", "Request evidence"),
+        hint: ("Bổ sung", "Request"),
+    }
+    BulkAgreeArea {
+        name: "bulk-agree-area",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: ("Đồng ý mọi mục đang chờ của lĩnh vực", "Agree with all pending items of this area"),
+        hint: ("Đồng ý cả LV", "Agree area"),
+    }
+    RecordDispute {
+        name: "record-dispute",
+        contexts: &[C::Workbench, C::Queue],
+        palette: Yes,
+        desc: ("Ghi nhận giải trình của đơn vị", "Record the unit's explanation"),
+        hint: ("Ghi giải trình", "Dispute"),
+    }
+    ResolveDispute {
+        name: "resolve-dispute",
+        contexts: &[C::Workbench, C::Queue],
+        palette: Yes,
+        desc: ("Trả lời giải trình", "Answer the explanation"),
+        hint: ("Trả lời GT", "Resolve"),
+    }
+    Escalate {
+        name: "escalate",
+        contexts: &[C::Workbench, C::Queue],
+        palette: Yes,
+        desc: ("Trình Hội đồng thẩm định (trưởng nhóm)", "Refer to the appraisal council (lead)"),
+        hint: ("Trình HĐ", "Refer"),
+    }
+    CouncilDecide {
+        name: "council-decide",
+        contexts: &[C::Workbench, C::Queue],
+        palette: Yes,
+        desc: (
+            "Ghi quyết định của Hội đồng thẩm định (trưởng nhóm)",
+            "Record the council's decision (lead)",
+        ),
+        hint: ("QĐ Hội đồng", "Council"),
+    }
+    Undo {
+        name: "undo",
+        contexts: &[C::Workbench, C::Walk],
+        palette: Yes,
+        desc: ("Hoàn tác thay đổi gần nhất của tôi", "Undo my last change"),
+        hint: ("Hoàn tác", "Undo"),
+    }
+    FinalizeUnit {
+        name: "finalize-unit",
+        contexts: &[C::Overview, C::Workbench],
+        palette: Yes,
+        desc: ("Chốt kết quả đơn vị", "Finalize the unit"),
+        hint: ("Chốt", "Finalize"),
+    }
+    ReopenUnit {
+        name: "reopen-unit",
+        contexts: &[C::Overview, C::Workbench],
+        palette: Yes,
+        desc: ("Mở lại đơn vị đã chốt", "Reopen the unit"),
+        hint: ("Mở lại", "Reopen"),
+    }
+    // Lists with sorting and filters (W1, W9, W10).
+    SortNext {
+        name: "sort-next",
+        contexts: SORTED,
+        palette: Yes,
+        desc: ("Sắp xếp theo cột khác", "Sort by the next column"),
+        hint: ("Sắp xếp", "Sort"),
+    }
+    SortReverse {
+        name: "sort-reverse",
+        contexts: SORTED,
+        palette: Yes,
+        desc: ("Đảo chiều sắp xếp", "Reverse the sort order"),
+        hint: ("Đảo chiều", "Reverse"),
+    }
+    FilterRegion {
+        name: "filter-region",
+        contexts: SORTED,
+        palette: Yes,
+        desc: ("Lọc theo vùng", "Filter by region"),
+        hint: ("Vùng", "Region"),
+    }
+    FilterStatus {
+        name: "filter-status",
+        contexts: &[C::Overview, C::Queue],
+        palette: Yes,
+        desc: ("Lọc theo trạng thái", "Filter by status"),
+        hint: ("Lọc", "Filter"),
+    }
+    /// The queue: one area of the framework, or all.
+    FilterArea {
+        name: "filter-area",
+        contexts: &[C::Queue],
+        palette: Yes,
+        desc: ("Lọc theo lĩnh vực", "Filter by area"),
+        hint: ("Lĩnh vực", "Area"),
+    }
+    /// The queue: one appraiser's items (the last person who changed them), or everyone's.
+    FilterAppraiser {
+        name: "filter-appraiser",
+        contexts: &[C::Queue],
+        palette: Yes,
+        desc: ("Lọc theo người thẩm định", "Filter by appraiser"),
+        hint: ("Người TĐ", "Appraiser"),
+    }
+    ClearFilters {
+        name: "clear-filters",
+        contexts: SORTED,
+        palette: Yes,
+        desc: ("Bỏ mọi bộ lọc", "Clear filters"),
+        hint: ("Bỏ lọc", "Clear"),
+    }
+    // Input and questions.
+    Save {
+        name: "save",
+        contexts: &[C::Editor, C::ScoreInput],
+        palette: No,
+        desc: ("Lưu", "Save"),
+        hint: ("Lưu", "Save"),
+    }
+    Cancel {
+        name: "cancel",
+        contexts: &[C::Editor, C::ScoreInput, C::Confirm],
+        palette: No,
+        desc: ("Hủy", "Cancel"),
+        hint: ("Hủy", "Cancel"),
+    }
+    Confirm {
+        name: "confirm",
+        contexts: &[C::Confirm],
+        palette: No,
+        desc: ("Đồng ý", "Confirm"),
+        hint: ("Đồng ý", "Confirm"),
+    }
+    /// In the conflict dialog: take the other person's change and drop yours.
+    KeepTheirs {
+        name: "keep-theirs",
+        contexts: &[C::Confirm],
+        palette: No,
+        desc: ("Nhận thay đổi của người kia, bỏ bản của mình", "Keep their change, drop mine"),
+        hint: ("Nhận bản của họ", "Keep theirs"),
     }
 }
 
 impl Action {
     /// Every action, in declaration order.
     pub fn all() -> impl Iterator<Item = Action> {
-        INFO.iter().map(|i| i.action)
-    }
-
-    fn info(self) -> &'static Info {
-        // INFO is in enum order (tested), so the discriminant is the index.
-        &INFO[self as usize]
-    }
-
-    /// The stable kebab-case name used in keymap files.
-    pub fn name(self) -> &'static str {
-        self.info().name
+        Action::ALL.iter().copied()
     }
 
     pub fn parse(name: &str) -> Option<Action> {
-        INFO.iter().find(|i| i.name == name).map(|i| i.action)
-    }
-
-    /// The built-in description; a keymap file's `desc` overrides it in the file's language.
-    pub fn description(self, lang: Lang) -> &'static str {
-        let i = self.info();
-        lang.pick(i.vi, i.en)
-    }
-
-    /// The contexts this action is meant for. An action of [`Context::Global`] may be bound in
-    /// any context.
-    pub fn contexts(self) -> &'static [Context] {
-        self.info().contexts
+        Action::all().find(|a| a.name() == name)
     }
 
     pub fn valid_in(self, ctx: Context) -> bool {
         let cs = self.contexts();
         cs.contains(&Context::Global) || cs.contains(&ctx)
+    }
+
+    /// Offered by name in the palette.
+    pub fn in_palette(self) -> bool {
+        self.palette() != InPalette::No
     }
 }
 
@@ -608,24 +623,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_is_in_enum_order_and_names_are_unique_kebab_case() {
-        for (i, info) in INFO.iter().enumerate() {
-            assert_eq!(info.action as usize, i, "{} out of order", info.name);
+    fn names_are_unique_kebab_case_and_every_entry_is_complete() {
+        for a in Action::all() {
+            let name = a.name();
             assert!(
-                info.name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{}",
-                info.name
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{name}"
             );
-            assert_eq!(Action::parse(info.name), Some(info.action));
-            assert!(!info.contexts.is_empty());
-            assert!(!info.vi.is_empty() && !info.en.is_empty());
+            assert_eq!(Action::parse(name), Some(a));
+            assert!(!a.contexts().is_empty(), "{name}");
+            for lang in [Lang::Vi, Lang::En] {
+                assert!(!a.description(lang).is_empty(), "{name}");
+                assert!(!a.hint_label(lang).is_empty(), "{name}");
+            }
         }
-        let mut names: Vec<&str> = INFO.iter().map(|i| i.name).collect();
+        let mut names: Vec<&str> = Action::all().map(Action::name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), INFO.len());
+        assert_eq!(names.len(), Action::ALL.len());
+        assert_eq!(Action::parse("no-such-action"), None);
     }
 
     #[test]
@@ -657,5 +673,8 @@ mod tests {
             Action::Agree.description(Lang::Vi),
             "Đồng ý với điểm tự chấm"
         );
+        assert_eq!(Action::Agree.hint_label(Lang::En), "Agree");
+        assert!(Action::Agree.in_palette());
+        assert!(!Action::MoveDown.in_palette());
     }
 }

@@ -77,10 +77,6 @@ impl<W: Write> SparingBackend<W> {
         &self.writer
     }
 
-    pub fn writer_mut(&mut self) -> &mut W {
-        &mut self.writer
-    }
-
     /// The terminal was cleared: every cell is blank in the default style.
     fn forget(&mut self) {
         let area = self.screen.area;

@@ -4,7 +4,6 @@
 //! languages as a pair, so a new message without a translation does not compile. Strings with
 //! values are functions below, each matching on `Lang` exhaustively for the same reason.
 
-use crate::action::Action;
 use domain::Role;
 use domain::points::{PointsError, ScoreError};
 use l10n::Lang;
@@ -521,66 +520,6 @@ l10n::catalogue! {
 /// The text of a fixed message.
 pub fn t(lang: Lang, m: Msg) -> &'static str {
     m.text(lang)
-}
-
-/// A short label for the hint bar (the help screen shows the keymap's full descriptions).
-pub fn hint_label(lang: Lang, a: Action) -> &'static str {
-    use Action::*;
-    let (vi, en) = match a {
-        Quit => ("Thoát", "Quit"),
-        Help => ("Trợ giúp", "Help"),
-        OpenPalette => ("Tìm", "Search"),
-        Back => ("Quay lại", "Back"),
-        Redraw => ("Vẽ lại", "Redraw"),
-        Overview => ("Đơn vị", "Units"),
-        Queue => ("Giải trình", "Disputes"),
-        Ranking => ("Xếp hạng", "Ranking"),
-        MoveUp => ("Lên", "Up"),
-        MoveDown => ("Xuống", "Down"),
-        PageUp => ("Trang trước", "Page up"),
-        PageDown => ("Trang sau", "Page down"),
-        Top => ("Đầu", "Top"),
-        Bottom => ("Cuối", "Bottom"),
-        Open => ("Mở", "Open"),
-        Expand => ("Mở nhánh", "Expand"),
-        Collapse => ("Thu gọn", "Collapse"),
-        SwitchPane => ("Chi tiết", "Detail"),
-        NextUnit => ("ĐV sau", "Next unit"),
-        PrevUnit => ("ĐV trước", "Prev unit"),
-        ToggleDiffs => ("Chênh lệch", "Diffs"),
-        NextDiff => ("CL sau", "Next diff"),
-        PrevDiff => ("CL trước", "Prev diff"),
-        AreaBars => ("Lĩnh vực", "Areas"),
-        Walk => ("Lần lượt", "Walk"),
-        WalkSkip => ("Bỏ qua", "Skip"),
-        WalkBack => ("Mục trước", "Back"),
-        History => ("Lịch sử", "History"),
-        Explain => ("Giải thích", "Explain"),
-        SetScore => ("Chấm điểm", "Score"),
-        Agree => ("Đồng ý", "Agree"),
-        EditJustification => ("Lý do", "Reason"),
-        RequestEvidence => ("Bổ sung", "Request"),
-        BulkAgreeArea => ("Đồng ý cả LV", "Agree area"),
-        RecordDispute => ("Ghi giải trình", "Dispute"),
-        ResolveDispute => ("Trả lời GT", "Resolve"),
-        Escalate => ("Trình HĐ", "Refer"),
-        CouncilDecide => ("QĐ Hội đồng", "Council"),
-        Undo => ("Hoàn tác", "Undo"),
-        FinalizeUnit => ("Chốt", "Finalize"),
-        ReopenUnit => ("Mở lại", "Reopen"),
-        SortNext => ("Sắp xếp", "Sort"),
-        SortReverse => ("Đảo chiều", "Reverse"),
-        FilterRegion => ("Vùng", "Region"),
-        FilterStatus => ("Lọc", "Filter"),
-        FilterArea => ("Lĩnh vực", "Area"),
-        FilterAppraiser => ("Người TĐ", "Appraiser"),
-        ClearFilters => ("Bỏ lọc", "Clear"),
-        Save => ("Lưu", "Save"),
-        Cancel => ("Hủy", "Cancel"),
-        Confirm => ("Đồng ý", "Confirm"),
-        KeepTheirs => ("Nhận bản của họ", "Keep theirs"),
-    };
-    lang.pick(vi, en)
 }
 
 pub fn role(lang: Lang, r: Option<Role>) -> &'static str {

@@ -1,19 +1,23 @@
 //! The workbench TUI (SPEC W1–W8, W12, W13).
 //!
-//! Data flows one way (DESIGN): key → `Action` (keymap) → `App::update` → maybe a `Command` →
-//! `Workbench::apply` → events → the cached `Model` → `views::render`. `app` holds state and
-//! never draws; `views` draw and never change state; `term` and `event_loop` own the terminal.
+//! Data flows one way (docs/ARCHITECTURE.md): key → `Action` (keymap) → `App::dispatch` → maybe a `Command` →
+//! `Workbench::apply` → events → the cached `Model` → `views::render`. Each screen (`screens/`)
+//! and dialog (`dialogs/`) keeps its state, its view and its keys together; `app` holds them and
+//! the shared model and routes actions to them; views draw and never change state; `term` and
+//! `event_loop` own the terminal.
 
 pub mod action;
 pub mod app;
 pub mod backend;
+pub mod dialogs;
 pub mod event_loop;
 pub mod i18n;
 pub mod key;
 pub mod keymap;
 pub mod model;
+pub mod reference;
+pub mod screens;
 pub mod script;
-pub mod state;
 pub mod term;
 pub mod text;
 pub mod theme;

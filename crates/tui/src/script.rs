@@ -1,9 +1,12 @@
-//! Key scripts for tests and demos: "<down><down><enter>0,5<tab>Lý do<f2>" — names in angle
-//! brackets, any other character typed as itself. Names: up down left right enter esc tab
-//! backtab bs del home end pgup pgdn space lt f1…f12; "c-" (Ctrl), "a-" (Alt) and "s-" (Shift)
-//! prefixes, e.g. "<c-s>", "<s-f8>".
+//! Key scripts for tests and demos: "<down><down><enter>0,5<tab>Lý do<f2>" — key names in angle
+//! brackets, any other character typed as itself. A name is read by [`Key::parse`], as in keymap
+//! files ("<F2>", "<PageDown>", "<Ctrl-s>"), with the script's short forms: the prefixes "c-"
+//! (Ctrl), "a-" (Alt) and "s-" (Shift), "bs" for Backspace and "lt" for "<" — e.g. "<c-s>",
+//! "<s-f8>", "<pgdn>".
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use crate::key::{Key, KeyParseError};
 
 /// Parse a script into key presses, or say which name is unknown.
 pub fn parse(script: &str) -> Result<Vec<KeyEvent>, String> {
@@ -11,77 +14,46 @@ pub fn parse(script: &str) -> Result<Vec<KeyEvent>, String> {
     let mut chars = script.chars();
     while let Some(c) = chars.next() {
         if c != '<' {
-            let mods = if c.is_uppercase() {
-                KeyModifiers::SHIFT
-            } else {
-                KeyModifiers::NONE
-            };
-            out.push(KeyEvent::new(KeyCode::Char(c), mods));
+            out.push(Key::plain(KeyCode::Char(c)).into());
             continue;
         }
         let name: String = chars.by_ref().take_while(|&c| c != '>').collect();
-        out.push(named(&name).ok_or_else(|| format!("unknown key <{name}>"))?);
+        let key = named(&name).map_err(|e| format!("unknown key <{name}>: {e}"))?;
+        out.push(key.into());
     }
     Ok(out)
 }
 
-fn named(name: &str) -> Option<KeyEvent> {
-    let lower = name.to_ascii_lowercase();
-    let mut rest = lower.as_str();
-    let mut mods = KeyModifiers::NONE;
-    loop {
-        if let Some(r) = rest.strip_prefix("c-") {
-            mods |= KeyModifiers::CONTROL;
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix("a-") {
-            mods |= KeyModifiers::ALT;
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix("s-") {
-            mods |= KeyModifiers::SHIFT;
-            rest = r;
-        } else {
-            break;
-        }
+/// A name in brackets: the short forms written out, then read as in a keymap file.
+fn named(name: &str) -> Result<Key, KeyParseError> {
+    let mut rest = name;
+    let mut written = String::new();
+    while let Some(head) = rest.get(..2) {
+        let prefix = match head.to_ascii_lowercase().as_str() {
+            "c-" => "Ctrl-",
+            "a-" => "Alt-",
+            "s-" => "Shift-",
+            _ => break,
+        };
+        written.push_str(prefix);
+        rest = &rest[2..];
     }
-    let code = match rest {
-        "up" => KeyCode::Up,
-        "down" => KeyCode::Down,
-        "left" => KeyCode::Left,
-        "right" => KeyCode::Right,
-        "enter" => KeyCode::Enter,
-        "esc" => KeyCode::Esc,
-        "tab" => KeyCode::Tab,
-        "backtab" => KeyCode::BackTab,
-        "bs" | "backspace" => KeyCode::Backspace,
-        "del" | "delete" => KeyCode::Delete,
-        "home" => KeyCode::Home,
-        "end" => KeyCode::End,
-        "pgup" => KeyCode::PageUp,
-        "pgdn" => KeyCode::PageDown,
-        "space" => KeyCode::Char(' '),
-        "lt" => KeyCode::Char('<'),
-        f if f.starts_with('f') && f.len() > 1 => KeyCode::F(f[1..].parse().ok()?),
-        c if c.chars().count() == 1 => {
-            // Keep the case the script used ("<c-S>").
-            let orig = name.chars().last()?;
-            KeyCode::Char(if c.len() == 1 {
-                orig
-            } else {
-                c.chars().next()?
-            })
-        }
-        _ => return None,
-    };
-    Some(KeyEvent::new(code, mods))
+    written.push_str(match rest.to_ascii_lowercase().as_str() {
+        "bs" => "Backspace",
+        "lt" => "<",
+        _ => rest,
+    });
+    Key::parse(&written)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::crossterm::event::KeyModifiers;
 
     #[test]
     fn parses_names_and_text() {
-        let k = parse("<down>a<F2><c-s><s-f8>Đ<lt>").unwrap();
+        let k = parse("<down>a<F2><c-s><s-f8>Đ<lt><bs><PageDown><Ctrl-p>").unwrap();
         assert_eq!(k[0], KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
         assert_eq!(k[1], KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
         assert_eq!(k[2], KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE));
@@ -92,6 +64,13 @@ mod tests {
         assert_eq!(k[4], KeyEvent::new(KeyCode::F(8), KeyModifiers::SHIFT));
         assert_eq!(k[5], KeyEvent::new(KeyCode::Char('Đ'), KeyModifiers::SHIFT));
         assert_eq!(k[6], KeyEvent::new(KeyCode::Char('<'), KeyModifiers::NONE));
+        assert_eq!(k[7], KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        assert_eq!(k[8], KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+        assert_eq!(
+            k[9],
+            KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)
+        );
         assert!(parse("<nope>").is_err());
+        assert!(parse("<f13>").is_err());
     }
 }

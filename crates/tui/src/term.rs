@@ -1,6 +1,6 @@
 //! The terminal: setup, the one restore routine, signals and the input thread.
 //!
-//! Restore is reached three ways (DESIGN: TUI conventions): normal exit (`Term::leave`), the
+//! Restore is reached three ways (docs/REQUIREMENTS.md, "Terminal"): normal exit (`Term::leave`), the
 //! `Drop` of `Term` (early return, unwinding), and a panic hook installed before the terminal is
 //! touched. It undoes only what was enabled and is idempotent, so reaching it twice is harmless.
 //! The mouse is never enabled.

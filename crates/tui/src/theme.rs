@@ -1,6 +1,6 @@
 //! Colours and text markers. Three themes: 256 colours (the default), 16 colours (`TERM=linux`)
 //! and monochrome (`NO_COLOR`). The palette is resolved here, not by crossterm, so bold and
-//! reversed selection survive in monochrome (SPEC W12, DESIGN: TUI conventions).
+//! reversed selection survive in monochrome (SPEC W12; docs/REQUIREMENTS.md, "Terminal").
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -335,10 +335,6 @@ impl Theme {
             -1 => self.down,
             _ => self.dim,
         }
-    }
-
-    pub fn is_mono(&self) -> bool {
-        self.level == ColorLevel::Mono
     }
 }
 

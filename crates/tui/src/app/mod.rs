@@ -1,47 +1,38 @@
-//! The application state and its update: a key becomes a named `Action` through the keymap, the
-//! action changes state or becomes a `Command` for the workbench, and committed events update the
-//! cached model. Nothing here draws or touches the terminal (DESIGN: data flows one way).
+//! The application: the shared model, the state of every screen and dialog, and the routing. A key
+//! becomes a named `Action` through the keymap; `dispatch` hands it to the screen or dialog it is
+//! for (their `keys.rs`), which changes state or sends a `Command` to the workbench; committed
+//! events update the cached model. Nothing here draws or touches the terminal (docs/ARCHITECTURE.md: data flows
+//! one way).
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Size;
 
 use crate::action::{Action, Context};
+use crate::dialogs::Overlay;
+use crate::dialogs::editor::Field;
 use crate::i18n::{self, Msg, t};
 use crate::key::Key;
 use crate::keymap::{KeyBuffer, Keymap, Resolution};
-use crate::model::{Changed, Model};
-use crate::state::bench::BenchState;
-use crate::state::editor::{EditorState, Field, Origin};
-use crate::state::form::{FormKind, FormState};
-use crate::state::history::HistoryState;
-use crate::state::keep_visible;
-use crate::state::overlay::{ConfirmState, ConflictState, Overlay, PromptKind, PromptState};
-use crate::state::overview::OverviewState;
-use crate::state::palette::PaletteState;
-use crate::state::queue::QueueState;
-use crate::state::ranking::RankingState;
-use crate::state::reference::References;
-use crate::state::walk::WalkState;
+use crate::model::Model;
+use crate::reference::References;
+use crate::screens::bench::BenchState;
+use crate::screens::overview::OverviewState;
+use crate::screens::queue::QueueState;
+use crate::screens::ranking::RankingState;
+use crate::screens::walk::WalkState;
 use crate::theme::Theme;
-use crate::views::layout;
-use crate::widgets::line_input::LineInput;
 use api::WorkbenchError;
-use api::{ConnectionState, HistoryQuery, Notice, PresenceEntry, Workbench};
+use api::{ConnectionState, PresenceEntry, Workbench};
 use domain::clock::Clock;
-use domain::{
-    Command, CommandKind, Event as DomainEvent, Item, ItemKey, Method, Points, Role, Status,
-};
+use domain::{CommandKind, ItemKey, Role};
 use l10n::Lang;
-use search::fuzzy::{Entry, EntryKind, Hit, SearchIndex, Searcher};
+use search::fuzzy::{Entry, SearchIndex, Searcher};
 
-mod edit;
-mod explain;
+mod commands;
 mod navigate;
-mod queue;
 mod sync;
 
 /// Which full screen is shown under any dialogs.
@@ -106,9 +97,6 @@ impl StartError {
     }
 }
 
-/// Number of palette results kept.
-const PALETTE_LIMIT: usize = 50;
-
 /// Where a session is: the (year, unit) it shows and the item it edits.
 type Whereabouts = (Option<(u16, String)>, Option<ItemKey>);
 
@@ -134,16 +122,16 @@ pub struct App {
     pub walk: Option<WalkState>,
     pub walk_scroll: u16,
     /// Where each unit's walk was left (framework node), to resume there.
-    walk_resume: HashMap<String, usize>,
+    pub(crate) walk_resume: HashMap<String, usize>,
     /// The detail pane has the focus (keys scroll it) instead of the tree.
     pub detail_focus: bool,
     pub overlays: Vec<Overlay>,
     pub flash: Option<Flash>,
-    keys: KeyBuffer,
+    pub(crate) keys: KeyBuffer,
     pub size: Size,
-    searcher: Searcher,
+    pub(crate) searcher: Searcher,
     /// Actions offered by the palette, in index order after units and criteria.
-    palette_actions: Vec<Action>,
+    pub(crate) palette_actions: Vec<Action>,
     quit: bool,
     /// The next frame must repaint everything (Ctrl-L).
     pub repaint: bool,
@@ -174,8 +162,7 @@ impl App {
         let overview = OverviewState::new(&model);
         let ranking = RankingState::new(&model);
         let queue = QueueState::new(&model, domain::round::today_in_vietnam((opts.clock)()));
-        let palette_actions: Vec<Action> =
-            Action::all().filter(|a| offered_in_palette(*a)).collect();
+        let palette_actions: Vec<Action> = Action::all().filter(|a| a.in_palette()).collect();
         let index = SearchIndex::for_year(
             model.fw(),
             model.unit_set(),
@@ -304,7 +291,7 @@ impl App {
 
     // ----- input -------------------------------------------------------------------------
 
-    /// One terminal event. Key releases are ignored (DESIGN: filter `KeyEventKind::Press`).
+    /// One terminal event. Key releases are ignored (docs/REQUIREMENTS.md, "Terminal": filter `KeyEventKind::Press`).
     pub fn handle_event(&mut self, ev: Event) {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
@@ -341,44 +328,11 @@ impl App {
             return;
         }
         let ctx = self.context();
-        // Type-ahead in the overview: once started, printable keys extend it.
-        if ctx == Context::Overview && !self.overview.typeahead.is_empty() {
-            match key.code {
-                KeyCode::Char(c) if is_plain(&key) => {
-                    let mut b = [0u8; 4];
-                    let s = c.encode_utf8(&mut b).to_string();
-                    self.overview.type_ahead(&self.model, &s);
-                    self.scroll_into_view();
-                    return;
-                }
-                KeyCode::Backspace => {
-                    self.overview.type_ahead_backspace(&self.model);
-                    self.scroll_into_view();
-                    return;
-                }
-                KeyCode::Esc => {
-                    self.overview.clear_type_ahead();
-                    return;
-                }
-                _ => self.overview.clear_type_ahead(),
-            }
-        }
-        let k = Key::from(key);
-        // A letter or digit that only a global binding would take starts the type-ahead in
-        // the overview (so typing "quang" does not quit).
-        if ctx == Context::Overview
-            && self.keys.pending().is_empty()
-            && matches!(key.code, KeyCode::Char(c) if c.is_alphanumeric())
-            && is_plain(&key)
-            && !self.binds_in(Context::Overview, &k)
-        {
-            if let KeyCode::Char(c) = key.code {
-                self.overview.type_ahead(&self.model, &c.to_string());
-                self.scroll_into_view();
-            }
+        // Typing a unit's name in the overview jumps to it before the keymap sees the key.
+        if ctx == Context::Overview && self.overview_type_ahead(key) {
             return;
         }
-        match self.keys.feed(&self.keymap, ctx, k) {
+        match self.keys.feed(&self.keymap, ctx, Key::from(key)) {
             Resolution::Action(a) => self.dispatch(a),
             Resolution::Pending => {}
             Resolution::Unbound => self.unbound_key(ctx, key),
@@ -386,95 +340,44 @@ impl App {
         self.scroll_into_view();
     }
 
-    /// Does `ctx` itself (not the global table) bind a sequence starting with `k`?
-    fn binds_in(&self, ctx: Context, k: &Key) -> bool {
-        let d = k.display();
-        let prefix = format!("{d} ");
-        self.keymap
-            .bindings(ctx, self.lang)
-            .iter()
-            .any(|b| b.keys.iter().any(|s| *s == d || s.starts_with(&prefix)))
-    }
-
     /// Keys typed so far of an unfinished sequence, for the hint bar.
     pub fn pending_keys(&self) -> String {
         self.keys.pending_display()
     }
 
-    /// A key the keymap does not bind: text for the input under the cursor, if any.
+    /// A key the keymap does not bind: text for the input of the top dialog, if any.
     fn unbound_key(&mut self, ctx: Context, key: KeyEvent) {
-        let mut research = false;
         match self.overlays.last_mut() {
-            Some(Overlay::Palette(p)) => research = p.input.handle_key(key),
-            Some(Overlay::Editor(ed)) => {
-                if matches!(key.code, KeyCode::Tab | KeyCode::BackTab) {
-                    ed.switch_field();
-                } else {
-                    ed.input(key);
-                }
-            }
-            Some(Overlay::Prompt(p)) => {
-                if p.input.handle_key(key) {
-                    p.error = None;
-                }
-            }
+            Some(Overlay::Palette(_)) => self.palette_text_key(key),
+            Some(Overlay::Editor(ed)) => ed.text_key(key),
+            Some(Overlay::Prompt(p)) => p.text_key(key),
             Some(Overlay::Form(f)) => f.input(key),
-            _ => {
-                // Enter and Space open or close a branch of the tree when the keymap does
-                // not give them another meaning.
-                if ctx == Context::Workbench
-                    && matches!(key.code, KeyCode::Enter | KeyCode::Char(' '))
-                    && is_plain(&key)
-                {
-                    self.with_bench(|b, m| b.toggle(m));
-                }
-            }
-        }
-        if research {
-            self.search();
+            _ if ctx == Context::Workbench => self.bench_unbound_key(key),
+            _ => {}
         }
     }
 
     fn handle_paste(&mut self, s: &str) {
-        let mut research = false;
         match self.overlays.last_mut() {
             Some(Overlay::Editor(ed)) => ed.paste(s),
             Some(Overlay::Prompt(p)) => p.input.insert(s),
             Some(Overlay::Form(f)) => f.paste(s),
-            Some(Overlay::Palette(p)) => {
-                p.input.insert(s);
-                research = true;
-            }
+            Some(Overlay::Palette(_)) => self.palette_paste(s),
             _ => {}
-        }
-        if research {
-            self.search();
         }
     }
 
     // ----- actions -----------------------------------------------------------------------
 
-    /// Carry out an action in the current context.
+    /// Carry out an action: decide which screen or dialog it is for, and hand it over. Actions
+    /// chosen in the palette arrive here too, in the context under the palette.
     pub fn dispatch(&mut self, action: Action) {
         let ctx = self.context();
         match action {
+            // The app itself.
             Action::Quit => self.request_quit(),
-            Action::Help => {
-                if matches!(self.overlays.last(), Some(Overlay::Help { .. })) {
-                    self.overlays.pop();
-                } else {
-                    self.overlays.push(Overlay::Help { scroll: 0 });
-                }
-            }
-            Action::OpenPalette => {
-                if !matches!(self.overlays.last(), Some(Overlay::Palette(_))) {
-                    let p = PaletteState {
-                        hits: self.default_hits(),
-                        ..PaletteState::default()
-                    };
-                    self.overlays.push(Overlay::Palette(p));
-                }
-            }
+            Action::Help => self.toggle_help(),
+            Action::OpenPalette => self.open_palette(),
             Action::Back | Action::Cancel => self.back(),
             Action::Redraw => self.repaint = true,
             Action::Overview => {
@@ -489,6 +392,7 @@ impl App {
                     self.open_queue();
                 }
             }
+            // Moving and opening: the list or text the keys are in.
             Action::MoveUp => self.move_by(ctx, -1),
             Action::MoveDown => self.move_by(ctx, 1),
             Action::PageUp => {
@@ -502,47 +406,27 @@ impl App {
             Action::Top => self.move_by(ctx, isize::MIN / 2),
             Action::Bottom => self.move_by(ctx, isize::MAX / 2),
             Action::Open => self.open(ctx),
-            Action::Expand => self.with_bench(|b, m| b.expand(m)),
-            Action::Collapse => self.with_bench(|b, m| b.collapse(m)),
-            Action::SwitchPane => {
-                if self.screen == Screen::Bench {
-                    self.detail_focus = !self.detail_focus;
-                }
-            }
-            Action::NextUnit => self.step_unit(1),
-            Action::PrevUnit => self.step_unit(-1),
-            Action::ToggleDiffs => self.toggle_diffs(),
-            Action::NextDiff => self.jump_diff(true),
-            Action::PrevDiff => self.jump_diff(false),
-            Action::AreaBars if ctx == Context::Ranking => {
-                self.ranking.bars_toggled = !self.ranking.bars_toggled;
-            }
-            Action::AreaBars => {
-                if let Some(b) = self.bench.as_mut() {
-                    b.area_view = !b.area_view;
-                    self.detail_focus = false;
-                }
-            }
-            Action::Walk => self.start_walk(),
-            Action::WalkSkip => {
-                if let Some(w) = self.walk.as_mut() {
-                    w.advance(&self.model);
-                    self.walk_scroll = 0;
-                }
-            }
-            Action::WalkBack => {
-                if let Some(w) = self.walk.as_mut() {
-                    w.back();
-                    self.walk_scroll = 0;
-                }
-            }
+            // The open unit's workbench (its areas compared included).
+            Action::AreaBars if ctx == Context::Ranking => self.ranking_action(action),
+            Action::Expand
+            | Action::Collapse
+            | Action::SwitchPane
+            | Action::NextUnit
+            | Action::PrevUnit
+            | Action::ToggleDiffs
+            | Action::NextDiff
+            | Action::PrevDiff
+            | Action::AreaBars
+            | Action::Walk
+            | Action::BulkAgreeArea => self.bench_action(action),
+            Action::WalkSkip | Action::WalkBack => self.walk_action(action),
+            // The selected item or unit, on whichever screen shows one.
             Action::History => self.open_history(),
             Action::Explain => self.open_explain(),
             Action::SetScore => self.open_editor(Field::Score),
             Action::EditJustification => self.open_editor(Field::Text),
             Action::Agree => self.agree(),
             Action::RequestEvidence => self.open_request(),
-            Action::BulkAgreeArea => self.ask_bulk_agree(),
             Action::RecordDispute => self.open_dispute_form(false),
             Action::ResolveDispute => self.open_dispute_form(true),
             Action::Escalate => self.open_council_form(false),
@@ -550,15 +434,14 @@ impl App {
             Action::Undo => self.undo(),
             Action::FinalizeUnit => self.ask_finalize(),
             Action::ReopenUnit => self.open_reopen(),
-            Action::SortNext if ctx == Context::Ranking => self.ranking.next_sort(&self.model),
-            Action::SortReverse if ctx == Context::Ranking => {
-                self.ranking.toggle_reverse(&self.model)
-            }
-            Action::FilterRegion if ctx == Context::Ranking => {
-                self.ranking.next_region(&self.model)
-            }
-            Action::ClearFilters if ctx == Context::Ranking => {
-                self.ranking.clear_filters(&self.model)
+            // Sorting and filtering: the ranking, the queue, else the overview.
+            Action::SortNext
+            | Action::SortReverse
+            | Action::FilterRegion
+            | Action::ClearFilters
+                if ctx == Context::Ranking =>
+            {
+                self.ranking_action(action)
             }
             Action::SortNext
             | Action::SortReverse
@@ -569,43 +452,45 @@ impl App {
             | Action::ClearFilters
                 if ctx == Context::Queue =>
             {
-                self.queue_list_action(action)
+                self.queue_action(action)
             }
             Action::FilterArea | Action::FilterAppraiser => {}
-            Action::SortNext => self.overview.next_sort(&self.model),
-            Action::SortReverse => {
-                self.overview.reverse = !self.overview.reverse;
-                self.overview.rebuild(&self.model);
-            }
-            Action::FilterRegion => self.overview.next_region(&self.model),
-            Action::FilterStatus => self.overview.next_status(&self.model),
-            Action::ClearFilters => {
-                self.overview.region = None;
-                self.overview.status = crate::state::overview::StatusFilter::All;
-                self.overview.clear_type_ahead();
-                self.overview.rebuild(&self.model);
-            }
-            Action::Save => self.save(),
-            Action::Confirm => self.confirm(),
+            Action::SortNext
+            | Action::SortReverse
+            | Action::FilterRegion
+            | Action::FilterStatus
+            | Action::ClearFilters => self.overview_action(action),
+            // The top dialog.
+            Action::Save => match self.overlays.last() {
+                Some(Overlay::Editor(_)) => self.save_editor(),
+                Some(Overlay::Prompt(_)) => self.send_prompt(),
+                Some(Overlay::Form(_)) => self.submit_form(),
+                _ => {}
+            },
+            Action::Confirm => match self.overlays.last() {
+                Some(Overlay::Confirm(_)) => self.confirm(),
+                Some(Overlay::Conflict(_)) => self.reapply_mine(),
+                _ => {}
+            },
             Action::KeepTheirs => self.keep_theirs(),
         }
     }
 
-    fn info(&mut self, m: Msg) {
+    pub(crate) fn info(&mut self, m: Msg) {
         self.flash = Some(Flash {
             text: self.tr(m).to_string(),
             kind: FlashKind::Info,
         });
     }
 
-    fn error(&mut self, text: String) {
+    pub(crate) fn error(&mut self, text: String) {
         self.flash = Some(Flash {
             text,
             kind: FlashKind::Error,
         });
     }
 
-    fn ok(&mut self, text: String) {
+    pub(crate) fn ok(&mut self, text: String) {
         self.flash = Some(Flash {
             text,
             kind: FlashKind::Ok,
@@ -634,71 +519,16 @@ impl App {
         }
         match self.screen {
             Screen::Walk => self.leave_walk(),
-            Screen::Bench => {
-                if self.detail_focus {
-                    self.detail_focus = false;
-                } else if let Some(b) = self.bench.as_mut().filter(|b| b.area_view) {
-                    b.area_view = false;
-                } else if self.bench_return == Screen::Queue {
-                    // Back to the queue, on the same row with the same sort and filters.
-                    self.screen = Screen::Queue;
-                } else {
-                    self.screen = self.bench_return;
-                    if let Some(b) = &self.bench {
-                        self.overview.select_unit(b.unit_idx);
-                        self.ranking.select_unit(b.unit_idx);
-                    }
-                }
-            }
-            Screen::Ranking => {
-                if let Some(u) = self.ranking.selected() {
-                    self.overview.select_unit(u);
-                }
-                self.screen = Screen::Overview;
-            }
-            Screen::Overview => {
-                self.overview.clear_type_ahead();
-            }
+            Screen::Bench => self.bench_back(),
+            Screen::Ranking => self.ranking_back(),
+            Screen::Overview => self.overview.clear_type_ahead(),
             Screen::Queue => self.screen = Screen::Overview,
-        }
-    }
-
-    fn with_bench(&mut self, f: impl FnOnce(&mut BenchState, &Model)) {
-        if let Some(b) = self.bench.as_mut() {
-            f(b, &self.model);
-            b.detail_scroll = 0;
         }
     }
 }
 
 /// No Ctrl or Alt (Shift is part of the character).
-fn is_plain(key: &KeyEvent) -> bool {
+pub(crate) fn is_plain(key: &KeyEvent) -> bool {
     !key.modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-}
-
-/// Actions worth offering by name in the palette (not movement or dialog keys).
-fn offered_in_palette(a: Action) -> bool {
-    !matches!(
-        a,
-        Action::MoveUp
-            | Action::MoveDown
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-            | Action::Open
-            | Action::Back
-            | Action::Save
-            | Action::Cancel
-            | Action::Confirm
-            | Action::KeepTheirs
-            | Action::WalkSkip
-            | Action::WalkBack
-            | Action::OpenPalette
-            | Action::Redraw
-            | Action::Expand
-            | Action::Collapse
-            | Action::SwitchPane
-    )
 }

@@ -1,6 +1,14 @@
 //! What arrives without a key: committed events from others, and the timer of draft saves.
 
-use super::*;
+use std::time::Instant;
+
+use super::{App, Flash, FlashKind, Screen};
+use crate::dialogs::Overlay;
+use crate::dialogs::editor::EditorState;
+use crate::i18n::{self, Msg};
+use crate::model::Model;
+use api::{ConnectionState, Notice};
+use domain::{Event as DomainEvent, ItemKey};
 
 impl App {
     // ----- notices, drafts, time ---------------------------------------------------------
@@ -172,7 +180,7 @@ impl App {
         }
     }
 
-    pub(super) fn save_draft(&mut self, ed: &EditorState) {
+    pub(crate) fn save_draft(&mut self, ed: &EditorState) {
         if ed.dirty_since.is_none() {
             return;
         }

@@ -94,9 +94,9 @@ pub fn message(app: &App, f: &mut Frame, r: Rect) {
             let s = national_summary(app);
             Line::styled(text::truncate(&s, r.width as usize).into_owned(), th.dim)
         }
-        (Screen::Bench, Some(b)) => Line::from(crate::views::workbench::status(app, b)),
+        (Screen::Bench, Some(b)) => Line::from(crate::screens::bench::view::status(app, b)),
         (Screen::Queue, _) => {
-            crate::views::queue::status_line(app, f, r);
+            crate::screens::queue::view::status_line(app, f, r);
             return;
         }
         _ => Line::raw(""),

@@ -8,8 +8,8 @@ use ratatui::widgets::Paragraph;
 
 use crate::action::{Action, Context};
 use crate::app::App;
-use crate::i18n::{self, Msg};
-use crate::state::overlay::Overlay;
+use crate::dialogs::Overlay;
+use crate::i18n::Msg;
 use crate::text;
 
 /// Actions shown in the hint bar of each context, most important first.
@@ -100,7 +100,7 @@ pub fn render(app: &App, f: &mut Frame, r: Rect) {
                 (Action::Confirm, Some(false)) => app.tr(Msg::Reload),
                 (Action::Cancel, Some(false)) => app.tr(Msg::KeepEditing),
                 (Action::Back, _) if ctx == Context::Walk => app.tr(Msg::WalkHelpQuit),
-                _ => i18n::hint_label(app.lang, a),
+                _ => a.hint_label(app.lang),
             };
             Some((key, label.to_string()))
         })

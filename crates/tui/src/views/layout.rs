@@ -43,6 +43,16 @@ pub fn frame(area: Rect) -> Frame {
     }
 }
 
+/// The body band of the app's window.
+pub fn body(app: &App) -> Rect {
+    frame(Rect::new(0, 0, app.size.width, app.size.height)).body
+}
+
+/// How far `lines` of text can scroll in `rows`: the lines beyond one window.
+pub fn max_scroll(lines: usize, rows: u16) -> u16 {
+    lines.saturating_sub(rows as usize).min(u16::MAX as usize) as u16
+}
+
 pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
@@ -140,7 +150,7 @@ pub fn compute(app: &App) -> Computed {
     let f = frame(area);
     let list_rows = match app.screen {
         Screen::Overview => f.body.height.saturating_sub(1),
-        Screen::Ranking => crate::views::ranking::table_rows(app, f.body) as u16,
+        Screen::Ranking => crate::screens::ranking::view::table_rows(app, f.body) as u16,
         // The queue's body starts with its sort and filter line and the column header.
         Screen::Queue => f.body.height.saturating_sub(2),
         Screen::Bench | Screen::Walk => {
@@ -159,7 +169,7 @@ pub fn compute(app: &App) -> Computed {
         list_rows: list_rows as usize,
         detail_rows: detail_rows as usize,
         palette_rows: palette_rows as usize,
-        ranking_rows: crate::views::ranking::table_rows(app, f.body),
+        ranking_rows: crate::screens::ranking::view::table_rows(app, f.body),
         text_rows: f.body.height.saturating_sub(2) as usize,
     }
 }

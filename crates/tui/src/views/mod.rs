@@ -1,36 +1,19 @@
-//! Drawing. `render` reads the app and draws one frame; it never changes state.
+//! The frame every screen shares: `render` draws the current screen, the message line, the hint
+//! bar and the open dialogs, reading the app and never changing it; `layout` says where things go.
 
-pub mod areas;
 pub mod bars;
-pub mod confirm;
-pub mod detail;
-pub mod editor;
-pub mod explain;
-pub mod form;
-pub mod help;
 pub mod hintbar;
-pub mod history;
 pub mod layout;
-pub mod overview;
-pub mod palette;
-pub mod queue;
-pub mod ranking;
-pub mod walk;
-pub mod workbench;
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{App, Screen};
+use crate::dialogs::{self, Overlay};
 use crate::i18n::{self, Msg};
-use crate::state::overlay::Overlay;
-use crate::text;
-use domain::Points;
+use crate::screens;
 
 /// Draw the whole screen.
 pub fn render(app: &App, f: &mut Frame) {
@@ -41,25 +24,25 @@ pub fn render(app: &App, f: &mut Frame) {
     }
     let fr = layout::frame(area);
     match app.screen {
-        Screen::Overview => overview::render(app, f, &fr),
-        Screen::Bench => workbench::render(app, f, &fr),
-        Screen::Walk => walk::render(app, f, &fr),
-        Screen::Ranking => ranking::render(app, f, &fr),
-        Screen::Queue => queue::render(app, f, &fr),
+        Screen::Overview => screens::overview::view::render(app, f, &fr),
+        Screen::Bench => screens::bench::view::render(app, f, &fr),
+        Screen::Walk => screens::walk::view::render(app, f, &fr),
+        Screen::Ranking => screens::ranking::view::render(app, f, &fr),
+        Screen::Queue => screens::queue::view::render(app, f, &fr),
     }
     bars::message(app, f, fr.message);
     hintbar::render(app, f, fr.hints);
     for o in &app.overlays {
         match o {
-            Overlay::Help { scroll } => help::render(app, f, fr.body, *scroll),
-            Overlay::Palette(p) => palette::render(app, f, area, p),
-            Overlay::Editor(ed) => editor::render(app, f, fr.body, ed),
-            Overlay::Prompt(p) => editor::render_prompt(app, f, fr.body, p),
-            Overlay::Confirm(c) => confirm::render(app, f, fr.body, c),
-            Overlay::Conflict(c) => confirm::render_conflict(app, f, fr.body, c),
-            Overlay::History(h) => history::render(app, f, fr.body, h),
-            Overlay::Explain(x) => explain::render(app, f, fr.body, x),
-            Overlay::Form(form) => form::render(app, f, fr.body, form),
+            Overlay::Help { scroll } => dialogs::help::view::render(app, f, fr.body, *scroll),
+            Overlay::Palette(p) => dialogs::palette::view::render(app, f, area, p),
+            Overlay::Editor(ed) => dialogs::editor::view::render(app, f, fr.body, ed),
+            Overlay::Prompt(p) => dialogs::prompt::view::render(app, f, fr.body, p),
+            Overlay::Confirm(c) => dialogs::confirm::view::render(app, f, fr.body, c),
+            Overlay::Conflict(c) => dialogs::conflict::view::render(app, f, fr.body, c),
+            Overlay::History(h) => dialogs::history::view::render(app, f, fr.body, h),
+            Overlay::Explain(x) => dialogs::explain::view::render(app, f, fr.body, x),
+            Overlay::Form(form) => dialogs::form::view::render(app, f, fr.body, form),
         }
     }
 }
@@ -81,161 +64,4 @@ fn too_small(app: &App, f: &mut Frame, area: Rect) {
         Paragraph::new(lines).wrap(Wrap { trim: true }).centered(),
         r,
     );
-}
-
-/// A point in time, in the local time zone, to the minute. Date and time are joined by a
-/// no-break space so wrapped text never separates them.
-pub fn fmt_time(at: Timestamp) -> String {
-    at.to_zoned(TimeZone::system())
-        .strftime("%Y-%m-%d\u{a0}%H:%M")
-        .to_string()
-}
-
-/// A time of day to the second (draft saves).
-pub fn fmt_clock(at: Timestamp) -> String {
-    at.to_zoned(TimeZone::system())
-        .strftime("%H:%M:%S")
-        .to_string()
-}
-
-pub fn pts(p: Option<Points>) -> String {
-    p.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
-}
-
-/// A signed difference; empty when zero so differences stand out.
-pub fn delta(d: Points) -> String {
-    if d.is_zero() {
-        String::new()
-    } else {
-        d.signed()
-    }
-}
-
-/// Index in hundredths of a percent as "89.50%".
-pub fn percent(h: i64) -> String {
-    format!("{}%", domain::points::fmt_hundredths(h))
-}
-
-/// A cell of exactly `w` columns.
-pub fn cell(s: &str, w: usize, right: bool) -> String {
-    if right {
-        text::fit_right(s, w)
-    } else {
-        text::fit(s, w)
-    }
-}
-
-/// One row of a list table (overview, ranking, queue): each cell fitted to its column's
-/// `(width, right-aligned)` with a space after it, and the whole line in the selection style when
-/// it is the selected row, so the selection shows without colour too.
-pub fn table_row(
-    cells: Vec<(String, Style)>,
-    cols: impl IntoIterator<Item = (usize, bool)>,
-    selected: bool,
-    th: &crate::theme::Theme,
-) -> Line<'static> {
-    let spans: Vec<Span<'static>> = cells
-        .into_iter()
-        .zip(cols)
-        .map(|((t, st), (width, right))| {
-            let st = if selected { st.patch(th.selected) } else { st };
-            Span::styled(format!("{} ", cell(&t, width, right)), st)
-        })
-        .collect();
-    let line = Line::from(spans);
-    if selected {
-        line.style(th.selected)
-    } else {
-        line
-    }
-}
-
-/// Clear a box and draw its border with a title; returns the inside.
-pub fn popup(f: &mut Frame, app: &App, r: Rect, title: &str) -> Rect {
-    let th = &app.theme;
-    f.render_widget(Clear, r);
-    let title = format!(" {} ", text::escape_line(title));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(if th.marks.bar_full == '#' {
-            BorderType::Plain
-        } else {
-            BorderType::Rounded
-        })
-        .border_style(th.border_focus)
-        .title(Span::styled(title, th.title))
-        .style(th.popup);
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    inner
-}
-
-/// Label: value on one line, the value escaped.
-pub fn field<'a>(app: &App, label: Msg, value: &str, style: Style) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{}: ", app.tr(label)), app.theme.header),
-        Span::styled(text::escape_line(value).into_owned(), style),
-    ])
-}
-
-/// Wrap escaped multi-line text into lines of `w` columns with a style.
-pub fn wrapped(s: &str, w: usize, style: Style) -> Vec<Line<'static>> {
-    text::wrap(&text::escape_multiline(s), w)
-        .into_iter()
-        .map(|l| Line::styled(l, style))
-        .collect()
-}
-
-/// Lay styled pieces out in lines of `w` columns, breaking after spaces where possible.
-pub fn wrap_spans(pieces: Vec<(String, Style)>, w: usize, indent: &str) -> Vec<Line<'static>> {
-    let w = w.max(indent.len() + 4);
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    let mut cur: Vec<Span<'static>> = vec![Span::raw(indent.to_string())];
-    let mut used = text::width(indent);
-    for (s, style) in pieces {
-        let shown = text::escape_line(&s).into_owned();
-        for token in shown.split_inclusive(' ') {
-            let tw = text::width(token);
-            if used + tw > w && used > text::width(indent) {
-                lines.push(Line::from(std::mem::take(&mut cur)));
-                cur.push(Span::raw(indent.to_string()));
-                used = text::width(indent);
-            }
-            if used + tw <= w {
-                cur.push(Span::styled(token.to_string(), style));
-                used += tw;
-                continue;
-            }
-            // A token longer than a line: cut it by characters.
-            for c in token.chars() {
-                let cw = text::width(c.encode_utf8(&mut [0u8; 4]));
-                if used + cw > w {
-                    lines.push(Line::from(std::mem::take(&mut cur)));
-                    cur.push(Span::raw(indent.to_string()));
-                    used = text::width(indent);
-                }
-                cur.push(Span::styled(c.to_string(), style));
-                used += cw;
-            }
-        }
-    }
-    if cur.len() > 1 {
-        lines.push(Line::from(cur));
-    }
-    lines
-}
-
-/// A region's name in the UI language.
-pub fn region_name(app: &App, code: &str) -> String {
-    app.model
-        .unit_set()
-        .region(code)
-        .map(|r| match app.lang {
-            l10n::Lang::Vi => r.name.as_str(),
-            l10n::Lang::En => r.name_en.as_deref().unwrap_or(&r.name),
-        })
-        .map_or_else(
-            || text::escape_line(code).into_owned(),
-            |name| text::escape_line(name).into_owned(),
-        )
 }

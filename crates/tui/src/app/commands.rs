@@ -1,0 +1,185 @@
+//! The selected item and unit, whichever screen shows them; running a command and refreshing
+//! what depends on its events; refusals; and the commands that need no dialog (agree, undo).
+//! The commands sent from a dialog are in that dialog's `keys.rs`.
+
+use super::{App, Screen};
+use crate::dialogs::Overlay;
+use crate::dialogs::conflict::ConflictState;
+use crate::i18n::Msg;
+use crate::model::Changed;
+use api::WorkbenchError;
+use domain::{Command, Event as DomainEvent, Item, ItemKey, Method};
+
+impl App {
+    // ----- the selected item -------------------------------------------------------------
+
+    /// The leaf the current screen is about: the walk's item, or the tree row under the cursor.
+    pub fn selected_leaf(&self) -> Option<(usize, usize)> {
+        match self.screen {
+            Screen::Walk => {
+                let w = self.walk.as_ref()?;
+                Some((w.unit_idx, w.current()?))
+            }
+            Screen::Bench => {
+                let b = self.bench.as_ref()?;
+                let n = b.selected()?;
+                self.model.fw().nodes[n]
+                    .is_leaf()
+                    .then_some((b.unit_idx, n))
+            }
+            // Every row of the queue is a leaf with an item: the workbench's item keys (history,
+            // disputes) act on it.
+            Screen::Queue => self.queue.selected(),
+            Screen::Overview | Screen::Ranking => None,
+        }
+    }
+
+    pub(crate) fn selected_item(&self) -> Option<(ItemKey, Option<&Item>, usize)> {
+        let (u, n) = self.selected_leaf()?;
+        let key = ItemKey::new(
+            self.model.year,
+            self.model.unit_set().units[u].code.clone(),
+            self.model.fw().nodes[n].code.clone(),
+        );
+        Some((key, self.model.unit_at(u).items[n].as_ref(), n))
+    }
+
+    /// The selected item if it can be appraised here, else a message saying why not.
+    pub(crate) fn appraisable(&mut self) -> Option<(ItemKey, u64, usize)> {
+        if self.role.is_none_or(|r| !r.can_write()) {
+            self.info(Msg::ReadOnly);
+            return None;
+        }
+        let Some((key, item, n)) = self.selected_item() else {
+            self.info(Msg::NothingSelected);
+            return None;
+        };
+        if self.model.fw().nodes[n].method == Method::Survey {
+            self.info(Msg::SurveyNotEditable);
+            return None;
+        }
+        let version = item.map_or(0, |i| i.version);
+        Some((key, version, n))
+    }
+
+    // ----- commands ----------------------------------------------------------------------
+
+    /// Run a command; on success apply its events to the cache at once (the notice that
+    /// follows is then recognised as already applied).
+    pub(crate) fn run(&mut self, cmd: Command) -> Result<Vec<DomainEvent>, WorkbenchError> {
+        let events = self.wb.apply(cmd)?;
+        let changed = self.model.apply_events(&events);
+        self.after_change(&changed);
+        Ok(events)
+    }
+
+    /// Refresh what depends on the data after events were applied.
+    pub(crate) fn after_change(&mut self, changed: &Changed) {
+        if changed.members
+            && let Ok(r) = self.wb.role()
+        {
+            self.role = r;
+        }
+        if changed.units.is_empty() && !changed.rounds {
+            return;
+        }
+        if !changed.units.is_empty() {
+            self.overview.rebuild(&self.model);
+            // Scores changed: the ranking's order and averages follow (ranks are the model's).
+            self.ranking.rebuild(&self.model);
+            if let Some(b) = self.bench.as_mut() {
+                b.rebuild(&self.model);
+            }
+        }
+        // Items or rounds changed: the queue's rows are collected again (a cursor move never
+        // does this).
+        let today = self.today();
+        self.queue.rebuild(&self.model, today);
+    }
+
+    /// Show an engine refusal: a conflict opens the conflict dialog, anything else a message.
+    pub(crate) fn refused(&mut self, e: WorkbenchError) {
+        match e {
+            WorkbenchError::Conflict { key, current, .. } => {
+                let mine = self.overlays.iter().rev().find_map(|o| match o {
+                    Overlay::Editor(ed) if ed.key == key => {
+                        Some((ed.score.text().to_string(), ed.text.lines().join("\n")))
+                    }
+                    _ => None,
+                });
+                self.overlays
+                    .push(Overlay::Conflict(ConflictState { key, current, mine }));
+            }
+            other => self.error(other.message(self.lang)),
+        }
+    }
+
+    pub(crate) fn agree(&mut self) {
+        let Some((key, expected, _)) = self.appraisable() else {
+            return;
+        };
+        match self.run(Command::Agree {
+            key: key.clone(),
+            expected,
+        }) {
+            Ok(_) => {
+                let _ = self.wb.delete_draft(&key);
+                self.saved();
+                if self.screen == Screen::Walk {
+                    self.walk_next();
+                }
+            }
+            Err(e) => self.refused(e),
+        }
+    }
+
+    pub(crate) fn saved(&mut self) {
+        let text = format!("{} {}", self.theme.marks.saved, self.tr(Msg::Saved));
+        self.ok(text);
+    }
+
+    pub(crate) fn undo(&mut self) {
+        if self.role.is_none_or(|r| !r.can_write()) {
+            self.info(Msg::ReadOnly);
+            return;
+        }
+        match self.run(Command::Undo) {
+            Ok(events) => {
+                // Follow the undone item so the user sees what changed back.
+                if let Some(key) = events
+                    .iter()
+                    .find_map(|e| e.body.change.item_key())
+                    .cloned()
+                {
+                    self.follow(&key);
+                }
+                self.info(Msg::Undone);
+            }
+            Err(e) => self.refused(e),
+        }
+    }
+
+    /// Put the workbench cursor on an item of the open unit.
+    pub(crate) fn follow(&mut self, key: &ItemKey) {
+        let Some(n) = self.model.fw().position(&key.leaf) else {
+            return;
+        };
+        if let Some(b) = self.bench.as_mut()
+            && b.unit == key.unit
+            && self.screen == Screen::Bench
+        {
+            b.select_node(&self.model, n);
+        }
+    }
+
+    /// The unit the current screen is about.
+    pub(crate) fn current_unit(&self) -> Option<usize> {
+        match self.screen {
+            Screen::Overview => self.overview.selected(),
+            Screen::Ranking => self.ranking.selected(),
+            Screen::Bench => self.bench.as_ref().map(|b| b.unit_idx),
+            Screen::Walk => self.walk.as_ref().map(|w| w.unit_idx),
+            Screen::Queue => self.queue.selected().map(|(u, _)| u),
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Dialogs drawn over a screen, each with its state, its view and its keys in one folder. They
+//! stack: a conflict can open over the editor, help over anything. The top one receives the keys.
+
+pub mod confirm;
+pub mod conflict;
+pub mod editor;
+pub mod explain;
+pub mod form;
+pub mod help;
+pub mod history;
+pub mod palette;
+pub mod prompt;
+
+use confirm::ConfirmState;
+use conflict::ConflictState;
+use editor::EditorState;
+use explain::ExplainState;
+use form::FormState;
+use history::HistoryState;
+use palette::PaletteState;
+use prompt::PromptState;
+
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Palette(PaletteState),
+    Editor(Box<EditorState>),
+    Prompt(PromptState),
+    Confirm(ConfirmState),
+    History(HistoryState),
+    /// "Explain this score": the item's story as a card.
+    Explain(Box<ExplainState>),
+    Conflict(ConflictState),
+    Form(Box<FormState>),
+}

@@ -1,0 +1,97 @@
+//! The prompts' keys: asking for an evidence request or the reason to reopen a unit, typing, and
+//! sending the command.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::app::{App, Screen};
+use crate::dialogs::Overlay;
+use crate::dialogs::editor::Origin;
+use crate::dialogs::prompt::{PromptKind, PromptState};
+use crate::i18n::Msg;
+use crate::widgets::line_input::LineInput;
+use domain::{Command, CommandKind};
+
+impl PromptState {
+    /// A key the keymap leaves to the text; an edit clears the last refusal.
+    pub fn text_key(&mut self, key: KeyEvent) {
+        if self.input.handle_key(key) {
+            self.error = None;
+        }
+    }
+}
+
+impl App {
+    /// Ask what evidence the unit must add for the selected item.
+    pub(crate) fn open_request(&mut self) {
+        let Some((key, expected, _)) = self.appraisable() else {
+            return;
+        };
+        let origin = if self.screen == Screen::Walk {
+            Origin::Walk
+        } else {
+            Origin::Bench
+        };
+        self.overlays.push(Overlay::Prompt(PromptState {
+            kind: PromptKind::RequestEvidence { key, expected },
+            input: LineInput::default(),
+            error: None,
+            origin,
+        }));
+    }
+
+    /// Ask why the unit being looked at is reopened (leads only).
+    pub(crate) fn open_reopen(&mut self) {
+        let Some(u) = self.current_unit() else { return };
+        if !self.may(CommandKind::Reopen) {
+            self.info(Msg::LeadOnly);
+            return;
+        }
+        let unit = self.model.unit_set().units[u].code.clone();
+        self.overlays.push(Overlay::Prompt(PromptState {
+            kind: PromptKind::Reopen {
+                year: self.model.year,
+                unit,
+            },
+            input: LineInput::default(),
+            error: None,
+            origin: Origin::Bench,
+        }));
+    }
+
+    /// F2 / Enter: send the command with the text typed; a refusal stays in the prompt.
+    pub(crate) fn send_prompt(&mut self) {
+        let Some(Overlay::Prompt(p)) = self.overlays.last() else {
+            return;
+        };
+        let text = p.input.text().trim().to_string();
+        let origin = p.origin;
+        let cmd = match &p.kind {
+            PromptKind::RequestEvidence { key, expected } => Command::RequestEvidence {
+                key: key.clone(),
+                request: text,
+                expected: *expected,
+            },
+            PromptKind::Reopen { year, unit } => Command::Reopen {
+                year: *year,
+                unit: unit.clone(),
+                reason: text,
+            },
+        };
+        match self.run(cmd) {
+            Ok(_) => {
+                self.overlays.pop();
+                self.saved();
+                if origin == Origin::Walk && self.screen == Screen::Walk {
+                    self.walk_next();
+                }
+            }
+            Err(e) if e.is_conflict() => self.refused(e),
+            Err(e) => {
+                let msg = e.message(self.lang);
+                if let Some(Overlay::Prompt(p)) = self.overlays.last_mut() {
+                    p.error = Some(msg);
+                }
+            }
+        }
+    }
+}
