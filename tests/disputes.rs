@@ -1,4 +1,4 @@
-//! Explanation rounds, disputes and council referrals (SPEC D5, issue 5): every transition
+//! Explanation rounds, disputes and council referrals (SPEC D5): every transition
 //! allowed and refused by role, state and round, the late flag, and replay after all of them.
 
 mod common;

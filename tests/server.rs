@@ -418,15 +418,19 @@ fn drafts_history_backup_and_year_work_through_the_server() {
     assert!(!unit.is_empty() && unit.len() < all.len());
 
     let mut backup = Vec::new();
-    let n = wb.backup(&mut backup).unwrap();
+    let summary = wb.backup(&mut backup).unwrap();
+    let n = summary.events;
     assert_eq!(n, all.len() as u64);
     let text = String::from_utf8(backup).unwrap();
-    assert_eq!(text.lines().count() as u64, n);
-    // The streamed backup restores into an equal store.
+    // A header, one line per event, a trailer.
+    assert_eq!(text.lines().count() as u64, n + 2);
+    // The streamed backup restores into an equal store, with the same seal.
     let other = tmp.path().join("restored");
     let restored = store::Store::restore(&other, &mut std::io::Cursor::new(text)).unwrap();
-    assert!(restored.verify().unwrap().ok());
+    let report = restored.verify().unwrap();
+    assert!(report.ok());
     assert_eq!(restored.last_seq(), n);
+    assert_eq!(report.seal, summary.seal);
 }
 
 #[test]

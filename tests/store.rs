@@ -241,11 +241,20 @@ fn backup_then_restore_gives_identical_events_and_state() {
     let src = Store::create(&dir.path().join("a")).unwrap();
     fill(&src);
     let mut backup = Vec::new();
-    let n = src.backup(&mut backup).unwrap();
+    let summary = src.backup(&mut backup).unwrap();
+    let n = summary.events;
     assert_eq!(n, src.last_seq());
     let text = String::from_utf8(backup.clone()).unwrap();
-    assert_eq!(text.lines().count() as u64, n);
-    assert!(text.lines().next().unwrap().contains("\"hash\":\""));
+    // A header, one line per event, a trailer with the count and the seal.
+    assert_eq!(text.lines().count() as u64, n + 2);
+    assert!(text.lines().next().unwrap().contains("thamdinh_backup"));
+    assert!(text.lines().nth(1).unwrap().contains("\"hash\":\""));
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .contains(&summary.seal.hash_hex())
+    );
 
     let dst = Store::restore(&dir.path().join("b"), &mut Cursor::new(&backup)).unwrap();
     assert_eq!(all_events(&dst), all_events(&src));
@@ -323,8 +332,18 @@ fn restore_refuses_an_altered_line_and_names_it() {
     let src = Store::create(&dir.path().join("a")).unwrap();
     fill(&src);
     let mut lines = backup_lines(&src);
-    lines[4] = lines[4].replace("Lần 3", "Lần 9");
-    assert!(lines[4].contains("Lần 9"));
+    // Change a word inside event 4's exact bytes, keeping its line well formed.
+    let mut line4: serde_json::Value = serde_json::from_str(&lines[4]).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut body = base64::Engine::decode(&b64, line4["body"].as_str().unwrap()).unwrap();
+    let word = "Lần 2".as_bytes();
+    let at = body
+        .windows(word.len())
+        .position(|w| w == word)
+        .expect("event 4 holds its justification");
+    body[at..at + word.len()].copy_from_slice("Lần 9".as_bytes());
+    line4["body"] = base64::Engine::encode(&b64, &body).into();
+    lines[4] = line4.to_string();
     let (line, reason) = restore_err(dir.path(), &lines);
     assert_eq!(line, 5, "{reason}");
     assert!(reason.contains("hash"), "{reason}");
@@ -342,7 +361,7 @@ fn restore_refuses_gaps_garbage_and_bad_hashes() {
     let (line, reason) = restore_err(dir.path(), &gap);
     assert_eq!(line, 3);
     assert!(
-        reason.contains("event 4 where event 3 was expected"),
+        reason.contains("event 3 where event 2 was expected"),
         "{reason}"
     );
 
@@ -351,16 +370,16 @@ fn restore_refuses_gaps_garbage_and_bad_hashes() {
     assert_eq!(restore_err(dir.path(), &garbage).0, 7);
 
     let mut short = lines.clone();
-    let h = short[0].rfind("\"hash\":\"").unwrap() + 8;
-    short[0].replace_range(h..h + 2, "");
-    assert_eq!(restore_err(dir.path(), &short).0, 1);
+    let h = short[1].rfind("\"hash\":\"").unwrap() + 8;
+    short[1].replace_range(h..h + 2, "");
+    assert_eq!(restore_err(dir.path(), &short).0, 2);
 
     // Existing folders are kept, only the store inside goes.
     let keep = dir.path().join("keep");
     std::fs::create_dir(&keep).unwrap();
     let text = garbage.join("\n");
     assert!(Store::restore(&keep, &mut BufReader::new(text.as_bytes())).is_err());
-    assert!(keep.exists() && !keep.join("sled").exists());
+    assert!(keep.exists() && !keep.join("sled").exists() && !keep.join("journal").exists());
 
     // Refused outright when a store is there already.
     assert!(matches!(

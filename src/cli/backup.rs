@@ -28,11 +28,11 @@ pub struct RestoreArgs {
 /// The store's server streams the log; it is written here, atomically.
 pub fn backup(store: Option<PathBuf>, lang: Lang, a: BackupArgs) -> anyhow::Result<ExitCode> {
     let wb = open_workbench(&store_dir(store)?, lang)?;
-    let mut count = 0;
+    let mut summary = None;
     let mut failure = None;
     write_atomic_with(&a.output, |w: &mut dyn std::io::Write| match wb.backup(w) {
-        Ok(n) => {
-            count = n;
+        Ok(s) => {
+            summary = Some(s);
             Ok(())
         }
         Err(e) => {
@@ -43,11 +43,22 @@ pub fn backup(store: Option<PathBuf>, lang: Lang, a: BackupArgs) -> anyhow::Resu
     })
     .map_err(|e| anyhow!(failure.clone().unwrap_or_else(|| e.to_string())))
     .with_context(|| format!("{}", a.output.display()))?;
+    let s = summary.unwrap_or_default();
     println!(
         "{}",
         match lang {
-            Lang::Vi => format!("Đã sao lưu {count} sự kiện ra {}.", a.output.display()),
-            Lang::En => format!("Backed up {count} events to {}.", a.output.display()),
+            Lang::Vi => format!(
+                "Đã sao lưu {} sự kiện ra {}. {}.",
+                s.events,
+                a.output.display(),
+                s.seal.line(lang)
+            ),
+            Lang::En => format!(
+                "Backed up {} events to {}. {}.",
+                s.events,
+                a.output.display(),
+                s.seal.line(lang)
+            ),
         }
     );
     Ok(ExitCode::SUCCESS)
@@ -63,16 +74,18 @@ pub fn restore(store: Option<PathBuf>, lang: Lang, a: RestoreArgs) -> anyhow::Re
         "{}",
         match lang {
             Lang::Vi => format!(
-                "Đã khôi phục {} sự kiện vào {}; kiểm tra: {}.",
+                "Đã khôi phục {} sự kiện vào {}; kiểm tra: {}. {}.",
                 report.events,
                 dir.display(),
-                if report.ok() { "OK" } else { "HỎNG" }
+                if report.ok() { "OK" } else { "HỎNG" },
+                report.seal.line(lang)
             ),
             Lang::En => format!(
-                "Restored {} events into {}; verify: {}.",
+                "Restored {} events into {}; verify: {}. {}.",
                 report.events,
                 dir.display(),
-                if report.ok() { "OK" } else { "BROKEN" }
+                if report.ok() { "OK" } else { "BROKEN" },
+                report.seal.line(lang)
             ),
         }
     );

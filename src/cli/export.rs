@@ -10,7 +10,7 @@ use formats::export::{export_rows, unit_totals, write_csv, write_json};
 use formats::xlsx::write_appraisal_xlsx;
 use l10n::Lang;
 
-use super::open::{engine_err, open_workbench, pick_year, store_dir};
+use super::open::{at_one_seal, engine_err, open_workbench, pick_year, store_dir};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -52,7 +52,9 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
             ),
         }));
     }
-    let items = wb.items(year, None).map_err(engine_err(lang))?;
+    let (items, seal) = at_one_seal(&*wb, lang, || {
+        wb.items(year, None).map_err(engine_err(lang))
+    })?;
     let mut rows = export_rows(&y.framework, &y.units, year, &items);
     let mut totals = unit_totals(&y.framework, &y.units, year, &items);
     if let Some(code) = &a.unit {
@@ -86,14 +88,16 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
         "{}",
         match lang {
             Lang::Vi => format!(
-                "Đã xuất {} dòng (năm {year}) ra {}.",
+                "Đã xuất {} dòng (năm {year}) ra {}. {}.",
                 rows.len(),
-                a.output.display()
+                a.output.display(),
+                seal.line(lang)
             ),
             Lang::En => format!(
-                "Exported {} rows ({year}) to {}.",
+                "Exported {} rows ({year}) to {}. {}.",
                 rows.len(),
-                a.output.display()
+                a.output.display(),
+                seal.line(lang)
             ),
         }
     );

@@ -64,6 +64,26 @@ pub(crate) fn pick_year(
     })
 }
 
+/// Read with `read` at one seal: the seal is read before and after, and the read is done again
+/// (a few times) if a change was committed meanwhile, so what a report shows is exactly the
+/// store at the seal it prints.
+pub(crate) fn at_one_seal<T>(
+    wb: &dyn api::Workbench,
+    lang: Lang,
+    mut read: impl FnMut() -> anyhow::Result<T>,
+) -> anyhow::Result<(T, domain::Seal)> {
+    let mut tries = 0;
+    loop {
+        let before = wb.seal().map_err(engine_err(lang))?;
+        let value = read()?;
+        let after = wb.seal().map_err(engine_err(lang))?;
+        tries += 1;
+        if before == after || tries >= 5 {
+            return Ok((value, after));
+        }
+    }
+}
+
 /// Turn an engine error into a message in the user's language.
 pub(crate) fn engine_err(lang: Lang) -> impl Fn(api::WorkbenchError) -> anyhow::Error {
     move |e| anyhow!(e.message(lang))

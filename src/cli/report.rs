@@ -14,7 +14,7 @@ use formats::scorecard::{scorecard, write_scorecard_markdown};
 use formats::xlsx::write_ranking_xlsx;
 use l10n::Lang;
 
-use super::open::{engine_err, open_workbench, pick_year, store_dir};
+use super::open::{at_one_seal, engine_err, open_workbench, pick_year, store_dir};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ReportCmd {
@@ -78,14 +78,19 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let items = wb.items(year, None).map_err(engine_err(lang))?;
-    let finalized = wb
-        .unit_states(year)
-        .map_err(engine_err(lang))?
-        .iter()
-        .filter(|(_, s)| s.finalized.is_some())
-        .count();
-    let report = ranking_report(&y.framework, &y.units, year, &items, finalized);
+    let ((items, finalized), seal) = at_one_seal(&*wb, lang, || {
+        let items = wb.items(year, None).map_err(engine_err(lang))?;
+        let finalized = wb
+            .unit_states(year)
+            .map_err(engine_err(lang))?
+            .iter()
+            .filter(|(_, s)| s.finalized.is_some())
+            .count();
+        Ok((items, finalized))
+    })?;
+    let mut report = ranking_report(&y.framework, &y.units, year, &items, finalized);
+    report.seal = Some(seal);
+    eprintln!("{}.", seal.line(lang));
     match a.format {
         RankingFormat::Md => emit(a.output.as_deref(), lang, |w| {
             write_ranking_markdown(w, &report, lang)
@@ -116,22 +121,25 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let items = wb.items(year, None).map_err(engine_err(lang))?;
-    let state = wb
-        .unit_states(year)
-        .map_err(engine_err(lang))?
-        .into_iter()
-        .find(|(u, _)| *u == a.unit)
-        .map(|(_, s)| s)
-        .unwrap_or_default();
-    let history = wb
-        .history(&HistoryQuery {
-            year: Some(year),
-            unit: Some(a.unit.clone()),
-            ..HistoryQuery::default()
-        })
-        .map_err(engine_err(lang))?;
-    let card = scorecard(
+    let ((items, state, history), seal) = at_one_seal(&*wb, lang, || {
+        let items = wb.items(year, None).map_err(engine_err(lang))?;
+        let state = wb
+            .unit_states(year)
+            .map_err(engine_err(lang))?
+            .into_iter()
+            .find(|(u, _)| *u == a.unit)
+            .map(|(_, s)| s)
+            .unwrap_or_default();
+        let history = wb
+            .history(&HistoryQuery {
+                year: Some(year),
+                unit: Some(a.unit.clone()),
+                ..HistoryQuery::default()
+            })
+            .map_err(engine_err(lang))?;
+        Ok((items, state, history))
+    })?;
+    let mut card = scorecard(
         &y.framework,
         &y.units,
         year,
@@ -152,6 +160,8 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
             ),
         })
     })?;
+    card.seal = Some(seal);
+    eprintln!("{}.", seal.line(lang));
     emit(a.output.as_deref(), lang, |w| match a.format {
         UnitFormat::Md => write_scorecard_markdown(w, &card, lang),
     })

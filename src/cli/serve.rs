@@ -18,6 +18,10 @@ pub struct Args {
     /// Stop after this many seconds with no client connected (0 = never).
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_IDLE_EXIT.as_secs())]
     pub idle_exit: u64,
+    /// Started by a client: if the server cannot start, write why to standard output as one
+    /// JSON line in both languages, for the client to show.
+    #[arg(long, hide = true)]
+    pub report_failure: bool,
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
@@ -25,6 +29,15 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     let opts = ServeOptions {
         idle_exit: (a.idle_exit > 0).then(|| Duration::from_secs(a.idle_exit)),
     };
-    server::run(&dir, &opts).map_err(|e| anyhow!(e.message(lang)))?;
+    if let Err(e) = server::run(&dir, &opts) {
+        if a.report_failure {
+            let why = serde_json::json!({
+                "vi": e.message(Lang::Vi),
+                "en": e.message(Lang::En),
+            });
+            println!("{why}");
+        }
+        return Err(anyhow!(e.message(lang)));
+    }
     Ok(ExitCode::SUCCESS)
 }

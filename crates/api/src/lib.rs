@@ -1,5 +1,5 @@
 //! The `Workbench` trait: everything the TUI and the CLI ask of a store. The local
-//! implementation runs the engine in-process; the remote one (the server issue) talks to a
+//! implementation runs the engine in-process; the remote one (`net::client`) talks to a
 //! server over a socket. Both run the same engine code.
 
 mod error;
@@ -11,8 +11,8 @@ use crossbeam_channel::Receiver;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use domain::{BackupSummary, Draft, Seal, VerifyReport, YearContext};
 use domain::{Command, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState};
-use domain::{Draft, VerifyReport, YearContext};
 
 pub use error::{NotOpenReason, ScoreProblem, WorkbenchError};
 
@@ -127,6 +127,10 @@ pub trait Workbench: Send + Sync {
     fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), WorkbenchError>;
     fn delete_draft(&self, key: &ItemKey) -> Result<(), WorkbenchError>;
 
+    /// The store's seal now: seq and hash of the last event (printed on reports so minutes can
+    /// record it).
+    fn seal(&self) -> Result<Seal, WorkbenchError>;
+
     /// Seq of the last committed event (0 for an empty store).
     fn last_seq(&self) -> Result<u64, WorkbenchError> {
         Ok(self
@@ -168,8 +172,9 @@ pub trait Workbench: Send + Sync {
         })
     }
 
-    /// Write the event log as JSON lines (see `Store::backup`); returns the number of events.
-    fn backup(&self, _out: &mut dyn std::io::Write) -> Result<u64, WorkbenchError> {
+    /// Write the journal as a backup (JSON lines and a trailer, see `Store::backup`); returns
+    /// how many events it holds and their seal.
+    fn backup(&self, _out: &mut dyn std::io::Write) -> Result<BackupSummary, WorkbenchError> {
         Err(WorkbenchError::Store {
             vi: "bàn làm việc này không sao lưu được kho dữ liệu".into(),
             en: "this workbench cannot back up the store".into(),

@@ -246,41 +246,32 @@ impl Item {
     /// The item without its texts (note, evidence, justification, request, dispute texts):
     /// everything totals, statuses, ranks and differences need, for lists of many items.
     pub fn without_text(&self) -> Item {
-        Item {
-            key: self.key.clone(),
-            self_assessment: self.self_assessment.as_ref().map(|s| SelfAssessment {
-                score: s.score,
-                note: String::new(),
-                evidence: Vec::new(),
-            }),
-            survey: self.survey,
-            appraisal: Appraisal {
-                proposed: self.appraisal.proposed,
-                justification: String::new(),
-                status: self.appraisal.status,
-                request: String::new(),
-                // The dates, round and flags stay: the queue sorts and flags by them.
-                dispute: self.appraisal.dispute.as_ref().map(|d| Dispute {
-                    explanation: String::new(),
-                    document: String::new(),
-                    claimed: d.claimed,
-                    received: d.received,
-                    round: d.round,
-                    late: d.late,
-                    outcome: d.outcome,
-                    response: String::new(),
-                }),
-                council: self.appraisal.council.as_ref().map(|c| Council {
-                    reason: String::new(),
-                    decision: c.decision.as_ref().map(|d| CouncilDecision {
-                        score: d.score,
-                        text: String::new(),
-                        minutes: String::new(),
-                    }),
-                }),
-            },
-            version: self.version,
-            last: self.last.clone(),
+        let mut item = self.clone();
+        item.clear_text();
+        item
+    }
+
+    /// Drop the texts in place (see [`Item::without_text`]). The dispute's dates, round and
+    /// flags and the council's score stay: the queue sorts and flags by them.
+    pub fn clear_text(&mut self) {
+        if let Some(s) = &mut self.self_assessment {
+            s.note = String::new();
+            s.evidence = Vec::new();
+        }
+        let a = &mut self.appraisal;
+        a.justification = String::new();
+        a.request = String::new();
+        if let Some(d) = &mut a.dispute {
+            d.explanation = String::new();
+            d.document = String::new();
+            d.response = String::new();
+        }
+        if let Some(c) = &mut a.council {
+            c.reason = String::new();
+            if let Some(d) = &mut c.decision {
+                d.text = String::new();
+                d.minutes = String::new();
+            }
         }
     }
 

@@ -47,5 +47,5 @@ pub use status::{Outcome, Status};
 pub use toml_read::line_col;
 pub use units::{Unit, UnitSet};
 pub use units_file::parse_units;
-pub use verify_report::VerifyReport;
+pub use verify_report::{BackupSummary, Seal, VerifyReport};
 pub use year::{YearContext, YearData, YearFileError};

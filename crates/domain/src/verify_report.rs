@@ -1,50 +1,102 @@
-//! What `verify` found: the hash chain and the replay compared with the stored state.
+//! What `verify` found, and the store's seal.
 
 use serde::{Deserialize, Serialize};
 
 use l10n::Lang;
+
+/// The store's seal: the seq and hash of its last event. Printed by `verify` and on every
+/// report and export, so that minutes can record it: a later rewrite of the whole history
+/// shows up when two seals of the same seq differ.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Seal {
+    pub seq: u64,
+    pub hash: [u8; 32],
+}
+
+impl Seal {
+    /// "4048/3f2a9c0e11d4b7a2": the seq, a slash and the first 16 hex digits of the hash.
+    pub fn short(&self) -> String {
+        let hex: String = self.hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}/{hex}", self.seq)
+    }
+
+    /// The whole hash in lower-case hex.
+    pub fn hash_hex(&self) -> String {
+        self.hash.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// "Dấu niêm phong: 4048/3f2a9c0e11d4b7a2" — the line reports carry.
+    pub fn line(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => format!("Dấu niêm phong của kho: {}", self.short()),
+            Lang::En => format!("Store seal: {}", self.short()),
+        }
+    }
+}
+
+/// What a backup holds: its number of events and the seal of the last one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupSummary {
+    pub events: u64,
+    pub seal: Seal,
+}
 
 /// What `verify` found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyReport {
     /// Events examined.
     pub events: u64,
-    /// The first event (by seq) whose hash, body, position or presence is wrong, and why.
+    /// The seal of the last intact event.
+    pub seal: Seal,
+    /// The first record or event (by seq) whose framing, checksum, hash, seq, time or content is
+    /// wrong, and why.
     pub first_bad_event: Option<(u64, String)>,
-    /// The first difference between the stored state and the replayed state, e.g.
-    /// "item 2024/44/3.2.1: stored version 3, replay version 4".
+    /// The first difference between the stored state and the replayed journal, e.g.
+    /// "item 2024/44/3.2.1: stored version 3, journal version 4".
     pub first_state_mismatch: Option<String>,
     /// Items compared (stored or replayed) before the comparison finished or stopped at a
     /// mismatch.
     pub items_checked: u64,
+    /// The state was compared with the journal (false when it could not be opened).
+    #[serde(default)]
+    pub state_checked: bool,
 }
 
 impl VerifyReport {
-    /// Chain intact and state equal to the replay.
+    /// Journal intact and state equal to its replay.
     pub fn ok(&self) -> bool {
-        self.first_bad_event.is_none() && self.first_state_mismatch.is_none()
+        self.first_bad_event.is_none() && self.first_state_mismatch.is_none() && self.state_checked
     }
 
-    /// A one-paragraph summary for the user.
+    /// A one-paragraph summary for the user: what was checked, the seal, what is wrong and the
+    /// command that repairs it.
     pub fn message(&self, lang: Lang) -> String {
         let mut out = match lang {
             Lang::En => format!(
-                "{} events, {} items checked.",
-                self.events, self.items_checked
+                "{} events, {} items checked. {}.",
+                self.events,
+                self.items_checked,
+                self.seal.line(lang)
             ),
             Lang::Vi => format!(
-                "Đã kiểm tra {} sự kiện, {} mục.",
-                self.events, self.items_checked
+                "Đã kiểm tra {} sự kiện, {} mục. {}.",
+                self.events,
+                self.items_checked,
+                self.seal.line(lang)
             ),
         };
         if let Some((seq, why)) = &self.first_bad_event {
             out.push(' ');
             out.push_str(&match lang {
                 Lang::En => format!(
-                    "The event log is broken from event {seq}: {why}. Restore from a backup."
+                    "The journal is damaged from event {seq}: {why}. Keep the folder as it is and \
+                     restore the store from its latest backup into a new folder (thamdinh restore \
+                     FILE --store NEW_FOLDER)."
                 ),
                 Lang::Vi => format!(
-                    "Nhật ký sự kiện bị hỏng từ sự kiện {seq}: {why}. Hãy khôi phục từ bản sao lưu."
+                    "Nhật ký sự kiện bị hỏng từ sự kiện {seq}: {why}. Hãy giữ nguyên thư mục và \
+                     khôi phục kho từ bản sao lưu gần nhất vào một thư mục mới (thamdinh restore \
+                     TỆP --store THƯ_MỤC_MỚI)."
                 ),
             });
         }
@@ -52,21 +104,64 @@ impl VerifyReport {
             out.push(' ');
             out.push_str(&match lang {
                 Lang::En => format!(
-                    "The stored state differs from the event log: {what}. Run `thamdinh rebuild`."
+                    "The stored state differs from the journal: {what}. Stop the server and run \
+                     `thamdinh rebuild`."
                 ),
                 Lang::Vi => format!(
-                    "Trạng thái lưu trữ khác với nhật ký sự kiện: {what}. Hãy chạy \
+                    "Trạng thái lưu trữ khác với nhật ký: {what}. Hãy dừng máy chủ rồi chạy \
                      `thamdinh rebuild`."
                 ),
             });
+        } else if !self.state_checked && self.first_bad_event.is_none() {
+            out.push(' ');
+            out.push_str(lang.pick(
+                "Không đọc được trạng thái lưu trữ để so sánh; hãy chạy `thamdinh rebuild`.",
+                "The stored state could not be read to compare; run `thamdinh rebuild`.",
+            ));
         }
         if self.ok() {
             out.push(' ');
             out.push_str(lang.pick(
-                "Chuỗi băm nguyên vẹn; phát lại khớp với trạng thái lưu trữ.",
-                "Hash chain intact; replay equals the stored state.",
+                "Nhật ký nguyên vẹn (mã kiểm tra, chuỗi băm, số thứ tự, thời gian); trạng thái khớp \
+                 với nhật ký.",
+                "Journal intact (checksums, hash chain, sequence, times); the state equals the \
+                 journal.",
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seal_is_the_seq_and_sixteen_hex_digits() {
+        let mut hash = [0u8; 32];
+        hash[0] = 0x3f;
+        hash[7] = 0xa2;
+        let s = Seal { seq: 4048, hash };
+        assert_eq!(s.short(), "4048/3f000000000000a2");
+        assert_eq!(s.hash_hex().len(), 64);
+        assert_eq!(
+            s.line(Lang::Vi),
+            "Dấu niêm phong của kho: 4048/3f000000000000a2"
+        );
+    }
+
+    #[test]
+    fn ok_needs_the_state_compared() {
+        let r = VerifyReport {
+            events: 3,
+            ..VerifyReport::default()
+        };
+        assert!(!r.ok());
+        assert!(r.message(Lang::En).contains("run `thamdinh rebuild`"));
+        let r = VerifyReport {
+            state_checked: true,
+            ..r
+        };
+        assert!(r.ok());
     }
 }

@@ -1,4 +1,4 @@
-//! The one place where the rules of appraisal are enforced (DESIGN: engine).
+//! The one place where the rules of appraisal are enforced (docs/ARCHITECTURE.md).
 //! `apply(actor, command)` checks membership, role, item version, score validity and workflow,
 //! turns the command into events and commits them through the store.
 

@@ -143,6 +143,10 @@ impl Workbench for LocalWorkbench {
         Ok(events)
     }
 
+    fn seal(&self) -> Result<domain::Seal, WorkbenchError> {
+        Ok(self.engine.store().seal())
+    }
+
     fn plan(&self, command: Command) -> Result<Vec<NewEvent>, WorkbenchError> {
         self.engine.plan(&self.user, command)
     }
@@ -178,7 +182,10 @@ impl Workbench for LocalWorkbench {
         self.engine.store().verify().or_store()
     }
 
-    fn backup(&self, out: &mut dyn std::io::Write) -> Result<u64, WorkbenchError> {
+    fn backup(
+        &self,
+        out: &mut dyn std::io::Write,
+    ) -> Result<domain::BackupSummary, WorkbenchError> {
         self.engine.store().backup(out).or_store()
     }
 }

@@ -9,7 +9,7 @@ use super::markdown::{align, cell, row};
 use domain::aggregate::{Both, RankRow, national, regional_averages};
 use domain::framework::Group;
 use domain::points::fmt_hundredths;
-use domain::{Framework, Item, Points, UnitSet};
+use domain::{Framework, Item, Points, Seal, UnitSet};
 use l10n::Lang;
 
 /// One unit in the ranking.
@@ -77,6 +77,8 @@ pub struct RankingReport {
     pub open_disputes: usize,
     /// Units finalized, out of all units.
     pub finalized: usize,
+    /// The store's seal when the report was made (printed so minutes can record it).
+    pub seal: Option<Seal>,
 }
 
 impl RankingReport {
@@ -176,6 +178,7 @@ pub fn ranking_report(
         leaves: nat.leaves,
         open_disputes: nat.disputes,
         finalized,
+        seal: None,
     }
 }
 
@@ -240,6 +243,9 @@ pub fn write_ranking_markdown(
         ),
         r.year
     )?;
+    if let Some(seal) = &r.seal {
+        writeln!(out, "{}.\n", seal.line(lang))?;
+    }
     match lang {
         Lang::Vi => writeln!(
             out,

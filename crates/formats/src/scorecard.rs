@@ -13,7 +13,7 @@ use domain::aggregate::{Both, UnitScores, national};
 use domain::event::Change;
 use domain::points::fmt_hundredths;
 use domain::{
-    Dispute, Event, Framework, Item, Method, Node, Outcome, Points, Status, Touch, UnitSet,
+    Dispute, Event, Framework, Item, Method, Node, Outcome, Points, Seal, Status, Touch, UnitSet,
     UnitState,
 };
 use l10n::Lang;
@@ -101,6 +101,8 @@ pub struct Scorecard {
     pub leaves: usize,
     pub needs_info: usize,
     pub finalized: Option<Touch>,
+    /// The store's seal when the scorecard was made.
+    pub seal: Option<Seal>,
 }
 
 /// Build the scorecard of `unit` in `year`. `items` are the year's items of every unit (the
@@ -227,6 +229,7 @@ pub fn scorecard(
         leaves: scores.leaves,
         needs_info: scores.needs_info,
         finalized: state.finalized.clone(),
+        seal: None,
     })
 }
 
@@ -283,6 +286,9 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
         lang.pick("Vùng", "Region"),
         cell(sc.region.get(lang))
     )?;
+    if let Some(seal) = &sc.seal {
+        writeln!(out, "{}.\n", seal.line(lang))?;
+    }
 
     // Totals.
     writeln!(

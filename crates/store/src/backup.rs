@@ -1,48 +1,133 @@
-//! Portable backups: the event log as JSON lines, and a restore that checks and replays it.
+//! Portable backups: the journal as JSON lines, ended by a trailer, and a restore that checks
+//! every line and the trailer before it builds a store.
+//!
+//! ```text
+//! {"thamdinh_backup":1,"body_format":1}
+//! {"seq":1,"hash":"<64 hex>","body":"<base64 of the event's canonical bytes>"}
+//! …
+//! {"trailer":{"events":4048,"head_seq":4048,"head_hash":"<64 hex>"}}
+//! ```
+//! A line holds exactly the bytes the hash chain covers, so a restored store has the same
+//! events, hashes and seal. A file without its trailer, or whose trailer does not match what
+//! came before it, was cut or altered: it is refused.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use domain::Event;
-use l10n::Lang;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use serde::{Deserialize, Serialize};
 
-use super::Store;
-use super::bulk::Bulk;
-use super::codec::{self, HASH_LEN, ZERO_HASH};
+use domain::{BackupSummary, Seal};
+
+use super::apply::Applier;
+use super::body;
+use super::commit::chain_hash;
 use super::error::StoreError;
-use super::layout;
-use super::replay::Replay;
+use super::journal::Entry;
+use super::state::Applied;
+use super::{APPLY_BATCH, Store, layout, lock};
+
+/// The first line of a backup.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    thamdinh_backup: u32,
+    body_format: u8,
+}
+
+const BACKUP_FORMAT: u32 = 1;
+
+/// One event.
+#[derive(Serialize, Deserialize)]
+struct Line {
+    seq: u64,
+    hash: String,
+    body: String,
+}
+
+/// The last line.
+#[derive(Serialize, Deserialize, PartialEq, Eq, Debug)]
+struct Trailer {
+    events: u64,
+    head_seq: u64,
+    head_hash: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct TrailerLine {
+    trailer: Trailer,
+}
 
 impl Store {
-    /// Write every committed event (up to the last seq at the start) as one JSON line each: a
-    /// `domain::Event`, i.e. the body fields plus `hash` in lower-case hex, in seq order. Returns
-    /// the number of events written. An unreadable stored event stops the backup with `Corrupt`
-    /// naming it.
-    pub fn backup(&self, out: &mut dyn Write) -> Result<u64, StoreError> {
-        let last = self.last_seq();
+    /// Write the journal (up to its head when the backup starts) as a backup, in bounded
+    /// memory. Returns what it wrote.
+    pub fn backup(&self, out: &mut dyn Write) -> Result<BackupSummary, StoreError> {
+        let head = self.last_seq();
         let out_err = |e| StoreError::io(PathBuf::from("(backup output)"), e);
+        writeln!(
+            out,
+            "{}",
+            to_json(&Header {
+                thamdinh_backup: BACKUP_FORMAT,
+                body_format: body::BODY_FORMAT,
+            })
+        )
+        .map_err(out_err)?;
+        let mut seal = Seal::default();
         let mut n = 0;
-        for event in self.events(1) {
-            let event = event?;
-            if event.body.seq > last {
-                break;
+        let mut next = 1;
+        while next <= head {
+            let page: Vec<_> = {
+                let j = self.journal_read();
+                j.records_from(next)
+                    .take(1024)
+                    .take_while(|r| r.as_ref().map_or(true, |r| r.seq <= head))
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| StoreError::journal(&self.dir, e))?
+            };
+            if page.is_empty() {
+                return Err(StoreError::corrupt(format!(
+                    "the journal ends before event {next} (run `thamdinh verify`)"
+                )));
             }
-            serde_json::to_writer(&mut *out, &event)
-                .map_err(|e| out_err(std::io::Error::other(e)))?;
-            out.write_all(b"\n").map_err(out_err)?;
-            n += 1;
+            for rec in page {
+                let line = Line {
+                    seq: rec.seq,
+                    hash: hex::encode(rec.hash),
+                    body: B64.encode(&rec.body),
+                };
+                writeln!(out, "{}", to_json(&line)).map_err(out_err)?;
+                seal = Seal {
+                    seq: rec.seq,
+                    hash: rec.hash,
+                };
+                next = rec.seq + 1;
+                n += 1;
+            }
         }
+        writeln!(
+            out,
+            "{}",
+            to_json(&TrailerLine {
+                trailer: Trailer {
+                    events: n,
+                    head_seq: seal.seq,
+                    head_hash: seal.hash_hex(),
+                },
+            })
+        )
+        .map_err(out_err)?;
         out.flush().map_err(out_err)?;
-        Ok(n)
+        Ok(BackupSummary { events: n, seal })
     }
 
-    /// Create a new store in `dir` from a backup. Every line must parse as an event, seqs must
-    /// run from 1 without gaps, and each event's hash must equal SHA-256(previous hash ‖
-    /// canonical JSON of its body); the state is then built by applying the events. On any
-    /// problem nothing is left behind (the store and any folder this created are removed) and
+    /// Create a new store in `dir` from a backup. The header, every line (seqs from 1 without
+    /// a gap, the hash chain over the exact bytes, times that never go backwards, bodies that
+    /// decode) and the trailer (count, head seq, head hash) are checked, and the finished store
+    /// is verified, before it is moved into place. On any problem nothing is left behind and
     /// the error names the line. Blank lines are ignored.
     pub fn restore(dir: &Path, input: &mut dyn BufRead) -> Result<Store, StoreError> {
-        if dir.join("sled").exists() {
+        if Store::exists(dir) {
             return Err(StoreError::AlreadyExists {
                 path: dir.to_path_buf(),
             });
@@ -55,19 +140,31 @@ impl Store {
             }
             created = Some(a.to_path_buf());
         }
-        // Build the store aside and move it into place only once it is complete and durable, so
-        // a restore killed half-way never leaves a store that opens with half the history.
+        lock::create_dir(dir)?;
+        // Build the store aside and move it into place only once it is complete, verified and
+        // durable: a restore killed half-way never leaves a store with half the history.
         let staging = dir.join(".restoring");
         if staging.exists() {
-            // What a killed restore left behind.
             std::fs::remove_dir_all(&staging).map_err(|e| StoreError::io(staging.clone(), e))?;
         }
-        // `fill_from` makes the store durable; the store is closed before it is moved.
-        let filled = Store::create(&staging).and_then(|store| store.fill_from(input));
-        let moved = filled.and_then(|()| {
-            std::fs::rename(staging.join("sled"), dir.join("sled"))
-                .map_err(|e| StoreError::io(dir.join("sled"), e))?;
-            sync_dir(dir)?;
+        let built = Store::create(&staging).and_then(|store| {
+            store.fill_from(input)?;
+            let report = store.verify()?;
+            if !report.ok() {
+                return Err(StoreError::Restore {
+                    line: 0,
+                    reason: report.message(l10n::Lang::En),
+                });
+            }
+            store.db.flush().map_err(|e| store.sled_err(e))?;
+            Ok(())
+        });
+        let moved = built.and_then(|()| {
+            for name in ["journal", "sled", "store.lock"] {
+                let (from, to) = (staging.join(name), dir.join(name));
+                std::fs::rename(&from, &to).map_err(|e| StoreError::io(to, e))?;
+            }
+            lock::sync_dir(dir)?;
             std::fs::remove_dir_all(&staging).map_err(|e| StoreError::io(staging.clone(), e))
         });
         match moved {
@@ -75,6 +172,10 @@ impl Store {
             Err(e) => {
                 // Best effort: the error that matters is the restore error.
                 let _ = std::fs::remove_dir_all(&staging);
+                for name in ["journal", "sled", "store.lock"] {
+                    let p = dir.join(name);
+                    let _ = std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p));
+                }
                 if let Some(top) = created {
                     let _ = std::fs::remove_dir_all(top);
                 }
@@ -85,12 +186,15 @@ impl Store {
 
     fn fill_from(&self, input: &mut dyn BufRead) -> Result<(), StoreError> {
         let mut tip = self.lock_tip();
-        let mut replay = Replay::default();
-        let mut bulk = Bulk::default();
-        let mut prev = ZERO_HASH;
+        let mut applier = Applier::new(self);
+        let mut batch: Vec<Entry> = Vec::new();
+        let mut prev = [0u8; 32];
+        let mut last_at = None;
         let mut expected = 1u64;
         let mut line = 0usize;
         let mut buf = String::new();
+        let mut header = false;
+        let mut trailer: Option<(usize, Trailer)> = None;
         loop {
             buf.clear();
             let read = input.read_line(&mut buf).map_err(|e| StoreError::Restore {
@@ -106,50 +210,150 @@ impl Store {
                 continue;
             }
             let bad = |reason: String| StoreError::Restore { line, reason };
-            let event: Event =
-                serde_json::from_str(text).map_err(|e| bad(format!("not an event: {e}")))?;
-            let body = &event.body;
-            if body.seq != expected {
+            if let Some((at, _)) = &trailer {
+                return Err(bad(format!(
+                    "text after the trailer on line {at} (the file was altered)"
+                )));
+            }
+            if !header {
+                let h: Header = serde_json::from_str(text).map_err(|_| {
+                    bad(
+                        "this is not a thamdinh backup (its first line is not the backup \
+                         header); a backup written by an older version is restored with \
+                         --legacy"
+                            .into(),
+                    )
+                })?;
+                if h.thamdinh_backup != BACKUP_FORMAT || h.body_format != body::BODY_FORMAT {
+                    return Err(bad(format!(
+                        "backup format {} with bodies of format {}: this program reads format \
+                         {BACKUP_FORMAT} with bodies of format {}",
+                        h.thamdinh_backup,
+                        h.body_format,
+                        body::BODY_FORMAT
+                    )));
+                }
+                header = true;
+                continue;
+            }
+            if let Ok(t) = serde_json::from_str::<TrailerLine>(text) {
+                trailer = Some((line, t.trailer));
+                continue;
+            }
+            let l: Line =
+                serde_json::from_str(text).map_err(|e| bad(format!("not an event line: {e}")))?;
+            if l.seq != expected {
                 return Err(bad(format!(
                     "event {} where event {expected} was expected (events must run from 1 \
                      without gaps)",
-                    body.seq
+                    l.seq
                 )));
             }
-            layout::check_user(&body.actor)
-                .and_then(|()| layout::check_change(&body.change))
-                .map_err(|e| bad(e.message(Lang::En)))?;
-            let claimed: [u8; HASH_LEN] = hex::decode(&event.hash)
+            let claimed: [u8; 32] = hex::decode(&l.hash)
                 .ok()
                 .and_then(|h| h.try_into().ok())
                 .ok_or_else(|| bad(format!("event {expected}: hash is not 64 hex digits")))?;
-            let bytes = codec::body_bytes(body)?;
-            let hash = codec::chain_hash(&prev, &bytes);
-            if hash != claimed {
+            let bytes = B64
+                .decode(l.body.as_bytes())
+                .map_err(|e| bad(format!("event {expected}: body is not base64: {e}")))?;
+            let d = body::decode(&bytes)
+                .map_err(|e| bad(format!("event {expected}: body cannot be read: {e}")))?;
+            if d.body.seq != expected {
+                return Err(bad(format!(
+                    "event {expected}: its content says it is event {}",
+                    d.body.seq
+                )));
+            }
+            layout::check_user(&d.body.actor)
+                .and_then(|()| layout::check_change(&d.body.change))
+                .map_err(|e| bad(e.message(l10n::Lang::En)))?;
+            if chain_hash(&prev, &bytes) != claimed {
                 return Err(bad(format!(
                     "event {expected}: its hash does not match its content and the previous \
                      event's hash (the line was altered)"
                 )));
             }
-            let full = bulk.add(&body.actor, expected, Some((&hash, &bytes)));
-            replay.apply(body);
-            prev = hash;
+            if last_at.is_some_and(|t| d.body.at < t) {
+                return Err(bad(format!(
+                    "event {expected}: its time is earlier than the event before it"
+                )));
+            }
+            last_at = Some(d.body.at);
+            applier.apply(&d.body)?;
+            batch.push((expected, claimed, bytes));
+            prev = claimed;
             expected += 1;
-            if full {
-                bulk.write(self)?;
+            if batch.len() >= APPLY_BATCH {
+                self.flush_restored(&mut batch, &mut applier)?;
             }
         }
-        bulk.finish(self)?;
-        self.write_state(&replay)?;
-        self.write_head(expected - 1, &prev)?;
-        self.set_tip(&mut tip, expected - 1, prev);
-        self.make_durable(&mut tip)
+        if !header {
+            return Err(StoreError::Restore {
+                line: 1,
+                reason: "the file is empty".into(),
+            });
+        }
+        let events = expected - 1;
+        let expected_trailer = Trailer {
+            events,
+            head_seq: events,
+            head_hash: hex::encode(prev),
+        };
+        match trailer {
+            None => {
+                return Err(StoreError::Restore {
+                    line,
+                    reason: format!(
+                        "the backup has no trailer after its {events} events: it was cut or is \
+                         incomplete, so it cannot prove it holds every event; nothing was \
+                         restored"
+                    ),
+                });
+            }
+            Some((at, t)) if t != expected_trailer => {
+                return Err(StoreError::Restore {
+                    line: at,
+                    reason: format!(
+                        "the trailer says {} events ending at event {} with hash {}, but the file \
+                         holds {events} events ending with hash {} (events are missing or were \
+                         altered); nothing was restored",
+                        t.events,
+                        t.head_seq,
+                        t.head_hash,
+                        hex::encode(prev)
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+        self.flush_restored(&mut batch, &mut applier)?;
+        tip.seq = events;
+        tip.hash = prev;
+        tip.at = last_at;
+        self.last_seq
+            .store(events, std::sync::atomic::Ordering::Release);
+        Ok(())
+    }
+
+    /// Append a batch of restored records to the journal and apply them.
+    fn flush_restored(
+        &self,
+        batch: &mut Vec<Entry>,
+        applier: &mut Applier<'_>,
+    ) -> Result<(), StoreError> {
+        let Some(&(seq, hash, _)) = batch.last() else {
+            return Ok(());
+        };
+        self.journal_write()
+            .append(batch)
+            .map_err(|e| StoreError::journal(&self.dir, e))?;
+        batch.clear();
+        applier.write(Applied { seq, hash })?;
+        Ok(())
     }
 }
 
-/// fsync a directory so a rename inside it is durable.
-fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    std::fs::File::open(dir)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| StoreError::io(dir.to_path_buf(), e))
+fn to_json<T: Serialize>(v: &T) -> String {
+    // Plain structs of strings and numbers always serialise.
+    serde_json::to_string(v).unwrap_or_default()
 }

@@ -2,10 +2,11 @@
 
 use domain::ItemKey;
 
-use super::codec;
 use super::error::StoreError;
 use super::layout;
-use super::{Draft, Store};
+use domain::Draft;
+
+use super::Store;
 
 impl Store {
     /// Save (replace) a user's draft for an item, then flush it to disk.
@@ -13,9 +14,8 @@ impl Store {
         layout::check_user(user)?;
         layout::check_item_key(key)?;
         let k = layout::draft_key(user, key);
-        self.t
-            .drafts
-            .insert(k.as_bytes(), codec::encode(draft)?)
+        self.drafts
+            .insert(k.as_bytes(), encode(draft)?)
             .map_err(|e| self.sled_err(e))?;
         self.flush_drafts()
     }
@@ -27,12 +27,11 @@ impl Store {
         }
         let k = layout::draft_key(user, key);
         match self
-            .t
             .drafts
             .get(k.as_bytes())
             .map_err(|e| self.sled_err(e))?
         {
-            Some(v) => Ok(Some(codec::decode(&v, &format!("draft {k}"))?)),
+            Some(v) => Ok(Some(decode(&v, &format!("draft {k}"))?)),
             None => Ok(None),
         }
     }
@@ -44,7 +43,6 @@ impl Store {
         }
         let k = layout::draft_key(user, key);
         let old = self
-            .t
             .drafts
             .remove(k.as_bytes())
             .map_err(|e| self.sled_err(e))?;
@@ -59,9 +57,8 @@ impl Store {
         if layout::check_user(user).is_err() {
             return Ok(Vec::new());
         }
-        let prefix = layout::user_prefix(user);
-        self.t
-            .drafts
+        let prefix = format!("{user}/");
+        self.drafts
             .scan_prefix(prefix.as_bytes())
             .map(|r| {
                 let (k, v) = r.map_err(|e| self.sled_err(e))?;
@@ -72,7 +69,7 @@ impl Store {
                     .ok_or_else(|| {
                         StoreError::corrupt(format!("draft key \"{full}\" names no item"))
                     })?;
-                let draft = codec::decode(&v, &format!("draft {full}"))?;
+                let draft = decode(&v, &format!("draft {full}"))?;
                 Ok((key, draft))
             })
             .collect()
@@ -80,5 +77,22 @@ impl Store {
 
     fn flush_drafts(&self) -> Result<(), StoreError> {
         self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
+    }
+}
+
+/// A draft as stored: a version byte and its JSON (drafts are not events; they change often
+/// and are small).
+fn encode(draft: &Draft) -> Result<Vec<u8>, StoreError> {
+    let mut out = vec![1u8];
+    serde_json::to_writer(&mut out, draft)
+        .map_err(|e| StoreError::corrupt(format!("cannot encode a draft: {e}")))?;
+    Ok(out)
+}
+
+fn decode(bytes: &[u8], what: &str) -> Result<Draft, StoreError> {
+    match bytes.split_first() {
+        Some((1, json)) => serde_json::from_slice(json)
+            .map_err(|e| StoreError::corrupt(format!("{what} cannot be read: {e}"))),
+        _ => Err(StoreError::corrupt(format!("{what} has an unknown format"))),
     }
 }

@@ -42,6 +42,26 @@ pub enum StoreError {
     /// A key part the store cannot lay out (empty, contains '/', or a year above 9999).
     #[error("{}", self.message(Lang::En))]
     BadKey { what: String },
+    /// The journal, the record of events, is damaged or cannot be read.
+    #[error("{}", self.message(Lang::En))]
+    Journal { path: PathBuf, detail: String },
+    /// sled has applied events the journal no longer holds: the journal lost events.
+    #[error("{}", self.message(Lang::En))]
+    JournalBehind {
+        path: PathBuf,
+        journal: u64,
+        state: u64,
+    },
+    /// The store directory or its journal was renamed, replaced or deleted while open.
+    #[error("{}", self.message(Lang::En))]
+    Replaced { path: PathBuf },
+    /// Not enough free disk space for a write (nothing was written).
+    #[error("{}", self.message(Lang::En))]
+    NoSpace {
+        path: PathBuf,
+        free: u64,
+        needed: u64,
+    },
 }
 
 impl StoreError {
@@ -137,6 +157,83 @@ impl StoreError {
                      lưu còn nguyên vẹn."
                 ),
             },
+            StoreError::Journal { path, detail } => match lang {
+                Lang::En => format!(
+                    "the journal of store {} (the record of every change) is damaged: {detail}. \
+                     Nothing was changed. Keep the folder as it is and restore the store from its \
+                     latest backup into a new folder: thamdinh restore FILE --store NEW_FOLDER",
+                    path.display()
+                ),
+                Lang::Vi => format!(
+                    "nhật ký của kho dữ liệu {} (bản ghi mọi thay đổi) bị hỏng: {detail}. Chưa \
+                     thay đổi gì. Hãy giữ nguyên thư mục và khôi phục kho từ bản sao lưu gần nhất \
+                     vào một thư mục mới: thamdinh restore TỆP --store THƯ_MỤC_MỚI",
+                    path.display()
+                ),
+            },
+            StoreError::JournalBehind {
+                path,
+                journal,
+                state,
+            } => match lang {
+                Lang::En => format!(
+                    "the journal of store {} ends at event {journal}, but the state had recorded \
+                     event {state}: the journal lost events {}–{state}. Nothing was changed and \
+                     nothing is served. Restore the store from its latest backup into a new \
+                     folder: thamdinh restore FILE --store NEW_FOLDER",
+                    path.display(),
+                    journal + 1
+                ),
+                Lang::Vi => format!(
+                    "nhật ký của kho dữ liệu {} kết thúc ở sự kiện {journal}, nhưng trạng thái đã \
+                     ghi nhận sự kiện {state}: nhật ký mất các sự kiện {}–{state}. Chưa thay đổi \
+                     gì và kho không được phục vụ. Hãy khôi phục kho từ bản sao lưu gần nhất vào \
+                     một thư mục mới: thamdinh restore TỆP --store THƯ_MỤC_MỚI",
+                    path.display(),
+                    journal + 1
+                ),
+            },
+            StoreError::Replaced { path } => match lang {
+                Lang::En => format!(
+                    "store folder {} was moved, replaced or deleted while its server was running; \
+                     the server accepts no more changes. Nothing was written. Put the folder back, \
+                     then run any thamdinh command to start a new server.",
+                    path.display()
+                ),
+                Lang::Vi => format!(
+                    "thư mục kho dữ liệu {} đã bị di chuyển, thay thế hoặc xóa khi máy chủ đang \
+                     chạy; máy chủ không nhận thêm thay đổi nào. Chưa ghi gì. Hãy đưa thư mục về \
+                     chỗ cũ rồi chạy một lệnh thamdinh bất kỳ để khởi động máy chủ mới.",
+                    path.display()
+                ),
+            },
+            StoreError::NoSpace { path, free, needed } => {
+                let mib = |b: &u64| format!("{:.1} MiB", *b as f64 / (1024.0 * 1024.0));
+                match lang {
+                    Lang::En => format!(
+                        "the disk of store {} is full: {} free{}. Nothing was written. Free some \
+                         space and try again; no restart is needed.",
+                        path.display(),
+                        mib(free),
+                        if *needed > 0 {
+                            format!(", {} needed", mib(needed))
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    Lang::Vi => format!(
+                        "đĩa chứa kho dữ liệu {} đã đầy: còn trống {}{}. Chưa ghi gì. Hãy giải \
+                         phóng dung lượng rồi thử lại; không cần khởi động lại.",
+                        path.display(),
+                        mib(free),
+                        if *needed > 0 {
+                            format!(", cần {}", mib(needed))
+                        } else {
+                            String::new()
+                        }
+                    ),
+                }
+            }
             StoreError::BadKey { what } => match lang {
                 Lang::En => format!(
                     "{what}: codes and user names must be non-empty and must not contain '/', years \
@@ -157,32 +254,24 @@ impl StoreError {
         }
     }
 
+    /// A journal problem, as the store reports it.
+    pub(crate) fn journal(dir: &std::path::Path, e: crate::journal::JournalError) -> StoreError {
+        match e.into_io() {
+            Ok(io) if io.raw_os_error() == Some(libc::ENOSPC) => StoreError::NoSpace {
+                path: dir.to_path_buf(),
+                free: crate::lock::free_bytes(dir).unwrap_or(0),
+                needed: 0,
+            },
+            Ok(io) => StoreError::io(crate::layout::journal_dir(dir), io),
+            Err(e) => StoreError::Journal {
+                path: dir.to_path_buf(),
+                detail: e.to_string(),
+            },
+        }
+    }
+
     pub(crate) fn corrupt(what: impl Into<String>) -> StoreError {
         StoreError::Corrupt { what: what.into() }
-    }
-}
-
-/// Is this sled error the "another process holds the lock" failure? sled reports it as an
-/// `io::Error` of kind `Other` whose message says "could not acquire lock".
-pub(crate) fn is_lock_error(e: &sled::Error) -> bool {
-    match e {
-        sled::Error::Io(io) => {
-            io.kind() == std::io::ErrorKind::Other
-                && io.to_string().contains("could not acquire lock")
-        }
-        _ => false,
-    }
-}
-
-/// Map a sled error that is not a lock conflict.
-pub(crate) fn from_sled(e: sled::Error, path: &std::path::Path) -> StoreError {
-    match e {
-        sled::Error::Io(io) => StoreError::io(path, io),
-        sled::Error::Corruption { .. } => StoreError::corrupt(format!(
-            "sled reports corruption in {}: {e}",
-            path.display()
-        )),
-        other => StoreError::Sled(other.to_string()),
     }
 }
 
@@ -205,16 +294,5 @@ mod tests {
                 .starts_with("kho dữ liệu /srv/par đang được một tiến trình khác sử dụng")
         );
         assert_eq!(e.to_string(), e.message(Lang::En));
-    }
-
-    #[test]
-    fn lock_error_is_recognised_only_by_its_message() {
-        let lock = sled::Error::Io(std::io::Error::other(
-            "could not acquire lock on \"/x/db\": Os { code: 11 }",
-        ));
-        assert!(is_lock_error(&lock));
-        let other = sled::Error::Io(std::io::Error::other("disk on fire"));
-        assert!(!is_lock_error(&other));
-        assert!(!is_lock_error(&sled::Error::Unsupported("x".into())));
     }
 }

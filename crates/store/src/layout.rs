@@ -1,34 +1,63 @@
-//! Where things live in sled: tree names and key encodings (see the `store` module docs).
+//! Where things live: the files of a store directory and the keys of sled's `state` tree.
 //!
-//! Keys are plain strings so a store can be inspected with generic tools; years are written with
-//! four digits so byte order is year order; sequence numbers are 8 bytes big-endian.
+//! ```text
+//! DIR/store.lock      the store's lock (flock): one process serves a store
+//! DIR/journal/        the record: append-only segments of events (see `journal`)
+//! DIR/sled/           the state everything reads, rebuilt from the journal when damaged
+//! ```
+//!
+//! sled's `state` tree holds every derived value under a one-letter prefix, so one sled batch
+//! changes any of them atomically together with the applied seq:
+//! - `m/schema`, `m/applied` (seq and hash of the last event applied), `m/member/<user>`,
+//!   `m/year/YYYY`, `m/round/YYYY/NNNN`;
+//! - `i/YYYY/<unit>/<group>`: the items of one criterion (`<group>` is the leaf code up to its
+//!   second '.': "3.2" holds 3.2.1, 3.2.2 …), see `state::StoredItem`;
+//! - `u/YYYY/<unit>`: a unit's finalize state and its history;
+//! - `b/<user>/` + first seq (8 bytes big-endian) → last seq: one entry per run of consecutive
+//!   events by one user in a commit.
+//!
+//! The `drafts` tree holds `<user>/YYYY/<unit>/<leaf>` → a draft (not events).
+//! Keys are plain strings so a store can be inspected with generic tools; years are written
+//! with four digits so byte order is year order.
+
+use std::path::{Path, PathBuf};
 
 use domain::{Change, ItemKey};
 
 use super::error::StoreError;
 
-pub(crate) const META: &str = "meta";
-pub(crate) const EVENTS: &str = "events";
-pub(crate) const ITEMS: &str = "items";
-pub(crate) const UNITS: &str = "units";
-pub(crate) const BY_USER: &str = "by_user";
+pub(crate) const STATE: &str = "state";
 pub(crate) const DRAFTS: &str = "drafts";
 
-/// `meta` key of the schema version.
-pub(crate) const SCHEMA_KEY: &[u8] = b"schema";
-/// `meta` key of the chain head (seq and hash of the last event), written with every commit so a
-/// deleted last event is noticed by `verify`.
-pub(crate) const HEAD_KEY: &[u8] = b"head";
-pub(crate) const MEMBER_PREFIX: &str = "member/";
-pub(crate) const YEAR_PREFIX: &str = "year/";
-/// `meta` prefix of explanation rounds: "round/YYYY/NNNN".
-pub(crate) const ROUND_PREFIX: &str = "round/";
+pub(crate) const SCHEMA_KEY: &[u8] = b"m/schema";
+pub(crate) const APPLIED_KEY: &[u8] = b"m/applied";
+pub(crate) const MEMBER_PREFIX: &str = "m/member/";
+pub(crate) const YEAR_PREFIX: &str = "m/year/";
+pub(crate) const ROUND_PREFIX: &str = "m/round/";
+pub(crate) const ITEMS_PREFIX: &str = "i/";
+pub(crate) const UNITS_PREFIX: &str = "u/";
+pub(crate) const BY_USER_PREFIX: &str = "b/";
+
+/// `DIR/sled`.
+pub(crate) fn sled_dir(dir: &Path) -> PathBuf {
+    dir.join("sled")
+}
+
+/// `DIR/journal`.
+pub(crate) fn journal_dir(dir: &Path) -> PathBuf {
+    dir.join("journal")
+}
+
+/// `DIR/store.lock`.
+pub(crate) fn lock_file(dir: &Path) -> PathBuf {
+    dir.join("store.lock")
+}
 
 pub(crate) fn seq_key(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
 
-/// The seq in the last 8 bytes of an index or `events` key.
+/// The seq in the last 8 bytes of a key or value.
 pub(crate) fn seq_suffix(key: &[u8]) -> Option<u64> {
     let tail = key.len().checked_sub(8).map(|start| &key[start..])?;
     let bytes: [u8; 8] = tail.try_into().ok()?;
@@ -39,21 +68,9 @@ pub(crate) fn year_str(year: u16) -> String {
     format!("{year:04}")
 }
 
-/// The item's name in messages and in replay maps: "YYYY/<unit>/<leaf>".
+/// The item's name in messages: "YYYY/<unit>/<leaf>".
 pub(crate) fn item_key(key: &ItemKey) -> String {
-    let mut s = String::with_capacity(6 + key.unit.len() + key.leaf.len());
-    write_item_key(&mut s, key);
-    s
-}
-
-/// Append the name of `key` ("YYYY/<unit>/<leaf>") to `out`.
-pub(crate) fn write_item_key(out: &mut String, key: &ItemKey) {
-    use std::fmt::Write;
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{:04}/", key.year);
-    out.push_str(&key.unit);
-    out.push('/');
-    out.push_str(&key.leaf);
+    format!("{:04}/{}/{}", key.year, key.unit, key.leaf)
 }
 
 /// The group of a criterion code: the code up to its second '.' ("3.2.1" → "3.2", "3.2" →
@@ -65,29 +82,57 @@ pub(crate) fn group_of(leaf: &str) -> &str {
     }
 }
 
-/// `items` key of the group holding `key`: "YYYY/<unit>/<group>".
+/// Key of the group holding `key`: "i/YYYY/<unit>/<group>".
 pub(crate) fn item_group_key(key: &ItemKey) -> String {
-    format!("{:04}/{}/{}", key.year, key.unit, group_of(&key.leaf))
+    format!(
+        "{ITEMS_PREFIX}{:04}/{}/{}",
+        key.year,
+        key.unit,
+        group_of(&key.leaf)
+    )
 }
 
-/// `units` key: "YYYY/<unit>".
+/// (year, unit) of a group key.
+pub(crate) fn parse_group_key(k: &[u8]) -> Option<(u16, &str)> {
+    let s = std::str::from_utf8(k).ok()?.strip_prefix(ITEMS_PREFIX)?;
+    let mut parts = s.splitn(3, '/');
+    let year = parts.next()?.parse().ok()?;
+    let unit = parts.next()?;
+    parts.next()?;
+    Some((year, unit))
+}
+
+/// Key of a unit: "u/YYYY/<unit>".
 pub(crate) fn unit_key(year: u16, unit: &str) -> String {
-    format!("{}/{unit}", year_str(year))
+    format!("{UNITS_PREFIX}{}/{unit}", year_str(year))
 }
 
-/// Prefix of every `items` / `units` key of a year: "YYYY/".
-pub(crate) fn year_prefix(year: u16) -> String {
-    format!("{}/", year_str(year))
+/// Prefix of every group of a year: "i/YYYY/".
+pub(crate) fn year_items_prefix(year: u16) -> String {
+    format!("{ITEMS_PREFIX}{}/", year_str(year))
 }
 
-/// Prefix of every `items` group key of a unit: "YYYY/<unit>/".
+/// Prefix of every unit of a year: "u/YYYY/".
+pub(crate) fn year_units_prefix(year: u16) -> String {
+    format!("{UNITS_PREFIX}{}/", year_str(year))
+}
+
+/// Prefix of every group of a unit: "i/YYYY/<unit>/".
 pub(crate) fn unit_items_prefix(year: u16, unit: &str) -> String {
-    format!("{}/", unit_key(year, unit))
+    format!("{ITEMS_PREFIX}{}/{unit}/", year_str(year))
 }
 
-/// `by_user` prefix: "<user>/".
+/// Prefix of a user's runs: "b/<user>/".
 pub(crate) fn user_prefix(user: &str) -> String {
-    format!("{user}/")
+    format!("{BY_USER_PREFIX}{user}/")
+}
+
+/// Key of a run of consecutive events by one user starting at `first` (the value is the run's
+/// last seq, 8 bytes big-endian).
+pub(crate) fn by_user_key(actor: &str, first: u64) -> Vec<u8> {
+    let mut k = user_prefix(actor).into_bytes();
+    k.extend_from_slice(&seq_key(first));
+    k
 }
 
 /// `drafts` key: "<user>/YYYY/<unit>/<leaf>".
@@ -103,12 +148,12 @@ pub(crate) fn year_meta_key(year: u16) -> String {
     format!("{YEAR_PREFIX}{}", year_str(year))
 }
 
-/// A round's key below `ROUND_PREFIX`: "YYYY/NNNN" (byte order is year, then number order).
-pub(crate) fn round_id(year: u16, number: u32) -> String {
-    format!("{}/{number:04}", year_str(year))
+/// A round's key: "m/round/YYYY/NNNN" (byte order is year, then number order).
+pub(crate) fn round_key(year: u16, number: u32) -> String {
+    format!("{ROUND_PREFIX}{}/{number:04}", year_str(year))
 }
 
-/// Prefix of every round of a year in `meta`: "round/YYYY/".
+/// Prefix of every round of a year: "m/round/YYYY/".
 pub(crate) fn year_rounds_prefix(year: u16) -> String {
     format!("{ROUND_PREFIX}{}/", year_str(year))
 }
@@ -120,14 +165,6 @@ pub(crate) fn parse_item_key(s: &str) -> Option<ItemKey> {
     let unit = parts.next()?;
     let leaf = parts.next()?;
     Some(ItemKey::new(year, unit, leaf))
-}
-
-/// The `by_user` key of a run of consecutive events by one user starting at `first` (the value
-/// is the run's last seq, 8 bytes big-endian): one entry per commit, not one per event.
-pub(crate) fn by_user_key(actor: &str, first: u64) -> Vec<u8> {
-    let mut k = user_prefix(actor).into_bytes();
-    k.extend_from_slice(&seq_key(first));
-    k
 }
 
 fn check_part(what: &str, value: &str) -> Result<(), StoreError> {
@@ -158,28 +195,19 @@ pub(crate) fn check_item_key(key: &ItemKey) -> Result<(), StoreError> {
     check_part("criterion", &key.leaf)
 }
 
-/// Can this change be laid out in the trees?
+/// Refuse what the store cannot lay out.
 pub(crate) fn check_change(change: &Change) -> Result<(), StoreError> {
-    if let Some(key) = change.item_key() {
-        return check_item_key(key);
-    }
     match change {
+        Change::YearOpened { year, .. } => check_year(*year),
+        Change::SelfAssessed { key, .. }
+        | Change::SurveyScored { key, .. }
+        | Change::Appraised { key, .. } => check_item_key(key),
         Change::UnitFinalized { year, unit } | Change::UnitReopened { year, unit } => {
             check_year(*year)?;
             check_part("unit", unit)
         }
         Change::MemberChanged { user, .. } => check_user(user),
-        Change::YearOpened { year, .. } => check_year(*year),
-        Change::RoundChanged { year, number, .. } => {
-            check_year(*year)?;
-            if *number > 9999 {
-                return Err(StoreError::BadKey {
-                    what: format!("round {number}"),
-                });
-            }
-            Ok(())
-        }
-        _ => Ok(()),
+        Change::RoundChanged { year, .. } => check_year(*year),
     }
 }
 
@@ -188,28 +216,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_round_trip_and_groups() {
-        let k = ItemKey::new(2024, "44", "3.2.1");
-        assert_eq!(item_key(&k), "2024/44/3.2.1");
-        assert_eq!(parse_item_key(&item_key(&k)), Some(k.clone()));
-        assert_eq!(item_group_key(&k), "2024/44/3.2");
+    fn groups_and_keys() {
+        assert_eq!(group_of("3.2.1"), "3.2");
         assert_eq!(group_of("3.2"), "3.2");
         assert_eq!(group_of("3"), "3");
-        assert_eq!(group_of("1.10.2.4"), "1.10");
-        assert_eq!(draft_key("lan", &k), "lan/2024/44/3.2.1");
-        assert!(year_str(999) < year_str(2024));
-        assert_eq!(seq_suffix(&by_user_key("lan", 0x0102)), Some(0x0102));
-        assert!(item_group_key(&k).starts_with(&unit_items_prefix(2024, "44")));
-        let other = ItemKey::new(2024, "440", "1");
-        assert!(!item_group_key(&other).starts_with(&unit_items_prefix(2024, "44")));
-    }
-
-    #[test]
-    fn slashes_and_empty_codes_are_refused() {
-        assert!(check_item_key(&ItemKey::new(2024, "4/4", "1")).is_err());
-        assert!(check_item_key(&ItemKey::new(2024, "44", "")).is_err());
-        assert!(check_item_key(&ItemKey::new(10000, "44", "1")).is_err());
-        assert!(check_user("a/b").is_err());
-        assert!(check_item_key(&ItemKey::new(2024, "44", "3.2.1")).is_ok());
+        let k = ItemKey::new(2024, "44", "3.2.1");
+        assert_eq!(item_group_key(&k), "i/2024/44/3.2");
+        assert_eq!(parse_group_key(b"i/2024/44/3.2"), Some((2024, "44")));
+        assert_eq!(parse_group_key(b"u/2024/44"), None);
+        assert_eq!(parse_item_key("2024/44/3.2.1"), Some(k));
+        assert_eq!(seq_suffix(&by_user_key("an", 7)), Some(7));
     }
 }

@@ -1,118 +1,152 @@
-//! The event store: the only code that touches sled (DESIGN "Storage", SPEC D6, I5, R1, R6).
+//! The store: the record of the appraisal and the state everything reads (SPEC D6, I5, R1, R6).
+//! The only crate that touches sled.
 //!
-//! A store is a directory `DIR`; the sled database lives in `DIR/sled/`. Trees:
-//! - `meta`: `schema` → schema version (u32); `head` → seq and hash of the last event;
-//!   `member/<user>` → [`Role`]; `year/<YYYY>` → [`YearData`].
-//! - `events`: seq of a block's first event (u64 big-endian, from 1) → a block of consecutive
-//!   events of one commit (about 6 KiB; see `codec`): for each, its seq, 32 raw hash bytes and
-//!   the canonical JSON of its [`EventBody`]; `hash = SHA-256(previous hash ‖ body bytes)`, 32
-//!   zero bytes before the first event.
-//! - `items`: `YYYY/<unit>/<group>` → the items of one criterion (`<group>` is the leaf code up
-//!   to its second '.': "3.2" holds 3.2.1, 3.2.2 …), each [`Item`] with its history (the seqs of
-//!   the events that changed it); `units`: `YYYY/<unit>` → [`UnitState`] with its history.
-//! - `by_user`: `<user>/` + first seq → last seq, for each run of consecutive events by one user
-//!   (one entry per commit).
-//! - `drafts`: `<user>/YYYY/<unit>/<leaf>` → [`Draft`] (not events).
+//! A store is a directory (see `layout`):
+//! - the **journal** (`DIR/journal/`) is the record of what happened: every event, in order,
+//!   each with a CRC and its place in a SHA-256 hash chain, `fdatasync`ed before a commit is
+//!   acknowledged. An event's canonical bytes are compact (see `body`): a change does not
+//!   repeat the text it replaced.
+//! - **sled** (`DIR/sled/`) holds the state built from the journal — members, years, rounds,
+//!   units, items without their texts, the by-user index — and the seq and hash of the last
+//!   event applied. It is not flushed on every commit: after a crash, or when sled lost part of
+//!   its log, the journal's later events are applied again at open; when sled cannot be read
+//!   at all it is rebuilt from the journal.
 //!
-//! Every other stored value is one version byte (1) followed by serde_json bytes. The events of a
-//! commit, the state they change and the index entry are written in one multi-tree transaction,
-//! made durable (`flush` + `fdatasync` of `DIR/sled/db` and new blob files) before `commit`
-//! returns. Grouping keeps a 200,000-event import to a few tens of thousands of sled writes
-//! (SPEC P5).
+//! `verify` reads the journal directly and compares it with sled; it names the first damaged
+//! record, a break in the chain, a gap in the seqs or a time that goes backwards, and the first
+//! difference in the state. The head (seq and hash of the last event) is the store's **seal**.
 //!
-//! sled allows one process per database: a second open fails with [`StoreError::InUse`].
+//! One process serves a store (its lock is `DIR/store.lock`); every other is a client of it.
 
+mod apply;
 mod backup;
-mod bulk;
+mod body;
 mod chunked;
-mod codec;
 mod commit;
 mod drafts;
 mod error;
-mod fastdecode;
+mod journal;
 mod layout;
+mod legacy;
 mod lock;
-mod replay;
-mod scan;
+mod read;
+mod state;
 mod verify;
+mod wire;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ffi::OsString;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use jiff::Timestamp;
 
-use domain::{
-    Draft, Event, EventBody, Item, ItemKey, ItemSummary, Member, NewEvent, Role, Round, UnitState,
-    UnitSummaries, YearData,
-};
+use domain::{Item, ItemKey, ItemSummary, Member, Role, Round, UnitState, UnitSummaries, YearData};
 
+pub use domain::Seal;
 pub use error::StoreError;
 pub use lock::LockProbe;
 
-use codec::{HASH_LEN, StoredItem, StoredUnit, ZERO_HASH};
-use error::{from_sled, is_lock_error};
+use journal::{Journal, OpenMode};
+use state::{Applied, StoredItem, StoredUnit};
 
-/// Version of the layout described above; stored under `meta/schema`. Version 1 stored one
-/// sled value per event, item and index entry; a version-1 store is moved to this version by
-/// `thamdinh backup` with the old program and `thamdinh restore` with this one.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version of the layout described above; stored under `m/schema`. Version 2 kept the events
+/// in sled; a version-2 store is moved into a journal when it is first opened (`legacy`).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// sled's page cache size. Kept well under the server's memory budget (SPEC P6).
-const CACHE_CAPACITY: u64 = 128 * 1024 * 1024;
+const CACHE_CAPACITY: u64 = 64 * 1024 * 1024;
 
-/// The open trees.
-struct Trees {
-    meta: sled::Tree,
-    events: sled::Tree,
-    items: sled::Tree,
-    units: sled::Tree,
-    by_user: sled::Tree,
-    drafts: sled::Tree,
-}
+/// Events applied to sled in one batch when many are applied at once (a large import, the
+/// journal's tail at open, a rebuild, a restore): bounds the memory a batch takes.
+const APPLY_BATCH: usize = 20_000;
 
 /// The end of the hash chain, owned by whoever holds the commit lock.
 struct Tip {
     seq: u64,
-    hash: [u8; HASH_LEN],
-    /// Set when the last stored event cannot be read at open: commits are refused (they would
-    /// chain onto an unknown hash) until the store is restored; queries and verify still work.
-    broken: Option<String>,
-    /// Blob files already synced to disk.
-    blobs_synced: HashSet<OsString>,
+    hash: [u8; 32],
+    /// Time of the last event: a new one is never dated earlier (SPEC D6).
+    at: Option<Timestamp>,
+    /// The last commit reached the journal but not sled: sled is brought up to the journal
+    /// before the next commit.
+    state_behind: bool,
 }
 
-/// An open store. `Send + Sync`: share it behind an `Arc`; commits are serialized internally.
-pub struct Store {
-    dir: PathBuf,
-    db: sled::Db,
-    t: Trees,
-    /// Serializes commits, verify and rebuild.
-    tip: Mutex<Tip>,
-    /// Copy of `tip.seq` readable without the lock.
-    last_seq: AtomicU64,
-    /// A second handle of `DIR/sled/db`, for `fdatasync` after sled's flush.
-    sync_file: File,
-    /// Item summaries of the years asked for (year → unit → leaf), kept current by `commit`:
-    /// a list of every unit is answered without reading every item (SPEC P1, P6).
-    summaries: Mutex<HashMap<u16, SummaryCache>>,
-}
-
-/// unit → leaf → summary.
+/// The store's summaries of a year's items, by unit and leaf, current with every commit.
 type SummaryCache = BTreeMap<String, BTreeMap<String, ItemSummary>>;
 
+/// What opening a store did besides opening it, for the server's log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenReport {
+    /// Events the journal holds.
+    pub events: u64,
+    /// A torn last record (a write that was never acknowledged) was cut: how many bytes.
+    pub torn_tail_cut: Option<String>,
+    /// Events applied to sled from the journal because sled had not recorded them.
+    pub replayed: u64,
+    /// sled could not be read and was rebuilt from the journal; the old files were kept here.
+    pub rebuilt: Option<String>,
+    /// The store was moved from layout 2 (events in sled) to the journal.
+    pub migrated: Option<String>,
+}
+
+pub struct Store {
+    dir: PathBuf,
+    /// The flock on `DIR/store.lock`, held while the store is open.
+    _lock: File,
+    db: sled::Db,
+    state: sled::Tree,
+    drafts: sled::Tree,
+    journal: RwLock<Journal>,
+    tip: Mutex<Tip>,
+    last_seq: AtomicU64,
+    summaries: Mutex<HashMap<u16, SummaryCache>>,
+    report: OpenReport,
+}
+
+/// What the appliers read: the state tree behind `Store`.
+pub(crate) trait StoreAccess {
+    fn read_group(&self, key: &str, year: u16, unit: &str) -> Result<Vec<StoredItem>, StoreError>;
+    fn read_unit(&self, key: &str) -> Result<StoredUnit, StoreError>;
+    fn apply_batch(&self, batch: sled::Batch) -> Result<(), StoreError>;
+}
+
+impl StoreAccess for Store {
+    fn read_group(&self, key: &str, year: u16, unit: &str) -> Result<Vec<StoredItem>, StoreError> {
+        match self
+            .state
+            .get(key.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => state::decode_group(&v, year, unit, key),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn read_unit(&self, key: &str) -> Result<StoredUnit, StoreError> {
+        match self
+            .state
+            .get(key.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => state::decode_unit(&v, key),
+            None => Ok(StoredUnit::default()),
+        }
+    }
+
+    fn apply_batch(&self, batch: sled::Batch) -> Result<(), StoreError> {
+        self.state.apply_batch(batch).map_err(|e| self.sled_err(e))
+    }
+}
+
 impl Store {
-    /// Create a new, empty store in `dir` (created if needed). Refuses with `AlreadyExists` if
-    /// `dir/sled` exists.
     /// Whether `dir` holds a store (without opening it).
     pub fn exists(dir: &Path) -> bool {
-        lock::sled_dir(dir).is_dir()
+        layout::journal_dir(dir).is_dir() || layout::sled_dir(dir).is_dir()
     }
 
     /// Whether some process (a server, or a command that opened the store itself) has the store
@@ -121,99 +155,293 @@ impl Store {
         lock::probe_lock(dir)
     }
 
+    /// Create a new, empty store in `dir` (created if needed).
     pub fn create(dir: &Path) -> Result<Store, StoreError> {
-        if lock::sled_dir(dir).exists() {
+        if Store::exists(dir) {
             return Err(StoreError::AlreadyExists {
                 path: dir.to_path_buf(),
             });
         }
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-        let store = Store::open_sled(dir)?;
-        store
-            .t
-            .meta
-            .insert(layout::SCHEMA_KEY, codec::encode(&SCHEMA_VERSION)?)
-            .map_err(|e| store.sled_err(e))?;
-        store.make_durable(&mut store.lock_tip())?;
-        sync_dir(&lock::sled_dir(dir))?;
-        sync_dir(dir)?;
-        Ok(store)
+        lock::create_dir(dir)?;
+        let lock = lock::take(dir)?;
+        let journal =
+            Journal::create(&layout::journal_dir(dir)).map_err(|e| StoreError::journal(dir, e))?;
+        let (db, state, drafts) = open_sled(dir)?;
+        state
+            .insert(layout::SCHEMA_KEY, state::encode_schema(SCHEMA_VERSION))
+            .map_err(|e| lock::from_sled(e, dir))?;
+        db.flush().map_err(|e| lock::from_sled(e, dir))?;
+        lock::sync_dir(dir)?;
+        Ok(Store::assemble(
+            dir,
+            lock,
+            db,
+            state,
+            drafts,
+            journal,
+            OpenReport::default(),
+        ))
     }
 
-    /// Open an existing store. `NotAStore` without `dir/sled`, `InUse` when another process has
-    /// it open, `SchemaMismatch` when it was written by another layout version.
+    /// Open an existing store to serve it: the journal is checked and a torn last record (a
+    /// write never acknowledged) is cut; sled is brought up to the journal's head, or rebuilt
+    /// from the journal when it cannot be read. A damaged journal is refused: nothing is served
+    /// from a record that lost events (restore it from a backup). See [`Store::open_report`].
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         if !Store::exists(dir) {
             return Err(StoreError::NotAStore {
                 path: dir.to_path_buf(),
             });
         }
-        let store = Store::open_sled(dir)?;
-        let schema = store
-            .t
-            .meta
-            .get(layout::SCHEMA_KEY)
-            .map_err(|e| store.sled_err(e))?;
-        let Some(schema) = schema else {
-            return Err(StoreError::corrupt(format!(
-                "{} has no schema version (it was not created completely; remove it and create \
-                 the store again)",
-                dir.display()
-            )));
-        };
-        let found: u32 = codec::decode(&schema, "the schema version")?;
-        if found != SCHEMA_VERSION {
-            return Err(StoreError::SchemaMismatch {
-                path: dir.to_path_buf(),
-                found,
-                expected: SCHEMA_VERSION,
-            });
+        let lock = lock::take(dir)?;
+        let mut report = OpenReport::default();
+        if !layout::journal_dir(dir).exists() {
+            // Layout 2: the events are in sled. Move them into a journal first.
+            report.migrated = Some(legacy::migrate(dir)?);
         }
-        Ok(store)
-    }
-
-    fn open_sled(dir: &Path) -> Result<Store, StoreError> {
-        let sled_dir = dir.join("sled");
-        let db = sled::Config::new()
-            .path(&sled_dir)
-            .cache_capacity(CACHE_CAPACITY)
-            .open()
-            .map_err(|e| {
-                if is_lock_error(&e) {
-                    StoreError::InUse {
-                        path: dir.to_path_buf(),
-                    }
-                } else {
-                    from_sled(e, &sled_dir)
-                }
-            })?;
-        let tree = |name: &str| db.open_tree(name).map_err(|e| from_sled(e, &sled_dir));
-        let t = Trees {
-            meta: tree(layout::META)?,
-            events: tree(layout::EVENTS)?,
-            items: tree(layout::ITEMS)?,
-            units: tree(layout::UNITS)?,
-            by_user: tree(layout::BY_USER)?,
-            drafts: tree(layout::DRAFTS)?,
+        let (mut journal, opened) = Journal::open(&layout::journal_dir(dir), OpenMode::Repair)
+            .map_err(|e| StoreError::journal(dir, e))?;
+        report.events = opened.head_seq;
+        let sled = match open_sled(dir) {
+            Ok(s) => Some(s),
+            Err(StoreError::InUse { path }) => return Err(StoreError::InUse { path }),
+            Err(_) => None,
         };
-        let db_file = sled_dir.join("db");
-        let sync_file = File::open(&db_file).map_err(|e| StoreError::io(&db_file, e))?;
-        let tip = read_tip(&t.events).map_err(|e| from_sled(e, &sled_dir))?;
-        let last_seq = AtomicU64::new(tip.seq);
-        Ok(Store {
-            dir: dir.to_path_buf(),
-            db,
-            t,
-            tip: Mutex::new(tip),
-            last_seq,
-            sync_file,
-            summaries: Mutex::new(HashMap::new()),
-        })
+        let (db, state, drafts) = match sled {
+            Some(s) => s,
+            None => {
+                report.rebuilt = Some(lock::set_aside_sled(dir)?);
+                open_sled(dir)?
+            }
+        };
+        if let Some(torn) = &opened.torn {
+            // Cut only what the state never recorded: a record the state has applied was
+            // acknowledged, and then this is damage, not a torn write.
+            if let Ok(Some(v)) = state.get(layout::APPLIED_KEY)
+                && let Ok(a) = state::decode_applied(&v)
+                && a.seq > opened.head_seq
+            {
+                return Err(StoreError::JournalBehind {
+                    path: dir.to_path_buf(),
+                    journal: opened.head_seq,
+                    state: a.seq,
+                });
+            }
+            journal
+                .cut_torn_tail(torn)
+                .map_err(|e| StoreError::journal(dir, e))?;
+            report.torn_tail_cut = Some(torn.what.clone());
+        }
+        let mut store = Store::assemble(dir, lock, db, state, drafts, journal, report);
+        match store.catch_up() {
+            Ok(()) => Ok(store),
+            // sled opened but cannot be read through, or holds values that do not decode: the
+            // journal is intact, so keep sled's files aside and build the state again.
+            Err(e @ (StoreError::Corrupt { .. } | StoreError::Sled(_) | StoreError::Io { .. })) => {
+                let why = e.message(l10n::Lang::En);
+                let Store {
+                    _lock: lock,
+                    journal,
+                    mut report,
+                    ..
+                } = store;
+                let aside = lock::set_aside_sled(dir)?;
+                report.rebuilt = Some(format!("{why}; the old files are kept in {aside}"));
+                let (db, state, drafts) = open_sled(dir)?;
+                let journal = journal.into_inner().unwrap_or_else(|p| p.into_inner());
+                let mut store = Store::assemble(dir, lock, db, state, drafts, journal, report);
+                store.catch_up()?;
+                Ok(store)
+            }
+            Err(e) => Err(e),
+        }
     }
 
-    /// The store directory (`DIR`, not `DIR/sled`).
+    fn assemble(
+        dir: &Path,
+        lock: File,
+        db: sled::Db,
+        state: sled::Tree,
+        drafts: sled::Tree,
+        journal: Journal,
+        report: OpenReport,
+    ) -> Store {
+        let (seq, hash) = journal.head();
+        let at = (seq > 0)
+            .then(|| journal.read(seq).ok())
+            .flatten()
+            .and_then(|r| body::view(&r.body).ok().map(|v| v.head.at));
+        Store {
+            dir: dir.to_path_buf(),
+            _lock: lock,
+            db,
+            state,
+            drafts,
+            journal: RwLock::new(journal),
+            tip: Mutex::new(Tip {
+                seq,
+                hash,
+                at,
+                state_behind: false,
+            }),
+            last_seq: AtomicU64::new(seq),
+            summaries: Mutex::new(HashMap::new()),
+            report,
+        }
+    }
+
+    /// Bring sled to the journal's head: check that the state belongs to this journal, apply
+    /// the events it has not recorded, or rebuild it when it cannot be trusted.
+    fn catch_up(&mut self) -> Result<(), StoreError> {
+        let schema = self
+            .state
+            .get(layout::SCHEMA_KEY)
+            .map_err(|e| self.sled_err(e))?;
+        let applied = self
+            .state
+            .get(layout::APPLIED_KEY)
+            .map_err(|e| self.sled_err(e))?;
+        let fresh = schema.is_none() && applied.is_none();
+        if let Some(s) = &schema {
+            let found = state::decode_schema(s)?;
+            if found != SCHEMA_VERSION {
+                return Err(StoreError::SchemaMismatch {
+                    path: self.dir.clone(),
+                    found,
+                    expected: SCHEMA_VERSION,
+                });
+            }
+        }
+        let applied = applied
+            .map(|v| state::decode_applied(&v))
+            .transpose()
+            .unwrap_or_default();
+        let head = self.last_seq();
+        let trusted = match applied {
+            _ if fresh => false,
+            None => head == 0 && schema.is_some(),
+            Some(a) if a.seq > head => {
+                return Err(StoreError::JournalBehind {
+                    path: self.dir.clone(),
+                    journal: head,
+                    state: a.seq,
+                });
+            }
+            Some(a) if a.seq == 0 => true,
+            Some(a) => {
+                let rec = self.read_record(a.seq)?;
+                rec.hash == a.hash
+            }
+        };
+        if !trusted {
+            // sled is empty, lost its applied seq, or holds another history: build it again.
+            self.clear_state()?;
+            let n = self.apply_journal(1)?;
+            if n > 0 && self.report.rebuilt.is_none() {
+                self.report.rebuilt = Some(if fresh {
+                    "sled held no state (it was lost or emptied)".into()
+                } else {
+                    "the state did not match the journal".into()
+                });
+            }
+            self.report.replayed = n;
+            return Ok(());
+        }
+        let from = applied.map_or(1, |a| a.seq + 1);
+        self.report.replayed = self.apply_journal(from)?;
+        Ok(())
+    }
+
+    /// Bring the state up to the journal's head (after a failure in the middle of a commit).
+    pub fn resync(&self) -> Result<u64, StoreError> {
+        let mut tip = self.lock_tip();
+        let n = self.catch_up_state()?;
+        tip.state_behind = false;
+        Ok(n)
+    }
+
+    /// Make everything sled holds durable (at a clean stop, so the next start applies nothing
+    /// again).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
+    }
+
+    /// Apply to sled the journal's events after its applied seq.
+    fn catch_up_state(&self) -> Result<u64, StoreError> {
+        let applied = match self
+            .state
+            .get(layout::APPLIED_KEY)
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => state::decode_applied(&v)?.seq,
+            None => 0,
+        };
+        self.apply_journal(applied + 1)
+    }
+
+    /// Remove every state entry (not the drafts) and write the schema again.
+    fn clear_state(&self) -> Result<(), StoreError> {
+        self.state.clear().map_err(|e| self.sled_err(e))?;
+        self.state
+            .insert(layout::SCHEMA_KEY, state::encode_schema(SCHEMA_VERSION))
+            .map_err(|e| self.sled_err(e))?;
+        self.forget_summaries();
+        Ok(())
+    }
+
+    /// Apply the journal's events from `from` to its head to sled, in bounded batches; returns
+    /// how many were applied.
+    fn apply_journal(&self, from: u64) -> Result<u64, StoreError> {
+        let head = self.last_seq();
+        if from > head {
+            return Ok(0);
+        }
+        let mut applier = apply::Applier::new(self);
+        let mut n = 0;
+        let mut last = None;
+        let journal = self.journal_read();
+        for rec in journal.records_from(from) {
+            let rec = rec.map_err(|e| StoreError::journal(&self.dir, e))?;
+            let d = body::decode(&rec.body).map_err(|e| {
+                StoreError::corrupt(format!("event {} cannot be read: {e}", rec.seq))
+            })?;
+            applier.apply(&d.body)?;
+            last = Some(Applied {
+                seq: rec.seq,
+                hash: rec.hash,
+            });
+            n += 1;
+            if applier.pending() >= APPLY_BATCH
+                && let Some(a) = last
+            {
+                applier.write(a)?;
+            }
+        }
+        if let Some(a) = last {
+            applier.write(a)?;
+        }
+        self.forget_summaries();
+        Ok(n)
+    }
+
+    /// What opening the store did: a cut torn tail, events replayed, a rebuilt state, a
+    /// migration. The server writes it to its log.
+    pub fn open_report(&self) -> &OpenReport {
+        &self.report
+    }
+
+    /// The store directory.
     pub fn path(&self) -> &Path {
         &self.dir
+    }
+
+    /// The store's seal: seq and hash of the last event.
+    pub fn seal(&self) -> domain::Seal {
+        let tip = self.lock_tip();
+        domain::Seal {
+            seq: tip.seq,
+            hash: tip.hash,
+        }
     }
 
     /// Seq of the last committed event (0 for an empty store).
@@ -221,42 +449,79 @@ impl Store {
         self.last_seq.load(Ordering::Acquire)
     }
 
-    /// The stored group holding `key`, and its items.
-    fn group(&self, key: &ItemKey) -> Result<Option<replay::Group>, StoreError> {
-        let k = layout::item_group_key(key);
-        match self
-            .t
-            .items
-            .get(k.as_bytes())
-            .map_err(|e| self.sled_err(e))?
-        {
-            Some(v) => Ok(Some(codec::decode_group(&v, &format!("items {k}"))?)),
-            None => Ok(None),
-        }
+    /// Whether the store directory and its journal are still the ones this store opened (not
+    /// renamed, replaced or deleted under the server).
+    pub fn still_in_place(&self) -> bool {
+        self.journal_read().still_in_place().unwrap_or(false)
     }
 
-    /// The stored item with its history.
+    fn journal_read(&self) -> RwLockReadGuard<'_, Journal> {
+        self.journal.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn journal_write(&self) -> RwLockWriteGuard<'_, Journal> {
+        self.journal.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_tip(&self) -> MutexGuard<'_, Tip> {
+        self.tip.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn sled_err(&self, e: sled::Error) -> StoreError {
+        lock::from_sled(e, &self.dir)
+    }
+
+    /// The stored group holding `key`.
+    fn group(&self, key: &ItemKey) -> Result<Vec<StoredItem>, StoreError> {
+        self.read_group(&layout::item_group_key(key), key.year, &key.unit)
+    }
+
+    /// The stored item, without its texts.
     fn stored_item(&self, key: &ItemKey) -> Result<Option<StoredItem>, StoreError> {
         if layout::check_item_key(key).is_err() {
             return Ok(None);
         }
         Ok(self
             .group(key)?
-            .and_then(|mut g| g.remove(key.leaf.as_str())))
-    }
-
-    /// Current state of one item, `None` if no event touched it.
-    pub fn item(&self, key: &ItemKey) -> Result<Option<Item>, StoreError> {
-        Ok(self.stored_item(key)?.map(|s| s.item))
-    }
-
-    /// All items of a year, or of one unit in it, in key order ("YYYY/unit/leaf" byte order).
-    pub fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, StoreError> {
-        let mut out: Vec<Item> = self
-            .stored_items(year, unit)?
             .into_iter()
-            .map(|s| s.item)
-            .collect();
+            .find(|s| s.item.key.leaf == key.leaf))
+    }
+
+    /// Items with their histories, group by group, without their texts.
+    fn stored_items(&self, year: u16, unit: Option<&str>) -> Result<Vec<StoredItem>, StoreError> {
+        if layout::check_year(year).is_err()
+            || unit.is_some_and(|u| u.is_empty() || u.contains('/'))
+        {
+            return Ok(Vec::new());
+        }
+        let prefix = match unit {
+            Some(u) => layout::unit_items_prefix(year, u),
+            None => layout::year_items_prefix(year),
+        };
+        let mut out = Vec::new();
+        for r in chunked::Chunked::prefix(&self.state, prefix.as_bytes()) {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            let Some((y, u)) = layout::parse_group_key(&k) else {
+                continue;
+            };
+            let name = String::from_utf8_lossy(&k);
+            out.extend(state::decode_group(&v, y, u, &name)?);
+        }
+        Ok(out)
+    }
+
+    /// Current state of one item with its texts, `None` if no event touched it.
+    pub fn item(&self, key: &ItemKey) -> Result<Option<Item>, StoreError> {
+        match self.stored_item(key)? {
+            Some(s) => Ok(self.with_texts(vec![s])?.pop()),
+            None => Ok(None),
+        }
+    }
+
+    /// All items of a year, or of one unit in it, with their texts, in key order
+    /// ("YYYY/unit/leaf" byte order).
+    pub fn items(&self, year: u16, unit: Option<&str>) -> Result<Vec<Item>, StoreError> {
+        let mut out = self.with_texts(self.stored_items(year, unit)?)?;
         // Groups come in key order; a code with a character below '.' after a group's code
         // could fall between two groups ("3.2-x" before "3.2.1"), so sort to be exact.
         out.sort_by(|a, b| {
@@ -266,9 +531,9 @@ impl Store {
         Ok(out)
     }
 
-    /// The summaries of every item of a year ([`ItemSummary`]), unit by unit in code order. The
-    /// first call for a year reads its items (a group at a time, never the texts of a whole
-    /// year at once); later calls are answered from memory, which every commit keeps current.
+    /// The summaries of every item of a year ([`ItemSummary`]), unit by unit in code order,
+    /// read from sled alone. The first call for a year reads its groups; later calls are
+    /// answered from memory, which every commit keeps current.
     pub fn unit_summaries(&self, year: u16) -> Result<Vec<UnitSummaries>, StoreError> {
         if layout::check_year(year).is_err() {
             return Ok(Vec::new());
@@ -286,17 +551,12 @@ impl Store {
         }
         // Read under the commit lock, so no commit falls between the read and the cache.
         let _tip = self.lock_tip();
-        let prefix = layout::year_prefix(year);
         let mut cache = SummaryCache::new();
-        for r in chunked::Chunked::prefix(&self.t.items, prefix.as_bytes()) {
-            let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            let group = codec::decode_group(&v, &format!("items {}", String::from_utf8_lossy(&k)))?;
-            for s in group.values() {
-                cache
-                    .entry(s.item.key.unit.clone())
-                    .or_default()
-                    .insert(s.item.key.leaf.clone(), ItemSummary::of(&s.item));
-            }
+        for s in self.stored_items(year, None)? {
+            cache
+                .entry(s.item.key.unit.clone())
+                .or_default()
+                .insert(s.item.key.leaf.clone(), ItemSummary::of(&s.item));
         }
         let out = cached(&cache);
         self.summaries_lock().insert(year, cache);
@@ -317,7 +577,7 @@ impl Store {
     }
 
     /// Keep the cached summaries of a year current with committed items.
-    fn update_summaries<'a>(&self, items: impl Iterator<Item = &'a Item>) {
+    fn update_summaries(&self, items: &[Item]) {
         let mut cache = self.summaries_lock();
         if cache.is_empty() {
             return;
@@ -336,42 +596,16 @@ impl Store {
         self.summaries_lock().clear();
     }
 
-    /// Items with their histories, group by group.
-    fn stored_items(&self, year: u16, unit: Option<&str>) -> Result<Vec<StoredItem>, StoreError> {
-        if layout::check_year(year).is_err()
-            || unit.is_some_and(|u| u.is_empty() || u.contains('/'))
-        {
-            return Ok(Vec::new());
-        }
-        let prefix = match unit {
-            Some(u) => layout::unit_items_prefix(year, u),
-            None => layout::year_prefix(year),
-        };
-        let mut out = Vec::new();
-        for r in chunked::Chunked::prefix(&self.t.items, prefix.as_bytes()) {
-            let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            let group = codec::decode_group(&v, &format!("items {}", String::from_utf8_lossy(&k)))?;
-            out.extend(group.into_values());
-        }
-        Ok(out)
-    }
-
     /// A unit's stored state and history.
     fn stored_unit(&self, year: u16, unit: &str) -> Result<StoredUnit, StoreError> {
-        let k = layout::unit_key(year, unit);
-        match self
-            .t
-            .units
-            .get(k.as_bytes())
-            .map_err(|e| self.sled_err(e))?
-        {
-            Some(v) => codec::decode(&v, &format!("unit {k}")),
-            None => Ok(StoredUnit::default()),
-        }
+        self.read_unit(&layout::unit_key(year, unit))
     }
 
     /// A unit's appraisal state; the default (open) if never finalized.
     pub fn unit_state(&self, year: u16, unit: &str) -> Result<UnitState, StoreError> {
+        if layout::check_year(year).is_err() || unit.is_empty() || unit.contains('/') {
+            return Ok(UnitState::default());
+        }
         Ok(self.stored_unit(year, unit)?.state)
     }
 
@@ -380,12 +614,12 @@ impl Store {
         if layout::check_year(year).is_err() {
             return Ok(Vec::new());
         }
-        let prefix = layout::year_prefix(year);
-        chunked::Chunked::prefix(&self.t.units, prefix.as_bytes())
+        let prefix = layout::year_units_prefix(year);
+        chunked::Chunked::prefix(&self.state, prefix.as_bytes())
             .map(|r| {
                 let (k, v) = r.map_err(|e| self.sled_err(e))?;
                 let key = String::from_utf8_lossy(&k).into_owned();
-                let stored: StoredUnit = codec::decode(&v, &format!("unit {key}"))?;
+                let stored = state::decode_unit(&v, &key)?;
                 let unit = key.get(prefix.len()..).unwrap_or_default().to_string();
                 Ok((unit, stored.state))
             })
@@ -395,12 +629,14 @@ impl Store {
     /// Opened years, ascending.
     pub fn years(&self) -> Result<Vec<u16>, StoreError> {
         let mut out = Vec::new();
-        for r in self.t.meta.scan_prefix(layout::YEAR_PREFIX.as_bytes()) {
+        for r in self.state.scan_prefix(layout::YEAR_PREFIX.as_bytes()) {
             let (k, _) = r.map_err(|e| self.sled_err(e))?;
             let key = String::from_utf8_lossy(&k);
-            let year = key[layout::YEAR_PREFIX.len()..]
-                .parse()
-                .map_err(|_| StoreError::corrupt(format!("meta key \"{key}\" is not a year")))?;
+            let year = key[layout::YEAR_PREFIX.len()..].parse().map_err(|_| {
+                StoreError::corrupt(format!(
+                    "state key \"{key}\" is not a year (run `thamdinh rebuild`)"
+                ))
+            })?;
             out.push(year);
         }
         Ok(out)
@@ -409,13 +645,8 @@ impl Store {
     /// The framework and units sources of an opened year.
     pub fn year_data(&self, year: u16) -> Result<Option<YearData>, StoreError> {
         let k = layout::year_meta_key(year);
-        match self
-            .t
-            .meta
-            .get(k.as_bytes())
-            .map_err(|e| self.sled_err(e))?
-        {
-            Some(v) => Ok(Some(codec::decode(&v, &format!("year {year}"))?)),
+        match self.state.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+            Some(v) => Ok(Some(state::decode_year(&v, &k)?)),
             None => Ok(None),
         }
     }
@@ -424,12 +655,11 @@ impl Store {
     pub fn rounds(&self, year: u16) -> Result<Vec<Round>, StoreError> {
         let mut out = Vec::new();
         for r in self
-            .t
-            .meta
+            .state
             .scan_prefix(layout::year_rounds_prefix(year).as_bytes())
         {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            out.push(codec::decode(&v, &String::from_utf8_lossy(&k))?);
+            out.push(state::decode_round(&v, &String::from_utf8_lossy(&k))?);
         }
         Ok(out)
     }
@@ -437,10 +667,10 @@ impl Store {
     /// All members, by user name.
     pub fn members(&self) -> Result<Vec<Member>, StoreError> {
         let mut out = Vec::new();
-        for r in self.t.meta.scan_prefix(layout::MEMBER_PREFIX.as_bytes()) {
+        for r in self.state.scan_prefix(layout::MEMBER_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let user = String::from_utf8_lossy(&k[layout::MEMBER_PREFIX.len()..]).into_owned();
-            let role = codec::decode(&v, &format!("member {user}"))?;
+            let role = state::decode_role(&v, &format!("member {user}"))?;
             out.push(Member { user, role });
         }
         Ok(out)
@@ -452,258 +682,34 @@ impl Store {
             return Ok(None);
         }
         let k = layout::member_key(user);
-        match self
-            .t
-            .meta
-            .get(k.as_bytes())
-            .map_err(|e| self.sled_err(e))?
-        {
-            Some(v) => Ok(Some(codec::decode(&v, &format!("member {user}"))?)),
+        match self.state.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+            Some(v) => Ok(Some(state::decode_role(&v, &format!("member {user}"))?)),
             None => Ok(None),
         }
     }
+}
 
-    /// One committed event.
-    pub fn event(&self, seq: u64) -> Result<Option<Event>, StoreError> {
-        let Some(r) = self.t.events.range(..=layout::seq_key(seq)).next_back() else {
-            return Ok(None);
-        };
-        let (_, block) = r.map_err(|e| self.sled_err(e))?;
-        for rec in codec::records(&block) {
-            let rec = rec.map_err(|why| StoreError::corrupt(format!("event {seq}: {why}")))?;
-            if rec.seq == seq {
-                return Ok(Some(codec::decode_event(&rec)?));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Committed events from `from_seq` on, in seq order.
-    pub fn events(&self, from_seq: u64) -> impl Iterator<Item = Result<Event, StoreError>> + '_ {
-        // Start at the block holding `from_seq`.
-        let start = self
-            .t
-            .events
-            .range(..=layout::seq_key(from_seq))
-            .next_back()
-            .and_then(|r| r.ok())
-            .map_or(layout::seq_key(from_seq), |(k, _)| {
-                layout::seq_suffix(&k).map_or(layout::seq_key(from_seq), layout::seq_key)
-            });
-        chunked::Chunked::from(&self.t.events, &start).flat_map(
-            move |r| -> Vec<Result<Event, StoreError>> {
-                let (k, v) = match r {
-                    Ok(kv) => kv,
-                    Err(e) => return vec![Err(self.sled_err(e))],
-                };
-                let first = layout::seq_suffix(&k).unwrap_or_default();
-                codec::records(&v)
-                    .filter(|rec| rec.as_ref().map_or(true, |rec| rec.seq >= from_seq))
-                    .map(|rec| match rec {
-                        Ok(rec) => codec::decode_event(&rec),
-                        Err(why) => Err(StoreError::corrupt(format!("event {first}: {why}"))),
-                    })
-                    .collect()
-            },
-        )
-    }
-
-    /// Every event that changed an item, oldest first.
-    pub fn item_history(&self, key: &ItemKey) -> Result<Vec<Event>, StoreError> {
-        let seqs = self
-            .stored_item(key)?
-            .map(|s| s.history)
-            .unwrap_or_default();
-        self.events_at(seqs)
-    }
-
-    /// Every event of a unit's items plus its finalize / reopen events, oldest first.
-    pub fn unit_history(&self, year: u16, unit: &str) -> Result<Vec<Event>, StoreError> {
-        if layout::check_year(year).is_err() || unit.is_empty() || unit.contains('/') {
-            return Ok(Vec::new());
-        }
-        let mut seqs = self.stored_unit(year, unit)?.history;
-        for s in self.stored_items(year, Some(unit))? {
-            seqs.extend(s.history);
-        }
-        self.events_at(seqs)
-    }
-
-    /// Every event a user committed, oldest first.
-    pub fn user_history(&self, user: &str) -> Result<Vec<Event>, StoreError> {
-        if layout::check_user(user).is_err() {
-            return Ok(Vec::new());
-        }
-        let prefix = layout::user_prefix(user);
-        let mut seqs = Vec::new();
-        for r in self.t.by_user.scan_prefix(prefix.as_bytes()) {
-            let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            if k.len() != prefix.len() + 8 {
-                continue;
-            }
-            let (Some(first), Some(last)) = (layout::seq_suffix(&k), layout::seq_suffix(&v)) else {
-                return Err(StoreError::corrupt(format!(
-                    "an index entry of {user} cannot be read (run `thamdinh rebuild`)"
-                )));
-            };
-            seqs.extend(first..=last);
-        }
-        self.events_at(seqs)
-    }
-
-    /// The events with these seqs, in seq order, reading each block once.
-    fn events_at(&self, mut seqs: Vec<u64>) -> Result<Vec<Event>, StoreError> {
-        seqs.sort_unstable();
-        seqs.dedup();
-        let mut out = Vec::with_capacity(seqs.len());
-        let mut i = 0;
-        while i < seqs.len() {
-            let seq = seqs[i];
-            let block = self
-                .t
-                .events
-                .range(..=layout::seq_key(seq))
-                .next_back()
-                .transpose()
-                .map_err(|e| self.sled_err(e))?;
-            let missing = || {
-                StoreError::corrupt(format!(
-                    "the index lists event {seq}, which is missing (run `thamdinh rebuild`)"
-                ))
-            };
-            let Some((_, block)) = block else {
-                return Err(missing());
-            };
-            let start = i;
-            for rec in codec::records(&block) {
-                let rec = rec.map_err(|why| StoreError::corrupt(format!("event {seq}: {why}")))?;
-                if i < seqs.len() && rec.seq == seqs[i] {
-                    out.push(codec::decode_event(&rec)?);
-                    i += 1;
+/// Open sled in `DIR/sled` with the state and drafts trees.
+fn open_sled(dir: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), StoreError> {
+    let sled_dir = layout::sled_dir(dir);
+    let db = sled::Config::new()
+        .path(&sled_dir)
+        .cache_capacity(CACHE_CAPACITY)
+        .open()
+        .map_err(|e| {
+            if lock::is_sled_lock_error(&e) {
+                StoreError::InUse {
+                    path: dir.to_path_buf(),
                 }
+            } else {
+                lock::from_sled(e, dir)
             }
-            if i == start {
-                return Err(missing());
-            }
-        }
-        Ok(out)
-    }
-
-    fn sled_err(&self, e: sled::Error) -> StoreError {
-        from_sled(e, &self.dir.join("sled"))
-    }
-
-    /// Take the commit lock. A panic while it was held may have left the in-memory tip behind
-    /// the stored log, so it is read again from the log then.
-    fn lock_tip(&self) -> MutexGuard<'_, Tip> {
-        match self.tip.lock() {
-            Ok(g) => g,
-            Err(poisoned) => {
-                let mut g = poisoned.into_inner();
-                if let Ok(fresh) = read_tip(&self.t.events) {
-                    let synced = std::mem::take(&mut g.blobs_synced);
-                    *g = Tip {
-                        blobs_synced: synced,
-                        ..fresh
-                    };
-                    self.last_seq.store(g.seq, Ordering::Release);
-                }
-                self.tip.clear_poison();
-                g
-            }
-        }
-    }
-
-    /// Record a new end of chain.
-    fn set_tip(&self, tip: &mut Tip, seq: u64, hash: [u8; HASH_LEN]) {
-        tip.seq = seq;
-        tip.hash = hash;
-        tip.broken = None;
-        self.last_seq.store(seq, Ordering::Release);
-    }
-
-    /// Make everything written so far durable: sled's flush (which on Linux only does
-    /// `sync_file_range`), then `fdatasync` on our own handle of the log file, and on any blob
-    /// file sled wrote since the last time (sled does not sync blobs).
-    fn make_durable(&self, tip: &mut Tip) -> Result<(), StoreError> {
-        let sled_dir = self.dir.join("sled");
-        self.db.flush().map_err(|e| self.sled_err(e))?;
-        self.sync_file
-            .sync_data()
-            .map_err(|e| StoreError::io(sled_dir.join("db"), e))?;
-        sync_new_blobs(&sled_dir.join("blobs"), &mut tip.blobs_synced)
-    }
-}
-
-/// Read the end of the chain from the last stored event.
-fn read_tip(events: &sled::Tree) -> Result<Tip, sled::Error> {
-    let mut tip = Tip {
-        seq: 0,
-        hash: ZERO_HASH,
-        broken: None,
-        blobs_synced: HashSet::new(),
-    };
-    if let Some((k, v)) = events.last()? {
-        let first = layout::seq_suffix(&k).filter(|_| k.len() == 8);
-        let last = codec::records(&v).last();
-        match (first, last) {
-            (Some(_), Some(Ok(rec))) => {
-                tip.seq = rec.seq;
-                tip.hash = rec.hash;
-            }
-            (_, Some(Err(e))) => tip.broken = Some(format!("the last event cannot be read: {e}")),
-            (_, None) => tip.broken = Some("the last events block is empty".into()),
-            (None, _) => tip.broken = Some("the last events key is not a sequence number".into()),
-        }
-    }
-    Ok(tip)
-}
-
-/// `fsync` a directory so new entries in it survive power loss.
-fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| StoreError::io(dir, e))
-}
-
-/// `fdatasync` every blob file not synced yet, then the blobs directory if anything was new.
-fn sync_new_blobs(dir: &Path, synced: &mut HashSet<OsString>) -> Result<(), StoreError> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(StoreError::io(dir, e)),
-    };
-    let mut present = HashSet::new();
-    let mut any_new = false;
-    for entry in entries {
-        let entry = entry.map_err(|e| StoreError::io(dir, e))?;
-        let name = entry.file_name();
-        if !synced.contains(&name) {
-            let path = entry.path();
-            match File::open(&path).and_then(|f| f.sync_data()) {
-                Ok(()) => any_new = true,
-                // sled removed it meanwhile (blob garbage collection).
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(StoreError::io(path, e)),
-            }
-        }
-        present.insert(name);
-    }
-    if any_new {
-        sync_dir(dir)?;
-    }
-    *synced = present;
-    Ok(())
-}
-
-/// Build the body of a new event.
-fn new_body(seq: u64, at: Timestamp, e: NewEvent) -> EventBody {
-    EventBody {
-        seq,
-        at,
-        actor: e.actor,
-        command: e.command,
-        change: e.change,
-        reason: e.reason,
-    }
+        })?;
+    let state = db
+        .open_tree(layout::STATE)
+        .map_err(|e| lock::from_sled(e, dir))?;
+    let drafts = db
+        .open_tree(layout::DRAFTS)
+        .map_err(|e| lock::from_sled(e, dir))?;
+    Ok((db, state, drafts))
 }

@@ -1,10 +1,12 @@
-//! Store tests that need the trees directly: tampering with stored bytes, schema checks.
+//! Store tests: commits, reads, the journal as the record, damage found and named, sled
+//! rebuilt, backups with trailers, the move from layout 2.
+
+use std::io::{BufReader, Cursor};
 
 use jiff::Timestamp;
-use sha2::{Digest, Sha256};
 
 use super::*;
-use domain::{Appraisal, Change, SelfAssessment, Status};
+use domain::{Appraisal, Change, Event, NewEvent, Points, SelfAssessment, Status};
 
 fn at(n: i64) -> Timestamp {
     Timestamp::from_second(1_717_000_000 + n).unwrap()
@@ -25,33 +27,43 @@ fn ev(actor: &str, change: Change) -> NewEvent {
 
 fn adjusted(just: &str, score: i64) -> Appraisal {
     Appraisal {
-        proposed: Some(domain::Points::from_hundredths(score)),
+        proposed: Some(Points::from_hundredths(score)),
         justification: just.into(),
         status: Status::Adjusted,
         ..Appraisal::default()
     }
 }
 
+fn sa(s: i64, note: &str) -> SelfAssessment {
+    SelfAssessment {
+        score: Points::from_hundredths(s),
+        note: note.into(),
+        evidence: vec![],
+    }
+}
+
+fn year_opened() -> Change {
+    Change::YearOpened {
+        year: 2024,
+        framework_toml: "[framework]".into(),
+        framework_file: "fw.toml".into(),
+        units_toml: "[units]".into(),
+        units_file: "u.toml".into(),
+        from_year: None,
+    }
+}
+
 /// A store with a year, a member, two self-assessed items, three appraisals of one of them
-/// (versions 2..4) and a finalized unit: 9 events.
-fn populated() -> (tempfile::TempDir, Store) {
+/// (versions 2..4) and a finalized unit: 8 events in 6 commits.
+fn populated() -> (tempfile::TempDir, PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(&dir.path().join("s")).unwrap();
+    let path = dir.path().join("s");
+    let store = Store::create(&path).unwrap();
     store
         .commit(
             at(0),
             vec![
-                ev(
-                    "lan",
-                    Change::YearOpened {
-                        year: 2024,
-                        framework_toml: "[framework]".into(),
-                        framework_file: "fw.toml".into(),
-                        units_toml: "[units]".into(),
-                        units_file: "u.toml".into(),
-                        from_year: None,
-                    },
-                ),
+                ev("lan", year_opened()),
                 ev(
                     "lan",
                     Change::MemberChanged {
@@ -63,11 +75,6 @@ fn populated() -> (tempfile::TempDir, Store) {
             ],
         )
         .unwrap();
-    let sa = |s: i64| SelfAssessment {
-        score: domain::Points::from_hundredths(s),
-        note: "ghi chú".into(),
-        evidence: vec![],
-    };
     store
         .commit(
             at(1),
@@ -78,7 +85,7 @@ fn populated() -> (tempfile::TempDir, Store) {
                         key: key("3.2.1"),
                         version: 1,
                         before: None,
-                        after: sa(100),
+                        after: sa(100, "Đã ban hành kế hoạch"),
                     },
                 ),
                 ev(
@@ -87,7 +94,7 @@ fn populated() -> (tempfile::TempDir, Store) {
                         key: key("3.2.2"),
                         version: 1,
                         before: None,
-                        after: sa(50),
+                        after: sa(50, "ghi chú"),
                     },
                 ),
             ],
@@ -124,200 +131,109 @@ fn populated() -> (tempfile::TempDir, Store) {
             )],
         )
         .unwrap();
-    (dir, store)
+    (dir, path, store)
 }
 
-/// The block holding `seq`: (its key, its value).
-fn block_of(store: &Store, seq: u64) -> (sled::IVec, Vec<u8>) {
-    let (k, v) = store
-        .t
-        .events
-        .range(..=layout::seq_key(seq))
-        .next_back()
-        .unwrap()
-        .unwrap();
-    (k, v.to_vec())
+fn segment(path: &Path) -> PathBuf {
+    layout::journal_dir(path).join("00000000000000000001.seg")
 }
 
-/// One stored event as the tests see it: a version byte (1), its 32 hash bytes, its body.
-fn raw_event(store: &Store, seq: u64) -> Vec<u8> {
-    let (_, block) = block_of(store, seq);
-    let rec = codec::records(&block)
-        .map(Result::unwrap)
-        .find(|r| r.seq == seq)
-        .unwrap();
-    let mut out = vec![1];
-    out.extend_from_slice(&rec.hash);
-    out.extend_from_slice(rec.body);
-    out
+fn flip(file: &Path, offset: u64) {
+    let mut b = std::fs::read(file).unwrap();
+    b[offset as usize] ^= 0xff;
+    std::fs::write(file, b).unwrap();
 }
 
-/// Rewrite the block holding `seq` with `value` (as `raw_event` shows it) in place of that
-/// event, or with `value` as the whole block when it is not in that shape.
-fn put_raw_event(store: &Store, seq: u64, value: Vec<u8>) {
-    let (k, block) = block_of(store, seq);
-    let new = if value.len() > 33 && value[0] == 1 {
-        let mut out = vec![codec::BLOCK];
-        for r in codec::records(&block).map(Result::unwrap) {
-            if r.seq == seq {
-                let hash: [u8; 32] = value[1..33].try_into().unwrap();
-                codec::push_record(&mut out, seq, &hash, &value[33..]);
-            } else {
-                codec::push_record(&mut out, r.seq, &r.hash, r.body);
-            }
+/// Offset of the frame of record `seq` in the first segment (for tests that damage it).
+fn record_offset(path: &Path, seq: u64) -> u64 {
+    let b = std::fs::read(segment(path)).unwrap();
+    let mut at = 13usize;
+    loop {
+        let len = u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+        let s = u64::from_le_bytes(b[at + 8..at + 16].try_into().unwrap());
+        if s == seq {
+            return at as u64;
         }
-        out
-    } else {
-        value
-    };
-    store.t.events.insert(k, new).unwrap();
-}
-
-/// Remove one event from its block.
-fn remove_raw_event(store: &Store, seq: u64) {
-    let (k, block) = block_of(store, seq);
-    let mut out = vec![codec::BLOCK];
-    for r in codec::records(&block).map(Result::unwrap) {
-        if r.seq != seq {
-            codec::push_record(&mut out, r.seq, &r.hash, r.body);
-        }
+        at += 8 + len;
     }
-    if out.len() == 1 {
-        store.t.events.remove(k).unwrap();
-    } else {
-        store.t.events.insert(k, out).unwrap();
-    }
-}
-
-/// Replace (or with `None` remove) one item in its stored group, history kept.
-fn put_raw_item(store: &Store, key: &ItemKey, item: Option<Item>) {
-    let gk = layout::item_group_key(key);
-    let mut group = store
-        .t
-        .items
-        .get(gk.as_bytes())
-        .unwrap()
-        .map(|v| codec::decode_group(&v, "test").unwrap())
-        .unwrap_or_default();
-    match item {
-        Some(item) => {
-            let history = group
-                .get(key.leaf.as_str())
-                .map(|s| s.history.clone())
-                .unwrap_or_default();
-            group.insert(key.leaf.clone(), codec::StoredItem { item, history });
-        }
-        None => {
-            group.remove(key.leaf.as_str());
-        }
-    }
-    store
-        .t
-        .items
-        .insert(gk.as_bytes(), codec::encode_group(&group).unwrap())
-        .unwrap();
 }
 
 #[test]
-fn commit_assigns_seq_time_and_a_sha256_chain() {
-    let (_d, store) = populated();
+fn commit_assigns_seq_time_and_a_sha256_chain_over_the_journal_bytes() {
+    let (_d, path, store) = populated();
     assert_eq!(store.last_seq(), 8);
     let events: Vec<Event> = store.events(1).collect::<Result<_, _>>().unwrap();
-    assert_eq!(
-        events.iter().map(|e| e.body.seq).collect::<Vec<_>>(),
-        (1..=8).collect::<Vec<_>>()
-    );
+    assert_eq!(events.len(), 8);
+    let journal = store.journal_read();
     let mut prev = [0u8; 32];
-    for e in &events {
-        let raw = raw_event(&store, e.body.seq);
-        assert_eq!(raw[0], 1, "version byte");
-        let body = serde_json::to_vec(&e.body).unwrap();
-        assert_eq!(&raw[33..], &body[..], "stored body is the canonical JSON");
-        let mut h = Sha256::new();
-        h.update(prev);
-        h.update(&body);
-        let hash: [u8; 32] = h.finalize().into();
-        assert_eq!(e.hash, hex::encode(hash));
-        assert_eq!(&raw[1..33], &hash[..]);
-        prev = hash;
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e.body.seq, i as u64 + 1);
+        let rec = journal.read(e.body.seq).unwrap();
+        let h = commit::chain_hash(&prev, &rec.body);
+        assert_eq!(hex::encode(h), e.hash);
+        prev = h;
     }
-    // One time for a whole batch.
-    assert_eq!(events[0].body.at, events[1].body.at);
-    assert_eq!(events[7].body.at, at(9));
+    drop(journal);
+    drop(store);
+    // The journal is readable by itself: files 0600 in a 0700 folder.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&layout::journal_dir(&path)), 0o700);
+    assert_eq!(mode(&segment(&path)), 0o600);
 }
 
 #[test]
-fn commit_writes_state_and_indexes() {
-    let (_d, store) = populated();
+fn reads_give_texts_and_befores_from_the_journal() {
+    let (_d, _p, store) = populated();
     let item = store.item(&key("3.2.1")).unwrap().unwrap();
     assert_eq!(item.version, 4);
     assert_eq!(item.appraisal.justification, "Đủ");
     assert_eq!(
-        item.last.as_ref().map(|t| (t.actor.as_str(), t.seq)),
-        Some(("minh", 7))
+        item.self_assessment.as_ref().unwrap().note,
+        "Đã ban hành kế hoạch"
     );
-    assert_eq!(
-        store
-            .items(2024, Some("44"))
-            .unwrap()
-            .iter()
-            .map(|i| i.key.leaf.as_str())
-            .collect::<Vec<_>>(),
-        ["3.2.1", "3.2.2"]
-    );
-    assert!(store.items(2024, Some("4")).unwrap().is_empty());
-    assert!(store.items(2025, None).unwrap().is_empty());
-    assert_eq!(
-        store
-            .unit_state(2024, "44")
-            .unwrap()
-            .finalized
-            .map(|t| t.seq),
-        Some(8)
-    );
-    assert_eq!(store.unit_state(2024, "01").unwrap(), UnitState::default());
-    assert_eq!(store.unit_states(2024).unwrap().len(), 1);
-    assert_eq!(store.unit_states(2024).unwrap()[0].0, "44");
-    assert_eq!(store.years().unwrap(), [2024]);
-    assert_eq!(
-        store.year_data(2024).unwrap().map(|y| y.units_file),
-        Some("u.toml".to_string())
-    );
-    assert_eq!(store.member("minh").unwrap(), Some(Role::Appraiser));
-    assert_eq!(store.member("lan").unwrap(), None);
+    let history = store.item_history(&key("3.2.1")).unwrap();
+    assert_eq!(history.len(), 4);
+    // Each appraisal names the one before; reading it back gives the whole value.
+    match &history[3].body.change {
+        Change::Appraised { before, after, .. } => {
+            assert_eq!(before.justification, "Thiếu quyết định");
+            assert_eq!(after.justification, "Đủ");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.event(7).unwrap().unwrap(), history[3]);
+    assert_eq!(store.user_history("minh").unwrap().len(), 3);
+    assert_eq!(store.unit_history(2024, "44").unwrap().len(), 6);
+    assert!(store.unit_state(2024, "44").unwrap().finalized.is_some());
+    assert_eq!(store.members().unwrap().len(), 1);
+    assert_eq!(store.years().unwrap(), vec![2024]);
+    let items = store.items(2024, Some("44")).unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1].self_assessment.as_ref().unwrap().note, "ghi chú");
+    // The summaries are the items without their texts.
+    let summaries = store.item_summaries(2024).unwrap();
+    assert_eq!(summaries[0], items[0].without_text().summary_item());
+}
 
-    let seqs = |v: Vec<Event>| v.iter().map(|e| e.body.seq).collect::<Vec<_>>();
-    assert_eq!(
-        seqs(store.item_history(&key("3.2.1")).unwrap()),
-        [3, 5, 6, 7]
-    );
-    assert_eq!(seqs(store.item_history(&key("3.2.2")).unwrap()), [4]);
-    assert_eq!(
-        seqs(store.item_history(&key("3.2")).unwrap()),
-        Vec::<u64>::new()
-    );
-    assert_eq!(
-        seqs(store.unit_history(2024, "44").unwrap()),
-        [3, 4, 5, 6, 7, 8]
-    );
-    assert_eq!(seqs(store.user_history("minh").unwrap()), [5, 6, 7]);
-    assert_eq!(seqs(store.user_history("lan").unwrap()), [1, 2, 3, 4, 8]);
-    assert_eq!(store.event(5).unwrap().unwrap().body.actor, "minh");
-    assert_eq!(store.event(99).unwrap(), None);
-    assert_eq!(
-        seqs(store.events(7).collect::<Result<_, _>>().unwrap()),
-        [7, 8]
-    );
+/// Comparing a summary with an item: the summary keeps `last` only for queued items.
+trait SummaryItem {
+    fn summary_item(&self) -> Item;
+}
+
+impl SummaryItem for Item {
+    fn summary_item(&self) -> Item {
+        ItemSummary::of(self).to_item(self.key.year, &self.key.unit)
+    }
 }
 
 #[test]
-fn one_batch_may_change_an_item_twice_and_remove_a_member() {
-    let (_d, store) = populated();
-    let a = adjusted("x", 25);
-    let b = adjusted("y", 50);
-    let out = store
+fn one_commit_may_change_an_item_twice_and_times_never_go_backwards() {
+    let (_d, _p, store) = populated();
+    let first = adjusted("Một", 10);
+    let events = store
         .commit(
-            at(20),
+            at(-100),
             vec![
                 ev(
                     "minh",
@@ -325,7 +241,7 @@ fn one_batch_may_change_an_item_twice_and_remove_a_member() {
                         key: key("3.2.2"),
                         version: 2,
                         before: Appraisal::default(),
-                        after: a.clone(),
+                        after: first.clone(),
                     },
                 ),
                 ev(
@@ -333,8 +249,8 @@ fn one_batch_may_change_an_item_twice_and_remove_a_member() {
                     Change::Appraised {
                         key: key("3.2.2"),
                         version: 3,
-                        before: a,
-                        after: b.clone(),
+                        before: first.clone(),
+                        after: adjusted("Hai", 20),
                     },
                 ),
                 ev(
@@ -348,435 +264,392 @@ fn one_batch_may_change_an_item_twice_and_remove_a_member() {
             ],
         )
         .unwrap();
-    assert_eq!(out.len(), 3);
-    assert_eq!(out[2].body.seq, 11);
-    let item = store.item(&key("3.2.2")).unwrap().unwrap();
-    assert_eq!((item.version, item.appraisal), (3, b));
-    assert_eq!(item.self_assessment.map(|s| s.score.hundredths()), Some(50));
-    assert_eq!(store.member("minh").unwrap(), None);
+    // Dated like the last event, not earlier.
+    assert!(events.iter().all(|e| e.body.at == at(9)));
+    assert_eq!(store.item(&key("3.2.2")).unwrap().unwrap().version, 3);
     assert!(store.members().unwrap().is_empty());
+    let h = store.item_history(&key("3.2.2")).unwrap();
+    match &h[2].body.change {
+        Change::Appraised { before, .. } => assert_eq!(before, &first),
+        other => panic!("{other:?}"),
+    }
     assert!(store.verify().unwrap().ok());
 }
 
 #[test]
-fn commit_refuses_what_it_cannot_lay_out() {
-    let (_d, store) = populated();
-    let bad = Change::UnitFinalized {
-        year: 2024,
-        unit: "4/4".into(),
-    };
-    assert!(matches!(
-        store.commit(at(30), vec![ev("lan", bad)]),
-        Err(StoreError::BadKey { .. })
-    ));
-    let ok = Change::UnitReopened {
-        year: 2024,
-        unit: "44".into(),
-    };
-    assert!(matches!(
-        store.commit(at(30), vec![ev("", ok)]),
-        Err(StoreError::BadKey { .. })
-    ));
-    assert_eq!(store.commit(at(30), vec![]).unwrap(), vec![]);
+fn commit_refuses_what_it_cannot_lay_out_or_a_stale_before() {
+    let (_d, _p, store) = populated();
+    for bad in [
+        ev(
+            "",
+            Change::UnitFinalized {
+                year: 2024,
+                unit: "44".into(),
+            },
+        ),
+        ev(
+            "lan",
+            Change::UnitFinalized {
+                year: 2024,
+                unit: "4/4".into(),
+            },
+        ),
+        ev(
+            "lan",
+            Change::Appraised {
+                key: key("3.2.1"),
+                version: 5,
+                before: Appraisal::default(),
+                after: adjusted("x", 1),
+            },
+        ),
+    ] {
+        assert!(store.commit(at(20), vec![bad]).is_err());
+    }
     assert_eq!(store.last_seq(), 8);
-}
-
-#[test]
-fn replay_equals_stored_state() {
-    let (_d, store) = populated();
-    let r = store.verify().unwrap();
-    assert!(r.ok(), "{r:?}");
-    assert_eq!(r.events, 8);
-    assert_eq!(r.items_checked, 2);
-}
-
-#[test]
-fn an_altered_byte_in_an_event_body_is_named() {
-    let (_d, store) = populated();
-    let mut raw = raw_event(&store, 6);
-    // Change one letter of the justification: the JSON still reads, the hash does not match.
-    let pos = raw
-        .windows(4)
-        .position(|w| w == b"quy\xe1")
-        .expect("justification text in event 6");
-    raw[pos] = b'Q';
-    put_raw_event(&store, 6, raw);
-    let r = store.verify().unwrap();
-    let (seq, why) = r.first_bad_event.clone().unwrap();
-    assert_eq!(seq, 6, "{why}");
-    assert!(why.contains("hash"), "{why}");
-    assert_eq!(r.events, 8);
-    assert!(!r.ok());
-    assert!(r.message(l10n::Lang::En).contains("from event 6"));
-}
-
-#[test]
-fn an_unreadable_event_is_named_and_the_scan_goes_on() {
-    let (_d, store) = populated();
-    let mut raw = raw_event(&store, 4);
-    raw[33] = b'['; // the body no longer starts as an object
-    put_raw_event(&store, 4, raw);
-    let r = store.verify().unwrap();
-    assert_eq!(r.first_bad_event.as_ref().map(|b| b.0), Some(4));
-    assert_eq!(r.events, 8, "every event is still examined");
-    // The unreadable event created item 3.2.2, so replay no longer produces it.
-    assert_eq!(
-        r.first_state_mismatch.as_deref(),
-        Some("item 2024/44/3.2.2: stored (version 1) but no event produces it")
-    );
-}
-
-#[test]
-fn an_altered_hash_is_named() {
-    let (_d, store) = populated();
-    let mut raw = raw_event(&store, 3);
-    raw[10] ^= 0x01;
-    put_raw_event(&store, 3, raw);
-    let r = store.verify().unwrap();
-    assert_eq!(r.first_bad_event.map(|b| b.0), Some(3));
-    assert_eq!(r.first_state_mismatch, None);
-}
-
-#[test]
-fn a_deleted_event_is_named() {
-    let (_d, store) = populated();
-    remove_raw_event(&store, 5);
-    let r = store.verify().unwrap();
-    let (seq, why) = r.first_bad_event.unwrap();
-    assert_eq!(seq, 5);
-    assert!(why.contains("missing"), "{why}");
-    assert_eq!(r.events, 7);
-}
-
-#[test]
-fn a_deleted_last_event_is_named() {
-    let (_d, store) = populated();
-    remove_raw_event(&store, 8);
-    let r = store.verify().unwrap();
-    let (seq, why) = r.first_bad_event.unwrap();
-    assert_eq!(seq, 8, "{why}");
-    assert!(why.contains("missing"), "{why}");
-}
-
-#[test]
-fn a_tampered_item_is_named() {
-    let (_d, store) = populated();
-    let mut item = store.item(&key("3.2.1")).unwrap().unwrap();
-    item.version = 3;
-    put_raw_item(&store, &key("3.2.1"), Some(item.clone()));
-    let r = store.verify().unwrap();
-    assert_eq!(r.first_bad_event, None);
-    assert_eq!(
-        r.first_state_mismatch.as_deref(),
-        Some("item 2024/44/3.2.1: stored version 3, replay version 4")
-    );
-
-    item.version = 4;
-    item.appraisal.proposed = None;
-    put_raw_item(&store, &key("3.2.1"), Some(item));
-    let r = store.verify().unwrap();
-    assert_eq!(
-        r.first_state_mismatch.as_deref(),
-        Some("item 2024/44/3.2.1: stored state differs from replay (version 4)")
-    );
-}
-
-#[test]
-fn missing_and_extra_state_are_named() {
-    let (_d, store) = populated();
-    put_raw_item(&store, &key("3.2.2"), None);
-    let r = store.verify().unwrap();
-    assert_eq!(
-        r.first_state_mismatch.as_deref(),
-        Some("item 2024/44/3.2.2: missing from the store (replay gives version 1)")
-    );
-
-    let (_d, store) = populated();
-    store.t.meta.remove(b"member/minh").unwrap();
-    store.t.units.remove(b"2024/44").unwrap();
-    let r = store.verify().unwrap();
-    assert!(
-        r.first_state_mismatch
-            .as_deref()
-            .is_some_and(|m| m.starts_with("unit 2024/44: missing")),
-        "{r:?}"
-    );
-}
-
-#[test]
-fn rebuild_recomputes_state_and_indexes_from_the_log() {
-    let (_d, store) = populated();
-    let before = store.items(2024, None).unwrap();
-    put_raw_item(&store, &key("3.2.2"), None);
-    let mut item = before[0].clone();
-    item.version = 99;
-    put_raw_item(&store, &key("3.2.1"), Some(item));
-    store.t.meta.remove(b"member/minh").unwrap();
-    store.t.by_user.clear().unwrap();
-    assert!(!store.verify().unwrap().ok());
-
-    assert_eq!(store.rebuild().unwrap(), 8);
     assert!(store.verify().unwrap().ok());
-    assert_eq!(store.items(2024, None).unwrap(), before);
-    assert_eq!(store.member("minh").unwrap(), Some(Role::Appraiser));
-    assert_eq!(store.item_history(&key("3.2.1")).unwrap().len(), 4);
 }
 
 #[test]
-fn rebuild_refuses_a_damaged_log() {
-    let (_d, store) = populated();
-    let mut raw = raw_event(&store, 2);
-    raw[40] ^= 0x20;
-    put_raw_event(&store, 2, raw);
-    match store.rebuild() {
-        Err(StoreError::Corrupt { what }) => assert!(what.starts_with("event 2:"), "{what}"),
-        other => panic!("expected Corrupt, got {other:?}"),
-    }
+fn state_survives_reopening_and_a_lost_sled_is_rebuilt() {
+    let (_d, path, store) = populated();
+    let seal = store.verify().unwrap().seal;
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.open_report().replayed, 0);
+    assert_eq!(store.item(&key("3.2.1")).unwrap().unwrap().version, 4);
+    drop(store);
+    // sled gone: built again from the journal, and the same seal.
+    std::fs::remove_dir_all(layout::sled_dir(&path)).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.open_report().replayed, 8);
+    let r = store.verify().unwrap();
+    assert!(r.ok(), "{}", r.message(l10n::Lang::En));
+    assert_eq!(r.seal, seal);
+    assert_eq!(store.item(&key("3.2.1")).unwrap().unwrap().version, 4);
+    drop(store);
+    // sled unreadable: kept aside, rebuilt.
+    let db = layout::sled_dir(&path).join("db");
+    std::fs::write(&db, b"not sled").unwrap();
+    let store = Store::open(&path).unwrap();
+    assert!(store.open_report().rebuilt.is_some());
+    assert!(store.verify().unwrap().ok());
 }
 
 #[test]
-fn open_checks_the_schema() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s");
-    {
-        let store = Store::create(&path).unwrap();
+fn events_sled_never_recorded_are_applied_at_open() {
+    let (_d, path, store) = populated();
+    // Put the state back to before the last commit, as if sled had not flushed it.
+    let before = store.state.get(layout::APPLIED_KEY).unwrap().unwrap();
+    let mut a = state::decode_applied(&before).unwrap();
+    let rec = store.read_record(7).unwrap();
+    a.seq = 7;
+    a.hash = rec.hash;
+    let unit = store
+        .state
+        .get(layout::unit_key(2024, "44"))
+        .unwrap()
+        .unwrap();
+    store
+        .state
+        .insert(layout::APPLIED_KEY, state::encode_applied(&a))
+        .unwrap();
+    store.state.remove(layout::unit_key(2024, "44")).unwrap();
+    store.db.flush().unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.open_report().replayed, 1);
+    assert_eq!(
         store
-            .t
-            .meta
-            .insert(layout::SCHEMA_KEY, codec::encode(&7u32).unwrap())
-            .unwrap();
-        store.db.flush().unwrap();
-    }
-    match Store::open(&path) {
-        Err(StoreError::SchemaMismatch {
-            found: 7,
-            expected: SCHEMA_VERSION,
+            .state
+            .get(layout::unit_key(2024, "44"))
+            .unwrap()
+            .unwrap(),
+        unit
+    );
+    assert!(store.verify().unwrap().ok());
+}
+
+#[test]
+fn a_tampered_state_is_named_by_verify_and_rebuild_restores_it() {
+    let (_d, path, store) = populated();
+    let gk = layout::item_group_key(&key("3.2.1"));
+    let mut group = store.read_group(&gk, 2024, "44").unwrap();
+    group[0].item.appraisal.proposed = Some(Points::from_hundredths(999));
+    store
+        .state
+        .insert(gk.as_bytes(), state::encode_group(group.iter()))
+        .unwrap();
+    let r = store.verify().unwrap();
+    assert!(!r.ok());
+    let why = r.first_state_mismatch.unwrap();
+    assert!(
+        why.contains("2024/44/3.2.1") && why.contains("appraisal"),
+        "{why}"
+    );
+    drop(store);
+    let (store, n) = Store::rebuild(&path).unwrap();
+    assert_eq!(n, 8);
+    assert!(store.verify().unwrap().ok());
+}
+
+#[test]
+fn a_flipped_byte_in_the_journal_is_refused_and_named() {
+    let (_d, path, store) = populated();
+    drop(store);
+    let off = record_offset(&path, 4);
+    flip(&segment(&path), off + 30);
+    let e = Store::open(&path).err().expect("refused");
+    let msg = e.message(l10n::Lang::En);
+    assert!(msg.contains("00000000000000000001.seg"), "{msg}");
+    assert!(msg.contains(&format!("byte {off}")), "{msg}");
+    assert!(msg.contains("event 4"), "{msg}");
+    assert!(msg.contains("thamdinh restore"), "{msg}");
+    // Nothing was cut.
+    drop(e);
+    let r = Store::verify_offline(&path).unwrap();
+    assert!(!r.ok());
+    assert_eq!(r.first_bad_event.as_ref().map(|b| b.0), Some(4));
+    assert_eq!(r.events, 3, "the intact events before it");
+}
+
+#[test]
+fn a_flipped_byte_in_the_last_record_is_not_taken_for_a_torn_write() {
+    let (_d, path, store) = populated();
+    store.db.flush().unwrap();
+    drop(store);
+    let len = std::fs::metadata(segment(&path)).unwrap().len();
+    flip(&segment(&path), len - 3);
+    let e = Store::open(&path).err().expect("refused");
+    assert!(
+        matches!(
+            e,
+            StoreError::JournalBehind {
+                journal: 7,
+                state: 8,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // The file was not cut.
+    assert_eq!(std::fs::metadata(segment(&path)).unwrap().len(), len);
+}
+
+#[test]
+fn a_torn_tail_is_cut_and_reported() {
+    let (_d, path, store) = populated();
+    drop(store);
+    let len = std::fs::metadata(segment(&path)).unwrap().len();
+    // Half a record of an unacknowledged commit.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(segment(&path))
+        .unwrap();
+    std::io::Write::write_all(&mut f, &[90, 0, 0, 0, 1, 2, 3, 4, 9, 0, 0]).unwrap();
+    drop(f);
+    let r = Store::verify_offline(&path).unwrap();
+    assert!(r.first_bad_event.is_some(), "verify reports it");
+    let store = Store::open(&path).unwrap();
+    assert!(store.open_report().torn_tail_cut.is_some());
+    assert_eq!(std::fs::metadata(segment(&path)).unwrap().len(), len);
+    assert_eq!(store.last_seq(), 8);
+    assert!(store.verify().unwrap().ok());
+}
+
+#[test]
+fn a_truncated_or_missing_journal_never_passes_as_ok() {
+    let (_d, path, store) = populated();
+    store.db.flush().unwrap();
+    drop(store);
+    let off = record_offset(&path, 5);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(segment(&path))
+        .unwrap();
+    f.set_len(off + 10).unwrap();
+    drop(f);
+    assert!(matches!(
+        Store::open(&path),
+        Err(StoreError::JournalBehind {
+            journal: 4,
+            state: 8,
             ..
-        }) => {}
-        other => panic!("expected SchemaMismatch, got {:?}", other.err()),
-    }
+        })
+    ));
+    std::fs::remove_file(segment(&path)).unwrap();
+    assert!(matches!(
+        Store::open(&path),
+        Err(StoreError::JournalBehind {
+            journal: 0,
+            state: 8,
+            ..
+        })
+    ));
+    // Verify calls it a journal that lost events (restore from a backup), and rebuild refuses
+    // to make the shorter journal the whole truth.
+    let r = Store::verify_offline(&path).unwrap();
+    let msg = r.message(l10n::Lang::En);
+    assert!(!r.ok() && msg.contains("lost events 1–8"), "{msg}");
+    assert!(
+        msg.contains("thamdinh restore") && !msg.contains("rebuild"),
+        "{msg}"
+    );
+    assert!(matches!(
+        Store::rebuild(&path),
+        Err(StoreError::JournalBehind {
+            journal: 0,
+            state: 8,
+            ..
+        })
+    ));
 }
 
 #[test]
-fn a_store_with_an_unreadable_last_event_opens_but_refuses_commits() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s");
+fn backup_and_restore_keep_every_event_and_the_seal() {
+    let (d, _p, store) = populated();
+    let mut out = Vec::new();
+    let summary = store.backup(&mut out).unwrap();
+    assert_eq!(summary.events, 8);
+    let seal = store.verify().unwrap().seal;
+    assert_eq!(summary.seal, seal);
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.lines().last().unwrap().starts_with("{\"trailer\""));
+    let restored = Store::restore(&d.path().join("r"), &mut Cursor::new(out.clone())).unwrap();
+    assert_eq!(restored.verify().unwrap().seal, seal);
+    assert_eq!(
+        restored.item(&key("3.2.1")).unwrap(),
+        store.item(&key("3.2.1")).unwrap()
+    );
+
+    let lines: Vec<&str> = text.lines().collect();
+    let refused = |name: &str, text: String, needle: &str| {
+        let dir = d.path().join(name);
+        let e = Store::restore(&dir, &mut BufReader::new(Cursor::new(text.into_bytes())))
+            .err()
+            .expect("refused");
+        let msg = e.message(l10n::Lang::En);
+        assert!(msg.contains(needle), "{name}: {msg}");
+        assert!(!dir.exists(), "{name}: nothing left behind");
+    };
+    // Cut at a line boundary: no trailer.
+    refused("cut", lines[..6].join("\n"), "no trailer");
+    // The last events removed but the trailer kept.
+    let mut v = lines[..5].to_vec();
+    v.push(lines[lines.len() - 1]);
+    refused("short", v.join("\n"), "trailer says 8 events");
+    // A line altered.
+    let altered = text.replacen("\"seq\":3,\"hash\":\"", "\"seq\":3,\"hash\":\"00", 1);
+    refused("altered", altered, "line 4");
+    // Not a backup of this format.
+    refused("old", lines[1..].join("\n"), "--legacy");
+}
+
+#[test]
+fn a_layout_2_store_is_moved_into_a_journal_with_nothing_lost() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("old");
+    // Build a store as the previous release laid it out: events in blocks in sled, hashed over
+    // their JSON.
+    let bodies = {
+        let (_d2, _p2, store) = populated();
+        store.events(1).map(|e| e.unwrap().body).collect::<Vec<_>>()
+    };
     {
-        let store = Store::create(&path).unwrap();
-        store
-            .commit(
-                at(0),
-                vec![ev(
-                    "lan",
-                    Change::UnitFinalized {
-                        year: 2024,
-                        unit: "44".into(),
-                    },
-                )],
-            )
-            .unwrap();
-        put_raw_event(&store, 1, vec![1, 2, 3]);
-        store.db.flush().unwrap();
+        let db = sled::open(layout::sled_dir(&path)).unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        let events = db.open_tree("events").unwrap();
+        let drafts = db.open_tree("drafts").unwrap();
+        meta.insert("schema", &b"\x012"[..]).unwrap();
+        let mut prev = [0u8; 32];
+        let mut block = vec![2u8];
+        for b in &bodies {
+            let json = serde_json::to_vec(b).unwrap();
+            let h = commit::chain_hash(&prev, &json);
+            block.extend_from_slice(&b.seq.to_be_bytes());
+            block.extend_from_slice(&(json.len() as u32).to_be_bytes());
+            block.extend_from_slice(&h);
+            block.extend_from_slice(&json);
+            prev = h;
+        }
+        events.insert(1u64.to_be_bytes(), block).unwrap();
+        let mut head = vec![1u8];
+        head.extend(
+            serde_json::to_vec(&serde_json::json!({"seq": 8, "hash": hex::encode(prev)})).unwrap(),
+        );
+        meta.insert("head", head).unwrap();
+        let draft = domain::Draft {
+            text: "Đang viết".into(),
+            score: "0,5".into(),
+            updated: at(0),
+        };
+        let mut v = vec![1u8];
+        v.extend(serde_json::to_vec(&draft).unwrap());
+        drafts.insert("minh/2024/44/3.2.2", v).unwrap();
+        db.flush().unwrap();
     }
     let store = Store::open(&path).unwrap();
+    let note = store.open_report().migrated.clone().unwrap();
+    assert!(note.contains("moved 8 events"), "{note}");
+    let r = store.verify().unwrap();
+    assert!(r.ok(), "{}", r.message(l10n::Lang::En));
+    let again: Vec<_> = store.events(1).map(|e| e.unwrap().body).collect();
+    assert_eq!(again, bodies);
     assert_eq!(
-        store.verify().unwrap().first_bad_event.map(|b| b.0),
-        Some(1)
+        store.draft("minh", &key("3.2.2")).unwrap().unwrap().text,
+        "Đang viết"
     );
-    let reopen = Change::UnitReopened {
-        year: 2024,
-        unit: "44".into(),
-    };
-    assert!(matches!(
-        store.commit(at(1), vec![ev("lan", reopen)]),
-        Err(StoreError::Corrupt { .. })
-    ));
+    let kept = std::fs::read_dir(&path)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().starts_with("sled.layout2-"));
+    assert!(kept, "the old files are kept");
 }
 
 #[test]
-fn verify_names_events_across_scan_chunks() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(&dir.path().join("s")).unwrap();
-    let mut before = Appraisal::default();
-    for batch in 0..5u64 {
-        let events = (0..1000u64)
-            .map(|i| {
-                let v = batch * 1000 + i + 1;
-                let after = adjusted(&format!("lần {v}"), 25);
-                ev(
-                    "minh",
-                    Change::Appraised {
-                        key: key("3.2.1"),
-                        version: v,
-                        before: std::mem::replace(&mut before, after.clone()),
-                        after,
-                    },
-                )
-            })
-            .collect();
-        store.commit(at(batch as i64), events).unwrap();
+fn a_damaged_layout_2_store_is_refused_not_migrated() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("old");
+    {
+        let db = sled::open(layout::sled_dir(&path)).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("schema", &b"\x012"[..])
+            .unwrap();
+        let mut block = vec![2u8];
+        let json = b"{\"seq\":1}";
+        block.extend_from_slice(&1u64.to_be_bytes());
+        block.extend_from_slice(&(json.len() as u32).to_be_bytes());
+        block.extend_from_slice(&[7u8; 32]);
+        block.extend_from_slice(json);
+        db.open_tree("events")
+            .unwrap()
+            .insert(1u64.to_be_bytes(), block)
+            .unwrap();
+        db.flush().unwrap();
     }
-    let r = store.verify().unwrap();
-    assert!(r.ok(), "{r:?}");
-    assert_eq!(r.events, 5000);
+    let e = Store::open(&path).err().expect("refused");
+    assert!(e.message(l10n::Lang::En).contains("event 1"));
+    assert!(!layout::journal_dir(&path).exists());
+}
 
-    // The first event of the second chunk the scanner hands over.
-    let good = raw_event(&store, 2049);
-    let mut bad = good.clone();
-    bad[1] ^= 0x80;
-    put_raw_event(&store, 2049, bad);
-    assert_eq!(
-        store.verify().unwrap().first_bad_event.map(|b| b.0),
-        Some(2049)
-    );
-    put_raw_event(&store, 2049, good);
-    assert!(store.verify().unwrap().ok());
-
-    remove_raw_event(&store, 4097);
-    let r = store.verify().unwrap();
-    assert_eq!(r.first_bad_event.map(|b| b.0), Some(4097));
-    assert_eq!(r.events, 4999);
+#[test]
+fn drafts_round_trip() {
+    let (_d, _p, store) = populated();
+    let draft = domain::Draft {
+        text: "Lý do".into(),
+        score: "0,".into(),
+        updated: at(3),
+    };
+    store.put_draft("minh", &key("3.2.1"), &draft).unwrap();
+    assert_eq!(store.draft("minh", &key("3.2.1")).unwrap(), Some(draft));
+    assert_eq!(store.drafts("minh").unwrap().len(), 1);
+    store.delete_draft("minh", &key("3.2.1")).unwrap();
+    assert_eq!(store.draft("minh", &key("3.2.1")).unwrap(), None);
 }
 
 #[test]
 fn store_can_be_shared_between_threads() {
     fn shared<T: Send + Sync>() {}
     shared::<Store>();
-    let (_d, store) = populated();
-    let store = std::sync::Arc::new(store);
-    let handles: Vec<_> = (0..4)
-        .map(|t| {
-            let store = store.clone();
-            std::thread::spawn(move || {
-                for i in 0..5 {
-                    store
-                        .commit(
-                            at(100 + i),
-                            vec![ev(
-                                "lan",
-                                Change::UnitFinalized {
-                                    year: 2024,
-                                    unit: format!("u{t}"),
-                                },
-                            )],
-                        )
-                        .unwrap();
-                }
-            })
-        })
-        .collect();
-    for h in handles {
-        h.join().unwrap();
-    }
-    assert_eq!(store.last_seq(), 8 + 20);
-    assert!(store.verify().unwrap().ok());
-}
-
-#[test]
-fn a_tampered_history_is_named_and_rebuild_restores_it() {
-    let (_d, store) = populated();
-    let gk = layout::item_group_key(&key("3.2.1"));
-    let mut group =
-        codec::decode_group(&store.t.items.get(gk.as_bytes()).unwrap().unwrap(), "t").unwrap();
-    group.get_mut("3.2.1").unwrap().history.retain(|&s| s != 5);
-    store
-        .t
-        .items
-        .insert(gk.as_bytes(), codec::encode_group(&group).unwrap())
-        .unwrap();
-    assert_eq!(
-        store.verify().unwrap().first_state_mismatch.as_deref(),
-        Some("item 2024/44/3.2.1: its stored history (3 events) differs from the log (4 events)")
-    );
-    store.rebuild().unwrap();
-    assert!(store.verify().unwrap().ok());
-    assert_eq!(store.item_history(&key("3.2.1")).unwrap().len(), 4);
-}
-
-#[test]
-fn events_are_read_from_inside_blocks() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(&dir.path().join("s")).unwrap();
-    let mut before = Appraisal::default();
-    let events: Vec<NewEvent> = (1..=300u64)
-        .map(|v| {
-            let after = adjusted(&format!("lần {v} — một lý do đủ dài để lấp đầy khối"), 25);
-            ev(
-                if v % 100 == 0 { "lan" } else { "minh" },
-                Change::Appraised {
-                    key: key(&format!("3.{}.1", v % 7)),
-                    version: 1 + v / 7,
-                    before: std::mem::replace(&mut before, after.clone()),
-                    after,
-                },
-            )
-        })
-        .collect();
-    store.commit(at(0), events).unwrap();
-    // More than one block, fewer blocks than events.
-    let blocks = store.t.events.len();
-    assert!(blocks > 1 && blocks < 300, "{blocks} blocks");
-    let seqs = |v: Vec<Event>| v.iter().map(|e| e.body.seq).collect::<Vec<_>>();
-    assert_eq!(
-        seqs(store.events(150).collect::<Result<_, _>>().unwrap()),
-        (150..=300).collect::<Vec<_>>()
-    );
-    for seq in [1, 77, 150, 300] {
-        assert_eq!(store.event(seq).unwrap().unwrap().body.seq, seq);
-    }
-    assert_eq!(store.event(301).unwrap(), None);
-    assert_eq!(seqs(store.user_history("lan").unwrap()), [100, 200, 300]);
-    assert_eq!(store.user_history("minh").unwrap().len(), 297);
-    // Runs, not one entry per event: minh's 297 events are 3 runs, lan's 3 events 3.
-    assert_eq!(store.t.by_user.len(), 6);
-    assert_eq!(
-        seqs(store.item_history(&key("3.3.1")).unwrap()),
-        (1..=300).filter(|v| v % 7 == 3).collect::<Vec<_>>()
-    );
-    assert_eq!(store.unit_history(2024, "44").unwrap().len(), 300);
-    let r = store.verify().unwrap();
-    assert!(r.ok(), "{r:?}");
-    assert_eq!(r.items_checked, 7);
-}
-
-#[test]
-fn item_summaries_follow_commits_and_equal_the_items() {
-    let (_d, store) = populated();
-    let summary = |store: &Store| store.item_summaries(2024).unwrap();
-    let full: Vec<Item> = store.items(2024, None).unwrap();
-    let stripped = |items: &[Item]| -> Vec<domain::ItemSummary> {
-        items.iter().map(domain::ItemSummary::of).collect()
-    };
-    assert_eq!(stripped(&summary(&store)), stripped(&full));
-    // Cached now: a commit keeps it current.
-    let before = store.item(&key("3.2.2")).unwrap().unwrap().appraisal;
-    store
-        .commit(
-            at(50),
-            vec![ev(
-                "minh",
-                Change::Appraised {
-                    key: key("3.2.2"),
-                    version: 2,
-                    before,
-                    after: adjusted("mới", 25),
-                },
-            )],
-        )
-        .unwrap();
-    let now = summary(&store);
-    assert_eq!(now[1].key, key("3.2.2"));
-    assert_eq!(now[1].version, 2);
-    assert_eq!(now[1].appraisal.status, Status::Adjusted);
-    assert_eq!(stripped(&now), stripped(&store.items(2024, None).unwrap()));
-    // The summaries total and rank like the items.
-    assert_eq!(
-        now[1].proposed_score(),
-        store.item(&key("3.2.2")).unwrap().unwrap().proposed_score()
-    );
-    store.rebuild().unwrap();
-    assert_eq!(
-        stripped(&summary(&store)),
-        stripped(&store.items(2024, None).unwrap())
-    );
 }

@@ -7,12 +7,40 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// A character that must not reach the terminal as is: a control character (C0, DEL, C1; it may
-/// start an escape sequence), or a bidirectional override, isolate or mark.
+/// A character that must not reach a reader as is (SPEC R7): a control character (Cc: C0, DEL,
+/// C1; it may start an escape sequence), a format character (Cf: bidirectional controls that
+/// reorder what a reader sees, zero-width characters, the BOM …), or a line or paragraph
+/// separator (U+2028, U+2029), which ends a line for some readers and not for others.
 pub fn is_dangerous(c: char) -> bool {
-    c.is_control()
-        // Bidirectional overrides and isolates can reorder what a reader sees.
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    c.is_control() || is_format(c)
+}
+
+/// Unicode's format characters (general category Cf) and the two separators.
+fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// Text for one line of a log or a list, whatever it holds: every dangerous character, line
+/// breaks and tabs included, shown visibly, so one record is one line.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_dangerous) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_dangerous(c) {
+            push_visible(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// How a dangerous character is shown: C0 controls as their Unicode control picture
@@ -191,6 +219,26 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_characters_and_separators_are_shown_not_obeyed() {
+        for c in [
+            '\u{2028}',
+            '\u{2029}',
+            '\u{200B}',
+            '\u{FEFF}',
+            '\u{061C}',
+            '\u{202E}',
+            '\u{E0041}',
+        ] {
+            assert!(is_dangerous(c), "{:04X}", c as u32);
+            let s = format!("a{c}b");
+            assert_eq!(inert(&s), format!("a<U+{:04X}>b", c as u32));
+        }
+        assert!(!is_dangerous('ạ') && !is_dangerous('Đ'));
+        assert_eq!(one_line("tên\nmới\tx"), "tên␊mới␉x");
+        assert_eq!(one_line("Quảng Bình"), "Quảng Bình");
+    }
 
     #[test]
     fn terminal_sequences_become_visible_and_inert() {

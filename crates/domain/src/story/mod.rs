@@ -1,4 +1,4 @@
-//! "Explain this score" (issue 5, SPEC W6, I5): the whole story of one item, in order — the
+//! "Explain this score" (SPEC W6, I5): the whole story of one item, in order — the
 //! criterion, the province's self score with its note and evidence, each decision with who, when
 //! and why (justification revisions as word diffs), evidence requests, the province's
 //! explanation and the answer, the referral to the council and its decision, the final score —
@@ -198,7 +198,7 @@ pub struct FinalScore {
     pub minutes: Option<String>,
 }
 
-/// Last year's decision on a criterion whose text is unchanged (SPEC: year over year). Shown as
+/// Last year's decision on a criterion whose text is unchanged (SPEC D8: years are linked). Shown as
 /// a reference; never this year's decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reference {

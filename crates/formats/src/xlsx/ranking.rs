@@ -75,6 +75,10 @@ pub fn add_ranking_sheet(
             r.finalized
         ),
     };
+    let sub = match &r.seal {
+        Some(seal) => format!("{sub} {}.", seal.line(lang)),
+        None => sub,
+    };
     ws.merge_range(1, 0, 1, LAST_COL, &sub, &st.subtitle)?;
     for (c, (vi, en, width)) in COLUMNS.iter().enumerate() {
         let c = c as u16;

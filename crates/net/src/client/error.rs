@@ -20,6 +20,13 @@ pub enum ClientError {
     /// A server was needed and could not be started, or did not answer in time.
     #[error("{}", self.message(Lang::En))]
     Start { dir: PathBuf, reason: String },
+    /// The server started for this client could not open the store, and said why.
+    #[error("{}", self.message(Lang::En))]
+    ServerFailed {
+        dir: PathBuf,
+        vi: String,
+        en: String,
+    },
     /// The server refused this client.
     #[error("{}", self.message(Lang::En))]
     Refused { dir: PathBuf, refusal: Refusal },
@@ -80,6 +87,19 @@ impl ClientError {
                 } else {
                     format!(
                         "store {} is in use by another process (not a thamdinh server). Close it and try again.",
+                        dir.display()
+                    )
+                }
+            }
+            ClientError::ServerFailed { dir, vi: v, en } => {
+                if vi {
+                    format!(
+                        "máy chủ của kho {} không khởi động được: {v}",
+                        dir.display()
+                    )
+                } else {
+                    format!(
+                        "the server of store {} could not start: {en}",
                         dir.display()
                     )
                 }

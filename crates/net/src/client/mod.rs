@@ -1,5 +1,5 @@
 //! The remote `Workbench`: the same trait as the in-process one, over the store's socket
-//! (DESIGN "Server and protocol"). Connecting starts the server if none runs. If the server
+//! (docs/REQUIREMENTS.md, "Server and protocol"). Connecting starts the server if none runs. If the server
 //! dies, a background watcher reconnects (restarting it if needed) and the next request waits
 //! for it; events committed meanwhile are delivered as soon as it is back.
 //! The year's framework and units are parsed here from the sources the server keeps, once per
@@ -489,6 +489,13 @@ impl Workbench for RemoteWorkbench {
         Ok(events_of(parts, rest))
     }
 
+    fn seal(&self) -> Result<domain::Seal, WorkbenchError> {
+        match self.shared.call(Request::Seal, true)?.1 {
+            Reply::Seal(s) => Ok(s),
+            r => Err(unexpected(&r)),
+        }
+    }
+
     fn plan(&self, command: Command) -> Result<Vec<NewEvent>, WorkbenchError> {
         let (parts, reply) = self.shared.call(Request::Plan(command), false)?;
         let Reply::Planned(rest) = reply else {
@@ -593,7 +600,10 @@ impl Workbench for RemoteWorkbench {
     }
 
     /// Streams the backup into `out` as it arrives. Not retried: `out` may hold part of it.
-    fn backup(&self, out: &mut dyn std::io::Write) -> Result<u64, WorkbenchError> {
+    fn backup(
+        &self,
+        out: &mut dyn std::io::Write,
+    ) -> Result<domain::BackupSummary, WorkbenchError> {
         let conn = self.shared.live()?;
         let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         let rx = conn
@@ -609,9 +619,9 @@ impl Workbench for RemoteWorkbench {
                     out.write_all(text.as_bytes()).map_err(write_err)?
                 }
                 Ok(Incoming::Part(_)) => {}
-                Ok(Incoming::Reply(Ok(Reply::BackupDone { events }))) => {
+                Ok(Incoming::Reply(Ok(Reply::BackupDone(summary)))) => {
                     out.flush().map_err(write_err)?;
-                    return Ok(events);
+                    return Ok(summary);
                 }
                 Ok(Incoming::Reply(Ok(r))) => return Err(unexpected(&r)),
                 Ok(Incoming::Reply(Err(e))) => return Err(e),

@@ -169,6 +169,14 @@ pub(crate) fn establish(
                             // It may have lost a start race to another server, which then
                             // died too: start another; after a few, it really fails.
                             if !matches!(Store::probe_lock(dir), LockProbe::Held) {
+                                // A server that refused the store says why: show it.
+                                if let Some((vi, en)) = failure_of(child) {
+                                    return Err(ClientError::ServerFailed {
+                                        dir: dir.to_path_buf(),
+                                        vi,
+                                        en,
+                                    });
+                                }
                                 if spawns >= MAX_SPAWNS {
                                     return Err(ClientError::Start {
                                         dir: dir.to_path_buf(),
@@ -277,6 +285,20 @@ fn handshake(dir: &Path, stream: &UnixStream, since: Option<u64>, notices: bool)
 }
 
 /// Start `PROGRAM serve --store DIR` in its own session, detached from this terminal.
+/// Why a server this client started could not start, as it said it (both languages).
+fn failure_of(child: &mut Child) -> Option<(String, String)> {
+    use std::io::Read;
+    let mut text = String::new();
+    child
+        .stdout
+        .take()?
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .ok()?;
+    let v: serde_json::Value = serde_json::from_str(text.lines().last()?).ok()?;
+    Some((v["vi"].as_str()?.to_string(), v["en"].as_str()?.to_string()))
+}
+
 fn spawn_server(dir: &Path, opts: &ConnectOptions) -> std::io::Result<Child> {
     let exe = match &opts.server_exe {
         Some(p) => p.clone(),
@@ -284,12 +306,17 @@ fn spawn_server(dir: &Path, opts: &ConnectOptions) -> std::io::Result<Child> {
     };
     let dir = std::path::absolute(dir)?;
     let mut cmd = Command::new(exe);
-    cmd.arg("serve").arg("--store").arg(&dir);
+    cmd.arg("serve")
+        .arg("--store")
+        .arg(&dir)
+        .arg("--report-failure");
     if let Some(idle) = opts.server_idle_exit {
         cmd.arg("--idle-exit").arg(idle.as_secs().to_string());
     }
+    // Standard output carries only the reason the server could not start (read by
+    // `failure_of`); once it runs, it writes nothing there.
     cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .current_dir("/");
     // SAFETY: setsid is async-signal-safe; nothing else runs between fork and exec.

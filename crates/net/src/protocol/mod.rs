@@ -1,4 +1,4 @@
-//! The messages between a client and the store's server (DESIGN "Server and protocol").
+//! The messages between a client and the store's server (docs/REQUIREMENTS.md, "Server and protocol").
 //!
 //! A connection starts with a handshake: the client sends a [`Hello`] frame naming its
 //! [`PROTOCOL_VERSION`]; the server answers [`HelloReply::Welcome`] (with the user it identified
@@ -216,9 +216,41 @@ pub enum Request {
         editing: Option<ItemKey>,
     },
     Verify,
+    /// The store's seal now.
+    Seal,
     /// The event log as JSON lines, in `Part::Backup` pieces.
     Backup,
     Status,
+}
+
+impl Request {
+    /// A short name for logs and messages ("apply import-self", "backup"), never its data.
+    pub fn name(&self) -> String {
+        match self {
+            Request::Role => "role".into(),
+            Request::Members => "members".into(),
+            Request::Years => "years".into(),
+            Request::YearData { .. } => "year-data".into(),
+            Request::Items { .. } => "items".into(),
+            Request::Item { .. } => "item".into(),
+            Request::ItemSummaries { .. } => "item-summaries".into(),
+            Request::UnitStates { .. } => "unit-states".into(),
+            Request::Rounds { .. } => "rounds".into(),
+            Request::History(_) => "history".into(),
+            Request::Apply(c) | Request::ApplySummary(c) => format!("apply {}", c.name()),
+            Request::Plan(c) => format!("plan {}", c.name()),
+            Request::Subscribe => "subscribe".into(),
+            Request::Draft { .. } => "draft".into(),
+            Request::PutDraft { .. } => "put-draft".into(),
+            Request::DeleteDraft { .. } => "delete-draft".into(),
+            Request::LastSeq => "last-seq".into(),
+            Request::Presence { .. } => "presence".into(),
+            Request::Verify => "verify".into(),
+            Request::Seal => "seal".into(),
+            Request::Backup => "backup".into(),
+            Request::Status => "status".into(),
+        }
+    }
 }
 
 /// The final answer to a request. Long lists come in `Part`s first; the reply holds the rest.
@@ -246,10 +278,9 @@ pub enum Reply {
     Draft(Option<Draft>),
     LastSeq(u64),
     Verify(VerifyReport),
-    /// The backup is complete: this many events were sent.
-    BackupDone {
-        events: u64,
-    },
+    Seal(domain::Seal),
+    /// The backup is complete: this many events, ending at this seal, were sent.
+    BackupDone(domain::BackupSummary),
     Status(ServerStatus),
     Done,
 }

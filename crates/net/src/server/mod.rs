@@ -1,4 +1,4 @@
-//! The store's server (SPEC S1–S4, DESIGN "Server and protocol"): one process owns the sled
+//! The store's server (SPEC S1–S4; docs/REQUIREMENTS.md "Server and protocol"): one process owns the sled
 //! database of a store directory and serves every TUI and CLI command of every user over the
 //! Unix socket `DIR/thamdinh.sock`.
 //!
@@ -126,6 +126,7 @@ impl Drop for Server {
 pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let store = open_store(&dir)?;
+    log_open_report(&store);
     let pid = std::process::id();
     write_pid_file(&dir, pid)?;
     let sock = paths::socket_path(&dir);
@@ -210,6 +211,38 @@ pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
     })
 }
 
+/// Log what opening the store did besides opening it.
+fn log_open_report(store: &Store) {
+    let r = store.open_report();
+    if let Some(m) = &r.migrated {
+        info!("{m}");
+    }
+    if let Some(cut) = &r.torn_tail_cut {
+        warn!(
+            "cut the journal's torn end, a write that was never acknowledged: {}",
+            log_line(cut)
+        );
+    }
+    if let Some(why) = &r.rebuilt {
+        warn!(
+            "the state was rebuilt from the journal's {} events: {}",
+            r.events,
+            log_line(why)
+        );
+    } else if r.replayed > 0 {
+        info!(
+            "applied {} event(s) of the journal the state had not recorded",
+            r.replayed
+        );
+    }
+}
+
+/// A text for one log line: control and format characters shown escaped, so that one record
+/// is one line whatever a user sent.
+pub(crate) fn log_line(s: &str) -> String {
+    text::one_line(s).into_owned()
+}
+
 /// `thamdinh serve`: log to `DIR/server.log`, start, and stop on SIGTERM, SIGINT or SIGHUP.
 pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
     if !Store::exists(dir) {
@@ -218,6 +251,16 @@ pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
         }));
     }
     init_log(dir)?;
+    // A panic anywhere (a writer thread, the hub) is written to the log with its thread; a
+    // panic while answering a request is also caught by the session, with the request.
+    std::panic::set_hook(Box::new(|info| {
+        let thread = std::thread::current();
+        tracing::error!(
+            "panic in thread {}: {}",
+            thread.name().unwrap_or("?"),
+            log_line(&info.to_string())
+        );
+    }));
     // A daemon must not die of a write to a closed pipe or socket (the binary restores
     // SIGPIPE's default for pipelines); sockets are written with MSG_NOSIGNAL anyway.
     // SAFETY: SIG_IGN is a valid disposition; no handler code runs.
@@ -407,6 +450,16 @@ fn supervise(
             if socket_identity(&sock) != identity {
                 break format!("the socket {} was removed or replaced", sock.display());
             }
+            if !shared.root.engine().store().still_in_place() {
+                // Commits are refused from the moment it happened (the store checks before
+                // every write); stop, so nothing more is served from a folder not there.
+                tracing::error!(
+                    "the store folder {} or its journal was moved, replaced or deleted: no more \
+                     changes are accepted; stopping",
+                    shared.dir.display()
+                );
+                break "the store folder was moved, replaced or deleted".into();
+            }
         }
     };
     info!("stopping: {why}");
@@ -432,7 +485,11 @@ fn supervise(
             }
         }
     }
-    // 3. Release the store, then the pid file.
+    // 3. Release the store (its state flushed, so the next start applies nothing again), then
+    // the pid file.
+    if let Err(e) = shared.root.engine().store().flush() {
+        warn!("cannot flush the state: {e}");
+    }
     let dir = shared.dir.clone();
     let pid = shared.pid;
     drop(shared);

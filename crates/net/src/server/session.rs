@@ -286,7 +286,49 @@ impl Session {
         Ok(it.collect())
     }
 
+    /// Answer one request. A panic while answering is caught here: it is logged with the
+    /// request and the user, the client is told what happened and which command checks the
+    /// store, and the session goes on.
     fn handle(&self, id: u64, req: Request) -> Result<(), Gone> {
+        let name = req.name();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(id, req))) {
+            Ok(r) => r,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "an unknown failure".into());
+                tracing::error!(
+                    "session {}: {} ran {name} and the server failed: {}",
+                    self.session,
+                    self.user,
+                    crate::server::log_line(&what)
+                );
+                // The state may have missed a commit the journal holds: bring it up again.
+                if let Err(e) = self.shared.root.engine().store().resync() {
+                    tracing::error!("the state could not follow the journal: {e}");
+                }
+                self.reply(
+                    id,
+                    Err(WorkbenchError::Store {
+                        vi: format!(
+                            "máy chủ gặp lỗi khi chạy lệnh {name} (chi tiết trong server.log của \
+                             kho). Thay đổi nào đã được xác nhận thì vẫn còn; hãy chạy \
+                             `thamdinh verify` để kiểm tra kho"
+                        ),
+                        en: format!(
+                            "the server failed while running {name} (details in the store's \
+                             server.log). Every acknowledged change is kept; run `thamdinh \
+                             verify` to check the store"
+                        ),
+                    }),
+                )
+            }
+        }
+    }
+
+    fn answer(&self, id: u64, req: Request) -> Result<(), Gone> {
         if let Err(e) = check_member(&self.shared.root, &self.user) {
             return self.reply(id, Err(e));
         }
@@ -351,6 +393,7 @@ impl Session {
                 info!("session {}: {} runs verify", self.session, self.user);
                 wb.verify().map(Reply::Verify)
             }
+            Request::Seal => wb.seal().map(Reply::Seal),
             Request::Backup => {
                 info!("session {}: {} runs a backup", self.session, self.user);
                 let mut out = PartWriter {
@@ -362,7 +405,7 @@ impl Session {
                 if out.flush().is_err() {
                     return Err(Gone);
                 }
-                r.map(|events| Reply::BackupDone { events })
+                r.map(Reply::BackupDone)
             }
             Request::Status => wb.last_seq().map(|last_seq| {
                 Reply::Status(ServerStatus {

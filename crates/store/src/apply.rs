@@ -1,0 +1,196 @@
+//! Applying events to the state in sled: a commit, the journal's tail at open, a rebuild and a
+//! restore all go through [`Applier`], so the state is always what the journal says.
+//!
+//! An applier reads the groups, units and metadata the events touch (once each), changes them
+//! with `domain::state`, and writes everything in one sled batch together with the seq and hash
+//! of the last event applied (`m/applied`). A batch is atomic in sled, so the state is always
+//! the state after some event of the journal; at open the journal's events after `m/applied`
+//! are applied again (see `Store::open`).
+
+use std::collections::HashMap;
+
+use domain::item::Touch;
+use domain::state::{apply_to_item, apply_to_unit};
+use domain::{Change, EventBody, Item, ItemKey, YearData};
+
+use super::error::StoreError;
+use super::layout;
+use super::state::{self, Applied, StoredItem, StoredUnit};
+use super::{Store, StoreAccess};
+
+/// What a batch of events changes, gathered before it is written.
+pub(crate) struct Applier<'s> {
+    store: &'s Store,
+    /// Touched groups by key: (year, unit, items in leaf order).
+    groups: HashMap<String, (u16, String, Vec<StoredItem>)>,
+    units: HashMap<String, StoredUnit>,
+    /// `m/…` entries to set, or to remove when `None`.
+    meta: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    /// Runs of consecutive events by one actor: (actor, first, last).
+    runs: Vec<(String, u64, u64)>,
+    /// Events applied since the last write.
+    pending: usize,
+}
+
+impl<'s> Applier<'s> {
+    pub fn new(store: &'s Store) -> Applier<'s> {
+        Applier {
+            store,
+            groups: HashMap::new(),
+            units: HashMap::new(),
+            meta: Vec::new(),
+            runs: Vec::new(),
+            pending: 0,
+        }
+    }
+
+    /// Events applied and not written yet.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// The stored item (loading its group once); a new empty one if no event touched it yet.
+    pub fn item(&mut self, key: &ItemKey) -> Result<&mut StoredItem, StoreError> {
+        let gk = layout::item_group_key(key);
+        if !self.groups.contains_key(&gk) {
+            let items = self.store.read_group(&gk, key.year, &key.unit)?;
+            self.groups
+                .insert(gk.clone(), (key.year, key.unit.clone(), items));
+        }
+        let Some((_, _, items)) = self.groups.get_mut(&gk) else {
+            return Err(StoreError::corrupt(format!("group {gk} vanished")));
+        };
+        let pos = match items.binary_search_by(|s| s.item.key.leaf.as_str().cmp(&key.leaf)) {
+            Ok(i) => i,
+            Err(i) => {
+                items.insert(i, StoredItem::new(key.clone()));
+                i
+            }
+        };
+        Ok(&mut items[pos])
+    }
+
+    fn unit(&mut self, year: u16, unit: &str) -> Result<&mut StoredUnit, StoreError> {
+        let k = layout::unit_key(year, unit);
+        if !self.units.contains_key(&k) {
+            let u = self.store.read_unit(&k)?;
+            self.units.insert(k.clone(), u);
+        }
+        self.units
+            .get_mut(&k)
+            .ok_or_else(|| StoreError::corrupt(format!("unit {k} vanished")))
+    }
+
+    /// Apply one event (its `before` values are not needed: every change carries its whole
+    /// `after`).
+    pub fn apply(&mut self, body: &EventBody) -> Result<(), StoreError> {
+        let touch = Touch {
+            actor: body.actor.clone(),
+            at: body.at,
+            seq: body.seq,
+        };
+        let seq = body.seq;
+        match &body.change {
+            Change::SelfAssessed { key, .. }
+            | Change::SurveyScored { key, .. }
+            | Change::Appraised { key, .. } => {
+                let s = self.item(key)?;
+                if s.history.last().is_some_and(|&last| last >= seq) {
+                    return Err(StoreError::corrupt(format!(
+                        "item {} already holds event {} (the state is ahead of its applied seq; \
+                         run `thamdinh rebuild`)",
+                        layout::item_key(key),
+                        s.history.last().copied().unwrap_or_default()
+                    )));
+                }
+                apply_to_item(&mut s.item, &body.change, &touch);
+                s.item.clear_text();
+                match &body.change {
+                    Change::SelfAssessed { .. } => s.self_seq = seq,
+                    Change::Appraised { .. } => s.appraisal_seq = seq,
+                    _ => {}
+                }
+                s.history.push(seq);
+            }
+            Change::UnitFinalized { year, unit } | Change::UnitReopened { year, unit } => {
+                let u = self.unit(*year, unit)?;
+                apply_to_unit(&mut u.state, &body.change, &touch);
+                u.history.push(seq);
+            }
+            Change::MemberChanged { user, after, .. } => {
+                self.meta.push((
+                    layout::member_key(user).into_bytes(),
+                    after.map(state::encode_role),
+                ));
+            }
+            Change::YearOpened {
+                year,
+                framework_toml,
+                framework_file,
+                units_toml,
+                units_file,
+                from_year,
+            } => {
+                let data = YearData {
+                    framework_toml: framework_toml.clone(),
+                    framework_file: framework_file.clone(),
+                    units_toml: units_toml.clone(),
+                    units_file: units_file.clone(),
+                    from_year: *from_year,
+                };
+                self.meta.push((
+                    layout::year_meta_key(*year).into_bytes(),
+                    Some(state::encode_year(&data)),
+                ));
+            }
+            Change::RoundChanged {
+                year,
+                number,
+                after,
+                ..
+            } => {
+                self.meta.push((
+                    layout::round_key(*year, *number).into_bytes(),
+                    Some(state::encode_round(after)),
+                ));
+            }
+        }
+        match self.runs.last_mut() {
+            Some((actor, _, last)) if *actor == body.actor && *last + 1 == seq => *last = seq,
+            _ => self.runs.push((body.actor.clone(), seq, seq)),
+        }
+        self.pending += 1;
+        Ok(())
+    }
+
+    /// Write everything gathered, with `applied` as the last event applied, in one sled batch;
+    /// returns the items written (without texts), for the summaries the store keeps. The
+    /// applier is empty afterwards and can go on.
+    pub fn write(&mut self, applied: Applied) -> Result<Vec<Item>, StoreError> {
+        let mut batch = sled::Batch::default();
+        let mut written = Vec::new();
+        for (k, (_, _, items)) in self.groups.drain() {
+            batch.insert(k.as_bytes(), state::encode_group(items.iter()));
+            written.extend(items.into_iter().map(|s| s.item));
+        }
+        for (k, u) in self.units.drain() {
+            batch.insert(k.as_bytes(), state::encode_unit(&u));
+        }
+        for (k, v) in self.meta.drain(..) {
+            match v {
+                Some(v) => batch.insert(k, v),
+                None => batch.remove(k),
+            }
+        }
+        for (actor, first, last) in self.runs.drain(..) {
+            batch.insert(
+                layout::by_user_key(&actor, first),
+                &state::encode_seq(last)[..],
+            );
+        }
+        batch.insert(layout::APPLIED_KEY, state::encode_applied(&applied));
+        self.store.apply_batch(batch)?;
+        self.pending = 0;
+        Ok(written)
+    }
+}

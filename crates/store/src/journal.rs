@@ -1,0 +1,796 @@
+//! The journal: the record of every event, append-only, in segment files.
+//!
+//! ```text
+//! DIR/journal/00000000000000000001.seg    segments, named by their first seq
+//! segment  = "THDJ" (4) · format 1 (1) · first seq (u64 LE) · records…
+//! record   = payload length (u32 LE) · CRC32C of the payload (u32 LE) · payload
+//! payload  = seq (u64 LE) · flags (u8; bit 0: the last record of its commit) · hash (32) · body
+//! ```
+//! `hash = SHA-256(previous hash ‖ body)` (32 zero bytes before seq 1); the body is the event's
+//! canonical bytes (`body`), opaque here. A commit is appended with one write and `fdatasync`ed
+//! before it is acknowledged; a new segment is started at a commit boundary once the current
+//! one reaches [`SEGMENT_BYTES`], and the directory is synced when it is.
+//!
+//! Opening reads every record (streaming, bounded memory) and checks framing, CRC, seq
+//! contiguity across segments, the hash chain and the names of the files. What follows the last
+//! complete commit is classified:
+//! - a **torn tail** — anything after the last commit end of the last segment that contains no
+//!   record that would read as a later event: the write of a commit that was never
+//!   acknowledged (a crash mid-append, possibly with later pages written before earlier ones).
+//!   Opening only reports it; the store cuts it ([`Journal::cut_torn_tail`]) once it has
+//!   checked that the state never recorded anything in it (a flipped byte in the last record
+//!   looks like a torn tail: the state's applied seq tells the two apart).
+//! - **damage** — a bad record followed by a good one, a bad record or a missing commit end in
+//!   any but the last segment, a missing, extra or misnamed segment, a broken chain: an error
+//!   naming the file, the offset and the seq. The journal never drops records to "fix" damage.
+//!
+//! Files are opened with `O_NOFOLLOW` and must be owned by this user; new ones are created with
+//! `O_EXCL` and mode 0600 (the directory 0700), whatever the umask. The directory's device and
+//! inode are kept, so a journal replaced or removed under the server is noticed
+//! ([`Journal::still_in_place`]).
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, ErrorKind};
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use super::commit::chain_hash;
+
+const MAGIC: &[u8; 4] = b"THDJ";
+const FORMAT: u8 = 1;
+const HEADER: u64 = 4 + 1 + 8;
+/// Length and CRC before a payload.
+const FRAME: u64 = 8;
+/// Seq, flags and hash at the start of a payload.
+const PAYLOAD_HEAD: usize = 8 + 1 + 32;
+/// No record is larger: a damaged length cannot make a reader allocate more.
+const MAX_PAYLOAD: u32 = 256 * 1024 * 1024;
+/// A segment is closed at the first commit boundary after it reaches this size.
+pub(crate) const SEGMENT_BYTES: u64 = 64 * 1024 * 1024;
+/// Flag bit: the last record of its commit.
+const COMMIT_END: u8 = 1;
+/// One entry of the sparse index every this many records.
+const INDEX_EVERY: u64 = 32;
+/// Reads are done in pieces of this size.
+const READ_CHUNK: usize = 1 << 20;
+
+/// A problem with the journal's files.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum JournalError {
+    #[error("{file}: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: io::Error,
+    },
+    /// Damage: never repaired by the journal itself.
+    #[error("{file}, byte {offset}, where event {seq} should be: {what}")]
+    Damaged {
+        file: String,
+        offset: u64,
+        seq: u64,
+        what: String,
+    },
+    /// A file that must not be trusted (a link, not ours, not a regular file).
+    #[error("{file}: {what}")]
+    Unsafe { file: String, what: String },
+    /// A caller's mistake (a seq that does not follow the head, a seq not in the journal).
+    #[error("{0}")]
+    Misuse(String),
+}
+
+impl JournalError {
+    /// The operating system's error, if that is what this is (a full disk, say).
+    pub(crate) fn into_io(self) -> Result<io::Error, JournalError> {
+        match self {
+            JournalError::Io { source, .. } => Ok(source),
+            other => Err(other),
+        }
+    }
+}
+
+/// How a journal is opened. Opening never changes a file: a torn tail is only cut by
+/// [`Journal::cut_torn_tail`], once the caller has checked that nothing acknowledged is in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OpenMode {
+    /// The server: files open for writing.
+    Repair,
+    /// `verify`: files open for reading only.
+    ReadOnly,
+}
+
+/// A torn tail found at open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Torn {
+    /// Index of the segment, and the length to cut it to (`None`: remove the segment, whose
+    /// header was never completely written).
+    segment: usize,
+    keep: Option<u64>,
+    /// What it is, for the log.
+    pub what: String,
+}
+
+/// What opening found besides the records.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Opened {
+    pub head_seq: u64,
+    /// A torn tail, still in the file.
+    pub torn: Option<Torn>,
+}
+
+/// A record to append: seq, hash, body.
+pub(crate) type Entry = (u64, [u8; 32], Vec<u8>);
+
+/// One record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Record {
+    pub seq: u64,
+    pub hash: [u8; 32],
+    pub body: Vec<u8>,
+}
+
+struct Segment {
+    name: String,
+    file: File,
+    /// End of the last complete commit: where the next append goes.
+    len: u64,
+}
+
+pub(crate) struct Journal {
+    dir: PathBuf,
+    /// The directory, open, and its (device, inode) and its parent's, to notice replacement.
+    dir_fd: File,
+    ids: [(u64, u64); 2],
+    segments: Vec<Segment>,
+    /// (seq, segment index, offset of its frame) every [`INDEX_EVERY`] records.
+    index: Vec<(u64, usize, u64)>,
+    head_seq: u64,
+    head_hash: [u8; 32],
+    segment_bytes: u64,
+}
+
+fn io_err(file: &Path, source: io::Error) -> JournalError {
+    JournalError::Io {
+        file: file.display().to_string(),
+        source,
+    }
+}
+
+fn segment_name(first: u64) -> String {
+    format!("{first:020}.seg")
+}
+
+/// The effective uid of this process.
+fn euid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}
+
+/// Refuse a path that is a link, not of the expected type, or not owned by this user.
+fn check_owned(path: &Path, meta: &std::fs::Metadata, dir: bool) -> Result<(), JournalError> {
+    let unsafe_ = |what: &str| JournalError::Unsafe {
+        file: path.display().to_string(),
+        what: what.into(),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(unsafe_(
+            "is a symbolic link; remove it (a store's files are never links)",
+        ));
+    }
+    if dir && !meta.is_dir() {
+        return Err(unsafe_("is not a directory"));
+    }
+    if !dir && !meta.is_file() {
+        return Err(unsafe_("is not a regular file"));
+    }
+    if meta.uid() != euid() {
+        return Err(unsafe_(&format!(
+            "belongs to user id {}, not to this user ({}); only the store's owner may write it",
+            meta.uid(),
+            euid()
+        )));
+    }
+    Ok(())
+}
+
+fn open_dir(dir: &Path) -> Result<(File, [(u64, u64); 2]), JournalError> {
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| io_err(dir, e))?;
+    check_owned(dir, &meta, true)?;
+    let fd = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(dir)
+        .map_err(|e| io_err(dir, e))?;
+    Ok((fd, ids_of(dir)?))
+}
+
+/// (device, inode) of the journal directory and of the store directory holding it.
+fn ids_of(dir: &Path) -> Result<[(u64, u64); 2], JournalError> {
+    let m = std::fs::symlink_metadata(dir).map_err(|e| io_err(dir, e))?;
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    let p = std::fs::metadata(parent).map_err(|e| io_err(parent, e))?;
+    Ok([(m.dev(), m.ino()), (p.dev(), p.ino())])
+}
+
+fn open_segment(dir: &Path, name: &str, write: bool) -> Result<File, JournalError> {
+    let path = dir.join(name);
+    let meta = std::fs::symlink_metadata(&path).map_err(|e| io_err(&path, e))?;
+    check_owned(&path, &meta, false)?;
+    OpenOptions::new()
+        .read(true)
+        .write(write)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(&path)
+        .map_err(|e| io_err(&path, e))
+}
+
+fn sync_dir(fd: &File, dir: &Path) -> Result<(), JournalError> {
+    fd.sync_all().map_err(|e| io_err(dir, e))
+}
+
+/// Encode records as one commit.
+fn frame(records: &[Entry]) -> Vec<u8> {
+    let total: usize = records
+        .iter()
+        .map(|r| FRAME as usize + PAYLOAD_HEAD + r.2.len())
+        .sum();
+    let mut buf = Vec::with_capacity(total);
+    for (i, (seq, hash, body)) in records.iter().enumerate() {
+        let flags = if i + 1 == records.len() {
+            COMMIT_END
+        } else {
+            0
+        };
+        let len = (PAYLOAD_HEAD + body.len()) as u32;
+        let start = buf.len();
+        buf.extend_from_slice(&len.to_le_bytes());
+        buf.extend_from_slice(&[0; 4]);
+        buf.extend_from_slice(&seq.to_le_bytes());
+        buf.push(flags);
+        buf.extend_from_slice(hash);
+        buf.extend_from_slice(body);
+        let crc = crc32c::crc32c(&buf[start + FRAME as usize..]);
+        buf[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
+    }
+    buf
+}
+
+/// Sequential reads of a segment in large pieces.
+struct Cursor<'a> {
+    file: &'a File,
+    /// File offset of `buf[0]`.
+    base: u64,
+    buf: Vec<u8>,
+    end: u64,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(file: &'a File, from: u64, end: u64) -> Cursor<'a> {
+        Cursor {
+            file,
+            base: from,
+            buf: Vec::new(),
+            end,
+        }
+    }
+
+    /// The bytes at `[at, at + n)`, reading more when needed; `None` past the end.
+    fn get(&mut self, at: u64, n: usize) -> io::Result<Option<&[u8]>> {
+        let want_end = at + n as u64;
+        if want_end > self.end {
+            return Ok(None);
+        }
+        if at < self.base || want_end > self.base + self.buf.len() as u64 {
+            let size = (n.max(READ_CHUNK) as u64).min(self.end - at) as usize;
+            self.buf.resize(size, 0);
+            self.file.read_exact_at(&mut self.buf, at)?;
+            self.base = at;
+        }
+        let s = (at - self.base) as usize;
+        Ok(Some(&self.buf[s..s + n]))
+    }
+}
+
+/// A record read from a segment, or why not.
+enum Read {
+    Ok {
+        seq: u64,
+        flags: u8,
+        hash: [u8; 32],
+        body: Vec<u8>,
+        next: u64,
+    },
+    /// Not enough bytes for a whole record.
+    Short,
+    Bad(String),
+}
+
+fn read_record(c: &mut Cursor<'_>, at: u64) -> io::Result<Read> {
+    let Some(head) = c.get(at, FRAME as usize)? else {
+        return Ok(Read::Short);
+    };
+    let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+    let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+    if (len as usize) < PAYLOAD_HEAD || len > MAX_PAYLOAD {
+        return Ok(Read::Bad(format!(
+            "a record length of {len} bytes is impossible"
+        )));
+    }
+    let Some(p) = c.get(at + FRAME, len as usize)? else {
+        return Ok(Read::Short);
+    };
+    if crc32c::crc32c(p) != crc {
+        return Ok(Read::Bad(
+            "the record's checksum does not match its bytes".into(),
+        ));
+    }
+    let seq = u64::from_le_bytes(p[..8].try_into().unwrap_or_default());
+    let flags = p[8];
+    if flags & !COMMIT_END != 0 {
+        return Ok(Read::Bad(format!("unknown record flags {flags:#x}")));
+    }
+    let mut hash = [0; 32];
+    hash.copy_from_slice(&p[9..41]);
+    Ok(Read::Ok {
+        seq,
+        flags,
+        hash,
+        body: p[PAYLOAD_HEAD..].to_vec(),
+        next: at + FRAME + u64::from(len),
+    })
+}
+
+/// Whether a record that reads as event `after` or later starts anywhere in `[from, end)`.
+fn later_record(file: &File, from: u64, end: u64, after: u64) -> io::Result<Option<u64>> {
+    let mut c = Cursor::new(file, from, end);
+    let mut at = from;
+    while at + FRAME + PAYLOAD_HEAD as u64 <= end {
+        if let Read::Ok { seq, .. } = read_record(&mut c, at)?
+            && seq >= after
+        {
+            return Ok(Some(at));
+        }
+        at += 1;
+    }
+    Ok(None)
+}
+
+impl Journal {
+    /// Create an empty journal in `dir` (which must not exist; created 0700).
+    pub(crate) fn create(dir: &Path) -> Result<Journal, JournalError> {
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| io_err(dir, e))?;
+        let (dir_fd, ids) = open_dir(dir)?;
+        if let Some(parent) = dir.parent() {
+            File::open(parent)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| io_err(parent, e))?;
+        }
+        Ok(Journal {
+            dir: dir.to_path_buf(),
+            dir_fd,
+            ids,
+            segments: Vec::new(),
+            index: Vec::new(),
+            head_seq: 0,
+            head_hash: [0; 32],
+            segment_bytes: SEGMENT_BYTES,
+        })
+    }
+
+    /// Open and check the journal in `dir` (see the module's documentation).
+    pub(crate) fn open(dir: &Path, mode: OpenMode) -> Result<(Journal, Opened), JournalError> {
+        let (dir_fd, ids) = open_dir(dir)?;
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
+            let entry = entry.map_err(|e| io_err(dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let first = name
+                .strip_suffix(".seg")
+                .filter(|s| s.len() == 20)
+                .and_then(|s| s.parse::<u64>().ok());
+            match first {
+                Some(first) => names.push((first, name)),
+                None => {
+                    return Err(JournalError::Damaged {
+                        file: dir.join(&name).display().to_string(),
+                        offset: 0,
+                        seq: 0,
+                        what: "a file that is not a journal segment is in the journal folder \
+                               (move it away)"
+                            .into(),
+                    });
+                }
+            }
+        }
+        names.sort();
+        let mut j = Journal {
+            dir: dir.to_path_buf(),
+            dir_fd,
+            ids,
+            segments: Vec::new(),
+            index: Vec::new(),
+            head_seq: 0,
+            head_hash: [0; 32],
+            segment_bytes: SEGMENT_BYTES,
+        };
+        let mut opened = Opened::default();
+        let count = names.len();
+        for (i, (first, name)) in names.into_iter().enumerate() {
+            let last = i + 1 == count;
+            let file = open_segment(dir, &name, mode == OpenMode::Repair)?;
+            let path = dir.join(&name);
+            let damaged = |offset: u64, seq: u64, what: String| JournalError::Damaged {
+                file: path.display().to_string(),
+                offset,
+                seq,
+                what,
+            };
+            let size = file.metadata().map_err(|e| io_err(&path, e))?.len();
+            let expected = j.head_seq + 1;
+            let mut head = [0u8; HEADER as usize];
+            if size < HEADER || file.read_exact_at(&mut head, 0).is_err() {
+                if last && size < HEADER {
+                    // A segment whose header was never written completely: a torn start.
+                    opened.torn = Some(Torn {
+                        segment: j.segments.len(),
+                        keep: None,
+                        what: format!("{name}: an incomplete new segment ({size} bytes)"),
+                    });
+                    j.segments.push(Segment {
+                        name,
+                        file,
+                        len: HEADER,
+                    });
+                    break;
+                }
+                return Err(damaged(
+                    0,
+                    expected,
+                    "the segment's header is missing".into(),
+                ));
+            }
+            if &head[..4] != MAGIC || head[4] != FORMAT {
+                return Err(damaged(
+                    0,
+                    expected,
+                    "the segment's header is not a journal's".into(),
+                ));
+            }
+            let named = u64::from_le_bytes(head[5..13].try_into().unwrap_or_default());
+            if named != first || first != expected {
+                return Err(damaged(
+                    0,
+                    expected,
+                    format!(
+                        "the segment starts at event {named} and is named for event {first}, \
+                         but event {expected} comes next (a segment is missing or was renamed)"
+                    ),
+                ));
+            }
+            // The records.
+            let mut c = Cursor::new(&file, HEADER, size);
+            let mut at = HEADER;
+            let mut commit_end = HEADER;
+            let (mut seq_done, mut hash_done) = (j.head_seq, j.head_hash);
+            let (mut seq, mut prev) = (j.head_seq, j.head_hash);
+            let mut pending_index = Vec::new();
+            let problem: Option<(u64, String)> = loop {
+                match read_record(&mut c, at).map_err(|e| io_err(&path, e))? {
+                    Read::Ok {
+                        seq: s,
+                        flags,
+                        hash,
+                        body,
+                        next,
+                    } => {
+                        if s != seq + 1 {
+                            break Some((
+                                at,
+                                format!("record {s} stands where event {} should", seq + 1),
+                            ));
+                        }
+                        if chain_hash(&prev, &body) != hash {
+                            break Some((at, "the record's hash does not follow from the event before it (it was altered)".into()));
+                        }
+                        if (s - 1) % INDEX_EVERY == 0 {
+                            pending_index.push((s, j.segments.len(), at));
+                        }
+                        seq = s;
+                        prev = hash;
+                        at = next;
+                        if flags & COMMIT_END != 0 {
+                            commit_end = at;
+                            seq_done = seq;
+                            hash_done = prev;
+                            j.index.append(&mut pending_index);
+                        }
+                    }
+                    Read::Short if at == size => break None,
+                    Read::Short => break Some((at, "the file ends inside a record".into())),
+                    Read::Bad(why) => break Some((at, why)),
+                }
+            };
+            // What follows the last complete commit.
+            let uncommitted = commit_end < size;
+            if let Some((off, why)) = &problem
+                && (!last
+                    || later_record(&file, off + 1, size, seq + 1)
+                        .map_err(|e| io_err(&path, e))?
+                        .is_some())
+            {
+                return Err(damaged(*off, seq + 1, why.clone()));
+            }
+            if !last && uncommitted {
+                return Err(damaged(
+                    commit_end,
+                    seq_done + 1,
+                    "a commit in the middle of the journal is incomplete".into(),
+                ));
+            }
+            if uncommitted {
+                let why = problem.map_or("a commit that was never completed".to_string(), |p| p.1);
+                opened.torn = Some(Torn {
+                    segment: j.segments.len(),
+                    keep: Some(commit_end),
+                    what: format!(
+                        "{name}: {} bytes after event {seq_done} ({why})",
+                        size - commit_end
+                    ),
+                });
+            }
+            j.head_seq = seq_done;
+            j.head_hash = hash_done;
+            j.segments.push(Segment {
+                name,
+                file,
+                len: commit_end,
+            });
+        }
+        opened.head_seq = j.head_seq;
+        Ok((j, opened))
+    }
+
+    /// Cut a torn tail found at open (see [`Opened::torn`]) and make the cut durable.
+    pub(crate) fn cut_torn_tail(&mut self, torn: &Torn) -> Result<(), JournalError> {
+        let Some(seg) = self.segments.get(torn.segment) else {
+            return Err(JournalError::Misuse("no such segment".into()));
+        };
+        let path = self.dir.join(&seg.name);
+        match torn.keep {
+            Some(len) => {
+                seg.file.set_len(len).map_err(|e| io_err(&path, e))?;
+                seg.file.sync_data().map_err(|e| io_err(&path, e))?;
+            }
+            None => {
+                std::fs::remove_file(&path).map_err(|e| io_err(&path, e))?;
+                sync_dir(&self.dir_fd, &self.dir)?;
+                self.segments.remove(torn.segment);
+            }
+        }
+        Ok(())
+    }
+
+    /// (seq, hash) of the last event.
+    pub(crate) fn head(&self) -> (u64, [u8; 32]) {
+        (self.head_seq, self.head_hash)
+    }
+
+    /// For tests: start new segments sooner.
+    #[cfg(test)]
+    pub(crate) fn set_segment_bytes(&mut self, n: u64) {
+        self.segment_bytes = n;
+    }
+
+    /// Append one commit and make it durable. The records must continue the journal (seq =
+    /// head + 1, …) and their hashes follow the chain; on any failure nothing of the commit
+    /// stays in the file.
+    pub(crate) fn append(&mut self, records: &[Entry]) -> Result<(), JournalError> {
+        let Some(&(first, _, _)) = records.first() else {
+            return Ok(());
+        };
+        let mut prev = self.head_hash;
+        for (i, (seq, hash, body)) in records.iter().enumerate() {
+            if *seq != self.head_seq + 1 + i as u64 {
+                return Err(JournalError::Misuse(format!(
+                    "event {seq} does not follow event {}",
+                    self.head_seq + i as u64
+                )));
+            }
+            if chain_hash(&prev, body) != *hash {
+                return Err(JournalError::Misuse(format!(
+                    "event {seq}: its hash is not the chain's"
+                )));
+            }
+            prev = *hash;
+        }
+        let needs_new = self
+            .segments
+            .last()
+            .is_none_or(|s| s.len >= self.segment_bytes);
+        if needs_new {
+            self.new_segment(first)?;
+        }
+        let Some(seg) = self.segments.last_mut() else {
+            return Err(JournalError::Misuse("no segment to append to".into()));
+        };
+        let path = self.dir.join(&seg.name);
+        let buf = frame(records);
+        let start = seg.len;
+        let written = seg
+            .file
+            .write_all_at(&buf, start)
+            .and_then(|()| seg.file.sync_data());
+        if let Err(e) = written {
+            // Leave nothing of it: the next append starts at the same place.
+            let _ = seg.file.set_len(start).and_then(|()| seg.file.sync_data());
+            return Err(io_err(&path, e));
+        }
+        let seg_idx = self.segments.len() - 1;
+        let mut at = start;
+        for (seq, _, body) in records {
+            if (seq - 1) % INDEX_EVERY == 0 {
+                self.index.push((*seq, seg_idx, at));
+            }
+            at += FRAME + (PAYLOAD_HEAD + body.len()) as u64;
+        }
+        if let Some(seg) = self.segments.last_mut() {
+            seg.len = start + buf.len() as u64;
+        }
+        self.head_seq += records.len() as u64;
+        self.head_hash = prev;
+        Ok(())
+    }
+
+    fn new_segment(&mut self, first: u64) -> Result<(), JournalError> {
+        let name = segment_name(first);
+        let path = self.dir.join(&name);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&path)
+            .map_err(|e| io_err(&path, e))?;
+        let mut head = Vec::with_capacity(HEADER as usize);
+        head.extend_from_slice(MAGIC);
+        head.push(FORMAT);
+        head.extend_from_slice(&first.to_le_bytes());
+        let written = file
+            .write_all_at(&head, 0)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| io_err(&path, e))
+            .and_then(|()| sync_dir(&self.dir_fd, &self.dir));
+        if let Err(e) = written {
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+        self.segments.push(Segment {
+            name,
+            file,
+            len: HEADER,
+        });
+        Ok(())
+    }
+
+    /// Where to start reading for `seq`: (segment index, offset) at or before it.
+    fn locate(&self, seq: u64) -> Option<(usize, u64)> {
+        if seq == 0 || seq > self.head_seq {
+            return None;
+        }
+        match self.index.partition_point(|&(s, _, _)| s <= seq) {
+            0 => self.segments.first().map(|_| (0, HEADER)),
+            i => {
+                let (_, seg, off) = self.index[i - 1];
+                Some((seg, off))
+            }
+        }
+    }
+
+    /// The record with this seq.
+    pub(crate) fn read(&self, seq: u64) -> Result<Record, JournalError> {
+        for r in self.records_from(seq) {
+            let r = r?;
+            if r.seq == seq {
+                return Ok(r);
+            }
+            if r.seq > seq {
+                break;
+            }
+        }
+        Err(JournalError::Misuse(format!(
+            "event {seq} is not in the journal"
+        )))
+    }
+
+    /// Records from `seq` to the head, read as they are consumed.
+    pub(crate) fn records_from(&self, seq: u64) -> Records<'_> {
+        let (seg, off) = self.locate(seq.max(1)).unwrap_or((self.segments.len(), 0));
+        Records {
+            j: self,
+            seg,
+            at: off,
+            from: seq,
+            cursor: None,
+        }
+    }
+
+    /// Whether the journal directory and the store directory are still the ones opened.
+    pub(crate) fn still_in_place(&self) -> Result<bool, JournalError> {
+        let now = match ids_of(&self.dir) {
+            Ok(ids) => ids,
+            Err(JournalError::Io { source, .. }) if source.kind() == ErrorKind::NotFound => {
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
+        };
+        let fd = self.dir_fd.metadata().map_err(|e| io_err(&self.dir, e))?;
+        Ok(now == self.ids && (fd.dev(), fd.ino()) == self.ids[0] && fd.nlink() > 0)
+    }
+}
+
+/// An iterator over records (see [`Journal::records_from`]).
+pub(crate) struct Records<'a> {
+    j: &'a Journal,
+    seg: usize,
+    at: u64,
+    from: u64,
+    cursor: Option<Cursor<'a>>,
+}
+
+impl Iterator for Records<'_> {
+    type Item = Result<Record, JournalError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let seg = self.j.segments.get(self.seg)?;
+            if self.at >= seg.len {
+                self.seg += 1;
+                self.at = HEADER;
+                self.cursor = None;
+                continue;
+            }
+            let c = self
+                .cursor
+                .get_or_insert_with(|| Cursor::new(&seg.file, self.at, seg.len));
+            let path = self.j.dir.join(&seg.name);
+            match read_record(c, self.at) {
+                Err(e) => {
+                    self.seg = usize::MAX;
+                    return Some(Err(io_err(&path, e)));
+                }
+                Ok(Read::Ok {
+                    seq,
+                    hash,
+                    body,
+                    next,
+                    ..
+                }) => {
+                    self.at = next;
+                    if seq < self.from {
+                        continue;
+                    }
+                    return Some(Ok(Record { seq, hash, body }));
+                }
+                Ok(Read::Short) | Ok(Read::Bad(_)) => {
+                    let at = self.at;
+                    self.seg = usize::MAX;
+                    return Some(Err(JournalError::Damaged {
+                        file: path.display().to_string(),
+                        offset: at,
+                        seq: self.from,
+                        what: "a record read when the journal was opened no longer reads (the \
+                               file was changed while the store was open)"
+                            .into(),
+                    }));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
