@@ -6,7 +6,7 @@
 //! bytes, two lines swapped, one line deleted, and a changed line whose own hash was recomputed.
 //! The journal is tampered with the way someone with file access and the format would: its
 //! records are read from the segment (crates/store/src/journal.rs: a header, then length, CRC32C,
-//! seq, flags, hash and body), changed, their checksums recomputed, and written back.
+//! seq, flags, place in the commit, hash and body), changed, their checksums recomputed, and written back.
 
 mod common;
 
@@ -236,6 +236,7 @@ fn restore_names_the_first_altered_event_of_a_backup() {
 struct Rec {
     seq: u64,
     flags: u8,
+    place: [u8; 4],
     hash: [u8; 32],
     body: Vec<u8>,
 }
@@ -262,8 +263,9 @@ fn read_journal(dir: &Path) -> (Vec<u8>, Vec<Rec>) {
         recs.push(Rec {
             seq: u64::from_le_bytes(p[..8].try_into().expect("8")),
             flags: p[8],
-            hash: p[9..41].try_into().expect("32"),
-            body: p[41..].to_vec(),
+            place: p[9..13].try_into().expect("4"),
+            hash: p[13..45].try_into().expect("32"),
+            body: p[45..].to_vec(),
         });
         at += 8 + len;
     }
@@ -277,6 +279,7 @@ fn write_journal(dir: &Path, header: &[u8], recs: &[Rec]) {
         let mut p = Vec::new();
         p.extend_from_slice(&r.seq.to_le_bytes());
         p.push(r.flags);
+        p.extend_from_slice(&r.place);
         p.extend_from_slice(&r.hash);
         p.extend_from_slice(&r.body);
         b.extend_from_slice(&(p.len() as u32).to_le_bytes());

@@ -4,7 +4,8 @@
 //! DIR/journal/00000000000000000001.seg    segments, named by their first seq
 //! segment  = "THDJ" (4) · format 1 (1) · first seq (u64 LE) · records…
 //! record   = payload length (u32 LE) · CRC32C of the payload (u32 LE) · payload
-//! payload  = seq (u64 LE) · flags (u8; bit 0: the last record of its commit) · hash (32) · body
+//! payload  = seq (u64 LE) · flags (u8; bit 0: the last record of its commit)
+//!            · place in its commit (u32 LE, 0 for the first) · hash (32) · body
 //! ```
 //! `hash = SHA-256(previous hash ‖ body)` (32 zero bytes before seq 1); the body is the event's
 //! canonical bytes (`body`), opaque here. A commit is appended with one write and `fdatasync`ed
@@ -14,9 +15,12 @@
 //! Opening reads every record (streaming, bounded memory) and checks framing, CRC, seq
 //! contiguity across segments, the hash chain and the names of the files. What follows the last
 //! complete commit is classified:
-//! - a **torn tail** — anything after the last commit end of the last segment that contains no
-//!   record that would read as a later event: the write of a commit that was never
-//!   acknowledged (a crash mid-append, possibly with later pages written before earlier ones).
+//! - a **torn tail** — anything after the last commit end of the last segment in which no
+//!   record of a *later* commit can be found: the write of a commit that was never
+//!   acknowledged (a crash mid-append). Page writeback may have stored later pages of that
+//!   commit before earlier ones, so good records of the same commit may follow garbage: a
+//!   record's place in its commit tells which commit it belongs to (seq − place is its first
+//!   seq), so those are still torn, while a record of a later commit means damage.
 //!   Opening only reports it; the store cuts it ([`Journal::cut_torn_tail`]) once it has
 //!   checked that the state never recorded anything in it (a flipped byte in the last record
 //!   looks like a torn tail: the state's applied seq tells the two apart).
@@ -41,8 +45,8 @@ const FORMAT: u8 = 1;
 const HEADER: u64 = 4 + 1 + 8;
 /// Length and CRC before a payload.
 const FRAME: u64 = 8;
-/// Seq, flags and hash at the start of a payload.
-const PAYLOAD_HEAD: usize = 8 + 1 + 32;
+/// Seq, flags, place in the commit and hash at the start of a payload.
+const PAYLOAD_HEAD: usize = 8 + 1 + 4 + 32;
 /// No record is larger: a damaged length cannot make a reader allocate more.
 const MAX_PAYLOAD: u32 = 256 * 1024 * 1024;
 /// A segment is closed at the first commit boundary after it reaches this size.
@@ -211,16 +215,30 @@ fn ids_of(dir: &Path) -> Result<[(u64, u64); 2], JournalError> {
     Ok([(m.dev(), m.ino()), (p.dev(), p.ino())])
 }
 
-fn open_segment(dir: &Path, name: &str, write: bool) -> Result<File, JournalError> {
+/// Open a segment relative to the journal's directory descriptor, never following a link and
+/// never blocking (a FIFO put in its place), then check what was opened: a regular file of
+/// this user.
+fn open_segment(dir_fd: &File, dir: &Path, name: &str, write: bool) -> Result<File, JournalError> {
+    use rustix::fs::{Mode, OFlags};
     let path = dir.join(name);
-    let meta = std::fs::symlink_metadata(&path).map_err(|e| io_err(&path, e))?;
+    let access = if write { OFlags::RDWR } else { OFlags::RDONLY };
+    let fd = rustix::fs::openat(
+        dir_fd,
+        name,
+        access | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| match e {
+        rustix::io::Errno::LOOP => JournalError::Unsafe {
+            file: path.display().to_string(),
+            what: "is a symbolic link; remove it (a store's files are never links)".into(),
+        },
+        e => io_err(&path, e.into()),
+    })?;
+    let file = File::from(fd);
+    let meta = file.metadata().map_err(|e| io_err(&path, e))?;
     check_owned(&path, &meta, false)?;
-    OpenOptions::new()
-        .read(true)
-        .write(write)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(&path)
-        .map_err(|e| io_err(&path, e))
+    Ok(file)
 }
 
 fn sync_dir(fd: &File, dir: &Path) -> Result<(), JournalError> {
@@ -246,6 +264,7 @@ fn frame(records: &[Entry]) -> Vec<u8> {
         buf.extend_from_slice(&[0; 4]);
         buf.extend_from_slice(&seq.to_le_bytes());
         buf.push(flags);
+        buf.extend_from_slice(&(i as u32).to_le_bytes());
         buf.extend_from_slice(hash);
         buf.extend_from_slice(body);
         let crc = crc32c::crc32c(&buf[start + FRAME as usize..]);
@@ -295,6 +314,8 @@ enum Read {
     Ok {
         seq: u64,
         flags: u8,
+        /// Place in its commit (0 for the first record).
+        place: u32,
         hash: [u8; 32],
         body: Vec<u8>,
         next: u64,
@@ -328,24 +349,33 @@ fn read_record(c: &mut Cursor<'_>, at: u64) -> io::Result<Read> {
     if flags & !COMMIT_END != 0 {
         return Ok(Read::Bad(format!("unknown record flags {flags:#x}")));
     }
+    let place = u32::from_le_bytes([p[9], p[10], p[11], p[12]]);
+    if u64::from(place) >= seq {
+        return Ok(Read::Bad(format!(
+            "record {seq} says it is number {place} of its commit"
+        )));
+    }
     let mut hash = [0; 32];
-    hash.copy_from_slice(&p[9..41]);
+    hash.copy_from_slice(&p[13..45]);
     Ok(Read::Ok {
         seq,
         flags,
+        place,
         hash,
         body: p[PAYLOAD_HEAD..].to_vec(),
         next: at + FRAME + u64::from(len),
     })
 }
 
-/// Whether a record that reads as event `after` or later starts anywhere in `[from, end)`.
-fn later_record(file: &File, from: u64, end: u64, after: u64) -> io::Result<Option<u64>> {
+/// Where in `[from, end)` a good record of another commit than the unfinished one (which
+/// starts at `unfinished`) begins, if anywhere: after a torn write only records of the
+/// unfinished commit can follow.
+fn other_commit(file: &File, from: u64, end: u64, unfinished: u64) -> io::Result<Option<u64>> {
     let mut c = Cursor::new(file, from, end);
     let mut at = from;
     while at + FRAME + PAYLOAD_HEAD as u64 <= end {
-        if let Read::Ok { seq, .. } = read_record(&mut c, at)?
-            && seq >= after
+        if let Read::Ok { seq, place, .. } = read_record(&mut c, at)?
+            && seq - u64::from(place) != unfinished
         {
             return Ok(Some(at));
         }
@@ -419,7 +449,7 @@ impl Journal {
         let count = names.len();
         for (i, (first, name)) in names.into_iter().enumerate() {
             let last = i + 1 == count;
-            let file = open_segment(dir, &name, mode == OpenMode::Repair)?;
+            let file = open_segment(&j.dir_fd, dir, &name, mode == OpenMode::Repair)?;
             let path = dir.join(&name);
             let damaged = |offset: u64, seq: u64, what: String| JournalError::Damaged {
                 file: path.display().to_string(),
@@ -481,6 +511,7 @@ impl Journal {
                     Read::Ok {
                         seq: s,
                         flags,
+                        place,
                         hash,
                         body,
                         next,
@@ -490,6 +521,9 @@ impl Journal {
                                 at,
                                 format!("record {s} stands where event {} should", seq + 1),
                             ));
+                        }
+                        if s - u64::from(place) != seq_done + 1 {
+                            break Some((at, format!("record {s} is out of place in its commit")));
                         }
                         if chain_hash(&prev, &body) != hash {
                             break Some((at, "the record's hash does not follow from the event before it (it was altered)".into()));
@@ -516,7 +550,7 @@ impl Journal {
             let uncommitted = commit_end < size;
             if let Some((off, why)) = &problem
                 && (!last
-                    || later_record(&file, off + 1, size, seq + 1)
+                    || other_commit(&file, off + 1, size, seq_done + 1)
                         .map_err(|e| io_err(&path, e))?
                         .is_some())
             {
@@ -644,16 +678,17 @@ impl Journal {
     }
 
     fn new_segment(&mut self, first: u64) -> Result<(), JournalError> {
+        use rustix::fs::{Mode, OFlags};
         let name = segment_name(first);
         let path = self.dir.join(&name);
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&path)
-            .map_err(|e| io_err(&path, e))?;
+        let fd = rustix::fs::openat(
+            &self.dir_fd,
+            name.as_str(),
+            OFlags::RDWR | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o600),
+        )
+        .map_err(|e| io_err(&path, e.into()))?;
+        let file = File::from(fd);
         let mut head = Vec::with_capacity(HEADER as usize);
         head.extend_from_slice(MAGIC);
         head.push(FORMAT);

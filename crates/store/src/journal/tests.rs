@@ -319,3 +319,36 @@ fn journal_scan_speed() {
     assert_eq!(j.head().0, n);
     println!("open (CRC + chain): {:.0} records/s", n as f64 / secs);
 }
+
+#[test]
+fn good_records_after_garbage_are_torn_only_if_they_belong_to_the_unfinished_commit() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("j");
+    let j = write(&dir, &[2], SEGMENT_BYTES);
+    let next = commits(&j, &[3, 1]);
+    drop(j);
+    let seg = seg_files(&dir).pop().unwrap();
+    let good = std::fs::read(&seg).unwrap();
+    // The unfinished commit's second page reached the disk before its first: garbage where
+    // record 3 should be, then records 4 and 5 of the same commit.
+    let unfinished = frame(&next[0]);
+    let first = frame(&next[0][..1]).len();
+    let mut b = good.clone();
+    b.extend(std::iter::repeat_n(0xAB, first));
+    b.extend_from_slice(&unfinished[first..]);
+    std::fs::write(&seg, &b).unwrap();
+    let (j, opened) = Journal::open(&dir, OpenMode::ReadOnly).unwrap();
+    assert_eq!(j.head().0, 2);
+    assert!(opened.torn.is_some(), "a torn write, not damage");
+    drop(j);
+    // The same garbage followed by a record of a later commit: that commit was written, so the
+    // one before it was complete: damage.
+    let mut b = good.clone();
+    b.extend(std::iter::repeat_n(0xAB, unfinished.len()));
+    b.extend_from_slice(&frame(&next[1]));
+    std::fs::write(&seg, &b).unwrap();
+    assert!(matches!(
+        Journal::open(&dir, OpenMode::ReadOnly),
+        Err(JournalError::Damaged { seq: 3, .. })
+    ));
+}
