@@ -1,5 +1,12 @@
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: the server's large commands (a 200,000-row import, a
+/// verify, a backup) allocate and free millions of small values; glibc spent about 40 % of an
+/// import in malloc and free and kept the freed memory in its arenas afterwards, while mimalloc
+/// is faster at this pattern and returns freed memory to the system (SPEC P5, P6).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() -> ExitCode {

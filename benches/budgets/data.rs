@@ -54,7 +54,7 @@ pub fn scale_store(scale: Scale) -> PathBuf {
         "{}-{n}y-data{SCALE_DATA_VERSION}-schema{SCHEMA_VERSION}",
         scale.name()
     ));
-    if dir.join("sled").is_dir() {
+    if store::Store::exists(&dir) {
         return dir;
     }
     let building = dir.with_extension("building");

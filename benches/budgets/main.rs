@@ -249,6 +249,38 @@ fn main() {
                 Some(hwm <= 300_000_000),
                 "",
             ));
+            // Each large command, then what is left afterwards (memory given back).
+            let scratch = data::scratch();
+            let out = |name: &str| scratch.path().join(name).to_string_lossy().into_owned();
+            let mut after = Vec::new();
+            for (what, args) in [
+                ("verify", vec!["verify".to_string()]),
+                ("export", vec!["export".into(), "-o".into(), out("e.csv")]),
+                ("backup", vec!["backup".into(), "-o".into(), out("b.jsonl")]),
+            ] {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                data::run_cli(store, &args);
+                std::thread::sleep(Duration::from_millis(200));
+                after.push((what, pty::vm_rss(pid).unwrap_or(0)));
+            }
+            let peak = pty::vm_hwm(pid).unwrap_or(0);
+            let worst = after.iter().map(|a| a.1).max().unwrap_or(0);
+            rows.push(Row::new(
+                "P6",
+                "server RSS after verify, export, backup (large); peak meanwhile",
+                format!(
+                    "{} · peak {}",
+                    after
+                        .iter()
+                        .map(|(w, b)| format!("{w} {}", mib(*b)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    mib(peak)
+                ),
+                "≤ 300 MB, given back",
+                Some(worst <= 300_000_000 && peak <= 300_000_000),
+                "",
+            ));
         }
     }
 

@@ -159,6 +159,14 @@ pub fn vm_hwm(pid: u32) -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Resident memory of a process now (`VmRSS`), in bytes.
+pub fn vm_rss(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 /// CPU time a process has used (user + system), in clock ticks.
 pub fn cpu_ticks(pid: u32) -> Option<u64> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;

@@ -29,6 +29,11 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     let opts = ServeOptions {
         idle_exit: (a.idle_exit > 0).then(|| Duration::from_secs(a.idle_exit)),
     };
+    // mimalloc keeps freed pages for reuse; after a large request the server gives them back.
+    server::set_memory_release(|| {
+        // SAFETY: mi_collect only walks mimalloc's own heaps.
+        unsafe { libmimalloc_sys::mi_collect(true) }
+    });
     if let Err(e) = server::run(&dir, &opts) {
         if a.report_failure {
             let why = serde_json::json!({

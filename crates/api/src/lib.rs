@@ -87,6 +87,10 @@ pub struct HistoryQuery {
     pub since: Option<Timestamp>,
 }
 
+/// Events of one commit beyond which they are not kept, sent or broadcast one by one (a large
+/// import): the workbenches are told to reload instead (`Notice::Resync`).
+pub const KEEP_EVENTS: usize = 5_000;
+
 pub trait Workbench: Send + Sync {
     /// The OS user this workbench acts as.
     fn user(&self) -> &str;

@@ -101,6 +101,16 @@ pub struct NewEvent {
     pub reason: String,
 }
 
+/// What a commit wrote: how many events, the last seq, and the events themselves when they
+/// were kept (a commit of many events, a large import, keeps none: it is announced to the
+/// workbenches as a whole instead).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Committed {
+    pub count: usize,
+    pub last_seq: u64,
+    pub events: Option<Vec<Event>>,
+}
+
 /// The hashed content of an event. Its canonical bytes are its JSON encoding as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventBody {

@@ -32,7 +32,7 @@ mod toml_read;
 
 pub use command::{Command, CommandKind, SelfRow, SurveyRow};
 pub use draft::Draft;
-pub use event::{Change, Event, EventBody, NewEvent};
+pub use event::{Change, Committed, Event, EventBody, NewEvent};
 pub use file_error::{FileError, FileErrorKind};
 pub use framework::{Framework, Method, Node};
 pub use framework_file::parse_framework;

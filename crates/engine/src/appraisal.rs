@@ -5,10 +5,11 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use domain::{
-    Appraisal, Change, Item, ItemKey, Method, Points, SelfAssessment, SelfRow, Status, SurveyRow,
+    Appraisal, Change, Evidence, Item, ItemKey, Method, Points, SelfAssessment, SelfRow, Status,
+    SurveyRow,
 };
 
-use super::{Ctx, WorkbenchError, YearContext, clean_text};
+use super::{Ctx, WorkbenchError, YearContext, clean_owned, clean_text};
 
 /// Check that the key names a known unit and a leaf; return the year and the leaf's (max, method).
 pub(super) fn leaf(
@@ -161,16 +162,15 @@ pub(crate) fn import_self(
         }
         let after = SelfAssessment {
             score: row.score,
-            note: clean_text(&row.note),
+            note: clean_owned(row.note),
             evidence: row
                 .evidence
                 .into_iter()
-                .map(|mut e| {
-                    e.number = clean_text(&e.number);
-                    e.title = clean_text(&e.title);
-                    e.date = clean_text(&e.date);
-                    e.link = clean_text(&e.link);
-                    e
+                .map(|e| Evidence {
+                    number: clean_owned(e.number),
+                    title: clean_owned(e.title),
+                    date: clean_owned(e.date),
+                    link: clean_owned(e.link),
                 })
                 .collect(),
         };

@@ -17,7 +17,7 @@ use unicode_normalization::UnicodeNormalization;
 use api::WorkbenchError;
 use domain::NewEvent;
 use domain::clock::{self, Clock};
-use domain::{Command, Event, Item, ItemKey, Role, UnitState, YearContext};
+use domain::{Command, Committed, Event, Item, ItemKey, Role, UnitState, YearContext};
 use l10n::Lang;
 use store::{Store, StoreError};
 
@@ -49,6 +49,17 @@ impl<T> OrStore<T> for Result<T, StoreError> {
     fn or_store(self) -> Result<T, WorkbenchError> {
         self.map_err(store_error)
     }
+}
+
+/// [`clean_text`] of a string the caller owns: kept as it is (its trailing whitespace cut) when
+/// it is already clean, as most imported text is — no copy.
+pub(crate) fn clean_owned(mut s: String) -> String {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    if !s.contains('\r') && is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s.truncate(s.trim_end().len());
+        return s;
+    }
+    clean_text(&s)
 }
 
 /// NFC-normalise text and turn `\r\n` / `\r` into `\n` (SPEC W12: all text NFC on input).
@@ -109,13 +120,24 @@ impl Engine {
 
     /// Check that `actor` may run `cmd`, then commit the events it produces.
     pub fn apply(&self, actor: &str, cmd: Command) -> Result<Vec<Event>, WorkbenchError> {
+        Ok(self
+            .apply_keeping(actor, cmd, usize::MAX)?
+            .events
+            .unwrap_or_default())
+    }
+
+    /// [`Engine::apply`] that keeps the committed events only when there are at most `keep` of
+    /// them (see `Store::commit_with`): what an import answers with a count uses.
+    pub fn apply_keeping(
+        &self,
+        actor: &str,
+        cmd: Command,
+        keep: usize,
+    ) -> Result<Committed, WorkbenchError> {
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let at = self.now();
         let events = self.build(actor, cmd, at)?;
-        if events.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.store.commit(at, events).or_store()
+        self.store.commit_with(at, events, keep).or_store()
     }
 
     /// A dry run: the events `actor` running `cmd` would write now, checked by the same rules as

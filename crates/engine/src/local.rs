@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use api::{HistoryQuery, Notice, Workbench, WorkbenchError};
-use domain::{Change, Command, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState};
+use domain::{
+    Change, Command, Committed, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState,
+};
 use domain::{Draft, VerifyReport, YearContext};
 use store::Store;
 
@@ -39,6 +41,24 @@ impl LocalWorkbench {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Run a command, keeping its events only if there are few (`api::KEEP_EVENTS`); the
+    /// subscribers hear the events, or `Notice::Resync` after a large commit.
+    pub fn apply_summarized(&self, command: Command) -> Result<Committed, WorkbenchError> {
+        let c = self
+            .engine
+            .apply_keeping(&self.user, command, api::KEEP_EVENTS)?;
+        match &c.events {
+            Some(events) => self.broadcast(events),
+            None if c.count > 0 => {
+                if let Ok(mut subs) = self.subscribers.lock() {
+                    subs.retain(|s| s.send(Notice::Resync).is_ok());
+                }
+            }
+            None => {}
+        }
+        Ok(c)
     }
 
     fn broadcast(&self, events: &[Event]) {
@@ -141,6 +161,10 @@ impl Workbench for LocalWorkbench {
         let events = self.engine.apply(&self.user, command)?;
         self.broadcast(&events);
         Ok(events)
+    }
+
+    fn apply_count(&self, command: Command) -> Result<usize, WorkbenchError> {
+        self.apply_summarized(command).map(|c| c.count)
     }
 
     fn seal(&self) -> Result<domain::Seal, WorkbenchError> {

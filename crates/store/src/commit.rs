@@ -4,13 +4,12 @@
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
-use domain::{Change, Event, EventBody, NewEvent};
+use domain::{Change, Committed, Event, EventBody, NewEvent};
 
 use super::Store;
 use super::apply::Applier;
 use super::body;
 use super::error::StoreError;
-use super::journal::Entry;
 use super::layout;
 use super::state::Applied;
 
@@ -35,9 +34,25 @@ impl Store {
     /// above 9999) and a `before` that is not the item's current state (a caller's bug). An
     /// empty batch commits nothing.
     pub fn commit(&self, at: Timestamp, events: Vec<NewEvent>) -> Result<Vec<Event>, StoreError> {
+        Ok(self
+            .commit_with(at, events, usize::MAX)?
+            .events
+            .unwrap_or_default())
+    }
+
+    /// [`Store::commit`], keeping the committed events only when there are at most `keep` of
+    /// them: a large import's events are dropped as they are written, so it never holds them
+    /// all twice.
+    pub fn commit_with(
+        &self,
+        at: Timestamp,
+        events: Vec<NewEvent>,
+        keep: usize,
+    ) -> Result<Committed, StoreError> {
         if events.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Committed::default());
         }
+        let keep = events.len() <= keep;
         for e in &events {
             layout::check_user(&e.actor)?;
             layout::check_change(&e.change)?;
@@ -59,12 +74,18 @@ impl Store {
             _ => at,
         };
 
-        // Bodies, canonical bytes and hashes; the state they change, from sled.
+        // Bodies, canonical bytes and hashes, written to the journal as they are made (a large
+        // import is never held twice in memory); the state they change, from sled.
+        let approx: u64 = events.len() as u64 * 512;
+        self.free_space_for(approx)?;
         let mut applier = Applier::new(self);
-        let mut records: Vec<Entry> = Vec::with_capacity(events.len());
         let mut bodies = Vec::with_capacity(events.len());
         let (mut seq, mut prev) = (tip.seq, tip.hash);
-        for e in events {
+        let count = events.len();
+        let mut journal = self.journal_write();
+        let jerr = |e| StoreError::journal(&self.dir, e);
+        let mut appender = journal.appender(seq + 1).map_err(jerr)?;
+        for (i, e) in events.into_iter().enumerate() {
             seq += 1;
             let before_seq = match &e.change {
                 Change::SelfAssessed { key, before, .. } => {
@@ -88,6 +109,9 @@ impl Store {
             };
             let bytes = body::encode(seq, at, &e, before_seq);
             let hash = chain_hash(&prev, &bytes);
+            appender
+                .push(seq, &hash, &bytes, i + 1 == count)
+                .map_err(jerr)?;
             let body = EventBody {
                 seq,
                 at,
@@ -97,17 +121,14 @@ impl Store {
                 reason: e.reason,
             };
             applier.apply(&body)?;
-            records.push((seq, hash, bytes));
-            bodies.push((body, hash));
+            if keep {
+                bodies.push((body, hash));
+            }
             prev = hash;
         }
-
         // The record first: once this returns, the events exist.
-        self.free_space_for(records.iter().map(|r| r.2.len() as u64 + 48).sum())?;
-        self.journal_write()
-            .append(&records)
-            .map_err(|e| StoreError::journal(&self.dir, e))?;
-        drop(records);
+        appender.commit().map_err(jerr)?;
+        drop(journal);
         tip.seq = seq;
         tip.hash = prev;
         tip.at = Some(at);
@@ -132,13 +153,19 @@ impl Store {
         }
         drop(tip);
 
-        Ok(bodies
-            .into_iter()
-            .map(|(body, hash)| Event {
-                body,
-                hash: hex::encode(hash),
-            })
-            .collect())
+        Ok(Committed {
+            count,
+            last_seq: seq,
+            events: keep.then(|| {
+                bodies
+                    .into_iter()
+                    .map(|(body, hash)| Event {
+                        body,
+                        hash: hex::encode(hash),
+                    })
+                    .collect()
+            }),
+        })
     }
 
     /// Refuse a commit that would not fit on the disk, before anything is written, naming the

@@ -245,7 +245,8 @@ fn sync_dir(fd: &File, dir: &Path) -> Result<(), JournalError> {
     fd.sync_all().map_err(|e| io_err(dir, e))
 }
 
-/// Encode records as one commit.
+/// Encode records as one commit (what [`Appender`] writes, whole).
+#[cfg(test)]
 fn frame(records: &[Entry]) -> Vec<u8> {
     let total: usize = records
         .iter()
@@ -271,6 +272,120 @@ fn frame(records: &[Entry]) -> Vec<u8> {
         buf[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
     }
     buf
+}
+
+/// A commit being appended: records are framed into a buffer and written when it reaches
+/// [`WRITE_PIECE`]; nothing counts until [`Appender::commit`].
+pub(crate) struct Appender<'j> {
+    j: &'j mut Journal,
+    /// Hash of the last record pushed (the chain goes on from it).
+    prev: [u8; 32],
+    /// Seq the next record must have.
+    next: u64,
+    first: u64,
+    /// Where the commit starts in the last segment, and where the next piece goes.
+    start: u64,
+    at: u64,
+    buf: Vec<u8>,
+    index: Vec<(u64, usize, u64)>,
+    done: bool,
+}
+
+/// A commit's records are written in pieces of about this size.
+const WRITE_PIECE: usize = 4 << 20;
+
+impl Appender<'_> {
+    /// Add the next record; `last` marks the end of the commit.
+    pub(crate) fn push(
+        &mut self,
+        seq: u64,
+        hash: &[u8; 32],
+        body: &[u8],
+        last: bool,
+    ) -> Result<(), JournalError> {
+        if seq != self.next {
+            return Err(JournalError::Misuse(format!(
+                "event {seq} does not follow event {}",
+                self.next - 1
+            )));
+        }
+        if chain_hash(&self.prev, body) != *hash {
+            return Err(JournalError::Misuse(format!(
+                "event {seq}: its hash is not the chain's"
+            )));
+        }
+        if (seq - 1).is_multiple_of(INDEX_EVERY) {
+            let seg = self.j.segments.len() - 1;
+            self.index.push((seq, seg, self.at + self.buf.len() as u64));
+        }
+        let len = (PAYLOAD_HEAD + body.len()) as u32;
+        let start = self.buf.len();
+        self.buf.extend_from_slice(&len.to_le_bytes());
+        self.buf.extend_from_slice(&[0; 4]);
+        self.buf.extend_from_slice(&seq.to_le_bytes());
+        self.buf.push(if last { COMMIT_END } else { 0 });
+        self.buf
+            .extend_from_slice(&((seq - self.first) as u32).to_le_bytes());
+        self.buf.extend_from_slice(hash);
+        self.buf.extend_from_slice(body);
+        let crc = crc32c::crc32c(&self.buf[start + FRAME as usize..]);
+        self.buf[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
+        self.prev = *hash;
+        self.next = seq + 1;
+        if self.buf.len() >= WRITE_PIECE {
+            self.write_piece()?;
+        }
+        Ok(())
+    }
+
+    fn write_piece(&mut self) -> Result<(), JournalError> {
+        let Some(seg) = self.j.segments.last() else {
+            return Err(JournalError::Misuse("no segment to append to".into()));
+        };
+        seg.file
+            .write_all_at(&self.buf, self.at)
+            .map_err(|e| io_err(&self.j.dir.join(&seg.name), e))?;
+        self.at += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Write what is left and `fdatasync`: the commit is durable, and the journal's head moves
+    /// past it.
+    pub(crate) fn commit(mut self) -> Result<(), JournalError> {
+        if self.next == self.first {
+            self.done = true;
+            return Ok(());
+        }
+        self.write_piece()?;
+        let Some(seg) = self.j.segments.last_mut() else {
+            return Err(JournalError::Misuse("no segment to append to".into()));
+        };
+        seg.file
+            .sync_data()
+            .map_err(|e| io_err(&self.j.dir.join(&seg.name), e))?;
+        seg.len = self.at;
+        self.j.index.append(&mut self.index);
+        self.j.head_seq = self.next - 1;
+        self.j.head_hash = self.prev;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for Appender<'_> {
+    /// Not committed (an error, or the caller gave up): leave nothing of it in the file, so the
+    /// next append starts at the same place.
+    fn drop(&mut self) {
+        if !self.done
+            && let Some(seg) = self.j.segments.last()
+        {
+            let _ = seg
+                .file
+                .set_len(self.start)
+                .and_then(|()| seg.file.sync_data());
+        }
+    }
 }
 
 /// Sequential reads of a segment in large pieces.
@@ -528,7 +643,7 @@ impl Journal {
                         if chain_hash(&prev, &body) != hash {
                             break Some((at, "the record's hash does not follow from the event before it (it was altered)".into()));
                         }
-                        if (s - 1) % INDEX_EVERY == 0 {
+                        if (s - 1).is_multiple_of(INDEX_EVERY) {
                             pending_index.push((s, j.segments.len(), at));
                         }
                         seq = s;
@@ -617,27 +732,28 @@ impl Journal {
         self.segment_bytes = n;
     }
 
-    /// Append one commit and make it durable. The records must continue the journal (seq =
-    /// head + 1, …) and their hashes follow the chain; on any failure nothing of the commit
-    /// stays in the file.
+    /// Append one commit and make it durable (see [`Appender`]).
     pub(crate) fn append(&mut self, records: &[Entry]) -> Result<(), JournalError> {
         let Some(&(first, _, _)) = records.first() else {
             return Ok(());
         };
-        let mut prev = self.head_hash;
+        let mut a = self.appender(first)?;
         for (i, (seq, hash, body)) in records.iter().enumerate() {
-            if *seq != self.head_seq + 1 + i as u64 {
-                return Err(JournalError::Misuse(format!(
-                    "event {seq} does not follow event {}",
-                    self.head_seq + i as u64
-                )));
-            }
-            if chain_hash(&prev, body) != *hash {
-                return Err(JournalError::Misuse(format!(
-                    "event {seq}: its hash is not the chain's"
-                )));
-            }
-            prev = *hash;
+            a.push(*seq, hash, body, i + 1 == records.len())?;
+        }
+        a.commit()
+    }
+
+    /// Start appending a commit whose first event is `first`. Its records are written as they
+    /// are pushed, in pieces of [`WRITE_PIECE`] bytes, so a large commit is never held in
+    /// memory whole; they count only once [`Appender::commit`] has made them durable. An
+    /// appender dropped without committing takes them out of the file again.
+    pub(crate) fn appender(&mut self, first: u64) -> Result<Appender<'_>, JournalError> {
+        if first != self.head_seq + 1 {
+            return Err(JournalError::Misuse(format!(
+                "event {first} does not follow event {}",
+                self.head_seq
+            )));
         }
         let needs_new = self
             .segments
@@ -646,35 +762,18 @@ impl Journal {
         if needs_new {
             self.new_segment(first)?;
         }
-        let Some(seg) = self.segments.last_mut() else {
-            return Err(JournalError::Misuse("no segment to append to".into()));
-        };
-        let path = self.dir.join(&seg.name);
-        let buf = frame(records);
-        let start = seg.len;
-        let written = seg
-            .file
-            .write_all_at(&buf, start)
-            .and_then(|()| seg.file.sync_data());
-        if let Err(e) = written {
-            // Leave nothing of it: the next append starts at the same place.
-            let _ = seg.file.set_len(start).and_then(|()| seg.file.sync_data());
-            return Err(io_err(&path, e));
-        }
-        let seg_idx = self.segments.len() - 1;
-        let mut at = start;
-        for (seq, _, body) in records {
-            if (seq - 1) % INDEX_EVERY == 0 {
-                self.index.push((*seq, seg_idx, at));
-            }
-            at += FRAME + (PAYLOAD_HEAD + body.len()) as u64;
-        }
-        if let Some(seg) = self.segments.last_mut() {
-            seg.len = start + buf.len() as u64;
-        }
-        self.head_seq += records.len() as u64;
-        self.head_hash = prev;
-        Ok(())
+        let start = self.segments.last().map_or(HEADER, |s| s.len);
+        Ok(Appender {
+            prev: self.head_hash,
+            next: first,
+            first,
+            start,
+            at: start,
+            buf: Vec::new(),
+            index: Vec::new(),
+            done: false,
+            j: self,
+        })
     }
 
     fn new_segment(&mut self, first: u64) -> Result<(), JournalError> {

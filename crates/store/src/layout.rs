@@ -10,8 +10,9 @@
 //! changes any of them atomically together with the applied seq:
 //! - `m/schema`, `m/applied` (seq and hash of the last event applied), `m/member/<user>`,
 //!   `m/year/YYYY`, `m/round/YYYY/NNNN`;
-//! - `i/YYYY/<unit>/<group>`: the items of one criterion (`<group>` is the leaf code up to its
-//!   second '.': "3.2" holds 3.2.1, 3.2.2 …), see `state::StoredItem`;
+//! - `i/YYYY/<unit>`: the items of one unit, without their texts (about 60 bytes each), see
+//!   `state::StoredItem`: a list of every unit reads one value per unit, and a 200,000-row
+//!   import writes 2,000 values, not 200,000;
 //! - `u/YYYY/<unit>`: a unit's finalize state and its history;
 //! - `b/<user>/` + first seq (8 bytes big-endian) → last seq: one entry per run of consecutive
 //!   events by one user in a commit.
@@ -73,33 +74,22 @@ pub(crate) fn item_key(key: &ItemKey) -> String {
     format!("{:04}/{}/{}", key.year, key.unit, key.leaf)
 }
 
-/// The group of a criterion code: the code up to its second '.' ("3.2.1" → "3.2", "3.2" →
-/// "3.2", "3" → "3"). Items are stored a group at a time: a criterion's few sub-criteria.
-pub(crate) fn group_of(leaf: &str) -> &str {
-    match leaf.match_indices('.').nth(1) {
-        Some((i, _)) => &leaf[..i],
-        None => leaf,
-    }
+/// Key of a unit's items: "i/YYYY/<unit>".
+pub(crate) fn unit_items_key(year: u16, unit: &str) -> String {
+    format!("{ITEMS_PREFIX}{}/{unit}", year_str(year))
 }
 
-/// Key of the group holding `key`: "i/YYYY/<unit>/<group>".
+/// Key of the items of the unit of `key`.
 pub(crate) fn item_group_key(key: &ItemKey) -> String {
-    format!(
-        "{ITEMS_PREFIX}{:04}/{}/{}",
-        key.year,
-        key.unit,
-        group_of(&key.leaf)
-    )
+    unit_items_key(key.year, &key.unit)
 }
 
-/// (year, unit) of a group key.
+/// (year, unit) of a unit's items key.
 pub(crate) fn parse_group_key(k: &[u8]) -> Option<(u16, &str)> {
     let s = std::str::from_utf8(k).ok()?.strip_prefix(ITEMS_PREFIX)?;
-    let mut parts = s.splitn(3, '/');
-    let year = parts.next()?.parse().ok()?;
-    let unit = parts.next()?;
-    parts.next()?;
-    Some((year, unit))
+    let (year, unit) = s.split_once('/')?;
+    (!unit.is_empty() && !unit.contains('/')).then_some(())?;
+    Some((year.parse().ok()?, unit))
 }
 
 /// Key of a unit: "u/YYYY/<unit>".
@@ -115,11 +105,6 @@ pub(crate) fn year_items_prefix(year: u16) -> String {
 /// Prefix of every unit of a year: "u/YYYY/".
 pub(crate) fn year_units_prefix(year: u16) -> String {
     format!("{UNITS_PREFIX}{}/", year_str(year))
-}
-
-/// Prefix of every group of a unit: "i/YYYY/<unit>/".
-pub(crate) fn unit_items_prefix(year: u16, unit: &str) -> String {
-    format!("{ITEMS_PREFIX}{}/{unit}/", year_str(year))
 }
 
 /// Prefix of a user's runs: "b/<user>/".
@@ -217,12 +202,10 @@ mod tests {
 
     #[test]
     fn groups_and_keys() {
-        assert_eq!(group_of("3.2.1"), "3.2");
-        assert_eq!(group_of("3.2"), "3.2");
-        assert_eq!(group_of("3"), "3");
         let k = ItemKey::new(2024, "44", "3.2.1");
-        assert_eq!(item_group_key(&k), "i/2024/44/3.2");
-        assert_eq!(parse_group_key(b"i/2024/44/3.2"), Some((2024, "44")));
+        assert_eq!(item_group_key(&k), "i/2024/44");
+        assert_eq!(parse_group_key(b"i/2024/44"), Some((2024, "44")));
+        assert_eq!(parse_group_key(b"i/2024/44/3.2"), None);
         assert_eq!(parse_group_key(b"u/2024/44"), None);
         assert_eq!(parse_item_key("2024/44/3.2.1"), Some(k));
         assert_eq!(seq_suffix(&by_user_key("an", 7)), Some(7));

@@ -494,10 +494,10 @@ impl Store {
         {
             return Ok(Vec::new());
         }
-        let prefix = match unit {
-            Some(u) => layout::unit_items_prefix(year, u),
-            None => layout::year_items_prefix(year),
-        };
+        if let Some(u) = unit {
+            return self.read_group(&layout::unit_items_key(year, u), year, u);
+        }
+        let prefix = layout::year_items_prefix(year);
         let mut out = Vec::new();
         for r in chunked::Chunked::prefix(&self.state, prefix.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;

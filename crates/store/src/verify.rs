@@ -8,7 +8,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -24,6 +24,26 @@ use super::layout;
 use super::state::{self, StoredItem};
 use super::wire::{Reader, Writer};
 use super::{Store, lock};
+
+/// A hasher for keys that are hashes already: it keeps the `u64` as it is.
+#[derive(Default)]
+struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 fn h64(v: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
@@ -125,7 +145,8 @@ type UnitDigest = (Finalized, u64, u64);
 /// The replayed state, in digests.
 #[derive(Default)]
 struct Replay {
-    items: HashMap<u64, ItemDigest>,
+    /// Keyed by a hash of (year, unit, leaf): the key is a hash already, not hashed again.
+    items: HashMap<u64, ItemDigest, BuildHasherDefault<KeyIsHash>>,
     units: BTreeMap<(u16, String), UnitDigest>,
     members: BTreeMap<String, Role>,
     years: BTreeMap<u16, u64>,
@@ -142,8 +163,8 @@ impl Replay {
         u.2 = mix(u.2, seq);
     }
 
-    /// Replay one event's body; `Err` names what is wrong with it.
-    fn apply(&mut self, seq: u64, bytes: &[u8]) -> Result<(), String> {
+    /// Replay one event's body and give its time; `Err` names what is wrong with it.
+    fn apply(&mut self, seq: u64, bytes: &[u8]) -> Result<Timestamp, String> {
         let v = body::view(bytes).map_err(|e| format!("its content cannot be read: {e}"))?;
         if v.head.seq != seq {
             return Err(format!("its content says it is event {}", v.head.seq));
@@ -263,7 +284,7 @@ impl Replay {
                 | Change::Appraised { .. } => {}
             },
         }
-        Ok(())
+        Ok(v.head.at)
     }
 }
 
@@ -288,16 +309,13 @@ fn check_journal(journal: &Journal, report: &mut VerifyReport) -> Replay {
                         .into(),
                 );
             }
-            if let Ok(v) = body::view(&rec.body) {
-                if last_at.is_some_and(|t| v.head.at < t) {
-                    return Err(format!(
-                        "its time {} is earlier than the time of the event before it",
-                        v.head.at
-                    ));
-                }
-                last_at = Some(v.head.at);
+            let at = replay.apply(rec.seq, &rec.body)?;
+            if last_at.is_some_and(|t| at < t) {
+                return Err(format!(
+                    "its time {at} is earlier than the time of the event before it"
+                ));
             }
-            replay.apply(rec.seq, &rec.body)?;
+            last_at = Some(at);
             Ok(rec)
         });
         match checked {

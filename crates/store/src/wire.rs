@@ -186,7 +186,9 @@ impl<'a> Reader<'a> {
         let n = usize::try_from(n).map_err(|_| self.err("a text is too long"))?;
         let start = self.pos;
         let b = self.take(n)?;
-        std::str::from_utf8(b).map_err(|_| WireError {
+        // Bodies are read by the million in verify and replay: a SIMD check, several times as
+        // fast as the standard one on Vietnamese text.
+        simdutf8::basic::from_utf8(b).map_err(|_| WireError {
             what: "a text is not UTF-8".into(),
             at: start,
         })

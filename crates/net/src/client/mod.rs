@@ -209,6 +209,14 @@ impl Shared {
                 *lock(&self.presence) = list.clone();
                 self.notify(Notice::Presence(list));
             }
+            WireNotice::Resync { last_seq } => {
+                let mut last = lock(&self.last_seq);
+                if last_seq > *last {
+                    *last = last_seq;
+                    drop(last);
+                    self.notify(Notice::Resync);
+                }
+            }
         }
     }
 

@@ -311,6 +311,11 @@ pub struct ServerStatus {
 pub enum WireNotice {
     Committed(Vec<Event>),
     Presence(Vec<PresenceEntry>),
+    /// More events were committed at once than are sent one by one (a large import), up to
+    /// this seq: reload what is shown.
+    Resync {
+        last_seq: u64,
+    },
 }
 
 /// Every frame the server sends after the handshake.

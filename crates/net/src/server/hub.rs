@@ -75,6 +75,9 @@ fn notice(n: WireNotice) -> Option<Frame> {
 }
 
 /// Committed events as notice frames of at most `CHUNK` events.
+/// More events than this committed at once are announced as a `Resync`, not sent.
+const MAX_NOTICE_EVENTS: u64 = api::KEEP_EVENTS as u64;
+
 fn committed_frames(events: &[Event]) -> Vec<Frame> {
     events
         .chunks(CHUNK)
@@ -176,6 +179,16 @@ impl Hub {
         if last.body.seq <= inner.last_sent {
             return;
         }
+        if !inner.sessions.values().any(|s| s.notices) {
+            inner.last_sent = last.body.seq;
+            return;
+        }
+        if last.body.seq - inner.last_sent > MAX_NOTICE_EVENTS {
+            // A large import: the workbenches reload rather than being sent every event.
+            drop(inner);
+            self.publish_resync(last.body.seq);
+            return;
+        }
         let mut batch = Vec::new();
         if first.body.seq > inner.last_sent + 1 {
             for ev in store.events(inner.last_sent + 1) {
@@ -192,10 +205,22 @@ impl Hub {
         let from = inner.last_sent;
         batch.extend(events.iter().filter(|e| e.body.seq > from).cloned());
         inner.last_sent = last.body.seq;
-        if inner.sessions.values().any(|s| s.notices) {
-            let frames = committed_frames(&batch);
-            Self::send_to(&mut inner, &frames, true);
+        let frames = committed_frames(&batch);
+        Self::send_to(&mut inner, &frames, true);
+    }
+
+    /// Events up to `last_seq` were committed at once, too many to send one by one: the
+    /// workbenches reload what they show.
+    pub(crate) fn publish_resync(&self, last_seq: u64) {
+        let mut inner = self.lock();
+        if last_seq <= inner.last_sent {
+            return;
         }
+        inner.last_sent = last_seq;
+        let frames: Vec<Frame> = notice(WireNotice::Resync { last_seq })
+            .into_iter()
+            .collect();
+        Self::send_to(&mut inner, &frames, true);
     }
 
     /// The session wants committed events from now on; returns the seq of the last event

@@ -66,6 +66,22 @@ impl Default for ServeOptions {
     }
 }
 
+/// How the program gives freed memory back to the system (its allocator's call), set once by
+/// the binary; called after a request that allocated much (an import, a verify, a backup, an
+/// export), so the server's memory goes back down (SPEC P6).
+static RELEASE_MEMORY: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Set how freed memory is given back (see `RELEASE_MEMORY`). The first call wins.
+pub fn set_memory_release(f: fn()) {
+    let _ = RELEASE_MEMORY.set(f);
+}
+
+pub(crate) fn release_memory() {
+    if let Some(f) = RELEASE_MEMORY.get() {
+        f();
+    }
+}
+
 /// Messages to the supervisor thread.
 pub(crate) enum Control {
     SessionStarted,

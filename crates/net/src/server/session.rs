@@ -291,8 +291,23 @@ impl Session {
     /// store, and the session goes on.
     fn handle(&self, id: u64, req: Request) -> Result<(), Gone> {
         let name = req.name();
+        let large = matches!(
+            req,
+            Request::Apply(_)
+                | Request::ApplySummary(_)
+                | Request::Plan(_)
+                | Request::Items { .. }
+                | Request::History(_)
+                | Request::Verify
+                | Request::Backup
+        );
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(id, req))) {
-            Ok(r) => r,
+            Ok(r) => {
+                if large {
+                    crate::server::release_memory();
+                }
+                r
+            }
             Err(panic) => {
                 let what = panic
                     .downcast_ref::<&str>()
@@ -372,10 +387,12 @@ impl Session {
                 Ok(events) => Ok(Reply::Applied(self.parts(id, events, Part::Events)?)),
                 Err(e) => Err(e),
             },
-            Request::ApplySummary(cmd) => self.apply(cmd).map(|events| Reply::AppliedSummary {
-                events: events.len() as u64,
-                last_seq: events.last().map_or(0, |e| e.body.seq),
-            }),
+            Request::ApplySummary(cmd) => {
+                self.apply_summarized(cmd).map(|c| Reply::AppliedSummary {
+                    events: c.count as u64,
+                    last_seq: c.last_seq,
+                })
+            }
             Request::Plan(cmd) => match wb.plan(cmd) {
                 Ok(events) => Ok(Reply::Planned(self.parts(id, events, Part::Planned)?)),
                 Err(e) => Err(e),
@@ -419,6 +436,33 @@ impl Session {
             }),
         };
         self.reply(id, result)
+    }
+
+    /// An import: its events are not kept when there are many (see `api::KEEP_EVENTS`).
+    fn apply_summarized(&self, cmd: Command) -> Result<domain::Committed, WorkbenchError> {
+        let name = cmd.name();
+        let r = self.wb.apply_summarized(cmd);
+        match &r {
+            Ok(c) => {
+                let store = self.shared.root.engine().store();
+                match &c.events {
+                    Some(events) => self.shared.hub.publish(events, store),
+                    None if c.count > 0 => self.shared.hub.publish_resync(c.last_seq),
+                    None => {}
+                }
+                info!(
+                    "session {}: {} {name}: {} event(s), last seq {}",
+                    self.session, self.user, c.count, c.last_seq
+                );
+            }
+            Err(e) => info!(
+                "session {}: {} {name} refused: {}",
+                self.session,
+                self.user,
+                e.message(l10n::Lang::En)
+            ),
+        }
+        r
     }
 
     fn apply(&self, cmd: Command) -> Result<Vec<domain::Event>, WorkbenchError> {
