@@ -512,3 +512,34 @@ fn replay_equals_state_after_rounds_and_referrals() {
     assert!(item(&an, "44", "1.1.1").appraisal.council.is_none());
     assert!(lead.verify().unwrap().ok());
 }
+
+/// "Received in the future" and "late" are judged by the engine's clock, in Vietnam time.
+#[test]
+fn the_engine_judges_dates_by_its_clock_in_vietnam_time() {
+    use domain::clock;
+    let dir = tempfile::tempdir().unwrap();
+    drop(common::setup(dir.path()));
+    // The same store, served by an engine whose clock says 15/03/2025 23:59 in Vietnam.
+    let store = store::Store::open(dir.path()).unwrap();
+    let at = |utc: &str| clock::fixed(utc.parse().expect("a time"));
+    let engine = engine::Engine::with_clock(store, at("2025-03-15T16:59:00Z"));
+    let lead = engine::LocalWorkbench::with_engine(engine, "lead");
+    let an = lead.session("an");
+    open_round(&lead, "2025-03-01", "2025-03-15");
+    adjust(&an, "44", "1.1.1", "1");
+    // 17/03 is more than a day ahead of 15/03 in Vietnam: a typing error.
+    assert!(matches!(
+        explain(&an, "44", "1.1.1", "2025-03-17", None),
+        Err(WorkbenchError::ReceivedInFuture { .. })
+    ));
+    // Received on the closing day: on time. The event is dated by the clock, but never before
+    // the events already recorded (times never go backwards).
+    explain(&an, "44", "1.1.1", "2025-03-15", None).unwrap();
+    let it = item(&an, "44", "1.1.1");
+    assert!(!it.appraisal.dispute.unwrap().late);
+    assert!(it.last.is_some());
+    // A letter dated the day after the closing date is late.
+    adjust(&an, "67", "1.1.1", "1");
+    explain(&an, "67", "1.1.1", "2025-03-16", None).unwrap();
+    assert!(item(&an, "67", "1.1.1").appraisal.dispute.unwrap().late);
+}

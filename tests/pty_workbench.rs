@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::time::Duration;
 
 use common::pty::{Term, keys};
 use domain::ItemKey;
@@ -96,7 +95,8 @@ fn a_hangup_while_typing_keeps_the_draft() {
     open_editor_on_quang_binh(&mut t);
     t.send(keys::TAB);
     t.send_str(" Đang soạn dở thì mất kết nối SSH");
-    std::thread::sleep(Duration::from_millis(200));
+    // The hangup comes once the text is on the screen (the draft is what the editor holds).
+    t.wait_for("mất kết nối SSH", 10);
     let pid = t.pid().expect("pid") as i32;
     // SAFETY: sending a signal to the child we started.
     unsafe {

@@ -358,3 +358,46 @@ fn items_of_the_open_round_become_overdue_after_its_closing_date() {
         (Kind::Disputed, None, Some(2))
     );
 }
+
+/// "Days left", "closes today", "passed" and the overdue flag are measured against the app's
+/// clock in Vietnam time: on fixed dates they say exactly this.
+#[test]
+fn days_left_and_overdue_follow_the_clock_in_vietnam_time() {
+    use domain::clock;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lead = Arc::new(common::setup(dir.path()));
+    common::open_round(lead.as_ref(), "2025-03-01", "2025-03-15");
+    let k = ItemKey::new(YEAR, "44", "1.1.1");
+    lead.apply(Command::Adjust {
+        key: k.clone(),
+        score: common::p("1"),
+        justification: "Thiếu quyết định phê duyệt kế hoạch".into(),
+        expected: common::version(lead.as_ref(), &k),
+    })
+    .expect("adjust");
+    let mut app = app_for(&lead, Lang::Vi);
+    let header_at = |app: &mut App, utc: &str| {
+        app.clock = clock::fixed(utc.parse().expect("a time"));
+        app.feed("<f7>");
+        let screen = common::render_screen(app, 120, 30);
+        let row_overdue = app
+            .queue
+            .rows
+            .iter()
+            .any(|r| r.kind == Kind::Overdue && r.flag == Some(Flag::Overdue));
+        app.feed("<esc>");
+        (screen, row_overdue)
+    };
+    // 12/03 in Vietnam: three days left.
+    let (s, overdue) = header_at(&mut app, "2025-03-12T03:00:00Z");
+    assert!(s.contains("Đợt 1: 01/03–15/03/2025, còn 3 ngày"), "{s}");
+    assert!(!overdue);
+    // 14/03 at 17:30 UTC is already 15/03 00:30 in Vietnam: the closing day.
+    let (s, overdue) = header_at(&mut app, "2025-03-14T17:30:00Z");
+    assert!(s.contains("hạn chót hôm nay"), "{s}");
+    assert!(!overdue);
+    // 17/03: passed two days ago, and the adjusted item without an explanation is overdue.
+    let (s, overdue) = header_at(&mut app, "2025-03-17T02:00:00Z");
+    assert!(s.contains("đã hết hạn 2 ngày"), "{s}");
+    assert!(overdue, "{s}");
+}

@@ -83,11 +83,12 @@ pub fn scale_store(scale: Scale) -> PathBuf {
     dir
 }
 
-/// Copy a store folder (the sled database only) into `to`.
+/// Copy a store folder (its journal and its state, not the server's files) into `to`.
 pub fn copy_store(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("copy target");
     let ok = Command::new("cp")
         .arg("-a")
+        .arg(from.join("journal"))
         .arg(from.join("sled"))
         .arg(to)
         .status()

@@ -30,6 +30,15 @@ impl LocalWorkbench {
         }
     }
 
+    /// A workbench over an engine built by the caller (a fixed clock, in tests).
+    pub fn with_engine(engine: Engine, user: impl Into<String>) -> LocalWorkbench {
+        LocalWorkbench {
+            engine: Arc::new(engine),
+            user: user.into(),
+            subscribers: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
     /// Another session on the same engine as a different user (tests of several appraisers).
     pub fn session(&self, user: impl Into<String>) -> LocalWorkbench {
         LocalWorkbench {
