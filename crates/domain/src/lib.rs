@@ -12,6 +12,7 @@ pub mod file_error;
 pub mod framework;
 pub mod framework_file;
 pub mod item;
+pub mod limits;
 pub mod member;
 pub mod points;
 pub mod round;
