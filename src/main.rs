@@ -17,6 +17,20 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = thamdinh::cli::Cli::parse();
+    // A store's files are private to the account that owns it (docs/SHARED_STORE.md): commands
+    // that may create them (init, demo, restore, rebuild, serve, …) make everything 0600/0700
+    // whatever the umask. Files a user asked for elsewhere (an export, a report, a template,
+    // sample data, a keymap, from the workbench) keep the user's umask; a server the workbench
+    // starts is a `serve` process of its own.
+    use thamdinh::cli::Cmd;
+    if !matches!(
+        cli.command,
+        None | Some(
+            Cmd::Export(_) | Cmd::Report(_) | Cmd::Template(_) | Cmd::Sample(_) | Cmd::Keys(_)
+        )
+    ) {
+        net::server::private_umask();
+    }
     match thamdinh::cli::run(cli) {
         Ok(code) => code,
         Err(e) => {

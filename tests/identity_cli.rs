@@ -148,8 +148,8 @@ fn another_os_user_cannot_claim_the_leads_name() {
     })
     .expect("add this user");
     drop(lead);
-    run_ok(Command::new("chgrp").args(["-R", GROUP]).arg(&dir));
-    run_ok(Command::new("chmod").args(["2770"]).arg(&dir));
+    run_ok(Command::new("chgrp").arg(GROUP).arg(&dir));
+    run_ok(Command::new("chmod").args(["2750"]).arg(&dir));
     let csv = self_csv(tmp.path());
     std::fs::set_permissions(&csv, std::os::unix::fs::PermissionsExt::from_mode(0o644))
         .expect("chmod");

@@ -27,7 +27,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let r = match RemoteWorkbench::connect(&dir, &only_connect) {
         Ok(wb) => wb.verify().map_err(|e| anyhow!(e.message(lang)))?,
         Err(ClientError::NotRunning { .. }) => {
-            Store::verify_offline(&dir).map_err(|e| anyhow!(e.message(lang)))?
+            Store::verify_offline(&dir).map_err(|e| anyhow!(offline_error(&dir, e, lang)))?
         }
         Err(e) => return Err(anyhow!(e.message(lang))),
     };
@@ -47,10 +47,19 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// A store error of a command that opens the store itself; a held lock is described by what
+/// is known of its holder (a server still opening the store, or the process holding it).
+fn offline_error(dir: &std::path::Path, e: store::StoreError, lang: Lang) -> String {
+    match e {
+        store::StoreError::InUse { .. } => net::client::why_locked(dir).message(lang),
+        e => e.message(lang),
+    }
+}
+
 /// Runs on the store directly: the server must be stopped (the store's lock says so if not).
 pub fn rebuild(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let dir = store_dir(store)?;
-    let (store, n) = Store::rebuild(&dir).map_err(|e| anyhow!(e.message(lang)))?;
+    let (store, n) = Store::rebuild(&dir).map_err(|e| anyhow!(offline_error(&dir, e, lang)))?;
     let r = store.verify().map_err(|e| anyhow!(e.message(lang)))?;
     println!(
         "{}",

@@ -55,6 +55,13 @@ pub enum StoreError {
     /// The store directory or its journal was renamed, replaced or deleted while open.
     #[error("{}", self.message(Lang::En))]
     Replaced { path: PathBuf },
+    /// Another account could change or read the store's files, or a link stands where a file
+    /// should be (see `access`): the store is not opened.
+    #[error("{}", self.message(Lang::En))]
+    Access {
+        path: PathBuf,
+        problems: Vec<crate::access::AccessProblem>,
+    },
     /// Not enough free disk space for a write (nothing was written).
     #[error("{}", self.message(Lang::En))]
     NoSpace {
@@ -233,6 +240,36 @@ impl StoreError {
                         }
                     ),
                 }
+            }
+            StoreError::Access { path, problems } => {
+                const SHOWN: usize = 5;
+                let mut out = match lang {
+                    Lang::En => format!(
+                        "store {} was not opened, because other accounts on this server could                          change or read it:",
+                        path.display()
+                    ),
+                    Lang::Vi => format!(
+                        "không mở kho dữ liệu {}, vì các tài khoản khác trên máy chủ này có thể                          thay đổi hoặc đọc nó:",
+                        path.display()
+                    ),
+                };
+                for p in problems.iter().take(SHOWN) {
+                    out.push_str("\n  - ");
+                    out.push_str(&p.message(lang));
+                }
+                if problems.len() > SHOWN {
+                    out.push_str(&match lang {
+                        Lang::En => format!(
+                            "\n  … and {} more (`thamdinh doctor` lists them all)",
+                            problems.len() - SHOWN
+                        ),
+                        Lang::Vi => format!(
+                            "\n  … và {} vấn đề khác (`thamdinh doctor` liệt kê đủ)",
+                            problems.len() - SHOWN
+                        ),
+                    });
+                }
+                out
             }
             StoreError::BadKey { what } => match lang {
                 Lang::En => format!(

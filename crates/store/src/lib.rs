@@ -18,6 +18,7 @@
 //!
 //! One process serves a store (its lock is `DIR/store.lock`); every other is a client of it.
 
+pub mod access;
 mod apply;
 mod backup;
 mod body;
@@ -47,6 +48,7 @@ use jiff::Timestamp;
 
 use domain::{Item, ItemKey, ItemSummary, Member, Role, Round, UnitState, UnitSummaries, YearData};
 
+pub use access::AccessProblem;
 pub use domain::Seal;
 pub use error::StoreError;
 pub use lock::LockProbe;
@@ -188,12 +190,21 @@ impl Store {
     /// from the journal when it cannot be read. A damaged journal is refused: nothing is served
     /// from a record that lost events (restore it from a backup). See [`Store::open_report`].
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with(dir, || {})
+    }
+
+    /// [`Store::open`], calling `locked` as soon as this process holds the store's lock and
+    /// before the journal is checked or the state caught up or rebuilt (which can take minutes
+    /// on a large store): a server names itself then, so that whoever finds the store locked
+    /// meanwhile learns that a server is opening it.
+    pub fn open_with(dir: &Path, locked: impl FnOnce()) -> Result<Store, StoreError> {
         if !Store::exists(dir) {
             return Err(StoreError::NotAStore {
                 path: dir.to_path_buf(),
             });
         }
         let lock = lock::take(dir)?;
+        locked();
         let mut report = OpenReport::default();
         if !layout::journal_dir(dir).exists() {
             // Layout 2: the events are in sled. Move them into a journal first.
@@ -692,6 +703,7 @@ impl Store {
 /// Open sled in `DIR/sled` with the state and drafts trees.
 fn open_sled(dir: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), StoreError> {
     let sled_dir = layout::sled_dir(dir);
+    access::private_sled_dir(dir).map_err(|e| StoreError::io(&sled_dir, e))?;
     let db = sled::Config::new()
         .path(&sled_dir)
         .cache_capacity(CACHE_CAPACITY)

@@ -57,7 +57,16 @@ pub(crate) fn probe_lock(dir: &Path) -> LockProbe {
 
 /// Take the store's lock for as long as the returned file is open; `InUse` if another process
 /// has it.
+/// Refused before anything is opened when another account could change or read the store
+/// (see `access`).
 pub(crate) fn take(dir: &Path) -> Result<File, StoreError> {
+    let problems = crate::access::refusals(dir);
+    if !problems.is_empty() {
+        return Err(StoreError::Access {
+            path: dir.to_path_buf(),
+            problems,
+        });
+    }
     let path = layout::lock_file(dir);
     let file = open_lock_file(dir).map_err(|e| StoreError::io(&path, e))?;
     match flock(&file, FlockOperation::NonBlockingLockExclusive) {

@@ -588,6 +588,9 @@ fn a_layout_2_store_is_moved_into_a_journal_with_nothing_lost() {
         drafts.insert("minh/2024/44/3.2.2", v).unwrap();
         db.flush().unwrap();
     }
+    // sled made its folder with the umask's mode (0755): refused until it is private.
+    assert!(matches!(Store::open(&path), Err(StoreError::Access { .. })));
+    make_private(&path);
     let store = Store::open(&path).unwrap();
     let note = store.open_report().migrated.clone().unwrap();
     assert!(note.contains("moved 8 events"), "{note}");
@@ -628,6 +631,7 @@ fn a_damaged_layout_2_store_is_refused_not_migrated() {
             .unwrap();
         db.flush().unwrap();
     }
+    make_private(&path);
     let e = Store::open(&path).err().expect("refused");
     assert!(e.message(l10n::Lang::En).contains("event 1"));
     assert!(!layout::journal_dir(&path).exists());
@@ -652,4 +656,12 @@ fn drafts_round_trip() {
 fn store_can_be_shared_between_threads() {
     fn shared<T: Send + Sync>() {}
     shared::<Store>();
+}
+
+/// `chmod 700` the store folder and its sled folder, as a store made by sled alone needs.
+fn make_private(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for d in [dir.to_path_buf(), layout::sled_dir(dir)] {
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
 }

@@ -14,9 +14,30 @@ pub enum ClientError {
     /// No server runs and starting one was not allowed.
     #[error("{}", self.message(Lang::En))]
     NotRunning { dir: PathBuf },
-    /// Another process (not a server) has the store open.
+    /// Another process has the store open and no running server is named in `server.pid`;
+    /// `holder` is that process when the kernel says which.
     #[error("{}", self.message(Lang::En))]
-    InUse { dir: PathBuf },
+    InUse {
+        dir: PathBuf,
+        holder: Option<crate::server::paths::LockHolder>,
+    },
+    /// A server named in `server.pid` holds the store but does not answer yet: it is still
+    /// opening it (checking or rebuilding a large store).
+    #[error("{}", self.message(Lang::En))]
+    Starting { dir: PathBuf, pid: u32 },
+    /// What answers on the store's socket is not the store owner's server: the socket file or
+    /// the process behind it belongs to another account. Nothing was sent to it.
+    #[error("{}", self.message(Lang::En))]
+    NotTheStoresServer {
+        dir: PathBuf,
+        store_owner: u32,
+        socket_owner: Option<u32>,
+        peer: u32,
+    },
+    /// The store belongs to another account (a service) and its server is not running; only
+    /// that account can start it.
+    #[error("{}", self.message(Lang::En))]
+    ServiceDown { dir: PathBuf, owner: u32 },
     /// A server was needed and could not be started, or did not answer in time.
     #[error("{}", self.message(Lang::En))]
     Start { dir: PathBuf, reason: String },
@@ -46,6 +67,14 @@ pub enum ClientError {
     /// The server answered something this client does not understand.
     #[error("{}", self.message(Lang::En))]
     Protocol { dir: PathBuf, reason: String },
+}
+
+/// "name (uid N)", or "uid N" when the system has no name for it.
+fn account(uid: u32) -> String {
+    match uzers::get_user_by_uid(uid) {
+        Some(u) => format!("{} (uid {uid})", u.name().to_string_lossy()),
+        None => format!("uid {uid}"),
+    }
 }
 
 impl ClientError {
@@ -78,16 +107,83 @@ impl ClientError {
                     )
                 }
             }
-            ClientError::InUse { dir } => {
+            ClientError::InUse { dir, holder } => {
+                crate::server::paths::in_use_message(dir, holder.as_ref(), lang)
+            }
+            ClientError::Starting { dir, pid } => {
                 if vi {
                     format!(
-                        "kho dữ liệu {} đang được một tiến trình khác sử dụng (không phải máy chủ thamdinh). Hãy đóng tiến trình đó rồi thử lại.",
-                        dir.display()
+                        "máy chủ của kho {} (tiến trình {pid}) vẫn đang mở kho (kiểm tra hoặc dựng \
+                         lại một kho lớn có thể mất vài phút; xem {}). Hãy thử lại sau ít phút.",
+                        dir.display(),
+                        crate::server::paths::log_path(dir).display()
                     )
                 } else {
                     format!(
-                        "store {} is in use by another process (not a thamdinh server). Close it and try again.",
-                        dir.display()
+                        "the server of store {} (process {pid}) is still opening it (checking or \
+                         rebuilding a large store can take minutes; see {}). Try again in a few \
+                         minutes.",
+                        dir.display(),
+                        crate::server::paths::log_path(dir).display()
+                    )
+                }
+            }
+            ClientError::NotTheStoresServer {
+                dir,
+                store_owner,
+                socket_owner,
+                peer,
+            } => {
+                let sock = crate::server::paths::socket_path(dir);
+                let socket_owner = socket_owner.map(account).unwrap_or_else(|| {
+                    if vi {
+                        "không rõ".into()
+                    } else {
+                        "unknown".into()
+                    }
+                });
+                if vi {
+                    format!(
+                        "không tin máy chủ trên {}: kho {} thuộc tài khoản {}, nhưng socket thuộc \
+                         {} và tiến trình trả lời chạy bằng {}. Chưa gửi gì tới nó. Có thể ai đó \
+                         đã thay socket; hãy báo quản trị viên và chạy `thamdinh doctor`.",
+                        sock.display(),
+                        dir.display(),
+                        account(*store_owner),
+                        socket_owner,
+                        account(*peer)
+                    )
+                } else {
+                    format!(
+                        "the server on {} is not trusted: store {} belongs to the account {}, but \
+                         the socket belongs to {} and the process answering runs as {}. Nothing \
+                         was sent to it. Someone may have replaced the socket; tell the \
+                         administrator and run `thamdinh doctor`.",
+                        sock.display(),
+                        dir.display(),
+                        account(*store_owner),
+                        socket_owner,
+                        account(*peer)
+                    )
+                }
+            }
+            ClientError::ServiceDown { dir, owner } => {
+                if vi {
+                    format!(
+                        "máy chủ của kho {} không chạy. Kho thuộc tài khoản {}, nên chỉ tài khoản \
+                         đó khởi động được máy chủ: hãy nhờ quản trị viên khởi động dịch vụ \
+                         (systemctl start thamdinh@…, xem docs/SHARED_STORE.md).",
+                        dir.display(),
+                        account(*owner)
+                    )
+                } else {
+                    format!(
+                        "the server of store {} is not running. The store belongs to the account \
+                         {}, so only that account can start its server: ask the administrator \
+                         to start the service (systemctl start thamdinh@…, see \
+                         docs/SHARED_STORE.md).",
+                        dir.display(),
+                        account(*owner)
                     )
                 }
             }

@@ -26,7 +26,7 @@ use domain::{Draft, NewEvent, VerifyReport};
 use l10n::Lang;
 
 pub use error::ClientError;
-pub use start::ConnectOptions;
+pub use start::{ConnectOptions, why_locked};
 
 use conn::{Conn, Incoming};
 

@@ -73,6 +73,11 @@ pub(crate) fn establish(
     notices: bool,
 ) -> Result<Established, ClientError> {
     check_store(dir)?;
+    let owner = paths::folder_owner(dir).map_err(|e| ClientError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let mine = owner == rustix::process::geteuid().as_raw();
     let sock = paths::socket_path(dir);
     let deadline = Instant::now() + opts.start_wait;
     let mut spawned: Option<Child> = None;
@@ -82,7 +87,9 @@ pub(crate) fn establish(
     let mut last_problem = String::new();
     loop {
         match paths::connect(dir) {
-            Ok(stream) => match handshake(dir, &stream, since, notices) {
+            Ok(stream) => match check_peer(dir, &stream, owner).map_or_else(Handshake::Fail, |()| {
+                handshake(dir, &stream, since, notices)
+            }) {
                 Handshake::Welcome(welcome) => {
                     let started = spawned.is_some();
                     if let Some(mut child) = spawned {
@@ -117,76 +124,90 @@ pub(crate) fn establish(
                         dir: dir.to_path_buf(),
                     });
                 }
-                match &mut spawned {
-                    None => match Store::probe_lock(dir) {
-                        LockProbe::Free(guard) => {
-                            // Nobody serves the store: any socket file is stale.
-                            match std::fs::remove_file(&sock) {
-                                Ok(()) => {}
-                                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                                Err(e) => {
-                                    return Err(ClientError::Access {
-                                        path: sock,
-                                        source: e,
+                if !mine {
+                    // Another account's store (a service): only it can start the server. Wait
+                    // while one it named is opening the store.
+                    if !paths::read_pid(dir).is_some_and(paths::process_alive) {
+                        return Err(ClientError::ServiceDown {
+                            dir: dir.to_path_buf(),
+                            owner,
+                        });
+                    }
+                    last_problem = "a server is starting".into();
+                } else {
+                    match &mut spawned {
+                        None => match Store::probe_lock(dir) {
+                            LockProbe::Free(guard) => {
+                                // Nobody serves the store: any socket file is stale.
+                                match std::fs::remove_file(&sock) {
+                                    Ok(()) => {}
+                                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                                    Err(e) => {
+                                        return Err(ClientError::Access {
+                                            path: sock,
+                                            source: e,
+                                        });
+                                    }
+                                }
+                                drop(guard);
+                                spawns += 1;
+                                spawned = Some(spawn_server(dir, opts).map_err(|e| {
+                                    ClientError::Start {
+                                        dir: dir.to_path_buf(),
+                                        reason: e.to_string(),
+                                    }
+                                })?);
+                            }
+                            LockProbe::Held => {
+                                let server_named =
+                                    paths::read_pid(dir).is_some_and(paths::process_alive);
+                                let since_held = *held_since.get_or_insert_with(Instant::now);
+                                if !server_named && since_held.elapsed() >= NOT_A_SERVER_AFTER {
+                                    return Err(ClientError::InUse {
+                                        dir: dir.to_path_buf(),
+                                        holder: paths::lock_holder(dir),
                                     });
                                 }
+                                last_problem = "a server is starting".into();
                             }
-                            drop(guard);
-                            spawns += 1;
-                            spawned =
-                                Some(spawn_server(dir, opts).map_err(|e| ClientError::Start {
-                                    dir: dir.to_path_buf(),
-                                    reason: e.to_string(),
-                                })?);
-                        }
-                        LockProbe::Held => {
-                            let server_named =
-                                paths::read_pid(dir).is_some_and(paths::process_alive);
-                            let since_held = *held_since.get_or_insert_with(Instant::now);
-                            if !server_named && since_held.elapsed() >= NOT_A_SERVER_AFTER {
-                                return Err(ClientError::InUse {
-                                    dir: dir.to_path_buf(),
+                            LockProbe::Unknown(e) => {
+                                return Err(if e.kind() == std::io::ErrorKind::PermissionDenied {
+                                    ClientError::Access {
+                                        path: dir.to_path_buf(),
+                                        source: e,
+                                    }
+                                } else {
+                                    ClientError::Io {
+                                        path: dir.to_path_buf(),
+                                        source: e,
+                                    }
                                 });
                             }
-                            last_problem = "a server is starting".into();
-                        }
-                        LockProbe::Unknown(e) => {
-                            return Err(if e.kind() == std::io::ErrorKind::PermissionDenied {
-                                ClientError::Access {
-                                    path: dir.to_path_buf(),
-                                    source: e,
+                        },
+                        Some(child) => {
+                            if let Ok(Some(status)) = child.try_wait() {
+                                // It may have lost a start race to another server, which then
+                                // died too: start another; after a few, it really fails.
+                                if !matches!(Store::probe_lock(dir), LockProbe::Held) {
+                                    // A server that refused the store says why: show it.
+                                    if let Some((vi, en)) = failure_of(child) {
+                                        return Err(ClientError::ServerFailed {
+                                            dir: dir.to_path_buf(),
+                                            vi,
+                                            en,
+                                        });
+                                    }
+                                    if spawns >= MAX_SPAWNS {
+                                        return Err(ClientError::Start {
+                                            dir: dir.to_path_buf(),
+                                            reason: format!("the server exited ({status})"),
+                                        });
+                                    }
+                                    spawned = None;
                                 }
-                            } else {
-                                ClientError::Io {
-                                    path: dir.to_path_buf(),
-                                    source: e,
-                                }
-                            });
-                        }
-                    },
-                    Some(child) => {
-                        if let Ok(Some(status)) = child.try_wait() {
-                            // It may have lost a start race to another server, which then
-                            // died too: start another; after a few, it really fails.
-                            if !matches!(Store::probe_lock(dir), LockProbe::Held) {
-                                // A server that refused the store says why: show it.
-                                if let Some((vi, en)) = failure_of(child) {
-                                    return Err(ClientError::ServerFailed {
-                                        dir: dir.to_path_buf(),
-                                        vi,
-                                        en,
-                                    });
-                                }
-                                if spawns >= MAX_SPAWNS {
-                                    return Err(ClientError::Start {
-                                        dir: dir.to_path_buf(),
-                                        reason: format!("the server exited ({status})"),
-                                    });
-                                }
-                                spawned = None;
                             }
+                            last_problem = format!("no answer on {}", sock.display());
                         }
-                        last_problem = format!("no answer on {}", sock.display());
                     }
                 }
             }
@@ -198,6 +219,15 @@ pub(crate) fn establish(
             }
         }
         if Instant::now() >= deadline {
+            // A server named in the pid file holds the store but does not answer yet.
+            if let Some(pid) = paths::read_pid(dir).filter(|p| paths::process_alive(*p))
+                && !matches!(Store::probe_lock(dir), LockProbe::Free(_))
+            {
+                return Err(ClientError::Starting {
+                    dir: dir.to_path_buf(),
+                    pid,
+                });
+            }
             return Err(ClientError::Start {
                 dir: dir.to_path_buf(),
                 reason: format!(
@@ -209,6 +239,50 @@ pub(crate) fn establish(
         std::thread::sleep(delay.min(deadline.saturating_duration_since(Instant::now())));
         delay = (delay * 2).min(Duration::from_millis(100));
     }
+}
+
+/// Why the store in `dir` is locked when its lock is found held, saying only what is known: a
+/// server named in `server.pid` that is still opening the store, or the process the kernel
+/// says holds the lock (if it says).
+pub fn why_locked(dir: &Path) -> ClientError {
+    match paths::read_pid(dir).filter(|p| paths::process_alive(*p)) {
+        Some(pid) => ClientError::Starting {
+            dir: dir.to_path_buf(),
+            pid,
+        },
+        None => ClientError::InUse {
+            dir: dir.to_path_buf(),
+            holder: paths::lock_holder(dir),
+        },
+    }
+}
+
+/// Trust the process on the socket only if it, and the socket file, belong to the account
+/// that owns the store folder: a socket planted by someone else (in a folder they could write,
+/// or by a process of theirs) is refused before anything is sent to it.
+fn check_peer(dir: &Path, stream: &UnixStream, owner: u32) -> Result<(), ClientError> {
+    let peer = rustix::net::sockopt::socket_peercred(stream)
+        .map_err(|e| ClientError::Io {
+            path: paths::socket_path(dir),
+            source: e.into(),
+        })?
+        .uid
+        .as_raw();
+    let socket_owner = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(paths::socket_path(dir))
+            .ok()
+            .map(|m| m.uid())
+    };
+    if peer == owner && socket_owner == Some(owner) {
+        return Ok(());
+    }
+    Err(ClientError::NotTheStoresServer {
+        dir: dir.to_path_buf(),
+        store_owner: owner,
+        socket_owner,
+        peer,
+    })
 }
 
 fn check_store(dir: &Path) -> Result<(), ClientError> {

@@ -13,7 +13,12 @@ pub enum ServerError {
     /// Another process holds the store. `pid` is the serving process from `server.pid`, if a
     /// live one is named there.
     #[error("{}", self.message(Lang::En))]
-    AlreadyServed { dir: PathBuf, pid: Option<u32> },
+    /// `holder` is the process holding the lock, when the kernel says.
+    AlreadyServed {
+        dir: PathBuf,
+        pid: Option<u32>,
+        holder: Option<super::paths::LockHolder>,
+    },
     /// The socket cannot be created or listened on.
     #[error("{}", self.message(Lang::En))]
     Socket {
@@ -21,6 +26,10 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
+    /// A file the server would write (its log, its socket) is not one it may write: a link, a
+    /// device, another account's file, a second name of another file.
+    #[error("{}", self.message(Lang::En))]
+    UnsafeFile { path: PathBuf, why: String },
     /// Another server file (pid file, log) cannot be written.
     #[error("{}", self.message(Lang::En))]
     File {
@@ -38,6 +47,7 @@ impl ServerError {
             ServerError::AlreadyServed {
                 dir,
                 pid: Some(pid),
+                ..
             } => {
                 if vi {
                     format!(
@@ -51,16 +61,28 @@ impl ServerError {
                     )
                 }
             }
-            ServerError::AlreadyServed { dir, pid: None } => {
+            ServerError::AlreadyServed {
+                dir,
+                pid: None,
+                holder,
+            } => super::paths::in_use_message(dir, holder.as_ref(), lang),
+            ServerError::UnsafeFile { path, why } => {
+                let why_vi = match why.as_str() {
+                    "it is not a regular file" => "đó không phải là một tệp thông thường",
+                    "it is a symbolic link" => "đó là một liên kết tượng trưng",
+                    "it belongs to another account" => "tệp thuộc một tài khoản khác",
+                    "it has another name (a hard link)" => "tệp có một tên khác (liên kết cứng)",
+                    _ => "đó không phải là socket mà máy chủ này tạo",
+                };
                 if vi {
                     format!(
-                        "kho {} đang được một tiến trình khác mở (không phải máy chủ thamdinh, hoặc máy chủ chưa ghi server.pid). Hãy đóng tiến trình đó rồi thử lại.",
-                        dir.display()
+                        "máy chủ không ghi vào {}: {why_vi}. Có thể ai đó đã đặt nó vào thư mục                          kho. Hãy xóa nó (sau khi xem nó là gì), rồi chạy `thamdinh doctor`.",
+                        path.display()
                     )
                 } else {
                     format!(
-                        "store {} is in use by another process (not a thamdinh server, or one that has not written server.pid yet). Close it and try again.",
-                        dir.display()
+                        "the server does not write to {}: {why}. Someone may have planted it in                          the store folder. Remove it (after looking at what it is), then run                          `thamdinh doctor`.",
+                        path.display()
                     )
                 }
             }

@@ -13,14 +13,13 @@
 //! - It logs to `DIR/server.log` (`tracing`), never to a terminal.
 
 mod error;
+mod files;
 mod hub;
 mod identity;
 pub mod paths;
 mod session;
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::os::unix::net::UnixListener;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,6 +35,7 @@ use engine::LocalWorkbench;
 use store::{Store, StoreError};
 
 pub use error::ServerError;
+pub use files::private_umask;
 
 use hub::Hub;
 
@@ -49,8 +49,6 @@ const LOCK_WAIT: Duration = Duration::from_secs(1);
 const WATCH_EVERY: Duration = Duration::from_secs(2);
 /// How long a stopping server waits for sessions to finish their requests.
 const DRAIN_WAIT: Duration = Duration::from_secs(10);
-/// The log is moved to `server.log.1` when the server starts and it is larger than this.
-const LOG_ROTATE_AT: u64 = 10 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
@@ -141,10 +139,9 @@ impl Drop for Server {
 /// Returns once clients can connect.
 pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let store = open_store(&dir)?;
-    log_open_report(&store);
     let pid = std::process::id();
-    write_pid_file(&dir, pid)?;
+    let store = open_store(&dir, pid)?;
+    log_open_report(&store);
     let sock = paths::socket_path(&dir);
     match std::fs::remove_file(&sock) {
         Ok(()) => info!("removed a stale socket {}", sock.display()),
@@ -160,7 +157,15 @@ pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
         path: sock.clone(),
         source: e,
     })?;
-    set_socket_access(&dir, &sock);
+    match files::open_socket_to_group(&dir) {
+        Ok(0o660) => info!("members of the store folder's group can connect"),
+        Ok(_) => info!("only this account can connect (the store folder is private)"),
+        Err(e) => {
+            let _ = std::fs::remove_file(&sock);
+            remove_pid_file(&dir, pid);
+            return Err(e);
+        }
+    }
     let identity = socket_identity(&sock);
     let (control, control_rx) = unbounded();
     let last_seq = store.last_seq();
@@ -266,6 +271,17 @@ pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
             path: dir.to_path_buf(),
         }));
     }
+    // Whatever the server creates (the log, the socket, sled's files) is private to its
+    // account unless it opens it up itself.
+    files::private_umask();
+    // Nothing is opened (the log included) in a store another account could change.
+    let problems = store::access::refusals(dir);
+    if !problems.is_empty() {
+        return Err(ServerError::Store(StoreError::Access {
+            path: dir.to_path_buf(),
+            problems,
+        }));
+    }
     init_log(dir)?;
     // A panic anywhere (a writer thread, the hub) is written to the log with its thread; a
     // panic while answering a request is also caught by the session, with the request.
@@ -322,72 +338,46 @@ pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// Open the store. If its lock is held by a live server named in the pid file, say so at once;
+/// Open the store, naming this process in `DIR/server.pid` as soon as it holds the lock (so a
+/// client that finds the store locked while a large store is checked or rebuilt knows a server
+/// is starting). If the lock is held by a live server named in the pid file, say so at once;
 /// otherwise wait a moment (a client checking for a stale socket holds the lock briefly, and a
 /// server that just took it writes its pid file right after) before giving up.
-fn open_store(dir: &Path) -> Result<Store, ServerError> {
+fn open_store(dir: &Path, pid: u32) -> Result<Store, ServerError> {
     let deadline = Instant::now() + LOCK_WAIT;
     loop {
-        match Store::open(dir) {
-            Ok(s) => return Ok(s),
+        let mut named = Ok(());
+        match Store::open_with(dir, || named = files::write_pid_file(dir, pid)) {
+            Ok(s) => {
+                named?;
+                return Ok(s);
+            }
             Err(StoreError::InUse { .. }) => {
-                let pid = paths::read_pid(dir)
+                let named = paths::read_pid(dir)
                     .filter(|p| *p != std::process::id() && paths::process_alive(*p));
-                if pid.is_some() || Instant::now() >= deadline {
+                if named.is_some() || Instant::now() >= deadline {
                     return Err(ServerError::AlreadyServed {
                         dir: dir.to_path_buf(),
-                        pid,
+                        pid: named,
+                        holder: paths::lock_holder(dir),
                     });
                 }
                 std::thread::sleep(Duration::from_millis(10));
             }
-            Err(e) => return Err(ServerError::Store(e)),
+            Err(e) => {
+                if named.is_ok() {
+                    remove_pid_file(dir, pid);
+                }
+                return Err(ServerError::Store(e));
+            }
         }
     }
-}
-
-/// Write `DIR/server.pid` atomically, readable by the store's group.
-fn write_pid_file(dir: &Path, pid: u32) -> Result<(), ServerError> {
-    let path = paths::pid_path(dir);
-    let tmp = dir.join(format!(".server.pid.{pid}"));
-    let err = |source| ServerError::File {
-        path: path.clone(),
-        source,
-    };
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o664)
-        .open(&tmp)
-        .map_err(err)?;
-    f.write_all(format!("{pid}\n").as_bytes()).map_err(err)?;
-    f.sync_all().map_err(err)?;
-    std::fs::rename(&tmp, &path).map_err(err)
 }
 
 /// Remove the pid file if it still names this process.
 fn remove_pid_file(dir: &Path, pid: u32) {
     if paths::read_pid(dir) == Some(pid) {
         let _ = std::fs::remove_file(paths::pid_path(dir));
-    }
-}
-
-/// Socket mode 0660 and the store directory's group, so the members' group can connect
-/// (docs/SHARED_STORE.md). Problems are logged: the owner can still connect.
-fn set_socket_access(dir: &Path, sock: &Path) {
-    if let Err(e) = std::fs::set_permissions(sock, std::fs::Permissions::from_mode(0o660)) {
-        warn!("cannot set the mode of {}: {e}", sock.display());
-    }
-    if let (Ok(d), Ok(s)) = (std::fs::metadata(dir), std::fs::metadata(sock))
-        && d.gid() != s.gid()
-        && let Err(e) = std::os::unix::fs::chown(sock, None, Some(d.gid()))
-    {
-        warn!(
-            "cannot give {} the group of the store folder (gid {}): {e}; only its owner can connect",
-            sock.display(),
-            d.gid()
-        );
     }
 }
 
@@ -513,31 +503,13 @@ fn supervise(
     why
 }
 
-/// Send `tracing` output to `DIR/server.log` (mode 0660, appended; moved to `server.log.1` when
-/// it grows large). Never to a terminal.
+/// Send `tracing` output to `DIR/server.log` (0600, appended, never through a link; moved to
+/// `server.log.1` when it grows large), one line per record. Never to a terminal.
 fn init_log(dir: &Path) -> Result<(), ServerError> {
-    let path = paths::log_path(dir);
-    if std::fs::metadata(&path).is_ok_and(|m| m.len() > LOG_ROTATE_AT) {
-        let _ = std::fs::rename(&path, dir.join("server.log.1"));
-    }
-    let file: File = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o660)
-        .open(&path)
-        .map_err(|e| ServerError::File {
-            path: path.clone(),
-            source: e,
-        })?;
-    // Whoever serves the store next (another member) appends to it too, whatever the umask.
-    if file
-        .metadata()
-        .is_ok_and(|m| m.uid() == rustix::process::getuid().as_raw())
-    {
-        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o660));
-    }
+    let file = files::open_log(dir)?;
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
+        .with_writer(std::sync::Mutex::new(files::OneLine(file)))
+        .with_ansi(false)
         .with_target(false)
         .with_thread_names(false)
         .try_init();

@@ -43,6 +43,99 @@ pub fn process_alive(pid: u32) -> bool {
     }
 }
 
+/// A process holding the store's lock, as the kernel lists it in `/proc/locks`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockHolder {
+    pub pid: u32,
+    /// Its command line, shown inert, if this account may read it.
+    pub command: Option<String>,
+}
+
+/// Which process holds the lock on `DIR/store.lock`, if the kernel says (`/proc/locks` lists
+/// every `flock` with its holder's pid and the file's device and inode).
+pub fn lock_holder(dir: &Path) -> Option<LockHolder> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::symlink_metadata(dir.join("store.lock")).ok()?;
+    let (major, minor) = (rustix::fs::major(meta.dev()), rustix::fs::minor(meta.dev()));
+    let locks = std::fs::read_to_string("/proc/locks").ok()?;
+    let pid = locks.lines().find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        // "1: FLOCK  ADVISORY  WRITE 5621 08:01:1234567 0 EOF"; waiters have "->" in field 2.
+        if f.len() < 6 || f[1] != "FLOCK" {
+            return None;
+        }
+        let mut id = f[5].split(':');
+        let maj = u32::from_str_radix(id.next()?, 16).ok()?;
+        let min = u32::from_str_radix(id.next()?, 16).ok()?;
+        let ino: u64 = id.next()?.parse().ok()?;
+        (maj == major && min == minor && ino == meta.ino())
+            .then(|| f[4].parse::<u32>().ok())
+            .flatten()
+    })?;
+    let command = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .ok()
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            let words: Vec<String> = c
+                .split(|b| *b == 0)
+                .filter(|w| !w.is_empty())
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect();
+            let line = text::one_line(&words.join(" ")).into_owned();
+            text::truncate(&line, 120).into_owned()
+        });
+    Some(LockHolder { pid, command })
+}
+
+/// What is known when the store's lock is held and no running server is named in
+/// `server.pid`: which process holds it, if the kernel says, and nothing more.
+pub fn in_use_message(dir: &Path, holder: Option<&LockHolder>, lang: l10n::Lang) -> String {
+    let vi = lang == l10n::Lang::Vi;
+    match holder {
+        Some(h) => {
+            let what = h
+                .command
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            if vi {
+                format!(
+                    "kho {} đang được tiến trình {}{what} mở; mỗi lúc chỉ một tiến trình mở kho.                      Hãy chờ tiến trình đó xong (kiểm tra, dựng lại hoặc khôi phục một kho lớn                      có thể mất vài phút) rồi thử lại.",
+                    dir.display(),
+                    h.pid
+                )
+            } else {
+                format!(
+                    "store {} is open in process {}{what}; one process opens a store at a time.                      Wait for it to finish (checking, rebuilding or restoring a large store can                      take minutes), then try again.",
+                    dir.display(),
+                    h.pid
+                )
+            }
+        }
+        None => {
+            if vi {
+                format!(
+                    "kho {} đang được một tiến trình khác mở: khóa {} đang bị giữ và server.pid                      không ghi máy chủ nào đang chạy. Không xác định được tiến trình đó (có thể                      thuộc tài khoản khác). Hãy chờ nó xong rồi thử lại.",
+                    dir.display(),
+                    dir.join("store.lock").display()
+                )
+            } else {
+                format!(
+                    "store {} is open in another process: its lock {} is held and server.pid                      names no running server. That process could not be identified (it may                      belong to another account). Wait for it to finish, then try again.",
+                    dir.display(),
+                    dir.join("store.lock").display()
+                )
+            }
+        }
+    }
+}
+
+/// The account that owns the store folder (whose server it is), without following a link.
+pub fn folder_owner(dir: &Path) -> io::Result<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(dir).map(|m| m.uid())
+}
+
 /// Unix socket paths are limited to 108 bytes. A longer store path is reached through the
 /// directory's descriptor: `/proc/self/fd/N/thamdinh.sock`.
 const SHORT_ENOUGH: usize = 100;
@@ -83,6 +176,22 @@ mod tests {
         assert!(socket_path(&dir).exists());
         let _client = connect(&dir).unwrap();
         let (_server_side, _) = listener.accept().unwrap();
+    }
+
+    #[test]
+    fn the_process_holding_the_lock_is_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = store::Store::create(tmp.path()).unwrap();
+        let holder = lock_holder(tmp.path()).expect("this process holds the lock");
+        assert_eq!(holder.pid, std::process::id());
+        assert!(holder.command.is_some());
+        let msg = in_use_message(tmp.path(), Some(&holder), l10n::Lang::En);
+        assert!(
+            msg.contains(&format!("is open in process {}", std::process::id())),
+            "{msg}"
+        );
+        drop(store);
+        assert_eq!(lock_holder(tmp.path()), None);
     }
 
     #[test]
