@@ -191,6 +191,22 @@ impl<W: Write> Write for SparingBackend<W> {
     }
 }
 
+/// The last guard before the terminal: a control or format character (an escape, U+2028, a
+/// bidirectional control …) that reached a cell is not written. Views show such characters
+/// escaped (`text::escape_line`); one that slipped through is dropped, and a cell left empty
+/// shows U+FFFD, so the layout stays as drawn.
+fn inert_cell(cell: &mut Cell) {
+    if !cell.symbol().chars().any(text::is_dangerous) {
+        return;
+    }
+    let clean: String = cell
+        .symbol()
+        .chars()
+        .filter(|c| !text::is_dangerous(*c))
+        .collect();
+    cell.set_symbol(if clean.is_empty() { "\u{FFFD}" } else { &clean });
+}
+
 /// A cell that can be written as one column of plain output.
 fn narrow(cell: &Cell) -> bool {
     let s = cell.symbol();
@@ -212,7 +228,9 @@ impl<W: Write> Backend for SparingBackend<W> {
         let mut updates: Vec<(u16, u16)> = Vec::new();
         for (x, y, cell) in content {
             self.ensure(x, y);
-            self.screen[(x, y)] = cell.clone();
+            let mut cell = cell.clone();
+            inert_cell(&mut cell);
+            self.screen[(x, y)] = cell;
             updates.push((x, y));
         }
         if updates.is_empty() {
@@ -359,6 +377,29 @@ mod tests {
             },
         )
         .unwrap()
+    }
+
+    #[test]
+    fn no_control_or_format_character_reaches_the_terminal() {
+        let mut t = terminal(12, 1);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 1));
+        buf[(0, 0)].set_symbol("a");
+        buf[(1, 0)].set_symbol("\u{2028}");
+        buf[(2, 0)].set_symbol("\u{1b}");
+        buf[(3, 0)].set_symbol("b\u{202e}");
+        buf[(4, 0)].set_symbol("\u{feff}");
+        t.backend_mut()
+            .draw(buf.content.iter().enumerate().map(|(i, c)| (i as u16, 0, c)))
+            .unwrap();
+        let out = String::from_utf8(t.backend().writer().clone()).unwrap();
+        assert!(!out.chars().any(|c| c == '\u{2028}' || c == '\u{202e}' || c == '\u{feff}'));
+        // The escape never starts a sequence of its own: every ESC written is the backend's
+        // (a cursor move or a style), and the cells read as drawn, in place.
+        assert!(out.contains("a\u{fffd}\u{fffd}b\u{fffd}"), "{out:?}");
+        assert!(
+            out.split('\u{1b}').skip(1).all(|s| s.starts_with('[')),
+            "{out:?}"
+        );
     }
 
     /// Each cell's text and style as vt100 shows it after the output so far.
