@@ -109,6 +109,10 @@ fn every_problem_kind_has_a_fixture() {
         "wrong_field_count",
         "bad_evidence",
         "several_problems",
+        "unterminated_quote",
+        "nul_byte",
+        "number_form",
+        "text_too_long",
         "survey_good",
         "survey_bad",
     ] {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
 use domain::{Framework, SelfRow, UnitSet, parse_framework, parse_units};
-use formats::{FileFormat, ImportProblem, parse_self, parse_self_csv, parse_survey};
+use formats::{FileFormat, ImportProblem, Problems, parse_self, parse_self_csv, parse_survey};
 use l10n::Lang;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
 
@@ -519,7 +519,7 @@ const CASES: &[(&str, &str, Kind, Option<&str>)] = &[
     ("survey_bad", "survey_bad", Kind::Survey, None),
 ];
 
-fn import(file: &str, kind: Kind, sheet: Option<&str>) -> Result<usize, Vec<ImportProblem>> {
+fn import(file: &str, kind: Kind, sheet: Option<&str>) -> Result<usize, Problems> {
     let (fw, units) = (framework(), units());
     let bytes = file_bytes(file);
     let format = FileFormat::Workbook { sheet };

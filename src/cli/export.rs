@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use formats::export::{export_rows, unit_totals, write_csv, write_json};
+use formats::export::{CsvCells, export_rows, unit_totals, write_csv, write_json};
 use formats::xlsx::write_appraisal_xlsx;
 use l10n::Lang;
 
@@ -34,9 +34,17 @@ pub struct Args {
     /// Only this unit (its code, e.g. 44).
     #[arg(long, value_name = "CODE")]
     pub unit: Option<String>,
+    /// CSV for programs: every cell as it is. By default a text cell that starts with =, +, -,
+    /// @, a tab or a carriage return gets a leading ' so that a spreadsheet does not run it as
+    /// a formula (docs/DATA_FORMATS.md).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
+    if a.raw && !matches!(a.format, Format::Csv) {
+        return Err(raw_needs_csv(lang));
+    }
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
@@ -62,7 +70,11 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
         totals.retain(|t| &t.unit == code);
     }
     match a.format {
-        Format::Csv => write_csv(&a.output, &rows),
+        Format::Csv => write_csv(
+            &a.output,
+            &rows,
+            if a.raw { CsvCells::Raw } else { CsvCells::Safe },
+        ),
         Format::Json => write_json(&a.output, year, &rows, &totals),
         Format::Xlsx => {
             let finalized = wb
@@ -102,4 +114,14 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--raw` with another format than CSV.
+pub fn raw_needs_csv(lang: Lang) -> anyhow::Error {
+    anyhow!(lang.pick(
+        "--raw chỉ dùng với --format csv (JSON và XLSX luôn ghi văn bản nguyên dạng, không có \
+         công thức); hãy bỏ --raw hoặc thêm --format csv",
+        "--raw is for --format csv only (JSON and XLSX always hold text as it is, never a \
+         formula); drop --raw or add --format csv",
+    ))
 }

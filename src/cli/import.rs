@@ -10,7 +10,7 @@ use anyhow::{Context, anyhow};
 
 use domain::{Change, Command, ItemKey, NewEvent, Points, Status};
 use formats::self_import::{
-    FileFormat, ImportProblem, ProblemKind, read_table, validate_self, validate_survey,
+    FileFormat, ImportProblem, ProblemKind, Problems, read_table, validate_self, validate_survey,
 };
 use formats::xlsx::{is_workbook, sheet_names};
 use l10n::Lang;
@@ -73,24 +73,30 @@ fn sheet_hint(bytes: &[u8], problems: &[ImportProblem], lang: Lang) {
     );
 }
 
-fn print_problems(file: &Path, problems: &[ImportProblem], lang: Lang) {
+/// The listed problems (at most the first 1,000), "… and N more" for the others, and the count.
+fn print_problems(file: &Path, problems: &Problems, lang: Lang) {
+    use std::io::Write;
+    let stderr = std::io::stderr();
+    let mut err = std::io::BufWriter::new(stderr.lock());
     for p in problems {
         // A problem quotes the cell as written: shown inert on the terminal.
-        eprintln!("{}: {}", file.display(), inert(&p.message(lang)));
+        let _ = writeln!(err, "{}: {}", file.display(), inert(&p.message(lang)));
     }
-    eprintln!(
+    if let Some(more) = problems.more_message(lang) {
+        let _ = writeln!(err, "{}: {more}", file.display());
+    }
+    let total = formats::problem::count(problems.total(), lang);
+    let _ = writeln!(
+        err,
         "{}",
         match lang {
-            Lang::Vi => format!(
-                "{} lỗi; không nhập dòng nào. Sửa tệp rồi chạy lại.",
-                problems.len()
-            ),
-            Lang::En => format!(
-                "{} problem(s); nothing was imported. Fix the file and run again.",
-                problems.len()
-            ),
+            Lang::Vi => format!("{total} lỗi; không nhập dòng nào. Sửa tệp rồi chạy lại."),
+            Lang::En => {
+                format!("{total} problem(s); nothing was imported. Fix the file and run again.")
+            }
         }
     );
+    let _ = err.flush();
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<ExitCode> {

@@ -9,7 +9,9 @@ use anyhow::{Context, anyhow};
 
 use api::HistoryQuery;
 use formats::atomic::write_atomic_with;
-use formats::ranking_report::{ranking_report, write_ranking_csv, write_ranking_markdown};
+use formats::ranking_report::{
+    CsvCells, ranking_report, write_ranking_csv, write_ranking_markdown,
+};
 use formats::scorecard::{scorecard, write_scorecard_markdown};
 use formats::xlsx::write_ranking_xlsx;
 use l10n::Lang;
@@ -51,6 +53,11 @@ pub struct RankingArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --format csv, for programs: every cell as it is. By default a text cell that starts
+    /// with =, +, -, @, a tab or a carriage return gets a leading ' so that a spreadsheet does
+    /// not run it as a formula (docs/DATA_FORMATS.md).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,6 +82,9 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: ReportCmd) -> anyhow::Result
 }
 
 fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result<ExitCode> {
+    if a.raw && !matches!(a.format, RankingFormat::Csv) {
+        return Err(super::export::raw_needs_csv(lang));
+    }
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
@@ -95,7 +105,12 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
         RankingFormat::Md => emit(a.output.as_deref(), lang, |w| {
             write_ranking_markdown(w, &report, lang)
         }),
-        RankingFormat::Csv => emit(a.output.as_deref(), lang, |w| write_ranking_csv(w, &report)),
+        RankingFormat::Csv => {
+            let cells = if a.raw { CsvCells::Raw } else { CsvCells::Safe };
+            emit(a.output.as_deref(), lang, |w| {
+                write_ranking_csv(w, &report, cells)
+            })
+        }
         RankingFormat::Xlsx => {
             let path = a.output.as_deref().ok_or_else(|| {
                 anyhow!(lang.pick(

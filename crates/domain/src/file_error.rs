@@ -317,10 +317,14 @@ impl FileErrorKind {
                 key, text, reason, ..
             } => {
                 let why = match reason {
-                    PointsError::Empty => "giá trị trống",
-                    PointsError::NotANumber(_) => "không phải là số",
-                    PointsError::TooManyDecimals(_) => "có quá hai chữ số thập phân",
-                    PointsError::TooLarge(_) => "quá lớn",
+                    PointsError::Empty => "giá trị trống".to_string(),
+                    PointsError::NotANumber(_) => "không phải là số".to_string(),
+                    PointsError::TooManyDecimals(_) => "có quá hai chữ số thập phân".to_string(),
+                    PointsError::TooLarge(_) => "quá lớn".to_string(),
+                    PointsError::Form { expected, .. } => format!(
+                        "viết sai dạng, hãy viết {}",
+                        PointsError::both_forms(expected, true)
+                    ),
                 };
                 format!(
                     "`{key}` = \"{text}\" không phải là số điểm hợp lệ ({why}); hãy viết như \"0,25\""

@@ -23,6 +23,27 @@ pub enum PointsError {
     TooManyDecimals(String),
     #[error("\"{0}\" is too large")]
     TooLarge(String),
+    /// A number written in a form that is refused (a leading `+`, no digit before or after the
+    /// separator, a negative zero); `expected` is the same number as it should be written, with
+    /// '.' ("0.5", "3", "0").
+    #[error("\"{text}\" is not written as a score; write {expected}")]
+    Form { text: String, expected: String },
+}
+
+impl PointsError {
+    /// `expected` of [`PointsError::Form`] in both ways it may be written, the user's language's
+    /// first: "0,5 hoặc 0.5" (vi), "0.5 or 0,5" (en); a whole number alone: "3".
+    pub fn both_forms(expected: &str, vi: bool) -> String {
+        if !expected.contains('.') {
+            return expected.to_string();
+        }
+        let comma = expected.replace('.', ",");
+        if vi {
+            format!("{comma} hoặc {expected}")
+        } else {
+            format!("{expected} or {comma}")
+        }
+    }
 }
 
 /// Why a valid number is not an allowed score for an item.
@@ -59,18 +80,24 @@ impl Points {
         self.0 == 0
     }
 
-    /// Parse "0.75", "0,75", "2", "+1.5", "-0.25" (surrounding spaces allowed).
-    /// At most two decimals; the decimal separator may be '.' or ','.
+    /// Parse a number of points (SPEC D3, C2): digits, then optionally '.' or ',' and at most
+    /// two decimals (trailing zeros beyond them are harmless: "0.750"), surrounding spaces
+    /// allowed: "0.75", "0,75", "1", "12.5", and negative numbers such as "-0.25" (which every
+    /// score check then refuses as negative, with its own message).
+    ///
+    /// Refused with [`PointsError::Form`], which says how to write the number: a leading '+'
+    /// ("+1.5"), no digit before the separator (".5", ",5"), none after it ("0.", "3,"), and a
+    /// negative zero ("-0", "-0,00").
     pub fn parse(text: &str) -> Result<Points, PointsError> {
         let t = text.trim();
         if t.is_empty() {
             return Err(PointsError::Empty);
         }
         let bad = || PointsError::NotANumber(t.to_string());
-        let (neg, body) = match t.as_bytes()[0] {
-            b'-' => (true, &t[1..]),
-            b'+' => (false, &t[1..]),
-            _ => (false, t),
+        let (sign, body) = match t.as_bytes()[0] {
+            b'-' => (Some(b'-'), &t[1..]),
+            b'+' => (Some(b'+'), &t[1..]),
+            _ => (None, t),
         };
         let mut parts = body.splitn(2, ['.', ',']);
         let int_part = parts.next().unwrap_or("");
@@ -106,7 +133,30 @@ impl Points {
             .checked_mul(100)
             .and_then(|w| w.checked_add(h))
             .ok_or_else(|| PointsError::TooLarge(t.to_string()))?;
-        Ok(Points(if neg { -total } else { total }))
+        let value = Points(if sign == Some(b'-') { -total } else { total });
+        // A number, but written in a form that is refused: say how to write it.
+        let refused = sign == Some(b'+')
+            || (sign == Some(b'-') && total == 0)
+            || int_part.is_empty()
+            || frac_part.is_some_and(str::is_empty);
+        if refused {
+            return Err(PointsError::Form {
+                text: t.to_string(),
+                expected: value.plain(),
+            });
+        }
+        Ok(value)
+    }
+
+    /// The shortest way to write this number with '.': "0.5", "3", "-0.25", "12.05".
+    pub fn plain(self) -> String {
+        let s = self.to_string();
+        match s.strip_suffix(".00") {
+            Some(whole) => whole.to_string(),
+            None => s
+                .strip_suffix('0')
+                .map_or_else(|| s.clone(), str::to_string),
+        }
     }
 
     /// Check that this is an allowed score: 0 ≤ score ≤ max and a multiple of `step`.
@@ -274,10 +324,90 @@ mod tests {
         assert_eq!(p("0,75"), Points(75));
         assert_eq!(p(" 2 "), Points(200));
         assert_eq!(p("1.5"), Points(150));
-        assert_eq!(p(",5"), Points(50));
-        assert_eq!(p("3."), Points(300));
         assert_eq!(p("-0.25"), Points(-25));
         assert_eq!(p("0.750"), Points(75));
+    }
+
+    /// The forms docs/DATA_FORMATS.md lists as accepted.
+    #[test]
+    fn accepted_forms() {
+        for (text, h) in [
+            ("0.75", 75),
+            ("0,75", 75),
+            ("1", 100),
+            ("12.5", 1250),
+            ("12,5", 1250),
+            ("0", 0),
+            ("0.0", 0),
+            ("0,00", 0),
+            ("0.5", 50),
+            ("0.750", 75),
+            ("  1,25 ", 125),
+            ("-0.25", -25),
+            ("-1", -100),
+            ("007", 700),
+        ] {
+            assert_eq!(Points::parse(text), Ok(Points(h)), "{text:?}");
+        }
+    }
+
+    /// The forms docs/DATA_FORMATS.md lists as refused, each with the form to write instead.
+    #[test]
+    fn refused_forms_say_how_to_write_the_number() {
+        for (text, expected) in [
+            ("+1.5", "1.5"),
+            ("+1", "1"),
+            ("+0", "0"),
+            (".5", "0.5"),
+            (",5", "0.5"),
+            (",25", "0.25"),
+            ("0.", "0"),
+            ("3,", "3"),
+            ("-0", "0"),
+            ("-0.0", "0"),
+            ("-0,00", "0"),
+            ("-.5", "-0.5"),
+            ("+.5", "0.5"),
+            ("-3.", "-3"),
+        ] {
+            assert_eq!(
+                Points::parse(text),
+                Err(PointsError::Form {
+                    text: text.to_string(),
+                    expected: expected.to_string()
+                }),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            Points::parse(".5").unwrap_err().to_string(),
+            "\".5\" is not written as a score; write 0.5"
+        );
+        assert_eq!(PointsError::both_forms("0.5", true), "0,5 hoặc 0.5");
+        assert_eq!(PointsError::both_forms("0.5", false), "0.5 or 0,5");
+        assert_eq!(PointsError::both_forms("3", true), "3");
+        // A form problem is only reported for what is otherwise a good number.
+        assert!(matches!(
+            Points::parse("+abc"),
+            Err(PointsError::NotANumber(_))
+        ));
+        assert!(matches!(
+            Points::parse("+0.125"),
+            Err(PointsError::TooManyDecimals(_))
+        ));
+        assert!(matches!(
+            Points::parse("-"),
+            Err(PointsError::NotANumber(_))
+        ));
+    }
+
+    #[test]
+    fn plain_is_the_shortest_form() {
+        assert_eq!(p("0.5").plain(), "0.5");
+        assert_eq!(p("3").plain(), "3");
+        assert_eq!(p("12.05").plain(), "12.05");
+        assert_eq!(p("-0.25").plain(), "-0.25");
+        assert_eq!(Points::ZERO.plain(), "0");
     }
 
     #[test]
@@ -382,6 +512,7 @@ mod tests {
             let x = Points(h);
             prop_assert_eq!(Points::parse(&x.to_string()).unwrap(), x);
             prop_assert_eq!(Points::parse(&x.display_with(true)).unwrap(), x);
+            prop_assert_eq!(Points::parse(&x.plain()).unwrap(), x);
         }
 
         #[test]

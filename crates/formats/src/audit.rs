@@ -203,8 +203,10 @@ pub fn write_text(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Resu
     Ok(())
 }
 
+/// A table cell: control characters shown visibly, then Markdown made inert
+/// (`markdown::cell`).
 fn md_cell(s: &str) -> String {
-    text::inert(s).replace('|', "\\|").replace('\n', "<br>")
+    super::markdown::cell(&text::inert(s))
 }
 
 pub fn write_markdown(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Result<()> {

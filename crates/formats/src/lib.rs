@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod audit;
+pub mod csv_cell;
 pub mod export;
 pub mod markdown;
 pub mod problem;
@@ -13,5 +14,5 @@ pub mod table;
 pub mod xlsx;
 
 pub use atomic::{write_atomic, write_atomic_with};
-pub use problem::{EvidenceProblem, ImportProblem, ProblemKind};
+pub use problem::{EvidencePart, EvidenceProblem, ImportProblem, ProblemKind, Problems};
 pub use self_import::{FileFormat, parse_self, parse_self_csv, parse_survey, parse_survey_csv};

@@ -1,17 +1,31 @@
-//! Small pieces shared by the Markdown reports: table cells that cannot break the table or
-//! inject HTML, whatever a province wrote.
+//! Small pieces shared by the Markdown reports: table cells that cannot break the table, inject
+//! HTML or turn into markup, whatever a province wrote (SPEC R7).
 
-/// Text made safe for one cell of a GitHub-flavoured Markdown table: `\` and `|` are escaped,
-/// `&`, `<` and `>` become entities (so a note cannot inject HTML), line breaks become `<br>`,
-/// other control characters and bidi overrides a space, and the cell is trimmed.
+/// Text made safe for one cell of a GitHub-flavoured Markdown table (and for any place inside a
+/// line: a heading's text, a paragraph after a label), shown as typed by a Markdown viewer:
+/// - `|` and CommonMark's inline markup — `\`, `` ` ``, `*`, `_`, `[`, `]`, `~` — are
+///   backslash-escaped, so `[x](javascript:alert(1))`, `![i](http://x/a.png)`, `*bold*`,
+///   `_it_` and `` `code` `` stay text;
+/// - `&`, `<` and `>` become entities (so a note cannot inject HTML, an autolink or a quote);
+/// - a leading `#`, `+`, `-` or `=` is escaped (a heading, a list or an underline where the cell
+///   starts a line);
+/// - line breaks become `<br>`, other control characters and bidi overrides a space, and the
+///   cell is trimmed.
 pub fn cell(s: &str) -> String {
     let s = s.trim();
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
+    if let Some(&c) = chars.peek()
+        && matches!(c, '#' | '+' | '-' | '=')
+    {
+        out.push('\\');
+    }
     while let Some(c) = chars.next() {
         match c {
-            '\\' => out.push_str("\\\\"),
-            '|' => out.push_str("\\|"),
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -65,8 +79,32 @@ mod tests {
         );
         assert_eq!(cell("<script>&"), "&lt;script&gt;&amp;");
         assert_eq!(cell("a\\|b"), "a\\\\\\|b");
-        assert_eq!(cell("tab\there\u{1b}[31m"), "tab here [31m");
+        assert_eq!(cell("tab\there\u{1b}[31m"), "tab here \\[31m");
         assert_eq!(cell(""), "");
+    }
+
+    #[test]
+    fn markup_in_cells_is_inert() {
+        for (s, want) in [
+            ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+            ("![i](http://x/a.png)", "!\\[i\\](http://x/a.png)"),
+            (
+                "*bold* _it_ `code` ~~del~~",
+                "\\*bold\\* \\_it\\_ \\`code\\` \\~\\~del\\~\\~",
+            ),
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            ("<http://x>", "&lt;http://x&gt;"),
+            ("# tiêu đề", "\\# tiêu đề"),
+            ("> trích", "&gt; trích"),
+            ("- mục", "\\- mục"),
+            ("điểm 0,75 - 0,25 # 2", "điểm 0,75 - 0,25 # 2"),
+            ("[^1]", "\\[^1\\]"),
+        ] {
+            assert_eq!(cell(s), want, "{s:?}");
+        }
     }
 
     #[test]

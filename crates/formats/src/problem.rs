@@ -2,8 +2,13 @@
 //! Every problem names its row (the 1-based line of the file, header = 1; 0 = the whole file),
 //! its column when it has one, and the reason; in a workbook also its sheet, and the column by its
 //! letter and header ("C (Điểm tự đánh giá)").
+//!
+//! A bad file is described by [`Problems`]: the first [`MAX_LISTED`] problems in file order and
+//! the number of the others, so that a file of a million bad rows is neither printed nor held in
+//! memory problem by problem. Cell texts quoted in a problem are cut to [`QUOTE_CHARS`].
 
 use std::fmt;
+use std::ops::Deref;
 
 use domain::Points;
 use l10n::Lang;
@@ -21,6 +26,176 @@ pub struct ImportProblem {
     pub kind: ProblemKind,
 }
 
+/// Problems listed, at most: the others are only counted ([`Problems::more`]).
+pub const MAX_LISTED: usize = 1000;
+
+/// Characters of a cell's text quoted in a problem ("unknown unit \"…\""); a longer text is cut
+/// and ends with "…".
+pub const QUOTE_CHARS: usize = 80;
+
+/// A cell's text as a problem quotes it: cut to [`QUOTE_CHARS`] characters.
+pub fn quote_cell(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// The problems of one file: the first [`MAX_LISTED`] in the order they were found, and how
+/// many more there are. It reads as the slice of the listed ones (`len()` counts those;
+/// [`Problems::total`] counts all).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Problems {
+    listed: Vec<ImportProblem>,
+    more: usize,
+}
+
+impl Problems {
+    pub fn new() -> Problems {
+        Problems::default()
+    }
+
+    /// Record a problem: listed while fewer than [`MAX_LISTED`] are, counted after.
+    pub fn push(&mut self, p: ImportProblem) {
+        if self.listed.len() < MAX_LISTED {
+            self.listed.push(p);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Problems found beyond the listed ones.
+    pub fn more(&self) -> usize {
+        self.more
+    }
+
+    /// Every problem found, listed or not.
+    pub fn total(&self) -> usize {
+        self.listed.len() + self.more
+    }
+
+    /// Forget the problems found after the first `total` (a row that turned out to be skipped).
+    pub fn truncate_total(&mut self, total: usize) {
+        let mut drop = self.total().saturating_sub(total);
+        let from_more = drop.min(self.more);
+        self.more -= from_more;
+        drop -= from_more;
+        let keep = self.listed.len().saturating_sub(drop);
+        self.listed.truncate(keep);
+    }
+
+    /// Place every problem on a workbook's sheet.
+    pub fn on_sheet(mut self, sheet: Option<&str>) -> Problems {
+        for p in &mut self.listed {
+            p.sheet = sheet.map(str::to_string);
+        }
+        self
+    }
+
+    /// The listed problems.
+    pub fn into_listed(self) -> Vec<ImportProblem> {
+        self.listed
+    }
+
+    /// "… và 4.000 lỗi khác" / "… and 4,000 more" when problems were left out of the list.
+    pub fn more_message(&self, lang: Lang) -> Option<String> {
+        (self.more > 0).then(|| match lang {
+            Lang::Vi => format!("… và {} lỗi khác", count(self.more, lang)),
+            Lang::En => format!("… and {} more", count(self.more, lang)),
+        })
+    }
+}
+
+impl Deref for Problems {
+    type Target = [ImportProblem];
+    fn deref(&self) -> &[ImportProblem] {
+        &self.listed
+    }
+}
+
+impl From<ImportProblem> for Problems {
+    fn from(p: ImportProblem) -> Problems {
+        Problems {
+            listed: vec![p],
+            more: 0,
+        }
+    }
+}
+
+impl From<Vec<ImportProblem>> for Problems {
+    fn from(v: Vec<ImportProblem>) -> Problems {
+        let mut out = Problems::new();
+        for p in v {
+            out.push(p);
+        }
+        out
+    }
+}
+
+impl IntoIterator for Problems {
+    type Item = ImportProblem;
+    type IntoIter = std::vec::IntoIter<ImportProblem>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.listed.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Problems {
+    type Item = &'a ImportProblem;
+    type IntoIter = std::slice::Iter<'a, ImportProblem>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.listed.iter()
+    }
+}
+
+/// A count with the thousands separator of `lang`: "4.000" (vi), "4,000" (en).
+pub fn count(n: usize, lang: Lang) -> String {
+    let sep = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Which part of an evidence reference `number|title|date|link`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvidencePart {
+    Number,
+    Title,
+    Date,
+    Link,
+}
+
+impl EvidencePart {
+    pub const ALL: [EvidencePart; 4] = [
+        EvidencePart::Number,
+        EvidencePart::Title,
+        EvidencePart::Date,
+        EvidencePart::Link,
+    ];
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (EvidencePart::Number, Lang::Vi) => "số hiệu",
+            (EvidencePart::Number, Lang::En) => "document number",
+            (EvidencePart::Title, Lang::Vi) => "tên tài liệu",
+            (EvidencePart::Title, Lang::En) => "title",
+            (EvidencePart::Date, Lang::Vi) => "ngày",
+            (EvidencePart::Date, Lang::En) => "date",
+            (EvidencePart::Link, Lang::Vi) => "liên kết",
+            (EvidencePart::Link, Lang::En) => "link",
+        }
+    }
+}
+
 /// Why a reference in the evidence column is not usable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EvidenceProblem {
@@ -30,6 +205,12 @@ pub enum EvidenceProblem {
     NoNumberOrTitle,
     /// A date that is not `YYYY-MM-DD` or `D/M/YYYY`.
     BadDate { date: String },
+    /// A part longer than `domain::limits::SHORT_TEXT` bytes.
+    PartTooLong {
+        part: EvidencePart,
+        bytes: usize,
+        limit: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,6 +297,26 @@ pub enum ProblemKind {
     /// The CSV reader itself refused the file.
     Csv {
         message: String,
+    },
+    /// A quoted value opened on this row is still open at the end of the file.
+    UnterminatedQuote,
+    /// A cell holds a NUL byte.
+    NulByte,
+    /// A number written in a refused form ("+1", ".5", "0.", "-0"); `expected` is how to write
+    /// it, with '.' (see `domain::PointsError::Form`).
+    NumberForm {
+        text: String,
+        expected: String,
+    },
+    /// A cell's text is longer than its column may hold (`domain::limits`).
+    TextTooLong {
+        bytes: usize,
+        limit: usize,
+    },
+    /// The evidence cell lists more references than an item may have.
+    TooManyReferences {
+        count: usize,
+        limit: usize,
     },
     /// The file was taken for a workbook (by its name or content) but no reader could open it:
     /// it holds plain text (a CSV file named .xlsx), or the reader's `detail`.
@@ -218,6 +419,18 @@ impl EvidenceProblem {
             (EvidenceProblem::BadDate { date }, Lang::Vi) => {
                 format!("có ngày \"{date}\" không hợp lệ; hãy ghi dạng 2024-03-15 hoặc 15/3/2024")
             }
+            (EvidenceProblem::PartTooLong { part, bytes, limit }, Lang::En) => format!(
+                "has a {} of {} bytes, more than the {} allowed; shorten it",
+                part.name(lang),
+                count(*bytes, lang),
+                count(*limit, lang)
+            ),
+            (EvidenceProblem::PartTooLong { part, bytes, limit }, Lang::Vi) => format!(
+                "có {} dài {} byte, vượt quá {} byte cho phép; hãy rút gọn",
+                part.name(lang),
+                count(*bytes, lang),
+                count(*limit, lang)
+            ),
         }
     }
 }
@@ -452,6 +665,89 @@ impl ProblemKind {
                     format!("không đọc được tệp CSV: {message}")
                 }
             }
+            UnterminatedQuote => {
+                if en {
+                    "a double quote (\") opens a value here that is never closed, so the rest of \
+                     the file would be read as this one cell; add the closing double quote or \
+                     remove the opening one, then save the file again"
+                        .to_string()
+                } else {
+                    "dấu ngoặc kép (\") mở một giá trị ở đây nhưng không được đóng, nên toàn bộ \
+                     phần còn lại của tệp sẽ bị đọc thành một ô; hãy thêm dấu ngoặc kép đóng \
+                     hoặc xoá dấu mở rồi lưu lại tệp"
+                        .to_string()
+                }
+            }
+            NulByte => {
+                if en {
+                    "the cell holds a NUL character (byte 0), which text never contains: the \
+                     file is damaged or was not saved as text; in Excel save it again as \
+                     \"CSV UTF-8\", or delete the character"
+                        .to_string()
+                } else {
+                    "ô chứa ký tự NUL (byte 0), văn bản bình thường không bao giờ có: tệp bị \
+                     hỏng hoặc không được lưu dạng văn bản; trong Excel hãy lưu lại dưới dạng \
+                     \"CSV UTF-8\", hoặc xoá ký tự đó"
+                        .to_string()
+                }
+            }
+            NumberForm { text, expected } => {
+                let forms = domain::points::PointsError::both_forms(expected, !en);
+                if en {
+                    format!(
+                        "\"{text}\" is not how a score is written (no '+', no '-0', a digit on \
+                         both sides of the decimal separator); write {forms}"
+                    )
+                } else {
+                    format!(
+                        "\"{text}\" không đúng cách viết điểm (không dùng dấu '+', không viết \
+                         '-0', phải có chữ số ở cả hai bên dấu thập phân); hãy viết {forms}"
+                    )
+                }
+            }
+            TextTooLong { bytes, limit } => {
+                let kib = if limit.is_multiple_of(1024) {
+                    format!(" ({} KiB)", limit / 1024)
+                } else {
+                    String::new()
+                };
+                if en {
+                    format!(
+                        "the text has {} bytes, more than the {} bytes{kib} this column may hold; \
+                         shorten it, or put the details in an evidence document and cite it",
+                        count(*bytes, lang),
+                        count(*limit, lang)
+                    )
+                } else {
+                    format!(
+                        "văn bản dài {} byte, vượt quá {} byte{kib} cho phép ở cột này; hãy rút \
+                         gọn, hoặc đưa nội dung chi tiết vào tài liệu kiểm chứng và dẫn chiếu",
+                        count(*bytes, lang),
+                        count(*limit, lang)
+                    )
+                }
+            }
+            TooManyReferences { count: n, limit } => {
+                if en {
+                    format!(
+                        "the cell lists {} evidence references, more than the {} an item may \
+                         have; keep the {} that matter most, or cite one document that lists \
+                         the others",
+                        count(*n, lang),
+                        count(*limit, lang),
+                        count(*limit, lang)
+                    )
+                } else {
+                    format!(
+                        "ô có {} tài liệu kiểm chứng, vượt quá {} tài liệu cho mỗi tiêu chí; \
+                         hãy giữ lại {} tài liệu quan trọng nhất, hoặc dẫn chiếu một văn bản \
+                         liệt kê các tài liệu còn lại",
+                        count(*n, lang),
+                        count(*limit, lang),
+                        count(*limit, lang)
+                    )
+                }
+            }
             NotAWorkbook {
                 plain_text: true, ..
             } => {
@@ -563,5 +859,103 @@ mod tests {
         let f = ImportProblem::new(0, None, ProblemKind::EmptyFile);
         assert!(f.to_string().starts_with("file: the file is empty"));
         assert!(f.message(Lang::Vi).starts_with("tệp: tệp rỗng"));
+    }
+
+    #[test]
+    fn problems_list_the_first_thousand_and_count_the_rest() {
+        let mut ps = Problems::new();
+        for row in 1..=MAX_LISTED + 2500 {
+            ps.push(ImportProblem::new(row, None, ProblemKind::EmptyCell));
+        }
+        assert_eq!(ps.len(), MAX_LISTED);
+        assert_eq!(ps.more(), 2500);
+        assert_eq!(ps.total(), MAX_LISTED + 2500);
+        assert_eq!(ps[0].row, 1);
+        assert_eq!(ps[MAX_LISTED - 1].row, MAX_LISTED);
+        assert_eq!(
+            ps.more_message(Lang::Vi).as_deref(),
+            Some("… và 2.500 lỗi khác")
+        );
+        assert_eq!(
+            ps.more_message(Lang::En).as_deref(),
+            Some("… and 2,500 more")
+        );
+        // Forgetting the last problems takes the counted ones first.
+        ps.truncate_total(MAX_LISTED + 10);
+        assert_eq!((ps.len(), ps.more()), (MAX_LISTED, 10));
+        ps.truncate_total(5);
+        assert_eq!((ps.len(), ps.more()), (5, 0));
+        assert_eq!(ps.more_message(Lang::En), None);
+        assert_eq!(Problems::from(vec![ps[0].clone(); 1500]).total(), 1500);
+    }
+
+    #[test]
+    fn counts_and_quotes() {
+        assert_eq!(count(0, Lang::Vi), "0");
+        assert_eq!(count(999, Lang::En), "999");
+        assert_eq!(count(1000, Lang::Vi), "1.000");
+        assert_eq!(count(16384, Lang::En), "16,384");
+        assert_eq!(count(73_400_320, Lang::Vi), "73.400.320");
+        assert_eq!(quote_cell("44"), "44");
+        let long = "đ".repeat(QUOTE_CHARS + 5);
+        let q = quote_cell(&long);
+        assert_eq!(q.chars().count(), QUOTE_CHARS + 1);
+        assert!(q.ends_with('…'));
+    }
+
+    #[test]
+    fn new_problems_say_what_where_and_what_to_do() {
+        let msg = |kind: ProblemKind, lang| ImportProblem::new(7, Some("note"), kind).message(lang);
+        assert_eq!(
+            msg(
+                ProblemKind::TextTooLong {
+                    bytes: 20_000,
+                    limit: 16_384
+                },
+                Lang::En
+            ),
+            "row 7, column note: the text has 20,000 bytes, more than the 16,384 bytes (16 KiB) \
+             this column may hold; shorten it, or put the details in an evidence document and \
+             cite it"
+        );
+        assert_eq!(
+            msg(
+                ProblemKind::TextTooLong {
+                    bytes: 20_000,
+                    limit: 16_384
+                },
+                Lang::Vi
+            ),
+            "dòng 7, cột note: văn bản dài 20.000 byte, vượt quá 16.384 byte (16 KiB) cho phép \
+             ở cột này; hãy rút gọn, hoặc đưa nội dung chi tiết vào tài liệu kiểm chứng và dẫn \
+             chiếu"
+        );
+        let form = ProblemKind::NumberForm {
+            text: ".5".into(),
+            expected: "0.5".into(),
+        };
+        assert!(msg(form.clone(), Lang::Vi).ends_with("hãy viết 0,5 hoặc 0.5"));
+        assert!(msg(form, Lang::En).ends_with("write 0.5 or 0,5"));
+        for kind in [
+            ProblemKind::UnterminatedQuote,
+            ProblemKind::NulByte,
+            ProblemKind::TooManyReferences {
+                count: 101,
+                limit: 100,
+            },
+            ProblemKind::BadEvidence {
+                reference: 2,
+                problem: EvidenceProblem::PartTooLong {
+                    part: EvidencePart::Title,
+                    bytes: 2000,
+                    limit: 1024,
+                },
+            },
+        ] {
+            let vi = msg(kind.clone(), Lang::Vi);
+            let en = msg(kind, Lang::En);
+            assert!(vi.starts_with("dòng 7, cột note: ") && en.starts_with("row 7, column note: "));
+            assert!(vi.contains("hãy") && en.contains(';'), "{vi} / {en}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::io::{self, Write};
 
+pub use super::csv_cell::CsvCells;
 use super::markdown::{align, cell, row};
 use domain::aggregate::{Both, RankRow, national, regional_averages};
 use domain::framework::Group;
@@ -252,14 +253,14 @@ pub fn write_ranking_markdown(
             "Xếp hạng theo điểm đề xuất của đoàn thẩm định, so với xếp hạng theo điểm tự chấm của \
              đơn vị. Chỉ số = tổng điểm / {} điểm tối đa. Nhóm: {}.\n",
             r.framework_total,
-            groups_text(&r.groups)
+            cell(&groups_text(&r.groups))
         )?,
         Lang::En => writeln!(
             out,
             "Ranked by the appraisers' proposed scores, against the ranking by the units' self \
              scores. Index = total / {} points. Groups: {}.\n",
             r.framework_total,
-            groups_text(&r.groups)
+            cell(&groups_text(&r.groups))
         )?,
     }
     match lang {
@@ -334,7 +335,7 @@ pub fn write_ranking_markdown(
                 l.total.self_.to_string(),
                 l.total.proposed.to_string(),
                 pct(l.percent.proposed),
-                group_text(&l.group),
+                cell(&group_text(&l.group)),
             ]
         } else {
             let dash = || "—".to_string();
@@ -441,9 +442,19 @@ pub const RANKING_CSV_HEADER: [&str; 16] = [
 /// The ranking as CSV: one `unit` row per unit in ranking order, then one `region` row per
 /// region and a `national` row with the averages. Numbers use '.', two decimals; an unknown
 /// value is an empty field.
-pub fn write_ranking_csv(out: &mut dyn Write, report: &RankingReport) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+///
+/// With [`CsvCells::Safe`] the text columns — `unit`, `unit_name`, `region`, `region_name`,
+/// `group_self`, `group_proposed` (names and codes from the units and framework files) — are
+/// neutralised for spreadsheets (see `csv_cell`); numbers (`rank_change` may be negative) and
+/// `kind` are written as they are. [`CsvCells::Raw`] writes every cell as it is.
+pub fn write_ranking_csv(
+    out: &mut dyn Write,
+    report: &RankingReport,
+    cells: CsvCells,
+) -> io::Result<()> {
+    let mut w = cells.writer(out);
     w.write_record(RANKING_CSV_HEADER)?;
+    let t = |s: &str| cells.text(s).into_owned();
     let year = report.year.to_string();
     for l in &report.lines {
         let region = report
@@ -457,17 +468,17 @@ pub fn write_ranking_csv(out: &mut dyn Write, report: &RankingReport) -> io::Res
             known(l.rank.proposed.to_string()),
             known(l.rank.self_.to_string()),
             known(l.rank_change().to_string()),
-            l.unit.clone(),
-            l.name.clone(),
-            l.region.clone(),
-            region,
+            t(&l.unit),
+            t(&l.name),
+            t(&l.region),
+            t(&region),
             String::new(),
             known(l.total.self_.to_string()),
             known(l.total.proposed.to_string()),
             known(pct(l.percent.self_)),
             known(pct(l.percent.proposed)),
-            known(l.group.self_.clone().unwrap_or_default()),
-            known(l.group.proposed.clone().unwrap_or_default()),
+            known(t(l.group.self_.as_deref().unwrap_or_default())),
+            known(t(l.group.proposed.as_deref().unwrap_or_default())),
         ])?;
     }
     for a in report
@@ -489,11 +500,11 @@ pub fn write_ranking_csv(out: &mut dyn Write, report: &RankingReport) -> io::Res
             String::new(),
             String::new(),
             String::new(),
-            a.code.clone(),
+            t(&a.code),
             if a.code.is_empty() {
                 String::new()
             } else {
-                a.name.clone()
+                t(&a.name)
             },
             a.units.to_string(),
             String::new(),
@@ -746,7 +757,7 @@ mod tests {
     #[test]
     fn csv_rows_for_units_regions_and_the_nation() {
         let mut out = Vec::new();
-        write_ranking_csv(&mut out, &report()).unwrap();
+        write_ranking_csv(&mut out, &report(), CsvCells::Safe).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], RANKING_CSV_HEADER.join(","));
@@ -778,6 +789,39 @@ mod tests {
             rd.records()
                 .all(|r| r.unwrap().len() == RANKING_CSV_HEADER.len())
         );
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_in_names_and_raw_writes_them_as_they_are() {
+        for payload in [
+            "=HYPERLINK(\"http://x.example\")",
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+            "+1+1",
+            "-2+3",
+        ] {
+            let mut units = fixture_units();
+            units.units[1].name = payload.into();
+            units.regions[0].name = payload.into();
+            let r = ranking_report(&fixture_framework(), &units, 2024, &items(), 0);
+            let read = |cells: CsvCells| {
+                let mut out = Vec::new();
+                write_ranking_csv(&mut out, &r, cells).unwrap();
+                let mut rd = csv::Reader::from_reader(&out[..]);
+                rd.records().map(Result::unwrap).collect::<Vec<_>>()
+            };
+            let safe = read(CsvCells::Safe);
+            let marked = format!("'{payload}");
+            let qb = safe.iter().find(|r| &r[5] == "44").unwrap();
+            assert_eq!(&qb[6], marked);
+            let dbsh = safe.iter().find(|r| &r[0] == "region").unwrap();
+            assert_eq!(&dbsh[8], marked);
+            // A rank change is a number: "-2" stays as it is.
+            let hn = safe.iter().find(|r| &r[5] == "01").unwrap();
+            assert_eq!(&hn[4], "-2");
+            let raw = read(CsvCells::Raw);
+            let qb = raw.iter().find(|r| &r[5] == "44").unwrap();
+            assert_eq!(&qb[6], payload);
+        }
     }
 
     #[test]

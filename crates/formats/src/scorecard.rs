@@ -275,7 +275,7 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
         out,
         "# {} — {} {} ({} {})\n",
         lang.pick("Phiếu kết quả thẩm định", "Appraisal scorecard"),
-        sc.unit,
+        cell(&sc.unit),
         cell(&sc.name),
         lang.pick("năm", "year"),
         sc.year
@@ -328,7 +328,7 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
                 Points::from_hundredths(sc.percent.proposed - sc.percent.self_).signed(),
             ])
         )?;
-        let g = |g: &Option<String>| g.clone().unwrap_or_else(dash);
+        let g = |g: &Option<String>| g.as_deref().map_or_else(dash, cell);
         writeln!(
             out,
             "{}",
@@ -339,7 +339,7 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
                 if sc.group.self_ == sc.group.proposed {
                     String::new()
                 } else {
-                    group_text(&sc.group)
+                    cell(&group_text(&sc.group))
                 },
             ])
         )?;
@@ -419,7 +419,7 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
             out,
             "{}",
             row(&[
-                format!("{} {}", a.code, cell(a.name.get(lang))),
+                format!("{} {}", cell(&a.code), cell(a.name.get(lang))),
                 a.max.to_string(),
                 a.score.self_.to_string(),
                 a.score.proposed.to_string(),
@@ -493,7 +493,7 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
                 out,
                 "{}",
                 row(&[
-                    a.code.clone(),
+                    cell(&a.code),
                     cell(a.criterion.get(lang)),
                     format!("{} → {}", a.score.self_, a.score.proposed),
                     (a.score.proposed - a.score.self_).signed(),
@@ -586,7 +586,7 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
             out,
             "{}",
             row(&[
-                d.code.clone(),
+                cell(&d.code),
                 cell(d.criterion.get(lang)),
                 d.status.label(lang).to_string(),
                 format!("{} → {}", d.score.self_, d.score.proposed),

@@ -25,14 +25,22 @@
 //! error, to catch typos.
 //!
 //! Survey columns: `unit`, `code` as above and `score` (score, survey_score, điểm, điểm điều tra).
+//!
+//! Text limits (`domain::limits`, SPEC S5): a note holds at most `LONG_TEXT` bytes, an evidence
+//! cell at most `EVIDENCE_ENTRIES` references, each part at most `SHORT_TEXT` bytes; a longer text
+//! is a problem with its row and column, measured before anything is copied.
+//!
+//! Problems are collected in [`Problems`]: the first thousand are listed, the others counted.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-pub use super::problem::{EvidenceProblem, ImportProblem, ProblemKind};
-use super::table::{Table, TableRow, read_csv};
+use super::problem::quote_cell;
+pub use super::problem::{EvidencePart, EvidenceProblem, ImportProblem, ProblemKind, Problems};
+use super::table::{CELL_KEEP, Table, TableRow, read_csv};
+use domain::limits::{EVIDENCE_ENTRIES, LONG_TEXT, SHORT_TEXT};
 use domain::points::PointsError;
 use domain::points::ScoreError;
 use domain::{Evidence, Framework, Method, Node, Points, SelfRow, SurveyRow, UnitSet};
@@ -160,10 +168,12 @@ pub enum FileFormat<'a> {
 }
 
 /// Decode an import file into a table (not yet validated).
-pub fn read_table(bytes: &[u8], format: FileFormat<'_>) -> Result<Table, Vec<ImportProblem>> {
+pub fn read_table(bytes: &[u8], format: FileFormat<'_>) -> Result<Table, Problems> {
     match format {
         FileFormat::Csv => read_csv(bytes),
-        FileFormat::Workbook { sheet } => super::xlsx::read_sheet(bytes, sheet, &is_known_header),
+        FileFormat::Workbook { sheet } => {
+            super::xlsx::read_sheet(bytes, sheet, &is_known_header).map_err(Problems::from)
+        }
     }
 }
 
@@ -174,7 +184,7 @@ pub fn parse_self(
     year: u16,
     fw: &Framework,
     units: &UnitSet,
-) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
+) -> Result<Vec<SelfRow>, Problems> {
     let table = read_table(bytes, format)?;
     validate_self(&table, year, fw, units)
 }
@@ -186,7 +196,7 @@ pub fn parse_survey(
     year: u16,
     fw: &Framework,
     units: &UnitSet,
-) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
+) -> Result<Vec<SurveyRow>, Problems> {
     let table = read_table(bytes, format)?;
     validate_survey(&table, year, fw, units)
 }
@@ -198,7 +208,7 @@ pub fn parse_self_csv(
     year: u16,
     fw: &Framework,
     units: &UnitSet,
-) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
+) -> Result<Vec<SelfRow>, Problems> {
     let table = read_csv(bytes)?;
     validate_self(&table, year, fw, units)
 }
@@ -209,7 +219,7 @@ pub fn parse_survey_csv(
     year: u16,
     fw: &Framework,
     units: &UnitSet,
-) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
+) -> Result<Vec<SurveyRow>, Problems> {
     let table = read_csv(bytes)?;
     validate_survey(&table, year, fw, units)
 }
@@ -220,36 +230,27 @@ pub fn validate_self(
     _year: u16,
     fw: &Framework,
     units: &UnitSet,
-) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
-    self_rows(table, fw, units).map_err(|ps| on_sheet(ps, table))
+) -> Result<Vec<SelfRow>, Problems> {
+    self_rows(table, fw, units).map_err(|ps| ps.on_sheet(table.sheet.as_deref()))
 }
 
-fn self_rows(
-    table: &Table,
-    fw: &Framework,
-    units: &UnitSet,
-) -> Result<Vec<SelfRow>, Vec<ImportProblem>> {
+fn self_rows(table: &Table, fw: &Framework, units: &UnitSet) -> Result<Vec<SelfRow>, Problems> {
     let mut v = Validator::new(table, fw, units, Kind::SelfAssessment)?;
     let mut out = Vec::with_capacity(table.rows.len());
     for r in &table.rows {
-        if let Some(c) = v.common(r) {
-            let note = v.cell(r, 3).map(clean).unwrap_or_default();
-            let evidence = match v.cell(r, 4) {
-                Some(text) => match parse_evidence(&clean(text)) {
-                    Ok(e) => e,
-                    Err((reference, problem)) => {
-                        let col = v.header_of(4);
-                        v.push(r.row, col, ProblemKind::BadEvidence { reference, problem });
-                        continue;
-                    }
-                },
-                None => Vec::new(),
-            };
+        let Some(common) = v.common(r) else { continue };
+        // The texts are checked even when the rest of the row has problems: all are listed.
+        let note = v.note(r);
+        let evidence = v.evidence(r);
+        // A refused file's rows are not kept.
+        if let (Some(c), Some(note), Some(evidence)) = (common, note, evidence)
+            && v.problems.total() == 0
+        {
             out.push(SelfRow {
                 unit: c.unit,
                 leaf: c.leaf,
                 score: c.score,
-                note: note.into_owned(),
+                note,
                 evidence,
             });
         }
@@ -263,27 +264,17 @@ pub fn validate_survey(
     _year: u16,
     fw: &Framework,
     units: &UnitSet,
-) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
-    survey_rows(table, fw, units).map_err(|ps| on_sheet(ps, table))
+) -> Result<Vec<SurveyRow>, Problems> {
+    survey_rows(table, fw, units).map_err(|ps| ps.on_sheet(table.sheet.as_deref()))
 }
 
-/// Place every problem on the table's sheet (workbooks).
-fn on_sheet(problems: Vec<ImportProblem>, table: &Table) -> Vec<ImportProblem> {
-    problems
-        .into_iter()
-        .map(|p| p.on_sheet(table.sheet.as_deref()))
-        .collect()
-}
-
-fn survey_rows(
-    table: &Table,
-    fw: &Framework,
-    units: &UnitSet,
-) -> Result<Vec<SurveyRow>, Vec<ImportProblem>> {
+fn survey_rows(table: &Table, fw: &Framework, units: &UnitSet) -> Result<Vec<SurveyRow>, Problems> {
     let mut v = Validator::new(table, fw, units, Kind::Survey)?;
     let mut out = Vec::with_capacity(table.rows.len());
     for r in &table.rows {
-        if let Some(c) = v.common(r) {
+        if let Some(Some(c)) = v.common(r)
+            && v.problems.total() == 0
+        {
             out.push(SurveyRow {
                 unit: c.unit,
                 leaf: c.leaf,
@@ -332,6 +323,7 @@ fn clean(text: &str) -> Cow<'_, str> {
 }
 
 struct Validator<'a> {
+    table: &'a Table,
     fw: &'a Framework,
     units: &'a UnitSet,
     kind: Kind,
@@ -346,23 +338,23 @@ struct Validator<'a> {
     /// Numeric value of digit-only unit codes → the code, when unique ("1" finds "01").
     by_number: HashMap<u64, Option<&'a str>>,
     seen: HashMap<(&'a str, &'a str), usize>,
-    problems: Vec<ImportProblem>,
+    problems: Problems,
     data_rows: usize,
     header_row: usize,
 }
 
 impl<'a> Validator<'a> {
     fn new(
-        table: &Table,
+        table: &'a Table,
         fw: &'a Framework,
         units: &'a UnitSet,
         kind: Kind,
-    ) -> Result<Validator<'a>, Vec<ImportProblem>> {
+    ) -> Result<Validator<'a>, Problems> {
         let specs = match kind {
             Kind::SelfAssessment => SELF_COLUMNS,
             Kind::Survey => SURVEY_COLUMNS,
         };
-        let mut problems = Vec::new();
+        let mut problems = Problems::new();
         let mut col: Vec<Option<usize>> = vec![None; specs.len()];
         let mut header = vec![String::new(); specs.len()];
         let mut method_col = None;
@@ -375,7 +367,7 @@ impl<'a> Validator<'a> {
                       i: usize,
                       col: &mut Vec<Option<usize>>,
                       header: &mut Vec<String>,
-                      problems: &mut Vec<ImportProblem>| {
+                      problems: &mut Problems| {
             let written = table.column_label(i);
             if let Some(first) = col[spec] {
                 problems.push(ImportProblem::new(
@@ -488,6 +480,7 @@ impl<'a> Validator<'a> {
             }
         }
         Ok(Validator {
+            table,
             fw,
             units,
             kind,
@@ -542,8 +535,31 @@ impl<'a> Validator<'a> {
     }
 
     /// Check the shape, unit, criterion, score and uniqueness of a row. `None` when the row is
-    /// blank, skipped, or has problems (which are recorded).
-    fn common(&mut self, cells: &TableRow) -> Option<Common> {
+    /// not read (blank, skipped, or too broken to read further: a wrong number of fields, a cell
+    /// too long to keep); `Some(None)` when it has problems (which are recorded).
+    fn common(&mut self, cells: &TableRow) -> Option<Option<Common>> {
+        // Cells too long to be kept (CSV): each is a problem, and the row is not read further.
+        let long = self.table.long_cells_of(cells.row);
+        if !long.is_empty() {
+            self.data_rows += 1;
+            for l in long {
+                let limit = if self.col.get(3).copied().flatten() == Some(l.cell) {
+                    LONG_TEXT
+                } else {
+                    CELL_KEEP
+                };
+                let column = Some(self.table.column_label(l.cell));
+                self.push(
+                    cells.row,
+                    column,
+                    ProblemKind::TextTooLong {
+                        bytes: l.bytes,
+                        limit,
+                    },
+                );
+            }
+            return None;
+        }
         if cells.is_blank_from(0) {
             return None;
         }
@@ -571,7 +587,7 @@ impl<'a> Validator<'a> {
                 return None;
             }
         }
-        let before = self.problems.len();
+        let before = self.problems.total();
         let mut texts: [Option<Cow<'_, str>>; 3] = [None, None, None];
         for (s, slot) in texts.iter_mut().enumerate() {
             match self.cell(cells, s) {
@@ -592,7 +608,7 @@ impl<'a> Validator<'a> {
                     row,
                     col,
                     ProblemKind::UnknownUnit {
-                        unit: u.to_string(),
+                        unit: quote_cell(u),
                     },
                 );
             }
@@ -607,7 +623,7 @@ impl<'a> Validator<'a> {
             // An export's survey row: skipped, not an error.
             Some(Err(Skip)) => {
                 self.data_rows -= 1;
-                self.problems.truncate(before);
+                self.problems.truncate_total(before);
                 return None;
             }
             None => None,
@@ -634,13 +650,16 @@ impl<'a> Validator<'a> {
                 self.seen.insert(key, row);
             }
         }
-        if self.problems.len() > before {
-            return None;
+        if self.problems.total() > before {
+            return Some(None);
         }
-        Some(Common {
-            unit: unit?.to_string(),
-            leaf: node?.code.clone(),
-            score: score?,
+        Some(match (unit, node, score) {
+            (Some(u), Some(n), Some(score)) => Some(Common {
+                unit: u.to_string(),
+                leaf: n.code.clone(),
+                score,
+            }),
+            _ => None,
         })
     }
 
@@ -660,7 +679,7 @@ impl<'a> Validator<'a> {
                 row,
                 col,
                 ProblemKind::UnknownCriterion {
-                    code: code.to_string(),
+                    code: quote_cell(code),
                 },
             );
             return None;
@@ -715,15 +734,18 @@ impl<'a> Validator<'a> {
 
     fn check_score(&mut self, row: usize, text: &str, node: Option<&Node>) -> Option<Points> {
         let col = self.header_of(2);
-        let t = text.to_string();
         let score = match Points::parse(text) {
             Ok(p) => p,
             Err(e) => {
+                let t = quote_cell(text);
                 let kind = match e {
                     PointsError::Empty => ProblemKind::EmptyCell,
                     PointsError::NotANumber(_) => ProblemKind::NotANumber { text: t },
                     PointsError::TooManyDecimals(_) => ProblemKind::TooManyDecimals { text: t },
                     PointsError::TooLarge(_) => ProblemKind::NumberTooLarge { text: t },
+                    PointsError::Form { expected, .. } => {
+                        ProblemKind::NumberForm { text: t, expected }
+                    }
                 };
                 self.push(row, col, kind);
                 return None;
@@ -757,12 +779,74 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn finish<T>(mut self, out: Vec<T>) -> Result<Vec<T>, Vec<ImportProblem>> {
-        if self.data_rows == 0 && self.problems.is_empty() {
+    /// The note of a row, cleaned; `None` (and a problem) when it is too long.
+    fn note(&mut self, cells: &TableRow) -> Option<String> {
+        let Some(text) = self.cell(cells, 3) else {
+            return Some(String::new());
+        };
+        // Measured before it is copied (a note may be a whole file), then once cleaned: NFC
+        // may change the length a little.
+        let raw = text.trim().len();
+        let too_long = if raw > LONG_TEXT {
+            Some(raw)
+        } else {
+            let note = clean(text);
+            if note.len() <= LONG_TEXT {
+                return Some(note.into_owned());
+            }
+            Some(note.len())
+        };
+        if let Some(bytes) = too_long {
+            let col = self.header_of(3);
+            self.push(
+                cells.row,
+                col,
+                ProblemKind::TextTooLong {
+                    bytes,
+                    limit: LONG_TEXT,
+                },
+            );
+        }
+        None
+    }
+
+    /// The evidence references of a row; `None` (and a problem) when the cell is not usable.
+    fn evidence(&mut self, cells: &TableRow) -> Option<Vec<Evidence>> {
+        let Some(text) = self.cell(cells, 4) else {
+            return Some(Vec::new());
+        };
+        let col = self.header_of(4);
+        let count = references(text).count();
+        if count > EVIDENCE_ENTRIES {
+            self.push(
+                cells.row,
+                col,
+                ProblemKind::TooManyReferences {
+                    count,
+                    limit: EVIDENCE_ENTRIES,
+                },
+            );
+            return None;
+        }
+        match parse_evidence(&clean(text)) {
+            Ok(e) => Some(e),
+            Err((reference, problem)) => {
+                self.push(
+                    cells.row,
+                    col,
+                    ProblemKind::BadEvidence { reference, problem },
+                );
+                None
+            }
+        }
+    }
+
+    fn finish<T>(mut self, out: Vec<T>) -> Result<Vec<T>, Problems> {
+        if self.data_rows == 0 && self.problems.total() == 0 {
             let row = self.header_row;
             self.push(row, None, ProblemKind::NoDataRows);
         }
-        if self.problems.is_empty() {
+        if self.problems.total() == 0 {
             Ok(out)
         } else {
             Err(self.problems)
@@ -781,27 +865,37 @@ fn allowed_list(specs: &[ColumnSpec]) -> Vec<String> {
         .collect()
 }
 
-/// Parse an evidence cell: references separated by ';', each `number|title|date|link`.
-/// On failure: the 1-based reference number and what is wrong with it.
+/// The references of an evidence cell: its non-blank parts between ';', trimmed.
+fn references(text: &str) -> impl Iterator<Item = &str> {
+    text.split(';').map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// Parse an evidence cell: references separated by ';', each `number|title|date|link`, each
+/// part at most `SHORT_TEXT` bytes. On failure: the 1-based reference number and what is wrong
+/// with it.
 pub fn parse_evidence(text: &str) -> Result<Vec<Evidence>, (usize, EvidenceProblem)> {
     let mut out = Vec::new();
-    for (i, part) in text
-        .split(';')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .enumerate()
-    {
+    for (i, part) in references(text).enumerate() {
         let reference = i + 1;
-        let fields: Vec<&str> = part.split('|').map(str::trim).collect();
-        if fields.len() > 4 {
-            return Err((
-                reference,
-                EvidenceProblem::TooManyParts {
-                    parts: fields.len(),
-                },
-            ));
+        let parts = part.split('|').count();
+        if parts > 4 {
+            return Err((reference, EvidenceProblem::TooManyParts { parts }));
         }
+        let fields: Vec<&str> = part.split('|').map(str::trim).collect();
         let get = |k: usize| fields.get(k).copied().unwrap_or("");
+        for (k, which) in EvidencePart::ALL.into_iter().enumerate() {
+            let bytes = get(k).len();
+            if bytes > SHORT_TEXT {
+                return Err((
+                    reference,
+                    EvidenceProblem::PartTooLong {
+                        part: which,
+                        bytes,
+                        limit: SHORT_TEXT,
+                    },
+                ));
+            }
+        }
         let (number, title, date, link) = (get(0), get(1), get(2), get(3));
         if number.is_empty() && title.is_empty() {
             return Err((reference, EvidenceProblem::NoNumberOrTitle));
@@ -815,7 +909,7 @@ pub fn parse_evidence(text: &str) -> Result<Vec<Evidence>, (usize, EvidenceProbl
                     return Err((
                         reference,
                         EvidenceProblem::BadDate {
-                            date: date.to_string(),
+                            date: quote_cell(date),
                         },
                     ));
                 }
@@ -1150,6 +1244,165 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn scores_in_a_refused_form_say_how_to_write_them() {
+        let e = bad("unit,code,self_score\n\
+                     44,1.1.1,+1\n\
+                     44,1.1.2,.5\n\
+                     44,1.2,\"0,\"\n\
+                     44,3.2.1,-0\n");
+        assert_eq!(
+            e,
+            vec![
+                "row 2, column self_score: \"+1\" is not how a score is written (no '+', no '-0', a digit on both sides of the decimal separator); write 1",
+                "row 3, column self_score: \".5\" is not how a score is written (no '+', no '-0', a digit on both sides of the decimal separator); write 0.5 or 0,5",
+                "row 4, column self_score: \"0,\" is not how a score is written (no '+', no '-0', a digit on both sides of the decimal separator); write 0",
+                "row 5, column self_score: \"-0\" is not how a score is written (no '+', no '-0', a digit on both sides of the decimal separator); write 0",
+            ]
+        );
+        let e = parse_self_csv(
+            b"unit,code,self_score\n44,1.1.2,.5\n",
+            2024,
+            &fixture_framework(),
+            &fixture_units(),
+        )
+        .unwrap_err();
+        assert!(
+            e[0].message(l10n::Lang::Vi)
+                .ends_with("hãy viết 0,5 hoặc 0.5")
+        );
+        let rows = ok("unit,code,self_score\n44,1.1.1,1\n44,1.1.2,\"0,75\"\n44,1.2,0.75\n");
+        assert_eq!(rows.len(), 3);
+    }
+
+    #[test]
+    fn texts_over_their_limit_are_refused_with_row_and_column() {
+        let fw = fixture_framework();
+        let units = fixture_units();
+        let long_note = "ê".repeat(LONG_TEXT / 2 + 1);
+        let at_limit = "x".repeat(LONG_TEXT);
+        let long_part = "T".repeat(SHORT_TEXT + 1);
+        let many = (1..=EVIDENCE_ENTRIES + 1)
+            .map(|i| format!("{i}/QĐ"))
+            .collect::<Vec<_>>()
+            .join(";");
+        let csv = format!(
+            "unit,code,self_score,note,evidence\n\
+             44,1.1.1,1,{long_note},\n\
+             44,1.1.2,1,{at_limit},\n\
+             44,1.2,1,,1/QĐ|{long_part}\n\
+             44,3.2.1,1,,\"{many}\"\n\
+             99,3.2.2,1,{long_note},\n"
+        );
+        let e: Vec<String> = parse_self_csv(csv.as_bytes(), 2024, &fw, &units)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            e,
+            vec![
+                "row 2, column note: the text has 16,386 bytes, more than the 16,384 bytes (16 KiB) this column may hold; shorten it, or put the details in an evidence document and cite it",
+                "row 4, column evidence: evidence reference 1 has a title of 1,025 bytes, more than the 1,024 allowed; shorten it",
+                "row 5, column evidence: the cell lists 101 evidence references, more than the 100 an item may have; keep the 100 that matter most, or cite one document that lists the others",
+                // A row with other problems has its texts checked too.
+                "row 6, column unit: unknown unit \"99\"; use a unit code from the units file",
+                "row 6, column note: the text has 16,386 bytes, more than the 16,384 bytes (16 KiB) this column may hold; shorten it, or put the details in an evidence document and cite it",
+            ]
+        );
+        // At the limit: accepted.
+        let rows = ok(&format!(
+            "unit,code,self_score,note,evidence\n44,1.1.2,1,{at_limit},\"{}\"\n",
+            many.rsplit_once(';').unwrap().0
+        ));
+        assert_eq!(rows[0].note.len(), LONG_TEXT);
+        assert_eq!(rows[0].evidence.len(), EVIDENCE_ENTRIES);
+    }
+
+    #[test]
+    fn a_cell_too_long_to_keep_is_reported_not_copied() {
+        let mut csv = b"unit,code,self_score,note\n44,1.1.1,1,".to_vec();
+        csv.extend(std::iter::repeat_n(b'n', CELL_KEEP + 10));
+        csv.extend(b"\n44,1.1.2,abc,x\n,,,");
+        csv.extend(std::iter::repeat_n(b'n', CELL_KEEP + 1));
+        csv.push(b'\n');
+        let e = parse_self_csv(&csv, 2024, &fixture_framework(), &fixture_units()).unwrap_err();
+        let got: Vec<(usize, Option<&str>, &ProblemKind)> = e
+            .iter()
+            .map(|p| (p.row, p.column.as_deref(), &p.kind))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    2,
+                    Some("note"),
+                    &ProblemKind::TextTooLong {
+                        bytes: CELL_KEEP + 10,
+                        limit: LONG_TEXT
+                    }
+                ),
+                (
+                    3,
+                    Some("self_score"),
+                    &ProblemKind::NotANumber { text: "abc".into() }
+                ),
+                (
+                    4,
+                    Some("note"),
+                    &ProblemKind::TextTooLong {
+                        bytes: CELL_KEEP + 1,
+                        limit: LONG_TEXT
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_cell_is_quoted_short() {
+        let unit = "9".repeat(5000);
+        let e = bad(&format!("unit,code,self_score\n{unit},1.1.1,1\n"));
+        assert_eq!(
+            e,
+            vec![format!(
+                "row 2, column unit: unknown unit \"{}…\"; use a unit code from the units file",
+                "9".repeat(crate::problem::QUOTE_CHARS)
+            )]
+        );
+    }
+
+    #[test]
+    fn a_file_of_thousands_of_bad_rows_lists_a_thousand_and_counts_the_rest() {
+        let mut csv = String::from("unit,code,self_score\n");
+        for i in 0..5000 {
+            csv.push_str(&format!("99,1.1.1,{}\n", i % 2));
+        }
+        let e = parse_self_csv(csv.as_bytes(), 2024, &fixture_framework(), &fixture_units())
+            .unwrap_err();
+        assert_eq!((e.len(), e.more(), e.total()), (1000, 4000, 5000));
+        assert_eq!(e[0].row, 2);
+        assert_eq!(e[999].row, 1001);
+        assert_eq!(
+            e.more_message(l10n::Lang::Vi).as_deref(),
+            Some("… và 4.000 lỗi khác")
+        );
+        // Skipped export rows take back their problems even beyond the list.
+        let mut csv = String::from("unit,code,self_score,method\n");
+        for _ in 0..1000 {
+            csv.push_str("99,1.1.1,1,appraised\n");
+        }
+        for _ in 0..500 {
+            csv.push_str("99,8.1.1,x,survey\n");
+        }
+        for _ in 0..10 {
+            csv.push_str("99,1.1.1,1,appraised\n");
+        }
+        let e = parse_self_csv(csv.as_bytes(), 2024, &fixture_framework(), &fixture_units())
+            .unwrap_err();
+        assert_eq!((e.total(), e.more()), (1010, 10));
     }
 
     #[test]

@@ -207,17 +207,23 @@ pub fn md_escape(s: &str) -> String {
         .join("\n")
 }
 
-/// Escape a value that goes inside a line (a heading, a list item, a table cell): only inline
+/// Escape a value that goes inside a line (a heading, a table cell, after a label): only inline
 /// markup matters there. Line breaks become spaces.
 pub fn md_inline(s: &str) -> String {
     md_escape_line(&text::escape_line(s), false)
+}
+
+/// Escape a value that starts a list item ("- {value}"): inline markup, and what would start a
+/// block inside the item (a heading, a quote, a nested list). Line breaks become spaces.
+pub fn md_item(s: &str) -> String {
+    md_escape_line(&text::escape_line(s), true)
 }
 
 fn md_escape_line(line: &str, line_start: bool) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 4);
     // Before the first character that is not a digit or a space, "#", ">", "-", "+", "=" and a
-    // "." after digits would start a heading, a quote, a list or an underline.
+    // "." or ")" after digits would start a heading, a quote, a list or an underline.
     let mut at_start = line_start;
     for (i, &c) in chars.iter().enumerate() {
         let inline = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '|' | '~')
@@ -227,7 +233,11 @@ fn md_escape_line(line: &str, line_start: bool) -> String {
                     .is_some_and(|n| n.is_alphanumeric() || *n == '#'));
         let block = at_start
             && (matches!(c, '#' | '>' | '-' | '+' | '=')
-                || (c == '.' && i > 0 && chars[..i].iter().all(char::is_ascii_digit)));
+                || (matches!(c, '.' | ')')
+                    && chars[..i].iter().any(char::is_ascii_digit)
+                    && chars[..i]
+                        .iter()
+                        .all(|d| d.is_ascii_digit() || d.is_whitespace())));
         if inline || block {
             out.push('\\');
         }
@@ -395,7 +405,7 @@ pub fn write_markdown(out: &mut dyn Write, story: &Story, lang: Lang) -> io::Res
         writeln!(out)?;
         let facts = step_facts(lang, s);
         for f in &facts {
-            writeln!(out, "- {}", md_inline(f))?;
+            writeln!(out, "- {}", md_item(f))?;
         }
         if !facts.is_empty() {
             writeln!(out)?;
@@ -431,7 +441,7 @@ pub fn write_markdown(out: &mut dyn Write, story: &Story, lang: Lang) -> io::Res
             writeln!(out, "{}:", label(lang, Label::Evidence))?;
             writeln!(out)?;
             for e in &s.evidence {
-                writeln!(out, "- {}", md_inline(&evidence_line(e)))?;
+                writeln!(out, "- {}", md_item(&evidence_line(e)))?;
             }
             writeln!(out)?;
         }
@@ -485,6 +495,15 @@ mod tests {
         );
         assert_eq!(md_escape("điểm 0.75 - 0,25"), "điểm 0.75 - 0,25");
         assert_eq!(md_escape("x\x1b[2Jy"), "x␛\\[2Jy");
+        assert_eq!(md_escape("1) mục\n 2. mục"), "1\\) mục\n 2\\. mục");
+        // Inside a line only inline markup matters; at the start of a list item blocks too.
+        assert_eq!(md_inline("# 12/QĐ"), "# 12/QĐ");
+        assert_eq!(md_item("# 12/QĐ"), "\\# 12/QĐ");
+        assert_eq!(md_item("> x"), "\\> x");
+        assert_eq!(
+            md_item("[x](javascript:alert(1)) ![i](http://x/a.png) <script>"),
+            "\\[x\\](javascript:alert(1)) !\\[i\\](http://x/a.png) \\<script>"
+        );
     }
 
     #[test]

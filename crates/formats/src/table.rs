@@ -1,7 +1,24 @@
 //! A file read as a table of text cells with their row numbers — the common shape of CSV and
 //! XLSX imports. Readers only decode; the importers validate (see `self_import.rs`).
 
-use super::problem::{ImportProblem, ProblemKind};
+use super::csv_cell::read_back;
+use super::problem::{ImportProblem, ProblemKind, Problems, quote_cell};
+
+/// Bytes of a CSV cell the table keeps: more than any column may hold (a note 16 KiB, an
+/// evidence cell 100 references). A longer cell is not copied: it is kept empty and its length
+/// recorded in [`Table::long_cells`], for the importer to report with its row and column.
+pub const CELL_KEEP: usize = 1 << 20;
+
+/// A cell longer than [`CELL_KEEP`], kept empty in its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LongCell {
+    /// The row's line (as [`TableRow::row`]).
+    pub row: usize,
+    /// The cell's index in its row.
+    pub cell: usize,
+    /// Its length in bytes.
+    pub bytes: usize,
+}
 
 /// One data row: the 1-based line of the file where it starts, and its cells as written.
 /// The cells share one buffer (two allocations per row, however many cells).
@@ -66,16 +83,19 @@ pub struct Table {
     /// Workbooks: the 0-based sheet column of the table's first cell, so that columns are named
     /// by their letter. `None` for CSV.
     pub first_column: Option<u32>,
+    /// CSV: the data cells longer than [`CELL_KEEP`], in file order.
+    pub long_cells: Vec<LongCell>,
 }
 
 impl Table {
     /// How problems name column `i`: in a workbook its letter and header, `C (Điểm tự đánh
     /// giá)` (or just `C` without a header); in CSV the header as written, or `#N` without one.
+    /// A header is quoted as a cell is ([`quote_cell`]).
     pub fn column_label(&self, i: usize) -> String {
         let header = self
             .header
             .get(i)
-            .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|h| quote_cell(&h.split_whitespace().collect::<Vec<_>>().join(" ")))
             .unwrap_or_default();
         match self.first_column {
             Some(first) => {
@@ -87,8 +107,30 @@ impl Table {
                 }
             }
             None if header.is_empty() => format!("#{}", i + 1),
-            None => self.header.get(i).map_or(header, |h| h.trim().to_string()),
+            None => self.header.get(i).map_or(header, |h| quote_cell(h.trim())),
         }
+    }
+
+    /// The length in bytes of cell `cell` of `row` as the file holds it (a [`LongCell`] is kept
+    /// empty in the row).
+    pub fn cell_bytes(&self, row: &TableRow, cell: usize) -> usize {
+        self.long_cell(row.row, cell)
+            .map_or_else(|| row.get(cell).map_or(0, str::len), |l| l.bytes)
+    }
+
+    /// The long cell `cell` of the row on line `row`, if it is one.
+    pub fn long_cell(&self, row: usize, cell: usize) -> Option<&LongCell> {
+        self.long_cells_of(row).iter().find(|l| l.cell == cell)
+    }
+
+    /// The long cells of the row on line `row`.
+    pub fn long_cells_of(&self, row: usize) -> &[LongCell] {
+        if self.long_cells.is_empty() {
+            return &[];
+        }
+        let from = self.long_cells.partition_point(|l| l.row < row);
+        let to = from + self.long_cells[from..].partition_point(|l| l.row == row);
+        &self.long_cells[from..to]
     }
 }
 
@@ -110,7 +152,13 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Decode CSV bytes into a table. Strips a UTF-8 byte-order mark; the delimiter is ',' unless
 /// the header line has ';' and no ',' (Excel in a Vietnamese locale), or only tabs.
 /// Rows may have any number of fields: the importer reports a wrong count with its row.
-pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
+///
+/// Refused here: a file that is not UTF-8, an empty file, a quoted value still open at the end
+/// of the file (read as it is, the rest of the file would be that one cell), and a NUL byte
+/// in any cell (each with its row and column). A cell neutralised by a CSV writer (`'=…`, see
+/// `csv_cell`) is read back as it was written; a cell longer than [`CELL_KEEP`] is kept empty and
+/// listed in [`Table::long_cells`].
+pub fn read_csv(bytes: &[u8]) -> Result<Table, Problems> {
     let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     let bytes = &bytes[bom..];
     let text = match std::str::from_utf8(bytes) {
@@ -120,55 +168,72 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
             let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
             // Offsets count from the start of the file, BOM included.
             let offset = bom + valid;
-            return Err(vec![ImportProblem::new(
-                line,
-                None,
-                ProblemKind::NotUtf8 { offset },
-            )]);
+            return Err(ImportProblem::new(line, None, ProblemKind::NotUtf8 { offset }).into());
         }
     };
     if text.trim().is_empty() {
-        return Err(vec![ImportProblem::new(0, None, ProblemKind::EmptyFile)]);
+        return Err(ImportProblem::new(0, None, ProblemKind::EmptyFile).into());
     }
     let delimiter = detect_delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let has_nul = text.as_bytes().contains(&0);
+    let mut problems = Problems::new();
     let mut header: Option<(usize, Vec<String>)> = None;
     let mut rows = Vec::new();
+    let mut long_cells = Vec::new();
     let mut lines = LineCounter::default();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let row = e.position().map_or(0, |p| p.line() as usize);
-                return Err(vec![ImportProblem::new(
-                    row,
-                    None,
-                    ProblemKind::Csv {
-                        message: e.to_string(),
-                    },
-                )]);
+    // Where the last record starts, and its row.
+    let mut last = (0, 1);
+    let mut records = Records::new(text, delimiter);
+    let mut rec = Record::default();
+    while records.read(&mut rec) {
+        let row = lines.line_of(text, rec.start);
+        last = (rec.start, row);
+        if has_nul {
+            for (i, c) in rec.cells().enumerate() {
+                if c.contains('\0') {
+                    let column = csv_column_label(header.as_ref().map(|h| &h.1), i);
+                    problems.push(ImportProblem::new(row, Some(&column), ProblemKind::NulByte));
+                }
             }
-        };
-        let row = rec
-            .position()
-            .map_or(0, |p| lines.line_of(text, p.byte() as usize));
+        }
         if header.is_none() {
-            if rec.iter().all(|c| c.trim().is_empty()) {
+            if rec.long.is_empty() && rec.cells().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            header = Some((row, rec.iter().map(str::to_string).collect()));
-        } else {
-            rows.push(TableRow::new(row, rec.iter()));
+            let cells = rec.cells().enumerate().map(|(i, c)| {
+                match rec.long.iter().find(|l| l.cell == i) {
+                    // Too long to be any header: kept short, and it matches no column.
+                    Some(l) => format!("{}…", l.prefix),
+                    None => read_back(c).to_string(),
+                }
+            });
+            header = Some((row, cells.collect()));
+        } else if problems.total() == 0 {
+            // (A refused file's rows are not kept.)
+            for l in &rec.long {
+                long_cells.push(LongCell {
+                    row,
+                    cell: l.cell,
+                    bytes: l.bytes,
+                });
+            }
+            rows.push(TableRow::new(row, rec.cells().map(read_back)));
         }
     }
+    if let Some(field) = open_quote(&text.as_bytes()[last.0..], delimiter) {
+        let column = match &header {
+            Some((header_row, h)) if *header_row != last.1 => csv_column_label(Some(h), field),
+            _ => format!("#{}", field + 1),
+        };
+        return Err(
+            ImportProblem::new(last.1, Some(&column), ProblemKind::UnterminatedQuote).into(),
+        );
+    }
+    if problems.total() > 0 {
+        return Err(problems);
+    }
     let Some((header_row, header)) = header else {
-        return Err(vec![ImportProblem::new(0, None, ProblemKind::EmptyFile)]);
+        return Err(ImportProblem::new(0, None, ProblemKind::EmptyFile).into());
     };
     Ok(Table {
         header_row,
@@ -176,11 +241,175 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
         rows,
         sheet: None,
         first_column: None,
+        long_cells,
     })
 }
 
-/// The csv reader places a record after blank lines at the first blank line; find the line
-/// where its text really starts, counting newlines incrementally (records come in order).
+/// One record of a CSV text: where it starts and its cells; a cell longer than [`CELL_KEEP`]
+/// is empty, its length and first bytes in `long`.
+#[derive(Default)]
+struct Record {
+    start: usize,
+    text: String,
+    ends: Vec<usize>,
+    long: Vec<LongField>,
+}
+
+struct LongField {
+    cell: usize,
+    bytes: usize,
+    /// Its first bytes (at most 256, whole characters).
+    prefix: String,
+}
+
+impl Record {
+    fn cells(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|i| {
+            let from = if i == 0 { 0 } else { self.ends[i - 1] };
+            &self.text[from..self.ends[i]]
+        })
+    }
+}
+
+/// The records of a CSV text, read by `csv_core` exactly as the csv crate reads them (quotes,
+/// `""`, CR, LF or CRLF line ends, blank lines skipped), but with bounded memory: a field is
+/// copied only up to [`CELL_KEEP`] bytes, a longer one is measured and left out.
+struct Records<'t> {
+    input: &'t [u8],
+    pos: usize,
+    reader: csv_core::Reader,
+    /// The current field's bytes (grows up to `CELL_KEEP + 1`).
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl<'t> Records<'t> {
+    fn new(text: &'t str, delimiter: u8) -> Records<'t> {
+        Records {
+            input: text.as_bytes(),
+            pos: 0,
+            reader: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            buf: vec![0; 4096],
+            done: false,
+        }
+    }
+}
+
+impl Records<'_> {
+    /// Read the next record into `rec` (its buffers are reused); `false` at the end.
+    fn read(&mut self, rec: &mut Record) -> bool {
+        use csv_core::ReadFieldResult as R;
+        if self.done {
+            return false;
+        }
+        rec.start = self.pos;
+        rec.text.clear();
+        rec.ends.clear();
+        rec.long.clear();
+        // Bytes of the current field in `buf`, and those already measured and dropped.
+        let (mut len, mut dropped) = (0, 0);
+        let mut prefix: Option<String> = None;
+        loop {
+            let (res, nin, nout) = self
+                .reader
+                .read_field(&self.input[self.pos..], &mut self.buf[len..]);
+            self.pos += nin;
+            len += nout;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull if self.buf.len() <= CELL_KEEP => {
+                    let grown = (self.buf.len() * 2).min(CELL_KEEP + 1);
+                    self.buf.resize(grown, 0);
+                }
+                R::OutputFull => {
+                    // A long field: keep its first bytes for a header's label, measure the rest.
+                    if prefix.is_none() {
+                        prefix = Some(utf8_prefix(&self.buf[..len], 256));
+                    }
+                    dropped += len;
+                    len = 0;
+                }
+                R::Field { record_end } => {
+                    let cell = rec.ends.len();
+                    match prefix.take() {
+                        Some(prefix) => rec.long.push(LongField {
+                            cell,
+                            bytes: dropped + len,
+                            prefix,
+                        }),
+                        None => rec
+                            .text
+                            .push_str(&String::from_utf8_lossy(&self.buf[..len])),
+                    }
+                    rec.ends.push(rec.text.len());
+                    (len, dropped) = (0, 0);
+                    if record_end {
+                        return true;
+                    }
+                }
+                R::End => {
+                    self.done = true;
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// The longest prefix of `bytes` of at most `max` bytes that is whole UTF-8 characters.
+fn utf8_prefix(bytes: &[u8], max: usize) -> String {
+    let b = &bytes[..bytes.len().min(max)];
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_string(),
+        Err(e) => String::from_utf8_lossy(&b[..e.valid_up_to()]).into_owned(),
+    }
+}
+
+/// A CSV column's name before the table exists: as [`Table::column_label`] names it.
+fn csv_column_label(header: Option<&Vec<String>>, i: usize) -> String {
+    match header.and_then(|h| h.get(i)).map(|h| h.trim()) {
+        Some(h) if !h.is_empty() && !h.contains('\0') => quote_cell(h),
+        _ => format!("#{}", i + 1),
+    }
+}
+
+/// Whether the CSV text `bytes`, from the start of a record to the end of the file, ends inside
+/// a quoted value, read as the csv crate reads quotes: a quote opens a quoted value only as the
+/// first character of a field, `""` inside one is a quote, and the value ends at the next lone
+/// quote. `Some(field)`: the 0-based field of the last record that is still open.
+fn open_quote(bytes: &[u8], delimiter: u8) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum S {
+        FieldStart,
+        Field,
+        Quoted,
+        /// A quote inside a quoted value: the end of it, or the first of `""`.
+        QuoteInQuoted,
+    }
+    let mut state = S::FieldStart;
+    let mut field = 0;
+    for &b in bytes {
+        state = match (state, b) {
+            (S::Quoted, b'"') => S::QuoteInQuoted,
+            (S::Quoted, _) => S::Quoted,
+            (S::QuoteInQuoted, b'"') => S::Quoted,
+            (S::FieldStart, b'"') => S::Quoted,
+            (_, b'\n' | b'\r') => {
+                field = 0;
+                S::FieldStart
+            }
+            (_, d) if d == delimiter => {
+                field += 1;
+                S::FieldStart
+            }
+            _ => S::Field,
+        };
+    }
+    (state == S::Quoted).then_some(field)
+}
+
+/// A record read after blank lines starts at the first blank line; find the line where its
+/// text really starts, counting newlines incrementally (records come in order).
 #[derive(Default)]
 struct LineCounter {
     byte: usize,
@@ -318,6 +547,114 @@ mod tests {
         for input in [&b""[..], b"\xEF\xBB\xBF", b"\n\n  \n", b",,\n"] {
             let e = read_csv(input).unwrap_err();
             assert_eq!(e[0].kind, ProblemKind::EmptyFile, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn an_open_quote_at_the_end_of_the_file_is_refused_with_its_row() {
+        for (input, row, column) in [
+            (&b"unit,code,note\n44,1.2,\"open\n45,1.2,x\n"[..], 2, "note"),
+            (b"unit,code,note\r\n44,1.2,ok\r\n45,\"1.2,x", 3, "code"),
+            (b"unit,code,note\n44,1.2,\"a \"\"quoted\"\" word", 2, "note"),
+            (b"unit,\"code,note\n44,1.2,x\n", 1, "#2"),
+            (b"\"", 1, "#1"),
+        ] {
+            let e = read_csv(input).unwrap_err();
+            assert_eq!(e.len(), 1, "{input:?}");
+            assert_eq!(e[0].kind, ProblemKind::UnterminatedQuote, "{input:?}");
+            assert_eq!(e[0].row, row, "{input:?}");
+            assert_eq!(e[0].column.as_deref(), Some(column), "{input:?}");
+        }
+        // Closed quotes, quotes inside a value and a quote after the value's end are fine.
+        for input in [
+            &b"unit,code,note\n44,1.2,\"a,b\"\n"[..],
+            b"unit,code,note\n44,1.2,\"a \"\"b\"\"\"",
+            b"unit,code,note\n44,1.2,5\" screen\n",
+            b"unit,code,note\n44,1.2,\"a\"b\n",
+            b"unit;code;note\n44;1.2;\"a;b\"\n",
+        ] {
+            assert!(read_csv(input).is_ok(), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_nul_byte_is_refused_with_its_row_and_column() {
+        let e = read_csv(b"unit,code,note\n44,1.2,ok\n45,1\x002,a\x00b\n").unwrap_err();
+        let got: Vec<String> = e.iter().map(ToString::to_string).collect();
+        assert_eq!(got.len(), 2);
+        assert!(got[0].starts_with("row 3, column code: the cell holds a NUL character"));
+        assert!(got[1].starts_with("row 3, column note: the cell holds a NUL character"));
+        let e = read_csv(b"unit,co\x00de\n44,1.2\n").unwrap_err();
+        assert_eq!((e[0].row, e[0].column.as_deref()), (1, Some("#2")));
+        // A file of NULs (UTF-16 without its mark) lists a thousand and counts the rest.
+        let e = read_csv(&b"a\x00,b\x00\n".repeat(800)).unwrap_err();
+        assert_eq!((e.len(), e.more()), (1000, 600));
+    }
+
+    #[test]
+    fn neutralised_cells_are_read_back_and_long_cells_kept_empty() {
+        let t = read_csv(b"unit,note\n44,'=1+1\n45,'abc\n46,''-x\n").unwrap();
+        assert_eq!(
+            cells(&t),
+            vec![
+                (2, vec!["44", "=1+1"]),
+                (3, vec!["45", "'abc"]),
+                (4, vec!["46", "'-x"])
+            ]
+        );
+        let mut csv = b"unit,note\n44,x\n45,".to_vec();
+        csv.extend(std::iter::repeat_n(b'y', CELL_KEEP + 1));
+        csv.extend(b"\n46,z\n");
+        let t = read_csv(&csv).unwrap();
+        assert_eq!(cells(&t)[1], (3, vec!["45", ""]));
+        assert_eq!(
+            t.long_cells,
+            vec![LongCell {
+                row: 3,
+                cell: 1,
+                bytes: CELL_KEEP + 1
+            }]
+        );
+        assert_eq!(t.cell_bytes(&t.rows[1], 1), CELL_KEEP + 1);
+        assert_eq!(t.cell_bytes(&t.rows[2], 1), 1);
+        assert_eq!(t.long_cell(4, 1), None);
+    }
+
+    #[test]
+    fn a_long_header_cell_is_kept_short_and_names_no_column() {
+        let mut csv = b"unit,".to_vec();
+        csv.extend(std::iter::repeat_n(b'h', CELL_KEEP + 1));
+        csv.extend(b"\n44,x\n");
+        let t = read_csv(&csv).unwrap();
+        assert_eq!(t.header[0], "unit");
+        assert_eq!(t.header[1], format!("{}…", "h".repeat(256)));
+        assert!(t.column_label(1).ends_with('…'));
+        assert!(t.column_label(1).chars().count() <= crate::problem::QUOTE_CHARS + 1);
+    }
+
+    proptest::proptest! {
+        /// The bounded reader gives the records the csv crate gives, in every dialect.
+        #[test]
+        fn records_are_the_csv_crates(
+            text in "[a,;\"\r\n \t'é]{0,60}",
+            d in proptest::sample::select(vec![b',', b';', b'\t']),
+        ) {
+            let mut ours: Vec<Vec<String>> = Vec::new();
+            let mut records = Records::new(&text, d);
+            let mut rec = Record::default();
+            while records.read(&mut rec) {
+                ours.push(rec.cells().map(str::to_string).collect());
+            }
+            let mut rd = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(d)
+                .from_reader(text.as_bytes());
+            let theirs: Vec<Vec<String>> = rd
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect())
+                .collect();
+            proptest::prop_assert_eq!(ours, theirs);
         }
     }
 

@@ -544,6 +544,14 @@ pub fn points_error(lang: Lang, e: &PointsError) -> String {
         }
         (PointsError::TooLarge(s), Lang::Vi) => format!("\"{s}\" quá lớn"),
         (PointsError::TooLarge(s), Lang::En) => format!("\"{s}\" is too large"),
+        (PointsError::Form { text, expected }, Lang::Vi) => format!(
+            "\"{text}\" viết sai dạng; hãy viết {}",
+            PointsError::both_forms(expected, true)
+        ),
+        (PointsError::Form { text, expected }, Lang::En) => format!(
+            "\"{text}\" is not written as a score; write {}",
+            PointsError::both_forms(expected, false)
+        ),
     }
 }
 

@@ -232,6 +232,7 @@ fn read_sheet_unguarded(
         rows,
         sheet: Some(name.clone()),
         first_column: Some(start.1),
+        long_cells: Vec::new(),
     })
 }
 
