@@ -315,6 +315,17 @@ fn an_auditor_reads_everything_and_writes_nothing() {
         "{err:?}"
     );
     assert_eq!(wb.item(&k).unwrap().unwrap().version, item.version);
+    // Nor drafts: they take the store's disk like anything written (SPEC S5).
+    let draft = Draft {
+        text: "x".repeat(1 << 20),
+        score: "1".into(),
+        updated: jiff::Timestamp::now(),
+    };
+    assert_eq!(
+        wb.put_draft(&k, &draft),
+        Err(WorkbenchError::ReadOnly { user: me() })
+    );
+    assert_eq!(wb.draft(&k).unwrap(), None);
 }
 
 #[test]
@@ -391,7 +402,28 @@ fn drafts_history_backup_and_year_work_through_the_server() {
         updated: jiff::Timestamp::now(),
     };
     wb.put_draft(&k, &draft).unwrap();
-    assert_eq!(wb.draft(&k).unwrap(), Some(draft));
+    assert_eq!(wb.draft(&k).unwrap(), Some(draft.clone()));
+    // Checked by the engine behind the server: a text over the limit, an unknown item.
+    let long = Draft {
+        text: "x".repeat(domain::limits::LONG_TEXT + 1),
+        ..draft.clone()
+    };
+    assert!(matches!(
+        wb.put_draft(&k, &long),
+        Err(WorkbenchError::TooLong {
+            field: domain::limits::TextField::DraftText,
+            ..
+        })
+    ));
+    assert!(matches!(
+        wb.put_draft(&key("44", "9.9.9"), &draft),
+        Err(WorkbenchError::UnknownCriterion { .. })
+    ));
+    assert_eq!(
+        wb.draft(&k).unwrap(),
+        Some(draft.clone()),
+        "the kept draft stands"
+    );
     wb.delete_draft(&k).unwrap();
     assert_eq!(wb.draft(&k).unwrap(), None);
 

@@ -5,9 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 
+use domain::limits::is_user_name;
 use domain::{Command, Role};
 use l10n::Lang;
-use text::inert;
+use text::one_line;
 
 use super::open::{engine_err, open_workbench, store_dir};
 
@@ -15,7 +16,7 @@ use super::open::{engine_err, open_workbench, store_dir};
 pub enum MemberCmd {
     /// Add a member or change their role (lead only).
     Add {
-        /// OS user name.
+        /// OS user name: ASCII letters, digits, '.', '_', '-', not starting with '-'.
         user: String,
         /// lead, appraiser or auditor.
         #[arg(long, default_value = "appraiser", value_parser = parse_role)]
@@ -32,6 +33,16 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, cmd: MemberCmd) -> anyhow::Result<ExitCode> {
+    // A name that cannot be an OS user's is refused before anything is opened or sent (the
+    // engine refuses it too, with the same message). `remove` leaves it to the engine, which
+    // still removes a member added before names were checked.
+    if let MemberCmd::Add { user, .. } = &cmd
+        && !is_user_name(user)
+    {
+        return Err(anyhow!(
+            api::WorkbenchError::bad_user_name(user).message(lang)
+        ));
+    }
     let wb = open_workbench(&store_dir(store)?, lang)?;
     match cmd {
         MemberCmd::Add { user, role } => {
@@ -40,19 +51,21 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: MemberCmd) -> anyhow::Result
                 role,
             })
             .map_err(|e| anyhow!(e.message(lang)))?;
-            println!("{}: {}", inert(&user), role.as_str());
+            println!("{}: {}", one_line(&user), role.as_str());
         }
         MemberCmd::Remove { user } => {
             wb.apply(Command::RemoveMember { user: user.clone() })
                 .map_err(|e| anyhow!(e.message(lang)))?;
             println!(
                 "{}",
-                lang.pick("Đã xoá", "Removed").to_string() + " " + &inert(&user)
+                lang.pick("Đã xoá", "Removed").to_string() + " " + &one_line(&user)
             );
         }
         MemberCmd::List => {
+            // One member per line, whatever a name holds (one added before names were checked
+            // may hold a line break).
             for m in wb.members().map_err(engine_err(lang))? {
-                println!("{:<20} {}", inert(&m.user), m.role.as_str());
+                println!("{:<20} {}", one_line(&m.user), m.role.as_str());
             }
         }
     }

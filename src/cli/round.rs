@@ -29,7 +29,8 @@ pub enum RoundCmd {
         /// Only these units (repeat the flag); default: every unit.
         #[arg(long = "unit", value_name = "CODE")]
         units: Vec<String>,
-        /// Reference of the letter that opens the round, e.g. "Công văn 512/BNV-CCHC".
+        /// Reference of the letter that opens the round, e.g. "Công văn 512/BNV-CCHC": one line
+        /// of at most 1 KiB (a line break in it is kept as a space).
         #[arg(long, default_value = "")]
         note: String,
     },
@@ -169,7 +170,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: RoundCmd) -> anyhow::Result<
                 let units = if r.units.is_empty() {
                     lang.pick("mọi đơn vị", "every unit").to_string()
                 } else {
-                    r.units.join(", ")
+                    text::one_line(&r.units.join(", ")).into_owned()
                 };
                 println!(
                     "{}",
@@ -208,10 +209,12 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: RoundCmd) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
+/// A round's note on the round's line: whatever it holds (a note kept before line breaks were
+/// turned into spaces may hold one), one line with every control and format character escaped.
 fn note(n: &str) -> String {
     if n.is_empty() {
         String::new()
     } else {
-        format!("; {}", text::inert(n))
+        format!("; {}", text::one_line(n))
     }
 }

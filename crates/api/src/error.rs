@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use domain::points::ScoreError;
 use jiff::civil::Date;
 
+use domain::limits::{self, TextField};
 use domain::round::{NotOpen, format_date};
 use domain::{Item, ItemKey, Points, Role, Status};
 use l10n::Lang;
@@ -100,6 +101,34 @@ pub enum WorkbenchError {
         low: Points,
         high: Points,
     },
+    /// A text longer than its field allows (SPEC S5): refused whole, nothing is cut.
+    #[error("{}", self.message(Lang::En))]
+    TooLong {
+        /// What the text belongs to.
+        at: TextOf,
+        field: TextField,
+        /// Bytes the field may hold.
+        limit: usize,
+        /// Bytes of the text as it would be kept.
+        length: usize,
+    },
+    /// More evidence entries on one item than [`domain::limits::EVIDENCE_ENTRIES`].
+    #[error("{}", self.message(Lang::En))]
+    TooManyEvidence {
+        key: ItemKey,
+        count: usize,
+        limit: usize,
+    },
+    /// A new draft when the user already keeps [`domain::limits::DRAFTS_PER_USER`].
+    #[error("{}", self.message(Lang::En))]
+    TooManyDrafts {
+        user: String,
+        key: ItemKey,
+        limit: usize,
+    },
+    /// A member name that is not an OS user name (SPEC R7); `user` is cut to a readable length.
+    #[error("{}", self.message(Lang::En))]
+    BadUserName { user: String },
     #[error("{}", self.message(Lang::En))]
     /// A storage problem, worded in both languages where it happened.
     Store { vi: String, en: String },
@@ -107,6 +136,68 @@ pub enum WorkbenchError {
     /// the message is kept in both languages because it is made where the language is unknown.
     #[error("{}", self.message(Lang::En))]
     Unavailable { vi: String, en: String },
+}
+
+/// What a refused text belongs to, for the message's "where".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "of", rename_all = "kebab-case")]
+pub enum TextOf {
+    /// An item (its commands, its imported row, a draft for it).
+    Item { key: ItemKey },
+    /// A unit (reopening it).
+    Unit { year: u16, unit: String },
+    /// An explanation round; `number` is `None` for a round being opened.
+    Round { year: u16, number: Option<u32> },
+    /// An assessment year (opening it).
+    Year { year: u16 },
+}
+
+impl TextOf {
+    /// Where, for a person: the start of a message.
+    pub fn describe(&self, lang: Lang) -> String {
+        let vi = lang == Lang::Vi;
+        match self {
+            TextOf::Item { key } => key.to_string(),
+            TextOf::Unit { year, unit } if vi => format!("đơn vị {unit} năm {year}"),
+            TextOf::Unit { year, unit } => format!("unit {unit} ({year})"),
+            TextOf::Round {
+                year,
+                number: Some(n),
+            } if vi => format!("đợt giải trình {n} năm {year}"),
+            TextOf::Round {
+                year,
+                number: Some(n),
+            } => format!("explanation round {n} of {year}"),
+            TextOf::Round { year, number: None } if vi => {
+                format!("đợt giải trình mới của năm {year}")
+            }
+            TextOf::Round { year, number: None } => {
+                format!("the new explanation round of {year}")
+            }
+            TextOf::Year { year } if vi => format!("năm đánh giá {year}"),
+            TextOf::Year { year } => format!("assessment year {year}"),
+        }
+    }
+}
+
+/// What to do with a text that is too long: long texts keep their details in a document,
+/// references are one short line, a score is a few digits.
+fn shorten_hint(field: TextField, lang: Lang) -> &'static str {
+    let hint = match field.limit() {
+        l if l >= limits::LONG_TEXT => l10n::tr!(
+            "Hãy rút gọn: phần chi tiết để trong tài liệu kèm theo và chỉ ghi số, ký hiệu của tài liệu đó",
+            "Shorten it: keep the details in an attached document and write only its reference"
+        ),
+        l if l >= limits::SHORT_TEXT => l10n::tr!(
+            "Trường này chỉ ghi một tham chiếu ngắn (số, ký hiệu, ngày, tên văn bản); hãy rút gọn",
+            "This field holds a short reference (number, date, title); shorten it"
+        ),
+        _ => l10n::tr!(
+            "Điểm chỉ gồm vài chữ số, ví dụ 1,25; hãy xoá phần thừa",
+            "A score is a few digits, e.g. 1.25; delete the rest"
+        ),
+    };
+    hint.get(lang)
 }
 
 /// Why an item is not open to an explanation in a round (serialisable mirror of
@@ -534,8 +625,73 @@ impl WorkbenchError {
                     )
                 }
             }
+            TooLong {
+                at,
+                field,
+                limit,
+                length,
+            } => {
+                let at = at.describe(lang);
+                let name = field.label(lang);
+                let hint = shorten_hint(*field, lang);
+                if vi {
+                    format!(
+                        "{at}: {name} dài {length} byte, vượt giới hạn {limit} byte (mỗi chữ có dấu chiếm 2–3 byte). {hint} rồi thử lại; chưa có gì được lưu."
+                    )
+                } else {
+                    format!(
+                        "{at}: the {name} is {length} bytes long, over the limit of {limit} bytes (a Vietnamese letter with diacritics takes 2–3 bytes). {hint}, then try again; nothing was saved."
+                    )
+                }
+            }
+            TooManyEvidence { key, count, limit } => {
+                if vi {
+                    format!(
+                        "{key}: có {count} tài liệu kiểm chứng, vượt giới hạn {limit} tài liệu của một tiêu chí. Hãy gộp các tài liệu cùng loại hoặc chỉ giữ các tài liệu chính rồi nhập lại; chưa có gì được nhập."
+                    )
+                } else {
+                    format!(
+                        "{key}: {count} evidence entries, over the limit of {limit} for one item. Merge related documents or keep the main ones, then import again; nothing was imported."
+                    )
+                }
+            }
+            TooManyDrafts { user, key, limit } => {
+                if vi {
+                    format!(
+                        "{user} đã có {limit} bản nháp (tối đa {limit}, mỗi tiêu chí đang soạn một bản); bản nháp của {key} không được giữ trên máy chủ. Hãy lưu các tiêu chí đang soạn dở (lưu xong thì bản nháp của tiêu chí đó tự xoá) rồi soạn tiếp."
+                    )
+                } else {
+                    format!(
+                        "{user} already keeps {limit} drafts (the most, one per item being edited); the draft of {key} was not kept on the server. Save the items you left half-edited (saving one deletes its draft), then carry on."
+                    )
+                }
+            }
+            BadUserName { user } => {
+                if vi {
+                    format!(
+                        "tên thành viên {user:?} không hợp lệ: thành viên mang tên đăng nhập hệ điều hành của họ — chỉ gồm chữ cái không dấu, chữ số, dấu chấm (.), gạch dưới (_) và gạch ngang (-), không bắt đầu bằng gạch ngang, tối đa {} ký tự. Xem tên đăng nhập của người đó (lệnh: id TÊN) rồi thử lại; không có gì thay đổi.",
+                        limits::NAME_CHARS
+                    )
+                } else {
+                    format!(
+                        "member name {user:?} is not valid: a member is named by their OS login name — only ASCII letters, digits, dot (.), underscore (_) and hyphen (-), not starting with a hyphen, at most {} characters. Check the person's login name (command: id NAME) and try again; nothing changed.",
+                        limits::NAME_CHARS
+                    )
+                }
+            }
             Store { vi, en } | Unavailable { vi, en } => lang.pick(vi, en).to_string(),
         }
+    }
+
+    /// The refusal of a member name that is not an OS user name, quoting it cut short (a
+    /// refusal does not echo megabytes).
+    pub fn bad_user_name(user: &str) -> WorkbenchError {
+        const SHOWN: usize = limits::NAME_CHARS + 16;
+        let mut shown: String = user.chars().take(SHOWN).collect();
+        if user.chars().nth(SHOWN).is_some() {
+            shown.push('…');
+        }
+        WorkbenchError::BadUserName { user: shown }
     }
 
     pub fn is_conflict(&self) -> bool {
@@ -550,6 +706,148 @@ impl From<domain::YearFileError> for WorkbenchError {
         WorkbenchError::BadFile {
             file: e.file,
             problems: e.problems.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(e: &WorkbenchError) -> (String, String) {
+        (e.message(Lang::Vi), e.message(Lang::En))
+    }
+
+    #[test]
+    fn a_long_text_is_named_with_its_length_limit_and_what_to_do() {
+        let e = WorkbenchError::TooLong {
+            at: TextOf::Item {
+                key: ItemKey::new(2024, "44", "1.1.1"),
+            },
+            field: TextField::Justification,
+            limit: limits::LONG_TEXT,
+            length: 20_000,
+        };
+        let (vi, en) = both(&e);
+        assert_eq!(
+            vi,
+            "2024/44/1.1.1: lý do điều chỉnh điểm (thuyết minh) dài 20000 byte, vượt giới hạn 16384 byte (mỗi chữ có dấu chiếm 2–3 byte). Hãy rút gọn: phần chi tiết để trong tài liệu kèm theo và chỉ ghi số, ký hiệu của tài liệu đó rồi thử lại; chưa có gì được lưu."
+        );
+        assert_eq!(
+            en,
+            "2024/44/1.1.1: the justification is 20000 bytes long, over the limit of 16384 bytes (a Vietnamese letter with diacritics takes 2–3 bytes). Shorten it: keep the details in an attached document and write only its reference, then try again; nothing was saved."
+        );
+        let round = WorkbenchError::TooLong {
+            at: TextOf::Round {
+                year: 2024,
+                number: None,
+            },
+            field: TextField::RoundNote,
+            limit: limits::SHORT_TEXT,
+            length: 1025,
+        };
+        let (vi, en) = both(&round);
+        assert!(
+            vi.starts_with("đợt giải trình mới của năm 2024: ghi chú của đợt giải trình dài 1025 byte, vượt giới hạn 1024 byte")
+                && vi.contains("tham chiếu ngắn"),
+            "{vi}"
+        );
+        assert!(
+            en.starts_with("the new explanation round of 2024: the round note is 1025 bytes long"),
+            "{en}"
+        );
+        let score = WorkbenchError::TooLong {
+            at: TextOf::Item {
+                key: ItemKey::new(2024, "44", "1.1.1"),
+            },
+            field: TextField::DraftScore,
+            limit: limits::DRAFT_SCORE,
+            length: 40,
+        };
+        assert!(both(&score).0.contains("ví dụ 1,25"));
+        assert!(both(&score).1.contains("e.g. 1.25"));
+        for (at, vi, en) in [
+            (
+                TextOf::Unit {
+                    year: 2024,
+                    unit: "44".into(),
+                },
+                "đơn vị 44 năm 2024",
+                "unit 44 (2024)",
+            ),
+            (
+                TextOf::Round {
+                    year: 2024,
+                    number: Some(2),
+                },
+                "đợt giải trình 2 năm 2024",
+                "explanation round 2 of 2024",
+            ),
+            (
+                TextOf::Year { year: 2025 },
+                "năm đánh giá 2025",
+                "assessment year 2025",
+            ),
+        ] {
+            assert_eq!(at.describe(Lang::Vi), vi);
+            assert_eq!(at.describe(Lang::En), en);
+        }
+    }
+
+    #[test]
+    fn counts_and_names_say_the_rule() {
+        let key = ItemKey::new(2024, "44", "1.1.1");
+        let (vi, en) = both(&WorkbenchError::TooManyEvidence {
+            key: key.clone(),
+            count: 101,
+            limit: 100,
+        });
+        assert!(vi.contains("101 tài liệu kiểm chứng") && vi.contains("giới hạn 100"));
+        assert!(en.contains("101 evidence entries") && en.contains("limit of 100"));
+        let (vi, en) = both(&WorkbenchError::TooManyDrafts {
+            user: "an".into(),
+            key,
+            limit: 200,
+        });
+        assert!(vi.starts_with("an đã có 200 bản nháp") && vi.contains("2024/44/1.1.1"));
+        assert!(en.starts_with("an already keeps 200 drafts"), "{en}");
+        let e = WorkbenchError::bad_user_name("lan\nlead");
+        let (vi, en) = both(&e);
+        assert!(
+            !vi.contains('\n') && !en.contains('\n'),
+            "the name is quoted escaped"
+        );
+        assert!(vi.contains(r#""lan\nlead""#) && vi.contains("tên đăng nhập"));
+        assert!(en.contains("ASCII letters, digits") && en.contains("at most 64 characters"));
+        let WorkbenchError::BadUserName { user } = WorkbenchError::bad_user_name(&"x".repeat(5000))
+        else {
+            panic!("a bad name");
+        };
+        assert_eq!(user.chars().count(), 81, "cut, with an ellipsis");
+    }
+
+    #[test]
+    fn new_refusals_cross_the_wire() {
+        for e in [
+            WorkbenchError::TooLong {
+                at: TextOf::Round {
+                    year: 2024,
+                    number: Some(1),
+                },
+                field: TextField::CloseReason,
+                limit: 16384,
+                length: 16385,
+            },
+            WorkbenchError::TooManyDrafts {
+                user: "an".into(),
+                key: ItemKey::new(2024, "44", "1.1.1"),
+                limit: 200,
+            },
+            WorkbenchError::BadUserName { user: " ".into() },
+        ] {
+            let json = serde_json::to_string(&e).expect("encode");
+            let back: WorkbenchError = serde_json::from_str(&json).expect("decode");
+            assert_eq!(back, e, "{json}");
         }
     }
 }

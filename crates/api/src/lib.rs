@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use domain::{BackupSummary, Draft, Seal, VerifyReport, YearContext};
 use domain::{Command, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState};
 
-pub use error::{NotOpenReason, ScoreProblem, WorkbenchError};
+pub use error::{NotOpenReason, ScoreProblem, TextOf, WorkbenchError};
 
 /// What a client hears about without asking.
 #[derive(Clone, Debug)]
@@ -128,6 +128,9 @@ pub trait Workbench: Send + Sync {
     /// Committed events from now on.
     fn subscribe(&self) -> Receiver<Notice>;
     fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, WorkbenchError>;
+    /// Keep this user's draft for an item. Refused like the adjustment it is for (a non-member,
+    /// an auditor, an unknown or survey item), a text over `domain::limits` and a new draft
+    /// beyond `domain::limits::DRAFTS_PER_USER`.
     fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), WorkbenchError>;
     fn delete_draft(&self, key: &ItemKey) -> Result<(), WorkbenchError>;
 

@@ -123,6 +123,9 @@ pub enum Command {
         scope: RoundScope,
         /// Units the round is for; empty = all.
         units: Vec<String>,
+        /// The one-line reference of the letter that opens the round (at most
+        /// [`SHORT_TEXT`](crate::limits::SHORT_TEXT) bytes): the engine keeps each line break
+        /// in it, with the blanks around it, as one space ([`crate::limits::one_line_note`]).
         note: String,
     },
     /// Close a round: no more explanations are recorded in it (lead).
@@ -142,10 +145,14 @@ pub enum Command {
     },
     /// Undo the actor's own last change to an appraisal, as a compensating event.
     Undo,
+    /// Add a member or change their role (lead). `user` must be an OS user name
+    /// ([`crate::limits::is_user_name`]).
     SetMember {
         user: String,
         role: Role,
     },
+    /// Remove a member (lead). A name that is not an OS user name is refused unless it is a
+    /// member's (one added before names were checked can still be removed).
     RemoveMember {
         user: String,
     },

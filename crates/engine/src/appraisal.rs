@@ -9,14 +9,16 @@ use domain::{
     SurveyRow,
 };
 
-use super::{Ctx, WorkbenchError, YearContext, clean_owned, clean_text};
+use domain::limits::{EVIDENCE_ENTRIES, TextField};
+
+use super::{Ctx, Engine, WorkbenchError, YearContext, limited, limited_owned, of_item};
 
 /// Check that the key names a known unit and a leaf; return the year and the leaf's (max, method).
 pub(super) fn leaf(
-    ctx: &Ctx,
+    engine: &Engine,
     key: &ItemKey,
 ) -> Result<(Arc<YearContext>, Points, Method), WorkbenchError> {
-    let y = ctx.engine.year(key.year)?;
+    let y = engine.year(key.year)?;
     if y.units.unit(&key.unit).is_none() {
         return Err(WorkbenchError::UnknownUnit {
             year: key.year,
@@ -63,7 +65,7 @@ pub(super) fn for_decision(
     key: &ItemKey,
     expected: u64,
 ) -> Result<(Arc<YearContext>, Points, Item), WorkbenchError> {
-    let (y, max, method) = leaf(ctx, key)?;
+    let (y, max, method) = leaf(ctx.engine, key)?;
     if method == Method::Survey {
         return Err(WorkbenchError::SurveyNotEditable { key: key.clone() });
     }
@@ -99,12 +101,14 @@ pub(super) fn push_appraisal(ctx: &mut Ctx, item: &Item, after: Appraisal, reaso
     );
 }
 
+/// A text that must be written and fit its field; `field` names it in the refusal of an empty one.
 pub(super) fn require_text(
     key: &ItemKey,
     text: &str,
     field: &str,
+    limit: TextField,
 ) -> Result<String, WorkbenchError> {
-    let t = clean_text(text);
+    let t = limited(text, limit, of_item(key))?;
     if t.trim().is_empty() {
         return Err(WorkbenchError::TextRequired {
             key: key.clone(),
@@ -151,29 +155,18 @@ pub(crate) fn import_self(
     let mut unit: Option<ImportUnit> = None;
     for row in rows {
         let key = ItemKey::new(year, row.unit, row.leaf);
-        let (y, max, method) = leaf(ctx, &key)?;
+        let (y, max, method) = leaf(ctx.engine, &key)?;
         if method == Method::Survey {
             return Err(WorkbenchError::SurveyNotEditable { key });
         }
         check_score(&y, &key, row.score, max)?;
+        // The texts are checked on every row, a repeated one too: the importer names row and
+        // column first, this is the last line of defence (SPEC S5).
+        let after = self_assessment(&key, row.score, row.note, row.evidence)?;
         let item = ImportUnit::item(&mut unit, ctx, &key)?;
         if !seen.insert(key.clone()) {
             continue;
         }
-        let after = SelfAssessment {
-            score: row.score,
-            note: clean_owned(row.note),
-            evidence: row
-                .evidence
-                .into_iter()
-                .map(|e| Evidence {
-                    number: clean_owned(e.number),
-                    title: clean_owned(e.title),
-                    date: clean_owned(e.date),
-                    link: clean_owned(e.link),
-                })
-                .collect(),
-        };
         if item.self_assessment.as_ref() == Some(&after) {
             continue;
         }
@@ -206,6 +199,38 @@ pub(crate) fn import_self(
     Ok(())
 }
 
+/// An imported row's self-assessment, its texts cleaned and each within its limit.
+fn self_assessment(
+    key: &ItemKey,
+    score: Points,
+    note: String,
+    evidence: Vec<Evidence>,
+) -> Result<SelfAssessment, WorkbenchError> {
+    if evidence.len() > EVIDENCE_ENTRIES {
+        return Err(WorkbenchError::TooManyEvidence {
+            key: key.clone(),
+            count: evidence.len(),
+            limit: EVIDENCE_ENTRIES,
+        });
+    }
+    let short = |text: String, field: TextField| limited_owned(text, field, of_item(key));
+    Ok(SelfAssessment {
+        score,
+        note: limited_owned(note, TextField::Note, of_item(key))?,
+        evidence: evidence
+            .into_iter()
+            .map(|e| {
+                Ok(Evidence {
+                    number: short(e.number, TextField::EvidenceNumber)?,
+                    title: short(e.title, TextField::EvidenceTitle)?,
+                    date: short(e.date, TextField::EvidenceDate)?,
+                    link: short(e.link, TextField::EvidenceLink)?,
+                })
+            })
+            .collect::<Result<_, WorkbenchError>>()?,
+    })
+}
+
 pub(crate) fn import_survey(
     ctx: &mut Ctx,
     year: u16,
@@ -215,7 +240,7 @@ pub(crate) fn import_survey(
     let mut unit: Option<ImportUnit> = None;
     for row in rows {
         let key = ItemKey::new(year, row.unit, row.leaf);
-        let (y, max, method) = leaf(ctx, &key)?;
+        let (y, max, method) = leaf(ctx.engine, &key)?;
         if method != Method::Survey {
             return Err(WorkbenchError::NotSurvey { key });
         }
@@ -298,7 +323,7 @@ pub(crate) fn adjust(
     }
     check_score(&y, &key, score, max)?;
     let s = self_score(&item)?;
-    let justification = clean_text(&justification);
+    let justification = limited(&justification, TextField::Justification, of_item(&key))?;
     let status = if score == s {
         Status::Agreed
     } else {
@@ -332,7 +357,7 @@ pub(crate) fn request_evidence(
     if !item.status().can_appraise() {
         return Err(wrong_status(ctx, &item));
     }
-    let request = require_text(&key, &request, "request")?;
+    let request = require_text(&key, &request, "request", TextField::Request)?;
     let mut after = item.appraisal.clone();
     after.status = Status::NeedsInfo;
     after.request = request;

@@ -5,11 +5,12 @@
 use crate::OrStore;
 use jiff::civil::Date;
 
+use domain::limits::TextField;
 use domain::round::{Round, add_days, current_round};
 use domain::{Council, CouncilDecision, Dispute, ItemKey, Outcome, Points, Status};
 
 use super::appraisal::{check_score, for_decision, push_appraisal, require_text, wrong_status};
-use super::{Ctx, WorkbenchError, clean_text};
+use super::{Ctx, WorkbenchError, limited, of_item};
 
 /// The round an explanation goes into: the one named, or the latest open round of the unit.
 fn pick_round(ctx: &Ctx, key: &ItemKey, number: Option<u32>) -> Result<Round, WorkbenchError> {
@@ -70,12 +71,13 @@ pub(crate) fn record_dispute(
     if let Some(c) = claimed {
         check_score(&y, &key, c, max)?;
     }
-    let explanation = require_text(&key, &explanation, "explanation")?;
+    let explanation = require_text(&key, &explanation, "explanation", TextField::Explanation)?;
+    let document = limited(&document, TextField::Document, of_item(&key))?;
     let mut after = item.appraisal.clone();
     after.status = Status::Disputed;
     after.dispute = Some(Dispute {
         explanation,
-        document: clean_text(&document),
+        document,
         claimed,
         received,
         round: round.number,
@@ -99,7 +101,7 @@ pub(crate) fn resolve_dispute(
     if !item.status().can_resolve() {
         return Err(wrong_status(ctx, &item));
     }
-    let response = require_text(&key, &response, "response")?;
+    let response = require_text(&key, &response, "response", TextField::Response)?;
     let self_score = item.self_assessment.as_ref().map(|s| s.score);
     let claimed = item.appraisal.dispute.as_ref().and_then(|d| d.claimed);
     let proposed = match outcome {
@@ -149,7 +151,7 @@ pub(crate) fn escalate(
     if !item.status().can_escalate() {
         return Err(wrong_status(ctx, &item));
     }
-    let reason = require_text(&key, &reason, "reason")?;
+    let reason = require_text(&key, &reason, "reason", TextField::EscalateReason)?;
     let mut after = item.appraisal.clone();
     after.status = Status::Escalated;
     after.council = Some(Council {
@@ -173,7 +175,8 @@ pub(crate) fn council_decide(
         return Err(wrong_status(ctx, &item));
     }
     check_score(&y, &key, score, max)?;
-    let text = require_text(&key, &decision, "decision")?;
+    let text = require_text(&key, &decision, "decision", TextField::Decision)?;
+    let minutes = limited(&minutes, TextField::Minutes, of_item(&key))?;
     let mut after = item.appraisal.clone();
     after.proposed = Some(score);
     after.status = Status::Decided;
@@ -183,7 +186,7 @@ pub(crate) fn council_decide(
         decision: Some(CouncilDecision {
             score,
             text,
-            minutes: clean_text(&minutes),
+            minutes,
         }),
     });
     push_appraisal(ctx, &item, after, String::new());

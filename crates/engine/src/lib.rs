@@ -4,6 +4,7 @@
 
 mod appraisal;
 mod dispute;
+mod drafts;
 mod local;
 mod rounds;
 mod setup;
@@ -14,9 +15,10 @@ use std::sync::{Arc, Mutex, RwLock};
 use jiff::Timestamp;
 use unicode_normalization::UnicodeNormalization;
 
-use api::WorkbenchError;
+use api::{TextOf, WorkbenchError};
 use domain::NewEvent;
 use domain::clock::{self, Clock};
+use domain::limits::TextField;
 use domain::{Command, Committed, Event, Item, ItemKey, Role, UnitState, YearContext};
 use l10n::Lang;
 use store::{Store, StoreError};
@@ -29,6 +31,9 @@ pub struct Engine {
     years: RwLock<HashMap<u16, Arc<YearContext>>>,
     /// Serialises read-check-commit so a version check cannot race another write.
     write: Mutex<()>,
+    /// Serialises count-check-put of drafts so two sessions of one user cannot pass the cap
+    /// together (drafts never wait for a commit).
+    drafts: Mutex<()>,
 }
 
 /// A store failure as the workbench reports it: worded here, in both languages, because the
@@ -73,6 +78,73 @@ pub(crate) fn clean_text(s: &str) -> String {
     unified.nfc().collect::<String>().trim_end().to_string()
 }
 
+/// Refuse a text longer than its field allows (SPEC S5); `at` (whose text it is) is built only
+/// for the refusal.
+pub(crate) fn check_len(
+    text: &str,
+    field: TextField,
+    at: impl FnOnce() -> TextOf,
+) -> Result<(), WorkbenchError> {
+    match field.too_long(text) {
+        None => Ok(()),
+        Some(length) => Err(WorkbenchError::TooLong {
+            at: at(),
+            field,
+            limit: field.limit(),
+            length,
+        }),
+    }
+}
+
+/// [`clean_text`] of a text that must fit its field: measured as it would be kept.
+pub(crate) fn limited(
+    text: &str,
+    field: TextField,
+    at: impl FnOnce() -> TextOf,
+) -> Result<String, WorkbenchError> {
+    let t = clean_text(text);
+    check_len(&t, field, at)?;
+    Ok(t)
+}
+
+/// [`clean_owned`] of a text that must fit its field.
+pub(crate) fn limited_owned(
+    text: String,
+    field: TextField,
+    at: impl FnOnce() -> TextOf,
+) -> Result<String, WorkbenchError> {
+    let t = clean_owned(text);
+    check_len(&t, field, at)?;
+    Ok(t)
+}
+
+/// Whose text it is, for an item's field.
+pub(crate) fn of_item(key: &ItemKey) -> impl FnOnce() -> TextOf + '_ {
+    move || TextOf::Item { key: key.clone() }
+}
+
+/// The refusal of a member that may not write: a non-member learns who can add them, an
+/// auditor that they read only (SPEC S2).
+pub(crate) fn not_writer(
+    members: &[domain::Member],
+    actor: &str,
+    role: Option<Role>,
+) -> WorkbenchError {
+    match role {
+        None => WorkbenchError::NotMember {
+            user: actor.to_string(),
+            leads: members
+                .iter()
+                .filter(|m| m.role == Role::Lead)
+                .map(|m| m.user.clone())
+                .collect(),
+        },
+        Some(_) => WorkbenchError::ReadOnly {
+            user: actor.to_string(),
+        },
+    }
+}
+
 impl Engine {
     pub fn new(store: Store) -> Engine {
         Engine::with_clock(store, clock::system())
@@ -85,6 +157,7 @@ impl Engine {
             clock,
             years: RwLock::new(HashMap::new()),
             write: Mutex::new(()),
+            drafts: Mutex::new(()),
         }
     }
 
@@ -171,20 +244,8 @@ impl Engine {
                     reason: String::new(),
                 });
             }
-            (None, false) => {
-                return Err(WorkbenchError::NotMember {
-                    user: actor.to_string(),
-                    leads: members
-                        .iter()
-                        .filter(|m| m.role == Role::Lead)
-                        .map(|m| m.user.clone())
-                        .collect(),
-                });
-            }
-            (Some(Role::Auditor), false) => {
-                return Err(WorkbenchError::ReadOnly {
-                    user: actor.to_string(),
-                });
+            (None, false) | (Some(Role::Auditor), false) => {
+                return Err(not_writer(&members, actor, role));
             }
             (Some(_), false) => {}
         }

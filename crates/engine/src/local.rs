@@ -196,11 +196,9 @@ impl Workbench for LocalWorkbench {
         self.engine.store().draft(&self.user, key).or_store()
     }
 
+    /// Checked by the engine: see [`Engine::put_draft`].
     fn put_draft(&self, key: &ItemKey, draft: &Draft) -> Result<(), WorkbenchError> {
-        self.engine
-            .store()
-            .put_draft(&self.user, key, draft)
-            .or_store()
+        self.engine.put_draft(&self.user, key, draft)
     }
 
     fn delete_draft(&self, key: &ItemKey) -> Result<(), WorkbenchError> {

@@ -3,9 +3,11 @@
 use crate::OrStore;
 use jiff::civil::Date;
 
+use api::TextOf;
+use domain::limits::{TextField, one_line_note};
 use domain::{Change, Round, RoundScope};
 
-use super::{Ctx, WorkbenchError, clean_text};
+use super::{Ctx, WorkbenchError, check_len, clean_text, limited};
 
 pub(crate) fn open_round(
     ctx: &mut Ctx,
@@ -20,6 +22,13 @@ pub(crate) fn open_round(
     if closes < opens {
         return Err(WorkbenchError::BadRoundDates { opens, closes });
     }
+    // The note is the one-line reference of the letter that opens the round: a line break
+    // (pasted from the letter) becomes a space, so `round list` keeps one round per entry.
+    let note = one_line_note(&clean_text(&note));
+    check_len(&note, TextField::RoundNote, || TextOf::Round {
+        year,
+        number: None,
+    })?;
     let mut codes: Vec<String> = Vec::with_capacity(units.len());
     for u in units {
         let u = u.trim().to_string();
@@ -39,7 +48,7 @@ pub(crate) fn open_round(
         closes,
         scope,
         units: codes,
-        note: clean_text(&note),
+        note,
         closed: false,
     };
     ctx.push(
@@ -69,6 +78,10 @@ pub(crate) fn close_round(
     if before.closed {
         return Err(WorkbenchError::RoundClosed { year, number });
     }
+    let reason = limited(&reason, TextField::CloseReason, || TextOf::Round {
+        year,
+        number: Some(number),
+    })?;
     let mut after = before.clone();
     after.closed = true;
     ctx.push(
@@ -78,7 +91,7 @@ pub(crate) fn close_round(
             before: Some(before),
             after,
         },
-        clean_text(&reason),
+        reason,
     );
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! Store-level commands: opening a year, members, finalizing and reopening units.
 
 use crate::OrStore;
+use api::TextOf;
+use domain::limits::{self, TextField};
 use domain::{Change, Member, Role, Status, YearContext, YearData};
 
-use super::{Ctx, WorkbenchError, clean_text};
+use super::{Ctx, WorkbenchError, check_len, limited};
 
 /// Parse a year's framework and units; any problem becomes one `BadFile` error listing all of it.
 pub(crate) fn parse_year(year: u16, data: &YearData) -> Result<YearContext, WorkbenchError> {
@@ -23,6 +25,13 @@ pub(crate) fn open_year(ctx: &mut Ctx, year: u16, src: YearSources) -> Result<()
     if ctx.engine.store.year_data(year).or_store()?.is_some() {
         return Err(WorkbenchError::YearExists { year });
     }
+    // The sources are checked by parsing them; their names are kept as written, within a limit.
+    check_len(&src.framework_file, TextField::FrameworkFile, || {
+        TextOf::Year { year }
+    })?;
+    check_len(&src.units_file, TextField::UnitsFile, || TextOf::Year {
+        year,
+    })?;
     if let Some(prev) = src.from_year {
         // The references come from a year that exists and is earlier.
         if prev >= year {
@@ -52,6 +61,15 @@ pub(crate) fn open_year(ctx: &mut Ctx, year: u16, src: YearSources) -> Result<()
     Ok(())
 }
 
+/// A member is named by their OS user name (SPEC R7): nothing else can be a peer's identity,
+/// and a name with a line break or a blank would forge or hide a line of `member list`.
+fn check_user_name(user: &str) -> Result<(), WorkbenchError> {
+    if limits::is_user_name(user) {
+        return Ok(());
+    }
+    Err(WorkbenchError::bad_user_name(user))
+}
+
 fn lead_count(members: &[Member]) -> usize {
     members.iter().filter(|m| m.role == Role::Lead).count()
 }
@@ -62,7 +80,7 @@ pub(crate) fn set_member(
     user: String,
     role: Role,
 ) -> Result<(), WorkbenchError> {
-    let user = user.trim().to_string();
+    check_user_name(&user)?;
     let before = members.iter().find(|m| m.user == user).map(|m| m.role);
     if before == Some(role) {
         return Ok(());
@@ -86,8 +104,10 @@ pub(crate) fn remove_member(
     members: &[Member],
     user: String,
 ) -> Result<(), WorkbenchError> {
+    // A member whose name is not a user name (added before names were checked) can still be
+    // removed; any other such name is refused like `member add` refuses it.
     let Some(before) = members.iter().find(|m| m.user == user).map(|m| m.role) else {
-        return Ok(());
+        return check_user_name(&user);
     };
     if before == Role::Lead && lead_count(members) == 1 {
         return Err(WorkbenchError::LastLead { user });
@@ -140,7 +160,10 @@ pub(crate) fn reopen(
     if ctx.unit_state(year, &unit)?.finalized.is_none() {
         return Err(WorkbenchError::NotFinalized { year, unit });
     }
-    let reason = clean_text(&reason);
+    let reason = limited(&reason, TextField::ReopenReason, || TextOf::Unit {
+        year,
+        unit: unit.clone(),
+    })?;
     if reason.trim().is_empty() {
         return Err(WorkbenchError::TextRequired {
             key: domain::ItemKey::new(year, unit, ""),
