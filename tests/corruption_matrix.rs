@@ -88,8 +88,14 @@ fn build(dir: &Path, work: &Path) -> (u64, Seal) {
     (r.events, r.seal)
 }
 
+/// A copy of a store folder, private as the store requires (folders 0700).
 fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(to)
+        .unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
         let ty = e.file_type().unwrap();

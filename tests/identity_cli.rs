@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use api::Workbench;
-use common::os_user::{GROUP, OTHER_USER, is_root, other_user, run_ok};
+use common::os_user::{is_root, other_account, run_ok};
 use common::{YEAR, setup};
 use domain::{Command as Cmd, Role};
 
@@ -133,7 +133,9 @@ fn an_auditor_claiming_to_be_the_lead_writes_nothing() {
 )]
 fn another_os_user_cannot_claim_the_leads_name() {
     assert!(is_root(), "built as root, run as another user");
-    let (uid, gid) = other_user();
+    let other = other_account("id");
+    let (uid, gid) = (other.uid, other.gid);
+    let name = &other.name;
     let tmp = tempfile::tempdir().expect("temp dir");
     std::fs::set_permissions(
         tmp.path(),
@@ -148,7 +150,7 @@ fn another_os_user_cannot_claim_the_leads_name() {
     })
     .expect("add this user");
     drop(lead);
-    run_ok(Command::new("chgrp").arg(GROUP).arg(&dir));
+    run_ok(Command::new("chgrp").arg(&other.group).arg(&dir));
     run_ok(Command::new("chmod").args(["2750"]).arg(&dir));
     let csv = self_csv(tmp.path());
     std::fs::set_permissions(&csv, std::os::unix::fs::PermissionsExt::from_mode(0o644))
@@ -174,10 +176,10 @@ fn another_os_user_cannot_claim_the_leads_name() {
     };
 
     // Not a member: refused as who they are, whatever they claim.
-    let out = as_other(&["member", "add", OTHER_USER, "--role", "lead"]);
+    let out = as_other(&["member", "add", name.as_str(), "--role", "lead"]);
     assert!(!out.status.success());
     assert!(
-        text(&out).contains(&format!("user {OTHER_USER} is not a member")),
+        text(&out).contains(&format!("user {name} is not a member")),
         "{}",
         text(&out)
     );
@@ -193,13 +195,13 @@ fn another_os_user_cannot_claim_the_leads_name() {
     .expect("connect as the lead");
     remote
         .apply(Cmd::SetMember {
-            user: OTHER_USER.into(),
+            user: name.clone(),
             role: Role::Auditor,
         })
         .expect("add the other user as auditor");
     let out = as_other(&["doctor"]);
     assert!(
-        text(&out).contains(&format!("{OTHER_USER} — auditor")),
+        text(&out).contains(&format!("{name} — auditor")),
         "{}",
         text(&out)
     );
@@ -223,7 +225,7 @@ fn another_os_user_cannot_claim_the_leads_name() {
     assert!(
         items
             .iter()
-            .all(|i| i.last.as_ref().is_none_or(|t| t.actor != OTHER_USER))
+            .all(|i| i.last.as_ref().is_none_or(|t| t.actor != *name))
     );
 }
 

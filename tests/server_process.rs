@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use api::WorkbenchError;
 use api::{HistoryQuery, Notice, Workbench};
-use common::os_user::{GROUP, OTHER_USER, other_user, run_ok};
+use common::os_user::{other_account, run_ok};
 use common::{YEAR, key, p, setup};
 use domain::{Change, Command as Cmd, ItemKey, Role};
 use net::client::{ConnectOptions, RemoteWorkbench};
@@ -364,7 +364,9 @@ fn a_second_os_user_is_identified_by_the_kernel_and_checked_against_the_members(
         rustix::process::geteuid().is_root(),
         "built as root, run as another user"
     );
-    let (uid, gid) = other_user();
+    let other = other_account("sp");
+    let (uid, gid) = (other.uid, other.gid);
+    let name = &other.name;
     let tmp = tempfile::tempdir().unwrap();
     // The temporary folder must be traversable by the other user; the store itself is shared
     // through its group as docs/SHARED_STORE.md describes.
@@ -375,7 +377,7 @@ fn a_second_os_user_is_identified_by_the_kernel_and_checked_against_the_members(
     .unwrap();
     let dir = tmp.path().join("store");
     store_with_me(&dir, Role::Lead);
-    run_ok(Command::new("chgrp").arg(GROUP).arg(&dir));
+    run_ok(Command::new("chgrp").arg(&other.group).arg(&dir));
     run_ok(Command::new("chmod").args(["2750"]).arg(&dir));
     let csv = tmp.path().join("self.csv");
     std::fs::write(&csv, "unit,code,self_score,note,evidence\n44,1.1.1,1.5,,\n").unwrap();
@@ -400,7 +402,7 @@ fn a_second_os_user_is_identified_by_the_kernel_and_checked_against_the_members(
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(&format!("user {OTHER_USER} is not a member")) && err.contains(&me()),
+        err.contains(&format!("user {name} is not a member")) && err.contains(&me()),
         "{err}"
     );
 
@@ -413,14 +415,14 @@ fn a_second_os_user_is_identified_by_the_kernel_and_checked_against_the_members(
     )
     .unwrap();
     lead.apply(Cmd::SetMember {
-        user: OTHER_USER.into(),
+        user: name.clone(),
         role: Role::Appraiser,
     })
     .unwrap();
     let out = as_other(&["doctor"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("User:") && text.contains(&format!("{OTHER_USER} — appraiser")),
+        text.contains("User:") && text.contains(&format!("{name} — appraiser")),
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -432,7 +434,7 @@ fn a_second_os_user_is_identified_by_the_kernel_and_checked_against_the_members(
     );
     let events = lead
         .history(&HistoryQuery {
-            user: Some(OTHER_USER.into()),
+            user: Some(name.clone()),
             ..HistoryQuery::default()
         })
         .unwrap();
@@ -444,7 +446,7 @@ fn a_second_os_user_is_identified_by_the_kernel_and_checked_against_the_members(
 
     // As an auditor the same user can read but not write.
     lead.apply(Cmd::SetMember {
-        user: OTHER_USER.into(),
+        user: name.clone(),
         role: Role::Auditor,
     })
     .unwrap();

@@ -293,7 +293,7 @@ fn a_member_can_use_the_server_but_not_touch_a_file_of_the_store() {
     store_with_me(&dir);
     {
         let lead = common::open_after_server(&dir);
-        let lead = engine::LocalWorkbench::new(lead, &me());
+        let lead = engine::LocalWorkbench::new(lead, me());
         lead.apply(Cmd::SetMember {
             user: auditor.name.clone(),
             role: Role::Auditor,

@@ -16,6 +16,7 @@ mod report;
 mod round;
 mod sample;
 mod serve;
+mod setup_shared;
 mod template;
 mod verify;
 mod workbench;
@@ -92,6 +93,9 @@ pub enum Cmd {
     Serve(serve::Args),
     /// Show what thamdinh sees: terminal, colours, SSH/tmux, keymaps, store, server, your role.
     Doctor,
+    /// Set up a store shared by a group (as root): a service account owns it, a systemd unit
+    /// serves it (docs/SHARED_STORE.md).
+    SetupShared(setup_shared::Args),
 }
 
 /// Run the parsed command line; errors are printed by the caller.
@@ -120,5 +124,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Keys(k) => keys::run(lang, k),
         Cmd::Serve(a) => serve::run(store, lang, a),
         Cmd::Doctor => doctor::run(store, lang),
+        Cmd::SetupShared(a) => setup_shared::run(store, lang, a),
     }
 }

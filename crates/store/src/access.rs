@@ -138,14 +138,14 @@ impl AccessProblem {
             },
             AccessProblem::WideInside { path, mode } => match lang {
                 Lang::En => format!(
-                    "{} has mode {mode:04o} (expected 0600); its folder is private, so nobody \
-                     else can reach it. To tidy: chmod go-rwx {}",
+                    "{} has mode {mode:04o} (expected 0600 for a file, 0700 for a folder); its \
+                     folder is private, so nobody else can reach it. To tidy: chmod go-rwx {}",
                     path.display(),
                     path.display()
                 ),
                 Lang::Vi => format!(
-                    "{} có quyền {mode:04o} (nên là 0600); thư mục chứa nó là riêng tư nên không \
-                     ai khác truy cập được. Để gọn gàng: chmod go-rwx {}",
+                    "{} có quyền {mode:04o} (nên là 0600 với tệp, 0700 với thư mục); thư mục chứa \
+                     nó là riêng tư nên không ai khác truy cập được. Để gọn gàng: chmod go-rwx {}",
                     path.display(),
                     path.display()
                 ),

@@ -245,11 +245,13 @@ impl StoreError {
                 const SHOWN: usize = 5;
                 let mut out = match lang {
                     Lang::En => format!(
-                        "store {} was not opened, because other accounts on this server could                          change or read it:",
+                        "store {} was not opened, because other accounts on this server could \
+                         change or read it:",
                         path.display()
                     ),
                     Lang::Vi => format!(
-                        "không mở kho dữ liệu {}, vì các tài khoản khác trên máy chủ này có thể                          thay đổi hoặc đọc nó:",
+                        "không mở kho dữ liệu {}, vì các tài khoản khác trên máy chủ này có thể \
+                         thay đổi hoặc đọc nó:",
                         path.display()
                     ),
                 };

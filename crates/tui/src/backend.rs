@@ -389,10 +389,18 @@ mod tests {
         buf[(3, 0)].set_symbol("b\u{202e}");
         buf[(4, 0)].set_symbol("\u{feff}");
         t.backend_mut()
-            .draw(buf.content.iter().enumerate().map(|(i, c)| (i as u16, 0, c)))
+            .draw(
+                buf.content
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (i as u16, 0, c)),
+            )
             .unwrap();
         let out = String::from_utf8(t.backend().writer().clone()).unwrap();
-        assert!(!out.chars().any(|c| c == '\u{2028}' || c == '\u{202e}' || c == '\u{feff}'));
+        assert!(
+            !out.chars()
+                .any(|c| c == '\u{2028}' || c == '\u{202e}' || c == '\u{feff}')
+        );
         // The escape never starts a sequence of its own: every ESC written is the backend's
         // (a cursor move or a style), and the cells read as drawn, in place.
         assert!(out.contains("a\u{fffd}\u{fffd}b\u{fffd}"), "{out:?}");

@@ -172,18 +172,20 @@ impl ClientError {
                     format!(
                         "máy chủ của kho {} không chạy. Kho thuộc tài khoản {}, nên chỉ tài khoản \
                          đó khởi động được máy chủ: hãy nhờ quản trị viên khởi động dịch vụ \
-                         (systemctl start thamdinh@…, xem docs/SHARED_STORE.md).",
+                         (sudo systemctl start {}, xem docs/SHARED_STORE.md).",
                         dir.display(),
-                        account(*owner)
+                        account(*owner),
+                        crate::server::paths::service_unit(dir)
                     )
                 } else {
                     format!(
                         "the server of store {} is not running. The store belongs to the account \
                          {}, so only that account can start its server: ask the administrator \
-                         to start the service (systemctl start thamdinh@…, see \
+                         to start the service (sudo systemctl start {}, see \
                          docs/SHARED_STORE.md).",
                         dir.display(),
-                        account(*owner)
+                        account(*owner),
+                        crate::server::paths::service_unit(dir)
                     )
                 }
             }

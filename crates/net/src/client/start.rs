@@ -289,6 +289,16 @@ fn check_store(dir: &Path) -> Result<(), ClientError> {
     if Store::exists(dir) {
         return Ok(());
     }
+    // A member outside the store's group cannot look inside: say that, not "no store".
+    let inside = std::fs::symlink_metadata(dir.join("journal"));
+    if let Err(e) = inside
+        && e.kind() == std::io::ErrorKind::PermissionDenied
+    {
+        return Err(ClientError::Access {
+            path: dir.to_path_buf(),
+            source: e,
+        });
+    }
     match std::fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(ClientError::Access {
             path: dir.to_path_buf(),

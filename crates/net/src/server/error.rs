@@ -76,12 +76,15 @@ impl ServerError {
                 };
                 if vi {
                     format!(
-                        "máy chủ không ghi vào {}: {why_vi}. Có thể ai đó đã đặt nó vào thư mục                          kho. Hãy xóa nó (sau khi xem nó là gì), rồi chạy `thamdinh doctor`.",
+                        "máy chủ không ghi vào {}: {why_vi}. Có thể ai đó đã đặt nó vào thư mục \
+                         kho. Hãy xóa nó (sau khi xem nó là gì), rồi chạy `thamdinh doctor`.",
                         path.display()
                     )
                 } else {
                     format!(
-                        "the server does not write to {}: {why}. Someone may have planted it in                          the store folder. Remove it (after looking at what it is), then run                          `thamdinh doctor`.",
+                        "the server does not write to {}: {why}. Someone may have planted it in \
+                         the store folder. Remove it (after looking at what it is), then run \
+                         `thamdinh doctor`.",
                         path.display()
                     )
                 }

@@ -242,7 +242,7 @@ mod tests {
         std::fs::remove_file(paths::log_path(tmp.path())).unwrap();
         rustix::fs::mknodat(
             rustix::fs::CWD,
-            &paths::log_path(tmp.path()),
+            paths::log_path(tmp.path()),
             rustix::fs::FileType::Fifo,
             Mode::from_raw_mode(0o600),
             0,

@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 
@@ -100,13 +101,17 @@ pub fn in_use_message(dir: &Path, holder: Option<&LockHolder>, lang: l10n::Lang)
                 .unwrap_or_default();
             if vi {
                 format!(
-                    "kho {} đang được tiến trình {}{what} mở; mỗi lúc chỉ một tiến trình mở kho.                      Hãy chờ tiến trình đó xong (kiểm tra, dựng lại hoặc khôi phục một kho lớn                      có thể mất vài phút) rồi thử lại.",
+                    "kho {} đang được tiến trình {}{what} mở; mỗi lúc chỉ một tiến trình mở kho. \
+                     Hãy chờ tiến trình đó xong (kiểm tra, dựng lại hoặc khôi phục một kho lớn \
+                     có thể mất vài phút) rồi thử lại.",
                     dir.display(),
                     h.pid
                 )
             } else {
                 format!(
-                    "store {} is open in process {}{what}; one process opens a store at a time.                      Wait for it to finish (checking, rebuilding or restoring a large store can                      take minutes), then try again.",
+                    "store {} is open in process {}{what}; one process opens a store at a time. \
+                     Wait for it to finish (checking, rebuilding or restoring a large store can \
+                     take minutes), then try again.",
                     dir.display(),
                     h.pid
                 )
@@ -115,13 +120,17 @@ pub fn in_use_message(dir: &Path, holder: Option<&LockHolder>, lang: l10n::Lang)
         None => {
             if vi {
                 format!(
-                    "kho {} đang được một tiến trình khác mở: khóa {} đang bị giữ và server.pid                      không ghi máy chủ nào đang chạy. Không xác định được tiến trình đó (có thể                      thuộc tài khoản khác). Hãy chờ nó xong rồi thử lại.",
+                    "kho {} đang được một tiến trình khác mở: khóa {} đang bị giữ và server.pid \
+                     không ghi máy chủ nào đang chạy. Không xác định được tiến trình đó (có thể \
+                     thuộc tài khoản khác). Hãy chờ nó xong rồi thử lại.",
                     dir.display(),
                     dir.join("store.lock").display()
                 )
             } else {
                 format!(
-                    "store {} is open in another process: its lock {} is held and server.pid                      names no running server. That process could not be identified (it may                      belong to another account). Wait for it to finish, then try again.",
+                    "store {} is open in another process: its lock {} is held and server.pid \
+                     names no running server. That process could not be identified (it may \
+                     belong to another account). Wait for it to finish, then try again.",
                     dir.display(),
                     dir.join("store.lock").display()
                 )
@@ -134,6 +143,42 @@ pub fn in_use_message(dir: &Path, holder: Option<&LockHolder>, lang: l10n::Lang)
 pub fn folder_owner(dir: &Path) -> io::Result<u32> {
     use std::os::unix::fs::MetadataExt;
     std::fs::symlink_metadata(dir).map(|m| m.uid())
+}
+
+/// The systemd instance serving the store in `dir`: `thamdinh@` + the path escaped as
+/// `systemd-escape --path` does + `.service`.
+pub fn service_unit(dir: &Path) -> String {
+    format!("thamdinh@{}.service", escape_path(dir))
+}
+
+/// `systemd-escape --path`: no leading, trailing or doubled '/', each '/' becomes '-', and
+/// every byte that is not an ASCII letter, digit, ':', '_' or '.' (and a leading '.') becomes
+/// `\xNN`.
+fn escape_path(dir: &Path) -> String {
+    let parts: Vec<&[u8]> = dir
+        .as_os_str()
+        .as_bytes()
+        .split(|b| *b == b'/')
+        .filter(|p| !p.is_empty() && *p != b".")
+        .collect();
+    if parts.is_empty() {
+        return "-".into();
+    }
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        for (j, b) in part.iter().enumerate() {
+            let plain = b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'.');
+            if plain && !(i == 0 && j == 0 && *b == b'.') {
+                out.push(char::from(*b));
+            } else {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+    }
+    out
 }
 
 /// Unix socket paths are limited to 108 bytes. A longer store path is reached through the
@@ -192,6 +237,27 @@ mod tests {
         );
         drop(store);
         assert_eq!(lock_holder(tmp.path()), None);
+    }
+
+    #[test]
+    fn paths_are_escaped_as_systemd_does() {
+        assert_eq!(
+            escape_path(Path::new("/srv/thamdinh/2024")),
+            "srv-thamdinh-2024"
+        );
+        assert_eq!(
+            escape_path(Path::new("/srv/par-index//2024/")),
+            "srv-par\\x2dindex-2024"
+        );
+        assert_eq!(
+            escape_path(Path::new("/.hidden/a b")),
+            "\\x2ehidden-a\\x20b"
+        );
+        assert_eq!(escape_path(Path::new("/")), "-");
+        assert_eq!(
+            service_unit(Path::new("/srv/thamdinh/2024")),
+            "thamdinh@srv-thamdinh-2024.service"
+        );
     }
 
     #[test]
