@@ -10,7 +10,10 @@ use std::sync::{Mutex, MutexGuard};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::protocol::frame::{self, FrameError, SocketWriter};
-use crate::protocol::{ClientRequest, Part, Reply, Request, ServerMsg, WireNotice};
+use crate::protocol::{
+    ClientRequest, Part, Reply, Request, SERVER_FRAME_MAX, ServerMsg, WRITER_REQUEST_MAX,
+    WireNotice,
+};
 use api::WorkbenchError;
 
 /// What a waiting request receives.
@@ -33,9 +36,15 @@ struct Pending {
     dead: Option<String>,
 }
 
-/// Sending a request failed before the server could have read all of it, so the server did
-/// nothing with it: it is safe to send again on a new connection.
-pub(crate) struct NotSent;
+/// Why a request was not sent.
+pub(crate) enum NotSent {
+    /// Sending failed before the server could have read all of it, so the server did nothing
+    /// with it: it is safe to send again on a new connection.
+    Failed,
+    /// The request is larger than a request may be (`protocol::WRITER_REQUEST_MAX`): nothing
+    /// was sent.
+    TooLarge { len: u64, max: usize },
+}
 
 impl Conn {
     pub(crate) fn new(stream: UnixStream) -> Conn {
@@ -59,12 +68,16 @@ impl Conn {
 
     /// Send a request; its answers arrive on the returned channel.
     pub(crate) fn send(&self, id: u64, request: Request) -> Result<Receiver<Incoming>, NotSent> {
-        let bytes = frame::encode(&ClientRequest { id, request }).map_err(|_| NotSent)?;
+        let bytes = match frame::encode_up_to(&ClientRequest { id, request }, WRITER_REQUEST_MAX) {
+            Ok(b) => b,
+            Err(FrameError::TooLarge { len, max }) => return Err(NotSent::TooLarge { len, max }),
+            Err(_) => return Err(NotSent::Failed),
+        };
         let (tx, rx) = unbounded();
         {
             let mut p = self.pending();
             if p.dead.is_some() {
-                return Err(NotSent);
+                return Err(NotSent::Failed);
             }
             p.waiting.insert(id, tx);
         }
@@ -75,7 +88,7 @@ impl Conn {
         if let Err(e) = written {
             self.pending().waiting.remove(&id);
             self.kill(&format!("sending failed: {e}"));
-            return Err(NotSent);
+            return Err(NotSent::Failed);
         }
         Ok(rx)
     }
@@ -96,6 +109,9 @@ impl Conn {
     }
 
     /// Read frames until the connection ends; `notice` gets every notice. Returns why it ended.
+    /// Long answers come as `Part`s (each about `protocol::PART_BYTES`, or one large element)
+    /// before their `Reply`; they go to the waiting request, which puts them together. A frame
+    /// from the server may be as large as its length prefix says (`SERVER_FRAME_MAX`).
     pub(crate) fn read_loop(&self, mut notice: impl FnMut(WireNotice)) -> String {
         let stream = match self.stream.try_clone() {
             Ok(s) => s,
@@ -103,7 +119,9 @@ impl Conn {
         };
         let mut reader = BufReader::new(stream);
         loop {
-            match frame::read_msg::<ServerMsg, _>(&mut reader) {
+            let msg = frame::read_frame(&mut reader, SERVER_FRAME_MAX)
+                .and_then(|body| frame::decode::<ServerMsg>(&body));
+            match msg {
                 Ok(ServerMsg::Reply { id, result }) => {
                     if let Some(tx) = self.pending().waiting.remove(&id) {
                         let _ = tx.send(Incoming::Reply(result));

@@ -101,6 +101,22 @@ fn lost(dir: &Path, reason: &str, applied_unknown: bool) -> WorkbenchError {
     }
 }
 
+/// A request larger than the server reads (an import of a very large file): nothing was sent.
+fn too_large(len: u64, max: usize) -> WorkbenchError {
+    let mb = |n: u64| n.div_ceil(1024 * 1024);
+    let (len, max) = (mb(len), mb(max as u64));
+    WorkbenchError::Unavailable {
+        vi: format!(
+            "yêu cầu dài {len} MB, vượt giới hạn {max} MB một yêu cầu gửi tới máy chủ; không có \
+             gì được gửi hay thay đổi. Hãy chia tệp thành nhiều tệp nhỏ hơn."
+        ),
+        en: format!(
+            "the request is {len} MB, over the limit of {max} MB a request to the server may \
+             have; nothing was sent or changed. Split the file into smaller ones."
+        ),
+    }
+}
+
 impl RemoteWorkbench {
     /// Connect to the server of `dir` (starting one unless `opts` say not to).
     pub fn connect(dir: &Path, opts: &ConnectOptions) -> Result<RemoteWorkbench, ClientError> {
@@ -339,8 +355,9 @@ impl Shared {
             let id = self.next_id.fetch_add(1, Ordering::Relaxed);
             let rx = match conn.send(id, request.clone()) {
                 Ok(rx) => rx,
-                Err(conn::NotSent) if attempts < 3 => continue,
-                Err(conn::NotSent) => return Err(lost(&self.dir, "cannot send", false)),
+                Err(conn::NotSent::TooLarge { len, max }) => return Err(too_large(len, max)),
+                Err(conn::NotSent::Failed) if attempts < 3 => continue,
+                Err(conn::NotSent::Failed) => return Err(lost(&self.dir, "cannot send", false)),
             };
             match wait(rx) {
                 Ok(r) => return r,
@@ -614,9 +631,10 @@ impl Workbench for RemoteWorkbench {
     ) -> Result<domain::BackupSummary, WorkbenchError> {
         let conn = self.shared.live()?;
         let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
-        let rx = conn
-            .send(id, Request::Backup)
-            .map_err(|_| lost(&self.shared.dir, "cannot send", false))?;
+        let rx = conn.send(id, Request::Backup).map_err(|e| match e {
+            conn::NotSent::TooLarge { len, max } => too_large(len, max),
+            conn::NotSent::Failed => lost(&self.shared.dir, "cannot send", false),
+        })?;
         let write_err = |e: std::io::Error| WorkbenchError::Store {
             vi: format!("không ghi được bản sao lưu: {e}"),
             en: format!("cannot write the backup: {e}"),

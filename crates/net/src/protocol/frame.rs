@@ -1,18 +1,27 @@
 //! Frames on the socket: a `u32` big-endian length, then that many bytes of JSON. Reading never
-//! trusts the length beyond [`MAX_FRAME`] and never allocates more than it has received; every
-//! failure is a [`FrameError`], never a panic.
+//! trusts the length beyond the limit the reader gives (see the limits in [`crate::protocol`])
+//! and never allocates more than it has received; every failure is a [`FrameError`], never a
+//! panic.
 
+use std::cell::Cell;
 use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
+use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use l10n::Lang;
 
-/// The largest frame either side accepts (the JSON body, without the 4-byte length). Large
-/// answers (items, history, backups) are sent in parts well below it.
+/// The largest request a client sends and a server reads from a member who may write (the JSON
+/// body, without the 4-byte length): an import arrives as one request, and the 200,000 rows of a
+/// large-scale year's self-assessment file are about 110 MB of JSON. The other limits are in
+/// [`crate::protocol`]; answers are sent in parts of about [`crate::protocol::PART_BYTES`].
 pub const MAX_FRAME: usize = 128 * 1024 * 1024;
+
+/// The largest frame the length prefix can announce.
+pub const LENGTH_MAX: usize = u32::MAX as usize;
 
 /// Bytes read at a time while a frame body arrives, so a length claiming a huge frame costs
 /// nothing until the bytes really come.
@@ -39,6 +48,10 @@ pub enum FrameError {
     /// A message could not be encoded.
     #[error("{}", self.message(Lang::En))]
     Encode(String),
+    /// The frame did not arrive completely before its deadline (`limit` after it was awaited):
+    /// `got` bytes of it came in time.
+    #[error("{}", self.message(Lang::En))]
+    TimedOut { got: u64, limit: Duration },
     #[error("{}", self.message(Lang::En))]
     Io(#[from] io::Error),
 }
@@ -79,6 +92,20 @@ impl FrameError {
                     format!("a message is not valid (line {line}, column {column}): {reason}")
                 }
             }
+            FrameError::TimedOut { got, limit } => {
+                let secs = limit.as_secs_f64();
+                if vi {
+                    format!(
+                        "khung dữ liệu không đến đủ trong {secs} giây (mới nhận {got} byte); \
+                         kết nối bị đóng"
+                    )
+                } else {
+                    format!(
+                        "a frame did not arrive completely within {secs} s ({got} bytes came); \
+                         the connection is closed"
+                    )
+                }
+            }
             FrameError::Encode(reason) => {
                 if vi {
                     format!("không mã hoá được thông điệp: {reason}")
@@ -100,26 +127,47 @@ impl FrameError {
     pub fn is_disconnect(&self) -> bool {
         matches!(
             self,
-            FrameError::Closed | FrameError::Truncated { .. } | FrameError::Io(_)
+            FrameError::Closed
+                | FrameError::Truncated { .. }
+                | FrameError::Io(_)
+                | FrameError::TimedOut { .. }
         )
     }
 }
 
-/// Encode a message as one frame: length prefix and JSON body in one buffer, so it goes out in
-/// one write and frames from different threads never interleave.
+/// Encode a message as one frame of at most [`MAX_FRAME`] bytes: length prefix and JSON body in
+/// one buffer, so it goes out in one write and frames from different threads never interleave.
 pub fn encode<T: Serialize + ?Sized>(msg: &T) -> Result<Vec<u8>, FrameError> {
+    encode_up_to(msg, MAX_FRAME)
+}
+
+/// Encode a message as one frame of at most `max` bytes (never more than [`LENGTH_MAX`]).
+pub fn encode_up_to<T: Serialize + ?Sized>(msg: &T, max: usize) -> Result<Vec<u8>, FrameError> {
     let mut buf = vec![0u8; 4];
     serde_json::to_writer(&mut buf, msg).map_err(|e| FrameError::Encode(e.to_string()))?;
-    let len = buf.len() - 4;
-    if len > MAX_FRAME {
+    set_length(&mut buf, 0, max)?;
+    Ok(buf)
+}
+
+/// Write the length prefix of the frame `buf[start..]` into its first four bytes, once the body
+/// is complete; `TooLarge` if the body is over `max` (or [`LENGTH_MAX`]).
+pub fn set_length(buf: &mut [u8], start: usize, max: usize) -> Result<(), FrameError> {
+    let len = buf.len().saturating_sub(start + 4);
+    let max = max.min(LENGTH_MAX);
+    if len > max {
         return Err(FrameError::TooLarge {
             len: len as u64,
-            max: MAX_FRAME,
+            max,
         });
     }
-    // len <= MAX_FRAME < u32::MAX.
-    buf[..4].copy_from_slice(&(len as u32).to_be_bytes());
-    Ok(buf)
+    let Ok(n) = u32::try_from(len) else {
+        return Err(FrameError::TooLarge {
+            len: len as u64,
+            max,
+        });
+    };
+    buf[start..start + 4].copy_from_slice(&n.to_be_bytes());
+    Ok(())
 }
 
 /// Decode the JSON body of a frame.
@@ -134,6 +182,19 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, FrameError> {
 /// Read one frame body (at most `max` bytes). `Closed` when the stream ends before the first
 /// byte of a frame.
 pub fn read_frame<R: Read + ?Sized>(r: &mut R, max: usize) -> Result<Vec<u8>, FrameError> {
+    let len = read_len(r)?;
+    if len > max {
+        return Err(FrameError::TooLarge {
+            len: len as u64,
+            max,
+        });
+    }
+    read_body(r, len)
+}
+
+/// Read the length prefix of the next frame. `Closed` when the stream ends before its first
+/// byte.
+pub fn read_len<R: Read + ?Sized>(r: &mut R) -> Result<usize, FrameError> {
     let mut head = [0u8; 4];
     let mut got = 0;
     while got < 4 {
@@ -150,13 +211,12 @@ pub fn read_frame<R: Read + ?Sized>(r: &mut R, max: usize) -> Result<Vec<u8>, Fr
             Err(e) => return Err(FrameError::Io(e)),
         }
     }
-    let len = u32::from_be_bytes(head) as usize;
-    if len > max {
-        return Err(FrameError::TooLarge {
-            len: len as u64,
-            max,
-        });
-    }
+    Ok(u32::from_be_bytes(head) as usize)
+}
+
+/// Read a frame body of `len` bytes (its length prefix was read). The buffer grows as the bytes
+/// arrive: a length that claims much costs nothing until the bytes really come.
+pub fn read_body<R: Read + ?Sized>(r: &mut R, len: usize) -> Result<Vec<u8>, FrameError> {
     let mut body = Vec::with_capacity(len.min(READ_STEP));
     let mut limited = r.take(len as u64);
     loop {
@@ -175,9 +235,131 @@ pub fn read_frame<R: Read + ?Sized>(r: &mut R, max: usize) -> Result<Vec<u8>, Fr
     Ok(body)
 }
 
-/// Read and decode one frame.
+/// Read and throw away a frame body of `len` bytes (its length prefix was read), a piece at a
+/// time: nothing is kept.
+pub fn skip_body<R: Read + ?Sized>(r: &mut R, len: usize) -> Result<(), FrameError> {
+    let mut piece = [0u8; 8192];
+    let mut left = len;
+    while left > 0 {
+        let want = left.min(piece.len());
+        match r.read(&mut piece[..want]) {
+            Ok(0) => {
+                return Err(FrameError::Truncated {
+                    expected: len as u64,
+                    got: (len - left) as u64,
+                });
+            }
+            Ok(n) => left -= n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FrameError::Io(e)),
+        }
+    }
+    Ok(())
+}
+
+/// Read and decode one frame of at most [`MAX_FRAME`] bytes.
 pub fn read_msg<T: DeserializeOwned, R: Read + ?Sized>(r: &mut R) -> Result<T, FrameError> {
     decode(&read_frame(r, MAX_FRAME)?)
+}
+
+/// Read one frame of at most `max` bytes that must arrive whole by `deadline` (one deadline for
+/// the frame, not one per read: a peer sending a byte now and then is cut off all the same).
+pub fn read_frame_by(
+    stream: &UnixStream,
+    max: usize,
+    deadline: Instant,
+    limit: Duration,
+) -> Result<Vec<u8>, FrameError> {
+    let mut r = DeadlineReader::new(stream);
+    r.set_deadline(Some(deadline));
+    let out = read_frame(&mut r, max);
+    let got = r.got();
+    r.set_deadline(None);
+    r.restore();
+    out.map_err(|e| r.timed_out(e, got, limit))
+}
+
+/// Reads a socket with an optional deadline for everything read while it is set: before each
+/// read the socket's receive timeout is set to the time left (only changed when needed), so a
+/// peer that trickles bytes cannot stretch the deadline.
+pub struct DeadlineReader<'a> {
+    stream: &'a UnixStream,
+    deadline: Option<Instant>,
+    /// The receive timeout the socket has now (`None`: blocking without one).
+    current: Cell<Option<Duration>>,
+    /// Bytes read since the deadline was set.
+    got: u64,
+}
+
+impl<'a> DeadlineReader<'a> {
+    pub fn new(stream: &'a UnixStream) -> DeadlineReader<'a> {
+        DeadlineReader {
+            stream,
+            deadline: None,
+            current: Cell::new(None),
+            got: 0,
+        }
+    }
+
+    /// Everything read from now on must arrive by `deadline` (`None`: no deadline).
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+        self.got = 0;
+    }
+
+    /// Bytes read since the deadline was set.
+    pub fn got(&self) -> u64 {
+        self.got
+    }
+
+    /// Give the socket back without a receive timeout.
+    pub fn restore(&self) {
+        if self.current.get().is_some() {
+            let _ = self.stream.set_read_timeout(None);
+            self.current.set(None);
+        }
+    }
+
+    /// The error to report for `e`: a timeout on a read under a deadline is `TimedOut`.
+    pub fn timed_out(&self, e: FrameError, got: u64, limit: Duration) -> FrameError {
+        match e {
+            FrameError::Io(io)
+                if matches!(
+                    io.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                FrameError::TimedOut { got, limit }
+            }
+            other => other,
+        }
+    }
+
+    fn set_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        if self.current.get() != t {
+            self.stream.set_read_timeout(t)?;
+            self.current.set(t);
+        }
+        Ok(())
+    }
+}
+
+impl Read for DeadlineReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.deadline {
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(io::Error::from(io::ErrorKind::TimedOut));
+                }
+                self.set_timeout(Some(left))?;
+            }
+            None => self.set_timeout(None)?,
+        }
+        let n = (&*self.stream).read(buf)?;
+        self.got += n as u64;
+        Ok(n)
+    }
 }
 
 /// Writes to a socket with `MSG_NOSIGNAL`: a peer that went away is an `EPIPE` error, not a
@@ -344,6 +526,78 @@ mod tests {
         assert!(matches!(
             read_msg::<Msg, _>(&mut &bytes[..]),
             Err(FrameError::BadJson { .. })
+        ));
+    }
+
+    #[test]
+    fn a_frame_trickled_past_its_deadline_is_cut_off_whatever_each_read_takes() {
+        let (mut w, r) = UnixStream::pair().unwrap();
+        let trickle = std::thread::spawn(move || {
+            w.write_all(&100u32.to_be_bytes())?;
+            // A byte every 20 ms: each read is quick, the frame would take 2 s.
+            for _ in 0..100 {
+                std::thread::sleep(Duration::from_millis(20));
+                w.write_all(b" ")?;
+            }
+            Ok::<_, io::Error>(())
+        });
+        let limit = Duration::from_millis(300);
+        let err = read_frame_by(&r, 1000, Instant::now() + limit, limit).unwrap_err();
+        match &err {
+            FrameError::TimedOut { got, limit: l } => {
+                assert!(*got >= 4 && *got < 104, "{got}");
+                assert_eq!(*l, limit);
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+        assert!(err.is_disconnect());
+        assert!(err.message(Lang::Vi).contains("giây"));
+        drop(r);
+        let _ = trickle.join();
+        // The socket is given back without a timeout, and a frame in time is read.
+        let (mut w, r) = UnixStream::pair().unwrap();
+        w.write_all(&encode(&msg()).unwrap()).unwrap();
+        let body = read_frame_by(&r, 1000, Instant::now() + limit, limit).unwrap();
+        assert_eq!(decode::<Msg>(&body).unwrap(), msg());
+        assert_eq!(r.read_timeout().unwrap(), None);
+        // Over the limit: refused at the length.
+        w.write_all(&2000u32.to_be_bytes()).unwrap();
+        assert!(matches!(
+            read_frame_by(&r, 1000, Instant::now() + limit, limit),
+            Err(FrameError::TooLarge { len: 2000, .. })
+        ));
+    }
+
+    #[test]
+    fn a_body_is_skipped_without_keeping_it_and_its_length_read_alone() {
+        let mut bytes = encode(&msg()).unwrap();
+        bytes.extend(
+            encode(&Msg {
+                id: 8,
+                text: "x".repeat(20_000),
+            })
+            .unwrap(),
+        );
+        bytes.extend(encode(&msg()).unwrap());
+        let mut r = &bytes[..];
+        let len = read_len(&mut r).unwrap();
+        assert_eq!(
+            decode::<Msg>(&read_body(&mut r, len).unwrap()).unwrap(),
+            msg()
+        );
+        let len = read_len(&mut r).unwrap();
+        skip_body(&mut r, len).unwrap();
+        assert_eq!(read_msg::<Msg, _>(&mut r).unwrap(), msg());
+        // A body cut short is named.
+        let cut = [0u8, 0, 0, 9, b'a'];
+        let mut r = &cut[..];
+        let len = read_len(&mut r).unwrap();
+        assert!(matches!(
+            skip_body(&mut r, len),
+            Err(FrameError::Truncated {
+                expected: 9,
+                got: 1
+            })
         ));
     }
 

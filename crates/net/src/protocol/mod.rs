@@ -9,8 +9,10 @@
 //! events, presence) whenever they happen.
 
 pub mod frame;
+pub mod list;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -25,9 +27,54 @@ use l10n::Lang;
 /// 2: `Hello::notices`, `Request::Subscribe`, `Request::ApplySummary`,
 /// `Request::ItemSummaries`, `Request::Rounds`.
 /// 3: `Request::Plan` (a dry run), `WorkbenchError` (was the engine's error, same encoding).
-pub const PROTOCOL_VERSION: u32 = 3;
+/// 4: `WorkbenchError::{TooLong, TooManyEvidence, TooManyDrafts, BadUserName}`; answers and
+/// catch-ups cut into parts by size, frames from the server up to `SERVER_FRAME_MAX`, request
+/// limits by role.
+pub const PROTOCOL_VERSION: u32 = 4;
 
-/// Items or events per `Part` of a long answer or notice.
+// The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
+// at every step:
+// - before the hello: at most `PENDING_HELLOS` connections of one user (`PENDING_HELLOS_ALL` of
+//   everyone) wait for their hello; more are closed at once. The hello is at most `HELLO_MAX`
+//   bytes and must arrive whole within `HELLO_DEADLINE` (one deadline for the frame);
+// - after it: a request is at most `READER_REQUEST_MAX` bytes from a member who cannot write
+//   (an auditor: reads, presence, drafts) and `frame::MAX_FRAME` from one who may (an import
+//   arrives as one request); a request over `READER_REQUEST_MAX` is read only by one session at
+//   a time, within `LARGE_REQUEST_DEADLINE`;
+// - answers and notices go out in frames of about `PART_BYTES` (and at most `CHUNK` elements),
+//   whatever the texts they hold; a catch-up is read from the store a page (`PAGE_BYTES`) at a
+//   time as the client reads it; each connection's outgoing queue is bounded in bytes (the
+//   server's `hub::outbox`): a client that does not read is disconnected, and catches up when
+//   it reconnects.
+
+/// The most bytes a hello may have.
+pub const HELLO_MAX: usize = 64 * 1024;
+/// The time a new connection has to send its whole hello.
+pub const HELLO_DEADLINE: Duration = Duration::from_secs(5);
+/// Connections of one user that may be waiting for their hello at once; more are closed at once.
+pub const PENDING_HELLOS: usize = 32;
+/// Connections of all users that may be waiting for their hello at once.
+pub const PENDING_HELLOS_ALL: usize = 128;
+/// The largest request of a member who cannot write (an auditor). Its longest legitimate
+/// requests are a draft (16 KiB of text) or a history query.
+pub const READER_REQUEST_MAX: usize = 1024 * 1024;
+/// The largest request of a member who may write: an import of a whole year in one command.
+pub const WRITER_REQUEST_MAX: usize = frame::MAX_FRAME;
+/// The time a request over `READER_REQUEST_MAX` has to arrive whole once its length came.
+pub const LARGE_REQUEST_DEADLINE: Duration = Duration::from_secs(60);
+/// The largest frame a client accepts from its server. Parts are about `PART_BYTES`, but one
+/// element (an item, an event with its texts before and after) goes whole into one part, and a
+/// store written before the text limits may hold texts of many megabytes: the client trusts its
+/// server's lengths up to what the prefix can say, and still allocates only what has arrived.
+pub const SERVER_FRAME_MAX: usize = frame::LENGTH_MAX;
+
+/// About how many bytes of JSON one `Part` (or notice) of a long answer holds: parts are cut by
+/// size, so no frame grows with the texts in it (one element larger than this goes alone).
+pub const PART_BYTES: usize = 4 * 1024 * 1024;
+/// About how many bytes of JSON one page of a catch-up holds (a `Notice` of committed events
+/// read from the store as the client reads them).
+pub const PAGE_BYTES: usize = 1024 * 1024;
+/// At most this many items or events per `Part` of a long answer or notice.
 pub const CHUNK: usize = 2_000;
 /// Bytes of backup text per `Part`.
 pub const BACKUP_CHUNK: usize = 1024 * 1024;
@@ -80,7 +127,8 @@ pub struct Welcome {
     pub catch_up: bool,
 }
 
-/// The most missed events a reconnecting client is sent one by one.
+/// The most missed events a reconnecting client is sent one by one (in pages, read from the
+/// store as the client reads them); more, and it reloads what it shows instead.
 pub const MAX_CATCH_UP: u64 = 500_000;
 
 /// Why the server will not talk to a client.

@@ -1,31 +1,37 @@
 //! The server's sessions and what they are all told: committed events, in commit order, and
 //! who is connected where (presence, SPEC W11).
 //!
-//! Each session has a writer thread fed by a bounded queue of encoded frames. A notice is
+//! Each session has a writer thread fed by an [`Outbox`], a queue bounded in bytes. A notice is
 //! encoded once and queued to every session; a session whose queue is full (a client that stopped
-//! reading) is disconnected rather than allowed to hold everyone up. It reconnects and catches up.
+//! reading) is disconnected rather than allowed to hold everyone up or to grow the server's
+//! memory. It reconnects and catches up: the events it missed are read from the store a page at
+//! a time as it reads them (`catch_up_step`), never all at once.
+
+pub(crate) mod outbox;
 
 use std::collections::BTreeMap;
 use std::os::unix::net::UnixStream;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crossbeam_channel::{Sender, TrySendError};
 use tracing::warn;
 
 use crate::protocol::frame;
-use crate::protocol::{CHUNK, MAX_CATCH_UP, ServerMsg, WireNotice};
+use crate::protocol::list::{self, ListKind};
+use crate::protocol::{CHUNK, MAX_CATCH_UP, PART_BYTES, SERVER_FRAME_MAX, ServerMsg, WireNotice};
 use api::PresenceEntry;
 use domain::{Event, ItemKey};
 use store::Store;
 
-/// An encoded frame, shared by every queue it is sent to.
-pub(crate) type Frame = Arc<[u8]>;
-
-/// Frames a session may have queued before it counts as not reading.
-pub(crate) const QUEUE: usize = 1024;
+pub(crate) use outbox::{Frame, FrameBuf, Outbox, Refused};
 
 pub(crate) struct Hub {
     inner: Mutex<Inner>,
+    /// Bytes queued by all the sessions' outboxes.
+    queued: Arc<AtomicUsize>,
+    /// Held while a request over `protocol::READER_REQUEST_MAX` is read and answered: one at a
+    /// time, so large requests in flight hold the memory of one.
+    large: Mutex<()>,
 }
 
 struct Inner {
@@ -33,15 +39,20 @@ struct Inner {
     sessions: BTreeMap<u64, Slot>,
     /// Seq of the last event broadcast: later events are sent in seq order exactly once.
     last_sent: u64,
+    /// Seq of the last `Resync` broadcast (a commit too large to send event by event).
+    last_resync: u64,
     /// Set when the server stops: no new sessions.
     closed: bool,
 }
 
 struct Slot {
     user: String,
-    /// The session wants committed events as notices.
-    notices: bool,
-    tx: Sender<Frame>,
+    /// Committed events are queued to this session as they are broadcast. False for a session
+    /// that did not ask for them, and for one still catching up (it reads them from the store).
+    live: bool,
+    /// It is being sent the events it missed (see `catch_up_step`).
+    catching_up: bool,
+    out: Arc<Outbox>,
     socket: UnixStream,
     unit: Option<(u16, String)>,
     editing: Option<ItemKey>,
@@ -60,13 +71,30 @@ pub(crate) struct Wants {
 #[derive(Debug)]
 pub(crate) enum RegisterError {
     Closed,
-    /// The client did not read its catch-up events.
-    Slow,
+}
+
+/// A registered session.
+#[derive(Debug)]
+pub(crate) struct Registered {
+    pub session: u64,
+    /// It must first be sent the events from this seq on (see `Hub::catch_up_step`).
+    pub catch_up_from: Option<u64>,
+}
+
+/// The next step of a catch-up.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum CatchUp {
+    /// Send the events up to this seq (read from the store), then ask again.
+    Send { upto: u64 },
+    /// Nothing more to send: the session now gets every event as it is broadcast.
+    Done,
+    /// The session was disconnected.
+    Gone,
 }
 
 fn notice(n: WireNotice) -> Option<Frame> {
-    match frame::encode(&ServerMsg::Notice(n)) {
-        Ok(bytes) => Some(bytes.into()),
+    match frame::encode_up_to(&ServerMsg::Notice(n), SERVER_FRAME_MAX) {
+        Ok(bytes) => Some(Arc::new(FrameBuf::from(bytes))),
         Err(e) => {
             warn!("cannot encode a notice: {e}");
             None
@@ -74,15 +102,27 @@ fn notice(n: WireNotice) -> Option<Frame> {
     }
 }
 
-/// Committed events as notice frames of at most `CHUNK` events.
 /// More events than this committed at once are announced as a `Resync`, not sent.
 const MAX_NOTICE_EVENTS: u64 = api::KEEP_EVENTS as u64;
 
-fn committed_frames(events: &[Event]) -> Vec<Frame> {
-    events
-        .chunks(CHUNK)
-        .filter_map(|c| notice(WireNotice::Committed(c.to_vec())))
-        .collect()
+/// Committed events as notice frames of about `PART_BYTES` (at most `CHUNK` events).
+pub(crate) fn committed_frames<'a>(events: impl Iterator<Item = &'a Event>) -> Vec<Frame> {
+    let mut it = events.peekable();
+    let mut out = Vec::new();
+    while it.peek().is_some() {
+        match list::next_frame(
+            ListKind::Committed,
+            0,
+            &mut it,
+            PART_BYTES,
+            CHUNK,
+            SERVER_FRAME_MAX,
+        ) {
+            Ok(f) => out.push(Arc::new(FrameBuf::from(f))),
+            Err(e) => warn!("cannot encode committed events: {e}"),
+        }
+    }
+    out
 }
 
 impl Hub {
@@ -92,8 +132,11 @@ impl Hub {
                 next_session: 1,
                 sessions: BTreeMap::new(),
                 last_sent: last_seq,
+                last_resync: 0,
                 closed: false,
             }),
+            queued: Arc::new(AtomicUsize::new(0)),
+            large: Mutex::new(()),
         }
     }
 
@@ -101,19 +144,29 @@ impl Hub {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Add a session. `welcome(session, last_seq, catch_up)` builds its first frame; then, if
-    /// the client has seen events up to `since`, every later event already broadcast follows
-    /// (unless more than `MAX_CATCH_UP` were missed: then `catch_up` is false), so nothing is
-    /// missed and nothing is sent twice. Everyone then gets the new presence list.
+    /// A new outgoing queue for a session of this server.
+    pub(crate) fn outbox(&self) -> Arc<Outbox> {
+        Arc::new(Outbox::new(self.queued.clone()))
+    }
+
+    /// Wait for the right to read and answer a large request (one at a time).
+    pub(crate) fn large_request(&self) -> MutexGuard<'_, ()> {
+        self.large.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Add a session. `welcome(session, last_seq, catch_up)` builds its first frame. If the
+    /// client has seen events up to `since` and wants notices, the events after it must be sent
+    /// first (`catch_up_from`; unless more than `MAX_CATCH_UP` were missed: then `catch_up` is
+    /// false and the client reloads), so nothing is missed and nothing is sent twice. Everyone
+    /// then gets the new presence list.
     pub(crate) fn register(
         &self,
         user: &str,
-        tx: Sender<Frame>,
+        out: Arc<Outbox>,
         socket: UnixStream,
         wants: Wants,
-        store: &Store,
         welcome: impl FnOnce(u64, u64, bool) -> Option<Frame>,
-    ) -> Result<u64, RegisterError> {
+    ) -> Result<Registered, RegisterError> {
         let Wants { since, notices } = wants;
         let mut inner = self.lock();
         if inner.closed {
@@ -123,40 +176,78 @@ impl Hub {
         inner.next_session += 1;
         let last_sent = inner.last_sent;
         let catch_up = since.is_none_or(|s| last_sent.saturating_sub(s) <= MAX_CATCH_UP);
-        let mut first = Vec::new();
-        first.extend(welcome(session, last_sent, catch_up));
-        if let Some(since) = since.filter(|s| *s < last_sent && catch_up && notices) {
-            let mut missed = Vec::new();
-            for ev in store.events(since + 1) {
-                match ev {
-                    Ok(ev) if ev.body.seq <= last_sent => missed.push(ev),
-                    Ok(_) => break,
-                    Err(e) => {
-                        warn!("catch-up for {user} stopped at an unreadable event: {e}");
-                        break;
-                    }
-                }
-            }
-            first.extend(committed_frames(&missed));
+        if let Some(f) = welcome(session, last_sent, catch_up) {
+            // The queue is empty: the first frame always fits.
+            let _ = out.offer(f);
         }
-        for f in first {
-            if tx.try_send(f).is_err() {
-                return Err(RegisterError::Slow);
-            }
-        }
+        let catch_up_from = since
+            .filter(|s| *s < last_sent && catch_up && notices)
+            .map(|s| s + 1);
         inner.sessions.insert(
             session,
             Slot {
                 user: user.to_string(),
-                notices,
-                tx,
+                live: notices && catch_up_from.is_none(),
+                catching_up: catch_up_from.is_some(),
+                out,
                 socket,
                 unit: None,
                 editing: None,
             },
         );
         Self::broadcast_presence(&mut inner);
-        Ok(session)
+        Ok(Registered {
+            session,
+            catch_up_from,
+        })
+    }
+
+    /// The next step of a session's catch-up, which has sent every event before `next`. When
+    /// everything broadcast so far was sent, the session goes live (under the hub's lock, so
+    /// no broadcast falls in between). When a commit too large to send event by event was
+    /// announced meanwhile, or too many events are missing, the session is sent a `Resync` and
+    /// goes live.
+    pub(crate) fn catch_up_step(&self, session: u64, next: u64) -> CatchUp {
+        let mut inner = self.lock();
+        let (last_sent, last_resync) = (inner.last_sent, inner.last_resync);
+        let Some(slot) = inner.sessions.get_mut(&session) else {
+            return CatchUp::Gone;
+        };
+        if next > last_sent {
+            slot.live = true;
+            slot.catching_up = false;
+            return CatchUp::Done;
+        }
+        if last_resync >= next || last_sent - next >= MAX_CATCH_UP {
+            return Self::resync_one(&mut inner, session);
+        }
+        CatchUp::Send { upto: last_sent }
+    }
+
+    /// The session cannot be caught up event by event (an event could not be read): it is
+    /// sent a `Resync` and goes live.
+    pub(crate) fn catch_up_abandon(&self, session: u64) -> CatchUp {
+        Self::resync_one(&mut self.lock(), session)
+    }
+
+    fn resync_one(inner: &mut Inner, session: u64) -> CatchUp {
+        let last_seq = inner.last_sent;
+        let Some(slot) = inner.sessions.get_mut(&session) else {
+            return CatchUp::Gone;
+        };
+        slot.live = true;
+        slot.catching_up = false;
+        let sent = match notice(WireNotice::Resync { last_seq }) {
+            Some(f) => slot.out.offer(f),
+            None => Ok(()),
+        };
+        match sent {
+            Ok(()) => CatchUp::Done,
+            Err(_) => {
+                Self::drop_sessions(inner, &[session]);
+                CatchUp::Gone
+            }
+        }
     }
 
     /// A session ended.
@@ -179,21 +270,21 @@ impl Hub {
         if last.body.seq <= inner.last_sent {
             return;
         }
-        if !inner.sessions.values().any(|s| s.notices) {
-            inner.last_sent = last.body.seq;
-            return;
-        }
         if last.body.seq - inner.last_sent > MAX_NOTICE_EVENTS {
             // A large import: the workbenches reload rather than being sent every event.
             drop(inner);
             self.publish_resync(last.body.seq);
             return;
         }
-        let mut batch = Vec::new();
+        if !inner.sessions.values().any(|s| s.live) {
+            inner.last_sent = last.body.seq;
+            return;
+        }
+        let mut gap = Vec::new();
         if first.body.seq > inner.last_sent + 1 {
             for ev in store.events(inner.last_sent + 1) {
                 match ev {
-                    Ok(ev) if ev.body.seq < first.body.seq => batch.push(ev),
+                    Ok(ev) if ev.body.seq < first.body.seq => gap.push(ev),
                     Ok(_) => break,
                     Err(e) => {
                         warn!("cannot read an event to broadcast: {e}");
@@ -203,9 +294,11 @@ impl Hub {
             }
         }
         let from = inner.last_sent;
-        batch.extend(events.iter().filter(|e| e.body.seq > from).cloned());
         inner.last_sent = last.body.seq;
-        let frames = committed_frames(&batch);
+        let frames = committed_frames(
+            gap.iter()
+                .chain(events.iter().filter(|e| e.body.seq > from)),
+        );
         Self::send_to(&mut inner, &frames, true);
     }
 
@@ -217,6 +310,7 @@ impl Hub {
             return;
         }
         inner.last_sent = last_seq;
+        inner.last_resync = last_seq;
         let frames: Vec<Frame> = notice(WireNotice::Resync { last_seq })
             .into_iter()
             .collect();
@@ -229,7 +323,7 @@ impl Hub {
         let mut inner = self.lock();
         let last = inner.last_sent;
         if let Some(slot) = inner.sessions.get_mut(&session) {
-            slot.notices = true;
+            slot.live = true;
         }
         last
     }
@@ -254,12 +348,16 @@ impl Hub {
     }
 
     /// Stop taking sessions and stop reading from the current ones: each finishes the request
-    /// it is running (an in-flight commit completes and is answered), then ends.
+    /// it is running (an in-flight commit completes and is answered), then ends. A catch-up is
+    /// not a request: it stops at once.
     pub(crate) fn close(&self) {
         let mut inner = self.lock();
         inner.closed = true;
         for slot in inner.sessions.values() {
             let _ = slot.socket.shutdown(std::net::Shutdown::Read);
+            if slot.catching_up {
+                slot.out.cut();
+            }
         }
     }
 
@@ -278,49 +376,51 @@ impl Hub {
 
     fn broadcast_presence(inner: &mut Inner) {
         if let Some(f) = notice(WireNotice::Presence(Self::entries(inner))) {
-            Self::send_all(inner, &[f]);
+            Self::send_to(inner, &[f], false);
         }
     }
 
-    /// Queue frames to every session; disconnect the ones whose queue is full, then tell the
-    /// others they left.
-    fn send_all(inner: &mut Inner, frames: &[Frame]) {
-        Self::send_to(inner, frames, false);
-    }
-
-    /// Queue frames to every session (only those that want committed events when `committed`);
-    /// disconnect the ones whose queue is full, then tell the others they left.
+    /// Queue frames to every session (only the live ones when `committed`); disconnect the ones
+    /// that do not read, then tell the others they left.
     fn send_to(inner: &mut Inner, frames: &[Frame], committed: bool) {
         let mut dropped = Vec::new();
         for (id, slot) in &inner.sessions {
-            if committed && !slot.notices {
+            if committed && !slot.live {
                 continue;
             }
             for f in frames {
-                match slot.tx.try_send(f.clone()) {
+                match slot.out.offer(f.clone()) {
                     Ok(()) => {}
-                    Err(TrySendError::Full(_)) => {
-                        warn!(
-                            "session {id} ({}) does not read its notices: disconnecting it",
-                            slot.user
-                        );
-                        let _ = slot.socket.shutdown(std::net::Shutdown::Both);
+                    Err(Refused::Full) => {
                         dropped.push(*id);
                         break;
                     }
                     // Its writer ended: the session is going away by itself.
-                    Err(TrySendError::Disconnected(_)) => break,
+                    Err(Refused::Closed) => break,
                 }
             }
         }
-        if !dropped.is_empty() {
-            for id in &dropped {
-                inner.sessions.remove(id);
-            }
-            if let Some(f) = notice(WireNotice::Presence(Self::entries(inner))) {
-                Self::send_all(inner, &[f]);
+        Self::drop_sessions(inner, &dropped);
+    }
+
+    /// Disconnect sessions whose client does not read (their queue is dropped at once), then
+    /// tell the others they left.
+    fn drop_sessions(inner: &mut Inner, ids: &[u64]) {
+        if ids.is_empty() {
+            return;
+        }
+        for id in ids {
+            if let Some(slot) = inner.sessions.remove(id) {
+                warn!(
+                    "session {id} ({}) does not read what it is sent: disconnecting it and \
+                     dropping its queue",
+                    slot.user
+                );
+                slot.out.cut();
+                let _ = slot.socket.shutdown(std::net::Shutdown::Both);
             }
         }
+        Self::broadcast_presence(inner);
     }
 }
 
@@ -328,25 +428,25 @@ impl Hub {
 mod tests {
     use super::*;
     use crate::protocol::ServerMsg;
-    use crossbeam_channel::{Receiver, bounded};
     use domain::NewEvent;
     use domain::{Change, Role};
 
+    fn new_event(user: &str, reason: String) -> NewEvent {
+        NewEvent {
+            actor: "lead".into(),
+            command: "set-member".into(),
+            change: Change::MemberChanged {
+                user: user.into(),
+                before: None,
+                after: Some(Role::Appraiser),
+            },
+            reason,
+        }
+    }
+
     fn member(store: &Store, user: &str) -> Vec<Event> {
         store
-            .commit(
-                jiff::Timestamp::now(),
-                vec![NewEvent {
-                    actor: "lead".into(),
-                    command: "set-member".into(),
-                    change: Change::MemberChanged {
-                        user: user.into(),
-                        before: None,
-                        after: Some(Role::Appraiser),
-                    },
-                    reason: String::new(),
-                }],
-            )
+            .commit(jiff::Timestamp::now(), vec![new_event(user, String::new())])
             .unwrap()
     }
 
@@ -354,16 +454,61 @@ mod tests {
         Wants { since, notices }
     }
 
+    fn register(hub: &Hub, user: &str, wants: Wants) -> (Arc<Outbox>, Registered) {
+        let out = hub.outbox();
+        let (sock, peer) = UnixStream::pair().unwrap();
+        std::mem::forget(peer);
+        let r = hub
+            .register(user, out.clone(), sock, wants, |_, _, _| None)
+            .unwrap();
+        (out, r)
+    }
+
+    /// The messages queued so far.
+    fn queued(out: &Outbox) -> Vec<ServerMsg> {
+        out.drain()
+            .iter()
+            .map(|f| frame::read_msg(&mut f.bytes()).unwrap())
+            .collect()
+    }
+
     /// Seqs of the committed events in the frames queued so far.
-    fn committed(rx: &Receiver<Frame>) -> Vec<u64> {
-        let mut out = Vec::new();
-        while let Ok(f) = rx.try_recv() {
-            let msg: ServerMsg = frame::read_msg(&mut &f[..]).unwrap();
+    fn committed(out: &Outbox) -> Vec<u64> {
+        let mut seqs = Vec::new();
+        for msg in queued(out) {
             if let ServerMsg::Notice(WireNotice::Committed(evs)) = msg {
-                out.extend(evs.iter().map(|e| e.body.seq));
+                seqs.extend(evs.iter().map(|e| e.body.seq));
             }
         }
-        out
+        seqs
+    }
+
+    /// Run a catch-up as a session does: events from the store in pages.
+    fn catch_up(hub: &Hub, store: &Store, session: u64, out: &Outbox, mut next: u64) -> CatchUp {
+        loop {
+            match hub.catch_up_step(session, next) {
+                CatchUp::Send { upto } => {
+                    let mut it = store
+                        .events(next)
+                        .map_while(|e| e.ok().filter(|e| e.body.seq <= upto))
+                        .peekable();
+                    while it.peek().is_some() {
+                        let f = list::next_frame(
+                            ListKind::Committed,
+                            0,
+                            &mut it,
+                            PART_BYTES,
+                            2,
+                            SERVER_FRAME_MAX,
+                        )
+                        .unwrap();
+                        out.put(Arc::new(FrameBuf::from(f)), outbox::STALL).unwrap();
+                    }
+                    next = upto + 1;
+                }
+                other => return other,
+            }
+        }
     }
 
     #[test]
@@ -371,10 +516,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::create(tmp.path()).unwrap();
         let hub = Hub::new(store.last_seq());
-        let (tx, rx) = bounded(QUEUE);
-        let (sock, _peer) = UnixStream::pair().unwrap();
-        hub.register("an", tx, sock, wants(None, true), &store, |_, _, _| None)
-            .unwrap();
+        let (out, _) = register(&hub, "an", wants(None, true));
         let (a, b, c) = (
             member(&store, "a"),
             member(&store, "b"),
@@ -382,40 +524,80 @@ mod tests {
         );
         // The session that committed c publishes first: a and b come from the store.
         hub.publish(&c, &store);
-        assert_eq!(committed(&rx), vec![1, 2, 3]);
+        assert_eq!(committed(&out), vec![1, 2, 3]);
         // The late publishers send nothing twice.
         hub.publish(&a, &store);
         hub.publish(&b, &store);
-        assert_eq!(committed(&rx), Vec::<u64>::new());
+        assert_eq!(committed(&out), Vec::<u64>::new());
         let d = member(&store, "d");
         hub.publish(&d, &store);
-        assert_eq!(committed(&rx), vec![4]);
+        assert_eq!(committed(&out), vec![4]);
     }
 
     #[test]
-    fn a_reconnecting_session_gets_what_it_missed_first() {
+    fn a_reconnecting_session_gets_what_it_missed_first_in_pages_then_the_rest() {
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::create(tmp.path()).unwrap();
         let hub = Hub::new(store.last_seq());
-        for u in ["a", "b", "c"] {
+        for u in ["a", "b", "c", "d", "e"] {
             let evs = member(&store, u);
             hub.publish(&evs, &store);
         }
-        let (tx, rx) = bounded(QUEUE);
+        let out = hub.outbox();
         let (sock, _peer) = UnixStream::pair().unwrap();
-        hub.register(
-            "an",
-            tx,
-            sock,
-            wants(Some(1), true),
-            &store,
-            |_, last, catch_up| {
-                assert_eq!((last, catch_up), (3, true));
-                None
-            },
-        )
-        .unwrap();
-        assert_eq!(committed(&rx), vec![2, 3]);
+        let r = hub
+            .register(
+                "an",
+                out.clone(),
+                sock,
+                wants(Some(1), true),
+                |_, last, catch_up| {
+                    assert_eq!((last, catch_up), (5, true));
+                    None
+                },
+            )
+            .unwrap();
+        assert_eq!(r.catch_up_from, Some(2));
+        // Committed meanwhile: not queued, since the catch-up reads it from the store.
+        let f = member(&store, "f");
+        hub.publish(&f, &store);
+        assert_eq!(committed(&out), Vec::<u64>::new());
+        assert_eq!(catch_up(&hub, &store, r.session, &out, 2), CatchUp::Done);
+        let msgs = queued(&out);
+        let pages: Vec<Vec<u64>> = msgs
+            .iter()
+            .filter_map(|m| match m {
+                ServerMsg::Notice(WireNotice::Committed(evs)) => {
+                    Some(evs.iter().map(|e| e.body.seq).collect())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(pages, vec![vec![2, 3], vec![4, 5], vec![6]]);
+        // Live from now on.
+        let g = member(&store, "g");
+        hub.publish(&g, &store);
+        assert_eq!(committed(&out), vec![7]);
+    }
+
+    #[test]
+    fn a_catch_up_overtaken_by_a_large_import_ends_with_a_resync() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::create(tmp.path()).unwrap();
+        let hub = Hub::new(store.last_seq());
+        for u in ["a", "b"] {
+            let evs = member(&store, u);
+            hub.publish(&evs, &store);
+        }
+        let (out, r) = register(&hub, "an", wants(Some(0), true));
+        assert_eq!(r.catch_up_from, Some(1));
+        hub.publish_resync(5_000_000);
+        assert_eq!(hub.catch_up_step(r.session, 1), CatchUp::Done);
+        assert!(
+            queued(&out).contains(&ServerMsg::Notice(WireNotice::Resync {
+                last_seq: 5_000_000
+            }))
+        );
     }
 
     #[test]
@@ -423,25 +605,29 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::create(tmp.path()).unwrap();
         let hub = Hub::new(0);
-        let (slow_tx, _slow_rx) = bounded(1);
-        let (fast_tx, fast_rx) = bounded(QUEUE);
-        let (s1, _p1) = UnixStream::pair().unwrap();
-        let (s2, _p2) = UnixStream::pair().unwrap();
-        hub.register("slow", slow_tx, s1, wants(None, true), &store, |_, _, _| {
-            None
-        })
-        .unwrap();
-        hub.register("fast", fast_tx, s2, wants(None, true), &store, |_, _, _| {
-            None
-        })
-        .unwrap();
-        for u in ["a", "b", "c"] {
-            let evs = member(&store, u);
+        let (slow, _) = register(&hub, "slow", wants(None, true));
+        let (fast, _) = register(&hub, "fast", wants(None, true));
+        // Events of 1 MB each: the slow session's queue passes its bound within 20.
+        let mut seqs = Vec::new();
+        for n in 0..20 {
+            let evs = store
+                .commit(
+                    jiff::Timestamp::now(),
+                    vec![new_event(&format!("u{n}"), "x".repeat(1024 * 1024))],
+                )
+                .unwrap();
+            seqs.push(evs[0].body.seq);
             hub.publish(&evs, &store);
+            assert_eq!(committed(&fast), vec![evs[0].body.seq]);
         }
-        assert_eq!(committed(&fast_rx), vec![1, 2, 3]);
         let users: Vec<String> = hub.presence().into_iter().map(|p| p.user).collect();
         assert_eq!(users, vec!["fast".to_string()]);
+        // Its queue was dropped, and nothing more is queued to it.
+        assert_eq!(
+            slow.offer(notice(WireNotice::Presence(vec![])).unwrap()),
+            Err(Refused::Closed)
+        );
+        assert!(slow.take().is_none());
     }
 
     #[test]
@@ -449,18 +635,14 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::create(tmp.path()).unwrap();
         let hub = Hub::new(0);
-        let (tx, rx) = bounded(QUEUE);
-        let (sock, _peer) = UnixStream::pair().unwrap();
-        let session = hub
-            .register("cli", tx, sock, wants(None, false), &store, |_, _, _| None)
-            .unwrap();
+        let (out, r) = register(&hub, "cli", wants(None, false));
         let a = member(&store, "a");
         hub.publish(&a, &store);
-        assert_eq!(committed(&rx), Vec::<u64>::new());
+        assert_eq!(committed(&out), Vec::<u64>::new());
         // From the subscription on, every later event.
-        assert_eq!(hub.subscribe(session), 1);
+        assert_eq!(hub.subscribe(r.session), 1);
         let b = member(&store, "b");
         hub.publish(&b, &store);
-        assert_eq!(committed(&rx), vec![2]);
+        assert_eq!(committed(&out), vec![2]);
     }
 }

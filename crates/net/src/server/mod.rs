@@ -389,20 +389,30 @@ fn socket_identity(sock: &Path) -> Option<(u64, u64)> {
 }
 
 fn accept_loop(listener: UnixListener, shared: Arc<Shared>) {
+    // A few connections of each user may wait for their hello; more are closed at once, with a
+    // line in the log now and then (SPEC S5).
+    let gate = session::HelloGate::new();
+    let mut crowd = session::CrowdLog::new();
     for conn in listener.incoming() {
         if shared.stopping.load(Ordering::Acquire) {
             break;
         }
         match conn {
-            Ok(stream) => {
-                let s = shared.clone();
-                if let Err(e) = std::thread::Builder::new()
-                    .name("session".into())
-                    .spawn(move || session::run(s, stream))
-                {
-                    warn!("cannot start a session thread: {e}");
+            Ok(stream) => match gate.enter(&stream) {
+                Ok(ticket) => {
+                    let s = shared.clone();
+                    if let Err(e) = std::thread::Builder::new()
+                        .name("session".into())
+                        .spawn(move || session::run(s, stream, ticket))
+                    {
+                        warn!("cannot start a session thread: {e}");
+                    }
                 }
-            }
+                Err(crowded) => {
+                    crowd.note(&crowded);
+                    drop(stream);
+                }
+            },
             Err(e) => {
                 warn!("accept failed: {e}");
                 // Out of descriptors or similar: do not spin.

@@ -1,42 +1,162 @@
 //! One connected client: the handshake (protocol version, identity from the peer credentials,
 //! membership), then its requests, answered in order by this thread; a writer thread sends the
 //! answers and the notices the hub queues.
+//!
+//! What a connection can make the server hold is bounded (SPEC S5; the limits are in
+//! `crate::protocol`): a few connections of a user may wait for their hello ([`HelloGate`]), the
+//! hello is small and has one deadline; a request is small unless its author may write; large
+//! requests are read one at a time; answers go out in frames cut by size through a queue bounded
+//! in bytes (`hub::outbox`); a catch-up is read from the store as the client reads it.
 
+use std::collections::HashMap;
 use std::io::{BufReader, Write};
 use std::os::unix::net::UnixStream;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, bounded};
+use serde::Serialize;
 use tracing::{debug, info, warn};
 
-use crate::protocol::frame::{self, FrameError, SocketWriter};
+use crate::protocol::frame::{self, DeadlineReader, FrameError, SocketWriter};
+use crate::protocol::list::{self, ListKind};
 use crate::protocol::{
-    BACKUP_CHUNK, CHUNK, ClientRequest, Hello, HelloReply, PROTOCOL_VERSION, Part, Refusal, Reply,
-    Request, ServerMsg, ServerStatus, Welcome,
+    BACKUP_CHUNK, CHUNK, ClientRequest, HELLO_DEADLINE, HELLO_MAX, Hello, HelloReply,
+    LARGE_REQUEST_DEADLINE, PAGE_BYTES, PART_BYTES, PENDING_HELLOS, PENDING_HELLOS_ALL,
+    PROTOCOL_VERSION, Part, READER_REQUEST_MAX, Refusal, Reply, Request, SERVER_FRAME_MAX,
+    ServerMsg, ServerStatus, WRITER_REQUEST_MAX, Welcome,
 };
 use api::Workbench;
 use api::WorkbenchError;
-use domain::Command;
+use domain::{Command, Role};
 use engine::LocalWorkbench;
 
-use super::hub::{Frame, QUEUE, RegisterError, Wants};
+use super::hub::outbox::STALL;
+use super::hub::{CatchUp, Frame, FrameBuf, Outbox, Refused, RegisterError, Wants};
 use super::{Control, Shared};
 
-/// How long a new connection may take to say hello.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a session that ends waits for its last frames to be read.
+const LAST_WRITES: Duration = Duration::from_secs(10);
 
-/// Serve one connection until it closes or the server stops.
-pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
-    let Some((user, hello)) = handshake(&shared, &stream) else {
+/// Connections waiting for their hello: at most `PENDING_HELLOS` of one user (by the peer
+/// credentials' uid) and `PENDING_HELLOS_ALL` of everyone. Held by `accept_loop`.
+pub(crate) struct HelloGate {
+    counts: Arc<Mutex<Waiting>>,
+}
+
+#[derive(Default)]
+struct Waiting {
+    all: usize,
+    by_uid: HashMap<u32, usize>,
+}
+
+/// A place among the connections waiting for their hello; given back when dropped.
+pub(crate) struct Ticket {
+    counts: Arc<Mutex<Waiting>>,
+    uid: u32,
+}
+
+/// A connection turned away because too many wait for their hello.
+pub(crate) struct Crowded {
+    pub uid: u32,
+    pub waiting: usize,
+}
+
+fn lock_waiting(m: &Mutex<Waiting>) -> MutexGuard<'_, Waiting> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl HelloGate {
+    pub(crate) fn new() -> HelloGate {
+        HelloGate {
+            counts: Arc::new(Mutex::new(Waiting::default())),
+        }
+    }
+
+    /// A place for a new connection, or `Crowded` when its user (or everyone) has too many
+    /// connections waiting for their hello.
+    pub(crate) fn enter(&self, stream: &UnixStream) -> Result<Ticket, Crowded> {
+        let uid = rustix::net::sockopt::socket_peercred(stream)
+            .map(|c| c.uid.as_raw())
+            .unwrap_or(u32::MAX);
+        let mut w = lock_waiting(&self.counts);
+        let mine = w.by_uid.get(&uid).copied().unwrap_or(0);
+        if mine >= PENDING_HELLOS || w.all >= PENDING_HELLOS_ALL {
+            return Err(Crowded {
+                uid,
+                waiting: w.all,
+            });
+        }
+        w.all += 1;
+        *w.by_uid.entry(uid).or_insert(0) += 1;
+        Ok(Ticket {
+            counts: self.counts.clone(),
+            uid,
+        })
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut w = lock_waiting(&self.counts);
+        w.all = w.all.saturating_sub(1);
+        if let Some(n) = w.by_uid.get_mut(&self.uid) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                w.by_uid.remove(&self.uid);
+            }
+        }
+    }
+}
+
+/// Logs connections closed at once by the `HelloGate`: the first, then at most one line every
+/// `EVERY` with how many, so a flood of connections does not flood the log.
+pub(crate) struct CrowdLog {
+    last: Option<Instant>,
+    since: u64,
+}
+
+impl CrowdLog {
+    const EVERY: Duration = Duration::from_secs(10);
+
+    pub(crate) fn new() -> CrowdLog {
+        CrowdLog {
+            last: None,
+            since: 0,
+        }
+    }
+
+    pub(crate) fn note(&mut self, c: &Crowded) {
+        self.since += 1;
+        if self.last.is_none_or(|t| t.elapsed() >= Self::EVERY) {
+            warn!(
+                "closed {} connection(s) at once: too many connections wait for their hello \
+                 (the last from uid {}; {} waiting; at most {PENDING_HELLOS} per user and \
+                 {PENDING_HELLOS_ALL} in all)",
+                self.since, c.uid, c.waiting
+            );
+            self.last = Some(Instant::now());
+            self.since = 0;
+        }
+    }
+}
+
+/// Serve one connection until it closes or the server stops. `ticket` is its place among the
+/// connections waiting for their hello, given back once the hello is read.
+pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream, ticket: Ticket) {
+    let hello = handshake(&shared, &stream);
+    drop(ticket);
+    let Some((user, hello)) = hello else {
         return;
     };
-    let (tx, rx) = bounded::<Frame>(QUEUE);
+    let out = shared.hub.outbox();
     let writer = match (stream.try_clone(), stream.try_clone()) {
-        (Ok(w), Ok(s)) => std::thread::Builder::new()
-            .name("session-writer".into())
-            .spawn(move || write_loop(w, s, rx)),
+        (Ok(w), Ok(s)) => {
+            let out = out.clone();
+            std::thread::Builder::new()
+                .name("session-writer".into())
+                .spawn(move || write_loop(w, s, out))
+        }
         (Err(e), _) | (_, Err(e)) => {
             warn!("cannot clone a client socket: {e}");
             return;
@@ -49,24 +169,24 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
             return;
         }
     };
-    let socket = match stream.try_clone() {
-        Ok(s) => s,
-        Err(e) => {
+    let (socket, own) = match (stream.try_clone(), stream.try_clone()) {
+        (Ok(s), Ok(o)) => (s, o),
+        (Err(e), _) | (_, Err(e)) => {
             warn!("cannot clone a client socket: {e}");
+            out.cut();
+            let _ = writer.join();
             return;
         }
     };
-    let store = shared.root.engine().store();
     let role = shared.root.engine().role_of(&user).ok().flatten();
     let registered = shared.hub.register(
         &user,
-        tx.clone(),
+        out.clone(),
         socket,
         Wants {
             since: hello.since,
             notices: hello.notices,
         },
-        store,
         |session, last_seq, catch_up| {
             let w = HelloReply::Welcome(Welcome {
                 protocol: PROTOCOL_VERSION,
@@ -80,20 +200,19 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
                 last_seq,
                 catch_up,
             });
-            frame::encode(&w).ok().map(Frame::from)
+            frame::encode(&w).ok().map(|b| Arc::new(FrameBuf::from(b)))
         },
     );
-    let session = match registered {
-        Ok(s) => s,
-        Err(e) => {
-            if matches!(e, RegisterError::Closed) {
-                let _ = send_now(&stream, &HelloReply::Refused(Refusal::ShuttingDown));
-            }
-            drop(tx);
+    let registered = match registered {
+        Ok(r) => r,
+        Err(RegisterError::Closed) => {
+            let _ = send_now(&stream, &HelloReply::Refused(Refusal::ShuttingDown));
+            out.finish();
             let _ = writer.join();
             return;
         }
     };
+    let session = registered.session;
     let _ = shared.control.send(Control::SessionStarted);
     info!(
         "session {session}: {user} connected ({})",
@@ -108,13 +227,27 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
         wb: shared.root.session(user.clone()),
         user,
         session,
-        tx,
+        out: out.clone(),
+        socket: own,
     };
-    let why = s.serve(&stream);
+    let why = match registered.catch_up_from {
+        Some(from) => match s.catch_up(from) {
+            Ok(()) => s.serve(&stream),
+            Err(Gone) => "it did not read the events it missed".into(),
+        },
+        None => s.serve(&stream),
+    };
     shared.hub.remove(session);
     info!("session {session}: {} left ({why})", s.user);
     drop(s);
+    // The last frames go out to a client that reads them; one that does not is not waited for.
+    let _ = stream.set_write_timeout(Some(LAST_WRITES));
+    out.finish();
     let _ = writer.join();
+    drop(out);
+    // Give back what the session freed: its queue, a large request, a catch-up; and what threads
+    // that ended before it left to the allocator (the start-up's reading of the summaries).
+    crate::server::release_memory();
     // Let go of the engine before saying so: a stopping server releases the store once the
     // last session has ended.
     let control = shared.control.clone();
@@ -125,8 +258,10 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream) {
 /// Read the hello, find out who the peer is and whether they may connect. Refusals are sent
 /// here; `None` means the connection is done.
 fn handshake(shared: &Shared, stream: &UnixStream) -> Option<(String, Hello)> {
-    let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
-    let hello: Hello = match frame::read_msg(&mut &*stream) {
+    let deadline = Instant::now() + HELLO_DEADLINE;
+    let hello: Hello = match frame::read_frame_by(stream, HELLO_MAX, deadline, HELLO_DEADLINE)
+        .and_then(|body| frame::decode(&body))
+    {
         Ok(h) => h,
         Err(e) => {
             debug!("a connection did not say hello: {e}");
@@ -141,7 +276,6 @@ fn handshake(shared: &Shared, stream: &UnixStream) -> Option<(String, Hello)> {
             return None;
         }
     };
-    let _ = stream.set_read_timeout(None);
     let refuse = |r: Refusal| {
         let _ = send_now(stream, &HelloReply::Refused(r));
         None
@@ -208,14 +342,16 @@ fn send_now<T: serde::Serialize>(stream: &UnixStream, msg: &T) -> Result<(), Fra
     Ok(())
 }
 
-fn write_loop(stream: UnixStream, socket: UnixStream, rx: Receiver<Frame>) {
+fn write_loop(stream: UnixStream, socket: UnixStream, out: Arc<Outbox>) {
     let mut w = SocketWriter(stream);
-    for f in rx {
-        if let Err(e) = w.write_all(&f) {
+    while let Some(f) = out.take() {
+        if let Err(e) = w.write_all(f.bytes()) {
             debug!("a client stopped reading: {e}");
             break;
         }
     }
+    // Whatever is still queued will not be sent: drop it, and stop an answer waiting for room.
+    out.cut();
     // Unblock the reading side too if the client is gone.
     let _ = socket.shutdown(std::net::Shutdown::Both);
 }
@@ -225,65 +361,268 @@ struct Session {
     wb: LocalWorkbench,
     user: String,
     session: u64,
-    tx: Sender<Frame>,
+    out: Arc<Outbox>,
+    /// The connection, to close it when the client does not read.
+    socket: UnixStream,
 }
 
-/// The client is gone (its writer ended).
+/// The client is gone (its writer ended, or it was disconnected).
 struct Gone;
+
+/// A request read from the socket, with the right to answer it when it is large.
+struct Incoming<'a> {
+    request: ClientRequest,
+    _large: Option<MutexGuard<'a, ()>>,
+}
+
+/// `{"id":123,` at the start of a request: the id of a request too large to read, so the
+/// refusal can be its answer.
+fn request_id(head: &[u8]) -> Option<u64> {
+    let rest = head.strip_prefix(b"{\"id\":")?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || rest.get(digits) != Some(&b',') {
+        return None;
+    }
+    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
+}
 
 impl Session {
     /// Answer requests until the connection ends; returns why it ended.
     fn serve(&self, stream: &UnixStream) -> String {
-        let mut reader = BufReader::new(stream);
+        let mut reader = BufReader::new(DeadlineReader::new(stream));
         loop {
-            let req: ClientRequest = match frame::read_msg(&mut reader) {
-                Ok(r) => r,
-                Err(FrameError::Closed) => return "closed".into(),
-                Err(e) => {
-                    if !e.is_disconnect() {
-                        warn!(
-                            "session {}: {} sent a bad request, closing: {e}",
-                            self.session, self.user
-                        );
-                    }
-                    return e.message(l10n::Lang::En);
-                }
+            let incoming = match self.read_request(&mut reader) {
+                Ok(Some(r)) => r,
+                Ok(None) => continue,
+                Err(why) => return why,
             };
-            if self.handle(req.id, req.request).is_err() {
+            let ClientRequest { id, request } = incoming.request;
+            if self.handle(id, request).is_err() {
                 return "stopped reading".into();
             }
         }
     }
 
+    /// The largest request this member may send: small unless they may write (an auditor
+    /// cannot; see `protocol::READER_REQUEST_MAX`).
+    fn request_max(&self) -> usize {
+        match self.shared.root.engine().role_of(&self.user) {
+            Ok(Some(Role::Auditor)) | Err(_) => READER_REQUEST_MAX,
+            Ok(_) => WRITER_REQUEST_MAX,
+        }
+    }
+
+    /// Read the next request. `Ok(None)`: a request over this member's limit was skipped and
+    /// refused; `Err(why)`: the connection ends.
+    fn read_request<'a>(
+        &'a self,
+        reader: &mut BufReader<DeadlineReader<'_>>,
+    ) -> Result<Option<Incoming<'a>>, String> {
+        let bad = |e: FrameError| {
+            if !e.is_disconnect() || matches!(e, FrameError::TimedOut { .. }) {
+                warn!(
+                    "session {}: {} sent a bad request, closing: {e}",
+                    self.session, self.user
+                );
+            }
+            e.message(l10n::Lang::En)
+        };
+        let len = match frame::read_len(reader) {
+            Ok(n) => n,
+            Err(FrameError::Closed) => return Err("closed".into()),
+            Err(e) => return Err(bad(e)),
+        };
+        let mut permit = None;
+        if len > READER_REQUEST_MAX {
+            let max = self.request_max();
+            if len > max {
+                return self.skip_request(reader, len, max).map(|()| None);
+            }
+            // One large request at a time, and it must arrive whole in time.
+            permit = Some(self.shared.hub.large_request());
+            reader
+                .get_mut()
+                .set_deadline(Some(Instant::now() + LARGE_REQUEST_DEADLINE));
+        }
+        let body = frame::read_body(reader, len);
+        let got = reader.get_ref().got();
+        reader.get_mut().set_deadline(None);
+        let body =
+            body.map_err(|e| bad(reader.get_ref().timed_out(e, got, LARGE_REQUEST_DEADLINE)))?;
+        let request: ClientRequest = frame::decode(&body).map_err(bad)?;
+        Ok(Some(Incoming {
+            request,
+            _large: permit,
+        }))
+    }
+
+    /// A request over this member's limit: when it is one a member who may write could send
+    /// (an auditor's import), read it through without keeping it and answer that this member
+    /// only reads; otherwise close the connection.
+    fn skip_request(
+        &self,
+        reader: &mut BufReader<DeadlineReader<'_>>,
+        len: usize,
+        max: usize,
+    ) -> Result<(), String> {
+        let too_large = FrameError::TooLarge {
+            len: len as u64,
+            max,
+        };
+        warn!(
+            "session {}: {} sent a request of {len} bytes, over their limit of {max}",
+            self.session, self.user
+        );
+        if len > WRITER_REQUEST_MAX {
+            return Err(too_large.message(l10n::Lang::En));
+        }
+        reader
+            .get_mut()
+            .set_deadline(Some(Instant::now() + LARGE_REQUEST_DEADLINE));
+        let head = frame::read_body(reader, 32.min(len));
+        let skipped = head
+            .as_ref()
+            .ok()
+            .map(|h| frame::skip_body(reader, len - h.len()));
+        let got = reader.get_ref().got();
+        reader.get_mut().set_deadline(None);
+        let closed = |e: FrameError| {
+            reader
+                .get_ref()
+                .timed_out(e, got, LARGE_REQUEST_DEADLINE)
+                .message(l10n::Lang::En)
+        };
+        let head = head.map_err(closed)?;
+        if let Some(Err(e)) = skipped {
+            return Err(closed(e));
+        }
+        let Some(id) = request_id(&head) else {
+            return Err(too_large.message(l10n::Lang::En));
+        };
+        self.reply(
+            id,
+            Err(WorkbenchError::ReadOnly {
+                user: self.user.clone(),
+            }),
+        )
+        .map_err(|Gone| "stopped reading".to_string())
+    }
+
+    /// Queue a frame of an answer, waiting while the client reads; a client that reads nothing
+    /// for `STALL` is disconnected.
+    fn put(&self, f: Frame) -> Result<(), Gone> {
+        match self.out.put(f, STALL) {
+            Ok(()) => Ok(()),
+            Err(Refused::Full) => {
+                warn!(
+                    "session {}: {} read nothing of its answers for {} s: disconnecting it",
+                    self.session,
+                    self.user,
+                    STALL.as_secs()
+                );
+                self.out.cut();
+                let _ = self.socket.shutdown(std::net::Shutdown::Both);
+                Err(Gone)
+            }
+            Err(Refused::Closed) => Err(Gone),
+        }
+    }
+
     fn send(&self, msg: &ServerMsg) -> Result<(), Gone> {
-        let bytes = frame::encode(msg).map_err(|e| {
+        let bytes = frame::encode_up_to(msg, SERVER_FRAME_MAX).map_err(|e| {
             warn!("cannot encode an answer: {e}");
             Gone
         })?;
-        self.tx.send(bytes.into()).map_err(|_| Gone)
+        self.put(Arc::new(FrameBuf::from(bytes)))
     }
 
     fn reply(&self, id: u64, result: Result<Reply, WorkbenchError>) -> Result<(), Gone> {
-        self.send(&ServerMsg::Reply { id, result })
+        let msg = ServerMsg::Reply { id, result };
+        match frame::encode_up_to(&msg, SERVER_FRAME_MAX) {
+            Ok(bytes) => self.put(Arc::new(FrameBuf::from(bytes))),
+            Err(e) => self.send(&ServerMsg::Reply {
+                id,
+                result: Err(unsendable(&e)),
+            }),
+        }
     }
 
-    /// Send all but the last `CHUNK` of a long list as parts; return the rest for the reply.
-    fn parts<T>(&self, id: u64, v: Vec<T>, wrap: fn(Vec<T>) -> Part) -> Result<Vec<T>, Gone> {
-        if v.len() <= CHUNK {
-            return Ok(v);
+    /// Send a long list as frames of about `PART_BYTES` (`Part`s, then the `Reply` with the
+    /// last of them), whatever the size of its elements; each element is dropped once sent.
+    fn send_list<T: Serialize>(&self, id: u64, kind: ListKind, items: Vec<T>) -> Result<(), Gone> {
+        let mut it = items.into_iter().peekable();
+        loop {
+            match list::next_frame(kind, id, &mut it, PART_BYTES, CHUNK, SERVER_FRAME_MAX) {
+                Ok(f) => {
+                    let last = f.last;
+                    self.put(Arc::new(FrameBuf::from(f)))?;
+                    if last {
+                        return Ok(());
+                    }
+                }
+                Err(e) => {
+                    warn!("session {}: cannot send an answer: {e}", self.session);
+                    return self.reply(id, Err(unsendable(&e)));
+                }
+            }
         }
-        // Take the parts from the front without moving the rest each time (a 200,000-event
-        // import would otherwise move the list a hundred times).
-        let parts = (v.len() - 1) / CHUNK;
-        let mut it = v.into_iter();
-        for _ in 0..parts {
-            let head: Vec<T> = it.by_ref().take(CHUNK).collect();
-            self.send(&ServerMsg::Part {
-                id,
-                part: wrap(head),
-            })?;
+    }
+
+    /// Send the events from `next` on that were broadcast before this session went live, read
+    /// from the store a page at a time as the client reads them. Each page is read afresh from
+    /// the store, so nothing the store's reading keeps (its cache of texts) outlives a page.
+    fn catch_up(&self, mut next: u64) -> Result<(), Gone> {
+        let store = self.shared.root.engine().store();
+        loop {
+            let upto = match self.shared.hub.catch_up_step(self.session, next) {
+                CatchUp::Send { upto } => upto,
+                CatchUp::Done => return Ok(()),
+                CatchUp::Gone => return Err(Gone),
+            };
+            while next <= upto {
+                let mut failed = None;
+                let page = {
+                    let mut events = store
+                        .events(next)
+                        .map_while(|ev| match ev {
+                            Ok(ev) if ev.body.seq <= upto => Some(ev),
+                            Ok(_) => None,
+                            Err(e) => {
+                                failed = Some(e.to_string());
+                                None
+                            }
+                        })
+                        .peekable();
+                    list::next_frame(
+                        ListKind::Committed,
+                        0,
+                        &mut events,
+                        PAGE_BYTES,
+                        CHUNK,
+                        SERVER_FRAME_MAX,
+                    )
+                };
+                let why = match page {
+                    // Events are numbered without gaps: the page holds `next` onwards.
+                    Ok(f) if f.count > 0 => {
+                        next += f.count as u64;
+                        self.put(Arc::new(FrameBuf::from(f)))?;
+                        continue;
+                    }
+                    Ok(_) => failed.unwrap_or_else(|| format!("the events end before {upto}")),
+                    Err(e) => e.message(l10n::Lang::En),
+                };
+                warn!(
+                    "session {}: the catch-up of {} stopped at event {next}: {why}; it reloads \
+                     instead",
+                    self.session, self.user
+                );
+                return match self.shared.hub.catch_up_abandon(self.session) {
+                    CatchUp::Gone => Err(Gone),
+                    _ => Ok(()),
+                };
+            }
         }
-        Ok(it.collect())
     }
 
     /// Answer one request. A panic while answering is caught here: it is logged with the
@@ -362,29 +701,25 @@ impl Session {
                 .and_then(|d| d.ok_or(WorkbenchError::UnknownYear { year }))
                 .map(Reply::YearData),
             Request::Items { year, unit } => match wb.items(year, unit.as_deref()) {
-                Ok(items) => Ok(Reply::Items(self.parts(id, items, Part::Items)?)),
+                Ok(items) => return self.send_list(id, ListKind::Items, items),
                 Err(e) => Err(e),
             },
             Request::Item { key } => wb.item(&key).map(|i| Reply::Item(i.map(Box::new))),
             Request::ItemSummaries { year } => {
                 match self.shared.root.engine().store().unit_summaries(year) {
-                    Ok(units) => Ok(Reply::UnitSummaries(self.parts(
-                        id,
-                        units,
-                        Part::UnitSummaries,
-                    )?)),
+                    Ok(units) => return self.send_list(id, ListKind::UnitSummaries, units),
                     Err(e) => Err(engine::store_error(e)),
                 }
             }
             Request::UnitStates { year } => wb.unit_states(year).map(Reply::UnitStates),
             Request::Rounds { year } => wb.rounds(year).map(Reply::Rounds),
             Request::History(q) => match wb.history(&q) {
-                Ok(events) => Ok(Reply::Events(self.parts(id, events, Part::Events)?)),
+                Ok(events) => return self.send_list(id, ListKind::History, events),
                 Err(e) => Err(e),
             },
             // A large import commits many events: they go back in parts like any long list.
             Request::Apply(cmd) => match self.apply(cmd) {
-                Ok(events) => Ok(Reply::Applied(self.parts(id, events, Part::Events)?)),
+                Ok(events) => return self.send_list(id, ListKind::Applied, events),
                 Err(e) => Err(e),
             },
             Request::ApplySummary(cmd) => {
@@ -394,7 +729,7 @@ impl Session {
                 })
             }
             Request::Plan(cmd) => match wb.plan(cmd) {
-                Ok(events) => Ok(Reply::Planned(self.parts(id, events, Part::Planned)?)),
+                Ok(events) => return self.send_list(id, ListKind::Planned, events),
                 Err(e) => Err(e),
             },
             Request::Subscribe => Ok(Reply::LastSeq(self.shared.hub.subscribe(self.session))),
@@ -492,6 +827,20 @@ impl Session {
             ),
         }
         r
+    }
+}
+
+/// An answer that cannot be sent (a frame over what the length prefix can say).
+fn unsendable(e: &FrameError) -> WorkbenchError {
+    WorkbenchError::Store {
+        vi: format!(
+            "máy chủ không gửi được câu trả lời: {}",
+            e.message(l10n::Lang::Vi)
+        ),
+        en: format!(
+            "the server cannot send the answer: {}",
+            e.message(l10n::Lang::En)
+        ),
     }
 }
 
