@@ -75,8 +75,7 @@ fn app_for(wb: &Arc<LocalWorkbench>, lang: Lang) -> App {
     app
 }
 
-/// Replace dates ("2026-11-22") and clock times ("14:04", "14:04:05") of today with
-/// placeholders: the demo's clock is real. Dates written in the data (evidence dates) are kept.
+/// Replace times of today ("22/11/2026 14:04", "14:04:05", Vietnam time) with placeholders: the demo's clock is real. Dates written in the data (evidence dates) are kept.
 fn redact_times(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
@@ -89,8 +88,8 @@ fn redact_times(s: &str) -> String {
     };
     let mut i = 0;
     while i < chars.len() {
-        if fits(i, "9999-99-99\u{a0}99:99") {
-            out.push_str("YYYY-MM-DD hh:mm");
+        if fits(i, "99/99/9999\u{a0}99:99") {
+            out.push_str("DD/MM/YYYY hh:mm");
             i += 16;
         } else if fits(i, "99:99:99") {
             out.push_str("hh:mm:ss");
@@ -407,6 +406,36 @@ fn history_shows_word_diffs_of_revisions() {
     assert!(text.contains("[-quyết định-]{+văn bản+}"), "{text}");
     assert!(text.contains("0.25 → 0.00"), "{text}");
     snap_both("history", &mut app);
+}
+
+#[test]
+fn history_and_explain_show_the_same_vietnam_time_for_an_event() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    app.feed("<f2><c-u>0,25<tab>Thiếu quyết định ban hành kế hoạch năm 2024<f2>");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    let at = it.last.as_ref().expect("the adjustment is recorded").at;
+    // What a person in Vietnam reads; the same instant in UTC (or the machine's zone) reads 7
+    // hours earlier, so a view that wrote either would fail here.
+    let want = domain::clock::date_time(at);
+    let utc = at.strftime("%d/%m/%Y %H:%M").to_string();
+    app.feed("<f3>");
+    let history = raw_screen(&mut app, 120, 40).replace('\u{a0}', " ");
+    assert!(history.contains(&want), "history lacks {want}:\n{history}");
+    assert!(
+        !history.contains(&utc),
+        "history shows UTC {utc}:\n{history}"
+    );
+    app.feed("<esc><f12>");
+    let explain = raw_screen(&mut app, 120, 40).replace('\u{a0}', " ");
+    assert!(explain.contains("Giải thích điểm"), "{explain}");
+    assert!(explain.contains(&want), "explain lacks {want}:\n{explain}");
+    assert!(
+        !explain.contains(&utc),
+        "explain shows UTC {utc}:\n{explain}"
+    );
 }
 
 #[test]

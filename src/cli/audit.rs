@@ -37,7 +37,8 @@ pub struct Args {
     /// Only changes by this user.
     #[arg(long)]
     pub user: Option<String>,
-    /// Only changes at or after this date (2024-03-01) or time (2024-03-01T08:00:00Z).
+    /// Only changes at or after this day (01/03/2024, from 00:00 Vietnam time) or time
+    /// (2024-03-01T08:00:00+07:00).
     #[arg(long, value_parser = parse_since)]
     pub since: Option<Timestamp>,
     /// Assessment year (default: the store's latest year when --unit or --item is given).
@@ -56,16 +57,21 @@ pub struct Args {
 /// Width of the text story when it does not go to a terminal.
 const TEXT_WIDTH: usize = 100;
 
+/// `--since`: an instant (RFC 3339), or a day (15/03/2025, 2025-03-15 …) from its first minute
+/// in Vietnam time, the zone every date a person types or reads is in.
 fn parse_since(s: &str) -> Result<Timestamp, String> {
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
-    s.parse::<jiff::civil::Date>()
-        .ok()
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+    domain::round::parse_date(s)
+        .and_then(|d| d.to_zoned(domain::clock::zone()).ok())
         .map(|z| z.timestamp())
         .ok_or_else(|| {
-            format!("\"{s}\" is not a date like 2024-03-01 or a time like 2024-03-01T08:00:00Z")
+            format!(
+                "\"{s}\" không phải một ngày như 01/03/2024 hay một thời điểm như \
+                 2024-03-01T08:00:00+07:00 / \"{s}\" is not a date like 01/03/2024 or a time like \
+                 2024-03-01T08:00:00+07:00"
+            )
         })
 }
 

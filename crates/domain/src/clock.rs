@@ -1,10 +1,14 @@
-//! Where "now" comes from. Events are dated by the engine's clock, and what is late, overdue or
-//! how many days are left is measured against it; tests give a fixed clock so that those rules
-//! are checked on known dates.
+//! Where "now" comes from, and the one zone every time a person reads is written in. Events are
+//! dated by the engine's clock (UTC instants), and what is late, overdue or how many days are
+//! left is measured against it; tests give a fixed clock so that those rules are checked on known
+//! dates. Every screen, report and message writes an instant in Vietnam time (UTC+7, no daylight
+//! saving) with the functions below, so the same event shows the same time everywhere (SPEC W15).
 
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::{Offset, TimeZone};
 
 /// A source of the current time.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -17,4 +21,52 @@ pub fn system() -> Clock {
 /// A clock that always says `at`.
 pub fn fixed(at: Timestamp) -> Clock {
     Arc::new(move || at)
+}
+
+/// Vietnam's time zone (UTC+7 all year): the zone of every time a person reads.
+pub fn zone() -> TimeZone {
+    TimeZone::fixed(Offset::constant(7))
+}
+
+/// The calendar date of an instant in Vietnam.
+pub fn date_of(at: Timestamp) -> Date {
+    at.to_zoned(zone()).date()
+}
+
+/// An instant in Vietnam time, to the minute, day first: "16/03/2025 00:30".
+pub fn date_time(at: Timestamp) -> String {
+    at.to_zoned(zone()).strftime("%d/%m/%Y %H:%M").to_string()
+}
+
+/// An instant in Vietnam time, to the second: "16/03/2025 00:30:05".
+pub fn date_time_seconds(at: Timestamp) -> String {
+    at.to_zoned(zone())
+        .strftime("%d/%m/%Y %H:%M:%S")
+        .to_string()
+}
+
+/// The date of an instant in Vietnam, day first: "16/03/2025".
+pub fn date(at: Timestamp) -> String {
+    at.to_zoned(zone()).strftime("%d/%m/%Y").to_string()
+}
+
+/// The time of day of an instant in Vietnam, to the second: "00:30:05".
+pub fn time_of_day(at: Timestamp) -> String {
+    at.to_zoned(zone()).strftime("%H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_in_vietnam_time_day_first() {
+        // 17:30:05 UTC on 15 March is already the 16th in Vietnam.
+        let t: Timestamp = "2025-03-15T17:30:05Z".parse().unwrap();
+        assert_eq!(date_time(t), "16/03/2025 00:30");
+        assert_eq!(date_time_seconds(t), "16/03/2025 00:30:05");
+        assert_eq!(date(t), "16/03/2025");
+        assert_eq!(time_of_day(t), "00:30:05");
+        assert_eq!(date_of(t), jiff::civil::date(2025, 3, 16));
+    }
 }

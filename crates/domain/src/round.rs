@@ -6,7 +6,6 @@
 //! explanations are recorded in it.
 
 use jiff::civil::Date;
-use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
@@ -163,8 +162,7 @@ pub fn today_in_vietnam(now: Timestamp) -> Date {
 
 /// The calendar date of an instant in Vietnam (UTC+7).
 pub fn vietnam_date(at: Timestamp) -> Date {
-    let tz = TimeZone::fixed(Offset::constant(7));
-    at.to_zoned(tz).date()
+    crate::clock::date_of(at)
 }
 
 /// A date as people write it on letters here: "15/03/2025" or "15/3/2025" (day first, as in

@@ -179,8 +179,9 @@ pub fn target(change: &Change) -> String {
     }
 }
 
+/// Vietnam time (UTC+7), as every time a person reads.
 fn time(ev: &Event) -> String {
-    ev.body.at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
+    domain::clock::date_time_seconds(ev.body.at)
 }
 
 pub fn write_text(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Result<()> {

@@ -255,7 +255,7 @@ fn proposed_setters<'a>(
 }
 
 fn date(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%d").to_string()
+    domain::clock::date(t)
 }
 
 fn outcome_text(lang: Lang, o: Option<Outcome>) -> &'static str {

@@ -4,7 +4,6 @@
 //! words. Values are plain: each renderer escapes them for its medium.
 
 use jiff::Timestamp;
-use jiff::tz::{Offset, TimeZone};
 
 use super::{Reference, Step, StepKind, Story, TextField};
 use crate::framework::Method;
@@ -145,9 +144,7 @@ pub fn signed(lang: Lang, d: Points) -> String {
 
 /// An instant in Vietnam time (UTC+7), to the minute: "22/11/2026 22:16".
 pub fn when(at: Timestamp) -> String {
-    at.to_zoned(TimeZone::fixed(Offset::constant(7)))
-        .strftime("%d/%m/%Y %H:%M")
-        .to_string()
+    crate::clock::date_time(at)
 }
 
 /// Last year's decision in one sentence, in three parts so a renderer can set the quoted

@@ -109,9 +109,7 @@ pub fn percent_value(hundredths: i64) -> f64 {
 
 /// An event time as a date-time cell in Vietnam's time (UTC+7, no daylight saving).
 pub fn vietnam_time(t: Timestamp) -> Result<ExcelDateTime, XlsxError> {
-    let dt = t
-        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)))
-        .datetime();
+    let dt = t.to_zoned(domain::clock::zone()).datetime();
     let narrow = |v: i8| u8::try_from(v).unwrap_or(0);
     ExcelDateTime::from_ymd(
         u16::try_from(dt.year()).unwrap_or(1900),

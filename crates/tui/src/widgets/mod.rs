@@ -4,7 +4,6 @@
 pub mod line_input;
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -15,19 +14,15 @@ use crate::app::App;
 use crate::text;
 use domain::Points;
 
-/// A point in time, in the local time zone, to the minute. Date and time are joined by a
-/// no-break space so wrapped text never separates them.
+/// An event's time as people here read it: Vietnam time, day first ("16/03/2025\u{a0}00:30",
+/// the space unbreakable so a column never splits it).
 pub fn fmt_time(at: Timestamp) -> String {
-    at.to_zoned(TimeZone::system())
-        .strftime("%Y-%m-%d\u{a0}%H:%M")
-        .to_string()
+    domain::clock::date_time(at).replace(' ', "\u{a0}")
 }
 
-/// A time of day to the second (draft saves).
+/// A time of day to the second, in Vietnam time (draft saves).
 pub fn fmt_clock(at: Timestamp) -> String {
-    at.to_zoned(TimeZone::system())
-        .strftime("%H:%M:%S")
-        .to_string()
+    domain::clock::time_of_day(at)
 }
 
 pub fn pts(p: Option<Points>) -> String {
