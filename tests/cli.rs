@@ -305,3 +305,39 @@ fn keys_check_reports_problems_with_file_and_key() {
     let out = run(&["keys", "check", vim.to_str().unwrap()], d);
     assert!(out.status.success());
 }
+
+/// After `thamdinh demo`, a newcomer's next command names no store: the default store does not
+/// exist, and the message says how to reach the demo (`--store demo`), which then works.
+#[test]
+fn store_demo_names_the_demo_store_and_a_missing_default_store_suggests_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let home = tmp.path();
+    let with_home = |args: &[&str]| {
+        bin()
+            .args(args)
+            .current_dir(home)
+            .env("HOME", home)
+            .env_remove("XDG_DATA_HOME")
+            .output()
+            .expect("run thamdinh")
+    };
+    let built = with_home(&["demo"]);
+    assert!(built.status.success(), "{built:?}");
+    let audit = ["audit", "--unit", "44", "--item", "1.3.1", "--format", "md"];
+    let out = with_home(&audit);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("không phải là kho dữ liệu"), "{err}");
+    assert!(err.contains("--store demo"), "{err}");
+    let mut args = vec!["--store", "demo"];
+    args.extend(audit);
+    let out = with_home(&args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(text.contains("1.3.1"), "{text}");
+    // Stop the demo's server.
+    let demo = home.join(".local/share/thamdinh/demo");
+    if let Ok(pid) = std::fs::read_to_string(demo.join("server.pid")) {
+        let _ = Command::new("kill").arg(pid.trim()).status();
+    }
+}

@@ -11,7 +11,7 @@ use domain::aggregate::national;
 use l10n::Lang;
 use sample::demo::{self, DEMO_YEAR};
 
-use super::open::{data_dir, engine_err, open_workbench, os_user};
+use super::open::{engine_err, open_workbench, os_user};
 use super::workbench::{self, UiArgs};
 
 #[derive(Debug, clap::Args)]
@@ -27,7 +27,7 @@ pub struct Args {
 pub fn demo_dir(dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     match dir {
         Some(d) => Ok(d),
-        None => Ok(data_dir()?.join("demo")),
+        None => super::open::demo_store_dir(),
     }
 }
 

@@ -36,7 +36,7 @@ pub use open::{default_store_dir, open_workbench};
 #[derive(Debug, Parser)]
 #[command(name = "thamdinh", version, about, long_about = None)]
 pub struct Cli {
-    /// Store directory (default: a store in your data directory).
+    /// Store directory (default: a store in your data directory; `demo`: the demo store).
     #[arg(long, global = true, value_name = "DIR")]
     pub store: Option<PathBuf>,
     /// Language of messages and of the interface: vi (default) or en.

@@ -34,16 +34,53 @@ pub fn os_user() -> anyhow::Result<String> {
 
 pub(crate) fn store_dir(store: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     match store {
+        Some(p) if p.as_os_str() == DEMO => demo_store_dir(),
         Some(p) => Ok(p),
         None => default_store_dir(),
     }
 }
 
+/// `--store demo` names the demo store (a folder called `demo` here is `./demo`).
+pub(crate) const DEMO: &str = "demo";
+
+/// `<data dir>/thamdinh/demo`: the store `thamdinh demo` builds and opens.
+pub(crate) fn demo_store_dir() -> anyhow::Result<PathBuf> {
+    Ok(data_dir()?.join("demo"))
+}
+
 /// Open an existing store: connect to its server (starting one if none runs). The server
 /// identifies the user from the socket; nothing here can claim another identity.
 pub fn open_workbench(dir: &Path, lang: Lang) -> anyhow::Result<Arc<dyn Workbench>> {
-    let wb = connect_or_start(dir).map_err(|e| anyhow!(e.message(lang)))?;
+    let wb = connect_or_start(dir).map_err(|e| {
+        let mut msg = e.message(lang);
+        if let Some(hint) = demo_hint(dir, &e, lang) {
+            msg.push(' ');
+            msg.push_str(&hint);
+        }
+        anyhow!(msg)
+    })?;
     Ok(Arc::new(wb))
+}
+
+/// When the default store does not exist but the demo store does, a newcomer who has just run
+/// `thamdinh demo` is most likely looking for it: say how to name it.
+fn demo_hint(dir: &Path, e: &net::client::ClientError, lang: Lang) -> Option<String> {
+    if !matches!(e, net::client::ClientError::NotAStore { .. }) {
+        return None;
+    }
+    if default_store_dir().ok()?.as_path() != dir {
+        return None;
+    }
+    let demo = demo_store_dir().ok()?;
+    store::Store::exists(&demo).then(|| {
+        lang.pick(
+            "Kho minh họa mà `thamdinh demo` mở thì có: thêm --store demo vào lệnh (ví dụ: \
+             thamdinh --store demo audit --unit 44 --item 1.3.1).",
+            "The demo store that `thamdinh demo` opens is there: add --store demo to the command \
+             (e.g. thamdinh --store demo audit --unit 44 --item 1.3.1).",
+        )
+        .to_string()
+    })
 }
 
 /// The year to work on: the one given, or the store's only/latest year.
