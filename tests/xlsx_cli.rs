@@ -109,15 +109,51 @@ fn a_province_fills_its_template_and_the_export_round_trips() {
         "--dry-run",
     ]);
     assert!(again.contains("64 unchanged"), "{again}");
-    let err = call_fails(&["import", "self", "ca-nuoc.xlsx", "--dry-run"]);
+    // Without --sheet, the national workbook is read whole: the unit sheets with scores in,
+    // the ranking sheet and the sheets of units without scores out, each said.
+    let whole = call(&["import", "self", "ca-nuoc.xlsx", "--dry-run"]);
     assert!(
-        err.contains("sheet \"Ranking\", row 3, column unit: required column is missing"),
-        "{err}"
+        whole.starts_with("Sheet \"44 Quảng Bình\", header on row 3."),
+        "{whole}"
     );
     assert!(
-        err.contains("Hint: the first sheet was read; choose another with --sheet NAME"),
+        whole.contains("Skipped 1 sheet(s) without the import's columns: \"Ranking\"."),
+        "{whole}"
+    );
+    assert!(
+        whole.contains("Skipped 62 sheet(s) without any score: \"01 Hà Nội\", \"02 Hà Giang\""),
+        "{whole}"
+    );
+    assert!(whole.contains("64 unchanged"), "{whole}");
+    // Two sheets with rows for the same items: which counts is not guessed.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for name in ["Bản nháp", "Bản chính"] {
+        let ws = book.add_worksheet().set_name(name).unwrap();
+        for (c, h) in ["unit", "code", "self_score"].iter().enumerate() {
+            ws.write(0, c as u16, *h).unwrap();
+        }
+        ws.write(1, 0, "44").unwrap();
+        ws.write(1, 1, "1.1.1").unwrap();
+        ws.write(1, 2, "0,5").unwrap();
+    }
+    book.save(d.join("hai-ban.xlsx")).unwrap();
+    let err = call_fails(&["import", "self", "hai-ban.xlsx", "--dry-run"]);
+    assert!(
+        err.contains(
+            "the sheets \"Bản nháp\", \"Bản chính\" all hold a row for unit 44, criterion 1.1.1, \
+             so which one counts is not clear; import one sheet with --sheet, e.g. --sheet \"Bản nháp\""
+        ),
         "{err}"
     );
+    let one = call(&[
+        "import",
+        "self",
+        "hai-ban.xlsx",
+        "--sheet",
+        "Bản chính",
+        "--dry-run",
+    ]);
+    assert!(one.contains("Sheet \"Bản chính\""), "{one}");
     let err = call_fails(&["import", "self", "ca-nuoc.xlsx", "--sheet", "Tỉnh 99"]);
     assert!(
         err.contains("file: the workbook has no sheet \"Tỉnh 99\"; its sheets are: \"Ranking\", \"01 Hà Nội\""),

@@ -10,7 +10,8 @@ use anyhow::{Context, anyhow};
 
 use domain::{Change, Command, ItemKey, NewEvent, Points, Status};
 use formats::self_import::{
-    FileFormat, ImportProblem, ProblemKind, Problems, read_table, validate_self, validate_survey,
+    FileFormat, ImportKind, ImportProblem, ProblemKind, Problems, read_import, validate_self,
+    validate_survey, validate_tables,
 };
 use formats::xlsx::{is_workbook, sheet_names};
 use l10n::Lang;
@@ -31,7 +32,8 @@ pub enum Which {
 pub struct FileArgs {
     /// The file to import: CSV, or a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods).
     pub file: PathBuf,
-    /// The workbook's sheet to read (default: the first visible sheet).
+    /// The workbook's sheet to read (default: every visible sheet with the import's columns, e.g.
+    /// each unit sheet of an exported workbook).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
     /// Assessment year (default: the store's latest year).
@@ -71,6 +73,76 @@ fn sheet_hint(bytes: &[u8], problems: &[ImportProblem], lang: Lang) {
             ),
         }
     );
+}
+
+/// Which sheets of a workbook were read (with their header rows) and which were passed over.
+fn print_sheets(tables: &formats::self_import::ImportTables, lang: Lang) {
+    let read: Vec<_> = tables
+        .tables
+        .iter()
+        .filter_map(|t| t.sheet.as_ref().map(|s| (inert(s), t.header_row)))
+        .collect();
+    match read.as_slice() {
+        [] => {}
+        [(sheet, row)] => println!(
+            "{}",
+            match lang {
+                Lang::Vi => format!("Trang tính \"{sheet}\", dòng tiêu đề {row}."),
+                Lang::En => format!("Sheet \"{sheet}\", header on row {row}."),
+            }
+        ),
+        many => {
+            let names = few(many.iter().map(|(s, _)| s.to_string()), lang);
+            println!(
+                "{}",
+                match lang {
+                    Lang::Vi => format!("Đã đọc {} trang tính: {names}.", many.len()),
+                    Lang::En => format!("Read {} sheets: {names}.", many.len()),
+                }
+            );
+        }
+    }
+    if !tables.skipped.is_empty() {
+        let n = tables.skipped.len();
+        let names = few(tables.skipped.iter().map(|s| inert(s).into_owned()), lang);
+        println!(
+            "{}",
+            match lang {
+                Lang::Vi => format!("Bỏ qua {n} trang tính không có các cột cần nhập: {names}."),
+                Lang::En => format!("Skipped {n} sheet(s) without the import's columns: {names}."),
+            }
+        );
+    }
+    if !tables.empty.is_empty() {
+        let n = tables.empty.len();
+        let names = few(tables.empty.iter().map(|s| inert(s).into_owned()), lang);
+        println!(
+            "{}",
+            match lang {
+                Lang::Vi => format!("Bỏ qua {n} trang tính chưa có điểm nào: {names}."),
+                Lang::En => format!("Skipped {n} sheet(s) without any score: {names}."),
+            }
+        );
+    }
+}
+
+/// The first few names, quoted, and how many others: "\"01 Hà Nội\", … và 58 trang khác".
+fn few(names: impl Iterator<Item = String>, lang: Lang) -> String {
+    const SHOWN: usize = 4;
+    let names: Vec<String> = names.collect();
+    let mut out: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    if names.len() > SHOWN {
+        let rest = names.len() - SHOWN;
+        out.push(match lang {
+            Lang::Vi => format!("và {rest} trang khác"),
+            Lang::En => format!("and {rest} more"),
+        });
+    }
+    out.join(", ")
 }
 
 /// The listed problems (at most the first 1,000), "… and N more" for the others, and the count.
@@ -129,16 +201,29 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     } else {
         FileFormat::Csv
     };
-    let table = match read_table(&bytes, format) {
+    let kind = if survey {
+        ImportKind::Survey
+    } else {
+        ImportKind::SelfScores
+    };
+    let tables = match read_import(&bytes, format, kind) {
         Ok(t) => t,
         Err(problems) => {
             print_problems(&a.file, &problems, lang);
             return Ok(ExitCode::FAILURE);
         }
     };
+    let refused = |problems: &Problems| {
+        print_problems(&a.file, problems, lang);
+        if workbook && a.sheet.is_none() && tables.tables.len() == 1 {
+            sheet_hint(&bytes, problems, lang);
+        }
+        Ok(ExitCode::FAILURE)
+    };
     // (unit, leaf, new value as text)
     let (cmd, preview): (Command, Vec<(String, String, String)>) = if survey {
-        match validate_survey(&table, year, &y.framework, &y.units) {
+        let valid = |t: &_| validate_survey(t, year, &y.framework, &y.units);
+        match validate_tables(&tables, valid, |r| (r.unit.as_str(), r.leaf.as_str())) {
             Ok(rows) => {
                 let p = rows
                     .iter()
@@ -146,16 +231,11 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
                     .collect();
                 (Command::ImportSurvey { year, rows }, p)
             }
-            Err(problems) => {
-                print_problems(&a.file, &problems, lang);
-                if workbook && a.sheet.is_none() {
-                    sheet_hint(&bytes, &problems, lang);
-                }
-                return Ok(ExitCode::FAILURE);
-            }
+            Err(problems) => return refused(&problems),
         }
     } else {
-        match validate_self(&table, year, &y.framework, &y.units) {
+        let valid = |t: &_| validate_self(t, year, &y.framework, &y.units);
+        match validate_tables(&tables, valid, |r| (r.unit.as_str(), r.leaf.as_str())) {
             Ok(rows) => {
                 let p = rows
                     .iter()
@@ -163,24 +243,10 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
                     .collect();
                 (Command::ImportSelf { year, rows }, p)
             }
-            Err(problems) => {
-                print_problems(&a.file, &problems, lang);
-                if workbook && a.sheet.is_none() {
-                    sheet_hint(&bytes, &problems, lang);
-                }
-                return Ok(ExitCode::FAILURE);
-            }
+            Err(problems) => return refused(&problems),
         }
     };
-    if let Some(sheet) = &table.sheet {
-        println!(
-            "{}",
-            match lang {
-                Lang::Vi => format!("Trang tính \"{sheet}\", dòng tiêu đề {}.", table.header_row),
-                Lang::En => format!("Sheet \"{sheet}\", header on row {}.", table.header_row),
-            }
-        );
-    }
+    print_sheets(&tables, lang);
     if a.dry_run {
         let planned = wb.plan(cmd).map_err(engine_err(lang))?;
         print_preview(&preview, year, &planned, lang);

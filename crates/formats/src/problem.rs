@@ -84,6 +84,15 @@ impl Problems {
         self.listed.truncate(keep);
     }
 
+    /// Add `other`'s problems, listed and counted, after these.
+    pub fn append(&mut self, other: Problems) {
+        let more = other.more;
+        for p in other.listed {
+            self.push(p);
+        }
+        self.more += more;
+    }
+
     /// Place every problem on a workbook's sheet.
     pub fn on_sheet(mut self, sheet: Option<&str>) -> Problems {
         for p in &mut self.listed {
@@ -328,6 +337,13 @@ pub enum ProblemKind {
     UnknownSheet {
         name: String,
         sheets: Vec<String>,
+    },
+    /// Several sheets of a workbook read without `--sheet` hold rows for the same item
+    /// (`unit`, `leaf`): which one counts is not clear.
+    SheetsOverlap {
+        sheets: Vec<String>,
+        /// (unit, leaf), boxed so that this rare variant does not make every problem larger.
+        item: Box<(String, String)>,
     },
     /// The workbook has no visible worksheet.
     NoWorksheet,
@@ -784,6 +800,28 @@ impl ProblemKind {
                 } else {
                     format!(
                         "sổ tính không có trang tính \"{name}\"; các trang tính hiện có: {list}"
+                    )
+                }
+            }
+            SheetsOverlap { sheets, item } => {
+                let (unit, leaf) = item.as_ref();
+                let list = sheets
+                    .iter()
+                    .map(|s| format!("\"{s}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let first = sheets.first().map(String::as_str).unwrap_or_default();
+                if en {
+                    format!(
+                        "the sheets {list} all hold a row for unit {unit}, criterion {leaf}, so \
+                         which one counts is not clear; import one sheet with --sheet, e.g. \
+                         --sheet \"{first}\""
+                    )
+                } else {
+                    format!(
+                        "các trang tính {list} cùng có dòng cho đơn vị {unit}, tiêu chí {leaf}, \
+                         nên không rõ trang nào là đúng; hãy nhập từng trang bằng --sheet, ví dụ \
+                         --sheet \"{first}\""
                     )
                 }
             }

@@ -177,6 +177,176 @@ pub fn read_table(bytes: &[u8], format: FileFormat<'_>) -> Result<Table, Problem
     }
 }
 
+/// Which import a file is read for: it decides which columns a sheet must have to be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    SelfScores,
+    Survey,
+}
+
+impl ImportKind {
+    fn columns(self) -> &'static [ColumnSpec] {
+        match self {
+            ImportKind::SelfScores => SELF_COLUMNS,
+            ImportKind::Survey => SURVEY_COLUMNS,
+        }
+    }
+
+    /// Where a header row names `spec`'s column.
+    fn position(header: &[String], spec: &ColumnSpec) -> Option<usize> {
+        let names: Vec<String> = std::iter::once(spec.name)
+            .chain(spec.aliases.iter().copied())
+            .map(header_key)
+            .collect();
+        header.iter().position(|h| names.contains(&header_key(h)))
+    }
+
+    /// Whether a header row names every column this import requires.
+    fn fits(self, header: &[String]) -> bool {
+        self.columns()
+            .iter()
+            .filter(|c| c.required)
+            .all(|c| Self::position(header, c).is_some())
+    }
+
+    /// Whether a table has a score in any row (the self score, or the survey score).
+    fn has_scores(self, table: &Table) -> bool {
+        let Some(spec) = self.columns().iter().find(|c| c.name.ends_with("score")) else {
+            return true;
+        };
+        let Some(col) = Self::position(&table.header, spec) else {
+            return false;
+        };
+        // An export's subtotal, total and survey rows carry figures of their own; only the
+        // rows the import reads count.
+        let method = table
+            .header
+            .iter()
+            .position(|h| is_one_of(h, &["method", "phương thức"]));
+        let derived = |m: &str| {
+            is_one_of(m, &METHOD_SUBTOTAL)
+                || is_one_of(m, &METHOD_TOTAL)
+                || is_one_of(m, &METHOD_SURVEY)
+        };
+        table.rows.iter().any(|r| {
+            let read = method.and_then(|i| r.get(i)).is_none_or(|m| !derived(m));
+            read && r.get(col).is_some_and(|c| !c.trim().is_empty())
+        })
+    }
+}
+
+/// The tables an import reads from a file, and the sheets it passed over.
+#[derive(Debug)]
+pub struct ImportTables {
+    pub tables: Vec<Table>,
+    /// Visible sheets without the import's columns (a ranking sheet, a cover page), read past.
+    pub skipped: Vec<String>,
+    /// Sheets with the import's columns but not one score (the sheet of a unit that has not
+    /// assessed itself yet, in an exported workbook), read past.
+    pub empty: Vec<String>,
+}
+
+/// Decode an import file into its tables (not yet validated). A CSV file, or a workbook with
+/// `--sheet`, is one table. A workbook without `--sheet` is every visible sheet whose header
+/// has the import's required columns and that holds at least one score — the national workbook
+/// `export --format xlsx` writes is read whole: its unit sheets in, its ranking sheet and the
+/// sheets of units without scores out. When no sheet qualifies, the first visible sheet is read,
+/// so that its problems say what is missing (a template sent out blank is refused, not skipped).
+pub fn read_import(
+    bytes: &[u8],
+    format: FileFormat<'_>,
+    kind: ImportKind,
+) -> Result<ImportTables, Problems> {
+    let one = |t: Table| ImportTables {
+        tables: vec![t],
+        skipped: Vec::new(),
+        empty: Vec::new(),
+    };
+    let FileFormat::Workbook { sheet: None } = format else {
+        return read_table(bytes, format).map(one);
+    };
+    let names = super::xlsx::visible_sheet_names(bytes).map_err(Problems::from)?;
+    if names.len() > 1 {
+        let mut tables = Vec::new();
+        let mut skipped = Vec::new();
+        let mut empty = Vec::new();
+        for name in names {
+            match super::xlsx::read_sheet(bytes, Some(&name), &is_known_header) {
+                Ok(t) if kind.fits(&t.header) && kind.has_scores(&t) => tables.push(t),
+                Ok(t) if kind.fits(&t.header) => empty.push(name),
+                _ => skipped.push(name),
+            }
+        }
+        if !tables.is_empty() {
+            return Ok(ImportTables {
+                tables,
+                skipped,
+                empty,
+            });
+        }
+    }
+    read_table(bytes, format).map(one)
+}
+
+/// Validate the tables of an import file, each as [`validate_self`] or [`validate_survey`]
+/// does: every problem of every sheet is listed, and two sheets with a row for the same item
+/// are a problem (which one counts would be a guess).
+pub fn validate_tables<R>(
+    tables: &ImportTables,
+    validate: impl Fn(&Table) -> Result<Vec<R>, Problems>,
+    item_of: impl Fn(&R) -> (&str, &str),
+) -> Result<Vec<R>, Problems> {
+    let mut problems = Problems::new();
+    let mut rows = Vec::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    let mut overlap: Option<(Vec<usize>, String, String)> = None;
+    for (i, table) in tables.tables.iter().enumerate() {
+        match validate(table) {
+            Ok(rs) => {
+                for r in &rs {
+                    let (unit, leaf) = item_of(r);
+                    let key = (unit.to_string(), leaf.to_string());
+                    match seen.get(&key) {
+                        Some(&j) if j != i => match &mut overlap {
+                            Some((sheets, u, l)) if (u.as_str(), l.as_str()) == (unit, leaf) => {
+                                if !sheets.contains(&i) {
+                                    sheets.push(i);
+                                }
+                            }
+                            Some(_) => {}
+                            None => overlap = Some((vec![j, i], key.0, key.1)),
+                        },
+                        _ => {
+                            seen.insert(key, i);
+                        }
+                    }
+                }
+                rows.extend(rs);
+            }
+            Err(p) => problems.append(p),
+        }
+    }
+    if let Some((sheets, unit, leaf)) = overlap {
+        let sheets = sheets
+            .into_iter()
+            .map(|i| tables.tables[i].sheet.clone().unwrap_or_default())
+            .collect();
+        problems.push(ImportProblem::new(
+            0,
+            None,
+            ProblemKind::SheetsOverlap {
+                sheets,
+                item: Box::new((unit, leaf)),
+            },
+        ));
+    }
+    if problems.total() > 0 {
+        Err(problems)
+    } else {
+        Ok(rows)
+    }
+}
+
 /// Parse and validate a self-assessment file (CSV or a workbook's sheet).
 pub fn parse_self(
     bytes: &[u8],

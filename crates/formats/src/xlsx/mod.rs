@@ -9,7 +9,7 @@ pub mod style;
 pub mod template;
 pub mod workbook;
 
-pub use read::{is_workbook, read_sheet, sheet_names};
+pub use read::{is_workbook, read_sheet, sheet_names, visible_sheet_names};
 pub use template::{TemplateKind, template_workbook, write_template};
 pub use workbook::{
     appraisal_workbook, ranking_workbook, write_appraisal_xlsx, write_ranking_xlsx,

@@ -51,6 +51,19 @@ pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportProblem> {
     .map_err(|kind| ImportProblem::new(0, None, kind))?
 }
 
+/// The visible worksheet names of a workbook, in order: the sheets a person sees.
+pub fn visible_sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportProblem> {
+    guarded(|| {
+        let wb = open(bytes)?;
+        Ok(worksheets(&wb)
+            .into_iter()
+            .filter(|(_, visible)| *visible)
+            .map(|(n, _)| n)
+            .collect())
+    })
+    .map_err(|kind| ImportProblem::new(0, None, kind))?
+}
+
 /// Run calamine on an untrusted file: a panic inside it (its cell-reference parser overflows
 /// on absurd references, for one) becomes `SheetUnreadable`, not the end of the program.
 fn guarded<T>(read: impl FnOnce() -> T) -> Result<T, ProblemKind> {
