@@ -102,6 +102,16 @@ fn agree_and_adjust() {
         Err(WorkbenchError::BadScore { .. })
     ));
     assert_eq!(status(&an, "44", "1.1.2"), Status::Pending);
+    // A justification is a reason, not a mark: "x" or punctuation is refused, with the count.
+    for short in ["x", "........................", "Thiếu báo cáo"] {
+        match adjust(&an, "44", "1.1.2", "1", short) {
+            Err(WorkbenchError::JustificationTooShort { has, min: 20, .. }) => {
+                assert_eq!(has, domain::framework::justification_chars(short));
+            }
+            other => panic!("{short:?}: {other:?}"),
+        }
+    }
+    assert_eq!(status(&an, "44", "1.1.2"), Status::Pending);
     adjust(&an, "44", "1.1.2", "1", "Chưa có báo cáo quý IV").unwrap();
     let it = an.item(&k2).unwrap().unwrap();
     assert_eq!(it.status(), Status::Adjusted);
@@ -250,7 +260,7 @@ fn evidence_requests_and_disputes() {
 
     // Rejected keeps the proposed score.
     let k3 = key("44", "2.1.1");
-    adjust(&an, "44", "2.1.1", "3", "Thiếu số liệu").unwrap();
+    adjust(&an, "44", "2.1.1", "3", "Thiếu số liệu minh chứng năm 2024").unwrap();
     an.apply(Command::RecordDispute {
         key: k3.clone(),
         explanation: "Đã đủ".into(),
@@ -337,14 +347,21 @@ fn undo_is_a_compensating_event_and_walks_back() {
         an.apply(Command::Undo),
         Err(WorkbenchError::NothingToUndo { .. })
     ));
-    adjust(&an, "44", "2.1.1", "3", "Một").unwrap();
-    adjust(&an, "44", "2.1.1", "2.5", "Hai").unwrap();
+    adjust(&an, "44", "2.1.1", "3", "Một lý do đủ dài để điều chỉnh").unwrap();
+    adjust(
+        &an,
+        "44",
+        "2.1.1",
+        "2.5",
+        "Hai lý do: thiếu văn bản, chậm hạn",
+    )
+    .unwrap();
     let before = an.history(&Default::default()).unwrap().len();
     an.apply(Command::Undo).unwrap();
     let it = an.item(&key("44", "2.1.1")).unwrap().unwrap();
     assert_eq!(
         (it.appraisal.proposed, it.appraisal.justification.as_str()),
-        (Some(p("3")), "Một")
+        (Some(p("3")), "Một lý do đủ dài để điều chỉnh")
     );
     an.apply(Command::Undo).unwrap();
     assert_eq!(status(&an, "44", "2.1.1"), Status::Pending);
@@ -359,8 +376,15 @@ fn undo_is_a_compensating_event_and_walks_back() {
     ));
 
     // Someone else changed the item since: undo would overwrite them, so it is a conflict.
-    adjust(&an, "67", "2.1.1", "3", "Của An").unwrap();
-    adjust(&lead, "67", "2.1.1", "3.5", "Của trưởng nhóm").unwrap();
+    adjust(&an, "67", "2.1.1", "3", "Của An: thiếu quyết định ban hành").unwrap();
+    adjust(
+        &lead,
+        "67",
+        "2.1.1",
+        "3.5",
+        "Của trưởng nhóm: chậm 10 ngày so với hạn",
+    )
+    .unwrap();
     assert!(matches!(
         an.apply(Command::Undo),
         Err(WorkbenchError::Conflict { .. })
@@ -417,7 +441,7 @@ fn reimport_resets_an_agreement_and_keeps_an_adjustment() {
         expected: version(&lead, &k1),
     })
     .unwrap();
-    adjust(&lead, "44", "1.1.2", "1", "Thiếu báo cáo").unwrap();
+    adjust(&lead, "44", "1.1.2", "1", "Thiếu báo cáo quý IV năm 2024").unwrap();
     let rows = [("1.1.1", "1.5"), ("1.1.2", "1.25")]
         .iter()
         .map(|(l, s)| domain::SelfRow {
@@ -443,9 +467,16 @@ fn replay_equals_stored_state_after_a_session() {
     let dir = tempfile::tempdir().unwrap();
     let lead = setup(dir.path());
     let an = lead.session("an");
-    adjust(&an, "44", "2.1.1", "3", "Một").unwrap();
+    adjust(&an, "44", "2.1.1", "3", "Một lý do đủ dài để điều chỉnh").unwrap();
     an.apply(Command::Undo).unwrap();
-    adjust(&an, "67", "1.1.2", "1", "Hai").unwrap();
+    adjust(
+        &an,
+        "67",
+        "1.1.2",
+        "1",
+        "Hai lý do: thiếu văn bản, chậm hạn",
+    )
+    .unwrap();
     let report = lead.engine().store().verify().unwrap();
     assert!(report.ok(), "{report:?}");
     assert!(report.events > 10);

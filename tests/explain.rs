@@ -266,7 +266,7 @@ fn an_undo_in_a_real_store_is_a_step_of_its_own() {
         .apply(Command::Adjust {
             key: k.clone(),
             score: p("3"),
-            justification: "Còn hồ sơ trễ hạn".into(),
+            justification: "Còn hồ sơ trễ hạn so với quy định".into(),
             expected: version(&an, &k),
         })
         .expect("adjust");

@@ -110,7 +110,7 @@ fn eight_clients_editing_the_same_items_lose_no_update_and_every_refusal_is_a_co
                 let k0 = &keys[0];
                 let seen = wb.item(k0).unwrap().unwrap().version;
                 barrier.wait();
-                let text = format!("c{c} phase 1");
+                let text = format!("c{c} phase 1: thiếu văn bản kiểm chứng");
                 match wb.apply(Command::Adjust {
                     key: k0.clone(),
                     score: p("0.25"),
@@ -130,7 +130,7 @@ fn eight_clients_editing_the_same_items_lose_no_update_and_every_refusal_is_a_co
                 // Phase 2: overlapping writes, each retried on conflict until it lands.
                 for n in 0..WRITES {
                     let k = &keys[(c + n) % keys.len()];
-                    let text = format!("c{c} write {n}");
+                    let text = format!("c{c} write {n}: thiếu văn bản kiểm chứng");
                     let score = p(scores[(c * 7 + n) % scores.len()]);
                     loop {
                         let v = wb.item(k).unwrap().unwrap().version;
@@ -373,7 +373,7 @@ fn a_change_by_one_client_is_pushed_to_the_other() {
         .apply(Command::Adjust {
             key: k.clone(),
             score: p("3"),
-            justification: "Hồ sơ trễ hạn 12%".into(),
+            justification: "Hồ sơ trễ hạn 12% so với kế hoạch".into(),
             expected: v,
         })
         .unwrap();
@@ -384,7 +384,7 @@ fn a_change_by_one_client_is_pushed_to_the_other() {
     );
     assert_eq!(
         b.item(&k).unwrap().unwrap().appraisal.justification,
-        "Hồ sơ trễ hạn 12%"
+        "Hồ sơ trễ hạn 12% so với kế hoạch"
     );
 }
 

@@ -333,6 +333,33 @@ fn adjust_without_justification_shows_the_engine_refusal() {
 }
 
 #[test]
+fn a_one_letter_justification_is_refused_in_the_editor_with_the_count() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    let mut app = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut app);
+    app.feed("<f2><c-u>0,25<tab>x<f2>");
+    assert_eq!(
+        item(&d.wb, PENDING_UNIT, "1.1.1").status(),
+        Status::Pending,
+        "nothing saved"
+    );
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("lý do điều chỉnh quá ngắn (1 ký tự"),
+        "{text}"
+    );
+    // The editor is still open with the text: the appraiser goes on typing.
+    app.feed(" — thiếu quyết định ban hành kế hoạch<f2>");
+    let it = item(&d.wb, PENDING_UNIT, "1.1.1");
+    assert_eq!(it.status(), Status::Adjusted);
+    assert_eq!(
+        it.appraisal.justification,
+        "x — thiếu quyết định ban hành kế hoạch"
+    );
+}
+
+#[test]
 fn agree_bulk_agree_request_and_undo() {
     let d = demo();
     add_pending_unit(&d.wb, PENDING_UNIT, None);
@@ -484,11 +511,14 @@ fn pasted_text_is_cleaned_into_the_justification() {
     open_pending_unit(&mut app);
     app.feed("<f2><c-u>0<tab>");
     app.handle_event(ratatui::crossterm::event::Event::Paste(
-        "Dòng một\r\nDo\u{300}ng hai\x1b[2J".into(),
+        "Dòng một của lý do\r\nDo\u{300}ng hai\x1b[2J".into(),
     ));
     app.feed("<f2>");
     let it = item(&d.wb, PENDING_UNIT, "1.1.1");
-    assert_eq!(it.appraisal.justification, "Dòng một\nDòng hai[2J");
+    assert_eq!(
+        it.appraisal.justification,
+        "Dòng một của lý do\nDòng hai[2J"
+    );
 }
 
 // ----- walk mode -------------------------------------------------------------------------
@@ -568,7 +598,7 @@ fn a_change_by_another_session_appears_after_its_notice() {
     let an = Arc::new(d.wb.session("an"));
     let mut theirs = app_for(&an, Lang::Vi);
     open_pending_unit(&mut theirs);
-    theirs.feed("<f2><c-u>0,25<tab>Chưa đủ tài liệu<f2>");
+    theirs.feed("<f2><c-u>0,25<tab>Chưa đủ tài liệu kiểm chứng<f2>");
     assert_eq!(
         item(&d.wb, PENDING_UNIT, "1.1.1").appraisal.proposed,
         Some(p("0.25"))
@@ -587,7 +617,7 @@ fn a_change_by_another_session_appears_after_its_notice() {
     }
     let it = mine.model.item(PENDING_UNIT, "1.1.1").expect("item");
     assert_eq!(it.appraisal.proposed, Some(p("0.25")));
-    assert_eq!(it.appraisal.justification, "Chưa đủ tài liệu");
+    assert_eq!(it.appraisal.justification, "Chưa đủ tài liệu kiểm chứng");
     let flash = mine.flash.as_ref().expect("told who changed it");
     assert!(flash.text.contains("an"), "{flash:?}");
     insta::assert_snapshot!(
@@ -601,7 +631,7 @@ fn a_conflict_shows_their_change_and_reload_lets_me_save() {
     let (d, mut mine) = conflicted();
     let text = screen(&mut mine, 80, 24);
     assert!(
-        text.contains("Lý do của An") && text.contains("0.25"),
+        text.contains("Lý do của An: chậm báo cáo quý") && text.contains("0.25"),
         "{text}"
     );
     // My text as a word diff against theirs.
@@ -610,7 +640,10 @@ fn a_conflict_shows_their_change_and_reload_lets_me_save() {
     // Re-apply mine: saved on top of their version, in one key.
     mine.feed("<enter>");
     let it = item(&d.wb, PENDING_UNIT, "1.1.1");
-    assert_eq!(it.appraisal.justification, "Lý do của tôi");
+    assert_eq!(
+        it.appraisal.justification,
+        "Lý do của tôi: chậm báo cáo quý"
+    );
     assert_eq!(it.appraisal.proposed, Some(Points::ZERO));
     assert!(mine.overlays.is_empty(), "editor closed after saving");
 }
@@ -624,7 +657,7 @@ fn a_conflict_can_keep_theirs_or_go_back_to_editing() {
     assert!(matches!(mine.overlays.last(), Some(Overlay::Editor(_))));
     assert_eq!(
         item(&d.wb, PENDING_UNIT, "1.1.1").appraisal.justification,
-        "Lý do của An"
+        "Lý do của An: chậm báo cáo quý"
     );
     // Save again into a second conflict, and this time keep theirs.
     let an = d.wb.session("an");
@@ -632,7 +665,7 @@ fn a_conflict_can_keep_theirs_or_go_back_to_editing() {
     an.apply(Command::Adjust {
         key: k.clone(),
         score: p("0.5"),
-        justification: "An sửa lần hai".into(),
+        justification: "An sửa lần hai: thiếu quyết định".into(),
         expected: v,
     })
     .expect("their second change");
@@ -641,7 +674,10 @@ fn a_conflict_can_keep_theirs_or_go_back_to_editing() {
     mine.feed("t");
     assert!(mine.overlays.is_empty(), "my editor is dropped");
     let it = item(&d.wb, PENDING_UNIT, "1.1.1");
-    assert_eq!(it.appraisal.justification, "An sửa lần hai");
+    assert_eq!(
+        it.appraisal.justification,
+        "An sửa lần hai: thiếu quyết định"
+    );
     assert!(
         d.wb.draft(&k).expect("read").is_none(),
         "my draft is dropped"
@@ -666,20 +702,20 @@ fn conflicted() -> (Demo, App) {
     .expect("add member");
     let mut mine = app_for(&d.wb, Lang::Vi);
     open_pending_unit(&mut mine);
-    mine.feed("<f2><c-u>0<tab>Lý do của tôi");
+    mine.feed("<f2><c-u>0<tab>Lý do của tôi: chậm báo cáo quý");
     let an = d.wb.session("an");
     let v = item(&an, PENDING_UNIT, "1.1.1").version;
     an.apply(Command::Adjust {
         key: key(PENDING_UNIT, "1.1.1"),
         score: p("0.25"),
-        justification: "Lý do của An".into(),
+        justification: "Lý do của An: chậm báo cáo quý".into(),
         expected: v,
     })
     .expect("their change");
     mine.feed("<f2>");
     assert_eq!(
         item(&d.wb, PENDING_UNIT, "1.1.1").appraisal.justification,
-        "Lý do của An"
+        "Lý do của An: chậm báo cáo quý"
     );
     assert!(matches!(mine.overlays.last(), Some(Overlay::Conflict(_))));
     (d, mine)
@@ -931,7 +967,7 @@ fn a_dispute_is_recorded_and_answered() {
         Some("Tỉnh vẫn không đồng ý")
     );
     // A score off the step is refused in place and nothing changes.
-    app.feed("Q1,3<tab>BB 02/BB-HĐTĐ<tab>Giữ nguyên điểm<f2>");
+    app.feed("Q1,3<tab>BB 02/BB-HĐTĐ<tab>Giữ nguyên điểm vì đủ căn cứ<f2>");
     let shown = screen(&mut app, 80, 24);
     insta::assert_snapshot!("form_council_decide_refused_80x24", shown);
     assert_eq!(item(&d.wb, "08", &leaf).status(), Status::Escalated);
@@ -945,7 +981,7 @@ fn a_dispute_is_recorded_and_answered() {
         .and_then(|c| c.decision)
         .expect("decision");
     assert_eq!(decision.minutes, "BB 02/BB-HĐTĐ");
-    assert_eq!(decision.text, "Giữ nguyên điểm");
+    assert_eq!(decision.text, "Giữ nguyên điểm vì đủ căn cứ");
 }
 
 // ----- ranking (W10) ---------------------------------------------------------------------

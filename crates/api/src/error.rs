@@ -42,6 +42,9 @@ pub enum WorkbenchError {
     BadScore { key: ItemKey, reason: ScoreProblem },
     #[error("{}", self.message(Lang::En))]
     JustificationRequired { key: ItemKey },
+    /// An adjustment's justification has fewer letters and digits than the framework asks.
+    #[error("{}", self.message(Lang::En))]
+    JustificationTooShort { key: ItemKey, has: u32, min: u32 },
     #[error("{}", self.message(Lang::En))]
     TextRequired { key: ItemKey, field: String },
     #[error("{}", self.message(Lang::En))]
@@ -388,6 +391,21 @@ impl WorkbenchError {
                 }
             }
             BadScore { key, reason } => format!("{key}: {}", reason.message(lang)),
+            JustificationTooShort { key, has, min } => {
+                if vi {
+                    format!(
+                        "{key}: lý do điều chỉnh quá ngắn ({has} ký tự, cần ít nhất {min}, không \
+                         tính dấu câu): hãy nêu căn cứ, ví dụ thiếu văn bản nào hoặc chậm bao nhiêu \
+                         ngày."
+                    )
+                } else {
+                    format!(
+                        "{key}: the justification is too short ({has} characters, at least {min} \
+                         needed, punctuation not counted): say why, e.g. which document is missing \
+                         or how many days late."
+                    )
+                }
+            }
             JustificationRequired { key } => {
                 if vi {
                     format!(

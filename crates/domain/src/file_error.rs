@@ -70,6 +70,8 @@ pub enum ValueKind {
     TableList,
     /// A year: a whole number 0..=65535.
     Year,
+    /// A count: a whole number from 0 to a maximum.
+    Count,
 }
 
 impl ValueKind {
@@ -92,6 +94,7 @@ impl ValueKind {
                 "một năm (số nguyên từ 0 đến 65535)",
                 "a year (a whole number 0 to 65535)",
             ),
+            ValueKind::Count => lang.pick("một số nguyên không âm", "a whole number, 0 or more"),
         }
     }
 }
@@ -126,6 +129,13 @@ pub enum FileErrorKind {
         section: Section,
         key: &'static str,
         value: String,
+    },
+    #[error("`{key}` = {value} is out of range; write a whole number from 0 to {max}")]
+    BadCount {
+        section: Section,
+        key: &'static str,
+        value: String,
+        max: u32,
     },
     #[error("`{key}` in {} must not be empty", section.header(Lang::En))]
     EmptyText { section: Section, key: String },
@@ -227,6 +237,7 @@ impl FileErrorKind {
             | K::WrongType { section, .. }
             | K::WrongElementType { section, .. }
             | K::BadYear { section, .. }
+            | K::BadCount { section, .. }
             | K::EmptyText { section, .. }
             | K::BadPoints { section, .. }
             | K::DuplicateEntry { section, .. } => *section,
@@ -309,6 +320,13 @@ impl FileErrorKind {
             ),
             K::BadYear { key, value, .. } => {
                 format!("`{key}` = {value} không phải là năm hợp lệ; hãy viết năm như 2025")
+            }
+            K::BadCount {
+                key, value, max, ..
+            } => {
+                format!(
+                    "`{key}` = {value} nằm ngoài khoảng cho phép; hãy viết một số nguyên từ 0 đến {max}"
+                )
             }
             K::EmptyText { section, key } => {
                 format!("`{key}` trong {} không được để trống", section.header(vi))

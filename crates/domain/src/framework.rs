@@ -28,7 +28,7 @@ pub struct Group {
 }
 
 /// Descriptive data about the framework file.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrameworkMeta {
     pub id: String,
     pub name: String,
@@ -38,6 +38,45 @@ pub struct FrameworkMeta {
     pub source: Option<String>,
     pub year_from: Option<u16>,
     pub year_to: Option<u16>,
+    /// The fewest characters an adjustment's justification must have, counted by
+    /// [`justification_chars`]: the file's `justification_min_chars`, 20 when it says nothing.
+    #[serde(default = "default_justification_min")]
+    pub justification_min_chars: u32,
+}
+
+impl Default for FrameworkMeta {
+    fn default() -> Self {
+        FrameworkMeta {
+            id: String::new(),
+            name: String::new(),
+            name_en: None,
+            status: String::new(),
+            source: None,
+            year_from: None,
+            year_to: None,
+            justification_min_chars: JUSTIFICATION_MIN_CHARS,
+        }
+    }
+}
+
+/// What an adjustment's justification needs when the framework file does not say.
+pub const JUSTIFICATION_MIN_CHARS: u32 = 20;
+
+fn default_justification_min() -> u32 {
+    JUSTIFICATION_MIN_CHARS
+}
+
+/// How many characters of a justification count towards its minimum: letters and digits, and
+/// one space between words; punctuation and extra spaces do not count, so that "x" or
+/// "....................." is not a reason. "Chưa có báo cáo quý IV" counts 22.
+pub fn justification_chars(text: &str) -> u32 {
+    let words: Vec<usize> = text
+        .split_whitespace()
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).count())
+        .filter(|n| *n > 0)
+        .collect();
+    let n = words.iter().sum::<usize>() + words.len().saturating_sub(1);
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// One node of the tree.
@@ -178,5 +217,21 @@ impl Framework {
             .filter(|n| n.method == Method::Survey)
             .map(|n| n.max)
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod justification_tests {
+    use super::justification_chars;
+
+    #[test]
+    fn punctuation_and_extra_spaces_do_not_count() {
+        assert_eq!(justification_chars("Chưa có báo cáo quý IV"), 22);
+        assert_eq!(justification_chars("  Chưa   có, báo cáo  quý IV. "), 22);
+        assert_eq!(justification_chars("x"), 1);
+        assert_eq!(justification_chars("...................."), 0);
+        assert_eq!(justification_chars("- - - - - - - - - - -"), 0);
+        assert_eq!(justification_chars("QĐ 2231/QĐ-UBND"), 13);
+        assert_eq!(justification_chars(""), 0);
     }
 }

@@ -13,6 +13,8 @@
 //! step = "0.25"                    # required, > 0
 //! total = "100"                    # required: the sum of the areas' maxima
 //! survey_total = "32"              # optional: the sum of the survey leaves' maxima
+//! justification_min_chars = 20     # optional (default 20): letters and digits an adjustment's
+//!                                  # justification needs at least (0..=1000)
 //!
 //! [[group]]                        # ranking bands, at least one, unique names
 //! name = "A"
@@ -49,6 +51,7 @@ const FRAMEWORK_KEYS: &[&str] = &[
     "step",
     "total",
     "survey_total",
+    "justification_min_chars",
 ];
 const GROUP_KEYS: &[&str] = &["name", "min_percent"];
 const ITEM_KEYS: &[&str] = &[
@@ -166,6 +169,9 @@ fn read_head(r: &mut Reader<'_>, t: &Table<'_, '_>) -> Head {
     }
     let total = t.points(r, "total", true);
     let survey_total = t.points(r, "survey_total", false);
+    let justification_min_chars = t
+        .count(r, "justification_min_chars", 1000)
+        .map_or(crate::framework::JUSTIFICATION_MIN_CHARS, |f| f.value);
     let meta_complete = id.is_some() && name.is_some() && status_ok;
     Head {
         offset: t.offset,
@@ -177,6 +183,7 @@ fn read_head(r: &mut Reader<'_>, t: &Table<'_, '_>) -> Head {
             source,
             year_from: year_from.map(|f| f.value),
             year_to: year_to.map(|f| f.value),
+            justification_min_chars,
         },
         meta_complete,
         step: step.map(|f| f.value),

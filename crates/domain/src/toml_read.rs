@@ -358,6 +358,35 @@ impl<'a, 'i> Table<'a, 'i> {
         })
     }
 
+    /// A whole number from 0 to `max`.
+    pub fn count(&self, r: &mut Reader<'_>, key: &'static str, max: u32) -> Option<Field<u32>> {
+        let v = self.get(key)?;
+        let DeValue::Integer(i) = v.get_ref() else {
+            self.wrong_type(r, key, v, ValueKind::Count);
+            return None;
+        };
+        let n = i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n <= max);
+        if n.is_none() {
+            self.err(
+                r,
+                v.span().start,
+                FileErrorKind::BadCount {
+                    section: self.section,
+                    key,
+                    value: i.to_string(),
+                    max,
+                },
+            );
+        }
+        n.map(|value| Field {
+            value,
+            offset: v.span().start,
+        })
+    }
+
     pub fn boolean(&self, r: &mut Reader<'_>, key: &'static str) -> Option<Field<bool>> {
         let v = self.get(key)?;
         match v.get_ref() {

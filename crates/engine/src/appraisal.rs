@@ -330,6 +330,11 @@ pub(crate) fn adjust(
         if justification.trim().is_empty() {
             return Err(WorkbenchError::JustificationRequired { key });
         }
+        let min = y.framework.meta.justification_min_chars;
+        let has = domain::framework::justification_chars(&justification);
+        if has < min {
+            return Err(WorkbenchError::JustificationTooShort { key, has, min });
+        }
         Status::Adjusted
     };
     let after = Appraisal {
