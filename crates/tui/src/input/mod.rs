@@ -371,6 +371,52 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_the_same_however_the_bytes_are_split() {
+        // Esc+Down, F12, F1 (SS3), Esc+F9, Ctrl-→, Esc+Esc, Alt-b, and a Vietnamese letter.
+        let stream = "\x1b\x1b[B\x1b[24~\x1bOP\x1b\x1b[20~\x1b[1;5C\x1b\x1b\x1bbơ".as_bytes();
+        let whole = once(stream);
+        assert_eq!(whole.len(), 11, "{whole:?}");
+        let t0 = Instant::now();
+        // Every split into three pieces, each read on its own (sooner than ESC_WAIT apart).
+        for i in 0..=stream.len() {
+            for j in i..=stream.len() {
+                let mut d = Decoder::new();
+                let mut out = Vec::new();
+                for piece in [&stream[..i], &stream[i..j], &stream[j..]] {
+                    d.feed(piece);
+                    out.extend(d.end_chunk(t0));
+                }
+                out.extend(d.settle(t0));
+                assert_eq!(out, whole, "split at {i} and {j}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any bytes, read in any pieces: no panic, and nothing is held back once settled
+        /// outside a bracketed paste.
+        #[test]
+        fn any_bytes_in_any_pieces(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+            cuts in proptest::collection::vec(0usize..200, 0..6),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.push(bytes.len());
+            cuts.sort_unstable();
+            let t0 = Instant::now();
+            let mut d = Decoder::new();
+            let mut from = 0;
+            for c in cuts {
+                d.feed(&bytes[from..c]);
+                let _ = d.end_chunk(t0);
+                from = c;
+            }
+            let _ = d.settle(t0);
+            proptest::prop_assert!(!d.waiting());
+        }
+    }
+
+    #[test]
     fn garbage_never_becomes_typed_text() {
         // A broken sequence, then a mouse report, then a focus event: nothing at all.
         assert_eq!(once(b"\x1b[2\x1b[<0;3;4M\x1b[I"), vec![]);
