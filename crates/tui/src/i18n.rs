@@ -719,6 +719,16 @@ pub fn keymap_problems(lang: Lang, n: usize) -> String {
     }
 }
 
+/// Keys that arrived at once (a paste, or text typed into no field) and were not run.
+pub fn ignored_keys(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("Đã bỏ qua {n} phím gõ liền (dán?) — không có ô nhập nào đang mở"),
+        Lang::En => {
+            format!("Ignored {n} keys that came at once (a paste?) — no text field is open")
+        }
+    }
+}
+
 /// "+2 người" in the title bar: how many other people are connected.
 pub fn others_online(lang: Lang, n: usize) -> String {
     match lang {

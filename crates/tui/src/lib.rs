@@ -12,6 +12,7 @@ pub mod backend;
 pub mod dialogs;
 pub mod event_loop;
 pub mod i18n;
+pub mod input;
 pub mod key;
 pub mod keymap;
 pub mod model;

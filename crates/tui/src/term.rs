@@ -14,7 +14,7 @@ use crossbeam_channel::{Receiver, unbounded};
 use ratatui::Frame;
 use ratatui::Terminal;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyboardEnhancementFlags,
+    DisableBracketedPaste, EnableBracketedPaste, Event, KeyboardEnhancementFlags,
     PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
 };
 use ratatui::crossterm::terminal::{
@@ -211,20 +211,11 @@ pub fn signals() -> io::Result<Receiver<Signal>> {
 }
 
 /// Read terminal input on its own thread, so the event loop can wait on input, notices and
-/// signals at once. The thread stops at the first read error (the terminal is gone).
+/// signals at once: keys, pastes (bracketed or not) and resizes, by the rule in `input`
+/// (docs/KEYS.md). The thread stops at the first read error (the terminal is gone).
 pub fn input() -> io::Result<Receiver<io::Result<Event>>> {
     let (tx, rx) = unbounded();
-    thread::Builder::new()
-        .name("thamdinh-input".into())
-        .spawn(move || {
-            loop {
-                let ev = event::read();
-                let failed = ev.is_err();
-                if tx.send(ev).is_err() || failed {
-                    break;
-                }
-            }
-        })?;
+    crate::input::reader::spawn(tx)?;
     Ok(rx)
 }
 

@@ -7,6 +7,7 @@ use crate::dialogs::Overlay;
 use crate::dialogs::conflict::ConflictState;
 use crate::i18n::Msg;
 use crate::model::Changed;
+use crate::screens::walk::state::is_pending;
 use api::WorkbenchError;
 use domain::{Command, Event as DomainEvent, Item, ItemKey, Method};
 
@@ -42,6 +43,47 @@ impl App {
             self.model.fw().nodes[n].code.clone(),
         );
         Some((key, self.model.unit_at(u).items[n].as_ref(), n))
+    }
+
+    /// On a group row of the workbench, put the cursor on the group's first pending item (else
+    /// its first item that is appraised, not surveyed), so that the editor or the request opens
+    /// there: refusing would leave the justification typed next to run as commands.
+    pub(crate) fn onto_item_for_typing(&mut self) {
+        if self.screen != Screen::Bench || self.role.is_none_or(|r| !r.can_write()) {
+            return;
+        }
+        let Some(b) = self.bench.as_ref() else { return };
+        let Some(group) = b.selected() else { return };
+        let fw = self.model.fw();
+        if fw.nodes[group].is_leaf() {
+            return;
+        }
+        let under = |i: usize| {
+            let mut p = fw.nodes[i].parent;
+            while let Some(k) = p {
+                if k == group {
+                    return true;
+                }
+                p = fw.nodes[k].parent;
+            }
+            false
+        };
+        let leaves: Vec<usize> = (0..fw.nodes.len())
+            .filter(|&i| fw.nodes[i].is_leaf() && under(i))
+            .collect();
+        let target = leaves
+            .iter()
+            .copied()
+            .find(|&i| is_pending(&self.model, b.unit_idx, i))
+            .or_else(|| {
+                leaves
+                    .iter()
+                    .copied()
+                    .find(|&i| fw.nodes[i].method == Method::Appraised)
+            });
+        if let (Some(t), Some(b)) = (target, self.bench.as_mut()) {
+            b.select_node(&self.model, t);
+        }
     }
 
     /// The selected item if it can be appraised here, else a message saying why not.

@@ -133,6 +133,9 @@ pub struct App {
     /// Actions offered by the palette, in index order after units and criteria.
     pub(crate) palette_actions: Vec<Action>,
     quit: bool,
+    /// Keys that arrived at once with no text field open, left out since the last key (the
+    /// message counts them all when a paste comes in several pieces).
+    ignored_keys: usize,
     /// The next frame must repaint everything (Ctrl-L).
     pub repaint: bool,
     /// The other sessions connected to the store, with their unit and item (SPEC W11).
@@ -213,6 +216,7 @@ impl App {
             searcher: Searcher::new(index),
             palette_actions,
             quit: false,
+            ignored_keys: 0,
             repaint: false,
             presence: Vec::new(),
             connection: ConnectionState::Connected,
@@ -321,6 +325,7 @@ impl App {
 
     pub fn handle_key(&mut self, key: KeyEvent) {
         self.flash = None;
+        self.ignored_keys = 0;
         // Ctrl-C always leaves, whatever the keymap says (drafts are saved first).
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.keys.clear();
@@ -335,7 +340,15 @@ impl App {
         match self.keys.feed(&self.keymap, ctx, Key::from(key)) {
             Resolution::Action(a) => self.dispatch(a),
             Resolution::Pending => {}
-            Resolution::Unbound => self.unbound_key(ctx, key),
+            Resolution::Unbound => match esc_then(&key) {
+                // Terminals send Alt-x as ESC x, and Esc then x arriving together reads the same
+                // (docs/KEYS.md): an Alt key nothing is bound to is Esc, then the key.
+                Some(plain) => {
+                    self.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                    self.handle_key(plain);
+                }
+                None => self.unbound_key(ctx, key),
+            },
         }
         self.scroll_into_view();
     }
@@ -357,14 +370,38 @@ impl App {
         }
     }
 
+    /// Text that arrived at once: a bracketed paste, or a burst of typed keys (`input`). It goes
+    /// into the open text field; with none open it runs nothing, and the screen says how many
+    /// keys were left out (SPEC W14).
     fn handle_paste(&mut self, s: &str) {
-        match self.overlays.last_mut() {
-            Some(Overlay::Editor(ed)) => ed.paste(s),
-            Some(Overlay::Prompt(p)) => p.input.insert(s),
+        self.keys.clear();
+        let taken = match self.overlays.last_mut() {
+            Some(Overlay::Editor(ed)) => {
+                ed.paste(s);
+                true
+            }
+            Some(Overlay::Prompt(p)) => {
+                p.input.insert(s);
+                p.error = None;
+                true
+            }
             Some(Overlay::Form(f)) => f.paste(s),
-            Some(Overlay::Palette(_)) => self.palette_paste(s),
-            _ => {}
+            Some(Overlay::Palette(_)) => {
+                self.palette_paste(s);
+                true
+            }
+            Some(_) => false,
+            None => self.screen == Screen::Overview && self.overview_paste(s),
+        };
+        if taken {
+            self.flash = None;
+            self.ignored_keys = 0;
+        } else {
+            self.ignored_keys += s.chars().count();
+            let text = i18n::ignored_keys(self.lang, self.ignored_keys);
+            self.error(text);
         }
+        self.scroll_into_view();
     }
 
     // ----- actions -----------------------------------------------------------------------
@@ -525,6 +562,15 @@ impl App {
             Screen::Queue => self.screen = Screen::Overview,
         }
     }
+}
+
+/// Alt and a character (what a terminal sends for Alt-x, and for Esc then x arriving together):
+/// the character without Alt, to be read after an Esc.
+fn esc_then(key: &KeyEvent) -> Option<KeyEvent> {
+    let alt_char = matches!(key.code, KeyCode::Char(_))
+        && key.modifiers.contains(KeyModifiers::ALT)
+        && !key.modifiers.contains(KeyModifiers::CONTROL);
+    alt_char.then(|| KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT))
 }
 
 /// No Ctrl or Alt (Shift is part of the character).

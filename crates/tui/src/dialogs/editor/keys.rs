@@ -23,9 +23,10 @@ impl EditorState {
 }
 
 impl App {
-    /// The editor on the selected item, focused on `focus`: its draft if there is one, else its
-    /// current score and justification.
+    /// The editor on the selected item (on a group row: the group's first pending item),
+    /// focused on `focus`: its draft if there is one, else its current score and justification.
     pub(crate) fn open_editor(&mut self, focus: Field) {
+        self.onto_item_for_typing();
         let Some((key, expected, n)) = self.appraisable() else {
             return;
         };

@@ -141,7 +141,8 @@ impl EditorState {
         }
     }
 
-    /// Pasted text (bracketed paste): cleaned, then inserted into the focused field.
+    /// Pasted text (bracketed or not, or keys that came at once): cleaned, then inserted into
+    /// the focused field.
     pub fn paste(&mut self, s: &str) {
         let clean = text::clean_paste(s);
         match self.focus {
@@ -151,6 +152,11 @@ impl EditorState {
             }
             Field::Text => {
                 self.text.insert_str(&clean);
+                // Text typed quickly arrives as a paste too: a combining mark at its start joins
+                // the letter before it, as when typed.
+                if clean.starts_with(is_combining_mark) && !clean.contains('\n') {
+                    self.normalize_current_line();
+                }
             }
         }
         self.changed();

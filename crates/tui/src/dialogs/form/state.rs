@@ -202,16 +202,19 @@ impl FormState {
         }
     }
 
-    pub fn paste(&mut self, s: &str) {
+    /// Pasted text (or keys that came at once) into the focused field. Returns false when the
+    /// focused field takes no text (the choice).
+    pub fn paste(&mut self, s: &str) -> bool {
         let clean = text::clean_paste(s);
         match self.fields.get_mut(self.focus).map(|f| &mut f.input) {
             Some(Input::Line(l)) => l.insert(&clean),
             Some(Input::Text(t)) => {
                 t.insert_str(&clean);
             }
-            _ => return,
+            _ => return false,
         }
         self.error = None;
+        true
     }
 
     /// The text of a field (NFC), or the chosen outcome.

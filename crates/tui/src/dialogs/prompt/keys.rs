@@ -21,8 +21,10 @@ impl PromptState {
 }
 
 impl App {
-    /// Ask what evidence the unit must add for the selected item.
+    /// Ask what evidence the unit must add for the selected item (on a group row: the group's
+    /// first pending item).
     pub(crate) fn open_request(&mut self) {
+        self.onto_item_for_typing();
         let Some((key, expected, _)) = self.appraisable() else {
             return;
         };

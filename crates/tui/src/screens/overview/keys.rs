@@ -9,6 +9,9 @@ use crate::key::Key;
 use crate::screens::overview::{OverviewState, StatusFilter};
 use crate::screens::step;
 
+/// The longest text taken at once as a name to jump to (a unit's name is far shorter).
+const MAX_JUMP: usize = 100;
+
 impl OverviewState {
     pub fn move_by(&mut self, delta: isize) {
         self.cursor = step(self.cursor, self.rows.len(), delta);
@@ -82,6 +85,23 @@ impl App {
             return true;
         }
         false
+    }
+
+    /// Text that arrived at once (a fast typist over a slow link, or a paste) is a name to jump
+    /// to when it is one short line (a line break at its end is dropped) and starts with a letter
+    /// or digit, or extends a jump already started. True when it was taken.
+    pub(crate) fn overview_paste(&mut self, s: &str) -> bool {
+        let clean = crate::text::clean_paste(s);
+        let line = clean.trim_end_matches('\n');
+        if line.contains('\n') || line.trim().is_empty() || line.chars().count() > MAX_JUMP {
+            return false;
+        }
+        let starts_name = line.chars().next().is_some_and(char::is_alphanumeric);
+        if self.overview.typeahead.is_empty() && !starts_name {
+            return false;
+        }
+        self.overview.type_ahead(&self.model, line);
+        true
     }
 
     /// Does `ctx` itself (not the global table) bind a sequence starting with `k`?

@@ -15,7 +15,7 @@ pub struct WalkState {
 }
 
 /// A leaf an appraiser still has to decide: appraised (not survey), self-scored, pending.
-fn is_pending(model: &Model, unit_idx: usize, node: usize) -> bool {
+pub(crate) fn is_pending(model: &Model, unit_idx: usize, node: usize) -> bool {
     let fw = model.fw();
     fw.nodes[node].is_leaf()
         && fw.nodes[node].method == Method::Appraised
