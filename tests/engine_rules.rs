@@ -630,3 +630,93 @@ fn command_kinds_allow_what_the_engine_allows() {
         Err(WorkbenchError::LeadOnly { .. })
     ));
 }
+
+/// `u` in a unit's workbench undoes the last change in that unit, not one made elsewhere since;
+/// redo takes an undo back while nothing new was decided in the unit.
+#[test]
+fn undo_in_a_unit_stays_in_it_and_redo_takes_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let lead = setup(dir.path());
+    let an = lead.session("an");
+    let undo_in = |unit: &str| Command::UndoIn {
+        year: YEAR,
+        unit: unit.into(),
+    };
+    let redo_in = |unit: &str| Command::Redo {
+        year: YEAR,
+        unit: unit.into(),
+    };
+    adjust(
+        &an,
+        "44",
+        "2.1.1",
+        "3",
+        "Thiếu quyết định ban hành kế hoạch",
+    )
+    .unwrap();
+    adjust(&an, "67", "1.1.1", "1", "Kế hoạch ban hành muộn 10 ngày").unwrap();
+    // In 44, undo takes back the change in 44, although the last change was in 67.
+    an.apply(undo_in("44")).unwrap();
+    assert_eq!(status(&an, "44", "2.1.1"), Status::Pending);
+    assert_eq!(status(&an, "67", "1.1.1"), Status::Adjusted);
+    assert!(matches!(
+        an.apply(undo_in("44")),
+        Err(WorkbenchError::NothingToUndo { .. })
+    ));
+    // Redo brings it back, once.
+    an.apply(redo_in("44")).unwrap();
+    let it = an.item(&key("44", "2.1.1")).unwrap().unwrap();
+    assert_eq!(it.status(), Status::Adjusted);
+    assert_eq!(it.appraisal.proposed, Some(p("3")));
+    assert_eq!(
+        it.appraisal.justification,
+        "Thiếu quyết định ban hành kế hoạch"
+    );
+    assert!(matches!(
+        an.apply(redo_in("44")),
+        Err(WorkbenchError::NothingToRedo { .. })
+    ));
+    // A redo is a change of its own: undo takes it back, and redo again restores it.
+    an.apply(undo_in("44")).unwrap();
+    assert_eq!(status(&an, "44", "2.1.1"), Status::Pending);
+    an.apply(redo_in("44")).unwrap();
+    assert_eq!(status(&an, "44", "2.1.1"), Status::Adjusted);
+    // Two undos, two redos, in order.
+    adjust(&an, "44", "1.1.2", "1", "Chưa có báo cáo quý IV năm 2024").unwrap();
+    an.apply(undo_in("44")).unwrap();
+    an.apply(undo_in("44")).unwrap();
+    assert_eq!(status(&an, "44", "1.1.2"), Status::Pending);
+    assert_eq!(status(&an, "44", "2.1.1"), Status::Pending);
+    an.apply(redo_in("44")).unwrap();
+    assert_eq!(status(&an, "44", "2.1.1"), Status::Adjusted);
+    assert_eq!(status(&an, "44", "1.1.2"), Status::Pending);
+    an.apply(redo_in("44")).unwrap();
+    assert_eq!(status(&an, "44", "1.1.2"), Status::Adjusted);
+    // A new decision after an undo ends what can be redone.
+    an.apply(undo_in("44")).unwrap();
+    an.apply(Command::Agree {
+        key: key("44", "1.1.1"),
+        expected: version(&an, &key("44", "1.1.1")),
+    })
+    .unwrap();
+    assert!(matches!(
+        an.apply(redo_in("44")),
+        Err(WorkbenchError::NothingToRedo { .. })
+    ));
+    // Someone else changing the item since the undo makes redo a conflict, not an overwrite.
+    an.apply(undo_in("67")).unwrap();
+    adjust(
+        &lead,
+        "67",
+        "1.1.1",
+        "0.5",
+        "Trưởng nhóm: thiếu biên bản kiểm tra",
+    )
+    .unwrap();
+    assert!(matches!(
+        an.apply(redo_in("67")),
+        Err(WorkbenchError::Conflict { .. })
+    ));
+    let report = lead.engine().store().verify().unwrap();
+    assert!(report.ok(), "{report:?}");
+}

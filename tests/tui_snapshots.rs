@@ -375,7 +375,41 @@ fn agree_bulk_agree_request_and_undo() {
     let it = item(&d.wb, PENDING_UNIT, "1.1.2");
     assert_eq!(it.status(), Status::NeedsInfo);
     assert_eq!(it.appraisal.request, "Cần quyết định phê duyệt");
-    // Undo takes back the request.
+    // Undo takes back the request, and says which item, in which unit, from what to what.
+    app.feed("<up>u");
+    assert_eq!(item(&d.wb, PENDING_UNIT, "1.1.2").status(), Status::Pending);
+    let flash = app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(
+        flash.starts_with("Hoàn tác: 1.1.2 ") && flash.ends_with(" — Cần bổ sung → Chờ thẩm định"),
+        "{flash}"
+    );
+    // The cursor went to the item undone.
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("Cần quyết định phê duyệt") || text.contains("1.1.2"),
+        "{text}"
+    );
+    // Redo (U) brings the request back; a second redo has nothing to take back.
+    app.feed("U");
+    assert_eq!(
+        item(&d.wb, PENDING_UNIT, "1.1.2").status(),
+        Status::NeedsInfo
+    );
+    let flash = app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(flash.starts_with("Làm lại: 1.1.2 "), "{flash}");
+    app.feed("U");
+    assert_eq!(
+        item(&d.wb, PENDING_UNIT, "1.1.2").status(),
+        Status::NeedsInfo
+    );
     app.feed("u");
     assert_eq!(item(&d.wb, PENDING_UNIT, "1.1.2").status(), Status::Pending);
     // Bulk agree the rest of area 1, after a confirmation that says how many.

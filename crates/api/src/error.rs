@@ -72,6 +72,8 @@ pub enum WorkbenchError {
     #[error("{}", self.message(Lang::En))]
     NothingToUndo { user: String },
     #[error("{}", self.message(Lang::En))]
+    NothingToRedo { user: String },
+    #[error("{}", self.message(Lang::En))]
     LastLead { user: String },
     #[error("{}", self.message(Lang::En))]
     BadFile { file: String, problems: Vec<String> },
@@ -500,6 +502,19 @@ impl WorkbenchError {
                     format!("{user} chưa có thay đổi nào để hoàn tác.")
                 } else {
                     format!("{user} has no change to undo.")
+                }
+            }
+            NothingToRedo { user } => {
+                if vi {
+                    format!(
+                        "{user} không có hoàn tác nào để làm lại ở đơn vị này (sau một thay đổi \
+                         mới thì không làm lại được)."
+                    )
+                } else {
+                    format!(
+                        "{user} has no undo to redo in this unit (a new change ends what can be \
+                         redone)."
+                    )
                 }
             }
             LastLead { user } => {

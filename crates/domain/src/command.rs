@@ -145,6 +145,18 @@ pub enum Command {
     },
     /// Undo the actor's own last change to an appraisal, as a compensating event.
     Undo,
+    /// [`Command::Undo`] within one unit: the actor's last change among that unit's items (what
+    /// `u` does in the unit's workbench).
+    UndoIn {
+        year: u16,
+        unit: String,
+    },
+    /// Take back the actor's last undo within a unit, as a new event; possible while the actor
+    /// has made no other decision in the unit since that undo.
+    Redo {
+        year: u16,
+        unit: String,
+    },
     /// Add a member or change their role (lead). `user` must be an OS user name
     /// ([`crate::limits::is_user_name`]).
     SetMember {
@@ -179,6 +191,7 @@ pub enum CommandKind {
     Finalize,
     Reopen,
     Undo,
+    Redo,
     SetMember,
     RemoveMember,
 }
@@ -203,6 +216,7 @@ impl CommandKind {
             CommandKind::Finalize => "finalize",
             CommandKind::Reopen => "reopen",
             CommandKind::Undo => "undo",
+            CommandKind::Redo => "redo",
             CommandKind::SetMember => "set-member",
             CommandKind::RemoveMember => "remove-member",
         }
@@ -254,7 +268,8 @@ impl Command {
             Command::CloseRound { .. } => CommandKind::CloseRound,
             Command::Finalize { .. } => CommandKind::Finalize,
             Command::Reopen { .. } => CommandKind::Reopen,
-            Command::Undo => CommandKind::Undo,
+            Command::Undo | Command::UndoIn { .. } => CommandKind::Undo,
+            Command::Redo { .. } => CommandKind::Redo,
             Command::SetMember { .. } => CommandKind::SetMember,
             Command::RemoveMember { .. } => CommandKind::RemoveMember,
         }

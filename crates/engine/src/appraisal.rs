@@ -403,7 +403,7 @@ pub(crate) fn bulk_agree(
 }
 
 /// The commands whose events are an appraiser's decisions, which undo may take back.
-const APPRAISAL_COMMANDS: [&str; 9] = [
+const APPRAISAL_COMMANDS: [&str; 10] = [
     "agree",
     "adjust",
     "request-evidence",
@@ -413,23 +413,37 @@ const APPRAISAL_COMMANDS: [&str; 9] = [
     "escalate",
     "council-decide",
     "undo",
+    "redo",
 ];
 
-/// Undo the actor's own last appraisal change that is not itself undone: repeated undo walks
-/// further back. The compensating event restores the appraisal as it was before that change, and
-/// is refused as a conflict when someone changed the item since.
-pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), WorkbenchError> {
-    let history = ctx.engine.store.user_history(ctx.actor).or_store()?;
+/// The actor's own appraisal decisions, newest first, within a unit when `within` says which.
+fn own_decisions(
+    ctx: &Ctx,
+    within: Option<(u16, &str)>,
+) -> Result<Vec<domain::Event>, WorkbenchError> {
+    let mut history = ctx.engine.store.user_history(ctx.actor).or_store()?;
+    history.retain(|ev| match &ev.body.change {
+        // Only the actor's own decisions count: an import that reset an item is not a decision,
+        // and undoing it would bring back an agreement with an old self score.
+        Change::Appraised { key, .. } => {
+            APPRAISAL_COMMANDS.contains(&ev.body.command.as_str())
+                && within.is_none_or(|(y, u)| key.year == y && key.unit == u)
+        }
+        _ => false,
+    });
+    history.reverse();
+    Ok(history)
+}
+
+/// Undo the actor's own last appraisal change (within a unit, when `within` says which) that
+/// is not itself undone: repeated undo walks further back, and a redo counts as a change of its
+/// own. The compensating event restores the appraisal as it was before that change, and is
+/// refused as a conflict when someone changed the item since.
+pub(crate) fn undo(ctx: &mut Ctx, within: Option<(u16, &str)>) -> Result<(), WorkbenchError> {
+    let decisions = own_decisions(ctx, within)?;
     let mut pending_undos = 0usize;
     let mut target = None;
-    for ev in history.iter().rev() {
-        // Only the actor's own decisions are undone: an import that reset an item is not a
-        // decision, and undoing it would bring back an agreement with an old self score.
-        if !matches!(ev.body.change, Change::Appraised { .. })
-            || !APPRAISAL_COMMANDS.contains(&ev.body.command.as_str())
-        {
-            continue;
-        }
+    for ev in &decisions {
         if ev.body.command == "undo" {
             pending_undos += 1;
         } else if pending_undos > 0 {
@@ -439,11 +453,46 @@ pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), WorkbenchError> {
             break;
         }
     }
+    let nothing = || WorkbenchError::NothingToUndo {
+        user: ctx.actor.to_string(),
+    };
     let Some(ev) = target else {
-        return Err(WorkbenchError::NothingToUndo {
+        return Err(nothing());
+    };
+    let reason = format!("undo #{}", ev.body.seq);
+    restore_before(ctx, ev, reason)
+}
+
+/// Take back the actor's last undo within a unit: the appraisal goes back to what the undo
+/// replaced. Only while the actor's latest decisions in the unit are undos (and redos of them):
+/// a new decision ends what can be redone, as in any editor.
+pub(crate) fn redo(ctx: &mut Ctx, year: u16, unit: &str) -> Result<(), WorkbenchError> {
+    let decisions = own_decisions(ctx, Some((year, unit)))?;
+    let mut pending_redos = 0usize;
+    let mut target = None;
+    for ev in &decisions {
+        match ev.body.command.as_str() {
+            "redo" => pending_redos += 1,
+            "undo" if pending_redos > 0 => pending_redos -= 1,
+            "undo" => {
+                target = Some(ev);
+                break;
+            }
+            _ => break,
+        }
+    }
+    let Some(ev) = target else {
+        return Err(WorkbenchError::NothingToRedo {
             user: ctx.actor.to_string(),
         });
     };
+    let reason = format!("redo #{}", ev.body.seq);
+    restore_before(ctx, ev, reason)
+}
+
+/// Write the appraisal `ev` replaced back onto its item, unless someone other than the actor
+/// (or an import) changed the item after `ev`: that is a conflict to look at.
+fn restore_before(ctx: &mut Ctx, ev: &domain::Event, reason: String) -> Result<(), WorkbenchError> {
     let Change::Appraised {
         key,
         version,
@@ -478,7 +527,6 @@ pub(crate) fn undo(ctx: &mut Ctx) -> Result<(), WorkbenchError> {
             current: Box::new(item),
         });
     }
-    let reason = format!("undo #{}", ev.body.seq);
     push_appraisal(ctx, &item, before.clone(), reason);
     Ok(())
 }

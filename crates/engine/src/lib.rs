@@ -357,7 +357,9 @@ impl Engine {
                 number,
                 reason,
             } => rounds::close_round(&mut ctx, year, number, reason)?,
-            Command::Undo => appraisal::undo(&mut ctx)?,
+            Command::Undo => appraisal::undo(&mut ctx, None)?,
+            Command::UndoIn { year, unit } => appraisal::undo(&mut ctx, Some((year, &unit)))?,
+            Command::Redo { year, unit } => appraisal::redo(&mut ctx, year, &unit)?,
         }
         Ok(std::mem::take(&mut ctx.events))
     }

@@ -496,8 +496,21 @@ actions! {
         name: "undo",
         contexts: &[C::Workbench, C::Walk],
         palette: Yes,
-        desc: ("Hoàn tác thay đổi gần nhất của tôi", "Undo my last change"),
+        desc: (
+            "Hoàn tác thay đổi gần nhất của tôi trong đơn vị này",
+            "Undo my last change in this unit",
+        ),
         hint: ("Hoàn tác", "Undo"),
+    }
+    Redo {
+        name: "redo",
+        contexts: &[C::Workbench, C::Walk],
+        palette: Yes,
+        desc: (
+            "Làm lại thay đổi vừa hoàn tác trong đơn vị này",
+            "Redo the change just undone in this unit",
+        ),
+        hint: ("Làm lại", "Redo"),
     }
     FinalizeUnit {
         name: "finalize-unit",

@@ -104,6 +104,7 @@ pub fn step_title(lang: Lang, k: StepKind) -> &'static str {
         StepKind::Referred => ("Trình Hội đồng thẩm định", "Referred to the council"),
         StepKind::CouncilDecided => ("Hội đồng thẩm định quyết định", "Council decision"),
         StepKind::Undone => ("Hoàn tác", "Undo"),
+        StepKind::Redone => ("Làm lại", "Redo"),
         StepKind::Reset => (
             "Đặt lại chờ thẩm định (điểm tự chấm đổi)",
             "Back to pending (the self score changed)",

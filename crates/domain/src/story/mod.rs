@@ -108,6 +108,8 @@ pub enum StepKind {
     CouncilDecided,
     /// A compensating event that took an earlier step back.
     Undone,
+    /// A redo: a compensating event that took an undo back.
+    Redone,
     /// A re-import of a changed self score set an agreed item back to pending.
     Reset,
     /// Anything else that changed the appraisal.
@@ -338,14 +340,21 @@ fn kind_of(command: &str) -> StepKind {
         "escalate" => StepKind::Referred,
         "council-decide" => StepKind::CouncilDecided,
         "undo" => StepKind::Undone,
+        "redo" => StepKind::Redone,
         "import-self" => StepKind::Reset,
         _ => StepKind::Changed,
     }
 }
 
-/// "undo #5559" → 5559 (the engine writes this reason on every undo).
+/// "undo #5559" / "redo #5560" → 5559 / 5560 (the engine writes this reason on every undo and
+/// redo: the event it takes back).
 fn undone_seq(reason: &str) -> Option<u64> {
-    reason.strip_prefix("undo #")?.trim().parse().ok()
+    reason
+        .strip_prefix("undo #")
+        .or_else(|| reason.strip_prefix("redo #"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// A text written by a step, as a diff when it revises the last one of its field.
@@ -418,7 +427,7 @@ impl Walk {
             }
             Change::Appraised { before, after, .. } => {
                 step.kind = kind_of(&b.command);
-                if step.kind == StepKind::Undone {
+                if matches!(step.kind, StepKind::Undone | StepKind::Redone) {
                     step.undoes = undone_seq(&b.reason);
                 }
                 self.appraisal(&mut step, before, after);

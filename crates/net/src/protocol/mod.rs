@@ -30,7 +30,8 @@ use l10n::Lang;
 /// 4: `WorkbenchError::{TooLong, TooManyEvidence, TooManyDrafts, BadUserName}`; answers and
 /// catch-ups cut into parts by size, frames from the server up to `SERVER_FRAME_MAX`, request
 /// limits by role.
-/// 5: `WorkbenchError::JustificationTooShort`; `FrameworkMeta::justification_min_chars`.
+/// 5: `WorkbenchError::{JustificationTooShort, NothingToRedo}`;
+/// `FrameworkMeta::justification_min_chars`; `Command::{UndoIn, Redo}`.
 pub const PROTOCOL_VERSION: u32 = 5;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded

@@ -181,21 +181,58 @@ impl App {
     }
 
     pub(crate) fn undo(&mut self) {
+        self.undo_or_redo(false);
+    }
+
+    pub(crate) fn redo(&mut self) {
+        self.undo_or_redo(true);
+    }
+
+    /// Undo (or redo) within the open unit, then follow the item it changed and say what it
+    /// did: "Hoàn tác: 1.3.1 Kon Tum — Đồng ý → Chờ thẩm định".
+    fn undo_or_redo(&mut self, redo: bool) {
         if self.role.is_none_or(|r| !r.can_write()) {
             self.info(Msg::ReadOnly);
             return;
         }
-        match self.run(Command::Undo) {
+        let Some(unit) = self.bench.as_ref().map(|b| b.unit.clone()) else {
+            return;
+        };
+        let year = self.model.year;
+        let command = if redo {
+            Command::Redo { year, unit }
+        } else {
+            Command::UndoIn { year, unit }
+        };
+        match self.run(command) {
             Ok(events) => {
-                // Follow the undone item so the user sees what changed back.
-                if let Some(key) = events
+                let changed = events.iter().find_map(|e| match &e.body.change {
+                    domain::Change::Appraised {
+                        key, before, after, ..
+                    } => Some((key.clone(), before.status, after.status)),
+                    _ => None,
+                });
+                let Some((key, from, to)) = changed else {
+                    return;
+                };
+                self.follow(&key);
+                let name = self
+                    .model
+                    .unit_set()
+                    .units
                     .iter()
-                    .find_map(|e| e.body.change.item_key())
-                    .cloned()
-                {
-                    self.follow(&key);
-                }
-                self.info(Msg::Undone);
+                    .find(|u| u.code == key.unit)
+                    .map(|u| crate::text::escape_line(&u.name).into_owned())
+                    .unwrap_or_default();
+                let what = if redo { Msg::Redone } else { Msg::Undone };
+                let text = format!(
+                    "{}: {} {name} — {} → {}",
+                    self.tr(what),
+                    key.leaf,
+                    from.label(self.lang),
+                    to.label(self.lang)
+                );
+                self.ok(text);
             }
             Err(e) => self.refused(e),
         }

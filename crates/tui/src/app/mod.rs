@@ -469,6 +469,7 @@ impl App {
             Action::Escalate => self.open_council_form(false),
             Action::CouncilDecide => self.open_council_form(true),
             Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
             Action::FinalizeUnit => self.ask_finalize(),
             Action::ReopenUnit => self.open_reopen(),
             // Sorting and filtering: the ranking, the queue, else the overview.

@@ -81,6 +81,7 @@ fn what(command: &str) -> Msg {
         "record-dispute" => Msg::EvDisputed,
         "resolve-dispute" => Msg::EvResolved,
         "undo" => Msg::EvUndone,
+        "redo" => Msg::EvRedone,
         "finalize" => Msg::EvFinalized,
         "reopen" => Msg::EvReopened,
         _ => Msg::EvChanged,
