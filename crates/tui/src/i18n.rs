@@ -399,7 +399,7 @@ l10n::catalogue! {
         Msg::EvFinalized => ("chốt kết quả đơn vị", "finalized the unit"),
         Msg::EvReopened => ("mở lại đơn vị", "reopened the unit"),
         Msg::EvChanged => ("thay đổi", "changed"),
-        Msg::WalkTitle => ("Rà soát lần lượt", "Walk through"),
+        Msg::WalkTitle => ("Thẩm định lần lượt", "Walk mode"),
         Msg::WalkDone => (
             "Đã rà soát hết các tiêu chí chờ của đơn vị này",
             "Every pending item of this unit has been reviewed",
