@@ -365,13 +365,19 @@ fn agree_bulk_agree_request_and_undo() {
     add_pending_unit(&d.wb, PENDING_UNIT, None);
     let mut app = app_for(&d.wb, Lang::Vi);
     open_pending_unit(&mut app);
-    // Agree in one key.
+    // Agree in one key, and the cursor goes on to the next item.
     app.feed("a");
     let it = item(&d.wb, PENDING_UNIT, "1.1.1");
     assert_eq!(it.status(), Status::Agreed);
     assert_eq!(it.appraisal.proposed, it.self_score());
-    // Request evidence on the next item.
-    app.feed("<down>rCần quyết định phê duyệt<enter>");
+    let next = app
+        .bench
+        .as_ref()
+        .and_then(|b| b.selected())
+        .map(|n| app.model.fw().nodes[n].code.clone());
+    assert_eq!(next.as_deref(), Some("1.1.2"));
+    // Request evidence on it.
+    app.feed("rCần quyết định phê duyệt<enter>");
     let it = item(&d.wb, PENDING_UNIT, "1.1.2");
     assert_eq!(it.status(), Status::NeedsInfo);
     assert_eq!(it.appraisal.request, "Cần quyết định phê duyệt");

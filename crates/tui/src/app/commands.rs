@@ -169,6 +169,11 @@ impl App {
                 self.saved();
                 if self.screen == Screen::Walk {
                     self.walk_next();
+                } else if self.screen == Screen::Bench
+                    && let Some(b) = self.bench.as_mut()
+                {
+                    // Agreeing is the quick path through a unit: on to the next item.
+                    b.next_appraised_leaf(&self.model);
                 }
             }
             Err(e) => self.refused(e),

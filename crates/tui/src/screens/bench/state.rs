@@ -156,6 +156,18 @@ impl BenchState {
         self.detail_scroll = 0;
     }
 
+    /// Move to the next appraised leaf in tree order (after an agreement, the next item to look
+    /// at), opening its branch. Stays put at the last one.
+    pub fn next_appraised_leaf(&mut self, model: &Model) {
+        let fw = model.fw();
+        let from = self.selected().map_or(0, |c| c + 1);
+        let next = (from..fw.nodes.len())
+            .find(|&i| fw.nodes[i].is_leaf() && fw.nodes[i].method == domain::Method::Appraised);
+        if let Some(i) = next {
+            self.select_node(model, i);
+        }
+    }
+
     /// Jump to the next (or previous) leaf that differs or is disputed, in tree order, like
     /// jumping between diff hunks. Returns false when there is none that way.
     pub fn jump_difference(&mut self, model: &Model, forward: bool) -> bool {
