@@ -27,6 +27,9 @@ use super::layout;
 /// Entries of the top folder others may read: the socket (members connect to it) and the pid
 /// file (clients read which process serves).
 const PUBLIC_ENTRIES: [&str; 2] = ["thamdinh.sock", "server.pid"];
+/// The pid file is written under a temporary name (`.server.pid.PID.N`) and renamed: a server
+/// killed in between leaves one behind, readable like the pid file itself.
+const PUBLIC_PREFIX: &str = ".server.pid.";
 
 /// At most this many entries are examined (a store has a few dozen).
 const MAX_ENTRIES: usize = 100_000;
@@ -276,7 +279,9 @@ fn walk(dir: &Path, depth: usize, me: u32, seen: &mut usize, out: &mut Vec<Acces
         let mode = meta.mode() & 0o7777;
         let top = depth == 1;
         let name = entry.file_name();
-        let public = top && PUBLIC_ENTRIES.iter().any(|p| name == *p);
+        let public = top
+            && (PUBLIC_ENTRIES.iter().any(|p| name == *p)
+                || name.to_str().is_some_and(|n| n.starts_with(PUBLIC_PREFIX)));
         if !top && mode & 0o077 != 0 {
             // Inside a private folder: nobody else reaches it (the folder itself is checked).
             out.push(AccessProblem::WideInside {
@@ -348,6 +353,14 @@ mod tests {
         std::fs::write(dir.join("server.pid"), "1\n").unwrap();
         chmod(&dir.join("server.pid"), 0o644);
         assert_eq!(refusals(&dir), vec![]);
+        // A server killed between writing its pid file and renaming it leaves the temporary
+        // name behind: readable, as the pid file is, and no reason to refuse the store.
+        std::fs::write(dir.join(".server.pid.4242.0"), "4242\n").unwrap();
+        chmod(&dir.join(".server.pid.4242.0"), 0o644);
+        assert_eq!(refusals(&dir), vec![]);
+        // Writable by the group it would be.
+        chmod(&dir.join(".server.pid.4242.0"), 0o664);
+        assert_eq!(refusals(&dir).len(), 1);
     }
 
     #[test]

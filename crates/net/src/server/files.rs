@@ -136,6 +136,7 @@ pub fn write_pid_file(dir: &Path, pid: u32) -> Result<(), ServerError> {
         path: path.clone(),
         source: e,
     };
+    remove_stale_pid_files(&fd, pid);
     // A name nobody else uses: `O_EXCL` refuses one that exists (a file or a link).
     let mut attempt = 0u32;
     let (tmp, file) = loop {
@@ -164,6 +165,31 @@ pub fn write_pid_file(dir: &Path, pid: u32) -> Result<(), ServerError> {
         let _ = rustix::fs::unlinkat(&fd, tmp.as_str(), AtFlags::empty());
     }
     written.map_err(err)
+}
+
+/// Remove the temporary pid files a server killed between writing and renaming left behind
+/// (`.server.pid.PID.N` of another process: this server holds the store's lock, so no other
+/// server is writing one). Only regular files of this account, never through a link.
+fn remove_stale_pid_files(fd: &impl AsFd, pid: u32) {
+    let Ok(dir) = rustix::fs::Dir::read_from(fd) else {
+        return;
+    };
+    let me = rustix::process::geteuid().as_raw();
+    let ours = format!(".server.pid.{pid}.");
+    for entry in dir.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(".server.pid.") || name.starts_with(&ours) {
+            continue;
+        }
+        let stale =
+            rustix::fs::statat(fd, name.as_str(), AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|st| {
+                rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile
+                    && st.st_uid == me
+            });
+        if stale {
+            let _ = rustix::fs::unlinkat(fd, name.as_str(), AtFlags::empty());
+        }
+    }
 }
 
 /// Let the members reach the socket the server just bound: mode 0660 and the store folder's
