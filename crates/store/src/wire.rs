@@ -125,6 +125,11 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
+    /// The bytes between two positions already read.
+    pub fn read_between(&self, from: usize, to: usize) -> &'a [u8] {
+        &self.buf[from.min(to)..to.min(self.buf.len())]
+    }
+
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
         let end = self
             .pos
