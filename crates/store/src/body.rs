@@ -428,10 +428,10 @@ pub(crate) fn self_assessment_from(r: &mut Reader<'_>) -> Result<SelfAssessment,
 
 fn skip_self_assessment(r: &mut Reader<'_>) -> Result<(), WireError> {
     r.points()?;
-    r.str()?;
+    r.skip_str()?;
     for _ in 0..r.uvar()? {
         for _ in 0..4 {
-            r.str()?;
+            r.skip_str()?;
         }
     }
     Ok(())
@@ -511,7 +511,7 @@ impl Skim<'_> {
     /// Read a text (checked as [`Reader::str`] checks it); `out` gets an empty text instead.
     fn text(&mut self, r: &mut Reader<'_>) -> Result<(), WireError> {
         let start = r.pos();
-        r.str()?;
+        r.skip_str()?;
         if let Some(out) = self.out.as_deref_mut() {
             out.extend_from_slice(r.read_between(self.mark, start));
             out.push(0);

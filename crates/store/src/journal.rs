@@ -585,6 +585,7 @@ impl Journal {
         };
         let mut opened = Opened::default();
         let count = names.len();
+        let mut bufs = scan::Buffers::default();
         for (i, (first, name)) in names.into_iter().enumerate() {
             let last = i + 1 == count;
             let file = open_segment(&j.dir_fd, dir, &name, mode == OpenMode::Repair)?;
@@ -644,7 +645,8 @@ impl Journal {
             let mut pending_index = Vec::new();
             let mut problem: Option<(u64, String)> = None;
             let segment = j.segments.len();
-            let stop = scan::scan(&file, HEADER, size, prev, scan::Opts::default(), &mut |r| {
+            let opts = scan::Opts::default();
+            let stop = scan::scan(&file, HEADER, size, prev, opts, &mut bufs, &mut |r| {
                 let s = r.seq;
                 let bad = if s != seq + 1 {
                     Some(format!("record {s} stands where event {} should", seq + 1))
@@ -884,6 +886,7 @@ impl Journal {
         visit: &mut dyn FnMut(&Rec<'_>) -> ControlFlow<()>,
     ) -> Result<(), JournalError> {
         let (mut seq, mut prev) = (0u64, [0u8; 32]);
+        let mut bufs = scan::Buffers::default();
         for seg in &self.segments {
             let path = || self.dir.join(&seg.name);
             let stop = scan::scan(
@@ -892,6 +895,7 @@ impl Journal {
                 seg.len,
                 prev,
                 scan::Opts::default(),
+                &mut bufs,
                 &mut |r| {
                     seq = r.seq;
                     prev = r.hash;

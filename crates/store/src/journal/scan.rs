@@ -10,7 +10,9 @@
 //! the stop, in file order, then the stop.
 //!
 //! Memory is bounded: at most [`DEPTH`] + 2 buffers of [`CHUNK`] bytes (one record larger than
-//! that is read whole into one buffer).
+//! that is read whole into one buffer). The buffers go back to a [`Buffers`] the caller keeps
+//! from one segment to the next, and are never cleared: a buffer's pages are faulted in and
+//! zeroed once per scan of the whole journal, not once per piece read.
 
 use std::fs::File;
 use std::io;
@@ -81,9 +83,29 @@ struct Meta {
     chained: bool,
 }
 
+/// Buffers kept from one scan to the next (see the module's documentation).
+#[derive(Default)]
+pub(crate) struct Buffers {
+    free: Vec<(Vec<u8>, Vec<Meta>)>,
+}
+
+impl Buffers {
+    fn take(&mut self) -> (Vec<u8>, Vec<Meta>) {
+        self.free.pop().unwrap_or_default()
+    }
+
+    fn give(&mut self, b: (Vec<u8>, Vec<Meta>)) {
+        if self.free.len() < DEPTH + 2 {
+            self.free.push(b);
+        }
+    }
+}
+
 /// Records read and checked, in a buffer that goes back to the reader when done.
 struct Chunk {
+    /// `buf[..len]` was read; what follows is left from earlier reads.
     buf: Vec<u8>,
+    len: usize,
     /// File offset of `buf[0]`.
     base: u64,
     recs: Vec<Meta>,
@@ -120,21 +142,25 @@ impl<'f> Framer<'f> {
         }
     }
 
-    /// Read the next chunk into `buf` (reused) and frame its records.
+    /// Read the next chunk into `buf` (reused, its old bytes overwritten, never cleared) and
+    /// frame its records.
     fn next(&mut self, mut buf: Vec<u8>, mut recs: Vec<Meta>) -> Chunk {
-        buf.clear();
         recs.clear();
-        buf.extend_from_slice(&self.carry);
-        self.carry.clear();
         let base = self.pos;
-        let have = buf.len() as u64;
+        let have = self.carry.len();
         let more = (self.chunk.max(self.need) as u64)
-            .saturating_sub(have)
-            .min(self.end.saturating_sub(base + have)) as usize;
+            .saturating_sub(have as u64)
+            .min(self.end.saturating_sub(base + have as u64)) as usize;
+        let mut len = have + more;
+        if buf.len() < len {
+            // Zeroed once, when the buffer grows.
+            buf.resize(len, 0);
+        }
+        buf[..have].copy_from_slice(&self.carry);
+        self.carry.clear();
         let stop = if more > 0 {
-            buf.resize(buf.len() + more, 0);
             self.file
-                .read_exact_at(&mut buf[have as usize..], base + have)
+                .read_exact_at(&mut buf[have..len], base + have as u64)
                 .err()
                 .map(Err)
         } else {
@@ -142,19 +168,20 @@ impl<'f> Framer<'f> {
         };
         let stop = match stop {
             Some(e) => Some(e),
-            None => self.frame(&buf, base, &mut recs).map(Ok),
+            None => self.frame(&buf[..len], base, &mut recs).map(Ok),
         };
         match stop {
             Some(_) => self.done = true,
             None => {
                 // The incomplete record at the end starts the next chunk.
                 let off = (self.pos - base) as usize;
-                self.carry.extend_from_slice(&buf[off..]);
-                buf.truncate(off);
+                self.carry.extend_from_slice(&buf[off..len]);
+                len = off;
             }
         }
         Chunk {
             buf,
+            len,
             base,
             recs,
             stop,
@@ -234,8 +261,9 @@ impl<'f> Framer<'f> {
 
 /// Hand a chunk's records to `visit`; `Break` if it asked to stop.
 fn deliver(c: &Chunk, visit: &mut dyn FnMut(&Rec<'_>) -> ControlFlow<()>) -> ControlFlow<()> {
+    let buf = &c.buf[..c.len];
     for m in &c.recs {
-        let p = &c.buf[m.off..m.off + m.len];
+        let p = &buf[m.off..m.off + m.len];
         let at = c.base + (m.off - FRAME as usize) as u64;
         let rec = Rec {
             seq: m.seq,
@@ -254,12 +282,14 @@ fn deliver(c: &Chunk, visit: &mut dyn FnMut(&Rec<'_>) -> ControlFlow<()>) -> Con
 
 /// Scan `[from, end)` of `file`: every record to `visit` in order, then where it stopped.
 /// `prev` is the stored hash of the record before `from` (zeros before the first event).
+/// `bufs` lends the buffers and gets them back.
 pub(crate) fn scan(
     file: &File,
     from: u64,
     end: u64,
     prev: [u8; 32],
     opts: Opts,
+    bufs: &mut Buffers,
     visit: &mut dyn FnMut(&Rec<'_>) -> ControlFlow<()>,
 ) -> io::Result<Stop> {
     let mut framer = Framer::new(file, from, end, prev, opts.chunk);
@@ -267,21 +297,28 @@ pub(crate) fn scan(
         .thread
         .unwrap_or(end.saturating_sub(from) >= THREAD_FROM);
     if !threaded {
-        let (mut buf, mut recs) = (Vec::new(), Vec::new());
+        let (mut buf, mut recs) = bufs.take();
         loop {
-            let c = framer.next(buf, recs);
-            if deliver(&c, visit).is_break() {
-                return Ok(Stop::Visitor);
-            }
-            if let Some(stop) = c.stop {
+            let mut c = framer.next(buf, recs);
+            let stop = if deliver(&c, visit).is_break() {
+                Some(Ok(Stop::Visitor))
+            } else {
+                c.stop.take()
+            };
+            if let Some(stop) = stop {
+                bufs.give((c.buf, c.recs));
                 return stop;
             }
             (buf, recs) = (c.buf, c.recs);
         }
     }
-    std::thread::scope(|s| {
+    let (free_tx, free_rx) = crossbeam_channel::bounded::<(Vec<u8>, Vec<Meta>)>(DEPTH + 2);
+    while let Some(b) = bufs.free.pop() {
+        let _ = free_tx.try_send(b);
+    }
+    let given_back = free_rx.clone();
+    let result = std::thread::scope(|s| {
         let (full_tx, full_rx) = crossbeam_channel::bounded::<Chunk>(DEPTH);
-        let (free_tx, free_rx) = crossbeam_channel::bounded::<(Vec<u8>, Vec<Meta>)>(DEPTH + 2);
         std::thread::Builder::new()
             .name("journal-scan".into())
             .spawn_scoped(s, move || {
@@ -296,21 +333,24 @@ pub(crate) fn scan(
                 }
             })?;
         let mut result = None;
-        for c in &full_rx {
+        for mut c in &full_rx {
             if deliver(&c, visit).is_break() {
                 result = Some(Ok(Stop::Visitor));
-                break;
-            }
-            if let Some(stop) = c.stop {
+            } else if let Some(stop) = c.stop.take() {
                 result = Some(stop);
-                break;
             }
             let _ = free_tx.try_send((c.buf, c.recs));
+            if result.is_some() {
+                break;
+            }
         }
         // Dropping the receiver stops the reader if it is still reading.
         drop(full_rx);
         result.unwrap_or_else(|| Err(io::Error::other("the journal reader stopped")))
-    })
+    });
+    // The reader has ended: the buffers given back are there for the next scan.
+    bufs.free.extend(given_back.try_iter().take(DEPTH + 2));
+    result
 }
 
 #[cfg(test)]
@@ -387,8 +427,21 @@ mod tests {
     }
 
     fn scanned(file: &File, from: u64, end: u64, opts: Opts, stop_at: Option<u64>) -> Vec<Seen> {
+        scanned_with(file, from, end, opts, stop_at, &mut Buffers::default())
+    }
+
+    /// [`scanned`] with buffers lent by the caller (left from other scans: what they hold
+    /// must never be read as records).
+    fn scanned_with(
+        file: &File,
+        from: u64,
+        end: u64,
+        opts: Opts,
+        stop_at: Option<u64>,
+        bufs: &mut Buffers,
+    ) -> Vec<Seen> {
         let mut out = Vec::new();
-        let r = scan(file, from, end, [0; 32], opts, &mut |r| {
+        let r = scan(file, from, end, [0; 32], opts, bufs, &mut |r| {
             out.push(Seen::Rec(
                 r.seq,
                 r.flags,
@@ -422,22 +475,19 @@ mod tests {
         (t, f)
     }
 
-    fn every_way(bytes: &[u8], check: impl Fn(&str, Vec<Seen>, Vec<Seen>)) {
+    /// Every chunk size, with and without the thread, with `bufs` lent to every scan (so they
+    /// hold the bytes of earlier scans of other files and other chunk sizes).
+    fn every_way(bytes: &[u8], bufs: &mut Buffers, check: impl Fn(&str, Vec<Seen>, Vec<Seen>)) {
         let (_t, f) = file_of(bytes);
         let end = HEADER + bytes.len() as u64;
         let want = reference(&f, HEADER, end);
         for chunk in [8, 9, 61, 500, 4096, CHUNK] {
             for thread in [false, true] {
-                let got = scanned(
-                    &f,
-                    HEADER,
-                    end,
-                    Opts {
-                        chunk,
-                        thread: Some(thread),
-                    },
-                    None,
-                );
+                let opts = Opts {
+                    chunk,
+                    thread: Some(thread),
+                };
+                let got = scanned_with(&f, HEADER, end, opts, None, bufs);
                 check(
                     &format!("chunk {chunk}, thread {thread}"),
                     want_clone(&want),
@@ -461,17 +511,20 @@ mod tests {
     #[test]
     fn a_scan_sees_what_reading_record_by_record_sees() {
         let bytes = records(300, 50);
-        every_way(&bytes, |how, want, got| assert_eq!(want, got, "{how}"));
+        let mut bufs = Buffers::default();
+        every_way(&bytes, &mut bufs, |how, want, got| {
+            assert_eq!(want, got, "{how}")
+        });
         // Cut anywhere, flipped anywhere: the same records, the same stop.
         for cut in (0..bytes.len()).step_by(97) {
-            every_way(&bytes[..cut], |how, want, got| {
+            every_way(&bytes[..cut], &mut bufs, |how, want, got| {
                 assert_eq!(want, got, "cut at {cut}, {how}")
             });
         }
         for i in (0..bytes.len()).step_by(89) {
             let mut b = bytes.clone();
             b[i] ^= 0x41;
-            every_way(&b, |how, want, got| {
+            every_way(&b, &mut bufs, |how, want, got| {
                 assert_eq!(want, got, "flipped byte {i}, {how}")
             });
         }
@@ -482,6 +535,7 @@ mod tests {
         // Record 5's stored hash altered (and its CRC made right): 5 does not follow from 4,
         // and 6, hashed from 5's true hash, does not follow from the altered one; 7 does.
         let mut bytes = records(10, 0);
+        let mut bufs = Buffers::default();
         let (_t, f) = file_of(&bytes);
         let got = scanned(
             &f,
@@ -501,7 +555,7 @@ mod tests {
         bytes[off + 8 + 13] ^= 1;
         let crc = crc32c::crc32c(&bytes[off + 8..off + 8 + len]);
         bytes[off + 4..off + 8].copy_from_slice(&crc.to_le_bytes());
-        every_way(&bytes, |how, want, got| {
+        every_way(&bytes, &mut bufs, |how, want, got| {
             assert_eq!(want, got, "{how}");
             let chained: Vec<bool> = got
                 .iter()
