@@ -1963,3 +1963,49 @@ fn flipped_bytes_in_sled_s_files_are_named_alike() {
     assert!(new.expect("verify").ok());
     assert!(seen.cases > 50, "{} cases", seen.cases);
 }
+
+// ---- speed ----------------------------------------------------------------------------------
+
+/// Process CPU time (every thread), in seconds.
+fn cpu_seconds() -> f64 {
+    let mut u = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes the struct it is given.
+    let u = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, u.as_mut_ptr());
+        u.assume_init()
+    };
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+/// `THAMDINH_VERIFY_STORE=DIR cargo test --release -p thamdinh-store -- --ignored --nocapture
+/// verify_speed`: this release's verify and the previous one's, taking turns on a stopped store
+/// (a copy: opening sled may write to it), wall and CPU time of each.
+#[test]
+#[ignore = "a benchmark: run in release with --ignored on a copy of a scale store"]
+fn verify_speed_against_the_previous_release() {
+    let Some(dir) = std::env::var_os("THAMDINH_VERIFY_STORE").map(PathBuf::from) else {
+        eprintln!("set THAMDINH_VERIFY_STORE to a store folder (a copy)");
+        return;
+    };
+    type Run = fn(&Path) -> Result<VerifyReport, crate::StoreError>;
+    let runs: [(&str, Run); 2] = [
+        ("this release", Store::verify_offline),
+        ("previous release", Store::verify_offline_reference),
+    ];
+    for round in 0..3 {
+        for (name, run) in runs {
+            let (t, c) = (std::time::Instant::now(), cpu_seconds());
+            let r = run(&dir).expect("verify");
+            let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - c);
+            assert!(r.ok(), "{}", r.message(l10n::Lang::En));
+            println!(
+                "round {round}, {name}: {} events in {wall:.3} s wall ({:.0} k/s), {cpu:.3} s CPU \
+                 ({:.0} k/s of CPU)",
+                r.events,
+                r.events as f64 / wall / 1e3,
+                r.events as f64 / cpu / 1e3
+            );
+        }
+    }
+}
