@@ -428,10 +428,10 @@ pub(crate) fn self_assessment_from(r: &mut Reader<'_>) -> Result<SelfAssessment,
 
 fn skip_self_assessment(r: &mut Reader<'_>) -> Result<(), WireError> {
     r.points()?;
-    r.str()?;
+    r.skip_str()?;
     for _ in 0..r.uvar()? {
         for _ in 0..4 {
-            r.str()?;
+            r.skip_str()?;
         }
     }
     Ok(())
@@ -497,8 +497,70 @@ pub(crate) fn appraisal_from(r: &mut Reader<'_>) -> Result<Appraisal, WireError>
 }
 
 fn skip_appraisal(r: &mut Reader<'_>) -> Result<(), WireError> {
-    // Decoding validates every field; appraisals are small next to the cost of hashing.
-    appraisal_from(r).map(|_| ())
+    skim_appraisal(r, None)
+}
+
+/// Where the texts of a value being skimmed go: nowhere, or replaced by empty texts in `out`.
+struct Skim<'o> {
+    out: Option<&'o mut Vec<u8>>,
+    /// Start of the bytes not yet copied to `out`.
+    mark: usize,
+}
+
+impl Skim<'_> {
+    /// Read a text (checked as [`Reader::str`] checks it); `out` gets an empty text instead.
+    fn text(&mut self, r: &mut Reader<'_>) -> Result<(), WireError> {
+        let start = r.pos();
+        r.skip_str()?;
+        if let Some(out) = self.out.as_deref_mut() {
+            out.extend_from_slice(r.read_between(self.mark, start));
+            out.push(0);
+        }
+        self.mark = r.pos();
+        Ok(())
+    }
+
+    fn finish(&mut self, r: &Reader<'_>) {
+        if let Some(out) = self.out.as_deref_mut() {
+            out.extend_from_slice(r.read_between(self.mark, r.pos()));
+        }
+        self.mark = r.pos();
+    }
+}
+
+/// Read an appraisal as [`appraisal_from`] does — every field checked in the same order, with
+/// the same errors — without building it; with `out`, append to it the appraisal's canonical
+/// bytes without its texts: what [`appraisal_to`] writes of it once `Item::clear_text` has
+/// emptied them (the encoding is canonical, so the bytes between the texts are the same).
+pub(crate) fn skim_appraisal(
+    r: &mut Reader<'_>,
+    out: Option<&mut Vec<u8>>,
+) -> Result<(), WireError> {
+    let mut s = Skim { out, mark: r.pos() };
+    r.opt(|r| r.points())?;
+    s.text(r)?; // justification
+    status_from(r)?;
+    s.text(r)?; // request
+    if r.bool()? {
+        s.text(r)?; // explanation
+        s.text(r)?; // document
+        r.opt(|r| r.points())?;
+        r.date()?;
+        r.u32var()?;
+        r.bool()?;
+        r.opt(outcome_from)?;
+        s.text(r)?; // response
+    }
+    if r.bool()? {
+        s.text(r)?; // reason
+        if r.bool()? {
+            r.points()?;
+            s.text(r)?; // text
+            s.text(r)?; // minutes
+        }
+    }
+    s.finish(r);
+    Ok(())
 }
 
 pub(crate) fn round_to(w: &mut Writer, round: &Round) {
@@ -808,6 +870,59 @@ mod tests {
                     }
                     let _ = view(&b);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn skimming_an_appraisal_checks_what_decoding_checks_and_drops_only_the_texts() {
+        let full = appraisal();
+        let mut variants = vec![Appraisal::default(), full.clone()];
+        let mut a = full.clone();
+        a.council = None;
+        variants.push(a.clone());
+        a.dispute = None;
+        a.proposed = None;
+        variants.push(a);
+        let mut a = full.clone();
+        if let Some(c) = &mut a.council {
+            c.decision = None;
+        }
+        variants.push(a);
+        for a in variants {
+            let mut w = Writer::default();
+            appraisal_to(&mut w, &a);
+            w.u8(7); // what follows the value is not read
+            let bytes = w.buf;
+            let mut item = domain::Item::new(key());
+            item.appraisal = a.clone();
+            item.clear_text();
+            let mut cleared = Writer::default();
+            appraisal_to(&mut cleared, &item.appraisal);
+            let mut out = Vec::new();
+            let mut r = Reader::new(&bytes);
+            skim_appraisal(&mut r, Some(&mut out)).unwrap();
+            assert_eq!(out, cleared.buf, "{a:?}");
+            assert_eq!(r.pos(), bytes.len() - 1);
+            // Damaged: the same error as decoding, at the same place, or the same value read.
+            for i in 0..bytes.len() {
+                for flip in [0x01u8, 0x80, 0xff, 0x3f] {
+                    let mut b = bytes.clone();
+                    b[i] ^= flip;
+                    let mut r1 = Reader::new(&b);
+                    let mut r2 = Reader::new(&b);
+                    let decoded = appraisal_from(&mut r1);
+                    let skimmed = skim_appraisal(&mut r2, None);
+                    assert_eq!(decoded.as_ref().err(), skimmed.as_ref().err(), "byte {i}");
+                    assert_eq!(r1.pos(), r2.pos(), "byte {i}");
+                }
+                let mut r1 = Reader::new(&bytes[..i]);
+                let mut r2 = Reader::new(&bytes[..i]);
+                assert_eq!(
+                    appraisal_from(&mut r1).err(),
+                    skim_appraisal(&mut r2, None).err(),
+                    "cut at {i}"
+                );
             }
         }
     }

@@ -38,7 +38,14 @@ use std::io::{self, ErrorKind};
 use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
+use std::ops::ControlFlow;
+
 use super::commit::chain_hash;
+
+mod scan;
+
+pub(crate) use scan::Rec;
+use scan::Stop;
 
 const MAGIC: &[u8; 4] = b"THDJ";
 const FORMAT: u8 = 1;
@@ -424,7 +431,9 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// A record read from a segment, or why not.
+/// A record read from a segment, or why not. (`scan` reads whole segments; its tests check it
+/// against this, record by record, with every field.)
+#[cfg_attr(not(test), allow(dead_code))]
 enum Read {
     Ok {
         seq: u64,
@@ -526,6 +535,20 @@ impl Journal {
 
     /// Open and check the journal in `dir` (see the module's documentation).
     pub(crate) fn open(dir: &Path, mode: OpenMode) -> Result<(Journal, Opened), JournalError> {
+        Journal::open_visiting(dir, mode, &mut |_| ControlFlow::Continue(()))
+    }
+
+    /// [`Journal::open`], showing `visit` every record as it is accepted (its seq follows, its
+    /// place in its commit is right and it follows from the record before it in the chain), in
+    /// order, while the journal is read once. Records of a commit that turns out to be
+    /// unfinished (a torn tail) are shown too: the caller ignores what follows
+    /// [`Opened::head_seq`]. `visit` may stop showing (`Break`); opening goes on.
+    pub(crate) fn open_visiting(
+        dir: &Path,
+        mode: OpenMode,
+        visit: &mut dyn FnMut(&Rec<'_>) -> ControlFlow<()>,
+    ) -> Result<(Journal, Opened), JournalError> {
+        let mut visiting = true;
         let (dir_fd, ids) = open_dir(dir)?;
         let mut names = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
@@ -562,6 +585,7 @@ impl Journal {
         };
         let mut opened = Opened::default();
         let count = names.len();
+        let mut bufs = scan::Buffers::default();
         for (i, (first, name)) in names.into_iter().enumerate() {
             let last = i + 1 == count;
             let file = open_segment(&j.dir_fd, dir, &name, mode == OpenMode::Repair)?;
@@ -615,52 +639,53 @@ impl Journal {
                 ));
             }
             // The records.
-            let mut c = Cursor::new(&file, HEADER, size);
-            let mut at = HEADER;
             let mut commit_end = HEADER;
             let (mut seq_done, mut hash_done) = (j.head_seq, j.head_hash);
             let (mut seq, mut prev) = (j.head_seq, j.head_hash);
             let mut pending_index = Vec::new();
-            let problem: Option<(u64, String)> = loop {
-                match read_record(&mut c, at).map_err(|e| io_err(&path, e))? {
-                    Read::Ok {
-                        seq: s,
-                        flags,
-                        place,
-                        hash,
-                        body,
-                        next,
-                    } => {
-                        if s != seq + 1 {
-                            break Some((
-                                at,
-                                format!("record {s} stands where event {} should", seq + 1),
-                            ));
-                        }
-                        if s - u64::from(place) != seq_done + 1 {
-                            break Some((at, format!("record {s} is out of place in its commit")));
-                        }
-                        if chain_hash(&prev, &body) != hash {
-                            break Some((at, "the record's hash does not follow from the event before it (it was altered)".into()));
-                        }
-                        if (s - 1).is_multiple_of(INDEX_EVERY) {
-                            pending_index.push((s, j.segments.len(), at));
-                        }
-                        seq = s;
-                        prev = hash;
-                        at = next;
-                        if flags & COMMIT_END != 0 {
-                            commit_end = at;
-                            seq_done = seq;
-                            hash_done = prev;
-                            j.index.append(&mut pending_index);
-                        }
-                    }
-                    Read::Short if at == size => break None,
-                    Read::Short => break Some((at, "the file ends inside a record".into())),
-                    Read::Bad(why) => break Some((at, why)),
+            let mut problem: Option<(u64, String)> = None;
+            let segment = j.segments.len();
+            let opts = scan::Opts::default();
+            let stop = scan::scan(&file, HEADER, size, prev, opts, &mut bufs, &mut |r| {
+                let s = r.seq;
+                let bad = if s != seq + 1 {
+                    Some(format!("record {s} stands where event {} should", seq + 1))
+                } else if s - u64::from(r.place) != seq_done + 1 {
+                    Some(format!("record {s} is out of place in its commit"))
+                } else if !r.chained {
+                    Some("the record's hash does not follow from the event before it (it was altered)".into())
+                } else {
+                    None
+                };
+                if let Some(why) = bad {
+                    problem = Some((r.at, why));
+                    return ControlFlow::Break(());
                 }
-            };
+                if (s - 1).is_multiple_of(INDEX_EVERY) {
+                    pending_index.push((s, segment, r.at));
+                }
+                seq = s;
+                prev = r.hash;
+                if r.flags & COMMIT_END != 0 {
+                    commit_end = r.next;
+                    seq_done = seq;
+                    hash_done = prev;
+                    j.index.append(&mut pending_index);
+                }
+                if visiting && visit(r).is_break() {
+                    visiting = false;
+                }
+                ControlFlow::Continue(())
+            })
+            .map_err(|e| io_err(&path, e))?;
+            match stop {
+                Stop::Short { at } if at == size => {}
+                Stop::Short { at } => {
+                    problem = Some((at, "the file ends inside a record".into()));
+                }
+                Stop::Bad { at, why } => problem = Some((at, why)),
+                Stop::Visitor => {}
+            }
             // What follows the last complete commit.
             let uncommitted = commit_end < size;
             if let Some((off, why)) = &problem
@@ -852,6 +877,50 @@ impl Journal {
         }
     }
 
+    /// Every record from the first to the head, in order, read as [`Journal::open`] reads them
+    /// (large reads; CRC and chain checked on a second thread): `visit` sees each; `Break`
+    /// stops the scan. A record that no longer reads (a file changed while the store is open)
+    /// is an error naming the file and the offset.
+    pub(crate) fn scan(
+        &self,
+        visit: &mut dyn FnMut(&Rec<'_>) -> ControlFlow<()>,
+    ) -> Result<(), JournalError> {
+        let (mut seq, mut prev) = (0u64, [0u8; 32]);
+        let mut bufs = scan::Buffers::default();
+        for seg in &self.segments {
+            let path = || self.dir.join(&seg.name);
+            let stop = scan::scan(
+                &seg.file,
+                HEADER,
+                seg.len,
+                prev,
+                scan::Opts::default(),
+                &mut bufs,
+                &mut |r| {
+                    seq = r.seq;
+                    prev = r.hash;
+                    visit(r)
+                },
+            )
+            .map_err(|e| io_err(&path(), e))?;
+            match stop {
+                Stop::Visitor => return Ok(()),
+                Stop::Short { at } if at == seg.len => {}
+                Stop::Short { at } | Stop::Bad { at, .. } => {
+                    return Err(JournalError::Damaged {
+                        file: path().display().to_string(),
+                        offset: at,
+                        seq: seq + 1,
+                        what: "a record read when the journal was opened no longer reads (the \
+                               file was changed while the store was open)"
+                            .into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the journal directory and the store directory are still the ones opened.
     pub(crate) fn still_in_place(&self) -> Result<bool, JournalError> {
         let now = match ids_of(&self.dir) {
@@ -890,11 +959,11 @@ impl Iterator for Records<'_> {
             let c = self
                 .cursor
                 .get_or_insert_with(|| Cursor::new(&seg.file, self.at, seg.len));
-            let path = self.j.dir.join(&seg.name);
+            let path = || self.j.dir.join(&seg.name);
             match read_record(c, self.at) {
                 Err(e) => {
                     self.seg = usize::MAX;
-                    return Some(Err(io_err(&path, e)));
+                    return Some(Err(io_err(&path(), e)));
                 }
                 Ok(Read::Ok {
                     seq,
@@ -913,7 +982,7 @@ impl Iterator for Records<'_> {
                     let at = self.at;
                     self.seg = usize::MAX;
                     return Some(Err(JournalError::Damaged {
-                        file: path.display().to_string(),
+                        file: path().display().to_string(),
                         offset: at,
                         seq: self.from,
                         what: "a record read when the journal was opened no longer reads (the \

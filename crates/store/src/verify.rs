@@ -3,12 +3,18 @@
 //! right event) and replayed into a compact digest of the state, then compared with sled.
 //! `rebuild`: sled made again from the journal.
 //!
+//! One pass over the journal, in two threads: the journal's reader (`journal::scan`) reads the
+//! segments in large pieces and checks each record's CRC and its link in the hash chain, while
+//! this thread checks seqs and times and replays the records already read. Offline, that pass
+//! is the one that opens the journal ([`Journal::open_visiting`]): the journal is read once.
+//!
 //! Memory stays bounded at any scale: the replay keeps, per item, a fixed-size digest (seqs,
-//! scores, hashes of the text-free appraisal and of the history), not the item.
+//! scores, hashes of the text-free appraisal and of the history), not the item; the journal is
+//! streamed through a few buffers; sled is read group by group.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -17,104 +23,261 @@ use domain::{Change, Points, Role, Seal, VerifyReport};
 
 use super::body::{self, ItemPart, ViewChange};
 use super::chunked::Chunked;
-use super::commit::chain_hash;
 use super::error::StoreError;
-use super::journal::{Journal, JournalError, OpenMode};
+use super::journal::{Journal, JournalError, OpenMode, Rec};
 use super::layout;
 use super::state::{self, StoredItem};
-use super::wire::{Reader, Writer};
+use super::wire::{Reader, WireError, Writer};
 use super::{Store, lock};
 
-/// A hasher for keys that are hashes already: it keeps the `u64` as it is.
-#[derive(Default)]
-struct KeyIsHash(u64);
+#[cfg(test)]
+mod reference;
+#[cfg(test)]
+mod tests;
 
-impl Hasher for KeyIsHash {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
+/// The finalizer of MurmurHash3: a bijection on 64-bit words that spreads every bit over all
+/// of them (two different seqs never give the same word).
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
 
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
+/// The digests' hash: fast, not cryptographic (the journal's SHA-256 chain protects the record;
+/// these only compare the state with it). Each step is a bijection of the state for a given
+/// word and of the word for a given state, so inputs of one length that differ in a single
+/// 8-byte word never hash alike.
+#[derive(Clone, Copy, Default)]
+struct FastHasher(u64);
 
-    fn finish(&self) -> u64 {
-        self.0
+impl FastHasher {
+    #[inline]
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0 ^ w)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(26);
     }
 }
 
-fn h64(v: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    v.hash(&mut h);
+impl Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        self.word(bytes.len() as u64);
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.word(u64::from_le_bytes(w.try_into().unwrap_or_default()));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut t = [0u8; 8];
+            t[..rest.len()].copy_from_slice(rest);
+            self.word(u64::from_le_bytes(t));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.word(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u16(&mut self, n: u16) {
+        self.word(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.word(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.word(n);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.word(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+}
+
+type Fast = BuildHasherDefault<FastHasher>;
+
+fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h = FastHasher::default();
+    h.write(b);
     h.finish()
 }
 
-fn mix(h: u64, seq: u64) -> u64 {
-    h.rotate_left(5) ^ h64(seq)
+/// The text-free bytes of the empty appraisal (an item never appraised), as
+/// [`body::appraisal_to`] writes them.
+fn empty_appraisal() -> &'static [u8] {
+    static EMPTY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| {
+        let mut w = Writer::default();
+        body::appraisal_to(&mut w, &domain::Appraisal::default());
+        w.buf
+    })
 }
 
-/// What the state must hold of an item, in a few words.
+/// A stored item's appraisal digest: the hash of its text-free bytes. For an item never
+/// appraised (`appraisal_seq` 0): 0 when its whole appraisal, texts included, is the empty one
+/// (as the replay has it), else a hash that is not 0. Readers take an appraised item's texts
+/// from the event sled names, but show a never-appraised item's appraisal as sled holds it, so
+/// that one is compared whole. (The previous release did not compare it at all: a status, a
+/// score or a text written into sled for such an item passed as OK.)
+fn appraisal_digest(appraisal_seq: u64, whole: &[u8], text_free: &[u8]) -> u64 {
+    if appraisal_seq != 0 {
+        hash_bytes(text_free)
+    } else if whole == empty_appraisal() {
+        0
+    } else {
+        hash_bytes(whole) | 1
+    }
+}
+
+/// The running hash of a list of seqs (an item's or a unit's history), in order.
+fn chain_seq(h: u64, seq: u64) -> u64 {
+    h.rotate_left(5) ^ mix(seq)
+}
+
+/// Texts met in the journal (units, leaves, users), each numbered when first met, so that a
+/// digest holds a number instead of a text and the items are keyed exactly.
+#[derive(Default)]
+struct Names {
+    ids: HashMap<Box<[u8]>, u32, Fast>,
+}
+
+impl Names {
+    fn id(&mut self, s: &[u8]) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = self.ids.len() as u32;
+        self.ids.insert(s.into(), i);
+        i
+    }
+
+    fn get(&self, s: &[u8]) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+}
+
+/// What the state must hold of an item, in a few words: the replay keeps one per item (80
+/// bytes), so the fields that only need comparing are hashed together.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct ItemDigest {
+    /// 0: no such item (an item's first event makes it 1). The replay's history has exactly
+    /// `version` entries.
+    version: u64,
     self_seq: u64,
-    self_score: Option<Points>,
-    survey: Option<Points>,
+    /// 0 when `flags` has no [`SELF_SCORE`].
+    self_score: i64,
+    /// 0 when `flags` has no [`SURVEY`].
+    survey: i64,
     appraisal_seq: u64,
     /// Hash of the appraisal without its texts (0: never appraised).
     appraisal: u64,
-    version: u64,
     last_seq: u64,
-    last_at: Option<(i64, i32)>,
-    last_actor: u64,
-    history_len: u64,
+    /// Hash of the last change's time and user (see [`touch`]; 0: none).
+    last: u64,
+    /// Hash of the history's seqs, in order ([`chain_seq`]).
     history: u64,
+    flags: u8,
 }
 
-impl ItemDigest {
-    fn of(s: &StoredItem) -> ItemDigest {
+const SELF_SCORE: u8 = 1;
+const SURVEY: u8 = 2;
+
+/// A user of no event (a stored name the replay never met).
+const NO_USER: u32 = u32::MAX;
+
+/// The hash of a last change: its time and the user's number.
+fn touch(at: (i64, i32), user: u32) -> u64 {
+    let mut h = FastHasher::default();
+    h.word(at.0 as u64);
+    h.word(u64::from(at.1 as u32));
+    h.word(u64::from(user));
+    h.finish()
+}
+
+/// A stored item's digest, with the length of its stored history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stored {
+    digest: ItemDigest,
+    history_len: u64,
+}
+
+impl Stored {
+    /// The digest of a stored item, decoded (see [`parse_group`] for the fast way).
+    fn of(s: &StoredItem, users: &Names, buf: &mut Vec<u8>) -> Stored {
         let it = &s.item;
         let mut history = 0;
         for &seq in &s.history {
-            history = mix(history, seq);
+            history = chain_seq(history, seq);
         }
-        ItemDigest {
-            self_seq: s.self_seq,
-            self_score: it.self_assessment.as_ref().map(|a| a.score),
-            survey: it.survey,
-            appraisal_seq: s.appraisal_seq,
-            appraisal: if s.appraisal_seq == 0 {
-                0
-            } else {
-                appraisal_hash(&it.appraisal)
+        let self_score = it.self_assessment.as_ref().map(|a| a.score);
+        let appraisal = {
+            let mut whole = Writer::default();
+            body::appraisal_to(&mut whole, &it.appraisal);
+            let mut cleared = it.clone();
+            cleared.clear_text();
+            let mut w = Writer {
+                buf: std::mem::take(buf),
+            };
+            w.buf.clear();
+            body::appraisal_to(&mut w, &cleared.appraisal);
+            *buf = w.buf;
+            appraisal_digest(s.appraisal_seq, &whole.buf, buf)
+        };
+        Stored {
+            digest: ItemDigest {
+                version: it.version,
+                self_seq: s.self_seq,
+                self_score: self_score.map_or(0, Points::hundredths),
+                survey: it.survey.map_or(0, Points::hundredths),
+                appraisal_seq: s.appraisal_seq,
+                appraisal,
+                last_seq: it.last.as_ref().map_or(0, |t| t.seq),
+                last: it.last.as_ref().map_or(0, |t| {
+                    let user = users.get(t.actor.as_bytes()).unwrap_or(NO_USER);
+                    touch(time_key(t.at), user)
+                }),
+                history,
+                flags: if self_score.is_some() { SELF_SCORE } else { 0 }
+                    | if it.survey.is_some() { SURVEY } else { 0 },
             },
-            version: it.version,
-            last_seq: it.last.as_ref().map_or(0, |t| t.seq),
-            last_at: it.last.as_ref().map(|t| time_key(t.at)),
-            last_actor: it.last.as_ref().map_or(0, |t| h64(&t.actor)),
             history_len: s.history.len() as u64,
-            history,
         }
     }
 
-    /// The first field that differs, for the message.
-    fn difference(&self, stored: &ItemDigest) -> &'static str {
-        if self.version != stored.version {
-            "version"
-        } else if self.self_seq != stored.self_seq || self.self_score != stored.self_score {
-            "self-assessment"
-        } else if self.survey != stored.survey {
-            "survey points"
-        } else if self.appraisal_seq != stored.appraisal_seq || self.appraisal != stored.appraisal {
-            "appraisal"
-        } else if self.last_seq != stored.last_seq
-            || self.last_at != stored.last_at
-            || self.last_actor != stored.last_actor
+    /// The first field that differs from the replayed item, for the message.
+    fn difference(&self, replayed: &ItemDigest) -> Option<&'static str> {
+        let (s, r) = (&self.digest, replayed);
+        if s.version != r.version {
+            Some("version")
+        } else if s.self_seq != r.self_seq
+            || s.self_score != r.self_score
+            || s.flags & SELF_SCORE != r.flags & SELF_SCORE
         {
-            "last change"
+            Some("self-assessment")
+        } else if s.survey != r.survey || s.flags & SURVEY != r.flags & SURVEY {
+            Some("survey points")
+        } else if s.appraisal_seq != r.appraisal_seq || s.appraisal != r.appraisal {
+            Some("appraisal")
+        } else if s.last_seq != r.last_seq || s.last != r.last {
+            Some("last change")
+        } else if s.history != r.history || self.history_len != r.version {
+            Some("history")
         } else {
-            "history"
+            None
         }
     }
 }
@@ -123,44 +286,126 @@ fn time_key(t: Timestamp) -> (i64, i32) {
     (t.as_second(), t.subsec_nanosecond())
 }
 
-fn appraisal_hash(a: &domain::Appraisal) -> u64 {
-    let mut item = domain::Item::new(domain::ItemKey::new(0, "", ""));
-    item.appraisal = a.clone();
-    item.clear_text();
-    let mut w = Writer::default();
-    body::appraisal_to(&mut w, &item.appraisal);
-    h64(&w.buf)
-}
-
-fn item_hash(year: u16, unit: &str, leaf: &str) -> u64 {
-    h64((year, unit, leaf))
-}
-
 /// Who finalized a unit: (actor hash, time, seq).
 type Finalized = Option<(u64, (i64, i32), u64)>;
 
 /// A unit's state in a few words: who finalized it, its history's length and hash.
 type UnitDigest = (Finalized, u64, u64);
 
+/// "YYYY/unit/leaf", as `layout::item_key` writes it.
+fn item_name(year: u16, unit: &str, leaf: &str) -> String {
+    format!("{year:04}/{unit}/{leaf}")
+}
+
 /// The replayed state, in digests.
 #[derive(Default)]
 struct Replay {
-    /// Keyed by a hash of (year, unit, leaf): the key is a hash already, not hashed again.
-    items: HashMap<u64, ItemDigest, BuildHasherDefault<KeyIsHash>>,
+    /// (year, unit) pairs (the year's two bytes, then the unit), numbered.
+    units_named: Names,
+    /// Per (year, unit) number: where its year's leaves are in `year_leaves`.
+    unit_year: Vec<u32>,
+    /// Per year: its leaves, numbered.
+    year_leaves: Vec<(u16, Names)>,
+    /// Per (year, unit) number, per leaf number: the item's digest (version 0: none). Dense:
+    /// a unit's items are most of its year's leaves.
+    items: Vec<Vec<ItemDigest>>,
+    users: Names,
+    /// Per user number: events and a hash of their seqs (order-free), as the by-user index
+    /// must cover.
+    user_events: Vec<(u64, u64)>,
     units: BTreeMap<(u16, String), UnitDigest>,
     members: BTreeMap<String, Role>,
     years: BTreeMap<u16, u64>,
     rounds: BTreeMap<(u16, u32), u64>,
-    /// Per user: events and a hash of their seqs (order-free), as the by-user index must cover.
-    users: BTreeMap<String, (u64, u64)>,
+    /// The last unit and user met (events come in runs of one unit, one user).
+    last_unit: Option<(u16, Vec<u8>, u32)>,
+    last_user: Option<(Vec<u8>, u32)>,
+    key: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+/// A (year, unit) pair's key in [`Replay::units_named`].
+fn unit_key_into(key: &mut Vec<u8>, year: u16, unit: &str) {
+    key.clear();
+    key.extend_from_slice(&year.to_le_bytes());
+    key.extend_from_slice(unit.as_bytes());
 }
 
 impl Replay {
+    fn user(&mut self, actor: &str) -> u32 {
+        if let Some((name, id)) = &self.last_user
+            && name.as_slice() == actor.as_bytes()
+        {
+            return *id;
+        }
+        let id = self.users.id(actor.as_bytes());
+        if id as usize == self.user_events.len() {
+            self.user_events.push((0, 0));
+        }
+        self.last_user = Some((actor.as_bytes().to_vec(), id));
+        id
+    }
+
+    fn unit_id(&mut self, year: u16, unit: &str) -> u32 {
+        if let Some((y, name, id)) = &self.last_unit
+            && *y == year
+            && name.as_slice() == unit.as_bytes()
+        {
+            return *id;
+        }
+        unit_key_into(&mut self.key, year, unit);
+        let id = self.units_named.id(&self.key);
+        if id as usize == self.unit_year.len() {
+            let y = match self.year_leaves.iter().position(|(y, _)| *y == year) {
+                Some(i) => i,
+                None => {
+                    self.year_leaves.push((year, Names::default()));
+                    self.year_leaves.len() - 1
+                }
+            };
+            self.unit_year.push(y as u32);
+            self.items.push(Vec::new());
+        }
+        self.last_unit = Some((year, unit.as_bytes().to_vec(), id));
+        id
+    }
+
+    /// The digest of an item, made (version 0) when first met.
+    fn item(&mut self, year: u16, unit: &str, leaf: &str) -> &mut ItemDigest {
+        let u = self.unit_id(year, unit) as usize;
+        let y = self.unit_year[u] as usize;
+        let leaves = &mut self.year_leaves[y].1;
+        let l = leaves.id(leaf.as_bytes()) as usize;
+        let known = leaves.ids.len();
+        let digests = &mut self.items[u];
+        if l >= digests.len() {
+            // Room for every leaf of the year met so far: a unit has most of them.
+            digests.reserve_exact(known.max(l + 1) - digests.len());
+            digests.resize(l + 1, ItemDigest::default());
+        }
+        &mut digests[l]
+    }
+
+    /// The replayed digest of a stored item, if the journal has it: (unit number, leaf).
+    fn find(&mut self, unit: Option<u32>, leaf: Option<u32>) -> Option<&mut ItemDigest> {
+        let d = self
+            .items
+            .get_mut(unit? as usize)?
+            .get_mut(leaf? as usize)?;
+        (d.version != 0).then_some(d)
+    }
+
+    /// The leaf number of `leaf` in the year of the (year, unit) numbered `unit`.
+    fn leaf_id(&self, unit: Option<u32>, leaf: &str) -> Option<u32> {
+        let y = *self.unit_year.get(unit? as usize)?;
+        self.year_leaves.get(y as usize)?.1.get(leaf.as_bytes())
+    }
+
     fn unit_event(&mut self, year: u16, unit: String, seq: u64, fin: Finalized) {
         let u = self.units.entry((year, unit)).or_default();
         u.0 = fin;
         u.1 += 1;
-        u.2 = mix(u.2, seq);
+        u.2 = chain_seq(u.2, seq);
     }
 
     /// Replay one event's body and give its time; `Err` names what is wrong with it.
@@ -170,9 +415,11 @@ impl Replay {
             return Err(format!("its content says it is event {}", v.head.seq));
         }
         let actor = v.head.actor;
-        let (n, h) = self.users.entry(actor.to_string()).or_default();
-        *n += 1;
-        *h = h.wrapping_add(h64(seq));
+        let user = self.user(actor);
+        if let Some((n, h)) = self.user_events.get_mut(user as usize) {
+            *n += 1;
+            *h = h.wrapping_add(mix(seq));
+        }
         match v.change {
             ViewChange::Item {
                 part,
@@ -184,7 +431,14 @@ impl Replay {
                 survey_before,
                 after,
             } => {
-                let d = self.items.entry(item_hash(year, unit, leaf)).or_default();
+                // The text-free appraisal first (its bytes were checked by `view`; an error
+                // still counts only where decoding it comes, after the checks before it).
+                let appraisal = (part == ItemPart::Appraisal).then(|| {
+                    self.buf.clear();
+                    body::skim_appraisal(&mut Reader::new(after), Some(&mut self.buf))
+                        .map(|()| hash_bytes(&self.buf))
+                });
+                let d = self.item(year, unit, leaf);
                 if version != d.version + 1 {
                     return Err(format!(
                         "item {year}/{unit}/{leaf} goes from version {} to {version}",
@@ -201,15 +455,19 @@ impl Replay {
                             ));
                         }
                         let mut r = Reader::new(after);
-                        d.self_score = Some(r.points().map_err(|e| e.to_string())?);
+                        d.self_score = r.points().map_err(|e| e.to_string())?.hundredths();
+                        d.flags |= SELF_SCORE;
                         d.self_seq = seq;
                     }
                     ItemPart::Survey => {
-                        if survey_before != d.survey {
+                        let had =
+                            (d.flags & SURVEY != 0).then(|| Points::from_hundredths(d.survey));
+                        if survey_before != had {
                             return Err("its survey points before are not the item's".into());
                         }
                         let mut r = Reader::new(after);
-                        d.survey = Some(r.points().map_err(|e| e.to_string())?);
+                        d.survey = r.points().map_err(|e| e.to_string())?.hundredths();
+                        d.flags |= SURVEY;
                     }
                     ItemPart::Appraisal => {
                         if before_seq != d.appraisal_seq {
@@ -219,22 +477,20 @@ impl Replay {
                                 d.appraisal_seq
                             ));
                         }
-                        let mut r = Reader::new(after);
-                        let a = body::appraisal_from(&mut r).map_err(|e| e.to_string())?;
-                        d.appraisal = appraisal_hash(&a);
+                        d.appraisal = appraisal
+                            .unwrap_or_else(|| Ok(hash_bytes(&[])))
+                            .map_err(|e| e.to_string())?;
                         d.appraisal_seq = seq;
                     }
                 }
                 d.version = version;
                 d.last_seq = seq;
-                d.last_at = Some(time_key(v.head.at));
-                d.last_actor = h64(actor);
-                d.history_len += 1;
-                d.history = mix(d.history, seq);
+                d.last = touch(time_key(v.head.at), user);
+                d.history = chain_seq(d.history, seq);
             }
             ViewChange::Other(change) => match *change {
                 Change::UnitFinalized { year, unit } => {
-                    let fin = (h64(actor), time_key(v.head.at), seq);
+                    let fin = (hash_bytes(actor.as_bytes()), time_key(v.head.at), seq);
                     self.unit_event(year, unit, seq, Some(fin));
                 }
                 Change::UnitReopened { year, unit } => self.unit_event(year, unit, seq, None),
@@ -268,7 +524,8 @@ impl Replay {
                         units_file,
                         from_year,
                     };
-                    self.years.insert(year, h64(state::encode_year(&data)));
+                    self.years
+                        .insert(year, hash_bytes(&state::encode_year(&data)));
                 }
                 Change::RoundChanged {
                     year,
@@ -277,7 +534,7 @@ impl Replay {
                     ..
                 } => {
                     self.rounds
-                        .insert((year, number), h64(state::encode_round(&after)));
+                        .insert((year, number), hash_bytes(&state::encode_round(&after)));
                 }
                 Change::SelfAssessed { .. }
                 | Change::SurveyScored { .. }
@@ -286,54 +543,178 @@ impl Replay {
         }
         Ok(v.head.at)
     }
+
+    /// Per user name: events and the hash of their seqs.
+    fn users_by_name(&self) -> BTreeMap<String, (u64, u64)> {
+        self.users
+            .ids
+            .iter()
+            .filter_map(|(name, &id)| {
+                let counts = *self.user_events.get(id as usize)?;
+                Some((String::from_utf8_lossy(name).into_owned(), counts))
+            })
+            .collect()
+    }
 }
 
-/// Check the journal record by record and replay it. Stops at the first problem (what follows
-/// cannot be trusted): the report names it.
-fn check_journal(journal: &Journal, report: &mut VerifyReport) -> Replay {
-    let mut replay = Replay::default();
-    let mut prev = [0u8; 32];
-    let mut last_at: Option<Timestamp> = None;
-    for (expected, rec) in (1u64..).zip(journal.records_from(1)) {
-        let checked = rec.map_err(|e| e.to_string()).and_then(|rec| {
+/// The journal's records checked in order and replayed; stops at the first problem (what
+/// follows cannot be trusted).
+struct Checker {
+    replay: Replay,
+    /// Check each record's seq and its link in the chain (opening the journal checks them
+    /// itself).
+    links: bool,
+    last_at: Option<Timestamp>,
+    /// The last intact event.
+    events: u64,
+    seal: Seal,
+    bad: Option<(u64, String)>,
+}
+
+impl Checker {
+    fn new(links: bool) -> Checker {
+        Checker {
+            replay: Replay::default(),
+            links,
+            last_at: None,
+            events: 0,
+            seal: Seal::default(),
+            bad: None,
+        }
+    }
+
+    fn record(&mut self, rec: &Rec<'_>) -> ControlFlow<()> {
+        let expected = self.events + 1;
+        match self.check(rec, expected) {
+            Ok(at) => {
+                self.last_at = Some(at);
+                self.events = rec.seq;
+                self.seal = Seal {
+                    seq: rec.seq,
+                    hash: rec.hash,
+                };
+                ControlFlow::Continue(())
+            }
+            Err(why) => {
+                self.bad = Some((expected, why));
+                ControlFlow::Break(())
+            }
+        }
+    }
+
+    fn check(&mut self, rec: &Rec<'_>, expected: u64) -> Result<Timestamp, String> {
+        if self.links {
             if rec.seq != expected {
                 return Err(format!(
                     "record {} stands where event {expected} should",
                     rec.seq
                 ));
             }
-            if chain_hash(&prev, &rec.body) != rec.hash {
+            if !rec.chained {
                 return Err(
                     "its hash does not match its content and the previous event's hash \
-                            (it was altered)"
+                     (it was altered)"
                         .into(),
                 );
             }
-            let at = replay.apply(rec.seq, &rec.body)?;
-            if last_at.is_some_and(|t| at < t) {
-                return Err(format!(
-                    "its time {at} is earlier than the time of the event before it"
-                ));
-            }
-            last_at = Some(at);
-            Ok(rec)
-        });
-        match checked {
-            Ok(rec) => {
-                prev = rec.hash;
-                report.events = rec.seq;
-                report.seal = Seal {
-                    seq: rec.seq,
-                    hash: rec.hash,
-                };
-            }
-            Err(why) => {
-                report.first_bad_event = Some((expected, why));
-                break;
-            }
+        }
+        let at = self.replay.apply(rec.seq, rec.body)?;
+        if self.last_at.is_some_and(|t| at < t) {
+            return Err(format!(
+                "its time {at} is earlier than the time of the event before it"
+            ));
+        }
+        Ok(at)
+    }
+
+    /// A problem that ended the scan (a record that no longer reads).
+    fn fail(&mut self, why: String) {
+        if self.bad.is_none() {
+            self.bad = Some((self.events + 1, why));
         }
     }
-    replay
+
+    fn report(&self) -> VerifyReport {
+        VerifyReport {
+            events: self.events,
+            seal: self.seal,
+            first_bad_event: self.bad.clone(),
+            ..VerifyReport::default()
+        }
+    }
+}
+
+/// One item of a group, read from its stored bytes: where its leaf is in them, its number in
+/// its year's leaves and its digest.
+struct StoredDigest {
+    leaf: std::ops::Range<usize>,
+    leaf_id: Option<u32>,
+    stored: Stored,
+}
+
+/// Read a group value's items into digests without building them, checking every byte as
+/// `state::decode_group` does (on an error the caller asks `decode_group` for its message).
+/// `unit` is the group's (year, unit) number in the replay.
+fn parse_group(
+    bytes: &[u8],
+    replay: &Replay,
+    unit: Option<u32>,
+    out: &mut Vec<StoredDigest>,
+    buf: &mut Vec<u8>,
+) -> Result<(), WireError> {
+    let mut r = Reader::new(bytes);
+    if r.u8()? != state::STATE_FORMAT {
+        return Err(r.err("unknown format"));
+    }
+    let n = r.uvar()?;
+    for _ in 0..n {
+        let leaf = r.str()?;
+        let leaf_id = replay.leaf_id(unit, leaf);
+        let leaf = r.pos() - leaf.len()..r.pos();
+        let self_score = r.opt(|r| r.points())?;
+        let survey = r.opt(|r| r.points())?;
+        buf.clear();
+        let start = r.pos();
+        body::skim_appraisal(&mut r, Some(buf))?;
+        let whole = r.read_between(start, r.pos());
+        let version = r.uvar()?;
+        let last = r.opt(|r| Ok((r.str()?, r.time()?, r.uvar()?)))?;
+        let self_seq = r.uvar()?;
+        let appraisal_seq = r.uvar()?;
+        let len = r.uvar()?;
+        let (mut seq, mut history) = (0u64, 0u64);
+        for _ in 0..len {
+            let d = r.uvar()?;
+            seq = seq
+                .checked_add(d)
+                .ok_or_else(|| r.err("a history entry overflows"))?;
+            history = chain_seq(history, seq);
+        }
+        out.push(StoredDigest {
+            leaf,
+            leaf_id,
+            stored: Stored {
+                digest: ItemDigest {
+                    version,
+                    self_seq,
+                    self_score: self_score.map_or(0, Points::hundredths),
+                    survey: survey.map_or(0, Points::hundredths),
+                    appraisal_seq,
+                    appraisal: appraisal_digest(appraisal_seq, whole, buf),
+                    last_seq: last.map_or(0, |l| l.2),
+                    last: last.map_or(0, |(actor, at, _)| {
+                        let user = replay.users.get(actor.as_bytes()).unwrap_or(NO_USER);
+                        touch(time_key(at), user)
+                    }),
+                    history,
+                    flags: if self_score.is_some() { SELF_SCORE } else { 0 }
+                        | if survey.is_some() { SURVEY } else { 0 },
+                },
+                history_len: len,
+            },
+        });
+    }
+    r.end()
 }
 
 impl Store {
@@ -342,8 +723,11 @@ impl Store {
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
         let _tip = self.lock_tip();
         let journal = self.journal_read();
-        let mut report = VerifyReport::default();
-        let replay = check_journal(&journal, &mut report);
+        let mut check = Checker::new(true);
+        if let Err(e) = journal.scan(&mut |r| check.record(r)) {
+            check.fail(e.to_string());
+        }
+        let mut report = check.report();
         let (head, head_hash) = journal.head();
         drop(journal);
         if report.first_bad_event.is_none() && report.events != head {
@@ -359,7 +743,7 @@ impl Store {
             if report.seal.hash != head_hash && head > 0 {
                 report.first_bad_event = Some((head, "the journal's head hash changed".into()));
             }
-            self.check_state_into(replay, &mut report);
+            self.check_state_into(check.replay, &mut report);
         }
         Ok(report)
     }
@@ -433,7 +817,14 @@ impl Store {
             ));
             return Ok(report);
         }
-        let (journal, opened) = match Journal::open(&layout::journal_dir(dir), OpenMode::ReadOnly) {
+        // Opening reads and checks every record (framing, CRC, seqs, the chain): the replay
+        // rides along, so the journal is read once.
+        let mut check = Checker::new(false);
+        let opened =
+            Journal::open_visiting(&layout::journal_dir(dir), OpenMode::ReadOnly, &mut |r| {
+                check.record(r)
+            });
+        let (journal, opened) = match opened {
             Ok(j) => j,
             Err(JournalError::Damaged {
                 file,
@@ -452,7 +843,19 @@ impl Store {
             }
             Err(e) => return Err(StoreError::journal(dir, e)),
         };
-        let replay = check_journal(&journal, &mut report);
+        // Records of an unfinished commit after the head were replayed too: they do not count.
+        let (head, head_hash) = journal.head();
+        if check.bad.as_ref().is_some_and(|b| b.0 > head) {
+            check.bad = None;
+        }
+        if check.bad.is_none() && check.events > head {
+            check.events = head;
+            check.seal = Seal {
+                seq: head,
+                hash: head_hash,
+            };
+        }
+        let mut report = check.report();
         if report.first_bad_event.is_none()
             && let Some(torn) = &opened.torn
         {
@@ -480,7 +883,7 @@ impl Store {
                     journal,
                     super::OpenReport::default(),
                 );
-                store.check_state_into(replay, &mut report);
+                store.check_state_into(check.replay, &mut report);
             }
             Err(e) => {
                 report.first_state_mismatch = Some(e.message(l10n::Lang::En));
@@ -523,48 +926,77 @@ impl Store {
             None if head > 0 => return Ok(Some("the state has no applied seq".into())),
             _ => {}
         }
-        // Items.
+        // Items, group by group.
+        let (mut group, mut buf, mut key) = (Vec::new(), Vec::new(), Vec::new());
         for r in Chunked::prefix(&self.state, layout::ITEMS_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
-            let name = String::from_utf8_lossy(&k).into_owned();
             let Some((year, unit)) = layout::parse_group_key(&k) else {
+                let name = String::from_utf8_lossy(&k);
                 return Ok(Some(format!("state key {name} is not an item group")));
             };
-            let group = match state::decode_group(&v, year, unit, &name) {
-                Ok(g) => g,
-                Err(e) => return Ok(Some(e.message(l10n::Lang::En))),
-            };
-            for s in group {
+            unit_key_into(&mut key, year, unit);
+            let unit_id = replay.units_named.get(&key);
+            group.clear();
+            if parse_group(&v, &replay, unit_id, &mut group, &mut buf).is_err() {
+                // The exact message, from the decoder the rest of the store uses.
+                let name = String::from_utf8_lossy(&k).into_owned();
+                match state::decode_group(&v, year, unit, &name) {
+                    Err(e) => return Ok(Some(e.message(l10n::Lang::En))),
+                    Ok(items) => {
+                        // Not expected (the two read alike): compare what the decoder read.
+                        let digests: Vec<(String, Stored)> = items
+                            .iter()
+                            .map(|s| {
+                                let d = Stored::of(s, &replay.users, &mut buf);
+                                (s.item.key.leaf.clone(), d)
+                            })
+                            .collect();
+                        let mut prev: Option<&str> = None;
+                        for (leaf, d) in &digests {
+                            *checked += 1;
+                            if let Some(p) = prev.filter(|p| leaf.as_str() < *p) {
+                                return Ok(Some(out_of_order(&name, leaf, p)));
+                            }
+                            prev = Some(leaf);
+                            let leaf_id = replay.leaf_id(unit_id, leaf);
+                            let name = || item_name(year, unit, leaf);
+                            if let Some(m) = compare_item(&mut replay, unit_id, leaf_id, name, d) {
+                                return Ok(Some(m));
+                            }
+                        }
+                        continue;
+                    }
+                }
+            }
+            let mut prev: Option<&[u8]> = None;
+            for s in &group {
                 *checked += 1;
-                let key = &s.item.key;
-                let id = item_hash(key.year, &key.unit, &key.leaf);
-                let stored = ItemDigest::of(&s);
-                match replay.items.remove(&id) {
-                    None => {
-                        return Ok(Some(format!(
-                            "item {} is in the state but no event changed it",
-                            layout::item_key(key)
-                        )));
-                    }
-                    Some(d) if d != stored => {
-                        return Ok(Some(format!(
-                            "item {}: the stored {} is not the journal's (stored version {}, \
-                             journal version {})",
-                            layout::item_key(key),
-                            d.difference(&stored),
-                            stored.version,
-                            d.version
-                        )));
-                    }
-                    Some(_) => {}
+                let leaf = &v[s.leaf.clone()];
+                if let Some(p) = prev.filter(|p| leaf < *p) {
+                    let (leaf, p) = (String::from_utf8_lossy(leaf), String::from_utf8_lossy(p));
+                    return Ok(Some(out_of_order(&String::from_utf8_lossy(&k), &leaf, &p)));
+                }
+                prev = Some(leaf);
+                let name = || {
+                    let leaf = String::from_utf8_lossy(&v[s.leaf.clone()]);
+                    item_name(year, unit, &leaf)
+                };
+                if let Some(m) = compare_item(&mut replay, unit_id, s.leaf_id, name, &s.stored) {
+                    return Ok(Some(m));
                 }
             }
         }
-        if let Some(d) = replay.items.values().min_by_key(|d| d.last_seq) {
+        let (missing, first) = replay
+            .items
+            .iter()
+            .flatten()
+            .filter(|d| d.version != 0)
+            .fold((0u64, u64::MAX), |(n, first), d| {
+                (n + 1, first.min(d.last_seq))
+            });
+        if missing > 0 {
             return Ok(Some(format!(
-                "{} item(s) are missing from the state, the first changed by event {}",
-                replay.items.len(),
-                d.last_seq
+                "{missing} item(s) are missing from the state, the first changed by event {first}"
             )));
         }
         // Units.
@@ -583,13 +1015,13 @@ impl Store {
             let year: u16 = y.parse().unwrap_or_default();
             let mut h = 0;
             for &seq in &u.history {
-                h = mix(h, seq);
+                h = chain_seq(h, seq);
             }
             let fin = u
                 .state
                 .finalized
                 .as_ref()
-                .map(|t| (h64(&t.actor), time_key(t.at), t.seq));
+                .map(|t| (hash_bytes(t.actor.as_bytes()), time_key(t.at), t.seq));
             units.insert((year, unit.to_string()), (fin, u.history.len() as u64, h));
         }
         if units != replay.units {
@@ -607,7 +1039,7 @@ impl Store {
         let mut years = BTreeMap::new();
         for year in self.years()? {
             if let Some(y) = self.year_data(year)? {
-                years.insert(year, h64(state::encode_year(&y)));
+                years.insert(year, hash_bytes(&state::encode_year(&y)));
             }
         }
         if years != replay.years {
@@ -619,10 +1051,10 @@ impl Store {
             .keys()
             .chain(years.keys())
             .copied()
-            .collect::<std::collections::BTreeSet<_>>()
+            .collect::<BTreeSet<_>>()
         {
             for r in self.rounds(year)? {
-                rounds.insert((r.year, r.number), h64(state::encode_round(&r)));
+                rounds.insert((r.year, r.number), hash_bytes(&state::encode_round(&r)));
             }
         }
         if rounds != replay.rounds {
@@ -640,14 +1072,24 @@ impl Store {
                 return Ok(Some("a by-user index entry cannot be read".into()));
             };
             let user = String::from_utf8_lossy(&rest[..rest.len().saturating_sub(9)]).into_owned();
+            if last > head {
+                // Readers list first..=last: a range past the head would make them list (and
+                // hold) events that are not there. The previous release cut the range at the
+                // head and did not report it.
+                return Ok(Some(format!(
+                    "the by-user index entry of {user} from event {first} names events up to \
+                     {last}, after the journal's head {head}"
+                )));
+            }
             let e = users.entry(user).or_default();
-            for seq in first..=last.min(head) {
+            for seq in first..=last {
                 e.0 += 1;
-                e.1 = e.1.wrapping_add(h64(seq));
+                e.1 = e.1.wrapping_add(mix(seq));
             }
         }
-        if users != replay.users {
-            return Ok(Some(first_diff("user index of", &users, &replay.users)));
+        let replayed = replay.users_by_name();
+        if users != replayed {
+            return Ok(Some(first_diff("user index of", &users, &replayed)));
         }
         Ok(None)
     }
@@ -688,6 +1130,40 @@ impl Store {
         let n = store.report.replayed;
         Ok((store, n))
     }
+}
+
+/// A group whose items are not in the order of their codes: the store finds an item of a group
+/// by bisection, so it would not find this one (and would add it again). The previous release
+/// did not look at the order.
+fn out_of_order(group: &str, leaf: &str, prev: &str) -> String {
+    format!("state group {group}: item {leaf} comes after item {prev} (the items are out of order)")
+}
+
+/// Compare one stored item with its replay (taking it out of the replay); the difference, if
+/// any. `name` gives the item's name for the message.
+fn compare_item(
+    replay: &mut Replay,
+    unit: Option<u32>,
+    leaf: Option<u32>,
+    name: impl Fn() -> String,
+    stored: &Stored,
+) -> Option<String> {
+    let Some(d) = replay.find(unit, leaf) else {
+        return Some(format!(
+            "item {} is in the state but no event changed it",
+            name()
+        ));
+    };
+    let replayed = std::mem::take(d);
+    stored.difference(&replayed).map(|what| {
+        format!(
+            "item {}: the stored {what} is not the journal's (stored version {}, journal \
+             version {})",
+            name(),
+            stored.digest.version,
+            replayed.version
+        )
+    })
 }
 
 /// The first key whose value differs between the stored and the replayed map.

@@ -125,6 +125,11 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
+    /// The bytes between two positions already read.
+    pub fn read_between(&self, from: usize, to: usize) -> &'a [u8] {
+        &self.buf[from.min(to)..to.min(self.buf.len())]
+    }
+
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
         let end = self
             .pos
@@ -192,6 +197,23 @@ impl<'a> Reader<'a> {
             what: "a text is not UTF-8".into(),
             at: start,
         })
+    }
+
+    /// A text checked as [`Reader::str`] checks it, with the same errors, when only where it
+    /// ends matters: an ASCII text (most short ones) is checked a word at a time.
+    pub fn skip_str(&mut self) -> Result<(), WireError> {
+        let n = self.uvar()?;
+        let n = usize::try_from(n).map_err(|_| self.err("a text is too long"))?;
+        let start = self.pos;
+        let b = self.take(n)?;
+        if b.is_ascii() || simdutf8::basic::from_utf8(b).is_ok() {
+            Ok(())
+        } else {
+            Err(WireError {
+                what: "a text is not UTF-8".into(),
+                at: start,
+            })
+        }
     }
 
     pub fn string(&mut self) -> Result<String, WireError> {
@@ -286,5 +308,36 @@ mod tests {
         assert!(Reader::new(&[5, b'a']).str().is_err());
         let r = Reader::new(&[1, 2]);
         assert!(r.end().is_err());
+    }
+
+    #[test]
+    fn skipping_a_text_checks_what_reading_it_checks() {
+        let mut texts: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"2024-03-15".to_vec(),
+            "Quyết định số 125/QĐ-UBND về việc ban hành kế hoạch cải cách hành chính".into(),
+            vec![b'a'; 70],
+        ];
+        // Every byte of each flipped, and cut anywhere (lengths past the end too).
+        for t in texts.clone() {
+            for i in 0..t.len() {
+                for mask in [0x80u8, 0x40, 0xc0, 0x3f] {
+                    let mut b = t.clone();
+                    b[i] ^= mask;
+                    texts.push(b);
+                }
+            }
+        }
+        for t in &texts {
+            let mut w = Writer::default();
+            w.uvar(t.len() as u64);
+            w.buf.extend_from_slice(t);
+            for cut in 0..=w.buf.len() {
+                let bytes = &w.buf[..cut];
+                let (mut r1, mut r2) = (Reader::new(bytes), Reader::new(bytes));
+                assert_eq!(r1.str().map(|_| ()), r2.skip_str(), "{t:?} cut at {cut}");
+                assert_eq!(r1.pos(), r2.pos());
+            }
+        }
     }
 }
