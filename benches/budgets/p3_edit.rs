@@ -59,7 +59,7 @@ fn edit(wb: &RemoteWorkbench, keys: &[(ItemKey, Points)], n: usize) -> Vec<Durat
         let r = wb.apply(Command::Adjust {
             key: key.clone(),
             score,
-            justification: format!("đo độ trễ {i}"),
+            justification: format!("đo độ trễ ghi nhận lần thứ {i}"),
             expected: versions[j],
         });
         let dt = t.elapsed();
