@@ -404,7 +404,7 @@ fn history_shows_word_diffs_of_revisions() {
     app.feed("<f3>");
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("[-quyết định-]{+văn bản+}"), "{text}");
-    assert!(text.contains("0.25 → 0.00"), "{text}");
+    assert!(text.contains("0,25 → 0,00"), "{text}");
     snap_both("history", &mut app);
 }
 
@@ -601,7 +601,7 @@ fn a_conflict_shows_their_change_and_reload_lets_me_save() {
     let (d, mut mine) = conflicted();
     let text = screen(&mut mine, 80, 24);
     assert!(
-        text.contains("Lý do của An") && text.contains("0.25"),
+        text.contains("Lý do của An") && text.contains("0,25"),
         "{text}"
     );
     // My text as a word diff against theirs.

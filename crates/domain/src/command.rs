@@ -208,6 +208,33 @@ impl CommandKind {
         }
     }
 
+    /// Every kind, in declaration order.
+    pub const ALL: [CommandKind; 18] = [
+        CommandKind::OpenYear,
+        CommandKind::ImportSelf,
+        CommandKind::ImportSurvey,
+        CommandKind::Agree,
+        CommandKind::Adjust,
+        CommandKind::RequestEvidence,
+        CommandKind::BulkAgree,
+        CommandKind::RecordDispute,
+        CommandKind::ResolveDispute,
+        CommandKind::Escalate,
+        CommandKind::CouncilDecide,
+        CommandKind::OpenRound,
+        CommandKind::CloseRound,
+        CommandKind::Finalize,
+        CommandKind::Reopen,
+        CommandKind::Undo,
+        CommandKind::SetMember,
+        CommandKind::RemoveMember,
+    ];
+
+    /// The kind whose machine name (as recorded in events) is `name`.
+    pub fn from_name(name: &str) -> Option<CommandKind> {
+        CommandKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// Only a lead may run it (SPEC S2): the year's setup, members, rounds, finalizing and
     /// reopening units, and the council's referral and decision.
     pub fn needs_lead(self) -> bool {
@@ -268,5 +295,55 @@ impl Command {
     /// Only a lead may run it.
     pub fn needs_lead(&self) -> bool {
         self.kind().needs_lead()
+    }
+}
+
+l10n::catalogue! {
+    /// What a command does, for people (the audit trail's command column): a short verb phrase
+    /// in Vietnamese; in English the machine name, which is an English verb already.
+    CommandKind => label {
+        CommandKind::OpenYear => ("mở năm", "open-year"),
+        CommandKind::ImportSelf => ("nhập tự chấm", "import-self"),
+        CommandKind::ImportSurvey => ("nhập điều tra", "import-survey"),
+        CommandKind::Agree => ("đồng ý", "agree"),
+        CommandKind::Adjust => ("điều chỉnh", "adjust"),
+        CommandKind::RequestEvidence => ("yêu cầu bổ sung", "request-evidence"),
+        CommandKind::BulkAgree => ("đồng ý cả lĩnh vực", "bulk-agree"),
+        CommandKind::RecordDispute => ("ghi giải trình", "record-dispute"),
+        CommandKind::ResolveDispute => ("trả lời giải trình", "resolve-dispute"),
+        CommandKind::Escalate => ("trình Hội đồng", "escalate"),
+        CommandKind::CouncilDecide => ("Hội đồng quyết định", "council-decide"),
+        CommandKind::OpenRound => ("mở đợt giải trình", "open-round"),
+        CommandKind::CloseRound => ("đóng đợt giải trình", "close-round"),
+        CommandKind::Finalize => ("chốt kết quả", "finalize"),
+        CommandKind::Reopen => ("mở lại", "reopen"),
+        CommandKind::Undo => ("hoàn tác", "undo"),
+        CommandKind::SetMember => ("đặt thành viên", "set-member"),
+        CommandKind::RemoveMember => ("xóa thành viên", "remove-member"),
+    }
+}
+
+/// A command's machine name (as recorded in an event) for people: its label in `lang`, or the
+/// name itself for a name this version does not know.
+pub fn command_label(name: &str, lang: l10n::Lang) -> &str {
+    CommandKind::from_name(name).map_or(name, |k| k.label(lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_found_by_its_name_and_has_a_label() {
+        for k in CommandKind::ALL {
+            assert_eq!(CommandKind::from_name(k.name()), Some(k));
+            assert_eq!(k.label(l10n::Lang::En), k.name());
+            assert!(!k.label(l10n::Lang::Vi).is_ascii(), "{k:?}");
+        }
+        assert_eq!(command_label("adjust", l10n::Lang::Vi), "điều chỉnh");
+        assert_eq!(
+            command_label("something-new", l10n::Lang::Vi),
+            "something-new"
+        );
     }
 }

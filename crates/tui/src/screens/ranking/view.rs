@@ -17,7 +17,7 @@ use crate::text;
 use crate::views::bars;
 use crate::views::layout::{self, Frame as Bands};
 use crate::widgets::{cell, region_name, wrap_spans};
-use domain::points::fmt_hundredths;
+use domain::number;
 
 /// From this body width and height the bars sit beside the table.
 const BESIDE_MIN_HEIGHT: u16 = 20;
@@ -227,10 +227,10 @@ fn table(app: &App, f: &mut Frame, r: Rect) {
                 (code, th.base),
                 (name, th.base),
                 (region, th.dim),
-                (d.scores.total.self_.to_string(), th.base),
-                (d.scores.total.proposed.to_string(), th.total),
+                (d.scores.total.self_.show(app.lang), th.base),
+                (d.scores.total.proposed.show(app.lang), th.total),
                 (
-                    format!("{}%", fmt_hundredths(d.scores.percent.proposed)),
+                    number::percent(d.scores.percent.proposed, app.lang),
                     th.base,
                 ),
                 (group_text(&d.group), th.base),
@@ -309,8 +309,8 @@ fn unit_bars(app: &App, f: &mut Frame, r: Rect, in_pane: bool) {
             (
                 format!(
                     " · {}→{} · {} {}",
-                    d.scores.total.self_,
-                    d.scores.total.proposed,
+                    d.scores.total.self_.show(app.lang),
+                    d.scores.total.proposed.show(app.lang),
                     app.tr(Msg::Group),
                     group_text(&d.group)
                 ),
@@ -346,8 +346,8 @@ pub fn footer_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             } else {
                 format!(
                     "{}→{}",
-                    fmt_hundredths(a.percent.self_),
-                    fmt_hundredths(a.percent.proposed)
+                    number::hundredths(a.percent.self_, app.lang),
+                    number::hundredths(a.percent.proposed, app.lang)
                 )
             };
             let strong = a.region.is_empty() || rs.region.as_deref() == Some(a.region.as_str());
