@@ -146,6 +146,11 @@ pub fn wrap_spans(pieces: Vec<(String, Style)>, w: usize, indent: &str) -> Vec<L
     lines
 }
 
+/// A region's abbreviation as people read it ("ĐBSCL"), for narrow columns.
+pub fn region_abbr(app: &App, code: &str) -> String {
+    text::escape_line(&app.model.unit_set().region_abbr(code)).into_owned()
+}
+
 /// A region's name in the UI language.
 pub fn region_name(app: &App, code: &str) -> String {
     app.model

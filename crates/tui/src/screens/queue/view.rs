@@ -177,7 +177,7 @@ fn filters(app: &App, f: &mut Frame, r: Rect) {
     let region = |short: bool| {
         q.region.as_ref().map(|c| {
             if short {
-                text::escape_line(c).into_owned()
+                crate::widgets::region_abbr(app, c)
             } else {
                 region_name(app, c)
             }

@@ -16,7 +16,7 @@ use crate::screens::ranking::{RankSort, RankingState};
 use crate::text;
 use crate::views::bars;
 use crate::views::layout::{self, Frame as Bands};
-use crate::widgets::{cell, region_name, wrap_spans};
+use crate::widgets::{cell, region_abbr, region_name, wrap_spans};
 use domain::number;
 
 /// From this body width and height the bars sit beside the table.
@@ -122,7 +122,7 @@ fn columns(app: &App, width: u16) -> (Vec<Col>, bool) {
         .unit_set()
         .regions
         .iter()
-        .map(|r| text::width(&r.code))
+        .map(|r| text::width(&r.abbr()))
         .max()
         .unwrap_or(4);
     let long_regions = width >= layout::WIDE;
@@ -214,7 +214,7 @@ fn table(app: &App, f: &mut Frame, r: Rect) {
         let region = if long_regions {
             region_name(app, &unit.region)
         } else {
-            text::escape_line(&unit.region).into_owned()
+            region_abbr(app, &unit.region)
         };
         let name = text::escape_line(&unit.name).into_owned();
         let code = text::escape_line(&unit.code).into_owned();
@@ -339,7 +339,7 @@ pub fn footer_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             } else if long {
                 region_name(app, &a.region)
             } else {
-                text::escape_line(&a.region).into_owned()
+                region_abbr(app, &a.region)
             };
             let value = if a.units == 0 {
                 "—".to_string()
