@@ -3,11 +3,12 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::framework::Method;
 use super::item::{Evidence, ItemKey};
 use super::member::Role;
 use super::points::Points;
 use super::round::RoundScope;
-use super::status::Outcome;
+use super::status::{Outcome, Status};
 
 /// One row of a self-assessment import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -252,6 +253,46 @@ impl CommandKind {
         )
     }
 
+    /// Whether this command may act on an item in `status` (the workflow, SPEC D5): the engine
+    /// refuses it otherwise (`WrongStatus`), and the workbench asks the same before it offers
+    /// a key. `true` for a command that is not about one item.
+    pub fn allowed_in(self, status: Status) -> bool {
+        match self {
+            CommandKind::Agree | CommandKind::Adjust | CommandKind::RequestEvidence => {
+                status.can_appraise()
+            }
+            // Bulk agreement takes only what nobody has decided yet.
+            CommandKind::BulkAgree => status == Status::Pending,
+            CommandKind::RecordDispute => status.can_dispute(),
+            CommandKind::ResolveDispute => status.can_resolve(),
+            CommandKind::Escalate => status.can_escalate(),
+            CommandKind::CouncilDecide => status.can_decide(),
+            _ => true,
+        }
+    }
+
+    /// Whether this is an appraiser's decision on one item, which a survey leaf never takes
+    /// ([`Method::takes_decisions`]).
+    pub fn is_item_decision(self) -> bool {
+        matches!(
+            self,
+            CommandKind::Agree
+                | CommandKind::Adjust
+                | CommandKind::RequestEvidence
+                | CommandKind::BulkAgree
+                | CommandKind::RecordDispute
+                | CommandKind::ResolveDispute
+                | CommandKind::Escalate
+                | CommandKind::CouncilDecide
+        )
+    }
+
+    /// The item rules together: whether this command may act on a leaf of `method` whose item
+    /// is in `status` — what the engine checks after the role (`allowed_for`).
+    pub fn applies_to(self, method: Method, status: Status) -> bool {
+        (!self.is_item_decision() || method.takes_decisions()) && self.allowed_in(status)
+    }
+
     /// Whether a member with this role may run it: an auditor runs nothing, an appraiser what
     /// does not need a lead, a lead everything.
     pub fn allowed_for(self, role: Role) -> bool {
@@ -341,6 +382,30 @@ mod tests {
             assert!(!k.label(l10n::Lang::Vi).is_ascii(), "{k:?}");
         }
         assert_eq!(command_label("adjust", l10n::Lang::Vi), "điều chỉnh");
+    }
+
+    #[test]
+    fn item_rules_by_method_and_status() {
+        use CommandKind as K;
+        for s in Status::ALL {
+            assert!(!K::Agree.applies_to(Method::Survey, s), "{s:?}");
+            assert!(!K::Adjust.applies_to(Method::Survey, s), "{s:?}");
+            assert!(!K::ResolveDispute.applies_to(Method::Survey, s), "{s:?}");
+            assert_eq!(K::Agree.applies_to(Method::Appraised, s), s.can_appraise());
+            assert_eq!(
+                K::ResolveDispute.applies_to(Method::Appraised, s),
+                s.can_resolve()
+            );
+            assert_eq!(
+                K::CouncilDecide.applies_to(Method::Appraised, s),
+                s.can_decide()
+            );
+            // Not about one item's decision: the item does not matter.
+            assert!(K::Undo.applies_to(Method::Survey, s));
+            assert!(K::Finalize.applies_to(Method::Survey, s));
+        }
+        assert!(K::BulkAgree.allowed_in(Status::Pending));
+        assert!(!K::BulkAgree.allowed_in(Status::Agreed));
         assert_eq!(
             command_label("something-new", l10n::Lang::Vi),
             "something-new"

@@ -8,7 +8,7 @@ use crate::dialogs::conflict::ConflictState;
 use crate::i18n::Msg;
 use crate::model::Changed;
 use api::WorkbenchError;
-use domain::{Command, Event as DomainEvent, Item, ItemKey, Method};
+use domain::{Command, Event as DomainEvent, Item, ItemKey};
 
 impl App {
     // ----- the selected item -------------------------------------------------------------
@@ -54,7 +54,7 @@ impl App {
             self.info(Msg::NothingSelected);
             return None;
         };
-        if self.model.fw().nodes[n].method == Method::Survey {
+        if !self.model.fw().nodes[n].method.takes_decisions() {
             self.info(Msg::SurveyNotEditable);
             return None;
         }
