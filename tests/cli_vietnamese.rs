@@ -71,7 +71,6 @@ fn run(dir: &Path, lang: Option<&str>, args: &[&str]) -> Output {
     cmd.arg("--store")
         .arg(dir)
         .args(args)
-        .env_remove("THAMDINH_LANG")
         .output()
         .expect("run thamdinh")
 }
@@ -189,4 +188,52 @@ fn english_with_lang_en_words_and_numbers() {
         assert!(bad.is_empty(), "thamdinh {args:?} wrote {bad:?}:\n{out}");
     }
     assert!(seen > 20, "only {seen} numbers with a point");
+}
+
+fn bare(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_thamdinh"))
+        .args(args)
+        .output()
+        .expect("run thamdinh")
+}
+
+#[test]
+fn help_and_a_bad_command_line_speak_the_language_of_the_command_line() {
+    let out = bare(&["--help"]);
+    assert!(out.status.success());
+    let vi = String::from_utf8(out.stdout).unwrap();
+    for w in [
+        "Cách dùng: thamdinh [TÙY_CHỌN] [LỆNH]",
+        "Lệnh:",
+        "Tùy chọn:",
+        "In trợ giúp",
+    ] {
+        assert!(vi.contains(w), "{w} missing:\n{vi}");
+    }
+    for w in ["Usage", "Options", "Commands", "Print help"] {
+        assert!(!vi.contains(w), "{w} in:\n{vi}");
+    }
+    let audit = String::from_utf8(bare(&["audit", "--help"]).stdout).unwrap();
+    assert!(
+        audit.contains("Chỉ các thay đổi của người dùng này"),
+        "{audit}"
+    );
+
+    let en = String::from_utf8(bare(&["--lang", "en", "audit", "--help"]).stdout).unwrap();
+    assert!(
+        en.contains("Usage: thamdinh audit [OPTIONS]") && en.contains("Only changes by this user"),
+        "{en}"
+    );
+
+    let out = bare(&["audit", "--usr", "an"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("thamdinh: lỗi dòng lệnh: tham số '--usr' không có (gợi ý: --user)"),
+        "{err}"
+    );
+    let out = bare(&["--lang", "en", "audit", "--usr", "an"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("unexpected argument '--usr'"), "{err}");
 }
