@@ -7,8 +7,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     // Behave like other Unix tools when the reader of our output goes away (`thamdinh audit | head`):
     // end quietly instead of panicking on a failed write to stdout.
@@ -16,7 +14,8 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = thamdinh::cli::Cli::parse();
+    // `--help` and clap's messages in the language of the command line (--lang, else vi).
+    let cli = thamdinh::cli::parse();
     // A store's files are private to the account that owns it (docs/SHARED_STORE.md): commands
     // that may create them (init, demo, restore, rebuild, serve, …) make everything 0600/0700
     // whatever the umask. Files a user asked for elsewhere (an export, a report, a template,

@@ -195,7 +195,8 @@ fn member_names_are_checked_and_member_list_prints_one_member_a_line() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("cu␊lead ") && l.ends_with(" auditor"))
+            .any(|l| l.starts_with("cu␊lead ") && l.ends_with(" auditor, read only")),
+        "{list}"
     );
     let leads: Vec<&&str> = lines.iter().filter(|l| l.starts_with("lead ")).collect();
     assert_eq!(leads.len(), 1, "no forged line for lead:\n{list}");

@@ -120,8 +120,8 @@ fn the_other_appraiser_sees_who_is_here_what_they_edit_and_their_change() {
     });
     let text = screen(&b);
     assert!(
-        text.contains("-1.00"),
-        "Δ of 1.1.2 (1.50 → 0.50) shows:\n{text}"
+        text.contains("-1,00"),
+        "Δ of 1.1.2 (1,50 → 0,50) shows:\n{text}"
     );
     assert_eq!(YEAR, b.model.year);
 }

@@ -276,6 +276,86 @@ fn open_pending_unit(app: &mut App) {
     );
 }
 
+/// The hint bar's last line, drawn wide enough for every hint.
+fn hints(app: &mut App) -> String {
+    let text = screen(app, 220, 40);
+    text.lines().last().expect("a hint bar").to_string()
+}
+
+#[test]
+fn the_hint_bar_offers_only_what_the_role_and_the_item_allow() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    d.wb.apply(Command::SetMember {
+        user: "kiemtra".into(),
+        role: Role::Auditor,
+    })
+    .expect("add auditor");
+    let writes = [
+        "F2 Chấm điểm",
+        "a Đồng ý",
+        "r Bổ sung",
+        "A Đồng ý cả LV",
+        "u Hoàn tác",
+    ];
+
+    // A lead on a pending appraised item is offered the decisions.
+    let mut lead = app_for(&d.wb, Lang::Vi);
+    open_pending_unit(&mut lead);
+    let h = hints(&mut lead);
+    for k in writes {
+        assert!(h.contains(k), "{k} missing: {h}");
+    }
+
+    // The same item for an auditor: nothing that writes, the reading keys still.
+    let auditor = Arc::new(d.wb.session("kiemtra"));
+    let mut au = app_for(&auditor, Lang::Vi);
+    open_pending_unit(&mut au);
+    let h = hints(&mut au);
+    for k in writes {
+        assert!(!h.contains(k), "{k} offered to an auditor: {h}");
+    }
+    assert!(
+        h.contains("F3 Lịch sử") && h.contains("F12 Giải thích"),
+        "{h}"
+    );
+    // Pressed anyway, the key is refused as the engine would, and nothing changes.
+    let before = item(&d.wb, PENDING_UNIT, "1.1.1").version;
+    au.feed("a<f2>");
+    assert!(au.overlays.is_empty());
+    assert_eq!(item(&d.wb, PENDING_UNIT, "1.1.1").version, before);
+
+    // A survey item takes no decision: no F2, a or r for the lead either.
+    let survey_leaf = |app: &App| {
+        let b = app.bench.as_ref().expect("bench");
+        let n = b.selected().expect("row");
+        let node = &app.model.fw().nodes[n];
+        node.is_leaf() && node.method == domain::Method::Survey
+    };
+    for _ in 0..200 {
+        if survey_leaf(&lead) {
+            break;
+        }
+        lead.feed("<down>");
+    }
+    assert!(survey_leaf(&lead), "the demo framework has survey items");
+    let h = hints(&mut lead);
+    for k in ["F2 Chấm điểm", "a Đồng ý", "r Bổ sung"] {
+        assert!(!h.contains(k), "{k} offered on a survey item: {h}");
+    }
+    assert!(h.contains("A Đồng ý cả LV"), "{h}");
+
+    // An area's row: nothing to decide on.
+    lead.feed("<home>");
+    let b = lead.bench.as_ref().expect("bench");
+    assert!(!lead.model.fw().nodes[b.selected().expect("row")].is_leaf());
+    let h = hints(&mut lead);
+    assert!(
+        !h.contains("F2 Chấm điểm") && !h.contains("a Đồng ý "),
+        "{h}"
+    );
+}
+
 #[test]
 fn adjust_with_justification_is_saved_and_shown() {
     let d = demo();
@@ -471,7 +551,7 @@ fn history_shows_word_diffs_of_revisions() {
     app.feed("<f3>");
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("[-quyết định-]{+văn bản+}"), "{text}");
-    assert!(text.contains("0.25 → 0.00"), "{text}");
+    assert!(text.contains("0,25 → 0,00"), "{text}");
     snap_both("history", &mut app);
 }
 
@@ -671,7 +751,7 @@ fn a_conflict_shows_their_change_and_reload_lets_me_save() {
     let (d, mut mine) = conflicted();
     let text = screen(&mut mine, 80, 24);
     assert!(
-        text.contains("Lý do của An: chậm báo cáo quý") && text.contains("0.25"),
+        text.contains("Lý do của An: chậm báo cáo quý") && text.contains("0,25"),
         "{text}"
     );
     // My text as a word diff against theirs.

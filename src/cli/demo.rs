@@ -125,12 +125,12 @@ fn print_summary(
     );
     for r in n.rows.iter().take(10) {
         println!(
-            "{:>4} {:>4}  {:<24} {:>7}% {:>7}% {:>7}",
+            "{:>4} {:>4}  {:<24} {:>8} {:>8} {:>7}",
             r.rank.proposed,
             format!("({})", r.rank.self_),
             r.name,
-            domain::points::fmt_hundredths(r.percent.self_),
-            domain::points::fmt_hundredths(r.percent.proposed),
+            domain::number::percent(r.percent.self_, lang),
+            domain::number::percent(r.percent.proposed, lang),
             r.group.proposed.clone().unwrap_or_default()
         );
     }

@@ -32,7 +32,7 @@ pub enum ColourLevel {
 
 /// The colour level the environment asks for, and why. 256 colours unless told otherwise
 /// (SPEC W12).
-pub fn colour_level(env: &dyn Fn(&str) -> Option<String>) -> (ColourLevel, String) {
+pub fn colour_level(env: &dyn Fn(&str) -> Option<String>, lang: Lang) -> (ColourLevel, String) {
     if let Some(v) = env("NO_COLOR").filter(|v| !v.is_empty()) {
         return (ColourLevel::Monochrome, format!("NO_COLOR={v}"));
     }
@@ -57,7 +57,10 @@ pub fn colour_level(env: &dyn Fn(&str) -> Option<String>) -> (ColourLevel, Strin
     {
         return (ColourLevel::Basic16, format!("TERM={term}"));
     }
-    (ColourLevel::Ansi256, format!("TERM={term} (default)"))
+    (
+        ColourLevel::Ansi256,
+        format!("TERM={term} ({})", lang.pick("mặc định", "default")),
+    )
 }
 
 /// SSH session: the client address when known.
@@ -124,7 +127,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
         String::new()
     };
     rows.push((
-        "Terminal|Terminal",
+        "Thiết bị đầu cuối|Terminal",
         format!(
             "TERM={term}{size}{}",
             if tty {
@@ -137,7 +140,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
             }
         ),
     ));
-    let (level, why) = colour_level(&env);
+    let (level, why) = colour_level(&env, lang);
     let used = tui::theme::ColorLevel::from_env();
     rows.push((
         "Màu|Colours",
@@ -276,7 +279,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
                 },
             ));
             let role = match wb.role() {
-                Ok(Some(r)) => r.as_str().to_string(),
+                Ok(Some(r)) => r.label(lang).to_string(),
                 Ok(None) => lang.pick("không phải thành viên", "not a member").into(),
                 Err(e) => e.message(lang),
             };
@@ -291,9 +294,9 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     }
     let socket = examine_socket(&dir, &access, connected, lang);
     match &socket.summary {
-        Some(summary) => rows.push(("Socket|Socket", summary.clone())),
+        Some(summary) => rows.push(("Cổng kết nối (socket)|Socket", summary.clone())),
         None if !socket.findings.is_empty() => rows.push((
-            "Socket|Socket",
+            "Cổng kết nối (socket)|Socket",
             paths::socket_path(&dir).display().to_string(),
         )),
         None => {}
@@ -744,7 +747,7 @@ mod tests {
             (&[("TERM", "alacritty")], ColourLevel::Ansi256),
         ];
         for (vars, want) in cases {
-            let (got, why) = colour_level(&env(vars));
+            let (got, why) = colour_level(&env(vars), Lang::En);
             assert_eq!(got, *want, "{vars:?}: {why}");
         }
     }

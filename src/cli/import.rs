@@ -227,7 +227,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
             Ok(rows) => {
                 let p = rows
                     .iter()
-                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.to_string()))
+                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.show(lang)))
                     .collect();
                 (Command::ImportSurvey { year, rows }, p)
             }
@@ -239,7 +239,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
             Ok(rows) => {
                 let p = rows
                     .iter()
-                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.to_string()))
+                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.show(lang)))
                     .collect();
                 (Command::ImportSelf { year, rows }, p)
             }
@@ -342,7 +342,7 @@ fn print_preview(
             }
             Some(Some(old)) => {
                 changed += 1;
-                ("*", old.to_string())
+                ("*", old.show(lang))
             }
             None if p.is_some_and(|p| p.text) => {
                 text_only += 1;

@@ -72,7 +72,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
             fw_name(&us.file),
             y.framework.leaf_count(),
             fw_name(&fw.file),
-            y.framework.total,
+            y.framework.total.show(lang),
             wb.user()
         ),
         Lang::En => format!(
@@ -88,7 +88,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
             fw_name(&us.file),
             y.framework.leaf_count(),
             fw_name(&fw.file),
-            y.framework.total,
+            y.framework.total.show(lang),
             wb.user()
         ),
     };

@@ -51,7 +51,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: MemberCmd) -> anyhow::Result
                 role,
             })
             .map_err(|e| anyhow!(e.message(lang)))?;
-            println!("{}: {}", one_line(&user), role.as_str());
+            println!("{}: {}", one_line(&user), role.label(lang));
         }
         MemberCmd::Remove { user } => {
             wb.apply(Command::RemoveMember { user: user.clone() })
@@ -65,7 +65,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: MemberCmd) -> anyhow::Result
             // One member per line, whatever a name holds (one added before names were checked
             // may hold a line break).
             for m in wb.members().map_err(engine_err(lang))? {
-                println!("{:<20} {}", one_line(&m.user), m.role.as_str());
+                println!("{:<20} {}", one_line(&m.user), m.role.label(lang));
             }
         }
     }

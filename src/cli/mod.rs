@@ -7,6 +7,7 @@ mod data;
 mod demo;
 mod doctor;
 mod export;
+mod help;
 mod import;
 mod init;
 mod keys;
@@ -28,6 +29,7 @@ use clap::{Parser, Subcommand};
 
 use l10n::Lang;
 
+pub use help::{command, lang_of_args, parse};
 pub use open::{default_store_dir, open_workbench};
 
 /// thamdinh — bàn làm việc thẩm định Chỉ số CCHC (PAR INDEX) / the PAR INDEX appraisal workbench.

@@ -37,7 +37,12 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     } else {
         lang.pick("HỎNG", "BROKEN")
     };
-    let line = format!("{head}: {} ({secs:.2} s)", r.message(lang));
+    let line = format!(
+        "{head}: {} ({} {})",
+        r.message(lang),
+        domain::number::decimal(secs, 2, lang),
+        lang.pick("giây", "s")
+    );
     if r.ok() {
         println!("{line}");
         Ok(ExitCode::SUCCESS)

@@ -255,3 +255,33 @@ pub fn render_screen(app: &mut tui::app::App, w: u16, h: u16) -> String {
     }
     s
 }
+
+/// The numbers in `text` written as `int<sep>dd` (exactly two decimals, not part of a longer
+/// run of digits and separators such as "1.10.2" or "12,345,678").
+pub fn two_decimal_numbers(text: &str, sep: char) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let part = |c: char| c.is_ascii_digit() || c == sep;
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !part(chars[i]) || (i > 0 && part(chars[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && part(chars[i]) {
+            i += 1;
+        }
+        let token: String = chars[start..i].iter().collect();
+        let mut pieces = token.split(sep);
+        let (int, frac) = (pieces.next().unwrap_or(""), pieces.next());
+        if pieces.next().is_none()
+            && !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.is_some_and(|f| f.len() == 2 && f.bytes().all(|b| b.is_ascii_digit()))
+        {
+            found.push(token);
+        }
+    }
+    found
+}

@@ -71,7 +71,8 @@ fn check_row(unit: &str, leaf: &str, score: Points, survey: bool) {
     );
     assert!(
         score.hundredths() >= 0 && score <= node.max,
-        "{leaf}: score {score} accepted"
+        "{leaf}: score {} accepted",
+        score.machine()
     );
 }
 

@@ -246,30 +246,31 @@ impl From<ScoreError> for ScoreProblem {
 
 impl ScoreProblem {
     pub fn message(&self, lang: Lang) -> String {
+        let n = |p: &Points| p.show(lang);
         match (self, lang) {
-            (ScoreProblem::Negative { score }, Lang::Vi) => {
-                format!("điểm {} là số âm", score.display_with(true))
+            (ScoreProblem::Negative { score }, Lang::Vi) => format!("điểm {} là số âm", n(score)),
+            (ScoreProblem::Negative { score }, Lang::En) => {
+                format!("score {} is negative", n(score))
             }
-            (ScoreProblem::Negative { score }, Lang::En) => format!("score {score} is negative"),
             (ScoreProblem::OverMax { score, max }, Lang::Vi) => {
-                format!(
-                    "điểm {} vượt điểm tối đa {}",
-                    score.display_with(true),
-                    max.display_with(true)
-                )
+                format!("điểm {} vượt điểm tối đa {}", n(score), n(max))
             }
             (ScoreProblem::OverMax { score, max }, Lang::En) => {
-                format!("score {score} is over the maximum {max}")
+                format!("score {} is over the maximum {}", n(score), n(max))
             }
             (ScoreProblem::OffStep { score, step }, Lang::Vi) => {
                 format!(
                     "điểm {} không phải bội số của bước chấm {}",
-                    score.display_with(true),
-                    step.display_with(true)
+                    n(score),
+                    n(step)
                 )
             }
             (ScoreProblem::OffStep { score, step }, Lang::En) => {
-                format!("score {score} is not a multiple of the step {step}")
+                format!(
+                    "score {} is not a multiple of the step {}",
+                    n(score),
+                    n(step)
+                )
             }
         }
     }
@@ -648,13 +649,16 @@ impl WorkbenchError {
                 if vi {
                     format!(
                         "{key}: chấp nhận một phần cần điểm mới nằm giữa {} và {} (không kể hai đầu); {} không thỏa. Nếu chấp nhận toàn bộ hãy chọn \"chấp nhận\".",
-                        low.display_with(true),
-                        high.display_with(true),
-                        score.display_with(true)
+                        low.show(lang),
+                        high.show(lang),
+                        score.show(lang)
                     )
                 } else {
                     format!(
-                        "{key}: partly upheld needs a new score strictly between {low} and {high}; {score} is not. If the unit is right, choose upheld."
+                        "{key}: partly upheld needs a new score strictly between {} and {}; {} is not. If the unit is right, choose upheld.",
+                        low.show(lang),
+                        high.show(lang),
+                        score.show(lang)
                     )
                 }
             }

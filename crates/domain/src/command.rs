@@ -3,11 +3,12 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::framework::Method;
 use super::item::{Evidence, ItemKey};
 use super::member::Role;
 use super::points::Points;
 use super::round::RoundScope;
-use super::status::Outcome;
+use super::status::{Outcome, Status};
 
 /// One row of a self-assessment import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,6 +223,33 @@ impl CommandKind {
         }
     }
 
+    /// Every kind, in declaration order.
+    pub const ALL: [CommandKind; 18] = [
+        CommandKind::OpenYear,
+        CommandKind::ImportSelf,
+        CommandKind::ImportSurvey,
+        CommandKind::Agree,
+        CommandKind::Adjust,
+        CommandKind::RequestEvidence,
+        CommandKind::BulkAgree,
+        CommandKind::RecordDispute,
+        CommandKind::ResolveDispute,
+        CommandKind::Escalate,
+        CommandKind::CouncilDecide,
+        CommandKind::OpenRound,
+        CommandKind::CloseRound,
+        CommandKind::Finalize,
+        CommandKind::Reopen,
+        CommandKind::Undo,
+        CommandKind::SetMember,
+        CommandKind::RemoveMember,
+    ];
+
+    /// The kind whose machine name (as recorded in events) is `name`.
+    pub fn from_name(name: &str) -> Option<CommandKind> {
+        CommandKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// Only a lead may run it (SPEC S2): the year's setup, members, rounds, finalizing and
     /// reopening units, and the council's referral and decision.
     pub fn needs_lead(self) -> bool {
@@ -237,6 +265,46 @@ impl CommandKind {
                 | CommandKind::OpenRound
                 | CommandKind::CloseRound
         )
+    }
+
+    /// Whether this command may act on an item in `status` (the workflow, SPEC D5): the engine
+    /// refuses it otherwise (`WrongStatus`), and the workbench asks the same before it offers
+    /// a key. `true` for a command that is not about one item.
+    pub fn allowed_in(self, status: Status) -> bool {
+        match self {
+            CommandKind::Agree | CommandKind::Adjust | CommandKind::RequestEvidence => {
+                status.can_appraise()
+            }
+            // Bulk agreement takes only what nobody has decided yet.
+            CommandKind::BulkAgree => status == Status::Pending,
+            CommandKind::RecordDispute => status.can_dispute(),
+            CommandKind::ResolveDispute => status.can_resolve(),
+            CommandKind::Escalate => status.can_escalate(),
+            CommandKind::CouncilDecide => status.can_decide(),
+            _ => true,
+        }
+    }
+
+    /// Whether this is an appraiser's decision on one item, which a survey leaf never takes
+    /// ([`Method::takes_decisions`]).
+    pub fn is_item_decision(self) -> bool {
+        matches!(
+            self,
+            CommandKind::Agree
+                | CommandKind::Adjust
+                | CommandKind::RequestEvidence
+                | CommandKind::BulkAgree
+                | CommandKind::RecordDispute
+                | CommandKind::ResolveDispute
+                | CommandKind::Escalate
+                | CommandKind::CouncilDecide
+        )
+    }
+
+    /// The item rules together: whether this command may act on a leaf of `method` whose item
+    /// is in `status` — what the engine checks after the role (`allowed_for`).
+    pub fn applies_to(self, method: Method, status: Status) -> bool {
+        (!self.is_item_decision() || method.takes_decisions()) && self.allowed_in(status)
     }
 
     /// Whether a member with this role may run it: an auditor runs nothing, an appraiser what
@@ -283,5 +351,80 @@ impl Command {
     /// Only a lead may run it.
     pub fn needs_lead(&self) -> bool {
         self.kind().needs_lead()
+    }
+}
+
+l10n::catalogue! {
+    /// What a command does, for people (the audit trail's command column): a short verb phrase
+    /// in Vietnamese; in English the machine name, which is an English verb already.
+    CommandKind => label {
+        CommandKind::OpenYear => ("mở năm", "open-year"),
+        CommandKind::ImportSelf => ("nhập tự chấm", "import-self"),
+        CommandKind::ImportSurvey => ("nhập điều tra", "import-survey"),
+        CommandKind::Agree => ("đồng ý", "agree"),
+        CommandKind::Adjust => ("điều chỉnh", "adjust"),
+        CommandKind::RequestEvidence => ("yêu cầu bổ sung", "request-evidence"),
+        CommandKind::BulkAgree => ("đồng ý cả lĩnh vực", "bulk-agree"),
+        CommandKind::RecordDispute => ("ghi giải trình", "record-dispute"),
+        CommandKind::ResolveDispute => ("trả lời giải trình", "resolve-dispute"),
+        CommandKind::Escalate => ("trình Hội đồng", "escalate"),
+        CommandKind::CouncilDecide => ("Hội đồng quyết định", "council-decide"),
+        CommandKind::OpenRound => ("mở đợt giải trình", "open-round"),
+        CommandKind::CloseRound => ("đóng đợt giải trình", "close-round"),
+        CommandKind::Finalize => ("chốt kết quả", "finalize"),
+        CommandKind::Reopen => ("mở lại", "reopen"),
+        CommandKind::Undo => ("hoàn tác", "undo"),
+        CommandKind::Redo => ("làm lại", "redo"),
+        CommandKind::SetMember => ("đặt thành viên", "set-member"),
+        CommandKind::RemoveMember => ("xóa thành viên", "remove-member"),
+    }
+}
+
+/// A command's machine name (as recorded in an event) for people: its label in `lang`, or the
+/// name itself for a name this version does not know.
+pub fn command_label(name: &str, lang: l10n::Lang) -> &str {
+    CommandKind::from_name(name).map_or(name, |k| k.label(lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_found_by_its_name_and_has_a_label() {
+        for k in CommandKind::ALL {
+            assert_eq!(CommandKind::from_name(k.name()), Some(k));
+            assert_eq!(k.label(l10n::Lang::En), k.name());
+            assert!(!k.label(l10n::Lang::Vi).is_ascii(), "{k:?}");
+        }
+        assert_eq!(command_label("adjust", l10n::Lang::Vi), "điều chỉnh");
+    }
+
+    #[test]
+    fn item_rules_by_method_and_status() {
+        use CommandKind as K;
+        for s in Status::ALL {
+            assert!(!K::Agree.applies_to(Method::Survey, s), "{s:?}");
+            assert!(!K::Adjust.applies_to(Method::Survey, s), "{s:?}");
+            assert!(!K::ResolveDispute.applies_to(Method::Survey, s), "{s:?}");
+            assert_eq!(K::Agree.applies_to(Method::Appraised, s), s.can_appraise());
+            assert_eq!(
+                K::ResolveDispute.applies_to(Method::Appraised, s),
+                s.can_resolve()
+            );
+            assert_eq!(
+                K::CouncilDecide.applies_to(Method::Appraised, s),
+                s.can_decide()
+            );
+            // Not about one item's decision: the item does not matter.
+            assert!(K::Undo.applies_to(Method::Survey, s));
+            assert!(K::Finalize.applies_to(Method::Survey, s));
+        }
+        assert!(K::BulkAgree.allowed_in(Status::Pending));
+        assert!(!K::BulkAgree.allowed_in(Status::Agreed));
+        assert_eq!(
+            command_label("something-new", l10n::Lang::Vi),
+            "something-new"
+        );
     }
 }

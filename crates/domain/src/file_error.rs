@@ -152,7 +152,7 @@ pub enum FileErrorKind {
     YearRange { from: u16, to: u16 },
     #[error("status \"{value}\" is not allowed; use \"official\" or \"illustrative\"")]
     BadStatus { value: String },
-    #[error("step must be greater than zero, not {step}")]
+    #[error("step must be greater than zero, not {}", step.show(Lang::En))]
     StepNotPositive { step: Points },
     #[error(
         "code \"{code}\" is not a dotted list of numbers without leading zeros (like \"3.2.1\")"
@@ -182,19 +182,19 @@ pub enum FileErrorKind {
         "\"{code}\" is separated from the other items under \"{parent}\"; list items in tree order (each item directly after its parent's earlier children)"
     )]
     OutOfOrder { code: String, parent: String },
-    #[error("max must be greater than zero, not {max}")]
+    #[error("max must be greater than zero, not {}", max.show(Lang::En))]
     MaxNotPositive { max: Points },
-    #[error("max {max} is not a multiple of the step {step}")]
+    #[error("max {} is not a multiple of the step {}", max.show(Lang::En), step.show(Lang::En))]
     MaxOffStep { max: Points, step: Points },
-    #[error("the maxima of the children of \"{parent}\" add up to {sum}, but its max is {max}")]
+    #[error("the maxima of the children of \"{parent}\" add up to {}, but its max is {}", sum.show(Lang::En), max.show(Lang::En))]
     ChildrenSum {
         parent: String,
         max: Points,
         sum: Points,
     },
-    #[error("total {total} is not the sum of the areas' maxima, {sum}")]
+    #[error("total {} is not the sum of the areas' maxima, {}", total.show(Lang::En), sum.show(Lang::En))]
     TotalMismatch { total: Points, sum: Points },
-    #[error("survey_total {survey_total} is not the sum of the survey items' maxima, {sum}")]
+    #[error("survey_total {} is not the sum of the survey items' maxima, {}", survey_total.show(Lang::En), sum.show(Lang::En))]
     SurveyTotalMismatch { survey_total: Points, sum: Points },
     #[error("item \"{code}\" has no children, so it needs a method: \"appraised\" or \"survey\"")]
     LeafWithoutMethod { code: String },
@@ -210,7 +210,7 @@ pub enum FileErrorKind {
     NoGroups,
     #[error("group \"{name}\" is already defined on line {first_line}; group names must be unique")]
     DuplicateGroup { name: String, first_line: usize },
-    #[error("min_percent {value} is outside 0 to 100")]
+    #[error("min_percent {} is outside 0 to 100", value.show(Lang::En))]
     PercentRange { value: Points },
     #[error("{} code \"{code}\" is already used on line {first_line}; codes must be unique", section.label(Lang::En).unwrap_or("the"))]
     DuplicateEntry {
@@ -278,7 +278,7 @@ impl FileErrorKind {
     fn message_vi(&self) -> String {
         use FileErrorKind as K;
         let vi = Lang::Vi;
-        let pt = |p: &Points| p.display_with(true);
+        let pt = |p: &Points| p.show(vi);
         match self {
             K::Syntax { message } => {
                 format!("lỗi cú pháp TOML: {message}; hãy sửa cú pháp tại vị trí này")

@@ -19,6 +19,15 @@ pub enum Method {
     Mixed,
 }
 
+impl Method {
+    /// Whether an appraiser decides on a leaf of this method (agree, adjust, request evidence,
+    /// disputes, the council). Survey points come from the survey alone: the engine refuses any
+    /// decision on them and the workbench offers none.
+    pub fn takes_decisions(self) -> bool {
+        self != Method::Survey
+    }
+}
+
 /// One ranking band: a unit whose index is at least `min_percent` (hundredths of a percent) is in it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {

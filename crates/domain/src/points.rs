@@ -5,7 +5,10 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign, Neg, Sub};
 use std::str::FromStr;
 
+use l10n::Lang;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::number;
 
 /// A number of points, stored as hundredths: `Points(75)` is 0.75 points.
 /// Serialised as a decimal string ("0.75") so stored and exported data stay exact and readable.
@@ -49,11 +52,11 @@ impl PointsError {
 /// Why a valid number is not an allowed score for an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ScoreError {
-    #[error("score {score} is negative")]
+    #[error("score {} is negative", score.show(Lang::En))]
     Negative { score: Points },
-    #[error("score {score} is over the maximum {max}")]
+    #[error("score {} is over the maximum {}", score.show(Lang::En), max.show(Lang::En))]
     OverMax { score: Points, max: Points },
-    #[error("score {score} is not a multiple of the step {step}")]
+    #[error("score {} is not a multiple of the step {}", score.show(Lang::En), step.show(Lang::En))]
     OffStep { score: Points, step: Points },
 }
 
@@ -150,7 +153,7 @@ impl Points {
 
     /// The shortest way to write this number with '.': "0.5", "3", "-0.25", "12.05".
     pub fn plain(self) -> String {
-        let s = self.to_string();
+        let s = self.machine();
         match s.strip_suffix(".00") {
             Some(whole) => whole.to_string(),
             None => s
@@ -195,32 +198,21 @@ impl Points {
         (q + adj) as i64
     }
 
-    /// Format with a sign: "+0.50", "-1.25", "0.00".
-    pub fn signed(self) -> String {
-        if self.0 > 0 {
-            format!("+{self}")
-        } else {
-            self.to_string()
-        }
+    /// How a person reads this score (SPEC W15, C2): two decimals with the separator of `lang`,
+    /// "0,25" in Vietnamese and "0.25" in English. Every screen, message and report uses this.
+    pub fn show(self, lang: Lang) -> String {
+        number::hundredths(self.0, lang)
     }
 
-    /// Format with the decimal separator of the UI language (',' for Vietnamese).
-    pub fn display_with(self, comma: bool) -> String {
-        let s = self.to_string();
-        if comma { s.replace('.', ",") } else { s }
+    /// [`Points::show`] with a sign: "+0,50", "-1,25", "0,00" (a difference, Δ).
+    pub fn show_signed(self, lang: Lang) -> String {
+        number::signed_hundredths(self.0, lang)
     }
-}
 
-/// Format hundredths (of a point or of a percent) as "91.80".
-pub fn fmt_hundredths(h: i64) -> String {
-    let sign = if h < 0 { "-" } else { "" };
-    let a = h.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
-}
-
-impl fmt::Display for Points {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&fmt_hundredths(self.0))
+    /// The form for machines (CSV columns, JSON, the journal, XLSX number cells), with a
+    /// decimal point whatever the language: "0.25" (docs/DATA_FORMATS.md).
+    pub fn machine(self) -> String {
+        number::machine_hundredths(self.0)
     }
 }
 
@@ -272,7 +264,7 @@ impl<'a> Sum<&'a Points> for Points {
 
 impl Serialize for Points {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_string())
+        s.serialize_str(&self.machine())
     }
 }
 
@@ -472,10 +464,12 @@ mod tests {
 
     #[test]
     fn formats_and_sums_exactly() {
-        assert_eq!(p("0.1").to_string(), "0.10");
-        assert_eq!(p("-1.05").to_string(), "-1.05");
-        assert_eq!(p("0.5").signed(), "+0.50");
-        assert_eq!(p("0,5").display_with(true), "0,50");
+        assert_eq!(p("0.1").machine(), "0.10");
+        assert_eq!(p("-1.05").machine(), "-1.05");
+        assert_eq!(p("0.5").show_signed(Lang::En), "+0.50");
+        assert_eq!(p("0.5").show_signed(Lang::Vi), "+0,50");
+        assert_eq!(p("0,5").show(Lang::Vi), "0,50");
+        assert_eq!(p("0.5").show(Lang::En), "0.50");
         // 0.1 + 0.2 is exactly 0.3 here, unlike f64.
         assert_eq!(p("0.1") + p("0.2"), p("0.3"));
         let total: Points = ["0.25", "0.25", "0.5"].iter().map(|s| p(s)).sum();
@@ -488,7 +482,7 @@ mod tests {
         assert_eq!(p("2").percent_of(p("3")), 6667);
         assert_eq!(p("1").percent_of(p("3")), 3333);
         assert_eq!(p("1").percent_of(Points::ZERO), 0);
-        assert_eq!(fmt_hundredths(9180), "91.80");
+        assert_eq!(number::percent(9180, Lang::Vi), "91,80%");
     }
 
     #[test]
@@ -510,8 +504,9 @@ mod tests {
         #[test]
         fn display_parse_round_trip(h in -1_000_000_000i64..1_000_000_000) {
             let x = Points(h);
-            prop_assert_eq!(Points::parse(&x.to_string()).unwrap(), x);
-            prop_assert_eq!(Points::parse(&x.display_with(true)).unwrap(), x);
+            prop_assert_eq!(Points::parse(&x.machine()).unwrap(), x);
+            prop_assert_eq!(Points::parse(&x.show(Lang::Vi)).unwrap(), x);
+            prop_assert_eq!(Points::parse(&x.show(Lang::En)).unwrap(), x);
             prop_assert_eq!(Points::parse(&x.plain()).unwrap(), x);
         }
 

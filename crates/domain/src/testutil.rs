@@ -192,7 +192,7 @@ pub fn par_like_framework() -> Framework {
             items.push((
                 ccode.clone(),
                 format!("Tiêu chí {ccode} về thực hiện nhiệm vụ cải cách"),
-                Points::from_hundredths(cq * 25).to_string(),
+                Points::from_hundredths(cq * 25).machine(),
                 method,
             ));
             for (l, lq) in split(*cq, *nleaf).iter().enumerate() {
@@ -200,7 +200,7 @@ pub fn par_like_framework() -> Framework {
                 items.push((
                     lcode.clone(),
                     format!("Tỷ lệ hoàn thành nhiệm vụ {lcode} đúng thời hạn"),
-                    Points::from_hundredths(lq * 25).to_string(),
+                    Points::from_hundredths(lq * 25).machine(),
                     method,
                 ));
             }

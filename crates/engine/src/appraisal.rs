@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use domain::{
-    Appraisal, Change, Evidence, Item, ItemKey, Method, Points, SelfAssessment, SelfRow, Status,
-    SurveyRow,
+    Appraisal, Change, CommandKind, Evidence, Item, ItemKey, Method, Points, SelfAssessment,
+    SelfRow, Status, SurveyRow,
 };
 
 use domain::limits::{EVIDENCE_ENTRIES, TextField};
@@ -66,7 +66,7 @@ pub(super) fn for_decision(
     expected: u64,
 ) -> Result<(Arc<YearContext>, Points, Item), WorkbenchError> {
     let (y, max, method) = leaf(ctx.engine, key)?;
-    if method == Method::Survey {
+    if !method.takes_decisions() {
         return Err(WorkbenchError::SurveyNotEditable { key: key.clone() });
     }
     ctx.check_open(key.year, &key.unit)?;
@@ -156,7 +156,7 @@ pub(crate) fn import_self(
     for row in rows {
         let key = ItemKey::new(year, row.unit, row.leaf);
         let (y, max, method) = leaf(ctx.engine, &key)?;
-        if method == Method::Survey {
+        if !method.takes_decisions() {
             return Err(WorkbenchError::SurveyNotEditable { key });
         }
         check_score(&y, &key, row.score, max)?;
@@ -286,15 +286,15 @@ fn self_score(item: &Item) -> Result<Points, WorkbenchError> {
         })
 }
 
-/// Agree with one item whose status passes `allowed`.
+/// Agree with one item whose status `kind` (agree or bulk agree) allows.
 fn agree_item(
     ctx: &mut Ctx,
     key: &ItemKey,
     expected: u64,
-    allowed: fn(Status) -> bool,
+    kind: CommandKind,
 ) -> Result<(), WorkbenchError> {
     let (_, _, item) = for_decision(ctx, key, expected)?;
-    if !allowed(item.status()) {
+    if !kind.allowed_in(item.status()) {
         return Err(wrong_status(ctx, &item));
     }
     let after = agreed(&item, self_score(&item)?);
@@ -307,7 +307,7 @@ fn agree_item(
 }
 
 pub(crate) fn agree(ctx: &mut Ctx, key: ItemKey, expected: u64) -> Result<(), WorkbenchError> {
-    agree_item(ctx, &key, expected, Status::can_appraise)
+    agree_item(ctx, &key, expected, CommandKind::Agree)
 }
 
 pub(crate) fn adjust(
@@ -318,7 +318,7 @@ pub(crate) fn adjust(
     expected: u64,
 ) -> Result<(), WorkbenchError> {
     let (y, max, item) = for_decision(ctx, &key, expected)?;
-    if !item.status().can_appraise() {
+    if !CommandKind::Adjust.allowed_in(item.status()) {
         return Err(wrong_status(ctx, &item));
     }
     check_score(&y, &key, score, max)?;
@@ -359,7 +359,7 @@ pub(crate) fn request_evidence(
     expected: u64,
 ) -> Result<(), WorkbenchError> {
     let (_, _, item) = for_decision(ctx, &key, expected)?;
-    if !item.status().can_appraise() {
+    if !CommandKind::RequestEvidence.allowed_in(item.status()) {
         return Err(wrong_status(ctx, &item));
     }
     let request = require_text(&key, &request, "request", TextField::Request)?;
@@ -397,7 +397,7 @@ pub(crate) fn bulk_agree(
         if !under.contains(key.leaf.as_str()) {
             return Err(WorkbenchError::NotInArea { key, area });
         }
-        agree_item(ctx, &key, expected, |s| s == Status::Pending)?;
+        agree_item(ctx, &key, expected, CommandKind::BulkAgree)?;
     }
     Ok(())
 }

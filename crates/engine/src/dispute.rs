@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use domain::limits::TextField;
 use domain::round::{Round, add_days, current_round};
-use domain::{Council, CouncilDecision, Dispute, ItemKey, Outcome, Points, Status};
+use domain::{CommandKind, Council, CouncilDecision, Dispute, ItemKey, Outcome, Points, Status};
 
 use super::appraisal::{check_score, for_decision, push_appraisal, require_text, wrong_status};
 use super::{Ctx, WorkbenchError, limited, of_item};
@@ -49,7 +49,7 @@ pub(crate) fn record_dispute(
     expected: u64,
 ) -> Result<(), WorkbenchError> {
     let (y, max, item) = for_decision(ctx, &key, expected)?;
-    if !item.status().can_dispute() {
+    if !CommandKind::RecordDispute.allowed_in(item.status()) {
         return Err(wrong_status(ctx, &item));
     }
     let round = pick_round(ctx, &key, round)?;
@@ -98,7 +98,7 @@ pub(crate) fn resolve_dispute(
     expected: u64,
 ) -> Result<(), WorkbenchError> {
     let (y, max, item) = for_decision(ctx, &key, expected)?;
-    if !item.status().can_resolve() {
+    if !CommandKind::ResolveDispute.allowed_in(item.status()) {
         return Err(wrong_status(ctx, &item));
     }
     let response = require_text(&key, &response, "response", TextField::Response)?;
@@ -148,7 +148,7 @@ pub(crate) fn escalate(
     expected: u64,
 ) -> Result<(), WorkbenchError> {
     let (_, _, item) = for_decision(ctx, &key, expected)?;
-    if !item.status().can_escalate() {
+    if !CommandKind::Escalate.allowed_in(item.status()) {
         return Err(wrong_status(ctx, &item));
     }
     let reason = require_text(&key, &reason, "reason", TextField::EscalateReason)?;
@@ -171,7 +171,7 @@ pub(crate) fn council_decide(
     expected: u64,
 ) -> Result<(), WorkbenchError> {
     let (y, max, item) = for_decision(ctx, &key, expected)?;
-    if !item.status().can_decide() {
+    if !CommandKind::CouncilDecide.allowed_in(item.status()) {
         return Err(wrong_status(ctx, &item));
     }
     check_score(&y, &key, score, max)?;

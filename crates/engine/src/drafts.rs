@@ -4,7 +4,7 @@
 //! drafts one user keeps.
 
 use domain::limits::{DRAFTS_PER_USER, TextField};
-use domain::{CommandKind, Draft, ItemKey, Method};
+use domain::{CommandKind, Draft, ItemKey};
 
 use super::appraisal::leaf;
 use super::{Engine, OrStore, WorkbenchError, check_len, not_writer, of_item};
@@ -27,7 +27,7 @@ impl Engine {
             return Err(not_writer(&members, actor, role));
         }
         let (_, _, method) = leaf(self, key)?;
-        if method == Method::Survey {
+        if !method.takes_decisions() {
             return Err(WorkbenchError::SurveyNotEditable { key: key.clone() });
         }
         check_len(&draft.text, TextField::DraftText, of_item(key))?;

@@ -2,11 +2,15 @@
 
 use std::io::{self, Write};
 
+use domain::CommandKind;
+use domain::command::command_label;
+use domain::round::format_date;
 use domain::{Appraisal, Change, Event, Points};
 use l10n::Lang;
 
-fn opt(p: Option<Points>) -> String {
-    p.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
+/// A score as people read it in `lang` ("0,75" in Vietnamese), "—" for none.
+fn opt(p: Option<Points>, lang: Lang) -> String {
+    p.map_or_else(|| "—".into(), |p| p.show(lang))
 }
 
 /// Quote free text on one line, with control characters and bidi overrides escaped.
@@ -30,16 +34,16 @@ fn appraisal_diff(before: &Appraisal, after: &Appraisal, lang: Lang) -> Vec<Stri
         parts.push(format!(
             "{} {} → {}",
             lang.pick("trạng thái", "status"),
-            before.status.as_str(),
-            after.status.as_str()
+            before.status.label(lang),
+            after.status.label(lang)
         ));
     }
     if before.proposed != after.proposed {
         parts.push(format!(
             "{} {} → {}",
             lang.pick("điểm đề xuất", "proposed"),
-            opt(before.proposed),
-            opt(after.proposed)
+            opt(before.proposed, lang),
+            opt(after.proposed, lang)
         ));
     }
     if before.justification != after.justification && !after.justification.is_empty() {
@@ -63,7 +67,7 @@ fn appraisal_diff(before: &Appraisal, after: &Appraisal, lang: Lang) -> Vec<Stri
                 lang.pick("giải trình", "explanation"),
                 quote(&d.explanation),
                 d.claimed
-                    .map(|c| format!(" ({} {c})", lang.pick("đề nghị", "claims")))
+                    .map(|c| format!(" ({} {})", lang.pick("đề nghị", "claims"), c.show(lang)))
                     .unwrap_or_default()
             ));
         }
@@ -76,7 +80,7 @@ fn appraisal_diff(before: &Appraisal, after: &Appraisal, lang: Lang) -> Vec<Stri
         parts.push(format!(
             "{} {} {}",
             lang.pick("kết quả", "outcome"),
-            d.outcome.map(|o| o.as_str()).unwrap_or(""),
+            d.outcome.map(|o| o.label(lang)).unwrap_or(""),
             quote(&d.response)
         ));
     }
@@ -99,8 +103,8 @@ pub fn describe(change: &Change, lang: Lang) -> String {
             let mut s = format!(
                 "{} {} → {}",
                 lang.pick("điểm tự chấm", "self score"),
-                opt(before.as_ref().map(|b| b.score)),
-                after.score
+                opt(before.as_ref().map(|b| b.score), lang),
+                after.score.show(lang)
             );
             if before.as_ref().map(|b| &b.note) != Some(&after.note) && !after.note.is_empty() {
                 s.push_str(&format!(
@@ -114,8 +118,8 @@ pub fn describe(change: &Change, lang: Lang) -> String {
         Change::SurveyScored { before, after, .. } => format!(
             "{} {} → {}",
             lang.pick("điểm điều tra", "survey score"),
-            opt(*before),
-            after
+            opt(*before, lang),
+            after.show(lang)
         ),
         Change::Appraised { before, after, .. } => {
             let parts = appraisal_diff(before, after, lang);
@@ -134,8 +138,8 @@ pub fn describe(change: &Change, lang: Lang) -> String {
         } => format!(
             "{} {user}: {} → {}",
             lang.pick("thành viên", "member"),
-            before.map(|r| r.as_str()).unwrap_or("—"),
-            after.map(|r| r.as_str()).unwrap_or("—")
+            before.map(|r| r.label(lang)).unwrap_or("—"),
+            after.map(|r| r.label(lang)).unwrap_or("—")
         ),
         Change::RoundChanged {
             number,
@@ -146,8 +150,8 @@ pub fn describe(change: &Change, lang: Lang) -> String {
             None => format!(
                 "{} {number}: {} – {}{}",
                 lang.pick("mở đợt giải trình", "opened explanation round"),
-                after.opens,
-                after.closes,
+                format_date(after.opens),
+                format_date(after.closes),
                 if after.units.is_empty() {
                     String::new()
                 } else {
@@ -161,8 +165,8 @@ pub fn describe(change: &Change, lang: Lang) -> String {
             Some(_) => format!(
                 "{} {number}: {} – {}",
                 lang.pick("sửa đợt giải trình", "changed explanation round"),
-                after.opens,
-                after.closes
+                format_date(after.opens),
+                format_date(after.closes)
             ),
         },
     }
@@ -185,14 +189,20 @@ fn time(ev: &Event) -> String {
 }
 
 pub fn write_text(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Result<()> {
+    // The command column is as wide as the longest command's name in this language.
+    let command_w = CommandKind::ALL
+        .iter()
+        .map(|k| k.label(lang).chars().count())
+        .max()
+        .unwrap_or(16);
     for ev in events {
         write!(
             out,
-            "#{:<6} {}  {:<12} {:<16} {:<18} {}",
+            "#{:<6} {}  {:<12} {:<command_w$} {:<18} {}",
             ev.body.seq,
             time(ev),
             ev.body.actor,
-            ev.body.command,
+            command_label(&ev.body.command, lang),
             target(&ev.body.change),
             describe(&ev.body.change, lang)
         )?;
@@ -214,7 +224,7 @@ pub fn write_markdown(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::
     writeln!(
         out,
         "| # | {} | {} | {} | {} | {} |",
-        lang.pick("Thời gian (UTC)", "Time (UTC)"),
+        lang.pick("Thời gian (giờ Việt Nam)", "Time (Vietnam)"),
         lang.pick("Người thực hiện", "Actor"),
         lang.pick("Lệnh", "Command"),
         lang.pick("Đối tượng", "Target"),
@@ -232,7 +242,7 @@ pub fn write_markdown(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::
             ev.body.seq,
             time(ev),
             md_cell(&ev.body.actor),
-            ev.body.command,
+            command_label(&ev.body.command, lang),
             target(&ev.body.change),
             md_cell(&what)
         )?;

@@ -12,7 +12,7 @@ use super::atomic::write_atomic_with;
 pub use super::csv_cell::CsvCells;
 use super::self_import::format_evidence;
 use domain::aggregate::{UnitScores, ranking};
-use domain::points::fmt_hundredths;
+use domain::number::machine_hundredths;
 use domain::{Council, Dispute, Evidence, Framework, Item, Method, Points, Status, UnitSet};
 
 /// One exported line: a unit's leaf with its scores and the appraisal.
@@ -123,8 +123,9 @@ pub const CSV_HEADER: [&str; 17] = [
     "updated",
 ];
 
+/// A score in a machine column: '.' whatever the language (docs/DATA_FORMATS.md).
 fn opt(p: Option<Points>) -> String {
-    p.map(|p| p.to_string()).unwrap_or_default()
+    p.map(Points::machine).unwrap_or_default()
 }
 
 fn method_name(m: Method) -> &'static str {
@@ -164,7 +165,7 @@ pub fn write_csv_to(out: &mut dyn Write, rows: &[ExportRow], cells: CsvCells) ->
             &cells.text(&r.region_name),
             &cells.text(&r.code),
             &cells.text(&r.criterion),
-            &r.max.to_string(),
+            &r.max.machine(),
             method_name(r.method),
             &opt(r.self_score),
             &opt(r.proposed),
@@ -300,8 +301,8 @@ fn json_doc<'a>(year: u16, rows: &'a [ExportRow], totals: &'a [UnitTotals]) -> J
                 region_name: &r.region_name,
                 total_self: t.map(|t| t.total_self),
                 total_proposed: t.map(|t| t.total_proposed),
-                percent_self: t.map(|t| fmt_hundredths(t.percent_self)),
-                percent_proposed: t.map(|t| fmt_hundredths(t.percent_proposed)),
+                percent_self: t.map(|t| machine_hundredths(t.percent_self)),
+                percent_proposed: t.map(|t| machine_hundredths(t.percent_proposed)),
                 rank_self: t.map(|t| t.rank_self),
                 rank_proposed: t.map(|t| t.rank_proposed),
                 group_self: t.and_then(|t| t.group_self.as_deref()),

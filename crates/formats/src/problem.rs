@@ -409,7 +409,7 @@ impl fmt::Display for ImportProblem {
 impl std::error::Error for ImportProblem {}
 
 fn pts(p: Points, lang: Lang) -> String {
-    p.display_with(lang == Lang::Vi)
+    p.show(lang)
 }
 
 impl EvidenceProblem {

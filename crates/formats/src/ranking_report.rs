@@ -9,7 +9,7 @@ pub use super::csv_cell::CsvCells;
 use super::markdown::{align, cell, row};
 use domain::aggregate::{Both, RankRow, national, regional_averages};
 use domain::framework::Group;
-use domain::points::fmt_hundredths;
+use domain::number::{self, machine_hundredths};
 use domain::{Framework, Item, Points, Seal, UnitSet};
 use l10n::Lang;
 
@@ -213,17 +213,13 @@ pub fn group_text(group: &Both<Option<String>>) -> String {
     }
 }
 
-/// "A ≥ 90.00%, B ≥ 80.00%, C ≥ 70.00%".
-pub fn groups_text(groups: &[Group]) -> String {
+/// "A ≥ 90,00%, B ≥ 80,00%, C ≥ 70,00%" (a decimal point in English).
+pub fn groups_text(groups: &[Group], lang: Lang) -> String {
     groups
         .iter()
-        .map(|g| format!("{} ≥ {}%", g.name, fmt_hundredths(g.min_percent)))
+        .map(|g| format!("{} ≥ {}", g.name, number::percent(g.min_percent, lang)))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn pct(h: i64) -> String {
-    fmt_hundredths(h)
 }
 
 /// The ranking as Markdown: a heading, what the numbers mean and how far the appraisal is, the
@@ -252,15 +248,15 @@ pub fn write_ranking_markdown(
             out,
             "Xếp hạng theo điểm đề xuất của đoàn thẩm định, so với xếp hạng theo điểm tự chấm của \
              đơn vị. Chỉ số = tổng điểm / {} điểm tối đa. Nhóm: {}.\n",
-            r.framework_total,
-            cell(&groups_text(&r.groups))
+            r.framework_total.show(lang),
+            cell(&groups_text(&r.groups, lang))
         )?,
         Lang::En => writeln!(
             out,
             "Ranked by the appraisers' proposed scores, against the ranking by the units' self \
              scores. Index = total / {} points. Groups: {}.\n",
-            r.framework_total,
-            cell(&groups_text(&r.groups))
+            r.framework_total.show(lang),
+            cell(&groups_text(&r.groups, lang))
         )?,
     }
     match lang {
@@ -332,9 +328,9 @@ pub fn write_ranking_markdown(
                 cell(&l.unit),
                 cell(&l.name),
                 cell(&region),
-                l.total.self_.to_string(),
-                l.total.proposed.to_string(),
-                pct(l.percent.proposed),
+                l.total.self_.show(lang),
+                l.total.proposed.show(lang),
+                number::hundredths(l.percent.proposed, lang),
                 cell(&group_text(&l.group)),
             ]
         } else {
@@ -401,9 +397,9 @@ pub fn write_ranking_markdown(
             vec![
                 name,
                 a.units.to_string(),
-                pct(a.percent.self_),
-                pct(a.percent.proposed),
-                Points::from_hundredths(a.percent.proposed - a.percent.self_).signed(),
+                number::hundredths(a.percent.self_, lang),
+                number::hundredths(a.percent.proposed, lang),
+                number::signed_hundredths(a.percent.proposed - a.percent.self_, lang),
             ]
         };
         writeln!(out, "{}", row(&cells))?;
@@ -473,10 +469,10 @@ pub fn write_ranking_csv(
             t(&l.region),
             t(&region),
             String::new(),
-            known(l.total.self_.to_string()),
-            known(l.total.proposed.to_string()),
-            known(pct(l.percent.self_)),
-            known(pct(l.percent.proposed)),
+            known(l.total.self_.machine()),
+            known(l.total.proposed.machine()),
+            known(machine_hundredths(l.percent.self_)),
+            known(machine_hundredths(l.percent.proposed)),
             known(t(l.group.self_.as_deref().unwrap_or_default())),
             known(t(l.group.proposed.as_deref().unwrap_or_default())),
         ])?;
@@ -486,7 +482,13 @@ pub fn write_ranking_csv(
         .iter()
         .chain(std::iter::once(&report.national))
     {
-        let known = |h: i64| if a.units > 0 { pct(h) } else { String::new() };
+        let known = |h: i64| {
+            if a.units > 0 {
+                machine_hundredths(h)
+            } else {
+                String::new()
+            }
+        };
         let kind = if a.code.is_empty() {
             "national"
         } else {
@@ -703,7 +705,7 @@ mod tests {
             "# Xếp hạng Chỉ số cải cách hành chính (PAR INDEX) năm 2024"
         );
         assert!(
-            md.contains("Nhóm: A ≥ 90.00%, B ≥ 80.00%, C ≥ 70.00%."),
+            md.contains("Nhóm: A ≥ 90,00%, B ≥ 80,00%, C ≥ 70,00%."),
             "{md}"
         );
         assert!(md.contains("1/4 đơn vị đã chốt"), "{md}");
@@ -722,11 +724,11 @@ mod tests {
         );
         assert_eq!(
             table[2],
-            "| 1 | 2 | ↑ +1 | 44 | Quảng Bình | Bắc Trung Bộ và Duyên hải miền Trung | 8.75 | 8.75 | 87.50 | B |"
+            "| 1 | 2 | ↑ +1 | 44 | Quảng Bình | Bắc Trung Bộ và Duyên hải miền Trung | 8,75 | 8,75 | 87,50 | B |"
         );
         assert_eq!(
             table[4],
-            "| 3 | 1 | ↓ -2 | 01 | Hà Nội | Đồng bằng sông Hồng | 9.00 | 8.50 | 85.00 | A → B |"
+            "| 3 | 1 | ↓ -2 | 01 | Hà Nội | Đồng bằng sông Hồng | 9,00 | 8,50 | 85,00 | A → B |"
         );
         assert_eq!(
             table[5],
@@ -735,11 +737,11 @@ mod tests {
         assert!(md.contains(tie_rule(Lang::Vi)));
         assert!(md.contains("1 đơn vị chưa có số liệu"));
         assert!(
-            md.contains("| Bắc Trung Bộ và Duyên hải miền Trung | 2 | 86.25 | 87.50 | +1.25 |"),
+            md.contains("| Bắc Trung Bộ và Duyên hải miền Trung | 2 | 86,25 | 87,50 | +1,25 |"),
             "{md}"
         );
         assert!(
-            md.contains("| **Cả nước** | 3 | 87.50 | 86.67 | -0.83 |"),
+            md.contains("| **Cả nước** | 3 | 87,50 | 86,67 | -0,83 |"),
             "{md}"
         );
 

@@ -11,7 +11,7 @@ use super::markdown::{align, cell, row};
 use super::ranking_report::{group_text, rank_change_text};
 use domain::aggregate::{Both, UnitScores, national};
 use domain::event::Change;
-use domain::points::fmt_hundredths;
+use domain::number;
 use domain::{
     Dispute, Event, Framework, Item, Method, Node, Outcome, Points, Seal, Status, Touch, UnitSet,
     UnitState,
@@ -311,11 +311,11 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
                 format!(
                     "{} (/{})",
                     lang.pick("Tổng điểm", "Total"),
-                    sc.framework_total
+                    sc.framework_total.show(lang)
                 ),
-                sc.total.self_.to_string(),
-                sc.total.proposed.to_string(),
-                d.signed(),
+                sc.total.self_.show(lang),
+                sc.total.proposed.show(lang),
+                d.show_signed(lang),
             ])
         )?;
         writeln!(
@@ -323,9 +323,9 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
             "{}",
             row(&[
                 lang.pick("Chỉ số", "Index").to_string(),
-                format!("{}%", fmt_hundredths(sc.percent.self_)),
-                format!("{}%", fmt_hundredths(sc.percent.proposed)),
-                Points::from_hundredths(sc.percent.proposed - sc.percent.self_).signed(),
+                number::percent(sc.percent.self_, lang),
+                number::percent(sc.percent.proposed, lang),
+                number::signed_hundredths(sc.percent.proposed - sc.percent.self_, lang),
             ])
         )?;
         let g = |g: &Option<String>| g.as_deref().map_or_else(dash, cell);
@@ -420,13 +420,13 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
             "{}",
             row(&[
                 format!("{} {}", cell(&a.code), cell(a.name.get(lang))),
-                a.max.to_string(),
-                a.score.self_.to_string(),
-                a.score.proposed.to_string(),
+                a.max.show(lang),
+                a.score.self_.show(lang),
+                a.score.proposed.show(lang),
                 if d.is_zero() {
                     String::new()
                 } else {
-                    d.signed()
+                    d.show_signed(lang)
                 },
             ])
         )?;
@@ -437,13 +437,13 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
         "{}",
         row(&[
             format!("**{}**", lang.pick("Tổng", "Total")),
-            format!("**{}**", sc.framework_total),
-            format!("**{}**", sc.total.self_),
-            format!("**{}**", sc.total.proposed),
+            format!("**{}**", sc.framework_total.show(lang)),
+            format!("**{}**", sc.total.self_.show(lang)),
+            format!("**{}**", sc.total.proposed.show(lang)),
             if d.is_zero() {
                 String::new()
             } else {
-                format!("**{}**", d.signed())
+                format!("**{}**", d.show_signed(lang))
             },
         ])
     )?;
@@ -495,8 +495,12 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
                 row(&[
                     cell(&a.code),
                     cell(a.criterion.get(lang)),
-                    format!("{} → {}", a.score.self_, a.score.proposed),
-                    (a.score.proposed - a.score.self_).signed(),
+                    format!(
+                        "{} → {}",
+                        a.score.self_.show(lang),
+                        a.score.proposed.show(lang)
+                    ),
+                    (a.score.proposed - a.score.self_).show_signed(lang),
                     justification,
                     who,
                 ])
@@ -562,7 +566,7 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
             format!(
                 "{}: {} — {}",
                 lang.pick("Hội đồng quyết định", "council decided"),
-                decision.score,
+                decision.score.show(lang),
                 cell(&decision.text)
             )
         } else if d.status == Status::Escalated {
@@ -589,10 +593,12 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
                 cell(&d.code),
                 cell(d.criterion.get(lang)),
                 d.status.label(lang).to_string(),
-                format!("{} → {}", d.score.self_, d.score.proposed),
-                d.dispute
-                    .claimed
-                    .map_or_else(String::new, |c| c.to_string()),
+                format!(
+                    "{} → {}",
+                    d.score.self_.show(lang),
+                    d.score.proposed.show(lang)
+                ),
+                d.dispute.claimed.map_or_else(String::new, |c| c.show(lang)),
                 format!("{}{received}", cell(&d.dispute.explanation)),
                 answer,
             ])

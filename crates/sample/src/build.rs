@@ -370,7 +370,7 @@ impl<'a> Year<'a> {
                     justification: format!(
                         "Tài liệu bổ sung chưa chứng minh được đầy đủ kết quả {}; công nhận {} điểm.",
                         phrase(self.leaf_name(&d.leaf)),
-                        score.display_with(true)
+                        score.show(l10n::Lang::Vi)
                     ),
                     expected,
                 }

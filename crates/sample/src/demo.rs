@@ -243,7 +243,7 @@ fn explanation_rounds(
                     format!(
                         "Đơn vị đã bổ sung được một phần tài liệu kiểm chứng theo văn bản {}; chấp nhận một phần giải trình, điều chỉnh điểm thẩm định lên {}.",
                         d.document,
-                        half.display_with(true)
+                        half.show(l10n::Lang::Vi)
                     ),
                 )?;
             }

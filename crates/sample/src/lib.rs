@@ -158,7 +158,7 @@ fn phrase(name: &str) -> String {
 
 /// Vietnamese number format for points: "0,75".
 fn vi(p: Points) -> String {
-    p.display_with(true)
+    p.show(l10n::Lang::Vi)
 }
 
 fn date(rng: &mut ChaCha8Rng, year: u16, months: (u32, u32)) -> String {
@@ -651,7 +651,7 @@ pub fn write_self_csv(rows: &[SelfRow], out: &mut dyn Write) -> io::Result<()> {
         w.write_record([
             r.unit.as_str(),
             &r.leaf,
-            &r.score.to_string(),
+            &r.score.machine(),
             &r.note,
             &evidence,
         ])?;
@@ -664,7 +664,7 @@ pub fn write_survey_csv(rows: &[SurveyRow], out: &mut dyn Write) -> io::Result<(
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["unit", "code", "score"])?;
     for r in rows {
-        w.write_record([r.unit.as_str(), &r.leaf, &r.score.to_string()])?;
+        w.write_record([r.unit.as_str(), &r.leaf, &r.score.machine()])?;
     }
     w.flush()
 }
@@ -722,10 +722,10 @@ mod tests {
         let fw = fixture_framework();
         let units = fixture_units();
         let rows = self_rows(&fw, &units, &opt(2024));
-        let scores: Vec<String> = rows.iter().map(|r| r.score.to_string()).collect();
+        let scores: Vec<String> = rows.iter().map(|r| r.score.machine()).collect();
         let survey: Vec<String> = survey_rows(&fw, &units, &opt(2024))
             .iter()
-            .map(|r| r.score.to_string())
+            .map(|r| r.score.machine())
             .collect();
         insta::assert_snapshot!(format!(
             "{}\n{}\n{}\n{}\n{}",

@@ -215,7 +215,10 @@ impl StoreError {
                 ),
             },
             StoreError::NoSpace { path, free, needed } => {
-                let mib = |b: &u64| format!("{:.1} MiB", *b as f64 / (1024.0 * 1024.0));
+                let mib = |b: &u64| {
+                    let m = *b as f64 / (1024.0 * 1024.0);
+                    format!("{} MiB", domain::number::decimal(m, 1, lang))
+                };
                 match lang {
                     Lang::En => format!(
                         "the disk of store {} is full: {} free{}. Nothing was written. Free some \

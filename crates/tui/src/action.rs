@@ -7,6 +7,7 @@
 //! one entry in the table, its keys in `keymaps/default.toml` (or `palette: Only`), and what it
 //! does in `App::dispatch`.
 
+use domain::CommandKind;
 use l10n::Lang;
 
 /// Where a key is pressed. Keymap files have one table per context, named by [`Context::name`].
@@ -614,6 +615,25 @@ impl Action {
     /// Every action, in declaration order.
     pub fn all() -> impl Iterator<Item = Action> {
         Action::ALL.iter().copied()
+    }
+
+    /// The engine command this action sends, if it sends one: what the role and the item must
+    /// allow for it to be offered (the engine's rules, asked through `domain`).
+    pub fn command(self) -> Option<CommandKind> {
+        Some(match self {
+            Action::SetScore | Action::EditJustification => CommandKind::Adjust,
+            Action::Agree => CommandKind::Agree,
+            Action::RequestEvidence => CommandKind::RequestEvidence,
+            Action::BulkAgreeArea => CommandKind::BulkAgree,
+            Action::RecordDispute => CommandKind::RecordDispute,
+            Action::ResolveDispute => CommandKind::ResolveDispute,
+            Action::Escalate => CommandKind::Escalate,
+            Action::CouncilDecide => CommandKind::CouncilDecide,
+            Action::Undo => CommandKind::Undo,
+            Action::FinalizeUnit => CommandKind::Finalize,
+            Action::ReopenUnit => CommandKind::Reopen,
+            _ => return None,
+        })
     }
 
     pub fn parse(name: &str) -> Option<Action> {

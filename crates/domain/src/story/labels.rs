@@ -130,17 +130,12 @@ pub fn text_label(lang: Lang, f: TextField) -> &'static str {
 
 /// A score: "0,75" in Vietnamese, "0.75" in English; "—" for none.
 pub fn score(lang: Lang, p: Option<Points>) -> String {
-    p.map_or_else(|| "—".into(), |p| p.display_with(lang == Lang::Vi))
+    p.map_or_else(|| "—".into(), |p| p.show(lang))
 }
 
 /// A signed difference: "+0,25", "-0,50", "0,00".
 pub fn signed(lang: Lang, d: Points) -> String {
-    let s = d.signed();
-    if lang == Lang::Vi {
-        s.replace('.', ",")
-    } else {
-        s
-    }
+    d.show_signed(lang)
 }
 
 /// An instant in Vietnam time (UTC+7), to the minute: "22/11/2026 22:16".

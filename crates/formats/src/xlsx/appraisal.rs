@@ -17,7 +17,7 @@ use crate::self_import::{
     METHOD_APPRAISED, METHOD_SUBTOTAL, METHOD_SURVEY, METHOD_TOTAL, format_evidence,
 };
 use domain::aggregate::NationalRow;
-use domain::points::fmt_hundredths;
+use domain::number;
 use domain::{Council, Dispute, Framework, Method, Points, Unit};
 use l10n::Lang;
 
@@ -64,7 +64,7 @@ pub const HEADER_ROW: u32 = 2;
 /// the score it claims), or the outcome and the response; then the council's referral or
 /// decision, if any.
 pub fn dispute_text(d: Option<&Dispute>, council: Option<&Council>, lang: Lang) -> String {
-    let pts = |p: Points| p.display_with(lang == Lang::Vi);
+    let pts = |p: Points| p.show(lang);
     let mut parts = Vec::new();
     if let Some(d) = d {
         parts.push(match d.outcome {
@@ -139,17 +139,12 @@ fn method_label(m: Method, lang: Lang) -> &'static str {
 
 /// "91,80" or "91.80".
 fn pct(h: i64, lang: Lang) -> String {
-    let s = fmt_hundredths(h);
-    if lang == Lang::Vi {
-        s.replace('.', ",")
-    } else {
-        s
-    }
+    number::hundredths(h, lang)
 }
 
 /// The line under the title: totals, index, group and rank from self and from proposed scores.
 pub fn summary_line(n: &NationalRow, lang: Lang) -> String {
-    let pts = |p: Points| p.display_with(lang == Lang::Vi);
+    let pts = |p: Points| p.show(lang);
     let group = |g: &Option<String>| match (g, lang) {
         (Some(g), Lang::Vi) => format!("nhóm {g}"),
         (Some(g), Lang::En) => format!("group {g}"),
@@ -406,7 +401,7 @@ fn write_sum_row(
         &rust_xlsxwriter::Format,
     ),
 ) -> Result<(), XlsxError> {
-    let formula = |(f, v): &(String, Points)| Formula::new(f).set_result(v.to_string());
+    let formula = |(f, v): &(String, Points)| Formula::new(f).set_result(v.machine());
     ws.write_string_with_format(row, C_UNIT, s.unit, text)?;
     ws.write_string_with_format(row, C_CODE, s.code, text)?;
     ws.write_string_with_format(row, C_NAME, s.label, text)?;
@@ -419,7 +414,7 @@ fn write_sum_row(
     ws.write_formula_with_format(
         row,
         C_DELTA,
-        Formula::new(delta_formula).set_result((s.proposed.1 - s.self_.1).to_string()),
+        Formula::new(delta_formula).set_result((s.proposed.1 - s.self_.1).machine()),
         delta,
     )?;
     for c in C_STATUS..=LAST_COL {

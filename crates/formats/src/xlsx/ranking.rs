@@ -57,8 +57,8 @@ pub fn add_ranking_sheet(
         Lang::Vi => format!(
             "Chỉ số = tổng điểm / {} điểm tối đa. Nhóm: {}. Tiến độ: đã thẩm định {}/{} tiêu chí · \
              {} giải trình đang mở · {}/{n} đơn vị đã chốt.",
-            r.framework_total.display_with(true),
-            groups_text(&r.groups),
+            r.framework_total.show(lang),
+            groups_text(&r.groups, lang),
             r.reviewed,
             r.leaves,
             r.open_disputes,
@@ -67,8 +67,8 @@ pub fn add_ranking_sheet(
         Lang::En => format!(
             "Index = total / {} points. Groups: {}. Progress: {}/{} items appraised · {} open \
              disputes · {}/{n} units finalized.",
-            r.framework_total,
-            groups_text(&r.groups),
+            r.framework_total.show(lang),
+            groups_text(&r.groups, lang),
             r.reviewed,
             r.leaves,
             r.open_disputes,

@@ -215,11 +215,12 @@ fn fill_sheet(
         Lang::Vi => format!(
             "Điền điểm vào cột tô vàng (từ 0 đến điểm tối đa, bội số của {}). Không đổi tên cột, \
              không sửa mã. Xem trang Hướng dẫn.",
-            step.display_with(true)
+            step.show(lang)
         ),
         Lang::En => format!(
-            "Fill in the yellow column (from 0 to the maximum, a multiple of {step}). Do not \
-             rename the columns or change the codes. See the Instructions sheet."
+            "Fill in the yellow column (from 0 to the maximum, a multiple of {}). Do not \
+             rename the columns or change the codes. See the Instructions sheet.",
+            step.show(lang)
         ),
     };
     ws.merge_range(0, 0, 0, last_col, &title, &st.title)?;
@@ -297,7 +298,7 @@ fn score_validation(step: Points, lang: Lang) -> Result<DataValidation, XlsxErro
         ));
     }
     rule.push(')');
-    let s = step.display_with(lang == Lang::Vi);
+    let s = step.show(lang);
     let (title, input, error) = match lang {
         Lang::Vi => (
             "Điểm",
@@ -333,8 +334,8 @@ fn instructions(
     sheet: &str,
     lang: Lang,
 ) -> Result<(), XlsxError> {
-    let step_vi = step_of(fw, kind).display_with(true);
-    let step_en = step_of(fw, kind).to_string();
+    let step_vi = step_of(fw, kind).show(Lang::Vi);
+    let step_en = step_of(fw, kind).show(Lang::En);
     let (cmd, what_vi, what_en) = match kind {
         TemplateKind::SelfAssessment => ("import self", "điểm tự đánh giá", "self-assessed scores"),
         TemplateKind::Survey => ("import survey", "điểm điều tra", "survey points"),

@@ -9,7 +9,7 @@ use crate::i18n::Msg;
 use crate::model::Changed;
 use crate::screens::walk::state::is_pending;
 use api::WorkbenchError;
-use domain::{Command, Event as DomainEvent, Item, ItemKey, Method};
+use domain::{Command, Event as DomainEvent, Item, ItemKey};
 
 impl App {
     // ----- the selected item -------------------------------------------------------------
@@ -79,7 +79,7 @@ impl App {
                 leaves
                     .iter()
                     .copied()
-                    .find(|&i| fw.nodes[i].method == Method::Appraised)
+                    .find(|&i| fw.nodes[i].method == domain::Method::Appraised)
             });
         if let (Some(t), Some(b)) = (target, self.bench.as_mut()) {
             b.select_node(&self.model, t);
@@ -96,7 +96,7 @@ impl App {
             self.info(Msg::NothingSelected);
             return None;
         };
-        if self.model.fw().nodes[n].method == Method::Survey {
+        if !self.model.fw().nodes[n].method.takes_decisions() {
             self.info(Msg::SurveyNotEditable);
             return None;
         }

@@ -154,6 +154,28 @@ impl App {
         self.role.is_some_and(|r| kind.allowed_for(r))
     }
 
+    /// Whether the hint bar offers `action` here: an action that sends a command is offered
+    /// only when this user's role allows the command and, for a decision on one item, the
+    /// selected leaf's method and status allow it — the rules the engine applies
+    /// (`CommandKind::allowed_for`, `CommandKind::applies_to`), asked, not repeated.
+    pub fn offers(&self, action: Action) -> bool {
+        let Some(kind) = action.command() else {
+            return true;
+        };
+        if !self.may(kind) {
+            return false;
+        }
+        if !kind.is_item_decision() || kind == CommandKind::BulkAgree {
+            return true;
+        }
+        let Some((_, item, n)) = self.selected_item() else {
+            // No leaf under the cursor (an area's row): nothing to decide on.
+            return false;
+        };
+        let status = item.map_or(domain::Status::Pending, |i| i.status());
+        kind.applies_to(self.model.fw().nodes[n].method, status)
+    }
+
     pub fn new(wb: Arc<dyn Workbench>, opts: AppOptions) -> Result<App, StartError> {
         let year = match opts.year {
             Some(y) => y,

@@ -86,7 +86,12 @@ pub fn render(app: &App, f: &mut Frame, r: Rect) {
         Some(Overlay::Conflict(c)) => Some(c.mine.is_some()),
         _ => None,
     };
-    let mut shown: Vec<Action> = actions(ctx).to_vec();
+    // Only what applies to this user's role and to the selected row (SPEC W16).
+    let mut shown: Vec<Action> = actions(ctx)
+        .iter()
+        .copied()
+        .filter(|&a| app.offers(a))
+        .collect();
     if conflict == Some(true) {
         shown.insert(1, Action::KeepTheirs);
     }

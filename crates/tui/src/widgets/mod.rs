@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear};
 use crate::app::App;
 use crate::text;
 use domain::Points;
+use l10n::Lang;
 
 /// An event's time as people here read it: Vietnam time, day first ("16/03/2025\u{a0}00:30",
 /// the space unbreakable so a column never splits it).
@@ -25,22 +26,23 @@ pub fn fmt_clock(at: Timestamp) -> String {
     domain::clock::time_of_day(at)
 }
 
-pub fn pts(p: Option<Points>) -> String {
-    p.map(|p| p.to_string()).unwrap_or_else(|| "—".into())
+/// A score as people read it in `lang` ("0,75" in Vietnamese), "—" for none.
+pub fn pts(p: Option<Points>, lang: Lang) -> String {
+    p.map_or_else(|| "—".into(), |p| p.show(lang))
 }
 
 /// A signed difference; empty when zero so differences stand out.
-pub fn delta(d: Points) -> String {
+pub fn delta(d: Points, lang: Lang) -> String {
     if d.is_zero() {
         String::new()
     } else {
-        d.signed()
+        d.show_signed(lang)
     }
 }
 
-/// Index in hundredths of a percent as "89.50%".
-pub fn percent(h: i64) -> String {
-    format!("{}%", domain::points::fmt_hundredths(h))
+/// Index in hundredths of a percent as "89,50%" ("89.50%" in English).
+pub fn percent(h: i64, lang: Lang) -> String {
+    domain::number::percent(h, lang)
 }
 
 /// A cell of exactly `w` columns.
@@ -142,6 +144,11 @@ pub fn wrap_spans(pieces: Vec<(String, Style)>, w: usize, indent: &str) -> Vec<L
         lines.push(Line::from(cur));
     }
     lines
+}
+
+/// A region's abbreviation as people read it ("ĐBSCL"), for narrow columns.
+pub fn region_abbr(app: &App, code: &str) -> String {
+    text::escape_line(&app.model.unit_set().region_abbr(code)).into_owned()
 }
 
 /// A region's name in the UI language.

@@ -42,7 +42,7 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, c: &ConflictState) {
             format!(" · {}: ", app.tr(Msg::ConflictTheirScore)),
             th.header,
         ),
-        Span::styled(pts(cur.appraisal.proposed), th.total),
+        Span::styled(pts(cur.appraisal.proposed, app.lang), th.total),
     ]));
     if !cur.appraisal.justification.is_empty() {
         lines.push(Line::styled(

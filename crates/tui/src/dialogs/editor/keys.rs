@@ -9,7 +9,6 @@ use crate::dialogs::editor::{EditorState, Field, Origin};
 use crate::i18n;
 use api::WorkbenchError;
 use domain::{Command, Points};
-use l10n::Lang;
 
 impl EditorState {
     /// A key the keymap leaves to the text: Tab and Shift-Tab switch fields, the rest is typed.
@@ -38,7 +37,6 @@ impl App {
         } else {
             Origin::Bench
         };
-        let comma = self.lang == Lang::Vi;
         let mut ed = match self.wb.draft(&key) {
             Ok(Some(d)) => {
                 EditorState::new(key, expected, max, step, &d.score, &d.text, origin, true)
@@ -50,7 +48,7 @@ impl App {
                 let score = item
                     .as_ref()
                     .and_then(|i| i.appraisal.proposed.or_else(|| i.self_score()))
-                    .map(|p| p.display_with(comma))
+                    .map(|p| p.show(self.lang))
                     .unwrap_or_default();
                 let text = item
                     .as_ref()

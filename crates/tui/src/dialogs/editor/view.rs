@@ -57,11 +57,11 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, ed: &EditorState) {
     let info_line = format!(
         "{} {} · {} {} · {} {}",
         app.tr(Msg::SelfScore),
-        pts(self_score),
+        pts(self_score, app.lang),
         app.tr(Msg::ColMax),
-        ed.max,
+        ed.max.show(app.lang),
         app.tr(Msg::Step),
-        ed.step
+        ed.step.show(app.lang)
     );
     f.render_widget(Paragraph::new(Span::styled(info_line, th.dim)), info);
 
@@ -85,7 +85,7 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, ed: &EditorState) {
                 app.tr(Msg::SameAsSelf).to_string()
             } else {
                 match self_score {
-                    Some(s) => format!("Δ {}", (*p - s).signed()),
+                    Some(s) => format!("Δ {}", (*p - s).show_signed(app.lang)),
                     None => String::new(),
                 }
             };

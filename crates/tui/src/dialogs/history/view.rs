@@ -58,15 +58,15 @@ pub fn lines(app: &App, h: &HistoryState, w: usize) -> Vec<Line<'static>> {
                 } => {
                     let mut spans = vec![
                         Span::styled(format!("  {}: ", app.tr(*label)), th.dim),
-                        Span::styled(pts(*before), th.base),
+                        Span::styled(pts(*before, app.lang), th.base),
                         Span::styled(" → ", th.dim),
-                        Span::styled(pts(*after), th.total),
+                        Span::styled(pts(*after, app.lang), th.total),
                     ];
                     if let (Some(b), Some(a)) = (before, after) {
                         let dlt = *a - *b;
                         if !dlt.is_zero() {
                             spans.push(Span::styled(
-                                format!(" ({})", dlt.signed()),
+                                format!(" ({})", dlt.show_signed(app.lang)),
                                 th.delta_style(dlt.hundredths()),
                             ));
                         }

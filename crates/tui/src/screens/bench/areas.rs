@@ -104,7 +104,11 @@ pub fn lines(app: &App, unit_idx: usize, selected: Option<usize>, w: usize) -> V
                 th.bar_self,
             ),
             Span::styled(
-                format!(" {} / {}", cell(&sub.self_.to_string(), 6, true), n.max),
+                format!(
+                    " {} / {}",
+                    cell(&sub.self_.show(app.lang), 6, true),
+                    n.max.show(app.lang)
+                ),
                 th.base,
             ),
         ]));
@@ -125,13 +129,13 @@ pub fn lines(app: &App, unit_idx: usize, selected: Option<usize>, w: usize) -> V
                 th.bar_proposed,
             ),
             Span::styled(
-                format!(" {}", cell(&sub.proposed.to_string(), 6, true)),
+                format!(" {}", cell(&sub.proposed.show(app.lang), 6, true)),
                 th.total,
             ),
         ];
         if !d.is_zero() {
             second.push(Span::styled(
-                format!(" {}", d.signed()),
+                format!(" {}", d.show_signed(app.lang)),
                 th.delta_style(d.hundredths()),
             ));
         }

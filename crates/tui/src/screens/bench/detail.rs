@@ -67,19 +67,26 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
         let sub = data.scores.nodes[node];
         let d = sub.proposed - sub.self_;
         let mut spans = vec![
-            Span::styled(format!("{} {} · ", app.tr(Msg::ColMax), n.max), th.dim),
             Span::styled(
-                format!("{} {} · ", app.tr(Msg::SelfScore), sub.self_),
+                format!("{} {} · ", app.tr(Msg::ColMax), n.max.show(app.lang)),
+                th.dim,
+            ),
+            Span::styled(
+                format!("{} {} · ", app.tr(Msg::SelfScore), sub.self_.show(app.lang)),
                 th.base,
             ),
             Span::styled(
-                format!("{} {}", app.tr(Msg::ProposedScore), sub.proposed),
+                format!(
+                    "{} {}",
+                    app.tr(Msg::ProposedScore),
+                    sub.proposed.show(app.lang)
+                ),
                 th.total,
             ),
         ];
         if !d.is_zero() {
             spans.push(Span::styled(
-                format!(" ({})", d.signed()),
+                format!(" ({})", d.show_signed(app.lang)),
                 th.delta_style(d.hundredths()),
             ));
         }
@@ -95,24 +102,24 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
     let item = data.items[node].as_ref();
     // Scores.
     let mut spans = vec![Span::styled(
-        format!("{} {} · ", app.tr(Msg::ColMax), n.max),
+        format!("{} {} · ", app.tr(Msg::ColMax), n.max.show(app.lang)),
         th.dim,
     )];
     match item.and_then(|i| i.self_score()) {
         Some(s) => spans.push(Span::styled(
-            format!("{} {}", app.tr(Msg::SelfScore), s),
+            format!("{} {}", app.tr(Msg::SelfScore), s.show(app.lang)),
             th.base,
         )),
         None => spans.push(Span::styled(app.tr(Msg::NotSelfScored), th.warn)),
     }
     if let Some(p) = item.and_then(|i| i.appraisal.proposed) {
         spans.push(Span::styled(
-            format!(" · {} {}", app.tr(Msg::ProposedScore), p),
+            format!(" · {} {}", app.tr(Msg::ProposedScore), p.show(app.lang)),
             th.total,
         ));
         if let Some(d) = item.and_then(|i| i.delta()).filter(|d| !d.is_zero()) {
             spans.push(Span::styled(
-                format!(" ({})", d.signed()),
+                format!(" ({})", d.show_signed(app.lang)),
                 th.delta_style(d.hundredths()),
             ));
         }
@@ -179,7 +186,11 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
                 head = format!("{head} · {}", dp.document);
             }
             if let Some(c) = dp.claimed {
-                head = format!("{head} · {} {c}", app.tr(Msg::DisputeClaimed));
+                head = format!(
+                    "{head} · {} {}",
+                    app.tr(Msg::DisputeClaimed),
+                    c.show(app.lang)
+                );
             }
             out.extend(wrapped(&head, w, if dp.late { th.warn } else { th.dim }));
             out.extend(wrapped(&dp.explanation, w, th.base));
@@ -195,7 +206,7 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
             out.push(heading(Msg::Council));
             out.extend(wrapped(&c.reason, w, th.dim));
             if let Some(d) = &c.decision {
-                let mut head = format!("{}: {}", app.tr(Msg::CouncilScore), d.score);
+                let mut head = format!("{}: {}", app.tr(Msg::CouncilScore), d.score.show(app.lang));
                 if !d.minutes.is_empty() {
                     head = format!("{head} · {}", d.minutes);
                 }

@@ -53,7 +53,7 @@ pub fn title(app: &App, f: &mut Frame, r: Rect, unit_idx: usize) {
     bars::title(app, f, r, t);
 }
 
-/// "Tự chấm 90.00 · Tổng đề xuất 89.50 (89.50%) · Nhóm B · Hạng 12 → 15"
+/// "Tự chấm 90,00 · Tổng đề xuất 89,50 (89,50%) · Nhóm B · Hạng 12 → 15"
 pub fn totals(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
     let th = &app.theme;
     let d = app.model.unit_at(b.unit_idx);
@@ -62,17 +62,21 @@ pub fn totals(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
     let group = d.group.proposed.clone().unwrap_or_else(|| "—".to_string());
     let mut left = vec![
         Span::styled(format!(" {} ", app.tr(Msg::TotalSelf)), th.dim),
-        Span::styled(s.total.self_.to_string(), th.base),
+        Span::styled(s.total.self_.show(app.lang), th.base),
         Span::styled(" · ", th.dim),
         Span::styled(format!("{} ", app.tr(Msg::TotalProposed)), th.total),
         Span::styled(
-            format!("{} ({})", s.total.proposed, percent(s.percent.proposed)),
+            format!(
+                "{} ({})",
+                s.total.proposed.show(app.lang),
+                percent(s.percent.proposed, app.lang)
+            ),
             th.total,
         ),
     ];
     if !dlt.is_zero() {
         left.push(Span::styled(
-            format!(" {}", dlt.signed()),
+            format!(" {}", dlt.show_signed(app.lang)),
             th.delta_style(dlt.hundredths()),
         ));
     }
@@ -180,12 +184,12 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
         let (self_s, prop_s, prop_style, mark, mark_style) = if n.is_leaf() {
             let self_s = item
                 .and_then(|it| it.self_score())
-                .map_or_else(|| "—".to_string(), |p| p.to_string());
+                .map_or_else(|| "—".to_string(), |p| p.show(app.lang));
             let decided =
                 item.is_some_and(|it| it.appraisal.proposed.is_some() || it.survey.is_some());
             let prop_s = item
                 .and_then(|it| it.proposed_score())
-                .map_or_else(|| "—".to_string(), |p| p.to_string());
+                .map_or_else(|| "—".to_string(), |p| p.show(app.lang));
             let key = domain::ItemKey::new(app.model.year, b.unit.clone(), n.code.clone());
             let (mark, ms) = if n.method == Method::Survey {
                 (th.marks.survey, th.dim)
@@ -207,8 +211,8 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
             )
         } else {
             (
-                sub.self_.to_string(),
-                sub.proposed.to_string(),
+                sub.self_.show(app.lang),
+                sub.proposed.show(app.lang),
                 row_style,
                 "",
                 th.base,
@@ -222,13 +226,13 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
                 row_style,
             ),
             Span::styled(
-                format!("{} ", cell(&n.max.to_string(), max_w, true)),
+                format!("{} ", cell(&n.max.show(app.lang), max_w, true)),
                 th.dim,
             ),
             Span::styled(format!("{} ", cell(&self_s, self_w, true)), row_style),
             Span::styled(format!("{} ", cell(&prop_s, prop_w, true)), prop_style),
             Span::styled(
-                format!("{} ", cell(&delta(d), delta_w, true)),
+                format!("{} ", cell(&delta(d, app.lang), delta_w, true)),
                 th.delta_style(d.hundredths()),
             ),
             Span::styled(cell(mark, mark_w, false), mark_style),

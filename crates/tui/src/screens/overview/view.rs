@@ -207,7 +207,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         };
         let total = |p: domain::Points| {
             if any {
-                p.to_string()
+                p.show(app.lang)
             } else {
                 "—".to_string()
             }
@@ -230,7 +230,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         cells.extend([
             (total(s.total.self_), if any { th.base } else { th.dim }),
             (total(s.total.proposed), if any { th.base } else { th.dim }),
-            (delta(dlt), th.delta_style(dlt.hundredths())),
+            (delta(dlt, app.lang), th.delta_style(dlt.hundredths())),
             (
                 format!("{}/{}", s.reviewed, s.leaves),
                 if s.reviewed == s.leaves {

@@ -177,7 +177,7 @@ fn filters(app: &App, f: &mut Frame, r: Rect) {
     let region = |short: bool| {
         q.region.as_ref().map(|c| {
             if short {
-                text::escape_line(c).into_owned()
+                crate::widgets::region_abbr(app, c)
             } else {
                 region_name(app, c)
             }
@@ -402,9 +402,15 @@ fn row_cells(app: &App, row: &Row, cols: &[Col]) -> Vec<(String, Style)> {
                 format!("{} {}", node.code, text::escape_line(&node.name)),
                 th.base,
             ),
-            ColId::SelfScore => (pts(item.and_then(|i| i.self_score())), th.base),
-            ColId::Proposed => (pts(item.and_then(|i| i.appraisal.proposed)), th.base),
-            ColId::Delta => (delta(row.delta), th.delta_style(row.delta.hundredths())),
+            ColId::SelfScore => (pts(item.and_then(|i| i.self_score()), app.lang), th.base),
+            ColId::Proposed => (
+                pts(item.and_then(|i| i.appraisal.proposed), app.lang),
+                th.base,
+            ),
+            ColId::Delta => (
+                delta(row.delta, app.lang),
+                th.delta_style(row.delta.hundredths()),
+            ),
             ColId::Status if c.width > 2 => {
                 (status.label(app.lang).to_string(), th.status_style(status))
             }

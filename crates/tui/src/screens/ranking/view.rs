@@ -16,8 +16,8 @@ use crate::screens::ranking::{RankSort, RankingState};
 use crate::text;
 use crate::views::bars;
 use crate::views::layout::{self, Frame as Bands};
-use crate::widgets::{cell, region_name, wrap_spans};
-use domain::points::fmt_hundredths;
+use crate::widgets::{cell, region_abbr, region_name, wrap_spans};
+use domain::number;
 
 /// From this body width and height the bars sit beside the table.
 const BESIDE_MIN_HEIGHT: u16 = 20;
@@ -122,7 +122,7 @@ fn columns(app: &App, width: u16) -> (Vec<Col>, bool) {
         .unit_set()
         .regions
         .iter()
-        .map(|r| text::width(&r.code))
+        .map(|r| text::width(&r.abbr()))
         .max()
         .unwrap_or(4);
     let long_regions = width >= layout::WIDE;
@@ -214,7 +214,7 @@ fn table(app: &App, f: &mut Frame, r: Rect) {
         let region = if long_regions {
             region_name(app, &unit.region)
         } else {
-            text::escape_line(&unit.region).into_owned()
+            region_abbr(app, &unit.region)
         };
         let name = text::escape_line(&unit.name).into_owned();
         let code = text::escape_line(&unit.code).into_owned();
@@ -227,10 +227,10 @@ fn table(app: &App, f: &mut Frame, r: Rect) {
                 (code, th.base),
                 (name, th.base),
                 (region, th.dim),
-                (d.scores.total.self_.to_string(), th.base),
-                (d.scores.total.proposed.to_string(), th.total),
+                (d.scores.total.self_.show(app.lang), th.base),
+                (d.scores.total.proposed.show(app.lang), th.total),
                 (
-                    format!("{}%", fmt_hundredths(d.scores.percent.proposed)),
+                    number::percent(d.scores.percent.proposed, app.lang),
                     th.base,
                 ),
                 (group_text(&d.group), th.base),
@@ -309,8 +309,8 @@ fn unit_bars(app: &App, f: &mut Frame, r: Rect, in_pane: bool) {
             (
                 format!(
                     " · {}→{} · {} {}",
-                    d.scores.total.self_,
-                    d.scores.total.proposed,
+                    d.scores.total.self_.show(app.lang),
+                    d.scores.total.proposed.show(app.lang),
                     app.tr(Msg::Group),
                     group_text(&d.group)
                 ),
@@ -339,15 +339,15 @@ pub fn footer_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             } else if long {
                 region_name(app, &a.region)
             } else {
-                text::escape_line(&a.region).into_owned()
+                region_abbr(app, &a.region)
             };
             let value = if a.units == 0 {
                 "—".to_string()
             } else {
                 format!(
                     "{}→{}",
-                    fmt_hundredths(a.percent.self_),
-                    fmt_hundredths(a.percent.proposed)
+                    number::hundredths(a.percent.self_, app.lang),
+                    number::hundredths(a.percent.proposed, app.lang)
                 )
             };
             let strong = a.region.is_empty() || rs.region.as_deref() == Some(a.region.as_str());
