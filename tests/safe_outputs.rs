@@ -100,7 +100,7 @@ fn hostile_store(tmp: &Path) -> PathBuf {
         lead.apply(Cmd::Adjust {
             key: k.clone(),
             score: p("1.5"),
-            justification: format!("{text}\n# Dòng hai\n> dòng ba"),
+            justification: format!("{text}\n# Dòng hai\n> dòng ba của lý do"),
             expected: common::version(&lead, &k),
         })
         .expect("adjust");
@@ -162,7 +162,7 @@ fn csv_exports_neutralise_formulas_and_raw_writes_them_as_they_are() {
                 .expect("the unit's 1.1.1")
         };
         let (s, r) = (find(&safe), find(&raw));
-        let justification = format!("{formula_text}\n# Dòng hai\n> dòng ba");
+        let justification = format!("{formula_text}\n# Dòng hai\n> dòng ba của lý do");
         for name in ["unit_name", "note"] {
             assert_eq!(&s[col(name)], format!("'{formula_text}"), "{name}");
             assert_eq!(&r[col(name)], *formula_text, "{name} with --raw");
@@ -258,7 +258,7 @@ fn assert_inert(md: &str) {
         "`mã`",
         "<script>",
         "\n# Dòng hai",
-        "\n> dòng ba",
+        "\n> dòng ba của lý do",
     ] {
         assert!(!md.contains(live), "{live:?} is live in:\n{md}");
     }
@@ -279,7 +279,7 @@ fn markdown_reports_show_hostile_names_and_justifications_as_text() {
     // so "# " after a <br> starts no heading).
     assert!(
         card.contains(&format!(
-            "| {MARKUP_ESCAPED}<br># Dòng hai<br>&gt; dòng ba |"
+            "| {MARKUP_ESCAPED}<br># Dòng hai<br>&gt; dòng ba của lý do |"
         )),
         "{card}"
     );
@@ -307,7 +307,7 @@ fn markdown_reports_show_hostile_names_and_justifications_as_text() {
     );
     let card = ok(&dir, &["report", "unit", "47"]);
     assert!(
-        card.contains("| \\-2+3<br># Dòng hai<br>&gt; dòng ba |"),
+        card.contains("| \\-2+3<br># Dòng hai<br>&gt; dòng ba của lý do |"),
         "{card}"
     );
 }
