@@ -31,7 +31,7 @@ pub mod testutil;
 
 mod toml_read;
 
-pub use command::{Command, CommandKind, SelfRow, SurveyRow};
+pub use command::{Command, CommandKind, ImportHead, ImportKind, ImportRows, SelfRow, SurveyRow};
 pub use draft::Draft;
 pub use event::{Change, Committed, Event, EventBody, NewEvent};
 pub use file_error::{FileError, FileErrorKind};

@@ -49,6 +49,7 @@ use jiff::Timestamp;
 use domain::{Item, ItemKey, ItemSummary, Member, Role, Round, UnitState, UnitSummaries, YearData};
 
 pub use access::AccessProblem;
+pub use commit::Txn;
 pub use domain::Seal;
 pub use error::StoreError;
 pub use lock::LockProbe;
