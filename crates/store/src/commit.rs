@@ -32,6 +32,10 @@ pub(crate) fn chain_hash(prev: &[u8; 32], body: &[u8]) -> [u8; 32] {
 /// check); a self-assessment with its texts is 300–900 bytes.
 const EVENT_BYTES: u64 = 512;
 
+/// Groups of items (units) a commit keeps as items; the others it has changed are kept encoded
+/// until they are written (see `Applier::sealing`).
+const OPEN_GROUPS: usize = 16;
+
 /// A streamed commit checks the free space again every this many events.
 const SPACE_EVERY: usize = 16_384;
 
@@ -293,7 +297,7 @@ impl Store {
         let mut txn = Txn {
             store: self,
             journal: Slot::Idle(&mut journal),
-            applier: Applier::new(self),
+            applier: Applier::sealing(self, OPEN_GROUPS),
             at,
             seq: tip.seq,
             prev: tip.hash,
@@ -330,7 +334,7 @@ impl Store {
         // Items are kept without their texts: even a 200,000-row import is a few tens of MB.
         let written = applier.write(Applied { seq, hash: prev });
         match written {
-            Ok(items) => self.update_summaries(&items),
+            Ok(written) => self.update_summaries(written),
             Err(e) => {
                 self.forget_summaries();
                 tip.state_behind = true;

@@ -589,17 +589,21 @@ impl Store {
     }
 
     /// Keep the cached summaries of a year current with committed items.
-    fn update_summaries(&self, items: &[Item]) {
+    fn update_summaries(&self, written: apply::Written) {
         let mut cache = self.summaries_lock();
         if cache.is_empty() {
             return;
         }
-        for item in items {
+        let done = written.for_each(|item| {
             if let Some(c) = cache.get_mut(&item.key.year) {
                 c.entry(item.key.unit.clone())
                     .or_default()
                     .insert(item.key.leaf.clone(), ItemSummary::of(item));
             }
+        });
+        if done.is_err() {
+            // Read again from sled when next asked.
+            cache.clear();
         }
     }
 
