@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use domain::{Change, Command, ItemKey, NewEvent, Points, Status};
+use api::Feed;
+use domain::{Change, ImportHead, ImportKind, ImportRows, ItemKey, NewEvent, Points, Status};
 use formats::self_import::{
-    FileFormat, ImportProblem, ProblemKind, Problems, read_table, validate_self, validate_survey,
+    FileFormat, ImportProblem, ProblemKind, Problems, RowChecker, read_table,
 };
 use formats::xlsx::{is_workbook, sheet_names};
 use l10n::Lang;
@@ -136,41 +137,14 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
             return Ok(ExitCode::FAILURE);
         }
     };
-    // (unit, leaf, new value as text)
-    let (cmd, preview): (Command, Vec<(String, String, String)>) = if survey {
-        match validate_survey(&table, year, &y.framework, &y.units) {
-            Ok(rows) => {
-                let p = rows
-                    .iter()
-                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.to_string()))
-                    .collect();
-                (Command::ImportSurvey { year, rows }, p)
-            }
-            Err(problems) => {
-                print_problems(&a.file, &problems, lang);
-                if workbook && a.sheet.is_none() {
-                    sheet_hint(&bytes, &problems, lang);
-                }
-                return Ok(ExitCode::FAILURE);
-            }
-        }
+    let kind = if survey {
+        ImportKind::Survey
     } else {
-        match validate_self(&table, year, &y.framework, &y.units) {
-            Ok(rows) => {
-                let p = rows
-                    .iter()
-                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.to_string()))
-                    .collect();
-                (Command::ImportSelf { year, rows }, p)
-            }
-            Err(problems) => {
-                print_problems(&a.file, &problems, lang);
-                if workbook && a.sheet.is_none() {
-                    sheet_hint(&bytes, &problems, lang);
-                }
-                return Ok(ExitCode::FAILURE);
-            }
-        }
+        ImportKind::SelfScores
+    };
+    let mut checker = match RowChecker::new(&table, &y.framework, &y.units, kind) {
+        Ok(c) => c,
+        Err(problems) => return Ok(refused(&a, &bytes, workbook, &problems, lang)),
     };
     if let Some(sheet) = &table.sheet {
         println!(
@@ -181,13 +155,55 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
             }
         );
     }
+    // The rows go to the server as they are checked, a batch at a time; the first problem
+    // abandons the import (nothing is written) and the rest of the file is still checked, so
+    // every problem is listed.
+    let head = ImportHead {
+        year,
+        kind,
+        rows: table.rows.len() as u64,
+    };
+    // (unit, leaf, new value as text), for the preview
+    let mut preview: Vec<(String, String, String)> = Vec::new();
+    let mut rows = 0usize;
+    let mut feed = || match checker.next_rows(FEED_ROWS) {
+        Some(batch) => {
+            rows += batch.len();
+            if a.dry_run {
+                preview.extend(preview_of(&batch));
+            }
+            Feed::Rows(batch)
+        }
+        None if checker.has_problems() => Feed::Abandon,
+        None => Feed::End,
+    };
     if a.dry_run {
-        let planned = wb.plan(cmd).map_err(engine_err(lang))?;
+        let planned = wb.plan_import(head, &mut feed).map_err(engine_err(lang));
+        drop(feed);
+        let Some(planned) = planned? else {
+            return Ok(match checker.finish() {
+                Err(problems) => refused(&a, &bytes, workbook, &problems, lang),
+                Ok(()) => ExitCode::FAILURE,
+            });
+        };
+        if let Err(problems) = checker.finish() {
+            return Ok(refused(&a, &bytes, workbook, &problems, lang));
+        }
         print_preview(&preview, year, &planned, lang);
         return Ok(ExitCode::SUCCESS);
     }
-    let rows = preview.len();
-    let events = wb.apply_count(cmd).map_err(|e| anyhow!(e.message(lang)))?;
+    let imported = wb.import(head, &mut feed);
+    drop(feed);
+    // The file's problems first: an import abandoned because of them wrote nothing.
+    if let Err(problems) = checker.finish() {
+        return Ok(refused(&a, &bytes, workbook, &problems, lang));
+    }
+    let Some(events) = imported.map_err(|e| anyhow!(e.message(lang)))? else {
+        return Err(anyhow!(lang.pick(
+            "lệnh nhập bị bỏ dở; không có gì được ghi",
+            "the import was abandoned; nothing was written",
+        )));
+    };
     println!(
         "{}",
         match lang {
@@ -204,6 +220,39 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Rows checked and sent at a time.
+const FEED_ROWS: usize = 2_000;
+
+/// The rows of a batch as the preview lists them: (unit, leaf, new value as text).
+fn preview_of(rows: &ImportRows) -> Vec<(String, String, String)> {
+    match rows {
+        ImportRows::SelfScores(rows) => rows
+            .iter()
+            .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.to_string()))
+            .collect(),
+        ImportRows::Survey(rows) => rows
+            .iter()
+            .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.to_string()))
+            .collect(),
+    }
+}
+
+/// A refused file: every problem, a hint for a workbook read from the wrong sheet; nothing was
+/// imported.
+fn refused(
+    a: &FileArgs,
+    bytes: &[u8],
+    workbook: bool,
+    problems: &Problems,
+    lang: Lang,
+) -> ExitCode {
+    print_problems(&a.file, problems, lang);
+    if workbook && a.sheet.is_none() {
+        sheet_hint(bytes, problems, lang);
+    }
+    ExitCode::FAILURE
 }
 
 /// What the import would do to one item, from the events the engine planned.

@@ -43,7 +43,9 @@ use super::table::{CELL_KEEP, Table, TableRow, read_csv};
 use domain::limits::{EVIDENCE_ENTRIES, LONG_TEXT, SHORT_TEXT};
 use domain::points::PointsError;
 use domain::points::ScoreError;
-use domain::{Evidence, Framework, Method, Node, Points, SelfRow, SurveyRow, UnitSet};
+use domain::{
+    Evidence, Framework, ImportKind, ImportRows, Method, Node, Points, SelfRow, SurveyRow, UnitSet,
+};
 use search::fold::fold;
 
 /// One importable column: its canonical (English, machine) name and the headers that mean it.
@@ -235,27 +237,88 @@ pub fn validate_self(
 }
 
 fn self_rows(table: &Table, fw: &Framework, units: &UnitSet) -> Result<Vec<SelfRow>, Problems> {
-    let mut v = Validator::new(table, fw, units, Kind::SelfAssessment)?;
+    let mut c = RowChecker::new(table, fw, units, ImportKind::SelfScores)?;
     let mut out = Vec::with_capacity(table.rows.len());
-    for r in &table.rows {
-        let Some(common) = v.common(r) else { continue };
-        // The texts are checked even when the rest of the row has problems: all are listed.
-        let note = v.note(r);
-        let evidence = v.evidence(r);
-        // A refused file's rows are not kept.
-        if let (Some(c), Some(note), Some(evidence)) = (common, note, evidence)
-            && v.problems.total() == 0
-        {
-            out.push(SelfRow {
-                unit: c.unit,
-                leaf: c.leaf,
-                score: c.score,
-                note,
-                evidence,
-            });
-        }
+    while let Some(ImportRows::SelfScores(rows)) = c.next_rows(usize::MAX) {
+        out.extend(rows);
     }
-    v.finish(out)
+    c.finish().map(|()| out)
+}
+
+/// A table checked row by row as an import file (self-assessments or survey points), handing
+/// out the good rows a batch at a time, so they can be sent while the rest is checked. Once a
+/// row has a problem no more rows are handed out (a refused file imports nothing);
+/// [`RowChecker::finish`] checks the rest and lists every problem.
+pub struct RowChecker<'a> {
+    v: Validator<'a>,
+    /// The next table row to check.
+    next: usize,
+}
+
+impl<'a> RowChecker<'a> {
+    /// Check the header; problems there that leave no row readable (a missing column) are
+    /// returned at once.
+    pub fn new(
+        table: &'a Table,
+        fw: &'a Framework,
+        units: &'a UnitSet,
+        kind: ImportKind,
+    ) -> Result<RowChecker<'a>, Problems> {
+        let kind = match kind {
+            ImportKind::SelfScores => Kind::SelfAssessment,
+            ImportKind::Survey => Kind::Survey,
+        };
+        let v = Validator::new(table, fw, units, kind)
+            .map_err(|ps| ps.on_sheet(table.sheet.as_deref()))?;
+        Ok(RowChecker { v, next: 0 })
+    }
+
+    /// Whether a problem was found so far.
+    pub fn has_problems(&self) -> bool {
+        self.v.problems.total() > 0
+    }
+
+    /// The next good rows, at most `max` of them; `None` when the table is done or a problem
+    /// was found (see [`RowChecker::has_problems`]).
+    pub fn next_rows(&mut self, max: usize) -> Option<ImportRows> {
+        let mut out = match self.v.kind {
+            Kind::SelfAssessment => ImportRows::SelfScores(Vec::new()),
+            Kind::Survey => ImportRows::Survey(Vec::new()),
+        };
+        let table = self.v.table;
+        while out.len() < max.max(1) && !self.has_problems() {
+            let Some(r) = table.rows.get(self.next) else {
+                break;
+            };
+            self.next += 1;
+            match &mut out {
+                ImportRows::SelfScores(rows) => rows.extend(self.v.self_row(r)),
+                ImportRows::Survey(rows) => rows.extend(self.v.survey_row(r)),
+            }
+        }
+        if self.has_problems() || out.is_empty() {
+            return None;
+        }
+        Some(out)
+    }
+
+    /// Check the rows not checked yet: `Ok` if the whole file is good (every row was handed
+    /// out), else every problem.
+    pub fn finish(mut self) -> Result<(), Problems> {
+        let table = self.v.table;
+        for r in &table.rows[self.next.min(table.rows.len())..] {
+            match self.v.kind {
+                Kind::SelfAssessment => drop(self.v.self_row(r)),
+                Kind::Survey => drop(self.v.survey_row(r)),
+            }
+        }
+        self.next = table.rows.len();
+        let sheet = table.sheet.as_deref();
+        self.v
+            .finish(Vec::<()>::new())
+            .map(|_| ())
+            .map_err(|ps| ps.on_sheet(sheet))
+    }
 }
 
 /// Validate a decoded table as a survey file.
@@ -269,20 +332,12 @@ pub fn validate_survey(
 }
 
 fn survey_rows(table: &Table, fw: &Framework, units: &UnitSet) -> Result<Vec<SurveyRow>, Problems> {
-    let mut v = Validator::new(table, fw, units, Kind::Survey)?;
+    let mut c = RowChecker::new(table, fw, units, ImportKind::Survey)?;
     let mut out = Vec::with_capacity(table.rows.len());
-    for r in &table.rows {
-        if let Some(Some(c)) = v.common(r)
-            && v.problems.total() == 0
-        {
-            out.push(SurveyRow {
-                unit: c.unit,
-                leaf: c.leaf,
-                score: c.score,
-            });
-        }
+    while let Some(ImportRows::Survey(rows)) = c.next_rows(usize::MAX) {
+        out.extend(rows);
     }
-    v.finish(out)
+    c.finish().map(|()| out)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -495,6 +550,37 @@ impl<'a> Validator<'a> {
             data_rows: 0,
             header_row: table.header_row,
         })
+    }
+
+    /// Check one row of a self-assessment file: the row to import, if it is good and no
+    /// problem was found before it (a refused file's rows are not kept).
+    fn self_row(&mut self, r: &TableRow) -> Option<SelfRow> {
+        let common = self.common(r)?;
+        // The texts are checked even when the rest of the row has problems: all are listed.
+        let note = self.note(r);
+        let evidence = self.evidence(r);
+        match (common, note, evidence) {
+            (Some(c), Some(note), Some(evidence)) if self.problems.total() == 0 => Some(SelfRow {
+                unit: c.unit,
+                leaf: c.leaf,
+                score: c.score,
+                note,
+                evidence,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Check one row of a survey file (see [`Validator::self_row`]).
+    fn survey_row(&mut self, r: &TableRow) -> Option<SurveyRow> {
+        match self.common(r) {
+            Some(Some(c)) if self.problems.total() == 0 => Some(SurveyRow {
+                unit: c.unit,
+                leaf: c.leaf,
+                score: c.score,
+            }),
+            _ => None,
+        }
     }
 
     fn push(&mut self, row: usize, column: Option<String>, kind: ProblemKind) {
