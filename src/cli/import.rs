@@ -11,7 +11,7 @@ use anyhow::{Context, anyhow};
 use api::Feed;
 use domain::{Change, ImportHead, ImportKind, ImportRows, ItemKey, NewEvent, Points, Status};
 use formats::self_import::{
-    FileFormat, ImportProblem, ProblemKind, Problems, RowChecker, read_table,
+    FileFormat, ImportProblem, ProblemKind, Problems, RowChecker, open_table,
 };
 use formats::xlsx::{is_workbook, sheet_names};
 use l10n::Lang;
@@ -130,7 +130,9 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     } else {
         FileFormat::Csv
     };
-    let table = match read_table(&bytes, format) {
+    // A CSV file is checked as it is read (its rows are never all held); a workbook is read
+    // whole first.
+    let (table, csv) = match open_table(&bytes, format) {
         Ok(t) => t,
         Err(problems) => {
             print_problems(&a.file, &problems, lang);
@@ -142,7 +144,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     } else {
         ImportKind::SelfScores
     };
-    let mut checker = match RowChecker::new(&table, &y.framework, &y.units, kind) {
+    let mut checker = match RowChecker::new(&table, csv, &y.framework, &y.units, kind) {
         Ok(c) => c,
         Err(problems) => return Ok(refused(&a, &bytes, workbook, &problems, lang)),
     };
@@ -158,10 +160,12 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     // The rows go to the server as they are checked, a batch at a time; the first problem
     // abandons the import (nothing is written) and the rest of the file is still checked, so
     // every problem is listed.
+    // At most a row per line: for the free-space check before anything is written.
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
     let head = ImportHead {
         year,
         kind,
-        rows: table.rows.len() as u64,
+        rows: table.rows.len().max(lines) as u64,
     };
     // (unit, leaf, new value as text), for the preview
     let mut preview: Vec<(String, String, String)> = Vec::new();
