@@ -14,6 +14,7 @@ pub mod framework_file;
 pub mod item;
 pub mod limits;
 pub mod member;
+pub mod nfc;
 pub mod points;
 pub mod round;
 pub mod state;

@@ -35,7 +35,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+use unicode_normalization::UnicodeNormalization;
 
 use super::problem::quote_cell;
 pub use super::problem::{EvidencePart, EvidenceProblem, ImportProblem, ProblemKind, Problems};
@@ -446,7 +446,7 @@ fn header_key(h: &str) -> String {
 /// Cell text as stored: NFC, line breaks as `\n`, surrounding whitespace trimmed.
 fn clean(text: &str) -> Cow<'_, str> {
     let t = text.trim();
-    let nfc = is_nfc_quick(t.chars()) == IsNormalized::Yes;
+    let nfc = domain::nfc::is_nfc(t);
     if nfc && !t.contains('\r') {
         return Cow::Borrowed(t);
     }
