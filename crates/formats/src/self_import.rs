@@ -282,6 +282,9 @@ pub fn open_table<'b>(
 pub struct RowChecker<'a> {
     v: Validator<'a>,
     src: Source<'a>,
+    /// The row being checked, when read from a CSV file (its buffers reused row after row).
+    row: TableRow,
+    long: Vec<LongCell>,
 }
 
 /// Where a checker's rows come from.
@@ -323,7 +326,12 @@ impl<'a> RowChecker<'a> {
             }
         };
         let src = csv.map_or(Source::Table(0), Source::Csv);
-        Ok(RowChecker { v, src })
+        Ok(RowChecker {
+            v,
+            src,
+            row: TableRow::new(0, []),
+            long: Vec::new(),
+        })
     }
 
     /// Whether a problem was found so far.
@@ -334,26 +342,24 @@ impl<'a> RowChecker<'a> {
     /// Check the next row: `None` at the end of the file, `Some(None)` for a row not handed
     /// out (blank, skipped, with problems, or after a problem).
     fn step(&mut self) -> Option<Option<Row>> {
-        let (owned, r, long);
-        match &mut self.src {
+        let (r, long): (&TableRow, &[LongCell]) = match &mut self.src {
             Source::Table(next) => {
                 let table = self.v.table;
                 let row = table.rows.get(*next)?;
                 *next += 1;
-                r = row;
-                long = table.long_cells_of(row.row);
+                (row, table.long_cells_of(row.row))
             }
             Source::Csv(rows) => {
-                let (row, l) = rows.next_row()?;
+                if !rows.next_row_into(&mut self.row, &mut self.long) {
+                    return None;
+                }
                 if rows.has_problems() {
                     // The file is refused whatever its rows hold: they are only read.
                     return Some(None);
                 }
-                owned = (row, l);
-                r = &owned.0;
-                long = &owned.1;
+                (&self.row, &self.long)
             }
-        }
+        };
         Some(match self.v.kind {
             Kind::SelfAssessment => self.v.self_row(r, long).map(Row::SelfScores),
             Kind::Survey => self.v.survey_row(r, long).map(Row::Survey),
@@ -1128,6 +1134,24 @@ pub fn format_evidence(evidence: &[Evidence]) -> Result<String, String> {
 
 /// `YYYY-MM-DD`, or day first with '/', '-' or '.' (`15/3/2024`), as ISO `YYYY-MM-DD`.
 fn parse_date(text: &str) -> Option<String> {
+    // Most dates are already ISO (what the exports and the sample files write): checked as a
+    // date and kept as they are, which is how they would be written back.
+    if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *text.as_bytes()
+        && [y1, y2, y3, y4, m1, m2, d1, d2]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let n = |ds: &[u8]| ds.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0'));
+        let (y, m, d) = (n(&[y1, y2, y3, y4]), n(&[m1, m2]), n(&[d1, d2]));
+        let date = jiff::civil::Date::new(
+            i16::try_from(y).ok()?,
+            i8::try_from(m).ok()?,
+            i8::try_from(d).ok()?,
+        )
+        .ok()?;
+        debug_assert_eq!(date.to_string(), text);
+        return Some(text.to_string());
+    }
     let nums: Vec<&str> = text.split(['/', '-', '.']).map(str::trim).collect();
     if nums.len() != 3
         || nums

@@ -41,6 +41,17 @@ impl TableRow {
         TableRow { row, text, ends }
     }
 
+    /// Make this the row on line `row` with `cells`, keeping its buffers.
+    fn set<'a>(&mut self, row: usize, cells: impl IntoIterator<Item = &'a str>) {
+        self.row = row;
+        self.text.clear();
+        self.ends.clear();
+        for c in cells {
+            self.text.push_str(c);
+            self.ends.push(self.text.len());
+        }
+    }
+
     /// Number of cells.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -285,21 +296,27 @@ impl CsvRows<'_> {
     /// The next data row (its cells as written, a cell longer than [`CELL_KEEP`] empty) and its
     /// cells too long to keep; `None` at the end of the file.
     pub fn next_row(&mut self) -> Option<(TableRow, Vec<LongCell>)> {
+        let mut row = TableRow::new(0, []);
+        let mut long = Vec::new();
+        self.next_row_into(&mut row, &mut long)
+            .then_some((row, long))
+    }
+
+    /// [`CsvRows::next_row`] into `row` and `long`, whose buffers are reused; `false` at the
+    /// end of the file.
+    pub fn next_row_into(&mut self, row: &mut TableRow, long: &mut Vec<LongCell>) -> bool {
         if !self.read() {
-            return None;
+            return false;
         }
-        let row = self.last.1;
-        let long = self
-            .rec
-            .long
-            .iter()
-            .map(|l| LongCell {
-                row,
-                cell: l.cell,
-                bytes: l.bytes,
-            })
-            .collect();
-        Some((TableRow::new(row, self.rec.cells().map(read_back)), long))
+        let line = self.last.1;
+        long.clear();
+        long.extend(self.rec.long.iter().map(|l| LongCell {
+            row: line,
+            cell: l.cell,
+            bytes: l.bytes,
+        }));
+        row.set(line, self.rec.cells().map(read_back));
+        true
     }
 
     /// Whether the file has a problem of its own so far (a NUL byte; at the end, a quoted

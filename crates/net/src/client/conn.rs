@@ -41,23 +41,24 @@ pub(crate) struct Streaming<'c> {
     conn: &'c Conn,
     _write: MutexGuard<'c, ()>,
     id: u64,
+    /// The frame being sent (one buffer for every request of the stream).
+    buf: Vec<u8>,
 }
 
 impl Streaming<'_> {
     /// Send the next request of the stream. On failure the connection is dead.
     pub(crate) fn send(&mut self, request: Request) -> Result<(), NotSent> {
-        let bytes = match frame::encode_up_to(
-            &ClientRequest {
-                id: self.id,
-                request,
-            },
-            WRITER_REQUEST_MAX,
-        ) {
-            Ok(b) => b,
+        let msg = ClientRequest {
+            id: self.id,
+            request,
+        };
+        match frame::encode_into(&mut self.buf, &msg, WRITER_REQUEST_MAX) {
+            Ok(()) => {}
             Err(FrameError::TooLarge { len, max }) => return Err(NotSent::TooLarge { len, max }),
             Err(_) => return Err(NotSent::Failed),
-        };
-        if let Err(e) = SocketWriter(&self.conn.stream).write_all(&bytes) {
+        }
+        drop(msg);
+        if let Err(e) = SocketWriter(&self.conn.stream).write_all(&self.buf) {
             self.conn.kill(&format!("sending failed: {e}"));
             return Err(NotSent::Failed);
         }
@@ -142,6 +143,7 @@ impl Conn {
             conn: self,
             _write: self.write.lock().unwrap_or_else(|p| p.into_inner()),
             id,
+            buf: Vec::new(),
         };
         if let Err(e) = s.send(first) {
             self.pending().waiting.remove(&id);
