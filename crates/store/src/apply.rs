@@ -24,11 +24,22 @@ enum Group {
     Sealed(Vec<u8>),
 }
 
+/// A touched group: its key, year and unit, and its items.
+struct Touched {
+    key: String,
+    year: u16,
+    unit: String,
+    group: Group,
+}
+
 /// What a batch of events changes, gathered before it is written.
 pub(crate) struct Applier<'s> {
     store: &'s Store,
-    /// Touched groups by key: (year, unit, items in leaf order).
-    groups: HashMap<String, (u16, String, Group)>,
+    /// Touched groups, and where each is by key.
+    groups: Vec<Touched>,
+    by_key: HashMap<String, usize>,
+    /// The group the last item asked for is in (most often the next one's too).
+    last: Option<usize>,
     /// Groups kept open at most; more are sealed (`None`: never).
     max_open: Option<usize>,
     /// Groups open now.
@@ -46,7 +57,9 @@ impl<'s> Applier<'s> {
     pub fn new(store: &'s Store) -> Applier<'s> {
         Applier {
             store,
-            groups: HashMap::new(),
+            groups: Vec::new(),
+            by_key: HashMap::new(),
+            last: None,
             max_open: None,
             open: 0,
             units: HashMap::new(),
@@ -67,13 +80,11 @@ impl<'s> Applier<'s> {
         }
     }
 
-    /// Encode every open group but `keep`.
-    fn seal(&mut self, keep: &str) {
-        for (k, (_, _, g)) in self.groups.iter_mut() {
-            if k != keep
-                && let Group::Open(items) = g
-            {
-                *g = Group::Sealed(state::encode_group(items.iter()));
+    /// Encode every open group.
+    fn seal(&mut self) {
+        for t in &mut self.groups {
+            if let Group::Open(items) = &t.group {
+                t.group = Group::Sealed(state::encode_group(items.iter()));
                 self.open -= 1;
             }
         }
@@ -86,29 +97,38 @@ impl<'s> Applier<'s> {
 
     /// The stored item (loading its group once); a new empty one if no event touched it yet.
     pub fn item(&mut self, key: &ItemKey) -> Result<&mut StoredItem, StoreError> {
-        let gk = layout::item_group_key(key);
-        let opened = match self.groups.get(&gk) {
-            Some((_, _, Group::Open(_))) => None,
-            Some((year, unit, Group::Sealed(bytes))) => {
-                Some(state::decode_group(bytes, *year, unit, &gk)?)
-            }
-            None => Some(self.store.read_group(&gk, key.year, &key.unit)?),
-        };
-        if let Some(items) = opened {
-            if self.max_open.is_some_and(|m| self.open >= m) {
-                self.seal(&gk);
-            }
-            self.open += 1;
-            match self.groups.get_mut(&gk) {
-                Some((_, _, g)) => *g = Group::Open(items),
-                None => {
-                    self.groups
-                        .insert(gk.clone(), (key.year, key.unit.clone(), Group::Open(items)));
+        let at = match self.last {
+            Some(i) if self.groups[i].year == key.year && self.groups[i].unit == key.unit => i,
+            _ => {
+                let gk = layout::item_group_key(key);
+                match self.by_key.get(&gk) {
+                    Some(&i) => i,
+                    None => {
+                        let items = self.store.read_group(&gk, key.year, &key.unit)?;
+                        self.make_room();
+                        self.open += 1;
+                        self.by_key.insert(gk.clone(), self.groups.len());
+                        self.groups.push(Touched {
+                            key: gk,
+                            year: key.year,
+                            unit: key.unit.clone(),
+                            group: Group::Open(items),
+                        });
+                        self.groups.len() - 1
+                    }
                 }
             }
+        };
+        self.last = Some(at);
+        if let Group::Sealed(bytes) = &self.groups[at].group {
+            let t = &self.groups[at];
+            let items = state::decode_group(bytes, t.year, &t.unit, &t.key)?;
+            self.make_room();
+            self.open += 1;
+            self.groups[at].group = Group::Open(items);
         }
-        let Some((_, _, Group::Open(items))) = self.groups.get_mut(&gk) else {
-            return Err(StoreError::corrupt(format!("group {gk} vanished")));
+        let Group::Open(items) = &mut self.groups[at].group else {
+            return Err(StoreError::corrupt("a group of items was not opened"));
         };
         let pos = match items.binary_search_by(|s| s.item.key.leaf.as_str().cmp(&key.leaf)) {
             Ok(i) => i,
@@ -118,6 +138,13 @@ impl<'s> Applier<'s> {
             }
         };
         Ok(&mut items[pos])
+    }
+
+    /// Before a group is opened: seal the open ones if there are as many as may be.
+    fn make_room(&mut self) {
+        if self.max_open.is_some_and(|m| self.open >= m) {
+            self.seal();
+        }
     }
 
     fn unit(&mut self, year: u16, unit: &str) -> Result<&mut StoredUnit, StoreError> {
@@ -220,7 +247,15 @@ impl<'s> Applier<'s> {
         let mut batch = sled::Batch::default();
         let mut written = Written::default();
         self.open = 0;
-        for (k, (year, unit, group)) in self.groups.drain() {
+        self.last = None;
+        self.by_key.clear();
+        for t in self.groups.drain(..) {
+            let Touched {
+                key: k,
+                year,
+                unit,
+                group,
+            } = t;
             match group {
                 Group::Open(items) => {
                     batch.insert(k.as_bytes(), state::encode_group(items.iter()));
