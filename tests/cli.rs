@@ -242,6 +242,79 @@ fn a_bad_import_lists_every_problem_and_imports_nothing() {
 }
 
 #[test]
+fn a_problem_past_the_rows_already_sent_still_imports_nothing() {
+    // The rows go to the server a batch at a time as they are checked: a bad last row, a quote
+    // never closed at the end, a NUL byte near the end — each found after thousands of good
+    // rows were sent — import nothing, and the problem is listed as for a small file.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(&["--store", "st", "init", "--year", "2024"], d);
+    let sample = ok(&["sample", "--units", "63", "--year", "2024"], d);
+    let lines: Vec<&str> = sample.lines().collect();
+    // More than two batches of rows (2,000 each) before the last.
+    assert!(lines.len() > 4_000, "{}", lines.len());
+    let n = lines.len();
+    let good = format!("{}\n", lines.join("\n"));
+    let cases = [
+        (
+            "last-row.csv",
+            format!("{good}99,1.1.1,0.5,,\n"),
+            format!("row {}", n + 1),
+        ),
+        (
+            "open-quote.csv",
+            format!("{good}44,1.1.1,0.5,\"chưa đóng,\n"),
+            "never closed".to_string(),
+        ),
+        (
+            "nul.csv",
+            format!("{good}{}\0\n", lines[n - 1]),
+            format!("row {}", n + 1),
+        ),
+    ];
+    for (name, text, needle) in cases {
+        std::fs::write(d.join(name), text).unwrap();
+        let out = run(
+            &["--lang", "en", "--store", "st", "import", "self", name],
+            d,
+        );
+        assert!(!out.status.success(), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&needle),
+            "{name}: missing {needle:?} in:\n{err}"
+        );
+        assert!(err.contains("nothing was imported"), "{name}: {err}");
+        let audit = ok(&["--store", "st", "audit", "--unit", "44"], d);
+        assert!(audit.is_empty(), "{name}: nothing imported: {audit}");
+    }
+    // The good file imports, and its dry run shows every row first.
+    std::fs::write(d.join("good.csv"), &good).unwrap();
+    let plan = ok(
+        &[
+            "--lang",
+            "en",
+            "--store",
+            "st",
+            "import",
+            "self",
+            "good.csv",
+            "--dry-run",
+        ],
+        d,
+    );
+    assert!(plan.contains(&format!("{} new (+)", n - 1)), "{plan}");
+    let done = ok(
+        &[
+            "--lang", "en", "--store", "st", "import", "self", "good.csv",
+        ],
+        d,
+    );
+    assert!(done.contains(&format!("Imported {} rows", n - 1)), "{done}");
+    assert!(ok(&["--lang", "en", "--store", "st", "verify"], d).contains("OK"));
+}
+
+#[test]
 fn a_store_held_by_another_process_is_named_clearly() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();

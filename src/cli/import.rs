@@ -8,10 +8,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use domain::{Change, Command, ItemKey, NewEvent, Points, Status};
+use api::Feed;
+use domain::{Change, ImportHead, ImportKind, ImportRows, ItemKey, NewEvent, Points, Status};
 use formats::self_import::{
-    FileFormat, ImportKind, ImportProblem, ProblemKind, Problems, read_import, validate_self,
-    validate_survey, validate_tables,
+    FileFormat, ImportProblem, ImportTables, ProblemKind, Problems, RowChecker, open_table,
+    read_import,
 };
 use formats::xlsx::{is_workbook, sheet_names};
 use l10n::Lang;
@@ -206,54 +207,134 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     } else {
         ImportKind::SelfScores
     };
-    let tables = match read_import(&bytes, format, kind) {
+    // A CSV file, or a named sheet, is one table; a CSV file is checked as it is read (its rows
+    // are never all held). A workbook without --sheet is every sheet with the import's columns
+    // and scores (the national workbook whole), each sheet read whole first.
+    let opened = if workbook && a.sheet.is_none() {
+        read_import(&bytes, format, kind).map(|t| (t, None))
+    } else {
+        open_table(&bytes, format).map(|(table, csv)| {
+            let one = ImportTables {
+                tables: vec![table],
+                skipped: Vec::new(),
+                empty: Vec::new(),
+            };
+            (one, csv)
+        })
+    };
+    let (tables, mut csv) = match opened {
         Ok(t) => t,
         Err(problems) => {
             print_problems(&a.file, &problems, lang);
             return Ok(ExitCode::FAILURE);
         }
     };
-    let refused = |problems: &Problems| {
-        print_problems(&a.file, problems, lang);
-        if workbook && a.sheet.is_none() && tables.tables.len() == 1 {
-            sheet_hint(&bytes, problems, lang);
+    let several = tables.tables.len() > 1;
+    let mut checkers = Vec::new();
+    let mut header_problems = Problems::new();
+    for table in &tables.tables {
+        match RowChecker::new(table, csv.take(), &y.framework, &y.units, kind) {
+            Ok(c) => checkers.push(c),
+            Err(problems) => header_problems.append(problems),
         }
-        Ok(ExitCode::FAILURE)
-    };
-    // (unit, leaf, new value as text)
-    let (cmd, preview): (Command, Vec<(String, String, String)>) = if survey {
-        let valid = |t: &_| validate_survey(t, year, &y.framework, &y.units);
-        match validate_tables(&tables, valid, |r| (r.unit.as_str(), r.leaf.as_str())) {
-            Ok(rows) => {
-                let p = rows
-                    .iter()
-                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.show(lang)))
-                    .collect();
-                (Command::ImportSurvey { year, rows }, p)
-            }
-            Err(problems) => return refused(&problems),
-        }
-    } else {
-        let valid = |t: &_| validate_self(t, year, &y.framework, &y.units);
-        match validate_tables(&tables, valid, |r| (r.unit.as_str(), r.leaf.as_str())) {
-            Ok(rows) => {
-                let p = rows
-                    .iter()
-                    .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.show(lang)))
-                    .collect();
-                (Command::ImportSelf { year, rows }, p)
-            }
-            Err(problems) => return refused(&problems),
-        }
-    };
+    }
+    if header_problems.total() > 0 {
+        return Ok(refused(
+            &a,
+            &bytes,
+            workbook && !several,
+            &header_problems,
+            lang,
+        ));
+    }
     print_sheets(&tables, lang);
+    // The rows go to the server as they are checked, a batch at a time; the first problem
+    // abandons the import (nothing is written) and the rest of the file is still checked, so
+    // every problem is listed.
+    // At most a row per line: for the free-space check before anything is written.
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    let in_tables: usize = tables.tables.iter().map(|t| t.rows.len()).sum();
+    let head = ImportHead {
+        year,
+        kind,
+        rows: in_tables.max(lines) as u64,
+    };
+    // (unit, leaf, new value as text), for the preview
+    let mut preview: Vec<(String, String, String)> = Vec::new();
+    let mut rows = 0usize;
+    // Two sheets with a row for the same item: which one counts would be a guess.
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    let mut overlap: Option<ImportProblem> = None;
+    let mut current = 0usize;
+    let sheet_name = |i: usize| tables.tables[i].sheet.clone().unwrap_or_default();
+    let mut feed = || loop {
+        if overlap.is_some() {
+            return Feed::Abandon;
+        }
+        let Some(checker) = checkers.get_mut(current) else {
+            return Feed::End;
+        };
+        match checker.next_rows(FEED_ROWS) {
+            Some(batch) => {
+                if several {
+                    for key in keys_of(&batch) {
+                        match seen.get(&key) {
+                            Some(&j) if j != current => {
+                                let (unit, leaf) = key;
+                                overlap = Some(ImportProblem::new(
+                                    0,
+                                    None,
+                                    ProblemKind::SheetsOverlap {
+                                        sheets: vec![sheet_name(j), sheet_name(current)],
+                                        item: Box::new((unit, leaf)),
+                                    },
+                                ));
+                                return Feed::Abandon;
+                            }
+                            Some(_) => {}
+                            None => {
+                                seen.insert(key, current);
+                            }
+                        }
+                    }
+                }
+                rows += batch.len();
+                if a.dry_run {
+                    preview.extend(preview_of(&batch, lang));
+                }
+                return Feed::Rows(batch);
+            }
+            None if checker.has_problems() => return Feed::Abandon,
+            None => current += 1,
+        }
+    };
     if a.dry_run {
-        let planned = wb.plan(cmd).map_err(engine_err(lang))?;
+        let planned = wb.plan_import(head, &mut feed).map_err(engine_err(lang));
+        drop(feed);
+        let Some(planned) = planned? else {
+            return Ok(match finish(checkers, overlap) {
+                Err(problems) => refused(&a, &bytes, workbook && !several, &problems, lang),
+                Ok(()) => ExitCode::FAILURE,
+            });
+        };
+        if let Err(problems) = finish(checkers, overlap) {
+            return Ok(refused(&a, &bytes, workbook && !several, &problems, lang));
+        }
         print_preview(&preview, year, &planned, lang);
         return Ok(ExitCode::SUCCESS);
     }
-    let rows = preview.len();
-    let events = wb.apply_count(cmd).map_err(|e| anyhow!(e.message(lang)))?;
+    let imported = wb.import(head, &mut feed);
+    drop(feed);
+    // The file's problems first: an import abandoned because of them wrote nothing.
+    if let Err(problems) = finish(checkers, overlap) {
+        return Ok(refused(&a, &bytes, workbook && !several, &problems, lang));
+    }
+    let Some(events) = imported.map_err(|e| anyhow!(e.message(lang)))? else {
+        return Err(anyhow!(lang.pick(
+            "lệnh nhập bị bỏ dở; không có gì được ghi",
+            "the import was abandoned; nothing was written",
+        )));
+    };
     println!(
         "{}",
         match lang {
@@ -270,6 +351,72 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Rows checked and sent at a time.
+const FEED_ROWS: usize = 2_000;
+
+/// The rows of a batch as the preview lists them: (unit, leaf, new value as text).
+fn preview_of(rows: &ImportRows, lang: Lang) -> Vec<(String, String, String)> {
+    match rows {
+        ImportRows::SelfScores(rows) => rows
+            .iter()
+            .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.show(lang)))
+            .collect(),
+        ImportRows::Survey(rows) => rows
+            .iter()
+            .map(|r| (r.unit.clone(), r.leaf.clone(), r.score.show(lang)))
+            .collect(),
+    }
+}
+
+/// The items (unit, leaf) of a batch.
+fn keys_of(rows: &ImportRows) -> Vec<(String, String)> {
+    match rows {
+        ImportRows::SelfScores(rows) => rows
+            .iter()
+            .map(|r| (r.unit.clone(), r.leaf.clone()))
+            .collect(),
+        ImportRows::Survey(rows) => rows
+            .iter()
+            .map(|r| (r.unit.clone(), r.leaf.clone()))
+            .collect(),
+    }
+}
+
+/// Every sheet's remaining problems (each checker reads the rest of its table), then two sheets
+/// with a row for the same item.
+fn finish(checkers: Vec<RowChecker<'_>>, overlap: Option<ImportProblem>) -> Result<(), Problems> {
+    let mut problems = Problems::new();
+    for checker in checkers {
+        if let Err(p) = checker.finish() {
+            problems.append(p);
+        }
+    }
+    if let Some(o) = overlap {
+        problems.push(o);
+    }
+    if problems.total() > 0 {
+        Err(problems)
+    } else {
+        Ok(())
+    }
+}
+
+/// A refused file: every problem, a hint for a workbook read from the wrong sheet; nothing was
+/// imported.
+fn refused(
+    a: &FileArgs,
+    bytes: &[u8],
+    workbook: bool,
+    problems: &Problems,
+    lang: Lang,
+) -> ExitCode {
+    print_problems(&a.file, problems, lang);
+    if workbook && a.sheet.is_none() {
+        sheet_hint(bytes, problems, lang);
+    }
+    ExitCode::FAILURE
 }
 
 /// What the import would do to one item, from the events the engine planned.

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use domain::{BackupSummary, Draft, Seal, VerifyReport, YearContext};
 use domain::{Command, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState};
+use domain::{ImportHead, ImportKind, ImportRows};
 
 pub use error::{NotOpenReason, ScoreProblem, TextOf, WorkbenchError};
 
@@ -91,6 +92,35 @@ pub struct HistoryQuery {
 /// import): the workbenches are told to reload instead (`Notice::Resync`).
 pub const KEEP_EVENTS: usize = 5_000;
 
+/// What feeds an import sent in pieces ([`Workbench::import`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Feed {
+    /// The next rows.
+    Rows(ImportRows),
+    /// Every row was given: commit (or plan) them.
+    End,
+    /// Give up (the file turned out to have problems): nothing is written.
+    Abandon,
+}
+
+/// Take every piece of a feed into one import command; `None` if it abandoned.
+pub fn gather(head: &ImportHead, feed: &mut dyn FnMut() -> Feed) -> Option<Command> {
+    let mut all = match head.kind {
+        ImportKind::SelfScores => ImportRows::SelfScores(Vec::new()),
+        ImportKind::Survey => ImportRows::Survey(Vec::new()),
+    };
+    loop {
+        match (feed(), &mut all) {
+            (Feed::Rows(ImportRows::SelfScores(r)), ImportRows::SelfScores(all)) => all.extend(r),
+            (Feed::Rows(ImportRows::Survey(r)), ImportRows::Survey(all)) => all.extend(r),
+            // Rows of the other kind: refused by the engine as the command they make.
+            (Feed::Rows(other), _) => return Some(Command::import(head.year, other)),
+            (Feed::End, _) => return Some(Command::import(head.year, all)),
+            (Feed::Abandon, _) => return None,
+        }
+    }
+}
+
 pub trait Workbench: Send + Sync {
     /// The OS user this workbench acts as.
     fn user(&self) -> &str;
@@ -125,6 +155,36 @@ pub trait Workbench: Send + Sync {
     /// A dry run of `apply`: the events the command would write now, by the same rules, without
     /// writing anything.
     fn plan(&self, command: Command) -> Result<Vec<NewEvent>, WorkbenchError>;
+
+    /// An import (`ImportSelf` / `ImportSurvey` of `head`) whose rows come from `feed` piece by
+    /// piece, as one command: every row goes through the engine's rules, and all its events are
+    /// committed at once when the feed ends — or none, when a row is refused or the feed
+    /// abandons. Returns how many events were committed, `None` if the feed abandoned. The
+    /// rows are not all held at once: a remote workbench sends them as they come, and the
+    /// server writes them as they arrive (durable only at the end).
+    fn import(
+        &self,
+        head: ImportHead,
+        feed: &mut dyn FnMut() -> Feed,
+    ) -> Result<Option<usize>, WorkbenchError> {
+        match gather(&head, feed) {
+            Some(cmd) => self.apply_count(cmd).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A dry run of [`Workbench::import`]: the events it would write now (exactly what
+    /// [`Workbench::plan`] of the whole command gives); `None` if the feed abandoned.
+    fn plan_import(
+        &self,
+        head: ImportHead,
+        feed: &mut dyn FnMut() -> Feed,
+    ) -> Result<Option<Vec<NewEvent>>, WorkbenchError> {
+        match gather(&head, feed) {
+            Some(cmd) => self.plan(cmd).map(Some),
+            None => Ok(None),
+        }
+    }
     /// Committed events from now on.
     fn subscribe(&self) -> Receiver<Notice>;
     fn draft(&self, key: &ItemKey) -> Result<Option<Draft>, WorkbenchError>;

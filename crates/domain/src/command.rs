@@ -28,6 +28,96 @@ pub struct SurveyRow {
     pub score: Points,
 }
 
+/// Which import a stream of rows is (`ImportSelf` or `ImportSurvey` sent in pieces).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportKind {
+    SelfScores,
+    Survey,
+}
+
+impl ImportKind {
+    /// The command it is a piece of.
+    pub fn command(self) -> CommandKind {
+        match self {
+            ImportKind::SelfScores => CommandKind::ImportSelf,
+            ImportKind::Survey => CommandKind::ImportSurvey,
+        }
+    }
+}
+
+/// The start of an import sent in pieces: `ImportSelf` / `ImportSurvey` whose rows come as
+/// [`ImportRows`], all committed at once at the end (or none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportHead {
+    pub year: u16,
+    pub kind: ImportKind,
+    /// How many rows will come at most (0: not known), to check the free space first.
+    #[serde(default)]
+    pub rows: u64,
+}
+
+/// A piece of the rows of an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportRows {
+    SelfScores(Vec<SelfRow>),
+    Survey(Vec<SurveyRow>),
+}
+
+impl ImportRows {
+    pub fn kind(&self) -> ImportKind {
+        match self {
+            ImportRows::SelfScores(_) => ImportKind::SelfScores,
+            ImportRows::Survey(_) => ImportKind::Survey,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            ImportRows::SelfScores(r) => r.len(),
+            ImportRows::Survey(r) => r.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Command {
+    /// An import command as its head and its rows in one piece; any other command back.
+    pub fn into_import(self) -> Result<(ImportHead, ImportRows), Command> {
+        match self {
+            Command::ImportSelf { year, rows } => Ok((
+                ImportHead {
+                    year,
+                    kind: ImportKind::SelfScores,
+                    rows: rows.len() as u64,
+                },
+                ImportRows::SelfScores(rows),
+            )),
+            Command::ImportSurvey { year, rows } => Ok((
+                ImportHead {
+                    year,
+                    kind: ImportKind::Survey,
+                    rows: rows.len() as u64,
+                },
+                ImportRows::Survey(rows),
+            )),
+            other => Err(other),
+        }
+    }
+
+    /// The import command of a head and all its rows.
+    pub fn import(year: u16, rows: ImportRows) -> Command {
+        match rows {
+            ImportRows::SelfScores(rows) => Command::ImportSelf { year, rows },
+            ImportRows::Survey(rows) => Command::ImportSurvey { year, rows },
+        }
+    }
+}
+
 /// Every change goes through one of these. Item commands carry the item version the user saw
 /// (`expected`); the engine answers a mismatch with a conflict, never a silent overwrite.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

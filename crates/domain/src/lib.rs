@@ -14,6 +14,7 @@ pub mod framework_file;
 pub mod item;
 pub mod limits;
 pub mod member;
+pub mod nfc;
 pub mod number;
 pub mod points;
 pub mod round;
@@ -32,7 +33,7 @@ pub mod testutil;
 
 mod toml_read;
 
-pub use command::{Command, CommandKind, SelfRow, SurveyRow};
+pub use command::{Command, CommandKind, ImportHead, ImportKind, ImportRows, SelfRow, SurveyRow};
 pub use draft::Draft;
 pub use event::{Change, Committed, Event, EventBody, NewEvent};
 pub use file_error::{FileError, FileErrorKind};

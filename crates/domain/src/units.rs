@@ -104,6 +104,11 @@ impl UnitSet {
         self.index.get(code).map(|&i| &self.units[i])
     }
 
+    /// Where the unit of this code is in `units`.
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.index.get(code).copied()
+    }
+
     pub fn region(&self, code: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.code == code)
     }

@@ -4,14 +4,11 @@ use crate::OrStore;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use domain::{
-    Appraisal, Change, CommandKind, Evidence, Item, ItemKey, Method, Points, SelfAssessment,
-    SelfRow, Status, SurveyRow,
-};
+use domain::{Appraisal, Change, CommandKind, Item, ItemKey, Method, Points, Status};
 
-use domain::limits::{EVIDENCE_ENTRIES, TextField};
+use domain::limits::TextField;
 
-use super::{Ctx, Engine, WorkbenchError, YearContext, limited, limited_owned, of_item};
+use super::{Ctx, Engine, WorkbenchError, YearContext, limited, of_item};
 
 /// Check that the key names a known unit and a leaf; return the year and the leaf's (max, method).
 pub(super) fn leaf(
@@ -19,6 +16,12 @@ pub(super) fn leaf(
     key: &ItemKey,
 ) -> Result<(Arc<YearContext>, Points, Method), WorkbenchError> {
     let y = engine.year(key.year)?;
+    let (max, method) = leaf_in(&y, key)?;
+    Ok((y, max, method))
+}
+
+/// [`leaf`] in a year already read.
+pub(super) fn leaf_in(y: &YearContext, key: &ItemKey) -> Result<(Points, Method), WorkbenchError> {
     if y.units.unit(&key.unit).is_none() {
         return Err(WorkbenchError::UnknownUnit {
             year: key.year,
@@ -37,8 +40,7 @@ pub(super) fn leaf(
             code: key.leaf.clone(),
         });
     }
-    let (max, method) = (node.max, node.method);
-    Ok((y, max, method))
+    Ok((node.max, node.method))
 }
 
 pub(super) fn check_score(
@@ -116,153 +118,6 @@ pub(super) fn require_text(
         });
     }
     Ok(t)
-}
-
-/// The unit an import is working through: its items, read once, and whether it is open.
-/// Rows usually come unit by unit; rows in any order are still right, only slower.
-struct ImportUnit {
-    unit: String,
-    items: std::collections::HashMap<String, Item>,
-}
-
-impl ImportUnit {
-    /// The current item of `key` (a new one if it has none), after checking its unit is open.
-    fn item(
-        slot: &mut Option<ImportUnit>,
-        ctx: &Ctx,
-        key: &ItemKey,
-    ) -> Result<Item, WorkbenchError> {
-        if slot.as_ref().is_none_or(|u| u.unit != key.unit) {
-            ctx.check_open(key.year, &key.unit)?;
-            *slot = Some(ImportUnit {
-                unit: key.unit.clone(),
-                items: ctx.unit_items(key.year, &key.unit)?,
-            });
-        }
-        Ok(slot
-            .as_ref()
-            .and_then(|u| u.items.get(key.leaf.as_str()).cloned())
-            .unwrap_or_else(|| Item::new(key.clone())))
-    }
-}
-
-pub(crate) fn import_self(
-    ctx: &mut Ctx,
-    year: u16,
-    rows: Vec<SelfRow>,
-) -> Result<(), WorkbenchError> {
-    let mut seen = HashSet::new();
-    let mut unit: Option<ImportUnit> = None;
-    for row in rows {
-        let key = ItemKey::new(year, row.unit, row.leaf);
-        let (y, max, method) = leaf(ctx.engine, &key)?;
-        if !method.takes_decisions() {
-            return Err(WorkbenchError::SurveyNotEditable { key });
-        }
-        check_score(&y, &key, row.score, max)?;
-        // The texts are checked on every row, a repeated one too: the importer names row and
-        // column first, this is the last line of defence (SPEC S5).
-        let after = self_assessment(&key, row.score, row.note, row.evidence)?;
-        let item = ImportUnit::item(&mut unit, ctx, &key)?;
-        if !seen.insert(key.clone()) {
-            continue;
-        }
-        if item.self_assessment.as_ref() == Some(&after) {
-            continue;
-        }
-        let score_changed = item.self_assessment.as_ref().map(|s| s.score) != Some(after.score);
-        // An agreement was with the old self score: it no longer holds, so the item goes back to
-        // pending for a fresh look. Adjustments and disputes stand (their Δ simply changes).
-        let reset = (score_changed && item.status() == Status::Agreed).then(|| {
-            let mut reset = item.clone();
-            reset.version += 1;
-            reset
-        });
-        ctx.push(
-            Change::SelfAssessed {
-                key,
-                version: item.version + 1,
-                before: item.self_assessment,
-                after,
-            },
-            String::new(),
-        );
-        if let Some(reset) = reset {
-            push_appraisal(
-                ctx,
-                &reset,
-                Appraisal::default(),
-                "self score re-imported".to_string(),
-            );
-        }
-    }
-    Ok(())
-}
-
-/// An imported row's self-assessment, its texts cleaned and each within its limit.
-fn self_assessment(
-    key: &ItemKey,
-    score: Points,
-    note: String,
-    evidence: Vec<Evidence>,
-) -> Result<SelfAssessment, WorkbenchError> {
-    if evidence.len() > EVIDENCE_ENTRIES {
-        return Err(WorkbenchError::TooManyEvidence {
-            key: key.clone(),
-            count: evidence.len(),
-            limit: EVIDENCE_ENTRIES,
-        });
-    }
-    let short = |text: String, field: TextField| limited_owned(text, field, of_item(key));
-    Ok(SelfAssessment {
-        score,
-        note: limited_owned(note, TextField::Note, of_item(key))?,
-        evidence: evidence
-            .into_iter()
-            .map(|e| {
-                Ok(Evidence {
-                    number: short(e.number, TextField::EvidenceNumber)?,
-                    title: short(e.title, TextField::EvidenceTitle)?,
-                    date: short(e.date, TextField::EvidenceDate)?,
-                    link: short(e.link, TextField::EvidenceLink)?,
-                })
-            })
-            .collect::<Result<_, WorkbenchError>>()?,
-    })
-}
-
-pub(crate) fn import_survey(
-    ctx: &mut Ctx,
-    year: u16,
-    rows: Vec<SurveyRow>,
-) -> Result<(), WorkbenchError> {
-    let mut seen = HashSet::new();
-    let mut unit: Option<ImportUnit> = None;
-    for row in rows {
-        let key = ItemKey::new(year, row.unit, row.leaf);
-        let (y, max, method) = leaf(ctx.engine, &key)?;
-        if method != Method::Survey {
-            return Err(WorkbenchError::NotSurvey { key });
-        }
-        check_score(&y, &key, row.score, max)?;
-        let item = ImportUnit::item(&mut unit, ctx, &key)?;
-        if !seen.insert(key.clone()) {
-            continue;
-        }
-        if item.survey == Some(row.score) {
-            continue;
-        }
-        ctx.push(
-            Change::SurveyScored {
-                key,
-                version: item.version + 1,
-                before: item.survey,
-                after: row.score,
-            },
-            String::new(),
-        );
-    }
-    Ok(())
 }
 
 fn agreed(item: &Item, self_score: Points) -> Appraisal {

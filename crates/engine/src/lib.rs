@@ -5,6 +5,7 @@
 mod appraisal;
 mod dispute;
 mod drafts;
+mod import;
 mod local;
 mod rounds;
 mod setup;
@@ -15,11 +16,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use jiff::Timestamp;
 use unicode_normalization::UnicodeNormalization;
 
-use api::{TextOf, WorkbenchError};
+use api::{Feed, TextOf, WorkbenchError};
 use domain::NewEvent;
 use domain::clock::{self, Clock};
 use domain::limits::TextField;
-use domain::{Command, Committed, Event, Item, ItemKey, Role, UnitState, YearContext};
+use domain::{Command, CommandKind, Committed, Event, Item, ItemKey, Role, UnitState, YearContext};
+use domain::{ImportHead, ImportKind, ImportRows};
+use import::Importer;
 use l10n::Lang;
 use store::{Store, StoreError};
 
@@ -59,8 +62,7 @@ impl<T> OrStore<T> for Result<T, StoreError> {
 /// [`clean_text`] of a string the caller owns: kept as it is (its trailing whitespace cut) when
 /// it is already clean, as most imported text is — no copy.
 pub(crate) fn clean_owned(mut s: String) -> String {
-    use unicode_normalization::{IsNormalized, is_nfc_quick};
-    if !s.contains('\r') && is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    if !s.contains('\r') && domain::nfc::is_nfc(&s) {
         s.truncate(s.trim_end().len());
         return s;
     }
@@ -69,9 +71,8 @@ pub(crate) fn clean_owned(mut s: String) -> String {
 
 /// NFC-normalise text and turn `\r\n` / `\r` into `\n` (SPEC W12: all text NFC on input).
 pub(crate) fn clean_text(s: &str) -> String {
-    use unicode_normalization::{IsNormalized, is_nfc_quick};
     // Most text arrives clean: copy it once (imports clean hundreds of thousands of fields).
-    if !s.contains('\r') && is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    if !s.contains('\r') && domain::nfc::is_nfc(s) {
         return s.trim_end().to_string();
     }
     let unified = s.replace("\r\n", "\n").replace('\r', "\n");
@@ -207,10 +208,122 @@ impl Engine {
         cmd: Command,
         keep: usize,
     ) -> Result<Committed, WorkbenchError> {
+        // An import's events are written as they are made, never all held (see `import`).
+        let cmd = match cmd.into_import() {
+            Ok((head, rows)) => {
+                let mut rows = Some(rows);
+                let mut feed = || {
+                    Ok(match rows.take() {
+                        Some(r) => Feed::Rows(r),
+                        None => Feed::End,
+                    })
+                };
+                return Ok(self
+                    .import(actor, head, &mut feed, keep)?
+                    .unwrap_or_default());
+            }
+            Err(cmd) => cmd,
+        };
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let at = self.now();
         let events = self.build(actor, cmd, at)?;
         self.store.commit_with(at, events, keep).or_store()
+    }
+
+    /// An import whose rows come from `feed` in pieces (a client streaming them), committed as
+    /// one command: each piece's rows are checked by the import's rules as it comes and their
+    /// events written to the journal (not yet durable); when the feed ends, the journal is
+    /// `fdatasync`ed once and the state follows. A refused row, a failing feed (a connection
+    /// lost, a deadline passed) or `Feed::Abandon` leaves nothing written (`Ok(None)` for an
+    /// abandon). Other commits wait meanwhile: the caller bounds how long `feed` may take.
+    pub fn import(
+        &self,
+        actor: &str,
+        head: ImportHead,
+        feed: &mut dyn FnMut() -> Result<Feed, WorkbenchError>,
+        keep: usize,
+    ) -> Result<Option<Committed>, WorkbenchError> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let at = self.now();
+        self.check_writer(actor, head.kind.command())?;
+        let mut ctx = Ctx {
+            engine: self,
+            actor,
+            command: head.kind.command().name(),
+            events: Vec::new(),
+            today: domain::round::today_in_vietnam(at),
+        };
+        let mut importer = Importer::new(head.year, head.kind);
+        let committed =
+            self.store
+                .commit_streamed(at, keep, head.rows, |txn| -> Result<(), Stop> {
+                    loop {
+                        match feed().map_err(Stop::Refused)? {
+                            Feed::Rows(rows) => {
+                                importer
+                                    .rows(&mut ctx, &*txn, rows)
+                                    .map_err(Stop::Refused)?;
+                                for e in ctx.events.drain(..) {
+                                    txn.push(e)?;
+                                }
+                            }
+                            Feed::End => return Ok(()),
+                            Feed::Abandon => return Err(Stop::Abandoned),
+                        }
+                    }
+                });
+        match committed {
+            Ok(((), c)) => Ok(Some(c)),
+            Err(Stop::Abandoned) => Ok(None),
+            Err(Stop::Refused(e)) => Err(e),
+        }
+    }
+
+    /// A dry run of [`Engine::import`]: the events each piece's rows would write, given to
+    /// `out` piece by piece, by the same rules, nothing written. `Ok(None)` if the feed
+    /// abandoned.
+    pub fn plan_import(
+        &self,
+        actor: &str,
+        head: ImportHead,
+        feed: &mut dyn FnMut() -> Result<Feed, WorkbenchError>,
+        out: &mut dyn FnMut(Vec<NewEvent>) -> Result<(), WorkbenchError>,
+    ) -> Result<Option<()>, WorkbenchError> {
+        let at = self.now();
+        self.check_writer(actor, head.kind.command())?;
+        let mut ctx = Ctx {
+            engine: self,
+            actor,
+            command: head.kind.command().name(),
+            events: Vec::new(),
+            today: domain::round::today_in_vietnam(at),
+        };
+        let mut importer = Importer::new(head.year, head.kind);
+        loop {
+            match feed()? {
+                Feed::Rows(rows) => {
+                    importer.rows(&mut ctx, &self.store, rows)?;
+                    out(std::mem::take(&mut ctx.events))?;
+                }
+                Feed::End => return Ok(Some(())),
+                Feed::Abandon => return Ok(None),
+            }
+        }
+    }
+
+    /// Refuse `actor` running a command of `kind` unless their role allows it (the checks of
+    /// `build` for a store that has members).
+    fn check_writer(&self, actor: &str, kind: CommandKind) -> Result<(), WorkbenchError> {
+        let members = self.store.members().or_store()?;
+        let role = members.iter().find(|m| m.user == actor).map(|m| m.role);
+        match role {
+            None | Some(Role::Auditor) => Err(not_writer(&members, actor, role)),
+            Some(r) if kind.needs_lead() && r != Role::Lead => Err(WorkbenchError::LeadOnly {
+                user: actor.to_string(),
+                command: kind.name().to_string(),
+            }),
+            Some(_) => Ok(()),
+        }
     }
 
     /// A dry run: the events `actor` running `cmd` would write now, checked by the same rules as
@@ -287,8 +400,13 @@ impl Engine {
             Command::RemoveMember { user } => setup::remove_member(&mut ctx, &members, user)?,
             Command::Finalize { year, unit } => setup::finalize(&mut ctx, year, unit)?,
             Command::Reopen { year, unit, reason } => setup::reopen(&mut ctx, year, unit, reason)?,
-            Command::ImportSelf { year, rows } => appraisal::import_self(&mut ctx, year, rows)?,
-            Command::ImportSurvey { year, rows } => appraisal::import_survey(&mut ctx, year, rows)?,
+            Command::ImportSelf { year, rows } => Importer::new(year, ImportKind::SelfScores)
+                .rows(&mut ctx, &self.store, ImportRows::SelfScores(rows))?,
+            Command::ImportSurvey { year, rows } => Importer::new(year, ImportKind::Survey).rows(
+                &mut ctx,
+                &self.store,
+                ImportRows::Survey(rows),
+            )?,
             Command::Agree { key, expected } => appraisal::agree(&mut ctx, key, expected)?,
             Command::Adjust {
                 key,
@@ -365,6 +483,18 @@ impl Engine {
     }
 }
 
+/// Why a streamed import's commit stopped.
+enum Stop {
+    Refused(WorkbenchError),
+    Abandoned,
+}
+
+impl From<StoreError> for Stop {
+    fn from(e: StoreError) -> Stop {
+        Stop::Refused(store_error(e))
+    }
+}
+
 /// What a command handler works with: the engine's reads and the events it is building.
 pub(crate) struct Ctx<'a> {
     engine: &'a Engine,
@@ -383,19 +513,6 @@ impl Ctx<'_> {
             change,
             reason,
         });
-    }
-
-    /// The current items of a unit, for commands that touch many of them: read once per unit
-    /// (the store keeps a criterion's items together).
-    fn unit_items(&self, year: u16, unit: &str) -> Result<HashMap<String, Item>, WorkbenchError> {
-        Ok(self
-            .engine
-            .store
-            .items(year, Some(unit))
-            .or_store()?
-            .into_iter()
-            .map(|i| (i.key.leaf.clone(), i))
-            .collect())
     }
 
     fn item_or_new(&self, key: &ItemKey) -> Result<Item, WorkbenchError> {

@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
-use api::{HistoryQuery, Notice, Workbench, WorkbenchError};
+use api::{Feed, HistoryQuery, Notice, Workbench, WorkbenchError};
 use domain::{
     Change, Command, Committed, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState,
 };
-use domain::{Draft, VerifyReport, YearContext};
+use domain::{Draft, ImportHead, VerifyReport, YearContext};
 use store::Store;
 
 use crate::Engine;
@@ -58,6 +58,28 @@ impl LocalWorkbench {
         let c = self
             .engine
             .apply_keeping(&self.user, command, api::KEEP_EVENTS)?;
+        self.announce(&c);
+        Ok(c)
+    }
+
+    /// An import streamed from `feed` (see [`Engine::import`]), announced like
+    /// [`LocalWorkbench::apply_summarized`]; `None` if the feed abandoned.
+    pub fn import_summarized(
+        &self,
+        head: ImportHead,
+        feed: &mut dyn FnMut() -> Result<Feed, WorkbenchError>,
+    ) -> Result<Option<Committed>, WorkbenchError> {
+        let c = self
+            .engine
+            .import(&self.user, head, feed, api::KEEP_EVENTS)?;
+        if let Some(c) = &c {
+            self.announce(c);
+        }
+        Ok(c)
+    }
+
+    /// Tell the subscribers about a commit: its events, or `Notice::Resync` after a large one.
+    fn announce(&self, c: &Committed) {
         match &c.events {
             Some(events) => self.broadcast(events),
             None if c.count > 0 => {
@@ -67,7 +89,6 @@ impl LocalWorkbench {
             }
             None => {}
         }
-        Ok(c)
     }
 
     fn broadcast(&self, events: &[Event]) {
@@ -178,6 +199,31 @@ impl Workbench for LocalWorkbench {
 
     fn seal(&self) -> Result<domain::Seal, WorkbenchError> {
         Ok(self.engine.store().seal())
+    }
+
+    fn import(
+        &self,
+        head: ImportHead,
+        feed: &mut dyn FnMut() -> Feed,
+    ) -> Result<Option<usize>, WorkbenchError> {
+        Ok(self
+            .import_summarized(head, &mut || Ok(feed()))?
+            .map(|c| c.count))
+    }
+
+    fn plan_import(
+        &self,
+        head: ImportHead,
+        feed: &mut dyn FnMut() -> Feed,
+    ) -> Result<Option<Vec<NewEvent>>, WorkbenchError> {
+        let mut all = Vec::new();
+        let planned =
+            self.engine
+                .plan_import(&self.user, head, &mut || Ok(feed()), &mut |events| {
+                    all.extend(events);
+                    Ok(())
+                })?;
+        Ok(planned.map(|()| all))
     }
 
     fn plan(&self, command: Command) -> Result<Vec<NewEvent>, WorkbenchError> {

@@ -35,15 +35,17 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+use unicode_normalization::UnicodeNormalization;
 
 use super::problem::quote_cell;
 pub use super::problem::{EvidencePart, EvidenceProblem, ImportProblem, ProblemKind, Problems};
-use super::table::{CELL_KEEP, Table, TableRow, read_csv};
+use super::table::{CELL_KEEP, CsvRows, LongCell, Table, TableRow, open_csv, read_csv};
 use domain::limits::{EVIDENCE_ENTRIES, LONG_TEXT, SHORT_TEXT};
 use domain::points::PointsError;
 use domain::points::ScoreError;
-use domain::{Evidence, Framework, Method, Node, Points, SelfRow, SurveyRow, UnitSet};
+use domain::{
+    Evidence, Framework, ImportKind, ImportRows, Method, Node, Points, SelfRow, SurveyRow, UnitSet,
+};
 use search::fold::fold;
 
 /// One importable column: its canonical (English, machine) name and the headers that mean it.
@@ -177,16 +179,12 @@ pub fn read_table(bytes: &[u8], format: FileFormat<'_>) -> Result<Table, Problem
     }
 }
 
-/// Which import a file is read for: it decides which columns a sheet must have to be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImportKind {
-    SelfScores,
-    Survey,
-}
+/// What a sheet must have to be read for an import of `kind` (used to pick a workbook's sheets).
+struct SheetTest(ImportKind);
 
-impl ImportKind {
-    fn columns(self) -> &'static [ColumnSpec] {
-        match self {
+impl SheetTest {
+    fn columns(&self) -> &'static [ColumnSpec] {
+        match self.0 {
             ImportKind::SelfScores => SELF_COLUMNS,
             ImportKind::Survey => SURVEY_COLUMNS,
         }
@@ -202,7 +200,7 @@ impl ImportKind {
     }
 
     /// Whether a header row names every column this import requires.
-    fn fits(self, header: &[String]) -> bool {
+    fn fits(&self, header: &[String]) -> bool {
         self.columns()
             .iter()
             .filter(|c| c.required)
@@ -210,7 +208,7 @@ impl ImportKind {
     }
 
     /// Whether a table has a score in any row (the self score, or the survey score).
-    fn has_scores(self, table: &Table) -> bool {
+    fn has_scores(&self, table: &Table) -> bool {
         let Some(spec) = self.columns().iter().find(|c| c.name.ends_with("score")) else {
             return true;
         };
@@ -266,6 +264,7 @@ pub fn read_import(
         return read_table(bytes, format).map(one);
     };
     let names = super::xlsx::visible_sheet_names(bytes).map_err(Problems::from)?;
+    let kind = SheetTest(kind);
     if names.len() > 1 {
         let mut tables = Vec::new();
         let mut skipped = Vec::new();
@@ -351,24 +350,34 @@ pub fn validate_tables<R>(
 pub fn parse_self(
     bytes: &[u8],
     format: FileFormat<'_>,
-    year: u16,
+    _year: u16,
     fw: &Framework,
     units: &UnitSet,
 ) -> Result<Vec<SelfRow>, Problems> {
-    let table = read_table(bytes, format)?;
-    validate_self(&table, year, fw, units)
+    let (table, csv) = open_table(bytes, format)?;
+    let mut c = RowChecker::new(&table, csv, fw, units, ImportKind::SelfScores)?;
+    let mut out = Vec::new();
+    while let Some(ImportRows::SelfScores(rows)) = c.next_rows(usize::MAX) {
+        out.extend(rows);
+    }
+    c.finish().map(|()| out)
 }
 
 /// Parse and validate a survey file (CSV or a workbook's sheet).
 pub fn parse_survey(
     bytes: &[u8],
     format: FileFormat<'_>,
-    year: u16,
+    _year: u16,
     fw: &Framework,
     units: &UnitSet,
 ) -> Result<Vec<SurveyRow>, Problems> {
-    let table = read_table(bytes, format)?;
-    validate_survey(&table, year, fw, units)
+    let (table, csv) = open_table(bytes, format)?;
+    let mut c = RowChecker::new(&table, csv, fw, units, ImportKind::Survey)?;
+    let mut out = Vec::new();
+    while let Some(ImportRows::Survey(rows)) = c.next_rows(usize::MAX) {
+        out.extend(rows);
+    }
+    c.finish().map(|()| out)
 }
 
 /// Parse and validate a self-assessment CSV against a framework and a unit set.
@@ -379,8 +388,7 @@ pub fn parse_self_csv(
     fw: &Framework,
     units: &UnitSet,
 ) -> Result<Vec<SelfRow>, Problems> {
-    let table = read_csv(bytes)?;
-    validate_self(&table, year, fw, units)
+    parse_self(bytes, FileFormat::Csv, year, fw, units)
 }
 
 /// Parse and validate a survey CSV: only survey leaves are allowed.
@@ -390,8 +398,7 @@ pub fn parse_survey_csv(
     fw: &Framework,
     units: &UnitSet,
 ) -> Result<Vec<SurveyRow>, Problems> {
-    let table = read_csv(bytes)?;
-    validate_survey(&table, year, fw, units)
+    parse_survey(bytes, FileFormat::Csv, year, fw, units)
 }
 
 /// Validate a decoded table as a self-assessment file.
@@ -405,27 +412,167 @@ pub fn validate_self(
 }
 
 fn self_rows(table: &Table, fw: &Framework, units: &UnitSet) -> Result<Vec<SelfRow>, Problems> {
-    let mut v = Validator::new(table, fw, units, Kind::SelfAssessment)?;
+    let mut c = RowChecker::new(table, None, fw, units, ImportKind::SelfScores)?;
     let mut out = Vec::with_capacity(table.rows.len());
-    for r in &table.rows {
-        let Some(common) = v.common(r) else { continue };
-        // The texts are checked even when the rest of the row has problems: all are listed.
-        let note = v.note(r);
-        let evidence = v.evidence(r);
-        // A refused file's rows are not kept.
-        if let (Some(c), Some(note), Some(evidence)) = (common, note, evidence)
-            && v.problems.total() == 0
-        {
-            out.push(SelfRow {
-                unit: c.unit,
-                leaf: c.leaf,
-                score: c.score,
-                note,
-                evidence,
-            });
-        }
+    while let Some(ImportRows::SelfScores(rows)) = c.next_rows(usize::MAX) {
+        out.extend(rows);
     }
-    v.finish(out)
+    c.finish().map(|()| out)
+}
+
+/// An import file opened to be checked: its header (and, read whole, its rows) as a table,
+/// and for a CSV file the rows still to read ([`CsvRows`]): a large file is checked as it is
+/// read and never held as a table. A workbook is read whole, and so is a CSV file whose header
+/// has a column without a name (a problem only if a row has a value in it).
+pub fn open_table<'b>(
+    bytes: &'b [u8],
+    format: FileFormat<'_>,
+) -> Result<(Table, Option<CsvRows<'b>>), Problems> {
+    match format {
+        FileFormat::Csv => {
+            let (table, rows) = open_csv(bytes)?;
+            if table.header.iter().any(|h| header_key(h).is_empty()) {
+                drop((table, rows));
+                return read_csv(bytes).map(|t| (t, None));
+            }
+            Ok((table, Some(rows)))
+        }
+        FileFormat::Workbook { .. } => read_table(bytes, format).map(|t| (t, None)),
+    }
+}
+
+/// A file checked row by row as an import file (self-assessments or survey points), handing
+/// out the good rows a batch at a time, so they can be sent while the rest is checked. Once a
+/// row has a problem no more rows are handed out (a refused file imports nothing);
+/// [`RowChecker::finish`] checks the rest and lists every problem — or, when the file itself
+/// is refused (a NUL byte, a quote never closed), only that, as reading it whole would.
+pub struct RowChecker<'a> {
+    v: Validator<'a>,
+    src: Source<'a>,
+    /// The row being checked, when read from a CSV file (its buffers reused row after row).
+    row: TableRow,
+    long: Vec<LongCell>,
+}
+
+/// Where a checker's rows come from.
+enum Source<'a> {
+    /// The table's rows, from this one on.
+    Table(usize),
+    /// A CSV file's rows, read as they are checked.
+    Csv(CsvRows<'a>),
+}
+
+/// One checked row.
+enum Row {
+    SelfScores(SelfRow),
+    Survey(SurveyRow),
+}
+
+impl<'a> RowChecker<'a> {
+    /// Check the header of `table` (whose rows are `csv`'s, or its own: see [`open_table`]);
+    /// problems there that leave no row readable (a missing column) are returned at once —
+    /// after the file's own problems, which come first.
+    pub fn new(
+        table: &'a Table,
+        csv: Option<CsvRows<'a>>,
+        fw: &'a Framework,
+        units: &'a UnitSet,
+        kind: ImportKind,
+    ) -> Result<RowChecker<'a>, Problems> {
+        let kind = match kind {
+            ImportKind::SelfScores => Kind::SelfAssessment,
+            ImportKind::Survey => Kind::Survey,
+        };
+        let v = match Validator::new(table, fw, units, kind) {
+            Ok(v) => v,
+            Err(ps) => {
+                if let Some(rows) = csv {
+                    rows.finish()?;
+                }
+                return Err(ps.on_sheet(table.sheet.as_deref()));
+            }
+        };
+        let src = csv.map_or(Source::Table(0), Source::Csv);
+        Ok(RowChecker {
+            v,
+            src,
+            row: TableRow::new(0, []),
+            long: Vec::new(),
+        })
+    }
+
+    /// Whether a problem was found so far.
+    pub fn has_problems(&self) -> bool {
+        self.v.problems.total() > 0 || matches!(&self.src, Source::Csv(r) if r.has_problems())
+    }
+
+    /// Check the next row: `None` at the end of the file, `Some(None)` for a row not handed
+    /// out (blank, skipped, with problems, or after a problem).
+    fn step(&mut self) -> Option<Option<Row>> {
+        let (r, long): (&TableRow, &[LongCell]) = match &mut self.src {
+            Source::Table(next) => {
+                let table = self.v.table;
+                let row = table.rows.get(*next)?;
+                *next += 1;
+                (row, table.long_cells_of(row.row))
+            }
+            Source::Csv(rows) => {
+                if !rows.next_row_into(&mut self.row, &mut self.long) {
+                    return None;
+                }
+                if rows.has_problems() {
+                    // The file is refused whatever its rows hold: they are only read.
+                    return Some(None);
+                }
+                (&self.row, &self.long)
+            }
+        };
+        Some(match self.v.kind {
+            Kind::SelfAssessment => self.v.self_row(r, long).map(Row::SelfScores),
+            Kind::Survey => self.v.survey_row(r, long).map(Row::Survey),
+        })
+    }
+
+    /// The next good rows, at most `max` of them; `None` when the file is done or a problem
+    /// was found (see [`RowChecker::has_problems`]). `None` without a problem means the whole
+    /// file is good and every row of it was handed out.
+    pub fn next_rows(&mut self, max: usize) -> Option<ImportRows> {
+        let mut out = match self.v.kind {
+            Kind::SelfAssessment => ImportRows::SelfScores(Vec::new()),
+            Kind::Survey => ImportRows::Survey(Vec::new()),
+        };
+        while out.len() < max.max(1) && !self.has_problems() {
+            let Some(row) = self.step() else {
+                // The end: what only the end can tell (a file without data rows; a CSV quote
+                // never closed) is known before the end is reported.
+                self.v.end();
+                break;
+            };
+            match (&mut out, row) {
+                (ImportRows::SelfScores(rows), Some(Row::SelfScores(r))) => rows.push(r),
+                (ImportRows::Survey(rows), Some(Row::Survey(r))) => rows.push(r),
+                _ => {}
+            }
+        }
+        if self.has_problems() || out.is_empty() {
+            return None;
+        }
+        Some(out)
+    }
+
+    /// Check the rows not checked yet: `Ok` if the whole file is good (every row was handed
+    /// out), else every problem.
+    pub fn finish(mut self) -> Result<(), Problems> {
+        while self.step().is_some() {}
+        let sheet = self.v.table.sheet.as_deref();
+        if let Source::Csv(rows) = self.src {
+            rows.finish()?;
+        }
+        self.v
+            .finish(Vec::<()>::new())
+            .map(|_| ())
+            .map_err(|ps| ps.on_sheet(sheet))
+    }
 }
 
 /// Validate a decoded table as a survey file.
@@ -439,20 +586,12 @@ pub fn validate_survey(
 }
 
 fn survey_rows(table: &Table, fw: &Framework, units: &UnitSet) -> Result<Vec<SurveyRow>, Problems> {
-    let mut v = Validator::new(table, fw, units, Kind::Survey)?;
+    let mut c = RowChecker::new(table, None, fw, units, ImportKind::Survey)?;
     let mut out = Vec::with_capacity(table.rows.len());
-    for r in &table.rows {
-        if let Some(Some(c)) = v.common(r)
-            && v.problems.total() == 0
-        {
-            out.push(SurveyRow {
-                unit: c.unit,
-                leaf: c.leaf,
-                score: c.score,
-            });
-        }
+    while let Some(ImportRows::Survey(rows)) = c.next_rows(usize::MAX) {
+        out.extend(rows);
     }
-    v.finish(out)
+    c.finish().map(|()| out)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -480,7 +619,7 @@ fn header_key(h: &str) -> String {
 /// Cell text as stored: NFC, line breaks as `\n`, surrounding whitespace trimmed.
 fn clean(text: &str) -> Cow<'_, str> {
     let t = text.trim();
-    let nfc = is_nfc_quick(t.chars()) == IsNormalized::Yes;
+    let nfc = domain::nfc::is_nfc(t);
     if nfc && !t.contains('\r') {
         return Cow::Borrowed(t);
     }
@@ -667,6 +806,37 @@ impl<'a> Validator<'a> {
         })
     }
 
+    /// Check one row of a self-assessment file: the row to import, if it is good and no
+    /// problem was found before it (a refused file's rows are not kept).
+    fn self_row(&mut self, r: &TableRow, long: &[LongCell]) -> Option<SelfRow> {
+        let common = self.common(r, long)?;
+        // The texts are checked even when the rest of the row has problems: all are listed.
+        let note = self.note(r);
+        let evidence = self.evidence(r);
+        match (common, note, evidence) {
+            (Some(c), Some(note), Some(evidence)) if self.problems.total() == 0 => Some(SelfRow {
+                unit: c.unit,
+                leaf: c.leaf,
+                score: c.score,
+                note,
+                evidence,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Check one row of a survey file (see [`Validator::self_row`]).
+    fn survey_row(&mut self, r: &TableRow, long: &[LongCell]) -> Option<SurveyRow> {
+        match self.common(r, long) {
+            Some(Some(c)) if self.problems.total() == 0 => Some(SurveyRow {
+                unit: c.unit,
+                leaf: c.leaf,
+                score: c.score,
+            }),
+            _ => None,
+        }
+    }
+
     fn push(&mut self, row: usize, column: Option<String>, kind: ProblemKind) {
         self.problems.push(ImportProblem {
             sheet: None,
@@ -707,9 +877,8 @@ impl<'a> Validator<'a> {
     /// Check the shape, unit, criterion, score and uniqueness of a row. `None` when the row is
     /// not read (blank, skipped, or too broken to read further: a wrong number of fields, a cell
     /// too long to keep); `Some(None)` when it has problems (which are recorded).
-    fn common(&mut self, cells: &TableRow) -> Option<Option<Common>> {
+    fn common(&mut self, cells: &TableRow, long: &[LongCell]) -> Option<Option<Common>> {
         // Cells too long to be kept (CSV): each is a problem, and the row is not read further.
-        let long = self.table.long_cells_of(cells.row);
         if !long.is_empty() {
             self.data_rows += 1;
             for l in long {
@@ -1011,11 +1180,16 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn finish<T>(mut self, out: Vec<T>) -> Result<Vec<T>, Problems> {
+    /// The end of the rows: a file without data rows is a problem (noted once).
+    fn end(&mut self) {
         if self.data_rows == 0 && self.problems.total() == 0 {
             let row = self.header_row;
             self.push(row, None, ProblemKind::NoDataRows);
         }
+    }
+
+    fn finish<T>(mut self, out: Vec<T>) -> Result<Vec<T>, Problems> {
+        self.end();
         if self.problems.total() == 0 {
             Ok(out)
         } else {
@@ -1127,6 +1301,24 @@ pub fn format_evidence(evidence: &[Evidence]) -> Result<String, String> {
 
 /// `YYYY-MM-DD`, or day first with '/', '-' or '.' (`15/3/2024`), as ISO `YYYY-MM-DD`.
 fn parse_date(text: &str) -> Option<String> {
+    // Most dates are already ISO (what the exports and the sample files write): checked as a
+    // date and kept as they are, which is how they would be written back.
+    if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *text.as_bytes()
+        && [y1, y2, y3, y4, m1, m2, d1, d2]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let n = |ds: &[u8]| ds.iter().fold(0i32, |n, d| n * 10 + i32::from(d - b'0'));
+        let (y, m, d) = (n(&[y1, y2, y3, y4]), n(&[m1, m2]), n(&[d1, d2]));
+        let date = jiff::civil::Date::new(
+            i16::try_from(y).ok()?,
+            i8::try_from(m).ok()?,
+            i8::try_from(d).ok()?,
+        )
+        .ok()?;
+        debug_assert_eq!(date.to_string(), text);
+        return Some(text.to_string());
+    }
     let nums: Vec<&str> = text.split(['/', '-', '.']).map(str::trim).collect();
     if nums.len() != 3
         || nums
@@ -1529,6 +1721,39 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// Every batch a checker hands out of `csv`, and whether it then said the file was good.
+    fn batches(csv: &str, max: usize) -> (Vec<usize>, bool) {
+        let (fw, units) = (fixture_framework(), fixture_units());
+        let (table, rows) = open_table(csv.as_bytes(), FileFormat::Csv).unwrap();
+        let mut c = RowChecker::new(&table, rows, &fw, &units, ImportKind::SelfScores).unwrap();
+        let mut sizes = Vec::new();
+        while let Some(b) = c.next_rows(max) {
+            sizes.push(b.len());
+        }
+        let good = !c.has_problems();
+        assert_eq!(good, c.finish().is_ok());
+        (sizes, good)
+    }
+
+    #[test]
+    fn a_file_checked_as_it_is_read_is_good_only_once_its_end_is() {
+        let rows = "44,1.1.1,0.5,a\n44,1.2,1,b\n45,1.1.1,0,c\n";
+        let good = format!("unit,code,self_score,note\n{rows}");
+        assert_eq!(batches(&good, 2), (vec![2, 1], true));
+        // A quote never closed is known only at the end: no clean end is reported.
+        let open = format!("{good}45,1.2,1,\"mở\n");
+        let (_, good) = batches(&open, 2);
+        assert!(!good);
+        // A NUL byte: nothing from its row on is handed out.
+        let nul = format!("unit,code,self_score,note\n44,1.1.1,0.5,a\n44,1.2,1,b\0\n{rows}");
+        assert_eq!(batches(&nul, 1), (vec![1], false));
+        // A bad row: nothing from it on.
+        let bad = format!("unit,code,self_score,note\n44,1.1.1,0.5,a\n99,1.2,1,b\n{rows}");
+        assert_eq!(batches(&bad, 1), (vec![1], false));
+        // No data rows.
+        assert_eq!(batches("unit,code,self_score,note\n", 5), (vec![], false));
     }
 
     #[test]

@@ -41,6 +41,17 @@ impl TableRow {
         TableRow { row, text, ends }
     }
 
+    /// Make this the row on line `row` with `cells`, keeping its buffers.
+    fn set<'a>(&mut self, row: usize, cells: impl IntoIterator<Item = &'a str>) {
+        self.row = row;
+        self.text.clear();
+        self.ends.clear();
+        for c in cells {
+            self.text.push_str(c);
+            self.ends.push(self.text.len());
+        }
+    }
+
     /// Number of cells.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -159,6 +170,21 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// `csv_cell`) is read back as it was written; a cell longer than [`CELL_KEEP`] is kept empty and
 /// listed in [`Table::long_cells`].
 pub fn read_csv(bytes: &[u8]) -> Result<Table, Problems> {
+    let (mut table, mut rows) = open_csv(bytes)?;
+    while let Some((row, long)) = rows.next_row() {
+        // (A refused file's rows are not kept.)
+        if !rows.has_problems() {
+            table.long_cells.extend(long);
+            table.rows.push(row);
+        }
+    }
+    rows.finish()?;
+    Ok(table)
+}
+
+/// Open CSV bytes to be read row by row ([`CsvRows`]): the checks of the whole file that come
+/// first ([`read_csv`]: UTF-8, not empty) and the header, as a [`Table`] with no rows yet.
+pub fn open_csv(bytes: &[u8]) -> Result<(Table, CsvRows<'_>), Problems> {
     let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     let bytes = &bytes[bom..];
     let text = match std::str::from_utf8(bytes) {
@@ -175,74 +201,158 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Problems> {
         return Err(ImportProblem::new(0, None, ProblemKind::EmptyFile).into());
     }
     let delimiter = detect_delimiter(text);
-    let has_nul = text.as_bytes().contains(&0);
-    let mut problems = Problems::new();
-    let mut header: Option<(usize, Vec<String>)> = None;
-    let mut rows = Vec::new();
-    let mut long_cells = Vec::new();
-    let mut lines = LineCounter::default();
-    // Where the last record starts, and its row.
-    let mut last = (0, 1);
-    let mut records = Records::new(text, delimiter);
-    let mut rec = Record::default();
-    while records.read(&mut rec) {
-        let row = lines.line_of(text, rec.start);
-        last = (rec.start, row);
-        if has_nul {
-            for (i, c) in rec.cells().enumerate() {
-                if c.contains('\0') {
-                    let column = csv_column_label(header.as_ref().map(|h| &h.1), i);
-                    problems.push(ImportProblem::new(row, Some(&column), ProblemKind::NulByte));
-                }
-            }
+    let mut rows = CsvRows {
+        text,
+        delimiter,
+        has_nul: text.as_bytes().contains(&0),
+        records: Records::new(text, delimiter),
+        rec: Record::default(),
+        lines: LineCounter::default(),
+        last: (0, 1),
+        header: None,
+        problems: Problems::new(),
+        ended: None,
+    };
+    // The header: the first record that is not blank.
+    while rows.read() {
+        if rows.rec.long.is_empty() && rows.rec.cells().all(|c| c.trim().is_empty()) {
+            continue;
         }
-        if header.is_none() {
-            if rec.long.is_empty() && rec.cells().all(|c| c.trim().is_empty()) {
-                continue;
+        let cells = rows.rec.cells().enumerate().map(|(i, c)| {
+            match rows.rec.long.iter().find(|l| l.cell == i) {
+                // Too long to be any header: kept short, and it matches no column.
+                Some(l) => format!("{}…", l.prefix),
+                None => read_back(c).to_string(),
             }
-            let cells = rec.cells().enumerate().map(|(i, c)| {
-                match rec.long.iter().find(|l| l.cell == i) {
-                    // Too long to be any header: kept short, and it matches no column.
-                    Some(l) => format!("{}…", l.prefix),
-                    None => read_back(c).to_string(),
-                }
-            });
-            header = Some((row, cells.collect()));
-        } else if problems.total() == 0 {
-            // (A refused file's rows are not kept.)
-            for l in &rec.long {
-                long_cells.push(LongCell {
-                    row,
-                    cell: l.cell,
-                    bytes: l.bytes,
-                });
-            }
-            rows.push(TableRow::new(row, rec.cells().map(read_back)));
-        }
+        });
+        let header = cells.collect();
+        rows.header = Some((rows.last.1, header));
+        break;
     }
-    if let Some(field) = open_quote(&text.as_bytes()[last.0..], delimiter) {
-        let column = match &header {
+    let Some((header_row, header)) = rows.header.clone() else {
+        rows.finish()?;
+        return Err(ImportProblem::new(0, None, ProblemKind::EmptyFile).into());
+    };
+    let table = Table {
+        header_row,
+        header,
+        rows: Vec::new(),
+        sheet: None,
+        first_column: None,
+        long_cells: Vec::new(),
+    };
+    Ok((table, rows))
+}
+
+/// The data rows of a CSV file, read one at a time after its header ([`open_csv`]), so a large
+/// file is checked and imported as it is read, never held as a table. A problem of the file
+/// itself — a NUL byte in a cell, a quoted value still open at the end — makes the file
+/// refused whatever its rows hold ([`CsvRows::finish`]).
+pub struct CsvRows<'t> {
+    text: &'t str,
+    delimiter: u8,
+    has_nul: bool,
+    records: Records<'t>,
+    rec: Record,
+    lines: LineCounter,
+    /// Where the last record starts, and its row.
+    last: (usize, usize),
+    /// The header's row and cells, once read.
+    header: Option<(usize, Vec<String>)>,
+    /// NUL bytes found so far.
+    problems: Problems,
+    /// The end was read: a quoted value still open there, if so.
+    ended: Option<Option<ImportProblem>>,
+}
+
+impl CsvRows<'_> {
+    /// Read the next record into `rec`, noting NUL bytes; `false` at the end (where a quoted
+    /// value still open is noted).
+    fn read(&mut self) -> bool {
+        if self.ended.is_some() {
+            return false;
+        }
+        if !self.records.read(&mut self.rec) {
+            self.ended = Some(self.open_quote());
+            return false;
+        }
+        let row = self.lines.line_of(self.text, self.rec.start);
+        self.last = (self.rec.start, row);
+        if self.has_nul {
+            for (i, c) in self.rec.cells().enumerate() {
+                if c.contains('\0') {
+                    let column = csv_column_label(self.header.as_ref().map(|h| &h.1), i);
+                    self.problems.push(ImportProblem::new(
+                        row,
+                        Some(&column),
+                        ProblemKind::NulByte,
+                    ));
+                }
+            }
+        }
+        true
+    }
+
+    /// The next data row (its cells as written, a cell longer than [`CELL_KEEP`] empty) and its
+    /// cells too long to keep; `None` at the end of the file.
+    pub fn next_row(&mut self) -> Option<(TableRow, Vec<LongCell>)> {
+        let mut row = TableRow::new(0, []);
+        let mut long = Vec::new();
+        self.next_row_into(&mut row, &mut long)
+            .then_some((row, long))
+    }
+
+    /// [`CsvRows::next_row`] into `row` and `long`, whose buffers are reused; `false` at the
+    /// end of the file.
+    pub fn next_row_into(&mut self, row: &mut TableRow, long: &mut Vec<LongCell>) -> bool {
+        if !self.read() {
+            return false;
+        }
+        let line = self.last.1;
+        long.clear();
+        long.extend(self.rec.long.iter().map(|l| LongCell {
+            row: line,
+            cell: l.cell,
+            bytes: l.bytes,
+        }));
+        row.set(line, self.rec.cells().map(read_back));
+        true
+    }
+
+    /// Whether the file has a problem of its own so far (a NUL byte; at the end, a quoted
+    /// value never closed): it is refused whatever its rows hold. Once `next_row` has said the
+    /// file ended, `false` means the file itself is good.
+    pub fn has_problems(&self) -> bool {
+        self.problems.total() > 0 || matches!(self.ended, Some(Some(_)))
+    }
+
+    /// The last record ends inside a quoted value: that problem.
+    fn open_quote(&self) -> Option<ImportProblem> {
+        let last = self.last;
+        let field = open_quote(&self.text.as_bytes()[last.0..], self.delimiter)?;
+        let column = match &self.header {
             Some((header_row, h)) if *header_row != last.1 => csv_column_label(Some(h), field),
             _ => format!("#{}", field + 1),
         };
-        return Err(
-            ImportProblem::new(last.1, Some(&column), ProblemKind::UnterminatedQuote).into(),
-        );
+        Some(ImportProblem::new(
+            last.1,
+            Some(&column),
+            ProblemKind::UnterminatedQuote,
+        ))
     }
-    if problems.total() > 0 {
-        return Err(problems);
+
+    /// Read what is left and give the file's own problems: a quoted value still open at the
+    /// end (alone: the rest of the file was that one cell), or every NUL byte.
+    pub fn finish(mut self) -> Result<(), Problems> {
+        while self.read() {}
+        if let Some(Some(open)) = self.ended.take() {
+            return Err(open.into());
+        }
+        if self.problems.total() > 0 {
+            return Err(self.problems);
+        }
+        Ok(())
     }
-    let Some((header_row, header)) = header else {
-        return Err(ImportProblem::new(0, None, ProblemKind::EmptyFile).into());
-    };
-    Ok(Table {
-        header_row,
-        header,
-        rows,
-        sheet: None,
-        first_column: None,
-        long_cells,
-    })
 }
 
 /// One record of a CSV text: where it starts and its cells; a cell longer than [`CELL_KEEP`]

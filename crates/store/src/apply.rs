@@ -18,11 +18,32 @@ use super::layout;
 use super::state::{self, Applied, StoredItem, StoredUnit};
 use super::{Store, StoreAccess};
 
+/// A touched group of items: being changed, or set aside encoded as it will be written.
+enum Group {
+    Open(Vec<StoredItem>),
+    Sealed(Vec<u8>),
+}
+
+/// A touched group: its key, year and unit, and its items.
+struct Touched {
+    key: String,
+    year: u16,
+    unit: String,
+    group: Group,
+}
+
 /// What a batch of events changes, gathered before it is written.
 pub(crate) struct Applier<'s> {
     store: &'s Store,
-    /// Touched groups by key: (year, unit, items in leaf order).
-    groups: HashMap<String, (u16, String, Vec<StoredItem>)>,
+    /// Touched groups, and where each is by key.
+    groups: Vec<Touched>,
+    by_key: HashMap<String, usize>,
+    /// The group the last item asked for is in (most often the next one's too).
+    last: Option<usize>,
+    /// Groups kept open at most; more are sealed (`None`: never).
+    max_open: Option<usize>,
+    /// Groups open now.
+    open: usize,
     units: HashMap<String, StoredUnit>,
     /// `m/…` entries to set, or to remove when `None`.
     meta: Vec<(Vec<u8>, Option<Vec<u8>>)>,
@@ -36,11 +57,36 @@ impl<'s> Applier<'s> {
     pub fn new(store: &'s Store) -> Applier<'s> {
         Applier {
             store,
-            groups: HashMap::new(),
+            groups: Vec::new(),
+            by_key: HashMap::new(),
+            last: None,
+            max_open: None,
+            open: 0,
             units: HashMap::new(),
             meta: Vec::new(),
             runs: Vec::new(),
             pending: 0,
+        }
+    }
+
+    /// An applier that keeps at most `max_open` groups as items and the others encoded, as they
+    /// will be written (about 60 bytes an item instead of several hundred): a commit of 200,000
+    /// items, which come unit by unit, holds a few units' items at a time. A sealed group
+    /// touched again is decoded again.
+    pub fn sealing(store: &'s Store, max_open: usize) -> Applier<'s> {
+        Applier {
+            max_open: Some(max_open.max(1)),
+            ..Applier::new(store)
+        }
+    }
+
+    /// Encode every open group.
+    fn seal(&mut self) {
+        for t in &mut self.groups {
+            if let Group::Open(items) = &t.group {
+                t.group = Group::Sealed(state::encode_group(items.iter()));
+                self.open -= 1;
+            }
         }
     }
 
@@ -51,14 +97,38 @@ impl<'s> Applier<'s> {
 
     /// The stored item (loading its group once); a new empty one if no event touched it yet.
     pub fn item(&mut self, key: &ItemKey) -> Result<&mut StoredItem, StoreError> {
-        let gk = layout::item_group_key(key);
-        if !self.groups.contains_key(&gk) {
-            let items = self.store.read_group(&gk, key.year, &key.unit)?;
-            self.groups
-                .insert(gk.clone(), (key.year, key.unit.clone(), items));
+        let at = match self.last {
+            Some(i) if self.groups[i].year == key.year && self.groups[i].unit == key.unit => i,
+            _ => {
+                let gk = layout::item_group_key(key);
+                match self.by_key.get(&gk) {
+                    Some(&i) => i,
+                    None => {
+                        let items = self.store.read_group(&gk, key.year, &key.unit)?;
+                        self.make_room();
+                        self.open += 1;
+                        self.by_key.insert(gk.clone(), self.groups.len());
+                        self.groups.push(Touched {
+                            key: gk,
+                            year: key.year,
+                            unit: key.unit.clone(),
+                            group: Group::Open(items),
+                        });
+                        self.groups.len() - 1
+                    }
+                }
+            }
+        };
+        self.last = Some(at);
+        if let Group::Sealed(bytes) = &self.groups[at].group {
+            let t = &self.groups[at];
+            let items = state::decode_group(bytes, t.year, &t.unit, &t.key)?;
+            self.make_room();
+            self.open += 1;
+            self.groups[at].group = Group::Open(items);
         }
-        let Some((_, _, items)) = self.groups.get_mut(&gk) else {
-            return Err(StoreError::corrupt(format!("group {gk} vanished")));
+        let Group::Open(items) = &mut self.groups[at].group else {
+            return Err(StoreError::corrupt("a group of items was not opened"));
         };
         let pos = match items.binary_search_by(|s| s.item.key.leaf.as_str().cmp(&key.leaf)) {
             Ok(i) => i,
@@ -68,6 +138,13 @@ impl<'s> Applier<'s> {
             }
         };
         Ok(&mut items[pos])
+    }
+
+    /// Before a group is opened: seal the open ones if there are as many as may be.
+    fn make_room(&mut self) {
+        if self.max_open.is_some_and(|m| self.open >= m) {
+            self.seal();
+        }
     }
 
     fn unit(&mut self, year: u16, unit: &str) -> Result<&mut StoredUnit, StoreError> {
@@ -166,12 +243,29 @@ impl<'s> Applier<'s> {
     /// Write everything gathered, with `applied` as the last event applied, in one sled batch;
     /// returns the items written (without texts), for the summaries the store keeps. The
     /// applier is empty afterwards and can go on.
-    pub fn write(&mut self, applied: Applied) -> Result<Vec<Item>, StoreError> {
+    pub fn write(&mut self, applied: Applied) -> Result<Written, StoreError> {
         let mut batch = sled::Batch::default();
-        let mut written = Vec::new();
-        for (k, (_, _, items)) in self.groups.drain() {
-            batch.insert(k.as_bytes(), state::encode_group(items.iter()));
-            written.extend(items.into_iter().map(|s| s.item));
+        let mut written = Written::default();
+        self.open = 0;
+        self.last = None;
+        self.by_key.clear();
+        for t in self.groups.drain(..) {
+            let Touched {
+                key: k,
+                year,
+                unit,
+                group,
+            } = t;
+            match group {
+                Group::Open(items) => {
+                    batch.insert(k.as_bytes(), state::encode_group(items.iter()));
+                    written.items.extend(items.into_iter().map(|s| s.item));
+                }
+                Group::Sealed(bytes) => {
+                    batch.insert(k.as_bytes(), &bytes[..]);
+                    written.sealed.push((year, unit, k, bytes));
+                }
+            }
         }
         for (k, u) in self.units.drain() {
             batch.insert(k.as_bytes(), state::encode_unit(&u));
@@ -192,5 +286,27 @@ impl<'s> Applier<'s> {
         self.store.apply_batch(batch)?;
         self.pending = 0;
         Ok(written)
+    }
+}
+
+/// The items a write changed: as items, and the groups that were sealed, still encoded (read one
+/// at a time, so the items of a large commit are never all held).
+#[derive(Default)]
+pub(crate) struct Written {
+    items: Vec<Item>,
+    /// (year, unit, key, encoded group).
+    sealed: Vec<(u16, String, String, Vec<u8>)>,
+}
+
+impl Written {
+    /// Every item written, group by group.
+    pub fn for_each(self, mut f: impl FnMut(&Item)) -> Result<(), StoreError> {
+        self.items.iter().for_each(&mut f);
+        for (year, unit, key, bytes) in self.sealed {
+            for s in state::decode_group(&bytes, year, &unit, &key)? {
+                f(&s.item);
+            }
+        }
+        Ok(())
     }
 }

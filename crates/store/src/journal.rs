@@ -357,6 +357,12 @@ impl Appender<'_> {
         Ok(())
     }
 
+    /// The journal being appended to, for reads of what it already holds (its head is where
+    /// it was: nothing of this commit is read back).
+    pub(crate) fn journal(&self) -> &Journal {
+        self.j
+    }
+
     /// Write what is left and `fdatasync`: the commit is durable, and the journal's head moves
     /// past it.
     pub(crate) fn commit(mut self) -> Result<(), JournalError> {

@@ -32,13 +32,14 @@ mod legacy;
 mod lock;
 mod read;
 mod state;
+mod summaries;
 mod verify;
 mod wire;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,9 +47,10 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use jiff::Timestamp;
 
-use domain::{Item, ItemKey, ItemSummary, Member, Role, Round, UnitState, UnitSummaries, YearData};
+use domain::{Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries, YearData};
 
 pub use access::AccessProblem;
+pub use commit::Txn;
 pub use domain::Seal;
 pub use error::StoreError;
 pub use lock::LockProbe;
@@ -79,7 +81,7 @@ struct Tip {
 }
 
 /// The store's summaries of a year's items, by unit and leaf, current with every commit.
-type SummaryCache = BTreeMap<String, BTreeMap<String, ItemSummary>>;
+type SummaryCache = summaries::YearSummaries;
 
 /// What opening a store did besides opening it, for the server's log.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -549,27 +551,16 @@ impl Store {
         if layout::check_year(year).is_err() {
             return Ok(Vec::new());
         }
-        let cached = |c: &SummaryCache| {
-            c.iter()
-                .map(|(unit, items)| UnitSummaries {
-                    unit: unit.clone(),
-                    items: items.values().cloned().collect(),
-                })
-                .collect()
-        };
         if let Some(c) = self.summaries_lock().get(&year) {
-            return Ok(cached(c));
+            return Ok(c.unit_summaries());
         }
         // Read under the commit lock, so no commit falls between the read and the cache.
         let _tip = self.lock_tip();
-        let mut cache = SummaryCache::new();
+        let mut cache = SummaryCache::default();
         for s in self.stored_items(year, None)? {
-            cache
-                .entry(s.item.key.unit.clone())
-                .or_default()
-                .insert(s.item.key.leaf.clone(), ItemSummary::of(&s.item));
+            cache.put(&s.item);
         }
-        let out = cached(&cache);
+        let out = cache.unit_summaries();
         self.summaries_lock().insert(year, cache);
         Ok(out)
     }
@@ -588,17 +579,19 @@ impl Store {
     }
 
     /// Keep the cached summaries of a year current with committed items.
-    fn update_summaries(&self, items: &[Item]) {
+    fn update_summaries(&self, written: apply::Written) {
         let mut cache = self.summaries_lock();
         if cache.is_empty() {
             return;
         }
-        for item in items {
+        let done = written.for_each(|item| {
             if let Some(c) = cache.get_mut(&item.key.year) {
-                c.entry(item.key.unit.clone())
-                    .or_default()
-                    .insert(item.key.leaf.clone(), ItemSummary::of(item));
+                c.put(item);
             }
+        });
+        if done.is_err() {
+            // Read again from sled when next asked.
+            cache.clear();
         }
     }
 

@@ -11,7 +11,7 @@ use domain::{Appraisal, Change, Event, Item, ItemKey, SelfAssessment};
 use super::Store;
 use super::body::{self, Decoded, Part};
 use super::error::StoreError;
-use super::journal::Record;
+use super::journal::{Journal, Record};
 use super::layout;
 use super::state::StoredItem;
 
@@ -216,6 +216,14 @@ impl Store {
     /// The records with these seqs (sorted, distinct): one pass over the journal when they are
     /// dense, a read each when they are few.
     fn records_at(&self, seqs: &[u64]) -> Result<Vec<Record>, StoreError> {
+        if seqs.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.records_at_in(&self.journal_read(), seqs)
+    }
+
+    /// [`Store::records_at`] from a journal the caller already holds (a commit being written).
+    fn records_at_in(&self, j: &Journal, seqs: &[u64]) -> Result<Vec<Record>, StoreError> {
         let (Some(&first), Some(&last)) = (seqs.first(), seqs.last()) else {
             return Ok(Vec::new());
         };
@@ -226,7 +234,6 @@ impl Store {
                 self.last_seq()
             )));
         }
-        let j = self.journal_read();
         let err = |e| StoreError::journal(&self.dir, e);
         if (seqs.len() as u64).saturating_mul(32) > last - first {
             let mut out = Vec::with_capacity(seqs.len());
@@ -258,6 +265,21 @@ impl Store {
 
     /// Items with their texts: the `after` values of the events their state names.
     pub(crate) fn with_texts(&self, stored: Vec<StoredItem>) -> Result<Vec<Item>, StoreError> {
+        if stored
+            .iter()
+            .all(|s| s.self_seq == 0 && s.appraisal_seq == 0)
+        {
+            return Ok(stored.into_iter().map(|s| s.item).collect());
+        }
+        self.with_texts_in(&self.journal_read(), stored)
+    }
+
+    /// [`Store::with_texts`] from a journal the caller already holds (a commit being written).
+    pub(crate) fn with_texts_in(
+        &self,
+        j: &Journal,
+        stored: Vec<StoredItem>,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut wanted: Vec<u64> = stored
             .iter()
             .flat_map(|s| [s.self_seq, s.appraisal_seq])
@@ -266,7 +288,7 @@ impl Store {
         wanted.sort_unstable();
         wanted.dedup();
         let mut afters: HashMap<u64, Decoded> = HashMap::with_capacity(wanted.len());
-        for rec in self.records_at(&wanted)? {
+        for rec in self.records_at_in(j, &wanted)? {
             afters.insert(rec.seq, self.decode_record(&rec)?);
         }
         stored

@@ -6,7 +6,7 @@ use std::io::{BufReader, Cursor};
 use jiff::Timestamp;
 
 use super::*;
-use domain::{Appraisal, Change, Event, NewEvent, Points, SelfAssessment, Status};
+use domain::{Appraisal, Change, Event, ItemSummary, NewEvent, Points, SelfAssessment, Status};
 
 fn at(n: i64) -> Timestamp {
     Timestamp::from_second(1_717_000_000 + n).unwrap()

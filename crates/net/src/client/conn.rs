@@ -36,6 +36,36 @@ struct Pending {
     dead: Option<String>,
 }
 
+/// Requests sent one after another under one id, the connection's writing held meanwhile.
+pub(crate) struct Streaming<'c> {
+    conn: &'c Conn,
+    _write: MutexGuard<'c, ()>,
+    id: u64,
+    /// The frame being sent (one buffer for every request of the stream).
+    buf: Vec<u8>,
+}
+
+impl Streaming<'_> {
+    /// Send the next request of the stream. On failure the connection is dead.
+    pub(crate) fn send(&mut self, request: Request) -> Result<(), NotSent> {
+        let msg = ClientRequest {
+            id: self.id,
+            request,
+        };
+        match frame::encode_into(&mut self.buf, &msg, WRITER_REQUEST_MAX) {
+            Ok(()) => {}
+            Err(FrameError::TooLarge { len, max }) => return Err(NotSent::TooLarge { len, max }),
+            Err(_) => return Err(NotSent::Failed),
+        }
+        drop(msg);
+        if let Err(e) = SocketWriter(&self.conn.stream).write_all(&self.buf) {
+            self.conn.kill(&format!("sending failed: {e}"));
+            return Err(NotSent::Failed);
+        }
+        Ok(())
+    }
+}
+
 /// Why a request was not sent.
 pub(crate) enum NotSent {
     /// Sending failed before the server could have read all of it, so the server did nothing
@@ -91,6 +121,35 @@ impl Conn {
             return Err(NotSent::Failed);
         }
         Ok(rx)
+    }
+
+    /// Send `first` and then more requests with the same id (an import in pieces, see
+    /// [`Streaming`]); its answers arrive on the returned channel. No other request is written
+    /// on this connection until the `Streaming` is dropped.
+    pub(crate) fn stream(
+        &self,
+        id: u64,
+        first: Request,
+    ) -> Result<(Streaming<'_>, Receiver<Incoming>), NotSent> {
+        let (tx, rx) = unbounded();
+        {
+            let mut p = self.pending();
+            if p.dead.is_some() {
+                return Err(NotSent::Failed);
+            }
+            p.waiting.insert(id, tx);
+        }
+        let mut s = Streaming {
+            conn: self,
+            _write: self.write.lock().unwrap_or_else(|p| p.into_inner()),
+            id,
+            buf: Vec::new(),
+        };
+        if let Err(e) = s.send(first) {
+            self.pending().waiting.remove(&id);
+            return Err(e);
+        }
+        Ok((s, rx))
     }
 
     /// Mark the connection dead: every waiting request gets `Lost`, the socket is shut.

@@ -17,12 +17,14 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
-use crate::protocol::{Part, Reply, Request, ServerStatus, Welcome, WireNotice};
+use crate::protocol::{
+    IMPORT_PIECE_BYTES, Part, Reply, Request, ServerStatus, Welcome, WireNotice,
+};
 use api::WorkbenchError;
-use api::{ConnectionState, HistoryQuery, Notice, PresenceEntry, Workbench};
+use api::{ConnectionState, Feed, HistoryQuery, Notice, PresenceEntry, Workbench};
 use domain::YearContext;
 use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
-use domain::{Draft, NewEvent, VerifyReport};
+use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport};
 use l10n::Lang;
 
 pub use error::ClientError;
@@ -385,16 +387,160 @@ fn events_of(parts: Vec<Part>, rest: Vec<Event>) -> Vec<Event> {
     out
 }
 
+/// Cut a piece of rows into pieces of about `budget` bytes of JSON (each at least one row), by
+/// an estimate of their size: texts and a little for each field.
+fn pieces(rows: ImportRows, budget: usize) -> Vec<ImportRows> {
+    fn cut<T>(rows: Vec<T>, budget: usize, size: impl Fn(&T) -> usize) -> Vec<Vec<T>> {
+        let mut out = Vec::new();
+        let mut piece = Vec::new();
+        let mut bytes = 0;
+        for r in rows {
+            let n = size(&r);
+            if !piece.is_empty() && bytes + n > budget {
+                out.push(std::mem::take(&mut piece));
+                bytes = 0;
+            }
+            bytes += n;
+            piece.push(r);
+        }
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+        out
+    }
+    match rows {
+        ImportRows::SelfScores(rows) => cut(rows, budget, |r| {
+            80 + r.unit.len()
+                + r.leaf.len()
+                + r.note.len()
+                + r.evidence
+                    .iter()
+                    .map(|e| 50 + e.number.len() + e.title.len() + e.date.len() + e.link.len())
+                    .sum::<usize>()
+        })
+        .into_iter()
+        .map(ImportRows::SelfScores)
+        .collect(),
+        ImportRows::Survey(rows) => cut(rows, budget, |r| 50 + r.unit.len() + r.leaf.len())
+            .into_iter()
+            .map(ImportRows::Survey)
+            .collect(),
+    }
+}
+
+/// An answer that came before the request was all sent (a refusal), the parts before it kept.
+fn early(
+    rx: &Receiver<Incoming>,
+    parts: &mut Vec<Part>,
+) -> Option<Result<Result<Reply, WorkbenchError>, String>> {
+    loop {
+        match rx.try_recv() {
+            Ok(Incoming::Part(p)) => parts.push(p),
+            Ok(Incoming::Reply(r)) => return Some(Ok(r)),
+            Ok(Incoming::Lost(reason)) => return Some(Err(reason)),
+            Err(crossbeam_channel::TryRecvError::Empty) => return None,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => {
+                return Some(Err("the connection ended".into()));
+            }
+        }
+    }
+}
+
 /// Wait for the reply; `Err(reason)` if the connection ended first.
 #[allow(clippy::type_complexity)]
 fn wait(rx: Receiver<Incoming>) -> Result<Result<(Vec<Part>, Reply), WorkbenchError>, String> {
-    let mut parts = Vec::new();
+    wait_with(rx, Vec::new())
+}
+
+/// [`wait`] with the parts that came already.
+#[allow(clippy::type_complexity)]
+fn wait_with(
+    rx: Receiver<Incoming>,
+    mut parts: Vec<Part>,
+) -> Result<Result<(Vec<Part>, Reply), WorkbenchError>, String> {
     loop {
         match rx.recv() {
             Ok(Incoming::Part(p)) => parts.push(p),
             Ok(Incoming::Reply(r)) => return Ok(r.map(|reply| (parts, reply))),
             Ok(Incoming::Lost(reason)) => return Err(reason),
             Err(_) => return Err("the connection ended".into()),
+        }
+    }
+}
+
+/// How a streamed import ended.
+enum Streamed {
+    Answered(Vec<Part>, Reply),
+    Abandoned,
+}
+
+impl RemoteWorkbench {
+    /// Stream an import to the server (`Request::ImportBegin`, the rows of `feed` in pieces of
+    /// about `IMPORT_PIECE_BYTES`, then `ImportEnd` or `ImportAbandon`), sending each piece as
+    /// the feed gives it, and wait for the answer. A refusal that comes before the end stops
+    /// the feed (the server is told to drop the rest). Never sent again on a new connection:
+    /// the feed's rows are gone.
+    fn stream_import(
+        &self,
+        head: ImportHead,
+        plan: bool,
+        feed: &mut dyn FnMut() -> Feed,
+    ) -> Result<Streamed, WorkbenchError> {
+        let dir = &self.shared.dir;
+        let conn = self.shared.live()?;
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        let not_sent = |e: conn::NotSent, ended: bool| match e {
+            conn::NotSent::TooLarge { len, max } => too_large(len, max),
+            conn::NotSent::Failed => lost(dir, "cannot send", ended),
+        };
+        let (mut stream, rx) = conn
+            .stream(id, Request::ImportBegin { head, plan })
+            .map_err(|e| not_sent(e, false))?;
+        let mut parts = Vec::new();
+        let mut sent = 0u64;
+        let abandoned = loop {
+            if let Some(answer) = early(&rx, &mut parts) {
+                // Refused before the end (or the connection lost): the server drops the rest.
+                let _ = stream.send(Request::ImportAbandon);
+                return match answer {
+                    Ok(Ok(reply)) => Err(unexpected(&reply)),
+                    Ok(Err(e)) => Err(e),
+                    Err(reason) => Err(lost(dir, &reason, false)),
+                };
+            }
+            match feed() {
+                Feed::Rows(rows) => {
+                    for piece in pieces(rows, IMPORT_PIECE_BYTES) {
+                        let n = piece.len() as u64;
+                        if let Err(e) = stream.send(Request::ImportRows(piece)) {
+                            let failed = not_sent(e, false);
+                            let _ = stream.send(Request::ImportAbandon);
+                            return Err(failed);
+                        }
+                        sent += n;
+                    }
+                }
+                Feed::End => {
+                    stream
+                        .send(Request::ImportEnd { rows: sent })
+                        .map_err(|e| not_sent(e, true))?;
+                    break false;
+                }
+                Feed::Abandon => {
+                    stream
+                        .send(Request::ImportAbandon)
+                        .map_err(|e| not_sent(e, false))?;
+                    break true;
+                }
+            }
+        };
+        drop(stream);
+        match wait_with(rx, parts) {
+            Ok(Ok(_)) if abandoned => Ok(Streamed::Abandoned),
+            Ok(Ok((parts, reply))) => Ok(Streamed::Answered(parts, reply)),
+            Ok(Err(e)) => Err(e),
+            // After the end was sent, the import may or may not have been committed.
+            Err(reason) => Err(lost(dir, &reason, !abandoned)),
         }
     }
 }
@@ -522,6 +668,15 @@ impl Workbench for RemoteWorkbench {
     }
 
     fn plan(&self, command: Command) -> Result<Vec<NewEvent>, WorkbenchError> {
+        // An import is sent in pieces, however large.
+        let command = match command.into_import() {
+            Ok((head, rows)) => {
+                let mut rows = Some(rows);
+                let mut feed = || rows.take().map_or(Feed::End, Feed::Rows);
+                return Ok(self.plan_import(head, &mut feed)?.unwrap_or_default());
+            }
+            Err(command) => command,
+        };
         let (parts, reply) = self.shared.call(Request::Plan(command), false)?;
         let Reply::Planned(rest) = reply else {
             return Err(unexpected(&reply));
@@ -537,9 +692,53 @@ impl Workbench for RemoteWorkbench {
     }
 
     fn apply_count(&self, command: Command) -> Result<usize, WorkbenchError> {
+        // An import is sent in pieces, however large.
+        let command = match command.into_import() {
+            Ok((head, rows)) => {
+                let mut rows = Some(rows);
+                let mut feed = || rows.take().map_or(Feed::End, Feed::Rows);
+                return Ok(self.import(head, &mut feed)?.unwrap_or(0));
+            }
+            Err(command) => command,
+        };
         match self.shared.call(Request::ApplySummary(command), false)?.1 {
             Reply::AppliedSummary { events, .. } => Ok(events as usize),
             r => Err(unexpected(&r)),
+        }
+    }
+
+    fn import(
+        &self,
+        head: ImportHead,
+        feed: &mut dyn FnMut() -> Feed,
+    ) -> Result<Option<usize>, WorkbenchError> {
+        match self.stream_import(head, false, feed)? {
+            Streamed::Abandoned => Ok(None),
+            Streamed::Answered(_, Reply::AppliedSummary { events, .. }) => {
+                Ok(Some(events as usize))
+            }
+            Streamed::Answered(_, r) => Err(unexpected(&r)),
+        }
+    }
+
+    fn plan_import(
+        &self,
+        head: ImportHead,
+        feed: &mut dyn FnMut() -> Feed,
+    ) -> Result<Option<Vec<NewEvent>>, WorkbenchError> {
+        match self.stream_import(head, true, feed)? {
+            Streamed::Abandoned => Ok(None),
+            Streamed::Answered(parts, Reply::Planned(rest)) => {
+                let mut out = Vec::new();
+                for p in parts {
+                    if let Part::Planned(v) = p {
+                        out.extend(v);
+                    }
+                }
+                out.extend(rest);
+                Ok(Some(out))
+            }
+            Streamed::Answered(_, r) => Err(unexpected(&r)),
         }
     }
 

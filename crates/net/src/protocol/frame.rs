@@ -143,10 +143,22 @@ pub fn encode<T: Serialize + ?Sized>(msg: &T) -> Result<Vec<u8>, FrameError> {
 
 /// Encode a message as one frame of at most `max` bytes (never more than [`LENGTH_MAX`]).
 pub fn encode_up_to<T: Serialize + ?Sized>(msg: &T, max: usize) -> Result<Vec<u8>, FrameError> {
-    let mut buf = vec![0u8; 4];
-    serde_json::to_writer(&mut buf, msg).map_err(|e| FrameError::Encode(e.to_string()))?;
-    set_length(&mut buf, 0, max)?;
+    let mut buf = Vec::new();
+    encode_into(&mut buf, msg, max)?;
     Ok(buf)
+}
+
+/// [`encode_up_to`] into `buf` (cleared first): a sender of many frames reuses one buffer
+/// instead of growing a new one for each (an import's pieces).
+pub fn encode_into<T: Serialize + ?Sized>(
+    buf: &mut Vec<u8>,
+    msg: &T,
+    max: usize,
+) -> Result<(), FrameError> {
+    buf.clear();
+    buf.extend_from_slice(&[0; 4]);
+    serde_json::to_writer(&mut *buf, msg).map_err(|e| FrameError::Encode(e.to_string()))?;
+    set_length(buf, 0, max)
 }
 
 /// Write the length prefix of the frame `buf[start..]` into its first four bytes, once the body

@@ -88,6 +88,39 @@ where
     T: Serialize,
     I: Iterator<Item = T>,
 {
+    encode_frame(kind, id, items, budget, max_count, max_frame, false)
+}
+
+/// [`next_frame`] that is always a `Part` (more of the list follows from elsewhere: the events
+/// a dry run of an import plans piece by piece); `last` says whether `items` has more.
+pub fn next_part<T, I>(
+    kind: ListKind,
+    id: u64,
+    items: &mut Peekable<I>,
+    budget: usize,
+    max_count: usize,
+    max_frame: usize,
+) -> Result<ListFrame, FrameError>
+where
+    T: Serialize,
+    I: Iterator<Item = T>,
+{
+    encode_frame(kind, id, items, budget, max_count, max_frame, true)
+}
+
+fn encode_frame<T, I>(
+    kind: ListKind,
+    id: u64,
+    items: &mut Peekable<I>,
+    budget: usize,
+    max_count: usize,
+    max_frame: usize,
+    part_only: bool,
+) -> Result<ListFrame, FrameError>
+where
+    T: Serialize,
+    I: Iterator<Item = T>,
+{
     // Room for a full frame at once: a buffer that grows by doubling leaves as much again
     // behind for the allocator to take back (pages the client has not asked for yet are never
     // touched, so this costs nothing in memory).
@@ -113,7 +146,7 @@ where
     let (part, reply) = kind.variants();
     let (prefix, suffix) = if kind == ListKind::Committed {
         (format!("{{\"Notice\":{{\"{part}\":"), "}}")
-    } else if last {
+    } else if last && !part_only {
         (
             format!("{{\"Reply\":{{\"id\":{id},\"result\":{{\"Ok\":{{\"{reply}\":"),
             "}}}}",

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use api::WorkbenchError;
 use api::{HistoryQuery, PresenceEntry};
 use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries};
-use domain::{Draft, NewEvent, VerifyReport, YearData};
+use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport, YearData};
 use l10n::Lang;
 
 /// Bump on any change of the messages below.
@@ -31,7 +31,9 @@ use l10n::Lang;
 /// catch-ups cut into parts by size, frames from the server up to `SERVER_FRAME_MAX`, request
 /// limits by role.
 /// 5: `WorkbenchError::{JustificationTooShort, NothingToRedo}`;
-/// `FrameworkMeta::justification_min_chars`; `Command::{UndoIn, Redo}`.
+/// `FrameworkMeta::justification_min_chars`; `Command::{UndoIn, Redo}`; imports streamed in
+/// pieces (`Request::ImportBegin`, `ImportRows`, `ImportEnd`, `ImportAbandon`, one id,
+/// committed once at the end) instead of one request; `WRITER_REQUEST_MAX` 128 MiB → 16 MiB.
 pub const PROTOCOL_VERSION: u32 = 5;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
@@ -40,9 +42,13 @@ pub const PROTOCOL_VERSION: u32 = 5;
 //   everyone) wait for their hello; more are closed at once. The hello is at most `HELLO_MAX`
 //   bytes and must arrive whole within `HELLO_DEADLINE` (one deadline for the frame);
 // - after it: a request is at most `READER_REQUEST_MAX` bytes from a member who cannot write
-//   (an auditor: reads, presence, drafts) and `frame::MAX_FRAME` from one who may (an import
-//   arrives as one request); a request over `READER_REQUEST_MAX` is read only by one session at
-//   a time, within `LARGE_REQUEST_DEADLINE`;
+//   (an auditor: reads, presence, drafts) and `WRITER_REQUEST_MAX` from one who may (a year's
+//   framework and units, a small import in one command); a request over `READER_REQUEST_MAX`
+//   is read only by one session at a time, within `LARGE_REQUEST_DEADLINE`;
+// - an import of any size comes in pieces (`Request::ImportRows`, each about
+//   `IMPORT_PIECE_BYTES`, so each within the limits above) and is written as it comes: the
+//   server never holds more than a piece of it; the whole of it must arrive within
+//   `IMPORT_DEADLINE` of its first piece being awaited (other commits wait meanwhile);
 // - answers and notices go out in frames of about `PART_BYTES` (and at most `CHUNK` elements),
 //   whatever the texts they hold; a catch-up is read from the store a page (`PAGE_BYTES`) at a
 //   time as the client reads it; each connection's outgoing queue is bounded in bytes (the
@@ -60,8 +66,15 @@ pub const PENDING_HELLOS_ALL: usize = 128;
 /// The largest request of a member who cannot write (an auditor). Its longest legitimate
 /// requests are a draft (16 KiB of text) or a history query.
 pub const READER_REQUEST_MAX: usize = 1024 * 1024;
-/// The largest request of a member who may write: an import of a whole year in one command.
-pub const WRITER_REQUEST_MAX: usize = frame::MAX_FRAME;
+/// The largest request of a member who may write: a year's framework and units (a few hundred
+/// KB), a small import in one command. A large import comes in pieces.
+pub const WRITER_REQUEST_MAX: usize = 16 * 1024 * 1024;
+/// About how many bytes of JSON a client puts in one piece of an import (`Request::ImportRows`);
+/// a row larger than this goes alone.
+pub const IMPORT_PIECE_BYTES: usize = 256 * 1024;
+/// The time an import sent in pieces has to arrive whole, from when the server starts reading
+/// its rows (it holds the store's commit meanwhile).
+pub const IMPORT_DEADLINE: Duration = Duration::from_secs(60);
 /// The time a request over `READER_REQUEST_MAX` has to arrive whole once its length came.
 pub const LARGE_REQUEST_DEADLINE: Duration = Duration::from_secs(60);
 /// The largest frame a client accepts from its server. Parts are about `PART_BYTES`, but one
@@ -246,6 +259,26 @@ pub enum Request {
     /// A dry run of `Apply`: answered with the events the command would write
     /// (`Part::Planned` pieces, then `Reply::Planned`), nothing written.
     Plan(Command),
+    /// The start of an import whose rows follow in pieces: `ImportRows` requests with the same
+    /// id, then `ImportEnd` (commit them all at once) or `ImportAbandon` (write nothing); no
+    /// other request may come in between (one that does ends the import, nothing written).
+    /// Answered once: `Reply::AppliedSummary` after the end (`Reply::Done` when abandoned), or
+    /// with `plan`, the events it would write as `Part::Planned` pieces as the rows come and
+    /// `Reply::Planned` after the end. A refusal may come before the end: the rest of the
+    /// import is then read and dropped.
+    ImportBegin {
+        head: ImportHead,
+        #[serde(default)]
+        plan: bool,
+    },
+    /// A piece of the rows of the import begun with this id.
+    ImportRows(ImportRows),
+    /// The import's last piece was sent: `rows` rows in all (checked by the server).
+    ImportEnd {
+        rows: u64,
+    },
+    /// Give up the import begun with this id: nothing is written.
+    ImportAbandon,
     /// Send this session the committed events as notices from now on; answered with
     /// `Reply::LastSeq` (every later event is sent).
     Subscribe,
@@ -289,6 +322,14 @@ impl Request {
             Request::History(_) => "history".into(),
             Request::Apply(c) | Request::ApplySummary(c) => format!("apply {}", c.name()),
             Request::Plan(c) => format!("plan {}", c.name()),
+            Request::ImportBegin { head, plan } => format!(
+                "{} {}",
+                if *plan { "plan" } else { "apply" },
+                head.kind.command().name()
+            ),
+            Request::ImportRows(_) => "import-rows".into(),
+            Request::ImportEnd { .. } => "import-end".into(),
+            Request::ImportAbandon => "import-abandon".into(),
             Request::Subscribe => "subscribe".into(),
             Request::Draft { .. } => "draft".into(),
             Request::PutDraft { .. } => "put-draft".into(),

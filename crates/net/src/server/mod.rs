@@ -179,16 +179,26 @@ pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
         control: control.clone(),
     });
     // Read the newest year's item summaries now, so the first workbench opens without waiting
-    // for every item of the year to be read (SPEC P1).
+    // for every item of the year to be read (SPEC P1); and its framework and units, which the
+    // engine checks every command of the year against (an import of 200,000 rows waited for
+    // them first).
     {
         let shared = shared.clone();
         let _ = std::thread::Builder::new()
             .name("warm-up".into())
             .spawn(move || {
-                let store = shared.root.engine().store();
-                if let Some(year) = store.years().ok().and_then(|y| y.last().copied())
-                    && let Err(e) = store.unit_summaries(year)
-                {
+                let engine = shared.root.engine();
+                let store = engine.store();
+                let Some(year) = store.years().ok().and_then(|y| y.last().copied()) else {
+                    return;
+                };
+                if let Err(e) = engine.year(year) {
+                    warn!(
+                        "cannot read the framework and units of {year}: {}",
+                        e.message(l10n::Lang::En)
+                    );
+                }
+                if let Err(e) = store.unit_summaries(year) {
                     warn!("cannot read the item summaries of {year}: {e}");
                 }
             });

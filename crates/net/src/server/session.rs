@@ -22,13 +22,13 @@ use crate::protocol::frame::{self, DeadlineReader, FrameError, SocketWriter};
 use crate::protocol::list::{self, ListKind};
 use crate::protocol::{
     BACKUP_CHUNK, CHUNK, ClientRequest, HELLO_DEADLINE, HELLO_MAX, Hello, HelloReply,
-    LARGE_REQUEST_DEADLINE, PAGE_BYTES, PART_BYTES, PENDING_HELLOS, PENDING_HELLOS_ALL,
-    PROTOCOL_VERSION, Part, READER_REQUEST_MAX, Refusal, Reply, Request, SERVER_FRAME_MAX,
-    ServerMsg, ServerStatus, WRITER_REQUEST_MAX, Welcome,
+    IMPORT_DEADLINE, LARGE_REQUEST_DEADLINE, PAGE_BYTES, PART_BYTES, PENDING_HELLOS,
+    PENDING_HELLOS_ALL, PROTOCOL_VERSION, Part, READER_REQUEST_MAX, Refusal, Reply, Request,
+    SERVER_FRAME_MAX, ServerMsg, ServerStatus, WRITER_REQUEST_MAX, Welcome,
 };
 use api::Workbench;
-use api::WorkbenchError;
-use domain::{Command, Role};
+use api::{Feed, WorkbenchError};
+use domain::{Command, ImportHead, Role};
 use engine::LocalWorkbench;
 
 use super::hub::outbox::STALL;
@@ -390,15 +390,28 @@ impl Session {
     /// Answer requests until the connection ends; returns why it ended.
     fn serve(&self, stream: &UnixStream) -> String {
         let mut reader = BufReader::new(DeadlineReader::new(stream));
+        // A request that came in the middle of an import (which it ended): answered next.
+        let mut next: Option<ClientRequest> = None;
         loop {
-            let incoming = match self.read_request(&mut reader) {
-                Ok(Some(r)) => r,
-                Ok(None) => continue,
-                Err(why) => return why,
+            let request = match next.take() {
+                Some(r) => r,
+                None => match self.read_request(&mut reader, None) {
+                    Ok(Some(r)) => r.request,
+                    Ok(None) => continue,
+                    Err(why) => return why,
+                },
             };
-            let ClientRequest { id, request } = incoming.request;
-            if self.handle(id, request).is_err() {
-                return "stopped reading".into();
+            let ClientRequest { id, request } = request;
+            let handled = match request {
+                Request::ImportBegin { head, plan } => {
+                    self.import(id, head, plan, &mut reader, &mut next)
+                }
+                request => self
+                    .handle(id, request)
+                    .map_err(|Gone| "stopped reading".to_string()),
+            };
+            if let Err(why) = handled {
+                return why;
             }
         }
     }
@@ -413,10 +426,24 @@ impl Session {
     }
 
     /// Read the next request. `Ok(None)`: a request over this member's limit was skipped and
-    /// refused; `Err(why)`: the connection ends.
+    /// refused; `Err(why)`: the connection ends. With `deadline` (a piece of an import), the
+    /// whole request must arrive by then, and a large one does not wait for its turn (the
+    /// import already holds the commit, which orders imports).
     fn read_request<'a>(
         &'a self,
         reader: &mut BufReader<DeadlineReader<'_>>,
+        deadline: Option<Instant>,
+    ) -> Result<Option<Incoming<'a>>, String> {
+        reader.get_mut().set_deadline(deadline);
+        let read = self.read_request_by(reader, deadline);
+        reader.get_mut().set_deadline(None);
+        read
+    }
+
+    fn read_request_by<'a>(
+        &'a self,
+        reader: &mut BufReader<DeadlineReader<'_>>,
+        deadline: Option<Instant>,
     ) -> Result<Option<Incoming<'a>>, String> {
         let bad = |e: FrameError| {
             if !e.is_disconnect() || matches!(e, FrameError::TimedOut { .. }) {
@@ -427,28 +454,35 @@ impl Session {
             }
             e.message(l10n::Lang::En)
         };
+        let limit = deadline.map_or(LARGE_REQUEST_DEADLINE, |_| IMPORT_DEADLINE);
         let len = match frame::read_len(reader) {
             Ok(n) => n,
             Err(FrameError::Closed) => return Err("closed".into()),
-            Err(e) => return Err(bad(e)),
+            Err(e) => {
+                let got = reader.get_ref().got();
+                return Err(bad(reader.get_ref().timed_out(e, got, limit)));
+            }
         };
         let mut permit = None;
+        let mut limit = limit;
         if len > READER_REQUEST_MAX {
             let max = self.request_max();
             if len > max {
                 return self.skip_request(reader, len, max).map(|()| None);
             }
             // One large request at a time, and it must arrive whole in time.
-            permit = Some(self.shared.hub.large_request());
-            reader
-                .get_mut()
-                .set_deadline(Some(Instant::now() + LARGE_REQUEST_DEADLINE));
+            let by = Instant::now() + LARGE_REQUEST_DEADLINE;
+            if deadline.is_none() {
+                permit = Some(self.shared.hub.large_request());
+            }
+            if deadline.is_none_or(|d| by < d) {
+                limit = LARGE_REQUEST_DEADLINE;
+                reader.get_mut().set_deadline(Some(by));
+            }
         }
         let body = frame::read_body(reader, len);
         let got = reader.get_ref().got();
-        reader.get_mut().set_deadline(None);
-        let body =
-            body.map_err(|e| bad(reader.get_ref().timed_out(e, got, LARGE_REQUEST_DEADLINE)))?;
+        let body = body.map_err(|e| bad(reader.get_ref().timed_out(e, got, limit)))?;
         let request: ClientRequest = frame::decode(&body).map_err(bad)?;
         Ok(Some(Incoming {
             request,
@@ -640,12 +674,151 @@ impl Session {
                 | Request::Verify
                 | Request::Backup
         );
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(id, req))) {
+        self.guarded(id, &name, large, || self.answer(id, req))
+            .map(|_| ())
+    }
+
+    /// An import sent in pieces (`Request::ImportBegin`, then `ImportRows` … `ImportEnd` or
+    /// `ImportAbandon` with the same id): the engine takes each piece as it is read and writes
+    /// its events as it goes (nothing durable before the end), so the server holds one piece
+    /// of it at a time. The whole import must arrive within `IMPORT_DEADLINE` of its first
+    /// piece being awaited. A refusal is answered at once and the rest of the import read and
+    /// dropped; another request in between ends the import (nothing written) and is answered
+    /// next. `Err(why)`: the connection ends (nothing of the import written).
+    fn import(
+        &self,
+        id: u64,
+        head: ImportHead,
+        plan: bool,
+        reader: &mut BufReader<DeadlineReader<'_>>,
+        next: &mut Option<ClientRequest>,
+    ) -> Result<(), String> {
+        let name = Request::ImportBegin { head, plan }.name();
+        let gone = |Gone| "stopped reading".to_string();
+        let mut feed = Pieces {
+            session: self,
+            id,
+            reader,
+            deadline: None,
+            rows: 0,
+            ended: false,
+            closed: None,
+            next: None,
+        };
+        let answered = self
+            .guarded(id, &name, true, || {
+                let result = if plan {
+                    self.plan_import(id, head, &mut feed)
+                } else {
+                    self.apply_import(head, &mut feed)
+                };
+                Ok(result)
+            })
+            .map_err(gone)?;
+        if let Some(why) = feed.closed.take() {
+            return Err(why);
+        }
+        let Some(result) = answered else {
+            // A panic, answered already: the rest of the import is dropped below.
+            return feed.drain(next);
+        };
+        self.reply(id, result).map_err(gone)?;
+        feed.drain(next)
+    }
+
+    /// Commit an import read from `feed`, then tell the other sessions (see `apply_summarized`).
+    fn apply_import(
+        &self,
+        head: ImportHead,
+        feed: &mut Pieces<'_, '_, '_>,
+    ) -> Result<Reply, WorkbenchError> {
+        let name = head.kind.command().name();
+        let r = self.wb.import_summarized(head, &mut || feed.next());
+        match &r {
+            Ok(Some(c)) => {
+                let store = self.shared.root.engine().store();
+                match &c.events {
+                    Some(events) => self.shared.hub.publish(events, store),
+                    None if c.count > 0 => self.shared.hub.publish_resync(c.last_seq),
+                    None => {}
+                }
+                info!(
+                    "session {}: {} {name} ({} rows in pieces): {} event(s), last seq {}",
+                    self.session, self.user, feed.rows, c.count, c.last_seq
+                );
+            }
+            Ok(None) => info!(
+                "session {}: {} abandoned an {name} after {} rows; nothing written",
+                self.session, self.user, feed.rows
+            ),
+            Err(e) => info!(
+                "session {}: {} {name} refused after {} rows: {}",
+                self.session,
+                self.user,
+                feed.rows,
+                e.message(l10n::Lang::En)
+            ),
+        }
+        r.map(|c| match c {
+            Some(c) => Reply::AppliedSummary {
+                events: c.count as u64,
+                last_seq: c.last_seq,
+            },
+            None => Reply::Done,
+        })
+    }
+
+    /// A dry run of an import read from `feed`: the events each piece would write go out as
+    /// `Part::Planned` as they are made.
+    fn plan_import(
+        &self,
+        id: u64,
+        head: ImportHead,
+        feed: &mut Pieces<'_, '_, '_>,
+    ) -> Result<Reply, WorkbenchError> {
+        let gone = || WorkbenchError::Unavailable {
+            vi: "máy khách không đọc câu trả lời".into(),
+            en: "the client does not read the answer".into(),
+        };
+        let mut out = |events: Vec<domain::NewEvent>| -> Result<(), WorkbenchError> {
+            let mut it = events.into_iter().peekable();
+            while it.peek().is_some() {
+                let f = list::next_part(
+                    ListKind::Planned,
+                    id,
+                    &mut it,
+                    PART_BYTES,
+                    CHUNK,
+                    SERVER_FRAME_MAX,
+                )
+                .map_err(|e| unsendable(&e))?;
+                self.put(Arc::new(FrameBuf::from(f)))
+                    .map_err(|Gone| gone())?;
+            }
+            Ok(())
+        };
+        let engine = self.shared.root.engine();
+        match engine.plan_import(&self.user, head, &mut || feed.next(), &mut out)? {
+            Some(()) => Ok(Reply::Planned(Vec::new())),
+            None => Ok(Reply::Done),
+        }
+    }
+
+    /// Run `f`, the answer to request `id`; a panic is logged and answered (see `handle`).
+    /// `large`: give memory back afterwards.
+    fn guarded<T>(
+        &self,
+        id: u64,
+        name: &str,
+        large: bool,
+        f: impl FnOnce() -> Result<T, Gone>,
+    ) -> Result<Option<T>, Gone> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
             Ok(r) => {
                 if large {
                     crate::server::release_memory();
                 }
-                r
+                r.map(Some)
             }
             Err(panic) => {
                 let what = panic
@@ -678,6 +851,7 @@ impl Session {
                         ),
                     }),
                 )
+                .map(|()| None)
             }
         }
     }
@@ -732,6 +906,13 @@ impl Session {
                 Ok(events) => return self.send_list(id, ListKind::Planned, events),
                 Err(e) => Err(e),
             },
+            Request::ImportBegin { .. }
+            | Request::ImportRows(_)
+            | Request::ImportEnd { .. }
+            | Request::ImportAbandon => Err(stopped(
+                "không có lệnh nhập nào đang mở với yêu cầu này",
+                "no import is open for this request",
+            )),
             Request::Subscribe => Ok(Reply::LastSeq(self.shared.hub.subscribe(self.session))),
             Request::Draft { key } => wb.draft(&key).map(Reply::Draft),
             Request::PutDraft { key, draft } => wb.put_draft(&key, &draft).map(|()| Reply::Done),
@@ -827,6 +1008,118 @@ impl Session {
             ),
         }
         r
+    }
+}
+
+/// The rows of an import as its client sends them, read as the engine asks for them (see
+/// `Session::import`).
+struct Pieces<'s, 'r, 'b> {
+    session: &'s Session,
+    id: u64,
+    reader: &'r mut BufReader<DeadlineReader<'b>>,
+    /// When the whole import must have arrived: set when its first piece is awaited.
+    deadline: Option<Instant>,
+    /// Rows read so far.
+    rows: u64,
+    /// `ImportEnd` or `ImportAbandon` was read.
+    ended: bool,
+    /// The connection ended, and why.
+    closed: Option<String>,
+    /// A request of something else came in the middle.
+    next: Option<ClientRequest>,
+}
+
+/// Why an import read in pieces stopped before its end (nothing of it is written).
+fn stopped(vi: &str, en: &str) -> WorkbenchError {
+    WorkbenchError::Unavailable {
+        vi: format!("{vi}; không có gì được ghi"),
+        en: format!("{en}; nothing was written"),
+    }
+}
+
+impl Pieces<'_, '_, '_> {
+    /// The next piece of the import.
+    fn next(&mut self) -> Result<Feed, WorkbenchError> {
+        if self.ended || self.closed.is_some() || self.next.is_some() {
+            return Err(stopped(
+                "lệnh nhập đã kết thúc",
+                "the import has already ended",
+            ));
+        }
+        let deadline = *self
+            .deadline
+            .get_or_insert_with(|| Instant::now() + IMPORT_DEADLINE);
+        let incoming = match self.session.read_request(self.reader, Some(deadline)) {
+            Ok(Some(incoming)) => incoming,
+            Ok(None) => {
+                return Err(stopped(
+                    "một phần của lệnh nhập vượt giới hạn kích thước",
+                    "a piece of the import is over the size limit",
+                ));
+            }
+            Err(why) => {
+                let e = stopped(
+                    &format!("kết nối bị ngắt giữa lệnh nhập ({why})"),
+                    &format!("the connection ended in the middle of the import ({why})"),
+                );
+                self.closed = Some(why);
+                return Err(e);
+            }
+        };
+        let ClientRequest { id, request } = incoming.request;
+        match request {
+            Request::ImportRows(rows) if id == self.id => {
+                self.rows += rows.len() as u64;
+                Ok(Feed::Rows(rows))
+            }
+            Request::ImportEnd { rows } if id == self.id => {
+                self.ended = true;
+                if rows == self.rows {
+                    Ok(Feed::End)
+                } else {
+                    Err(stopped(
+                        &format!(
+                            "lệnh nhập báo đã gửi {rows} dòng nhưng máy chủ nhận được {}",
+                            self.rows
+                        ),
+                        &format!(
+                            "the import says it sent {rows} rows but the server read {}",
+                            self.rows
+                        ),
+                    ))
+                }
+            }
+            Request::ImportAbandon if id == self.id => {
+                self.ended = true;
+                Ok(Feed::Abandon)
+            }
+            request => {
+                self.next = Some(ClientRequest { id, request });
+                Err(stopped(
+                    "một yêu cầu khác đến giữa lệnh nhập",
+                    "another request came in the middle of the import",
+                ))
+            }
+        }
+    }
+
+    /// After the import's answer: read and drop what is left of it (after a refusal), up to its
+    /// end. A request of something else that came goes to `next`; `Err(why)`: the connection
+    /// ends.
+    fn drain(mut self, next: &mut Option<ClientRequest>) -> Result<(), String> {
+        loop {
+            if let Some(why) = self.closed.take() {
+                return Err(why);
+            }
+            if let Some(r) = self.next.take() {
+                *next = Some(r);
+                return Ok(());
+            }
+            if self.ended {
+                return Ok(());
+            }
+            let _ = self.next();
+        }
     }
 }
 
