@@ -356,7 +356,7 @@ fn a_connection_dropped_in_the_middle_of_an_import_writes_nothing() {
         .apply(Command::Adjust {
             key: key("67", "2.1.1"),
             score: p("3"),
-            justification: "Thiếu minh chứng".into(),
+            justification: "Thiếu minh chứng kết quả thực hiện".into(),
             expected: v,
         })
         .unwrap();

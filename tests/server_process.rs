@@ -136,7 +136,7 @@ fn sigkill_during_edits_from_two_clients_loses_no_acknowledged_edit() {
                     Err(WorkbenchError::Unavailable { .. }) => continue,
                     Err(e) => panic!("client {c}: {e}"),
                 };
-                let text = format!("client {c} edit {n}");
+                let text = format!("client {c} edit {n}: thiếu tài liệu kiểm chứng");
                 let score = p(["0.5", "0.75", "1", "1.25"][n % 4]);
                 match wb.apply(Cmd::Adjust {
                     key: k.clone(),

@@ -87,6 +87,9 @@ impl ImportRows {
 
 impl Command {
     /// An import command as its head and its rows in one piece; any other command back.
+    // The `Err` is the caller's own command handed back unchanged (not an error to propagate):
+    // boxing it would cost an allocation on every command sent.
+    #[allow(clippy::result_large_err)]
     pub fn into_import(self) -> Result<(ImportHead, ImportRows), Command> {
         match self {
             Command::ImportSelf { year, rows } => Ok((

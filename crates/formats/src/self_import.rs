@@ -458,8 +458,9 @@ pub struct RowChecker<'a> {
 enum Source<'a> {
     /// The table's rows, from this one on.
     Table(usize),
-    /// A CSV file's rows, read as they are checked.
-    Csv(CsvRows<'a>),
+    /// A CSV file's rows, read as they are checked (boxed: its reader and buffers are large
+    /// next to a row index, and a checker holds one source).
+    Csv(Box<CsvRows<'a>>),
 }
 
 /// One checked row.
@@ -492,7 +493,7 @@ impl<'a> RowChecker<'a> {
                 return Err(ps.on_sheet(table.sheet.as_deref()));
             }
         };
-        let src = csv.map_or(Source::Table(0), Source::Csv);
+        let src = csv.map_or(Source::Table(0), |c| Source::Csv(Box::new(c)));
         Ok(RowChecker {
             v,
             src,
