@@ -10,34 +10,10 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
-use common::pty::{Term, keys};
+use common::pty::{Term, keys, me};
 use domain::ItemKey;
-
-fn start_demo(home: &Path) -> Term {
-    let dir = home.join("demo");
-    let h = home.to_str().unwrap();
-    Term::start(
-        &["demo", "--dir", dir.to_str().unwrap()],
-        80,
-        24,
-        &[
-            ("NO_COLOR", "1"),
-            ("HOME", h),
-            ("XDG_CONFIG_HOME", h),
-            ("XDG_DATA_HOME", h),
-        ],
-    )
-}
-
-fn me() -> String {
-    uzers::get_current_username()
-        .expect("passwd entry")
-        .to_string_lossy()
-        .into_owned()
-}
 
 /// Open Quảng Bình by typing its name and put the cursor on 1.1.1.
 fn open_quang_binh_1_1_1(t: &mut Term) {
@@ -94,7 +70,7 @@ const ONE_LINE: &str = "Bổ sung quyết định của cơ quan kèm biên bả
 #[test]
 fn a_three_line_paste_without_brackets_goes_whole_into_the_request() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut t = start_demo(tmp.path());
+    let mut t = Term::start_demo(tmp.path());
     open_quang_binh_1_1_1(&mut t);
     t.send_str("r");
     t.wait_for("Yêu cầu bổ sung tài liệu", 5);
@@ -128,7 +104,7 @@ fn a_three_line_paste_without_brackets_goes_whole_into_the_request() {
 #[test]
 fn the_same_burst_with_no_field_open_runs_nothing_and_says_how_many_keys() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut t = start_demo(tmp.path());
+    let mut t = Term::start_demo(tmp.path());
     open_quang_binh_1_1_1(&mut t);
     t.send_str(THREE_LINES);
     let n = THREE_LINES.chars().count();
@@ -165,7 +141,7 @@ fn the_same_burst_with_no_field_open_runs_nothing_and_says_how_many_keys() {
 #[test]
 fn esc_and_down_in_one_write_close_help_and_move_the_cursor() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut t = start_demo(tmp.path());
+    let mut t = Term::start_demo(tmp.path());
     t.wait_for("Thẩm định PAR INDEX", 60);
     let before = selected_rows(&t);
     assert_eq!(before.len(), 1, "{}", t.screen());
@@ -191,7 +167,7 @@ fn esc_and_down_in_one_write_close_help_and_move_the_cursor() {
 #[test]
 fn esc_and_f12_in_one_write_close_the_history_and_explain_the_score() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut t = start_demo(tmp.path());
+    let mut t = Term::start_demo(tmp.path());
     open_quang_binh_1_1_1(&mut t);
     t.send(b"\x1bOR"); // F3
     t.wait_for("Lịch sử", 5);
@@ -215,7 +191,7 @@ fn esc_and_f12_in_one_write_close_the_history_and_explain_the_score() {
 #[test]
 fn esc_and_f9_in_one_write_close_help_and_open_the_ranking() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut t = start_demo(tmp.path());
+    let mut t = Term::start_demo(tmp.path());
     open_quang_binh_1_1_1(&mut t);
     t.send(keys::F1);
     t.wait_for("Trợ giúp — phím tắt", 5);

@@ -4,33 +4,8 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::pty::{Term, keys};
+use common::pty::{Term, keys, me};
 use domain::ItemKey;
-
-fn start_demo(home: &Path) -> Term {
-    let dir = home.join("demo");
-    let h = home.to_str().unwrap();
-    Term::start(
-        &["demo", "--dir", dir.to_str().unwrap()],
-        80,
-        24,
-        &[
-            ("NO_COLOR", "1"),
-            ("HOME", h),
-            ("XDG_CONFIG_HOME", h),
-            ("XDG_DATA_HOME", h),
-        ],
-    )
-}
-
-fn me() -> String {
-    let uid = uzers::get_current_uid();
-    uzers::get_user_by_uid(uid)
-        .map(|u| u.name().to_string_lossy().into_owned())
-        .expect("current user")
-}
 
 /// Open Quảng Bình by typing its name, then move to its first sub-criterion and open the editor.
 fn open_editor_on_quang_binh(t: &mut Term) {
@@ -58,7 +33,7 @@ fn assert_terminal_restored(t: &Term) {
 #[test]
 fn edit_a_score_with_a_justification_then_quit() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut t = start_demo(tmp.path());
+    let mut t = Term::start_demo(tmp.path());
     open_editor_on_quang_binh(&mut t);
     assert!(
         t.alternate_screen(),
@@ -91,7 +66,7 @@ fn edit_a_score_with_a_justification_then_quit() {
 #[test]
 fn a_hangup_while_typing_keeps_the_draft() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut t = start_demo(tmp.path());
+    let mut t = Term::start_demo(tmp.path());
     open_editor_on_quang_binh(&mut t);
     t.send(keys::TAB);
     t.send_str(" Đang soạn dở thì mất kết nối SSH");
@@ -124,7 +99,7 @@ fn a_hangup_while_typing_keeps_the_draft() {
 #[test]
 fn sigterm_restores_the_terminal_too() {
     let tmp = tempfile::tempdir().unwrap();
-    let t = start_demo(tmp.path());
+    let t = Term::start_demo(tmp.path());
     t.wait_for("Thẩm định PAR INDEX", 60);
     let pid = t.pid().expect("pid") as i32;
     // SAFETY: sending a signal to the child we started.

@@ -18,6 +18,24 @@ pub struct Term {
 }
 
 impl Term {
+    /// `thamdinh demo` at 80×24 without colour, with `home` as its home, config and data
+    /// directories (the demo store is built in `home/demo`).
+    pub fn start_demo(home: &std::path::Path) -> Term {
+        let dir = home.join("demo");
+        let h = home.to_str().expect("utf-8 path");
+        Term::start(
+            &["demo", "--dir", dir.to_str().expect("utf-8 path")],
+            80,
+            24,
+            &[
+                ("NO_COLOR", "1"),
+                ("HOME", h),
+                ("XDG_CONFIG_HOME", h),
+                ("XDG_DATA_HOME", h),
+            ],
+        )
+    }
+
     /// Start `thamdinh ARGS` in a `cols`×`rows` terminal with the given environment.
     pub fn start(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Term {
         Term::start_without(args, cols, rows, env, &[])
@@ -199,4 +217,12 @@ pub mod keys {
     pub const F10: &[u8] = b"\x1b[21~";
     pub const CTRL_P: &[u8] = b"\x10";
     pub const CTRL_S: &[u8] = b"\x13";
+}
+
+/// The OS user running the tests: the demo's lead.
+pub fn me() -> String {
+    uzers::get_current_username()
+        .expect("passwd entry")
+        .to_string_lossy()
+        .into_owned()
 }
