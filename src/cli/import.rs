@@ -183,7 +183,6 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     };
     if a.dry_run {
         let planned = wb.plan_import(head, &mut feed).map_err(engine_err(lang));
-        drop(feed);
         let Some(planned) = planned? else {
             return Ok(match checker.finish() {
                 Err(problems) => refused(&a, &bytes, workbook, &problems, lang),
@@ -197,7 +196,6 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         return Ok(ExitCode::SUCCESS);
     }
     let imported = wb.import(head, &mut feed);
-    drop(feed);
     // The file's problems first: an import abandoned because of them wrote nothing.
     if let Err(problems) = checker.finish() {
         return Ok(refused(&a, &bytes, workbook, &problems, lang));

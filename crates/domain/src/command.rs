@@ -86,7 +86,7 @@ impl ImportRows {
 
 impl Command {
     /// An import command as its head and its rows in one piece; any other command back.
-    pub fn into_import(self) -> Result<(ImportHead, ImportRows), Command> {
+    pub fn into_import(self) -> Result<(ImportHead, ImportRows), Box<Command>> {
         match self {
             Command::ImportSelf { year, rows } => Ok((
                 ImportHead {
@@ -104,7 +104,7 @@ impl Command {
                 },
                 ImportRows::Survey(rows),
             )),
-            other => Err(other),
+            other => Err(Box::new(other)),
         }
     }
 

@@ -222,7 +222,7 @@ impl Engine {
                     .import(actor, head, &mut feed, keep)?
                     .unwrap_or_default());
             }
-            Err(cmd) => cmd,
+            Err(cmd) => *cmd,
         };
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let at = self.now();
