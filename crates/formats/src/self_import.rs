@@ -292,7 +292,7 @@ enum Source<'a> {
     /// The table's rows, from this one on.
     Table(usize),
     /// A CSV file's rows, read as they are checked.
-    Csv(CsvRows<'a>),
+    Csv(Box<CsvRows<'a>>),
 }
 
 /// One checked row.
@@ -325,7 +325,7 @@ impl<'a> RowChecker<'a> {
                 return Err(ps.on_sheet(table.sheet.as_deref()));
             }
         };
-        let src = csv.map_or(Source::Table(0), Source::Csv);
+        let src = csv.map_or(Source::Table(0), |c| Source::Csv(Box::new(c)));
         Ok(RowChecker {
             v,
             src,

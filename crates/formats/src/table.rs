@@ -187,10 +187,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Problems> {
 pub fn open_csv(bytes: &[u8]) -> Result<(Table, CsvRows<'_>), Problems> {
     let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     let bytes = &bytes[bom..];
-    let text = match std::str::from_utf8(bytes) {
+    let text = match simdutf8::basic::from_utf8(bytes) {
         Ok(t) => t,
-        Err(e) => {
-            let valid = e.valid_up_to();
+        Err(_) => {
+            // (The fast check only says whether; the standard one says where.)
+            let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), str::len);
             let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
             // Offsets count from the start of the file, BOM included.
             let offset = bom + valid;
@@ -447,9 +448,14 @@ impl Records<'_> {
                             bytes: dropped + len,
                             prefix,
                         }),
-                        None => rec
-                            .text
-                            .push_str(&String::from_utf8_lossy(&self.buf[..len])),
+                        // (A field of a text checked whole is UTF-8: a field is its bytes
+                        // without some of its quotes.)
+                        None => match simdutf8::basic::from_utf8(&self.buf[..len]) {
+                            Ok(field) => rec.text.push_str(field),
+                            Err(_) => rec
+                                .text
+                                .push_str(&String::from_utf8_lossy(&self.buf[..len])),
+                        },
                     }
                     rec.ends.push(rec.text.len());
                     (len, dropped) = (0, 0);

@@ -244,6 +244,14 @@ impl<'s> Applier<'s> {
     /// returns the items written (without texts), for the summaries the store keeps. The
     /// applier is empty afterwards and can go on.
     pub fn write(&mut self, applied: Applied) -> Result<Written, StoreError> {
+        let (batch, written) = self.prepare(applied);
+        self.store.apply_batch(batch)?;
+        Ok(written)
+    }
+
+    /// [`Applier::write`] without writing: the sled batch to apply, and the items it writes.
+    /// The applier is empty afterwards and can go on.
+    pub fn prepare(&mut self, applied: Applied) -> (sled::Batch, Written) {
         let mut batch = sled::Batch::default();
         let mut written = Written::default();
         self.open = 0;
@@ -283,9 +291,8 @@ impl<'s> Applier<'s> {
             );
         }
         batch.insert(layout::APPLIED_KEY, state::encode_applied(&applied));
-        self.store.apply_batch(batch)?;
         self.pending = 0;
-        Ok(written)
+        (batch, written)
     }
 }
 
@@ -299,6 +306,11 @@ pub(crate) struct Written {
 }
 
 impl Written {
+    /// Items written, about (a sealed group counted as a unit's hundred).
+    pub fn size(&self) -> usize {
+        self.items.len() + 100 * self.sealed.len()
+    }
+
     /// Every item written, group by group.
     pub fn for_each(self, mut f: impl FnMut(&Item)) -> Result<(), StoreError> {
         self.items.iter().for_each(&mut f);
