@@ -160,12 +160,11 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     // The rows go to the server as they are checked, a batch at a time; the first problem
     // abandons the import (nothing is written) and the rest of the file is still checked, so
     // every problem is listed.
-    // At most a row per line: for the free-space check before anything is written.
-    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
     let head = ImportHead {
         year,
         kind,
-        rows: table.rows.len().max(lines) as u64,
+        // For the free-space check before anything is written.
+        rows: checker.rows_at_most() as u64,
     };
     // (unit, leaf, new value as text), for the preview
     let mut preview: Vec<(String, String, String)> = Vec::new();

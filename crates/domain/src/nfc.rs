@@ -11,6 +11,20 @@ pub fn is_nfc(s: &str) -> bool {
     s.is_ascii() || all_stable(s.as_bytes()) || is_nfc_quick(s.chars()) == IsNormalized::Yes
 }
 
+/// Whether `s` is text as it is kept (SPEC W12): NFC, with no carriage return (line breaks are
+/// `\n`). One pass over the bytes for most text.
+pub fn is_clean(s: &str) -> bool {
+    let b = s.as_bytes();
+    if s.is_ascii() {
+        return !b.contains(&b'\r');
+    }
+    if all_stable(b) {
+        // (`all_stable` refuses a CR.)
+        return true;
+    }
+    !b.contains(&b'\r') && is_nfc_quick(s.chars()) == IsNormalized::Yes
+}
+
 /// Whether every character of the UTF-8 text `b` is one that is NFC wherever it stands (see
 /// `stable` in the tests), read from its bytes: Latin-1, Latin Extended-A and -B, IPA and
 /// spacing modifiers; the precomposed letters of Latin Extended Additional (every Vietnamese
@@ -19,6 +33,8 @@ fn all_stable(b: &[u8]) -> bool {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
+            // A CR is NFC but not clean (see `is_clean`): refused here, told apart there.
+            b'\r' => return false,
             0x00..=0x7F => i += 1,
             // U+0080..=U+02FF
             0xC2..=0xCB => i += 2,
@@ -75,7 +91,7 @@ mod tests {
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
             let mut buf = [0u8; 4];
             let s = c.encode_utf8(&mut buf);
-            assert_eq!(all_stable(s.as_bytes()), stable(c), "{c:?}");
+            assert_eq!(all_stable(s.as_bytes()), stable(c) && c != '\r', "{c:?}");
         }
     }
 
@@ -93,6 +109,9 @@ mod tests {
         ] {
             let normal: String = s.nfc().collect();
             assert_eq!(is_nfc(s), normal == s, "{s:?}");
+            assert_eq!(is_clean(s), normal == s && !s.contains('\r'), "{s:?}");
+            let cr = format!("{s}\r\n");
+            assert!(!is_clean(&cr), "{cr:?}");
         }
     }
 }

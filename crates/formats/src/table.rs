@@ -320,6 +320,12 @@ impl CsvRows<'_> {
         true
     }
 
+    /// Lines of the file after what was read: at most as many rows are left.
+    pub fn lines_left(&self) -> usize {
+        let rest = &self.text.as_bytes()[self.records.pos.min(self.text.len())..];
+        rest.iter().filter(|&&b| b == b'\n').count() + 1
+    }
+
     /// Whether the file has a problem of its own so far (a NUL byte; at the end, a quoted
     /// value never closed): it is refused whatever its rows hold. Once `next_row` has said the
     /// file ended, `false` means the file itself is good.
