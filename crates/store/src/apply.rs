@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use domain::item::Touch;
-use domain::state::{apply_to_item, apply_to_unit};
+use domain::state::{apply_to_item_without_text, apply_to_unit};
 use domain::{Change, EventBody, Item, ItemKey, YearData};
 
 use super::error::StoreError;
@@ -180,8 +180,7 @@ impl<'s> Applier<'s> {
                         s.history.last().copied().unwrap_or_default()
                     )));
                 }
-                apply_to_item(&mut s.item, &body.change, &touch);
-                s.item.clear_text();
+                apply_to_item_without_text(&mut s.item, &body.change, &touch);
                 match &body.change {
                     Change::SelfAssessed { .. } => s.self_seq = seq,
                     Change::Appraised { .. } => s.appraisal_seq = seq,
