@@ -3,6 +3,7 @@
 //! into the same table and validated by the same rules.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,7 +12,7 @@ use anyhow::{Context, anyhow};
 use api::Feed;
 use domain::{Change, ImportHead, ImportKind, ImportRows, ItemKey, NewEvent, Points, Status};
 use formats::self_import::{
-    FileFormat, ImportProblem, ProblemKind, Problems, RowChecker, open_table,
+    FileFormat, ImportProblem, ProblemKind, Problems, RowChecker, open_csv_file, open_table,
 };
 use formats::xlsx::{is_workbook, sheet_names};
 use l10n::Lang;
@@ -109,8 +110,12 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     };
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let bytes = std::fs::read(&a.file).with_context(|| format!("{}", a.file.display()))?;
-    let workbook = is_workbook(&a.file, &bytes);
+    // The first bytes (and the name) tell a workbook from a CSV file.
+    let mut start = Vec::new();
+    std::fs::File::open(&a.file)
+        .and_then(|f| f.take(8).read_to_end(&mut start))
+        .with_context(|| format!("{}", a.file.display()))?;
+    let workbook = is_workbook(&a.file, &start);
     if a.sheet.is_some() && !workbook {
         return Err(anyhow!(match lang {
             Lang::Vi => format!(
@@ -123,16 +128,18 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
             ),
         }));
     }
-    let format = if workbook {
-        FileFormat::Workbook {
-            sheet: a.sheet.as_deref(),
-        }
+    // A CSV file is read as it is checked (it is never held whole: its rows go to the server as
+    // they are read); a workbook is read whole first.
+    let bytes: Vec<u8>;
+    let opened = if workbook {
+        bytes = std::fs::read(&a.file).with_context(|| format!("{}", a.file.display()))?;
+        let sheet = a.sheet.as_deref();
+        open_table(&bytes, FileFormat::Workbook { sheet })
     } else {
-        FileFormat::Csv
+        bytes = Vec::new();
+        open_csv_file(&a.file).with_context(|| format!("{}", a.file.display()))?
     };
-    // A CSV file is checked as it is read (its rows are never all held); a workbook is read
-    // whole first.
-    let (table, csv) = match open_table(&bytes, format) {
+    let (table, csv) = match opened {
         Ok(t) => t,
         Err(problems) => {
             print_problems(&a.file, &problems, lang);
@@ -164,7 +171,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         year,
         kind,
         // For the free-space check before anything is written.
-        rows: checker.rows_at_most() as u64,
+        rows: checker.rows_expected() as u64,
     };
     // (unit, leaf, new value as text), for the preview
     let mut preview: Vec<(String, String, String)> = Vec::new();

@@ -51,7 +51,7 @@ impl ImportKind {
 pub struct ImportHead {
     pub year: u16,
     pub kind: ImportKind,
-    /// How many rows will come at most (0: not known), to check the free space first.
+    /// About how many rows will come (0: not known), to check the free space first.
     #[serde(default)]
     pub rows: u64,
 }

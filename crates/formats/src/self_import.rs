@@ -39,7 +39,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::problem::quote_cell;
 pub use super::problem::{EvidencePart, EvidenceProblem, ImportProblem, ProblemKind, Problems};
-use super::table::{CELL_KEEP, CsvRows, LongCell, Table, TableRow, open_csv, read_csv};
+use super::table::{
+    CELL_KEEP, CsvRows, LongCell, Table, TableRow, open_csv, open_csv_from, read_csv,
+};
 use domain::limits::{EVIDENCE_ENTRIES, LONG_TEXT, SHORT_TEXT};
 use domain::points::PointsError;
 use domain::points::ScoreError;
@@ -274,6 +276,25 @@ pub fn open_table<'b>(
     }
 }
 
+/// [`open_table`] of a CSV file on disk, read as it is checked (never held whole; a file whose
+/// header has a column without a name is read whole, see `open_table`). The outer error: the
+/// file cannot be opened.
+pub fn open_csv_file(
+    path: &std::path::Path,
+) -> std::io::Result<Result<(Table, Option<CsvRows<'static>>), Problems>> {
+    let file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    Ok(match open_csv_from(Box::new(file), len) {
+        Ok((table, rows)) if table.header.iter().any(|h| header_key(h).is_empty()) => {
+            drop((table, rows));
+            let bytes = std::fs::read(path)?;
+            read_csv(&bytes).map(|t| (t, None))
+        }
+        Ok((table, rows)) => Ok((table, Some(rows))),
+        Err(problems) => Err(problems),
+    })
+}
+
 /// A file checked row by row as an import file (self-assessments or survey points), handing
 /// out the good rows a batch at a time, so they can be sent while the rest is checked. Once a
 /// row has a problem no more rows are handed out (a refused file imports nothing);
@@ -318,7 +339,9 @@ impl<'a> RowChecker<'a> {
             ImportKind::SelfScores => Kind::SelfAssessment,
             ImportKind::Survey => Kind::Survey,
         };
-        let rows_hint = csv.as_ref().map_or(table.rows.len(), CsvRows::lines_left);
+        let rows_hint = csv
+            .as_ref()
+            .map_or(table.rows.len(), CsvRows::rows_left_estimate);
         let v = match Validator::new(table, fw, units, kind, rows_hint) {
             Ok(v) => v,
             Err(ps) => {
@@ -338,8 +361,9 @@ impl<'a> RowChecker<'a> {
         })
     }
 
-    /// How many rows the file has at most (for a CSV file, its lines).
-    pub fn rows_at_most(&self) -> usize {
+    /// How many rows the file has: for a CSV file read as it is checked, an estimate from its
+    /// size (for sizes, not a count).
+    pub fn rows_expected(&self) -> usize {
         self.rows_hint
     }
 
