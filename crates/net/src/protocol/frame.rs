@@ -14,10 +14,10 @@ use serde::de::DeserializeOwned;
 
 use l10n::Lang;
 
-/// The largest request a client sends and a server reads from a member who may write (the JSON
-/// body, without the 4-byte length): an import arrives as one request, and the 200,000 rows of a
-/// large-scale year's self-assessment file are about 110 MB of JSON. The other limits are in
-/// [`crate::protocol`]; answers are sent in parts of about [`crate::protocol::PART_BYTES`].
+/// The largest frame [`encode`] makes and [`read_msg`] reads (the JSON body, without the 4-byte
+/// length). The protocol's own limits are in [`crate::protocol`] (a request is at most
+/// `WRITER_REQUEST_MAX`: an import comes in pieces); answers are sent in parts of about
+/// [`crate::protocol::PART_BYTES`].
 pub const MAX_FRAME: usize = 128 * 1024 * 1024;
 
 /// The largest frame the length prefix can announce.
