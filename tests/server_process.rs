@@ -456,3 +456,111 @@ fn a_second_os_user_is_identified_by_the_kernel_and_checked_against_the_members(
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("auditor: read only"), "{err}");
 }
+
+/// Bytes of the journal's segments.
+fn journal_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir.join("journal"))
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn sigkill_in_the_middle_of_a_streamed_import_leaves_the_store_as_it_was() {
+    // An import is written to the journal as its pieces arrive and made durable only at its end:
+    // a server killed in the middle leaves an unfinished commit, which the next start cuts (it
+    // was never acknowledged). Either the CLI was told the import is done and every row is there,
+    // or it was not and nothing of it is; verify passes and the next import goes through.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let lead = sample::demo::build(&dir, &me(), Some(63)).expect("demo store");
+    let y = lead.year(sample::demo::DEMO_YEAR).unwrap();
+    let mut rows = sample::self_rows(
+        &y.framework,
+        &y.units,
+        &sample::SampleOptions {
+            year: sample::demo::DEMO_YEAR,
+            seed: 5,
+            units: None,
+        },
+    );
+    // Long notes: the import writes several pieces of 4 MB to the journal before its end.
+    for r in &mut rows {
+        r.note.push_str(&" bổ sung ý kiến".repeat(300));
+    }
+    let file = tmp.path().join("self.csv");
+    let mut csv = Vec::new();
+    sample::write_self_csv(&rows, &mut csv).unwrap();
+    std::fs::write(&file, csv).unwrap();
+    drop(lead);
+
+    let mut server = spawn_serve(&dir);
+    let before = RemoteWorkbench::connect(&dir, &starting())
+        .unwrap()
+        .seal()
+        .unwrap();
+    let journal = journal_bytes(&dir);
+    let mut import = Command::new(bin())
+        .args(["--lang", "en", "--store"])
+        .arg(&dir)
+        .args(["import", "self"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the import");
+    // Kill the server once the import is writing (or has ended).
+    let deadline = Instant::now() + PATIENCE;
+    while journal_bytes(&dir) < journal + (1 << 20) && import.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the import wrote nothing");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    signal(server.id(), rustix::process::Signal::KILL);
+    let _ = server.wait();
+    let out = import.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let done = out.status.success() && said.contains("Imported");
+    eprintln!(
+        "killed {} the import's end: {}{}",
+        if done { "after" } else { "before" },
+        said.trim(),
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+
+    let verify = cli(&dir, &["verify"]);
+    let report = String::from_utf8_lossy(&verify.stdout).into_owned();
+    assert!(
+        verify.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    let wb = RemoteWorkbench::connect(&dir, &starting()).unwrap();
+    let after = wb.seal().unwrap();
+    if done {
+        assert!(after.seq > before.seq, "{after:?}");
+    } else {
+        assert_eq!(after, before);
+    }
+    // The journal goes on from there: the same import now goes through.
+    drop(wb);
+    let again = cli(&dir, &["import", "self", file.to_str().unwrap()]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(cli(&dir, &["verify"]).status.success());
+    wait_server_gone_after_stop(&dir);
+}
+
+/// Stop the store's server (started by a command) and wait for it to be gone.
+fn wait_server_gone_after_stop(dir: &Path) {
+    if let Some(pid) = paths::read_pid(dir).filter(|p| paths::process_alive(*p)) {
+        signal(pid, rustix::process::Signal::TERM);
+    }
+    wait_server_gone(dir);
+}

@@ -3,6 +3,7 @@
 //! into the same table and validated by the same rules.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,8 +12,8 @@ use anyhow::{Context, anyhow};
 use api::Feed;
 use domain::{Change, ImportHead, ImportKind, ImportRows, ItemKey, NewEvent, Points, Status};
 use formats::self_import::{
-    FileFormat, ImportProblem, ImportTables, ProblemKind, Problems, RowChecker, open_table,
-    read_import,
+    FileFormat, ImportProblem, ImportTables, ProblemKind, Problems, RowChecker, open_csv_file,
+    open_table, read_import,
 };
 use formats::xlsx::{is_workbook, sheet_names};
 use l10n::Lang;
@@ -181,8 +182,12 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     };
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let bytes = std::fs::read(&a.file).with_context(|| format!("{}", a.file.display()))?;
-    let workbook = is_workbook(&a.file, &bytes);
+    // The first bytes (and the name) tell a workbook from a CSV file.
+    let mut start = Vec::new();
+    std::fs::File::open(&a.file)
+        .and_then(|f| f.take(8).read_to_end(&mut start))
+        .with_context(|| format!("{}", a.file.display()))?;
+    let workbook = is_workbook(&a.file, &start);
     if a.sheet.is_some() && !workbook {
         return Err(anyhow!(match lang {
             Lang::Vi => format!(
@@ -195,32 +200,34 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
             ),
         }));
     }
-    let format = if workbook {
-        FileFormat::Workbook {
-            sheet: a.sheet.as_deref(),
-        }
-    } else {
-        FileFormat::Csv
-    };
     let kind = if survey {
         ImportKind::Survey
     } else {
         ImportKind::SelfScores
     };
-    // A CSV file, or a named sheet, is one table; a CSV file is checked as it is read (its rows
-    // are never all held). A workbook without --sheet is every sheet with the import's columns
-    // and scores (the national workbook whole), each sheet read whole first.
-    let opened = if workbook && a.sheet.is_none() {
-        read_import(&bytes, format, kind).map(|t| (t, None))
+    // A CSV file is read as it is checked (it is never held whole: its rows go to the server as
+    // they are read). A workbook is read whole first: a named sheet is one table; without
+    // --sheet, every sheet with the import's columns and scores (the national workbook whole).
+    let one = |table| ImportTables {
+        tables: vec![table],
+        skipped: Vec::new(),
+        empty: Vec::new(),
+    };
+    let bytes: Vec<u8>;
+    let opened = if workbook {
+        bytes = std::fs::read(&a.file).with_context(|| format!("{}", a.file.display()))?;
+        match a.sheet.as_deref() {
+            None => {
+                read_import(&bytes, FileFormat::Workbook { sheet: None }, kind).map(|t| (t, None))
+            }
+            Some(sheet) => open_table(&bytes, FileFormat::Workbook { sheet: Some(sheet) })
+                .map(|(table, csv)| (one(table), csv)),
+        }
     } else {
-        open_table(&bytes, format).map(|(table, csv)| {
-            let one = ImportTables {
-                tables: vec![table],
-                skipped: Vec::new(),
-                empty: Vec::new(),
-            };
-            (one, csv)
-        })
+        bytes = Vec::new();
+        open_csv_file(&a.file)
+            .with_context(|| format!("{}", a.file.display()))?
+            .map(|(table, csv)| (one(table), csv))
     };
     let (tables, mut csv) = match opened {
         Ok(t) => t,
@@ -251,13 +258,14 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
     // The rows go to the server as they are checked, a batch at a time; the first problem
     // abandons the import (nothing is written) and the rest of the file is still checked, so
     // every problem is listed.
-    // At most a row per line: for the free-space check before anything is written.
-    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
-    let in_tables: usize = tables.tables.iter().map(|t| t.rows.len()).sum();
     let head = ImportHead {
         year,
         kind,
-        rows: in_tables.max(lines) as u64,
+        // For the free-space check before anything is written.
+        rows: checkers
+            .iter()
+            .map(RowChecker::rows_expected)
+            .sum::<usize>() as u64,
     };
     // (unit, leaf, new value as text), for the preview
     let mut preview: Vec<(String, String, String)> = Vec::new();

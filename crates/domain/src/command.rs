@@ -52,7 +52,7 @@ impl ImportKind {
 pub struct ImportHead {
     pub year: u16,
     pub kind: ImportKind,
-    /// How many rows will come at most (0: not known), to check the free space first.
+    /// About how many rows will come (0: not known), to check the free space first.
     #[serde(default)]
     pub rows: u64,
 }
@@ -87,10 +87,7 @@ impl ImportRows {
 
 impl Command {
     /// An import command as its head and its rows in one piece; any other command back.
-    // The `Err` is the caller's own command handed back unchanged (not an error to propagate):
-    // boxing it would cost an allocation on every command sent.
-    #[allow(clippy::result_large_err)]
-    pub fn into_import(self) -> Result<(ImportHead, ImportRows), Command> {
+    pub fn into_import(self) -> Result<(ImportHead, ImportRows), Box<Command>> {
         match self {
             Command::ImportSelf { year, rows } => Ok((
                 ImportHead {
@@ -108,7 +105,7 @@ impl Command {
                 },
                 ImportRows::Survey(rows),
             )),
-            other => Err(other),
+            other => Err(Box::new(other)),
         }
     }
 

@@ -11,14 +11,45 @@ pub fn is_nfc(s: &str) -> bool {
     s.is_ascii() || all_stable(s.as_bytes()) || is_nfc_quick(s.chars()) == IsNormalized::Yes
 }
 
+/// Whether `s` is text as it is kept (SPEC W12): NFC, with no carriage return (line breaks are
+/// `\n`). One pass over the bytes for most text.
+pub fn is_clean(s: &str) -> bool {
+    let b = s.as_bytes();
+    if s.is_ascii() {
+        return !b.contains(&b'\r');
+    }
+    if all_stable(b) {
+        // (`all_stable` refuses a CR.)
+        return true;
+    }
+    !b.contains(&b'\r') && is_nfc_quick(s.chars()) == IsNormalized::Yes
+}
+
 /// Whether every character of the UTF-8 text `b` is one that is NFC wherever it stands (see
 /// `stable` in the tests), read from its bytes: Latin-1, Latin Extended-A and -B, IPA and
 /// spacing modifiers; the precomposed letters of Latin Extended Additional (every Vietnamese
 /// letter with its marks); most general punctuation (dashes, quotes, the ellipsis).
 fn all_stable(b: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const CRS: u64 = 0x0D0D_0D0D_0D0D_0D0D;
     let mut i = 0;
     while i < b.len() {
+        // Eight ASCII bytes at a time, none of them a CR (a zero byte of `w ^ CRS`).
+        if let Some(Ok(w)) = b.get(i..i + 8).map(<[u8; 8]>::try_from) {
+            let w = u64::from_le_bytes(w);
+            if w & HIGH == 0 {
+                let x = w ^ CRS;
+                if x.wrapping_sub(ONES) & !x & HIGH != 0 {
+                    return false;
+                }
+                i += 8;
+                continue;
+            }
+        }
         match b[i] {
+            // A CR is NFC but not clean (see `is_clean`): refused here, told apart there.
+            b'\r' => return false,
             0x00..=0x7F => i += 1,
             // U+0080..=U+02FF
             0xC2..=0xCB => i += 2,
@@ -75,7 +106,51 @@ mod tests {
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
             let mut buf = [0u8; 4];
             let s = c.encode_utf8(&mut buf);
-            assert_eq!(all_stable(s.as_bytes()), stable(c), "{c:?}");
+            assert_eq!(all_stable(s.as_bytes()), stable(c) && c != '\r', "{c:?}");
+        }
+    }
+
+    #[test]
+    fn longer_text_is_read_as_its_characters() {
+        // Runs of ASCII (read eight bytes at a time) around other characters, a CR anywhere.
+        let pieces = [
+            "a",
+            "Quảng Bình ",
+            "\r",
+            "\r\n",
+            "ĐẮK",
+            " – ",
+            "\u{300}",
+            "Ω",
+            "x1234567",
+        ];
+        let mut n = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for k in 0..10 {
+                        let s = format!("{}{a}{}{b}{c}", "y".repeat(k), "z".repeat(9 - k));
+                        let chars = s.chars().all(|ch| stable(ch) && ch != '\r');
+                        assert_eq!(all_stable(s.as_bytes()), chars, "{s:?}");
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 7000);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_as_its_characters(s in "[a-z \r\nảẮđĐ–\u{300}\u{2000}Ω]{0,40}") {
+            let chars = s.chars().all(|ch| stable(ch) && ch != '\r');
+            proptest::prop_assert_eq!(all_stable(s.as_bytes()), chars);
+            // Clean means nothing to change (not clean may still be NFC: the quick check may
+            // say "maybe", and then the text is normalized to be sure).
+            let normal: String = s.nfc().collect();
+            if is_clean(&s) {
+                proptest::prop_assert!(normal == s && !s.contains('\r'));
+            }
         }
     }
 
@@ -93,6 +168,9 @@ mod tests {
         ] {
             let normal: String = s.nfc().collect();
             assert_eq!(is_nfc(s), normal == s, "{s:?}");
+            assert_eq!(is_clean(s), normal == s && !s.contains('\r'), "{s:?}");
+            let cr = format!("{s}\r\n");
+            assert!(!is_clean(&cr), "{cr:?}");
         }
     }
 }

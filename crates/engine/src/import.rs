@@ -6,7 +6,7 @@
 //! the events it makes are committed together — or, in a dry run, returned — so a dry run shows
 //! exactly what the import does.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use domain::limits::{EVIDENCE_ENTRIES, TextField};
@@ -60,8 +60,8 @@ pub(crate) struct Importer {
     kind: ImportKind,
     /// The year's framework and units, read at the first row.
     y: Option<Arc<YearContext>>,
-    /// (unit's position, leaf's position) of every row taken.
-    seen: HashSet<(u32, u32)>,
+    /// Every item a row was taken for: a bit per (unit, framework node) of the year.
+    seen: Vec<u64>,
     unit: Option<ImportUnit>,
 }
 
@@ -71,7 +71,7 @@ impl Importer {
             year,
             kind,
             y: None,
-            seen: HashSet::new(),
+            seen: Vec::new(),
             unit: None,
         }
     }
@@ -108,15 +108,28 @@ impl Importer {
             return Ok(y.clone());
         }
         let y = ctx.engine.year(self.year)?;
+        let bits = y.units.units.len() * y.framework.nodes.len();
+        self.seen = vec![0; bits.div_ceil(64)];
         self.y = Some(y.clone());
         Ok(y)
     }
 
-    /// Whether the row of `key` is the first of its item (a repeated row is skipped).
+    /// Whether the row of `key` (a known unit and leaf of the year) is the first of its item:
+    /// a repeated row is skipped.
     fn first_of(&mut self, y: &YearContext, key: &ItemKey) -> bool {
-        let unit = y.units.position(&key.unit).unwrap_or(usize::MAX);
-        let leaf = y.framework.position(&key.leaf).unwrap_or(usize::MAX);
-        self.seen.insert((unit as u32, leaf as u32))
+        let (Some(unit), Some(leaf)) =
+            (y.units.position(&key.unit), y.framework.position(&key.leaf))
+        else {
+            return true;
+        };
+        let bit = unit * y.framework.nodes.len() + leaf;
+        let Some(word) = self.seen.get_mut(bit / 64) else {
+            return true;
+        };
+        let mask = 1u64 << (bit % 64);
+        let first = *word & mask == 0;
+        *word |= mask;
+        first
     }
 
     /// The current item of `key` (a new one if it has none), after checking its unit is open.

@@ -62,7 +62,7 @@ impl<T> OrStore<T> for Result<T, StoreError> {
 /// [`clean_text`] of a string the caller owns: kept as it is (its trailing whitespace cut) when
 /// it is already clean, as most imported text is — no copy.
 pub(crate) fn clean_owned(mut s: String) -> String {
-    if !s.contains('\r') && domain::nfc::is_nfc(&s) {
+    if domain::nfc::is_clean(&s) {
         s.truncate(s.trim_end().len());
         return s;
     }
@@ -72,7 +72,7 @@ pub(crate) fn clean_owned(mut s: String) -> String {
 /// NFC-normalise text and turn `\r\n` / `\r` into `\n` (SPEC W12: all text NFC on input).
 pub(crate) fn clean_text(s: &str) -> String {
     // Most text arrives clean: copy it once (imports clean hundreds of thousands of fields).
-    if !s.contains('\r') && domain::nfc::is_nfc(s) {
+    if domain::nfc::is_clean(s) {
         return s.trim_end().to_string();
     }
     let unified = s.replace("\r\n", "\n").replace('\r', "\n");
@@ -222,7 +222,7 @@ impl Engine {
                     .import(actor, head, &mut feed, keep)?
                     .unwrap_or_default());
             }
-            Err(cmd) => cmd,
+            Err(cmd) => *cmd,
         };
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let at = self.now();

@@ -229,6 +229,10 @@ pub enum ProblemKind {
         offset: usize,
     },
     EmptyFile,
+    /// The file could not be read to its end (an error of the disk or the file system).
+    Unreadable {
+        reason: String,
+    },
     /// A header row but no data rows.
     NoDataRows,
     /// A required column is missing; `accepted` lists the header names that would do.
@@ -467,6 +471,13 @@ impl ProblemKind {
                         "tệp không phải văn bản UTF-8 (byte không hợp lệ đầu tiên ở vị trí \
                          {offset}); trong Excel hãy lưu dưới dạng \"CSV UTF-8\""
                     )
+                }
+            }
+            Unreadable { reason } => {
+                if en {
+                    format!("the file could not be read to its end: {reason}")
+                } else {
+                    format!("không đọc được hết tệp: {reason}")
                 }
             }
             EmptyFile => {

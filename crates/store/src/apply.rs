@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use domain::item::Touch;
-use domain::state::{apply_to_item, apply_to_unit};
+use domain::state::{apply_to_item_without_text, apply_to_unit};
 use domain::{Change, EventBody, Item, ItemKey, YearData};
 
 use super::error::StoreError;
@@ -180,8 +180,7 @@ impl<'s> Applier<'s> {
                         s.history.last().copied().unwrap_or_default()
                     )));
                 }
-                apply_to_item(&mut s.item, &body.change, &touch);
-                s.item.clear_text();
+                apply_to_item_without_text(&mut s.item, &body.change, &touch);
                 match &body.change {
                     Change::SelfAssessed { .. } => s.self_seq = seq,
                     Change::Appraised { .. } => s.appraisal_seq = seq,
@@ -244,6 +243,14 @@ impl<'s> Applier<'s> {
     /// returns the items written (without texts), for the summaries the store keeps. The
     /// applier is empty afterwards and can go on.
     pub fn write(&mut self, applied: Applied) -> Result<Written, StoreError> {
+        let (batch, written) = self.prepare(applied);
+        self.store.apply_batch(batch)?;
+        Ok(written)
+    }
+
+    /// [`Applier::write`] without writing: the sled batch to apply, and the items it writes.
+    /// The applier is empty afterwards and can go on.
+    pub fn prepare(&mut self, applied: Applied) -> (sled::Batch, Written) {
         let mut batch = sled::Batch::default();
         let mut written = Written::default();
         self.open = 0;
@@ -283,9 +290,8 @@ impl<'s> Applier<'s> {
             );
         }
         batch.insert(layout::APPLIED_KEY, state::encode_applied(&applied));
-        self.store.apply_batch(batch)?;
         self.pending = 0;
-        Ok(written)
+        (batch, written)
     }
 }
 
@@ -299,6 +305,11 @@ pub(crate) struct Written {
 }
 
 impl Written {
+    /// Items written, about (a sealed group counted as a unit's hundred).
+    pub fn size(&self) -> usize {
+        self.items.len() + 100 * self.sealed.len()
+    }
+
     /// Every item written, group by group.
     pub fn for_each(self, mut f: impl FnMut(&Item)) -> Result<(), StoreError> {
         self.items.iter().for_each(&mut f);

@@ -675,7 +675,7 @@ impl Workbench for RemoteWorkbench {
                 let mut feed = || rows.take().map_or(Feed::End, Feed::Rows);
                 return Ok(self.plan_import(head, &mut feed)?.unwrap_or_default());
             }
-            Err(command) => command,
+            Err(command) => *command,
         };
         let (parts, reply) = self.shared.call(Request::Plan(command), false)?;
         let Reply::Planned(rest) = reply else {
@@ -699,7 +699,7 @@ impl Workbench for RemoteWorkbench {
                 let mut feed = || rows.take().map_or(Feed::End, Feed::Rows);
                 return Ok(self.import(head, &mut feed)?.unwrap_or(0));
             }
-            Err(command) => command,
+            Err(command) => *command,
         };
         match self.shared.call(Request::ApplySummary(command), false)?.1 {
             Reply::AppliedSummary { events, .. } => Ok(events as usize),

@@ -14,10 +14,10 @@ use serde::de::DeserializeOwned;
 
 use l10n::Lang;
 
-/// The largest request a client sends and a server reads from a member who may write (the JSON
-/// body, without the 4-byte length): an import arrives as one request, and the 200,000 rows of a
-/// large-scale year's self-assessment file are about 110 MB of JSON. The other limits are in
-/// [`crate::protocol`]; answers are sent in parts of about [`crate::protocol::PART_BYTES`].
+/// The largest frame [`encode`] makes and [`read_msg`] reads (the JSON body, without the 4-byte
+/// length). The protocol's own limits are in [`crate::protocol`] (a request is at most
+/// `WRITER_REQUEST_MAX`: an import comes in pieces); answers are sent in parts of about
+/// [`crate::protocol::PART_BYTES`].
 pub const MAX_FRAME: usize = 128 * 1024 * 1024;
 
 /// The largest frame the length prefix can announce.
@@ -182,9 +182,16 @@ pub fn set_length(buf: &mut [u8], start: usize, max: usize) -> Result<(), FrameE
     Ok(())
 }
 
-/// Decode the JSON body of a frame.
+/// Decode the JSON body of a frame. The body is checked as UTF-8 once, with SIMD, and then
+/// read as text (reading bytes, serde_json checks every string on its own, which was the largest
+/// part of decoding an import's pieces); a body that is not UTF-8 is read as bytes, for the
+/// error serde_json gives it.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, FrameError> {
-    serde_json::from_slice(body).map_err(|e| FrameError::BadJson {
+    let decoded = match simdutf8::basic::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
+    };
+    decoded.map_err(|e| FrameError::BadJson {
         line: e.line(),
         column: e.column(),
         reason: e.to_string(),

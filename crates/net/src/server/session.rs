@@ -679,12 +679,13 @@ impl Session {
     }
 
     /// An import sent in pieces (`Request::ImportBegin`, then `ImportRows` … `ImportEnd` or
-    /// `ImportAbandon` with the same id): the engine takes each piece as it is read and writes
-    /// its events as it goes (nothing durable before the end), so the server holds one piece
-    /// of it at a time. The whole import must arrive within `IMPORT_DEADLINE` of its first
-    /// piece being awaited. A refusal is answered at once and the rest of the import read and
-    /// dropped; another request in between ends the import (nothing written) and is answered
-    /// next. `Err(why)`: the connection ends (nothing of the import written).
+    /// `ImportAbandon` with the same id): the engine takes each piece as it comes and writes
+    /// its events as it goes (nothing durable before the end), so the server holds a few
+    /// pieces of it at a time. A second thread reads and decodes the pieces a few ahead of the
+    /// engine ([`read_import`]). The whole import must arrive within `IMPORT_DEADLINE` of the
+    /// engine starting on it. A refusal is answered at once and the rest of the import read
+    /// and dropped; another request in between ends the import (nothing written) and is
+    /// answered next. `Err(why)`: the connection ends (nothing of the import written).
     fn import(
         &self,
         id: u64,
@@ -695,43 +696,112 @@ impl Session {
     ) -> Result<(), String> {
         let name = Request::ImportBegin { head, plan }.name();
         let gone = |Gone| "stopped reading".to_string();
-        let mut feed = Pieces {
-            session: self,
-            id,
-            reader,
-            deadline: None,
-            rows: 0,
-            ended: false,
-            closed: None,
-            next: None,
-        };
-        let answered = self
-            .guarded(id, &name, true, || {
+        let (start_tx, start_rx) = crossbeam_channel::bounded::<Instant>(1);
+        let (pieces_tx, pieces_rx) = crossbeam_channel::bounded::<Piece>(READ_AHEAD);
+        std::thread::scope(|scope| {
+            let reading = std::thread::Builder::new()
+                .name("import-reader".into())
+                .spawn_scoped(scope, move || {
+                    // Nothing is read before the engine starts on the import.
+                    match start_rx.recv() {
+                        Ok(deadline) => self.read_import(id, reader, deadline, &pieces_tx),
+                        Err(_) => Tail::Closed("the import was not read".into()),
+                    }
+                });
+            let reading = match reading {
+                Ok(r) => r,
+                Err(e) => return Err(format!("cannot start the import's reader: {e}")),
+            };
+            let mut feed = Pieces {
+                start: Some(start_tx),
+                rx: pieces_rx,
+                rows: 0,
+            };
+            let answered = self.guarded(id, &name, true, || {
                 let result = if plan {
                     self.plan_import(id, head, &mut feed)
                 } else {
                     self.apply_import(head, &mut feed)
                 };
                 Ok(result)
-            })
-            .map_err(gone)?;
-        if let Some(why) = feed.closed.take() {
-            return Err(why);
+            });
+            // The engine is done: the reader goes on to the import's end, dropping the rest.
+            let Pieces { start, rx, .. } = feed;
+            if let Some(start) = start {
+                let _ = start.send(Instant::now() + IMPORT_DEADLINE);
+            }
+            drop(rx);
+            let replied = match answered {
+                Ok(Some(result)) => self.reply(id, result),
+                // A panic, answered already.
+                Ok(None) => Ok(()),
+                Err(Gone) => Err(Gone),
+            };
+            let tail = reading
+                .join()
+                .unwrap_or_else(|_| Tail::Closed("the import's reader failed".into()));
+            match tail {
+                Tail::Closed(why) => return Err(why),
+                Tail::Other(r) => *next = Some(r),
+                Tail::Ended => {}
+            }
+            replied.map_err(gone)
+        })
+    }
+
+    /// Read the requests of the import `id` (begun already) up to its end, by `deadline`,
+    /// decoded, into `pieces` — while the engine takes them; once it has stopped taking them,
+    /// they are read and dropped. Ends at the import's end, at a request of something else
+    /// (which the session answers next), or when the connection does.
+    fn read_import(
+        &self,
+        id: u64,
+        reader: &mut BufReader<DeadlineReader<'_>>,
+        deadline: Instant,
+        pieces: &crossbeam_channel::Sender<Piece>,
+    ) -> Tail {
+        loop {
+            let request = match self.read_request(reader, Some(deadline)) {
+                Ok(Some(incoming)) => incoming.request,
+                Ok(None) => {
+                    let _ = pieces.send(Piece::Stopped(stopped(
+                        "một phần của lệnh nhập vượt giới hạn kích thước",
+                        "a piece of the import is over the size limit",
+                    )));
+                    // (Refused already as a request of its own; the import ends here.)
+                    return Tail::Ended;
+                }
+                Err(why) => {
+                    let _ = pieces.send(Piece::Stopped(stopped(
+                        &format!("kết nối bị ngắt giữa lệnh nhập ({why})"),
+                        &format!("the connection ended in the middle of the import ({why})"),
+                    )));
+                    return Tail::Closed(why);
+                }
+            };
+            let ClientRequest { id: rid, request } = request;
+            let (piece, end) = match request {
+                Request::ImportRows(rows) if rid == id => (Piece::Rows(rows), false),
+                Request::ImportEnd { rows } if rid == id => (Piece::End { rows }, true),
+                Request::ImportAbandon if rid == id => (Piece::Abandon, true),
+                request => {
+                    let _ = pieces.send(Piece::Stopped(stopped(
+                        "một yêu cầu khác đến giữa lệnh nhập",
+                        "another request came in the middle of the import",
+                    )));
+                    return Tail::Other(ClientRequest { id: rid, request });
+                }
+            };
+            // (Once the engine has stopped, the piece is dropped.)
+            let _ = pieces.send(piece);
+            if end {
+                return Tail::Ended;
+            }
         }
-        let Some(result) = answered else {
-            // A panic, answered already: the rest of the import is dropped below.
-            return feed.drain(next);
-        };
-        self.reply(id, result).map_err(gone)?;
-        feed.drain(next)
     }
 
     /// Commit an import read from `feed`, then tell the other sessions (see `apply_summarized`).
-    fn apply_import(
-        &self,
-        head: ImportHead,
-        feed: &mut Pieces<'_, '_, '_>,
-    ) -> Result<Reply, WorkbenchError> {
+    fn apply_import(&self, head: ImportHead, feed: &mut Pieces) -> Result<Reply, WorkbenchError> {
         let name = head.kind.command().name();
         let r = self.wb.import_summarized(head, &mut || feed.next());
         match &r {
@@ -774,7 +844,7 @@ impl Session {
         &self,
         id: u64,
         head: ImportHead,
-        feed: &mut Pieces<'_, '_, '_>,
+        feed: &mut Pieces,
     ) -> Result<Reply, WorkbenchError> {
         let gone = || WorkbenchError::Unavailable {
             vi: "máy khách không đọc câu trả lời".into(),
@@ -1011,22 +1081,37 @@ impl Session {
     }
 }
 
-/// The rows of an import as its client sends them, read as the engine asks for them (see
-/// `Session::import`).
-struct Pieces<'s, 'r, 'b> {
-    session: &'s Session,
-    id: u64,
-    reader: &'r mut BufReader<DeadlineReader<'b>>,
-    /// When the whole import must have arrived: set when its first piece is awaited.
-    deadline: Option<Instant>,
-    /// Rows read so far.
-    rows: u64,
-    /// `ImportEnd` or `ImportAbandon` was read.
-    ended: bool,
+/// How many pieces of an import are read and decoded ahead of the engine.
+const READ_AHEAD: usize = 4;
+
+/// A request of an import, read and decoded (see `Session::read_import`).
+enum Piece {
+    Rows(domain::ImportRows),
+    End {
+        rows: u64,
+    },
+    Abandon,
+    /// The import cannot go on (the connection ended, another request came).
+    Stopped(WorkbenchError),
+}
+
+/// How the reading of an import ended.
+enum Tail {
+    /// At its end (or a piece over the size limit, refused as a request of its own).
+    Ended,
+    /// At a request of something else, answered next.
+    Other(ClientRequest),
     /// The connection ended, and why.
-    closed: Option<String>,
-    /// A request of something else came in the middle.
-    next: Option<ClientRequest>,
+    Closed(String),
+}
+
+/// The rows of an import as the engine takes them (see `Session::import`).
+struct Pieces {
+    /// Starts the reader, with the import's deadline, when the engine first asks.
+    start: Option<crossbeam_channel::Sender<Instant>>,
+    rx: crossbeam_channel::Receiver<Piece>,
+    /// Rows taken so far.
+    rows: u64,
 }
 
 /// Why an import read in pieces stopped before its end (nothing of it is written).
@@ -1037,88 +1122,36 @@ fn stopped(vi: &str, en: &str) -> WorkbenchError {
     }
 }
 
-impl Pieces<'_, '_, '_> {
+impl Pieces {
     /// The next piece of the import.
     fn next(&mut self) -> Result<Feed, WorkbenchError> {
-        if self.ended || self.closed.is_some() || self.next.is_some() {
+        if let Some(start) = self.start.take() {
+            let _ = start.send(Instant::now() + IMPORT_DEADLINE);
+        }
+        let Ok(piece) = self.rx.recv() else {
             return Err(stopped(
                 "lệnh nhập đã kết thúc",
                 "the import has already ended",
             ));
-        }
-        let deadline = *self
-            .deadline
-            .get_or_insert_with(|| Instant::now() + IMPORT_DEADLINE);
-        let incoming = match self.session.read_request(self.reader, Some(deadline)) {
-            Ok(Some(incoming)) => incoming,
-            Ok(None) => {
-                return Err(stopped(
-                    "một phần của lệnh nhập vượt giới hạn kích thước",
-                    "a piece of the import is over the size limit",
-                ));
-            }
-            Err(why) => {
-                let e = stopped(
-                    &format!("kết nối bị ngắt giữa lệnh nhập ({why})"),
-                    &format!("the connection ended in the middle of the import ({why})"),
-                );
-                self.closed = Some(why);
-                return Err(e);
-            }
         };
-        let ClientRequest { id, request } = incoming.request;
-        match request {
-            Request::ImportRows(rows) if id == self.id => {
+        match piece {
+            Piece::Rows(rows) => {
                 self.rows += rows.len() as u64;
                 Ok(Feed::Rows(rows))
             }
-            Request::ImportEnd { rows } if id == self.id => {
-                self.ended = true;
-                if rows == self.rows {
-                    Ok(Feed::End)
-                } else {
-                    Err(stopped(
-                        &format!(
-                            "lệnh nhập báo đã gửi {rows} dòng nhưng máy chủ nhận được {}",
-                            self.rows
-                        ),
-                        &format!(
-                            "the import says it sent {rows} rows but the server read {}",
-                            self.rows
-                        ),
-                    ))
-                }
-            }
-            Request::ImportAbandon if id == self.id => {
-                self.ended = true;
-                Ok(Feed::Abandon)
-            }
-            request => {
-                self.next = Some(ClientRequest { id, request });
-                Err(stopped(
-                    "một yêu cầu khác đến giữa lệnh nhập",
-                    "another request came in the middle of the import",
-                ))
-            }
-        }
-    }
-
-    /// After the import's answer: read and drop what is left of it (after a refusal), up to its
-    /// end. A request of something else that came goes to `next`; `Err(why)`: the connection
-    /// ends.
-    fn drain(mut self, next: &mut Option<ClientRequest>) -> Result<(), String> {
-        loop {
-            if let Some(why) = self.closed.take() {
-                return Err(why);
-            }
-            if let Some(r) = self.next.take() {
-                *next = Some(r);
-                return Ok(());
-            }
-            if self.ended {
-                return Ok(());
-            }
-            let _ = self.next();
+            Piece::End { rows } if rows == self.rows => Ok(Feed::End),
+            Piece::End { rows } => Err(stopped(
+                &format!(
+                    "lệnh nhập báo đã gửi {rows} dòng nhưng máy chủ nhận được {}",
+                    self.rows
+                ),
+                &format!(
+                    "the import says it sent {rows} rows but the server read {}",
+                    self.rows
+                ),
+            )),
+            Piece::Abandon => Ok(Feed::Abandon),
+            Piece::Stopped(e) => Err(e),
         }
     }
 }
