@@ -131,7 +131,7 @@ fn fixed_story(wb: &dyn Workbench, k: &ItemKey) -> Story {
         unit: ctx.units.unit(&k.unit).expect("unit"),
         item: item.as_ref(),
         events: &events,
-        reference: None,
+        references: Vec::new(),
     })
     .expect("a leaf")
 }
@@ -189,7 +189,7 @@ fn the_story_as_json_has_stable_fields() {
             "criterion",
             "final",
             "format",
-            "reference",
+            "references",
             "self_assessment",
             "steps",
             "survey",
@@ -199,7 +199,7 @@ fn the_story_as_json_has_stable_fields() {
         ]
     );
     assert_eq!(v["format"], "thamdinh-story");
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     assert_eq!(v["unit"]["code"], "44");
     assert_eq!(v["criterion"]["max"], "2.00");
     assert_eq!(v["criterion"]["method"], "appraised");
@@ -537,12 +537,15 @@ fn last_years_justification_is_a_reference_where_the_text_is_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let wb = Arc::new(two_years(dir.path()));
     let same = load_story(&*wb, &ItemKey::new(2024, "44", "1.1.1")).expect("story");
-    let r = same.reference.as_ref().expect("a reference");
+    let [r] = same.references.as_slice() else {
+        panic!("one reference: {:?}", same.references);
+    };
     assert_eq!(r.year, 2023);
+    assert_eq!(r.from, None, "the same province: its name is not repeated");
     assert_eq!(r.justification, "Kế hoạch ban hành muộn so với quy định");
     assert_eq!(r.proposed, Some(p("1.5")));
     let reworded = load_story(&*wb, &ItemKey::new(2024, "44", "1.1.2")).expect("story");
-    assert_eq!(reworded.reference, None, "reworded criterion: no reference");
+    assert_eq!(reworded.references, [], "reworded criterion: no reference");
     // Nothing is decided in 2024.
     for item in wb.items(2024, Some("44")).expect("items") {
         assert_eq!(item.status(), Status::Pending, "{}", item.key);
@@ -575,4 +578,105 @@ fn last_years_justification_is_a_reference_where_the_text_is_unchanged() {
     let pane = screen(&mut app, 120, 40);
     assert!(!pane.contains("Tham khảo năm"), "{pane}");
     assert!(!pane.contains("Thiếu báo cáo quý IV"), "{pane}");
+}
+
+/// 2024 with the 63 provinces, 2025 with the 34 opened from it (the bundled files): old Bắc
+/// Giang (24) and old Bắc Ninh (27) adjusted 1.1.1 in 2024 and both became Bắc Ninh (24).
+fn merged_years(dir: &std::path::Path) -> LocalWorkbench {
+    let store = Store::create(dir).expect("store");
+    let lead = LocalWorkbench::new(store, "lead");
+    for (year, from_year) in [(2024, None), (2025, Some(2024))] {
+        let fw = domain::bundled::framework_for(year).expect("bundled framework");
+        let units = domain::bundled::units_for(year).expect("bundled units");
+        lead.apply(Command::OpenYear {
+            year,
+            framework_toml: fw.text.into(),
+            framework_file: fw.name.into(),
+            units_toml: units.text.into(),
+            units_file: units.name.into(),
+            from_year,
+        })
+        .expect("open year");
+    }
+    let row = |unit: &str| SelfRow {
+        unit: unit.into(),
+        leaf: "1.1.1".into(),
+        score: p("0.5"),
+        note: String::new(),
+        evidence: Vec::new(),
+    };
+    lead.apply(Command::ImportSelf {
+        year: 2024,
+        rows: vec![row("24"), row("27")],
+    })
+    .expect("self 2024");
+    for (unit, why) in [
+        ("24", "Bắc Giang ban hành kế hoạch trong tháng 01 năm 2024"),
+        ("27", "Bắc Ninh ban hành kế hoạch sau tháng 01 năm 2024"),
+    ] {
+        let k = ItemKey::new(2024, unit, "1.1.1");
+        let score = if unit == "24" { p("0.25") } else { p("0") };
+        lead.apply(Command::Adjust {
+            key: k.clone(),
+            score,
+            justification: why.into(),
+            expected: version(&lead, &k),
+        })
+        .expect("adjust 2024");
+    }
+    lead.apply(Command::ImportSelf {
+        year: 2025,
+        rows: vec![row("24")],
+    })
+    .expect("self 2025");
+    lead
+}
+
+#[test]
+fn a_merged_province_shows_each_predecessors_reference_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let wb = merged_years(dir.path());
+    let story = load_story(&wb, &ItemKey::new(2025, "24", "1.1.1")).expect("story");
+    assert_eq!(story.unit.name, "Bắc Ninh");
+    let from: Vec<(String, String, u16)> = story
+        .references
+        .iter()
+        .map(|r| {
+            let u = r
+                .from
+                .as_ref()
+                .expect("a merged province names each source");
+            (u.name.clone(), r.justification.clone(), r.year)
+        })
+        .collect();
+    assert_eq!(
+        from,
+        [
+            (
+                "Bắc Giang".to_string(),
+                "Bắc Giang ban hành kế hoạch trong tháng 01 năm 2024".to_string(),
+                2024
+            ),
+            (
+                "Bắc Ninh".to_string(),
+                "Bắc Ninh ban hành kế hoạch sau tháng 01 năm 2024".to_string(),
+                2024
+            ),
+        ]
+    );
+    let mut text = Vec::new();
+    write_text(&mut text, &story, Lang::Vi, 200).expect("text");
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("Tham khảo Bắc Giang (24) năm 2024 (cùng nội dung)")
+            && text.contains("Tham khảo Bắc Ninh (27) năm 2024 (cùng nội dung)"),
+        "{text}"
+    );
+    // Old Bắc Ninh's code is not a unit of 2025: the message says where it went.
+    let e = load_story(&wb, &ItemKey::new(2025, "27", "1.1.1")).expect_err("no unit 27 in 2025");
+    assert_eq!(
+        e.message(Lang::Vi),
+        "không có đơn vị mã \"27\" trong năm 2025: Bắc Ninh (27) năm 2024 nay thuộc Bắc Ninh (24). \
+         Xem --unit 24, hoặc --year 2024 --unit 27 cho năm 2024."
+    );
 }

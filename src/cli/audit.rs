@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use jiff::Timestamp;
 
-use api::story::{StoryError, check_criterion, check_unit, load_story};
+use api::story::{StoryError, check_criterion, check_unit_in, load_story};
 use api::{HistoryQuery, Workbench};
 use domain::ItemKey;
 use formats::atomic::write_atomic_with;
@@ -89,7 +89,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     if let Some(y) = year {
         let ctx = wb.year(y).map_err(engine_err(lang))?;
         if let Some(u) = &a.unit {
-            check_unit(&ctx, y, u).map_err(|e| anyhow!(e.message(lang)))?;
+            check_unit_in(&*wb, &ctx, y, u).map_err(|e| anyhow!(e.message(lang)))?;
         }
         // A whole criterion or area may be listed: only an unknown code is an error.
         if let Some(c) = &a.item

@@ -7,11 +7,24 @@ use std::sync::Arc;
 
 use domain::YearContext;
 use domain::carry::carry_map;
-use domain::story::{Reference, Story, StoryInput};
+use domain::lineage;
+use domain::story::{Reference, Story, StoryInput, UnitRef};
+use domain::units::Unit;
 use domain::{Item, ItemKey};
 use l10n::Lang;
 
 use super::{HistoryQuery, Workbench, WorkbenchError};
+
+/// A unit of last year that a unit of this year continues (`domain::lineage`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Successor {
+    pub prev_year: u16,
+    /// The old unit's name.
+    pub old_name: String,
+    /// The unit that continues it.
+    pub code: String,
+    pub name: String,
+}
 
 /// Why a story cannot be told.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +38,9 @@ pub enum StoryError {
         /// A few codes of the year, to show what a code looks like.
         examples: Vec<String>,
         count: usize,
+        /// The unit of the year that continues a unit of that code of the year before (a
+        /// province merged in the 2025 reorganisation).
+        successor: Option<Box<Successor>>,
     },
     #[error("{}", self.message(Lang::En))]
     UnknownCriterion {
@@ -51,6 +67,31 @@ impl StoryError {
                 unit,
                 examples,
                 count,
+                successor: Some(s),
+            } => {
+                let _ = (examples, count);
+                let Successor {
+                    prev_year,
+                    old_name,
+                    code,
+                    name,
+                } = &**s;
+                if vi {
+                    format!(
+                        "không có đơn vị mã \"{unit}\" trong năm {year}: {old_name} ({unit}) năm {prev_year} nay thuộc {name} ({code}). Xem --unit {code}, hoặc --year {prev_year} --unit {unit} cho năm {prev_year}."
+                    )
+                } else {
+                    format!(
+                        "there is no unit \"{unit}\" in {year}: {old_name} ({unit}) of {prev_year} is now part of {name} ({code}). See --unit {code}, or --year {prev_year} --unit {unit} for {prev_year}."
+                    )
+                }
+            }
+            StoryError::UnknownUnit {
+                year,
+                unit,
+                examples,
+                count,
+                successor: None,
             } => {
                 let ex = examples.join(", ");
                 if vi {
@@ -119,7 +160,39 @@ pub fn check_unit(ctx: &YearContext, year: u16, unit: &str) -> Result<(), StoryE
             .map(|u| u.code.clone())
             .collect(),
         count: ctx.units.units.len(),
+        successor: None,
     })
+}
+
+/// [`check_unit`], naming the unit that now continues a unit of last year with that code.
+pub fn check_unit_in(
+    wb: &dyn Workbench,
+    ctx: &YearContext,
+    year: u16,
+    unit: &str,
+) -> Result<(), StoryError> {
+    match check_unit(ctx, year, unit) {
+        Err(StoryError::UnknownUnit {
+            year,
+            unit,
+            examples,
+            count,
+            successor: None,
+        }) => {
+            let successor = match PrevYear::load(wb, ctx)? {
+                Some(prev) => prev.successor(ctx, &unit).map(Box::new),
+                None => None,
+            };
+            Err(StoryError::UnknownUnit {
+                year,
+                unit,
+                examples,
+                count,
+                successor,
+            })
+        }
+        other => other,
+    }
 }
 
 /// Check that `code` is a leaf of the year's framework.
@@ -165,7 +238,8 @@ pub fn check_criterion(ctx: &YearContext, year: u16, code: &str) -> Result<(), S
 /// The story of one item.
 pub fn load_story(wb: &dyn Workbench, key: &ItemKey) -> Result<Story, StoryError> {
     let ctx = wb.year(key.year)?;
-    check_key(&ctx, key)?;
+    check_unit_in(wb, &ctx, key.year, &key.unit)?;
+    check_criterion(&ctx, key.year, &key.leaf)?;
     let item = wb.item(key)?;
     let events = wb.history(&HistoryQuery {
         year: Some(key.year),
@@ -173,14 +247,9 @@ pub fn load_story(wb: &dyn Workbench, key: &ItemKey) -> Result<Story, StoryError
         item: Some(key.leaf.clone()),
         ..HistoryQuery::default()
     })?;
-    let reference = match PrevYear::load(wb, &ctx)? {
-        Some(prev) => match prev.leaf_for(&key.leaf) {
-            Some(old) => wb
-                .item(&ItemKey::new(prev.year, key.unit.clone(), old))?
-                .and_then(|it| prev.reference(&it)),
-            None => None,
-        },
-        None => None,
+    let references = match PrevYear::load(wb, &ctx)? {
+        Some(prev) => prev.references_for(wb, &ctx, &key.unit, &key.leaf)?,
+        None => Vec::new(),
     };
     let unit = ctx
         .units
@@ -196,7 +265,7 @@ pub fn load_story(wb: &dyn Workbench, key: &ItemKey) -> Result<Story, StoryError
         unit,
         item: item.as_ref(),
         events: &events,
-        reference,
+        references,
     })
     .ok_or_else(|| {
         StoryError::Engine(WorkbenchError::UnknownCriterion {
@@ -242,5 +311,79 @@ impl PrevYear {
     pub fn reference(&self, item: &Item) -> Option<Reference> {
         let max = self.ctx.framework.node(&item.key.leaf)?.max;
         Reference::from_item(item, max)
+    }
+
+    /// The unit of `this` year that continues last year's unit `old`.
+    pub fn successor(&self, this: &YearContext, old: &str) -> Option<Successor> {
+        let was = self.ctx.units.unit(old)?;
+        let now = lineage::successor(old, &this.units, &self.ctx.units)?;
+        Some(Successor {
+            prev_year: self.year,
+            old_name: was.name.clone(),
+            code: now.code.clone(),
+            name: now.name.clone(),
+        })
+    }
+
+    /// The units of last year that `unit` (of `this` year) continues (`domain::lineage`).
+    pub fn predecessors(&self, this: &YearContext, unit: &str) -> Vec<Unit> {
+        let Some(u) = this.units.unit(unit) else {
+            return Vec::new();
+        };
+        lineage::predecessors(u, &this.units, &self.ctx.units)
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+
+    /// Last year's references for this year's `leaf` of `unit`, from `items` (last year's item
+    /// of each predecessor, by its code): one per predecessor that took a position, each naming
+    /// its unit when the unit changed (a merged province).
+    pub fn references_from(
+        &self,
+        this: &YearContext,
+        unit: &str,
+        leaf: &str,
+        item_of: impl Fn(&str, &str) -> Option<Item>,
+    ) -> Vec<Reference> {
+        let Some(old) = self.leaf_for(leaf) else {
+            return Vec::new();
+        };
+        let Some(u) = this.units.unit(unit) else {
+            return Vec::new();
+        };
+        let preds = lineage::predecessors(u, &this.units, &self.ctx.units);
+        let changed = lineage::is_changed(u, &preds);
+        preds
+            .iter()
+            .filter_map(|p| {
+                let mut r = self.reference(&item_of(&p.code, old)?)?;
+                r.from = changed.then(|| UnitRef {
+                    code: p.code.clone(),
+                    name: p.name.clone(),
+                });
+                Some(r)
+            })
+            .collect()
+    }
+
+    /// [`PrevYear::references_from`], reading each predecessor's item from the workbench.
+    pub fn references_for(
+        &self,
+        wb: &dyn Workbench,
+        this: &YearContext,
+        unit: &str,
+        leaf: &str,
+    ) -> Result<Vec<Reference>, WorkbenchError> {
+        let Some(old) = self.leaf_for(leaf) else {
+            return Ok(Vec::new());
+        };
+        let mut items = HashMap::new();
+        for p in self.predecessors(this, unit) {
+            if let Some(it) = wb.item(&ItemKey::new(self.year, p.code.clone(), old))? {
+                items.insert(p.code, it);
+            }
+        }
+        Ok(self.references_from(this, unit, leaf, |code, _| items.get(code).cloned()))
     }
 }

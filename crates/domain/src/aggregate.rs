@@ -304,6 +304,7 @@ mod national_tests {
             region: region.into(),
             centrally_run: false,
             absorbed: vec![],
+            predecessors: None,
         };
         UnitSet::from_parts(
             UnitSetMeta::default(),

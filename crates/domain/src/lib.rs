@@ -13,6 +13,7 @@ pub mod framework;
 pub mod framework_file;
 pub mod item;
 pub mod limits;
+pub mod lineage;
 pub mod member;
 pub mod nfc;
 pub mod number;

@@ -125,6 +125,7 @@ fn unit(code: &str, name: &str, region: &str, centrally_run: bool) -> Unit {
         region: region.into(),
         centrally_run,
         absorbed: Vec::new(),
+        predecessors: None,
     }
 }
 

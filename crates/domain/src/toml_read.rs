@@ -156,6 +156,11 @@ impl<'a, 'i> Table<'a, 'i> {
         self.table.get(key)
     }
 
+    /// Whether the table has `key` at all (whatever its type).
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
     /// True when `key` is absent or an empty array (any other type is reported by `table_list`).
     pub fn is_empty_list(&self, key: &str) -> bool {
         match self.get(key).map(Spanned::get_ref) {

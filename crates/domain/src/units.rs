@@ -66,6 +66,10 @@ pub struct Unit {
     pub centrally_run: bool,
     /// Codes of the former units this one absorbed (the 2025 reorganisation).
     pub absorbed: Vec<String>,
+    /// The units of the previous year this one continues, when the units file names them
+    /// (`predecessors = [...]`); otherwise they follow from its code and `absorbed` (see
+    /// [`crate::lineage`]).
+    pub predecessors: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,6 +19,8 @@
 //! region = "DBSH"         # a [[region]] code
 //! centrally_run = true    # optional, default false
 //! absorbed = ["…"]        # optional: codes of the former units merged into this one
+//! predecessors = ["…"]    # optional: the previous year's units this one continues, when they
+//!                         # are not simply its own code and `absorbed` (see `lineage.rs`)
 //! ```
 //! All names are normalised to NFC.
 
@@ -30,7 +32,14 @@ use super::units::{Region, Unit, UnitSet, UnitSetMeta};
 
 const SET_KEYS: &[&str] = &["id", "name", "year_from", "year_to"];
 const REGION_KEYS: &[&str] = &["code", "name", "name_en"];
-const UNIT_KEYS: &[&str] = &["code", "name", "region", "centrally_run", "absorbed"];
+const UNIT_KEYS: &[&str] = &[
+    "code",
+    "name",
+    "region",
+    "centrally_run",
+    "absorbed",
+    "predecessors",
+];
 
 /// Parse and validate a units file. `file` names the file in error messages.
 pub fn parse_units(text: &str, file: &str) -> Result<UnitSet, Vec<FileError>> {
@@ -90,6 +99,9 @@ pub fn parse_units(text: &str, file: &str) -> Result<UnitSet, Vec<FileError>> {
         }
         let centrally_run = t.boolean(&mut r, "centrally_run").is_some_and(|f| f.value);
         let absorbed = t.string_list(&mut r, "absorbed");
+        let predecessors = t
+            .has("predecessors")
+            .then(|| t.string_list(&mut r, "predecessors"));
         let Some(code) = code else { continue };
         if !first_use(&mut r, &mut unit_lines, &code, Section::Unit) {
             continue;
@@ -101,6 +113,7 @@ pub fn parse_units(text: &str, file: &str) -> Result<UnitSet, Vec<FileError>> {
                 region: region.value,
                 centrally_run,
                 absorbed,
+                predecessors,
             });
         }
     }

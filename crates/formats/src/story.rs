@@ -141,7 +141,7 @@ pub fn write_text(out: &mut dyn Write, story: &Story, lang: Lang, width: usize) 
         o.line(format!("{}:", label(lang, Label::Guidance)));
         o.wrapped(2, &story.criterion.guidance);
     }
-    if let Some(r) = &story.reference {
+    for r in &story.references {
         let (head, quote, tail) = reference_parts(lang, r, &story.criterion.code);
         o.line("");
         let q = quote.map(|q| format!("«{q}»")).unwrap_or_default();
@@ -375,7 +375,7 @@ pub fn write_markdown(out: &mut dyn Write, story: &Story, lang: Lang) -> io::Res
         )?;
         writeln!(out)?;
     }
-    if let Some(r) = &story.reference {
+    for r in &story.references {
         let (head, quote, tail) = reference_parts(lang, r, &c.code);
         let q = quote
             .map(|q| format!("«{}»", md_inline(&q)))
@@ -470,7 +470,8 @@ pub fn write_json(out: &mut dyn Write, story: &Story) -> io::Result<()> {
         &mut *out,
         &StoryJson {
             format: "thamdinh-story",
-            version: 1,
+            // 2: `reference` became `references`, one per predecessor (merged provinces).
+            version: 2,
             story,
         },
     )?;

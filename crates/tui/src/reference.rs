@@ -1,7 +1,8 @@
 //! Year over year (`init --from-year`): last year's decisions on the open unit's criteria whose
-//! text is unchanged, shown in the detail pane as references. Last year's framework is matched
-//! once when the app starts and the unit's items are read once when the unit opens — never per
-//! frame.
+//! text is unchanged, shown in the detail pane as references — one per unit of last year the unit
+//! continues (a merged province has several; `domain::lineage`). Last year's framework is matched
+//! once when the app starts and the predecessors' items are read once when the unit opens — never
+//! per frame.
 
 use std::collections::HashMap;
 
@@ -17,8 +18,8 @@ pub struct References {
     prev: Option<PrevYear>,
     /// The unit whose items are loaded.
     unit: Option<String>,
-    /// Last year's items of that unit, by last year's leaf code.
-    items: HashMap<String, Item>,
+    /// Last year's items of its predecessors, by (unit code, last year's leaf code).
+    items: HashMap<(String, String), Item>,
 }
 
 impl References {
@@ -36,8 +37,13 @@ impl References {
         self.prev.as_ref().map(|p| p.year)
     }
 
-    /// Read last year's items of `unit` (once per unit opened).
-    pub fn load_unit(&mut self, wb: &dyn Workbench, unit: &str) -> Result<(), WorkbenchError> {
+    /// Read last year's items of the predecessors of `unit` (once per unit opened).
+    pub fn load_unit(
+        &mut self,
+        wb: &dyn Workbench,
+        ctx: &YearContext,
+        unit: &str,
+    ) -> Result<(), WorkbenchError> {
         let Some(prev) = &self.prev else {
             return Ok(());
         };
@@ -46,19 +52,29 @@ impl References {
         }
         self.items.clear();
         self.unit = None;
-        let items = wb.items(prev.year, Some(unit))?;
-        self.items = items.into_iter().map(|i| (i.key.leaf.clone(), i)).collect();
+        for p in prev.predecessors(ctx, unit) {
+            for i in wb.items(prev.year, Some(&p.code))? {
+                self.items
+                    .insert((i.key.unit.clone(), i.key.leaf.clone()), i);
+            }
+        }
         self.unit = Some(unit.to_string());
         Ok(())
     }
 
-    /// Last year's decision on this year's `leaf` of `unit`, when its text is unchanged.
-    pub fn get(&self, unit: &str, leaf: &str) -> Option<Reference> {
-        let prev = self.prev.as_ref()?;
+    /// Last year's decisions on this year's `leaf` of `unit`, when its text is unchanged: one
+    /// per predecessor that took a position.
+    pub fn get(&self, ctx: &YearContext, unit: &str, leaf: &str) -> Vec<Reference> {
+        let Some(prev) = self.prev.as_ref() else {
+            return Vec::new();
+        };
         if self.unit.as_deref() != Some(unit) {
-            return None;
+            return Vec::new();
         }
-        let old = prev.leaf_for(leaf)?;
-        prev.reference(self.items.get(old)?)
+        prev.references_from(ctx, unit, leaf, |code, old| {
+            self.items
+                .get(&(code.to_string(), old.to_string()))
+                .cloned()
+        })
     }
 }

@@ -149,16 +149,18 @@ pub fn when(at: Timestamp) -> String {
 /// year's differs, the head says so.
 pub fn reference_parts(lang: Lang, r: &Reference, leaf: &str) -> (String, Option<String>, String) {
     let same = label(lang, Label::SameText);
+    let whence = match &r.from {
+        None => format!("{} {}", label(lang, Label::Reference), r.year),
+        Some(u) => match lang {
+            Lang::Vi => format!("Tham khảo {} ({}) năm {}", u.name, u.code, r.year),
+            Lang::En => format!("Reference from {} ({}), {}", u.name, u.code, r.year),
+        },
+    };
     let head = if r.leaf == leaf {
-        format!("{} {} ({same}): ", label(lang, Label::Reference), r.year)
+        format!("{whence} ({same}): ")
     } else {
         let was = lang.pick("mã khi đó", "then");
-        format!(
-            "{} {} ({same}, {was} {}): ",
-            label(lang, Label::Reference),
-            r.year,
-            r.leaf
-        )
+        format!("{whence} ({same}, {was} {}): ", r.leaf)
     };
     let quote = (!r.justification.trim().is_empty()).then(|| r.justification.clone());
     let tail = format!(
@@ -372,8 +374,9 @@ mod tests {
 
     #[test]
     fn a_reference_reads_as_one_sentence() {
-        let r = Reference {
+        let mut r = Reference {
             year: 2023,
+            from: None,
             leaf: "1.1.2".into(),
             max: Points::from_hundredths(100),
             self_score: Some(Points::from_hundredths(75)),
@@ -387,6 +390,13 @@ mod tests {
         assert_eq!(tail, " — đề xuất 0,50/1,00 (tự chấm 0,75; Điều chỉnh)");
         let (head, _, _) = reference_parts(Lang::En, &r, "1.1.3");
         assert_eq!(head, "Reference from 2023 (same text, then 1.1.2): ");
+        // A merged province's reference names the old province it comes from.
+        r.from = Some(crate::story::UnitRef {
+            code: "27".into(),
+            name: "Bắc Ninh".into(),
+        });
+        let (head, _, _) = reference_parts(Lang::Vi, &r, "1.1.2");
+        assert_eq!(head, "Tham khảo Bắc Ninh (27) năm 2023 (cùng nội dung): ");
     }
 
     #[test]

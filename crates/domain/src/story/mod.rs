@@ -33,8 +33,9 @@ pub struct StoryInput<'a> {
     pub item: Option<&'a Item>,
     /// The item's events, oldest first. Events of other items are ignored.
     pub events: &'a [Event],
-    /// Last year's decision on the same criterion text (`init --from-year`).
-    pub reference: Option<Reference>,
+    /// Last year's decisions on the same criterion text (`init --from-year`): one per
+    /// predecessor of the unit that has one (see `lineage.rs`).
+    pub references: Vec<Reference>,
 }
 
 /// The story of one item. Field names are part of the JSON format (docs/DATA_FORMATS.md).
@@ -52,8 +53,9 @@ pub struct Story {
     /// Where the item stands now.
     #[serde(rename = "final")]
     pub final_score: FinalScore,
-    /// Last year's decision where the criterion's text is unchanged; shown for reference only.
-    pub reference: Option<Reference>,
+    /// Last year's decisions where the criterion's text is unchanged, one per predecessor of
+    /// the unit (a merged province has several); shown for reference only.
+    pub references: Vec<Reference>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -205,6 +207,9 @@ pub struct FinalScore {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reference {
     pub year: u16,
+    /// The unit of that year it comes from, when that is not simply this unit (a merged
+    /// province's predecessors): every such reference names its unit.
+    pub from: Option<UnitRef>,
     /// The criterion's code last year (codes are renumbered between frameworks).
     pub leaf: String,
     pub max: Points,
@@ -222,6 +227,7 @@ impl Reference {
         }
         Some(Reference {
             year: item.key.year,
+            from: None,
             leaf: item.key.leaf.clone(),
             max,
             self_score: item.self_score(),
@@ -315,7 +321,7 @@ impl Story {
             survey: item.and_then(|i| i.survey),
             steps,
             final_score,
-            reference: input.reference,
+            references: input.references,
         })
     }
 }

@@ -133,6 +133,7 @@ impl Log {
             region: "BTB".into(),
             centrally_run: false,
             absorbed: Vec::new(),
+            predecessors: None,
         };
         Story::build(StoryInput {
             year: 2024,
@@ -141,7 +142,7 @@ impl Log {
             unit: &unit,
             item: Some(&self.item),
             events: &self.events,
-            reference: None,
+            references: Vec::new(),
         })
     }
 }

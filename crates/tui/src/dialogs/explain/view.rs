@@ -120,7 +120,7 @@ fn story_lines(app: &App, s: &Story, w: usize, out: &mut Vec<Line<'static>>) {
         "",
     ));
     out.extend(wrap_spans(vec![(final_sentence(lang, s), th.total)], w, ""));
-    if let Some(r) = &s.reference {
+    for r in &s.references {
         let (head, quote, tail) = reference_parts(lang, r, &c.code);
         let mut pieces = vec![(head, th.dim)];
         if let Some(q) = quote {

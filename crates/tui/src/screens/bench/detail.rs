@@ -216,7 +216,7 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
         }
     }
     // Last year's decision on the same criterion text: a reference, never this year's decision.
-    if let Some(r) = app.references.get(&key.unit, &key.leaf) {
+    for r in app.references.get(&app.model.ctx, &key.unit, &key.leaf) {
         let (head, quote, tail) = reference_parts(app.lang, &r, &key.leaf);
         let mut pieces = vec![(head, th.dim)];
         if let Some(q) = quote {

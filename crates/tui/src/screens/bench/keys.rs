@@ -42,7 +42,10 @@ impl App {
         self.overview.select_unit(unit_idx);
         self.ranking.select_unit(unit_idx);
         // Last year's decisions for the detail pane: read once per unit opened.
-        if let Err(e) = self.references.load_unit(self.wb.as_ref(), &unit) {
+        if let Err(e) = self
+            .references
+            .load_unit(self.wb.as_ref(), &self.model.ctx, &unit)
+        {
             self.error(format!(
                 "{}: {}",
                 self.tr(Msg::ReferenceFailed),
