@@ -191,3 +191,80 @@ fn unit_scorecard_lists_every_adjusted_item_with_its_justification() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("there is no unit \"99\" in 2024"), "{err}");
 }
+
+/// The 2025 ranking compares each of the 34 provinces with the old provinces it continues: old
+/// Bắc Giang (24) and old Bắc Ninh (27) make Bắc Ninh 2025's combined reference.
+#[test]
+fn the_ranking_after_the_merger_compares_with_the_predecessors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let csv = |name: &str, rows: &str| {
+        let f = d.join(name);
+        std::fs::write(&f, format!("unit,code,self_score,note,evidence\n{rows}")).unwrap();
+        f.to_str().unwrap().to_string()
+    };
+    ok(d, &["init", "--year", "2024"]);
+    // 2024: Hà Nội 1.50, Bắc Giang 1.00, Bắc Ninh 0.50, Lạng Sơn 0.25.
+    let f = csv(
+        "2024.csv",
+        "01,1.1.1,0.5,,\n01,1.1.2,1,,\n24,1.1.1,0.5,,\n24,1.1.2,0.5,,\n27,1.1.1,0.5,,\n20,1.1.1,0.25,,\n",
+    );
+    ok(d, &["import", "self", &f, "--year", "2024"]);
+    let init = ok(d, &["init", "--year", "2025", "--from-year", "2024"]);
+    assert!(
+        init.contains("34 đơn vị năm 2025 kế thừa 63 đơn vị năm 2024; 23 đơn vị được hợp nhất"),
+        "{init}"
+    );
+    // 2025: Bắc Ninh 1.50 (first), Hà Nội and Lạng Sơn 0.50 (second, tied).
+    let f = csv(
+        "2025.csv",
+        "01,1.1.1,0.5,,\n24,1.1.1,0.5,,\n24,1.1.2,1,,\n20,1.1.1,0.5,,\n",
+    );
+    ok(d, &["import", "self", &f, "--year", "2025"]);
+    let md = ok(d, &["report", "ranking", "--year", "2025"]);
+    let line = |code: &str| {
+        md.lines()
+            .find(|l| l.contains(&format!("| {code} |")))
+            .unwrap_or_else(|| panic!("no row for {code}:\n{md}"))
+            .to_string()
+    };
+    // Last year: Hà Nội 1.50 (1st), Bắc Ninh (0.50 + 1.00) / 2 = 0.75 (2nd), Lạng Sơn 0.25 (3rd).
+    assert!(
+        line("24").ends_with("| 0,75* | 2 | ↑ 1 bậc |"),
+        "{}",
+        line("24")
+    );
+    assert!(
+        line("01").ends_with("| 1,50 | 1 | ↓ 1 bậc |"),
+        "{}",
+        line("01")
+    );
+    assert!(
+        line("20").ends_with("| 0,25 | 3 | ↑ 1 bậc |"),
+        "{}",
+        line("20")
+    );
+    assert!(line("04").ends_with("| — | — |  |"), "{}", line("04"));
+    assert!(
+        md.contains(
+            "- Bắc Ninh (24): tham chiếu gộp của Bắc Giang (24) 1,00% và Bắc Ninh (27) 0,50%"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("Số đơn vị theo nhóm (điểm đề xuất): A 0 · B 0 · C 0 · dưới 70,00%: 3"),
+        "{md}"
+    );
+    // The component indices: area 1 ranked among the scored units.
+    assert!(md.contains("| 1 | 24 | Bắc Ninh | 1,50 (1) |"), "{md}");
+    let csv_out = ok(
+        d,
+        &["report", "ranking", "--year", "2025", "--format", "csv"],
+    );
+    assert!(
+        csv_out
+            .lines()
+            .any(|l| l.starts_with("unit,2025,1,1,0,24,Bắc Ninh,") && l.ends_with(",,0.75,2,1")),
+        "{csv_out}"
+    );
+}

@@ -7,7 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use api::HistoryQuery;
+use std::sync::Arc;
+
+use api::{HistoryQuery, Workbench};
+use domain::YearContext;
 use formats::atomic::write_atomic_with;
 use formats::ranking_report::{
     CsvCells, ranking_report, write_ranking_csv, write_ranking_markdown,
@@ -88,7 +91,8 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let ((items, finalized), seal) = at_one_seal(&*wb, lang, || {
+    let prev = compared_year(&*wb, &y, year, lang)?;
+    let ((items, finalized, prev_items), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let finalized = wb
             .unit_states(year)
@@ -96,9 +100,17 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
             .iter()
             .filter(|(_, s)| s.finalized.is_some())
             .count();
-        Ok((items, finalized))
+        let prev_items = match &prev {
+            Some((py, _)) => wb.items(*py, None).map_err(engine_err(lang))?,
+            None => Vec::new(),
+        };
+        Ok((items, finalized, prev_items))
     })?;
     let mut report = ranking_report(&y.framework, &y.units, year, &items, finalized);
+    if let Some((py, pctx)) = &prev {
+        let last = ranking_report(&pctx.framework, &pctx.units, *py, &prev_items, 0);
+        report.compare_with(&last, &y.units, &pctx.units);
+    }
     report.seal = Some(seal);
     eprintln!("{}.", seal.line(lang));
     match a.format {
@@ -130,6 +142,25 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The year a year is compared with: the year it was opened from (`init --from-year`), else the
+/// year before, when the store has it.
+fn compared_year(
+    wb: &dyn Workbench,
+    y: &YearContext,
+    year: u16,
+    lang: Lang,
+) -> anyhow::Result<Option<(u16, Arc<YearContext>)>> {
+    let years = wb.years().map_err(engine_err(lang))?;
+    let Some(py) = y
+        .from_year
+        .or_else(|| year.checked_sub(1))
+        .filter(|py| years.contains(py))
+    else {
+        return Ok(None);
+    };
+    Ok(Some((py, wb.year(py).map_err(engine_err(lang))?)))
 }
 
 fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitCode> {

@@ -146,6 +146,77 @@ pub fn combine<'a>(values: impl IntoIterator<Item = (&'a str, Option<Points>)>) 
     Combined { value, of, missing }
 }
 
+/// A unit's place last year, through its predecessors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastYear {
+    /// Last year's index (hundredths of a percent): the combined value of the predecessors'.
+    pub percent: Option<i64>,
+    /// The rank of that index among this year's units that have one (competition ranking):
+    /// last year's ranking on this year's units. Within one unit set it is last year's rank.
+    pub rank: Option<u32>,
+    /// The predecessors, with their indices: (code, name, index).
+    pub sources: Vec<(String, String, Option<i64>)>,
+}
+
+impl LastYear {
+    /// Whether last year's index is the mean of two or more predecessors ("tham chiếu gộp").
+    pub fn is_combined(&self) -> bool {
+        self.sources.iter().filter(|s| s.2.is_some()).count() > 1
+    }
+
+    /// Places gained since last year (positive: moved up), when both ranks are known.
+    pub fn change(&self, rank_now: u32) -> Option<i64> {
+        self.rank.map(|r| i64::from(r) - i64::from(rank_now))
+    }
+}
+
+/// Last year's index and rank of every unit of `this`, from the indices of `prev`'s units
+/// (`prev_percent`: code → index, for the units that have one).
+pub fn last_year(
+    this: &UnitSet,
+    prev: &UnitSet,
+    prev_percent: &HashMap<String, i64>,
+) -> HashMap<String, LastYear> {
+    let mut rows: Vec<(String, LastYear)> = this
+        .units
+        .iter()
+        .map(|u| {
+            let sources: Vec<(String, String, Option<i64>)> = predecessors(u, this, prev)
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.code.clone(),
+                        p.name.clone(),
+                        prev_percent.get(&p.code).copied(),
+                    )
+                })
+                .collect();
+            let combined = combine(
+                sources
+                    .iter()
+                    .map(|(c, _, v)| (c.as_str(), v.map(Points::from_hundredths))),
+            );
+            (
+                u.code.clone(),
+                LastYear {
+                    percent: combined.value.map(Points::hundredths),
+                    rank: None,
+                    sources,
+                },
+            )
+        })
+        .collect();
+    let known: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].1.percent.is_some())
+        .collect();
+    let values: Vec<i64> = known.iter().filter_map(|&i| rows[i].1.percent).collect();
+    let ranks = crate::aggregate::competition_ranks(&values);
+    for (k, &i) in known.iter().enumerate() {
+        rows[i].1.rank = Some(ranks[k]);
+    }
+    rows.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +290,33 @@ mod tests {
         assert_eq!(c.unknown, [("24".to_string(), "99".to_string())]);
         // Old Bắc Giang (24) is now continued by nobody.
         assert_eq!(c.ended, ["24"]);
+    }
+
+    #[test]
+    fn last_years_rank_is_ranked_on_this_years_units() {
+        let (new, old) = (set(2025), set(2024));
+        // Old Bắc Ninh 88.30 and old Bắc Giang 86.10 → Bắc Ninh 2025: 87.20; Hà Nội 91.43;
+        // Lạng Sơn has no figure last year.
+        let prev: HashMap<String, i64> = [("27", 8830), ("24", 8610), ("01", 9143)]
+            .into_iter()
+            .map(|(c, v)| (c.to_string(), v))
+            .collect();
+        let ly = last_year(&new, &old, &prev);
+        let bn = &ly["24"];
+        assert_eq!(bn.percent, Some(8720));
+        assert!(bn.is_combined());
+        assert_eq!(bn.rank, Some(2));
+        assert_eq!(bn.change(5), Some(-3));
+        assert_eq!((ly["01"].percent, ly["01"].rank), (Some(9143), Some(1)));
+        assert!(!ly["01"].is_combined());
+        assert_eq!((ly["20"].percent, ly["20"].rank), (None, None));
+        assert_eq!(ly["20"].change(1), None);
+        // Within one unit set, last year's rank is the rank it had.
+        let same = last_year(&old, &old, &prev);
+        assert_eq!(
+            (same["01"].rank, same["27"].rank, same["24"].rank),
+            (Some(1), Some(2), Some(3))
+        );
     }
 
     #[test]

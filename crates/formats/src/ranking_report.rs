@@ -2,13 +2,14 @@
 //! by self index, the rank change, the group, then the regional and national averages and the
 //! tie rule — as Markdown for people and CSV for programs. Built on `domain::aggregate`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 pub use super::csv_cell::CsvCells;
 use super::markdown::{align, cell, row};
-use domain::aggregate::{Both, RankRow, national, regional_averages};
+use domain::aggregate::{Both, RankRow, competition_ranks, national, regional_averages};
 use domain::framework::Group;
+use domain::lineage::{self, LastYear};
 use domain::number::{self, machine_hundredths};
 use domain::{Framework, Item, Points, Seal, UnitSet};
 use l10n::Lang;
@@ -29,6 +30,9 @@ pub struct RankingLine {
     /// Competition ranks ("1, 2, 2, 4") by self and by proposed index.
     pub rank: Both<u32>,
     pub group: Both<Option<String>>,
+    /// Each area's proposed points and its rank among the scored units (competition ranking),
+    /// in the framework's order: the component indices the ministry publishes.
+    pub areas: Vec<(Points, u32)>,
 }
 
 impl RankingLine {
@@ -80,6 +84,19 @@ pub struct RankingReport {
     pub finalized: usize,
     /// The store's seal when the report was made (printed so minutes can record it).
     pub seal: Option<Seal>,
+    /// The areas (code, name), in the framework's order, as `RankingLine::areas`.
+    pub areas: Vec<(String, String)>,
+    /// Last year's index and rank of each unit, through its predecessors, when the year was
+    /// opened from another that the store has (see [`RankingReport::compare_with`]).
+    pub previous: Option<Previous>,
+}
+
+/// Last year, for the comparison columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Previous {
+    pub year: u16,
+    /// By this year's unit code.
+    pub units: HashMap<String, LastYear>,
 }
 
 impl RankingReport {
@@ -89,6 +106,52 @@ impl RankingReport {
 
     pub fn region(&self, code: &str) -> Option<&RegionAverage> {
         self.regions.iter().find(|r| r.code == code)
+    }
+
+    /// Scored units per group by proposed index, best group first, then those under every
+    /// group: ("A", 7), ("B", 56), ("C", 0), ("", 0).
+    pub fn group_counts(&self) -> Vec<(String, usize)> {
+        let scored = || self.lines.iter().filter(|l| l.scored);
+        let mut out: Vec<(String, usize)> = self
+            .groups
+            .iter()
+            .map(|g| {
+                let n = scored()
+                    .filter(|l| l.group.proposed.as_deref() == Some(g.name.as_str()))
+                    .count();
+                (g.name.clone(), n)
+            })
+            .collect();
+        out.push((
+            String::new(),
+            scored().filter(|l| l.group.proposed.is_none()).count(),
+        ));
+        out
+    }
+
+    /// Compare with last year: `prev` is last year's ranking, `this_units` and `prev_units`
+    /// the two years' units (a unit is compared with its predecessors, `domain::lineage`).
+    pub fn compare_with(
+        &mut self,
+        prev: &RankingReport,
+        this_units: &UnitSet,
+        prev_units: &UnitSet,
+    ) {
+        let percent: HashMap<String, i64> = prev
+            .lines
+            .iter()
+            .filter(|l| l.scored)
+            .map(|l| (l.unit.clone(), l.percent.proposed))
+            .collect();
+        self.previous = Some(Previous {
+            year: prev.year,
+            units: lineage::last_year(this_units, prev_units, &percent),
+        });
+    }
+
+    /// Last year's line of a unit, when there is a comparison.
+    pub fn last_year(&self, unit: &str) -> Option<&LastYear> {
+        self.previous.as_ref()?.units.get(unit)
     }
 }
 
@@ -124,8 +187,28 @@ pub fn ranking_report(
             percent: r.percent,
             rank: r.rank,
             group: r.group.clone(),
+            areas: fw
+                .areas()
+                .filter_map(|a| r.scores.node(fw, &a.code))
+                .map(|b| (b.proposed, 0))
+                .collect(),
         })
         .collect();
+    // Each area ranked among the scored units.
+    for k in 0..fw.areas().count() {
+        let idx: Vec<usize> = (0..lines.len())
+            .filter(|&i| scored.contains(lines[i].unit.as_str()))
+            .collect();
+        let values: Vec<i64> = idx
+            .iter()
+            .map(|&i| lines[i].areas.get(k).map_or(0, |a| a.0.hundredths()))
+            .collect();
+        for (j, rank) in competition_ranks(&values).into_iter().enumerate() {
+            if let Some(a) = lines[idx[j]].areas.get_mut(k) {
+                a.1 = rank;
+            }
+        }
+    }
     // `national` sorts by proposed rank, ties by code; unscored units go last (stable).
     lines.sort_by_key(|l| !l.scored);
     let rank_rows: Vec<RankRow> = lines
@@ -180,6 +263,11 @@ pub fn ranking_report(
         open_disputes: nat.disputes,
         finalized,
         seal: None,
+        areas: fw
+            .areas()
+            .map(|a| (a.code.clone(), a.name.clone()))
+            .collect(),
+        previous: None,
     }
 }
 
@@ -287,7 +375,8 @@ pub fn write_ranking_markdown(
             }
         )?,
     }
-    let header = match lang {
+    let prev_year = r.previous.as_ref().map(|p| p.year);
+    let mut header: Vec<String> = match lang {
         Lang::Vi => [
             "Hạng (đề xuất)",
             "Hạng (tự chấm)",
@@ -312,15 +401,34 @@ pub fn write_ranking_markdown(
             "Index (%)",
             "Group",
         ],
-    };
+    }
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let mut spec = String::from("rrclllrrrc");
+    if let Some(py) = prev_year {
+        header.extend(match lang {
+            Lang::Vi => [
+                format!("Năm {py} (%)"),
+                format!("Hạng {py}"),
+                format!("So với {py}"),
+            ],
+            Lang::En => [
+                format!("{py} (%)"),
+                format!("Rank {py}"),
+                format!("Since {py}"),
+            ],
+        });
+        spec.push_str("rrc");
+    }
     writeln!(out, "{}", row(&header))?;
-    writeln!(out, "{}", align("rrclllrrrc"))?;
+    writeln!(out, "{}", align(&spec))?;
     for l in &r.lines {
         let region = r
             .region(&l.region)
             .map(|a| a.display_name(lang).to_string())
             .unwrap_or_else(|| l.region.clone());
-        let cells: Vec<String> = if l.scored {
+        let mut cells: Vec<String> = if l.scored {
             vec![
                 l.rank.proposed.to_string(),
                 l.rank.self_.to_string(),
@@ -348,9 +456,16 @@ pub fn write_ranking_markdown(
                 dash(),
             ]
         };
+        if prev_year.is_some() {
+            cells.extend(last_year_cells(r.last_year(&l.unit), l, lang));
+        }
         writeln!(out, "{}", row(&cells))?;
     }
     writeln!(out, "\n{}\n", tie_rule(lang))?;
+    writeln!(out, "{}\n", group_counts_text(r, lang))?;
+    if let Some(p) = &r.previous {
+        write_previous_notes(out, r, p, lang)?;
+    }
     let unscored = n - r.scored();
     if unscored > 0 {
         match lang {
@@ -412,11 +527,194 @@ pub fn write_ranking_markdown(
             "Mean index of the units with data, rounded to the hundredth of a percent."
         )
     )?;
+    write_area_ranks(out, r, lang)?;
+    Ok(())
+}
+
+/// Last year's index, rank and the change, for a unit's row ("—" when unknown; "*" marks a
+/// combined reference, explained under the table).
+fn last_year_cells(ly: Option<&LastYear>, l: &RankingLine, lang: Lang) -> [String; 3] {
+    let dash = || "—".to_string();
+    let Some(ly) = ly else {
+        return [dash(), dash(), String::new()];
+    };
+    let percent = match ly.percent {
+        Some(p) if ly.is_combined() => format!("{}*", number::hundredths(p, lang)),
+        Some(p) => number::hundredths(p, lang),
+        None => dash(),
+    };
+    let rank = ly.rank.map_or_else(dash, |r| r.to_string());
+    let change = if l.scored {
+        ly.change(l.rank.proposed)
+            .map(|c| places_text(c, lang))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    [percent, rank, change]
+}
+
+/// A change of rank since last year as the ministry writes it: "↑ 3 bậc", "↓ 28 bậc", "=".
+pub fn places_text(change: i64, lang: Lang) -> String {
+    let n = change.abs();
+    match (change.signum(), lang) {
+        (0, _) => "=".into(),
+        (1, Lang::Vi) => format!("↑ {n} bậc"),
+        (_, Lang::Vi) => format!("↓ {n} bậc"),
+        (1, Lang::En) => format!("↑ {n} {}", if n == 1 { "place" } else { "places" }),
+        (_, Lang::En) => format!("↓ {n} {}", if n == 1 { "place" } else { "places" }),
+    }
+}
+
+/// "Số đơn vị theo nhóm (điểm đề xuất): A 7 · B 56 · C 0 · dưới 70,00%: 0".
+pub fn group_counts_text(r: &RankingReport, lang: Lang) -> String {
+    let floor = r.groups.last().map(|g| g.min_percent).unwrap_or_default();
+    let parts: Vec<String> = r
+        .group_counts()
+        .into_iter()
+        .map(|(g, n)| {
+            if g.is_empty() {
+                match lang {
+                    Lang::Vi => format!("dưới {}: {n}", number::percent(floor, lang)),
+                    Lang::En => format!("under {}: {n}", number::percent(floor, lang)),
+                }
+            } else {
+                format!("{g} {n}")
+            }
+        })
+        .collect();
+    format!(
+        "{}: {}",
+        lang.pick(
+            "Số đơn vị theo nhóm (điểm đề xuất)",
+            "Units per group (proposed scores)"
+        ),
+        parts.join(" · ")
+    )
+}
+
+/// How last year's figures were found: the rule, the combined references and what is missing.
+fn write_previous_notes(
+    out: &mut dyn Write,
+    r: &RankingReport,
+    p: &Previous,
+    lang: Lang,
+) -> io::Result<()> {
+    let py = p.year;
+    match lang {
+        Lang::Vi => writeln!(
+            out,
+            "So với năm {py}: chỉ số năm {py} của mỗi đơn vị là của đơn vị tiền thân; đơn vị hợp nhất \
+             dùng tham chiếu gộp (*) = trung bình chỉ số các đơn vị tiền thân có số liệu, làm tròn \
+             đến 0,01%. Hạng năm {py} là thứ hạng của chỉ số đó giữa các đơn vị năm {}.\n",
+            r.year
+        )?,
+        Lang::En => writeln!(
+            out,
+            "Since {py}: each unit's {py} index is its predecessor's; a merged unit uses the \
+             combined reference (*) = the mean index of its predecessors with data, rounded to the \
+             hundredth. The {py} rank is that index's rank among the units of {}.\n",
+            r.year
+        )?,
+    }
+    let mut none = Vec::new();
+    for l in &r.lines {
+        let Some(ly) = p.units.get(&l.unit) else {
+            continue;
+        };
+        if ly.percent.is_none() {
+            none.push(format!("{} ({})", cell(&l.name), cell(&l.unit)));
+            continue;
+        }
+        if ly.sources.len() < 2 {
+            continue;
+        }
+        let (with, without): (Vec<_>, Vec<_>) = ly.sources.iter().partition(|s| s.2.is_some());
+        let with: Vec<String> = with
+            .iter()
+            .map(|(code, name, v)| {
+                let v = v.map(|v| number::hundredths(v, lang)).unwrap_or_default();
+                format!("{} ({code}) {v}%", cell(name))
+            })
+            .collect();
+        let mut line = format!(
+            "- {} ({}): {} {}",
+            cell(&l.name),
+            cell(&l.unit),
+            lang.pick("tham chiếu gộp của", "combined reference of"),
+            with.join(lang.pick(" và ", " and "))
+        );
+        if !without.is_empty() {
+            let names: Vec<String> = without
+                .iter()
+                .map(|(code, name, _)| format!("{} ({code})", cell(name)))
+                .collect();
+            line.push_str(&format!(
+                "; {}: {}",
+                lang.pick("không có số liệu", "no data"),
+                names.join(", ")
+            ));
+        }
+        writeln!(out, "{line}")?;
+    }
+    if !none.is_empty() {
+        let list = none.join(", ");
+        let n = none.len();
+        match lang {
+            Lang::Vi => writeln!(out, "- Không có số liệu năm {py} ({n} đơn vị): {list}")?,
+            Lang::En => writeln!(out, "- No data for {py} ({n} units): {list}")?,
+        }
+    }
+    writeln!(out)
+}
+
+/// Each area's points and national rank per unit (the component indices), then the areas' names.
+fn write_area_ranks(out: &mut dyn Write, r: &RankingReport, lang: Lang) -> io::Result<()> {
+    if r.areas.is_empty() || r.scored() == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n## {}\n",
+        lang.pick(
+            "Chỉ số thành phần theo lĩnh vực: điểm đề xuất (hạng)",
+            "Component indices by area: proposed points (rank)"
+        )
+    )?;
+    let mut header = vec![
+        lang.pick("Hạng", "Rank").to_string(),
+        lang.pick("Mã", "Code").to_string(),
+        lang.pick("Đơn vị", "Unit").to_string(),
+    ];
+    header.extend(
+        r.areas
+            .iter()
+            .map(|(code, _)| format!("{} {code}", lang.pick("LV", "A"))),
+    );
+    writeln!(out, "{}", row(&header))?;
+    writeln!(
+        out,
+        "{}",
+        align(&format!("rll{}", "r".repeat(r.areas.len())))
+    )?;
+    for l in r.lines.iter().filter(|l| l.scored) {
+        let mut cells = vec![l.rank.proposed.to_string(), cell(&l.unit), cell(&l.name)];
+        cells.extend(
+            l.areas
+                .iter()
+                .map(|(pts, rank)| format!("{} ({rank})", pts.show(lang))),
+        );
+        writeln!(out, "{}", row(&cells))?;
+    }
+    writeln!(out)?;
+    for (code, name) in &r.areas {
+        writeln!(out, "- {} {code}: {}", lang.pick("LV", "A"), cell(name))?;
+    }
     Ok(())
 }
 
 /// Columns of the ranking CSV (documented in docs/DATA_FORMATS.md).
-pub const RANKING_CSV_HEADER: [&str; 16] = [
+pub const RANKING_CSV_HEADER: [&str; 20] = [
     "kind",
     "year",
     "rank_proposed",
@@ -433,6 +731,10 @@ pub const RANKING_CSV_HEADER: [&str; 16] = [
     "percent_proposed",
     "group_self",
     "group_proposed",
+    "area",
+    "percent_last_year",
+    "rank_last_year",
+    "rank_change_last_year",
 ];
 
 /// The ranking as CSV: one `unit` row per unit in ranking order, then one `region` row per
@@ -458,6 +760,7 @@ pub fn write_ranking_csv(
             .map(|a| a.name.clone())
             .unwrap_or_default();
         let known = |s: String| if l.scored { s } else { String::new() };
+        let ly = report.last_year(&l.unit);
         w.write_record([
             "unit".to_string(),
             year.clone(),
@@ -475,6 +778,17 @@ pub fn write_ranking_csv(
             known(machine_hundredths(l.percent.proposed)),
             known(t(l.group.self_.as_deref().unwrap_or_default())),
             known(t(l.group.proposed.as_deref().unwrap_or_default())),
+            String::new(),
+            ly.and_then(|y| y.percent)
+                .map(machine_hundredths)
+                .unwrap_or_default(),
+            ly.and_then(|y| y.rank)
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            ly.filter(|_| l.scored)
+                .and_then(|y| y.change(l.rank.proposed))
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
         ])?;
     }
     for a in report
@@ -515,7 +829,38 @@ pub fn write_ranking_csv(
             known(a.percent.proposed),
             String::new(),
             String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
         ])?;
+    }
+    // The component indices: one row per scored unit and area.
+    for l in report.lines.iter().filter(|l| l.scored) {
+        for ((code, _), (pts, rank)) in report.areas.iter().zip(&l.areas) {
+            w.write_record([
+                "area".to_string(),
+                year.clone(),
+                rank.to_string(),
+                String::new(),
+                String::new(),
+                t(&l.unit),
+                t(&l.name),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                pts.machine(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                t(code),
+                String::new(),
+                String::new(),
+                String::new(),
+            ])?;
+        }
     }
     w.flush()
 }
@@ -765,26 +1110,29 @@ mod tests {
         assert_eq!(lines[0], RANKING_CSV_HEADER.join(","));
         assert_eq!(
             lines[1],
-            "unit,2024,1,2,1,44,Quảng Bình,BTB,Bắc Trung Bộ và Duyên hải miền Trung,,8.75,8.75,87.50,87.50,B,B"
+            "unit,2024,1,2,1,44,Quảng Bình,BTB,Bắc Trung Bộ và Duyên hải miền Trung,,8.75,8.75,87.50,87.50,B,B,,,,"
         );
         assert_eq!(
             lines[3],
-            "unit,2024,3,1,-2,01,Hà Nội,DBSH,Đồng bằng sông Hồng,,9.00,8.50,90.00,85.00,A,B"
+            "unit,2024,3,1,-2,01,Hà Nội,DBSH,Đồng bằng sông Hồng,,9.00,8.50,90.00,85.00,A,B,,,,"
         );
         assert_eq!(
             lines[4],
-            "unit,2024,,,,46,Thừa Thiên Huế,BTB,Bắc Trung Bộ và Duyên hải miền Trung,,,,,,,"
+            "unit,2024,,,,46,Thừa Thiên Huế,BTB,Bắc Trung Bộ và Duyên hải miền Trung,,,,,,,,,,,"
         );
         assert_eq!(
             lines[5],
-            "region,2024,,,,,,DBSH,Đồng bằng sông Hồng,1,,,90.00,85.00,,"
+            "region,2024,,,,,,DBSH,Đồng bằng sông Hồng,1,,,90.00,85.00,,,,,,"
         );
         assert_eq!(
             lines[6],
-            "region,2024,,,,,,BTB,Bắc Trung Bộ và Duyên hải miền Trung,2,,,86.25,87.50,,"
+            "region,2024,,,,,,BTB,Bắc Trung Bộ và Duyên hải miền Trung,2,,,86.25,87.50,,,,,,"
         );
-        assert_eq!(lines[7], "national,2024,,,,,,,,3,,,87.50,86.67,,");
-        assert_eq!(lines.len(), 8);
+        assert_eq!(lines[7], "national,2024,,,,,,,,3,,,87.50,86.67,,,,,,");
+        // Then each scored unit's area points and rank.
+        let areas = fixture_framework().areas().count();
+        assert_eq!(lines.len(), 8 + 3 * areas);
+        assert!(lines[8].starts_with("area,2024,"), "{}", lines[8]);
         // Every row has every column, so a CSV reader gets a rectangle.
         let mut rd = csv::Reader::from_reader(text.as_bytes());
         assert!(

@@ -6,7 +6,9 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::style::{Styles, percent_value, points_value};
-use crate::ranking_report::{RankingReport, RegionAverage, groups_text, tie_rule};
+use crate::ranking_report::{
+    RankingReport, RegionAverage, group_counts_text, groups_text, tie_rule,
+};
 use domain::aggregate::Both;
 use l10n::Lang;
 
@@ -85,6 +87,31 @@ pub fn add_ranking_sheet(
         ws.write_string_with_format(HEADER_ROW, c, lang.pick(vi, en), &st.header)?;
         ws.set_column_width(c, *width)?;
     }
+    // Last year, through the predecessors (see RankingReport::compare_with).
+    let last_col = match &r.previous {
+        Some(p) => {
+            let py = p.year;
+            let heads = match lang {
+                Lang::Vi => [
+                    format!("Chỉ số năm {py} (%)"),
+                    format!("Hạng năm {py}"),
+                    format!("Thay đổi hạng so với {py}"),
+                ],
+                Lang::En => [
+                    format!("{py} index (%)"),
+                    format!("{py} rank"),
+                    format!("Rank change since {py}"),
+                ],
+            };
+            for (i, h) in heads.iter().enumerate() {
+                let c = LAST_COL + 1 + i as u16;
+                ws.write_string_with_format(HEADER_ROW, c, h, &st.header)?;
+                ws.set_column_width(c, 11.0)?;
+            }
+            LAST_COL + 3
+        }
+        None => LAST_COL,
+    };
     ws.set_row_height(HEADER_ROW, 45)?;
     let mut row = HEADER_ROW + 1;
     for l in &r.lines {
@@ -110,10 +137,25 @@ pub fn add_ranking_sheet(
             ws.write_string_with_format(row, 10, none, &st.text)?;
             ws.write_string_with_format(row, 11, none, &st.text)?;
         }
+        if let Some(ly) = r.last_year(&l.unit) {
+            let c = LAST_COL + 1;
+            match ly.percent {
+                Some(p) => ws.write_number_with_format(row, c, percent_value(p), &st.points)?,
+                None => ws.write_string_with_format(row, c, "—", &st.text)?,
+            };
+            match ly.rank {
+                Some(k) => ws.write_number_with_format(row, c + 1, k, &st.int)?,
+                None => ws.write_string_with_format(row, c + 1, "—", &st.text)?,
+            };
+            match ly.change(l.rank.proposed).filter(|_| l.scored) {
+                Some(d) => ws.write_number_with_format(row, c + 2, d as f64, &st.rank_change)?,
+                None => ws.write_blank(row, c + 2, &st.text)?,
+            };
+        }
         row += 1;
     }
     let last_unit_row = row.saturating_sub(1).max(HEADER_ROW);
-    ws.autofilter(HEADER_ROW, 0, last_unit_row, LAST_COL)?;
+    ws.autofilter(HEADER_ROW, 0, last_unit_row, last_col)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 5)?;
 
     row += 1;
@@ -156,12 +198,13 @@ pub fn add_ranking_sheet(
     )?;
     row += 2;
     let rule = format!(
-        "{} {}",
+        "{} {} {}.",
         tie_rule(lang),
         lang.pick(
             "Thay đổi hạng = hạng theo tự đánh giá − hạng theo thẩm định (↑ lên, ↓ xuống).",
             "Rank change = rank by self − rank by proposed (↑ up, ↓ down).",
-        )
+        ),
+        group_counts_text(r, lang)
     );
     ws.merge_range(row, 0, row, LAST_COL, &rule, &st.note)?;
     ws.set_row_height(row, 45)?;
