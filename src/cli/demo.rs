@@ -92,7 +92,7 @@ fn print_summary(
     let events = wb.last_seq().map_err(engine_err(lang))?;
     match lang {
         Lang::Vi => println!(
-            "Kho mẫu: {}\nNăm {year}: {} đơn vị × {} tiêu chí thành phần, {} sự kiện.\nĐã thẩm định {}/{} tiêu chí; điều chỉnh {}, đang giải trình {}.\n",
+            "Kho mẫu: {}\nNăm {year}: {} đơn vị × {} mục chấm điểm, {} sự kiện.\nĐã thẩm định {}/{} tiêu chí; điều chỉnh {}, đang giải trình {}.\n",
             dir.display(),
             y.units.units.len(),
             y.framework.leaf_count(),
@@ -103,7 +103,7 @@ fn print_summary(
             n.disputes
         ),
         Lang::En => println!(
-            "Demo store: {}\nYear {year}: {} units × {} sub-criteria, {} events.\nReviewed {}/{} items; {} adjusted, {} disputed.\n",
+            "Demo store: {}\nYear {year}: {} units × {} scored items, {} events.\nReviewed {}/{} items; {} adjusted, {} disputed.\n",
             dir.display(),
             y.units.units.len(),
             y.framework.leaf_count(),

@@ -74,7 +74,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     let y = wb.year(a.year).map_err(engine_err(lang))?;
     let msg = match lang {
         Lang::Vi => format!(
-            "{} kho {} cho năm {}: {} đơn vị ({}), {} tiêu chí thành phần ({}), tổng {} điểm. Trưởng nhóm: {}.",
+            "{} kho {} cho năm {}: {} đơn vị ({}), {} ({}), tổng {} điểm. Trưởng nhóm: {}.",
             if created {
                 "Đã tạo"
             } else {
@@ -84,13 +84,13 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
             a.year,
             y.units.units.len(),
             fw_name(&us.file),
-            y.framework.leaf_count(),
+            y.framework.shape().describe(lang),
             fw_name(&fw.file),
             y.framework.total.show(lang),
             wb.user()
         ),
         Lang::En => format!(
-            "{} {} for {}: {} units ({}), {} sub-criteria ({}), {} points in total. Lead: {}.",
+            "{} {} for {}: {} units ({}), {} ({}), {} points in total. Lead: {}.",
             if created {
                 "Created store"
             } else {
@@ -100,7 +100,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
             a.year,
             y.units.units.len(),
             fw_name(&us.file),
-            y.framework.leaf_count(),
+            y.framework.shape().describe(lang),
             fw_name(&fw.file),
             y.framework.total.show(lang),
             wb.user()
@@ -119,11 +119,11 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
             "{}",
             match lang {
                 Lang::Vi => format!(
-                    "{carried}/{appraised} tiêu chí thành phần giữ nguyên nội dung so với năm {prev}: lý do thẩm định năm {prev} của chúng được hiển thị để tham khảo, không chuyển thành kết quả năm {}.",
+                    "{carried}/{appraised} mục chấm điểm thẩm định giữ nguyên nội dung so với năm {prev}: lý do thẩm định năm {prev} của chúng được hiển thị để tham khảo, không chuyển thành kết quả năm {}.",
                     a.year
                 ),
                 Lang::En => format!(
-                    "{carried}/{appraised} sub-criteria have the same text as in {prev}: their {prev} justifications are shown as references, never as {} decisions.",
+                    "{carried}/{appraised} appraised items have the same text as in {prev}: their {prev} justifications are shown as references, never as {} decisions.",
                     a.year
                 ),
             }

@@ -127,6 +127,20 @@ mod tests {
         assert_eq!(fw.areas().count(), 8);
         assert_eq!(fw.nodes.iter().filter(|n| n.depth == 1).count(), 37);
         assert_eq!(fw.leaf_count(), 88);
+        assert_eq!(
+            fw.shape().describe(l10n::Lang::Vi),
+            "8 lĩnh vực, 37 tiêu chí, 88 tiêu chí thành phần; 88 mục chấm điểm"
+        );
+        // Survey points are published in hundredths: the guidance must not round them to the
+        // appraisal step.
+        for n in fw.leaves().filter(|n| n.method == crate::Method::Survey) {
+            assert!(
+                !n.guidance.contains("bội số 0,25"),
+                "{}: {}",
+                n.code,
+                n.guidance
+            );
+        }
         assert_eq!(fw.total, Points::whole(100));
         assert_eq!(fw.survey_points(), Points::whole(32));
         let appraised: Points = fw

@@ -122,6 +122,47 @@ impl Node {
     }
 }
 
+/// The counts of a framework's tree ([`Framework::shape`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub areas: usize,
+    pub criteria: usize,
+    pub sub_criteria: usize,
+    /// Items scored: sub-criteria and criteria scored directly.
+    pub scored: usize,
+    pub criteria_scored_directly: usize,
+}
+
+impl Shape {
+    /// "8 lĩnh vực, 37 tiêu chí, 88 tiêu chí thành phần; 88 mục chấm điểm", with the criteria
+    /// scored directly named when there are any.
+    pub fn describe(&self, lang: l10n::Lang) -> String {
+        let direct = self.criteria_scored_directly;
+        match lang {
+            l10n::Lang::Vi => {
+                let mut s = format!(
+                    "{} lĩnh vực, {} tiêu chí, {} tiêu chí thành phần; {} mục chấm điểm",
+                    self.areas, self.criteria, self.sub_criteria, self.scored
+                );
+                if direct > 0 {
+                    s.push_str(&format!(" (gồm {direct} tiêu chí chấm trực tiếp)"));
+                }
+                s
+            }
+            l10n::Lang::En => {
+                let mut s = format!(
+                    "{} areas, {} criteria, {} sub-criteria; {} scored items",
+                    self.areas, self.criteria, self.sub_criteria, self.scored
+                );
+                if direct > 0 {
+                    s.push_str(&format!(" (of which {direct} criteria scored directly)"));
+                }
+                s
+            }
+        }
+    }
+}
+
 /// A validated framework. Nodes are in file order (a parent before its children).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Framework {
@@ -181,6 +222,20 @@ impl Framework {
 
     pub fn leaf_count(&self) -> usize {
         self.leaves.len()
+    }
+
+    /// How many areas, criteria and sub-criteria the framework has, and how many items are
+    /// scored (its leaves: every sub-criterion, and every criterion without sub-criteria, which
+    /// is scored directly).
+    pub fn shape(&self) -> Shape {
+        let at = |d: u8| self.nodes.iter().filter(|n| n.depth == d).count();
+        Shape {
+            areas: at(0),
+            criteria: at(1),
+            sub_criteria: at(2),
+            scored: self.leaves.len(),
+            criteria_scored_directly: self.leaves().filter(|n| n.depth == 1).count(),
+        }
     }
 
     /// Areas (top-level nodes) in file order.

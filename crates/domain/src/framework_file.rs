@@ -736,6 +736,22 @@ method = "survey"
         assert_eq!(fw.nodes[1].children, [2, 3]);
         assert!(fw.nodes[5].children.is_empty());
         assert_eq!(fw.leaf_count(), 4);
+        // Criterion 1.2 has no sub-criteria: it is scored directly, and counted as a criterion.
+        let shape = fw.shape();
+        assert_eq!(
+            (
+                shape.areas,
+                shape.criteria,
+                shape.sub_criteria,
+                shape.scored
+            ),
+            (2, 2, 2, 4)
+        );
+        assert_eq!(shape.criteria_scored_directly, 1);
+        assert_eq!(
+            shape.describe(l10n::Lang::Vi),
+            "2 lĩnh vực, 2 tiêu chí, 2 tiêu chí thành phần; 4 mục chấm điểm (gồm 1 tiêu chí chấm trực tiếp)"
+        );
         assert_eq!(fw.area_of("1.1.2").unwrap().code, "1");
         assert_eq!(fw.step, Points::from_hundredths(25));
         assert_eq!(fw.total, Points::whole(3));
