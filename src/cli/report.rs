@@ -13,7 +13,7 @@ use api::{HistoryQuery, Workbench};
 use domain::YearContext;
 use formats::atomic::write_atomic_with;
 use formats::ranking_report::{
-    CsvCells, ranking_report, write_ranking_csv, write_ranking_markdown,
+    CsvCells, Previous, ranking_report, write_ranking_csv, write_ranking_markdown,
 };
 use formats::scorecard::{scorecard, write_scorecard_markdown};
 use formats::xlsx::write_ranking_xlsx;
@@ -167,7 +167,8 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let ((items, state, history), seal) = at_one_seal(&*wb, lang, || {
+    let prev = compared_year(&*wb, &y, year, lang)?;
+    let ((items, state, history, prev_items), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let state = wb
             .unit_states(year)
@@ -183,7 +184,11 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
                 ..HistoryQuery::default()
             })
             .map_err(engine_err(lang))?;
-        Ok((items, state, history))
+        let prev_items = match &prev {
+            Some((py, _)) => wb.items(*py, None).map_err(engine_err(lang))?,
+            None => Vec::new(),
+        };
+        Ok((items, state, history, prev_items))
     })?;
     let mut card = scorecard(
         &y.framework,
@@ -206,6 +211,13 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
             ),
         })
     })?;
+    if let Some((py, pctx)) = &prev {
+        let last = ranking_report(&pctx.framework, &pctx.units, *py, &prev_items, 0);
+        let p = Previous::from_ranking(&last, &y.units, &pctx.units);
+        if let Some(ly) = p.units.get(&a.unit) {
+            card.last_year = Some((*py, ly.clone(), p.ranked()));
+        }
+    }
     card.seal = Some(seal);
     eprintln!("{}.", seal.line(lang));
     emit(a.output.as_deref(), lang, |w| match a.format {

@@ -99,6 +99,32 @@ pub struct Previous {
     pub units: HashMap<String, LastYear>,
 }
 
+impl Previous {
+    /// Last year's index and rank of each unit of `this_units`, from last year's ranking
+    /// (proposed indices of the units with data) through the predecessors (`domain::lineage`).
+    pub fn from_ranking(
+        prev: &RankingReport,
+        this_units: &UnitSet,
+        prev_units: &UnitSet,
+    ) -> Previous {
+        let percent: HashMap<String, i64> = prev
+            .lines
+            .iter()
+            .filter(|l| l.scored)
+            .map(|l| (l.unit.clone(), l.percent.proposed))
+            .collect();
+        Previous {
+            year: prev.year,
+            units: lineage::last_year(this_units, prev_units, &percent),
+        }
+    }
+
+    /// How many of this year's units have a last-year rank (what it is out of).
+    pub fn ranked(&self) -> usize {
+        self.units.values().filter(|l| l.rank.is_some()).count()
+    }
+}
+
 impl RankingReport {
     pub fn scored(&self) -> usize {
         self.lines.iter().filter(|l| l.scored).count()

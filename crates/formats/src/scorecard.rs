@@ -8,9 +8,10 @@ use std::io::{self, Write};
 use jiff::Timestamp;
 
 use super::markdown::{align, cell, row};
-use super::ranking_report::{group_text, rank_change_text};
+use super::ranking_report::{group_text, places_text, rank_change_text};
 use domain::aggregate::{Both, UnitScores, national};
 use domain::event::Change;
+use domain::lineage::LastYear;
 use domain::number;
 use domain::{
     Dispute, Event, Framework, Item, Method, Node, Outcome, Points, Seal, Status, Touch, UnitSet,
@@ -103,6 +104,8 @@ pub struct Scorecard {
     pub finalized: Option<Touch>,
     /// The store's seal when the scorecard was made.
     pub seal: Option<Seal>,
+    /// Last year, through the unit's predecessors: (year, its line, units ranked that year).
+    pub last_year: Option<(u16, LastYear, usize)>,
 }
 
 /// Build the scorecard of `unit` in `year`. `items` are the year's items of every unit (the
@@ -230,6 +233,7 @@ pub fn scorecard(
         needs_info: scores.needs_info,
         finalized: state.finalized.clone(),
         seal: None,
+        last_year: None,
     })
 }
 
@@ -366,6 +370,9 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
         )?;
     }
     writeln!(out)?;
+    if let Some((py, ly, ranked)) = &sc.last_year {
+        writeln!(out, "{}\n", last_year_sentence(sc, *py, ly, *ranked, lang))?;
+    }
 
     // Finalization and progress.
     match &sc.finalized {
@@ -605,6 +612,54 @@ pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang)
         )?;
     }
     Ok(())
+}
+
+/// "So với năm 2024: chỉ số 87,20% (tham chiếu gộp của Bắc Giang (24) 86,10% và Bắc Ninh (27)
+/// 88,30%), hạng 2/34; năm 2025 hạng 5/34: ↓ 3 bậc."
+fn last_year_sentence(sc: &Scorecard, py: u16, ly: &LastYear, ranked: usize, lang: Lang) -> String {
+    let Some(percent) = ly.percent else {
+        return match lang {
+            Lang::Vi => format!("So với năm {py}: không có số liệu năm {py}."),
+            Lang::En => format!("Since {py}: no data for {py}."),
+        };
+    };
+    let mut index = format!("{}%", number::hundredths(percent, lang));
+    if ly.is_combined() {
+        let parts: Vec<String> = ly
+            .sources
+            .iter()
+            .filter_map(|(code, name, v)| {
+                v.map(|v| format!("{} ({code}) {}%", cell(name), number::hundredths(v, lang)))
+            })
+            .collect();
+        index.push_str(&format!(
+            " ({} {})",
+            lang.pick("tham chiếu gộp của", "combined reference of"),
+            parts.join(lang.pick(" và ", " and "))
+        ));
+    } else if let [(code, name, _)] = ly.sources.as_slice()
+        && (code != &sc.unit || name != &sc.name)
+    {
+        index.push_str(&format!(" ({} ({code}))", cell(name)));
+    }
+    let rank = ly
+        .rank
+        .map(|r| format!("{r}/{ranked}"))
+        .unwrap_or_else(|| "—".into());
+    let change = match ly.change(sc.rank.proposed).filter(|_| sc.scored) {
+        Some(c) => places_text(c, lang),
+        None => "—".into(),
+    };
+    match lang {
+        Lang::Vi => format!(
+            "So với năm {py}: chỉ số {index}, hạng {rank}; năm {} hạng {}/{}: {change}.",
+            sc.year, sc.rank.proposed, sc.ranked
+        ),
+        Lang::En => format!(
+            "Since {py}: index {index}, rank {rank}; in {} rank {}/{}: {change}.",
+            sc.year, sc.rank.proposed, sc.ranked
+        ),
+    }
 }
 
 #[cfg(test)]
