@@ -228,7 +228,7 @@ actions! {
         contexts: EVERYWHERE,
         palette: Yes,
         desc: ("Trợ giúp phím", "Key help"),
-        hint: ("Trợ giúp", "Help"),
+        hint: ("Thêm", "More"),
     }
     OpenPalette {
         name: "open-palette",
@@ -432,7 +432,7 @@ actions! {
         contexts: &[C::Workbench, C::Walk],
         palette: Yes,
         desc: ("Nhập điểm thẩm định", "Set the proposed score"),
-        hint: ("Chấm điểm", "Score"),
+        hint: ("Chấm", "Score"),
     }
     Agree {
         name: "agree",
@@ -474,7 +474,7 @@ actions! {
         contexts: &[C::Workbench, C::Queue],
         palette: Yes,
         desc: ("Trả lời giải trình", "Answer the explanation"),
-        hint: ("Trả lời GT", "Resolve"),
+        hint: ("Trả lời", "Answer"),
     }
     Escalate {
         name: "escalate",
@@ -634,6 +634,12 @@ impl Action {
             Action::ReopenUnit => CommandKind::Reopen,
             _ => return None,
         })
+    }
+
+    /// The action that sends a kind of command (the first declared: `SetScore` for an
+    /// adjustment).
+    pub fn for_command(kind: CommandKind) -> Option<Action> {
+        Action::all().find(|a| a.command() == Some(kind))
     }
 
     pub fn parse(name: &str) -> Option<Action> {

@@ -167,6 +167,8 @@ pub enum Msg {
     KeymapWarning,
     ToggleBranch,
     NextField,
+    /// The hint for ←/→ on a choice in a dialog.
+    ChooseOption,
     Step,
     SameAsSelf,
     ReloadTheirs,
@@ -423,6 +425,7 @@ l10n::catalogue! {
         Msg::TooSmallTitle => ("Cửa sổ quá nhỏ", "Window too small"),
         Msg::KeymapWarning => ("Cảnh báo tệp phím", "Keymap warning"),
         Msg::NextField => ("Chuyển ô", "Next field"),
+        Msg::ChooseOption => ("Chọn", "Choose"),
         Msg::ToggleBranch => ("Mở / thu gọn nhánh", "Expand / collapse the branch"),
         Msg::Step => ("Bước chấm", "Step"),
         Msg::ReloadTheirs => (
