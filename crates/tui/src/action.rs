@@ -37,7 +37,7 @@ pub enum Context {
     ScoreInput,
     /// A yes/no question (e.g. bulk agree).
     Confirm,
-    /// The key help screen.
+    /// The key help screen (what is typed filters it).
     Help,
 }
 
@@ -107,7 +107,7 @@ impl Context {
     pub fn is_text_input(self) -> bool {
         matches!(
             self,
-            Context::Palette | Context::Editor | Context::ScoreInput
+            Context::Palette | Context::Editor | Context::ScoreInput | Context::Help
         )
     }
 }
@@ -201,7 +201,8 @@ const LISTS: &[Context] = &[
     C::Palette,
     C::Help,
 ];
-/// Lists whose Home/End are not needed for editing text.
+/// Lists whose Home/End are not needed for editing text (the palette and the help filter take
+/// what is typed).
 const LISTS_NO_PALETTE: &[Context] = &[
     C::Overview,
     C::Workbench,
@@ -210,7 +211,6 @@ const LISTS_NO_PALETTE: &[Context] = &[
     C::History,
     C::Queue,
     C::Ranking,
-    C::Help,
 ];
 const SORTED: &[Context] = &[C::Overview, C::Queue, C::Ranking];
 

@@ -741,6 +741,25 @@ pub fn others_online(lang: Lang, n: usize) -> String {
     }
 }
 
+/// The help's title: what is typed filters it ("Trợ giúp — phím tắt · lọc: trả lời▏").
+pub fn help_title(lang: Lang, filter: &str) -> String {
+    let base = t(lang, Msg::HelpTitle);
+    match (lang, filter.is_empty()) {
+        (Lang::Vi, true) => format!("{base} · gõ để lọc"),
+        (Lang::En, true) => format!("{base} · type to filter"),
+        (Lang::Vi, false) => format!("{base} · lọc: {filter}▏"),
+        (Lang::En, false) => format!("{base} · filter: {filter}▏"),
+    }
+}
+
+/// The help when nothing matches what was typed.
+pub fn help_no_match(lang: Lang, filter: &str) -> String {
+    match lang {
+        Lang::Vi => format!("Không có phím nào khớp “{filter}” — Backspace để xóa bớt"),
+        Lang::En => format!("No key matches “{filter}” — Backspace to erase"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -387,6 +387,7 @@ impl App {
             Some(Overlay::Editor(ed)) => ed.text_key(key),
             Some(Overlay::Prompt(p)) => p.text_key(key),
             Some(Overlay::Form(f)) => f.input(key),
+            Some(Overlay::Help { .. }) => self.help_text_key(key),
             _ if ctx == Context::Workbench => self.bench_unbound_key(key),
             _ => {}
         }
@@ -410,6 +411,10 @@ impl App {
             Some(Overlay::Form(f)) => f.paste(s),
             Some(Overlay::Palette(_)) => {
                 self.palette_paste(s);
+                true
+            }
+            Some(Overlay::Help { .. }) => {
+                self.help_filter_paste(s);
                 true
             }
             Some(_) => false,
