@@ -100,7 +100,7 @@ fn the_hint_bar_follows_the_items_state_and_the_role() {
     let (_, pending) = &examples[0];
     open_at(&mut lead, &pending.unit, &pending.leaf);
     let bar = hint_bar(&mut lead, 80);
-    for k in ["a Đồng ý", "F2 Chấm", "Lần lượt", "F1 Thêm"] {
+    for k in ["a Đồng ý", "F2 Chấm", "w Lần lượt", "F1 Thêm"] {
         assert!(bar.contains(k), "{k} missing on a pending item: {bar}");
     }
     let disputed = &examples

@@ -8,7 +8,7 @@
 //! ```toml
 //! lang = "vi"          # the language of the `desc` texts below: "vi" (default) or "en"
 //! [workbench]
-//! next-diff = { keys = ["n", "F8"], desc = "Chênh lệch tiếp theo" }
+//! next-diff = { keys = ["n", "Ctrl-n"], desc = "Chênh lệch tiếp theo" }
 //! ```
 //! The first key of an action is the one the hint bar shows. Key syntax: see [`crate::key`].
 //!
@@ -193,9 +193,9 @@ mod tests {
         assert_eq!(r("H"), Resolution::Action(Action::History));
         assert_eq!(r("N"), Resolution::Action(Action::PrevDiff));
         assert_eq!(
-            r("p"),
+            vim.resolve(Context::Workbench, &[], key("F8")),
             Resolution::Unbound,
-            "the preset replaced prev-diff's keys"
+            "F8 clears filters elsewhere: no other meaning in a unit"
         );
         assert_eq!(r("Down"), Resolution::Action(Action::MoveDown));
         assert_eq!(

@@ -482,7 +482,7 @@ mod tests {
         );
         let b = km.bindings(Context::Workbench, Lang::En);
         let diffs = b.iter().find(|b| b.action == Action::NextDiff).unwrap();
-        assert_eq!(diffs.keys, vec!["F8", "n"]);
+        assert_eq!(diffs.keys, vec!["n"]);
         assert_eq!(diffs.desc, "Next difference");
         let vi = km.bindings(Context::Workbench, Lang::Vi);
         let diffs = vi.iter().find(|b| b.action == Action::NextDiff).unwrap();
