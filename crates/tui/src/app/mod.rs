@@ -32,6 +32,7 @@ use l10n::Lang;
 use search::fuzzy::{Entry, SearchIndex, Searcher};
 
 mod commands;
+mod mouse;
 mod navigate;
 mod sync;
 
@@ -322,6 +323,7 @@ impl App {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
             Event::Paste(s) => self.handle_paste(&s),
+            Event::Mouse(m) => self.handle_mouse(m),
             Event::Resize(w, h) => self.resize(w, h),
             _ => {}
         }
