@@ -136,3 +136,54 @@ fn the_answer_dialogs_choice_is_in_the_hint() {
     let bar = hint_bar(&mut app, 80);
     assert!(!bar.contains("←/→"), "{bar}");
 }
+
+/// The palette (Ctrl-P) offers by name only the actions the role may run: the same rule as the
+/// hint bar (`CommandKind::allowed_for`).
+#[test]
+fn the_palette_lists_only_what_the_role_may_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wb = Arc::new(sample::demo::build(dir.path(), "lead", Some(5)).expect("demo store"));
+    for (user, role) in [("tham", Role::Appraiser), ("kiem", Role::Auditor)] {
+        wb.apply(Command::SetMember {
+            user: user.into(),
+            role,
+        })
+        .expect("member");
+    }
+    let palette = |user: &str, query: &str| -> String {
+        let session = Arc::new(wb.session(user));
+        let mut app = app_for(&session);
+        app.feed("<enter><c-p>");
+        app.feed(query);
+        common::render_screen(&mut app, 120, 40)
+    };
+    let agree = "Đồng ý với điểm tự chấm";
+    let finalize = "Chốt kết quả đơn vị";
+    let history = "Lịch sử thay đổi";
+    // With an empty query: the list of actions.
+    let lead = palette("lead", "");
+    assert!(lead.contains(agree) && lead.contains(finalize), "{lead}");
+    let appraiser = palette("tham", "");
+    assert!(appraiser.contains(agree), "{appraiser}");
+    assert!(
+        !appraiser.contains(finalize),
+        "a lead's action offered: {appraiser}"
+    );
+    let auditor = palette("kiem", "");
+    assert!(
+        !auditor.contains(agree) && !auditor.contains(finalize),
+        "{auditor}"
+    );
+    assert!(
+        auditor.contains(history),
+        "reading is for everyone: {auditor}"
+    );
+    // Searched by name, without diacritics.
+    assert!(palette("lead", "dong y").contains(agree));
+    assert!(!palette("kiem", "dong y").contains(agree));
+    assert!(
+        palette("tham", "chot")
+            .lines()
+            .all(|l| !l.contains(finalize))
+    );
+}
