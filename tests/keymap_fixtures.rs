@@ -91,6 +91,7 @@ fn every_problem_kind_has_a_fixture() {
         "BadEntry",
         "BadKey",
         "BadLang",
+        "BadMouse",
         "Duplicate",
         "NoDesc",
         "NoKeys",

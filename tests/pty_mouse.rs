@@ -2,7 +2,7 @@
 //! workbench asks for SGR mouse reports (modes 1000 and 1006) and turns them off on exit; a
 //! click selects a row of the list of provinces and a second click on it opens the province; a
 //! click on the hint bar runs that entry; the wheel moves the cursor; `--no-mouse` asks for
-//! nothing.
+//! nothing, and neither does `mouse = false` in the user's keymap file.
 
 mod common;
 
@@ -102,6 +102,26 @@ fn no_mouse_leaves_the_mouse_to_the_terminal() {
     let h = tmp.path().to_str().unwrap();
     let mut t = Term::start(
         &["demo", "--dir", dir.to_str().unwrap(), "--no-mouse"],
+        80,
+        24,
+        &[
+            ("NO_COLOR", "1"),
+            ("HOME", h),
+            ("XDG_CONFIG_HOME", h),
+            ("XDG_DATA_HOME", h),
+        ],
+    );
+    t.wait_for("Thẩm định PAR INDEX", 60);
+    t.send(keys::F10);
+    assert!(t.wait_exit(10));
+    assert!(!contains(&t.raw_bytes(), b"\x1b[?1000h"));
+
+    // The same from the user's keymap file (the demo store is built now: a quick start).
+    let conf = tmp.path().join("thamdinh");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(conf.join("keymap.toml"), "mouse = false\n").unwrap();
+    let mut t = Term::start(
+        &["demo", "--dir", dir.to_str().unwrap()],
         80,
         24,
         &[

@@ -136,7 +136,7 @@ pub fn run(wb: Arc<dyn Workbench>, opts: TuiOptions) -> anyhow::Result<()> {
     let signals = term::signals()?;
     let mut t = term::Term::enter(term::TermOptions {
         keyboard_enhancement: opts.keyboard_enhancement,
-        mouse: opts.mouse,
+        mouse: opts.mouse && app.keymap.mouse(),
     })?;
     let input = term::input()?;
     let result = event_loop::run(&mut app, &mut t, input, notices, signals);

@@ -185,6 +185,19 @@ mod tests {
     }
 
     #[test]
+    fn a_user_file_can_leave_the_mouse_to_the_terminal() {
+        assert!(load(None, None).0.mouse(), "on by default");
+        assert!(load(None, preset("vim")).0.mouse());
+        let (km, problems) = load(Some(("mouse = false\n", "u.toml")), None);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(!km.mouse());
+        // Not a boolean: named, and the mouse stays on.
+        let (km, problems) = load(Some(("mouse = \"no\"\n", "u.toml")), None);
+        assert!(km.mouse());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
     fn vim_preset_overrides_on_top_of_default() {
         let (vim, _) = load(None, preset("vim"));
         let r = |k: &str| vim.resolve(Context::Workbench, &[], key(k));
