@@ -91,6 +91,7 @@ fn every_problem_kind_has_a_fixture() {
         "BadEntry",
         "BadKey",
         "BadLang",
+        "BadMouse",
         "Duplicate",
         "NoDesc",
         "NoKeys",
@@ -183,4 +184,61 @@ fn the_good_user_file_changes_what_it_names() {
         km.description(Context::Global, Action::Quit, Lang::Vi),
         "Thoát"
     );
+}
+
+/// Issue 14: a function key means one thing on every screen (the table in docs/KEYS.md). Each
+/// function key of the default and vim keymaps is bound, wherever it is bound, to one meaning.
+#[test]
+fn a_function_key_means_the_same_on_every_screen() {
+    use Action as A;
+    let meaning = |key: &str| -> Option<&'static [Action]> {
+        Some(match key {
+            "F1" => &[A::Help],
+            "F2" => &[A::SetScore, A::Save],
+            "F3" => &[A::History],
+            "F4" => &[A::FilterRegion],
+            "Shift-F4" => &[A::FilterAppraiser],
+            "F5" => &[A::FilterStatus, A::ToggleDiffs],
+            "Shift-F5" => &[A::FilterArea],
+            "F6" => &[A::SortNext],
+            "Shift-F6" => &[A::SortReverse],
+            "F7" => &[A::Queue],
+            "F8" => &[A::ClearFilters],
+            "F9" => &[A::Ranking],
+            "F10" => &[A::Quit],
+            "F12" => &[A::Explain],
+            _ => return None,
+        })
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let vim = std::fs::read_to_string(root.join("keymaps/vim.toml")).unwrap();
+    for (name, km) in [
+        ("default", load(None, None).0),
+        ("vim", load(None, Some((vim.as_str(), "vim.toml"))).0),
+    ] {
+        let mut seen = 0;
+        for ctx in Context::ALL {
+            for b in km.bindings(ctx, Lang::En) {
+                for k in &b.keys {
+                    let is_fkey = k
+                        .trim_start_matches("Shift-")
+                        .strip_prefix('F')
+                        .is_some_and(|n| n.parse::<u8>().is_ok());
+                    if !is_fkey {
+                        continue;
+                    }
+                    seen += 1;
+                    let allowed = meaning(k)
+                        .unwrap_or_else(|| panic!("{name}: {k} has no meaning in the table"));
+                    assert!(
+                        allowed.contains(&b.action),
+                        "{name}: {k} is {} in [{}], not {allowed:?}",
+                        b.action.name(),
+                        ctx.name()
+                    );
+                }
+            }
+        }
+        assert!(seen > 20, "{name}: only {seen} function keys seen");
+    }
 }

@@ -89,7 +89,7 @@ fn screens(wb: &Arc<LocalWorkbench>, lang: Lang) -> Screens {
     s.take("overview", &mut app);
 
     // The first unit, on its second difference (an adjusted item): tree, totals and detail.
-    app.feed("<enter><f8><f8>");
+    app.feed("<enter>nn");
     assert_eq!(app.screen, Screen::Bench);
     s.take("workbench", &mut app);
     app.feed("<f3>");
@@ -113,10 +113,10 @@ fn screens(wb: &Arc<LocalWorkbench>, lang: Lang) -> Screens {
     s.take("dispute form", &mut app);
     app.feed("<esc>");
     app.overlays.clear();
-    app.feed("<f6>");
+    app.feed("b");
     assert!(app.bench.as_ref().is_some_and(|b| b.area_view));
     s.take("areas", &mut app);
-    app.feed("<f6><f1>");
+    app.feed("b<f1>");
     assert!(matches!(top(&app), Some(Overlay::Help { .. })));
     s.take("help", &mut app);
     app.overlays.clear();
@@ -160,7 +160,7 @@ fn screens(wb: &Arc<LocalWorkbench>, lang: Lang) -> Screens {
     s.take("conflict", &mut mine);
     mine.overlays.clear();
     // The walk through the pending unit's items.
-    mine.feed("<f4>");
+    mine.feed("w");
     assert_eq!(mine.screen, Screen::Walk);
     s.take("walk", &mut mine);
     s

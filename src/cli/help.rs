@@ -309,6 +309,11 @@ pub const VI: &[(&str, &str)] = &[
     ),
     (":preset", "Bộ phím có sẵn dùng dưới tệp của bạn: vim"),
     (
+        ":no_mouse",
+        "Không dùng chuột trong bàn làm việc (mặc định: bấm để chọn, cuộn bánh xe để cuộn; \
+         Shift+kéo vẫn chọn được chữ)",
+    ),
+    (
         ":theme",
         "Màu: mono, 16 hoặc 256 (mặc định: theo NO_COLOR và TERM)",
     ),

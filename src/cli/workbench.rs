@@ -21,6 +21,10 @@ pub struct UiArgs {
     /// Colours: mono, 16 or 256 (default: from NO_COLOR and TERM).
     #[arg(long, global = true, value_name = "LEVEL", value_parser = parse_theme)]
     pub theme: Option<ColorLevel>,
+    /// Leave the mouse to the terminal (by default a click selects, the wheel scrolls; Shift+drag
+    /// selects text either way).
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
 }
 
 fn parse_theme(s: &str) -> Result<ColorLevel, String> {
@@ -46,6 +50,7 @@ pub fn open(
         theme: ui.theme,
         year,
         keyboard_enhancement: false,
+        mouse: !ui.no_mouse,
     };
     tui::run(wb, opts)
 }

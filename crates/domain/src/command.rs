@@ -391,6 +391,23 @@ impl CommandKind {
         )
     }
 
+    /// What the workflow (SPEC D5) expects next on an item in `status`, most likely first: the
+    /// commands a person looking at such an item reaches for (the hint bar shows their keys
+    /// first). Each is allowed in that status ([`CommandKind::allowed_in`]); the role still
+    /// decides whether it is offered ([`CommandKind::allowed_for`]).
+    pub fn next_steps(status: Status) -> &'static [CommandKind] {
+        use CommandKind as K;
+        match status {
+            Status::Pending | Status::NeedsInfo => &[K::Agree, K::Adjust, K::RequestEvidence],
+            Status::Agreed => &[K::Adjust, K::RequestEvidence],
+            Status::Adjusted => &[K::RecordDispute, K::Adjust],
+            Status::Disputed => &[K::ResolveDispute, K::Escalate],
+            Status::Resolved => &[K::Escalate, K::RecordDispute],
+            Status::Escalated => &[K::CouncilDecide],
+            Status::Decided => &[],
+        }
+    }
+
     /// The item rules together: whether this command may act on a leaf of `method` whose item
     /// is in `status` — what the engine checks after the role (`allowed_for`).
     pub fn applies_to(self, method: Method, status: Status) -> bool {
@@ -516,5 +533,23 @@ mod tests {
             command_label("something-new", l10n::Lang::Vi),
             "something-new"
         );
+    }
+
+    #[test]
+    fn next_steps_are_allowed_where_they_are_suggested() {
+        for s in Status::ALL {
+            for k in CommandKind::next_steps(s) {
+                assert!(k.allowed_in(s), "{k:?} suggested but refused in {s:?}");
+            }
+        }
+        assert_eq!(
+            CommandKind::next_steps(Status::Disputed)[0],
+            CommandKind::ResolveDispute
+        );
+        assert_eq!(
+            CommandKind::next_steps(Status::Pending)[0],
+            CommandKind::Agree
+        );
+        assert!(CommandKind::next_steps(Status::Decided).is_empty());
     }
 }

@@ -37,7 +37,7 @@ pub enum Context {
     ScoreInput,
     /// A yes/no question (e.g. bulk agree).
     Confirm,
-    /// The key help screen.
+    /// The key help screen (what is typed filters it).
     Help,
 }
 
@@ -107,7 +107,7 @@ impl Context {
     pub fn is_text_input(self) -> bool {
         matches!(
             self,
-            Context::Palette | Context::Editor | Context::ScoreInput
+            Context::Palette | Context::Editor | Context::ScoreInput | Context::Help
         )
     }
 }
@@ -201,7 +201,8 @@ const LISTS: &[Context] = &[
     C::Palette,
     C::Help,
 ];
-/// Lists whose Home/End are not needed for editing text.
+/// Lists whose Home/End are not needed for editing text (the palette and the help filter take
+/// what is typed).
 const LISTS_NO_PALETTE: &[Context] = &[
     C::Overview,
     C::Workbench,
@@ -210,7 +211,6 @@ const LISTS_NO_PALETTE: &[Context] = &[
     C::History,
     C::Queue,
     C::Ranking,
-    C::Help,
 ];
 const SORTED: &[Context] = &[C::Overview, C::Queue, C::Ranking];
 
@@ -228,7 +228,7 @@ actions! {
         contexts: EVERYWHERE,
         palette: Yes,
         desc: ("Trợ giúp phím", "Key help"),
-        hint: ("Trợ giúp", "Help"),
+        hint: ("Thêm", "More"),
     }
     OpenPalette {
         name: "open-palette",
@@ -432,7 +432,7 @@ actions! {
         contexts: &[C::Workbench, C::Walk],
         palette: Yes,
         desc: ("Nhập điểm thẩm định", "Set the proposed score"),
-        hint: ("Chấm điểm", "Score"),
+        hint: ("Chấm", "Score"),
     }
     Agree {
         name: "agree",
@@ -474,7 +474,7 @@ actions! {
         contexts: &[C::Workbench, C::Queue],
         palette: Yes,
         desc: ("Trả lời giải trình", "Answer the explanation"),
-        hint: ("Trả lời GT", "Resolve"),
+        hint: ("Trả lời", "Answer"),
     }
     Escalate {
         name: "escalate",
@@ -634,6 +634,12 @@ impl Action {
             Action::ReopenUnit => CommandKind::Reopen,
             _ => return None,
         })
+    }
+
+    /// The action that sends a kind of command (the first declared: `SetScore` for an
+    /// adjustment).
+    pub fn for_command(kind: CommandKind) -> Option<Action> {
+        Action::all().find(|a| a.command() == Some(kind))
     }
 
     pub fn parse(name: &str) -> Option<Action> {

@@ -167,6 +167,8 @@ pub enum Msg {
     KeymapWarning,
     ToggleBranch,
     NextField,
+    /// The hint for ←/→ on a choice in a dialog.
+    ChooseOption,
     Step,
     SameAsSelf,
     ReloadTheirs,
@@ -423,6 +425,7 @@ l10n::catalogue! {
         Msg::TooSmallTitle => ("Cửa sổ quá nhỏ", "Window too small"),
         Msg::KeymapWarning => ("Cảnh báo tệp phím", "Keymap warning"),
         Msg::NextField => ("Chuyển ô", "Next field"),
+        Msg::ChooseOption => ("Chọn", "Choose"),
         Msg::ToggleBranch => ("Mở / thu gọn nhánh", "Expand / collapse the branch"),
         Msg::Step => ("Bước chấm", "Step"),
         Msg::ReloadTheirs => (
@@ -735,6 +738,25 @@ pub fn others_online(lang: Lang, n: usize) -> String {
     match lang {
         Lang::Vi => format!("+{n} người"),
         Lang::En => format!("+{n} online"),
+    }
+}
+
+/// The help's title: what is typed filters it ("Trợ giúp — phím tắt · lọc: trả lời▏").
+pub fn help_title(lang: Lang, filter: &str) -> String {
+    let base = t(lang, Msg::HelpTitle);
+    match (lang, filter.is_empty()) {
+        (Lang::Vi, true) => format!("{base} · gõ để lọc"),
+        (Lang::En, true) => format!("{base} · type to filter"),
+        (Lang::Vi, false) => format!("{base} · lọc: {filter}▏"),
+        (Lang::En, false) => format!("{base} · filter: {filter}▏"),
+    }
+}
+
+/// The help when nothing matches what was typed.
+pub fn help_no_match(lang: Lang, filter: &str) -> String {
+    match lang {
+        Lang::Vi => format!("Không có phím nào khớp “{filter}” — Backspace để xóa bớt"),
+        Lang::En => format!("No key matches “{filter}” — Backspace to erase"),
     }
 }
 

@@ -53,6 +53,9 @@ pub struct TuiOptions {
     pub year: Option<u16>,
     /// Ask for the kitty keyboard protocol when the terminal supports it.
     pub keyboard_enhancement: bool,
+    /// Mouse reports: click to select, the wheel to scroll, click the hint bar (on unless
+    /// `--no-mouse`).
+    pub mouse: bool,
 }
 
 /// `~/.config/thamdinh/keymap.toml` if it exists: the keymap used without `--keymap`.
@@ -133,6 +136,7 @@ pub fn run(wb: Arc<dyn Workbench>, opts: TuiOptions) -> anyhow::Result<()> {
     let signals = term::signals()?;
     let mut t = term::Term::enter(term::TermOptions {
         keyboard_enhancement: opts.keyboard_enhancement,
+        mouse: opts.mouse && app.keymap.mouse(),
     })?;
     let input = term::input()?;
     let result = event_loop::run(&mut app, &mut t, input, notices, signals);

@@ -3,7 +3,9 @@
 //! Restore is reached three ways (docs/REQUIREMENTS.md, "Terminal"): normal exit (`Term::leave`), the
 //! `Drop` of `Term` (early return, unwinding), and a panic hook installed before the terminal is
 //! touched. It undoes only what was enabled and is idempotent, so reaching it twice is harmless.
-//! The mouse is never enabled.
+//! The mouse (SGR reports of clicks and the wheel: modes 1000 and 1006, not 1002/1003, which would
+//! send every motion over SSH) is on unless `--no-mouse`; restore turns it off with the rest, so
+//! the shell after a crash, a signal or a normal exit never receives mouse reports.
 
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
@@ -32,6 +34,12 @@ static ALT_SCREEN: AtomicBool = AtomicBool::new(false);
 static PASTE: AtomicBool = AtomicBool::new(false);
 static KEYBOARD: AtomicBool = AtomicBool::new(false);
 static CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Report button presses and releases and the wheel (1000), in the SGR encoding (1006), which has
+/// no limit on the column and cannot be mistaken for typed bytes.
+const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1006h";
+const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1000l";
 static HOOK: Once = Once::new();
 
 /// Put the terminal back as it was. Safe to call any number of times, from any path.
@@ -47,6 +55,9 @@ pub fn restore() -> io::Result<()> {
             first = Some(e);
         }
     };
+    if MOUSE.swap(false, Ordering::SeqCst) {
+        keep(out.write_all(MOUSE_OFF.as_bytes()));
+    }
     if KEYBOARD.swap(false, Ordering::SeqCst) {
         keep(execute!(out, PopKeyboardEnhancementFlags));
     }
@@ -87,6 +98,8 @@ pub fn install_panic_hook() {
 pub struct TermOptions {
     /// Ask for the kitty keyboard protocol (disambiguated escape codes) when supported.
     pub keyboard_enhancement: bool,
+    /// Ask for mouse reports (clicks and the wheel).
+    pub mouse: bool,
 }
 
 /// The terminal in full-screen mode. Dropping it restores the terminal.
@@ -118,6 +131,12 @@ impl Term {
         PASTE.store(true, Ordering::SeqCst);
         execute!(out, cursor::Hide)?;
         CURSOR_HIDDEN.store(true, Ordering::SeqCst);
+        if opts.mouse {
+            // Marked first: a failed write may still have reached the terminal.
+            MOUSE.store(true, Ordering::SeqCst);
+            out.write_all(MOUSE_ON.as_bytes())?;
+            out.flush()?;
+        }
         // Asking the terminal reads its answer from stdin: do it before the input thread runs.
         if opts.keyboard_enhancement
             && ratatui::crossterm::terminal::supports_keyboard_enhancement().unwrap_or(false)

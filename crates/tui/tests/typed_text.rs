@@ -143,10 +143,15 @@ fn a_burst_with_no_field_open_runs_nothing_and_says_how_many_keys() {
     a.feed("<down>");
     paste(&mut a, "xy");
     assert!(flash(&a).contains("Đã bỏ qua 2 phím"), "{}", flash(&a));
-    // Over a dialog without a text field (help, history): nothing either.
+    // Over the help, a paste filters it and runs nothing.
     a.feed("<f1>");
     paste(&mut a, "q/b");
-    assert!(matches!(a.overlays.last(), Some(Overlay::Help { .. })));
+    assert!(matches!(a.overlays.last(), Some(Overlay::Help { filter, .. }) if filter == "q/b"));
+    assert!(!a.should_quit());
+    // Over a dialog without a text field (history): nothing either.
+    a.feed("<esc><f3>");
+    paste(&mut a, "q/b");
+    assert!(matches!(a.overlays.last(), Some(Overlay::History(_))));
     assert!(!a.should_quit());
 }
 

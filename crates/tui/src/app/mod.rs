@@ -32,6 +32,7 @@ use l10n::Lang;
 use search::fuzzy::{Entry, SearchIndex, Searcher};
 
 mod commands;
+mod mouse;
 mod navigate;
 mod sync;
 
@@ -322,6 +323,7 @@ impl App {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
             Event::Paste(s) => self.handle_paste(&s),
+            Event::Mouse(m) => self.handle_mouse(m),
             Event::Resize(w, h) => self.resize(w, h),
             _ => {}
         }
@@ -387,6 +389,7 @@ impl App {
             Some(Overlay::Editor(ed)) => ed.text_key(key),
             Some(Overlay::Prompt(p)) => p.text_key(key),
             Some(Overlay::Form(f)) => f.input(key),
+            Some(Overlay::Help { .. }) => self.help_text_key(key),
             _ if ctx == Context::Workbench => self.bench_unbound_key(key),
             _ => {}
         }
@@ -410,6 +413,10 @@ impl App {
             Some(Overlay::Form(f)) => f.paste(s),
             Some(Overlay::Palette(_)) => {
                 self.palette_paste(s);
+                true
+            }
+            Some(Overlay::Help { .. }) => {
+                self.help_filter_paste(s);
                 true
             }
             Some(_) => false,

@@ -21,8 +21,10 @@ use palette::PaletteState;
 use prompt::PromptState;
 
 pub enum Overlay {
+    /// The key help: its scroll and the text typed to filter it.
     Help {
         scroll: u16,
+        filter: String,
     },
     Palette(PaletteState),
     Editor(Box<EditorState>),

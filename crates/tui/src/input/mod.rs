@@ -17,8 +17,11 @@
 //!   grouped); followed by a printable character it is Alt and that character (the app reads an
 //!   Alt key that nothing is bound to as Esc, then the key); alone at the end of what was read it
 //!   waits [`ESC_WAIT`] for the rest of a sequence split on the way, then is the Esc key.
-//! - **Garbage.** A sequence that breaks off, is too long, or is not a key (mouse, focus,
-//!   answers) is dropped whole: its bytes never become typed characters.
+//! - **Mouse.** An SGR mouse report is a mouse event, never text: it ends the run of keys
+//!   before it (which is judged on its own) and does not continue a paste.
+//! - **Garbage.** A sequence that breaks off, is too long, or is not a key (other mouse
+//!   encodings, a malformed mouse report, focus, answers) is dropped whole: its bytes never become
+//!   typed characters.
 //!
 //! [`Decoder`] is the rule, without a clock or a terminal (tested below); [`reader`] is the thread
 //! that reads the terminal and times the chunks.
@@ -28,7 +31,7 @@ pub mod reader;
 
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent, MouseEvent};
 
 use parse::{Step, Token};
 
@@ -53,6 +56,8 @@ enum Piece {
     Key(KeyEvent, Option<char>),
     /// A bracketed paste.
     Paste(String),
+    /// A mouse report (not text).
+    Mouse(MouseEvent),
 }
 
 /// Bytes in, keys and pastes out (see the module's rule).
@@ -97,6 +102,11 @@ impl Decoder {
                     self.close_run(&mut run, at, &mut out);
                     self.paste_until = None;
                     out.push(Event::Paste(s));
+                }
+                Piece::Mouse(m) => {
+                    self.close_run(&mut run, at, &mut out);
+                    self.paste_until = None;
+                    out.push(Event::Mouse(m));
                 }
             }
         }
@@ -152,6 +162,7 @@ impl Decoder {
                     match token {
                         Token::Key { key, text } => self.chunk.push(Piece::Key(key, text)),
                         Token::PasteStart => self.paste = Some(Vec::new()),
+                        Token::Mouse(m) => self.chunk.push(Piece::Mouse(m)),
                         Token::Nothing => {}
                     }
                 }
@@ -418,9 +429,53 @@ mod tests {
 
     #[test]
     fn garbage_never_becomes_typed_text() {
-        // A broken sequence, then a mouse report, then a focus event: nothing at all.
-        assert_eq!(once(b"\x1b[2\x1b[<0;3;4M\x1b[I"), vec![]);
+        // A broken sequence, then an X10 mouse report, a malformed SGR one, then a focus event:
+        // nothing at all.
+        assert_eq!(once(b"\x1b[2\x1b[M !!\x1b[<0;3M\x1b[<0;0;4M\x1b[I"), vec![]);
         // Broken off at the end: nothing once settled.
         assert_eq!(once(b"\x1b[24"), vec![]);
+    }
+
+    #[test]
+    fn mouse_reports_are_events_not_text() {
+        use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEventKind};
+        let click = |x: u16, y: u16| {
+            Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: x,
+                row: y,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        assert_eq!(once(b"\x1b[<0;3;4M"), vec![click(2, 3)]);
+        // A key on each side: keys, not a paste of "xy".
+        let got = once(b"x\x1b[<0;3;4My");
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(matches!(got[0], Event::Key(_)) && matches!(got[2], Event::Key(_)));
+        assert_eq!(got[1], click(2, 3));
+        // Inside a burst, the report splits it; its bytes are in neither piece.
+        let got = once(b"hello\x1b[<64;1;1Mworld");
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0], Event::Paste("hello".into()));
+        assert!(matches!(
+            got[1],
+            Event::Mouse(MouseEvent {
+                kind: MouseEventKind::ScrollUp,
+                ..
+            })
+        ));
+        assert_eq!(got[2], Event::Paste("world".into()));
+        // Split anywhere on the way, the same events.
+        let bytes = b"\x1b[<0;3;4M";
+        for i in 1..bytes.len() {
+            let t0 = Instant::now();
+            let mut d = Decoder::new();
+            d.feed(&bytes[..i]);
+            let mut out = d.end_chunk(t0);
+            d.feed(&bytes[i..]);
+            out.extend(d.end_chunk(t0));
+            out.extend(d.settle(t0));
+            assert_eq!(out, vec![click(2, 3)], "split at {i}");
+        }
     }
 }

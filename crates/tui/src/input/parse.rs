@@ -1,9 +1,10 @@
 //! Bytes from the terminal, read one key at a time: the legacy encodings of xterm, PuTTY, the
 //! Linux console, rxvt and tmux (control bytes, UTF-8, `CSI …`, `SS3 …`, the Esc prefix that
 //! terminals send for Alt), xterm's modified keys, the kitty keyboard protocol's `CSI … u`, and
-//! the bracketed-paste markers. Mouse reports, focus events and terminal answers are read whole
-//! and dropped, and so is any sequence that breaks off: none of their bytes ever becomes a
-//! typed character.
+//! the bracketed-paste markers, and SGR mouse reports (`CSI < b ; x ; y M|m`, what the terminal
+//! sends once the workbench asks for modes 1000 and 1006). Other mouse encodings, focus events
+//! and terminal answers are read whole and dropped, and so is any sequence that breaks off or a
+//! mouse report that does not read: none of their bytes ever becomes a typed character.
 //!
 //! The rule for Esc (docs/KEYS.md): `ESC ESC …` is the Esc key, then whatever the second `ESC`
 //! starts; `ESC` and a printable character is Alt and that character (the app reads it as Esc
@@ -11,7 +12,10 @@
 //! then that key. A lone `ESC` at the end of the bytes read waits for more (`Step::Incomplete`)
 //! until the caller says nothing more is coming (`last`).
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseButton, MouseEvent,
+    MouseEventKind,
+};
 
 const ESC: u8 = 0x1b;
 
@@ -27,6 +31,8 @@ pub enum Token {
     Key { key: KeyEvent, text: Option<char> },
     /// `CSI 200 ~`: a bracketed paste begins.
     PasteStart,
+    /// An SGR mouse report: a click, a release, a drag or the wheel. Never text.
+    Mouse(MouseEvent),
     /// Read and dropped (a mouse report, a focus event, a terminal's answer, an unknown or broken
     /// sequence, a byte that is not UTF-8).
     Nothing,
@@ -233,6 +239,12 @@ fn csi(buf: &[u8], last: bool) -> Step {
                 unfinished(buf, last)
             }
         }
+        // An SGR mouse report: `ESC [ < b ; x ; y M` (press, wheel, drag) or `… m` (release).
+        b'<' => match scan(buf, 3) {
+            Scan::Final(i) => Step::Read(sgr_mouse(&buf[3..i], buf[i]), i + 1),
+            Scan::Broken(i) => Step::Read(Token::Nothing, i),
+            Scan::Unfinished => unfinished(buf, last),
+        },
         _ => match scan(buf, 2) {
             Scan::Final(i) => Step::Read(csi_token(&buf[2..i], buf[i]), i + 1),
             // The sequence broke off: drop what came of it; the byte that broke it is read next.
@@ -240,6 +252,63 @@ fn csi(buf: &[u8], last: bool) -> Step {
             Scan::Unfinished => unfinished(buf, last),
         },
     }
+}
+
+/// An SGR mouse report's parameters `b;x;y` and final byte (`M` pressed, `m` released): the
+/// button code `b` (0 left, 1 middle, 2 right, +4 Shift, +8 Alt, +16 Ctrl, +32 motion, 64/65
+/// wheel up/down) and the 1-based column and row. Anything else is dropped.
+fn sgr_mouse(params: &[u8], fin: u8) -> Token {
+    let Some(fields) = numbers(params) else {
+        return Token::Nothing;
+    };
+    let num = |i: usize| -> Option<u32> {
+        match fields.get(i).map(Vec::as_slice) {
+            Some([Some(n)]) => Some(*n),
+            _ => None,
+        }
+    };
+    let (Some(b), Some(x), Some(y)) = (num(0), num(1), num(2)) else {
+        return Token::Nothing;
+    };
+    if fields.len() != 3 || x == 0 || y == 0 || x > u32::from(u16::MAX) || y > u32::from(u16::MAX) {
+        return Token::Nothing;
+    }
+    let mut modifiers = KeyModifiers::NONE;
+    for (bit, m) in [
+        (4, KeyModifiers::SHIFT),
+        (8, KeyModifiers::ALT),
+        (16, KeyModifiers::CONTROL),
+    ] {
+        if b & bit != 0 {
+            modifiers |= m;
+        }
+    }
+    let button = match b & 3 {
+        0 => MouseButton::Left,
+        1 => MouseButton::Middle,
+        2 => MouseButton::Right,
+        _ => MouseButton::Left,
+    };
+    let kind = match (fin, b & 64 != 0, b & 32 != 0) {
+        (b'M', true, _) => match b & 3 {
+            0 => MouseEventKind::ScrollUp,
+            1 => MouseEventKind::ScrollDown,
+            2 => MouseEventKind::ScrollLeft,
+            _ => MouseEventKind::ScrollRight,
+        },
+        (b'M', false, true) if b & 3 == 3 => MouseEventKind::Moved,
+        (b'M', false, true) => MouseEventKind::Drag(button),
+        (b'M', false, false) if b & 3 == 3 => return Token::Nothing,
+        (b'M', false, false) => MouseEventKind::Down(button),
+        (b'm', false, _) => MouseEventKind::Up(button),
+        _ => return Token::Nothing,
+    };
+    Token::Mouse(MouseEvent {
+        kind,
+        column: (x - 1) as u16,
+        row: (y - 1) as u16,
+        modifiers,
+    })
 }
 
 /// The numbers of a sequence's parameters: `1;5` → [[1], [5]]; `97:65;2` → [[97, 65], [2]].
@@ -625,5 +694,60 @@ mod tests {
                 None
             ]
         );
+    }
+
+    #[test]
+    fn sgr_mouse_reports_are_read_and_malformed_ones_dropped() {
+        use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+        let mouse = |b: &[u8]| match next(b, true) {
+            Step::Read(Token::Mouse(m), n) if n == b.len() => Some((m.kind, m.column, m.row)),
+            _ => None,
+        };
+        let left = MouseButton::Left;
+        assert_eq!(
+            mouse(b"\x1b[<0;10;5M"),
+            Some((MouseEventKind::Down(left), 9, 4))
+        );
+        assert_eq!(
+            mouse(b"\x1b[<0;10;5m"),
+            Some((MouseEventKind::Up(left), 9, 4))
+        );
+        assert_eq!(
+            mouse(b"\x1b[<64;1;1M"),
+            Some((MouseEventKind::ScrollUp, 0, 0))
+        );
+        assert_eq!(
+            mouse(b"\x1b[<65;1;1M"),
+            Some((MouseEventKind::ScrollDown, 0, 0))
+        );
+        assert_eq!(
+            mouse(b"\x1b[<32;2;2M"),
+            Some((MouseEventKind::Drag(left), 1, 1))
+        );
+        assert_eq!(
+            mouse(b"\x1b[<2;300;200M"),
+            Some((MouseEventKind::Down(MouseButton::Right), 299, 199))
+        );
+        for bad in [
+            &b"\x1b[<0;10M"[..],
+            b"\x1b[<0;0;5M",
+            b"\x1b[<0;1;1;1M",
+            b"\x1b[<;1;1M",
+            b"\x1b[<0;1;99999999M",
+            b"\x1b[<0:1;1;1M",
+            b"\x1b[<3;1;1M",
+            b"\x1b[<0;1;1X",
+        ] {
+            assert!(
+                matches!(next(bad, true), Step::Read(Token::Nothing, n) if n == bad.len()),
+                "{bad:?}"
+            );
+        }
+        // Unfinished: wait for the rest, then drop it if nothing more comes.
+        assert_eq!(next(b"\x1b[<0;10", false), Step::Incomplete);
+        assert!(matches!(
+            next(b"\x1b[<0;10", true),
+            Step::Read(Token::Nothing, 7)
+        ));
     }
 }

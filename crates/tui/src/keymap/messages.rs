@@ -39,6 +39,10 @@ pub enum ErrorKind {
     BadLang {
         value: String,
     },
+    /// `mouse = …` that is not `true` or `false`.
+    BadMouse {
+        value: String,
+    },
     /// One key on two actions of one context.
     Duplicate,
     /// `key` (first action) is a prefix of `sequence` (second action).
@@ -244,6 +248,19 @@ impl KeymapError {
                     format!(
                         "{loc}: lang = {value} is not a language; use \"vi\" or \"en\"; the \
                          descriptions are read as Vietnamese."
+                    )
+                }
+            }
+            ErrorKind::BadMouse { value } => {
+                if vi {
+                    format!(
+                        "{loc}: mouse = {value} không hợp lệ; hãy viết mouse = false (không dùng \
+                         chuột) hoặc mouse = true; chuột vẫn bật."
+                    )
+                } else {
+                    format!(
+                        "{loc}: mouse = {value} is not valid; write mouse = false (no mouse) or \
+                         mouse = true; the mouse stays on."
                     )
                 }
             }

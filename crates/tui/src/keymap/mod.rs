@@ -8,7 +8,7 @@
 //! ```toml
 //! lang = "vi"          # the language of the `desc` texts below: "vi" (default) or "en"
 //! [workbench]
-//! next-diff = { keys = ["n", "F8"], desc = "Chênh lệch tiếp theo" }
+//! next-diff = { keys = ["n", "Ctrl-n"], desc = "Chênh lệch tiếp theo" }
 //! ```
 //! The first key of an action is the one the hint bar shows. Key syntax: see [`crate::key`].
 //!
@@ -185,6 +185,19 @@ mod tests {
     }
 
     #[test]
+    fn a_user_file_can_leave_the_mouse_to_the_terminal() {
+        assert!(load(None, None).0.mouse(), "on by default");
+        assert!(load(None, preset("vim")).0.mouse());
+        let (km, problems) = load(Some(("mouse = false\n", "u.toml")), None);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(!km.mouse());
+        // Not a boolean: named, and the mouse stays on.
+        let (km, problems) = load(Some(("mouse = \"no\"\n", "u.toml")), None);
+        assert!(km.mouse());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
     fn vim_preset_overrides_on_top_of_default() {
         let (vim, _) = load(None, preset("vim"));
         let r = |k: &str| vim.resolve(Context::Workbench, &[], key(k));
@@ -193,9 +206,9 @@ mod tests {
         assert_eq!(r("H"), Resolution::Action(Action::History));
         assert_eq!(r("N"), Resolution::Action(Action::PrevDiff));
         assert_eq!(
-            r("p"),
+            vim.resolve(Context::Workbench, &[], key("F8")),
             Resolution::Unbound,
-            "the preset replaced prev-diff's keys"
+            "F8 clears filters elsewhere: no other meaning in a unit"
         );
         assert_eq!(r("Down"), Resolution::Action(Action::MoveDown));
         assert_eq!(

@@ -33,6 +33,8 @@ pub(super) struct LayerEntry {
 #[derive(Debug)]
 pub(super) struct Layer {
     pub(super) lang: Lang,
+    /// `mouse = false` (or `true`) at the top of the file: whether the workbench takes the mouse.
+    pub(super) mouse: Option<bool>,
     pub(super) entries: Vec<LayerEntry>,
     pub(super) errors: Vec<KeymapError>,
 }
@@ -108,12 +110,14 @@ impl Parser<'_> {
                 );
                 return Layer {
                     lang: Lang::Vi,
+                    mouse: None,
                     entries: Vec::new(),
                     errors: self.errors,
                 };
             }
         };
         let mut lang = Lang::Vi;
+        let mut mouse = None;
         let mut entries = Vec::new();
         for (k, v) in sorted_items(doc.get_ref()) {
             let name: &str = k.get_ref();
@@ -144,6 +148,21 @@ impl Parser<'_> {
                 }
                 continue;
             }
+            if name == "mouse" {
+                match v.get_ref() {
+                    DeValue::Boolean(b) => mouse = Some(*b),
+                    _ => self.error(
+                        v.span().start,
+                        None,
+                        None,
+                        ("", None),
+                        ErrorKind::BadMouse {
+                            value: self.text[v.span()].to_string(),
+                        },
+                    ),
+                }
+                continue;
+            }
             let Some(ctx) = Context::parse(name) else {
                 self.error(at, Some(name), None, ("", None), ErrorKind::UnknownContext);
                 continue;
@@ -168,6 +187,7 @@ impl Parser<'_> {
         self.errors.sort_by_key(|e| e.line);
         Layer {
             lang,
+            mouse,
             entries,
             errors: self.errors,
         }

@@ -132,6 +132,8 @@ impl ContextMap {
 #[derive(Clone, Debug)]
 pub struct Keymap {
     maps: Vec<ContextMap>,
+    /// Whether the workbench takes the mouse (a file's `mouse = false` says no).
+    mouse: bool,
 }
 
 impl Default for Keymap {
@@ -145,6 +147,7 @@ impl Keymap {
     pub(super) fn empty() -> Keymap {
         Keymap {
             maps: vec![ContextMap::default(); Context::ALL.len()],
+            mouse: true,
         }
     }
 
@@ -155,6 +158,9 @@ impl Keymap {
     /// Merge a layer on top; returns warnings about actions left without keys.
     pub(super) fn apply(&mut self, layer: &Layer, file: &str) -> Vec<KeymapError> {
         let mut warnings = Vec::new();
+        if let Some(m) = layer.mouse {
+            self.mouse = m;
+        }
         let named: HashSet<(Context, Action)> =
             layer.entries.iter().map(|e| (e.ctx, e.action)).collect();
         for e in &layer.entries {
@@ -300,6 +306,12 @@ impl Keymap {
                 .find(|s| s.first().is_some_and(|k| self.global_reaches(ctx, k)))
                 .map(|s| display_sequence(s))
         })
+    }
+
+    /// Whether the workbench takes the mouse: on unless a keymap file says `mouse = false`
+    /// (`--no-mouse` turns it off whatever the file says).
+    pub fn mouse(&self) -> bool {
+        self.mouse
     }
 
     /// The description of `action` as bound in `ctx` (or globally), else the built-in one.
@@ -482,7 +494,7 @@ mod tests {
         );
         let b = km.bindings(Context::Workbench, Lang::En);
         let diffs = b.iter().find(|b| b.action == Action::NextDiff).unwrap();
-        assert_eq!(diffs.keys, vec!["F8", "n"]);
+        assert_eq!(diffs.keys, vec!["n"]);
         assert_eq!(diffs.desc, "Next difference");
         let vi = km.bindings(Context::Workbench, Lang::Vi);
         let diffs = vi.iter().find(|b| b.action == Action::NextDiff).unwrap();

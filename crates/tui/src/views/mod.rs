@@ -34,7 +34,9 @@ pub fn render(app: &App, f: &mut Frame) {
     hintbar::render(app, f, fr.hints);
     for o in &app.overlays {
         match o {
-            Overlay::Help { scroll } => dialogs::help::view::render(app, f, fr.body, *scroll),
+            Overlay::Help { scroll, filter } => {
+                dialogs::help::view::render(app, f, fr.body, *scroll, filter)
+            }
             Overlay::Palette(p) => dialogs::palette::view::render(app, f, area, p),
             Overlay::Editor(ed) => dialogs::editor::view::render(app, f, fr.body, ed),
             Overlay::Prompt(p) => dialogs::prompt::view::render(app, f, fr.body, p),

@@ -165,6 +165,14 @@ impl FormState {
         )
     }
 
+    /// Is the focused field a choice (←/→ pick the option)?
+    pub fn focus_is_choice(&self) -> bool {
+        matches!(
+            self.fields.get(self.focus).map(|f| &f.input),
+            Some(Input::Choice { .. })
+        )
+    }
+
     /// A key for the focused field; Tab and Shift-Tab move between fields.
     pub fn input(&mut self, key: KeyEvent) {
         let n = self.fields.len();

@@ -24,7 +24,23 @@ impl App {
         }
     }
 
-    /// With an empty query the palette lists its actions.
+    /// Whether the palette offers an action to this user: one that sends a command only when
+    /// the role may run it (`CommandKind::allowed_for`, the engine's rule, asked through
+    /// `App::may` as the hint bar does). Asked at every search, so a role changed by a lead
+    /// while the workbench is open is followed.
+    fn palette_offers(&self, hit: &Hit) -> bool {
+        let base = self.searcher.index().len() - self.palette_actions.len();
+        let Some(i) = hit.action else { return true };
+        let Some(a) = i
+            .checked_sub(base)
+            .and_then(|k| self.palette_actions.get(k))
+        else {
+            return true;
+        };
+        a.command().is_none_or(|k| self.may(k))
+    }
+
+    /// With an empty query the palette lists its actions (those this user may run).
     fn default_hits(&self) -> Vec<Hit> {
         let base = self.searcher.index().len() - self.palette_actions.len();
         (0..self.palette_actions.len())
@@ -35,6 +51,7 @@ impl App {
                 score: 0,
                 highlights: Vec::new(),
             })
+            .filter(|h| self.palette_offers(h))
             .collect()
     }
 
@@ -62,11 +79,16 @@ impl App {
             return;
         };
         let q = p.input.text().to_string();
-        p.hits = if q.trim().is_empty() {
+        let mut hits = if q.trim().is_empty() {
             Vec::new()
         } else {
             self.searcher.search(&q, PALETTE_LIMIT)
         };
+        hits.retain(|h| self.palette_offers(h));
+        let Some(Overlay::Palette(p)) = self.overlays.last_mut() else {
+            return;
+        };
+        p.hits = hits;
         p.cursor = 0;
         p.offset = 0;
         if q.trim().is_empty() {
