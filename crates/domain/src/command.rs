@@ -314,7 +314,7 @@ impl CommandKind {
     }
 
     /// Every kind, in declaration order.
-    pub const ALL: [CommandKind; 18] = [
+    pub const ALL: [CommandKind; 19] = [
         CommandKind::OpenYear,
         CommandKind::ImportSelf,
         CommandKind::ImportSurvey,
@@ -331,6 +331,7 @@ impl CommandKind {
         CommandKind::Finalize,
         CommandKind::Reopen,
         CommandKind::Undo,
+        CommandKind::Redo,
         CommandKind::SetMember,
         CommandKind::RemoveMember,
     ];
@@ -505,6 +506,36 @@ mod tests {
             assert!(!k.label(l10n::Lang::Vi).is_ascii(), "{k:?}");
         }
         assert_eq!(command_label("adjust", l10n::Lang::Vi), "điều chỉnh");
+        assert_eq!(command_label("redo", l10n::Lang::Vi), "làm lại");
+    }
+
+    #[test]
+    fn all_lists_every_kind_once() {
+        use CommandKind as K;
+        // A new kind does not compile here until it is given a place: then add it to ALL.
+        let place = |k: K| match k {
+            K::OpenYear => 0,
+            K::ImportSelf => 1,
+            K::ImportSurvey => 2,
+            K::Agree => 3,
+            K::Adjust => 4,
+            K::RequestEvidence => 5,
+            K::BulkAgree => 6,
+            K::RecordDispute => 7,
+            K::ResolveDispute => 8,
+            K::Escalate => 9,
+            K::CouncilDecide => 10,
+            K::OpenRound => 11,
+            K::CloseRound => 12,
+            K::Finalize => 13,
+            K::Reopen => 14,
+            K::Undo => 15,
+            K::Redo => 16,
+            K::SetMember => 17,
+            K::RemoveMember => 18,
+        };
+        let places: Vec<usize> = K::ALL.iter().map(|&k| place(k)).collect();
+        assert_eq!(places, (0..K::ALL.len()).collect::<Vec<_>>());
     }
 
     #[test]
