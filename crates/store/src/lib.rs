@@ -47,7 +47,9 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use jiff::Timestamp;
 
-use domain::{Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries, YearData};
+use domain::{
+    Framework, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries, UnitTotals, YearData,
+};
 
 pub use access::AccessProblem;
 pub use commit::Txn;
@@ -548,11 +550,21 @@ impl Store {
     /// read from sled alone. The first call for a year reads its groups; later calls are
     /// answered from memory, which every commit keeps current.
     pub fn unit_summaries(&self, year: u16) -> Result<Vec<UnitSummaries>, StoreError> {
+        self.with_summaries(year, SummaryCache::unit_summaries)
+    }
+
+    /// `f` of a year's summaries, read from sled the first time (an empty answer for a year
+    /// the store cannot hold).
+    fn with_summaries<R: Default>(
+        &self,
+        year: u16,
+        f: impl FnOnce(&SummaryCache) -> R,
+    ) -> Result<R, StoreError> {
         if layout::check_year(year).is_err() {
-            return Ok(Vec::new());
+            return Ok(R::default());
         }
         if let Some(c) = self.summaries_lock().get(&year) {
-            return Ok(c.unit_summaries());
+            return Ok(f(c));
         }
         // Read under the commit lock, so no commit falls between the read and the cache.
         let _tip = self.lock_tip();
@@ -560,9 +572,21 @@ impl Store {
         for s in self.stored_items(year, None)? {
             cache.put(&s.item);
         }
-        let out = cache.unit_summaries();
+        let out = f(&cache);
         self.summaries_lock().insert(year, cache);
         Ok(out)
+    }
+
+    /// The totals of every unit of a year that has items (units in code order), or of the units
+    /// named (each, with no items: zero), computed from the summaries the store keeps
+    /// ([`Store::unit_summaries`]) without copying them.
+    pub fn unit_totals(
+        &self,
+        year: u16,
+        fw: &Framework,
+        units: Option<&[String]>,
+    ) -> Result<Vec<UnitTotals>, StoreError> {
+        self.with_summaries(year, |c| c.totals(fw, units))
     }
 
     /// Every item of a year as its summary gives it ([`ItemSummary::to_item`]), in key order.
