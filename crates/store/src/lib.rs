@@ -512,17 +512,26 @@ impl Store {
         if let Some(u) = unit {
             return self.read_group(&layout::unit_items_key(year, u), year, u);
         }
-        let prefix = layout::year_items_prefix(year);
         let mut out = Vec::new();
+        self.scan_year_items(year, &mut |s| out.push(s))?;
+        Ok(out)
+    }
+
+    /// Every stored item of a year, group by group in key order, to `f`: only one group's
+    /// items are decoded at a time (a year of the large scale has 200,000).
+    fn scan_year_items(&self, year: u16, f: &mut dyn FnMut(StoredItem)) -> Result<(), StoreError> {
+        let prefix = layout::year_items_prefix(year);
         for r in chunked::Chunked::prefix(&self.state, prefix.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let Some((y, u)) = layout::parse_group_key(&k) else {
                 continue;
             };
             let name = String::from_utf8_lossy(&k);
-            out.extend(state::decode_group(&v, y, u, &name)?);
+            state::decode_group(&v, y, u, &name)?
+                .into_iter()
+                .for_each(&mut *f);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Current state of one item with its texts, `None` if no event touched it.
@@ -569,9 +578,7 @@ impl Store {
         // Read under the commit lock, so no commit falls between the read and the cache.
         let _tip = self.lock_tip();
         let mut cache = SummaryCache::default();
-        for s in self.stored_items(year, None)? {
-            cache.put(&s.item);
-        }
+        self.scan_year_items(year, &mut |s| cache.put(&s.item))?;
         let out = f(&cache);
         self.summaries_lock().insert(year, cache);
         Ok(out)
