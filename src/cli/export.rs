@@ -6,7 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use formats::export::{CsvCells, export_rows, unit_totals, write_csv, write_json};
+use std::collections::HashMap;
+use std::io;
+
+use formats::atomic::write_atomic_with;
+use formats::export::{
+    CsvCells, ExportRow, totals_of, unit_rows, write_csv_units, write_json_units,
+};
 use formats::xlsx::write_appraisal_xlsx;
 use l10n::Lang;
 
@@ -60,23 +66,65 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
             ),
         }));
     }
-    let (items, seal) = at_one_seal(&*wb, lang, || {
-        wb.items(year, None).map_err(engine_err(lang))
-    })?;
-    let mut rows = export_rows(&y.framework, &y.units, year, &items);
-    let mut totals = unit_totals(&y.framework, &y.units, year, &items);
-    if let Some(code) = &a.unit {
-        rows.retain(|r| &r.unit == code);
-        totals.retain(|t| &t.unit == code);
-    }
-    match a.format {
-        Format::Csv => write_csv(
-            &a.output,
-            &rows,
-            if a.raw { CsvCells::Raw } else { CsvCells::Safe },
-        ),
-        Format::Json => write_json(&a.output, year, &rows, &totals),
+    // Unit by unit: the server holds one unit's items with their texts at a time, and so does
+    // this command for a CSV or JSON file, which is written as they come (SPEC P6). The whole
+    // file is written again if a change was committed meanwhile (one seal).
+    let chosen: Vec<&domain::Unit> = match &a.unit {
+        Some(code) => y.units.units.iter().filter(|u| &u.code == code).collect(),
+        None => y.units.units.iter().collect(),
+    };
+    let (rows, seal) = match a.format {
+        Format::Csv | Format::Json => at_one_seal(&*wb, lang, || {
+            // Ranks need every unit's totals, whichever units are written.
+            let scores: HashMap<String, domain::aggregate::UnitScores> = wb
+                .unit_totals(year, None)
+                .map_err(engine_err(lang))?
+                .into_iter()
+                .map(|t| (t.unit.clone(), t.scores(&y.framework)))
+                .collect();
+            let totals = totals_of(&y.framework, &y.units, &scores);
+            let mut failed = None;
+            let mut todo = chosen.iter();
+            let mut next = || -> io::Result<Option<Vec<ExportRow>>> {
+                let Some(u) = todo.next() else {
+                    return Ok(None);
+                };
+                match wb.items(year, Some(&u.code)) {
+                    Ok(items) => Ok(Some(unit_rows(&y.framework, &y.units, u, year, &items))),
+                    Err(e) => {
+                        let text = e.message(lang);
+                        failed = Some(e);
+                        Err(io::Error::other(text))
+                    }
+                }
+            };
+            let mut count = 0;
+            let written = write_atomic_with(&a.output, |w| {
+                count = match a.format {
+                    Format::Json => write_json_units(w, year, &totals, &mut next)?,
+                    _ => {
+                        let cells = if a.raw { CsvCells::Raw } else { CsvCells::Safe };
+                        write_csv_units(w, cells, &mut next)?
+                    }
+                };
+                Ok(())
+            });
+            if let Some(e) = failed {
+                return Err(engine_err(lang)(e));
+            }
+            written.with_context(|| format!("{}", a.output.display()))?;
+            Ok(count)
+        })?,
         Format::Xlsx => {
+            // The workbook is built whole (its ranking sheet needs every unit), from the items
+            // asked for unit by unit.
+            let (items, seal) = at_one_seal(&*wb, lang, || {
+                let mut items = Vec::new();
+                for u in &y.units.units {
+                    items.extend(wb.items(year, Some(&u.code)).map_err(engine_err(lang))?);
+                }
+                Ok(items)
+            })?;
             let finalized = wb
                 .unit_states(year)
                 .map_err(engine_err(lang))?
@@ -93,21 +141,22 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
                 finalized,
                 lang,
             )
+            .with_context(|| format!("{}", a.output.display()))?;
+            (chosen.len() * y.framework.leaf_count(), seal)
         }
-    }
-    .with_context(|| format!("{}", a.output.display()))?;
+    };
     println!(
         "{}",
         match lang {
             Lang::Vi => format!(
                 "Đã xuất {} dòng (năm {year}) ra {}. {}.",
-                rows.len(),
+                rows,
                 a.output.display(),
                 seal.line(lang)
             ),
             Lang::En => format!(
                 "Exported {} rows ({year}) to {}. {}.",
-                rows.len(),
+                rows,
                 a.output.display(),
                 seal.line(lang)
             ),

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use domain::{BackupSummary, Draft, Seal, VerifyReport, YearContext};
-use domain::{Command, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState};
+use domain::{Command, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState, UnitTotals};
 use domain::{ImportHead, ImportKind, ImportRows};
 
 pub use error::{NotOpenReason, ScoreProblem, TextOf, WorkbenchError};
@@ -139,6 +139,35 @@ pub trait Workbench: Send + Sync {
             .iter()
             .map(Item::without_text)
             .collect())
+    }
+    /// The totals and counts of the units of a year that have items ([`UnitTotals`]; units
+    /// in code order), or of the units named (with no items: zero): what the overview, the
+    /// ranking and the national summary show of units not opened. A workbench starts with
+    /// these, not with every item (SPEC P1).
+    fn unit_totals(
+        &self,
+        year: u16,
+        units: Option<&[String]>,
+    ) -> Result<Vec<UnitTotals>, WorkbenchError> {
+        let fw = &self.year(year)?.framework;
+        let items = self.item_summaries(year)?;
+        let mut by_unit: std::collections::BTreeMap<&str, Vec<&Item>> = Default::default();
+        for i in &items {
+            by_unit.entry(i.key.unit.as_str()).or_default().push(i);
+        }
+        Ok(match units {
+            None => by_unit
+                .iter()
+                .map(|(u, items)| UnitTotals::compute(fw, u, items))
+                .collect(),
+            Some(names) => names
+                .iter()
+                .map(|u| {
+                    let none = Vec::new();
+                    UnitTotals::compute(fw, u, by_unit.get(u.as_str()).unwrap_or(&none))
+                })
+                .collect(),
+        })
     }
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, WorkbenchError>;
     /// The explanation rounds of a year, by number.

@@ -33,13 +33,55 @@ pub struct UnitScores {
     pub needs_info: usize,
 }
 
+/// What a unit's totals need of one item: its leaf, the scores it counts with and its status.
+/// An [`Item`] has them, and so has the compact summary a store keeps of it, so both total by
+/// the same function ([`UnitScores::compute`]).
+pub trait Scored {
+    fn leaf(&self) -> &str;
+    /// The score counted in the self total ([`Item::self_score`]).
+    fn self_score(&self) -> Option<Points>;
+    /// The score counted in the proposed total ([`Item::proposed_score`]).
+    fn proposed_score(&self) -> Option<Points>;
+    fn status(&self) -> Status;
+}
+
+impl Scored for Item {
+    fn leaf(&self) -> &str {
+        &self.key.leaf
+    }
+    fn self_score(&self) -> Option<Points> {
+        Item::self_score(self)
+    }
+    fn proposed_score(&self) -> Option<Points> {
+        Item::proposed_score(self)
+    }
+    fn status(&self) -> Status {
+        Item::status(self)
+    }
+}
+
+impl<T: Scored + ?Sized> Scored for &T {
+    fn leaf(&self) -> &str {
+        (**self).leaf()
+    }
+    fn self_score(&self) -> Option<Points> {
+        (**self).self_score()
+    }
+    fn proposed_score(&self) -> Option<Points> {
+        (**self).proposed_score()
+    }
+    fn status(&self) -> Status {
+        (**self).status()
+    }
+}
+
 impl UnitScores {
     /// Compute from the unit's items (any order; items of other leaves are ignored).
-    pub fn compute<'a>(fw: &Framework, items: impl IntoIterator<Item = &'a Item>) -> UnitScores {
-        let by_leaf: HashMap<&str, &Item> = items
-            .into_iter()
-            .map(|i| (i.key.leaf.as_str(), i))
-            .collect();
+    pub fn compute<'a, T: Scored + 'a>(
+        fw: &Framework,
+        items: impl IntoIterator<Item = &'a T>,
+    ) -> UnitScores {
+        let by_leaf: HashMap<&str, &T> = items.into_iter().map(|i| (i.leaf(), i)).collect();
         let mut nodes = vec![Both::<Points>::default(); fw.nodes.len()];
         let (mut reviewed, mut adjusted, mut open_disputes, mut needs_info) = (0, 0, 0, 0);
         for (i, node) in fw.nodes.iter().enumerate() {
@@ -270,7 +312,7 @@ pub fn national(fw: &Framework, units: &UnitSet, items: &[Item]) -> National {
             scores: scores
                 .get(&u.code)
                 .cloned()
-                .unwrap_or_else(|| UnitScores::compute(fw, [])),
+                .unwrap_or_else(|| UnitScores::compute::<Item>(fw, [])),
             total: r.total,
             percent: r.percent,
             rank: r.rank,

@@ -10,7 +10,7 @@ use api::{Feed, HistoryQuery, Notice, Workbench, WorkbenchError};
 use domain::{
     Change, Command, Committed, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState,
 };
-use domain::{Draft, ImportHead, VerifyReport, YearContext};
+use domain::{Draft, ImportHead, UnitTotals, VerifyReport, YearContext};
 use store::Store;
 
 use crate::Engine;
@@ -163,6 +163,18 @@ impl Workbench for LocalWorkbench {
 
     fn item_summaries(&self, year: u16) -> Result<Vec<Item>, WorkbenchError> {
         self.engine.store().item_summaries(year).or_store()
+    }
+
+    fn unit_totals(
+        &self,
+        year: u16,
+        units: Option<&[String]>,
+    ) -> Result<Vec<UnitTotals>, WorkbenchError> {
+        let ctx = self.engine.year(year)?;
+        self.engine
+            .store()
+            .unit_totals(year, &ctx.framework, units)
+            .or_store()
     }
 
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, WorkbenchError> {

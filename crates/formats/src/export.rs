@@ -1,6 +1,7 @@
 //! Export of scores with justifications (SPEC I4) as CSV and JSON. One row per (unit, leaf):
 //! units in the unit set's order, leaves in framework order. Files are written atomically.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
@@ -13,7 +14,7 @@ pub use super::csv_cell::CsvCells;
 use super::self_import::format_evidence;
 use domain::aggregate::{UnitScores, ranking};
 use domain::number::machine_hundredths;
-use domain::{Council, Dispute, Evidence, Framework, Item, Method, Points, Status, UnitSet};
+use domain::{Council, Dispute, Evidence, Framework, Item, Method, Points, Status, Unit, UnitSet};
 
 /// One exported line: a unit's leaf with its scores and the appraisal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,19 +55,40 @@ pub struct ExportRow {
 /// Rows for every unit of `units` and every leaf of `fw` in `year`. Items of other years are
 /// ignored; a missing item appears as pending with empty scores.
 pub fn export_rows(fw: &Framework, units: &UnitSet, year: u16, items: &[Item]) -> Vec<ExportRow> {
-    let by_key: HashMap<(&str, &str), &Item> = items
-        .iter()
-        .filter(|i| i.key.year == year)
-        .map(|i| ((i.key.unit.as_str(), i.key.leaf.as_str()), i))
-        .collect();
+    let mut by_unit: HashMap<&str, Vec<&Item>> = HashMap::new();
+    for i in items.iter().filter(|i| i.key.year == year) {
+        by_unit.entry(i.key.unit.as_str()).or_default().push(i);
+    }
     let mut out = Vec::with_capacity(units.units.len() * fw.leaf_count());
     for u in &units.units {
+        let its = by_unit.get(u.code.as_str()).map_or(&[][..], Vec::as_slice);
+        out.extend(unit_rows(fw, units, u, year, its.iter().copied()));
+    }
+    out
+}
+
+/// The rows of one unit of `units`, one per leaf of `fw` (as [`export_rows`] gives them), from
+/// its items; items of other units and years are ignored.
+pub fn unit_rows<'a>(
+    fw: &Framework,
+    units: &UnitSet,
+    u: &Unit,
+    year: u16,
+    items: impl IntoIterator<Item = &'a Item>,
+) -> Vec<ExportRow> {
+    let by_leaf: HashMap<&str, &Item> = items
+        .into_iter()
+        .filter(|i| i.key.year == year && i.key.unit == u.code)
+        .map(|i| (i.key.leaf.as_str(), i))
+        .collect();
+    let mut out = Vec::with_capacity(fw.leaf_count());
+    {
         let region_name = units
             .region(&u.region)
             .map(|r| r.name.clone())
             .unwrap_or_default();
         for leaf in fw.leaves() {
-            let item = by_key.get(&(u.code.as_str(), leaf.code.as_str())).copied();
+            let item = by_leaf.get(leaf.code.as_str()).copied();
             let sa = item.and_then(|i| i.self_assessment.as_ref());
             let ap = item.map(|i| &i.appraisal);
             out.push(ExportRow {
@@ -151,6 +173,37 @@ fn ts(t: Option<Timestamp>) -> String {
 pub fn write_csv_to(out: &mut dyn Write, rows: &[ExportRow], cells: CsvCells) -> io::Result<()> {
     let mut w = cells.writer(out);
     w.write_record(CSV_HEADER)?;
+    write_csv_rows(&mut w, cells, rows)?;
+    w.flush()
+}
+
+/// The next unit's rows of a streamed export (`None` after the last unit); an error stops the
+/// export.
+pub type NextRows<'a> = dyn FnMut() -> io::Result<Option<Vec<ExportRow>>> + 'a;
+
+/// Write CSV as [`write_csv_to`] does, the rows coming unit by unit from `next`: only one
+/// unit's rows are held at a time. Returns how many rows were written.
+pub fn write_csv_units(
+    out: &mut dyn Write,
+    cells: CsvCells,
+    next: &mut NextRows<'_>,
+) -> io::Result<usize> {
+    let mut w = cells.writer(out);
+    w.write_record(CSV_HEADER)?;
+    let mut count = 0;
+    while let Some(rows) = next()? {
+        count += rows.len();
+        write_csv_rows(&mut w, cells, &rows)?;
+    }
+    w.flush()?;
+    Ok(count)
+}
+
+fn write_csv_rows<W: Write>(
+    w: &mut csv::Writer<W>,
+    cells: CsvCells,
+    rows: &[ExportRow],
+) -> io::Result<()> {
     for r in rows {
         let evidence = format_evidence(&r.evidence).map_err(|e| {
             io::Error::new(
@@ -178,7 +231,7 @@ pub fn write_csv_to(out: &mut dyn Write, rows: &[ExportRow], cells: CsvCells) ->
             &ts(r.updated),
         ])?;
     }
-    w.flush()
+    Ok(())
 }
 
 /// Write rows as CSV to `path`, atomically.
@@ -218,7 +271,17 @@ pub fn unit_totals(fw: &Framework, units: &UnitSet, year: u16, items: &[Item]) -
             (u.code.clone(), UnitScores::compute(fw, its.iter().copied()))
         })
         .collect();
-    ranking(fw, units, &scores)
+    totals_of(fw, units, &scores)
+}
+
+/// Totals for every unit of `units` from its scores (a unit without scores counts as empty),
+/// in unit-set order: what [`unit_totals`] gives from the items themselves.
+pub fn totals_of(
+    fw: &Framework,
+    units: &UnitSet,
+    scores: &HashMap<String, UnitScores>,
+) -> Vec<UnitTotals> {
+    ranking(fw, units, scores)
         .into_iter()
         .map(|r| {
             let s = scores.get(&r.unit);
@@ -239,13 +302,14 @@ pub fn unit_totals(fw: &Framework, units: &UnitSet, year: u16, items: &[Item]) -
         .collect()
 }
 
-/// The JSON export document; its shape is documented on [`write_json`].
+/// The JSON export document; its shape is documented on [`write_json`]. `U`: its units, a
+/// list or a stream ([`UnitStream`]).
 #[derive(Serialize)]
-struct JsonDoc<'a> {
+struct JsonDoc<U> {
     format: &'static str,
     version: u32,
     year: u16,
-    units: Vec<JsonUnit<'a>>,
+    units: U,
 }
 
 #[derive(Serialize)]
@@ -288,8 +352,11 @@ struct JsonItem<'a> {
     updated: Option<String>,
 }
 
-fn json_doc<'a>(year: u16, rows: &'a [ExportRow], totals: &'a [UnitTotals]) -> JsonDoc<'a> {
-    let by_unit: HashMap<&str, &UnitTotals> = totals.iter().map(|t| (t.unit.as_str(), t)).collect();
+/// The JSON units of `rows` (rows of one unit follow each other), each with its totals.
+fn json_units<'a>(
+    rows: &'a [ExportRow],
+    by_unit: &HashMap<&str, &'a UnitTotals>,
+) -> Vec<JsonUnit<'a>> {
     let mut units: Vec<JsonUnit<'a>> = Vec::new();
     for r in rows {
         if units.last().is_none_or(|u| u.code != r.unit) {
@@ -333,12 +400,71 @@ fn json_doc<'a>(year: u16, rows: &'a [ExportRow], totals: &'a [UnitTotals]) -> J
             });
         }
     }
-    JsonDoc {
+    units
+}
+
+/// The units of a streamed JSON export: each unit's rows asked for from `next` while the
+/// document is written, so one unit's rows are held at a time. A failure of `next` is kept in
+/// `error` (the writer only sees that the document stopped).
+struct UnitStream<'n, 't> {
+    next: RefCell<&'n mut NextRows<'n>>,
+    by_unit: HashMap<&'t str, &'t UnitTotals>,
+    rows: Cell<usize>,
+    error: RefCell<Option<io::Error>>,
+}
+
+impl Serialize for UnitStream<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(None)?;
+        loop {
+            let next = (self.next.borrow_mut())();
+            match next {
+                Ok(Some(rows)) => {
+                    self.rows.set(self.rows.get() + rows.len());
+                    for u in json_units(&rows, &self.by_unit) {
+                        seq.serialize_element(&u)?;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    let text = e.to_string();
+                    *self.error.borrow_mut() = Some(e);
+                    return Err(S::Error::custom(text));
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
+/// Write the JSON document as [`write_json_to`] does, the rows coming unit by unit from
+/// `next` (`totals` are every unit's, looked up by code): only one unit's rows are held at a
+/// time. Returns how many rows were written.
+pub fn write_json_units(
+    out: &mut dyn Write,
+    year: u16,
+    totals: &[UnitTotals],
+    next: &mut NextRows<'_>,
+) -> io::Result<usize> {
+    let doc = JsonDoc {
         format: "thamdinh-scores",
         version: 1,
         year,
-        units,
+        units: UnitStream {
+            next: RefCell::new(next),
+            by_unit: totals.iter().map(|t| (t.unit.as_str(), t)).collect(),
+            rows: Cell::new(0),
+            error: RefCell::new(None),
+        },
+    };
+    let written = serde_json::to_writer_pretty(&mut *out, &doc);
+    if let Some(e) = doc.units.error.take() {
+        return Err(e);
     }
+    written?;
+    out.write_all(b"\n")?;
+    Ok(doc.units.rows.get())
 }
 
 /// Write the JSON document (see [`write_json`]) to any writer, pretty-printed.
@@ -348,7 +474,13 @@ pub fn write_json_to(
     rows: &[ExportRow],
     totals: &[UnitTotals],
 ) -> io::Result<()> {
-    let doc = json_doc(year, rows, totals);
+    let by_unit: HashMap<&str, &UnitTotals> = totals.iter().map(|t| (t.unit.as_str(), t)).collect();
+    let doc = JsonDoc {
+        format: "thamdinh-scores",
+        version: 1,
+        year,
+        units: json_units(rows, &by_unit),
+    };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
 }
@@ -628,6 +760,56 @@ mod tests {
         write_csv_to(&mut buf, &rows[..1], CsvCells::Safe).unwrap();
         let text = String::from_utf8(buf).unwrap();
         assert!(text.contains(",\"xem mục 2;=1+1\","), "{text}");
+    }
+
+    #[test]
+    fn streamed_unit_by_unit_the_files_are_the_same_and_an_error_stops_them() {
+        let fw = fixture_framework();
+        let units = fixture_units();
+        let its = items();
+        let rows = export_rows(&fw, &units, 2024, &its);
+        let totals = unit_totals(&fw, &units, 2024, &its);
+        // The totals again from each unit's scores alone (what a workbench's unit totals give).
+        let scores: HashMap<String, UnitScores> = units
+            .units
+            .iter()
+            .map(|u| {
+                let mine = its.iter().filter(|i| i.key.unit == u.code);
+                (u.code.clone(), UnitScores::compute(&fw, mine))
+            })
+            .collect();
+        assert_eq!(totals_of(&fw, &units, &scores), totals);
+        let (fw, units, its) = (&fw, &units, &its);
+        let per_unit = || {
+            let mut todo = units.units.iter();
+            move || -> io::Result<Option<Vec<ExportRow>>> {
+                Ok(todo.next().map(|u| unit_rows(fw, units, u, 2024, its)))
+            }
+        };
+        let (mut whole, mut streamed) = (Vec::new(), Vec::new());
+        write_csv_to(&mut whole, &rows, CsvCells::Safe).unwrap();
+        let n = write_csv_units(&mut streamed, CsvCells::Safe, &mut per_unit()).unwrap();
+        assert_eq!((n, &streamed), (rows.len(), &whole));
+        let (mut whole, mut streamed) = (Vec::new(), Vec::new());
+        write_json_to(&mut whole, 2024, &rows, &totals).unwrap();
+        let n = write_json_units(&mut streamed, 2024, &totals, &mut per_unit()).unwrap();
+        assert_eq!(n, rows.len());
+        assert_eq!(String::from_utf8(streamed), String::from_utf8(whole));
+        // A unit that cannot be read: the error, as it was.
+        let failing = || {
+            let mut k = 0;
+            move || -> io::Result<Option<Vec<ExportRow>>> {
+                k += 1;
+                match k {
+                    1 => Ok(Some(unit_rows(fw, units, &units.units[0], 2024, its))),
+                    _ => Err(io::Error::other("kho không đọc được")),
+                }
+            }
+        };
+        let e = write_json_units(&mut Vec::new(), 2024, &totals, &mut failing()).unwrap_err();
+        assert_eq!(e.to_string(), "kho không đọc được");
+        let e = write_csv_units(&mut Vec::new(), CsvCells::Raw, &mut failing()).unwrap_err();
+        assert_eq!(e.to_string(), "kho không đọc được");
     }
 
     #[test]

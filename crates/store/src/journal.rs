@@ -64,6 +64,9 @@ const COMMIT_END: u8 = 1;
 const INDEX_EVERY: u64 = 32;
 /// Reads are done in pieces of this size.
 const READ_CHUNK: usize = 1 << 20;
+/// Bytes read at a time for one record ([`Journal::read`]): about the [`INDEX_EVERY`] records
+/// between two index entries.
+const POINT_READ_CHUNK: usize = 32 << 10;
 
 /// A problem with the journal's files.
 #[derive(Debug, thiserror::Error)]
@@ -408,15 +411,22 @@ struct Cursor<'a> {
     base: u64,
     buf: Vec<u8>,
     end: u64,
+    /// Bytes read at a time (more for a longer record).
+    chunk: usize,
 }
 
 impl<'a> Cursor<'a> {
     fn new(file: &'a File, from: u64, end: u64) -> Cursor<'a> {
+        Cursor::with_chunk(file, from, end, READ_CHUNK)
+    }
+
+    fn with_chunk(file: &'a File, from: u64, end: u64, chunk: usize) -> Cursor<'a> {
         Cursor {
             file,
             base: from,
             buf: Vec::new(),
             end,
+            chunk,
         }
     }
 
@@ -427,7 +437,7 @@ impl<'a> Cursor<'a> {
             return Ok(None);
         }
         if at < self.base || want_end > self.base + self.buf.len() as u64 {
-            let size = (n.max(READ_CHUNK) as u64).min(self.end - at) as usize;
+            let size = (n.max(self.chunk) as u64).min(self.end - at) as usize;
             self.buf.resize(size, 0);
             self.file.read_exact_at(&mut self.buf, at)?;
             self.base = at;
@@ -855,9 +865,14 @@ impl Journal {
         }
     }
 
-    /// The record with this seq.
+    /// The record with this seq. Read in small pieces: the nearest index entry is at most
+    /// [`INDEX_EVERY`] records before it, and reading a megabyte for each of the few hundred
+    /// records of a unit's texts made opening a unit, and an export asking unit by unit, copy
+    /// hundreds of megabytes.
     pub(crate) fn read(&self, seq: u64) -> Result<Record, JournalError> {
-        for r in self.records_from(seq) {
+        let mut records = self.records_from(seq);
+        records.chunk = POINT_READ_CHUNK;
+        for r in records {
             let r = r?;
             if r.seq == seq {
                 return Ok(r);
@@ -880,6 +895,7 @@ impl Journal {
             at: off,
             from: seq,
             cursor: None,
+            chunk: READ_CHUNK,
         }
     }
 
@@ -948,6 +964,8 @@ pub(crate) struct Records<'a> {
     at: u64,
     from: u64,
     cursor: Option<Cursor<'a>>,
+    /// Bytes its cursors read at a time.
+    chunk: usize,
 }
 
 impl Iterator for Records<'_> {
@@ -964,7 +982,7 @@ impl Iterator for Records<'_> {
             }
             let c = self
                 .cursor
-                .get_or_insert_with(|| Cursor::new(&seg.file, self.at, seg.len));
+                .get_or_insert_with(|| Cursor::with_chunk(&seg.file, self.at, seg.len, self.chunk));
             let path = || self.j.dir.join(&seg.name);
             match read_record(c, self.at) {
                 Err(e) => {

@@ -47,7 +47,9 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use jiff::Timestamp;
 
-use domain::{Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries, YearData};
+use domain::{
+    Framework, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries, UnitTotals, YearData,
+};
 
 pub use access::AccessProblem;
 pub use commit::Txn;
@@ -510,17 +512,26 @@ impl Store {
         if let Some(u) = unit {
             return self.read_group(&layout::unit_items_key(year, u), year, u);
         }
-        let prefix = layout::year_items_prefix(year);
         let mut out = Vec::new();
+        self.scan_year_items(year, &mut |s| out.push(s))?;
+        Ok(out)
+    }
+
+    /// Every stored item of a year, group by group in key order, to `f`: only one group's
+    /// items are decoded at a time (a year of the large scale has 200,000).
+    fn scan_year_items(&self, year: u16, f: &mut dyn FnMut(StoredItem)) -> Result<(), StoreError> {
+        let prefix = layout::year_items_prefix(year);
         for r in chunked::Chunked::prefix(&self.state, prefix.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let Some((y, u)) = layout::parse_group_key(&k) else {
                 continue;
             };
             let name = String::from_utf8_lossy(&k);
-            out.extend(state::decode_group(&v, y, u, &name)?);
+            state::decode_group(&v, y, u, &name)?
+                .into_iter()
+                .for_each(&mut *f);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Current state of one item with its texts, `None` if no event touched it.
@@ -548,21 +559,41 @@ impl Store {
     /// read from sled alone. The first call for a year reads its groups; later calls are
     /// answered from memory, which every commit keeps current.
     pub fn unit_summaries(&self, year: u16) -> Result<Vec<UnitSummaries>, StoreError> {
+        self.with_summaries(year, SummaryCache::unit_summaries)
+    }
+
+    /// `f` of a year's summaries, read from sled the first time (an empty answer for a year
+    /// the store cannot hold).
+    fn with_summaries<R: Default>(
+        &self,
+        year: u16,
+        f: impl FnOnce(&SummaryCache) -> R,
+    ) -> Result<R, StoreError> {
         if layout::check_year(year).is_err() {
-            return Ok(Vec::new());
+            return Ok(R::default());
         }
         if let Some(c) = self.summaries_lock().get(&year) {
-            return Ok(c.unit_summaries());
+            return Ok(f(c));
         }
         // Read under the commit lock, so no commit falls between the read and the cache.
         let _tip = self.lock_tip();
         let mut cache = SummaryCache::default();
-        for s in self.stored_items(year, None)? {
-            cache.put(&s.item);
-        }
-        let out = cache.unit_summaries();
+        self.scan_year_items(year, &mut |s| cache.put(&s.item))?;
+        let out = f(&cache);
         self.summaries_lock().insert(year, cache);
         Ok(out)
+    }
+
+    /// The totals of every unit of a year that has items (units in code order), or of the units
+    /// named (each, with no items: zero), computed from the summaries the store keeps
+    /// ([`Store::unit_summaries`]) without copying them.
+    pub fn unit_totals(
+        &self,
+        year: u16,
+        fw: &Framework,
+        units: Option<&[String]>,
+    ) -> Result<Vec<UnitTotals>, StoreError> {
+        self.with_summaries(year, |c| c.totals(fw, units))
     }
 
     /// Every item of a year as its summary gives it ([`ItemSummary::to_item`]), in key order.

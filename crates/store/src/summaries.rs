@@ -6,8 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use domain::aggregate::Scored;
 use domain::item::{Dispute, Touch};
-use domain::{Item, ItemSummary, Points, Status, UnitSummaries};
+use domain::{Framework, Item, ItemSummary, Points, Status, UnitSummaries, UnitTotals};
 
 /// One item's summary.
 #[derive(Clone, Debug)]
@@ -51,6 +52,25 @@ impl Compact {
     }
 }
 
+/// The same scores as the item it summarises ([`Item::self_score`], [`Item::proposed_score`]).
+impl Scored for Compact {
+    fn leaf(&self) -> &str {
+        &self.leaf
+    }
+    fn self_score(&self) -> Option<Points> {
+        self.survey.or(self.self_score)
+    }
+    fn proposed_score(&self) -> Option<Points> {
+        if self.survey.is_some() {
+            return self.survey;
+        }
+        self.proposed.or_else(|| Scored::self_score(self))
+    }
+    fn status(&self) -> Status {
+        self.status
+    }
+}
+
 /// A year's summaries: by unit, each unit's by leaf.
 #[derive(Default)]
 pub(crate) struct YearSummaries {
@@ -86,5 +106,24 @@ impl YearSummaries {
                 items: items.iter().map(Compact::summary).collect(),
             })
             .collect()
+    }
+
+    /// The totals of every unit (units in code order), or of the units named, computed from the
+    /// summaries in place: nothing of them is copied.
+    pub fn totals(&self, fw: &Framework, units: Option<&[String]>) -> Vec<UnitTotals> {
+        match units {
+            None => self
+                .units
+                .iter()
+                .map(|(unit, items)| UnitTotals::compute(fw, unit, items))
+                .collect(),
+            Some(names) => names
+                .iter()
+                .map(|unit| match self.units.get(unit.as_str()) {
+                    Some(items) => UnitTotals::compute(fw, unit, items),
+                    None => UnitTotals::compute::<Compact>(fw, unit, []),
+                })
+                .collect(),
+        }
     }
 }

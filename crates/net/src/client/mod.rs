@@ -23,7 +23,7 @@ use crate::protocol::{
 use api::WorkbenchError;
 use api::{ConnectionState, Feed, HistoryQuery, Notice, PresenceEntry, Workbench};
 use domain::YearContext;
-use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState};
+use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitTotals};
 use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport};
 use l10n::Lang;
 
@@ -626,6 +626,18 @@ impl Workbench for RemoteWorkbench {
     fn item(&self, key: &ItemKey) -> Result<Option<Item>, WorkbenchError> {
         match self.shared.ask(Request::Item { key: key.clone() })? {
             Reply::Item(i) => Ok(i.map(|b| *b)),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn unit_totals(
+        &self,
+        year: u16,
+        units: Option<&[String]>,
+    ) -> Result<Vec<UnitTotals>, WorkbenchError> {
+        let units = units.map(<[String]>::to_vec);
+        match self.shared.ask(Request::UnitTotals { year, units })? {
+            Reply::UnitTotals(t) => Ok(t),
             r => Err(unexpected(&r)),
         }
     }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use api::WorkbenchError;
 use api::{HistoryQuery, PresenceEntry};
+use domain::UnitTotals;
 use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries};
 use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport, YearData};
 use l10n::Lang;
@@ -34,7 +35,9 @@ use l10n::Lang;
 /// `FrameworkMeta::justification_min_chars`; `Command::{UndoIn, Redo}`; imports streamed in
 /// pieces (`Request::ImportBegin`, `ImportRows`, `ImportEnd`, `ImportAbandon`, one id,
 /// committed once at the end) instead of one request; `WRITER_REQUEST_MAX` 128 MiB → 16 MiB.
-pub const PROTOCOL_VERSION: u32 = 5;
+/// 6: `Request::UnitTotals` / `Reply::UnitTotals`: a workbench starts with each unit's totals
+/// and counts, not every item's summary; a unit's items come when it is opened.
+pub const PROTOCOL_VERSION: u32 = 6;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:
@@ -245,6 +248,11 @@ pub enum Request {
     ItemSummaries {
         year: u16,
     },
+    /// The totals and counts of the units of a year (`UnitTotals`), or of the units named.
+    UnitTotals {
+        year: u16,
+        units: Option<Vec<String>>,
+    },
     UnitStates {
         year: u16,
     },
@@ -317,6 +325,7 @@ impl Request {
             Request::Items { .. } => "items".into(),
             Request::Item { .. } => "item".into(),
             Request::ItemSummaries { .. } => "item-summaries".into(),
+            Request::UnitTotals { .. } => "unit-totals".into(),
             Request::UnitStates { .. } => "unit-states".into(),
             Request::Rounds { .. } => "rounds".into(),
             Request::History(_) => "history".into(),
@@ -354,6 +363,7 @@ pub enum Reply {
     Items(Vec<Item>),
     UnitSummaries(Vec<UnitSummaries>),
     Item(Option<Box<Item>>),
+    UnitTotals(Vec<UnitTotals>),
     UnitStates(Vec<(String, UnitState)>),
     Rounds(Vec<Round>),
     Events(Vec<Event>),

@@ -955,6 +955,9 @@ impl Session {
                     Err(e) => Err(engine::store_error(e)),
                 }
             }
+            Request::UnitTotals { year, units } => wb
+                .unit_totals(year, units.as_deref())
+                .map(Reply::UnitTotals),
             Request::UnitStates { year } => wb.unit_states(year).map(Reply::UnitStates),
             Request::Rounds { year } => wb.rounds(year).map(Reply::Rounds),
             Request::History(q) => match wb.history(&q) {

@@ -42,7 +42,8 @@ impl App {
             self.model.unit_set().units[u].code.clone(),
             self.model.fw().nodes[n].code.clone(),
         );
-        Some((key, self.model.unit_at(u).items[n].as_ref(), n))
+        let item = self.model.unit_at(u).items.get(n).and_then(Option::as_ref);
+        Some((key, item, n))
     }
 
     /// On a group row of the workbench, put the cursor on the group's first pending item (else
@@ -111,8 +112,17 @@ impl App {
     pub(crate) fn run(&mut self, cmd: Command) -> Result<Vec<DomainEvent>, WorkbenchError> {
         let events = self.wb.apply(cmd)?;
         let changed = self.model.apply_events(&events);
+        self.refresh_totals();
         self.after_change(&changed);
         Ok(events)
+    }
+
+    /// Ask for the new totals of the units whose items are not loaded and that events changed
+    /// (their items come when they are opened).
+    pub(crate) fn refresh_totals(&mut self) {
+        if let Err(e) = self.model.refresh_totals(&*self.wb) {
+            self.error(e.message(self.lang));
+        }
     }
 
     /// Refresh what depends on the data after events were applied.

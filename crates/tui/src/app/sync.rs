@@ -43,10 +43,15 @@ impl App {
     fn reload(&mut self) {
         match Model::load(&*self.wb, self.model.year) {
             Ok(m) => {
+                let all_items = self.model.wants_all_items();
                 self.model = m;
                 if let Some(u) = self.bench.as_ref().map(|b| b.unit_idx)
                     && let Err(e) = self.model.load_unit(&*self.wb, u)
                 {
+                    self.error(e.message(self.lang));
+                }
+                // The queue was shown: it lists items of every unit.
+                if all_items && let Err(e) = self.model.load_summaries(&*self.wb) {
                     self.error(e.message(self.lang));
                 }
                 self.overview.rebuild(&self.model);
@@ -112,6 +117,7 @@ impl App {
 
     fn committed(&mut self, events: &[DomainEvent]) {
         let changed = self.model.apply_events(events);
+        self.refresh_totals();
         if changed.is_empty() {
             return;
         }

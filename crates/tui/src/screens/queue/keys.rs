@@ -26,8 +26,13 @@ impl App {
     }
 
     /// Show the queue. Its rows are collected again for today's date (a session left open
-    /// overnight sees what became overdue); sort, filters and the cursor's item are kept.
+    /// overnight sees what became overdue); sort, filters and the cursor's item are kept. The
+    /// first time, the items of every unit are loaded (without their texts): the workbench
+    /// started with each unit's totals only.
     pub(crate) fn open_queue(&mut self) {
+        if let Err(e) = self.model.load_summaries(&*self.wb) {
+            self.error(e.message(self.lang));
+        }
         self.leave_walk();
         let today = self.today();
         self.queue.rebuild(&self.model, today);

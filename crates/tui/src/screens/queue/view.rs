@@ -386,7 +386,11 @@ fn row_cells(app: &App, row: &Row, cols: &[Col]) -> Vec<(String, Style)> {
     let m = &app.model;
     let unit = &m.unit_set().units[row.unit];
     let node = &m.fw().nodes[row.node];
-    let item = m.unit_at(row.unit).items[row.node].as_ref();
+    let item = m
+        .unit_at(row.unit)
+        .items
+        .get(row.node)
+        .and_then(Option::as_ref);
     let status = item.map_or(Status::Pending, |i| i.status());
     cols.iter()
         .map(|c| match c.id {
@@ -460,8 +464,11 @@ pub fn status_line(app: &App, f: &mut Frame, r: Rect) {
             th.base,
         ),
     ];
-    let status = m.unit_at(row.unit).items[row.node]
-        .as_ref()
+    let status = m
+        .unit_at(row.unit)
+        .items
+        .get(row.node)
+        .and_then(Option::as_ref)
         .map_or(Status::Pending, |i| i.status());
     let mut right = vec![Span::styled(
         status.label(app.lang).to_string(),
