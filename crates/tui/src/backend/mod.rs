@@ -36,6 +36,8 @@ const GAP: u16 = 8;
 const MIN_ERASE: usize = 4;
 /// Line shifts tried in one frame.
 const MAX_SHIFTS: usize = 3;
+/// Frames shorter than this (a highlight that moved, a counter) are not worth a shift.
+const MIN_SHIFTED_FRAME: usize = 160;
 
 /// The style a cell is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,10 +157,17 @@ impl<W: Write> SparingBackend<W> {
     /// cells still different after them, when that is shorter. Up to `MAX_SHIFTS` shifts
     /// (a list and the detail pane below it), each kept only if it makes the output shorter.
     fn shift_if_shorter(&mut self, before: Buffer) {
+        // A shift costs about 20 bytes and must save more: small frames are left as they are.
+        if self.out.len() < MIN_SHIFTED_FRAME {
+            return;
+        }
+        let Some(mut search) = shift::Search::new(&before, &self.screen) else {
+            return;
+        };
         let mut shown = before;
         let mut lead: Vec<u8> = Vec::new();
         for _ in 0..MAX_SHIFTS {
-            let Some(s) = shift::best(&shown, &self.screen) else {
+            let Some(s) = search.best() else {
                 break;
             };
             let mut moved = shown.clone();
@@ -177,6 +186,7 @@ impl<W: Write> SparingBackend<W> {
             }
             lead = out[..after].to_vec();
             self.out = out;
+            search.apply(s);
             shown = moved;
         }
     }

@@ -134,35 +134,77 @@ impl Prints {
 
 /// The shift of `old` that leaves the fewest cells to write to reach `new`, by fingerprints;
 /// `None` when none saves enough. Both buffers have the same area, at the origin.
+#[cfg(test)]
 pub fn best(old: &Buffer, new: &Buffer) -> Option<Shift> {
-    if old.area != new.area || new.area.height < 2 || new.area.width == 0 {
-        return None;
+    Search::new(old, new)?.best()
+}
+
+/// Shifts from one screen towards a new frame, one after another: the fingerprints of the new
+/// frame are taken once, and those of the screen follow each shift kept.
+pub struct Search {
+    old: Prints,
+    new: Prints,
+    blank: Prints,
+}
+
+impl Search {
+    /// `None` when the screens differ in size or are too small to shift anything.
+    pub fn new(old: &Buffer, new: &Buffer) -> Option<Search> {
+        if old.area != new.area || new.area.height < 2 || new.area.width == 0 {
+            return None;
+        }
+        Some(Search {
+            old: Prints::of(old),
+            new: Prints::of(new),
+            blank: Prints::of(&Buffer::empty(Rect::new(0, 0, new.area.width, 1))),
+        })
     }
-    let o = Prints::of(old);
-    let n = Prints::of(new);
-    let blank = Prints::of(&Buffer::empty(Rect::new(0, 0, new.area.width, 1)));
-    let h = n.rows;
-    let up = best_up(&o, &n, &blank);
-    let down = best_up(&o.reversed(), &n.reversed(), &blank).map(|(g, s)| {
-        // Rows counted from the bottom, back to the screen's.
-        let top = (h - 1) as u16 - s.bottom;
-        let bottom = (h - 1) as u16 - s.top;
-        (
-            g,
-            Shift {
-                top,
-                bottom,
-                up: false,
-                ..s
-            },
-        )
-    });
-    [up, down]
-        .into_iter()
-        .flatten()
-        .filter(|(g, _)| *g >= MIN_GAIN)
-        .max_by_key(|(g, _)| *g)
-        .map(|(_, s)| s)
+
+    /// The shift that saves the most cells, if it saves enough.
+    pub fn best(&self) -> Option<Shift> {
+        let (o, n, blank) = (&self.old, &self.new, &self.blank);
+        let h = n.rows;
+        let up = best_up(o, n, blank);
+        let down = best_up(&o.reversed(), &n.reversed(), blank).map(|(g, s)| {
+            // Rows counted from the bottom, back to the screen's.
+            let top = (h - 1) as u16 - s.bottom;
+            let bottom = (h - 1) as u16 - s.top;
+            (
+                g,
+                Shift {
+                    top,
+                    bottom,
+                    up: false,
+                    ..s
+                },
+            )
+        });
+        [up, down]
+            .into_iter()
+            .flatten()
+            .filter(|(g, _)| *g >= MIN_GAIN)
+            .max_by_key(|(g, _)| *g)
+            .map(|(_, s)| s)
+    }
+
+    /// The screen was shifted: its fingerprints move with its rows.
+    pub fn apply(&mut self, s: Shift) {
+        let p = self.old.pieces;
+        let (top, bottom) = (s.top as usize, s.bottom as usize);
+        let rows = bottom + 1 - top;
+        let n = (s.n as usize).min(rows);
+        let region = &mut self.old.v[top * p..(bottom + 1) * p];
+        let blank = if s.up {
+            region.rotate_left(n * p);
+            (rows - n) * p..rows * p
+        } else {
+            region.rotate_right(n * p);
+            0..n * p
+        };
+        for row in region[blank].chunks_mut(p) {
+            row.copy_from_slice(&self.blank.v);
+        }
+    }
 }
 
 /// The best upward shift and the cells it saves. For a shift by k of rows `t..=b`, rows
@@ -273,6 +315,38 @@ mod tests {
         s.apply(&mut moved);
         let rows: Vec<u16> = moved.diff(&new).iter().map(|c| c.1).collect();
         assert!(rows.iter().all(|y| *y == 9 || *y == 10), "{rows:?}");
+    }
+
+    #[test]
+    fn the_fingerprints_follow_a_shift_as_the_screen_does() {
+        let old = list(0, 10, 40);
+        let new = list(3, 10, 40);
+        for s in [
+            Shift {
+                top: 1,
+                bottom: 10,
+                n: 3,
+                up: true,
+            },
+            Shift {
+                top: 0,
+                bottom: 11,
+                n: 2,
+                up: false,
+            },
+            Shift {
+                top: 4,
+                bottom: 5,
+                n: 2,
+                up: true,
+            },
+        ] {
+            let mut search = Search::new(&old, &new).unwrap();
+            search.apply(s);
+            let mut moved = old.clone();
+            s.apply(&mut moved);
+            assert_eq!(search.old.v, Prints::of(&moved).v, "{s:?}");
+        }
     }
 
     #[test]
