@@ -70,7 +70,7 @@ fn cells(t: &Term) -> Vec<Vec<String>> {
                 let Some(c) = s.cell(y, x) else { continue };
                 // A written space and a cell never written look the same.
                 let text = match c.contents() {
-                    t if t.is_empty() => " ".to_string(),
+                    "" => " ".to_string(),
                     t => t.to_string(),
                 };
                 line.push(format!(

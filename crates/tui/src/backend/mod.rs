@@ -738,7 +738,7 @@ mod tests {
                 for x in 0..cols {
                     let c = s.cell(y, x).unwrap();
                     let text = match c.contents() {
-                        t if t.is_empty() => " ".to_string(),
+                        "" => " ".to_string(),
                         t => t.to_string(),
                     };
                     let _ = std::fmt::Write::write_fmt(
