@@ -157,10 +157,6 @@ impl<W: Write> SparingBackend<W> {
     /// cells still different after them, when that is shorter. Up to `MAX_SHIFTS` shifts
     /// (a list and the detail pane below it), each kept only if it makes the output shorter.
     fn shift_if_shorter(&mut self, before: Buffer) {
-        // A shift costs about 20 bytes and must save more: small frames are left as they are.
-        if self.out.len() < MIN_SHIFTED_FRAME {
-            return;
-        }
         let Some(mut search) = shift::Search::new(&before, &self.screen) else {
             return;
         };
@@ -170,12 +166,12 @@ impl<W: Write> SparingBackend<W> {
             let Some(s) = search.best() else {
                 break;
             };
-            let mut moved = shown.clone();
-            s.apply(&mut moved);
+            // Tried on the copy itself: when it is not shorter, the copy is not needed any more.
+            s.apply(&mut shown);
             let mut out = lead.clone();
             s.write(&mut out);
             let after = out.len();
-            let updates: Vec<(u16, u16)> = moved
+            let updates: Vec<(u16, u16)> = shown
                 .diff(&self.screen)
                 .iter()
                 .map(|&(x, y, _)| (x, y))
@@ -184,10 +180,10 @@ impl<W: Write> SparingBackend<W> {
             if out.len() >= self.out.len() {
                 break;
             }
-            lead = out[..after].to_vec();
+            lead.truncate(0);
+            lead.extend_from_slice(&out[..after]);
             self.out = out;
             search.apply(s);
-            shown = moved;
         }
     }
 }
@@ -383,21 +379,25 @@ impl<W: Write> Backend for SparingBackend<W> {
             return Ok(());
         }
         self.cursor = None;
-        // What the terminal shows before this frame, when lines may be shifted on it.
-        let area = self.screen.area;
-        let before =
-            (self.shifts && self.size == Some(area.as_size())).then(|| self.screen.clone());
-        let mut updates: Vec<(u16, u16)> = Vec::with_capacity(cells.len());
+        // The cells this frame replaces, to know what the terminal showed before it.
+        let mut replaced: Vec<(u16, u16, Cell)> = Vec::with_capacity(cells.len());
         for (x, y, cell) in cells {
-            self.screen[(x, y)] = cell;
-            updates.push((x, y));
+            replaced.push((x, y, std::mem::replace(&mut self.screen[(x, y)], cell)));
         }
+        let mut updates: Vec<(u16, u16)> = replaced.iter().map(|&(x, y, _)| (x, y)).collect();
         updates.sort_unstable_by_key(|&(x, y)| (y, x));
         updates.dedup();
 
         self.out.clear();
         encode(&self.screen, &updates, &mut self.out);
-        if let Some(before) = before {
+        // A shift costs about 20 bytes and must save more: small frames are left as they are.
+        let area = self.screen.area;
+        if self.shifts && self.size == Some(area.as_size()) && self.out.len() >= MIN_SHIFTED_FRAME {
+            let mut before = self.screen.clone();
+            // Last replaced first, so a cell drawn twice gets its oldest content back.
+            for (x, y, cell) in replaced.into_iter().rev() {
+                before[(x, y)] = cell;
+            }
             self.shift_if_shorter(before);
         }
         self.writer.write_all(&self.out)

@@ -211,10 +211,10 @@ impl Search {
 /// `t..=b-k` show the old rows `t+k..=b` and rows `b-k+1..=b` come in blank.
 fn best_up(o: &Prints, n: &Prints, blank: &Prints) -> Option<(i64, Shift)> {
     let h = n.rows;
+    // What each row already has in common with the screen.
+    let stay: Vec<i64> = (0..h).map(|y| n.same(y, o, y)).collect();
     // What a row gains by coming in blank, whatever the shift.
-    let exposed: Vec<i64> = (0..h)
-        .map(|y| n.same(y, blank, 0) - n.same(y, o, y))
-        .collect();
+    let exposed: Vec<i64> = (0..h).map(|y| n.same(y, blank, 0) - stay[y]).collect();
     let mut before = vec![0i64; h + 1];
     for y in 0..h {
         before[y + 1] = before[y] + exposed[y];
@@ -225,7 +225,7 @@ fn best_up(o: &Prints, n: &Prints, blank: &Prints) -> Option<(i64, Shift)> {
         let mut run = 0i64;
         let mut start = 0usize;
         for e in 0..h - k {
-            let moved = n.same(e, o, e + k) - n.same(e, o, e);
+            let moved = n.same(e, o, e + k) - stay[e];
             if run <= 0 {
                 run = moved;
                 start = e;
