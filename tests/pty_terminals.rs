@@ -294,8 +294,9 @@ const FORBIDDEN: &[(&str, &[u8])] = &[
 
 /// The final bytes of the CSI sequences the program itself writes: colours and attributes (m),
 /// cursor moves (H, C, G), clearing (J, K), private modes (h, l: alternate screen, bracketed
-/// paste, cursor visibility, synchronized update).
-const CSI_FINALS: &[u8] = b"mHCGJKhl";
+/// paste, cursor visibility, synchronized update), and the scroll region with its line deletes
+/// and inserts that scroll lists (r, M, L).
+const CSI_FINALS: &[u8] = b"mHCGJKhlrML";
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
@@ -322,6 +323,18 @@ fn assert_inert_output(raw: &[u8], markers: &[&str]) {
                 matches!(params.as_str(), "" | "0" | "1" | "2"),
                 "ESC [{params}J"
             );
+        }
+        // A region is set as `top;bottom` or reset; lines are deleted or inserted by count.
+        let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        if fin == b'r' {
+            let ok = params.is_empty()
+                || params
+                    .split_once(';')
+                    .is_some_and(|(t, b)| number(t) && number(b));
+            assert!(ok, "ESC [{params}r");
+        }
+        if fin == b'M' || fin == b'L' {
+            assert!(number(&params), "ESC [{params}{}", fin as char);
         }
     }
     // Right after each marker comes its visible escape, never the raw control.

@@ -26,7 +26,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute, queue};
 use ratatui::layout::Size;
 
-use super::backend::SparingBackend;
+use super::backend::{SparingBackend, shifts_lines};
 
 /// What was switched on, so restore switches off exactly that.
 static RAW: AtomicBool = AtomicBool::new(false);
@@ -147,7 +147,9 @@ impl Term {
             )?;
             KEYBOARD.store(true, Ordering::SeqCst);
         }
-        let terminal = Terminal::new(SparingBackend::new(out))?;
+        // Lists scroll with the terminal's scroll region where TERM says it has one.
+        let shifts = shifts_lines(std::env::var("TERM").ok().as_deref());
+        let terminal = Terminal::new(SparingBackend::new(out).with_shifts(shifts))?;
         let mut term = Term { terminal };
         term.repaint_all()?;
         Ok(term)
@@ -159,6 +161,7 @@ impl Term {
 
     /// Draw one frame inside a synchronized update, so the terminal shows it all at once.
     pub fn draw(&mut self, render: impl FnOnce(&mut Frame)) -> io::Result<()> {
+        self.measure()?;
         queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
         let drawn = self.terminal.draw(render).map(|_| ());
         // Always end the update, even when drawing failed.
@@ -175,9 +178,18 @@ impl Term {
     /// `Terminal::clear`, this never asks the terminal for its cursor position: over a slow SSH
     /// link, or in a terminal that does not answer, that query times out and would end the app.
     fn repaint_all(&mut self) -> io::Result<()> {
-        let size = self.terminal.size()?;
+        let size = self.measure()?;
         self.terminal
             .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+    }
+
+    /// Ask the terminal its size and tell the backend, once per frame: ratatui's resize check
+    /// and the backend's line shifts then use the same size.
+    fn measure(&mut self) -> io::Result<Size> {
+        let (width, height) = ratatui::crossterm::terminal::size()?;
+        let size = Size { width, height };
+        self.terminal.backend_mut().set_size(size);
+        Ok(size)
     }
 
     /// Leave full-screen mode and report any error restoring the terminal.
