@@ -344,6 +344,26 @@ actions! {
         desc: ("Chuyển giữa cây và chi tiết", "Switch between tree and detail"),
         hint: ("Chi tiết", "Detail"),
     }
+    DetailGrow {
+        name: "detail-grow",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: (
+            "Nới rộng khung chi tiết (nhớ trong phiên làm việc)",
+            "Make the detail pane larger (kept for the session)",
+        ),
+        hint: ("Chi tiết +", "Detail +"),
+    }
+    DetailShrink {
+        name: "detail-shrink",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: (
+            "Thu hẹp khung chi tiết (nhớ trong phiên làm việc)",
+            "Make the detail pane smaller (kept for the session)",
+        ),
+        hint: ("Chi tiết −", "Detail −"),
+    }
     NextUnit {
         name: "next-unit",
         contexts: &[C::Workbench],

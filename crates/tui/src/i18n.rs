@@ -11,6 +11,8 @@ use l10n::Lang;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     AppName,
+    DetailLargest,
+    DetailSmallest,
     Year,
     // Overview
     ColCode,
@@ -178,6 +180,9 @@ pub enum Msg {
     BackToEditing,
     KeepTheirs,
     ConflictYours,
+    DiffRemoved,
+    DiffAdded,
+    DiffSinceLast,
     KeptTheirs,
     RecordDisputeTitle,
     ResolveDisputeTitle,
@@ -227,6 +232,14 @@ l10n::catalogue! {
     /// The text of a fixed message.
     Msg => text {
         Msg::AppName => ("Thẩm định PAR INDEX", "PAR INDEX appraisal"),
+        Msg::DetailLargest => (
+            "Khung chi tiết đã lớn nhất (còn chỗ cho cây tiêu chí); [ để thu hẹp",
+            "The detail pane is as large as it gets (the tree keeps its room); [ makes it smaller",
+        ),
+        Msg::DetailSmallest => (
+            "Khung chi tiết đã nhỏ nhất; ] để nới rộng",
+            "The detail pane is as small as it gets; ] makes it larger",
+        ),
         Msg::Year => ("Năm", "Year"),
         Msg::ColCode => ("Mã", "Code"),
         Msg::ColUnit => ("Đơn vị", "Unit"),
@@ -440,10 +453,10 @@ l10n::catalogue! {
         Msg::EditingNow => ("đang sửa mục này", "is editing this item"),
         Msg::ReapplyMineShort => ("Áp dụng lại của tôi", "Re-apply mine"),
         Msg::BackToEditing => ("Quay lại sửa", "Back to editing"),
-        Msg::ConflictYours => (
-            "Bản của bạn (so với của họ: [-bỏ-]{+thêm+})",
-            "Yours (against theirs: [-removed-]{+added+})",
-        ),
+        Msg::ConflictYours => ("Bản của bạn (so với của họ:", "Yours (against theirs:"),
+        Msg::DiffRemoved => ("bỏ", "removed"),
+        Msg::DiffAdded => ("thêm", "added"),
+        Msg::DiffSinceLast => ("so với lần trước", "since the last version"),
         Msg::KeptTheirs => (
             "Đã nhận thay đổi của người kia; bản của bạn đã bỏ",
             "Kept their change; yours was dropped",
@@ -588,6 +601,8 @@ pub fn finalize_question(lang: Lang, unit: &str, name: &str) -> String {
     }
 }
 
+/// The national totals under the overview, longest wording first: the bar shows the first
+/// that fits its width.
 pub fn national_summary(
     lang: Lang,
     reviewed: usize,
@@ -596,14 +611,30 @@ pub fn national_summary(
     disputes: usize,
     finalized: usize,
     units: usize,
-) -> String {
+) -> [String; 3] {
     match lang {
-        Lang::Vi => format!(
-            " Đã thẩm định {reviewed}/{leaves} · {adjusted} điều chỉnh · {disputes} đang giải trình · {finalized}/{units} đơn vị đã chốt"
-        ),
-        Lang::En => format!(
-            " Reviewed {reviewed}/{leaves} items · {adjusted} adjusted · {disputes} disputed · {finalized}/{units} units finalized"
-        ),
+        Lang::Vi => [
+            format!(
+                " Đã thẩm định {reviewed}/{leaves} · {adjusted} điều chỉnh · {disputes} đang giải trình · {finalized}/{units} đơn vị đã chốt"
+            ),
+            format!(
+                " Đã thẩm định {reviewed}/{leaves} · {adjusted} điều chỉnh · {disputes} giải trình · đã chốt {finalized}/{units}"
+            ),
+            format!(
+                " Thẩm định {reviewed}/{leaves} · Điều chỉnh {adjusted} · Giải trình {disputes} · Chốt {finalized}/{units}"
+            ),
+        ],
+        Lang::En => [
+            format!(
+                " Reviewed {reviewed}/{leaves} items · {adjusted} adjusted · {disputes} disputed · {finalized}/{units} units finalized"
+            ),
+            format!(
+                " Reviewed {reviewed}/{leaves} · {adjusted} adjusted · {disputes} disputed · {finalized}/{units} finalized"
+            ),
+            format!(
+                " Reviewed {reviewed}/{leaves} · Adj. {adjusted} · Disp. {disputes} · Final {finalized}/{units}"
+            ),
+        ],
     }
 }
 
@@ -727,6 +758,23 @@ pub fn ignored_keys(lang: Lang, n: usize) -> String {
         Lang::En => {
             format!("Ignored {n} keys that came at once (a paste?) — no text field is open")
         }
+    }
+}
+
+/// The marker under a pane whose text goes on below: "↓ còn 5 dòng".
+pub fn more_below(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("↓ còn {n} dòng"),
+        Lang::En if n == 1 => "↓ 1 more line".to_string(),
+        Lang::En => format!("↓ {n} more lines"),
+    }
+}
+
+/// After the marker of a pane without the focus: the key that moves there ("Tab để cuộn").
+pub fn scroll_how(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Vi => format!("{key} để cuộn"),
+        Lang::En => format!("{key} to scroll"),
     }
 }
 

@@ -125,6 +125,9 @@ pub struct App {
     pub(crate) walk_resume: HashMap<String, usize>,
     /// The detail pane has the focus (keys scroll it) instead of the tree.
     pub detail_focus: bool,
+    /// How far the user moved the split between the tree and the detail pane (`[` and `]`):
+    /// steps added to the detail pane's default size, kept for the session.
+    pub split: i16,
     pub overlays: Vec<Overlay>,
     pub flash: Option<Flash>,
     pub(crate) keys: KeyBuffer,
@@ -231,6 +234,7 @@ impl App {
             walk_scroll: 0,
             walk_resume: HashMap::new(),
             detail_focus: false,
+            split: 0,
             overlays: Vec::new(),
             flash,
             keys: KeyBuffer::default(),
@@ -470,6 +474,8 @@ impl App {
             Action::Expand
             | Action::Collapse
             | Action::SwitchPane
+            | Action::DetailGrow
+            | Action::DetailShrink
             | Action::NextUnit
             | Action::PrevUnit
             | Action::ToggleDiffs

@@ -24,7 +24,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         areas::render(app, f, fr.body, b);
         return;
     }
-    let (table, pane, side) = layout::bench(fr.body);
+    let (table, pane, side) = layout::bench(fr.body, app.split);
     tree(app, f, table, b);
     detail::render(
         app,
