@@ -180,6 +180,9 @@ pub enum Msg {
     BackToEditing,
     KeepTheirs,
     ConflictYours,
+    KeepAgreedTitle,
+    KeepAgreedYes,
+    KeepAgreedNo,
     DiffRemoved,
     DiffAdded,
     DiffSinceLast,
@@ -454,6 +457,12 @@ l10n::catalogue! {
         Msg::ReapplyMineShort => ("Áp dụng lại của tôi", "Re-apply mine"),
         Msg::BackToEditing => ("Quay lại sửa", "Back to editing"),
         Msg::ConflictYours => ("Bản của bạn (so với của họ:", "Yours (against theirs:"),
+        Msg::KeepAgreedTitle => (
+            "Lý do đã sửa — điểm có thay đổi không?",
+            "The text changed — does the score change?",
+        ),
+        Msg::KeepAgreedYes => ("Giữ điểm, vẫn Đồng ý", "Keep the score, still agreed"),
+        Msg::KeepAgreedNo => ("Sửa điểm đề xuất", "Change the proposed score"),
         Msg::DiffRemoved => ("bỏ", "removed"),
         Msg::DiffAdded => ("thêm", "added"),
         Msg::DiffSinceLast => ("so với lần trước", "since the last version"),
@@ -758,6 +767,18 @@ pub fn ignored_keys(lang: Lang, n: usize) -> String {
         Lang::En => {
             format!("Ignored {n} keys that came at once (a paste?) — no text field is open")
         }
+    }
+}
+
+/// Asked when an agreed item's text changed and its score did not.
+pub fn keep_agreed_question(lang: Lang, leaf: &str, score: &str) -> String {
+    match lang {
+        Lang::Vi => format!(
+            "Tiêu chí {leaf} đang «Đồng ý» với điểm tự chấm {score}. Bạn đã sửa lý do nhưng chưa sửa điểm. Nếu lý do mới có trừ hay cộng điểm, hãy chọn sửa điểm đề xuất."
+        ),
+        Lang::En => format!(
+            "Item {leaf} is agreed at its self-assessed {score}. You changed the text but not the score. If the new text adds or deducts points, choose to change the proposed score."
+        ),
     }
 }
 
