@@ -180,6 +180,7 @@ pub enum Msg {
     BackToEditing,
     KeepTheirs,
     ConflictYours,
+    HasDraft,
     KeepAgreedTitle,
     KeepAgreedYes,
     KeepAgreedNo,
@@ -463,6 +464,10 @@ l10n::catalogue! {
         ),
         Msg::KeepAgreedYes => ("Giữ điểm, vẫn Đồng ý", "Keep the score, still agreed"),
         Msg::KeepAgreedNo => ("Sửa điểm đề xuất", "Change the proposed score"),
+        Msg::HasDraft => (
+            "Bạn có bản nháp chưa lưu (e hoặc F2 để soạn tiếp)",
+            "You have an unsaved draft (e or F2 to go on)",
+        ),
         Msg::DiffRemoved => ("bỏ", "removed"),
         Msg::DiffAdded => ("thêm", "added"),
         Msg::DiffSinceLast => ("so với lần trước", "since the last version"),

@@ -85,6 +85,8 @@ pub struct Marks {
     /// An item someone else is editing.
     pub editing: &'static str,
     pub saved: &'static str,
+    /// An item with this user's unsaved draft.
+    pub draft: &'static str,
     pub finalized: &'static str,
     pub selected: &'static str,
 }
@@ -108,6 +110,7 @@ const UNICODE_MARKS: Marks = Marks {
     survey: "≈",
     editing: "✎",
     saved: "✓",
+    draft: "¶",
     finalized: "■",
     selected: "▶",
 };
@@ -132,6 +135,7 @@ const ASCII_MARKS: Marks = Marks {
     survey: "~",
     editing: "E",
     saved: "OK",
+    draft: "d",
     finalized: "#",
     selected: ">",
 };

@@ -177,3 +177,40 @@ fn the_overview_fits_its_columns_to_their_content() {
         assert!(!totals.contains('…'), "{totals}");
     }
 }
+
+#[test]
+fn items_with_a_draft_are_marked_and_the_mark_survives_reopening_the_unit() {
+    let d = demo();
+    let mut a = app(&d, 80, 24);
+    a.feed("tuyen quang<enter>");
+    let row_of = |lines: &[String], code: &str| {
+        lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(code))
+            .cloned()
+            .unwrap_or_else(|| panic!("no row {code}:\n{}", lines.join("\n")))
+    };
+    // The first leaf row, 1.1.1: a draft left by Esc.
+    a.feed("<down><down>e<c-a><c-k>Thiếu văn bản ban hành<esc>");
+    assert!(a.overlays.is_empty());
+    let lines = screen(&mut a);
+    assert!(
+        row_of(&lines, "1.1.1").ends_with('¶'),
+        "{}",
+        lines.join("\n")
+    );
+    assert!(!row_of(&lines, "1.1.2").contains('¶'));
+    assert!(lines.join("\n").contains("¶ Bạn có bản nháp chưa lưu"));
+    // Read again from the store when the unit opens again.
+    a.drafts.clear();
+    a.feed("<esc>tuyen quang<enter>");
+    assert!(row_of(&screen(&mut a), "1.1.1").ends_with('¶'));
+    // Agreeing deletes the draft, and the mark goes.
+    a.feed("<down><down>a");
+    let lines = screen(&mut a);
+    assert!(
+        !row_of(&lines, "1.1.1").contains('¶'),
+        "{}",
+        lines.join("\n")
+    );
+}

@@ -128,6 +128,9 @@ pub struct App {
     /// How far the user moved the split between the tree and the detail pane (`[` and `]`):
     /// steps added to the detail pane's default size, kept for the session.
     pub split: i16,
+    /// Items of the open units that have this user's unsaved draft, for the mark in the tree:
+    /// read when a unit opens, kept up to date as drafts are written and deleted.
+    pub drafts: std::collections::HashSet<domain::ItemKey>,
     pub overlays: Vec<Overlay>,
     pub flash: Option<Flash>,
     pub(crate) keys: KeyBuffer,
@@ -235,6 +238,7 @@ impl App {
             walk_resume: HashMap::new(),
             detail_focus: false,
             split: 0,
+            drafts: std::collections::HashSet::new(),
             overlays: Vec::new(),
             flash,
             keys: KeyBuffer::default(),

@@ -104,6 +104,7 @@ impl App {
         match self.run(cmd) {
             Ok(_) => {
                 self.overlays.pop();
+                self.drafts.remove(&key);
                 if let Err(e) = self.wb.delete_draft(&key) {
                     self.error(e.message(self.lang));
                 } else {

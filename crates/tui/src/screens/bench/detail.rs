@@ -154,6 +154,12 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
         app.model.unit_set().units[unit_idx].code.clone(),
         n.code.clone(),
     );
+    if app.drafts.contains(&key) {
+        out.push(Line::styled(
+            format!("{} {}", th.marks.draft, app.tr(Msg::HasDraft)),
+            th.warn,
+        ));
+    }
     let editors = app.others_editing(&key);
     if !editors.is_empty() {
         out.push(Line::styled(

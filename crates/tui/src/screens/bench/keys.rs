@@ -42,6 +42,7 @@ impl App {
         self.screen = Screen::Bench;
         self.overview.select_unit(unit_idx);
         self.ranking.select_unit(unit_idx);
+        self.load_drafts(&unit);
         // Last year's decisions for the detail pane: read once per unit opened.
         if let Err(e) = self.references.load_unit(self.wb.as_ref(), &unit) {
             self.error(format!(
@@ -77,6 +78,30 @@ impl App {
             Action::Walk => self.start_walk(),
             Action::BulkAgreeArea => self.ask_bulk_agree(),
             _ => {}
+        }
+    }
+
+    /// Which of the unit's items have this user's draft (one question per appraised item; a
+    /// failed read leaves the item unmarked: the mark is a help, the draft itself is safe).
+    fn load_drafts(&mut self, unit: &str) {
+        if self.role.is_none_or(|r| !r.can_write()) {
+            return;
+        }
+        let year = self.model.year;
+        self.drafts.retain(|k| k.unit != unit || k.year != year);
+        let leaves: Vec<String> = self
+            .model
+            .fw()
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && n.method == domain::Method::Appraised)
+            .map(|n| n.code.clone())
+            .collect();
+        for leaf in leaves {
+            let key = domain::ItemKey::new(year, unit.to_string(), leaf);
+            if let Ok(Some(_)) = self.wb.draft(&key) {
+                self.drafts.insert(key);
+            }
         }
     }
 
