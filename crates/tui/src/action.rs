@@ -547,6 +547,18 @@ actions! {
         desc: ("Mở lại đơn vị đã chốt", "Reopen the unit"),
         hint: ("Mở lại", "Reopen"),
     }
+    // The list of provinces: jump by name after a key, for keymaps whose letters are commands
+    // (the vim preset's j, k, l, g, G would otherwise eat "lao cai").
+    JumpToUnit {
+        name: "jump-to-unit",
+        contexts: &[C::Overview],
+        palette: No,
+        desc: (
+            "Nhảy tới đơn vị: gõ tên sau phím này (Enter mở, Esc thôi)",
+            "Jump to a unit: type its name after this key (Enter opens, Esc stops)",
+        ),
+        hint: ("Tìm ĐV", "Find unit"),
+    }
     // Lists with sorting and filters (W1, W9, W10).
     SortNext {
         name: "sort-next",

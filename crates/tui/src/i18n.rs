@@ -787,6 +787,14 @@ pub fn keep_agreed_question(lang: Lang, leaf: &str, score: &str) -> String {
     }
 }
 
+/// The overview's jump hint when a key starts the jump: "/ rồi gõ tên đơn vị".
+pub fn jump_with_key(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Vi => format!("{key} rồi gõ tên đơn vị để nhảy tới"),
+        Lang::En => format!("{key}, then a unit name to jump"),
+    }
+}
+
 /// The marker under a pane whose text goes on below: "↓ còn 5 dòng".
 pub fn more_below(lang: Lang, n: usize) -> String {
     match lang {

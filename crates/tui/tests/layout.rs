@@ -214,3 +214,32 @@ fn items_with_a_draft_are_marked_and_the_mark_survives_reopening_the_unit() {
         lines.join("\n")
     );
 }
+
+/// With the vim preset letters are commands (`l` opens), so the jump starts with `/`.
+#[test]
+fn the_vim_preset_jumps_to_a_unit_after_a_slash() {
+    let d = demo();
+    let wb: Arc<dyn Workbench> = d.wb.clone();
+    let opts = TuiOptions {
+        lang: Lang::Vi,
+        theme: Some(ColorLevel::Mono),
+        preset: Some("vim".into()),
+        ..TuiOptions::default()
+    };
+    let mut a = thamdinh_tui::build_app(wb, &opts).expect("app");
+    a.resize(80, 24);
+    let s = screen(&mut a).join("\n");
+    assert!(s.contains("/ rồi gõ tên đơn vị để nhảy tới"), "{s}");
+    a.feed("/lao cai");
+    assert_eq!(a.screen, Screen::Overview, "typing after / opens nothing");
+    let s = screen(&mut a).join("\n");
+    assert!(s.contains("Đến: lao cai"), "{s}");
+    a.feed("<enter>");
+    assert_eq!(a.screen, Screen::Bench);
+    assert_eq!(a.bench.as_ref().map(|b| b.unit.as_str()), Some("10"));
+    // Esc ends a jump: j moves again.
+    a.feed("<esc>");
+    assert_eq!(a.screen, Screen::Overview);
+    a.feed("/<esc>j");
+    assert!(a.overview.typeahead.is_empty() && !a.overview.jumping);
+}

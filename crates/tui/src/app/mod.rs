@@ -525,6 +525,7 @@ impl App {
                 self.queue_action(action)
             }
             Action::FilterArea | Action::FilterAppraiser => {}
+            Action::JumpToUnit => self.overview.start_jump(),
             Action::SortNext
             | Action::SortReverse
             | Action::FilterRegion

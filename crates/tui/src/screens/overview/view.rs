@@ -332,11 +332,16 @@ fn sub_bar(app: &App, f: &mut Frame, r: Rect) {
             Span::styled(status.to_string(), th.base),
         ]
     };
-    let right = if ov.typeahead.is_empty() {
-        vec![Span::styled(
-            format!("{} ", app.tr(Msg::TypeToJump)),
-            th.dim,
-        )]
+    let right = if ov.typeahead.is_empty() && !ov.jumping {
+        // With a jump key (the vim preset's "/"), the hint names it.
+        let text = match app
+            .keymap
+            .hint(crate::action::Context::Overview, crate::action::Action::JumpToUnit)
+        {
+            Some(k) if k.chars().count() == 1 => i18n::jump_with_key(app.lang, &k),
+            _ => app.tr(Msg::TypeToJump).to_string(),
+        };
+        vec![Span::styled(format!("{text} "), th.dim)]
     } else {
         let style = if ov.typeahead_missed {
             th.error
