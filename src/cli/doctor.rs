@@ -111,6 +111,48 @@ fn colour_name(c: ColourLevel, lang: Lang) -> &'static str {
     }
 }
 
+/// What the user gets in colour, in plain words, and what to do when the terminal says it has
+/// fewer colours than the workbench uses (TERM=screen: 16, the workbench 256).
+fn colour_advice(
+    level: ColourLevel,
+    why: &str,
+    used: tui::theme::ColorLevel,
+    term: &str,
+    lang: Lang,
+) -> String {
+    use tui::theme::ColorLevel as Ui;
+    let ui = match used {
+        Ui::Mono => ColourLevel::Monochrome,
+        Ui::Ansi16 => ColourLevel::Basic16,
+        Ui::Ansi256 => ColourLevel::Ansi256,
+    };
+    let rank = |c: ColourLevel| match c {
+        ColourLevel::Monochrome => 0,
+        ColourLevel::Basic16 => 1,
+        ColourLevel::Ansi256 => 2,
+        ColourLevel::TrueColor => 3,
+    };
+    let shows = colour_name(ui, lang);
+    if rank(ui) <= rank(level) {
+        return match lang {
+            Lang::Vi => format!("giao diện hiện {shows} ({why}); đổi bằng --theme mono|16|256"),
+            Lang::En => {
+                format!("the workbench shows {shows} ({why}); change with --theme mono|16|256")
+            }
+        };
+    }
+    let has = colour_name(level, lang);
+    let base = term.split('-').next().unwrap_or(term);
+    match lang {
+        Lang::Vi => format!(
+            "giao diện hiện {shows}, nhưng {why} chỉ báo {has}. Nếu màu hiện sai hoặc khó đọc: chạy với --theme 16, hoặc đặt TERM={base}-256color nếu terminal của bạn có 256 màu (hầu hết đều có)"
+        ),
+        Lang::En => format!(
+            "the workbench shows {shows}, but {why} reports only {has}. If colours look wrong: run with --theme 16, or set TERM={base}-256color if your terminal has 256 colours (most do)"
+        ),
+    }
+}
+
 pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
     let mut rows: Vec<(&str, String)> = Vec::new();
@@ -142,15 +184,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     ));
     let (level, why) = colour_level(&env, lang);
     let used = tui::theme::ColorLevel::from_env();
-    rows.push((
-        "Màu|Colours",
-        format!(
-            "{} ({why}); {} {} (--theme mono|16|256)",
-            colour_name(level, lang),
-            lang.pick("giao diện dùng", "the workbench uses"),
-            used.as_str()
-        ),
-    ));
+    rows.push(("Màu|Colours", colour_advice(level, &why, used, &term, lang)));
     rows.push((
         "SSH|SSH",
         match ssh(&env) {
@@ -720,6 +754,31 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         move |k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn the_colour_line_says_what_the_user_gets_and_what_to_do() {
+        use tui::theme::ColorLevel as Ui;
+        let fewer = colour_advice(
+            ColourLevel::Basic16,
+            "TERM=screen",
+            Ui::Ansi256,
+            "screen",
+            Lang::Vi,
+        );
+        assert!(fewer.starts_with("giao diện hiện 256 màu, nhưng TERM=screen chỉ báo 16 màu"));
+        assert!(fewer.contains("--theme 16") && fewer.contains("TERM=screen-256color"));
+        let same = colour_advice(
+            ColourLevel::Monochrome,
+            "NO_COLOR=1",
+            Ui::Mono,
+            "xterm",
+            Lang::Vi,
+        );
+        assert_eq!(
+            same,
+            "giao diện hiện đơn sắc (đậm/đảo màu) (NO_COLOR=1); đổi bằng --theme mono|16|256"
+        );
     }
 
     #[test]

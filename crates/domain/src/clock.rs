@@ -50,6 +50,15 @@ pub fn date(at: Timestamp) -> String {
     at.to_zoned(zone()).strftime("%d/%m/%Y").to_string()
 }
 
+/// A calendar date as written in a file, for people: an ISO date ("2024-07-08") day first
+/// ("08/07/2024"); anything else (a date already written another way) as it was.
+pub fn written_date(s: &str) -> String {
+    match s.trim().parse::<Date>() {
+        Ok(d) => d.strftime("%d/%m/%Y").to_string(),
+        Err(_) => s.to_string(),
+    }
+}
+
 /// The time of day of an instant in Vietnam, to the second: "00:30:05".
 pub fn time_of_day(at: Timestamp) -> String {
     at.to_zoned(zone()).strftime("%H:%M:%S").to_string()
@@ -68,5 +77,13 @@ mod tests {
         assert_eq!(date(t), "16/03/2025");
         assert_eq!(time_of_day(t), "00:30:05");
         assert_eq!(date_of(t), jiff::civil::date(2025, 3, 16));
+    }
+
+    #[test]
+    fn file_dates_are_shown_day_first_and_other_text_is_kept() {
+        assert_eq!(written_date("2024-07-08"), "08/07/2024");
+        assert_eq!(written_date("08/07/2024"), "08/07/2024");
+        assert_eq!(written_date("tháng 7/2024"), "tháng 7/2024");
+        assert_eq!(written_date("2024-13-40"), "2024-13-40");
     }
 }

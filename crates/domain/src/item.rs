@@ -284,6 +284,18 @@ impl Item {
         self.appraisal.status
     }
 
+    /// Saving `score` with the justification `text` keeps this agreed item agreed (the score is
+    /// still the self-assessed one) while its text was changed. The new text may argue for
+    /// another score ("… trừ 0,25 điểm"), so whoever saves it is asked first whether the score
+    /// stays (issue 14): an agreement is never changed into a deduction in words only.
+    pub fn text_edit_asks_score(&self, score: Points, text: &str) -> bool {
+        self.survey.is_none()
+            && self.appraisal.status == Status::Agreed
+            && self.self_score() == Some(score)
+            && !text.trim().is_empty()
+            && text.trim() != self.appraisal.justification.trim()
+    }
+
     /// Shown in the diffs view: a score differs, or the unit contests the decision.
     pub fn is_difference(&self) -> bool {
         self.delta().is_some_and(|d| !d.is_zero())
@@ -312,6 +324,28 @@ mod tests {
         let mut s = Item::new(ItemKey::new(2024, "44", "8.1.1"));
         s.survey = Some(Points::from_hundredths(275));
         assert_eq!(s.self_score(), s.proposed_score());
+    }
+
+    #[test]
+    fn a_changed_text_on_an_agreed_item_asks_whether_the_score_stays() {
+        let p = Points::from_hundredths;
+        let mut it = Item::new(ItemKey::new(2024, "44", "1.3.1"));
+        it.self_assessment = Some(SelfAssessment {
+            score: p(75),
+            ..Default::default()
+        });
+        it.appraisal.proposed = Some(p(75));
+        it.appraisal.status = Status::Agreed;
+        it.appraisal.justification = "Đủ hồ sơ".into();
+        let text = "Đủ hồ sơ; trừ 0,25 điểm";
+        assert!(it.text_edit_asks_score(p(75), text));
+        // Another score is an adjustment, asked for already; the same or no text is nothing new.
+        assert!(!it.text_edit_asks_score(p(50), text));
+        assert!(!it.text_edit_asks_score(p(75), " Đủ hồ sơ "));
+        assert!(!it.text_edit_asks_score(p(75), "  "));
+        // Only an agreed item: a pending one has no agreement to keep.
+        it.appraisal.status = Status::Pending;
+        assert!(!it.text_edit_asks_score(p(75), text));
     }
 }
 

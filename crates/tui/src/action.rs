@@ -344,6 +344,26 @@ actions! {
         desc: ("Chuyển giữa cây và chi tiết", "Switch between tree and detail"),
         hint: ("Chi tiết", "Detail"),
     }
+    DetailGrow {
+        name: "detail-grow",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: (
+            "Nới rộng khung chi tiết (nhớ trong phiên làm việc)",
+            "Make the detail pane larger (kept for the session)",
+        ),
+        hint: ("Chi tiết +", "Detail +"),
+    }
+    DetailShrink {
+        name: "detail-shrink",
+        contexts: &[C::Workbench],
+        palette: Yes,
+        desc: (
+            "Thu hẹp khung chi tiết (nhớ trong phiên làm việc)",
+            "Make the detail pane smaller (kept for the session)",
+        ),
+        hint: ("Chi tiết −", "Detail −"),
+    }
     NextUnit {
         name: "next-unit",
         contexts: &[C::Workbench],
@@ -526,6 +546,18 @@ actions! {
         palette: Yes,
         desc: ("Mở lại đơn vị đã chốt", "Reopen the unit"),
         hint: ("Mở lại", "Reopen"),
+    }
+    // The list of provinces: jump by name after a key, for keymaps whose letters are commands
+    // (the vim preset's j, k, l, g, G would otherwise eat "lao cai").
+    JumpToUnit {
+        name: "jump-to-unit",
+        contexts: &[C::Overview],
+        palette: No,
+        desc: (
+            "Nhảy tới đơn vị: gõ tên sau phím này (Enter mở, Esc thôi)",
+            "Jump to a unit: type its name after this key (Enter opens, Esc stops)",
+        ),
+        hint: ("Tìm ĐV", "Find unit"),
     }
     // Lists with sorting and filters (W1, W9, W10).
     SortNext {

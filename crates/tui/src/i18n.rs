@@ -11,6 +11,8 @@ use l10n::Lang;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Msg {
     AppName,
+    DetailLargest,
+    DetailSmallest,
     Year,
     // Overview
     ColCode,
@@ -180,6 +182,13 @@ pub enum Msg {
     BackToEditing,
     KeepTheirs,
     ConflictYours,
+    HasDraft,
+    KeepAgreedTitle,
+    KeepAgreedYes,
+    KeepAgreedNo,
+    DiffRemoved,
+    DiffAdded,
+    DiffSinceLast,
     KeptTheirs,
     RecordDisputeTitle,
     ResolveDisputeTitle,
@@ -229,6 +238,14 @@ l10n::catalogue! {
     /// The text of a fixed message.
     Msg => text {
         Msg::AppName => ("Thẩm định PAR INDEX", "PAR INDEX appraisal"),
+        Msg::DetailLargest => (
+            "Khung chi tiết đã lớn nhất (còn chỗ cho cây tiêu chí); [ để thu hẹp",
+            "The detail pane is as large as it gets (the tree keeps its room); [ makes it smaller",
+        ),
+        Msg::DetailSmallest => (
+            "Khung chi tiết đã nhỏ nhất; ] để nới rộng",
+            "The detail pane is as small as it gets; ] makes it larger",
+        ),
         Msg::Year => ("Năm", "Year"),
         Msg::ColCode => ("Mã", "Code"),
         Msg::ColUnit => ("Đơn vị", "Unit"),
@@ -443,10 +460,20 @@ l10n::catalogue! {
         Msg::EditingNow => ("đang sửa mục này", "is editing this item"),
         Msg::ReapplyMineShort => ("Áp dụng lại của tôi", "Re-apply mine"),
         Msg::BackToEditing => ("Quay lại sửa", "Back to editing"),
-        Msg::ConflictYours => (
-            "Bản của bạn (so với của họ: [-bỏ-]{+thêm+})",
-            "Yours (against theirs: [-removed-]{+added+})",
+        Msg::ConflictYours => ("Bản của bạn (so với của họ:", "Yours (against theirs:"),
+        Msg::KeepAgreedTitle => (
+            "Lý do đã sửa — điểm có thay đổi không?",
+            "The text changed — does the score change?",
         ),
+        Msg::KeepAgreedYes => ("Giữ điểm, vẫn Đồng ý", "Keep the score, still agreed"),
+        Msg::KeepAgreedNo => ("Sửa điểm đề xuất", "Change the proposed score"),
+        Msg::HasDraft => (
+            "Bạn có bản nháp chưa lưu (e hoặc F2 để soạn tiếp)",
+            "You have an unsaved draft (e or F2 to go on)",
+        ),
+        Msg::DiffRemoved => ("bỏ", "removed"),
+        Msg::DiffAdded => ("thêm", "added"),
+        Msg::DiffSinceLast => ("so với lần trước", "since the last version"),
         Msg::KeptTheirs => (
             "Đã nhận thay đổi của người kia; bản của bạn đã bỏ",
             "Kept their change; yours was dropped",
@@ -591,6 +618,8 @@ pub fn finalize_question(lang: Lang, unit: &str, name: &str) -> String {
     }
 }
 
+/// The national totals under the overview, longest wording first: the bar shows the first
+/// that fits its width.
 pub fn national_summary(
     lang: Lang,
     reviewed: usize,
@@ -599,14 +628,30 @@ pub fn national_summary(
     disputes: usize,
     finalized: usize,
     units: usize,
-) -> String {
+) -> [String; 3] {
     match lang {
-        Lang::Vi => format!(
-            " Đã thẩm định {reviewed}/{leaves} · {adjusted} điều chỉnh · {disputes} đang giải trình · {finalized}/{units} đơn vị đã chốt"
-        ),
-        Lang::En => format!(
-            " Reviewed {reviewed}/{leaves} items · {adjusted} adjusted · {disputes} disputed · {finalized}/{units} units finalized"
-        ),
+        Lang::Vi => [
+            format!(
+                " Đã thẩm định {reviewed}/{leaves} · {adjusted} điều chỉnh · {disputes} đang giải trình · {finalized}/{units} đơn vị đã chốt"
+            ),
+            format!(
+                " Đã thẩm định {reviewed}/{leaves} · {adjusted} điều chỉnh · {disputes} giải trình · đã chốt {finalized}/{units}"
+            ),
+            format!(
+                " Thẩm định {reviewed}/{leaves} · Điều chỉnh {adjusted} · Giải trình {disputes} · Chốt {finalized}/{units}"
+            ),
+        ],
+        Lang::En => [
+            format!(
+                " Reviewed {reviewed}/{leaves} items · {adjusted} adjusted · {disputes} disputed · {finalized}/{units} units finalized"
+            ),
+            format!(
+                " Reviewed {reviewed}/{leaves} · {adjusted} adjusted · {disputes} disputed · {finalized}/{units} finalized"
+            ),
+            format!(
+                " Reviewed {reviewed}/{leaves} · Adj. {adjusted} · Disp. {disputes} · Final {finalized}/{units}"
+            ),
+        ],
     }
 }
 
@@ -730,6 +775,43 @@ pub fn ignored_keys(lang: Lang, n: usize) -> String {
         Lang::En => {
             format!("Ignored {n} keys that came at once (a paste?) — no text field is open")
         }
+    }
+}
+
+/// Asked when an agreed item's text changed and its score did not.
+pub fn keep_agreed_question(lang: Lang, leaf: &str, score: &str) -> String {
+    match lang {
+        Lang::Vi => format!(
+            "Tiêu chí {leaf} đang «Đồng ý» với điểm tự chấm {score}. Bạn đã sửa lý do nhưng chưa sửa điểm. Nếu lý do mới có trừ hay cộng điểm, hãy chọn sửa điểm đề xuất."
+        ),
+        Lang::En => format!(
+            "Item {leaf} is agreed at its self-assessed {score}. You changed the text but not the score. If the new text adds or deducts points, choose to change the proposed score."
+        ),
+    }
+}
+
+/// The overview's jump hint when a key starts the jump: "/ rồi gõ tên đơn vị".
+pub fn jump_with_key(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Vi => format!("{key} rồi gõ tên đơn vị để nhảy tới"),
+        Lang::En => format!("{key}, then a unit name to jump"),
+    }
+}
+
+/// The marker under a pane whose text goes on below: "↓ còn 5 dòng".
+pub fn more_below(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Vi => format!("↓ còn {n} dòng"),
+        Lang::En if n == 1 => "↓ 1 more line".to_string(),
+        Lang::En => format!("↓ {n} more lines"),
+    }
+}
+
+/// After the marker of a pane without the focus: the key that moves there ("Tab để cuộn").
+pub fn scroll_how(lang: Lang, key: &str) -> String {
+    match lang {
+        Lang::Vi => format!("{key} để cuộn"),
+        Lang::En => format!("{key} to scroll"),
     }
 }
 

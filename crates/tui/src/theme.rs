@@ -2,6 +2,7 @@
 //! and monochrome (`NO_COLOR`). The palette is resolved here, not by crossterm, so bold and
 //! reversed selection survive in monochrome (SPEC W12; docs/REQUIREMENTS.md, "Terminal").
 
+use domain::worddiff::Seg;
 use ratatui::style::{Color, Modifier, Style};
 
 use domain::Status;
@@ -84,6 +85,8 @@ pub struct Marks {
     /// An item someone else is editing.
     pub editing: &'static str,
     pub saved: &'static str,
+    /// An item with this user's unsaved draft.
+    pub draft: &'static str,
     pub finalized: &'static str,
     pub selected: &'static str,
 }
@@ -107,6 +110,7 @@ const UNICODE_MARKS: Marks = Marks {
     survey: "≈",
     editing: "✎",
     saved: "✓",
+    draft: "¶",
     finalized: "■",
     selected: "▶",
 };
@@ -131,6 +135,7 @@ const ASCII_MARKS: Marks = Marks {
     survey: "~",
     editing: "E",
     saved: "OK",
+    draft: "d",
     finalized: "#",
     selected: ">",
 };
@@ -203,8 +208,8 @@ impl Theme {
             key_desc: plain,
             hint_bar: plain,
             matched: Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
-            diff_del: plain,
-            diff_ins: bold,
+            diff_del: Style::new().add_modifier(Modifier::CROSSED_OUT),
+            diff_ins: Style::new().add_modifier(Modifier::UNDERLINED),
             bar_self: plain,
             bar_proposed: plain,
             input: Style::new().add_modifier(Modifier::UNDERLINED),
@@ -242,7 +247,7 @@ impl Theme {
             hint_bar: Style::new().bg(Color::Blue),
             matched: fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             diff_del: fg(Color::Red).add_modifier(Modifier::CROSSED_OUT),
-            diff_ins: fg(Color::Green).add_modifier(Modifier::BOLD),
+            diff_ins: fg(Color::Green).add_modifier(Modifier::UNDERLINED),
             bar_self: fg(Color::Gray),
             bar_proposed: fg(Color::Cyan),
             input: Style::new().fg(Color::White).bg(Color::Blue),
@@ -286,7 +291,7 @@ impl Theme {
             hint_bar: Style::new().bg(Color::Indexed(236)),
             matched: fg(220).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             diff_del: fg(203).add_modifier(Modifier::CROSSED_OUT),
-            diff_ins: fg(114).add_modifier(Modifier::BOLD),
+            diff_ins: fg(114).add_modifier(Modifier::UNDERLINED),
             bar_self: fg(246),
             bar_proposed: fg(74),
             input: Style::new().fg(Color::Indexed(231)).bg(Color::Indexed(237)),
@@ -325,6 +330,27 @@ impl Theme {
             Status::Agreed | Status::Resolved | Status::Decided => self.ok,
             Status::Adjusted => self.warn,
             Status::NeedsInfo | Status::Disputed | Status::Escalated => self.down,
+        }
+    }
+
+    /// A piece of a word diff as shown: removals struck through, additions underlined, and
+    /// where those styles may not show (monochrome, the Linux console's ASCII font) also between
+    /// marks, `~~removed~~` and `__added__`, so a change is never only a style.
+    pub fn diff_piece(&self, seg: &Seg) -> (String, Style) {
+        let marked = self.level == ColorLevel::Mono || self.marks.bar_full == '#';
+        let wrap = |t: &str, m: &str| {
+            if !marked || t.trim().is_empty() {
+                return t.to_string();
+            }
+            // Marks hug the words; spaces around them stay outside.
+            let lead = &t[..t.len() - t.trim_start().len()];
+            let trail = &t[t.trim_end().len()..];
+            format!("{lead}{m}{}{m}{trail}", t.trim())
+        };
+        match seg {
+            Seg::Same(t) => (t.clone(), self.base),
+            Seg::Del(t) => (wrap(t, "~~"), self.diff_del),
+            Seg::Ins(t) => (wrap(t, "__"), self.diff_ins),
         }
     }
 
@@ -384,5 +410,39 @@ mod tests {
             Status::ALL.iter().map(|s| t16.status_mark(*s)).collect();
         assert_eq!(marks16.len(), Status::ALL.len());
         assert!(t16.status_mark(Status::Agreed).is_ascii());
+    }
+
+    #[test]
+    fn diffs_are_styles_with_marks_where_styles_may_not_show() {
+        let del = Seg::Del(" cũ ".into());
+        let ins = Seg::Ins("mới".into());
+        let mono = Theme::new(ColorLevel::Mono);
+        assert_eq!(mono.diff_piece(&del).0, " ~~cũ~~ ");
+        assert_eq!(mono.diff_piece(&ins).0, "__mới__");
+        assert!(
+            mono.diff_piece(&del)
+                .1
+                .add_modifier
+                .contains(Modifier::CROSSED_OUT)
+        );
+        assert!(
+            mono.diff_piece(&ins)
+                .1
+                .add_modifier
+                .contains(Modifier::UNDERLINED)
+        );
+        let colour = Theme::new(ColorLevel::Ansi256);
+        assert_eq!(colour.diff_piece(&del).0, " cũ ");
+        assert_eq!(colour.diff_piece(&ins).0, "mới");
+        assert!(
+            colour
+                .diff_piece(&del)
+                .1
+                .add_modifier
+                .contains(Modifier::CROSSED_OUT)
+        );
+        let mut console = Theme::new(ColorLevel::Ansi16);
+        console.marks = ASCII_MARKS;
+        assert_eq!(console.diff_piece(&ins).0, "__mới__");
     }
 }

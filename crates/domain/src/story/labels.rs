@@ -305,11 +305,11 @@ pub fn final_rows(lang: Lang, story: &Story) -> Vec<(&'static str, String)> {
     rows
 }
 
-/// One evidence document on one line: number (date) title — link.
+/// One evidence document on one line: number (date, day first) title — link.
 pub fn evidence_line(e: &Evidence) -> String {
     let mut s = e.number.clone();
     if !e.date.is_empty() {
-        s.push_str(&format!(" ({})", e.date));
+        s.push_str(&format!(" ({})", crate::clock::written_date(&e.date)));
     }
     if !e.title.is_empty() {
         s.push_str(&format!(" {}", e.title));

@@ -176,6 +176,7 @@ impl App {
         }) {
             Ok(_) => {
                 let _ = self.wb.delete_draft(&key);
+                self.drafts.remove(&key);
                 self.saved();
                 if self.screen == Screen::Walk {
                     self.walk_next();

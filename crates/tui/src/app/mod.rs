@@ -126,6 +126,12 @@ pub struct App {
     pub(crate) walk_resume: HashMap<String, usize>,
     /// The detail pane has the focus (keys scroll it) instead of the tree.
     pub detail_focus: bool,
+    /// How far the user moved the split between the tree and the detail pane (`[` and `]`):
+    /// steps added to the detail pane's default size, kept for the session.
+    pub split: i16,
+    /// Items of the open units that have this user's unsaved draft, for the mark in the tree:
+    /// read when a unit opens, kept up to date as drafts are written and deleted.
+    pub drafts: std::collections::HashSet<domain::ItemKey>,
     pub overlays: Vec<Overlay>,
     pub flash: Option<Flash>,
     pub(crate) keys: KeyBuffer,
@@ -232,6 +238,8 @@ impl App {
             walk_scroll: 0,
             walk_resume: HashMap::new(),
             detail_focus: false,
+            split: 0,
+            drafts: std::collections::HashSet::new(),
             overlays: Vec::new(),
             flash,
             keys: KeyBuffer::default(),
@@ -477,6 +485,8 @@ impl App {
             Action::Expand
             | Action::Collapse
             | Action::SwitchPane
+            | Action::DetailGrow
+            | Action::DetailShrink
             | Action::NextUnit
             | Action::PrevUnit
             | Action::ToggleDiffs
@@ -522,6 +532,7 @@ impl App {
                 self.queue_action(action)
             }
             Action::FilterArea | Action::FilterAppraiser => {}
+            Action::JumpToUnit => self.overview.start_jump(),
             Action::SortNext
             | Action::SortReverse
             | Action::FilterRegion

@@ -75,7 +75,7 @@ impl App {
                 }
             }
             Context::Workbench => {
-                let (table, detail, _) = layout::bench(body);
+                let (table, detail, _) = layout::bench(body, self.split);
                 if detail.contains(at) {
                     self.detail_focus = true;
                     return;

@@ -174,6 +174,13 @@ impl App {
         }
         match result {
             Ok(()) => {
+                for o in &self.overlays {
+                    if let Overlay::Editor(ed) = o
+                        && ed.dirty_since.is_some()
+                    {
+                        self.drafts.insert(ed.key.clone());
+                    }
+                }
                 if let Some(at) = saved_at {
                     for o in &mut self.overlays {
                         if let Overlay::Editor(ed) = o {
@@ -193,6 +200,7 @@ impl App {
         if let Err(e) = self.wb.put_draft(&ed.key, &ed.draft()) {
             self.error(e.message(self.lang));
         } else {
+            self.drafts.insert(ed.key.clone());
             self.info(Msg::DraftSaved);
         }
     }

@@ -58,7 +58,21 @@ pub fn title(app: &App, f: &mut Frame, r: Rect, left: String) {
     } else {
         format!("{} · ", i18n::others_online(app.lang, others.len()))
     };
-    let right = format!("{online}{} · {} ", text::escape_line(&app.user), role);
+    let user = text::escape_line(&app.user);
+    let right = format!("{online}{user} · {role} ");
+    // When both do not fit, the app's name goes first, then the role: the screen's own words
+    // ("63 đơn vị", the unit's name) stay whole.
+    let w = r.width as usize;
+    let fits = |l: &str, r: &str| 1 + text::width(l) + 1 + text::width(r) <= w;
+    let app_name = format!("{} · ", app.tr(crate::i18n::Msg::AppName));
+    let short_right = format!("{online}{user} ");
+    let (left, right) = match left.strip_prefix(&app_name) {
+        _ if fits(&left, &right) => (left, right),
+        Some(short) if fits(short, &right) => (short.to_string(), right),
+        Some(short) => (short.to_string(), short_right),
+        // A unit's title: its end (the region) is cut, the user and role stay.
+        None => (left, right),
+    };
     split_bar(
         f,
         r,
@@ -91,7 +105,7 @@ pub fn message(app: &App, f: &mut Frame, r: Rect) {
     }
     let line = match (app.screen, &app.bench) {
         (Screen::Overview | Screen::Ranking, _) => {
-            let s = national_summary(app);
+            let s = first_fitting(national_summary(app), r.width as usize);
             Line::styled(text::truncate(&s, r.width as usize).into_owned(), th.dim)
         }
         (Screen::Bench, Some(b)) => Line::from(crate::screens::bench::view::status(app, b)),
@@ -104,7 +118,19 @@ pub fn message(app: &App, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(line), r);
 }
 
-fn national_summary(app: &App) -> String {
+/// The first of `forms` (longest wording first) that fits `w` columns, else the last.
+fn first_fitting<const N: usize>(forms: [String; N], w: usize) -> String {
+    let mut last = String::new();
+    for f in forms {
+        if text::width(&f) <= w {
+            return f;
+        }
+        last = f;
+    }
+    last
+}
+
+fn national_summary(app: &App) -> [String; 3] {
     let m = &app.model;
     let (mut reviewed, mut leaves, mut adjusted, mut disputes, mut finalized) = (0, 0, 0, 0, 0);
     for i in 0..m.unit_count() {

@@ -58,18 +58,52 @@ pub fn too_small(area: Rect) -> bool {
 }
 
 /// The workbench body: the tree and the detail pane, side by side when wide, else stacked.
-pub fn bench(body: Rect) -> (Rect, Rect, bool) {
+/// `split` moves the border from its default: two columns a step side by side, a row stacked.
+pub fn bench(body: Rect, split: i16) -> (Rect, Rect, bool) {
+    let split = clamp_split(body, split);
     if body.width >= SIDE_BY_SIDE {
-        let detail_w = (body.width * 2 / 5).clamp(44, 64);
+        let detail_w = side_detail(body.width)
+            .saturating_add_signed(2 * split)
+            .min(body.width);
         let [table, detail] =
-            Layout::horizontal([Constraint::Min(40), Constraint::Length(detail_w)]).areas(body);
+            Layout::horizontal([Constraint::Min(1), Constraint::Length(detail_w)]).areas(body);
         (table, detail, true)
     } else {
-        let detail_h = (body.height * 9 / 20).max(7);
+        let detail_h = stacked_detail(body.height)
+            .saturating_add_signed(split)
+            .min(body.height);
         let [table, detail] =
-            Layout::vertical([Constraint::Min(4), Constraint::Length(detail_h)]).areas(body);
+            Layout::vertical([Constraint::Min(1), Constraint::Length(detail_h)]).areas(body);
         (table, detail, false)
     }
+}
+
+/// The detail pane's default width side by side: two fifths, but the tree keeps 80 columns
+/// (its names as long as in an 80-column window) while the pane has 36.
+fn side_detail(width: u16) -> u16 {
+    (width * 2 / 5)
+        .clamp(36, 64)
+        .min(width.saturating_sub(80).max(36))
+}
+
+/// The detail pane's default height stacked: nine twentieths of the body, at least 7.
+fn stacked_detail(height: u16) -> u16 {
+    (height * 9 / 20).max(7)
+}
+
+/// `split` kept within what leaves both panes usable: side by side the pane 24 to `width − 40`
+/// columns; stacked, 3 rows up to the body less 4 (the header and three rows of the tree).
+pub fn clamp_split(body: Rect, split: i16) -> i16 {
+    let (default, min, max, step): (u16, u16, u16, i32) = if body.width >= SIDE_BY_SIDE {
+        let d = side_detail(body.width);
+        (d, 24, body.width.saturating_sub(40).max(24), 2)
+    } else {
+        let d = stacked_detail(body.height);
+        (d, 3, body.height.saturating_sub(4).max(3), 1)
+    };
+    let lo = (i32::from(min) - i32::from(default)).div_euclid(step);
+    let hi = (i32::from(max) - i32::from(default)).div_euclid(step);
+    i32::from(split).clamp(lo.min(0), hi.max(0)) as i16
 }
 
 /// A centred box of at most `w` × `h` inside `area`.
@@ -154,11 +188,11 @@ pub fn compute(app: &App) -> Computed {
         // The queue's body starts with its sort and filter line and the column header.
         Screen::Queue => f.body.height.saturating_sub(2),
         Screen::Bench | Screen::Walk => {
-            let (table, _, _) = bench(f.body);
+            let (table, _, _) = bench(f.body, app.split);
             table.height.saturating_sub(1)
         }
     };
-    let (_, detail, side) = bench(f.body);
+    let (_, detail, side) = bench(f.body, app.split);
     let detail_rows = if side {
         detail.height.saturating_sub(2)
     } else {

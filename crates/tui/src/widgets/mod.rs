@@ -79,6 +79,51 @@ pub fn table_row(
     }
 }
 
+/// Text scrolled by `scroll` rows in `r`; when it goes on below the last row, that row says how
+/// many lines are left ("↓ còn 5 dòng", then `how`, e.g. "Tab rồi ↓ để cuộn"), so nothing is
+/// hidden without a word. At the furthest scroll every line is shown and there is no marker.
+pub fn scrolled_text(
+    f: &mut Frame,
+    app: &App,
+    lines: Vec<Line<'static>>,
+    r: Rect,
+    scroll: u16,
+    how: Option<String>,
+) {
+    let rows = r.height as usize;
+    let total = lines.len();
+    let scroll = (scroll as usize).min(total.saturating_sub(rows));
+    let below = total.saturating_sub(scroll + rows);
+    if below == 0 || rows < 2 {
+        f.render_widget(
+            ratatui::widgets::Paragraph::new(lines).scroll((scroll as u16, 0)),
+            r,
+        );
+        return;
+    }
+    // The marker takes the last row: one more line is then below it.
+    let mut shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(rows - 1).collect();
+    let mut marker = crate::i18n::more_below(app.lang, below + 1);
+    if let Some(how) = how {
+        marker = format!("{marker} · {how}");
+    }
+    shown.push(Line::styled(
+        text::truncate(&marker, r.width as usize).into_owned(),
+        app.theme.header,
+    ));
+    f.render_widget(ratatui::widgets::Paragraph::new(shown), r);
+}
+
+/// The legend of a word diff in the diff's own styles: "bỏ" struck through and "thêm"
+/// underlined (`~~bỏ~~ __thêm__` where styles may not show).
+pub fn diff_legend(app: &App) -> Vec<Span<'static>> {
+    use domain::worddiff::Seg;
+    let th = &app.theme;
+    let (del, ds) = th.diff_piece(&Seg::Del(app.tr(crate::i18n::Msg::DiffRemoved).into()));
+    let (ins, is) = th.diff_piece(&Seg::Ins(app.tr(crate::i18n::Msg::DiffAdded).into()));
+    vec![Span::styled(del, ds), Span::raw(" "), Span::styled(ins, is)]
+}
+
 /// Clear a box and draw its border with a title; returns the inside.
 pub fn popup(f: &mut Frame, app: &App, r: Rect, title: &str) -> Rect {
     let th = &app.theme;

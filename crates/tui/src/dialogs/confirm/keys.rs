@@ -94,6 +94,13 @@ impl App {
                     Err(e) => self.refused(e),
                 }
             }
+            // The score stays: save the editor under the question as it is.
+            Some(Overlay::Confirm(ConfirmState::KeepAgreedScore { .. })) => {
+                if let Some(Overlay::Editor(ed)) = self.overlays.last_mut() {
+                    ed.score_kept = true;
+                }
+                self.save_editor();
+            }
             Some(other) => self.overlays.push(other),
             None => {}
         }

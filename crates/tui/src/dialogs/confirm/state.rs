@@ -1,4 +1,5 @@
-//! A question answered yes or no, holding exactly what is sent on yes.
+//! A question answered yes or no, holding exactly what is sent on yes (or, for a question
+//! over the editor, what the editor then does).
 
 /// A question answered yes or no.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,6 +12,9 @@ pub enum ConfirmState {
         area_name: String,
         items: Vec<(String, u64)>,
     },
+    /// The justification of an agreed item was changed and its score kept: save it so (yes),
+    /// or go back to the editor's score (no). The editor stays open under the question.
+    KeepAgreedScore { leaf: String, score: String },
     /// Lock a unit's results.
     Finalize {
         year: u16,

@@ -26,7 +26,15 @@ pub(crate) fn answer_keys(app: &App, yes: &str, no: &str) -> Line<'static> {
 
 pub fn render(app: &App, f: &mut Frame, body: Rect, c: &ConfirmState) {
     let th = &app.theme;
+    let (yes, no) = match c {
+        ConfirmState::KeepAgreedScore { .. } => (Msg::KeepAgreedYes, Msg::KeepAgreedNo),
+        _ => (Msg::Yes, Msg::No),
+    };
     let (title, question) = match c {
+        ConfirmState::KeepAgreedScore { leaf, score } => (
+            app.tr(Msg::KeepAgreedTitle),
+            i18n::keep_agreed_question(app.lang, leaf, score),
+        ),
         ConfirmState::BulkAgree {
             area,
             area_name,
@@ -48,6 +56,6 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, c: &ConfirmState) {
     let inner = popup(f, app, r, title);
     let mut lines = q;
     lines.push(Line::raw(""));
-    lines.push(answer_keys(app, app.tr(Msg::Yes), app.tr(Msg::No)));
+    lines.push(answer_keys(app, app.tr(yes), app.tr(no)));
     f.render_widget(Paragraph::new(lines), inner);
 }

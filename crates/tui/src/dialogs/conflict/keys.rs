@@ -35,6 +35,7 @@ impl App {
                 && !matches!(o, Overlay::Form(f) if *f.key() == key)
         });
         let _ = self.wb.delete_draft(&key);
+        self.drafts.remove(&key);
         self.info(Msg::KeptTheirs);
     }
 

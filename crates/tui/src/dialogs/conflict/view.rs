@@ -13,8 +13,8 @@ use crate::dialogs::confirm::view::answer_keys;
 use crate::dialogs::conflict::ConflictState;
 use crate::i18n::{self, Msg};
 use crate::views::layout;
-use crate::widgets::{fmt_time, popup, pts, wrap_spans, wrapped};
-use crate::worddiff::{Seg, word_diff};
+use crate::widgets::{diff_legend, fmt_time, popup, pts, wrap_spans, wrapped};
+use crate::worddiff::word_diff;
 
 pub fn render(app: &App, f: &mut Frame, body: Rect, c: &ConflictState) {
     let th = &app.theme;
@@ -55,18 +55,20 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, c: &ConflictState) {
     }
     if let Some((score, text)) = &c.mine {
         lines.push(Line::raw(""));
-        lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", app.tr(Msg::ConflictYours)), th.header),
+        let mut head = vec![Span::styled(
+            format!("{} ", app.tr(Msg::ConflictYours)),
+            th.header,
+        )];
+        head.extend(diff_legend(app));
+        head.extend([
+            Span::styled("): ", th.header),
             Span::styled(score.clone(), th.total),
-        ]));
+        ]);
+        lines.push(Line::from(head));
         let pieces: Vec<(String, ratatui::style::Style)> =
             word_diff(&cur.appraisal.justification, text)
                 .into_iter()
-                .map(|seg| match seg {
-                    Seg::Same(t) => (t, th.base),
-                    Seg::Del(t) => (format!("[-{t}-]"), th.diff_del),
-                    Seg::Ins(t) => (format!("{{+{t}+}}"), th.diff_ins),
-                })
+                .map(|seg| th.diff_piece(&seg))
                 .collect();
         let mut diff = wrap_spans(pieces, tw, "");
         diff.truncate(6);

@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::app::{App, Screen};
 use crate::dialogs::Overlay;
+use crate::dialogs::confirm::ConfirmState;
 use crate::dialogs::editor::{EditorState, Field, Origin};
 use crate::i18n;
 use api::WorkbenchError;
@@ -73,10 +74,29 @@ impl App {
                 return;
             }
         };
+        // An agreed item whose text changed while its score stayed: ask whether the score
+        // stays (the rule is the domain's); "no" goes back to the score field.
+        let text = ed.justification();
+        if !ed.score_kept
+            && self
+                .model
+                .item(&ed.key.unit, &ed.key.leaf)
+                .is_some_and(|it| it.text_edit_asks_score(score, &text))
+        {
+            ed.focus = Field::Score;
+            let (leaf, score) = (ed.key.leaf.clone(), score.show(self.lang));
+            self.overlays
+                .push(Overlay::Confirm(ConfirmState::KeepAgreedScore {
+                    leaf,
+                    score,
+                }));
+            return;
+        }
+        ed.score_kept = false;
         let cmd = Command::Adjust {
             key: ed.key.clone(),
             score,
-            justification: ed.justification(),
+            justification: text,
             expected: ed.expected,
         };
         let key = ed.key.clone();
@@ -84,6 +104,7 @@ impl App {
         match self.run(cmd) {
             Ok(_) => {
                 self.overlays.pop();
+                self.drafts.remove(&key);
                 if let Err(e) = self.wb.delete_draft(&key) {
                     self.error(e.message(self.lang));
                 } else {

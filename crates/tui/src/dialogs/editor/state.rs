@@ -57,6 +57,9 @@ pub struct EditorState {
     /// The engine's refusal, shown until the next change.
     pub error: Option<String>,
     pub origin: Origin,
+    /// The user answered that the score of this agreed item stays although its text changed
+    /// (`Item::text_edit_asks_score`): do not ask again on this save.
+    pub score_kept: bool,
 }
 
 impl EditorState {
@@ -85,6 +88,7 @@ impl EditorState {
             restored,
             error: None,
             origin,
+            score_kept: false,
         };
         ed.recheck();
         ed

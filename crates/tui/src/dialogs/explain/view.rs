@@ -1,12 +1,12 @@
 //! The "explain this score" card: the item's story (`domain::story`) in the same words as
-//! `thamdinh audit --unit --item`, scrollable. Revised texts are word diffs marked
-//! `[-removed-]{+added+}` (readable without colour); stored text is escaped on the way.
+//! `thamdinh audit --unit --item`, scrollable. Revised texts are word diffs, removals
+//! struck through and additions underlined (`~~removed~~ __added__` without colour,
+//! `Theme::diff_piece`); stored text is escaped on the way.
 
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::app::App;
 use crate::dialogs::explain::ExplainState;
@@ -19,7 +19,6 @@ use domain::story::labels::{
     score, step_facts, step_title, text_label, when, zone_note,
 };
 use domain::story::{StepText, Story};
-use domain::worddiff::Seg;
 
 /// Indent of a step's facts and of its texts.
 const FACTS: &str = "   ";
@@ -69,18 +68,14 @@ fn text_lines(app: &App, t: &StepText, w: usize, out: &mut Vec<Line<'static>>) {
     }
     match &t.diff {
         Some(segs) => {
-            out.push(Line::styled(
-                format!("{FACTS}{name} ({}):", label(lang, Label::DiffLegend)),
+            let mut head = vec![Span::styled(format!("{FACTS}{name} ("), th.dim)];
+            head.extend(crate::widgets::diff_legend(app));
+            head.push(Span::styled(
+                format!(" {}):", app.tr(crate::i18n::Msg::DiffSinceLast)),
                 th.dim,
             ));
-            let pieces: Vec<(String, Style)> = segs
-                .iter()
-                .map(|s| match s {
-                    Seg::Same(t) => (t.clone(), th.base),
-                    Seg::Del(t) => (format!("[-{t}-]"), th.diff_del),
-                    Seg::Ins(t) => (format!("{{+{t}+}}"), th.diff_ins),
-                })
-                .collect();
+            out.push(Line::from(head));
+            let pieces: Vec<(String, Style)> = segs.iter().map(|seg| th.diff_piece(seg)).collect();
             out.extend(wrap_spans(pieces, w, TEXTS));
         }
         None => {
@@ -213,9 +208,5 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, x: &ExplainState) {
     );
     let inner = popup(f, app, body, &title);
     let all = lines(app, x, inner.width as usize);
-    let max_scroll = all.len().saturating_sub(inner.height as usize) as u16;
-    f.render_widget(
-        Paragraph::new(all).scroll((x.scroll.min(max_scroll), 0)),
-        inner,
-    );
+    crate::widgets::scrolled_text(f, app, all, inner, x.scroll, None);
 }

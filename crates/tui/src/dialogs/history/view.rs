@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::app::App;
 use crate::dialogs::history::state::{Detail, HistoryState};
@@ -85,11 +84,7 @@ pub fn lines(app: &App, h: &HistoryState, w: usize) -> Vec<Line<'static>> {
                         })
                         .collect::<Vec<_>>()
                         .iter()
-                        .map(|s| match s {
-                            Seg::Same(t) => (t.clone(), th.base),
-                            Seg::Del(t) => (format!("[-{t}-]"), th.diff_del),
-                            Seg::Ins(t) => (format!("{{+{t}+}}"), th.diff_ins),
-                        })
+                        .map(|seg| th.diff_piece(seg))
                         .collect();
                     out.extend(wrap_spans(pieces, w, "    "));
                 }
@@ -121,9 +116,5 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, h: &HistoryState) {
     );
     let inner = popup(f, app, body, &title);
     let all = lines(app, h, inner.width as usize);
-    let max_scroll = all.len().saturating_sub(inner.height as usize) as u16;
-    f.render_widget(
-        Paragraph::new(all).scroll((h.scroll.min(max_scroll), 0)),
-        inner,
-    );
+    crate::widgets::scrolled_text(f, app, all, inner, h.scroll, None);
 }

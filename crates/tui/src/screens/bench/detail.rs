@@ -5,13 +5,14 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders};
 
+use crate::action::{Action, Context};
 use crate::app::App;
 use crate::i18n::{self, Msg};
 use crate::text;
 use crate::views::layout;
-use crate::widgets::{fmt_time, wrap_spans, wrapped};
+use crate::widgets::{fmt_time, scrolled_text, wrap_spans, wrapped};
 use domain::story::labels::reference_parts;
 use domain::{Method, Status};
 
@@ -37,12 +38,17 @@ pub fn render(
     let inner = layout::detail_text(r, side);
     let Some(node) = node else { return };
     let lines = lines(app, unit_idx, node, inner.width as usize);
-    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    // Not focused: say how to get to the rest.
+    let how = (!focused)
+        .then(|| app.keymap.hint(Context::Workbench, Action::SwitchPane))
+        .flatten()
+        .map(|k| i18n::scroll_how(app.lang, &k));
+    scrolled_text(f, app, lines, inner, scroll, how);
 }
 
 /// How far the detail pane of the workbench can scroll.
 pub fn max_scroll(app: &App) -> u16 {
-    let (_, pane, side) = layout::bench(layout::body(app));
+    let (_, pane, side) = layout::bench(layout::body(app), app.split);
     let r = layout::detail_text(pane, side);
     let n = app
         .bench
@@ -148,6 +154,12 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
         app.model.unit_set().units[unit_idx].code.clone(),
         n.code.clone(),
     );
+    if app.drafts.contains(&key) {
+        out.push(Line::styled(
+            format!("{} {}", th.marks.draft, app.tr(Msg::HasDraft)),
+            th.warn,
+        ));
+    }
     let editors = app.others_editing(&key);
     if !editors.is_empty() {
         out.push(Line::styled(
@@ -238,16 +250,7 @@ pub fn lines(app: &App, unit_idx: usize, node: usize, w: usize) -> Vec<Line<'sta
             ));
         }
         for e in &sa.evidence {
-            let mut s = format!("• {}", e.number);
-            if !e.date.is_empty() {
-                s.push_str(&format!(" ({})", e.date));
-            }
-            if !e.title.is_empty() {
-                s.push_str(&format!(" {}", e.title));
-            }
-            if !e.link.is_empty() {
-                s.push_str(&format!(" — {}", e.link));
-            }
+            let s = format!("• {}", domain::story::labels::evidence_line(e));
             out.extend(
                 text::wrap(&text::escape_line(&s), w.saturating_sub(2))
                     .into_iter()

@@ -10,6 +10,7 @@ use crate::i18n::Msg;
 use crate::model::Model;
 use crate::screens::bench::{BenchState, detail};
 use crate::screens::{scroll, step};
+use crate::views::layout;
 
 impl App {
     /// Show a unit's workbench (loading its texts the first time). Esc goes back to the list it
@@ -41,6 +42,7 @@ impl App {
         self.screen = Screen::Bench;
         self.overview.select_unit(unit_idx);
         self.ranking.select_unit(unit_idx);
+        self.load_drafts(&unit);
         // Last year's decisions for the detail pane: read once per unit opened.
         if let Err(e) = self
             .references
@@ -63,6 +65,8 @@ impl App {
             Action::SwitchPane if self.screen == Screen::Bench => {
                 self.detail_focus = !self.detail_focus;
             }
+            Action::DetailGrow => self.resize_detail(1),
+            Action::DetailShrink => self.resize_detail(-1),
             Action::NextUnit => self.step_unit(1),
             Action::PrevUnit => self.step_unit(-1),
             Action::ToggleDiffs => self.toggle_diffs(),
@@ -78,6 +82,50 @@ impl App {
             Action::BulkAgreeArea => self.ask_bulk_agree(),
             _ => {}
         }
+    }
+
+    /// Which of the unit's items have this user's draft (one question per appraised item; a
+    /// failed read leaves the item unmarked: the mark is a help, the draft itself is safe).
+    fn load_drafts(&mut self, unit: &str) {
+        if self.role.is_none_or(|r| !r.can_write()) {
+            return;
+        }
+        let year = self.model.year;
+        self.drafts.retain(|k| k.unit != unit || k.year != year);
+        let leaves: Vec<String> = self
+            .model
+            .fw()
+            .nodes
+            .iter()
+            .filter(|n| n.is_leaf() && n.method == domain::Method::Appraised)
+            .map(|n| n.code.clone())
+            .collect();
+        for leaf in leaves {
+            let key = domain::ItemKey::new(year, unit.to_string(), leaf);
+            if let Ok(Some(_)) = self.wb.draft(&key) {
+                self.drafts.insert(key);
+            }
+        }
+    }
+
+    /// Move the split between the tree and the detail pane by `dir` steps (two columns side by
+    /// side, a row stacked); kept for the session. The text keeps its place when it still can.
+    fn resize_detail(&mut self, dir: i16) {
+        let body = layout::body(self);
+        let before = layout::bench(body, self.split);
+        self.split = layout::clamp_split(body, self.split.saturating_add(dir));
+        if layout::bench(body, self.split) == before {
+            self.info(if dir > 0 {
+                Msg::DetailLargest
+            } else {
+                Msg::DetailSmallest
+            });
+        }
+        let max = detail::max_scroll(self);
+        if let Some(b) = self.bench.as_mut() {
+            b.detail_scroll = b.detail_scroll.min(max);
+        }
+        self.scroll_into_view();
     }
 
     /// Up and down: the tree's cursor, or the detail pane's text when it has the focus.

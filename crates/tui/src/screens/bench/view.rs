@@ -24,7 +24,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         areas::render(app, f, fr.body, b);
         return;
     }
-    let (table, pane, side) = layout::bench(fr.body);
+    let (table, pane, side) = layout::bench(fr.body, app.split);
     tree(app, f, table, b);
     detail::render(
         app,
@@ -202,6 +202,12 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
                     .unwrap_or(domain::Status::Pending);
                 (th.status_mark(st), th.status_style(st))
             };
+            // This user's unsaved draft: a second mark beside the status.
+            let mark = if app.drafts.contains(&key) {
+                format!("{mark}{}", th.marks.draft)
+            } else {
+                mark.to_string()
+            };
             (
                 self_s,
                 prop_s,
@@ -214,7 +220,7 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
                 sub.self_.show(app.lang),
                 sub.proposed.show(app.lang),
                 row_style,
-                "",
+                String::new(),
                 th.base,
             )
         };
@@ -235,7 +241,7 @@ fn tree(app: &App, f: &mut Frame, r: Rect, b: &BenchState) {
                 format!("{} ", cell(&delta(d, app.lang), delta_w, true)),
                 th.delta_style(d.hundredths()),
             ),
-            Span::styled(cell(mark, mark_w, false), mark_style),
+            Span::styled(cell(&mark, mark_w, false), mark_style),
         ];
         if selected {
             let sel = if app.detail_focus {

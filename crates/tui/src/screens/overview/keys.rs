@@ -51,7 +51,7 @@ impl App {
     /// digit that only a global binding would take starts it (so typing "quang" does not quit).
     /// True when the key was taken.
     pub(crate) fn overview_type_ahead(&mut self, key: KeyEvent) -> bool {
-        if !self.overview.typeahead.is_empty() {
+        if !self.overview.typeahead.is_empty() || self.overview.jumping {
             match key.code {
                 KeyCode::Char(c) if is_plain(&key) => {
                     let mut b = [0u8; 4];

@@ -71,6 +71,9 @@ pub struct OverviewState {
     pub typeahead: String,
     /// The type-ahead found nothing.
     pub typeahead_missed: bool,
+    /// A jump was started with its key (`jump-to-unit`): typed letters are the name even while
+    /// none has been typed yet, whatever they are bound to.
+    pub jumping: bool,
     /// Folded unit names, computed once.
     folded: Vec<String>,
 }
@@ -93,6 +96,7 @@ impl OverviewState {
             offset: 0,
             typeahead: String::new(),
             typeahead_missed: false,
+            jumping: false,
             folded,
         };
         s.rebuild(model);
@@ -214,6 +218,13 @@ impl OverviewState {
     pub fn clear_type_ahead(&mut self) {
         self.typeahead.clear();
         self.typeahead_missed = false;
+        self.jumping = false;
+    }
+
+    /// `jump-to-unit`: what is typed next is a unit's name.
+    pub fn start_jump(&mut self) {
+        self.clear_type_ahead();
+        self.jumping = true;
     }
 
     fn jump(&mut self, model: &Model) {

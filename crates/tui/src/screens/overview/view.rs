@@ -12,7 +12,7 @@ use crate::i18n::{self, Msg};
 use crate::screens::overview::{SortKey, StatusFilter};
 use crate::text;
 use crate::views::bars;
-use crate::views::layout::{self, Frame as Bands};
+use crate::views::layout::Frame as Bands;
 use crate::widgets::{cell, delta};
 
 /// One column: header, width, right-aligned.
@@ -22,139 +22,147 @@ struct Col {
     right: bool,
 }
 
-/// Column set for a width: the region column and long headers only when there is room.
-fn columns(app: &App, width: u16) -> (Vec<Col>, bool, bool) {
-    let wide = width >= layout::WIDE;
-    let very_wide = width >= layout::SIDE_BY_SIDE;
+/// What the overview shows at a width: the columns, and which optional forms fitted.
+struct Shape {
+    cols: Vec<Col>,
+    /// The region column: `Some(true)` full names, `Some(false)` abbreviations ("ĐBSCL").
+    region: Option<bool>,
+    group: bool,
+    long_status: bool,
+}
+
+/// The columns for a width, sized by their content (SPEC W12): every fixed column as wide as
+/// its widest value or its short header; the unit's name as wide as the longest name; then,
+/// while room is left, in this order: the region (abbreviated), the group, the region in
+/// full, the long headers. Whatever is left after that widens the last text column (region or name).
+fn shape(app: &App, width: u16) -> Shape {
+    let m = &app.model;
     let tr = |m| app.tr(m);
+    let hw = |m| text::width(app.tr(m));
+    let units = &m.unit_set().units;
+    let n = m.unit_count();
+    let (mut code_w, mut name_w, mut abbr_w, mut region_w, mut group_w) = (0, 0, 0, 0, 0);
+    let (mut self_w, mut prop_w, mut delta_w, mut prog_w, mut adj_w, mut disp_w) =
+        (0, 0, 0, 0, 0, 0);
+    for (i, u) in units.iter().enumerate().take(n) {
+        let d = m.unit_at(i);
+        let s = &d.scores;
+        code_w = code_w.max(text::width(&u.code));
+        // Room for " ◂an" after a unit someone else is on.
+        let others = app.others_on_unit(&u.code);
+        let tag = if others.is_empty() {
+            0
+        } else {
+            2 + others.iter().map(|o| text::width(o) + 1).sum::<usize>()
+        };
+        name_w = name_w.max(text::width(&u.name) + tag);
+        abbr_w = abbr_w.max(text::width(&crate::widgets::region_abbr(app, &u.region)));
+        region_w = region_w.max(text::width(&crate::widgets::region_name(app, &u.region)));
+        group_w = group_w.max(d.group.proposed.as_deref().map_or(1, text::width));
+        self_w = self_w.max(text::width(&s.total.self_.show(app.lang)));
+        prop_w = prop_w.max(text::width(&s.total.proposed.show(app.lang)));
+        delta_w = delta_w.max(text::width(&delta(
+            s.total.proposed - s.total.self_,
+            app.lang,
+        )));
+        prog_w = prog_w.max(text::width(&format!("{}/{}", s.reviewed, s.leaves)));
+        adj_w = adj_w.max(count(s.adjusted).len());
+        disp_w = disp_w.max(count(s.open_disputes).len());
+    }
+    let status_w = [
+        Msg::UnitNotStarted,
+        Msg::UnitOpen,
+        Msg::UnitReviewed,
+        Msg::UnitFinalized,
+    ]
+    .iter()
+    .map(|&s| hw(s))
+    .max()
+    .unwrap_or(8)
+    .max(hw(Msg::UnitFinalized) + 1 + text::width(app.theme.marks.finalized));
+    // "12→15": two ranks as wide as the number of units.
+    let digits = n.max(1).to_string().len();
+    let col = |title: Msg, w: usize, right: bool| Col {
+        title: tr(title),
+        width: w.max(hw(title)),
+        right,
+    };
     let mut cols = vec![
-        Col {
-            title: tr(Msg::ColCode),
-            width: 3,
-            right: false,
-        },
+        col(Msg::ColCode, code_w, false),
+        // Sized below, from what is left.
         Col {
             title: tr(Msg::ColUnit),
             width: 0,
             right: false,
         },
+        col(Msg::ColSelf, self_w, true),
+        col(Msg::ColProposed, prop_w, true),
+        col(Msg::ColDelta, delta_w, true),
+        col(Msg::ColProgress, prog_w, true),
+        col(Msg::ColAdjustedShort, adj_w, true),
+        col(Msg::ColDisputesShort, disp_w, true),
+        col(Msg::ColStatusShort, status_w, false),
+        col(Msg::ColRank, 2 * digits + 1, true),
     ];
-    if wide {
-        cols.push(Col {
-            title: tr(Msg::ColRegion),
-            width: 0,
-            right: false,
-        });
+    const NAME: usize = 1;
+    let used = |cols: &[Col]| cols.iter().map(|c| c.width + 1).sum::<usize>();
+    let total = width as usize;
+    let name_min = hw(Msg::ColUnit).max(10);
+    let mut spare = total.saturating_sub(used(&cols) + name_min);
+    let name_extra = name_w.saturating_sub(name_min).min(spare);
+    cols[NAME].width = name_min + name_extra;
+    spare -= name_extra;
+    let mut shape = Shape {
+        cols,
+        region: None,
+        group: false,
+        long_status: false,
+    };
+    // The region, abbreviated.
+    let abbr = abbr_w.max(hw(Msg::ColRegion)) + 1;
+    if name_extra == name_w.saturating_sub(name_min) && abbr <= spare {
+        spare -= abbr;
+        shape.region = Some(false);
+        shape.cols.insert(2, col(Msg::ColRegion, abbr_w, false));
     }
-    cols.extend([
-        Col {
-            title: tr(Msg::ColSelf),
-            width: 7,
-            right: true,
-        },
-        Col {
-            title: tr(Msg::ColProposed),
-            width: 7,
-            right: true,
-        },
-        Col {
-            title: tr(Msg::ColDelta),
-            width: 6,
-            right: true,
-        },
-        Col {
-            title: tr(Msg::ColProgress),
-            width: 7,
-            right: true,
-        },
-    ]);
-    if very_wide {
-        cols.extend([
-            Col {
-                title: tr(Msg::ColAdjusted),
-                width: 10,
-                right: true,
-            },
-            Col {
-                title: tr(Msg::ColDisputes),
-                width: 10,
-                right: true,
-            },
-        ]);
-    } else {
-        cols.extend([
-            Col {
-                title: tr(Msg::ColAdjustedShort),
-                width: 3,
-                right: true,
-            },
-            Col {
-                title: tr(Msg::ColDisputesShort),
-                width: 3,
-                right: true,
-            },
-        ]);
+    // The group, after the rank.
+    let gw = group_w.max(hw(Msg::Group)) + 1;
+    if shape.region.is_some() && gw <= spare {
+        spare -= gw;
+        shape.group = true;
+        shape.cols.push(col(Msg::Group, group_w, true));
     }
-    cols.push(if wide {
-        Col {
-            title: tr(Msg::ColStatus),
-            width: 10,
-            right: false,
+    // The region's full names.
+    if shape.region.is_some() {
+        let more = region_w.max(hw(Msg::ColRegion)) - shape.cols[2].width;
+        if more <= spare {
+            spare -= more;
+            shape.cols[2].width += more;
+            shape.region = Some(true);
         }
-    } else {
-        Col {
-            title: tr(Msg::ColStatusShort),
-            width: 8,
-            right: false,
+    }
+    // Long headers where they fit.
+    for (short, long) in [
+        (Msg::ColAdjustedShort, Msg::ColAdjusted),
+        (Msg::ColDisputesShort, Msg::ColDisputes),
+        (Msg::ColStatusShort, Msg::ColStatus),
+    ] {
+        if let Some(c) = shape.cols.iter_mut().find(|c| c.title == tr(short)) {
+            let extra = hw(long).saturating_sub(c.width);
+            if extra <= spare {
+                spare -= extra;
+                c.width += extra;
+                c.title = tr(long);
+                if long == Msg::ColStatus {
+                    shape.long_status = true;
+                }
+            }
         }
-    });
-    // "12→15": two ranks as wide as the number of units.
-    let digits = app.model.unit_count().max(1).to_string().len();
-    cols.push(Col {
-        title: tr(Msg::ColRank),
-        width: (2 * digits + 1).max(4),
-        right: true,
-    });
-    if very_wide {
-        cols.push(Col {
-            title: tr(Msg::Group),
-            width: 4,
-            right: true,
-        });
     }
-    // A fixed column is never narrower than its header.
-    for c in cols.iter_mut().filter(|c| c.width > 0) {
-        c.width = c.width.max(text::width(c.title));
-    }
-    // Share what is left between the name (and region) columns: the name gets what the
-    // longest name needs (when it can), the region the rest.
-    let fixed: usize = cols.iter().map(|c| c.width).sum::<usize>() + cols.len() - 1;
-    let rest = (width as usize).saturating_sub(fixed + 1);
-    if wide {
-        let longest = app
-            .model
-            .unit_set()
-            .units
-            .iter()
-            .map(|u| {
-                // Room for " ◂an" after a unit someone else is on.
-                let others = app.others_on_unit(&u.code);
-                let tag = if others.is_empty() {
-                    0
-                } else {
-                    2 + others.iter().map(|o| text::width(o) + 1).sum::<usize>()
-                };
-                text::width(&u.name) + tag
-            })
-            .max()
-            .unwrap_or(10);
-        let name = longest.clamp(10, rest.saturating_sub(12).max(10));
-        cols[1].width = name;
-        cols[2].width = rest.saturating_sub(name);
-    } else {
-        cols[1].width = rest;
-    }
-    (cols, wide, very_wide)
+    // The rest widens the last text column, so the line is filled.
+    let last_text = if shape.region.is_some() { 2 } else { NAME };
+    shape.cols[last_text].width += spare;
+    shape
 }
 
 pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
@@ -172,7 +180,12 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     sub_bar(app, f, fr.sub);
 
     let body = fr.body;
-    let (cols, wide, very_wide) = columns(app, body.width);
+    let Shape {
+        cols,
+        region: region_form,
+        group,
+        long_status,
+    } = shape(app, body.width);
     let header: Vec<Span> = cols
         .iter()
         .map(|c| Span::styled(format!("{} ", cell(c.title, c.width, c.right)), th.header))
@@ -182,13 +195,13 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     if ov.rows.is_empty() {
         lines.push(Line::styled(format!(" {}", app.tr(Msg::NoUnits)), th.dim));
     }
+    let digits = m.unit_count().max(1).to_string().len();
     for (pos, &u) in ov.rows.iter().enumerate().skip(ov.offset).take(rows) {
         let unit = &m.unit_set().units[u];
         let d = m.unit_at(u);
         let s = &d.scores;
         let dlt = s.total.proposed - s.total.self_;
-        let region = crate::widgets::region_name(app, &unit.region);
-        let status = if d.state.finalized.is_some() && wide {
+        let status = if d.state.finalized.is_some() && long_status {
             format!("{} {}", th.marks.finalized, app.tr(Msg::UnitFinalized))
         } else if d.state.finalized.is_some() {
             app.tr(Msg::UnitFinalized).to_string()
@@ -200,8 +213,9 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
             app.tr(Msg::UnitOpen).to_string()
         };
         let any = d.has_items();
+        // The arrows in one column: " 5→3 " and "11→10".
         let rank = if any {
-            format!("{}→{}", d.rank.self_, d.rank.proposed)
+            format!("{:>digits$}→{:<digits$}", d.rank.self_, d.rank.proposed)
         } else {
             "—".to_string()
         };
@@ -224,8 +238,10 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
             )
         };
         let mut cells: Vec<(String, Style)> = vec![(unit.code.clone(), th.base), (name, th.base)];
-        if wide {
-            cells.push((region, th.dim));
+        match region_form {
+            Some(true) => cells.push((crate::widgets::region_name(app, &unit.region), th.dim)),
+            Some(false) => cells.push((crate::widgets::region_abbr(app, &unit.region), th.dim)),
+            None => {}
         }
         cells.extend([
             (total(s.total.self_), if any { th.base } else { th.dim }),
@@ -258,7 +274,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
             ),
             (rank, th.base),
         ]);
-        if very_wide {
+        if group {
             cells.push((
                 d.group.proposed.clone().unwrap_or_else(|| "—".into()),
                 th.base,
@@ -306,19 +322,26 @@ fn sub_bar(app: &App, f: &mut Frame, r: Rect) {
         StatusFilter::Finalized => Msg::FilterFinalized,
     });
     let arrow = if ov.reverse { " ↑" } else { "" };
-    let left = vec![
-        Span::styled(format!(" {}: ", app.tr(Msg::SortBy)), th.dim),
-        Span::styled(format!("{}{arrow}", sort_name(app, ov.sort)), th.base),
-        Span::styled(format!(" · {}: ", app.tr(Msg::FilterRegion)), th.dim),
-        Span::styled(region, th.base),
-        Span::styled(format!(" · {}: ", app.tr(Msg::FilterStatus)), th.dim),
-        Span::styled(status.to_string(), th.base),
-    ];
-    let right = if ov.typeahead.is_empty() {
-        vec![Span::styled(
-            format!("{} ", app.tr(Msg::TypeToJump)),
-            th.dim,
-        )]
+    let left = |region: String| {
+        vec![
+            Span::styled(format!(" {}: ", app.tr(Msg::SortBy)), th.dim),
+            Span::styled(format!("{}{arrow}", sort_name(app, ov.sort)), th.base),
+            Span::styled(format!(" · {}: ", app.tr(Msg::FilterRegion)), th.dim),
+            Span::styled(region, th.base),
+            Span::styled(format!(" · {}: ", app.tr(Msg::FilterStatus)), th.dim),
+            Span::styled(status.to_string(), th.base),
+        ]
+    };
+    let right = if ov.typeahead.is_empty() && !ov.jumping {
+        // With a jump key (the vim preset's "/"), the hint names it.
+        let text = match app.keymap.hint(
+            crate::action::Context::Overview,
+            crate::action::Action::JumpToUnit,
+        ) {
+            Some(k) if k.chars().count() == 1 => i18n::jump_with_key(app.lang, &k),
+            _ => app.tr(Msg::TypeToJump).to_string(),
+        };
+        vec![Span::styled(format!("{text} "), th.dim)]
     } else {
         let style = if ov.typeahead_missed {
             th.error
@@ -338,5 +361,13 @@ fn sub_bar(app: &App, f: &mut Frame, r: Rect) {
         v.push(Span::raw(" "));
         v
     };
-    bars::split_bar(f, r, left, right, th.base);
+    // A region's name that does not fit is written as its abbreviation ("TDMNPB").
+    let width = |v: &[Span]| v.iter().map(|s| text::width(&s.content)).sum::<usize>();
+    let mut l = left(region);
+    if let Some(c) = &ov.region
+        && width(&l) + width(&right) + 1 > r.width as usize
+    {
+        l = left(crate::widgets::region_abbr(app, c));
+    }
+    bars::split_bar(f, r, l, right, th.base);
 }

@@ -80,5 +80,5 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     );
     let inner = layout::walk_text(fr.body);
     let lines = detail::lines(app, w.unit_idx, node, inner.width as usize);
-    f.render_widget(Paragraph::new(lines).scroll((app.walk_scroll, 0)), inner);
+    crate::widgets::scrolled_text(f, app, lines, inner, app.walk_scroll, None);
 }
