@@ -3,8 +3,8 @@
 //! does not bracket pastes (PuTTY, an old xterm, tmux `paste-buffer` without `-p`) or a busy SSH
 //! link delivers it.
 //!
-//! - a three-line paste into the evidence request ends up whole in the field (one line), and the
-//!   `q` of "cơ quan" quits nothing;
+//! - a three-line paste into the evidence request (the multi-line editor) ends up whole in the
+//!   field, its lines kept, and the `q` of "cơ quan" quits nothing;
 //! - the same burst with no field open runs nothing and the screen says how many keys it left out;
 //! - Esc followed at once by ↓, F12 or F9 is Esc, then that key: no "Đến: …" garbage.
 
@@ -65,7 +65,7 @@ fn assert_no_jump_garbage(t: &Term) {
 
 const THREE_LINES: &str =
     "Bổ sung quyết định của cơ quan\rkèm biên bản họp\rvà danh sách quy trình";
-const ONE_LINE: &str = "Bổ sung quyết định của cơ quan kèm biên bản họp và danh sách quy trình";
+const SENT: &str = "Bổ sung quyết định của cơ quan\nkèm biên bản họp\nvà danh sách quy trình";
 
 #[test]
 fn a_three_line_paste_without_brackets_goes_whole_into_the_request() {
@@ -84,9 +84,9 @@ fn a_three_line_paste_without_brackets_goes_whole_into_the_request() {
         t.screen()
     );
     assert!(running(&mut t), "the q of \"cơ quan\" quit the workbench");
-    // Enter, pressed by the person afterwards, sends it.
+    // F2, pressed by the person afterwards, sends it (Enter is a new line there).
     std::thread::sleep(Duration::from_millis(200));
-    t.send(keys::ENTER);
+    t.send(keys::F2);
     t.wait_for("Đã lưu", 5);
     assert!(running(&mut t));
     t.send(keys::F10);
@@ -97,7 +97,7 @@ fn a_three_line_paste_without_brackets_goes_whole_into_the_request() {
         .item(&ItemKey::new(2024, "44", "1.1.1"))
         .unwrap()
         .expect("item");
-    assert_eq!(item.appraisal.request, ONE_LINE);
+    assert_eq!(item.appraisal.request, SENT);
     assert_eq!(item.last.as_ref().map(|l| l.actor.clone()), Some(me()));
 }
 

@@ -458,7 +458,7 @@ fn agree_bulk_agree_request_and_undo() {
         .map(|n| app.model.fw().nodes[n].code.clone());
     assert_eq!(next.as_deref(), Some("1.1.2"));
     // Request evidence on it.
-    app.feed("rCần quyết định phê duyệt<enter>");
+    app.feed("rCần quyết định phê duyệt<f2>");
     let it = item(&d.wb, PENDING_UNIT, "1.1.2");
     assert_eq!(it.status(), Status::NeedsInfo);
     assert_eq!(it.appraisal.request, "Cần quyết định phê duyệt");

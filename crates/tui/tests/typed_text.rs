@@ -73,7 +73,7 @@ const THREE_LINES: &str =
     "Bổ sung quyết định của cơ quan\rkèm biên bản họp\rvà danh sách quy trình";
 
 #[test]
-fn a_paste_into_the_request_is_one_line_and_nothing_runs() {
+fn a_paste_into_the_request_keeps_its_lines_and_nothing_runs() {
     let d = demo();
     let mut a = bench_44(&d, 2);
     assert_eq!(row_code(&a), "1.1.1");
@@ -84,12 +84,15 @@ fn a_paste_into_the_request_is_one_line_and_nothing_runs() {
         panic!("the request is still open")
     };
     assert!(matches!(p.kind, PromptKind::RequestEvidence { .. }));
+    // The request is the wrapping multi-line editor: the lines stay.
     assert_eq!(
-        p.input.text(),
-        "Bổ sung quyết định của cơ quan kèm biên bản họp và danh sách quy trình"
+        p.value(),
+        "Bổ sung quyết định của cơ quan\nkèm biên bản họp\nvà danh sách quy trình"
     );
-    // Enter (a key of its own) sends it, whole.
+    // Enter is a new line there; F2 sends it, whole.
     a.feed("<enter>");
+    assert!(!a.overlays.is_empty(), "Enter does not send");
+    a.feed("<backspace><f2>");
     assert!(a.overlays.is_empty(), "{}", flash(&a));
     let item =
         d.wb.items(2024, Some("44"))
@@ -99,8 +102,23 @@ fn a_paste_into_the_request_is_one_line_and_nothing_runs() {
             .unwrap();
     assert_eq!(
         item.appraisal.request,
-        "Bổ sung quyết định của cơ quan kèm biên bản họp và danh sách quy trình"
+        "Bổ sung quyết định của cơ quan\nkèm biên bản họp\nvà danh sách quy trình"
     );
+}
+
+#[test]
+fn the_request_wraps_and_recomposes_a_mark_typed_after_its_letter() {
+    let d = demo();
+    let mut a = bench_44(&d, 2);
+    // "hồ sơ" typed as a terminal with a dead-key layout sends it: letter, then the mark.
+    a.feed("rBổ sung ho\u{302}\u{300} so\u{31b}");
+    let Some(Overlay::Prompt(p)) = a.overlays.last() else {
+        panic!("the request is open")
+    };
+    assert_eq!(p.value(), "Bổ sung hồ sơ");
+    // Recomposed as typed, so the field shows (and the cursor counts) whole letters.
+    let shown = p.text.as_ref().expect("multi-line").lines().join("\n");
+    assert_eq!(shown, "Bổ sung hồ sơ");
 }
 
 #[test]

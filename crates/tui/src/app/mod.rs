@@ -297,6 +297,8 @@ impl App {
                 Field::Score => Context::ScoreInput,
                 Field::Text => Context::Editor,
             },
+            // The evidence request is multi-line: Enter is a new line, F2 sends (as the editor).
+            Some(Overlay::Prompt(p)) if p.text.is_some() => Context::Editor,
             Some(Overlay::Prompt(_)) => Context::ScoreInput,
             Some(Overlay::Confirm(_)) | Some(Overlay::Conflict(_)) => Context::Confirm,
             // The card scrolls and closes like the history.
@@ -414,8 +416,7 @@ impl App {
                 true
             }
             Some(Overlay::Prompt(p)) => {
-                p.input.insert(s);
-                p.error = None;
+                p.paste(s);
                 true
             }
             Some(Overlay::Form(f)) => f.paste(s),

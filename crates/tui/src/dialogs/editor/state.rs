@@ -168,18 +168,7 @@ impl EditorState {
 
     /// A combining mark typed after its letter: recompose the line so stored text is NFC.
     fn normalize_current_line(&mut self) {
-        let DataCursor(row, col) = self.text.cursor();
-        let lines: Vec<String> = self.text.lines().to_vec();
-        let Some(line) = lines.get(row) else { return };
-        let before: String = line.chars().take(col).collect();
-        let after: String = line.chars().skip(col).collect();
-        let before = text::nfc(&before);
-        let new_col = before.chars().count();
-        let mut new_lines = lines.clone();
-        new_lines[row] = format!("{before}{after}");
-        let mut ta = new_textarea(&new_lines.join("\n"));
-        ta.move_cursor(CursorMove::Jump(row as u16, new_col as u16));
-        self.text = ta;
+        recompose_cursor_line(&mut self.text);
     }
 
     /// Is a draft save due at `now`?
@@ -206,7 +195,25 @@ impl EditorState {
     }
 }
 
-fn new_textarea(s: &str) -> TextArea<'static> {
+/// A combining mark typed after its letter in `ta`: recompose the cursor's line (NFC), the
+/// cursor staying after the recomposed letter. The evidence request uses it too.
+pub(crate) fn recompose_cursor_line(ta: &mut TextArea<'static>) {
+    let DataCursor(row, col) = ta.cursor();
+    let lines: Vec<String> = ta.lines().to_vec();
+    let Some(line) = lines.get(row) else { return };
+    let before: String = line.chars().take(col).collect();
+    let after: String = line.chars().skip(col).collect();
+    let before = text::nfc(&before);
+    let new_col = before.chars().count();
+    let mut new_lines = lines.clone();
+    new_lines[row] = format!("{before}{after}");
+    let mut fresh = new_textarea(&new_lines.join("\n"));
+    fresh.move_cursor(CursorMove::Jump(row as u16, new_col as u16));
+    *ta = fresh;
+}
+
+/// A wrapping multi-line text area holding `s`, the cursor at its end.
+pub(crate) fn new_textarea(s: &str) -> TextArea<'static> {
     let lines: Vec<String> = if s.is_empty() {
         vec![String::new()]
     } else {

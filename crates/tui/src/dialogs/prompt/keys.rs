@@ -1,24 +1,12 @@
 //! The prompts' keys: asking for an evidence request or the reason to reopen a unit, typing, and
 //! sending the command.
 
-use ratatui::crossterm::event::KeyEvent;
-
 use crate::app::{App, Screen};
 use crate::dialogs::Overlay;
 use crate::dialogs::editor::Origin;
 use crate::dialogs::prompt::{PromptKind, PromptState};
 use crate::i18n::Msg;
-use crate::widgets::line_input::LineInput;
 use domain::{Command, CommandKind};
-
-impl PromptState {
-    /// A key the keymap leaves to the text; an edit clears the last refusal.
-    pub fn text_key(&mut self, key: KeyEvent) {
-        if self.input.handle_key(key) {
-            self.error = None;
-        }
-    }
-}
 
 impl App {
     /// Ask what evidence the unit must add for the selected item (on a group row: the group's
@@ -33,12 +21,10 @@ impl App {
         } else {
             Origin::Bench
         };
-        self.overlays.push(Overlay::Prompt(PromptState {
-            kind: PromptKind::RequestEvidence { key, expected },
-            input: LineInput::default(),
-            error: None,
+        self.overlays.push(Overlay::Prompt(PromptState::new(
+            PromptKind::RequestEvidence { key, expected },
             origin,
-        }));
+        )));
     }
 
     /// Ask why the unit being looked at is reopened (leads only).
@@ -49,15 +35,13 @@ impl App {
             return;
         }
         let unit = self.model.unit_set().units[u].code.clone();
-        self.overlays.push(Overlay::Prompt(PromptState {
-            kind: PromptKind::Reopen {
+        self.overlays.push(Overlay::Prompt(PromptState::new(
+            PromptKind::Reopen {
                 year: self.model.year,
                 unit,
             },
-            input: LineInput::default(),
-            error: None,
-            origin: Origin::Bench,
-        }));
+            Origin::Bench,
+        )));
     }
 
     /// F2 / Enter: send the command with the text typed; a refusal stays in the prompt.
@@ -65,7 +49,7 @@ impl App {
         let Some(Overlay::Prompt(p)) = self.overlays.last() else {
             return;
         };
-        let text = p.input.text().trim().to_string();
+        let text = p.value();
         let origin = p.origin;
         let cmd = match &p.kind {
             PromptKind::RequestEvidence { key, expected } => Command::RequestEvidence {

@@ -1,4 +1,5 @@
-//! One-line prompts (SPEC W4): the text of an evidence request, or why a unit is reopened.
+//! Prompts (SPEC W4): the text of an evidence request (several lines), or why a unit is
+//! reopened (one line).
 
 mod keys;
 pub mod state;
