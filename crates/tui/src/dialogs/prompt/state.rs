@@ -27,7 +27,7 @@ pub struct PromptState {
     /// The one-line field (the reason to reopen).
     pub input: LineInput,
     /// The multi-line field (the evidence request): it wraps, Enter starts a new line, F2 sends.
-    pub text: Option<TextArea<'static>>,
+    pub text: Option<Box<TextArea<'static>>>,
     pub error: Option<String>,
     pub origin: Origin,
 }
@@ -38,7 +38,7 @@ impl PromptState {
         PromptState {
             kind,
             input: LineInput::default(),
-            text: multiline.then(|| new_textarea("")),
+            text: multiline.then(|| Box::new(new_textarea(""))),
             error: None,
             origin,
         }
