@@ -648,6 +648,55 @@ pub const VI: &[(&str, &str)] = &[
         "round list:year",
         "Năm đánh giá (mặc định: năm mới nhất của kho)",
     ),
+    // year
+    (
+        "year",
+        "Kết quả chính thức của năm: Hội đồng thông qua, công bố, mở lại",
+    ),
+    (
+        "year approve",
+        "Ghi nhận Hội đồng thẩm định thông qua kết quả cả nước của năm (chỉ trưởng nhóm): mọi \
+         đơn vị phải đã chốt; sau đó điểm bị khóa",
+    ),
+    (
+        "year approve:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
+    (
+        "year approve:minutes",
+        "Số, ký hiệu biên bản họp Hội đồng, ví dụ \"15/BB-HĐTĐ\"",
+    ),
+    (
+        "year approve:date",
+        "Ngày họp Hội đồng (mặc định: hôm nay), ví dụ 20/03/2025",
+    ),
+    (
+        "year publish",
+        "Ghi nhận ngày công bố kết quả đã được thông qua (chỉ trưởng nhóm)",
+    ),
+    (
+        "year publish:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
+    ("year publish:date", "Ngày công bố (mặc định: hôm nay)"),
+    (
+        "year reopen",
+        "Mở lại kết quả đã thông qua để sửa (chỉ trưởng nhóm); báo cáo sẽ ghi rõ kết quả đã \
+         thay đổi sau khi thông qua",
+    ),
+    (
+        "year reopen:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
+    (
+        "year reopen:reason",
+        "Lý do mở lại (lưu trong nhật ký kiểm tra và in trong báo cáo)",
+    ),
+    ("year status", "Tình trạng kết quả chính thức của năm"),
+    (
+        "year status:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
     // keys
     ("keys", "Tệp phím tắt"),
     (

@@ -21,6 +21,7 @@ mod setup_shared;
 mod template;
 mod verify;
 mod workbench;
+mod year;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -88,6 +89,9 @@ pub enum Cmd {
     /// Explanation rounds (đợt giải trình): open, close, list.
     #[command(subcommand)]
     Round(round::RoundCmd),
+    /// The year's official result: the council's approval, the publication, a reopening.
+    #[command(subcommand)]
+    Year(year::YearCmd),
     /// Keymap files.
     #[command(subcommand)]
     Keys(keys::KeysCmd),
@@ -123,6 +127,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Demo(a) => demo::run(lang, &ui, a),
         Cmd::Member(m) => member::run(store, lang, m),
         Cmd::Round(r) => round::run(store, lang, r),
+        Cmd::Year(y) => year::run(store, lang, y),
         Cmd::Keys(k) => keys::run(lang, k),
         Cmd::Serve(a) => serve::run(store, lang, a),
         Cmd::Doctor => doctor::run(store, lang),

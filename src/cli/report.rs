@@ -92,7 +92,7 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
     let prev = compared_year(&*wb, &y, year, lang)?;
-    let ((items, finalized, prev_items), seal) = at_one_seal(&*wb, lang, || {
+    let ((items, finalized, prev_items, official), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let finalized = wb
             .unit_states(year)
@@ -104,9 +104,11 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
             Some((py, _)) => wb.items(*py, None).map_err(engine_err(lang))?,
             None => Vec::new(),
         };
-        Ok((items, finalized, prev_items))
+        let official = wb.official(year).map_err(engine_err(lang))?;
+        Ok((items, finalized, prev_items, official))
     })?;
     let mut report = ranking_report(&y.framework, &y.units, year, &items, finalized);
+    report.official = official;
     if let Some((py, pctx)) = &prev {
         let last = ranking_report(&pctx.framework, &pctx.units, *py, &prev_items, 0);
         report.compare_with(&last, &y.units, &pctx.units);
@@ -168,7 +170,7 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
     let prev = compared_year(&*wb, &y, year, lang)?;
-    let ((items, state, history, prev_items), seal) = at_one_seal(&*wb, lang, || {
+    let ((items, state, history, prev_items, official), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let state = wb
             .unit_states(year)
@@ -188,7 +190,8 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
             Some((py, _)) => wb.items(*py, None).map_err(engine_err(lang))?,
             None => Vec::new(),
         };
-        Ok((items, state, history, prev_items))
+        let official = wb.official(year).map_err(engine_err(lang))?;
+        Ok((items, state, history, prev_items, official))
     })?;
     let mut card = scorecard(
         &y.framework,
@@ -219,6 +222,7 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
         }
     }
     card.seal = Some(seal);
+    card.official = official;
     eprintln!("{}.", seal.line(lang));
     emit(a.output.as_deref(), lang, |w| match a.format {
         UnitFormat::Md => write_scorecard_markdown(w, &card, lang),

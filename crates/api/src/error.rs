@@ -7,6 +7,7 @@ use domain::points::ScoreError;
 use jiff::civil::Date;
 
 use domain::limits::{self, TextField};
+use domain::official::OfficialError;
 use domain::round::{NotOpen, format_date};
 use domain::{Item, ItemKey, Points, Role, Status};
 use l10n::Lang;
@@ -93,6 +94,30 @@ pub enum WorkbenchError {
     },
     #[error("{}", self.message(Lang::En))]
     BadRoundDates { opens: Date, closes: Date },
+    /// A change to a year whose results the council approved (SPEC R6): frozen until a lead
+    /// reopens them.
+    #[error("{}", self.message(Lang::En))]
+    ResultsApproved {
+        year: u16,
+        minutes: String,
+        approved: Date,
+    },
+    /// An approval, publication or reopening the official result's stage does not allow.
+    #[error("{}", self.message(Lang::En))]
+    OfficialStage { year: u16, problem: OfficialError },
+    /// Approving a year whose units are not all finalized: how many, and the first few.
+    #[error("{}", self.message(Lang::En))]
+    UnitsNotFinalized {
+        year: u16,
+        count: usize,
+        first: Vec<String>,
+    },
+    /// A text a command needs is empty (a year's minutes, a reason).
+    #[error("{}", self.message(Lang::En))]
+    TextMissing { at: TextOf, field: TextField },
+    /// A date that has not come yet, where only a past day makes sense.
+    #[error("{}", self.message(Lang::En))]
+    DateInFuture { date: Date, today: Date },
     #[error("{}", self.message(Lang::En))]
     ReceivedInFuture {
         key: ItemKey,
@@ -606,6 +631,62 @@ impl WorkbenchError {
                     "{key}: the explanation of round {number} has been answered; wait for the next round or refer it to the council."
                 ),
             },
+            ResultsApproved {
+                year,
+                minutes,
+                approved,
+            } => {
+                if vi {
+                    format!(
+                        "kết quả năm {year} đã được Hội đồng thẩm định thông qua ngày {} (biên bản {minutes}): điểm đã khóa, không sửa được. Muốn sửa, trưởng nhóm mở lại kết quả, ghi rõ lý do: thamdinh year reopen --year {year} --reason \"…\"",
+                        format_date(*approved)
+                    )
+                } else {
+                    format!(
+                        "the results of {year} were approved by the appraisal council on {} (minutes {minutes}): the scores are locked. To change them, a lead reopens the results with a reason: thamdinh year reopen --year {year} --reason \"…\"",
+                        format_date(*approved)
+                    )
+                }
+            }
+            OfficialStage { year, problem } => problem.message(*year, lang),
+            UnitsNotFinalized { year, count, first } => {
+                let more = if *count > first.len() { ", …" } else { "" };
+                if vi {
+                    format!(
+                        "chưa thể thông qua kết quả năm {year}: còn {count} đơn vị chưa chốt ({}{more}). Chốt từng đơn vị trước (phím F trong danh sách đơn vị).",
+                        first.join(", ")
+                    )
+                } else {
+                    format!(
+                        "the results of {year} cannot be approved yet: {count} unit(s) are not finalized ({}{more}). Finalize each unit first.",
+                        first.join(", ")
+                    )
+                }
+            }
+            TextMissing { at, field } => {
+                let at = at.describe(lang);
+                let name = field.label(lang);
+                if vi {
+                    format!("{at}: cần nhập {name}; chưa có gì được lưu.")
+                } else {
+                    format!("{at}: the {name} must not be empty; nothing was saved.")
+                }
+            }
+            DateInFuture { date, today } => {
+                if vi {
+                    format!(
+                        "ngày {} chưa đến (hôm nay {}); hãy kiểm tra lại ngày.",
+                        format_date(*date),
+                        format_date(*today)
+                    )
+                } else {
+                    format!(
+                        "{} has not come yet (today is {}); check the date.",
+                        format_date(*date),
+                        format_date(*today)
+                    )
+                }
+            }
             BadRoundDates { opens, closes } => {
                 if vi {
                     format!(

@@ -5,6 +5,7 @@
 mod error;
 pub mod story;
 
+use domain::official::Official;
 use std::sync::Arc;
 
 use crossbeam_channel::Receiver;
@@ -172,6 +173,8 @@ pub trait Workbench: Send + Sync {
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, WorkbenchError>;
     /// The explanation rounds of a year, by number.
     fn rounds(&self, year: u16) -> Result<Vec<Round>, WorkbenchError>;
+    /// A year's official result (approved, published, reopened); `None` while never approved.
+    fn official(&self, year: u16) -> Result<Option<Official>, WorkbenchError>;
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError>;
     /// Run a command as `user()`; the events are durable when this returns `Ok`.
     fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError>;

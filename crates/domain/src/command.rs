@@ -234,6 +234,23 @@ pub enum Command {
         unit: String,
         reason: String,
     },
+    /// Record the appraisal council's approval of a year's national results (lead): the
+    /// reference of its minutes and the day. Every unit must be finalized; the year is frozen.
+    ApproveResults {
+        year: u16,
+        minutes: String,
+        date: Date,
+    },
+    /// Record the day the approved results were published (lead).
+    PublishResults {
+        year: u16,
+        date: Date,
+    },
+    /// Reopen approved results to correct them (lead), with the reason.
+    ReopenResults {
+        year: u16,
+        reason: String,
+    },
     /// Undo the actor's own last change to an appraisal, as a compensating event.
     Undo,
     /// [`Command::Undo`] within one unit: the actor's last change among that unit's items (what
@@ -285,6 +302,9 @@ pub enum CommandKind {
     Redo,
     SetMember,
     RemoveMember,
+    ApproveResults,
+    PublishResults,
+    ReopenResults,
 }
 
 impl CommandKind {
@@ -310,11 +330,14 @@ impl CommandKind {
             CommandKind::Redo => "redo",
             CommandKind::SetMember => "set-member",
             CommandKind::RemoveMember => "remove-member",
+            CommandKind::ApproveResults => "approve-results",
+            CommandKind::PublishResults => "publish-results",
+            CommandKind::ReopenResults => "reopen-results",
         }
     }
 
     /// Every kind, in declaration order.
-    pub const ALL: [CommandKind; 19] = [
+    pub const ALL: [CommandKind; 22] = [
         CommandKind::OpenYear,
         CommandKind::ImportSelf,
         CommandKind::ImportSurvey,
@@ -334,6 +357,9 @@ impl CommandKind {
         CommandKind::Redo,
         CommandKind::SetMember,
         CommandKind::RemoveMember,
+        CommandKind::ApproveResults,
+        CommandKind::PublishResults,
+        CommandKind::ReopenResults,
     ];
 
     /// The kind whose machine name (as recorded in events) is `name`.
@@ -355,6 +381,9 @@ impl CommandKind {
                 | CommandKind::CouncilDecide
                 | CommandKind::OpenRound
                 | CommandKind::CloseRound
+                | CommandKind::ApproveResults
+                | CommandKind::PublishResults
+                | CommandKind::ReopenResults
         )
     }
 
@@ -448,6 +477,9 @@ impl Command {
             Command::Redo { .. } => CommandKind::Redo,
             Command::SetMember { .. } => CommandKind::SetMember,
             Command::RemoveMember { .. } => CommandKind::RemoveMember,
+            Command::ApproveResults { .. } => CommandKind::ApproveResults,
+            Command::PublishResults { .. } => CommandKind::PublishResults,
+            Command::ReopenResults { .. } => CommandKind::ReopenResults,
         }
     }
 
@@ -485,6 +517,9 @@ l10n::catalogue! {
         CommandKind::Redo => ("làm lại", "redo"),
         CommandKind::SetMember => ("đặt thành viên", "set-member"),
         CommandKind::RemoveMember => ("xóa thành viên", "remove-member"),
+        CommandKind::ApproveResults => ("Hội đồng thông qua kết quả", "approve-results"),
+        CommandKind::PublishResults => ("công bố kết quả", "publish-results"),
+        CommandKind::ReopenResults => ("mở lại kết quả đã thông qua", "reopen-results"),
     }
 }
 
@@ -533,6 +568,9 @@ mod tests {
             K::Redo => 16,
             K::SetMember => 17,
             K::RemoveMember => 18,
+            K::ApproveResults => 19,
+            K::PublishResults => 20,
+            K::ReopenResults => 21,
         };
         let places: Vec<usize> = K::ALL.iter().map(|&k| place(k)).collect();
         assert_eq!(places, (0..K::ALL.len()).collect::<Vec<_>>());

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::item::{Appraisal, ItemKey, SelfAssessment};
 use super::member::Role;
+use super::official::Official;
 use super::points::Points;
 use super::round::Round;
 
@@ -63,6 +64,13 @@ pub enum Change {
         before: Option<Round>,
         after: Round,
     },
+    /// The year's official result changed stage: approved by the council, published, or
+    /// reopened after approval (the reason is the event's).
+    OfficialChanged {
+        year: u16,
+        before: Option<Official>,
+        after: Official,
+    },
 }
 
 impl Change {
@@ -72,6 +80,21 @@ impl Change {
             | Change::SurveyScored { key, .. }
             | Change::Appraised { key, .. } => Some(key),
             _ => None,
+        }
+    }
+
+    /// The year the change concerns, if any (a member's role concerns none).
+    pub fn year(&self) -> Option<u16> {
+        match self {
+            Change::SelfAssessed { key, .. }
+            | Change::SurveyScored { key, .. }
+            | Change::Appraised { key, .. } => Some(key.year),
+            Change::YearOpened { year, .. }
+            | Change::UnitFinalized { year, .. }
+            | Change::UnitReopened { year, .. }
+            | Change::RoundChanged { year, .. }
+            | Change::OfficialChanged { year, .. } => Some(*year),
+            Change::MemberChanged { .. } => None,
         }
     }
 

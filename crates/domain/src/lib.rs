@@ -17,6 +17,7 @@ pub mod lineage;
 pub mod member;
 pub mod nfc;
 pub mod number;
+pub mod official;
 pub mod points;
 pub mod round;
 pub mod state;

@@ -7,6 +7,7 @@ mod dispute;
 mod drafts;
 mod import;
 mod local;
+mod official;
 mod rounds;
 mod setup;
 
@@ -246,6 +247,7 @@ impl Engine {
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let at = self.now();
         self.check_writer(actor, head.kind.command())?;
+        official::check_year_open(&self.store, head.year)?;
         let mut ctx = Ctx {
             engine: self,
             actor,
@@ -291,6 +293,7 @@ impl Engine {
     ) -> Result<Option<()>, WorkbenchError> {
         let at = self.now();
         self.check_writer(actor, head.kind.command())?;
+        official::check_year_open(&self.store, head.year)?;
         let mut ctx = Ctx {
             engine: self,
             actor,
@@ -475,10 +478,19 @@ impl Engine {
                 number,
                 reason,
             } => rounds::close_round(&mut ctx, year, number, reason)?,
+            Command::ApproveResults {
+                year,
+                minutes,
+                date,
+            } => official::approve(&mut ctx, year, minutes, date)?,
+            Command::PublishResults { year, date } => official::publish(&mut ctx, year, date)?,
+            Command::ReopenResults { year, reason } => official::reopen(&mut ctx, year, reason)?,
             Command::Undo => appraisal::undo(&mut ctx, None)?,
             Command::UndoIn { year, unit } => appraisal::undo(&mut ctx, Some((year, &unit)))?,
             Command::Redo { year, unit } => appraisal::redo(&mut ctx, year, &unit)?,
         }
+        // An approved year changes only by a recorded reopening (SPEC R6).
+        official::check_not_frozen(&self.store, &ctx.events)?;
         Ok(std::mem::take(&mut ctx.events))
     }
 }
@@ -528,8 +540,10 @@ impl Ctx<'_> {
         self.engine.store.unit_state(year, unit).or_store()
     }
 
-    /// Refuse changes to a finalized unit.
+    /// Refuse changes to a finalized unit, or to any unit of a year whose results are approved
+    /// (that refusal first: it names what must be reopened).
     fn check_open(&self, year: u16, unit: &str) -> Result<(), WorkbenchError> {
+        official::check_year_open(&self.engine.store, year)?;
         if let Some(t) = self.unit_state(year, unit)?.finalized {
             return Err(WorkbenchError::Finalized {
                 year,

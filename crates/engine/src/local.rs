@@ -2,14 +2,13 @@
 //! CLI and the TUI.
 
 use crate::OrStore;
+use domain::official::Official;
 use std::sync::{Arc, Mutex};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use api::{Feed, HistoryQuery, Notice, Workbench, WorkbenchError};
-use domain::{
-    Change, Command, Committed, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState,
-};
+use domain::{Command, Committed, Event, Item, ItemKey, Member, NewEvent, Role, Round, UnitState};
 use domain::{Draft, ImportHead, UnitTotals, VerifyReport, YearContext};
 use store::Store;
 
@@ -113,9 +112,10 @@ fn matches_query(ev: &Event, q: &HistoryQuery) -> bool {
         return false;
     }
     let unit = ev.body.change.unit();
+    // A year's events: its items' and units', and the year's own (its opening, its rounds,
+    // its official result).
     if let Some(year) = q.year
-        && unit.is_none_or(|(y, _)| y != year)
-        && !matches!(&ev.body.change, Change::YearOpened { year: y, .. } if *y == year)
+        && ev.body.change.year() != Some(year)
     {
         return false;
     }
@@ -183,6 +183,10 @@ impl Workbench for LocalWorkbench {
 
     fn rounds(&self, year: u16) -> Result<Vec<Round>, WorkbenchError> {
         self.engine.store().rounds(year).or_store()
+    }
+
+    fn official(&self, year: u16) -> Result<Option<Official>, WorkbenchError> {
+        self.engine.store().official(year).or_store()
     }
 
     fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {

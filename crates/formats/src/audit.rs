@@ -1,5 +1,6 @@
 //! The audit trail as text, Markdown or JSON lines (SPEC I5): what changed, who, when, why.
 
+use domain::official::Stage;
 use std::io::{self, Write};
 
 use domain::CommandKind;
@@ -167,6 +168,34 @@ pub fn describe(change: &Change, lang: Lang) -> String {
                 lang.pick("sửa đợt giải trình", "changed explanation round"),
                 format_date(after.opens),
                 format_date(after.closes)
+            ),
+        },
+        Change::OfficialChanged { year, after, .. } => match after.stage {
+            Stage::Approved => format!(
+                "{} {year}: {} {}, {} {}",
+                lang.pick(
+                    "Hội đồng thông qua kết quả năm",
+                    "council approved the results of"
+                ),
+                lang.pick("biên bản", "minutes"),
+                after.approval.minutes,
+                lang.pick("ngày", "on"),
+                format_date(after.approval.date)
+            ),
+            Stage::Published => format!(
+                "{} {year} {} {}",
+                lang.pick("công bố kết quả năm", "published the results of"),
+                lang.pick("ngày", "on"),
+                format_date(after.published.unwrap_or(after.approval.date))
+            ),
+            Stage::Reopened => format!(
+                "{} {year} ({} {})",
+                lang.pick(
+                    "mở lại kết quả đã thông qua năm",
+                    "reopened the approved results of"
+                ),
+                lang.pick("lần", "time"),
+                after.reopenings
             ),
         },
     }

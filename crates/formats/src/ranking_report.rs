@@ -2,6 +2,7 @@
 //! by self index, the rank change, the group, then the regional and national averages and the
 //! tie rule — as Markdown for people and CSV for programs. Built on `domain::aggregate`.
 
+use domain::official::Official;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
@@ -89,6 +90,8 @@ pub struct RankingReport {
     /// Last year's index and rank of each unit, through its predecessors, when the year was
     /// opened from another that the store has (see [`RankingReport::compare_with`]).
     pub previous: Option<Previous>,
+    /// The year's official result (approved, published, reopened), when there is one.
+    pub official: Option<Official>,
 }
 
 /// Last year, for the comparison columns.
@@ -294,6 +297,7 @@ pub fn ranking_report(
             .map(|a| (a.code.clone(), a.name.clone()))
             .collect(),
         previous: None,
+        official: None,
     }
 }
 
@@ -345,30 +349,44 @@ pub fn write_ranking_markdown(
 ) -> io::Result<()> {
     let r = report;
     let n = r.lines.len();
+    let official = r.official.as_ref().and_then(|o| o.title(lang));
     writeln!(
         out,
-        "# {} {}\n",
+        "# {}{} {}\n",
+        official.map(|t| format!("{t}: ")).unwrap_or_default(),
         lang.pick(
             "Xếp hạng Chỉ số cải cách hành chính (PAR INDEX) năm",
             "PAR INDEX ranking,"
         ),
         r.year
     )?;
+    if let Some(o) = &r.official {
+        for line in o.lines(lang) {
+            writeln!(out, "> {}", cell(&line))?;
+        }
+        writeln!(out)?;
+    }
     if let Some(seal) = &r.seal {
         writeln!(out, "{}.\n", seal.line(lang))?;
     }
+    let basis = match (official.is_some(), lang) {
+        (true, Lang::Vi) => "Xếp hạng theo điểm đã được Hội đồng thẩm định thông qua",
+        (false, Lang::Vi) => "Xếp hạng theo điểm đề xuất của đoàn thẩm định",
+        (true, Lang::En) => "Ranked by the scores the appraisal council approved",
+        (false, Lang::En) => "Ranked by the appraisers' proposed scores",
+    };
     match lang {
         Lang::Vi => writeln!(
             out,
-            "Xếp hạng theo điểm đề xuất của đoàn thẩm định, so với xếp hạng theo điểm tự chấm của \
-             đơn vị. Chỉ số = tổng điểm / {} điểm tối đa. Nhóm: {}.\n",
+            "{basis}, so với xếp hạng theo điểm tự chấm của đơn vị. Chỉ số = tổng điểm / {} điểm \
+             tối đa. Nhóm: {}.\n",
             r.framework_total.show(lang),
             cell(&groups_text(&r.groups, lang))
         )?,
         Lang::En => writeln!(
             out,
-            "Ranked by the appraisers' proposed scores, against the ranking by the units' self \
-             scores. Index = total / {} points. Groups: {}.\n",
+            "{basis}, against the ranking by the units' self scores. Index = total / {} points. \
+             Groups: {}.\n",
             r.framework_total.show(lang),
             cell(&groups_text(&r.groups, lang))
         )?,
@@ -611,10 +629,12 @@ pub fn group_counts_text(r: &RankingReport, lang: Lang) -> String {
         .collect();
     format!(
         "{}: {}",
-        lang.pick(
-            "Số đơn vị theo nhóm (điểm đề xuất)",
-            "Units per group (proposed scores)"
-        ),
+        match (r.official.as_ref().is_some_and(|o| o.frozen()), lang) {
+            (true, Lang::Vi) => "Số đơn vị theo nhóm (kết quả chính thức)",
+            (true, Lang::En) => "Units per group (official results)",
+            (false, Lang::Vi) => "Số đơn vị theo nhóm (điểm đề xuất)",
+            (false, Lang::En) => "Units per group (proposed scores)",
+        },
         parts.join(" · ")
     )
 }

@@ -106,6 +106,8 @@ pub struct Scorecard {
     pub seal: Option<Seal>,
     /// Last year, through the unit's predecessors: (year, its line, units ranked that year).
     pub last_year: Option<(u16, LastYear, usize)>,
+    /// The year's official result (approved, published, reopened), when there is one.
+    pub official: Option<domain::official::Official>,
 }
 
 /// Build the scorecard of `unit` in `year`. `items` are the year's items of every unit (the
@@ -234,6 +236,7 @@ pub fn scorecard(
         finalized: state.finalized.clone(),
         seal: None,
         last_year: None,
+        official: None,
     })
 }
 
@@ -275,15 +278,23 @@ fn outcome_text(lang: Lang, o: Option<Outcome>) -> &'static str {
 /// areas, the adjusted items and the disputes.
 pub fn write_scorecard_markdown(out: &mut dyn Write, sc: &Scorecard, lang: Lang) -> io::Result<()> {
     let dash = || "—".to_string();
+    let official = sc.official.as_ref().and_then(|o| o.title(lang));
     writeln!(
         out,
-        "# {} — {} {} ({} {})\n",
+        "# {}{} — {} {} ({} {})\n",
+        official.map(|t| format!("{t}: ")).unwrap_or_default(),
         lang.pick("Phiếu kết quả thẩm định", "Appraisal scorecard"),
         cell(&sc.unit),
         cell(&sc.name),
         lang.pick("năm", "year"),
         sc.year
     )?;
+    if let Some(o) = &sc.official {
+        for line in o.lines(lang) {
+            writeln!(out, "> {}", cell(&line))?;
+        }
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "{}: {}\n",

@@ -13,6 +13,7 @@
 use jiff::Timestamp;
 
 use domain::item::{Council, CouncilDecision, Dispute, Evidence};
+use domain::official::{Approval, Official, Reopening, Stage};
 use domain::{
     Appraisal, Change, EventBody, ItemKey, NewEvent, Outcome, Points, Role, Round, RoundScope,
     SelfAssessment, Status,
@@ -32,6 +33,7 @@ mod tag {
     pub const UNIT_REOPENED: u8 = 6;
     pub const MEMBER_CHANGED: u8 = 7;
     pub const ROUND_CHANGED: u8 = 8;
+    pub const OFFICIAL_CHANGED: u8 = 16;
 }
 
 /// Which part of an item an event's `before` is: what `before_seq` refers to.
@@ -136,6 +138,16 @@ pub(crate) fn encode(seq: u64, at: Timestamp, ev: &NewEvent, before_seq: u64) ->
             w.uvar(u64::from(*number));
             w.opt(before.as_ref(), round_to);
             round_to(&mut w, after);
+        }
+        Change::OfficialChanged {
+            year,
+            before,
+            after,
+        } => {
+            w.u8(tag::OFFICIAL_CHANGED);
+            w.uvar(u64::from(*year));
+            w.opt(before.as_ref(), official_to);
+            official_to(&mut w, after);
         }
     }
     w.buf
@@ -250,6 +262,14 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, WireError> {
                 number: r.u32var()?,
                 before: r.opt(round_from)?,
                 after: round_from(&mut r)?,
+            },
+            None,
+        ),
+        tag::OFFICIAL_CHANGED => (
+            Change::OfficialChanged {
+                year: r.u16var()?,
+                before: r.opt(official_from)?,
+                after: official_from(&mut r)?,
             },
             None,
         ),
@@ -606,6 +626,56 @@ pub(crate) fn round_from(r: &mut Reader<'_>) -> Result<Round, WireError> {
     })
 }
 
+pub(crate) fn official_to(w: &mut Writer, o: &Official) {
+    w.uvar(u64::from(o.year));
+    w.u8(match o.stage {
+        Stage::Approved => 0,
+        Stage::Published => 1,
+        Stage::Reopened => 2,
+    });
+    w.str(&o.approval.minutes);
+    w.date(o.approval.date);
+    w.uvar(o.approval.seal_seq);
+    w.str(&o.approval.seal_hash);
+    w.opt(o.first_approved, |w, d| w.date(d));
+    w.opt(o.published, |w, d| w.date(d));
+    w.uvar(u64::from(o.reopenings));
+    w.opt(o.reopened.as_ref(), |w, r| {
+        w.date(r.date);
+        w.str(&r.reason);
+    });
+}
+
+pub(crate) fn official_from(r: &mut Reader<'_>) -> Result<Official, WireError> {
+    let year = r.u16var()?;
+    let stage = match r.u8()? {
+        0 => Stage::Approved,
+        1 => Stage::Published,
+        2 => Stage::Reopened,
+        s => return Err(r.err(format!("unknown official stage {s}"))),
+    };
+    let approval = Approval {
+        minutes: r.string()?,
+        date: r.date()?,
+        seal_seq: r.uvar()?,
+        seal_hash: r.string()?,
+    };
+    Ok(Official {
+        year,
+        stage,
+        approval,
+        first_approved: r.opt(|r| r.date())?,
+        published: r.opt(|r| r.date())?,
+        reopenings: r.u32var()?,
+        reopened: r.opt(|r| {
+            Ok(Reopening {
+                date: r.date()?,
+                reason: r.string()?,
+            })
+        })?,
+    })
+}
+
 pub(crate) fn role_code(r: Role) -> u8 {
     match r {
         Role::Lead => 0,
@@ -784,6 +854,30 @@ mod tests {
                     closed: true,
                     ..round
                 },
+            },
+            {
+                let approved = Official::approve(
+                    None,
+                    2024,
+                    "15/BB-HĐTĐ".into(),
+                    jiff::civil::date(2025, 3, 20),
+                    domain::Seal {
+                        seq: 4048,
+                        hash: [7; 32],
+                    },
+                )
+                .unwrap();
+                let reopened = Official::reopen(
+                    Some(&approved),
+                    jiff::civil::date(2025, 5, 2),
+                    "Sai sót điểm tiêu chí 1.3.1".into(),
+                )
+                .unwrap();
+                Change::OfficialChanged {
+                    year: 2024,
+                    before: Some(approved),
+                    after: reopened,
+                }
             },
         ]
     }

@@ -35,6 +35,7 @@ pub(crate) const APPLIED_KEY: &[u8] = b"m/applied";
 pub(crate) const MEMBER_PREFIX: &str = "m/member/";
 pub(crate) const YEAR_PREFIX: &str = "m/year/";
 pub(crate) const ROUND_PREFIX: &str = "m/round/";
+pub(crate) const OFFICIAL_PREFIX: &str = "m/official/";
 pub(crate) const ITEMS_PREFIX: &str = "i/";
 pub(crate) const UNITS_PREFIX: &str = "u/";
 pub(crate) const BY_USER_PREFIX: &str = "b/";
@@ -143,6 +144,11 @@ pub(crate) fn year_rounds_prefix(year: u16) -> String {
     format!("{ROUND_PREFIX}{}/", year_str(year))
 }
 
+/// A year's official result: "m/official/YYYY".
+pub(crate) fn official_key(year: u16) -> String {
+    format!("{OFFICIAL_PREFIX}{}", year_str(year))
+}
+
 /// Parse "YYYY/<unit>/<leaf>" back into a key.
 pub(crate) fn parse_item_key(s: &str) -> Option<ItemKey> {
     let mut parts = s.splitn(3, '/');
@@ -192,7 +198,9 @@ pub(crate) fn check_change(change: &Change) -> Result<(), StoreError> {
             check_part("unit", unit)
         }
         Change::MemberChanged { user, .. } => check_user(user),
-        Change::RoundChanged { year, .. } => check_year(*year),
+        Change::RoundChanged { year, .. } | Change::OfficialChanged { year, .. } => {
+            check_year(*year)
+        }
     }
 }
 

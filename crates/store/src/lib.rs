@@ -47,6 +47,7 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use jiff::Timestamp;
 
+use domain::official::Official;
 use domain::{
     Framework, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries, UnitTotals, YearData,
 };
@@ -695,6 +696,29 @@ impl Store {
         {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             out.push(state::decode_round(&v, &String::from_utf8_lossy(&k))?);
+        }
+        Ok(out)
+    }
+
+    /// A year's official result (approved, published or reopened), `None` while never approved.
+    pub fn official(&self, year: u16) -> Result<Option<Official>, StoreError> {
+        let key = layout::official_key(year);
+        match self
+            .state
+            .get(key.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
+            Some(v) => Ok(Some(state::decode_official(&v, &key)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every year's official result as stored (verify compares them with the journal).
+    pub(crate) fn officials(&self) -> Result<Vec<Official>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.state.scan_prefix(layout::OFFICIAL_PREFIX.as_bytes()) {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            out.push(state::decode_official(&v, &String::from_utf8_lossy(&k))?);
         }
         Ok(out)
     }

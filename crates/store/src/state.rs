@@ -9,9 +9,13 @@
 //! journal when it is opened. So the texts are stored once, in the journal.
 
 use domain::item::Touch;
+use domain::official::Official;
 use domain::{Appraisal, Item, ItemKey, Role, Round, SelfAssessment, UnitState, YearData};
 
-use super::body::{appraisal_from, appraisal_to, role_code, role_from, round_from, round_to};
+use super::body::{
+    appraisal_from, appraisal_to, official_from, official_to, role_code, role_from, round_from,
+    round_to,
+};
 use super::error::StoreError;
 use super::wire::{Reader, WireError, Writer};
 
@@ -294,6 +298,19 @@ pub(crate) fn decode_round(bytes: &[u8], what: &str) -> Result<Round, StoreError
     let round = round_from(&mut r).map_err(|e| bad(what, e))?;
     r.end().map_err(|e| bad(what, e))?;
     Ok(round)
+}
+
+pub(crate) fn encode_official(o: &Official) -> Vec<u8> {
+    let mut w = start(96);
+    official_to(&mut w, o);
+    w.buf
+}
+
+pub(crate) fn decode_official(bytes: &[u8], what: &str) -> Result<Official, StoreError> {
+    let mut r = open(bytes, what)?;
+    let o = official_from(&mut r).map_err(|e| bad(what, e))?;
+    r.end().map_err(|e| bad(what, e))?;
+    Ok(o)
 }
 
 /// A by-user run's last seq.

@@ -317,6 +317,7 @@ struct Replay {
     members: BTreeMap<String, Role>,
     years: BTreeMap<u16, u64>,
     rounds: BTreeMap<(u16, u32), u64>,
+    officials: BTreeMap<u16, u64>,
     /// The last unit and user met (events come in runs of one unit, one user).
     last_unit: Option<(u16, Vec<u8>, u32)>,
     last_user: Option<(Vec<u8>, u32)>,
@@ -535,6 +536,10 @@ impl Replay {
                 } => {
                     self.rounds
                         .insert((year, number), hash_bytes(&state::encode_round(&after)));
+                }
+                Change::OfficialChanged { year, after, .. } => {
+                    self.officials
+                        .insert(year, hash_bytes(&state::encode_official(&after)));
                 }
                 Change::SelfAssessed { .. }
                 | Change::SurveyScored { .. }
@@ -1059,6 +1064,14 @@ impl Store {
         }
         if rounds != replay.rounds {
             return Ok(Some(first_diff("round", &rounds, &replay.rounds)));
+        }
+        let officials: BTreeMap<u16, u64> = self
+            .officials()?
+            .iter()
+            .map(|o| (o.year, hash_bytes(&state::encode_official(o))))
+            .collect();
+        if officials != replay.officials {
+            return Ok(Some(first_diff("official", &officials, &replay.officials)));
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();

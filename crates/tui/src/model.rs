@@ -86,13 +86,19 @@ pub struct Changed {
     pub members: bool,
     /// An explanation round opened or closed.
     pub rounds: bool,
+    /// The year's official result changed stage.
+    pub official: bool,
     /// Who made the item changes (for "X just updated 3.2.1").
     pub actors: Vec<String>,
 }
 
 impl Changed {
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty() && self.units.is_empty() && !self.members && !self.rounds
+        self.items.is_empty()
+            && self.units.is_empty()
+            && !self.members
+            && !self.rounds
+            && !self.official
     }
 }
 
@@ -103,6 +109,8 @@ pub struct Model {
     index: HashMap<String, usize>,
     /// The year's explanation rounds, by number.
     pub rounds: Vec<Round>,
+    /// The year's official result: approved (frozen), published, or reopened after approval.
+    pub official: Option<domain::official::Official>,
     /// Units at `Level::Totals` an event changed: their totals are asked for again.
     stale: HashSet<usize>,
     /// The items of every unit were asked for (the queue was shown): a reload asks again.
@@ -138,6 +146,7 @@ impl Model {
             .collect();
         let mut m = Model::with_units(ctx, units);
         m.rounds = wb.rounds(year)?;
+        m.official = wb.official(year)?;
         Ok(m)
     }
 
@@ -317,6 +326,7 @@ impl Model {
             units,
             index,
             rounds: Vec::new(),
+            official: None,
             stale: HashSet::new(),
             all_items: false,
         };
@@ -423,6 +433,12 @@ impl Model {
                         }
                     }
                     changed.rounds = true;
+                }
+                Change::OfficialChanged { year, after, .. } => {
+                    if *year == self.year {
+                        self.official = Some(after.clone());
+                        changed.official = true;
+                    }
                 }
                 Change::YearOpened { .. } => {}
             }

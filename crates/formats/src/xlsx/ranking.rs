@@ -49,9 +49,11 @@ pub fn add_ranking_sheet(
     let ws = wb.add_worksheet();
     ws.set_name(name)?;
     let r = report;
-    let title = match lang {
-        Lang::Vi => format!("Xếp hạng Chỉ số CCHC năm {}, theo điểm thẩm định", r.year),
-        Lang::En => format!("PAR INDEX {} ranking, by proposed score", r.year),
+    let title = match (r.official.as_ref().and_then(|o| o.title(lang)), lang) {
+        (Some(t), Lang::Vi) => format!("{t}: Xếp hạng Chỉ số CCHC năm {}", r.year),
+        (Some(t), Lang::En) => format!("{t}: PAR INDEX {} ranking", r.year),
+        (None, Lang::Vi) => format!("Xếp hạng Chỉ số CCHC năm {}, theo điểm thẩm định", r.year),
+        (None, Lang::En) => format!("PAR INDEX {} ranking, by proposed score", r.year),
     };
     ws.merge_range(0, 0, 0, LAST_COL, &title, &st.title)?;
     let n = r.lines.len();

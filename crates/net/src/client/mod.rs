@@ -9,6 +9,7 @@ mod conn;
 mod error;
 mod start;
 
+use domain::official::Official;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -652,6 +653,13 @@ impl Workbench for RemoteWorkbench {
     fn rounds(&self, year: u16) -> Result<Vec<Round>, WorkbenchError> {
         match self.shared.ask(Request::Rounds { year })? {
             Reply::Rounds(r) => Ok(r),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn official(&self, year: u16) -> Result<Option<Official>, WorkbenchError> {
+        match self.shared.ask(Request::Official { year })? {
+            Reply::Official(o) => Ok(o),
             r => Err(unexpected(&r)),
         }
     }

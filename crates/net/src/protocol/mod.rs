@@ -11,6 +11,7 @@
 pub mod frame;
 pub mod list;
 
+use domain::official::Official;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -37,7 +38,10 @@ use l10n::Lang;
 /// committed once at the end) instead of one request; `WRITER_REQUEST_MAX` 128 MiB → 16 MiB.
 /// 6: `Request::UnitTotals` / `Reply::UnitTotals`: a workbench starts with each unit's totals
 /// and counts, not every item's summary; a unit's items come when it is opened.
-pub const PROTOCOL_VERSION: u32 = 6;
+/// 7: `Request::Official` / `Reply::Official`; `Command::{ApproveResults, PublishResults,
+/// ReopenResults}`; `WorkbenchError::{ResultsApproved, OfficialStage, UnitsNotFinalized,
+/// TextMissing, DateInFuture}`.
+pub const PROTOCOL_VERSION: u32 = 7;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:
@@ -259,6 +263,9 @@ pub enum Request {
     Rounds {
         year: u16,
     },
+    Official {
+        year: u16,
+    },
     History(HistoryQuery),
     Apply(Command),
     /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
@@ -328,6 +335,7 @@ impl Request {
             Request::UnitTotals { .. } => "unit-totals".into(),
             Request::UnitStates { .. } => "unit-states".into(),
             Request::Rounds { .. } => "rounds".into(),
+            Request::Official { .. } => "official".into(),
             Request::History(_) => "history".into(),
             Request::Apply(c) | Request::ApplySummary(c) => format!("apply {}", c.name()),
             Request::Plan(c) => format!("plan {}", c.name()),
@@ -366,6 +374,7 @@ pub enum Reply {
     UnitTotals(Vec<UnitTotals>),
     UnitStates(Vec<(String, UnitState)>),
     Rounds(Vec<Round>),
+    Official(Option<Official>),
     Events(Vec<Event>),
     /// The events a command committed (durable when this is sent).
     Applied(Vec<Event>),

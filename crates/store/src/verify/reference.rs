@@ -147,6 +147,7 @@ struct Replay {
     members: BTreeMap<String, Role>,
     years: BTreeMap<u16, u64>,
     rounds: BTreeMap<(u16, u32), u64>,
+    officials: BTreeMap<u16, u64>,
     /// Per user: events and a hash of their seqs (order-free), as the by-user index must cover.
     users: BTreeMap<String, (u64, u64)>,
 }
@@ -274,6 +275,10 @@ impl Replay {
                 } => {
                     self.rounds
                         .insert((year, number), h64(state::encode_round(&after)));
+                }
+                Change::OfficialChanged { year, after, .. } => {
+                    self.officials
+                        .insert(year, h64(state::encode_official(&after)));
                 }
                 Change::SelfAssessed { .. }
                 | Change::SurveyScored { .. }
@@ -623,6 +628,14 @@ impl Store {
         }
         if rounds != replay.rounds {
             return Ok(Some(first_diff("round", &rounds, &replay.rounds)));
+        }
+        let officials: BTreeMap<u16, u64> = self
+            .officials()?
+            .iter()
+            .map(|o| (o.year, h64(state::encode_official(o))))
+            .collect();
+        if officials != replay.officials {
+            return Ok(Some(first_diff("official", &officials, &replay.officials)));
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();

@@ -426,6 +426,39 @@ fn build(path: &Path, years: u16, units: &[&str], segment_bytes: u64) -> (Store,
                 b.commit(vec![e, Builder::ev("lan", fin)]);
             }
         }
+        // The council approves the year; one year is reopened after it.
+        let approved = domain::official::Official::approve(
+            None,
+            year,
+            format!("{year}/BB-HĐTĐ"),
+            jiff::civil::date(year as i16 + 1, 3, 20),
+            b.store.seal(),
+        )
+        .expect("an approval");
+        b.commit(vec![Builder::ev(
+            "lan",
+            Change::OfficialChanged {
+                year,
+                before: None,
+                after: approved.clone(),
+            },
+        )]);
+        if year % 2 == 0 {
+            let reopened = domain::official::Official::reopen(
+                Some(&approved),
+                jiff::civil::date(year as i16 + 1, 5, 2),
+                "Sai sót điểm".into(),
+            )
+            .expect("a reopening");
+            b.commit(vec![Builder::ev(
+                "lan",
+                Change::OfficialChanged {
+                    year,
+                    before: Some(approved),
+                    after: reopened,
+                },
+            )]);
+        }
         // Members change.
         let m = match year % 3 {
             0 => b.member("lan", "hoa", Some(Role::Appraiser)),
@@ -1239,6 +1272,7 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                         }
                         Change::MemberChanged { after, .. } => *after = None,
                         Change::RoundChanged { number, .. } => *number += 7,
+                        Change::OfficialChanged { year, .. } => *year += 1,
                     });
                 });
             }
@@ -1258,6 +1292,7 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                         Change::Appraised { after, .. } => after.status = Status::Pending,
                         Change::YearOpened { units_file, .. } => units_file.push('x'),
                         Change::RoundChanged { after, .. } => after.closed = !after.closed,
+                        Change::OfficialChanged { after, .. } => after.approval.minutes.push('x'),
                         _ => {}
                     });
                 });
@@ -1741,6 +1776,22 @@ fn items_units_members_years_rounds_and_the_applied_seq_changed_are_named_alike(
         Some(state::encode_round(&r2)),
         &mut seen,
         "a round added",
+    );
+    // An approval no event recorded (the year would pass as frozen, or as official).
+    let forged = domain::official::Official::approve(
+        None,
+        2024,
+        "15/BB-HĐTĐ".into(),
+        jiff::civil::date(2025, 3, 20),
+        store.seal(),
+    )
+    .expect("an approval");
+    with_state(
+        &store,
+        layout::official_key(2024).as_bytes(),
+        Some(state::encode_official(&forged)),
+        &mut seen,
+        "an official result added",
     );
     // The by-user index.
     let by_user: Vec<(Vec<u8>, Vec<u8>)> = store
