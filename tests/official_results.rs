@@ -1,4 +1,4 @@
-//! The year's official result (SPEC R6, issue 15.4), as a lead and the others run it: the
+//! The year's official result (SPEC D8, I9, issue 15.4), as a lead and the others run it: the
 //! council's approval freezes the year, reports are titled "Kết quả chính thức", an edit is
 //! refused with the approval and the command to reopen named, the publication and a reopening
 //! are recorded, and a second approval says the results changed after the first. `verify`

@@ -151,6 +151,43 @@ fn overview_in_both_languages_and_sizes() {
 }
 
 #[test]
+fn the_overview_title_says_where_the_official_result_stands() {
+    use domain::official::Official;
+    let d = demo();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    let approved = Official::approve(
+        None,
+        2024,
+        "15/BB-HĐTĐ".into(),
+        jiff::civil::date(2025, 3, 20),
+        domain::Seal {
+            seq: 4048,
+            hash: [7; 32],
+        },
+    )
+    .expect("approval");
+    app.model.official = Some(approved.clone());
+    let top = |app: &mut App, w| screen(app, w, 24).lines().next().unwrap_or("").to_string();
+    let line = top(&mut app, 80);
+    assert!(
+        line.contains("Năm 2024 · Kết quả chính thức · 63 đơn vị"),
+        "{line}"
+    );
+    let reopened = Official::reopen(
+        Some(&approved),
+        jiff::civil::date(2025, 5, 2),
+        "Sai sót điểm tiêu chí 1.3.1".into(),
+    )
+    .expect("reopened");
+    app.model.official = Some(reopened);
+    let line = top(&mut app, 120);
+    assert!(
+        line.contains("Năm 2024 · Mở lại sau khi thông qua"),
+        "{line}"
+    );
+}
+
+#[test]
 fn overview_sorts_filters_and_jumps_by_typing() {
     let d = demo();
     let mut app = app_for(&d.wb, Lang::Vi);

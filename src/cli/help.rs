@@ -277,6 +277,8 @@ fn value_name(en: &str) -> Option<&'static str> {
         "NOTE" => "GHI_CHÚ",
         "NUMBER" => "SỐ",
         "REASON" => "LÝ_DO",
+        "MINUTES" => "BIÊN_BẢN",
+        "DATE" => "NGÀY",
         "SECS" => "GIÂY",
         "GROUP" => "NHÓM",
         // A count, written as in the texts ("the last N years").

@@ -1,4 +1,4 @@
-//! `thamdinh year approve|publish|reopen|status`: the year's official result (SPEC R6): the
+//! `thamdinh year approve|publish|reopen|status`: the year's official result (SPEC D8): the
 //! council's approval, the publication, a reopening after approval.
 
 use std::path::PathBuf;

@@ -94,7 +94,7 @@ pub enum WorkbenchError {
     },
     #[error("{}", self.message(Lang::En))]
     BadRoundDates { opens: Date, closes: Date },
-    /// A change to a year whose results the council approved (SPEC R6): frozen until a lead
+    /// A change to a year whose results the council approved (SPEC D8): frozen until a lead
     /// reopens them.
     #[error("{}", self.message(Lang::En))]
     ResultsApproved {

@@ -1,4 +1,4 @@
-//! The official result of a year (SPEC R6, issue 15.4): the appraisal council approves the
+//! The official result of a year (SPEC D8, issue 15.4): the appraisal council approves the
 //! national results (its minutes, the day, and the store's seal at that moment), the ministry
 //! later publishes them, and a change after approval needs a recorded reopening with a reason.
 //!
@@ -169,6 +169,18 @@ impl Official {
             reopened: Some(Reopening { date, reason }),
             ..b.clone()
         })
+    }
+
+    /// A few words for a title bar: where the year's result stands.
+    pub fn badge(&self, lang: Lang) -> &'static str {
+        match (self.stage, lang) {
+            (Stage::Approved, Lang::Vi) => "Kết quả chính thức",
+            (Stage::Published, Lang::Vi) => "Kết quả chính thức, đã công bố",
+            (Stage::Reopened, Lang::Vi) => "Mở lại sau khi thông qua",
+            (Stage::Approved, Lang::En) => "Official results",
+            (Stage::Published, Lang::En) => "Official results, published",
+            (Stage::Reopened, Lang::En) => "Reopened after approval",
+        }
     }
 
     /// The title a ranking or scorecard carries: "Kết quả chính thức" once approved, with the

@@ -489,7 +489,7 @@ impl Engine {
             Command::UndoIn { year, unit } => appraisal::undo(&mut ctx, Some((year, &unit)))?,
             Command::Redo { year, unit } => appraisal::redo(&mut ctx, year, &unit)?,
         }
-        // An approved year changes only by a recorded reopening (SPEC R6).
+        // An approved year changes only by a recorded reopening (SPEC D8).
         official::check_not_frozen(&self.store, &ctx.events)?;
         Ok(std::mem::take(&mut ctx.events))
     }

@@ -1,4 +1,4 @@
-//! The year's official result (SPEC R6): the council's approval, the publication, a reopening
+//! The year's official result (SPEC D8): the council's approval, the publication, a reopening
 //! after approval; and the freeze of an approved year. The stages' rules are
 //! `domain::official`; here they are checked against the store and recorded as events.
 

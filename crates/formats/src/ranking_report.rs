@@ -90,7 +90,8 @@ pub struct RankingReport {
     /// Last year's index and rank of each unit, through its predecessors, when the year was
     /// opened from another that the store has (see [`RankingReport::compare_with`]).
     pub previous: Option<Previous>,
-    /// The year's official result (approved, published, reopened), when there is one.
+    /// The year's official result (approved, published, reopened), when there is one: an
+    /// approved year's report says so (SPEC I9).
     pub official: Option<Official>,
 }
 

@@ -106,7 +106,8 @@ pub struct Scorecard {
     pub seal: Option<Seal>,
     /// Last year, through the unit's predecessors: (year, its line, units ranked that year).
     pub last_year: Option<(u16, LastYear, usize)>,
-    /// The year's official result (approved, published, reopened), when there is one.
+    /// The year's official result (approved, published, reopened), when there is one: an
+    /// approved year's report says so (SPEC I9).
     pub official: Option<domain::official::Official>,
 }
 

@@ -169,8 +169,14 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     let th = &app.theme;
     let ov = &app.overview;
     let m = &app.model;
+    // An approved year says so: its scores are locked (SPEC D8).
+    let official = m
+        .official
+        .as_ref()
+        .map(|o| format!(" · {}", o.badge(app.lang)))
+        .unwrap_or_default();
     let title = format!(
-        "{} · {} {} · {}",
+        "{} · {} {}{official} · {}",
         app.tr(Msg::AppName),
         app.tr(Msg::Year),
         m.year,
