@@ -188,10 +188,22 @@ fn a_store_held_by_a_server_still_opening_it_is_described_as_such() {
     store_with_me(&dir);
     // This process holds the store and names itself in server.pid, as a server does from the
     // moment it takes the lock until the store is checked (or rebuilt) and its socket is up.
-    let held = store::Store::open_with(&dir, || {
-        std::fs::write(paths::pid_path(&dir), format!("{}\n", std::process::id())).unwrap()
-    })
-    .expect("open");
+    // The setup's own handle lets go of the lock when its last thread has stopped: on a busy
+    // machine that can take a moment, so the open is tried again for a few seconds.
+    let open = || {
+        store::Store::open_with(&dir, || {
+            std::fs::write(paths::pid_path(&dir), format!("{}\n", std::process::id())).unwrap()
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let held = loop {
+        match open() {
+            Err(store::StoreError::InUse { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            r => break r.expect("open"),
+        }
+    };
     let out = cli(&dir, &["verify"]);
     assert!(!out.status.success());
     let msg = text(&out);
