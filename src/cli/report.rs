@@ -91,7 +91,7 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let prev = compared_year(&*wb, &y, year, lang)?;
+    let prev = compared_year(&*wb, &y, lang)?;
     let ((items, finalized, prev_items), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let finalized = wb
@@ -144,30 +144,21 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     }
 }
 
-/// The year a year is compared with: the year it was opened from (`init --from-year`), else the
-/// year before, when the store has it.
+/// The year a year is compared with (`api::last_year::compared_year`: the year it was opened
+/// from, else the year before, when the store has it).
 fn compared_year(
     wb: &dyn Workbench,
     y: &YearContext,
-    year: u16,
     lang: Lang,
 ) -> anyhow::Result<Option<(u16, Arc<YearContext>)>> {
-    let years = wb.years().map_err(engine_err(lang))?;
-    let Some(py) = y
-        .from_year
-        .or_else(|| year.checked_sub(1))
-        .filter(|py| years.contains(py))
-    else {
-        return Ok(None);
-    };
-    Ok(Some((py, wb.year(py).map_err(engine_err(lang))?)))
+    api::last_year::compared_year(wb, y).map_err(engine_err(lang))
 }
 
 fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitCode> {
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let prev = compared_year(&*wb, &y, year, lang)?;
+    let prev = compared_year(&*wb, &y, lang)?;
     let ((items, state, history, prev_items), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let state = wb

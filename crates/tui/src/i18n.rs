@@ -232,6 +232,10 @@ pub enum Msg {
     National,
     TieRule,
     NoDataYet,
+    LastYearFailed,
+    GroupCounts,
+    CombinedNote,
+    CombinedOf,
 }
 
 l10n::catalogue! {
@@ -545,6 +549,16 @@ l10n::catalogue! {
              taken (1, 2, 2, 4); within a tie, by code.",
         ),
         Msg::NoDataYet => ("chưa có số liệu", "no data yet"),
+        Msg::LastYearFailed => (
+            "Không đọc được xếp hạng năm trước",
+            "Could not read last year's ranking",
+        ),
+        Msg::GroupCounts => ("Số đơn vị theo nhóm", "Units per group"),
+        Msg::CombinedNote => (
+            "tham chiếu gộp = trung bình chỉ số các đơn vị tiền thân có số liệu",
+            "combined reference = the mean index of the predecessors with data",
+        ),
+        Msg::CombinedOf => ("tham chiếu gộp của", "combined reference of"),
     }
 }
 

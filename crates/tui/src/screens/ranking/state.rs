@@ -6,6 +6,7 @@
 //! themselves come from the model, which keeps them current (`Model::apply_events`).
 
 use crate::model::Model;
+use api::last_year::LastYearRanks;
 use domain::aggregate::{Both, RankRow, regional_averages};
 
 /// What the ranking is sorted by. `next` cycles through them.
@@ -58,6 +59,9 @@ pub struct RankingState {
     /// `b` pressed: on a wide screen the bars beside the table are hidden, on a narrow one the
     /// bars replace the table.
     pub bars_toggled: bool,
+    /// Last year's index and rank of each unit through its predecessors, read once when the
+    /// app starts (`api::last_year`); `None` when the store has no year to compare with.
+    pub last: Option<LastYearRanks>,
 }
 
 impl RankingState {
@@ -71,6 +75,7 @@ impl RankingState {
             offset: 0,
             averages: Vec::new(),
             bars_toggled: false,
+            last: None,
         };
         s.rebuild(model);
         s
@@ -90,6 +95,30 @@ impl RankingState {
             }
             None => false,
         }
+    }
+
+    /// Scored units per group by proposed index, best group first, then those under every
+    /// group (name ""): what the footer counts.
+    pub fn group_counts(&self, model: &Model) -> Vec<(String, usize)> {
+        let scored: Vec<&Option<String>> = (0..model.unit_count())
+            .map(|i| model.unit_at(i))
+            .filter(|d| d.has_items())
+            .map(|d| &d.group.proposed)
+            .collect();
+        let mut out: Vec<(String, usize)> = model
+            .fw()
+            .groups
+            .iter()
+            .map(|g| {
+                let n = scored
+                    .iter()
+                    .filter(|p| p.as_deref() == Some(g.name.as_str()))
+                    .count();
+                (g.name.clone(), n)
+            })
+            .collect();
+        out.push((String::new(), scored.iter().filter(|p| p.is_none()).count()));
+        out
     }
 
     /// The national average (the last of `averages`).
