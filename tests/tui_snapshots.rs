@@ -1347,3 +1347,68 @@ fn ranking_compares_with_last_year_through_the_predecessors() {
     en.feed("<f9>");
     insta::assert_snapshot!("ranking_last_year_en_80x24", screen(&mut en, 80, 24));
 }
+
+/// The what-if (issue 15.7): `m` asks for the weight (1,05 by default), then the ranking shows
+/// the simulated index and rank of the demo's difficult units beside the official ones, titled
+/// as a simulation; a bad weight is refused in the prompt; nothing is written to the store.
+#[test]
+fn ranking_what_if_weights_the_difficult_units_and_records_nothing() {
+    let d = demo();
+    let seq = d.wb.last_seq().expect("seq");
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<f9>m");
+    assert!(
+        matches!(app.overlays.last(), Some(Overlay::Prompt(_))),
+        "m asks for the weight first"
+    );
+    insta::assert_snapshot!("ranking_whatif_prompt_80x24", screen(&mut app, 80, 24));
+    // A weight that is not a number: said in the prompt, the view stays official.
+    app.feed("abc<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("trọng số mô phỏng \"abc\" không phải là số"),
+        "{s}"
+    );
+    assert!(app.ranking.whatif.is_none());
+    // Out of range.
+    app.feed("<c-u>3<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("nằm ngoài khoảng 1,00 → 2,00"), "{s}");
+    app.feed("<c-u>1,05<enter>");
+    assert!(app.overlays.is_empty(), "a good weight closes the prompt");
+    let wi = app.ranking.whatif.as_ref().expect("the what-if is on");
+    assert_eq!(wi.weight.show(Lang::Vi), "1,05");
+    // Every difficult unit with data is weighted (capped at 100 %), the others keep their index.
+    for (&u, sim) in &wi.rows {
+        let unit = &app.model.unit_set().units[u];
+        let official = app.model.unit_at(u).scores.percent.proposed;
+        assert_eq!(sim.official, official);
+        if unit.difficult {
+            assert_eq!(sim.percent, ((official * 1050 + 500) / 1000).min(10_000));
+        } else {
+            assert_eq!(sim.percent, official, "{} is not difficult", unit.code);
+        }
+    }
+    assert!(
+        wi.rows
+            .keys()
+            .any(|&u| app.model.unit_set().units[u].difficult),
+        "the demo has difficult units with data"
+    );
+    let s80 = screen(&mut app, 80, 24);
+    assert!(
+        s80.contains("MÔ PHỎNG — không phải kết quả chính thức"),
+        "{s80}"
+    );
+    insta::assert_snapshot!("ranking_whatif_vi_80x24", s80);
+    insta::assert_snapshot!("ranking_whatif_vi_120x40", screen(&mut app, 120, 40));
+    // `m` again: the official ranking, and the store never changed.
+    app.feed("m");
+    assert!(app.ranking.whatif.is_none());
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("MÔ PHỎNG"), "{s}");
+    assert_eq!(d.wb.last_seq().expect("seq"), seq, "nothing was recorded");
+    let mut en = app_for(&d.wb, Lang::En);
+    en.feed("<f9>m<c-u>1.1<enter>");
+    insta::assert_snapshot!("ranking_whatif_en_80x24", screen(&mut en, 80, 24));
+}

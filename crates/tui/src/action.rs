@@ -407,6 +407,17 @@ actions! {
         desc: ("So sánh theo lĩnh vực", "Compare areas"),
         hint: ("Lĩnh vực", "Areas"),
     }
+    // The ranking's what-if (issue 15.7): a simulation, never recorded.
+    WhatIf {
+        name: "what-if",
+        contexts: &[C::Ranking],
+        palette: Yes,
+        desc: (
+            "Mô phỏng trọng số cho đơn vị khó khăn (bật/tắt; không phải kết quả chính thức)",
+            "Simulate a weight for units in difficult conditions (on/off; not the official result)",
+        ),
+        hint: ("Mô phỏng", "What-if"),
+    }
     // Appraising (W2, W4).
     Walk {
         name: "walk",

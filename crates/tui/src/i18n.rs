@@ -236,6 +236,14 @@ pub enum Msg {
     GroupCounts,
     CombinedNote,
     CombinedOf,
+    WhatIfTitle,
+    WhatIfLabel,
+    WhatIfBanner,
+    ColSimRank,
+    ColSimChange,
+    ColDifficult,
+    ColSimIndex,
+    WhatIfColumns,
 }
 
 l10n::catalogue! {
@@ -559,6 +567,23 @@ l10n::catalogue! {
             "combined reference = the mean index of the predecessors with data",
         ),
         Msg::CombinedOf => ("tham chiếu gộp của", "combined reference of"),
+        Msg::WhatIfTitle => ("Mô phỏng", "What-if"),
+        Msg::WhatIfLabel => (
+            "Nhân chỉ số của đơn vị khó khăn với (ví dụ 1,05; không ghi vào kho)",
+            "Multiply the index of units in difficult conditions by (e.g. 1.05; nothing is recorded)",
+        ),
+        Msg::WhatIfBanner => (
+            "MÔ PHỎNG — không phải kết quả chính thức",
+            "SIMULATION — not the official result",
+        ),
+        Msg::ColSimRank => ("H.MP", "#Sim"),
+        Msg::ColSimChange => ("±MP", "±Sim"),
+        Msg::ColDifficult => ("KK", "Dif"),
+        Msg::ColSimIndex => ("CS MP", "Sim idx"),
+        Msg::WhatIfColumns => (
+            "H.MP: hạng mô phỏng · KK: đơn vị khó khăn",
+            "#Sim: simulated rank · Dif: difficult",
+        ),
     }
 }
 

@@ -494,7 +494,10 @@ impl App {
             Action::Bottom => self.move_by(ctx, isize::MAX / 2),
             Action::Open => self.open(ctx),
             // The open unit's workbench (its areas compared included).
-            Action::AreaBars if ctx == Context::Ranking => self.ranking_action(action),
+            Action::AreaBars | Action::WhatIf if ctx == Context::Ranking => {
+                self.ranking_action(action)
+            }
+            Action::WhatIf => {}
             Action::Expand
             | Action::Collapse
             | Action::SwitchPane

@@ -9,10 +9,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use crate::action::{Action, Context};
 use crate::app::App;
 use crate::i18n::{self, Msg};
 use crate::screens::bench::areas;
-use crate::screens::ranking::{RankSort, RankingState};
+use crate::screens::ranking::{RankSort, RankingState, WhatIf};
 use crate::text;
 use crate::views::bars;
 use crate::views::layout::{self, Frame as Bands};
@@ -80,13 +81,21 @@ pub fn table_rows(app: &App, body: Rect) -> usize {
 pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     let rs = &app.ranking;
     let m = &app.model;
-    let title = format!(
+    let mut title = format!(
         "{} · {} {} · {}",
         app.tr(Msg::RankingTitle),
         app.tr(Msg::Year),
         m.year,
         i18n::units_count(app.lang, rs.rows.len(), m.unit_count())
     );
+    if let Some(w) = &rs.whatif {
+        // The label comes first, so a narrow title never cuts it.
+        title = format!(
+            "{} · ×{} · {title}",
+            app.tr(Msg::WhatIfBanner),
+            w.weight.show(app.lang)
+        );
+    }
     bars::title(app, f, fr.title, title);
     sub_bar(app, f, fr.sub);
     let p = parts(app, fr.body);
@@ -120,6 +129,12 @@ enum ColId {
     LastRank,
     /// Places gained since last year ("↑ 3 bậc").
     LastChange,
+    /// What-if: the rank the weight gives, the places gained over the official rank, the
+    /// difficult mark and the simulated index.
+    SimRank,
+    SimChange,
+    Difficult,
+    SimIndex,
 }
 
 impl ColId {
@@ -150,8 +165,9 @@ struct Col {
 const NAME_MIN: usize = 16;
 
 /// Columns for a table `width` wide; the region is a code unless there is room for names.
-/// With last year to compare with, its index, rank and the change are added, and the less
-/// important columns are dropped when they do not all fit.
+/// With last year to compare with, its index, rank and the change are added; in the what-if
+/// view the simulated rank, change and index take their place. The less important columns are
+/// dropped when they do not all fit.
 fn columns(app: &App, width: u16) -> (Vec<Col>, bool) {
     let tr = |m| app.tr(m).to_string();
     let col = |id, title: String, width, right| Col {
@@ -169,24 +185,43 @@ fn columns(app: &App, width: u16) -> (Vec<Col>, bool) {
         .max()
         .unwrap_or(4);
     let long_regions = width >= layout::WIDE;
-    let mut cols = vec![
-        col(ColId::RankProposed, tr(Msg::ColRankProposed), 3, true),
-        col(ColId::RankSelf, tr(Msg::ColRankSelf), 3, true),
-        col(ColId::Change, tr(Msg::ColChange), 4, false),
-        col(ColId::Code, tr(Msg::ColCode), 3, false),
-        col(ColId::Name, tr(Msg::ColUnit), 0, false),
-        col(
-            ColId::Region,
-            tr(Msg::ColRegion),
-            if long_regions { 0 } else { region_codes },
-            false,
-        ),
-        col(ColId::SelfTotal, tr(Msg::ColSelf), 6, true),
-        col(ColId::ProposedTotal, tr(Msg::ColProposed), 6, true),
-        col(ColId::Index, tr(Msg::ColIndex), 6, true),
-        col(ColId::Group, tr(Msg::Group), 5, false),
-    ];
-    if let Some(last) = &app.ranking.last {
+    let region = col(
+        ColId::Region,
+        tr(Msg::ColRegion),
+        if long_regions { 0 } else { region_codes },
+        false,
+    );
+    let mut cols = if app.ranking.whatif.is_some() {
+        // The official rank and index beside the simulated ones.
+        vec![
+            col(ColId::RankProposed, tr(Msg::ColRankProposed), 3, true),
+            col(ColId::SimRank, tr(Msg::ColSimRank), 3, true),
+            col(ColId::SimChange, tr(Msg::ColSimChange), 4, false),
+            col(ColId::Code, tr(Msg::ColCode), 3, false),
+            col(ColId::Name, tr(Msg::ColUnit), 0, false),
+            region,
+            col(ColId::Difficult, tr(Msg::ColDifficult), 1, false),
+            col(ColId::Index, tr(Msg::ColIndex), 6, true),
+            col(ColId::SimIndex, tr(Msg::ColSimIndex), 6, true),
+            col(ColId::Group, tr(Msg::Group), 5, false),
+        ]
+    } else {
+        vec![
+            col(ColId::RankProposed, tr(Msg::ColRankProposed), 3, true),
+            col(ColId::RankSelf, tr(Msg::ColRankSelf), 3, true),
+            col(ColId::Change, tr(Msg::ColChange), 4, false),
+            col(ColId::Code, tr(Msg::ColCode), 3, false),
+            col(ColId::Name, tr(Msg::ColUnit), 0, false),
+            region,
+            col(ColId::SelfTotal, tr(Msg::ColSelf), 6, true),
+            col(ColId::ProposedTotal, tr(Msg::ColProposed), 6, true),
+            col(ColId::Index, tr(Msg::ColIndex), 6, true),
+            col(ColId::Group, tr(Msg::Group), 5, false),
+        ]
+    };
+    if app.ranking.whatif.is_none()
+        && let Some(last) = &app.ranking.last
+    {
         let (index, rank, change) = last_year_widths(app);
         let y = last.year;
         cols.extend([
@@ -205,6 +240,17 @@ fn columns(app: &App, width: u16) -> (Vec<Col>, bool) {
             col(ColId::LastChange, format!("± {y}"), change, false),
         ]);
     }
+    fit_columns(app, cols, width, long_regions, region_codes)
+}
+
+/// Drop the less important columns until the names have room, then size names and regions.
+fn fit_columns(
+    app: &App,
+    mut cols: Vec<Col>,
+    width: u16,
+    long_regions: bool,
+    region_codes: usize,
+) -> (Vec<Col>, bool) {
     let fixed = |cols: &[Col]| -> usize {
         cols.iter()
             .map(|c| match c.id {
@@ -387,6 +433,19 @@ fn cell_of(app: &App, id: ColId, u: usize, long_regions: bool) -> (String, Style
                 }
             }
         }
+        ColId::Difficult if unit.difficult => ("●".to_string(), th.base),
+        ColId::Difficult => (String::new(), th.dim),
+        ColId::SimChange if !scored => (String::new(), th.dim),
+        ColId::SimRank | ColId::SimChange | ColId::SimIndex => {
+            let Some(sim) = app.ranking.whatif.as_ref().and_then(|w| w.rows.get(&u)) else {
+                return dash();
+            };
+            match id {
+                ColId::SimRank => (sim.rank.to_string(), th.total),
+                ColId::SimChange => (change_text(sim.change()), th.delta_style(sim.change())),
+                _ => (number::percent(sim.percent, app.lang), th.total),
+            }
+        }
         ColId::Change if !scored => (String::new(), th.dim),
         _ if !scored => dash(),
         ColId::RankProposed => (d.rank.proposed.to_string(), th.total),
@@ -501,7 +560,10 @@ pub fn footer_lines(app: &App, w: usize) -> Vec<Line<'static>> {
         }
         v
     };
-    let mut lines = group_count_lines(app, w);
+    let mut lines = match &rs.whatif {
+        Some(wi) => whatif_lines(app, wi, w),
+        None => group_count_lines(app, w),
+    };
     let mut averages = wrap_spans(entries(true), w, "");
     if averages.len() > 2 {
         averages = wrap_spans(entries(false), w, "");
@@ -514,6 +576,33 @@ pub fn footer_lines(app: &App, w: usize) -> Vec<Line<'static>> {
         "",
     ));
     lines
+}
+
+/// What the what-if does, under the table: the rule, how many units it weights, that nothing is
+/// recorded, and the key that turns it off.
+fn whatif_lines(app: &App, wi: &WhatIf, w: usize) -> Vec<Line<'static>> {
+    let th = &app.theme;
+    let weight = wi.weight.show(app.lang);
+    let n = WhatIf::difficult(&app.model);
+    let key = app
+        .keymap
+        .hint(Context::Ranking, Action::WhatIf)
+        .unwrap_or_else(|| "m".into());
+    let text = match app.lang {
+        l10n::Lang::Vi => format!(
+            "{}: chỉ số đề xuất của {n} đơn vị khó khăn (KK ●, tệp đơn vị: difficult = true) × \
+             {weight}, tối đa 100%; đơn vị khác giữ nguyên. Không ghi vào kho, không đổi báo cáo. \
+             {key}: tắt mô phỏng.",
+            app.tr(Msg::WhatIfBanner)
+        ),
+        l10n::Lang::En => format!(
+            "{}: the proposed index of the {n} units in difficult conditions (Dif ●, units file: \
+             difficult = true) × {weight}, at most 100%; other units unchanged. Nothing is \
+             recorded, no report changes. {key}: turn the simulation off.",
+            app.tr(Msg::WhatIfBanner)
+        ),
+    };
+    wrap_spans(vec![(text, th.header)], w, "")
 }
 
 /// "Số đơn vị theo nhóm: A 0 · B 5 · C 0 · dưới 70,00%: 1" (by proposed index).
@@ -630,10 +719,12 @@ fn sub_bar(app: &App, f: &mut Frame, r: Rect) {
         Span::styled(format!(" · {}: ", app.tr(Msg::FilterRegion)), th.dim),
         Span::styled(region, th.base),
     ];
-    let right = vec![Span::styled(
-        format!("{} ", app.tr(Msg::RankColumns)),
-        th.dim,
-    )];
+    let legend = if rs.whatif.is_some() {
+        Msg::WhatIfColumns
+    } else {
+        Msg::RankColumns
+    };
+    let right = vec![Span::styled(format!("{} ", app.tr(legend)), th.dim)];
     bars::split_bar(f, r, left, right, th.base);
 }
 
