@@ -411,7 +411,8 @@ actions! {
     WhatIf {
         name: "what-if",
         contexts: &[C::Ranking],
-        palette: Yes,
+        // Only the ranking has it: the palette, which lists actions of every screen, does not.
+        palette: No,
         desc: (
             "Mô phỏng trọng số cho đơn vị khó khăn (bật/tắt; không phải kết quả chính thức)",
             "Simulate a weight for units in difficult conditions (on/off; not the official result)",
