@@ -268,3 +268,102 @@ fn the_ranking_after_the_merger_compares_with_the_predecessors() {
         "{csv_out}"
     );
 }
+
+/// `report ranking --what-if-weight`: the demo's difficult provinces (02, 04, 06 have data)
+/// weighted ×1,05, labelled as a simulation, with nothing recorded; a bad weight or a CSV what-if
+/// is refused with a message that says what to type.
+#[test]
+fn the_what_if_is_printed_as_a_simulation_and_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    demo(d);
+    // The store's seal (seq and hash of the last event), from `verify`.
+    let seal = |d: &Path| {
+        let v = ok(d, &["verify"]);
+        v.split(". ")
+            .find(|p| p.starts_with("Dấu niêm phong"))
+            .unwrap_or_else(|| panic!("no seal in: {v}"))
+            .to_string()
+    };
+    let seal_before = seal(d);
+    let md = ok(d, &["report", "ranking", "--what-if-weight", "1,05"]);
+    assert!(
+        md.starts_with("# MÔ PHỎNG — không phải kết quả chính thức\n"),
+        "{md}"
+    );
+    assert!(
+        md.trim_end()
+            .ends_with("**MÔ PHỎNG — không phải kết quả chính thức**"),
+        "{md}"
+    );
+    // Official: 08 88,25 (1), 01 87,25 (2), 02 86,25 (3), 04 85,00 (4), 06 84,50 (5).
+    // ×1,05: 02 90,56 (1), 04 89,25 (2), 06 88,73 (3), then 08 and 01 unchanged.
+    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).skip(1).collect();
+    assert_eq!(
+        rows,
+        [
+            "| 1 | 3 | ↑ +2 | 02 | Hà Giang | ● | 86,25 | 90,56 |",
+            "| 2 | 4 | ↑ +2 | 04 | Cao Bằng | ● | 85,00 | 89,25 |",
+            "| 3 | 5 | ↑ +2 | 06 | Bắc Kạn | ● | 84,50 | 88,73 |",
+            "| 4 | 1 | ↓ -3 | 08 | Tuyên Quang |  | 88,25 | 88,25 |",
+            "| 5 | 2 | ↓ -3 | 01 | Hà Nội |  | 87,25 | 87,25 |",
+        ],
+        "{md}"
+    );
+    assert!(
+        md.contains("Đơn vị khó khăn: 6, trong đó 3 có số liệu."),
+        "{md}"
+    );
+    // The official ranking is unchanged, and nothing was recorded.
+    let official = ok(d, &["report", "ranking"]);
+    assert!(!official.contains("MÔ PHỎNG"), "{official}");
+    assert!(
+        official.contains("| 1 | 2 | ↑ +1 | 08 | Tuyên Quang |"),
+        "{official}"
+    );
+    assert_eq!(seal(d), seal_before, "the what-if wrote nothing");
+    // English, with a decimal point.
+    let en = ok(
+        d,
+        &[
+            "--lang",
+            "en",
+            "report",
+            "ranking",
+            "--what-if-weight",
+            "1.1",
+        ],
+    );
+    assert!(
+        en.starts_with("# SIMULATION — not the official result\n"),
+        "{en}"
+    );
+    // Bad input: said plainly, exit non-zero, nothing printed to standard output.
+    for (args, says) in [
+        (
+            vec!["report", "ranking", "--what-if-weight", "1,5x"],
+            "trọng số mô phỏng \"1,5x\" không phải là số",
+        ),
+        (
+            vec!["report", "ranking", "--what-if-weight", "0,9"],
+            "nằm ngoài khoảng 1,00 → 2,00",
+        ),
+        (
+            vec![
+                "report",
+                "ranking",
+                "--what-if-weight",
+                "1,05",
+                "--format",
+                "csv",
+            ],
+            "--what-if-weight chỉ in được dạng Markdown",
+        ),
+    ] {
+        let out = run(d, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} must fail");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?} printed something");
+    }
+}

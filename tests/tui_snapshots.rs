@@ -1295,3 +1295,157 @@ fn ranking_follows_changes_committed_elsewhere() {
     );
     assert_eq!(selected_code(&app), code, "the cursor stays on its unit");
 }
+
+/// A store with 2024 (the 63 provinces, all with sample self-assessments) and 2025 opened from
+/// it (the 34 provinces, the first fourteen with sample self-assessments): the merged-province demo.
+fn merged_years() -> Demo {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = store::Store::create(dir.path()).expect("create store");
+    let wb = LocalWorkbench::new(store, "lead");
+    for (year, from_year, units) in [(2024, None, None), (2025, Some(2024), Some(14))] {
+        let fw = domain::bundled::framework_for(year).expect("bundled framework");
+        let us = domain::bundled::units_for(year).expect("bundled units");
+        wb.apply(Command::OpenYear {
+            year,
+            framework_toml: fw.text.to_string(),
+            framework_file: fw.name.to_string(),
+            units_toml: us.text.to_string(),
+            units_file: us.name.to_string(),
+            from_year,
+        })
+        .expect("open year");
+        let y = wb.year(year).expect("year");
+        let opt = sample::SampleOptions {
+            year,
+            seed: 2024,
+            units,
+        };
+        let rows = sample::self_rows(&y.framework, &y.units, &opt);
+        wb.apply(Command::ImportSelf { year, rows })
+            .expect("import");
+    }
+    Demo {
+        _dir: dir,
+        wb: Arc::new(wb),
+    }
+}
+
+#[test]
+fn ranking_compares_with_last_year_through_the_predecessors() {
+    let d = merged_years();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    assert_eq!(app.model.year, 2025);
+    app.feed("<f9>");
+    let last = app
+        .ranking
+        .last
+        .as_ref()
+        .expect("2025 is compared with 2024");
+    assert_eq!(last.year, 2024);
+    // Bắc Ninh 2025 (24) continues Bắc Giang (24) and Bắc Ninh (27) of 2024: a combined
+    // reference of both indices.
+    let bn = last.get("24").expect("Bắc Ninh");
+    assert!(bn.is_combined(), "{bn:?}");
+    assert_eq!(bn.sources.len(), 2);
+    // The selected unit's combined reference is named under the table.
+    let pos = app.model.unit_set().position("24").expect("unit 24");
+    assert!(app.ranking.select_unit(pos), "Bắc Ninh is listed");
+    let s80 = screen(&mut app, 80, 24);
+    assert!(
+        s80.contains("± 2024"),
+        "the change since 2024 stays at 80 columns:\n{s80}"
+    );
+    assert!(
+        s80.contains("Bắc Ninh (24): tham chiếu gộp của Bắc Giang (24)"),
+        "{s80}"
+    );
+    assert!(s80.contains("Số đơn vị theo nhóm: A"), "{s80}");
+    insta::assert_snapshot!("ranking_last_year_vi_80x24", s80);
+    let s120 = screen(&mut app, 120, 40);
+    insta::assert_snapshot!("ranking_last_year_vi_120x40", s120);
+    // Without the bars at 120×40 every column is shown, last year's included.
+    app.feed("b");
+    let wide = screen(&mut app, 120, 40);
+    assert!(
+        wide.contains("Tự chấm") && wide.contains("CS 2024"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("ranking_last_year_no_bars_120x40", wide);
+    // A unit whose reference is its own: the note says what "*" means.
+    app.feed("b");
+    let hn = app.model.unit_set().position("01").expect("unit 01");
+    assert!(app.ranking.select_unit(hn));
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("* 2024: tham chiếu gộp = trung bình chỉ số"),
+        "{s}"
+    );
+    let mut en = app_for(&d.wb, Lang::En);
+    en.feed("<f9>");
+    insta::assert_snapshot!("ranking_last_year_en_80x24", screen(&mut en, 80, 24));
+}
+
+/// The what-if (issue 15.7): `m` asks for the weight (1,05 by default), then the ranking shows
+/// the simulated index and rank of the demo's difficult units beside the official ones, titled
+/// as a simulation; a bad weight is refused in the prompt; nothing is written to the store.
+#[test]
+fn ranking_what_if_weights_the_difficult_units_and_records_nothing() {
+    let d = demo();
+    let seq = d.wb.last_seq().expect("seq");
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<f9>m");
+    assert!(
+        matches!(app.overlays.last(), Some(Overlay::Prompt(_))),
+        "m asks for the weight first"
+    );
+    insta::assert_snapshot!("ranking_whatif_prompt_80x24", screen(&mut app, 80, 24));
+    // A weight that is not a number: said in the prompt, the view stays official.
+    app.feed("abc<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.contains("trọng số mô phỏng \"abc\" không phải là số"),
+        "{s}"
+    );
+    assert!(app.ranking.whatif.is_none());
+    // Out of range.
+    app.feed("<c-u>3<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("nằm ngoài khoảng 1,00 → 2,00"), "{s}");
+    app.feed("<c-u>1,05<enter>");
+    assert!(app.overlays.is_empty(), "a good weight closes the prompt");
+    let wi = app.ranking.whatif.as_ref().expect("the what-if is on");
+    assert_eq!(wi.weight.show(Lang::Vi), "1,05");
+    // Every difficult unit with data is weighted (capped at 100 %), the others keep their index.
+    for (&u, sim) in &wi.rows {
+        let unit = &app.model.unit_set().units[u];
+        let official = app.model.unit_at(u).scores.percent.proposed;
+        assert_eq!(sim.official, official);
+        if unit.difficult {
+            assert_eq!(sim.percent, ((official * 1050 + 500) / 1000).min(10_000));
+        } else {
+            assert_eq!(sim.percent, official, "{} is not difficult", unit.code);
+        }
+    }
+    assert!(
+        wi.rows
+            .keys()
+            .any(|&u| app.model.unit_set().units[u].difficult),
+        "the demo has difficult units with data"
+    );
+    let s80 = screen(&mut app, 80, 24);
+    assert!(
+        s80.contains("MÔ PHỎNG — không phải kết quả chính thức"),
+        "{s80}"
+    );
+    insta::assert_snapshot!("ranking_whatif_vi_80x24", s80);
+    insta::assert_snapshot!("ranking_whatif_vi_120x40", screen(&mut app, 120, 40));
+    // `m` again: the official ranking, and the store never changed.
+    app.feed("m");
+    assert!(app.ranking.whatif.is_none());
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("MÔ PHỎNG"), "{s}");
+    assert_eq!(d.wb.last_seq().expect("seq"), seq, "nothing was recorded");
+    let mut en = app_for(&d.wb, Lang::En);
+    en.feed("<f9>m<c-u>1.1<enter>");
+    insta::assert_snapshot!("ranking_whatif_en_80x24", screen(&mut en, 80, 24));
+}

@@ -281,6 +281,7 @@ fn value_name(en: &str) -> Option<&'static str> {
         "DATE" => "NGÀY",
         "SECS" => "GIÂY",
         "GROUP" => "NHÓM",
+        "WEIGHT" => "HỆ_SỐ",
         // A count, written as in the texts ("the last N years").
         "N" => "N",
         _ => return None,
@@ -488,6 +489,12 @@ pub const VI: &[(&str, &str)] = &[
         "Kèm --format csv, cho chương trình khác: mọi ô giữ nguyên. Mặc định, ô chữ bắt đầu bằng \
          =, +, -, @, dấu tab hoặc ký tự về đầu dòng được thêm dấu ' ở đầu để bảng tính không \
          chạy nó như công thức (docs/DATA_FORMATS.md)",
+    ),
+    (
+        "report ranking:what_if_weight",
+        "Thay cho bảng xếp hạng, in MÔ PHỎNG cho đơn vị khó khăn (difficult = true trong tệp đơn \
+         vị): chỉ số đề xuất × HỆ_SỐ này (ví dụ 1,05; từ 1 đến 2), tối đa 100%, và thứ hạng nó \
+         sẽ cho — ghi rõ là mô phỏng, không bao giờ ghi vào kho (chỉ dạng Markdown)",
     ),
     (
         "report unit",

@@ -11,11 +11,13 @@ use std::sync::Arc;
 
 use api::{HistoryQuery, Workbench};
 use domain::YearContext;
+use domain::whatif::Weight;
 use formats::atomic::write_atomic_with;
 use formats::ranking_report::{
     CsvCells, Previous, ranking_report, write_ranking_csv, write_ranking_markdown,
 };
 use formats::scorecard::{scorecard, write_scorecard_markdown};
+use formats::whatif_report::write_whatif_markdown;
 use formats::xlsx::write_ranking_xlsx;
 use l10n::Lang;
 
@@ -61,6 +63,12 @@ pub struct RankingArgs {
     /// not run it as a formula (docs/DATA_FORMATS.md).
     #[arg(long)]
     pub raw: bool,
+    /// Instead of the ranking, print the what-if of units in difficult conditions (`difficult =
+    /// true` in the units file): their proposed index × this weight (e.g. 1,05; from 1 to 2),
+    /// capped at 100 %, and the ranks it would give — labelled as a simulation, never recorded
+    /// (Markdown only).
+    #[arg(long, value_name = "WEIGHT")]
+    pub what_if_weight: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -88,10 +96,14 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     if a.raw && !matches!(a.format, RankingFormat::Csv) {
         return Err(super::export::raw_needs_csv(lang));
     }
+    let weight = match &a.what_if_weight {
+        Some(w) => Some(what_if_weight(w, a.format, lang)?),
+        None => None,
+    };
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let prev = compared_year(&*wb, &y, year, lang)?;
+    let prev = compared_year(&*wb, &y, lang)?;
     let ((items, finalized, prev_items, official), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let finalized = wb
@@ -109,6 +121,13 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     })?;
     let mut report = ranking_report(&y.framework, &y.units, year, &items, finalized);
     report.official = official;
+    if let Some(w) = weight {
+        report.seal = Some(seal);
+        eprintln!("{}.", seal.line(lang));
+        return emit(a.output.as_deref(), lang, |out| {
+            write_whatif_markdown(out, &report, &y.units, w, lang)
+        });
+    }
     if let Some((py, pctx)) = &prev {
         let last = ranking_report(&pctx.framework, &pctx.units, *py, &prev_items, 0);
         report.compare_with(&last, &y.units, &pctx.units);
@@ -146,30 +165,34 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     }
 }
 
-/// The year a year is compared with: the year it was opened from (`init --from-year`), else the
-/// year before, when the store has it.
+/// The what-if weight as typed (a decimal comma or point), for the Markdown what-if only.
+fn what_if_weight(typed: &str, format: RankingFormat, lang: Lang) -> anyhow::Result<Weight> {
+    if !matches!(format, RankingFormat::Md) {
+        return Err(anyhow!(lang.pick(
+            "--what-if-weight chỉ in được dạng Markdown (bỏ --format hoặc dùng --format md): mô \
+             phỏng không phải báo cáo chính thức nên không xuất CSV hay XLSX",
+            "--what-if-weight prints Markdown only (leave out --format or use --format md): a \
+             simulation is not an official report, so it is not exported as CSV or XLSX",
+        )));
+    }
+    Weight::parse(typed).map_err(|e| anyhow!("--what-if-weight: {}", e.message(lang)))
+}
+
+/// The year a year is compared with (`api::last_year::compared_year`: the year it was opened
+/// from, else the year before, when the store has it).
 fn compared_year(
     wb: &dyn Workbench,
     y: &YearContext,
-    year: u16,
     lang: Lang,
 ) -> anyhow::Result<Option<(u16, Arc<YearContext>)>> {
-    let years = wb.years().map_err(engine_err(lang))?;
-    let Some(py) = y
-        .from_year
-        .or_else(|| year.checked_sub(1))
-        .filter(|py| years.contains(py))
-    else {
-        return Ok(None);
-    };
-    Ok(Some((py, wb.year(py).map_err(engine_err(lang))?)))
+    api::last_year::compared_year(wb, y).map_err(engine_err(lang))
 }
 
 fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitCode> {
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let prev = compared_year(&*wb, &y, year, lang)?;
+    let prev = compared_year(&*wb, &y, lang)?;
     let ((items, state, history, prev_items, official), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let state = wb

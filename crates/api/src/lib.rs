@@ -3,6 +3,7 @@
 //! server over a socket. Both run the same engine code.
 
 mod error;
+pub mod last_year;
 pub mod story;
 
 use domain::official::Official;

@@ -347,6 +347,7 @@ mod national_tests {
             centrally_run: false,
             absorbed: vec![],
             predecessors: None,
+            difficult: false,
         };
         UnitSet::from_parts(
             UnitSetMeta::default(),

@@ -27,6 +27,7 @@ pub mod totals;
 pub mod units;
 pub mod units_file;
 pub mod verify_report;
+pub mod whatif;
 pub mod worddiff;
 pub mod year;
 

@@ -170,6 +170,19 @@ impl LastYear {
     }
 }
 
+/// A change of rank since last year as the ministry writes it: "↑ 3 bậc", "↓ 28 bậc", "=".
+pub fn places_text(change: i64, lang: l10n::Lang) -> String {
+    use l10n::Lang;
+    let n = change.abs();
+    match (change.signum(), lang) {
+        (0, _) => "=".into(),
+        (1, Lang::Vi) => format!("↑ {n} bậc"),
+        (_, Lang::Vi) => format!("↓ {n} bậc"),
+        (1, Lang::En) => format!("↑ {n} {}", if n == 1 { "place" } else { "places" }),
+        (_, Lang::En) => format!("↓ {n} {}", if n == 1 { "place" } else { "places" }),
+    }
+}
+
 /// Last year's index and rank of every unit of `this`, from the indices of `prev`'s units
 /// (`prev_percent`: code → index, for the units that have one).
 pub fn last_year(

@@ -126,6 +126,7 @@ fn unit(code: &str, name: &str, region: &str, centrally_run: bool) -> Unit {
         centrally_run,
         absorbed: Vec::new(),
         predecessors: None,
+        difficult: false,
     }
 }
 

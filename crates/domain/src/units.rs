@@ -70,6 +70,10 @@ pub struct Unit {
     /// (`predecessors = [...]`); otherwise they follow from its code and `absorbed` (see
     /// [`crate::lineage`]).
     pub predecessors: Option<Vec<String>>,
+    /// In difficult economic conditions (mountainous, remote): only the what-if view of the
+    /// ranking weights it (`crate::whatif`); the official result never does.
+    #[serde(default)]
+    pub difficult: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

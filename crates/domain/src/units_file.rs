@@ -21,6 +21,8 @@
 //! absorbed = ["…"]        # optional: codes of the former units merged into this one
 //! predecessors = ["…"]    # optional: the previous year's units this one continues, when they
 //!                         # are not simply its own code and `absorbed` (see `lineage.rs`)
+//! difficult = true        # optional, default false: in difficult economic conditions
+//!                         # (mountainous, remote); used only by the what-if (`whatif.rs`)
 //! ```
 //! All names are normalised to NFC.
 
@@ -39,6 +41,7 @@ const UNIT_KEYS: &[&str] = &[
     "centrally_run",
     "absorbed",
     "predecessors",
+    "difficult",
 ];
 
 /// Parse and validate a units file. `file` names the file in error messages.
@@ -98,6 +101,7 @@ pub fn parse_units(text: &str, file: &str) -> Result<UnitSet, Vec<FileError>> {
             );
         }
         let centrally_run = t.boolean(&mut r, "centrally_run").is_some_and(|f| f.value);
+        let difficult = t.boolean(&mut r, "difficult").is_some_and(|f| f.value);
         let absorbed = t.string_list(&mut r, "absorbed");
         let predecessors = t
             .has("predecessors")
@@ -114,6 +118,7 @@ pub fn parse_units(text: &str, file: &str) -> Result<UnitSet, Vec<FileError>> {
                 centrally_run,
                 absorbed,
                 predecessors,
+                difficult,
             });
         }
     }
@@ -240,6 +245,23 @@ centrally_run = true
         assert_eq!(set.region("BTB").unwrap().name_en, None);
         assert!(set.covers(2024));
         assert!(!set.covers(2025));
+    }
+
+    #[test]
+    fn difficult_is_optional_and_must_be_true_or_false() {
+        let marked = GOOD.replacen("code = \"44\"", "code = \"44\"\ndifficult = true", 1);
+        let set = parse_units(&marked, "u.toml").unwrap();
+        assert!(set.unit("44").unwrap().difficult);
+        assert!(
+            !set.unit("48").unwrap().difficult,
+            "a unit without the attribute is not difficult"
+        );
+        let wrong = GOOD.replacen("code = \"44\"", "code = \"44\"\ndifficult = \"có\"", 1);
+        let Err(errors) = parse_units(&wrong, "u.toml") else {
+            panic!("a text where true/false is expected must be refused");
+        };
+        let shown = errors[0].to_string();
+        assert!(shown.contains("difficult"), "{shown}");
     }
 
     #[test]

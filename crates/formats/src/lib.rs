@@ -11,6 +11,7 @@ pub mod scorecard;
 pub mod self_import;
 pub mod story;
 pub mod table;
+pub mod whatif_report;
 pub mod xlsx;
 
 pub use atomic::{write_atomic, write_atomic_with};

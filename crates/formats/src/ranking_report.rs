@@ -599,17 +599,7 @@ fn last_year_cells(ly: Option<&LastYear>, l: &RankingLine, lang: Lang) -> [Strin
     [percent, rank, change]
 }
 
-/// A change of rank since last year as the ministry writes it: "↑ 3 bậc", "↓ 28 bậc", "=".
-pub fn places_text(change: i64, lang: Lang) -> String {
-    let n = change.abs();
-    match (change.signum(), lang) {
-        (0, _) => "=".into(),
-        (1, Lang::Vi) => format!("↑ {n} bậc"),
-        (_, Lang::Vi) => format!("↓ {n} bậc"),
-        (1, Lang::En) => format!("↑ {n} {}", if n == 1 { "place" } else { "places" }),
-        (_, Lang::En) => format!("↓ {n} {}", if n == 1 { "place" } else { "places" }),
-    }
-}
+pub use domain::lineage::places_text;
 
 /// "Số đơn vị theo nhóm (điểm đề xuất): A 7 · B 56 · C 0 · dưới 70,00%: 0".
 pub fn group_counts_text(r: &RankingReport, lang: Lang) -> String {

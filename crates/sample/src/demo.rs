@@ -40,7 +40,7 @@ pub fn build(dir: &Path, lead: &str, units: Option<usize>) -> Result<LocalWorkbe
         year,
         framework_toml: fw_src.text.to_string(),
         framework_file: fw_src.name.to_string(),
-        units_toml: us_src.text.to_string(),
+        units_toml: demo_units(us_src.text),
         units_file: us_src.name.to_string(),
         from_year: None,
     })?;
@@ -128,6 +128,26 @@ pub fn build(dir: &Path, lead: &str, units: Option<usize>) -> Result<LocalWorkbe
     }
     explanation_rounds(&wb, year, disputes)?;
     Ok(wb)
+}
+
+/// Units the demo marks `difficult = true`, so that the ranking's what-if (issue 15.7) has
+/// something to weigh: northern border provinces and one of the Central Highlands, commonly
+/// described as mountainous and remote. The bundled units files mark none: no official list of
+/// "provinces in difficult conditions" for the PAR INDEX was found to justify one.
+pub const DEMO_DIFFICULT: [&str; 6] = ["02", "04", "06", "11", "12", "62"];
+
+/// The bundled units file with the demo's difficult units marked, and a comment saying so.
+fn demo_units(text: &str) -> String {
+    let mut out = String::from(
+        "# Demo store: units marked `difficult = true` below are marked for the what-if demo only\n\
+         # (crates/sample/src/demo.rs, DEMO_DIFFICULT); this is not an official list.\n",
+    );
+    out.push_str(text);
+    for code in DEMO_DIFFICULT {
+        let line = format!("code = \"{code}\"\n");
+        out = out.replacen(&line, &format!("{line}difficult = true\n"), 1);
+    }
+    out
 }
 
 /// A sample explanation waiting to be recorded once the rounds are open.
@@ -275,4 +295,28 @@ fn explanation_rounds(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::units_file::parse_units;
+
+    #[test]
+    fn the_demo_marks_its_difficult_units_and_no_other() {
+        let src = bundled::units_for(DEMO_YEAR).expect("bundled units");
+        let set = parse_units(&demo_units(src.text), src.name).expect("the demo's units parse");
+        let marked: Vec<&str> = set
+            .units
+            .iter()
+            .filter(|u| u.difficult)
+            .map(|u| u.code.as_str())
+            .collect();
+        assert_eq!(marked, DEMO_DIFFICULT);
+        let bundled = parse_units(src.text, src.name).expect("bundled units parse");
+        assert!(
+            bundled.units.iter().all(|u| !u.difficult),
+            "the bundled file marks no unit difficult"
+        );
+    }
 }

@@ -407,6 +407,18 @@ actions! {
         desc: ("So sánh theo lĩnh vực", "Compare areas"),
         hint: ("Lĩnh vực", "Areas"),
     }
+    // The ranking's what-if (issue 15.7): a simulation, never recorded.
+    WhatIf {
+        name: "what-if",
+        contexts: &[C::Ranking],
+        // Only the ranking has it: the palette, which lists actions of every screen, does not.
+        palette: No,
+        desc: (
+            "Mô phỏng trọng số cho đơn vị khó khăn (bật/tắt; không phải kết quả chính thức)",
+            "Simulate a weight for units in difficult conditions (on/off; not the official result)",
+        ),
+        hint: ("Mô phỏng", "What-if"),
+    }
     // Appraising (W2, W4).
     Walk {
         name: "walk",

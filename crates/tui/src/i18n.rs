@@ -232,6 +232,18 @@ pub enum Msg {
     National,
     TieRule,
     NoDataYet,
+    LastYearFailed,
+    GroupCounts,
+    CombinedNote,
+    CombinedOf,
+    WhatIfTitle,
+    WhatIfLabel,
+    WhatIfBanner,
+    ColSimRank,
+    ColSimChange,
+    ColDifficult,
+    ColSimIndex,
+    WhatIfColumns,
 }
 
 l10n::catalogue! {
@@ -545,6 +557,33 @@ l10n::catalogue! {
              taken (1, 2, 2, 4); within a tie, by code.",
         ),
         Msg::NoDataYet => ("chưa có số liệu", "no data yet"),
+        Msg::LastYearFailed => (
+            "Không đọc được xếp hạng năm trước",
+            "Could not read last year's ranking",
+        ),
+        Msg::GroupCounts => ("Số đơn vị theo nhóm", "Units per group"),
+        Msg::CombinedNote => (
+            "tham chiếu gộp = trung bình chỉ số các đơn vị tiền thân có số liệu",
+            "combined reference = the mean index of the predecessors with data",
+        ),
+        Msg::CombinedOf => ("tham chiếu gộp của", "combined reference of"),
+        Msg::WhatIfTitle => ("Mô phỏng", "What-if"),
+        Msg::WhatIfLabel => (
+            "Nhân chỉ số của đơn vị khó khăn với (ví dụ 1,05; không ghi vào kho)",
+            "Multiply the index of units in difficult conditions by (e.g. 1.05; nothing is recorded)",
+        ),
+        Msg::WhatIfBanner => (
+            "MÔ PHỎNG — không phải kết quả chính thức",
+            "SIMULATION — not the official result",
+        ),
+        Msg::ColSimRank => ("H.MP", "#Sim"),
+        Msg::ColSimChange => ("±MP", "±Sim"),
+        Msg::ColDifficult => ("KK", "Dif"),
+        Msg::ColSimIndex => ("CS MP", "Sim idx"),
+        Msg::WhatIfColumns => (
+            "H.MP: hạng mô phỏng · KK: đơn vị khó khăn",
+            "#Sim: simulated rank · Dif: difficult",
+        ),
     }
 }
 

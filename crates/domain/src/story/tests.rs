@@ -134,6 +134,7 @@ impl Log {
             centrally_run: false,
             absorbed: Vec::new(),
             predecessors: None,
+            difficult: false,
         };
         Story::build(StoryInput {
             year: 2024,

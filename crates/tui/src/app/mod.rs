@@ -192,7 +192,7 @@ impl App {
         let role = wb.role()?;
         let user = wb.user().to_string();
         let overview = OverviewState::new(&model);
-        let ranking = RankingState::new(&model);
+        let mut ranking = RankingState::new(&model);
         let queue = QueueState::new(&model, domain::round::today_in_vietnam((opts.clock)()));
         let palette_actions: Vec<Action> = Action::all().filter(|a| a.in_palette()).collect();
         let index = SearchIndex::for_year(
@@ -217,6 +217,18 @@ impl App {
                 kind: FlashKind::Error,
             });
             References::default()
+        });
+        // Without last year's ranking the F9 screen still works: say so and go on.
+        ranking.last = api::last_year::load(wb.as_ref(), &model.ctx).unwrap_or_else(|e| {
+            flash.get_or_insert(Flash {
+                text: format!(
+                    "{}: {}",
+                    t(opts.lang, Msg::LastYearFailed),
+                    e.message(opts.lang)
+                ),
+                kind: FlashKind::Error,
+            });
+            None
         });
         Ok(App {
             wb,
@@ -482,7 +494,10 @@ impl App {
             Action::Bottom => self.move_by(ctx, isize::MAX / 2),
             Action::Open => self.open(ctx),
             // The open unit's workbench (its areas compared included).
-            Action::AreaBars if ctx == Context::Ranking => self.ranking_action(action),
+            Action::AreaBars | Action::WhatIf if ctx == Context::Ranking => {
+                self.ranking_action(action)
+            }
+            Action::WhatIf => {}
             Action::Expand
             | Action::Collapse
             | Action::SwitchPane

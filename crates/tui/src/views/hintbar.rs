@@ -48,7 +48,7 @@ pub fn actions(ctx: Context) -> &'static [Action] {
         Context::Palette => &[Open, MoveDown, Back],
         Context::Editor | Context::ScoreInput => &[Save, Cancel],
         Context::Confirm => &[Confirm, Cancel],
-        Context::Ranking => &[Open, SortNext, FilterRegion, AreaBars, Back, Quit],
+        Context::Ranking => &[Open, SortNext, FilterRegion, AreaBars, Back, Quit, WhatIf],
         Context::Queue => &[
             Open,
             SortNext,

@@ -6,6 +6,7 @@ use crate::dialogs::Overlay;
 use crate::dialogs::editor::Origin;
 use crate::dialogs::prompt::{PromptKind, PromptState};
 use crate::i18n::Msg;
+use domain::whatif::Weight;
 use domain::{Command, CommandKind};
 
 impl App {
@@ -44,6 +45,22 @@ impl App {
         )));
     }
 
+    /// The what-if weight typed: the view turns on, or the prompt says what is wrong with it.
+    fn start_whatif(&mut self, typed: &str) {
+        match Weight::parse(typed) {
+            Ok(w) => {
+                self.overlays.pop();
+                self.ranking.set_whatif(&self.model, Some(w));
+            }
+            Err(e) => {
+                let msg = e.message(self.lang);
+                if let Some(Overlay::Prompt(p)) = self.overlays.last_mut() {
+                    p.error = Some(msg);
+                }
+            }
+        }
+    }
+
     /// F2 / Enter: send the command with the text typed; a refusal stays in the prompt.
     pub(crate) fn send_prompt(&mut self) {
         let Some(Overlay::Prompt(p)) = self.overlays.last() else {
@@ -51,7 +68,11 @@ impl App {
         };
         let text = p.value();
         let origin = p.origin;
+        if p.kind == PromptKind::WhatIfWeight {
+            return self.start_whatif(&text);
+        }
         let cmd = match &p.kind {
+            PromptKind::WhatIfWeight => return,
             PromptKind::RequestEvidence { key, expected } => Command::RequestEvidence {
                 key: key.clone(),
                 request: text,

@@ -19,6 +19,8 @@ pub enum PromptKind {
     RequestEvidence { key: ItemKey, expected: u64 },
     /// Why a finalized unit is reopened (one line).
     Reopen { year: u16, unit: String },
+    /// The weight of the ranking's what-if view (one line; nothing is sent to the store).
+    WhatIfWeight,
 }
 
 /// The text to send with a command.

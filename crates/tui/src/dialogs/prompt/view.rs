@@ -42,6 +42,11 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, p: &PromptState) {
                 })
                 .unwrap_or_default(),
         ),
+        PromptKind::WhatIfWeight => (
+            app.tr(Msg::WhatIfTitle),
+            app.tr(Msg::WhatIfLabel),
+            app.tr(Msg::WhatIfBanner).to_string(),
+        ),
     };
     let w = body.width.saturating_sub(4).min(76);
     if let Some(ta) = &p.text {

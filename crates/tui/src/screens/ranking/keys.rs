@@ -1,10 +1,14 @@
 //! The ranking's keys: opening it on the unit being looked at, moving, opening a unit, sorting,
-//! the region filter, the area bars, and back to the overview on the same unit.
+//! the region filter, the area bars, the what-if view, and back to the overview on the same unit.
 
 use crate::action::Action;
 use crate::app::{App, Screen};
+use crate::dialogs::Overlay;
+use crate::dialogs::editor::Origin;
+use crate::dialogs::prompt::{PromptKind, PromptState};
 use crate::screens::ranking::RankingState;
 use crate::screens::step;
+use crate::widgets::line_input::LineInput;
 
 impl RankingState {
     pub fn move_by(&mut self, delta: isize) {
@@ -35,6 +39,17 @@ impl App {
             Action::SortReverse => r.toggle_reverse(m),
             Action::FilterRegion => r.next_region(m),
             Action::ClearFilters => r.clear_filters(m),
+            Action::WhatIf => {
+                if r.whatif.is_some() {
+                    r.set_whatif(m, None);
+                } else {
+                    // The weight is asked for first; Enter turns the view on (`send_prompt`).
+                    let weight = r.weight.show(self.lang);
+                    let mut p = PromptState::new(PromptKind::WhatIfWeight, Origin::Bench);
+                    p.input = LineInput::prefilled(&weight);
+                    self.overlays.push(Overlay::Prompt(p));
+                }
+            }
             _ => {}
         }
     }

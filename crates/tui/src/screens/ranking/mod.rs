@@ -5,4 +5,4 @@ mod keys;
 pub mod state;
 pub mod view;
 
-pub use state::{Average, RankSort, RankingState};
+pub use state::{Average, RankSort, RankingState, WhatIf};

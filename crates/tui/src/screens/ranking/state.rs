@@ -6,7 +6,11 @@
 //! themselves come from the model, which keeps them current (`Model::apply_events`).
 
 use crate::model::Model;
+use std::collections::HashMap;
+
+use api::last_year::LastYearRanks;
 use domain::aggregate::{Both, RankRow, regional_averages};
+use domain::whatif::{Simulated, Weight, simulate};
 
 /// What the ranking is sorted by. `next` cycles through them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +62,34 @@ pub struct RankingState {
     /// `b` pressed: on a wide screen the bars beside the table are hidden, on a narrow one the
     /// bars replace the table.
     pub bars_toggled: bool,
+    /// Last year's index and rank of each unit through its predecessors, read once when the
+    /// app starts (`api::last_year`); `None` when the store has no year to compare with.
+    pub last: Option<LastYearRanks>,
+    /// The what-if view ("Mô phỏng", issue 15.7) when it is on. Shown only: nothing of it is
+    /// written to the store or to a report.
+    pub whatif: Option<WhatIf>,
+    /// The weight typed last (the prompt starts with it).
+    pub weight: Weight,
+}
+
+/// The what-if view: the weight and what it gives each scored unit.
+#[derive(Clone, Debug)]
+pub struct WhatIf {
+    pub weight: Weight,
+    /// By unit position in the unit set; units without data have none.
+    pub rows: HashMap<usize, Simulated>,
+}
+
+impl WhatIf {
+    /// The difficult units of the unit set (scored or not).
+    pub fn difficult(model: &Model) -> usize {
+        model
+            .unit_set()
+            .units
+            .iter()
+            .filter(|u| u.difficult)
+            .count()
+    }
 }
 
 impl RankingState {
@@ -71,6 +103,9 @@ impl RankingState {
             offset: 0,
             averages: Vec::new(),
             bars_toggled: false,
+            last: None,
+            whatif: None,
+            weight: Weight::DEFAULT,
         };
         s.rebuild(model);
         s
@@ -92,6 +127,30 @@ impl RankingState {
         }
     }
 
+    /// Scored units per group by proposed index, best group first, then those under every
+    /// group (name ""): what the footer counts.
+    pub fn group_counts(&self, model: &Model) -> Vec<(String, usize)> {
+        let scored: Vec<&Option<String>> = (0..model.unit_count())
+            .map(|i| model.unit_at(i))
+            .filter(|d| d.has_items())
+            .map(|d| &d.group.proposed)
+            .collect();
+        let mut out: Vec<(String, usize)> = model
+            .fw()
+            .groups
+            .iter()
+            .map(|g| {
+                let n = scored
+                    .iter()
+                    .filter(|p| p.as_deref() == Some(g.name.as_str()))
+                    .count();
+                (g.name.clone(), n)
+            })
+            .collect();
+        out.push((String::new(), scored.iter().filter(|p| p.is_none()).count()));
+        out
+    }
+
     /// The national average (the last of `averages`).
     pub fn national(&self) -> Option<&Average> {
         self.averages.last().filter(|a| a.region.is_empty())
@@ -106,6 +165,15 @@ impl RankingState {
         let (mut rows, mut unscored): (Vec<usize>, Vec<usize>) = (0..units.len())
             .filter(|&i| self.region.as_ref().is_none_or(|r| &units[i].region == r))
             .partition(|&i| model.unit_at(i).has_items());
+        if let Some(w) = self.whatif.as_mut() {
+            w.rows = simulated(model, w.weight);
+        }
+        let sim_rank = |i: usize| {
+            self.whatif
+                .as_ref()
+                .and_then(|w| w.rows.get(&i))
+                .map_or(u32::MAX, |s| s.rank)
+        };
         let rank = |i: usize| model.unit_at(i).rank;
         let change = |i: usize| {
             let r = rank(i);
@@ -120,6 +188,10 @@ impl RankingState {
                 .unwrap_or(usize::MAX)
         };
         match self.sort {
+            // In the what-if view, by the rank the weight gives.
+            RankSort::Proposed if self.whatif.is_some() => {
+                rows.sort_by_key(|&i| (sim_rank(i), rank(i).proposed, code(i)))
+            }
             RankSort::Proposed => rows.sort_by_key(|&i| (rank(i).proposed, code(i))),
             RankSort::SelfRank => rows.sort_by_key(|&i| (rank(i).self_, code(i))),
             RankSort::Change => rows.sort_by(|&a, &b| {
@@ -168,10 +240,41 @@ impl RankingState {
         self.rebuild(model);
     }
 
+    /// Turn the what-if view on with `weight`, or off.
+    pub fn set_whatif(&mut self, model: &Model, weight: Option<Weight>) {
+        self.whatif = weight.map(|weight| {
+            self.weight = weight;
+            WhatIf {
+                weight,
+                rows: HashMap::new(),
+            }
+        });
+        self.rebuild(model);
+    }
+
     pub fn clear_filters(&mut self, model: &Model) {
         self.region = None;
         self.rebuild(model);
     }
+}
+
+/// The what-if of every unit with data (`domain::whatif`), by position in the unit set.
+fn simulated(model: &Model, weight: Weight) -> HashMap<usize, Simulated> {
+    let units = &model.unit_set().units;
+    let scored: Vec<usize> = (0..units.len())
+        .filter(|&i| model.unit_at(i).has_items())
+        .collect();
+    let input: Vec<(String, i64, bool)> = scored
+        .iter()
+        .map(|&i| {
+            (
+                units[i].code.clone(),
+                model.unit_at(i).scores.percent.proposed,
+                units[i].difficult,
+            )
+        })
+        .collect();
+    scored.into_iter().zip(simulate(&input, weight)).collect()
 }
 
 /// Regional and national means of the units with data, by the domain's rule.
