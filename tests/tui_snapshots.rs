@@ -185,6 +185,11 @@ fn the_overview_title_says_where_the_official_result_stands() {
         line.contains("Năm 2024 · Mở lại sau khi thông qua"),
         "{line}"
     );
+    // The ranking (F9) says it too.
+    app.model.official = Some(approved);
+    app.feed("<f9>");
+    let line = top(&mut app, 120);
+    assert!(line.contains("Năm 2024 · Kết quả chính thức"), "{line}");
 }
 
 #[test]

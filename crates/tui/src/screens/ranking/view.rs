@@ -81,8 +81,14 @@ pub fn table_rows(app: &App, body: Rect) -> usize {
 pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     let rs = &app.ranking;
     let m = &app.model;
+    // An approved year's ranking is the official one (SPEC D8): the title says so.
+    let official = m
+        .official
+        .as_ref()
+        .map(|o| format!(" · {}", o.badge(app.lang)))
+        .unwrap_or_default();
     let mut title = format!(
-        "{} · {} {} · {}",
+        "{} · {} {}{official} · {}",
         app.tr(Msg::RankingTitle),
         app.tr(Msg::Year),
         m.year,
