@@ -259,6 +259,20 @@ pub enum Command {
     RemoveMember {
         user: String,
     },
+    /// Assign a unit, or one area of it, to a member who appraises (lead); `to` `None` clears
+    /// the assignment.
+    Assign {
+        year: u16,
+        unit: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        area: Option<String>,
+        to: Option<String>,
+    },
+    /// Turn the enforcement of a year's assignments on or off (lead).
+    EnforceAssignments {
+        year: u16,
+        on: bool,
+    },
 }
 
 /// What a command does, without its data: what the roles allow is decided on this, so the
@@ -285,6 +299,8 @@ pub enum CommandKind {
     Redo,
     SetMember,
     RemoveMember,
+    Assign,
+    EnforceAssignments,
 }
 
 impl CommandKind {
@@ -310,11 +326,13 @@ impl CommandKind {
             CommandKind::Redo => "redo",
             CommandKind::SetMember => "set-member",
             CommandKind::RemoveMember => "remove-member",
+            CommandKind::Assign => "assign",
+            CommandKind::EnforceAssignments => "enforce-assignments",
         }
     }
 
     /// Every kind, in declaration order.
-    pub const ALL: [CommandKind; 19] = [
+    pub const ALL: [CommandKind; 21] = [
         CommandKind::OpenYear,
         CommandKind::ImportSelf,
         CommandKind::ImportSurvey,
@@ -334,6 +352,8 @@ impl CommandKind {
         CommandKind::Redo,
         CommandKind::SetMember,
         CommandKind::RemoveMember,
+        CommandKind::Assign,
+        CommandKind::EnforceAssignments,
     ];
 
     /// The kind whose machine name (as recorded in events) is `name`.
@@ -355,6 +375,8 @@ impl CommandKind {
                 | CommandKind::CouncilDecide
                 | CommandKind::OpenRound
                 | CommandKind::CloseRound
+                | CommandKind::Assign
+                | CommandKind::EnforceAssignments
         )
     }
 
@@ -448,6 +470,8 @@ impl Command {
             Command::Redo { .. } => CommandKind::Redo,
             Command::SetMember { .. } => CommandKind::SetMember,
             Command::RemoveMember { .. } => CommandKind::RemoveMember,
+            Command::Assign { .. } => CommandKind::Assign,
+            Command::EnforceAssignments { .. } => CommandKind::EnforceAssignments,
         }
     }
 
@@ -485,6 +509,8 @@ l10n::catalogue! {
         CommandKind::Redo => ("làm lại", "redo"),
         CommandKind::SetMember => ("đặt thành viên", "set-member"),
         CommandKind::RemoveMember => ("xóa thành viên", "remove-member"),
+        CommandKind::Assign => ("phân công", "assign"),
+        CommandKind::EnforceAssignments => ("bắt buộc theo phân công", "enforce-assignments"),
     }
 }
 
@@ -533,6 +559,8 @@ mod tests {
             K::Redo => 16,
             K::SetMember => 17,
             K::RemoveMember => 18,
+            K::Assign => 19,
+            K::EnforceAssignments => 20,
         };
         let places: Vec<usize> = K::ALL.iter().map(|&k| place(k)).collect();
         assert_eq!(places, (0..K::ALL.len()).collect::<Vec<_>>());

@@ -63,6 +63,23 @@ pub enum Change {
         before: Option<Round>,
         after: Round,
     },
+    /// A unit, or one area of it, assigned to a member (`after`), reassigned, or cleared
+    /// (`after` is `None`).
+    AssignmentChanged {
+        year: u16,
+        unit: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        area: Option<String>,
+        before: Option<String>,
+        after: Option<String>,
+    },
+    /// Whether the year's assignments are enforced (an edit by someone else is refused) or only
+    /// warned about.
+    AssignmentsEnforced {
+        year: u16,
+        before: bool,
+        after: bool,
+    },
 }
 
 impl Change {

@@ -3,6 +3,7 @@
 //! turns the command into events and commits them through the store.
 
 mod appraisal;
+mod assignments;
 mod dispute;
 mod drafts;
 mod import;
@@ -475,6 +476,13 @@ impl Engine {
                 number,
                 reason,
             } => rounds::close_round(&mut ctx, year, number, reason)?,
+            Command::Assign {
+                year,
+                unit,
+                area,
+                to,
+            } => assignments::assign(&mut ctx, year, unit, area, to)?,
+            Command::EnforceAssignments { year, on } => assignments::enforce(&mut ctx, year, on)?,
             Command::Undo => appraisal::undo(&mut ctx, None)?,
             Command::UndoIn { year, unit } => appraisal::undo(&mut ctx, Some((year, &unit)))?,
             Command::Redo { year, unit } => appraisal::redo(&mut ctx, year, &unit)?,

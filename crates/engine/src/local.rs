@@ -185,6 +185,11 @@ impl Workbench for LocalWorkbench {
         self.engine.store().rounds(year).or_store()
     }
 
+    fn assignments(&self, year: u16) -> Result<domain::Assignments, WorkbenchError> {
+        self.engine.year(year)?;
+        self.engine.store().assignments(year).or_store()
+    }
+
     fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {
         let store = self.engine.store();
         // Use the narrowest index available, then filter.

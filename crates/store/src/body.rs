@@ -32,6 +32,8 @@ mod tag {
     pub const UNIT_REOPENED: u8 = 6;
     pub const MEMBER_CHANGED: u8 = 7;
     pub const ROUND_CHANGED: u8 = 8;
+    pub const ASSIGNMENT_CHANGED: u8 = 9;
+    pub const ASSIGNMENTS_ENFORCED: u8 = 10;
 }
 
 /// Which part of an item an event's `before` is: what `before_seq` refers to.
@@ -136,6 +138,30 @@ pub(crate) fn encode(seq: u64, at: Timestamp, ev: &NewEvent, before_seq: u64) ->
             w.uvar(u64::from(*number));
             w.opt(before.as_ref(), round_to);
             round_to(&mut w, after);
+        }
+        Change::AssignmentChanged {
+            year,
+            unit,
+            area,
+            before,
+            after,
+        } => {
+            w.u8(tag::ASSIGNMENT_CHANGED);
+            w.uvar(u64::from(*year));
+            w.str(unit);
+            w.opt(area.as_deref(), |w, a| w.str(a));
+            w.opt(before.as_deref(), |w, u| w.str(u));
+            w.opt(after.as_deref(), |w, u| w.str(u));
+        }
+        Change::AssignmentsEnforced {
+            year,
+            before,
+            after,
+        } => {
+            w.u8(tag::ASSIGNMENTS_ENFORCED);
+            w.uvar(u64::from(*year));
+            w.bool(*before);
+            w.bool(*after);
         }
     }
     w.buf
@@ -250,6 +276,24 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, WireError> {
                 number: r.u32var()?,
                 before: r.opt(round_from)?,
                 after: round_from(&mut r)?,
+            },
+            None,
+        ),
+        tag::ASSIGNMENT_CHANGED => (
+            Change::AssignmentChanged {
+                year: r.u16var()?,
+                unit: r.string()?,
+                area: r.opt(|r| r.string())?,
+                before: r.opt(|r| r.string())?,
+                after: r.opt(|r| r.string())?,
+            },
+            None,
+        ),
+        tag::ASSIGNMENTS_ENFORCED => (
+            Change::AssignmentsEnforced {
+                year: r.u16var()?,
+                before: r.bool()?,
+                after: r.bool()?,
             },
             None,
         ),
@@ -784,6 +828,25 @@ mod tests {
                     closed: true,
                     ..round
                 },
+            },
+            Change::AssignmentChanged {
+                year: 2024,
+                unit: "44".into(),
+                area: Some("3".into()),
+                before: None,
+                after: Some("an".into()),
+            },
+            Change::AssignmentChanged {
+                year: 2024,
+                unit: "44".into(),
+                area: None,
+                before: Some("an".into()),
+                after: None,
+            },
+            Change::AssignmentsEnforced {
+                year: 2024,
+                before: false,
+                after: true,
             },
         ]
     }

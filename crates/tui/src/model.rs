@@ -16,10 +16,10 @@ use std::sync::Arc;
 
 use api::Workbench;
 use api::WorkbenchError;
-use domain::YearContext;
 use domain::aggregate::{Both, UnitScores, competition_ranks};
 use domain::event::Change;
 use domain::state::{apply_to_item, apply_to_unit};
+use domain::{Assignments, YearContext};
 use domain::{Event, Framework, Item, ItemKey, Round, Touch, UnitSet, UnitState, UnitTotals};
 
 /// How much of a unit's data the model holds.
@@ -86,13 +86,19 @@ pub struct Changed {
     pub members: bool,
     /// An explanation round opened or closed.
     pub rounds: bool,
+    /// An assignment or the year's enforcement of them changed.
+    pub assignments: bool,
     /// Who made the item changes (for "X just updated 3.2.1").
     pub actors: Vec<String>,
 }
 
 impl Changed {
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty() && self.units.is_empty() && !self.members && !self.rounds
+        self.items.is_empty()
+            && self.units.is_empty()
+            && !self.members
+            && !self.rounds
+            && !self.assignments
     }
 }
 
@@ -103,6 +109,8 @@ pub struct Model {
     index: HashMap<String, usize>,
     /// The year's explanation rounds, by number.
     pub rounds: Vec<Round>,
+    /// The year's assignments (who appraises which unit or area) and their enforcement.
+    pub assignments: Assignments,
     /// Units at `Level::Totals` an event changed: their totals are asked for again.
     stale: HashSet<usize>,
     /// The items of every unit were asked for (the queue was shown): a reload asks again.
@@ -138,6 +146,7 @@ impl Model {
             .collect();
         let mut m = Model::with_units(ctx, units);
         m.rounds = wb.rounds(year)?;
+        m.assignments = wb.assignments(year)?;
         Ok(m)
     }
 
@@ -317,6 +326,7 @@ impl Model {
             units,
             index,
             rounds: Vec::new(),
+            assignments: Assignments::default(),
             stale: HashSet::new(),
             all_items: false,
         };
@@ -423,6 +433,27 @@ impl Model {
                         }
                     }
                     changed.rounds = true;
+                }
+                Change::AssignmentChanged {
+                    year,
+                    unit,
+                    area,
+                    after,
+                    ..
+                } => {
+                    if *year != self.year {
+                        continue;
+                    }
+                    self.assignments
+                        .set(*year, unit, area.as_deref(), after.as_deref());
+                    changed.assignments = true;
+                }
+                Change::AssignmentsEnforced { year, after, .. } => {
+                    if *year != self.year {
+                        continue;
+                    }
+                    self.assignments.enforced = *after;
+                    changed.assignments = true;
                 }
                 Change::YearOpened { .. } => {}
             }

@@ -22,7 +22,7 @@ use crate::protocol::{
 };
 use api::WorkbenchError;
 use api::{ConnectionState, Feed, HistoryQuery, Notice, PresenceEntry, Workbench};
-use domain::YearContext;
+use domain::{Assignments, YearContext};
 use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitTotals};
 use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport};
 use l10n::Lang;
@@ -652,6 +652,13 @@ impl Workbench for RemoteWorkbench {
     fn rounds(&self, year: u16) -> Result<Vec<Round>, WorkbenchError> {
         match self.shared.ask(Request::Rounds { year })? {
             Reply::Rounds(r) => Ok(r),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn assignments(&self, year: u16) -> Result<Assignments, WorkbenchError> {
+        match self.shared.ask(Request::Assignments { year })? {
+            Reply::Assignments(a) => Ok(a),
             r => Err(unexpected(&r)),
         }
     }

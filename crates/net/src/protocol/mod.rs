@@ -20,7 +20,9 @@ use serde::{Deserialize, Serialize};
 use api::WorkbenchError;
 use api::{HistoryQuery, PresenceEntry};
 use domain::UnitTotals;
-use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries};
+use domain::{
+    Assignments, Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries,
+};
 use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport, YearData};
 use l10n::Lang;
 
@@ -37,7 +39,9 @@ use l10n::Lang;
 /// committed once at the end) instead of one request; `WRITER_REQUEST_MAX` 128 MiB → 16 MiB.
 /// 6: `Request::UnitTotals` / `Reply::UnitTotals`: a workbench starts with each unit's totals
 /// and counts, not every item's summary; a unit's items come when it is opened.
-pub const PROTOCOL_VERSION: u32 = 6;
+/// 7: `Request::Assignments` / `Reply::Assignments`; `Command::{Assign, EnforceAssignments}`;
+/// `WorkbenchError::{UnknownArea, NotAnAppraiser, AssignedToOther}`.
+pub const PROTOCOL_VERSION: u32 = 7;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:
@@ -259,6 +263,10 @@ pub enum Request {
     Rounds {
         year: u16,
     },
+    /// The assignments of a year and whether it enforces them.
+    Assignments {
+        year: u16,
+    },
     History(HistoryQuery),
     Apply(Command),
     /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
@@ -328,6 +336,7 @@ impl Request {
             Request::UnitTotals { .. } => "unit-totals".into(),
             Request::UnitStates { .. } => "unit-states".into(),
             Request::Rounds { .. } => "rounds".into(),
+            Request::Assignments { .. } => "assignments".into(),
             Request::History(_) => "history".into(),
             Request::Apply(c) | Request::ApplySummary(c) => format!("apply {}", c.name()),
             Request::Plan(c) => format!("plan {}", c.name()),
@@ -366,6 +375,7 @@ pub enum Reply {
     UnitTotals(Vec<UnitTotals>),
     UnitStates(Vec<(String, UnitState)>),
     Rounds(Vec<Round>),
+    Assignments(Assignments),
     Events(Vec<Event>),
     /// The events a command committed (durable when this is sent).
     Applied(Vec<Event>),

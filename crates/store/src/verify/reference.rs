@@ -147,6 +147,10 @@ struct Replay {
     members: BTreeMap<String, Role>,
     years: BTreeMap<u16, u64>,
     rounds: BTreeMap<(u16, u32), u64>,
+    /// (year, unit, area or "") → the assignee.
+    assignments: BTreeMap<(u16, String, String), String>,
+    /// Years that enforce their assignments (→ true).
+    enforced: BTreeMap<u16, bool>,
     /// Per user: events and a hash of their seqs (order-free), as the by-user index must cover.
     users: BTreeMap<String, (u64, u64)>,
 }
@@ -274,6 +278,30 @@ impl Replay {
                 } => {
                     self.rounds
                         .insert((year, number), h64(state::encode_round(&after)));
+                }
+                Change::AssignmentChanged {
+                    year,
+                    unit,
+                    area,
+                    after,
+                    ..
+                } => {
+                    let k = (year, unit, area.unwrap_or_default());
+                    match after {
+                        Some(user) => {
+                            self.assignments.insert(k, user);
+                        }
+                        None => {
+                            self.assignments.remove(&k);
+                        }
+                    }
+                }
+                Change::AssignmentsEnforced { year, after, .. } => {
+                    if after {
+                        self.enforced.insert(year, true);
+                    } else {
+                        self.enforced.remove(&year);
+                    }
                 }
                 Change::SelfAssessed { .. }
                 | Change::SurveyScored { .. }
@@ -623,6 +651,40 @@ impl Store {
         }
         if rounds != replay.rounds {
             return Ok(Some(first_diff("round", &rounds, &replay.rounds)));
+        }
+        // Assignments and their enforcement.
+        let mut assignments = BTreeMap::new();
+        let mut enforced = BTreeMap::new();
+        for year in replay
+            .years
+            .keys()
+            .chain(years.keys())
+            .chain(replay.enforced.keys())
+            .chain(replay.assignments.keys().map(|k| &k.0))
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let a = self.assignments(year)?;
+            if a.enforced {
+                enforced.insert(year, true);
+            }
+            for x in a.list {
+                assignments.insert((x.year, x.unit, x.area.unwrap_or_default()), x.user);
+            }
+        }
+        if assignments != replay.assignments {
+            return Ok(Some(first_diff(
+                "assignment",
+                &assignments,
+                &replay.assignments,
+            )));
+        }
+        if enforced != replay.enforced {
+            return Ok(Some(first_diff(
+                "assignment enforcement",
+                &enforced,
+                &replay.enforced,
+            )));
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();
