@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and dispatch. No business rules here: every change
 //! goes through `Workbench::apply`.
 
+mod assign;
 mod audit;
 mod backup;
 mod data;
@@ -88,6 +89,9 @@ pub enum Cmd {
     /// Explanation rounds (đợt giải trình): open, close, list.
     #[command(subcommand)]
     Round(round::RoundCmd),
+    /// Assign units, or areas of units, to appraisers; list the assignments with their
+    /// progress; enforce them.
+    Assign(assign::Args),
     /// Keymap files.
     #[command(subcommand)]
     Keys(keys::KeysCmd),
@@ -123,6 +127,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Demo(a) => demo::run(lang, &ui, a),
         Cmd::Member(m) => member::run(store, lang, m),
         Cmd::Round(r) => round::run(store, lang, r),
+        Cmd::Assign(a) => assign::run(store, lang, a),
         Cmd::Keys(k) => keys::run(lang, k),
         Cmd::Serve(a) => serve::run(store, lang, a),
         Cmd::Doctor => doctor::run(store, lang),

@@ -9,7 +9,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::framework::{Framework, Method};
+use super::item::Item;
 use super::member::Role;
+
+/// How far an assignment is: its appraised leaves an appraiser has taken a position on, of all
+/// its appraised leaves (what the overview counts as reviewed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
 
 /// One assignment: a unit (or one area of it) of a year, to a member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +82,59 @@ impl Assignments {
     /// Whether an item of `unit` in `area` is `user`'s.
     pub fn item_is_mine(&self, user: &str, unit: &str, area: &str) -> bool {
         self.assignee(unit, area).is_some_and(|a| a.user == user)
+    }
+
+    /// The progress of each assignment (in `list` order): an item counts for the assignment
+    /// that covers it ([`Assignments::assignee`]), so a unit's assignment does not count the
+    /// areas of it given to someone else. `items` may be of any units; survey leaves, which
+    /// nobody appraises, are not counted.
+    pub fn progress<'a>(
+        &self,
+        fw: &Framework,
+        items: impl IntoIterator<Item = &'a Item>,
+    ) -> Vec<Progress> {
+        let mut out = vec![Progress::default(); self.list.len()];
+        let index = |unit: &str, leaf: &str| -> Option<usize> {
+            let node = fw.node(leaf)?;
+            if node.method != Method::Appraised || !node.is_leaf() {
+                return None;
+            }
+            let area = fw.area_of(leaf)?;
+            let a = self.assignee(unit, &area.code)?;
+            self.list.iter().position(|x| std::ptr::eq(x, a))
+        };
+        for a in &self.list {
+            for leaf in fw.leaves() {
+                if let Some(i) = index(&a.unit, &leaf.code)
+                    && std::ptr::eq(&self.list[i], a)
+                {
+                    out[i].total += 1;
+                }
+            }
+        }
+        for item in items {
+            if let Some(i) = index(&item.key.unit, &item.key.leaf)
+                && item.status().is_reviewed()
+            {
+                out[i].done += 1;
+            }
+        }
+        out
+    }
+
+    /// The progress summed per assignee, in the order the assignees first appear.
+    pub fn progress_by_user(&self, progress: &[Progress]) -> Vec<(String, Progress)> {
+        let mut out: Vec<(String, Progress)> = Vec::new();
+        for (a, p) in self.list.iter().zip(progress) {
+            match out.iter_mut().find(|(u, _)| *u == a.user) {
+                Some((_, sum)) => {
+                    sum.done += p.done;
+                    sum.total += p.total;
+                }
+                None => out.push((a.user.clone(), *p)),
+            }
+        }
+        out
     }
 
     /// Put (or with `user` `None`, remove) the assignment of (unit, area), keeping the order.
@@ -145,6 +208,45 @@ mod tests {
         assert_eq!(other.map(|a| a.user.as_str()), Some("binh"));
         assert!(a.unit_is_mine("binh", "44"));
         assert!(!a.item_is_mine("binh", "44", "1"));
+    }
+
+    #[test]
+    fn progress_counts_each_appraised_leaf_for_the_assignment_that_covers_it() {
+        let fw = crate::testutil::fixture_framework();
+        let leaves: Vec<&crate::Node> = fw
+            .leaves()
+            .filter(|n| n.method == Method::Appraised)
+            .collect();
+        let area_of = |n: &crate::Node| fw.area_of(&n.code).map(|a| a.code.clone());
+        let first_area = area_of(leaves[0]).unwrap();
+        let in_first = leaves
+            .iter()
+            .filter(|n| area_of(n).as_deref() == Some(first_area.as_str()))
+            .count();
+        let mut a = Assignments::default();
+        a.set(2024, "44", None, Some("an"));
+        a.set(2024, "44", Some(&first_area), Some("binh"));
+        // One reviewed item in the first area, one pending one.
+        let mut done = Item::new(crate::ItemKey::new(2024, "44", leaves[0].code.clone()));
+        done.appraisal.status = crate::Status::Agreed;
+        let pending = Item::new(crate::ItemKey::new(2024, "44", leaves[1].code.clone()));
+        let p = a.progress(&fw, [&done, &pending]);
+        assert_eq!(a.list[1].user, "binh", "{:?}", a.list);
+        assert_eq!(
+            p[1],
+            Progress {
+                done: 1,
+                total: in_first
+            }
+        );
+        assert_eq!(
+            p[0].total,
+            leaves.len() - in_first,
+            "binh's area is not an's"
+        );
+        let by = a.progress_by_user(&p);
+        assert_eq!(by.len(), 2);
+        assert_eq!(by.iter().map(|(_, p)| p.total).sum::<usize>(), leaves.len());
     }
 
     #[test]
