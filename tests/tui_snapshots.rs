@@ -1258,3 +1258,104 @@ fn ranking_follows_changes_committed_elsewhere() {
     );
     assert_eq!(selected_code(&app), code, "the cursor stays on its unit");
 }
+
+// ----- assignments (SPEC S6) -------------------------------------------------------------
+
+/// "Của tôi": with units assigned, the overview marks each with its appraiser, and `M` leaves
+/// only this user's units (a unit where only one area is theirs counts); `M` again shows all.
+#[test]
+fn overview_marks_assignees_and_filters_mine() {
+    let d = demo();
+    d.wb.apply(Command::SetMember {
+        user: "an".into(),
+        role: Role::Appraiser,
+    })
+    .expect("add member");
+    for (unit, area, to) in [
+        ("08", None, "lead"),
+        ("01", Some("3"), "lead"),
+        ("01", None, "an"),
+        ("22", None, "an"),
+    ] {
+        d.wb.apply(Command::Assign {
+            year: YEAR,
+            unit: unit.into(),
+            area: area.map(str::to_string),
+            to: Some(to.into()),
+        })
+        .expect("assign");
+    }
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<f6>");
+    let all = screen(&mut app, 80, 24);
+    assert!(all.contains("@lead") && all.contains("@an,lead"), "{all}");
+    app.feed("M");
+    let codes: Vec<&str> = app
+        .overview
+        .rows
+        .iter()
+        .map(|&u| app.model.unit_set().units[u].code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["01", "08"],
+        "only the units with an assignment to lead"
+    );
+    insta::assert_snapshot!("overview_mine_80x24", screen(&mut app, 80, 24));
+    app.feed("M");
+    assert_eq!(app.overview.rows.len(), app.model.unit_count());
+    // The clear-filters key clears it too.
+    app.feed("M<f8>");
+    assert!(app.overview.mine.is_none());
+}
+
+/// Editing an item assigned to someone else: done, and the saved mark carries the warning;
+/// enforced, refused with the assignee named.
+#[test]
+fn editing_someone_elses_item_warns_and_enforced_refuses() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    d.wb.apply(Command::SetMember {
+        user: "an".into(),
+        role: Role::Appraiser,
+    })
+    .expect("add member");
+    d.wb.apply(Command::Assign {
+        year: YEAR,
+        unit: PENDING_UNIT.into(),
+        area: None,
+        to: Some("lead".into()),
+    })
+    .expect("assign");
+    let an = Arc::new(d.wb.session("an"));
+    let mut app = app_for(&an, Lang::Vi);
+    open_pending_unit(&mut app);
+    app.feed("a");
+    assert_eq!(item(&d.wb, PENDING_UNIT, "1.1.1").status(), Status::Agreed);
+    let flash = app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(
+        flash.contains("Đã lưu")
+            && flash.contains("Tiêu chí này được phân công cho lead (đơn vị 10)."),
+        "{flash}"
+    );
+    d.wb.apply(Command::EnforceAssignments {
+        year: YEAR,
+        on: true,
+    })
+    .expect("enforce");
+    app.feed("a");
+    assert_eq!(item(&d.wb, PENDING_UNIT, "1.1.2").status(), Status::Pending);
+    let flash = app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(
+        flash.contains("được phân công cho lead") && flash.contains("thamdinh assign"),
+        "{flash}"
+    );
+}

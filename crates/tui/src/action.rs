@@ -641,6 +641,17 @@ actions! {
         desc: ("Nhận thay đổi của người kia, bỏ bản của mình", "Keep their change, drop mine"),
         hint: ("Nhận bản của họ", "Keep theirs"),
     }
+    /// The overview and the queue: only the units (items) assigned to this user, or all.
+    FilterMine {
+        name: "filter-mine",
+        contexts: &[C::Overview, C::Queue],
+        palette: Yes,
+        desc: (
+            "Của tôi: chỉ hiện phần được phân công cho tôi",
+            "Mine: only what is assigned to me"
+        ),
+        hint: ("Của tôi", "Mine"),
+    }
 }
 
 impl Action {

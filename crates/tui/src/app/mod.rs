@@ -153,6 +153,9 @@ pub struct App {
     sent_presence: Option<Whereabouts>,
     /// Last year's decisions on the open unit's unchanged criteria (`init --from-year`).
     pub references: References,
+    /// The last command succeeded on an item assigned to someone else: the warning the next
+    /// "saved" message carries ("Tiêu chí này được phân công cho …").
+    pub(crate) assign_warning: Option<String>,
 }
 
 impl App {
@@ -248,6 +251,7 @@ impl App {
             palette_actions,
             quit: false,
             ignored_keys: 0,
+            assign_warning: None,
             repaint: false,
             presence: Vec::new(),
             connection: ConnectionState::Connected,
@@ -527,6 +531,7 @@ impl App {
             | Action::FilterStatus
             | Action::FilterArea
             | Action::FilterAppraiser
+            | Action::FilterMine
             | Action::ClearFilters
                 if ctx == Context::Queue =>
             {
@@ -538,6 +543,7 @@ impl App {
             | Action::SortReverse
             | Action::FilterRegion
             | Action::FilterStatus
+            | Action::FilterMine
             | Action::ClearFilters => self.overview_action(action),
             // The top dialog.
             Action::Save => match self.overlays.last() {
