@@ -1359,3 +1359,64 @@ fn editing_someone_elses_item_warns_and_enforced_refuses() {
         "{flash}"
     );
 }
+
+/// `P` on a province: a lead picks the area and the person with ←/→ and saves with Enter; the
+/// mark follows; choosing "(bỏ phân công)" clears it. An appraiser is told it is a lead's.
+#[test]
+fn a_lead_assigns_the_selected_province_with_p() {
+    let d = demo();
+    let members: Vec<String> =
+        d.wb.members()
+            .expect("members")
+            .into_iter()
+            .filter(|m| m.role != Role::Auditor)
+            .map(|m| m.user)
+            .collect();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<f6><home>P");
+    assert!(matches!(app.overlays.last(), Some(Overlay::Assign(_))));
+    // The person is chosen first; the second member, then Enter.
+    app.feed("<right><enter>");
+    assert!(app.overlays.is_empty(), "saved and closed");
+    let a = d.wb.assignments(YEAR).expect("assignments");
+    assert_eq!(a.list.len(), 1, "{a:?}");
+    assert_eq!(
+        (a.list[0].unit.as_str(), a.list[0].area.as_deref()),
+        ("01", None)
+    );
+    assert_eq!(a.list[0].user, members[1]);
+    assert!(screen(&mut app, 80, 24).contains(&format!("Hà Nội @{}", members[1])));
+    // Area 1 of it to the first member: Tab to the area, → to area 1 (nobody has it: the first
+    // member is chosen), Tab back to the person.
+    app.feed("P<tab><right><tab>");
+    insta::assert_snapshot!("assign_dialog_80x24", screen(&mut app, 80, 24));
+    app.feed("<enter>");
+    let a = d.wb.assignments(YEAR).expect("assignments");
+    assert_eq!(
+        a.get("01", Some("1")).map(|x| x.user.clone()),
+        Some(members[0].clone())
+    );
+    // The whole unit's assignment cleared: its person (the second member) is preselected, and
+    // "(bỏ phân công)" is the last choice, two steps to the left.
+    app.feed("P");
+    let now = screen(&mut app, 80, 24);
+    assert!(
+        now.contains(&format!("Đang phân công cho: {}", members[1])),
+        "{now}"
+    );
+    app.feed("<left><left><enter>");
+    let a = d.wb.assignments(YEAR).expect("assignments");
+    assert!(a.get("01", None).is_none(), "{a:?}");
+    assert!(a.get("01", Some("1")).is_some(), "the area's stays");
+    // An appraiser is not offered it.
+    let an = Arc::new(d.wb.session(members[1].clone()));
+    let mut theirs = app_for(&an, Lang::Vi);
+    theirs.feed("P");
+    assert!(theirs.overlays.is_empty());
+    let flash = theirs
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(flash.contains("trưởng nhóm"), "{flash}");
+}

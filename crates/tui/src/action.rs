@@ -652,6 +652,17 @@ actions! {
         ),
         hint: ("Của tôi", "Mine"),
     }
+    /// A lead assigns the selected province, or an area of it, to an appraiser.
+    AssignUnit {
+        name: "assign-unit",
+        contexts: &[C::Overview],
+        palette: Yes,
+        desc: (
+            "Phân công đơn vị (hoặc một lĩnh vực) cho người thẩm định",
+            "Assign the unit (or an area) to an appraiser"
+        ),
+        hint: ("Phân công", "Assign"),
+    }
 }
 
 impl Action {
@@ -675,6 +686,7 @@ impl Action {
             Action::Undo => CommandKind::Undo,
             Action::FinalizeUnit => CommandKind::Finalize,
             Action::ReopenUnit => CommandKind::Reopen,
+            Action::AssignUnit => CommandKind::Assign,
             _ => return None,
         })
     }

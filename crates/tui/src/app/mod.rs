@@ -307,6 +307,7 @@ impl App {
             Some(Overlay::Confirm(_)) | Some(Overlay::Conflict(_)) => Context::Confirm,
             // The card scrolls and closes like the history.
             Some(Overlay::History(_)) | Some(Overlay::Explain(_)) => Context::History,
+            Some(Overlay::Assign(_)) => Context::ScoreInput,
             Some(Overlay::Form(f)) => {
                 if f.focus_is_text() {
                     Context::Editor
@@ -403,6 +404,7 @@ impl App {
             Some(Overlay::Editor(ed)) => ed.text_key(key),
             Some(Overlay::Prompt(p)) => p.text_key(key),
             Some(Overlay::Form(f)) => f.input(key),
+            Some(Overlay::Assign(s)) => s.input(key),
             Some(Overlay::Help { .. }) => self.help_text_key(key),
             _ if ctx == Context::Workbench => self.bench_unbound_key(key),
             _ => {}
@@ -516,6 +518,7 @@ impl App {
             Action::Redo => self.redo(),
             Action::FinalizeUnit => self.ask_finalize(),
             Action::ReopenUnit => self.open_reopen(),
+            Action::AssignUnit => self.open_assign(),
             // Sorting and filtering: the ranking, the queue, else the overview.
             Action::SortNext
             | Action::SortReverse
@@ -550,6 +553,7 @@ impl App {
                 Some(Overlay::Editor(_)) => self.save_editor(),
                 Some(Overlay::Prompt(_)) => self.send_prompt(),
                 Some(Overlay::Form(_)) => self.submit_form(),
+                Some(Overlay::Assign(_)) => self.submit_assign(),
                 _ => {}
             },
             Action::Confirm => match self.overlays.last() {
