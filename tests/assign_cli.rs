@@ -114,6 +114,31 @@ fn a_lead_assigns_lists_with_progress_and_enforces() {
     let audit = ok(dir, &["audit", "--user", &me]);
     assert!(audit.contains("phân công 08: — → binh"), "{audit}");
     ok(dir, &["verify"]);
+    // A backup restored elsewhere has the same assignments and enforcement.
+    ok(dir, &["backup", "-o", "b.jsonl"]);
+    let restored = Command::new(env!("CARGO_BIN_EXE_thamdinh"))
+        .args(["--lang", "en", "--store"])
+        .arg(dir.join("st2"))
+        .args(["restore", "b.jsonl"])
+        .current_dir(dir)
+        .output()
+        .expect("restore");
+    let text = String::from_utf8_lossy(&restored.stdout);
+    assert!(
+        restored.status.success() && text.contains("verify: OK"),
+        "{text}"
+    );
+    let again = Command::new(env!("CARGO_BIN_EXE_thamdinh"))
+        .arg("--store")
+        .arg(dir.join("st2"))
+        .args(["assign", "list", "--year", "2024"])
+        .current_dir(dir)
+        .output()
+        .expect("list restored");
+    let again = String::from_utf8_lossy(&again.stdout).into_owned();
+    let list_now = ok(dir, &["assign", "list", "--year", "2024"]);
+    assert_eq!(again, list_now, "the restored store lists the same");
+    assert!(again.contains("Bắt buộc theo phân công: bật"), "{again}");
 }
 
 #[test]

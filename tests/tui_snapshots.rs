@@ -1307,6 +1307,30 @@ fn overview_marks_assignees_and_filters_mine() {
     // The clear-filters key clears it too.
     app.feed("M<f8>");
     assert!(app.overview.mine.is_none());
+    // The queue: only items of 08 (all of it is lead's) and of area 3 of 01 (only that area).
+    app.feed("<f7>");
+    let all_rows = app.queue.rows.len();
+    app.feed("M");
+    let fw = app.model.fw();
+    let places: Vec<(String, String)> = app
+        .queue
+        .rows
+        .iter()
+        .map(|r| {
+            let unit = app.model.unit_set().units[r.unit].code.clone();
+            let area = fw.area_of(&fw.nodes[r.node].code).map(|a| a.code.clone());
+            (unit, area.unwrap_or_default())
+        })
+        .collect();
+    assert!(!places.is_empty() && places.len() < all_rows, "{places:?}");
+    assert!(
+        places
+            .iter()
+            .all(|(u, a)| u == "08" || (u == "01" && a == "3")),
+        "{places:?}"
+    );
+    let sub = screen(&mut app, 120, 40);
+    assert!(sub.lines().take(3).any(|l| l.contains("Của tôi")), "{sub}");
 }
 
 /// Editing an item assigned to someone else: done, and the saved mark carries the warning;
