@@ -1289,6 +1289,28 @@ fn overview_marks_assignees_and_filters_mine() {
     app.feed("<f6>");
     let all = screen(&mut app, 80, 24);
     assert!(all.contains("@lead") && all.contains("@an,lead"), "{all}");
+    // The progress per appraiser under the list is what every item of the store gives (the
+    // workbench counts units from their totals, and a unit with an area assigned from its
+    // items).
+    let a = d.wb.assignments(YEAR).expect("assignments");
+    let items = d.wb.items(YEAR, None).expect("items");
+    let fw = d.wb.year(YEAR).expect("year").framework.clone();
+    let people: Vec<String> = a
+        .progress_by_user(&a.progress(&fw, &items))
+        .into_iter()
+        .map(|(u, p)| format!("{u} {}/{}", p.done, p.total))
+        .collect();
+    let expected = format!("Tiến độ theo người: {}", people.join(" · "));
+    assert!(
+        expected.contains(": an ") && expected.contains(" · lead "),
+        "{expected}"
+    );
+    let wide = screen(&mut app, 160, 40);
+    let message = wide.lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        message.contains(&expected),
+        "{message}\nexpected {expected}"
+    );
     app.feed("M");
     let codes: Vec<&str> = app
         .overview

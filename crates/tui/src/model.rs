@@ -235,6 +235,62 @@ impl Model {
         Ok(true)
     }
 
+    /// Load the items of every unit one of whose areas is assigned (its totals do not say how
+    /// far each area is): what [`Model::assignment_progress`] needs. Few units, once each.
+    pub fn load_area_assigned(&mut self, wb: &dyn Workbench) -> Result<(), WorkbenchError> {
+        let units: Vec<usize> = self
+            .assignments
+            .list
+            .iter()
+            .filter(|a| a.area.is_some())
+            .filter_map(|a| self.unit_index(&a.unit))
+            .filter(|&u| self.units[u].level == Level::Totals)
+            .collect();
+        for u in units {
+            self.load_unit(wb, u)?;
+        }
+        Ok(())
+    }
+
+    /// Progress per appraiser (SPEC S6): each assignment's appraised leaves reviewed, of all,
+    /// summed per person in the order they first appear. A unit whose items are here is counted
+    /// from them (`Assignments::progress`), one with only its totals from those (whole-unit
+    /// assignments only); `None` while a unit with an area assigned has only its totals.
+    pub fn assignment_progress(&self) -> Option<Vec<(String, domain::assignment::Progress)>> {
+        let a = &self.assignments;
+        let loaded = |code: &str| {
+            self.unit_index(code)
+                .is_some_and(|u| self.units[u].level != Level::Totals)
+        };
+        let items = a
+            .list
+            .iter()
+            .map(|x| x.unit.as_str())
+            .filter(|c| loaded(c))
+            .collect::<HashSet<&str>>()
+            .into_iter()
+            .filter_map(|c| self.unit_index(c))
+            .flat_map(|u| self.units[u].items.iter().flatten());
+        let mut per = a.progress(&self.ctx.framework, items);
+        for (i, x) in a.list.iter().enumerate() {
+            let Some(u) = self.unit_index(&x.unit) else {
+                continue;
+            };
+            if self.units[u].level != Level::Totals {
+                continue;
+            }
+            if a.list.iter().any(|y| y.unit == x.unit && y.area.is_some()) {
+                return None;
+            }
+            let s = &self.units[u].scores;
+            per[i] = domain::assignment::Progress {
+                done: s.reviewed,
+                total: s.leaves,
+            };
+        }
+        Some(a.progress_by_user(&per))
+    }
+
     /// Load the texts of unit `u`'s items (once; later changes come as events).
     pub fn load_unit(&mut self, wb: &dyn Workbench, u: usize) -> Result<(), WorkbenchError> {
         if self.units[u].level == Level::Detailed {

@@ -135,6 +135,10 @@ impl App {
             self.role = r;
         }
         if changed.assignments {
+            // The progress per appraiser needs the items of a unit with an area assigned.
+            if let Err(e) = self.model.load_area_assigned(&*self.wb) {
+                self.error(e.message(self.lang));
+            }
             // Marks and the "mine" filters follow the assignments.
             self.overview.rebuild(&self.model);
             self.queue.refresh(&self.model);

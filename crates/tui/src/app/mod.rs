@@ -191,7 +191,9 @@ impl App {
             Some(y) => y,
             None => *wb.years()?.iter().max().ok_or(StartError::NoYear)?,
         };
-        let model = Model::load(wb.as_ref(), year)?;
+        let mut model = Model::load(wb.as_ref(), year)?;
+        // The progress per appraiser counts an assigned area from its unit's items.
+        model.load_area_assigned(wb.as_ref())?;
         let role = wb.role()?;
         let user = wb.user().to_string();
         let overview = OverviewState::new(&model);
