@@ -1,5 +1,5 @@
-//! `thamdinh assign` run as a user runs it, on a demo store, through the store's server: assign
-//! a unit and an area, list them with their progress, enforce them, and the refusals.
+//! `thamdinh assign` (SPEC S6) run as a user runs it, on a demo store, through the store's
+//! server: assign a unit and an area, list them with their progress, enforce them, and the refusals.
 
 use std::path::Path;
 use std::process::{Command, Output};

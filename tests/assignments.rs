@@ -1,4 +1,4 @@
-//! Assignments (issue 15 item 6): a lead gives units, or areas of units, to appraisers; an edit
+//! Assignments (SPEC S6): a lead gives units, or areas of units, to appraisers; an edit
 //! of an item assigned to someone else is warned about, or refused when the year enforces its
 //! assignments; everything is an event that `verify` replays.
 

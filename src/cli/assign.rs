@@ -1,4 +1,4 @@
-//! `thamdinh assign`: who appraises which unit, or which area of a unit (issue 15 item 6).
+//! `thamdinh assign`: who appraises which unit, or which area of a unit (SPEC S6).
 //!
 //! `thamdinh assign --unit U [--area A] --to USER` assigns, `--clear` removes an assignment,
 //! `assign list` shows them with each one's progress and the progress per appraiser, and

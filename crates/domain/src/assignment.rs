@@ -1,5 +1,5 @@
-//! Assignments (phân công): a lead gives a unit of a year, or one area (lĩnh vực) of a unit, to
-//! an appraiser. An assignment is state like a round: it changes only through
+//! Assignments (phân công, SPEC S6): a lead gives a unit of a year, or one area (lĩnh vực) of
+//! a unit, to an appraiser. An assignment is state like a round: it changes only through
 //! `Change::AssignmentChanged`, and whether a year enforces its assignments through
 //! `Change::AssignmentsEnforced`, so `verify` covers both.
 //!

@@ -1,5 +1,5 @@
-//! Assigning units, or areas of units, to appraisers (lead only), turning their enforcement on
-//! or off, and the check every item decision passes: an item assigned to someone else is
+//! Assigning units, or areas of units, to appraisers (lead only, SPEC S6), turning their
+//! enforcement on or off, and the check every item decision passes: an item assigned to someone else is
 //! refused when the year enforces its assignments (the workbench warns otherwise, by the same
 //! rule, `Assignments::other_assignee`).
 
