@@ -1454,3 +1454,210 @@ fn ranking_what_if_weights_the_difficult_units_and_records_nothing() {
     en.feed("<f9>m<c-u>1.1<enter>");
     insta::assert_snapshot!("ranking_whatif_en_80x24", screen(&mut en, 80, 24));
 }
+// ----- assignments (SPEC S6) -------------------------------------------------------------
+
+/// "Của tôi": with units assigned, the overview marks each with its appraiser, and `M` leaves
+/// only this user's units (a unit where only one area is theirs counts); `M` again shows all.
+#[test]
+fn overview_marks_assignees_and_filters_mine() {
+    let d = demo();
+    d.wb.apply(Command::SetMember {
+        user: "an".into(),
+        role: Role::Appraiser,
+    })
+    .expect("add member");
+    for (unit, area, to) in [
+        ("08", None, "lead"),
+        ("01", Some("3"), "lead"),
+        ("01", None, "an"),
+        ("22", None, "an"),
+    ] {
+        d.wb.apply(Command::Assign {
+            year: YEAR,
+            unit: unit.into(),
+            area: area.map(str::to_string),
+            to: Some(to.into()),
+        })
+        .expect("assign");
+    }
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<f6>");
+    let all = screen(&mut app, 80, 24);
+    assert!(all.contains("@lead") && all.contains("@an,lead"), "{all}");
+    // The progress per appraiser under the list is what every item of the store gives (the
+    // workbench counts units from their totals, and a unit with an area assigned from its
+    // items).
+    let a = d.wb.assignments(YEAR).expect("assignments");
+    let items = d.wb.items(YEAR, None).expect("items");
+    let fw = d.wb.year(YEAR).expect("year").framework.clone();
+    let people: Vec<String> = a
+        .progress_by_user(&a.progress(&fw, &items))
+        .into_iter()
+        .map(|(u, p)| format!("{u} {}/{}", p.done, p.total))
+        .collect();
+    let expected = format!("Tiến độ theo người: {}", people.join(" · "));
+    assert!(
+        expected.contains(": an ") && expected.contains(" · lead "),
+        "{expected}"
+    );
+    let wide = screen(&mut app, 160, 40);
+    let message = wide.lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        message.contains(&expected),
+        "{message}\nexpected {expected}"
+    );
+    app.feed("M");
+    let codes: Vec<&str> = app
+        .overview
+        .rows
+        .iter()
+        .map(|&u| app.model.unit_set().units[u].code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["01", "08"],
+        "only the units with an assignment to lead"
+    );
+    insta::assert_snapshot!("overview_mine_80x24", screen(&mut app, 80, 24));
+    app.feed("M");
+    assert_eq!(app.overview.rows.len(), app.model.unit_count());
+    // The clear-filters key clears it too.
+    app.feed("M<f8>");
+    assert!(app.overview.mine.is_none());
+    // The queue: only items of 08 (all of it is lead's) and of area 3 of 01 (only that area).
+    app.feed("<f7>");
+    let all_rows = app.queue.rows.len();
+    app.feed("M");
+    let fw = app.model.fw();
+    let places: Vec<(String, String)> = app
+        .queue
+        .rows
+        .iter()
+        .map(|r| {
+            let unit = app.model.unit_set().units[r.unit].code.clone();
+            let area = fw.area_of(&fw.nodes[r.node].code).map(|a| a.code.clone());
+            (unit, area.unwrap_or_default())
+        })
+        .collect();
+    assert!(!places.is_empty() && places.len() < all_rows, "{places:?}");
+    assert!(
+        places
+            .iter()
+            .all(|(u, a)| u == "08" || (u == "01" && a == "3")),
+        "{places:?}"
+    );
+    let sub = screen(&mut app, 120, 40);
+    assert!(sub.lines().take(3).any(|l| l.contains("Của tôi")), "{sub}");
+}
+
+/// Editing an item assigned to someone else: done, and the saved mark carries the warning;
+/// enforced, refused with the assignee named.
+#[test]
+fn editing_someone_elses_item_warns_and_enforced_refuses() {
+    let d = demo();
+    add_pending_unit(&d.wb, PENDING_UNIT, None);
+    d.wb.apply(Command::SetMember {
+        user: "an".into(),
+        role: Role::Appraiser,
+    })
+    .expect("add member");
+    d.wb.apply(Command::Assign {
+        year: YEAR,
+        unit: PENDING_UNIT.into(),
+        area: None,
+        to: Some("lead".into()),
+    })
+    .expect("assign");
+    let an = Arc::new(d.wb.session("an"));
+    let mut app = app_for(&an, Lang::Vi);
+    open_pending_unit(&mut app);
+    app.feed("a");
+    assert_eq!(item(&d.wb, PENDING_UNIT, "1.1.1").status(), Status::Agreed);
+    let flash = app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(
+        flash.contains("Đã lưu")
+            && flash.contains("Tiêu chí này được phân công cho lead (đơn vị 10)."),
+        "{flash}"
+    );
+    d.wb.apply(Command::EnforceAssignments {
+        year: YEAR,
+        on: true,
+    })
+    .expect("enforce");
+    app.feed("a");
+    assert_eq!(item(&d.wb, PENDING_UNIT, "1.1.2").status(), Status::Pending);
+    let flash = app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(
+        flash.contains("được phân công cho lead") && flash.contains("thamdinh assign"),
+        "{flash}"
+    );
+}
+
+/// `P` on a province: a lead picks the area and the person with ←/→ and saves with Enter; the
+/// mark follows; choosing "(bỏ phân công)" clears it. An appraiser is told it is a lead's.
+#[test]
+fn a_lead_assigns_the_selected_province_with_p() {
+    let d = demo();
+    let members: Vec<String> =
+        d.wb.members()
+            .expect("members")
+            .into_iter()
+            .filter(|m| m.role != Role::Auditor)
+            .map(|m| m.user)
+            .collect();
+    let mut app = app_for(&d.wb, Lang::Vi);
+    app.feed("<f6><home>P");
+    assert!(matches!(app.overlays.last(), Some(Overlay::Assign(_))));
+    // The person is chosen first; the second member, then Enter.
+    app.feed("<right><enter>");
+    assert!(app.overlays.is_empty(), "saved and closed");
+    let a = d.wb.assignments(YEAR).expect("assignments");
+    assert_eq!(a.list.len(), 1, "{a:?}");
+    assert_eq!(
+        (a.list[0].unit.as_str(), a.list[0].area.as_deref()),
+        ("01", None)
+    );
+    assert_eq!(a.list[0].user, members[1]);
+    assert!(screen(&mut app, 80, 24).contains(&format!("Hà Nội @{}", members[1])));
+    // Area 1 of it to the first member: Tab to the area, → to area 1 (nobody has it: the first
+    // member is chosen), Tab back to the person.
+    app.feed("P<tab><right><tab>");
+    insta::assert_snapshot!("assign_dialog_80x24", screen(&mut app, 80, 24));
+    app.feed("<enter>");
+    let a = d.wb.assignments(YEAR).expect("assignments");
+    assert_eq!(
+        a.get("01", Some("1")).map(|x| x.user.clone()),
+        Some(members[0].clone())
+    );
+    // The whole unit's assignment cleared: its person (the second member) is preselected, and
+    // "(bỏ phân công)" is the last choice, two steps to the left.
+    app.feed("P");
+    let now = screen(&mut app, 80, 24);
+    assert!(
+        now.contains(&format!("Đang phân công cho: {}", members[1])),
+        "{now}"
+    );
+    app.feed("<left><left><enter>");
+    let a = d.wb.assignments(YEAR).expect("assignments");
+    assert!(a.get("01", None).is_none(), "{a:?}");
+    assert!(a.get("01", Some("1")).is_some(), "the area's stays");
+    // An appraiser is not offered it.
+    let an = Arc::new(d.wb.session(members[1].clone()));
+    let mut theirs = app_for(&an, Lang::Vi);
+    theirs.feed("P");
+    assert!(theirs.overlays.is_empty());
+    let flash = theirs
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(flash.contains("trưởng nhóm"), "{flash}");
+}

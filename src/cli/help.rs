@@ -282,6 +282,7 @@ fn value_name(en: &str) -> Option<&'static str> {
         "SECS" => "GIÂY",
         "GROUP" => "NHÓM",
         "WEIGHT" => "HỆ_SỐ",
+        "STATE" => "TRẠNG_THÁI",
         // A count, written as in the texts ("the last N years").
         "N" => "N",
         _ => return None,
@@ -704,6 +705,44 @@ pub const VI: &[(&str, &str)] = &[
     ("year status", "Tình trạng kết quả chính thức của năm"),
     (
         "year status:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
+    // assign
+    (
+        "assign",
+        "Phân công đơn vị, hoặc lĩnh vực của đơn vị, cho thẩm định viên; xem phân công và tiến \
+         độ; bắt buộc theo phân công",
+    ),
+    (
+        "assign:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
+    ("assign:unit", "Mã đơn vị"),
+    (
+        "assign:area",
+        "Chỉ lĩnh vực này (mã cấp cao nhất của bộ tiêu chí, ví dụ 3); mặc định: cả đơn vị",
+    ),
+    (
+        "assign:to",
+        "Người thẩm định (thành viên có vai trò thẩm định viên hoặc trưởng nhóm)",
+    ),
+    ("assign:clear", "Bỏ phân công thay vì phân công"),
+    (
+        "assign list",
+        "Liệt kê phân công của một năm kèm tiến độ, và tiến độ theo người",
+    ),
+    (
+        "assign list:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
+    (
+        "assign enforce",
+        "Bắt buộc theo phân công (on: sửa tiêu chí của người khác bị từ chối; off, mặc định: \
+         vẫn được, kèm cảnh báo). Chỉ trưởng nhóm",
+    ),
+    ("assign enforce:state", "on (bật) hoặc off (tắt)"),
+    (
+        "assign enforce:year",
         "Năm đánh giá (mặc định: năm mới nhất của kho)",
     ),
     // keys

@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions and dispatch. No business rules here: every change
 //! goes through `Workbench::apply`.
 
+mod assign;
 mod audit;
 mod backup;
 mod data;
@@ -92,6 +93,9 @@ pub enum Cmd {
     /// The year's official result: the council's approval, the publication, a reopening.
     #[command(subcommand)]
     Year(year::YearCmd),
+    /// Assign units, or areas of units, to appraisers; list the assignments with their
+    /// progress; enforce them.
+    Assign(assign::Args),
     /// Keymap files.
     #[command(subcommand)]
     Keys(keys::KeysCmd),
@@ -128,6 +132,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Member(m) => member::run(store, lang, m),
         Cmd::Round(r) => round::run(store, lang, r),
         Cmd::Year(y) => year::run(store, lang, y),
+        Cmd::Assign(a) => assign::run(store, lang, a),
         Cmd::Keys(k) => keys::run(lang, k),
         Cmd::Serve(a) => serve::run(store, lang, a),
         Cmd::Doctor => doctor::run(store, lang),

@@ -159,6 +159,21 @@ pub enum WorkbenchError {
     /// A member name that is not an OS user name (SPEC R7); `user` is cut to a readable length.
     #[error("{}", self.message(Lang::En))]
     BadUserName { user: String },
+    /// An area code that is not a top-level node (lĩnh vực) of the year's framework.
+    #[error("{}", self.message(Lang::En))]
+    UnknownArea { year: u16, area: String },
+    /// An assignment to someone who is not a member appraising (an appraiser or a lead).
+    #[error("{}", self.message(Lang::En))]
+    NotAnAppraiser { user: String, role: Option<Role> },
+    /// The year enforces its assignments and the item is assigned to someone else.
+    #[error("{}", self.message(Lang::En))]
+    AssignedToOther {
+        /// Boxed: the refusal stays as small as the others.
+        key: Box<ItemKey>,
+        assignee: String,
+        /// The area of the assignment that covers the item; `None`: the whole unit's.
+        area: Option<String>,
+    },
     #[error("{}", self.message(Lang::En))]
     /// A storage problem, worded in both languages where it happened.
     Store { vi: String, en: String },
@@ -797,6 +812,64 @@ impl WorkbenchError {
                     )
                 }
             }
+            UnknownArea { year, area } => {
+                if vi {
+                    format!(
+                        "không có lĩnh vực \"{area}\" trong bộ tiêu chí năm {year}: lĩnh vực là mục cấp cao nhất (ví dụ 1, 2, 3). Bỏ --area để phân công cả đơn vị; không có gì thay đổi."
+                    )
+                } else {
+                    format!(
+                        "there is no area \"{area}\" in the framework of {year}: an area is a top-level entry (for example 1, 2, 3). Leave out --area to assign the whole unit; nothing changed."
+                    )
+                }
+            }
+            NotAnAppraiser { user, role } => {
+                let has = match (role, vi) {
+                    (Some(r), true) => format!("có vai trò {}", r.label(lang)),
+                    (Some(r), false) => format!("is {}", r.label(lang)),
+                    (None, true) => "chưa là thành viên".to_string(),
+                    (None, false) => "is not a member".to_string(),
+                };
+                if vi {
+                    format!(
+                        "không phân công được cho {user}: {user} {has}; chỉ phân công cho {} hoặc {}. Trưởng nhóm thêm bằng: thamdinh member add {user} --role appraiser",
+                        Role::Appraiser.label(lang),
+                        Role::Lead.label(lang)
+                    )
+                } else {
+                    format!(
+                        "cannot assign to {user}: {user} {has}; only an appraiser or a lead can be assigned. A lead adds them with: thamdinh member add {user} --role appraiser"
+                    )
+                }
+            }
+            AssignedToOther {
+                key,
+                assignee,
+                area,
+            } => {
+                let (year, unit) = (key.year, &key.unit);
+                let area_arg = area
+                    .as_ref()
+                    .map(|a| format!(" --area {a}"))
+                    .unwrap_or_default();
+                let what = match (area, vi) {
+                    (Some(a), true) => format!("lĩnh vực {a} của đơn vị {unit}"),
+                    (Some(a), false) => format!("area {a} of unit {unit}"),
+                    (None, true) => format!("đơn vị {unit}"),
+                    (None, false) => format!("unit {unit}"),
+                };
+                if vi {
+                    format!(
+                        "tiêu chí {} được phân công cho {assignee} ({what}) và năm {year} bắt buộc làm theo phân công: chỉ {assignee} hoặc trưởng nhóm được sửa; không có gì thay đổi. Trưởng nhóm đổi phân công bằng: thamdinh assign --year {year} --unit {unit}{area_arg} --to TÊN (hoặc tắt: thamdinh assign enforce off --year {year})",
+                        key.leaf
+                    )
+                } else {
+                    format!(
+                        "item {} is assigned to {assignee} ({what}) and {year} enforces assignments: only {assignee} or a lead may change it; nothing changed. A lead changes the assignment with: thamdinh assign --year {year} --unit {unit}{area_arg} --to NAME (or turns it off: thamdinh assign enforce off --year {year})",
+                        key.leaf
+                    )
+                }
+            }
             Store { vi, en } | Unavailable { vi, en } => lang.pick(vi, en).to_string(),
         }
     }
@@ -962,6 +1035,19 @@ mod tests {
                 limit: 200,
             },
             WorkbenchError::BadUserName { user: " ".into() },
+            WorkbenchError::UnknownArea {
+                year: 2024,
+                area: "9".into(),
+            },
+            WorkbenchError::NotAnAppraiser {
+                user: "thu".into(),
+                role: Some(Role::Auditor),
+            },
+            WorkbenchError::AssignedToOther {
+                key: Box::new(ItemKey::new(2024, "44", "3.1.1")),
+                assignee: "binh".into(),
+                area: Some("3".into()),
+            },
         ] {
             let json = serde_json::to_string(&e).expect("encode");
             let back: WorkbenchError = serde_json::from_str(&json).expect("decode");

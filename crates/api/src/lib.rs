@@ -176,6 +176,21 @@ pub trait Workbench: Send + Sync {
     fn rounds(&self, year: u16) -> Result<Vec<Round>, WorkbenchError>;
     /// A year's official result (approved, published, reopened); `None` while never approved.
     fn official(&self, year: u16) -> Result<Option<Official>, WorkbenchError>;
+    /// The assignments of a year and whether the year enforces them.
+    fn assignments(&self, year: u16) -> Result<domain::Assignments, WorkbenchError>;
+    /// The warning an edit of `key` by `user()` deserves: the item is assigned to someone else
+    /// (`None` for a lead, the assignee, an item nobody is assigned, or what cannot be read).
+    fn assignment_warning(&self, key: &ItemKey, lang: l10n::Lang) -> Option<String> {
+        let a = self.assignments(key.year).ok()?;
+        if a.list.is_empty() {
+            return None;
+        }
+        let y = self.year(key.year).ok()?;
+        let area = y.framework.area_of(&key.leaf)?;
+        let role = self.role().ok()?;
+        a.other_assignee(self.user(), role, &key.unit, &area.code)
+            .map(|x| domain::assignment::assigned_to_message(x, lang))
+    }
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError>;
     /// Run a command as `user()`; the events are durable when this returns `Ok`.
     fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError>;

@@ -276,6 +276,20 @@ pub enum Command {
     RemoveMember {
         user: String,
     },
+    /// Assign a unit, or one area of it, to a member who appraises (lead); `to` `None` clears
+    /// the assignment.
+    Assign {
+        year: u16,
+        unit: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        area: Option<String>,
+        to: Option<String>,
+    },
+    /// Turn the enforcement of a year's assignments on or off (lead).
+    EnforceAssignments {
+        year: u16,
+        on: bool,
+    },
 }
 
 /// What a command does, without its data: what the roles allow is decided on this, so the
@@ -305,6 +319,8 @@ pub enum CommandKind {
     ApproveResults,
     PublishResults,
     ReopenResults,
+    Assign,
+    EnforceAssignments,
 }
 
 impl CommandKind {
@@ -333,11 +349,13 @@ impl CommandKind {
             CommandKind::ApproveResults => "approve-results",
             CommandKind::PublishResults => "publish-results",
             CommandKind::ReopenResults => "reopen-results",
+            CommandKind::Assign => "assign",
+            CommandKind::EnforceAssignments => "enforce-assignments",
         }
     }
 
     /// Every kind, in declaration order.
-    pub const ALL: [CommandKind; 22] = [
+    pub const ALL: [CommandKind; 24] = [
         CommandKind::OpenYear,
         CommandKind::ImportSelf,
         CommandKind::ImportSurvey,
@@ -360,6 +378,8 @@ impl CommandKind {
         CommandKind::ApproveResults,
         CommandKind::PublishResults,
         CommandKind::ReopenResults,
+        CommandKind::Assign,
+        CommandKind::EnforceAssignments,
     ];
 
     /// The kind whose machine name (as recorded in events) is `name`.
@@ -384,6 +404,8 @@ impl CommandKind {
                 | CommandKind::ApproveResults
                 | CommandKind::PublishResults
                 | CommandKind::ReopenResults
+                | CommandKind::Assign
+                | CommandKind::EnforceAssignments
         )
     }
 
@@ -480,6 +502,8 @@ impl Command {
             Command::ApproveResults { .. } => CommandKind::ApproveResults,
             Command::PublishResults { .. } => CommandKind::PublishResults,
             Command::ReopenResults { .. } => CommandKind::ReopenResults,
+            Command::Assign { .. } => CommandKind::Assign,
+            Command::EnforceAssignments { .. } => CommandKind::EnforceAssignments,
         }
     }
 
@@ -520,6 +544,8 @@ l10n::catalogue! {
         CommandKind::ApproveResults => ("Hội đồng thông qua kết quả", "approve-results"),
         CommandKind::PublishResults => ("công bố kết quả", "publish-results"),
         CommandKind::ReopenResults => ("mở lại kết quả đã thông qua", "reopen-results"),
+        CommandKind::Assign => ("phân công", "assign"),
+        CommandKind::EnforceAssignments => ("bắt buộc theo phân công", "enforce-assignments"),
     }
 }
 
@@ -571,6 +597,8 @@ mod tests {
             K::ApproveResults => 19,
             K::PublishResults => 20,
             K::ReopenResults => 21,
+            K::Assign => 22,
+            K::EnforceAssignments => 23,
         };
         let places: Vec<usize> = K::ALL.iter().map(|&k| place(k)).collect();
         assert_eq!(places, (0..K::ALL.len()).collect::<Vec<_>>());

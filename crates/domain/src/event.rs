@@ -71,6 +71,23 @@ pub enum Change {
         before: Option<Official>,
         after: Official,
     },
+    /// A unit, or one area of it, assigned to a member (`after`), reassigned, or cleared
+    /// (`after` is `None`).
+    AssignmentChanged {
+        year: u16,
+        unit: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        area: Option<String>,
+        before: Option<String>,
+        after: Option<String>,
+    },
+    /// Whether the year's assignments are enforced (an edit by someone else is refused) or only
+    /// warned about.
+    AssignmentsEnforced {
+        year: u16,
+        before: bool,
+        after: bool,
+    },
 }
 
 impl Change {
@@ -93,7 +110,9 @@ impl Change {
             | Change::UnitFinalized { year, .. }
             | Change::UnitReopened { year, .. }
             | Change::RoundChanged { year, .. }
-            | Change::OfficialChanged { year, .. } => Some(*year),
+            | Change::OfficialChanged { year, .. }
+            | Change::AssignmentChanged { year, .. }
+            | Change::AssignmentsEnforced { year, .. } => Some(*year),
             Change::MemberChanged { .. } => None,
         }
     }

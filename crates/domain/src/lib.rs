@@ -1,6 +1,7 @@
 //! Pure domain model: no I/O, no sled, no terminal.
 
 pub mod aggregate;
+pub mod assignment;
 pub mod attention;
 pub mod bundled;
 pub mod carry;
@@ -37,6 +38,7 @@ pub mod testutil;
 
 mod toml_read;
 
+pub use assignment::{Assignment, Assignments};
 pub use command::{Command, CommandKind, ImportHead, ImportKind, ImportRows, SelfRow, SurveyRow};
 pub use draft::Draft;
 pub use event::{Change, Committed, Event, EventBody, NewEvent};

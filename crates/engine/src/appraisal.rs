@@ -72,6 +72,7 @@ pub(super) fn for_decision(
         return Err(WorkbenchError::SurveyNotEditable { key: key.clone() });
     }
     ctx.check_open(key.year, &key.unit)?;
+    super::assignments::check_item(ctx, &y, key)?;
     let item = ctx.item_or_new(key)?;
     if item.version != expected {
         return Err(WorkbenchError::Conflict {

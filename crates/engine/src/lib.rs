@@ -3,6 +3,7 @@
 //! turns the command into events and commits them through the store.
 
 mod appraisal;
+mod assignments;
 mod dispute;
 mod drafts;
 mod import;
@@ -485,6 +486,13 @@ impl Engine {
             } => official::approve(&mut ctx, year, minutes, date)?,
             Command::PublishResults { year, date } => official::publish(&mut ctx, year, date)?,
             Command::ReopenResults { year, reason } => official::reopen(&mut ctx, year, reason)?,
+            Command::Assign {
+                year,
+                unit,
+                area,
+                to,
+            } => assignments::assign(&mut ctx, year, unit, area, to)?,
+            Command::EnforceAssignments { year, on } => assignments::enforce(&mut ctx, year, on)?,
             Command::Undo => appraisal::undo(&mut ctx, None)?,
             Command::UndoIn { year, unit } => appraisal::undo(&mut ctx, Some((year, &unit)))?,
             Command::Redo { year, unit } => appraisal::redo(&mut ctx, year, &unit)?,

@@ -188,6 +188,10 @@ impl Workbench for LocalWorkbench {
     fn official(&self, year: u16) -> Result<Option<Official>, WorkbenchError> {
         self.engine.store().official(year).or_store()
     }
+    fn assignments(&self, year: u16) -> Result<domain::Assignments, WorkbenchError> {
+        self.engine.year(year)?;
+        self.engine.store().assignments(year).or_store()
+    }
 
     fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {
         let store = self.engine.store();

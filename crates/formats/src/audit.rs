@@ -198,6 +198,29 @@ pub fn describe(change: &Change, lang: Lang) -> String {
                 after.reopenings
             ),
         },
+        Change::AssignmentChanged {
+            unit,
+            area,
+            before,
+            after,
+            ..
+        } => {
+            let what = match area {
+                Some(a) => format!("{} {unit}/{a}", lang.pick("phân công", "assignment")),
+                None => format!("{} {unit}", lang.pick("phân công", "assignment")),
+            };
+            format!(
+                "{what}: {} → {}",
+                before.as_deref().unwrap_or("—"),
+                after.as_deref().unwrap_or("—")
+            )
+        }
+        Change::AssignmentsEnforced { after, .. } => if *after {
+            lang.pick("bật bắt buộc theo phân công", "assignments enforced")
+        } else {
+            lang.pick("tắt bắt buộc theo phân công", "assignments not enforced")
+        }
+        .to_string(),
     }
 }
 

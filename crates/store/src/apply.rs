@@ -236,6 +236,32 @@ impl<'s> Applier<'s> {
                     Some(state::encode_official(after)),
                 ));
             }
+            Change::AssignmentChanged {
+                year,
+                unit,
+                area,
+                after,
+                ..
+            } => {
+                let value = after.as_ref().map(|user| {
+                    state::encode_assignment(&domain::Assignment {
+                        year: *year,
+                        unit: unit.clone(),
+                        area: area.clone(),
+                        user: user.clone(),
+                    })
+                });
+                self.meta.push((
+                    layout::assign_key(*year, unit, area.as_deref()).into_bytes(),
+                    value,
+                ));
+            }
+            Change::AssignmentsEnforced { year, after, .. } => {
+                self.meta.push((
+                    layout::enforced_key(*year).into_bytes(),
+                    after.then(state::encode_enforced),
+                ));
+            }
         }
         match self.runs.last_mut() {
             Some((actor, _, last)) if *actor == body.actor && *last + 1 == seq => *last = seq,

@@ -34,6 +34,8 @@ mod tag {
     pub const MEMBER_CHANGED: u8 = 7;
     pub const ROUND_CHANGED: u8 = 8;
     pub const OFFICIAL_CHANGED: u8 = 16;
+    pub const ASSIGNMENT_CHANGED: u8 = 9;
+    pub const ASSIGNMENTS_ENFORCED: u8 = 10;
 }
 
 /// Which part of an item an event's `before` is: what `before_seq` refers to.
@@ -148,6 +150,30 @@ pub(crate) fn encode(seq: u64, at: Timestamp, ev: &NewEvent, before_seq: u64) ->
             w.uvar(u64::from(*year));
             w.opt(before.as_ref(), official_to);
             official_to(&mut w, after);
+        }
+        Change::AssignmentChanged {
+            year,
+            unit,
+            area,
+            before,
+            after,
+        } => {
+            w.u8(tag::ASSIGNMENT_CHANGED);
+            w.uvar(u64::from(*year));
+            w.str(unit);
+            w.opt(area.as_deref(), |w, a| w.str(a));
+            w.opt(before.as_deref(), |w, u| w.str(u));
+            w.opt(after.as_deref(), |w, u| w.str(u));
+        }
+        Change::AssignmentsEnforced {
+            year,
+            before,
+            after,
+        } => {
+            w.u8(tag::ASSIGNMENTS_ENFORCED);
+            w.uvar(u64::from(*year));
+            w.bool(*before);
+            w.bool(*after);
         }
     }
     w.buf
@@ -270,6 +296,24 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, WireError> {
                 year: r.u16var()?,
                 before: r.opt(official_from)?,
                 after: official_from(&mut r)?,
+            },
+            None,
+        ),
+        tag::ASSIGNMENT_CHANGED => (
+            Change::AssignmentChanged {
+                year: r.u16var()?,
+                unit: r.string()?,
+                area: r.opt(|r| r.string())?,
+                before: r.opt(|r| r.string())?,
+                after: r.opt(|r| r.string())?,
+            },
+            None,
+        ),
+        tag::ASSIGNMENTS_ENFORCED => (
+            Change::AssignmentsEnforced {
+                year: r.u16var()?,
+                before: r.bool()?,
+                after: r.bool()?,
             },
             None,
         ),
@@ -878,6 +922,25 @@ mod tests {
                     before: Some(approved),
                     after: reopened,
                 }
+            },
+            Change::AssignmentChanged {
+                year: 2024,
+                unit: "44".into(),
+                area: Some("3".into()),
+                before: None,
+                after: Some("an".into()),
+            },
+            Change::AssignmentChanged {
+                year: 2024,
+                unit: "44".into(),
+                area: None,
+                before: Some("an".into()),
+                after: None,
+            },
+            Change::AssignmentsEnforced {
+                year: 2024,
+                before: false,
+                after: true,
             },
         ]
     }

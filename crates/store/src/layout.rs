@@ -9,7 +9,8 @@
 //! sled's `state` tree holds every derived value under a one-letter prefix, so one sled batch
 //! changes any of them atomically together with the applied seq:
 //! - `m/schema`, `m/applied` (seq and hash of the last event applied), `m/member/<user>`,
-//!   `m/year/YYYY`, `m/round/YYYY/NNNN`;
+//!   `m/year/YYYY`, `m/round/YYYY/NNNN`, `m/assign/YYYY/<unit>/<area>` (the area empty for a
+//!   whole unit), `m/assign-enforced/YYYY` (present when the year enforces its assignments);
 //! - `i/YYYY/<unit>`: the items of one unit, without their texts (about 60 bytes each), see
 //!   `state::StoredItem`: a list of every unit reads one value per unit, and a 200,000-row
 //!   import writes 2,000 values, not 200,000;
@@ -36,6 +37,8 @@ pub(crate) const MEMBER_PREFIX: &str = "m/member/";
 pub(crate) const YEAR_PREFIX: &str = "m/year/";
 pub(crate) const ROUND_PREFIX: &str = "m/round/";
 pub(crate) const OFFICIAL_PREFIX: &str = "m/official/";
+pub(crate) const ASSIGN_PREFIX: &str = "m/assign/";
+pub(crate) const ENFORCED_PREFIX: &str = "m/assign-enforced/";
 pub(crate) const ITEMS_PREFIX: &str = "i/";
 pub(crate) const UNITS_PREFIX: &str = "u/";
 pub(crate) const BY_USER_PREFIX: &str = "b/";
@@ -148,6 +151,24 @@ pub(crate) fn year_rounds_prefix(year: u16) -> String {
 pub(crate) fn official_key(year: u16) -> String {
     format!("{OFFICIAL_PREFIX}{}", year_str(year))
 }
+/// An assignment's key: "m/assign/YYYY/<unit>/<area>", the area empty for the whole unit.
+pub(crate) fn assign_key(year: u16, unit: &str, area: Option<&str>) -> String {
+    format!(
+        "{ASSIGN_PREFIX}{}/{unit}/{}",
+        year_str(year),
+        area.unwrap_or_default()
+    )
+}
+
+/// Prefix of every assignment of a year: "m/assign/YYYY/".
+pub(crate) fn year_assign_prefix(year: u16) -> String {
+    format!("{ASSIGN_PREFIX}{}/", year_str(year))
+}
+
+/// Key present when a year enforces its assignments: "m/assign-enforced/YYYY".
+pub(crate) fn enforced_key(year: u16) -> String {
+    format!("{ENFORCED_PREFIX}{}", year_str(year))
+}
 
 /// Parse "YYYY/<unit>/<leaf>" back into a key.
 pub(crate) fn parse_item_key(s: &str) -> Option<ItemKey> {
@@ -198,8 +219,25 @@ pub(crate) fn check_change(change: &Change) -> Result<(), StoreError> {
             check_part("unit", unit)
         }
         Change::MemberChanged { user, .. } => check_user(user),
-        Change::RoundChanged { year, .. } | Change::OfficialChanged { year, .. } => {
-            check_year(*year)
+        Change::RoundChanged { year, .. }
+        | Change::OfficialChanged { year, .. }
+        | Change::AssignmentsEnforced { year, .. } => check_year(*year),
+        Change::AssignmentChanged {
+            year,
+            unit,
+            area,
+            before,
+            after,
+        } => {
+            check_year(*year)?;
+            check_part("unit", unit)?;
+            if let Some(a) = area {
+                check_part("area", a)?;
+            }
+            for u in before.iter().chain(after.iter()) {
+                check_user(u)?;
+            }
+            Ok(())
         }
     }
 }

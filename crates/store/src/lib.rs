@@ -49,7 +49,8 @@ use jiff::Timestamp;
 
 use domain::official::Official;
 use domain::{
-    Framework, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries, UnitTotals, YearData,
+    Assignments, Framework, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries,
+    UnitTotals, YearData,
 };
 
 pub use access::AccessProblem;
@@ -719,6 +720,28 @@ impl Store {
         for r in self.state.scan_prefix(layout::OFFICIAL_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             out.push(state::decode_official(&v, &String::from_utf8_lossy(&k))?);
+        }
+        Ok(out)
+    }
+    /// The assignments of a year (by unit, then area, the whole unit first) and whether the
+    /// year enforces them.
+    pub fn assignments(&self, year: u16) -> Result<Assignments, StoreError> {
+        let k = layout::enforced_key(year);
+        let enforced = match self.state.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+            Some(v) => state::decode_enforced(&v, &k)?,
+            None => false,
+        };
+        let mut out = Assignments {
+            list: Vec::new(),
+            enforced,
+        };
+        for r in self
+            .state
+            .scan_prefix(layout::year_assign_prefix(year).as_bytes())
+        {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            out.list
+                .push(state::decode_assignment(&v, &String::from_utf8_lossy(&k))?);
         }
         Ok(out)
     }

@@ -10,7 +10,9 @@
 
 use domain::item::Touch;
 use domain::official::Official;
-use domain::{Appraisal, Item, ItemKey, Role, Round, SelfAssessment, UnitState, YearData};
+use domain::{
+    Appraisal, Assignment, Item, ItemKey, Role, Round, SelfAssessment, UnitState, YearData,
+};
 
 use super::body::{
     appraisal_from, appraisal_to, official_from, official_to, role_code, role_from, round_from,
@@ -311,6 +313,52 @@ pub(crate) fn decode_official(bytes: &[u8], what: &str) -> Result<Official, Stor
     let o = official_from(&mut r).map_err(|e| bad(what, e))?;
     r.end().map_err(|e| bad(what, e))?;
     Ok(o)
+}
+pub(crate) fn encode_assignment(a: &Assignment) -> Vec<u8> {
+    let mut w = start(32);
+    w.uvar(u64::from(a.year));
+    w.str(&a.unit);
+    w.opt(a.area.as_deref(), |w, s| w.str(s));
+    w.str(&a.user);
+    w.buf
+}
+
+pub(crate) fn decode_assignment(bytes: &[u8], what: &str) -> Result<Assignment, StoreError> {
+    let mut r = open(bytes, what)?;
+    let read = |r: &mut Reader<'_>| -> Result<Assignment, WireError> {
+        let a = Assignment {
+            year: r.u16var()?,
+            unit: r.string()?,
+            area: r.opt(|r| r.string())?,
+            user: r.string()?,
+        };
+        r.end()?;
+        Ok(a)
+    };
+    read(&mut r).map_err(|e| bad(what, e))
+}
+
+/// The value of a year's enforcement key (present only while the year enforces).
+pub(crate) fn encode_enforced() -> Vec<u8> {
+    let mut w = start(2);
+    w.bool(true);
+    w.buf
+}
+
+/// Check the value of a year's enforcement key: a value that is not the one written is damage.
+pub(crate) fn decode_enforced(bytes: &[u8], what: &str) -> Result<bool, StoreError> {
+    let mut r = open(bytes, what)?;
+    let read = |r: &mut Reader<'_>| -> Result<bool, WireError> {
+        let on = r.bool()?;
+        r.end()?;
+        Ok(on)
+    };
+    match read(&mut r).map_err(|e| bad(what, e))? {
+        true => Ok(true),
+        false => Err(StoreError::corrupt(format!(
+            "{what} holds \"off\", which is never written (run `thamdinh rebuild`)"
+        ))),
+    }
 }
 
 /// A by-user run's last seq.

@@ -318,6 +318,10 @@ struct Replay {
     years: BTreeMap<u16, u64>,
     rounds: BTreeMap<(u16, u32), u64>,
     officials: BTreeMap<u16, u64>,
+    /// (year, unit, area or "") → the assignee.
+    assignments: BTreeMap<(u16, String, String), String>,
+    /// Years that enforce their assignments (→ true).
+    enforced: BTreeMap<u16, bool>,
     /// The last unit and user met (events come in runs of one unit, one user).
     last_unit: Option<(u16, Vec<u8>, u32)>,
     last_user: Option<(Vec<u8>, u32)>,
@@ -540,6 +544,30 @@ impl Replay {
                 Change::OfficialChanged { year, after, .. } => {
                     self.officials
                         .insert(year, hash_bytes(&state::encode_official(&after)));
+                }
+                Change::AssignmentChanged {
+                    year,
+                    unit,
+                    area,
+                    after,
+                    ..
+                } => {
+                    let k = (year, unit, area.unwrap_or_default());
+                    match after {
+                        Some(user) => {
+                            self.assignments.insert(k, user);
+                        }
+                        None => {
+                            self.assignments.remove(&k);
+                        }
+                    }
+                }
+                Change::AssignmentsEnforced { year, after, .. } => {
+                    if after {
+                        self.enforced.insert(year, true);
+                    } else {
+                        self.enforced.remove(&year);
+                    }
                 }
                 Change::SelfAssessed { .. }
                 | Change::SurveyScored { .. }
@@ -1072,6 +1100,40 @@ impl Store {
             .collect();
         if officials != replay.officials {
             return Ok(Some(first_diff("official", &officials, &replay.officials)));
+        }
+        // Assignments and their enforcement.
+        let mut assignments = BTreeMap::new();
+        let mut enforced = BTreeMap::new();
+        for year in replay
+            .years
+            .keys()
+            .chain(years.keys())
+            .chain(replay.enforced.keys())
+            .chain(replay.assignments.keys().map(|k| &k.0))
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            let a = self.assignments(year)?;
+            if a.enforced {
+                enforced.insert(year, true);
+            }
+            for x in a.list {
+                assignments.insert((x.year, x.unit, x.area.unwrap_or_default()), x.user);
+            }
+        }
+        if assignments != replay.assignments {
+            return Ok(Some(first_diff(
+                "assignment",
+                &assignments,
+                &replay.assignments,
+            )));
+        }
+        if enforced != replay.enforced {
+            return Ok(Some(first_diff(
+                "assignment enforcement",
+                &enforced,
+                &replay.enforced,
+            )));
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();

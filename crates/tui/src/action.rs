@@ -653,6 +653,28 @@ actions! {
         desc: ("Nhận thay đổi của người kia, bỏ bản của mình", "Keep their change, drop mine"),
         hint: ("Nhận bản của họ", "Keep theirs"),
     }
+    /// The overview and the queue: only the units (items) assigned to this user, or all.
+    FilterMine {
+        name: "filter-mine",
+        contexts: &[C::Overview, C::Queue],
+        palette: Yes,
+        desc: (
+            "Của tôi: chỉ hiện phần được phân công cho tôi",
+            "Mine: only what is assigned to me"
+        ),
+        hint: ("Của tôi", "Mine"),
+    }
+    /// A lead assigns the selected province, or an area of it, to an appraiser.
+    AssignUnit {
+        name: "assign-unit",
+        contexts: &[C::Overview],
+        palette: Yes,
+        desc: (
+            "Phân công đơn vị (hoặc một lĩnh vực) cho người thẩm định",
+            "Assign the unit (or an area) to an appraiser"
+        ),
+        hint: ("Phân công", "Assign"),
+    }
 }
 
 impl Action {
@@ -676,6 +698,7 @@ impl Action {
             Action::Undo => CommandKind::Undo,
             Action::FinalizeUnit => CommandKind::Finalize,
             Action::ReopenUnit => CommandKind::Reopen,
+            Action::AssignUnit => CommandKind::Assign,
             _ => return None,
         })
     }

@@ -16,10 +16,10 @@ use std::sync::Arc;
 
 use api::Workbench;
 use api::WorkbenchError;
-use domain::YearContext;
 use domain::aggregate::{Both, UnitScores, competition_ranks};
 use domain::event::Change;
 use domain::state::{apply_to_item, apply_to_unit};
+use domain::{Assignments, YearContext};
 use domain::{Event, Framework, Item, ItemKey, Round, Touch, UnitSet, UnitState, UnitTotals};
 
 /// How much of a unit's data the model holds.
@@ -88,6 +88,8 @@ pub struct Changed {
     pub rounds: bool,
     /// The year's official result changed stage.
     pub official: bool,
+    /// An assignment or the year's enforcement of them changed.
+    pub assignments: bool,
     /// Who made the item changes (for "X just updated 3.2.1").
     pub actors: Vec<String>,
 }
@@ -99,6 +101,7 @@ impl Changed {
             && !self.members
             && !self.rounds
             && !self.official
+            && !self.assignments
     }
 }
 
@@ -111,6 +114,8 @@ pub struct Model {
     pub rounds: Vec<Round>,
     /// The year's official result: approved (frozen), published, or reopened after approval.
     pub official: Option<domain::official::Official>,
+    /// The year's assignments (who appraises which unit or area) and their enforcement.
+    pub assignments: Assignments,
     /// Units at `Level::Totals` an event changed: their totals are asked for again.
     stale: HashSet<usize>,
     /// The items of every unit were asked for (the queue was shown): a reload asks again.
@@ -147,6 +152,7 @@ impl Model {
         let mut m = Model::with_units(ctx, units);
         m.rounds = wb.rounds(year)?;
         m.official = wb.official(year)?;
+        m.assignments = wb.assignments(year)?;
         Ok(m)
     }
 
@@ -233,6 +239,62 @@ impl Model {
         }
         self.rerank();
         Ok(true)
+    }
+
+    /// Load the items of every unit one of whose areas is assigned (its totals do not say how
+    /// far each area is): what [`Model::assignment_progress`] needs. Few units, once each.
+    pub fn load_area_assigned(&mut self, wb: &dyn Workbench) -> Result<(), WorkbenchError> {
+        let units: Vec<usize> = self
+            .assignments
+            .list
+            .iter()
+            .filter(|a| a.area.is_some())
+            .filter_map(|a| self.unit_index(&a.unit))
+            .filter(|&u| self.units[u].level == Level::Totals)
+            .collect();
+        for u in units {
+            self.load_unit(wb, u)?;
+        }
+        Ok(())
+    }
+
+    /// Progress per appraiser (SPEC S6): each assignment's appraised leaves reviewed, of all,
+    /// summed per person in the order they first appear. A unit whose items are here is counted
+    /// from them (`Assignments::progress`), one with only its totals from those (whole-unit
+    /// assignments only); `None` while a unit with an area assigned has only its totals.
+    pub fn assignment_progress(&self) -> Option<Vec<(String, domain::assignment::Progress)>> {
+        let a = &self.assignments;
+        let loaded = |code: &str| {
+            self.unit_index(code)
+                .is_some_and(|u| self.units[u].level != Level::Totals)
+        };
+        let items = a
+            .list
+            .iter()
+            .map(|x| x.unit.as_str())
+            .filter(|c| loaded(c))
+            .collect::<HashSet<&str>>()
+            .into_iter()
+            .filter_map(|c| self.unit_index(c))
+            .flat_map(|u| self.units[u].items.iter().flatten());
+        let mut per = a.progress(&self.ctx.framework, items);
+        for (i, x) in a.list.iter().enumerate() {
+            let Some(u) = self.unit_index(&x.unit) else {
+                continue;
+            };
+            if self.units[u].level != Level::Totals {
+                continue;
+            }
+            if a.list.iter().any(|y| y.unit == x.unit && y.area.is_some()) {
+                return None;
+            }
+            let s = &self.units[u].scores;
+            per[i] = domain::assignment::Progress {
+                done: s.reviewed,
+                total: s.leaves,
+            };
+        }
+        Some(a.progress_by_user(&per))
     }
 
     /// Load the texts of unit `u`'s items (once; later changes come as events).
@@ -327,6 +389,7 @@ impl Model {
             index,
             rounds: Vec::new(),
             official: None,
+            assignments: Assignments::default(),
             stale: HashSet::new(),
             all_items: false,
         };
@@ -439,6 +502,27 @@ impl Model {
                         self.official = Some(after.clone());
                         changed.official = true;
                     }
+                }
+                Change::AssignmentChanged {
+                    year,
+                    unit,
+                    area,
+                    after,
+                    ..
+                } => {
+                    if *year != self.year {
+                        continue;
+                    }
+                    self.assignments
+                        .set(*year, unit, area.as_deref(), after.as_deref());
+                    changed.assignments = true;
+                }
+                Change::AssignmentsEnforced { year, after, .. } => {
+                    if *year != self.year {
+                        continue;
+                    }
+                    self.assignments.enforced = *after;
+                    changed.assignments = true;
                 }
                 Change::YearOpened { .. } => {}
             }

@@ -23,7 +23,7 @@ use crate::protocol::{
 };
 use api::WorkbenchError;
 use api::{ConnectionState, Feed, HistoryQuery, Notice, PresenceEntry, Workbench};
-use domain::YearContext;
+use domain::{Assignments, YearContext};
 use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitTotals};
 use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport};
 use l10n::Lang;
@@ -660,6 +660,12 @@ impl Workbench for RemoteWorkbench {
     fn official(&self, year: u16) -> Result<Option<Official>, WorkbenchError> {
         match self.shared.ask(Request::Official { year })? {
             Reply::Official(o) => Ok(o),
+            r => Err(unexpected(&r)),
+        }
+    }
+    fn assignments(&self, year: u16) -> Result<Assignments, WorkbenchError> {
+        match self.shared.ask(Request::Assignments { year })? {
+            Reply::Assignments(a) => Ok(a),
             r => Err(unexpected(&r)),
         }
     }

@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 use api::WorkbenchError;
 use api::{HistoryQuery, PresenceEntry};
 use domain::UnitTotals;
-use domain::{Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries};
+use domain::{
+    Assignments, Command, Event, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries,
+};
 use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport, YearData};
 use l10n::Lang;
 
@@ -41,7 +43,9 @@ use l10n::Lang;
 /// 7: `Request::Official` / `Reply::Official`; `Command::{ApproveResults, PublishResults,
 /// ReopenResults}`; `WorkbenchError::{ResultsApproved, OfficialStage, UnitsNotFinalized,
 /// TextMissing, DateInFuture}`.
-pub const PROTOCOL_VERSION: u32 = 7;
+/// 8: `Request::Assignments` / `Reply::Assignments`; `Command::{Assign, EnforceAssignments}`;
+/// `WorkbenchError::{UnknownArea, NotAnAppraiser, AssignedToOther}`.
+pub const PROTOCOL_VERSION: u32 = 8;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:
@@ -266,6 +270,10 @@ pub enum Request {
     Official {
         year: u16,
     },
+    /// The assignments of a year and whether it enforces them.
+    Assignments {
+        year: u16,
+    },
     History(HistoryQuery),
     Apply(Command),
     /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
@@ -336,6 +344,7 @@ impl Request {
             Request::UnitStates { .. } => "unit-states".into(),
             Request::Rounds { .. } => "rounds".into(),
             Request::Official { .. } => "official".into(),
+            Request::Assignments { .. } => "assignments".into(),
             Request::History(_) => "history".into(),
             Request::Apply(c) | Request::ApplySummary(c) => format!("apply {}", c.name()),
             Request::Plan(c) => format!("plan {}", c.name()),
@@ -375,6 +384,7 @@ pub enum Reply {
     UnitStates(Vec<(String, UnitState)>),
     Rounds(Vec<Round>),
     Official(Option<Official>),
+    Assignments(Assignments),
     Events(Vec<Event>),
     /// The events a command committed (durable when this is sent).
     Applied(Vec<Event>),

@@ -961,6 +961,7 @@ impl Session {
             Request::UnitStates { year } => wb.unit_states(year).map(Reply::UnitStates),
             Request::Rounds { year } => wb.rounds(year).map(Reply::Rounds),
             Request::Official { year } => wb.official(year).map(Reply::Official),
+            Request::Assignments { year } => wb.assignments(year).map(Reply::Assignments),
             Request::History(q) => match wb.history(&q) {
                 Ok(events) => return self.send_list(id, ListKind::History, events),
                 Err(e) => Err(e),

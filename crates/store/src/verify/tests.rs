@@ -408,6 +408,47 @@ fn build(path: &Path, years: u16, units: &[&str], segment_bytes: u64) -> (Store,
                 after: r,
             },
         )]);
+        // Units and one area assigned, one assignment cleared, the year enforcing them.
+        b.commit(vec![
+            Builder::ev(
+                "lan",
+                Change::AssignmentChanged {
+                    year,
+                    unit: units[0].into(),
+                    area: None,
+                    before: None,
+                    after: Some("minh".into()),
+                },
+            ),
+            Builder::ev(
+                "lan",
+                Change::AssignmentChanged {
+                    year,
+                    unit: units[0].into(),
+                    area: Some("8".into()),
+                    before: None,
+                    after: Some("lan".into()),
+                },
+            ),
+        ]);
+        b.commit(vec![Builder::ev(
+            "lan",
+            Change::AssignmentChanged {
+                year,
+                unit: units[0].into(),
+                area: None,
+                before: Some("minh".into()),
+                after: None,
+            },
+        )]);
+        b.commit(vec![Builder::ev(
+            "lan",
+            Change::AssignmentsEnforced {
+                year,
+                before: false,
+                after: true,
+            },
+        )]);
         // Units finalized; one reopened and finalized again.
         for (i, unit) in units.iter().enumerate() {
             let fin = Change::UnitFinalized {
@@ -1273,6 +1314,8 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                         Change::MemberChanged { after, .. } => *after = None,
                         Change::RoundChanged { number, .. } => *number += 7,
                         Change::OfficialChanged { year, .. } => *year += 1,
+                        Change::AssignmentChanged { unit, .. } => unit.push('x'),
+                        Change::AssignmentsEnforced { year, .. } => *year += 1,
                     });
                 });
             }
@@ -1293,6 +1336,13 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                         Change::YearOpened { units_file, .. } => units_file.push('x'),
                         Change::RoundChanged { after, .. } => after.closed = !after.closed,
                         Change::OfficialChanged { after, .. } => after.approval.minutes.push('x'),
+                        Change::AssignmentChanged { after, .. } => {
+                            *after = match after {
+                                Some(_) => None,
+                                None => Some("minh".into()),
+                            }
+                        }
+                        Change::AssignmentsEnforced { after, .. } => *after = !*after,
                         _ => {}
                     });
                 });

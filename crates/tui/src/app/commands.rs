@@ -110,7 +110,9 @@ impl App {
     /// Run a command; on success apply its events to the cache at once (the notice that
     /// follows is then recognised as already applied).
     pub(crate) fn run(&mut self, cmd: Command) -> Result<Vec<DomainEvent>, WorkbenchError> {
+        let warning = self.assignment_warning(&cmd);
         let events = self.wb.apply(cmd)?;
+        self.assign_warning = warning;
         let changed = self.model.apply_events(&events);
         self.refresh_totals();
         self.after_change(&changed);
@@ -131,6 +133,15 @@ impl App {
             && let Ok(r) = self.wb.role()
         {
             self.role = r;
+        }
+        if changed.assignments {
+            // The progress per appraiser needs the items of a unit with an area assigned.
+            if let Err(e) = self.model.load_area_assigned(&*self.wb) {
+                self.error(e.message(self.lang));
+            }
+            // Marks and the "mine" filters follow the assignments.
+            self.overview.rebuild(&self.model);
+            self.queue.refresh(&self.model);
         }
         if changed.units.is_empty() && !changed.rounds {
             return;
@@ -193,7 +204,40 @@ impl App {
 
     pub(crate) fn saved(&mut self) {
         let text = format!("{} {}", self.theme.marks.saved, self.tr(Msg::Saved));
-        self.ok(text);
+        match self.assign_warning.take() {
+            // Done, but on someone else's item: said where the eye is (the engine would have
+            // refused it if the year enforced its assignments).
+            Some(w) => {
+                self.flash = Some(super::Flash {
+                    text: format!("{text} · {w}"),
+                    kind: super::FlashKind::Info,
+                });
+            }
+            None => self.ok(text),
+        }
+    }
+
+    /// The warning a decision on someone else's item deserves, by the domain's rule
+    /// (`Assignments::other_assignee`) on the assignments the model holds.
+    fn assignment_warning(&self, cmd: &Command) -> Option<String> {
+        let a = &self.model.assignments;
+        if a.list.is_empty() {
+            return None;
+        }
+        let (unit, leaf) = match cmd {
+            Command::Agree { key, .. }
+            | Command::Adjust { key, .. }
+            | Command::RequestEvidence { key, .. }
+            | Command::RecordDispute { key, .. }
+            | Command::ResolveDispute { key, .. }
+            | Command::Escalate { key, .. }
+            | Command::CouncilDecide { key, .. } => (key.unit.as_str(), key.leaf.as_str()),
+            Command::BulkAgree { unit, area, .. } => (unit.as_str(), area.as_str()),
+            _ => return None,
+        };
+        let area = self.model.fw().area_of(leaf)?;
+        a.other_assignee(&self.user, self.role, unit, &area.code)
+            .map(|x| domain::assignment::assigned_to_message(x, self.lang))
     }
 
     pub(crate) fn undo(&mut self) {

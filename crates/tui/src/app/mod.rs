@@ -153,6 +153,9 @@ pub struct App {
     sent_presence: Option<Whereabouts>,
     /// Last year's decisions on the open unit's unchanged criteria (`init --from-year`).
     pub references: References,
+    /// The last command succeeded on an item assigned to someone else: the warning the next
+    /// "saved" message carries ("Tiêu chí này được phân công cho …").
+    pub(crate) assign_warning: Option<String>,
 }
 
 impl App {
@@ -188,7 +191,9 @@ impl App {
             Some(y) => y,
             None => *wb.years()?.iter().max().ok_or(StartError::NoYear)?,
         };
-        let model = Model::load(wb.as_ref(), year)?;
+        let mut model = Model::load(wb.as_ref(), year)?;
+        // The progress per appraiser counts an assigned area from its unit's items.
+        model.load_area_assigned(wb.as_ref())?;
         let role = wb.role()?;
         let user = wb.user().to_string();
         let overview = OverviewState::new(&model);
@@ -260,6 +265,7 @@ impl App {
             palette_actions,
             quit: false,
             ignored_keys: 0,
+            assign_warning: None,
             repaint: false,
             presence: Vec::new(),
             connection: ConnectionState::Connected,
@@ -315,6 +321,7 @@ impl App {
             Some(Overlay::Confirm(_)) | Some(Overlay::Conflict(_)) => Context::Confirm,
             // The card scrolls and closes like the history.
             Some(Overlay::History(_)) | Some(Overlay::Explain(_)) => Context::History,
+            Some(Overlay::Assign(_)) => Context::ScoreInput,
             Some(Overlay::Form(f)) => {
                 if f.focus_is_text() {
                     Context::Editor
@@ -411,6 +418,7 @@ impl App {
             Some(Overlay::Editor(ed)) => ed.text_key(key),
             Some(Overlay::Prompt(p)) => p.text_key(key),
             Some(Overlay::Form(f)) => f.input(key),
+            Some(Overlay::Assign(s)) => s.input(key),
             Some(Overlay::Help { .. }) => self.help_text_key(key),
             _ if ctx == Context::Workbench => self.bench_unbound_key(key),
             _ => {}
@@ -527,6 +535,7 @@ impl App {
             Action::Redo => self.redo(),
             Action::FinalizeUnit => self.ask_finalize(),
             Action::ReopenUnit => self.open_reopen(),
+            Action::AssignUnit => self.open_assign(),
             // Sorting and filtering: the ranking, the queue, else the overview.
             Action::SortNext
             | Action::SortReverse
@@ -542,6 +551,7 @@ impl App {
             | Action::FilterStatus
             | Action::FilterArea
             | Action::FilterAppraiser
+            | Action::FilterMine
             | Action::ClearFilters
                 if ctx == Context::Queue =>
             {
@@ -553,12 +563,14 @@ impl App {
             | Action::SortReverse
             | Action::FilterRegion
             | Action::FilterStatus
+            | Action::FilterMine
             | Action::ClearFilters => self.overview_action(action),
             // The top dialog.
             Action::Save => match self.overlays.last() {
                 Some(Overlay::Editor(_)) => self.save_editor(),
                 Some(Overlay::Prompt(_)) => self.send_prompt(),
                 Some(Overlay::Form(_)) => self.submit_form(),
+                Some(Overlay::Assign(_)) => self.submit_assign(),
                 _ => {}
             },
             Action::Confirm => match self.overlays.last() {

@@ -1,6 +1,7 @@
 //! Dialogs drawn over a screen, each with its state, its view and its keys in one folder. They
 //! stack: a conflict can open over the editor, help over anything. The top one receives the keys.
 
+pub mod assign;
 pub mod confirm;
 pub mod conflict;
 pub mod editor;
@@ -11,6 +12,7 @@ pub mod history;
 pub mod palette;
 pub mod prompt;
 
+use assign::AssignState;
 use confirm::ConfirmState;
 use conflict::ConflictState;
 use editor::EditorState;
@@ -35,4 +37,6 @@ pub enum Overlay {
     Explain(Box<ExplainState>),
     Conflict(ConflictState),
     Form(Box<FormState>),
+    /// A lead assigns the selected province, or an area of it (SPEC S6).
+    Assign(Box<AssignState>),
 }

@@ -104,6 +104,27 @@ pub fn message(app: &App, f: &mut Frame, r: Rect) {
         return;
     }
     let line = match (app.screen, &app.bench) {
+        (Screen::Overview, _) if !app.model.assignments.list.is_empty() => {
+            // With assignments, the progress per appraiser (SPEC S6) after the national totals,
+            // or alone when both do not fit.
+            let national = national_summary(app);
+            let s = match people_progress(app) {
+                Some(people) => {
+                    let [a, b, c] = national.clone();
+                    first_fitting(
+                        [
+                            format!("{a} · {people}"),
+                            format!("{b} · {people}"),
+                            format!("{c} · {people}"),
+                            format!(" {people}"),
+                        ],
+                        r.width as usize,
+                    )
+                }
+                None => first_fitting(national, r.width as usize),
+            };
+            Line::styled(text::truncate(&s, r.width as usize).into_owned(), th.dim)
+        }
         (Screen::Overview | Screen::Ranking, _) => {
             let s = first_fitting(national_summary(app), r.width as usize);
             Line::styled(text::truncate(&s, r.width as usize).into_owned(), th.dim)
@@ -128,6 +149,20 @@ fn first_fitting<const N: usize>(forms: [String; N], w: usize) -> String {
         last = f;
     }
     last
+}
+
+/// "Tiến độ theo người: an 12/40 · binh 3/30".
+fn people_progress(app: &App) -> Option<String> {
+    let people = app.model.assignment_progress()?;
+    let list: Vec<String> = people
+        .iter()
+        .map(|(u, p)| format!("{} {}/{}", text::escape_line(u), p.done, p.total))
+        .collect();
+    Some(format!(
+        "{}: {}",
+        app.tr(crate::i18n::Msg::ProgressByPerson),
+        list.join(" · ")
+    ))
 }
 
 fn national_summary(app: &App) -> [String; 3] {

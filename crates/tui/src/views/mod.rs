@@ -45,6 +45,7 @@ pub fn render(app: &App, f: &mut Frame) {
             Overlay::History(h) => dialogs::history::view::render(app, f, fr.body, h),
             Overlay::Explain(x) => dialogs::explain::view::render(app, f, fr.body, x),
             Overlay::Form(form) => dialogs::form::view::render(app, f, fr.body, form),
+            Overlay::Assign(s) => dialogs::assign::view::render(app, f, fr.body, s),
         }
     }
 }

@@ -23,6 +23,13 @@ impl App {
     pub(crate) fn overview_action(&mut self, action: Action) {
         let (o, m) = (&mut self.overview, &self.model);
         match action {
+            Action::FilterMine => {
+                o.mine = match o.mine {
+                    Some(_) => None,
+                    None => Some(self.user.clone()),
+                };
+                o.rebuild(m);
+            }
             Action::SortNext => o.next_sort(m),
             Action::SortReverse => {
                 o.reverse = !o.reverse;
@@ -33,6 +40,7 @@ impl App {
             Action::ClearFilters => {
                 o.region = None;
                 o.status = StatusFilter::All;
+                o.mine = None;
                 o.clear_type_ahead();
                 o.rebuild(m);
             }

@@ -63,6 +63,8 @@ pub struct OverviewState {
     /// Region code, or all regions.
     pub region: Option<String>,
     pub status: StatusFilter,
+    /// "Của tôi": only the units with an assignment (whole or one area) to this user.
+    pub mine: Option<String>,
     /// Unit positions (in the unit set) after filter and sort.
     pub rows: Vec<usize>,
     pub cursor: usize,
@@ -91,6 +93,7 @@ impl OverviewState {
             reverse: false,
             region: None,
             status: StatusFilter::All,
+            mine: None,
             rows: Vec::new(),
             cursor: 0,
             offset: 0,
@@ -126,7 +129,11 @@ impl OverviewState {
                     StatusFilter::Disputes => d.scores.open_disputes > 0,
                     StatusFilter::Finalized => d.state.finalized.is_some(),
                 };
-                region_ok && status_ok
+                let mine_ok = self
+                    .mine
+                    .as_ref()
+                    .is_none_or(|me| model.assignments.unit_is_mine(me, &u.code));
+                region_ok && status_ok && mine_ok
             })
             .collect();
         let code = |i: usize| units[i].code.as_str();

@@ -48,13 +48,13 @@ fn shape(app: &App, width: u16) -> Shape {
         let d = m.unit_at(i);
         let s = &d.scores;
         code_w = code_w.max(text::width(&u.code));
-        // Room for " ◂an" after a unit someone else is on.
+        // Room for " ◂an" after a unit someone else is on, and " @binh" after an assigned one.
         let others = app.others_on_unit(&u.code);
         let tag = if others.is_empty() {
             0
         } else {
             2 + others.iter().map(|o| text::width(o) + 1).sum::<usize>()
-        };
+        } + assigned_tag(app, &u.code).map_or(0, |t| text::width(&t));
         name_w = name_w.max(text::width(&u.name) + tag);
         abbr_w = abbr_w.max(text::width(&crate::widgets::region_abbr(app, &u.region)));
         region_w = region_w.max(text::width(&crate::widgets::region_name(app, &u.region)));
@@ -234,7 +234,7 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
         };
         // Someone else on this unit: their name after the unit's (SPEC W11).
         let others = app.others_on_unit(&unit.code);
-        let name = if others.is_empty() {
+        let mut name = if others.is_empty() {
             text::escape_line(&unit.name).into_owned()
         } else {
             format!(
@@ -243,6 +243,10 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
                 text::escape_line(&others.join(","))
             )
         };
+        // Who the unit (or an area of it) is assigned to (SPEC S6).
+        if let Some(t) = assigned_tag(app, &unit.code) {
+            name.push_str(&t);
+        }
         let mut cells: Vec<(String, Style)> = vec![(unit.code.clone(), th.base), (name, th.base)];
         match region_form {
             Some(true) => cells.push((crate::widgets::region_name(app, &unit.region), th.dim)),
@@ -297,6 +301,18 @@ pub fn render(app: &App, f: &mut Frame, fr: &Bands) {
     f.render_widget(Paragraph::new(lines), body);
 }
 
+/// " @an" (or " @an,binh" when areas of the unit are someone else's) after an assigned unit's
+/// name; `None` for a unit nobody is assigned.
+fn assigned_tag(app: &App, unit: &str) -> Option<String> {
+    let mut users: Vec<&str> = Vec::new();
+    for a in app.model.assignments.list.iter().filter(|a| a.unit == unit) {
+        if !users.contains(&a.user.as_str()) {
+            users.push(&a.user);
+        }
+    }
+    (!users.is_empty()).then(|| format!(" @{}", text::escape_line(&users.join(","))))
+}
+
 fn count(n: usize) -> String {
     if n == 0 { String::new() } else { n.to_string() }
 }
@@ -329,14 +345,19 @@ fn sub_bar(app: &App, f: &mut Frame, r: Rect) {
     });
     let arrow = if ov.reverse { " ↑" } else { "" };
     let left = |region: String| {
-        vec![
+        let mut v = vec![
             Span::styled(format!(" {}: ", app.tr(Msg::SortBy)), th.dim),
             Span::styled(format!("{}{arrow}", sort_name(app, ov.sort)), th.base),
             Span::styled(format!(" · {}: ", app.tr(Msg::FilterRegion)), th.dim),
             Span::styled(region, th.base),
             Span::styled(format!(" · {}: ", app.tr(Msg::FilterStatus)), th.dim),
             Span::styled(status.to_string(), th.base),
-        ]
+        ];
+        if ov.mine.is_some() {
+            v.push(Span::styled(" · ".to_string(), th.dim));
+            v.push(Span::styled(app.tr(Msg::FilterMine).to_string(), th.total));
+        }
+        v
     };
     let right = if ov.typeahead.is_empty() && !ov.jumping {
         // With a jump key (the vim preset's "/"), the hint names it.

@@ -49,6 +49,13 @@ impl App {
             Action::FilterArea => q.next_area(m),
             Action::FilterRegion => q.next_region(m),
             Action::FilterAppraiser => q.next_appraiser(m),
+            Action::FilterMine => {
+                q.mine = match q.mine {
+                    Some(_) => None,
+                    None => Some(self.user.clone()),
+                };
+                q.refresh(m);
+            }
             Action::ClearFilters => q.clear_filters(m),
             _ => {}
         }

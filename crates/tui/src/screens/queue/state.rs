@@ -136,6 +136,8 @@ pub struct QueueState {
     pub region: Option<String>,
     /// Appraiser (last actor), or everyone.
     pub appraiser: Option<String>,
+    /// "Của tôi": only the items assigned to this user (by their unit's or area's assignment).
+    pub mine: Option<String>,
     /// The rows shown, after filters and sort.
     pub rows: Vec<Row>,
     /// Rows per kind (in `Kind::ALL` order) passing the area, region and appraiser filters:
@@ -171,6 +173,7 @@ impl QueueState {
             area: None,
             region: None,
             appraiser: None,
+            mine: None,
             rows: Vec::new(),
             counts: [0; 5],
             appraisers: Vec::new(),
@@ -230,7 +233,14 @@ impl QueueState {
                 && self
                     .appraiser
                     .as_ref()
-                    .is_none_or(|a| r.actor.as_ref() == Some(a));
+                    .is_none_or(|a| r.actor.as_ref() == Some(a))
+                && self.mine.as_ref().is_none_or(|me| {
+                    model.assignments.item_is_mine(
+                        me,
+                        &units[r.unit].code,
+                        &model.fw().nodes[r.area].code,
+                    )
+                });
             if !others_ok {
                 continue;
             }
@@ -341,6 +351,7 @@ impl QueueState {
         self.area = None;
         self.region = None;
         self.appraiser = None;
+        self.mine = None;
         self.refresh(model);
     }
 }

@@ -212,6 +212,10 @@ fn filters(app: &App, f: &mut Frame, r: Rect) {
                 style,
             ));
         }
+        if q.mine.is_some() {
+            v.push(Span::styled(" · ".to_string(), th.dim));
+            v.push(Span::styled(app.tr(Msg::FilterMine).to_string(), th.total));
+        }
         v
     };
     let width = |v: &[Span]| v.iter().map(|s| text::width(&s.content)).sum::<usize>();
