@@ -644,6 +644,13 @@ fn drafts_are_saved_while_typing_and_restored() {
     assert_eq!(draft.text, "Đang soạn lý do");
     assert_eq!(draft.score, "0,25");
     assert!(app.deadline().is_none(), "nothing left to save");
+    // When it was saved, as every time a person reads: Vietnam time, dd/mm/yyyy HH:MM.
+    let shown = raw_screen(&mut app, 80, 24);
+    let when = domain::clock::date_time(draft.updated);
+    assert!(
+        shown.contains(&format!("Nháp đã lưu lúc {when}")),
+        "{when}\n{shown}"
+    );
     // More typing, then a hang-up: saved before exit.
     app.feed(" tiếp");
     app.save_drafts_now();

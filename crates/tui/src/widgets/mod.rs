@@ -21,11 +21,6 @@ pub fn fmt_time(at: Timestamp) -> String {
     domain::clock::date_time(at).replace(' ', "\u{a0}")
 }
 
-/// A time of day to the second, in Vietnam time (draft saves).
-pub fn fmt_clock(at: Timestamp) -> String {
-    domain::clock::time_of_day(at)
-}
-
 /// A score as people read it in `lang` ("0,75" in Vietnamese), "—" for none.
 pub fn pts(p: Option<Points>, lang: Lang) -> String {
     p.map_or_else(|| "—".into(), |p| p.show(lang))

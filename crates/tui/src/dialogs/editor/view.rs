@@ -13,7 +13,7 @@ use crate::dialogs::editor::{EditorState, Field, ScoreCheck};
 use crate::i18n::{self, Msg};
 use crate::text;
 use crate::views::layout;
-use crate::widgets::{fmt_clock, popup, pts};
+use crate::widgets::{popup, pts};
 
 /// "F2 Lưu · Esc Hủy" from the live keymap (the prompts show it too).
 pub(crate) fn keys_help(app: &App, ctx: Context) -> String {
@@ -140,7 +140,10 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, ed: &EditorState) {
     let status_line = if let Some(e) = &ed.error {
         Span::styled(text::escape_line(e).into_owned(), th.error)
     } else if let Some(at) = ed.draft_saved {
-        Span::styled(i18n::draft_saved_at(app.lang, &fmt_clock(at)), th.dim)
+        Span::styled(
+            i18n::draft_saved_at(app.lang, &domain::clock::date_time(at)),
+            th.dim,
+        )
     } else if ed.restored {
         Span::styled(app.tr(Msg::DraftRestored), th.warn)
     } else {
