@@ -394,9 +394,19 @@ fn store_demo_names_the_demo_store_and_a_missing_default_store_suggests_it() {
             .output()
             .expect("run thamdinh")
     };
+    let audit = ["audit", "--unit", "44", "--item", "1.3.1", "--format", "md"];
+    // Before the demo was ever built, --store demo says how to build it.
+    let mut args = vec!["--store", "demo"];
+    args.extend(audit);
+    let early = with_home(&args);
+    let err = String::from_utf8_lossy(&early.stderr);
+    assert!(!early.status.success());
+    assert!(
+        err.contains("kho minh họa chưa được tạo") && err.contains("Chạy `thamdinh demo` một lần"),
+        "{err}"
+    );
     let built = with_home(&["demo"]);
     assert!(built.status.success(), "{built:?}");
-    let audit = ["audit", "--unit", "44", "--item", "1.3.1", "--format", "md"];
     let out = with_home(&audit);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());

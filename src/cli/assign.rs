@@ -63,7 +63,7 @@ fn parse_on_off(s: &str) -> Result<bool, String> {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, args: Args) -> anyhow::Result<ExitCode> {
-    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     match args.cmd {
         Some(AssignCmd::List { year }) => {
             let year = pick_year(&*wb, year, lang)?;

@@ -76,7 +76,7 @@ fn parse_since(s: &str) -> Result<Timestamp, String> {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
-    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let year = if a.unit.is_some() || a.item.is_some() || a.year.is_some() {
         Some(pick_year(&*wb, a.year, lang)?)
     } else {

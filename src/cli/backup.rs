@@ -27,7 +27,7 @@ pub struct RestoreArgs {
 
 /// The store's server streams the log; it is written here, atomically.
 pub fn backup(store: Option<PathBuf>, lang: Lang, a: BackupArgs) -> anyhow::Result<ExitCode> {
-    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let mut summary = None;
     let mut failure = None;
     write_atomic_with(&a.output, |w: &mut dyn std::io::Write| match wb.backup(w) {
@@ -65,7 +65,7 @@ pub fn backup(store: Option<PathBuf>, lang: Lang, a: BackupArgs) -> anyhow::Resu
 }
 
 pub fn restore(store: Option<PathBuf>, lang: Lang, a: RestoreArgs) -> anyhow::Result<ExitCode> {
-    let dir = store_dir(store)?;
+    let dir = store_dir(store, lang)?;
     let f = std::fs::File::open(&a.file).with_context(|| format!("{}", a.file.display()))?;
     let store =
         Store::restore(&dir, &mut BufReader::new(f)).map_err(|e| anyhow!(e.message(lang)))?;

@@ -139,7 +139,7 @@ fn print_summary(
 
 /// `thamdinh` with no subcommand: the workbench on the store (a summary without a terminal).
 pub fn open_store(store: Option<PathBuf>, lang: Lang, ui: &UiArgs) -> anyhow::Result<ExitCode> {
-    let dir = super::open::store_dir(store)?;
+    let dir = super::open::store_dir(store, lang)?;
     let wb = open_workbench(&dir, lang)?;
     if !workbench::interactive() {
         return print_summary(&*wb, &dir, lang);

@@ -244,7 +244,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
                 .into(),
         )),
     }
-    let dir = store_dir(store)?;
+    let dir = store_dir(store, lang)?;
     rows.push(("Kho dữ liệu|Store", dir.display().to_string()));
     let access = examine_access(&dir, lang);
     if let Some(summary) = &access.summary {

@@ -51,7 +51,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
     if a.raw && !matches!(a.format, Format::Csv) {
         return Err(raw_needs_csv(lang));
     }
-    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
     if let Some(code) = &a.unit

@@ -174,7 +174,7 @@ fn print_problems(file: &Path, problems: &Problems, lang: Lang) {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<ExitCode> {
-    let dir = store_dir(store)?;
+    let dir = store_dir(store, lang)?;
     let wb = open_workbench(&dir, lang)?;
     let (a, survey) = match which {
         Which::SelfScores(a) => (a, false),

@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
-    let dir = store_dir(store)?;
+    let dir = store_dir(store, lang)?;
     let fw = framework_source(a.year, a.framework.as_deref(), lang)?;
     let us = units_source(a.year, a.units.as_deref(), lang)?;
     // Check both files before anything is created, with every problem in the user's language.

@@ -43,7 +43,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: MemberCmd) -> anyhow::Result
             api::WorkbenchError::bad_user_name(user).message(lang)
         ));
     }
-    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     match cmd {
         MemberCmd::Add { user, role } => {
             wb.apply(Command::SetMember {

@@ -32,9 +32,24 @@ pub fn os_user() -> anyhow::Result<String> {
         .with_context(|| format!("user id {uid} has no entry in the system user database"))
 }
 
-pub(crate) fn store_dir(store: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+pub(crate) fn store_dir(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<PathBuf> {
     match store {
-        Some(p) if p.as_os_str() == DEMO => demo_store_dir(),
+        Some(p) if p.as_os_str() == DEMO => {
+            let dir = demo_store_dir()?;
+            if !store::Store::exists(&dir) {
+                anyhow::bail!(match lang {
+                    Lang::Vi => format!(
+                        "kho minh họa chưa được tạo ({}). Chạy `thamdinh demo` một lần: lệnh đó tạo kho minh họa và mở bàn làm việc trên đó; sau đó --store demo dùng được cho mọi lệnh.",
+                        dir.display()
+                    ),
+                    Lang::En => format!(
+                        "the demo store has not been built yet ({}). Run `thamdinh demo` once: it builds the demo store and opens the workbench on it; --store demo then works with every command.",
+                        dir.display()
+                    ),
+                });
+            }
+            Ok(dir)
+        }
         Some(p) => Ok(p),
         None => default_store_dir(),
     }

@@ -100,7 +100,7 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
         Some(w) => Some(what_if_weight(w, a.format, lang)?),
         None => None,
     };
-    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
     let prev = compared_year(&*wb, &y, lang)?;
@@ -189,7 +189,7 @@ fn compared_year(
 }
 
 fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitCode> {
-    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
     let prev = compared_year(&*wb, &y, lang)?;

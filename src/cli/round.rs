@@ -60,7 +60,7 @@ fn parse_scope(s: &str) -> Result<RoundScope, String> {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, cmd: RoundCmd) -> anyhow::Result<ExitCode> {
-    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let today = today_in_vietnam(jiff::Timestamp::now());
     match cmd {
         RoundCmd::Open {

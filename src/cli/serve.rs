@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
-    let dir = store_dir(store)?;
+    let dir = store_dir(store, lang)?;
     let opts = ServeOptions {
         idle_exit: (a.idle_exit > 0).then(|| Duration::from_secs(a.idle_exit)),
     };

@@ -40,7 +40,7 @@ pub struct Args {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
-    let dir = store_dir(store)?;
+    let dir = store_dir(store, lang)?;
     let (fw, units, year): (Framework, UnitSet, u16) = if store::Store::exists(&dir) {
         let wb = open_workbench(&dir, lang)?;
         let year = pick_year(&*wb, a.year, lang)?;

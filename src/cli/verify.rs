@@ -18,7 +18,7 @@ use super::open::store_dir;
 /// Asks the store's server when one runs; otherwise checks the store directly (the journal is
 /// read without changing it), so a store too damaged to be served can still be verified.
 pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
-    let dir = store_dir(store)?;
+    let dir = store_dir(store, lang)?;
     let t = Instant::now();
     let only_connect = ConnectOptions {
         start_server: false,
@@ -63,7 +63,7 @@ fn offline_error(dir: &std::path::Path, e: store::StoreError, lang: Lang) -> Str
 
 /// Runs on the store directly: the server must be stopped (the store's lock says so if not).
 pub fn rebuild(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
-    let dir = store_dir(store)?;
+    let dir = store_dir(store, lang)?;
     let (store, n) = Store::rebuild(&dir).map_err(|e| anyhow!(offline_error(&dir, e, lang)))?;
     let r = store.verify().map_err(|e| anyhow!(e.message(lang)))?;
     println!(

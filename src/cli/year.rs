@@ -57,7 +57,7 @@ fn parse_day(s: &str) -> Result<jiff::civil::Date, String> {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, cmd: YearCmd) -> anyhow::Result<ExitCode> {
-    let wb = open_workbench(&store_dir(store)?, lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let today = today_in_vietnam(jiff::Timestamp::now());
     let year = match &cmd {
         YearCmd::Approve { year, .. }

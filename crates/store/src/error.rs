@@ -90,12 +90,14 @@ impl StoreError {
             StoreError::NotAStore { path } => match lang {
                 Lang::En => format!(
                     "{} is not a thamdinh store (no sled/ folder inside). Check the path, or create a \
-                     store with `thamdinh init`.",
+                     store with `thamdinh init --year YEAR` (to try it on demo data: `thamdinh demo`, then \
+                     --store demo).",
                     path.display()
                 ),
                 Lang::Vi => format!(
                     "{} không phải là kho dữ liệu thamdinh (không có thư mục sled/ bên trong). Hãy kiểm \
-                     tra đường dẫn, hoặc tạo kho bằng `thamdinh init`.",
+                     tra đường dẫn, hoặc tạo kho bằng `thamdinh init --year NĂM` (muốn thử trên dữ liệu minh \
+                     họa: `thamdinh demo`, rồi --store demo).",
                     path.display()
                 ),
             },

@@ -84,12 +84,12 @@ impl ClientError {
             ClientError::NotAStore { dir } => {
                 if vi {
                     format!(
-                        "{} không phải là kho dữ liệu thamdinh. Kiểm tra đường dẫn, hoặc tạo kho bằng `thamdinh init`.",
+                        "{} không phải là kho dữ liệu thamdinh. Kiểm tra đường dẫn, hoặc tạo kho bằng `thamdinh init --year NĂM` (muốn thử trên dữ liệu minh họa: `thamdinh demo`, rồi --store demo).",
                         dir.display()
                     )
                 } else {
                     format!(
-                        "{} is not a thamdinh store. Check the path, or create a store with `thamdinh init`.",
+                        "{} is not a thamdinh store. Check the path, or create a store with `thamdinh init --year YEAR` (to try it on demo data: `thamdinh demo`, then --store demo).",
                         dir.display()
                     )
                 }
