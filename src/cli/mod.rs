@@ -9,6 +9,7 @@ mod doctor;
 mod export;
 mod help;
 mod import;
+mod import_results;
 mod init;
 mod keys;
 mod member;

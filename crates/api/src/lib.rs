@@ -172,6 +172,10 @@ pub trait Workbench: Send + Sync {
     fn unit_states(&self, year: u16) -> Result<Vec<(String, UnitState)>, WorkbenchError>;
     /// The explanation rounds of a year, by number.
     fn rounds(&self, year: u16) -> Result<Vec<Round>, WorkbenchError>;
+    /// The published results of a year (`import results`), if the store has them.
+    fn published(&self, year: u16) -> Result<Option<domain::Published>, WorkbenchError>;
+    /// The years that have published results, in order.
+    fn published_years(&self) -> Result<Vec<u16>, WorkbenchError>;
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError>;
     /// Run a command as `user()`; the events are durable when this returns `Ok`.
     fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError>;

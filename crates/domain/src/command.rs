@@ -219,6 +219,16 @@ pub enum Command {
         /// in it, with the blanks around it, as one space ([`crate::limits::one_line_note`]).
         note: String,
     },
+    /// Record the published results of a year that has no appraised items (lead). Refused
+    /// when the year has results already, unless `replace` with a reason.
+    ImportResults {
+        year: u16,
+        results: crate::published::Published,
+        #[serde(default)]
+        replace: bool,
+        #[serde(default)]
+        reason: String,
+    },
     /// Close a round: no more explanations are recorded in it (lead).
     CloseRound {
         year: u16,
@@ -285,6 +295,7 @@ pub enum CommandKind {
     Redo,
     SetMember,
     RemoveMember,
+    ImportResults,
 }
 
 impl CommandKind {
@@ -310,11 +321,12 @@ impl CommandKind {
             CommandKind::Redo => "redo",
             CommandKind::SetMember => "set-member",
             CommandKind::RemoveMember => "remove-member",
+            CommandKind::ImportResults => "import-results",
         }
     }
 
     /// Every kind, in declaration order.
-    pub const ALL: [CommandKind; 19] = [
+    pub const ALL: [CommandKind; 20] = [
         CommandKind::OpenYear,
         CommandKind::ImportSelf,
         CommandKind::ImportSurvey,
@@ -334,6 +346,7 @@ impl CommandKind {
         CommandKind::Redo,
         CommandKind::SetMember,
         CommandKind::RemoveMember,
+        CommandKind::ImportResults,
     ];
 
     /// The kind whose machine name (as recorded in events) is `name`.
@@ -355,6 +368,7 @@ impl CommandKind {
                 | CommandKind::CouncilDecide
                 | CommandKind::OpenRound
                 | CommandKind::CloseRound
+                | CommandKind::ImportResults
         )
     }
 
@@ -448,6 +462,7 @@ impl Command {
             Command::Redo { .. } => CommandKind::Redo,
             Command::SetMember { .. } => CommandKind::SetMember,
             Command::RemoveMember { .. } => CommandKind::RemoveMember,
+            Command::ImportResults { .. } => CommandKind::ImportResults,
         }
     }
 
@@ -485,6 +500,7 @@ l10n::catalogue! {
         CommandKind::Redo => ("làm lại", "redo"),
         CommandKind::SetMember => ("đặt thành viên", "set-member"),
         CommandKind::RemoveMember => ("xóa thành viên", "remove-member"),
+        CommandKind::ImportResults => ("nhập kết quả công bố", "import-results"),
     }
 }
 
@@ -533,6 +549,7 @@ mod tests {
             K::Redo => 16,
             K::SetMember => 17,
             K::RemoveMember => 18,
+            K::ImportResults => 19,
         };
         let places: Vec<usize> = K::ALL.iter().map(|&k| place(k)).collect();
         assert_eq!(places, (0..K::ALL.len()).collect::<Vec<_>>());

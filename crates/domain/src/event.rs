@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::item::{Appraisal, ItemKey, SelfAssessment};
 use super::member::Role;
 use super::points::Points;
+use super::published::Published;
 use super::round::Round;
 
 /// What one event changed, with the values before and after.
@@ -62,6 +63,13 @@ pub enum Change {
         number: u32,
         before: Option<Round>,
         after: Round,
+    },
+    /// The published results of a year were recorded (`import results`; `before` is `None`)
+    /// or replaced (`--replace`, the reason in the event's reason).
+    ResultsPublished {
+        year: u16,
+        before: Option<Published>,
+        after: Published,
     },
 }
 

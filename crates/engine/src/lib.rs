@@ -7,6 +7,7 @@ mod dispute;
 mod drafts;
 mod import;
 mod local;
+mod published;
 mod rounds;
 mod setup;
 
@@ -475,6 +476,12 @@ impl Engine {
                 number,
                 reason,
             } => rounds::close_round(&mut ctx, year, number, reason)?,
+            Command::ImportResults {
+                year,
+                results,
+                replace,
+                reason,
+            } => published::import_results(&mut ctx, year, results, replace, reason)?,
             Command::Undo => appraisal::undo(&mut ctx, None)?,
             Command::UndoIn { year, unit } => appraisal::undo(&mut ctx, Some((year, &unit)))?,
             Command::Redo { year, unit } => appraisal::redo(&mut ctx, year, &unit)?,

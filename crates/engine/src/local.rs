@@ -185,6 +185,14 @@ impl Workbench for LocalWorkbench {
         self.engine.store().rounds(year).or_store()
     }
 
+    fn published(&self, year: u16) -> Result<Option<domain::Published>, WorkbenchError> {
+        self.engine.store().published(year).or_store()
+    }
+
+    fn published_years(&self) -> Result<Vec<u16>, WorkbenchError> {
+        self.engine.store().published_years().or_store()
+    }
+
     fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {
         let store = self.engine.store();
         // Use the narrowest index available, then filter.

@@ -169,6 +169,30 @@ pub fn describe(change: &Change, lang: Lang) -> String {
                 format_date(after.closes)
             ),
         },
+        Change::ResultsPublished {
+            year,
+            before,
+            after,
+        } => format!(
+            "{} {year}: {} {} ({}, SHA-256 {}…)",
+            match before {
+                None => lang.pick(
+                    "nhập kết quả công bố năm",
+                    "imported the published results of"
+                ),
+                Some(_) => lang.pick(
+                    "thay kết quả công bố năm",
+                    "replaced the published results of"
+                ),
+            },
+            after.rows.len(),
+            lang.pick("tỉnh", "provinces"),
+            after.source_file,
+            after
+                .source_sha256
+                .get(..12)
+                .unwrap_or(&after.source_sha256)
+        ),
     }
 }
 

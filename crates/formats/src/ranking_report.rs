@@ -11,7 +11,7 @@ use domain::aggregate::{Both, RankRow, competition_ranks, national, regional_ave
 use domain::framework::Group;
 use domain::lineage::{self, LastYear};
 use domain::number::{self, machine_hundredths};
-use domain::{Framework, Item, Points, Seal, UnitSet};
+use domain::{Framework, Item, Points, Published, Seal, UnitSet};
 use l10n::Lang;
 
 /// One unit in the ranking.
@@ -97,6 +97,18 @@ pub struct Previous {
     pub year: u16,
     /// By this year's unit code.
     pub units: HashMap<String, LastYear>,
+    /// When last year is known by its published results (`import results`): where they came
+    /// from. `None`: last year was appraised in the store.
+    pub published: Option<PublishedBase>,
+}
+
+/// Last year's published results, as the base of a comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedBase {
+    /// The file the results were imported from.
+    pub file: String,
+    /// How many units last year ranked (its unit set): what a published rank is out of.
+    pub out_of: usize,
 }
 
 impl Previous {
@@ -116,12 +128,47 @@ impl Previous {
         Previous {
             year: prev.year,
             units: lineage::last_year(this_units, prev_units, &percent),
+            published: None,
         }
     }
 
-    /// How many of this year's units have a last-year rank (what it is out of).
+    /// Last year's index and rank of each unit of `this_units` from the published results of
+    /// `year` (assessed on `prev_units`), through the predecessors. A unit continuing one unit
+    /// that has a published rank keeps that rank; a merged unit's rank is its combined index's
+    /// rank among this year's units, as for an appraised year. A unit absent from the results
+    /// has no figure, never 0.
+    pub fn from_published(
+        year: u16,
+        published: &Published,
+        this_units: &UnitSet,
+        prev_units: &UnitSet,
+    ) -> Previous {
+        let mut units = lineage::last_year(this_units, prev_units, &published.percent_by_unit());
+        let ranks = published.ranks();
+        for ly in units.values_mut() {
+            if let [(code, _, Some(_))] = ly.sources.as_slice()
+                && let Some(k) = ranks.get(code)
+            {
+                ly.rank = Some(*k);
+            }
+        }
+        Previous {
+            year,
+            units,
+            published: Some(PublishedBase {
+                file: published.source_file.clone(),
+                out_of: prev_units.units.len(),
+            }),
+        }
+    }
+
+    /// What last year's ranks are out of: the units ranked (of this year's units, those with a
+    /// last-year rank), or, for published results, the units of last year's set.
     pub fn ranked(&self) -> usize {
-        self.units.values().filter(|l| l.rank.is_some()).count()
+        match &self.published {
+            Some(b) => b.out_of,
+            None => self.units.values().filter(|l| l.rank.is_some()).count(),
+        }
     }
 }
 
@@ -172,7 +219,21 @@ impl RankingReport {
         self.previous = Some(Previous {
             year: prev.year,
             units: lineage::last_year(this_units, prev_units, &percent),
+            published: None,
         });
+    }
+
+    /// Compare with last year known by its published results (see [`Previous::from_published`]).
+    pub fn compare_with_published(
+        &mut self,
+        year: u16,
+        published: &Published,
+        this_units: &UnitSet,
+        prev_units: &UnitSet,
+    ) {
+        self.previous = Some(Previous::from_published(
+            year, published, this_units, prev_units,
+        ));
     }
 
     /// Last year's line of a unit, when there is a comparison.
@@ -627,21 +688,43 @@ fn write_previous_notes(
     lang: Lang,
 ) -> io::Result<()> {
     let py = p.year;
-    match lang {
-        Lang::Vi => writeln!(
-            out,
-            "So với năm {py}: chỉ số năm {py} của mỗi đơn vị là của đơn vị tiền thân; đơn vị hợp nhất \
+    if let Some(b) = &p.published {
+        match lang {
+            Lang::Vi => writeln!(
+                out,
+                "So với năm {py}: kết quả năm {py} là kết quả đã công bố (nhập từ tệp {}); hạng năm \
+                 {py} là hạng đã công bố (trên {} đơn vị). Đơn vị hợp nhất dùng tham chiếu gộp (*) = \
+                 trung bình chỉ số các đơn vị tiền thân có số liệu, làm tròn đến 0,01%.\n",
+                cell(&b.file),
+                b.out_of
+            )?,
+            Lang::En => writeln!(
+                out,
+                "Since {py}: the {py} figures are the published results (imported from {}); the \
+                 {py} rank is the published rank (of {} units). A merged unit uses the combined \
+                 reference (*) = the mean index of its predecessors with data, rounded to the \
+                 hundredth.\n",
+                cell(&b.file),
+                b.out_of
+            )?,
+        }
+    } else {
+        match lang {
+            Lang::Vi => writeln!(
+                out,
+                "So với năm {py}: chỉ số năm {py} của mỗi đơn vị là của đơn vị tiền thân; đơn vị hợp nhất \
              dùng tham chiếu gộp (*) = trung bình chỉ số các đơn vị tiền thân có số liệu, làm tròn \
              đến 0,01%. Hạng năm {py} là thứ hạng của chỉ số đó giữa các đơn vị năm {}.\n",
-            r.year
-        )?,
-        Lang::En => writeln!(
-            out,
-            "Since {py}: each unit's {py} index is its predecessor's; a merged unit uses the \
+                r.year
+            )?,
+            Lang::En => writeln!(
+                out,
+                "Since {py}: each unit's {py} index is its predecessor's; a merged unit uses the \
              combined reference (*) = the mean index of its predecessors with data, rounded to the \
              hundredth. The {py} rank is that index's rank among the units of {}.\n",
-            r.year
-        )?,
+                r.year
+            )?,
+        }
     }
     let mut none = Vec::new();
     for l in &r.lines {

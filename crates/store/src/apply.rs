@@ -230,6 +230,12 @@ impl<'s> Applier<'s> {
                     Some(state::encode_round(after)),
                 ));
             }
+            Change::ResultsPublished { year, after, .. } => {
+                self.meta.push((
+                    layout::results_key(*year).into_bytes(),
+                    Some(state::encode_published(after)),
+                ));
+            }
         }
         match self.runs.last_mut() {
             Some((actor, _, last)) if *actor == body.actor && *last + 1 == seq => *last = seq,

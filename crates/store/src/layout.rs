@@ -9,7 +9,7 @@
 //! sled's `state` tree holds every derived value under a one-letter prefix, so one sled batch
 //! changes any of them atomically together with the applied seq:
 //! - `m/schema`, `m/applied` (seq and hash of the last event applied), `m/member/<user>`,
-//!   `m/year/YYYY`, `m/round/YYYY/NNNN`;
+//!   `m/year/YYYY`, `m/round/YYYY/NNNN`, `m/results/YYYY` (a year's published results);
 //! - `i/YYYY/<unit>`: the items of one unit, without their texts (about 60 bytes each), see
 //!   `state::StoredItem`: a list of every unit reads one value per unit, and a 200,000-row
 //!   import writes 2,000 values, not 200,000;
@@ -35,6 +35,7 @@ pub(crate) const APPLIED_KEY: &[u8] = b"m/applied";
 pub(crate) const MEMBER_PREFIX: &str = "m/member/";
 pub(crate) const YEAR_PREFIX: &str = "m/year/";
 pub(crate) const ROUND_PREFIX: &str = "m/round/";
+pub(crate) const RESULTS_PREFIX: &str = "m/results/";
 pub(crate) const ITEMS_PREFIX: &str = "i/";
 pub(crate) const UNITS_PREFIX: &str = "u/";
 pub(crate) const BY_USER_PREFIX: &str = "b/";
@@ -138,6 +139,11 @@ pub(crate) fn round_key(year: u16, number: u32) -> String {
     format!("{ROUND_PREFIX}{}/{number:04}", year_str(year))
 }
 
+/// A year's published results: "m/results/YYYY".
+pub(crate) fn results_key(year: u16) -> String {
+    format!("{RESULTS_PREFIX}{}", year_str(year))
+}
+
 /// Prefix of every round of a year: "m/round/YYYY/".
 pub(crate) fn year_rounds_prefix(year: u16) -> String {
     format!("{ROUND_PREFIX}{}/", year_str(year))
@@ -192,7 +198,9 @@ pub(crate) fn check_change(change: &Change) -> Result<(), StoreError> {
             check_part("unit", unit)
         }
         Change::MemberChanged { user, .. } => check_user(user),
-        Change::RoundChanged { year, .. } => check_year(*year),
+        Change::RoundChanged { year, .. } | Change::ResultsPublished { year, .. } => {
+            check_year(*year)
+        }
     }
 }
 

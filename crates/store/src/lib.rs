@@ -48,7 +48,8 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use jiff::Timestamp;
 
 use domain::{
-    Framework, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries, UnitTotals, YearData,
+    Framework, Item, ItemKey, Member, Published, Role, Round, UnitState, UnitSummaries, UnitTotals,
+    YearData,
 };
 
 pub use access::AccessProblem;
@@ -684,6 +685,31 @@ impl Store {
             Some(v) => Ok(Some(state::decode_year(&v, &k)?)),
             None => Ok(None),
         }
+    }
+
+    /// The published results of a year (`import results`), if recorded.
+    pub fn published(&self, year: u16) -> Result<Option<Published>, StoreError> {
+        let k = layout::results_key(year);
+        match self.state.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+            Some(v) => Ok(Some(state::decode_published(&v, &k)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The years that have published results, in order.
+    pub fn published_years(&self) -> Result<Vec<u16>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.state.scan_prefix(layout::RESULTS_PREFIX.as_bytes()) {
+            let (k, _) = r.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&k);
+            let year = key[layout::RESULTS_PREFIX.len()..].parse().map_err(|_| {
+                StoreError::corrupt(format!(
+                    "state key \"{key}\" is not a year (run `thamdinh rebuild`)"
+                ))
+            })?;
+            out.push(year);
+        }
+        Ok(out)
     }
 
     /// The explanation rounds of a year, by number.

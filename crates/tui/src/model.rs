@@ -424,7 +424,9 @@ impl Model {
                     }
                     changed.rounds = true;
                 }
-                Change::YearOpened { .. } => {}
+                // The workbench shows appraised years; published results of another year do
+                // not change what it shows.
+                Change::YearOpened { .. } | Change::ResultsPublished { .. } => {}
             }
         }
         if !changed.items.is_empty() {

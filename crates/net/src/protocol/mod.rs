@@ -37,7 +37,10 @@ use l10n::Lang;
 /// committed once at the end) instead of one request; `WRITER_REQUEST_MAX` 128 MiB → 16 MiB.
 /// 6: `Request::UnitTotals` / `Reply::UnitTotals`: a workbench starts with each unit's totals
 /// and counts, not every item's summary; a unit's items come when it is opened.
-pub const PROTOCOL_VERSION: u32 = 6;
+/// 7: `Request::{Published, PublishedYears}` / `Reply::{Published, PublishedYears}`,
+/// `Command::ImportResults`, `Change::ResultsPublished`, `WorkbenchError::{ResultsExist,
+/// YearHasItems, BadResults}`: the published results of a year (`import results`).
+pub const PROTOCOL_VERSION: u32 = 7;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:
@@ -259,6 +262,11 @@ pub enum Request {
     Rounds {
         year: u16,
     },
+    /// The published results of a year (`Reply::Published`).
+    Published {
+        year: u16,
+    },
+    PublishedYears,
     History(HistoryQuery),
     Apply(Command),
     /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
@@ -328,6 +336,8 @@ impl Request {
             Request::UnitTotals { .. } => "unit-totals".into(),
             Request::UnitStates { .. } => "unit-states".into(),
             Request::Rounds { .. } => "rounds".into(),
+            Request::Published { .. } => "published".into(),
+            Request::PublishedYears => "published-years".into(),
             Request::History(_) => "history".into(),
             Request::Apply(c) | Request::ApplySummary(c) => format!("apply {}", c.name()),
             Request::Plan(c) => format!("plan {}", c.name()),
@@ -366,6 +376,8 @@ pub enum Reply {
     UnitTotals(Vec<UnitTotals>),
     UnitStates(Vec<(String, UnitState)>),
     Rounds(Vec<Round>),
+    Published(Option<Box<domain::Published>>),
+    PublishedYears(Vec<u16>),
     Events(Vec<Event>),
     /// The events a command committed (durable when this is sent).
     Applied(Vec<Event>),

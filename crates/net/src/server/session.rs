@@ -960,6 +960,10 @@ impl Session {
                 .map(Reply::UnitTotals),
             Request::UnitStates { year } => wb.unit_states(year).map(Reply::UnitStates),
             Request::Rounds { year } => wb.rounds(year).map(Reply::Rounds),
+            Request::Published { year } => wb
+                .published(year)
+                .map(|p| Reply::Published(p.map(Box::new))),
+            Request::PublishedYears => wb.published_years().map(Reply::PublishedYears),
             Request::History(q) => match wb.history(&q) {
                 Ok(events) => return self.send_list(id, ListKind::History, events),
                 Err(e) => Err(e),

@@ -147,6 +147,8 @@ struct Replay {
     members: BTreeMap<String, Role>,
     years: BTreeMap<u16, u64>,
     rounds: BTreeMap<(u16, u32), u64>,
+    /// Per year: the digest of its published results.
+    results: BTreeMap<u16, u64>,
     /// Per user: events and a hash of their seqs (order-free), as the by-user index must cover.
     users: BTreeMap<String, (u64, u64)>,
 }
@@ -265,6 +267,20 @@ impl Replay {
                         from_year,
                     };
                     self.years.insert(year, h64(state::encode_year(&data)));
+                }
+                Change::ResultsPublished {
+                    year,
+                    before,
+                    after,
+                } => {
+                    let now = self.results.get(&year).copied();
+                    if before.map(|b| h64(state::encode_published(&b))) != now {
+                        return Err(format!(
+                            "the published results of {year} before it are not the stored ones"
+                        ));
+                    }
+                    self.results
+                        .insert(year, h64(state::encode_published(&after)));
                 }
                 Change::RoundChanged {
                     year,
@@ -623,6 +639,15 @@ impl Store {
         }
         if rounds != replay.rounds {
             return Ok(Some(first_diff("round", &rounds, &replay.rounds)));
+        }
+        let mut results = BTreeMap::new();
+        for year in self.published_years()? {
+            if let Some(p) = self.published(year)? {
+                results.insert(year, h64(state::encode_published(&p)));
+            }
+        }
+        if results != replay.results {
+            return Ok(Some(first_diff("results", &results, &replay.results)));
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();

@@ -408,6 +408,39 @@ fn build(path: &Path, years: u16, units: &[&str], segment_bytes: u64) -> (Store,
                 after: r,
             },
         )]);
+        // The published results of a year long before, recorded and then replaced.
+        let published = |n: i64| domain::Published {
+            units_toml: "[unit_set]".into(),
+            units_file: "u.toml".into(),
+            source_file: format!("kq-{n}.csv"),
+            source_sha256: "ab".repeat(32),
+            rows: vec![domain::PublishedRow {
+                unit: units[0].into(),
+                index: domain::Points::from_hundredths(9000 + n),
+                rank: Some(1),
+                areas: vec![("1".into(), domain::Points::from_hundredths(800 + n))],
+            }],
+            averages: vec![domain::PublishedAverage {
+                region: String::new(),
+                index: domain::Points::from_hundredths(8637),
+            }],
+        };
+        b.commit(vec![Builder::ev(
+            "lan",
+            Change::ResultsPublished {
+                year: year - 100,
+                before: None,
+                after: published(0),
+            },
+        )]);
+        b.commit(vec![Builder::ev(
+            "lan",
+            Change::ResultsPublished {
+                year: year - 100,
+                before: Some(published(0)),
+                after: published(1),
+            },
+        )]);
         // Units finalized; one reopened and finalized again.
         for (i, unit) in units.iter().enumerate() {
             let fin = Change::UnitFinalized {
@@ -1223,6 +1256,20 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                     },
                 );
             }
+            Change::ResultsPublished { .. } => {
+                case(
+                    &format!("event {seq}: other published results before"),
+                    false,
+                    &|all| {
+                        let r = &mut all[idx(seq)];
+                        r.body = rewrite_body(&r.body, |_, _, e, _| {
+                            if let Change::ResultsPublished { before, .. } = &mut e.change {
+                                *before = None;
+                            }
+                        });
+                    },
+                );
+            }
             _ => {}
         }
         if seq % 4 == 2 {
@@ -1239,6 +1286,7 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                         }
                         Change::MemberChanged { after, .. } => *after = None,
                         Change::RoundChanged { number, .. } => *number += 7,
+                        Change::ResultsPublished { year, .. } => *year += 1,
                     });
                 });
             }
@@ -1258,6 +1306,7 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                         Change::Appraised { after, .. } => after.status = Status::Pending,
                         Change::YearOpened { units_file, .. } => units_file.push('x'),
                         Change::RoundChanged { after, .. } => after.closed = !after.closed,
+                        Change::ResultsPublished { after, .. } => after.rows.clear(),
                         _ => {}
                     });
                 });
