@@ -107,8 +107,9 @@ pub struct Previous {
 pub struct PublishedBase {
     /// The file the results were imported from.
     pub file: String,
-    /// How many units last year ranked (its unit set): what a published rank is out of.
-    pub out_of: usize,
+    /// What a published rank is out of (the units of last year's set), when the ranks are the
+    /// published ones (the same unit set); `None` across a reorganisation.
+    pub out_of: Option<usize>,
 }
 
 impl Previous {
@@ -133,10 +134,11 @@ impl Previous {
     }
 
     /// Last year's index and rank of each unit of `this_units` from the published results of
-    /// `year` (assessed on `prev_units`), through the predecessors. A unit continuing one unit
-    /// that has a published rank keeps that rank; a merged unit's rank is its combined index's
-    /// rank among this year's units, as for an appraised year. A unit absent from the results
-    /// has no figure, never 0.
+    /// `year` (assessed on `prev_units`), through the predecessors. Within one unit set each
+    /// unit's rank is its published rank (out of the whole set, even when the file lists only
+    /// some provinces); across a reorganisation every rank is the combined index's rank among
+    /// this year's units, as for an appraised year (`domain::lineage`). A unit absent from the
+    /// results has no figure, never 0.
     pub fn from_published(
         year: u16,
         published: &Published,
@@ -144,12 +146,13 @@ impl Previous {
         prev_units: &UnitSet,
     ) -> Previous {
         let mut units = lineage::last_year(this_units, prev_units, &published.percent_by_unit());
-        let ranks = published.ranks();
-        for ly in units.values_mut() {
-            if let [(code, _, Some(_))] = ly.sources.as_slice()
-                && let Some(k) = ranks.get(code)
-            {
-                ly.rank = Some(*k);
+        let same_set = this_units.meta.id == prev_units.meta.id;
+        if same_set {
+            let ranks = published.ranks();
+            for ly in units.values_mut() {
+                if let [(code, _, Some(_))] = ly.sources.as_slice() {
+                    ly.rank = ranks.get(code).copied();
+                }
             }
         }
         Previous {
@@ -157,7 +160,7 @@ impl Previous {
             units,
             published: Some(PublishedBase {
                 file: published.source_file.clone(),
-                out_of: prev_units.units.len(),
+                out_of: same_set.then_some(prev_units.units.len()),
             }),
         }
     }
@@ -165,8 +168,8 @@ impl Previous {
     /// What last year's ranks are out of: the units ranked (of this year's units, those with a
     /// last-year rank), or, for published results, the units of last year's set.
     pub fn ranked(&self) -> usize {
-        match &self.published {
-            Some(b) => b.out_of,
+        match self.published.as_ref().and_then(|b| b.out_of) {
+            Some(n) => n,
             None => self.units.values().filter(|l| l.rank.is_some()).count(),
         }
     }
@@ -688,7 +691,9 @@ fn write_previous_notes(
     lang: Lang,
 ) -> io::Result<()> {
     let py = p.year;
-    if let Some(b) = &p.published {
+    if let Some(b) = &p.published
+        && let Some(out_of) = b.out_of
+    {
         match lang {
             Lang::Vi => writeln!(
                 out,
@@ -696,7 +701,7 @@ fn write_previous_notes(
                  {py} là hạng đã công bố (trên {} đơn vị). Đơn vị hợp nhất dùng tham chiếu gộp (*) = \
                  trung bình chỉ số các đơn vị tiền thân có số liệu, làm tròn đến 0,01%.\n",
                 cell(&b.file),
-                b.out_of
+                out_of
             )?,
             Lang::En => writeln!(
                 out,
@@ -705,7 +710,7 @@ fn write_previous_notes(
                  reference (*) = the mean index of its predecessors with data, rounded to the \
                  hundredth.\n",
                 cell(&b.file),
-                b.out_of
+                out_of
             )?,
         }
     } else {
@@ -1292,5 +1297,57 @@ mod tests {
         write_ranking_markdown(&mut out, &r, Lang::Vi).unwrap();
         let md = String::from_utf8(out).unwrap();
         assert!(md.contains("| 44 | Quảng \\| Bình<br>mới |"), "{md}");
+    }
+
+    #[test]
+    fn published_results_keep_their_ranks_and_merged_units_combine_them() {
+        use domain::bundled::units_for;
+        use domain::{PublishedRow, parse_units};
+        let set = |y: u16| {
+            let f = units_for(y).unwrap();
+            parse_units(f.text, f.name).unwrap()
+        };
+        let row = |u: &str, h: i64, k: u32| PublishedRow {
+            unit: u.into(),
+            index: Points::from_hundredths(h),
+            rank: Some(k),
+            areas: Vec::new(),
+        };
+        let published = Published {
+            units_toml: String::new(),
+            units_file: "data/units/tinh-63.toml".into(),
+            source_file: "2024.csv".into(),
+            source_sha256: String::new(),
+            // Bắc Ninh 88.30 (5th), Bắc Giang 86.10 (20th), Hà Nội 91.43 (3rd).
+            rows: vec![row("27", 8830, 5), row("24", 8610, 20), row("01", 9143, 3)],
+            averages: Vec::new(),
+        };
+        let (old, new) = (set(2024), set(2025));
+        // Within one unit set: the published rank, out of the 63.
+        let same = Previous::from_published(2024, &published, &old, &old);
+        assert_eq!(
+            (same.units["01"].percent, same.units["01"].rank),
+            (Some(9143), Some(3))
+        );
+        assert_eq!(same.units["27"].rank, Some(5));
+        assert_eq!(
+            (same.units["20"].percent, same.units["20"].rank),
+            (None, None)
+        );
+        assert_eq!(same.ranked(), 63);
+        assert_eq!(
+            same.published.as_ref().map(|b| b.file.as_str()),
+            Some("2024.csv")
+        );
+        // Bắc Ninh 2025 (24) continues Bắc Giang (24) and Bắc Ninh (27): the combined reference,
+        // ranked among the 2025 units; Hà Nội keeps its published rank.
+        let merged = Previous::from_published(2024, &published, &new, &old);
+        let bn = &merged.units["24"];
+        assert_eq!(bn.percent, Some(8720));
+        assert!(bn.is_combined());
+        // Across the reorganisation every rank is on the 2025 units: Hà Nội 1st, Bắc Ninh 2nd.
+        assert_eq!(bn.rank, Some(2));
+        assert_eq!(merged.units["01"].rank, Some(1));
+        assert_eq!(merged.ranked(), 2);
     }
 }

@@ -381,3 +381,107 @@ pub fn validate_results(table: &Table, units: &UnitSet) -> Result<ResultsFile, P
         Err(problems)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::bundled::units_for;
+    use domain::parse_units;
+    use l10n::Lang;
+
+    fn units(year: u16) -> UnitSet {
+        let f = units_for(year).unwrap();
+        parse_units(f.text, f.name).unwrap()
+    }
+
+    fn csv(text: &str) -> Result<ResultsFile, Problems> {
+        parse_results(text.as_bytes(), FileFormat::Csv, &units(2023))
+    }
+
+    fn lines(p: &Problems) -> Vec<String> {
+        p.iter().map(|p| p.message(Lang::En)).collect()
+    }
+
+    #[test]
+    fn units_are_named_by_code_or_name_and_averages_by_region_or_country() {
+        let f = csv("Tỉnh,Chỉ số,Xếp hạng\n\
+                     thua thien hue,\"89,32\",4\n\
+                     31,91.80,1\n\
+                     DBSH,88.33,\n\
+                     Tây Nguyên,85.42,\n\
+                     Trung bình cả nước,86.37,\n")
+        .unwrap();
+        let rows: Vec<(&str, i64, Option<u32>)> = f
+            .rows
+            .iter()
+            .map(|r| (r.unit.as_str(), r.index.hundredths(), r.rank))
+            .collect();
+        assert_eq!(rows, [("46", 8932, Some(4)), ("31", 9180, Some(1))]);
+        let avg: Vec<(&str, i64)> = f
+            .averages
+            .iter()
+            .map(|a| (a.region.as_str(), a.index.hundredths()))
+            .collect();
+        assert_eq!(avg, [("DBSH", 8833), ("TN", 8542), ("", 8637)]);
+    }
+
+    #[test]
+    fn area_columns_are_read_by_their_code() {
+        let f = csv("don_vi,chi_so,linh_vuc_1,Lĩnh vực 8\n22,92.18,9.5,\n01,91.43,9.25,14.1\n")
+            .unwrap();
+        assert_eq!(
+            f.rows[1].areas,
+            [
+                ("1".to_string(), Points::from_hundredths(925)),
+                ("8".to_string(), Points::from_hundredths(1410)),
+            ]
+        );
+        // An area cell left empty is no figure, not 0.
+        assert_eq!(
+            f.rows[0].areas,
+            [("1".to_string(), Points::from_hundredths(950))]
+        );
+    }
+
+    #[test]
+    fn missing_and_unknown_columns_are_named() {
+        let p = csv("tinh_thanh,diem\n22,92.18\n").unwrap_err();
+        let l = lines(&p);
+        assert_eq!(l.len(), 4, "{l:?}");
+        assert!(l[0].starts_with("row 1, column tinh_thanh:"), "{l:?}");
+        assert!(l[2].starts_with("row 1, column don_vi:"), "{l:?}");
+        assert!(l[3].starts_with("row 1, column chi_so:"), "{l:?}");
+        assert_eq!(
+            lines(&csv("don_vi,chi_so\n").unwrap_err()),
+            [ProblemKind::NoDataRows.message(Lang::En)]
+                .iter()
+                .map(|m| format!("file: {m}"))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_workbook_sheet_is_read_like_a_csv_file() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let cells = [
+            ["Kết quả Chỉ số CCHC năm 2021", "", ""],
+            ["", "", ""],
+            ["Đơn vị", "Chỉ số", "Hạng"],
+            ["Hải Phòng", "91.8", "1"],
+            ["Kiên Giang", "79.97", "63"],
+        ];
+        for (r, row) in cells.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(r as u32, c as u16, *v).unwrap();
+                }
+            }
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let f = parse_results(&bytes, FileFormat::Workbook { sheet: None }, &units(2021)).unwrap();
+        let rows: Vec<(&str, Option<u32>)> =
+            f.rows.iter().map(|r| (r.unit.as_str(), r.rank)).collect();
+        assert_eq!(rows, [("31", Some(1)), ("91", Some(63))]);
+    }
+}
