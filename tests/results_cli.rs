@@ -1,4 +1,4 @@
-//! `thamdinh import results` and what it gives the reports: a year known only by its published
+//! `thamdinh import results` (SPEC I8) and what it gives the reports: a year known only by its published
 //! results (the 2021 and 2023 figures of the domain notes, tests/fixtures/results/) is the base
 //! the next year is compared with; a bad file is refused whole, every problem listed.
 

@@ -1,4 +1,4 @@
-//! The engine's rules for published results (`Command::ImportResults`): lead only, never over
+//! The engine's rules for published results (SPEC I8) (`Command::ImportResults`): lead only, never over
 //! an appraised year, replaced only with a reason, checked against the unit set, and kept as
 //! one event that `verify` replays.
 

@@ -1,4 +1,4 @@
-//! `thamdinh import results FILE --year Y`: the published results of a year (CSV or a
+//! `thamdinh import results FILE --year Y` (SPEC I8): the published results of a year (CSV or a
 //! workbook), recorded as one event or not at all; every bad row listed with its row and column.
 
 use std::path::{Path, PathBuf};

@@ -155,7 +155,7 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
 }
 
 /// What a year is compared with: an earlier year appraised in the store, or one known by its
-/// published results (with the unit set they were recorded on).
+/// published results (SPEC I8) (with the unit set they were recorded on).
 enum Compared {
     Appraised(u16, Arc<YearContext>),
     Published(u16, Box<Published>, UnitSet),

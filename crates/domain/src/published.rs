@@ -1,4 +1,4 @@
-//! The published results of a year (`import results`): each province's index as the ministry
+//! The published results of a year (`import results`, SPEC I8): each province's index as the ministry
 //! published it, optionally its rank and its areas' points, and the national and regional
 //! averages — for a year known only by its published results (2021, 2023), so that the next
 //! year has something to be compared with.

@@ -1,4 +1,4 @@
-//! Recording the published results of a year (`import results`, lead only): a year known by its
+//! Recording the published results of a year (`import results`, SPEC I8, lead only): a year known by its
 //! published results, so that the next year has a base to be compared with.
 
 use crate::OrStore;

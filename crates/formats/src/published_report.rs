@@ -1,4 +1,5 @@
-//! The published ranking of a year known only by its published results (`import results`):
+//! The published ranking of a year known only by its published results (`import results`,
+//! SPEC I8):
 //! `report ranking --year 2023` lists the provinces as the ministry published them, titled as
 //! published results, with the published averages and the provinces the file has no figure for.
 

@@ -133,7 +133,7 @@ impl Previous {
         }
     }
 
-    /// Last year's index and rank of each unit of `this_units` from the published results of
+    /// Last year's index and rank of each unit of `this_units` from the published results (SPEC I8) of
     /// `year` (assessed on `prev_units`), through the predecessors. Within one unit set each
     /// unit's rank is its published rank (out of the whole set, even when the file lists only
     /// some provinces); across a reorganisation every rank is the combined index's rank among

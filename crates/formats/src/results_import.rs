@@ -1,4 +1,4 @@
-//! Reading a file of published results (`import results`): one row per province (its code or
+//! Reading a file of published results (`import results`, SPEC I8): one row per province (its code or
 //! name), its index, optionally its published rank and its areas' points, and rows for the
 //! national average ("Cả nước") and the regions' averages (a region's code or name). Every
 //! problem is listed with its row and column (`problem`), nothing is recorded from a file with
