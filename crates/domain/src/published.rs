@@ -77,7 +77,17 @@ pub enum ResultsFault {
     RanksPartly {
         unit: String,
     },
+    /// An area's code that is empty, too long, given twice on a row, or one area too many.
+    BadArea {
+        unit: String,
+        area: String,
+    },
 }
+
+/// Areas a row may give (the provincial index has 8).
+pub const MAX_AREAS: usize = 32;
+/// Bytes of an area's code.
+pub const MAX_AREA_CODE: usize = 16;
 
 impl ResultsFault {
     pub fn message(&self, lang: l10n::Lang) -> String {
@@ -123,6 +133,12 @@ impl ResultsFault {
                     format!("the average of region \"{region}\" has two rows")
                 }
             }
+            (ResultsFault::BadArea { unit, area }, Vi) => format!(
+                "lĩnh vực \"{area}\" của \"{unit}\" không hợp lệ: mã lĩnh vực phải có, dài tối đa {MAX_AREA_CODE} byte, không lặp lại, và mỗi tỉnh tối đa {MAX_AREAS} lĩnh vực"
+            ),
+            (ResultsFault::BadArea { unit, area }, En) => format!(
+                "area \"{area}\" of \"{unit}\" is not valid: an area code must be given, at most {MAX_AREA_CODE} bytes, not repeated, and at most {MAX_AREAS} areas per province"
+            ),
             (ResultsFault::RanksPartly { unit }, Vi) => format!(
                 "\"{unit}\" không có hạng trong khi các dòng khác có: ghi hạng công bố cho mọi tỉnh hoặc bỏ cột hạng"
             ),
@@ -214,6 +230,20 @@ impl Published {
                 out.push(ResultsFault::RanksPartly {
                     unit: r.unit.clone(),
                 });
+            }
+            for (i, (code, pts)) in r.areas.iter().enumerate() {
+                let bad = code.trim().is_empty()
+                    || code.len() > MAX_AREA_CODE
+                    || i >= MAX_AREAS
+                    || r.areas[..i].iter().any(|(c, _)| c == code)
+                    || *pts < Points::ZERO
+                    || *pts > Points::whole(100);
+                if bad {
+                    out.push(ResultsFault::BadArea {
+                        unit: r.unit.clone(),
+                        area: code.chars().take(MAX_AREA_CODE).collect(),
+                    });
+                }
             }
         }
         let mut seen: Vec<&str> = Vec::new();
@@ -312,5 +342,17 @@ mod tests {
                 .contains("hạng")
         );
         assert_eq!(results(vec![]).check(&units), [ResultsFault::NoRows]);
+        let mut twice = row("22", 9218, None);
+        twice.areas = vec![
+            ("1".into(), Points::whole(9)),
+            ("1".into(), Points::whole(8)),
+        ];
+        assert_eq!(
+            results(vec![twice]).check(&units),
+            [ResultsFault::BadArea {
+                unit: "22".into(),
+                area: "1".into()
+            }]
+        );
     }
 }

@@ -172,9 +172,14 @@ pub fn validate_results(table: &Table, units: &UnitSet) -> Result<ResultsFile, P
                         },
                     ));
                 }
-                Some(code) => areas.push((i, code)),
+                Some(code)
+                    if areas.len() < domain::published::MAX_AREAS
+                        && code.len() <= domain::published::MAX_AREA_CODE =>
+                {
+                    areas.push((i, code))
+                }
                 None if k.is_empty() => {}
-                None => problems.push(ImportProblem::new(
+                _ => problems.push(ImportProblem::new(
                     table.header_row,
                     Some(&table.column_label(i)),
                     ProblemKind::UnknownColumn { allowed: allowed() },
@@ -199,9 +204,6 @@ pub fn validate_results(table: &Table, units: &UnitSet) -> Result<ResultsFile, P
     let (Some(unit_col), Some(index_col)) = (unit_col, index_col) else {
         return Err(problems);
     };
-    if table.rows.is_empty() {
-        problems.push(ImportProblem::new(0, None, ProblemKind::NoDataRows));
-    }
     let label = |i: usize| table.column_label(i);
     let mut out = ResultsFile::default();
     // Row of each unit / average already met: (key, row).
@@ -369,6 +371,10 @@ pub fn validate_results(table: &Table, units: &UnitSet) -> Result<ResultsFile, P
             ));
         }
     }
+    if problems.is_empty() && out.rows.is_empty() {
+        // Blank rows only, or averages without a province: nothing to compare with.
+        problems.push(ImportProblem::new(0, None, ProblemKind::NoDataRows));
+    }
     if problems.is_empty() {
         Ok(out)
     } else {
@@ -483,5 +489,25 @@ mod tests {
         let rows: Vec<(&str, Option<u32>)> =
             f.rows.iter().map(|r| (r.unit.as_str(), r.rank)).collect();
         assert_eq!(rows, [("31", Some(1)), ("91", Some(63))]);
+    }
+
+    proptest::proptest! {
+        /// Any bytes, and any cells under the right headers, give rows or problems, never a
+        /// panic.
+        #[test]
+        fn any_file_is_read_or_refused_without_a_panic(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            cells in proptest::collection::vec("[0-9a-zA-Zà-ỹ ,.;\"-]{0,12}", 0..24),
+        ) {
+            let _ = csv(&String::from_utf8_lossy(&bytes));
+            let mut text = String::from("don_vi,chi_so,hang,linh_vuc_1\n");
+            for row in cells.chunks(4) {
+                text.push_str(&row.join(","));
+                text.push('\n');
+            }
+            if let Err(p) = csv(&text) {
+                proptest::prop_assert!(p.total() > 0);
+            }
+        }
     }
 }
