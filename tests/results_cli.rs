@@ -311,6 +311,15 @@ fn results_are_replaced_only_with_a_reason_and_never_on_an_appraised_year() {
     let audit = ok(tmp.path(), &["audit"]);
     assert!(audit.contains("thay kết quả công bố năm 2023"), "{audit}");
     assert!(audit.contains("tệp trước nhầm năm"), "{audit}");
+    // The year's own audit trail lists both, under the year.
+    let year = ok(tmp.path(), &["audit", "--year", "2023"]);
+    assert_eq!(
+        year.lines()
+            .filter(|l| l.contains("kết quả công bố năm 2023"))
+            .count(),
+        2,
+        "{year}"
+    );
     // 2024 is appraised here: it is compared by its own scores, not given published ones.
     let appraised = refused(
         tmp.path(),

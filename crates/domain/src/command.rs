@@ -500,7 +500,7 @@ l10n::catalogue! {
         CommandKind::Redo => ("làm lại", "redo"),
         CommandKind::SetMember => ("đặt thành viên", "set-member"),
         CommandKind::RemoveMember => ("xóa thành viên", "remove-member"),
-        CommandKind::ImportResults => ("nhập kết quả công bố", "import-results"),
+        CommandKind::ImportResults => ("ghi kết quả công bố", "import-results"),
     }
 }
 

@@ -115,7 +115,8 @@ fn matches_query(ev: &Event, q: &HistoryQuery) -> bool {
     let unit = ev.body.change.unit();
     if let Some(year) = q.year
         && unit.is_none_or(|(y, _)| y != year)
-        && !matches!(&ev.body.change, Change::YearOpened { year: y, .. } if *y == year)
+        && !matches!(&ev.body.change, Change::YearOpened { year: y, .. }
+            | Change::ResultsPublished { year: y, .. } if *y == year)
     {
         return false;
     }

@@ -196,14 +196,16 @@ pub fn describe(change: &Change, lang: Lang) -> String {
     }
 }
 
-/// Where an event applies: "2024/44/3.2.1", "2024/44", or "".
+/// Where an event applies: "2024/44/3.2.1", "2024/44", a year ("2023": its published results),
+/// or "".
 pub fn target(change: &Change) -> String {
     if let Some(k) = change.item_key() {
         return k.to_string();
     }
-    match change.unit() {
-        Some((y, u)) => format!("{y}/{u}"),
-        None => String::new(),
+    match (change.unit(), change) {
+        (Some((y, u)), _) => format!("{y}/{u}"),
+        (None, Change::ResultsPublished { year, .. }) => year.to_string(),
+        (None, _) => String::new(),
     }
 }
 
