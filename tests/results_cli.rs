@@ -337,3 +337,66 @@ fn results_are_replaced_only_with_a_reason_and_never_on_an_appraised_year() {
     );
     ok(tmp.path(), &["verify"]);
 }
+
+#[test]
+fn the_ranking_workbook_and_csv_carry_the_published_base() {
+    use calamine::Reader;
+    let tmp = tempfile::tempdir().unwrap();
+    demo(tmp.path());
+    import(tmp.path(), "2023.csv", "2023");
+    let path = tmp.path().join("xh.xlsx");
+    run(
+        tmp.path(),
+        &[
+            "report",
+            "ranking",
+            "--year",
+            "2024",
+            "--format",
+            "xlsx",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&path).expect("workbook written");
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(&bytes[..])).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let sheet = wb.worksheet_range(&name).unwrap();
+    let text: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        text.iter().any(|c| c == "Chỉ số năm 2023 (%, công bố)"),
+        "{text:?}"
+    );
+    // Hà Nội's row: 91.43 and the published rank 3.
+    let hn = sheet
+        .rows()
+        .find(|r| r.get(3).is_some_and(|c| c.to_string().as_str() == "01"))
+        .expect("Hà Nội's row");
+    let tail: Vec<String> = hn.iter().rev().take(3).map(|c| c.to_string()).collect();
+    assert!(tail.contains(&"91.43".to_string()), "{tail:?}");
+    assert!(tail.contains(&"3".to_string()), "{tail:?}");
+    // The CSV for programs: last year's index and rank in their columns, empty when absent.
+    let csv = ok(
+        tmp.path(),
+        &["report", "ranking", "--year", "2024", "--format", "csv"],
+    );
+    let mut rd = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    let col = |n: &str| header.iter().position(|h| h == n).expect(n);
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+    let unit = |code: &str| {
+        rows.iter()
+            .find(|r| &r[0] == "unit" && &r[col("unit")] == code)
+            .unwrap_or_else(|| panic!("unit {code}"))
+    };
+    let hn = unit("01");
+    assert_eq!(
+        (&hn[col("percent_last_year")], &hn[col("rank_last_year")]),
+        ("91.43", "3")
+    );
+    let ls = unit("20");
+    assert_eq!(
+        (&ls[col("percent_last_year")], &ls[col("rank_last_year")]),
+        ("", "")
+    );
+}
