@@ -174,6 +174,12 @@ fn a_results_only_year_prints_its_published_ranking() {
         ]
     );
     assert!(md.contains("| **Cả nước** | 86,37 |"), "{md}");
+    // A results-only year has no scorecards: the refusal says where its results are.
+    let card = refused(tmp.path(), &["report", "unit", "31", "--year", "2021"]);
+    assert!(
+        card.contains("thamdinh report ranking --year 2021"),
+        "{card}"
+    );
     assert!(md.contains("Không có số liệu (57 đơn vị)"), "{md}");
     let en = ok(
         tmp.path(),

@@ -141,7 +141,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: ResultsArgs) -> anyhow::Result
         reason: a.reason.unwrap_or_default(),
     })
     .map_err(engine_err(lang))?;
-    let absent = units.units.len() - n;
+    let absent = units.units.len().saturating_sub(n);
     println!(
         "{}",
         match lang {

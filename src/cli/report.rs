@@ -240,6 +240,16 @@ fn published_ranking(
 fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitCode> {
     let wb = open_workbench(&store_dir(store)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
+    if results_only(&*wb, year, lang)?.is_some() {
+        return Err(anyhow!(match lang {
+            Lang::Vi => format!(
+                "năm {year} chỉ có kết quả đã công bố, không có phiếu thẩm định từng đơn vị; xem kết quả bằng: thamdinh report ranking --year {year}"
+            ),
+            Lang::En => format!(
+                "{year} is known only by its published results, with no appraisal of each unit; see them with: thamdinh report ranking --year {year}"
+            ),
+        }));
+    }
     let y = wb.year(year).map_err(engine_err(lang))?;
     let prev = compared_year(&*wb, &y, year, lang)?;
     let ((items, state, history, prev_items), seal) = at_one_seal(&*wb, lang, || {

@@ -100,6 +100,12 @@ fn lookup<'u>(text: &str, units: &'u UnitSet) -> Option<Named<'u>> {
     if let Some(u) = units.unit(t) {
         return Some(Named::Unit(&u.code));
     }
+    // A code typed into a spreadsheet becomes a number ("01" → 1): matched by number.
+    if let Ok(n) = t.parse::<u32>()
+        && let Some(u) = units.units.iter().find(|u| u.code.parse::<u32>() == Ok(n))
+    {
+        return Some(Named::Unit(&u.code));
+    }
     let k = fold(t).split_whitespace().collect::<Vec<_>>().join(" ");
     let same = |name: &str| fold(name).split_whitespace().collect::<Vec<_>>().join(" ") == k;
     if NATIONAL.iter().any(|n| same(n)) {
@@ -475,6 +481,7 @@ mod tests {
             ["", "", ""],
             ["Đơn vị", "Chỉ số", "Hạng"],
             ["Hải Phòng", "91.8", "1"],
+            ["1", "90", "2"],
             ["Kiên Giang", "79.97", "63"],
         ];
         for (r, row) in cells.iter().enumerate() {
@@ -488,7 +495,8 @@ mod tests {
         let f = parse_results(&bytes, FileFormat::Workbook { sheet: None }, &units(2021)).unwrap();
         let rows: Vec<(&str, Option<u32>)> =
             f.rows.iter().map(|r| (r.unit.as_str(), r.rank)).collect();
-        assert_eq!(rows, [("31", Some(1)), ("91", Some(63))]);
+        // Hà Nội's code typed as a number (1) is still 01.
+        assert_eq!(rows, [("31", Some(1)), ("01", Some(2)), ("91", Some(63))]);
     }
 
     proptest::proptest! {
