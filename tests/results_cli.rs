@@ -406,3 +406,40 @@ fn the_ranking_workbook_and_csv_carry_the_published_base() {
         ("", "")
     );
 }
+
+#[test]
+fn a_backup_restores_the_published_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    demo(tmp.path());
+    import(tmp.path(), "2021.csv", "2021");
+    let file = tmp.path().join("b.jsonl");
+    ok(tmp.path(), &["backup", "-o", file.to_str().unwrap()]);
+    let out = Command::new(env!("CARGO_BIN_EXE_thamdinh"))
+        .arg("--store")
+        .arg(tmp.path().join("st2"))
+        .args(["restore", file.to_str().unwrap()])
+        .current_dir(tmp.path())
+        .output()
+        .expect("run thamdinh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let restored = Command::new(env!("CARGO_BIN_EXE_thamdinh"))
+        .arg("--store")
+        .arg(tmp.path().join("st2"))
+        .args(["report", "ranking", "--year", "2021"])
+        .current_dir(tmp.path())
+        .output()
+        .expect("run thamdinh");
+    let md = String::from_utf8(restored.stdout).unwrap();
+    assert!(md.contains("| 63 | 91 | Kiên Giang |"), "{md}");
+    assert_eq!(
+        md.lines().skip(3).collect::<Vec<_>>(),
+        ok(tmp.path(), &["report", "ranking", "--year", "2021"])
+            .lines()
+            .skip(3)
+            .collect::<Vec<_>>()
+    );
+}
