@@ -730,6 +730,21 @@ fn write_previous_notes(
                 r.year
             )?,
         }
+        // Across a reorganisation the published figures are combined like appraised ones.
+        if let Some(b) = &p.published {
+            match lang {
+                Lang::Vi => writeln!(
+                    out,
+                    "Số liệu năm {py} là kết quả đã công bố (nhập từ tệp {}).\n",
+                    cell(&b.file)
+                )?,
+                Lang::En => writeln!(
+                    out,
+                    "The {py} figures are the published results (imported from {}).\n",
+                    cell(&b.file)
+                )?,
+            }
+        }
     }
     let mut none = Vec::new();
     for l in &r.lines {
