@@ -323,8 +323,18 @@ pub fn validate_results(table: &Table, units: &UnitSet) -> Result<ResultsFile, P
             }
         }
         let (key, what) = match &named {
-            Some(Named::Unit(code)) => (format!("u{code}"), (*code).to_string()),
-            Some(Named::Region(code)) => (format!("r{code}"), (*code).to_string()),
+            Some(Named::Unit(code)) => (
+                format!("u{code}"),
+                units
+                    .unit(code)
+                    .map_or_else(|| (*code).to_string(), |u| format!("{} ({code})", u.name)),
+            ),
+            Some(Named::Region(code)) => (
+                format!("r{code}"),
+                units
+                    .region(code)
+                    .map_or_else(|| (*code).to_string(), |g| format!("{} ({code})", g.name)),
+            ),
             Some(Named::National) => ("n".to_string(), NATIONAL[1].to_string()),
             None => (String::new(), String::new()),
         };
