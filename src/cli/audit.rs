@@ -86,7 +86,16 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
         let key = ItemKey::new(y, unit.clone(), leaf.clone());
         return tell_story(&*wb, &key, a.format, a.output.as_ref(), lang);
     }
-    if let Some(y) = year {
+    // A year known only by its published results has its events but no framework or units to
+    // check a unit or a criterion against.
+    let results_only = match year {
+        Some(y) if a.unit.is_none() && a.item.is_none() => {
+            !wb.years().map_err(engine_err(lang))?.contains(&y)
+                && wb.published(y).map_err(engine_err(lang))?.is_some()
+        }
+        _ => false,
+    };
+    if let Some(y) = year.filter(|_| !results_only) {
         let ctx = wb.year(y).map_err(engine_err(lang))?;
         if let Some(u) = &a.unit {
             check_unit_in(&*wb, &ctx, y, u).map_err(|e| anyhow!(e.message(lang)))?;

@@ -385,6 +385,34 @@ pub const VI: &[(&str, &str)] = &[
         "import survey:dry_run",
         "Chỉ xem trước giá trị hiện tại và giá trị mới của từng mục, không thay đổi gì",
     ),
+    (
+        "import results",
+        "Kết quả đã công bố của một năm trước (CSV hoặc XLSX: đơn vị, chỉ số, có thể thêm hạng và \
+         điểm từng lĩnh vực, điểm trung bình cả nước và theo vùng), làm cơ sở để so sánh",
+    ),
+    (
+        "import results:file",
+        "Tệp: CSV hoặc bảng tính (.xlsx, .xlsm, .xlsb, .xls, .ods) với các cột don_vi (mã hay tên \
+         đơn vị, tên vùng, hoặc \"Cả nước\"), chi_so, và có thể thêm hang, linh_vuc_<mã lĩnh vực>",
+    ),
+    ("import results:year", "Năm của kết quả công bố"),
+    (
+        "import results:units",
+        "Bộ đơn vị của năm đó: tệp danh sách đơn vị, hoặc mã bộ có sẵn (tinh-63, tinh-34). Mặc \
+         định: bộ đơn vị của năm nếu kho đã có năm đó, nếu không thì bộ có sẵn cho năm đó",
+    ),
+    (
+        "import results:sheet",
+        "Trang tính cần đọc (mặc định: trang đầu tiên đang hiện)",
+    ),
+    (
+        "import results:replace",
+        "Thay kết quả công bố đã ghi của năm đó (cần --reason)",
+    ),
+    (
+        "import results:reason",
+        "Lý do thay kết quả (được lưu trong nhật ký kiểm tra)",
+    ),
     // export
     (
         "export",

@@ -28,6 +28,9 @@ pub enum Which {
     SelfScores(FileArgs),
     /// Survey points (CSV or XLSX: unit, code, score).
     Survey(FileArgs),
+    /// The published results of a past year (CSV or XLSX: unit, index, optionally rank and
+    /// per-area points, national and regional averages), so comparisons have a base.
+    Results(super::import_results::ResultsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -148,7 +151,7 @@ fn few(names: impl Iterator<Item = String>, lang: Lang) -> String {
 }
 
 /// The listed problems (at most the first 1,000), "… and N more" for the others, and the count.
-fn print_problems(file: &Path, problems: &Problems, lang: Lang) {
+pub(crate) fn print_problems(file: &Path, problems: &Problems, lang: Lang) {
     use std::io::Write;
     let stderr = std::io::stderr();
     let mut err = std::io::BufWriter::new(stderr.lock());
@@ -174,12 +177,13 @@ fn print_problems(file: &Path, problems: &Problems, lang: Lang) {
 }
 
 pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<ExitCode> {
-    let dir = store_dir(store, lang)?;
-    let wb = open_workbench(&dir, lang)?;
     let (a, survey) = match which {
         Which::SelfScores(a) => (a, false),
         Which::Survey(a) => (a, true),
+        Which::Results(a) => return super::import_results::run(store, lang, a),
     };
+    let dir = store_dir(store, lang)?;
+    let wb = open_workbench(&dir, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
     // The first bytes (and the name) tell a workbook from a CSV file.

@@ -10,6 +10,7 @@ mod doctor;
 mod export;
 mod help;
 mod import;
+mod import_results;
 mod init;
 mod keys;
 mod member;

@@ -10,9 +10,10 @@ use anyhow::{Context, anyhow};
 use std::sync::Arc;
 
 use api::{HistoryQuery, Workbench};
-use domain::YearContext;
 use domain::whatif::Weight;
+use domain::{Published, UnitSet, YearContext, parse_units};
 use formats::atomic::write_atomic_with;
+use formats::published_report::write_published_markdown;
 use formats::ranking_report::{
     CsvCells, Previous, ranking_report, write_ranking_csv, write_ranking_markdown,
 };
@@ -102,8 +103,11 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     };
     let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
+    if let Some(p) = results_only(&*wb, year, lang)? {
+        return published_ranking(&*wb, year, &p, &a, lang);
+    }
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let prev = compared_year(&*wb, &y, lang)?;
+    let prev = compared_year(&*wb, &y, year, lang)?;
     let ((items, finalized, prev_items, official), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let finalized = wb
@@ -113,8 +117,8 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
             .filter(|(_, s)| s.finalized.is_some())
             .count();
         let prev_items = match &prev {
-            Some((py, _)) => wb.items(*py, None).map_err(engine_err(lang))?,
-            None => Vec::new(),
+            Some(Compared::Appraised(py, _)) => wb.items(*py, None).map_err(engine_err(lang))?,
+            _ => Vec::new(),
         };
         let official = wb.official(year).map_err(engine_err(lang))?;
         Ok((items, finalized, prev_items, official))
@@ -128,9 +132,15 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
             write_whatif_markdown(out, &report, &y.units, w, lang)
         });
     }
-    if let Some((py, pctx)) = &prev {
-        let last = ranking_report(&pctx.framework, &pctx.units, *py, &prev_items, 0);
-        report.compare_with(&last, &y.units, &pctx.units);
+    match &prev {
+        Some(Compared::Appraised(py, pctx)) => {
+            let last = ranking_report(&pctx.framework, &pctx.units, *py, &prev_items, 0);
+            report.compare_with(&last, &y.units, &pctx.units);
+        }
+        Some(Compared::Published(py, p, punits)) => {
+            report.compare_with_published(*py, p, &y.units, punits);
+        }
+        None => {}
     }
     report.seal = Some(seal);
     eprintln!("{}.", seal.line(lang));
@@ -178,21 +188,104 @@ fn what_if_weight(typed: &str, format: RankingFormat, lang: Lang) -> anyhow::Res
     Weight::parse(typed).map_err(|e| anyhow!("--what-if-weight: {}", e.message(lang)))
 }
 
-/// The year a year is compared with (`api::last_year::compared_year`: the year it was opened
-/// from, else the year before, when the store has it).
+/// What a year is compared with: an earlier year appraised in the store, or one known by its
+/// published results (SPEC I8) (with the unit set they were recorded on).
+enum Compared {
+    Appraised(u16, Arc<YearContext>),
+    Published(u16, Box<Published>, UnitSet),
+}
+
+/// The year a year is compared with: the year it was opened from (`init --from-year`), else the
+/// year before, when the store has it — appraised, or known by its published results. Where
+/// that year has published results, they are what it is compared with (the official figures).
 fn compared_year(
     wb: &dyn Workbench,
     y: &YearContext,
+    year: u16,
     lang: Lang,
-) -> anyhow::Result<Option<(u16, Arc<YearContext>)>> {
-    api::last_year::compared_year(wb, y).map_err(engine_err(lang))
+) -> anyhow::Result<Option<Compared>> {
+    let years = wb.years().map_err(engine_err(lang))?;
+    let published = wb.published_years().map_err(engine_err(lang))?;
+    let Some(py) = y
+        .from_year
+        .or_else(|| year.checked_sub(1))
+        .filter(|py| years.contains(py) || published.contains(py))
+    else {
+        return Ok(None);
+    };
+    if published.contains(&py)
+        && let Some(p) = wb.published(py).map_err(engine_err(lang))?
+    {
+        let units = published_units(&p, lang)?;
+        return Ok(Some(Compared::Published(py, Box::new(p), units)));
+    }
+    Ok(Some(Compared::Appraised(
+        py,
+        wb.year(py).map_err(engine_err(lang))?,
+    )))
+}
+
+/// The unit set published results were recorded on.
+fn published_units(p: &Published, lang: Lang) -> anyhow::Result<UnitSet> {
+    parse_units(&p.units_toml, &p.units_file).map_err(|errs| {
+        anyhow!(
+            errs.iter()
+                .map(|e| e.message(lang))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+/// The published results of `year` when it is known only by them (not opened in the store).
+fn results_only(wb: &dyn Workbench, year: u16, lang: Lang) -> anyhow::Result<Option<Published>> {
+    if wb.years().map_err(engine_err(lang))?.contains(&year) {
+        return Ok(None);
+    }
+    wb.published(year).map_err(engine_err(lang))
+}
+
+/// `report ranking` of a year known only by its published results: the published ranking.
+fn published_ranking(
+    wb: &dyn Workbench,
+    year: u16,
+    p: &Published,
+    a: &RankingArgs,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    if !matches!(a.format, RankingFormat::Md) {
+        return Err(anyhow!(match lang {
+            Lang::Vi => format!(
+                "năm {year} chỉ có kết quả đã công bố: bảng xếp hạng của năm đó chỉ in dạng md (bỏ --format)"
+            ),
+            Lang::En => format!(
+                "{year} is known only by its published results: its ranking is printed as md only (leave out --format)"
+            ),
+        }));
+    }
+    let units = published_units(p, lang)?;
+    let seal = wb.seal().map_err(engine_err(lang))?;
+    eprintln!("{}.", seal.line(lang));
+    emit(a.output.as_deref(), lang, |w| {
+        write_published_markdown(w, year, p, &units, Some(&seal), lang)
+    })
 }
 
 fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitCode> {
     let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
+    if results_only(&*wb, year, lang)?.is_some() {
+        return Err(anyhow!(match lang {
+            Lang::Vi => format!(
+                "năm {year} chỉ có kết quả đã công bố, không có phiếu thẩm định từng đơn vị; xem kết quả bằng: thamdinh report ranking --year {year}"
+            ),
+            Lang::En => format!(
+                "{year} is known only by its published results, with no appraisal of each unit; see them with: thamdinh report ranking --year {year}"
+            ),
+        }));
+    }
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let prev = compared_year(&*wb, &y, lang)?;
+    let prev = compared_year(&*wb, &y, year, lang)?;
     let ((items, state, history, prev_items, official), seal) = at_one_seal(&*wb, lang, || {
         let items = wb.items(year, None).map_err(engine_err(lang))?;
         let state = wb
@@ -210,8 +303,8 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
             })
             .map_err(engine_err(lang))?;
         let prev_items = match &prev {
-            Some((py, _)) => wb.items(*py, None).map_err(engine_err(lang))?,
-            None => Vec::new(),
+            Some(Compared::Appraised(py, _)) => wb.items(*py, None).map_err(engine_err(lang))?,
+            _ => Vec::new(),
         };
         let official = wb.official(year).map_err(engine_err(lang))?;
         Ok((items, state, history, prev_items, official))
@@ -237,12 +330,20 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
             ),
         })
     })?;
-    if let Some((py, pctx)) = &prev {
-        let last = ranking_report(&pctx.framework, &pctx.units, *py, &prev_items, 0);
-        let p = Previous::from_ranking(&last, &y.units, &pctx.units);
-        if let Some(ly) = p.units.get(&a.unit) {
-            card.last_year = Some((*py, ly.clone(), p.ranked()));
+    let p = match &prev {
+        Some(Compared::Appraised(py, pctx)) => {
+            let last = ranking_report(&pctx.framework, &pctx.units, *py, &prev_items, 0);
+            Some(Previous::from_ranking(&last, &y.units, &pctx.units))
         }
+        Some(Compared::Published(py, p, punits)) => {
+            Some(Previous::from_published(*py, p, &y.units, punits))
+        }
+        None => None,
+    };
+    if let Some(p) = p
+        && let Some(ly) = p.units.get(&a.unit)
+    {
+        card.last_year = Some((p.year, ly.clone(), p.ranked()));
     }
     card.seal = Some(seal);
     card.official = official;

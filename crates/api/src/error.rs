@@ -118,6 +118,18 @@ pub enum WorkbenchError {
     /// A date that has not come yet, where only a past day makes sense.
     #[error("{}", self.message(Lang::En))]
     DateInFuture { date: Date, today: Date },
+    /// The year has published results already (`import results` without `--replace`).
+    #[error("{}", self.message(Lang::En))]
+    ResultsExist { year: u16, file: String },
+    /// Published results for a year whose items are appraised in this store.
+    #[error("{}", self.message(Lang::En))]
+    YearHasItems { year: u16, items: usize },
+    /// Published results that do not fit the year's unit set.
+    #[error("{}", self.message(Lang::En))]
+    BadResults {
+        year: u16,
+        faults: Vec<domain::ResultsFault>,
+    },
     #[error("{}", self.message(Lang::En))]
     ReceivedInFuture {
         key: ItemKey,
@@ -606,6 +618,42 @@ impl WorkbenchError {
                 } else {
                     format!(
                         "{year} has no explanation round {number}; list the rounds with: thamdinh round list"
+                    )
+                }
+            }
+            ResultsExist { year, file } => {
+                if vi {
+                    format!(
+                        "năm {year} đã có kết quả công bố (nhập từ tệp {file}); không ghi đè. Để thay bằng tệp mới, chạy lại với --replace --reason \"lý do thay\"."
+                    )
+                } else {
+                    format!(
+                        "{year} has published results already (imported from {file}); nothing overwritten. To replace them, run again with --replace --reason \"why\"."
+                    )
+                }
+            }
+            YearHasItems { year, items } => {
+                if vi {
+                    format!(
+                        "năm {year} đang được thẩm định trong kho này ({items} mục đã có điểm): kết quả công bố chỉ ghi cho năm chỉ biết qua kết quả đã công bố, còn so sánh với năm {year} dùng chính điểm thẩm định của nó. Không có gì thay đổi."
+                    )
+                } else {
+                    format!(
+                        "{year} is appraised in this store ({items} items have scores): published results are recorded only for a year known by its published results, and comparisons with {year} use its own appraisal. Nothing changed."
+                    )
+                }
+            }
+            BadResults { year, faults } => {
+                let list: Vec<String> = faults.iter().map(|f| f.message(lang)).collect();
+                if vi {
+                    format!(
+                        "kết quả công bố năm {year} không ghi được: {}. Sửa tệp rồi nhập lại; không có gì thay đổi.",
+                        list.join("; ")
+                    )
+                } else {
+                    format!(
+                        "the published results of {year} cannot be recorded: {}. Fix the file and import again; nothing changed.",
+                        list.join("; ")
                     )
                 }
             }

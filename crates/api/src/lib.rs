@@ -191,6 +191,10 @@ pub trait Workbench: Send + Sync {
         a.other_assignee(self.user(), role, &key.unit, &area.code)
             .map(|x| domain::assignment::assigned_to_message(x, lang))
     }
+    /// The published results of a year (`import results`), if the store has them.
+    fn published(&self, year: u16) -> Result<Option<domain::Published>, WorkbenchError>;
+    /// The years that have published results, in order.
+    fn published_years(&self) -> Result<Vec<u16>, WorkbenchError>;
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError>;
     /// Run a command as `user()`; the events are durable when this returns `Ok`.
     fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError>;

@@ -219,6 +219,16 @@ pub enum Command {
         /// in it, with the blanks around it, as one space ([`crate::limits::one_line_note`]).
         note: String,
     },
+    /// Record the published results of a year that has no appraised items (lead). Refused
+    /// when the year has results already, unless `replace` with a reason.
+    ImportResults {
+        year: u16,
+        results: crate::published::Published,
+        #[serde(default)]
+        replace: bool,
+        #[serde(default)]
+        reason: String,
+    },
     /// Close a round: no more explanations are recorded in it (lead).
     CloseRound {
         year: u16,
@@ -321,6 +331,7 @@ pub enum CommandKind {
     ReopenResults,
     Assign,
     EnforceAssignments,
+    ImportResults,
 }
 
 impl CommandKind {
@@ -351,11 +362,12 @@ impl CommandKind {
             CommandKind::ReopenResults => "reopen-results",
             CommandKind::Assign => "assign",
             CommandKind::EnforceAssignments => "enforce-assignments",
+            CommandKind::ImportResults => "import-results",
         }
     }
 
     /// Every kind, in declaration order.
-    pub const ALL: [CommandKind; 24] = [
+    pub const ALL: [CommandKind; 25] = [
         CommandKind::OpenYear,
         CommandKind::ImportSelf,
         CommandKind::ImportSurvey,
@@ -380,6 +392,7 @@ impl CommandKind {
         CommandKind::ReopenResults,
         CommandKind::Assign,
         CommandKind::EnforceAssignments,
+        CommandKind::ImportResults,
     ];
 
     /// The kind whose machine name (as recorded in events) is `name`.
@@ -406,6 +419,7 @@ impl CommandKind {
                 | CommandKind::ReopenResults
                 | CommandKind::Assign
                 | CommandKind::EnforceAssignments
+                | CommandKind::ImportResults
         )
     }
 
@@ -504,6 +518,7 @@ impl Command {
             Command::ReopenResults { .. } => CommandKind::ReopenResults,
             Command::Assign { .. } => CommandKind::Assign,
             Command::EnforceAssignments { .. } => CommandKind::EnforceAssignments,
+            Command::ImportResults { .. } => CommandKind::ImportResults,
         }
     }
 
@@ -546,6 +561,7 @@ l10n::catalogue! {
         CommandKind::ReopenResults => ("mở lại kết quả đã thông qua", "reopen-results"),
         CommandKind::Assign => ("phân công", "assign"),
         CommandKind::EnforceAssignments => ("bắt buộc theo phân công", "enforce-assignments"),
+        CommandKind::ImportResults => ("ghi kết quả công bố", "import-results"),
     }
 }
 
@@ -599,6 +615,7 @@ mod tests {
             K::ReopenResults => 21,
             K::Assign => 22,
             K::EnforceAssignments => 23,
+            K::ImportResults => 24,
         };
         let places: Vec<usize> = K::ALL.iter().map(|&k| place(k)).collect();
         assert_eq!(places, (0..K::ALL.len()).collect::<Vec<_>>());

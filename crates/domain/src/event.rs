@@ -7,6 +7,7 @@ use super::item::{Appraisal, ItemKey, SelfAssessment};
 use super::member::Role;
 use super::official::Official;
 use super::points::Points;
+use super::published::Published;
 use super::round::Round;
 
 /// What one event changed, with the values before and after.
@@ -88,6 +89,13 @@ pub enum Change {
         before: bool,
         after: bool,
     },
+    /// The published results of a year were recorded (`import results`; `before` is `None`)
+    /// or replaced (`--replace`, the reason in the event's reason).
+    ResultsPublished {
+        year: u16,
+        before: Option<Published>,
+        after: Published,
+    },
 }
 
 impl Change {
@@ -112,7 +120,8 @@ impl Change {
             | Change::RoundChanged { year, .. }
             | Change::OfficialChanged { year, .. }
             | Change::AssignmentChanged { year, .. }
-            | Change::AssignmentsEnforced { year, .. } => Some(*year),
+            | Change::AssignmentsEnforced { year, .. }
+            | Change::ResultsPublished { year, .. } => Some(*year),
             Change::MemberChanged { .. } => None,
         }
     }

@@ -20,6 +20,7 @@ pub mod nfc;
 pub mod number;
 pub mod official;
 pub mod points;
+pub mod published;
 pub mod round;
 pub mod state;
 pub mod status;
@@ -51,6 +52,7 @@ pub use item::{
 };
 pub use member::{Member, Role};
 pub use points::Points;
+pub use published::{Published, PublishedAverage, PublishedRow, ResultsFault};
 pub use round::{Round, RoundScope};
 pub use status::{Outcome, Status};
 pub use toml_read::line_col;

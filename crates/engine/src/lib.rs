@@ -9,6 +9,7 @@ mod drafts;
 mod import;
 mod local;
 mod official;
+mod published;
 mod rounds;
 mod setup;
 
@@ -493,6 +494,12 @@ impl Engine {
                 to,
             } => assignments::assign(&mut ctx, year, unit, area, to)?,
             Command::EnforceAssignments { year, on } => assignments::enforce(&mut ctx, year, on)?,
+            Command::ImportResults {
+                year,
+                results,
+                replace,
+                reason,
+            } => published::import_results(&mut ctx, year, results, replace, reason)?,
             Command::Undo => appraisal::undo(&mut ctx, None)?,
             Command::UndoIn { year, unit } => appraisal::undo(&mut ctx, Some((year, &unit)))?,
             Command::Redo { year, unit } => appraisal::redo(&mut ctx, year, &unit)?,

@@ -113,7 +113,7 @@ fn matches_query(ev: &Event, q: &HistoryQuery) -> bool {
     }
     let unit = ev.body.change.unit();
     // A year's events: its items' and units', and the year's own (its opening, its rounds,
-    // its official result).
+    // its official result, its assignments, its published results).
     if let Some(year) = q.year
         && ev.body.change.year() != Some(year)
     {
@@ -191,6 +191,13 @@ impl Workbench for LocalWorkbench {
     fn assignments(&self, year: u16) -> Result<domain::Assignments, WorkbenchError> {
         self.engine.year(year)?;
         self.engine.store().assignments(year).or_store()
+    }
+    fn published(&self, year: u16) -> Result<Option<domain::Published>, WorkbenchError> {
+        self.engine.store().published(year).or_store()
+    }
+
+    fn published_years(&self) -> Result<Vec<u16>, WorkbenchError> {
+        self.engine.store().published_years().or_store()
     }
 
     fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {

@@ -221,17 +221,43 @@ pub fn describe(change: &Change, lang: Lang) -> String {
             lang.pick("tắt bắt buộc theo phân công", "assignments not enforced")
         }
         .to_string(),
+        Change::ResultsPublished {
+            year,
+            before,
+            after,
+        } => format!(
+            "{} {year}: {} {} ({}, SHA-256 {}…)",
+            match before {
+                None => lang.pick(
+                    "nhập kết quả công bố năm",
+                    "imported the published results of"
+                ),
+                Some(_) => lang.pick(
+                    "thay kết quả công bố năm",
+                    "replaced the published results of"
+                ),
+            },
+            after.rows.len(),
+            lang.pick("tỉnh", "provinces"),
+            after.source_file,
+            after
+                .source_sha256
+                .get(..12)
+                .unwrap_or(&after.source_sha256)
+        ),
     }
 }
 
-/// Where an event applies: "2024/44/3.2.1", "2024/44", or "".
+/// Where an event applies: "2024/44/3.2.1", "2024/44", a year ("2023": its published results),
+/// or "".
 pub fn target(change: &Change) -> String {
     if let Some(k) = change.item_key() {
         return k.to_string();
     }
-    match change.unit() {
-        Some((y, u)) => format!("{y}/{u}"),
-        None => String::new(),
+    match (change.unit(), change) {
+        (Some((y, u)), _) => format!("{y}/{u}"),
+        (None, Change::ResultsPublished { year, .. }) => year.to_string(),
+        (None, _) => String::new(),
     }
 }
 

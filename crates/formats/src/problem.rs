@@ -364,6 +364,30 @@ pub enum ProblemKind {
         rows: u64,
         columns: u64,
     },
+    /// Published results: the unit cell names no unit, region or "Cả nước" of the unit set
+    /// (`units`: its id).
+    NotAResultsUnit {
+        text: String,
+        units: String,
+    },
+    /// Published results: an index or an area's points outside 0–100.
+    IndexOutOfRange {
+        text: String,
+    },
+    /// Published results: a rank that is not a whole number from 1 to the number of units.
+    BadRank {
+        text: String,
+        units: usize,
+    },
+    /// Published results: an average row with a rank.
+    RankOnAverage,
+    /// Published results: a province without a rank while others have one.
+    RanksPartly,
+    /// Published results: the same province or average on an earlier row.
+    DuplicateResult {
+        what: String,
+        first_row: usize,
+    },
 }
 
 impl ImportProblem {
@@ -857,6 +881,60 @@ impl ProblemKind {
                     format!("the sheet could not be read: {detail}")
                 } else {
                     format!("không đọc được trang tính: {detail}")
+                }
+            }
+            NotAResultsUnit { text, units } => {
+                if en {
+                    format!(
+                        "\"{text}\" is not a unit code or name, a region or \"Cả nước\" (national average) of the unit set {units}; write the province's code, e.g. 22"
+                    )
+                } else {
+                    format!(
+                        "\"{text}\" không phải mã hay tên đơn vị, tên vùng hay \"Cả nước\" (trung bình cả nước) của bộ đơn vị {units}; hãy ghi mã tỉnh, ví dụ 22"
+                    )
+                }
+            }
+            IndexOutOfRange { text } => {
+                if en {
+                    format!(
+                        "{text} is not between 0 and 100; write the points out of 100, e.g. 91.80"
+                    )
+                } else {
+                    format!(
+                        "{text} không nằm trong khoảng 0 đến 100; hãy ghi số điểm trên 100, ví dụ 91,80"
+                    )
+                }
+            }
+            BadRank { text, units } => {
+                if en {
+                    format!(
+                        "rank \"{text}\" is not a whole number from 1 to {units}; write the published rank, e.g. 3"
+                    )
+                } else {
+                    format!(
+                        "hạng \"{text}\" không phải số nguyên từ 1 đến {units}; hãy ghi hạng đã công bố, ví dụ 3"
+                    )
+                }
+            }
+            RankOnAverage => {
+                if en {
+                    "an average has no rank; leave this cell empty".to_string()
+                } else {
+                    "dòng điểm trung bình không có hạng; để trống ô này".to_string()
+                }
+            }
+            RanksPartly => {
+                if en {
+                    "no rank while other provinces have one; give every province its published rank, or leave the rank column out".to_string()
+                } else {
+                    "thiếu hạng trong khi các tỉnh khác có hạng; ghi hạng đã công bố cho mọi tỉnh, hoặc bỏ cột hạng".to_string()
+                }
+            }
+            DuplicateResult { what, first_row } => {
+                if en {
+                    format!("{what} already appears on row {first_row}; keep one row")
+                } else {
+                    format!("{what} đã có ở dòng {first_row}; chỉ giữ một dòng")
                 }
             }
             SheetTooLarge {

@@ -12,7 +12,7 @@ use domain::aggregate::{Both, RankRow, competition_ranks, national, regional_ave
 use domain::framework::Group;
 use domain::lineage::{self, LastYear};
 use domain::number::{self, machine_hundredths};
-use domain::{Framework, Item, Points, Seal, UnitSet};
+use domain::{Framework, Item, Points, Published, Seal, UnitSet};
 use l10n::Lang;
 
 /// One unit in the ranking.
@@ -101,6 +101,19 @@ pub struct Previous {
     pub year: u16,
     /// By this year's unit code.
     pub units: HashMap<String, LastYear>,
+    /// When last year is known by its published results (`import results`): where they came
+    /// from. `None`: last year was appraised in the store.
+    pub published: Option<PublishedBase>,
+}
+
+/// Last year's published results, as the base of a comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedBase {
+    /// The file the results were imported from.
+    pub file: String,
+    /// What a published rank is out of (the units of last year's set), when the ranks are the
+    /// published ones (the same unit set); `None` across a reorganisation.
+    pub out_of: Option<usize>,
 }
 
 impl Previous {
@@ -120,12 +133,49 @@ impl Previous {
         Previous {
             year: prev.year,
             units: lineage::last_year(this_units, prev_units, &percent),
+            published: None,
         }
     }
 
-    /// How many of this year's units have a last-year rank (what it is out of).
+    /// Last year's index and rank of each unit of `this_units` from the published results (SPEC I8) of
+    /// `year` (assessed on `prev_units`), through the predecessors. Within one unit set each
+    /// unit's rank is its published rank (out of the whole set, even when the file lists only
+    /// some provinces); across a reorganisation every rank is the combined index's rank among
+    /// this year's units, as for an appraised year (`domain::lineage`). A unit absent from the
+    /// results has no figure, never 0.
+    pub fn from_published(
+        year: u16,
+        published: &Published,
+        this_units: &UnitSet,
+        prev_units: &UnitSet,
+    ) -> Previous {
+        let mut units = lineage::last_year(this_units, prev_units, &published.percent_by_unit());
+        let same_set = this_units.meta.id == prev_units.meta.id;
+        if same_set {
+            let ranks = published.ranks();
+            for ly in units.values_mut() {
+                if let [(code, _, Some(_))] = ly.sources.as_slice() {
+                    ly.rank = ranks.get(code).copied();
+                }
+            }
+        }
+        Previous {
+            year,
+            units,
+            published: Some(PublishedBase {
+                file: published.source_file.clone(),
+                out_of: same_set.then_some(prev_units.units.len()),
+            }),
+        }
+    }
+
+    /// What last year's ranks are out of: the units ranked (of this year's units, those with a
+    /// last-year rank), or, for published results, the units of last year's set.
     pub fn ranked(&self) -> usize {
-        self.units.values().filter(|l| l.rank.is_some()).count()
+        match self.published.as_ref().and_then(|b| b.out_of) {
+            Some(n) => n,
+            None => self.units.values().filter(|l| l.rank.is_some()).count(),
+        }
     }
 }
 
@@ -176,7 +226,21 @@ impl RankingReport {
         self.previous = Some(Previous {
             year: prev.year,
             units: lineage::last_year(this_units, prev_units, &percent),
+            published: None,
         });
+    }
+
+    /// Compare with last year known by its published results (see [`Previous::from_published`]).
+    pub fn compare_with_published(
+        &mut self,
+        year: u16,
+        published: &Published,
+        this_units: &UnitSet,
+        prev_units: &UnitSet,
+    ) {
+        self.previous = Some(Previous::from_published(
+            year, published, this_units, prev_units,
+        ));
     }
 
     /// Last year's line of a unit, when there is a comparison.
@@ -638,21 +702,60 @@ fn write_previous_notes(
     lang: Lang,
 ) -> io::Result<()> {
     let py = p.year;
-    match lang {
-        Lang::Vi => writeln!(
-            out,
-            "So với năm {py}: chỉ số năm {py} của mỗi đơn vị là của đơn vị tiền thân; đơn vị hợp nhất \
+    if let Some(b) = &p.published
+        && let Some(out_of) = b.out_of
+    {
+        match lang {
+            Lang::Vi => writeln!(
+                out,
+                "So với năm {py}: kết quả năm {py} là kết quả đã công bố (nhập từ tệp {}); hạng năm \
+                 {py} là hạng đã công bố (trên {} đơn vị). Đơn vị hợp nhất dùng tham chiếu gộp (*) = \
+                 trung bình chỉ số các đơn vị tiền thân có số liệu, làm tròn đến 0,01%.\n",
+                cell(&b.file),
+                out_of
+            )?,
+            Lang::En => writeln!(
+                out,
+                "Since {py}: the {py} figures are the published results (imported from {}); the \
+                 {py} rank is the published rank (of {} units). A merged unit uses the combined \
+                 reference (*) = the mean index of its predecessors with data, rounded to the \
+                 hundredth.\n",
+                cell(&b.file),
+                out_of
+            )?,
+        }
+    } else {
+        match lang {
+            Lang::Vi => writeln!(
+                out,
+                "So với năm {py}: chỉ số năm {py} của mỗi đơn vị là của đơn vị tiền thân; đơn vị hợp nhất \
              dùng tham chiếu gộp (*) = trung bình chỉ số các đơn vị tiền thân có số liệu, làm tròn \
              đến 0,01%. Hạng năm {py} là thứ hạng của chỉ số đó giữa các đơn vị năm {}.\n",
-            r.year
-        )?,
-        Lang::En => writeln!(
-            out,
-            "Since {py}: each unit's {py} index is its predecessor's; a merged unit uses the \
+                r.year
+            )?,
+            Lang::En => writeln!(
+                out,
+                "Since {py}: each unit's {py} index is its predecessor's; a merged unit uses the \
              combined reference (*) = the mean index of its predecessors with data, rounded to the \
              hundredth. The {py} rank is that index's rank among the units of {}.\n",
-            r.year
-        )?,
+                r.year
+            )?,
+        }
+        // Across a reorganisation the published figures are combined like appraised ones.
+        if let Some(b) = &p.published {
+            match lang {
+                Lang::Vi => writeln!(
+                    out,
+                    "Số liệu năm {py} là kết quả đã công bố (nhập từ tệp {}).\n",
+                    cell(&b.file)
+                )?,
+                Lang::En => writeln!(
+                    out,
+                    "The {py} figures are the published results (imported from {}).\n",
+                    cell(&b.file)
+                )?,
+            }
+        }
     }
     let mut none = Vec::new();
     for l in &r.lines {
@@ -1220,5 +1323,57 @@ mod tests {
         write_ranking_markdown(&mut out, &r, Lang::Vi).unwrap();
         let md = String::from_utf8(out).unwrap();
         assert!(md.contains("| 44 | Quảng \\| Bình<br>mới |"), "{md}");
+    }
+
+    #[test]
+    fn published_results_keep_their_ranks_and_merged_units_combine_them() {
+        use domain::bundled::units_for;
+        use domain::{PublishedRow, parse_units};
+        let set = |y: u16| {
+            let f = units_for(y).unwrap();
+            parse_units(f.text, f.name).unwrap()
+        };
+        let row = |u: &str, h: i64, k: u32| PublishedRow {
+            unit: u.into(),
+            index: Points::from_hundredths(h),
+            rank: Some(k),
+            areas: Vec::new(),
+        };
+        let published = Published {
+            units_toml: String::new(),
+            units_file: "data/units/tinh-63.toml".into(),
+            source_file: "2024.csv".into(),
+            source_sha256: String::new(),
+            // Bắc Ninh 88.30 (5th), Bắc Giang 86.10 (20th), Hà Nội 91.43 (3rd).
+            rows: vec![row("27", 8830, 5), row("24", 8610, 20), row("01", 9143, 3)],
+            averages: Vec::new(),
+        };
+        let (old, new) = (set(2024), set(2025));
+        // Within one unit set: the published rank, out of the 63.
+        let same = Previous::from_published(2024, &published, &old, &old);
+        assert_eq!(
+            (same.units["01"].percent, same.units["01"].rank),
+            (Some(9143), Some(3))
+        );
+        assert_eq!(same.units["27"].rank, Some(5));
+        assert_eq!(
+            (same.units["20"].percent, same.units["20"].rank),
+            (None, None)
+        );
+        assert_eq!(same.ranked(), 63);
+        assert_eq!(
+            same.published.as_ref().map(|b| b.file.as_str()),
+            Some("2024.csv")
+        );
+        // Bắc Ninh 2025 (24) continues Bắc Giang (24) and Bắc Ninh (27): the combined reference,
+        // ranked among the 2025 units; Hà Nội keeps its published rank.
+        let merged = Previous::from_published(2024, &published, &new, &old);
+        let bn = &merged.units["24"];
+        assert_eq!(bn.percent, Some(8720));
+        assert!(bn.is_combined());
+        // Across the reorganisation every rank is on the 2025 units: Hà Nội 1st, Bắc Ninh 2nd.
+        assert_eq!(bn.rank, Some(2));
+        assert_eq!(merged.units["01"].rank, Some(1));
+        assert_eq!(merged.ranked(), 2);
     }
 }

@@ -642,7 +642,7 @@ struct Common {
 }
 
 /// Normalize a header for matching: folded, `_`/`-` as spaces, single spaces.
-fn header_key(h: &str) -> String {
+pub(crate) fn header_key(h: &str) -> String {
     let f = fold(h);
     f.split(|c: char| c.is_whitespace() || c == '_' || c == '-')
         .filter(|w| !w.is_empty())

@@ -262,6 +262,12 @@ impl<'s> Applier<'s> {
                     after.then(state::encode_enforced),
                 ));
             }
+            Change::ResultsPublished { year, after, .. } => {
+                self.meta.push((
+                    layout::results_key(*year).into_bytes(),
+                    Some(state::encode_published(after)),
+                ));
+            }
         }
         match self.runs.last_mut() {
             Some((actor, _, last)) if *actor == body.actor && *last + 1 == seq => *last = seq,

@@ -15,8 +15,8 @@ use jiff::Timestamp;
 use domain::item::{Council, CouncilDecision, Dispute, Evidence};
 use domain::official::{Approval, Official, Reopening, Stage};
 use domain::{
-    Appraisal, Change, EventBody, ItemKey, NewEvent, Outcome, Points, Role, Round, RoundScope,
-    SelfAssessment, Status,
+    Appraisal, Change, EventBody, ItemKey, NewEvent, Outcome, Points, Published, PublishedAverage,
+    PublishedRow, Role, Round, RoundScope, SelfAssessment, Status,
 };
 
 use super::wire::{Reader, WireError, Writer};
@@ -36,6 +36,7 @@ mod tag {
     pub const OFFICIAL_CHANGED: u8 = 16;
     pub const ASSIGNMENT_CHANGED: u8 = 9;
     pub const ASSIGNMENTS_ENFORCED: u8 = 10;
+    pub const RESULTS_PUBLISHED: u8 = 11;
 }
 
 /// Which part of an item an event's `before` is: what `before_seq` refers to.
@@ -174,6 +175,16 @@ pub(crate) fn encode(seq: u64, at: Timestamp, ev: &NewEvent, before_seq: u64) ->
             w.uvar(u64::from(*year));
             w.bool(*before);
             w.bool(*after);
+        }
+        Change::ResultsPublished {
+            year,
+            before,
+            after,
+        } => {
+            w.u8(tag::RESULTS_PUBLISHED);
+            w.uvar(u64::from(*year));
+            w.opt(before.as_ref(), published_to);
+            published_to(&mut w, after);
         }
     }
     w.buf
@@ -314,6 +325,14 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, WireError> {
                 year: r.u16var()?,
                 before: r.bool()?,
                 after: r.bool()?,
+            },
+            None,
+        ),
+        tag::RESULTS_PUBLISHED => (
+            Change::ResultsPublished {
+                year: r.u16var()?,
+                before: r.opt(published_from)?,
+                after: published_from(&mut r)?,
             },
             None,
         ),
@@ -644,6 +663,69 @@ pub(crate) fn round_to(w: &mut Writer, round: &Round) {
     w.bool(round.closed);
 }
 
+/// Published results (`import results`): the unit set's source, the file's name and hash, the
+/// rows (unit, index, rank, areas) and the averages, in their order.
+pub(crate) fn published_to(w: &mut Writer, p: &Published) {
+    w.str(&p.units_toml);
+    w.str(&p.units_file);
+    w.str(&p.source_file);
+    w.str(&p.source_sha256);
+    w.uvar(p.rows.len() as u64);
+    for row in &p.rows {
+        w.str(&row.unit);
+        w.points(row.index);
+        w.opt(row.rank, |w, k| w.uvar(u64::from(k)));
+        w.uvar(row.areas.len() as u64);
+        for (code, pts) in &row.areas {
+            w.str(code);
+            w.points(*pts);
+        }
+    }
+    w.uvar(p.averages.len() as u64);
+    for a in &p.averages {
+        w.str(&a.region);
+        w.points(a.index);
+    }
+}
+
+pub(crate) fn published_from(r: &mut Reader<'_>) -> Result<Published, WireError> {
+    let units_toml = r.string()?;
+    let units_file = r.string()?;
+    let source_file = r.string()?;
+    let source_sha256 = r.string()?;
+    let mut rows = Vec::new();
+    for _ in 0..r.uvar()? {
+        let unit = r.string()?;
+        let index = r.points()?;
+        let rank = r.opt(|r| r.u32var())?;
+        let mut areas = Vec::new();
+        for _ in 0..r.uvar()? {
+            areas.push((r.string()?, r.points()?));
+        }
+        rows.push(PublishedRow {
+            unit,
+            index,
+            rank,
+            areas,
+        });
+    }
+    let mut averages = Vec::new();
+    for _ in 0..r.uvar()? {
+        averages.push(PublishedAverage {
+            region: r.string()?,
+            index: r.points()?,
+        });
+    }
+    Ok(Published {
+        units_toml,
+        units_file,
+        source_file,
+        source_sha256,
+        rows,
+        averages,
+    })
+}
+
 pub(crate) fn round_from(r: &mut Reader<'_>) -> Result<Round, WireError> {
     let year = r.u16var()?;
     let number = r.u32var()?;
@@ -942,7 +1024,48 @@ mod tests {
                 before: false,
                 after: true,
             },
+            Change::ResultsPublished {
+                year: 2023,
+                before: None,
+                after: published(),
+            },
+            Change::ResultsPublished {
+                year: 2023,
+                before: Some(published()),
+                after: Published {
+                    rows: vec![],
+                    averages: vec![],
+                    ..published()
+                },
+            },
         ]
+    }
+
+    fn published() -> Published {
+        Published {
+            units_toml: "[unit_set]".into(),
+            units_file: "data/units/tinh-63.toml".into(),
+            source_file: "ket-qua-2023.csv".into(),
+            source_sha256: "ab".repeat(32),
+            rows: vec![
+                PublishedRow {
+                    unit: "22".into(),
+                    index: Points::from_hundredths(9218),
+                    rank: Some(1),
+                    areas: vec![("1".into(), Points::from_hundredths(950))],
+                },
+                PublishedRow {
+                    unit: "01".into(),
+                    index: Points::from_hundredths(9143),
+                    rank: None,
+                    areas: vec![],
+                },
+            ],
+            averages: vec![PublishedAverage {
+                region: String::new(),
+                index: Points::from_hundredths(8698),
+            }],
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! - `m/schema`, `m/applied` (seq and hash of the last event applied), `m/member/<user>`,
 //!   `m/year/YYYY`, `m/round/YYYY/NNNN`, `m/assign/YYYY/<unit>/<area>` (the area empty for a
 //!   whole unit), `m/assign-enforced/YYYY` (present when the year enforces its assignments);
+//!   `m/year/YYYY`, `m/round/YYYY/NNNN`, `m/results/YYYY` (a year's published results);
 //! - `i/YYYY/<unit>`: the items of one unit, without their texts (about 60 bytes each), see
 //!   `state::StoredItem`: a list of every unit reads one value per unit, and a 200,000-row
 //!   import writes 2,000 values, not 200,000;
@@ -39,6 +40,7 @@ pub(crate) const ROUND_PREFIX: &str = "m/round/";
 pub(crate) const OFFICIAL_PREFIX: &str = "m/official/";
 pub(crate) const ASSIGN_PREFIX: &str = "m/assign/";
 pub(crate) const ENFORCED_PREFIX: &str = "m/assign-enforced/";
+pub(crate) const RESULTS_PREFIX: &str = "m/results/";
 pub(crate) const ITEMS_PREFIX: &str = "i/";
 pub(crate) const UNITS_PREFIX: &str = "u/";
 pub(crate) const BY_USER_PREFIX: &str = "b/";
@@ -142,6 +144,11 @@ pub(crate) fn round_key(year: u16, number: u32) -> String {
     format!("{ROUND_PREFIX}{}/{number:04}", year_str(year))
 }
 
+/// A year's published results: "m/results/YYYY".
+pub(crate) fn results_key(year: u16) -> String {
+    format!("{RESULTS_PREFIX}{}", year_str(year))
+}
+
 /// Prefix of every round of a year: "m/round/YYYY/".
 pub(crate) fn year_rounds_prefix(year: u16) -> String {
     format!("{ROUND_PREFIX}{}/", year_str(year))
@@ -221,7 +228,8 @@ pub(crate) fn check_change(change: &Change) -> Result<(), StoreError> {
         Change::MemberChanged { user, .. } => check_user(user),
         Change::RoundChanged { year, .. }
         | Change::OfficialChanged { year, .. }
-        | Change::AssignmentsEnforced { year, .. } => check_year(*year),
+        | Change::AssignmentsEnforced { year, .. }
+        | Change::ResultsPublished { year, .. } => check_year(*year),
         Change::AssignmentChanged {
             year,
             unit,

@@ -49,8 +49,8 @@ use jiff::Timestamp;
 
 use domain::official::Official;
 use domain::{
-    Assignments, Framework, Item, ItemKey, Member, Role, Round, UnitState, UnitSummaries,
-    UnitTotals, YearData,
+    Assignments, Framework, Item, ItemKey, Member, Published, Role, Round, UnitState,
+    UnitSummaries, UnitTotals, YearData,
 };
 
 pub use access::AccessProblem;
@@ -686,6 +686,31 @@ impl Store {
             Some(v) => Ok(Some(state::decode_year(&v, &k)?)),
             None => Ok(None),
         }
+    }
+
+    /// The published results of a year (`import results`), if recorded.
+    pub fn published(&self, year: u16) -> Result<Option<Published>, StoreError> {
+        let k = layout::results_key(year);
+        match self.state.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+            Some(v) => Ok(Some(state::decode_published(&v, &k)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The years that have published results, in order.
+    pub fn published_years(&self) -> Result<Vec<u16>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.state.scan_prefix(layout::RESULTS_PREFIX.as_bytes()) {
+            let (k, _) = r.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&k);
+            let year = key[layout::RESULTS_PREFIX.len()..].parse().map_err(|_| {
+                StoreError::corrupt(format!(
+                    "state key \"{key}\" is not a year (run `thamdinh rebuild`)"
+                ))
+            })?;
+            out.push(year);
+        }
+        Ok(out)
     }
 
     /// The explanation rounds of a year, by number.

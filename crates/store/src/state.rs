@@ -11,12 +11,13 @@
 use domain::item::Touch;
 use domain::official::Official;
 use domain::{
-    Appraisal, Assignment, Item, ItemKey, Role, Round, SelfAssessment, UnitState, YearData,
+    Appraisal, Assignment, Item, ItemKey, Published, Role, Round, SelfAssessment, UnitState,
+    YearData,
 };
 
 use super::body::{
-    appraisal_from, appraisal_to, official_from, official_to, role_code, role_from, round_from,
-    round_to,
+    appraisal_from, appraisal_to, official_from, official_to, published_from, published_to,
+    role_code, role_from, round_from, round_to,
 };
 use super::error::StoreError;
 use super::wire::{Reader, WireError, Writer};
@@ -293,6 +294,19 @@ pub(crate) fn encode_round(round: &Round) -> Vec<u8> {
     let mut w = start(64);
     round_to(&mut w, round);
     w.buf
+}
+
+pub(crate) fn encode_published(p: &Published) -> Vec<u8> {
+    let mut w = start(256);
+    published_to(&mut w, p);
+    w.buf
+}
+
+pub(crate) fn decode_published(bytes: &[u8], what: &str) -> Result<Published, StoreError> {
+    let mut r = open(bytes, what)?;
+    let p = published_from(&mut r).map_err(|e| bad(what, e))?;
+    r.end().map_err(|e| bad(what, e))?;
+    Ok(p)
 }
 
 pub(crate) fn decode_round(bytes: &[u8], what: &str) -> Result<Round, StoreError> {

@@ -322,6 +322,8 @@ struct Replay {
     assignments: BTreeMap<(u16, String, String), String>,
     /// Years that enforce their assignments (→ true).
     enforced: BTreeMap<u16, bool>,
+    /// Per year: the digest of its published results.
+    results: BTreeMap<u16, u64>,
     /// The last unit and user met (events come in runs of one unit, one user).
     last_unit: Option<(u16, Vec<u8>, u32)>,
     last_user: Option<(Vec<u8>, u32)>,
@@ -531,6 +533,20 @@ impl Replay {
                     };
                     self.years
                         .insert(year, hash_bytes(&state::encode_year(&data)));
+                }
+                Change::ResultsPublished {
+                    year,
+                    before,
+                    after,
+                } => {
+                    let now = self.results.get(&year).copied();
+                    if before.map(|b| hash_bytes(&state::encode_published(&b))) != now {
+                        return Err(format!(
+                            "the published results of {year} before it are not the stored ones"
+                        ));
+                    }
+                    self.results
+                        .insert(year, hash_bytes(&state::encode_published(&after)));
                 }
                 Change::RoundChanged {
                     year,
@@ -1134,6 +1150,15 @@ impl Store {
                 &enforced,
                 &replay.enforced,
             )));
+        }
+        let mut results = BTreeMap::new();
+        for year in self.published_years()? {
+            if let Some(p) = self.published(year)? {
+                results.insert(year, hash_bytes(&state::encode_published(&p)));
+            }
+        }
+        if results != replay.results {
+            return Ok(Some(first_diff("results", &results, &replay.results)));
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();

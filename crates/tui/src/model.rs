@@ -524,7 +524,9 @@ impl Model {
                     self.assignments.enforced = *after;
                     changed.assignments = true;
                 }
-                Change::YearOpened { .. } => {}
+                // The workbench shows appraised years; published results of another year do
+                // not change what it shows.
+                Change::YearOpened { .. } | Change::ResultsPublished { .. } => {}
             }
         }
         if !changed.items.is_empty() {

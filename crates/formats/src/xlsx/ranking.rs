@@ -93,14 +93,19 @@ pub fn add_ranking_sheet(
     let last_col = match &r.previous {
         Some(p) => {
             let py = p.year;
+            // Last year known by its published results says so in its heading.
+            let (pub_vi, pub_en) = match p.published {
+                Some(_) => (", công bố", ", published"),
+                None => ("", ""),
+            };
             let heads = match lang {
                 Lang::Vi => [
-                    format!("Chỉ số năm {py} (%)"),
+                    format!("Chỉ số năm {py} (%{pub_vi})"),
                     format!("Hạng năm {py}"),
                     format!("Thay đổi hạng so với {py}"),
                 ],
                 Lang::En => [
-                    format!("{py} index (%)"),
+                    format!("{py} index (%{pub_en})"),
                     format!("{py} rank"),
                     format!("Rank change since {py}"),
                 ],

@@ -669,6 +669,19 @@ impl Workbench for RemoteWorkbench {
             r => Err(unexpected(&r)),
         }
     }
+    fn published(&self, year: u16) -> Result<Option<domain::Published>, WorkbenchError> {
+        match self.shared.ask(Request::Published { year })? {
+            Reply::Published(p) => Ok(p.map(|p| *p)),
+            r => Err(unexpected(&r)),
+        }
+    }
+
+    fn published_years(&self) -> Result<Vec<u16>, WorkbenchError> {
+        match self.shared.ask(Request::PublishedYears)? {
+            Reply::PublishedYears(y) => Ok(y),
+            r => Err(unexpected(&r)),
+        }
+    }
 
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {
         let (parts, reply) = self.shared.call(Request::History(query.clone()), true)?;

@@ -45,7 +45,10 @@ use l10n::Lang;
 /// TextMissing, DateInFuture}`.
 /// 8: `Request::Assignments` / `Reply::Assignments`; `Command::{Assign, EnforceAssignments}`;
 /// `WorkbenchError::{UnknownArea, NotAnAppraiser, AssignedToOther}`.
-pub const PROTOCOL_VERSION: u32 = 8;
+/// 9: `Request::{Published, PublishedYears}` / `Reply::{Published, PublishedYears}`,
+/// `Command::ImportResults`, `Change::ResultsPublished`, `WorkbenchError::{ResultsExist,
+/// YearHasItems, BadResults}`: the published results of a year (`import results`).
+pub const PROTOCOL_VERSION: u32 = 9;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:
@@ -274,6 +277,11 @@ pub enum Request {
     Assignments {
         year: u16,
     },
+    /// The published results of a year (`Reply::Published`).
+    Published {
+        year: u16,
+    },
+    PublishedYears,
     History(HistoryQuery),
     Apply(Command),
     /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
@@ -345,6 +353,8 @@ impl Request {
             Request::Rounds { .. } => "rounds".into(),
             Request::Official { .. } => "official".into(),
             Request::Assignments { .. } => "assignments".into(),
+            Request::Published { .. } => "published".into(),
+            Request::PublishedYears => "published-years".into(),
             Request::History(_) => "history".into(),
             Request::Apply(c) | Request::ApplySummary(c) => format!("apply {}", c.name()),
             Request::Plan(c) => format!("plan {}", c.name()),
@@ -385,6 +395,8 @@ pub enum Reply {
     Rounds(Vec<Round>),
     Official(Option<Official>),
     Assignments(Assignments),
+    Published(Option<Box<domain::Published>>),
+    PublishedYears(Vec<u16>),
     Events(Vec<Event>),
     /// The events a command committed (durable when this is sent).
     Applied(Vec<Event>),

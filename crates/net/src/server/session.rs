@@ -962,6 +962,10 @@ impl Session {
             Request::Rounds { year } => wb.rounds(year).map(Reply::Rounds),
             Request::Official { year } => wb.official(year).map(Reply::Official),
             Request::Assignments { year } => wb.assignments(year).map(Reply::Assignments),
+            Request::Published { year } => wb
+                .published(year)
+                .map(|p| Reply::Published(p.map(Box::new))),
+            Request::PublishedYears => wb.published_years().map(Reply::PublishedYears),
             Request::History(q) => match wb.history(&q) {
                 Ok(events) => return self.send_list(id, ListKind::History, events),
                 Err(e) => Err(e),

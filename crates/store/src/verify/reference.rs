@@ -152,6 +152,8 @@ struct Replay {
     assignments: BTreeMap<(u16, String, String), String>,
     /// Years that enforce their assignments (→ true).
     enforced: BTreeMap<u16, bool>,
+    /// Per year: the digest of its published results.
+    results: BTreeMap<u16, u64>,
     /// Per user: events and a hash of their seqs (order-free), as the by-user index must cover.
     users: BTreeMap<String, (u64, u64)>,
 }
@@ -270,6 +272,20 @@ impl Replay {
                         from_year,
                     };
                     self.years.insert(year, h64(state::encode_year(&data)));
+                }
+                Change::ResultsPublished {
+                    year,
+                    before,
+                    after,
+                } => {
+                    let now = self.results.get(&year).copied();
+                    if before.map(|b| h64(state::encode_published(&b))) != now {
+                        return Err(format!(
+                            "the published results of {year} before it are not the stored ones"
+                        ));
+                    }
+                    self.results
+                        .insert(year, h64(state::encode_published(&after)));
                 }
                 Change::RoundChanged {
                     year,
@@ -698,6 +714,15 @@ impl Store {
                 &enforced,
                 &replay.enforced,
             )));
+        }
+        let mut results = BTreeMap::new();
+        for year in self.published_years()? {
+            if let Some(p) = self.published(year)? {
+                results.insert(year, h64(state::encode_published(&p)));
+            }
+        }
+        if results != replay.results {
+            return Ok(Some(first_diff("results", &results, &replay.results)));
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();

@@ -441,12 +441,45 @@ fn build(path: &Path, years: u16, units: &[&str], segment_bytes: u64) -> (Store,
                 after: None,
             },
         )]);
+        // The published results of a year long before, recorded and then replaced.
+        let published = |n: i64| domain::Published {
+            units_toml: "[unit_set]".into(),
+            units_file: "u.toml".into(),
+            source_file: format!("kq-{n}.csv"),
+            source_sha256: "ab".repeat(32),
+            rows: vec![domain::PublishedRow {
+                unit: units[0].into(),
+                index: domain::Points::from_hundredths(9000 + n),
+                rank: Some(1),
+                areas: vec![("1".into(), domain::Points::from_hundredths(800 + n))],
+            }],
+            averages: vec![domain::PublishedAverage {
+                region: String::new(),
+                index: domain::Points::from_hundredths(8637),
+            }],
+        };
+        b.commit(vec![Builder::ev(
+            "lan",
+            Change::ResultsPublished {
+                year: year - 100,
+                before: None,
+                after: published(0),
+            },
+        )]);
         b.commit(vec![Builder::ev(
             "lan",
             Change::AssignmentsEnforced {
                 year,
                 before: false,
                 after: true,
+            },
+        )]);
+        b.commit(vec![Builder::ev(
+            "lan",
+            Change::ResultsPublished {
+                year: year - 100,
+                before: Some(published(0)),
+                after: published(1),
             },
         )]);
         // Units finalized; one reopened and finalized again.
@@ -1297,6 +1330,20 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                     },
                 );
             }
+            Change::ResultsPublished { .. } => {
+                case(
+                    &format!("event {seq}: other published results before"),
+                    false,
+                    &|all| {
+                        let r = &mut all[idx(seq)];
+                        r.body = rewrite_body(&r.body, |_, _, e, _| {
+                            if let Change::ResultsPublished { before, .. } = &mut e.change {
+                                *before = None;
+                            }
+                        });
+                    },
+                );
+            }
             _ => {}
         }
         if seq % 4 == 2 {
@@ -1316,6 +1363,7 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                         Change::OfficialChanged { year, .. } => *year += 1,
                         Change::AssignmentChanged { unit, .. } => unit.push('x'),
                         Change::AssignmentsEnforced { year, .. } => *year += 1,
+                        Change::ResultsPublished { year, .. } => *year += 1,
                     });
                 });
             }
@@ -1343,6 +1391,7 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                             }
                         }
                         Change::AssignmentsEnforced { after, .. } => *after = !*after,
+                        Change::ResultsPublished { after, .. } => after.rows.clear(),
                         _ => {}
                     });
                 });
