@@ -141,7 +141,12 @@ fn colour_advice(
             }
         };
     }
-    let has = colour_name(level, lang);
+    // What TERM reports: its terminfo entry says 8 colours for screen and the Linux console (16
+    // with the bright ones), so the basic palette is named by its range.
+    let has = match level {
+        ColourLevel::Basic16 => lang.pick("màu cơ bản (8–16 màu)", "the basic colours (8–16)"),
+        other => colour_name(other, lang),
+    };
     let base = term.split('-').next().unwrap_or(term);
     match lang {
         Lang::Vi => format!(
@@ -766,7 +771,9 @@ mod tests {
             "screen",
             Lang::Vi,
         );
-        assert!(fewer.starts_with("giao diện hiện 256 màu, nhưng TERM=screen chỉ báo 16 màu"));
+        assert!(fewer.starts_with(
+            "giao diện hiện 256 màu, nhưng TERM=screen chỉ báo màu cơ bản (8–16 màu)"
+        ));
         assert!(fewer.contains("--theme 16") && fewer.contains("TERM=screen-256color"));
         let same = colour_advice(
             ColourLevel::Monochrome,
