@@ -1,41 +1,19 @@
 //! `thamdinh assign` (SPEC S6) run as a user runs it, on a demo store, through the store's
 //! server: assign a unit and an area, list them with their progress, enforce them, and the refusals.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn me() -> String {
-    uzers::get_current_username()
-        .expect("passwd entry")
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_thamdinh"))
-        .arg("--store")
-        .arg(dir.join("st"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run thamdinh")
-}
+use common::cli::me;
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        out.status.success(),
-        "thamdinh {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
+    common::cli::ok(&dir.join("st"), args)
 }
 
 fn refused(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(!out.status.success(), "thamdinh {args:?} should fail");
-    String::from_utf8(out.stderr).expect("utf-8 output")
+    common::cli::refused(&dir.join("st"), args)
 }
 
 #[test]

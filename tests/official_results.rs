@@ -6,51 +6,12 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command as Process, Output};
-
 use api::{Workbench, WorkbenchError};
+use common::cli::{me, ok, refused, run};
 use common::{key, p};
 use domain::Command;
 use engine::LocalWorkbench;
 use l10n::Lang;
-
-fn me() -> String {
-    uzers::get_current_username()
-        .expect("passwd entry")
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Process::new(env!("CARGO_BIN_EXE_thamdinh"))
-        .arg("--store")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("run thamdinh")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        out.status.success(),
-        "thamdinh {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
-
-fn refused(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        !out.status.success(),
-        "thamdinh {args:?} should be refused:\n{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stderr).expect("utf-8 output")
-}
 
 /// Agree every appraised item of both units.
 fn agree_all(wb: &LocalWorkbench) {

@@ -2,51 +2,30 @@
 //! results (the 2021 and 2023 figures of the domain notes, tests/fixtures/results/) is the base
 //! the next year is compared with; a bad file is refused whole, every problem listed.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn me() -> String {
-    uzers::get_current_username()
-        .expect("passwd entry")
-        .to_string_lossy()
-        .into_owned()
+use common::cli::me;
+
+/// `thamdinh --store DIR/st ARGS…`.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    common::cli::run(&dir.join("st"), args)
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    common::cli::ok(&dir.join("st"), args)
+}
+
+fn refused(dir: &Path, args: &[&str]) -> String {
+    common::cli::refused(&dir.join("st"), args)
 }
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/results")
         .join(name)
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_thamdinh"))
-        .arg("--store")
-        .arg(dir.join("st"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run thamdinh")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        out.status.success(),
-        "thamdinh {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
-
-fn refused(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        !out.status.success(),
-        "thamdinh {args:?} should have been refused:\n{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stderr).expect("utf-8 errors")
 }
 
 /// The demo store: year 2024, five provinces appraised (Hà Nội among them).

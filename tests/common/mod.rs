@@ -185,6 +185,7 @@ pub fn version(wb: &dyn Workbench, k: &ItemKey) -> u64 {
         .unwrap_or(0)
 }
 
+pub mod cli;
 pub mod os_user;
 pub mod pty;
 
