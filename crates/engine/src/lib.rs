@@ -111,6 +111,20 @@ pub(crate) fn limited(
     Ok(t)
 }
 
+/// [`limited`] of a text that must also say something (a reason, a minutes reference): blank
+/// is refused with what it belongs to and which field it is.
+pub(crate) fn required(
+    text: &str,
+    field: TextField,
+    at: impl Fn() -> TextOf,
+) -> Result<String, WorkbenchError> {
+    let t = limited(text, field, &at)?;
+    if t.trim().is_empty() {
+        return Err(WorkbenchError::TextMissing { at: at(), field });
+    }
+    Ok(t)
+}
+
 /// [`clean_owned`] of a text that must fit its field.
 pub(crate) fn limited_owned(
     text: String,

@@ -10,7 +10,7 @@ use domain::limits::{TextField, one_line_note};
 use domain::official::Official;
 use domain::{Change, NewEvent};
 
-use super::{Ctx, WorkbenchError, clean_text, limited};
+use super::{Ctx, WorkbenchError, clean_text, required};
 
 /// How many unfinished units an approval's refusal names.
 const NAMED: usize = 5;
@@ -23,20 +23,28 @@ pub(crate) fn approve(
 ) -> Result<(), WorkbenchError> {
     let y = ctx.engine.year(year)?;
     not_in_future(ctx, date)?;
-    let minutes = one_line_note(&clean_text(&minutes));
-    let minutes = limited(&minutes, TextField::Minutes, || TextOf::Year { year })?;
-    if minutes.trim().is_empty() {
-        return Err(WorkbenchError::TextMissing {
-            at: TextOf::Year { year },
-            field: TextField::Minutes,
-        });
-    }
-    let mut open = Vec::new();
-    for u in &y.units.units {
-        if ctx.unit_state(year, &u.code)?.finalized.is_none() {
-            open.push(format!("{} {}", u.code, u.name));
-        }
-    }
+    let minutes = required(
+        &one_line_note(&clean_text(&minutes)),
+        TextField::Minutes,
+        || TextOf::Year { year },
+    )?;
+    // One scan of the year's unit states: a unit without one was never finalized.
+    let finalized: std::collections::HashSet<String> = ctx
+        .engine
+        .store
+        .unit_states(year)
+        .or_store()?
+        .into_iter()
+        .filter(|(_, s)| s.finalized.is_some())
+        .map(|(code, _)| code)
+        .collect();
+    let open: Vec<String> = y
+        .units
+        .units
+        .iter()
+        .filter(|u| !finalized.contains(&u.code))
+        .map(|u| format!("{} {}", u.code, u.name))
+        .collect();
     if !open.is_empty() {
         return Err(WorkbenchError::UnitsNotFinalized {
             year,
@@ -78,13 +86,7 @@ pub(crate) fn publish(ctx: &mut Ctx, year: u16, date: Date) -> Result<(), Workbe
 
 pub(crate) fn reopen(ctx: &mut Ctx, year: u16, reason: String) -> Result<(), WorkbenchError> {
     ctx.engine.year(year)?;
-    let reason = limited(&reason, TextField::ReopenReason, || TextOf::Year { year })?;
-    if reason.trim().is_empty() {
-        return Err(WorkbenchError::TextMissing {
-            at: TextOf::Year { year },
-            field: TextField::ReopenReason,
-        });
-    }
+    let reason = required(&reason, TextField::ReopenReason, || TextOf::Year { year })?;
     let before = ctx.engine.store.official(year).or_store()?;
     let after = Official::reopen(before.as_ref(), ctx.today, reason.clone())
         .map_err(|problem| WorkbenchError::OfficialStage { year, problem })?;

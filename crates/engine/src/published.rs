@@ -4,9 +4,9 @@
 use crate::OrStore;
 use api::TextOf;
 use domain::limits::TextField;
-use domain::{Change, ItemKey, Published, parse_units};
+use domain::{Change, Published, parse_units};
 
-use super::{Ctx, WorkbenchError, check_len, limited};
+use super::{Ctx, WorkbenchError, check_len, required};
 
 pub(crate) fn import_results(
     ctx: &mut Ctx,
@@ -49,16 +49,7 @@ pub(crate) fn import_results(
                 file: b.source_file.clone(),
             });
         }
-        Some(_) => {
-            let reason = limited(&reason, TextField::ReopenReason, || TextOf::Year { year })?;
-            if reason.trim().is_empty() {
-                return Err(WorkbenchError::TextRequired {
-                    key: ItemKey::new(year, "", ""),
-                    field: "reason".into(),
-                });
-            }
-            reason
-        }
+        Some(_) => required(&reason, TextField::ReopenReason, || TextOf::Year { year })?,
     };
     ctx.push(
         Change::ResultsPublished {
