@@ -4,9 +4,9 @@
 use crate::OrStore;
 use api::TextOf;
 use domain::limits::TextField;
-use domain::{Change, Published, parse_units};
+use domain::{Change, ItemKey, Published, parse_units};
 
-use super::{Ctx, WorkbenchError, check_len, required};
+use super::{Ctx, WorkbenchError, check_len, limited};
 
 pub(crate) fn import_results(
     ctx: &mut Ctx,
@@ -49,7 +49,16 @@ pub(crate) fn import_results(
                 file: b.source_file.clone(),
             });
         }
-        Some(_) => required(&reason, TextField::ReopenReason, || TextOf::Year { year })?,
+        Some(_) => {
+            let reason = limited(&reason, TextField::ReopenReason, || TextOf::Year { year })?;
+            if reason.trim().is_empty() {
+                return Err(WorkbenchError::TextRequired {
+                    key: ItemKey::new(year, "", ""),
+                    field: "reason".into(),
+                });
+            }
+            reason
+        }
     };
     ctx.push(
         Change::ResultsPublished {
