@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use l10n::Lang;
+use l10n::{Lang, Said};
 
 /// The store's seal: the seq and hash of its last event. Printed by `verify` and on every
 /// report and export, so that minutes can record it: a later rewrite of the whole history
@@ -49,11 +49,11 @@ pub struct VerifyReport {
     /// The seal of the last intact event.
     pub seal: Seal,
     /// The first record or event (by seq) whose framing, checksum, hash, seq, time or content is
-    /// wrong, and why.
-    pub first_bad_event: Option<(u64, String)>,
+    /// wrong, and why (in both languages: the report is read later, in either).
+    pub first_bad_event: Option<(u64, Said)>,
     /// The first difference between the stored state and the replayed journal, e.g.
     /// "item 2024/44/3.2.1: stored version 3, journal version 4".
-    pub first_state_mismatch: Option<String>,
+    pub first_state_mismatch: Option<Said>,
     /// Items compared (stored or replayed) before the comparison finished or stopped at a
     /// mismatch.
     pub items_checked: u64,
@@ -86,6 +86,7 @@ impl VerifyReport {
             ),
         };
         if let Some((seq, why)) = &self.first_bad_event {
+            let why = why.get(lang);
             out.push(' ');
             out.push_str(&match lang {
                 Lang::En => format!(
@@ -101,6 +102,7 @@ impl VerifyReport {
             });
         }
         if let Some(what) = &self.first_state_mismatch {
+            let what = what.get(lang);
             out.push(' ');
             out.push_str(&match lang {
                 Lang::En => format!(

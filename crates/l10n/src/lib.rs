@@ -58,6 +58,52 @@ impl Tr {
     }
 }
 
+/// A text with values, written in both languages where it is made: for a message built before
+/// anyone knows who reads it (a store's damage found by `verify`, read later in either language,
+/// perhaps on another machine). `Display` is the English text, for logs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Said {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Said {
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Said {
+        Said {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// This text inside a longer one, in each language: `why.within(|v| format!("… ({v})"), |e|
+    /// format!("… ({e})"))`.
+    pub fn within(&self, vi: impl FnOnce(&str) -> String, en: impl FnOnce(&str) -> String) -> Said {
+        Said {
+            vi: vi(&self.vi),
+            en: en(&self.en),
+        }
+    }
+}
+
+impl From<Tr> for Said {
+    fn from(t: Tr) -> Said {
+        Said::new(t.vi, t.en)
+    }
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 /// A fixed text in both languages: `tr!("Đồng ý", "Agree")`.
 #[macro_export]
 macro_rules! tr {
@@ -126,6 +172,16 @@ mod tests {
         assert_eq!(Colour::Green.label(Lang::En), "green");
         assert_eq!(Colour::Green.short(Lang::Vi), "X");
         assert_eq!(tr!("Có", "Yes").get(Lang::En), "Yes");
+    }
+
+    #[test]
+    fn said_keeps_both_languages_through_a_longer_text() {
+        let why = Said::new("mã kiểm tra không khớp", "the checksum does not match");
+        let all = why.within(|v| format!("sự kiện 7: {v}"), |e| format!("event 7: {e}"));
+        assert_eq!(all.get(Lang::Vi), "sự kiện 7: mã kiểm tra không khớp");
+        assert_eq!(all.get(Lang::En), "event 7: the checksum does not match");
+        assert_eq!(all.to_string(), "event 7: the checksum does not match");
+        assert_eq!(Said::from(tr!("Có", "Yes")).get(Lang::Vi), "Có");
     }
 
     #[test]

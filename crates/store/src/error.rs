@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use l10n::Lang;
+use l10n::{Lang, Said};
 
 /// Every failure of `Store`. `Display` is the English message; `message` picks the language.
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +44,7 @@ pub enum StoreError {
     BadKey { what: String },
     /// The journal, the record of events, is damaged or cannot be read.
     #[error("{}", self.message(Lang::En))]
-    Journal { path: PathBuf, detail: String },
+    Journal { path: PathBuf, detail: Said },
     /// sled has applied events the journal no longer holds: the journal lost events.
     #[error("{}", self.message(Lang::En))]
     JournalBehind {
@@ -171,13 +171,15 @@ impl StoreError {
                     "the journal of store {} (the record of every change) is damaged: {detail}. \
                      Nothing was changed. Keep the folder as it is and restore the store from its \
                      latest backup into a new folder: thamdinh restore FILE --store NEW_FOLDER",
-                    path.display()
+                    path.display(),
+                    detail = detail.en
                 ),
                 Lang::Vi => format!(
                     "nhật ký của kho dữ liệu {} (bản ghi mọi thay đổi) bị hỏng: {detail}. Chưa \
                      thay đổi gì. Hãy giữ nguyên thư mục và khôi phục kho từ bản sao lưu gần nhất \
                      vào một thư mục mới: thamdinh restore TỆP --store THƯ_MỤC_MỚI",
-                    path.display()
+                    path.display(),
+                    detail = detail.vi
                 ),
             },
             StoreError::JournalBehind {
@@ -309,7 +311,7 @@ impl StoreError {
             Ok(io) => StoreError::io(crate::layout::journal_dir(dir), io),
             Err(e) => StoreError::Journal {
                 path: dir.to_path_buf(),
-                detail: e.to_string(),
+                detail: e.said(),
             },
         }
     }

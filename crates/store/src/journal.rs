@@ -40,6 +40,8 @@ use std::path::{Path, PathBuf};
 
 use std::ops::ControlFlow;
 
+use l10n::Said;
+
 use super::commit::chain_hash;
 
 mod scan;
@@ -83,17 +85,36 @@ pub(crate) enum JournalError {
         file: String,
         offset: u64,
         seq: u64,
-        what: String,
+        what: Said,
     },
     /// A file that must not be trusted (a link, not ours, not a regular file).
     #[error("{file}: {what}")]
-    Unsafe { file: String, what: String },
+    Unsafe { file: String, what: Said },
     /// A caller's mistake (a seq that does not follow the head, a seq not in the journal).
     #[error("{0}")]
     Misuse(String),
 }
 
 impl JournalError {
+    /// The problem in both languages (`Display` is the English).
+    pub(crate) fn said(&self) -> Said {
+        match self {
+            JournalError::Damaged {
+                file,
+                offset,
+                seq,
+                what,
+            } => what.within(
+                |v| format!("{file}, byte {offset}, chỗ lẽ ra là sự kiện {seq}: {v}"),
+                |e| format!("{file}, byte {offset}, where event {seq} should be: {e}"),
+            ),
+            JournalError::Unsafe { file, what } => {
+                what.within(|v| format!("{file}: {v}"), |e| format!("{file}: {e}"))
+            }
+            other => Said::new(other.to_string(), other.to_string()),
+        }
+    }
+
     /// The operating system's error, if that is what this is (a full disk, say).
     pub(crate) fn into_io(self) -> Result<io::Error, JournalError> {
         match self {
@@ -120,8 +141,8 @@ pub(crate) struct Torn {
     /// header was never completely written).
     segment: usize,
     keep: Option<u64>,
-    /// What it is, for the log.
-    pub what: String,
+    /// What it is, for the log and for `verify`.
+    pub what: Said,
 }
 
 /// What opening found besides the records.
@@ -181,29 +202,47 @@ fn euid() -> u32 {
 
 /// Refuse a path that is a link, not of the expected type, or not owned by this user.
 fn check_owned(path: &Path, meta: &std::fs::Metadata, dir: bool) -> Result<(), JournalError> {
-    let unsafe_ = |what: &str| JournalError::Unsafe {
+    let unsafe_ = |what: Said| JournalError::Unsafe {
         file: path.display().to_string(),
-        what: what.into(),
+        what,
     };
     if meta.file_type().is_symlink() {
-        return Err(unsafe_(
-            "is a symbolic link; remove it (a store's files are never links)",
-        ));
+        return Err(unsafe_(a_link()));
     }
     if dir && !meta.is_dir() {
-        return Err(unsafe_("is not a directory"));
+        return Err(unsafe_(Said::new(
+            "không phải là thư mục",
+            "is not a directory",
+        )));
     }
     if !dir && !meta.is_file() {
-        return Err(unsafe_("is not a regular file"));
+        return Err(unsafe_(Said::new(
+            "không phải là tệp thường",
+            "is not a regular file",
+        )));
     }
     if meta.uid() != euid() {
-        return Err(unsafe_(&format!(
-            "belongs to user id {}, not to this user ({}); only the store's owner may write it",
-            meta.uid(),
-            euid()
+        let (owner, me) = (meta.uid(), euid());
+        return Err(unsafe_(Said::new(
+            format!(
+                "thuộc về người dùng có mã {owner}, không phải người dùng này ({me}); chỉ chủ \
+                 của kho mới được ghi vào"
+            ),
+            format!(
+                "belongs to user id {owner}, not to this user ({me}); only the store's owner may \
+                 write it"
+            ),
         )));
     }
     Ok(())
+}
+
+/// A link where a store's file should be.
+fn a_link() -> Said {
+    Said::new(
+        "là một liên kết tượng trưng (symlink); hãy xoá nó (tệp của kho không bao giờ là liên kết)",
+        "is a symbolic link; remove it (a store's files are never links)",
+    )
 }
 
 fn open_dir(dir: &Path) -> Result<(File, [(u64, u64); 2]), JournalError> {
@@ -241,7 +280,7 @@ fn open_segment(dir_fd: &File, dir: &Path, name: &str, write: bool) -> Result<Fi
     .map_err(|e| match e {
         rustix::io::Errno::LOOP => JournalError::Unsafe {
             file: path.display().to_string(),
-            what: "is a symbolic link; remove it (a store's files are never links)".into(),
+            what: a_link(),
         },
         e => io_err(&path, e.into()),
     })?;
@@ -462,7 +501,64 @@ enum Read {
     },
     /// Not enough bytes for a whole record.
     Short,
-    Bad(String),
+    Bad(Said),
+}
+
+/// Why bytes are not a journal record, in both languages: the scan and the single read say the
+/// same thing.
+pub(crate) mod why {
+    use l10n::Said;
+
+    pub(super) fn impossible_length(len: u32) -> Said {
+        Said::new(
+            format!("độ dài bản ghi {len} byte là không thể có"),
+            format!("a record length of {len} bytes is impossible"),
+        )
+    }
+
+    pub(super) fn checksum() -> Said {
+        Said::new(
+            "mã kiểm tra (CRC) của bản ghi không khớp với nội dung của nó",
+            "the record's checksum does not match its bytes",
+        )
+    }
+
+    pub(super) fn unknown_flags(flags: u8) -> Said {
+        Said::new(
+            format!("bản ghi có cờ lạ {flags:#x}"),
+            format!("unknown record flags {flags:#x}"),
+        )
+    }
+
+    pub(crate) fn stands_where(seq: u64, expected: u64) -> Said {
+        Said::new(
+            format!("bản ghi {seq} nằm ở chỗ của sự kiện {expected}"),
+            format!("record {seq} stands where event {expected} should"),
+        )
+    }
+
+    pub(crate) fn altered() -> Said {
+        Said::new(
+            "mã băm của bản ghi không suy ra được từ sự kiện trước nó (bản ghi đã bị sửa)",
+            "the record's hash does not follow from the event before it (it was altered)",
+        )
+    }
+
+    pub(super) fn changed_while_open() -> Said {
+        Said::new(
+            "một bản ghi đọc được khi mở nhật ký nay không đọc được nữa (tệp đã bị thay đổi khi kho \
+             đang mở)",
+            "a record read when the journal was opened no longer reads (the file was changed \
+             while the store was open)",
+        )
+    }
+
+    pub(super) fn out_of_place(seq: u64, place: u32) -> Said {
+        Said::new(
+            format!("bản ghi {seq} tự nhận là bản thứ {place} trong lần ghi của nó"),
+            format!("record {seq} says it is number {place} of its commit"),
+        )
+    }
 }
 
 fn read_record(c: &mut Cursor<'_>, at: u64) -> io::Result<Read> {
@@ -472,28 +568,22 @@ fn read_record(c: &mut Cursor<'_>, at: u64) -> io::Result<Read> {
     let len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
     let crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
     if (len as usize) < PAYLOAD_HEAD || len > MAX_PAYLOAD {
-        return Ok(Read::Bad(format!(
-            "a record length of {len} bytes is impossible"
-        )));
+        return Ok(Read::Bad(why::impossible_length(len)));
     }
     let Some(p) = c.get(at + FRAME, len as usize)? else {
         return Ok(Read::Short);
     };
     if crc32c::crc32c(p) != crc {
-        return Ok(Read::Bad(
-            "the record's checksum does not match its bytes".into(),
-        ));
+        return Ok(Read::Bad(why::checksum()));
     }
     let seq = u64::from_le_bytes(p[..8].try_into().unwrap_or_default());
     let flags = p[8];
     if flags & !COMMIT_END != 0 {
-        return Ok(Read::Bad(format!("unknown record flags {flags:#x}")));
+        return Ok(Read::Bad(why::unknown_flags(flags)));
     }
     let place = u32::from_le_bytes([p[9], p[10], p[11], p[12]]);
     if u64::from(place) >= seq {
-        return Ok(Read::Bad(format!(
-            "record {seq} says it is number {place} of its commit"
-        )));
+        return Ok(Read::Bad(why::out_of_place(seq, place)));
     }
     let mut hash = [0; 32];
     hash.copy_from_slice(&p[13..45]);
@@ -581,9 +671,12 @@ impl Journal {
                         file: dir.join(&name).display().to_string(),
                         offset: 0,
                         seq: 0,
-                        what: "a file that is not a journal segment is in the journal folder \
-                               (move it away)"
-                            .into(),
+                        what: Said::new(
+                            "trong thư mục nhật ký có một tệp không phải đoạn nhật ký (hãy chuyển \
+                             nó ra chỗ khác)",
+                            "a file that is not a journal segment is in the journal folder (move \
+                             it away)",
+                        ),
                     });
                 }
             }
@@ -606,7 +699,7 @@ impl Journal {
             let last = i + 1 == count;
             let file = open_segment(&j.dir_fd, dir, &name, mode == OpenMode::Repair)?;
             let path = dir.join(&name);
-            let damaged = |offset: u64, seq: u64, what: String| JournalError::Damaged {
+            let damaged = |offset: u64, seq: u64, what: Said| JournalError::Damaged {
                 file: path.display().to_string(),
                 offset,
                 seq,
@@ -621,7 +714,10 @@ impl Journal {
                     opened.torn = Some(Torn {
                         segment: j.segments.len(),
                         keep: None,
-                        what: format!("{name}: an incomplete new segment ({size} bytes)"),
+                        what: Said::new(
+                            format!("{name}: một đoạn mới chưa ghi xong ({size} byte)"),
+                            format!("{name}: an incomplete new segment ({size} bytes)"),
+                        ),
                     });
                     j.segments.push(Segment {
                         name,
@@ -633,14 +729,20 @@ impl Journal {
                 return Err(damaged(
                     0,
                     expected,
-                    "the segment's header is missing".into(),
+                    Said::new(
+                        "thiếu phần đầu của đoạn nhật ký",
+                        "the segment's header is missing",
+                    ),
                 ));
             }
             if &head[..4] != MAGIC || head[4] != FORMAT {
                 return Err(damaged(
                     0,
                     expected,
-                    "the segment's header is not a journal's".into(),
+                    Said::new(
+                        "phần đầu của đoạn không phải của một nhật ký",
+                        "the segment's header is not a journal's",
+                    ),
                 ));
             }
             let named = u64::from_le_bytes(head[5..13].try_into().unwrap_or_default());
@@ -648,9 +750,16 @@ impl Journal {
                 return Err(damaged(
                     0,
                     expected,
-                    format!(
-                        "the segment starts at event {named} and is named for event {first}, \
-                         but event {expected} comes next (a segment is missing or was renamed)"
+                    Said::new(
+                        format!(
+                            "đoạn bắt đầu ở sự kiện {named} và mang tên sự kiện {first}, nhưng \
+                             tiếp theo phải là sự kiện {expected} (thiếu một đoạn hoặc một đoạn \
+                             đã bị đổi tên)"
+                        ),
+                        format!(
+                            "the segment starts at event {named} and is named for event {first}, \
+                             but event {expected} comes next (a segment is missing or was renamed)"
+                        ),
                     ),
                 ));
             }
@@ -659,17 +768,20 @@ impl Journal {
             let (mut seq_done, mut hash_done) = (j.head_seq, j.head_hash);
             let (mut seq, mut prev) = (j.head_seq, j.head_hash);
             let mut pending_index = Vec::new();
-            let mut problem: Option<(u64, String)> = None;
+            let mut problem: Option<(u64, Said)> = None;
             let segment = j.segments.len();
             let opts = scan::Opts::default();
             let stop = scan::scan(&file, HEADER, size, prev, opts, &mut bufs, &mut |r| {
                 let s = r.seq;
                 let bad = if s != seq + 1 {
-                    Some(format!("record {s} stands where event {} should", seq + 1))
+                    Some(why::stands_where(s, seq + 1))
                 } else if s - u64::from(r.place) != seq_done + 1 {
-                    Some(format!("record {s} is out of place in its commit"))
+                    Some(Said::new(
+                        format!("bản ghi {s} nằm sai chỗ trong lần ghi của nó"),
+                        format!("record {s} is out of place in its commit"),
+                    ))
                 } else if !r.chained {
-                    Some("the record's hash does not follow from the event before it (it was altered)".into())
+                    Some(why::altered())
                 } else {
                     None
                 };
@@ -697,7 +809,13 @@ impl Journal {
             match stop {
                 Stop::Short { at } if at == size => {}
                 Stop::Short { at } => {
-                    problem = Some((at, "the file ends inside a record".into()));
+                    problem = Some((
+                        at,
+                        Said::new(
+                            "tệp kết thúc giữa một bản ghi",
+                            "the file ends inside a record",
+                        ),
+                    ));
                 }
                 Stop::Bad { at, why } => problem = Some((at, why)),
                 Stop::Visitor => {}
@@ -716,17 +834,27 @@ impl Journal {
                 return Err(damaged(
                     commit_end,
                     seq_done + 1,
-                    "a commit in the middle of the journal is incomplete".into(),
+                    Said::new(
+                        "một lần ghi ở giữa nhật ký không trọn vẹn",
+                        "a commit in the middle of the journal is incomplete",
+                    ),
                 ));
             }
             if uncommitted {
-                let why = problem.map_or("a commit that was never completed".to_string(), |p| p.1);
+                let why = problem.map_or(
+                    Said::new(
+                        "một lần ghi chưa bao giờ hoàn tất",
+                        "a commit that was never completed",
+                    ),
+                    |p| p.1,
+                );
+                let n = size - commit_end;
                 opened.torn = Some(Torn {
                     segment: j.segments.len(),
                     keep: Some(commit_end),
-                    what: format!(
-                        "{name}: {} bytes after event {seq_done} ({why})",
-                        size - commit_end
+                    what: why.within(
+                        |v| format!("{name}: {n} byte sau sự kiện {seq_done} ({v})"),
+                        |e| format!("{name}: {n} bytes after event {seq_done} ({e})"),
                     ),
                 });
             }
@@ -933,9 +1061,7 @@ impl Journal {
                         file: path().display().to_string(),
                         offset: at,
                         seq: seq + 1,
-                        what: "a record read when the journal was opened no longer reads (the \
-                               file was changed while the store was open)"
-                            .into(),
+                        what: why::changed_while_open(),
                     });
                 }
             }
@@ -1009,9 +1135,7 @@ impl Iterator for Records<'_> {
                         file: path().display().to_string(),
                         offset: at,
                         seq: self.from,
-                        what: "a record read when the journal was opened no longer reads (the \
-                               file was changed while the store was open)"
-                            .into(),
+                        what: why::changed_while_open(),
                     }));
                 }
             }

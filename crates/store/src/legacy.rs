@@ -71,7 +71,7 @@ pub(crate) fn migrate(dir: &Path) -> Result<String, StoreError> {
         // A store of this layout whose journal folder is gone: its record is missing.
         return Err(StoreError::Journal {
             path: dir.to_path_buf(),
-            detail: "the journal folder is missing".into(),
+            detail: l10n::Said::new("thiếu thư mục nhật ký", "the journal folder is missing"),
         });
     }
     let tree = |n: &str| db.open_tree(n).map_err(|e| lock::from_sled(e, dir));

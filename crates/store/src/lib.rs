@@ -247,7 +247,7 @@ impl Store {
             journal
                 .cut_torn_tail(torn)
                 .map_err(|e| StoreError::journal(dir, e))?;
-            report.torn_tail_cut = Some(torn.what.clone());
+            report.torn_tail_cut = Some(torn.what.en.clone());
         }
         let mut store = Store::assemble(dir, lock, db, state, drafts, journal, report);
         match store.catch_up() {

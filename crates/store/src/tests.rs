@@ -384,8 +384,13 @@ fn a_tampered_state_is_named_by_verify_and_rebuild_restores_it() {
     assert!(!r.ok());
     let why = r.first_state_mismatch.unwrap();
     assert!(
-        why.contains("2024/44/3.2.1") && why.contains("appraisal"),
+        why.en.contains("2024/44/3.2.1") && why.en.contains("appraisal"),
         "{why}"
+    );
+    assert!(
+        why.vi.contains("2024/44/3.2.1") && why.vi.contains("kết quả thẩm định"),
+        "{}",
+        why.vi
     );
     drop(store);
     let (store, n) = Store::rebuild(&path).unwrap();

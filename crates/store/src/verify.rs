@@ -20,11 +20,12 @@ use std::path::Path;
 use jiff::Timestamp;
 
 use domain::{Change, Points, Role, Seal, VerifyReport};
+use l10n::{Said, Tr, tr};
 
 use super::body::{self, ItemPart, ViewChange};
 use super::chunked::Chunked;
 use super::error::StoreError;
-use super::journal::{Journal, JournalError, OpenMode, Rec};
+use super::journal::{Journal, JournalError, OpenMode, Rec, why};
 use super::layout;
 use super::state::{self, StoredItem};
 use super::wire::{Reader, WireError, Writer};
@@ -259,23 +260,23 @@ impl Stored {
     }
 
     /// The first field that differs from the replayed item, for the message.
-    fn difference(&self, replayed: &ItemDigest) -> Option<&'static str> {
+    fn difference(&self, replayed: &ItemDigest) -> Option<Tr> {
         let (s, r) = (&self.digest, replayed);
         if s.version != r.version {
-            Some("version")
+            Some(tr!("phiên bản", "version"))
         } else if s.self_seq != r.self_seq
             || s.self_score != r.self_score
             || s.flags & SELF_SCORE != r.flags & SELF_SCORE
         {
-            Some("self-assessment")
+            Some(tr!("điểm tự đánh giá", "self-assessment"))
         } else if s.survey != r.survey || s.flags & SURVEY != r.flags & SURVEY {
-            Some("survey points")
+            Some(tr!("điểm điều tra", "survey points"))
         } else if s.appraisal_seq != r.appraisal_seq || s.appraisal != r.appraisal {
-            Some("appraisal")
+            Some(tr!("kết quả thẩm định", "appraisal"))
         } else if s.last_seq != r.last_seq || s.last != r.last {
-            Some("last change")
+            Some(tr!("thay đổi gần nhất", "last change"))
         } else if s.history != r.history || self.history_len != r.version {
-            Some("history")
+            Some(tr!("lịch sử", "history"))
         } else {
             None
         }
@@ -416,10 +417,13 @@ impl Replay {
     }
 
     /// Replay one event's body and give its time; `Err` names what is wrong with it.
-    fn apply(&mut self, seq: u64, bytes: &[u8]) -> Result<Timestamp, String> {
-        let v = body::view(bytes).map_err(|e| format!("its content cannot be read: {e}"))?;
+    fn apply(&mut self, seq: u64, bytes: &[u8]) -> Result<Timestamp, Said> {
+        let v = body::view(bytes).map_err(unreadable)?;
         if v.head.seq != seq {
-            return Err(format!("its content says it is event {}", v.head.seq));
+            return Err(Said::new(
+                format!("nội dung của nó ghi là sự kiện {}", v.head.seq),
+                format!("its content says it is event {}", v.head.seq),
+            ));
         }
         let actor = v.head.actor;
         let user = self.user(actor);
@@ -447,22 +451,31 @@ impl Replay {
                 });
                 let d = self.item(year, unit, leaf);
                 if version != d.version + 1 {
-                    return Err(format!(
-                        "item {year}/{unit}/{leaf} goes from version {} to {version}",
-                        d.version
+                    let was = d.version;
+                    return Err(Said::new(
+                        format!(
+                            "mục {year}/{unit}/{leaf} chuyển từ phiên bản {was} sang {version}"
+                        ),
+                        format!("item {year}/{unit}/{leaf} goes from version {was} to {version}"),
                     ));
                 }
                 match part {
                     ItemPart::SelfAssessment => {
                         if before_seq != d.self_seq {
-                            return Err(format!(
-                                "it names event {before_seq} as the item's previous \
-                                 self-assessment, which is event {}",
-                                d.self_seq
+                            let was = d.self_seq;
+                            return Err(Said::new(
+                                format!(
+                                    "nó coi sự kiện {before_seq} là lần tự đánh giá trước của \
+                                     mục, nhưng đó là sự kiện {was}"
+                                ),
+                                format!(
+                                    "it names event {before_seq} as the item's previous \
+                                     self-assessment, which is event {was}"
+                                ),
                             ));
                         }
                         let mut r = Reader::new(after);
-                        d.self_score = r.points().map_err(|e| e.to_string())?.hundredths();
+                        d.self_score = r.points().map_err(unreadable)?.hundredths();
                         d.flags |= SELF_SCORE;
                         d.self_seq = seq;
                     }
@@ -470,23 +483,32 @@ impl Replay {
                         let had =
                             (d.flags & SURVEY != 0).then(|| Points::from_hundredths(d.survey));
                         if survey_before != had {
-                            return Err("its survey points before are not the item's".into());
+                            return Err(Said::new(
+                                "điểm điều tra trước đó mà nó ghi không phải của mục",
+                                "its survey points before are not the item's",
+                            ));
                         }
                         let mut r = Reader::new(after);
-                        d.survey = r.points().map_err(|e| e.to_string())?.hundredths();
+                        d.survey = r.points().map_err(unreadable)?.hundredths();
                         d.flags |= SURVEY;
                     }
                     ItemPart::Appraisal => {
                         if before_seq != d.appraisal_seq {
-                            return Err(format!(
-                                "it names event {before_seq} as the item's previous appraisal, \
-                                 which is event {}",
-                                d.appraisal_seq
+                            let was = d.appraisal_seq;
+                            return Err(Said::new(
+                                format!(
+                                    "nó coi sự kiện {before_seq} là lần thẩm định trước của mục, \
+                                     nhưng đó là sự kiện {was}"
+                                ),
+                                format!(
+                                    "it names event {before_seq} as the item's previous \
+                                     appraisal, which is event {was}"
+                                ),
                             ));
                         }
                         d.appraisal = appraisal
                             .unwrap_or_else(|| Ok(hash_bytes(&[])))
-                            .map_err(|e| e.to_string())?;
+                            .map_err(unreadable)?;
                         d.appraisal_seq = seq;
                     }
                 }
@@ -507,8 +529,11 @@ impl Replay {
                     after,
                 } => {
                     if before != self.members.get(&user).copied() {
-                        return Err(format!(
-                            "the role of {user} before it is not the stored one"
+                        return Err(Said::new(
+                            format!(
+                                "vai trò trước đó của {user} mà nó ghi không phải vai trò đã lưu"
+                            ),
+                            format!("the role of {user} before it is not the stored one"),
                         ));
                     }
                     match after {
@@ -541,8 +566,14 @@ impl Replay {
                 } => {
                     let now = self.results.get(&year).copied();
                     if before.map(|b| hash_bytes(&state::encode_published(&b))) != now {
-                        return Err(format!(
-                            "the published results of {year} before it are not the stored ones"
+                        return Err(Said::new(
+                            format!(
+                                "kết quả công bố năm {year} trước đó mà nó ghi không phải kết quả \
+                                 đã lưu"
+                            ),
+                            format!(
+                                "the published results of {year} before it are not the stored ones"
+                            ),
                         ));
                     }
                     self.results
@@ -617,7 +648,7 @@ struct Checker {
     /// The last intact event.
     events: u64,
     seal: Seal,
-    bad: Option<(u64, String)>,
+    bad: Option<(u64, Said)>,
 }
 
 impl Checker {
@@ -651,33 +682,36 @@ impl Checker {
         }
     }
 
-    fn check(&mut self, rec: &Rec<'_>, expected: u64) -> Result<Timestamp, String> {
+    fn check(&mut self, rec: &Rec<'_>, expected: u64) -> Result<Timestamp, Said> {
         if self.links {
             if rec.seq != expected {
-                return Err(format!(
-                    "record {} stands where event {expected} should",
-                    rec.seq
-                ));
+                return Err(why::stands_where(rec.seq, expected));
             }
             if !rec.chained {
-                return Err(
-                    "its hash does not match its content and the previous event's hash \
-                     (it was altered)"
-                        .into(),
-                );
+                return Err(Said::new(
+                    "mã băm của nó không khớp với nội dung của nó và mã băm của sự kiện trước \
+                     (bản ghi đã bị sửa)",
+                    "its hash does not match its content and the previous event's hash (it was \
+                     altered)",
+                ));
             }
         }
         let at = self.replay.apply(rec.seq, rec.body)?;
-        if self.last_at.is_some_and(|t| at < t) {
-            return Err(format!(
-                "its time {at} is earlier than the time of the event before it"
+        if let Some(before) = self.last_at.filter(|&t| at < t) {
+            return Err(Said::new(
+                format!(
+                    "thời điểm của nó ({}) sớm hơn thời điểm của sự kiện trước nó ({})",
+                    domain::clock::date_time_seconds(at),
+                    domain::clock::date_time_seconds(before)
+                ),
+                format!("its time {at} is earlier than the time of the event before it"),
             ));
         }
         Ok(at)
     }
 
     /// A problem that ended the scan (a record that no longer reads).
-    fn fail(&mut self, why: String) {
+    fn fail(&mut self, why: Said) {
         if self.bad.is_none() {
             self.bad = Some((self.events + 1, why));
         }
@@ -774,23 +808,30 @@ impl Store {
         let journal = self.journal_read();
         let mut check = Checker::new(true);
         if let Err(e) = journal.scan(&mut |r| check.record(r)) {
-            check.fail(e.to_string());
+            check.fail(e.said());
         }
         let mut report = check.report();
         let (head, head_hash) = journal.head();
         drop(journal);
         if report.first_bad_event.is_none() && report.events != head {
+            let read = report.events;
             report.first_bad_event = Some((
-                report.events + 1,
-                format!(
-                    "the journal's head is event {head}, but only {} could be read",
-                    report.events
+                read + 1,
+                Said::new(
+                    format!("đầu nhật ký là sự kiện {head}, nhưng chỉ đọc được {read}"),
+                    format!("the journal's head is event {head}, but only {read} could be read"),
                 ),
             ));
         }
         if report.first_bad_event.is_none() {
             if report.seal.hash != head_hash && head > 0 {
-                report.first_bad_event = Some((head, "the journal's head hash changed".into()));
+                report.first_bad_event = Some((
+                    head,
+                    Said::new(
+                        "mã băm ở đầu nhật ký đã thay đổi",
+                        "the journal's head hash changed",
+                    ),
+                ));
             }
             self.check_state_into(check.replay, &mut report);
         }
@@ -805,20 +846,25 @@ impl Store {
         if let Some(applied) = self.applied_seq()
             && applied > report.events
         {
+            let (end, lost) = (report.events, report.events + 1);
             report.first_bad_event = Some((
-                report.events + 1,
-                format!(
-                    "the journal ends at event {}, but the state had recorded event {applied}: \
-                     the journal lost events {}–{applied}",
-                    report.events,
-                    report.events + 1
+                lost,
+                Said::new(
+                    format!(
+                        "nhật ký kết thúc ở sự kiện {end}, nhưng trạng thái đã ghi nhận sự kiện \
+                         {applied}: nhật ký đã mất các sự kiện {lost}–{applied}"
+                    ),
+                    format!(
+                        "the journal ends at event {end}, but the state had recorded event \
+                         {applied}: the journal lost events {lost}–{applied}"
+                    ),
                 ),
             ));
             return;
         }
         match self.compare_state(replay, &mut report.items_checked) {
             Ok(m) => report.first_state_mismatch = m,
-            Err(e) => report.first_state_mismatch = Some(e.message(l10n::Lang::En)),
+            Err(e) => report.first_state_mismatch = Some(store_said(&e)),
         }
         report.state_checked = true;
     }
@@ -859,9 +905,15 @@ impl Store {
                 .map_or(0, |a| a.seq);
             report.first_bad_event = Some((
                 1,
-                format!(
-                    "the journal folder is missing; the state had recorded {applied} events: the \
-                     journal lost events 1–{applied}"
+                Said::new(
+                    format!(
+                        "thiếu thư mục nhật ký; trạng thái đã ghi nhận {applied} sự kiện: nhật ký \
+                         đã mất các sự kiện 1–{applied}"
+                    ),
+                    format!(
+                        "the journal folder is missing; the state had recorded {applied} events: \
+                         the journal lost events 1–{applied}"
+                    ),
                 ),
             ));
             return Ok(report);
@@ -886,8 +938,13 @@ impl Store {
                     .file_name()
                     .map_or(file.clone(), |f| f.to_string_lossy().into_owned());
                 report.events = seq.saturating_sub(1);
-                report.first_bad_event =
-                    Some((seq, format!("{what} (journal/{file}, byte {offset})")));
+                report.first_bad_event = Some((
+                    seq,
+                    what.within(
+                        |v| format!("{v} (journal/{file}, byte {offset})"),
+                        |e| format!("{e} (journal/{file}, byte {offset})"),
+                    ),
+                ));
                 return Ok(report);
             }
             Err(e) => return Err(StoreError::journal(dir, e)),
@@ -910,10 +967,19 @@ impl Store {
         {
             report.first_bad_event = Some((
                 report.events + 1,
-                format!(
-                    "{} (a write that was never acknowledged, unless the state recorded it; the \
-                     server cuts it when it starts)",
-                    torn.what
+                torn.what.within(
+                    |v| {
+                        format!(
+                            "{v} (một lần ghi chưa từng được xác nhận, trừ khi trạng thái đã ghi \
+                             nhận nó; máy chủ sẽ cắt bỏ nó khi khởi động)"
+                        )
+                    },
+                    |e| {
+                        format!(
+                            "{e} (a write that was never acknowledged, unless the state recorded \
+                             it; the server cuts it when it starts)"
+                        )
+                    },
                 ),
             ));
         }
@@ -935,7 +1001,7 @@ impl Store {
                 store.check_state_into(check.replay, &mut report);
             }
             Err(e) => {
-                report.first_state_mismatch = Some(e.message(l10n::Lang::En));
+                report.first_state_mismatch = Some(store_said(&e));
             }
         }
         Ok(report)
@@ -946,7 +1012,7 @@ impl Store {
         &self,
         mut replay: Replay,
         checked: &mut u64,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<Said>, StoreError> {
         // The applied seq.
         let applied = match self
             .state
@@ -960,19 +1026,31 @@ impl Store {
         let head_hash = self.journal_read().head().1;
         match applied {
             Some(a) if a.seq != head => {
-                return Ok(Some(format!(
-                    "the state has applied event {}, the journal's head is {head}",
-                    a.seq
+                let seq = a.seq;
+                return Ok(Some(Said::new(
+                    format!("trạng thái đã áp dụng đến sự kiện {seq}, đầu nhật ký là {head}"),
+                    format!("the state has applied event {seq}, the journal's head is {head}"),
                 )));
             }
             Some(a) if a.hash != head_hash => {
-                return Ok(Some(format!(
-                    "the state was built from another history: its event {} has another hash \
-                     than the journal's",
-                    a.seq
+                let seq = a.seq;
+                return Ok(Some(Said::new(
+                    format!(
+                        "trạng thái được dựng từ một lịch sử khác: sự kiện {seq} của nó có mã băm \
+                         khác với nhật ký"
+                    ),
+                    format!(
+                        "the state was built from another history: its event {seq} has another \
+                         hash than the journal's"
+                    ),
                 )));
             }
-            None if head > 0 => return Ok(Some("the state has no applied seq".into())),
+            None if head > 0 => {
+                return Ok(Some(Said::new(
+                    "trạng thái không ghi số sự kiện đã áp dụng",
+                    "the state has no applied seq",
+                )));
+            }
             _ => {}
         }
         // Items, group by group.
@@ -981,7 +1059,10 @@ impl Store {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let Some((year, unit)) = layout::parse_group_key(&k) else {
                 let name = String::from_utf8_lossy(&k);
-                return Ok(Some(format!("state key {name} is not an item group")));
+                return Ok(Some(Said::new(
+                    format!("khoá trạng thái {name} không phải một nhóm mục"),
+                    format!("state key {name} is not an item group"),
+                )));
             };
             unit_key_into(&mut key, year, unit);
             let unit_id = replay.units_named.get(&key);
@@ -990,7 +1071,7 @@ impl Store {
                 // The exact message, from the decoder the rest of the store uses.
                 let name = String::from_utf8_lossy(&k).into_owned();
                 match state::decode_group(&v, year, unit, &name) {
-                    Err(e) => return Ok(Some(e.message(l10n::Lang::En))),
+                    Err(e) => return Ok(Some(store_said(&e))),
                     Ok(items) => {
                         // Not expected (the two read alike): compare what the decoder read.
                         let digests: Vec<(String, Stored)> = items
@@ -1044,8 +1125,14 @@ impl Store {
                 (n + 1, first.min(d.last_seq))
             });
         if missing > 0 {
-            return Ok(Some(format!(
-                "{missing} item(s) are missing from the state, the first changed by event {first}"
+            return Ok(Some(Said::new(
+                format!(
+                    "trạng thái thiếu {missing} mục, mục đầu tiên được sự kiện {first} thay đổi"
+                ),
+                format!(
+                    "{missing} item(s) are missing from the state, the first changed by event \
+                     {first}"
+                ),
             )));
         }
         // Units.
@@ -1055,11 +1142,14 @@ impl Store {
             let name = String::from_utf8_lossy(&k).into_owned();
             let u = match state::decode_unit(&v, &name) {
                 Ok(u) => u,
-                Err(e) => return Ok(Some(e.message(l10n::Lang::En))),
+                Err(e) => return Ok(Some(store_said(&e))),
             };
             let rest = &name[layout::UNITS_PREFIX.len()..];
             let Some((y, unit)) = rest.split_once('/') else {
-                return Ok(Some(format!("state key {name} is not a unit")));
+                return Ok(Some(Said::new(
+                    format!("khoá trạng thái {name} không phải một đơn vị"),
+                    format!("state key {name} is not a unit"),
+                )));
             };
             let year: u16 = y.parse().unwrap_or_default();
             let mut h = 0;
@@ -1074,7 +1164,11 @@ impl Store {
             units.insert((year, unit.to_string()), (fin, u.history.len() as u64, h));
         }
         if units != replay.units {
-            return Ok(Some(first_diff("unit", &units, &replay.units)));
+            return Ok(Some(first_diff(
+                tr!("đơn vị", "unit"),
+                &units,
+                &replay.units,
+            )));
         }
         // Members, years, rounds.
         let members: BTreeMap<String, Role> = self
@@ -1083,7 +1177,11 @@ impl Store {
             .map(|m| (m.user, m.role))
             .collect();
         if members != replay.members {
-            return Ok(Some(first_diff("member", &members, &replay.members)));
+            return Ok(Some(first_diff(
+                tr!("thành viên", "member"),
+                &members,
+                &replay.members,
+            )));
         }
         let mut years = BTreeMap::new();
         for year in self.years()? {
@@ -1092,7 +1190,7 @@ impl Store {
             }
         }
         if years != replay.years {
-            return Ok(Some(first_diff("year", &years, &replay.years)));
+            return Ok(Some(first_diff(tr!("năm", "year"), &years, &replay.years)));
         }
         let mut rounds = BTreeMap::new();
         for year in replay
@@ -1107,7 +1205,11 @@ impl Store {
             }
         }
         if rounds != replay.rounds {
-            return Ok(Some(first_diff("round", &rounds, &replay.rounds)));
+            return Ok(Some(first_diff(
+                tr!("đợt giải trình", "round"),
+                &rounds,
+                &replay.rounds,
+            )));
         }
         let officials: BTreeMap<u16, u64> = self
             .officials()?
@@ -1115,7 +1217,11 @@ impl Store {
             .map(|o| (o.year, hash_bytes(&state::encode_official(o))))
             .collect();
         if officials != replay.officials {
-            return Ok(Some(first_diff("official", &officials, &replay.officials)));
+            return Ok(Some(first_diff(
+                tr!("kết quả chính thức", "official"),
+                &officials,
+                &replay.officials,
+            )));
         }
         // Assignments and their enforcement.
         let mut assignments = BTreeMap::new();
@@ -1139,14 +1245,14 @@ impl Store {
         }
         if assignments != replay.assignments {
             return Ok(Some(first_diff(
-                "assignment",
+                tr!("phân công", "assignment"),
                 &assignments,
                 &replay.assignments,
             )));
         }
         if enforced != replay.enforced {
             return Ok(Some(first_diff(
-                "assignment enforcement",
+                tr!("chế độ bắt buộc phân công", "assignment enforcement"),
                 &enforced,
                 &replay.enforced,
             )));
@@ -1158,7 +1264,11 @@ impl Store {
             }
         }
         if results != replay.results {
-            return Ok(Some(first_diff("results", &results, &replay.results)));
+            return Ok(Some(first_diff(
+                tr!("kết quả công bố", "results"),
+                &results,
+                &replay.results,
+            )));
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();
@@ -1169,16 +1279,25 @@ impl Store {
                 layout::seq_suffix(rest),
                 layout::seq_suffix(&v).filter(|_| v.len() == 8),
             ) else {
-                return Ok(Some("a by-user index entry cannot be read".into()));
+                return Ok(Some(Said::new(
+                    "không đọc được một mục của chỉ mục theo người dùng",
+                    "a by-user index entry cannot be read",
+                )));
             };
             let user = String::from_utf8_lossy(&rest[..rest.len().saturating_sub(9)]).into_owned();
             if last > head {
                 // Readers list first..=last: a range past the head would make them list (and
                 // hold) events that are not there. The previous release cut the range at the
                 // head and did not report it.
-                return Ok(Some(format!(
-                    "the by-user index entry of {user} from event {first} names events up to \
-                     {last}, after the journal's head {head}"
+                return Ok(Some(Said::new(
+                    format!(
+                        "mục chỉ mục của {user} từ sự kiện {first} kể đến sự kiện {last}, sau đầu \
+                         nhật ký {head}"
+                    ),
+                    format!(
+                        "the by-user index entry of {user} from event {first} names events up to \
+                         {last}, after the journal's head {head}"
+                    ),
                 )));
             }
             let e = users.entry(user).or_default();
@@ -1189,7 +1308,11 @@ impl Store {
         }
         let replayed = replay.users_by_name();
         if users != replayed {
-            return Ok(Some(first_diff("user index of", &users, &replayed)));
+            return Ok(Some(first_diff(
+                tr!("chỉ mục người dùng", "user index of"),
+                &users,
+                &replayed,
+            )));
         }
         Ok(None)
     }
@@ -1235,8 +1358,26 @@ impl Store {
 /// A group whose items are not in the order of their codes: the store finds an item of a group
 /// by bisection, so it would not find this one (and would add it again). The previous release
 /// did not look at the order.
-fn out_of_order(group: &str, leaf: &str, prev: &str) -> String {
-    format!("state group {group}: item {leaf} comes after item {prev} (the items are out of order)")
+fn out_of_order(group: &str, leaf: &str, prev: &str) -> Said {
+    Said::new(
+        format!("nhóm trạng thái {group}: mục {leaf} đứng sau mục {prev} (các mục sai thứ tự)"),
+        format!(
+            "state group {group}: item {leaf} comes after item {prev} (the items are out of order)"
+        ),
+    )
+}
+
+/// A store error met while comparing, in both languages.
+fn store_said(e: &StoreError) -> Said {
+    Said::new(e.message(l10n::Lang::Vi), e.message(l10n::Lang::En))
+}
+
+/// Content of an event that cannot be decoded.
+fn unreadable(e: impl std::fmt::Display) -> Said {
+    Said::new(
+        format!("không đọc được nội dung của nó: {e}"),
+        format!("its content cannot be read: {e}"),
+    )
 }
 
 /// Compare one stored item with its replay (taking it out of the replay); the difference, if
@@ -1247,42 +1388,63 @@ fn compare_item(
     leaf: Option<u32>,
     name: impl Fn() -> String,
     stored: &Stored,
-) -> Option<String> {
+) -> Option<Said> {
     let Some(d) = replay.find(unit, leaf) else {
-        return Some(format!(
-            "item {} is in the state but no event changed it",
-            name()
+        let name = name();
+        return Some(Said::new(
+            format!("mục {name} có trong trạng thái nhưng không sự kiện nào thay đổi nó"),
+            format!("item {name} is in the state but no event changed it"),
         ));
     };
     let replayed = std::mem::take(d);
     stored.difference(&replayed).map(|what| {
-        format!(
-            "item {}: the stored {what} is not the journal's (stored version {}, journal \
-             version {})",
-            name(),
-            stored.digest.version,
-            replayed.version
+        let (name, s, j) = (name(), stored.digest.version, replayed.version);
+        Said::new(
+            format!(
+                "mục {name}: {} đã lưu không khớp với nhật ký (phiên bản đã lưu {s}, phiên bản \
+                 theo nhật ký {j})",
+                what.vi
+            ),
+            format!(
+                "item {name}: the stored {} is not the journal's (stored version {s}, journal \
+                 version {j})",
+                what.en
+            ),
         )
     })
 }
 
 /// The first key whose value differs between the stored and the replayed map.
 fn first_diff<K: Ord + std::fmt::Debug, V: PartialEq>(
-    what: &str,
+    what: Tr,
     stored: &BTreeMap<K, V>,
     replayed: &BTreeMap<K, V>,
-) -> String {
+) -> Said {
+    let (vi, en) = (what.vi, what.en);
     for (k, v) in replayed {
         match stored.get(k) {
-            None => return format!("{what} {k:?} is missing from the state"),
-            Some(s) if s != v => return format!("{what} {k:?} differs from the journal"),
+            None => {
+                return Said::new(
+                    format!("trạng thái thiếu {vi} {k:?}"),
+                    format!("{en} {k:?} is missing from the state"),
+                );
+            }
+            Some(s) if s != v => {
+                return Said::new(
+                    format!("{vi} {k:?} khác với nhật ký"),
+                    format!("{en} {k:?} differs from the journal"),
+                );
+            }
             _ => {}
         }
     }
     for k in stored.keys() {
         if !replayed.contains_key(k) {
-            return format!("{what} {k:?} is in the state but no event made it");
+            return Said::new(
+                format!("{vi} {k:?} có trong trạng thái nhưng không sự kiện nào tạo ra nó"),
+                format!("{en} {k:?} is in the state but no event made it"),
+            );
         }
     }
-    format!("{what}s differ")
+    Said::new(format!("{vi}: khác với nhật ký"), format!("{en}s differ"))
 }

@@ -48,7 +48,9 @@ use l10n::Lang;
 /// 9: `Request::{Published, PublishedYears}` / `Reply::{Published, PublishedYears}`,
 /// `Command::ImportResults`, `Change::ResultsPublished`, `WorkbenchError::{ResultsExist,
 /// YearHasItems, BadResults}`: the published results of a year (`import results`).
-pub const PROTOCOL_VERSION: u32 = 9;
+/// 10: `VerifyReport`'s damage and state difference in both languages (`l10n::Said`), so a
+/// Vietnamese reader is not shown the store's English.
+pub const PROTOCOL_VERSION: u32 = 10;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:

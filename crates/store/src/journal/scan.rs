@@ -19,7 +19,9 @@ use std::io;
 use std::ops::ControlFlow;
 use std::os::unix::fs::FileExt;
 
-use super::{COMMIT_END, FRAME, MAX_PAYLOAD, PAYLOAD_HEAD};
+use l10n::Said;
+
+use super::{COMMIT_END, FRAME, MAX_PAYLOAD, PAYLOAD_HEAD, why};
 use crate::commit::chain_hash;
 
 /// Bytes read at once.
@@ -51,7 +53,7 @@ pub(crate) enum Stop {
     /// Not enough bytes before the end for a whole record at `at`; `at == end` is a clean end.
     Short { at: u64 },
     /// The bytes at `at` are not a record.
-    Bad { at: u64, why: String },
+    Bad { at: u64, why: Said },
     /// The caller asked to stop.
     Visitor,
 }
@@ -208,7 +210,7 @@ impl<'f> Framer<'f> {
             if (len as usize) < PAYLOAD_HEAD || len > MAX_PAYLOAD {
                 break Some(Stop::Bad {
                     at,
-                    why: format!("a record length of {len} bytes is impossible"),
+                    why: why::impossible_length(len),
                 });
             }
             let total = FRAME as usize + len as usize;
@@ -223,7 +225,7 @@ impl<'f> Framer<'f> {
             if crc32c::crc32c(p) != crc {
                 break Some(Stop::Bad {
                     at,
-                    why: "the record's checksum does not match its bytes".into(),
+                    why: why::checksum(),
                 });
             }
             let seq = u64::from_le_bytes(p[..8].try_into().unwrap_or_default());
@@ -231,14 +233,14 @@ impl<'f> Framer<'f> {
             if flags & !COMMIT_END != 0 {
                 break Some(Stop::Bad {
                     at,
-                    why: format!("unknown record flags {flags:#x}"),
+                    why: why::unknown_flags(flags),
                 });
             }
             let place = u32::from_le_bytes([p[9], p[10], p[11], p[12]]);
             if u64::from(place) >= seq {
                 break Some(Stop::Bad {
                     at,
-                    why: format!("record {seq} says it is number {place} of its commit"),
+                    why: why::out_of_place(seq, place),
                 });
             }
             let hash: [u8; 32] = p[13..45].try_into().unwrap_or_default();

@@ -196,7 +196,10 @@ fn damage_is_an_error_naming_file_offset_and_seq() {
     std::fs::rename(&files[0], &target).unwrap();
     std::os::unix::fs::symlink(&target, &files[0]).unwrap();
     match Journal::open(&dir, OpenMode::ReadOnly) {
-        Err(JournalError::Unsafe { what, .. }) => assert!(what.contains("link"), "{what}"),
+        Err(JournalError::Unsafe { what, .. }) => {
+            assert!(what.en.contains("link"), "{what}");
+            assert!(what.vi.contains("liên kết"), "{}", what.vi);
+        }
         other => panic!("{:?}", other.map(|_| ())),
     }
     std::fs::remove_file(&files[0]).unwrap();
