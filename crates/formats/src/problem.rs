@@ -554,14 +554,24 @@ impl ProblemKind {
             }
             WrongFieldCount { expected, found } => {
                 if en {
+                    let comma = if found > expected {
+                        ", and a score with a decimal comma too (\"0,5\"), or write it 0.5"
+                    } else {
+                        ""
+                    };
                     format!(
                         "has {found} fields but the header has {expected}; put text containing \
-                         the separator in double quotes"
+                         the separator in double quotes{comma}"
                     )
                 } else {
+                    let comma = if found > expected {
+                        ", kể cả điểm viết bằng dấu phẩy thập phân (\"0,5\"), hoặc viết điểm là 0.5"
+                    } else {
+                        ""
+                    };
                     format!(
                         "có {found} ô nhưng dòng tiêu đề có {expected} cột; hãy đặt văn bản có \
-                         chứa dấu phân cách trong dấu ngoặc kép"
+                         chứa dấu phân cách trong dấu ngoặc kép{comma}"
                     )
                 }
             }

@@ -951,7 +951,13 @@ impl<'a> Validator<'a> {
         let row = cells.row;
         self.data_rows += 1;
         if cells.len() != self.width {
-            let extra_blank = cells.len() > self.width && cells.is_blank_from(self.width);
+            // A workbook's row may run past the header with empty cells (formatting). In a CSV
+            // file an extra cell, even an empty one, means a separator the header does not
+            // have: `01,1.1.1,0,5,Đã hoàn thành,` is the score 0,5 written with an unquoted
+            // decimal comma, and reading it as score 0 with the note "5" would be silently wrong.
+            let extra_blank = self.table.sheet.is_some()
+                && cells.len() > self.width
+                && cells.is_blank_from(self.width);
             if !extra_blank {
                 self.push(
                     row,
@@ -1428,6 +1434,25 @@ mod tests {
         );
         assert_eq!(rows[1].score, Points::from_hundredths(125));
         assert!(rows[1].evidence.is_empty());
+    }
+
+    #[test]
+    fn an_unquoted_decimal_comma_is_refused_even_when_the_shifted_cell_is_empty() {
+        // The user meant score 0,5, note "Đã hoàn thành", no evidence.
+        let problems = bad("unit,code,self_score,note,evidence\n44,1.1.1,0,5,Đã hoàn thành,\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("row 2: has 6 fields but the header has 5;"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[0].contains("decimal comma too (\"0,5\")"),
+            "{problems:?}"
+        );
+        // Quoted, it is read as meant.
+        let rows = ok("unit,code,self_score,note,evidence\n44,1.1.1,\"0,5\",Đã hoàn thành,\n");
+        assert_eq!(rows[0].score, Points::from_hundredths(50));
+        assert_eq!(rows[0].note, "Đã hoàn thành");
     }
 
     #[test]
