@@ -302,6 +302,11 @@ impl StoreError {
 
     /// A journal problem, as the store reports it.
     pub(crate) fn journal(dir: &std::path::Path, e: crate::journal::JournalError) -> StoreError {
+        if let crate::journal::JournalError::Replaced { .. } = e {
+            return StoreError::Replaced {
+                path: dir.to_path_buf(),
+            };
+        }
         match e.into_io() {
             Ok(io) if io.raw_os_error() == Some(libc::ENOSPC) => StoreError::NoSpace {
                 path: dir.to_path_buf(),

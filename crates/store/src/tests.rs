@@ -670,3 +670,65 @@ fn make_private(dir: &Path) {
         std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700)).unwrap();
     }
 }
+
+/// Finding 4 of issue 12: a long commit (an import streamed in pieces) during which the journal
+/// is deleted, or moved and replaced by a copy, is written and `fdatasync`ed into a folder
+/// nobody will read again. It must not be acknowledged: the check comes after the data is
+/// durable and before the answer.
+#[test]
+fn a_commit_whose_journal_is_replaced_while_it_is_written_is_not_acknowledged() {
+    for how in ["deleted", "replaced", "store moved"] {
+        let (_d, path, store) = populated();
+        let jdir = layout::journal_dir(&path);
+        let moved = path.with_extension("old");
+        let seal = store.seal();
+        let r = store.commit_streamed(at(30), usize::MAX, 1, |txn| -> Result<(), StoreError> {
+            txn.push(ev(
+                "lan",
+                Change::SelfAssessed {
+                    key: key("9.9.9"),
+                    version: 1,
+                    before: None,
+                    after: sa(100, "x"),
+                },
+            ))?;
+            // The swap, while the commit is being written (checked at its start already).
+            match how {
+                "deleted" => std::fs::remove_dir_all(&jdir).unwrap(),
+                "replaced" => {
+                    std::fs::rename(&jdir, jdir.with_extension("old")).unwrap();
+                    std::fs::create_dir(&jdir).unwrap();
+                    std::fs::copy(
+                        jdir.with_extension("old").join("00000000000000000001.seg"),
+                        jdir.join("00000000000000000001.seg"),
+                    )
+                    .unwrap();
+                }
+                _ => std::fs::rename(&path, &moved).unwrap(),
+            }
+            Ok(())
+        });
+        let e = r.err().unwrap_or_else(|| panic!("{how}: acknowledged"));
+        assert!(matches!(e, StoreError::Replaced { .. }), "{how}: {e:?}");
+        assert!(
+            e.message(l10n::Lang::Vi).contains("Chưa ghi gì"),
+            "{}",
+            e.message(l10n::Lang::Vi)
+        );
+        assert_eq!(store.seal(), seal, "{how}: the head did not move");
+        assert_eq!(store.last_seq(), 8);
+        // Nothing of it stays in the journal it was written to.
+        if how == "replaced" {
+            let old = jdir.with_extension("old").join("00000000000000000001.seg");
+            let new = jdir.join("00000000000000000001.seg");
+            assert_eq!(
+                std::fs::metadata(old).unwrap().len(),
+                std::fs::metadata(new).unwrap().len(),
+                "the unacknowledged commit was taken out again"
+            );
+        }
+        // And the next commit is refused at once.
+        let next = store.commit(at(31), vec![ev("lan", year_opened())]);
+        assert!(matches!(next, Err(StoreError::Replaced { .. })), "{how}");
+    }
+}
