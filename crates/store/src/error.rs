@@ -52,6 +52,15 @@ pub enum StoreError {
         journal: u64,
         state: u64,
     },
+    /// The journal ends in a torn or damaged record after event `after`, and the state that
+    /// would tell whether it was acknowledged is missing or cannot be read: it is not cut
+    /// silently (only by an explicit `thamdinh rebuild`, which says so).
+    #[error("{}", self.message(Lang::En))]
+    TornUnconfirmed {
+        path: PathBuf,
+        after: u64,
+        what: Said,
+    },
     /// The store directory or its journal was renamed, replaced or deleted while open.
     #[error("{}", self.message(Lang::En))]
     Replaced { path: PathBuf },
@@ -62,6 +71,10 @@ pub enum StoreError {
         path: PathBuf,
         problems: Vec<crate::access::AccessProblem>,
     },
+    /// sled's files cannot be read (it reports damage, or stops on an internal error): the
+    /// state is built again from the journal (`thamdinh rebuild`, or by the server at start).
+    #[error("{}", self.message(Lang::En))]
+    StateUnreadable { path: PathBuf, why: String },
     /// Not enough free disk space for a write (nothing was written).
     #[error("{}", self.message(Lang::En))]
     NoSpace {
@@ -204,6 +217,34 @@ impl StoreError {
                     journal + 1
                 ),
             },
+            StoreError::TornUnconfirmed { path, after, what } => match lang {
+                Lang::En => format!(
+                    "the journal of store {} ends in a record that cannot be read: {}. The \
+                     stored state, which would tell whether that write was acknowledged, is \
+                     missing or cannot be read, so it may be event {} or later that users were \
+                     told was saved. Nothing was changed and the store is not served. Restore the \
+                     store from its latest backup into a new folder (thamdinh restore FILE \
+                     --store NEW_FOLDER), or, to keep the journal up to event {after} and drop \
+                     the rest, stop the server and run `thamdinh rebuild`, then check the last \
+                     changes.",
+                    path.display(),
+                    what.en,
+                    after + 1
+                ),
+                Lang::Vi => format!(
+                    "nhật ký của kho dữ liệu {} kết thúc bằng một bản ghi không đọc được: {}. \
+                     Trạng thái đã lưu (cho biết lần ghi đó đã được xác nhận hay chưa) bị mất \
+                     hoặc không đọc được, nên đó có thể là sự kiện {} trở đi đã được báo là lưu \
+                     xong. Chưa thay đổi gì và kho không được phục vụ. Hãy khôi phục kho từ bản \
+                     sao lưu gần nhất vào một thư mục mới (thamdinh restore TỆP --store \
+                     THƯ_MỤC_MỚI), hoặc, để giữ nhật ký đến sự kiện {after} và bỏ phần sau, dừng \
+                     máy chủ rồi chạy `thamdinh rebuild`, sau đó kiểm tra lại các thay đổi cuối \
+                     cùng.",
+                    path.display(),
+                    what.vi,
+                    after + 1
+                ),
+            },
             StoreError::Replaced { path } => match lang {
                 Lang::En => format!(
                     "store folder {} was moved, replaced or deleted while its server was running; \
@@ -215,6 +256,22 @@ impl StoreError {
                     "thư mục kho dữ liệu {} đã bị di chuyển, thay thế hoặc xóa khi máy chủ đang \
                      chạy; máy chủ không nhận thêm thay đổi nào. Chưa ghi gì. Hãy đưa thư mục về \
                      chỗ cũ rồi chạy một lệnh thamdinh bất kỳ để khởi động máy chủ mới.",
+                    path.display()
+                ),
+            },
+            StoreError::StateUnreadable { path, why } => match lang {
+                Lang::En => format!(
+                    "the stored state of store {} (its sled folder) cannot be read: {why}. The \
+                     journal, the record of every change, is not affected. Stop the server and \
+                     run `thamdinh rebuild`: the state is built again from the journal and the \
+                     damaged files are kept aside.",
+                    path.display()
+                ),
+                Lang::Vi => format!(
+                    "không đọc được trạng thái đã lưu của kho dữ liệu {} (thư mục sled): {why}. \
+                     Nhật ký (bản ghi mọi thay đổi) không bị ảnh hưởng. Hãy dừng máy chủ rồi \
+                     chạy `thamdinh rebuild`: trạng thái được dựng lại từ nhật ký và các tệp \
+                     hỏng được giữ lại riêng.",
                     path.display()
                 ),
             },

@@ -868,8 +868,18 @@ impl Journal {
                     segment: j.segments.len(),
                     keep: Some(commit_end),
                     what: why.within(
-                        |v| format!("{name}: {n} byte sau sự kiện {seq_done} ({v})"),
-                        |e| format!("{name}: {n} bytes after event {seq_done} ({e})"),
+                        |v| {
+                            format!(
+                                "{name}: {n} byte từ byte {commit_end}, sau sự kiện {seq_done} \
+                                 ({v})"
+                            )
+                        },
+                        |e| {
+                            format!(
+                                "{name}: {n} bytes from byte {commit_end}, after event \
+                                 {seq_done} ({e})"
+                            )
+                        },
                     ),
                 });
             }

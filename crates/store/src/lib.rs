@@ -26,6 +26,7 @@ mod chunked;
 mod commit;
 mod drafts;
 mod error;
+mod guard;
 mod journal;
 mod layout;
 mod legacy;
@@ -100,6 +101,19 @@ pub struct OpenReport {
     pub rebuilt: Option<String>,
     /// The store was moved from layout 2 (events in sled) to the journal.
     pub migrated: Option<String>,
+    /// A torn or damaged end of the journal was cut although the state could not tell whether
+    /// it had been acknowledged (only `thamdinh rebuild` does that): what was cut.
+    pub cut_unconfirmed: Option<l10n::Said>,
+}
+
+/// Whether the state tells that a torn end of the journal was never acknowledged.
+enum TornCheck {
+    /// The state recorded nothing in it: a write that was never acknowledged.
+    NeverRecorded,
+    /// The state recorded events the journal no longer holds.
+    Recorded(u64),
+    /// The state is missing or cannot be read: nobody can tell.
+    Unknown,
 }
 
 pub struct Store {
@@ -204,6 +218,17 @@ impl Store {
     /// on a large store): a server names itself then, so that whoever finds the store locked
     /// meanwhile learns that a server is opening it.
     pub fn open_with(dir: &Path, locked: impl FnOnce()) -> Result<Store, StoreError> {
+        Store::open_inner(dir, locked, false)
+    }
+
+    /// `cut_unconfirmed`: cut a torn end of the journal even when the state cannot tell
+    /// whether it was acknowledged (`thamdinh rebuild`, asked explicitly; reported in
+    /// [`OpenReport::cut_unconfirmed`]).
+    fn open_inner(
+        dir: &Path,
+        locked: impl FnOnce(),
+        cut_unconfirmed: bool,
+    ) -> Result<Store, StoreError> {
         if !Store::exists(dir) {
             return Err(StoreError::NotAStore {
                 path: dir.to_path_buf(),
@@ -219,55 +244,95 @@ impl Store {
         let (mut journal, opened) = Journal::open(&layout::journal_dir(dir), OpenMode::Repair)
             .map_err(|e| StoreError::journal(dir, e))?;
         report.events = opened.head_seq;
-        let sled = match open_sled(dir) {
-            Ok(s) => Some(s),
-            Err(StoreError::InUse { path }) => return Err(StoreError::InUse { path }),
-            Err(_) => None,
+        // A torn end with no state to tell about it: sled is not even created.
+        let no_state = !layout::sled_dir(dir).join("db").exists();
+        let sled = if no_state && opened.torn.is_some() {
+            Err(StoreError::StateUnreadable {
+                path: dir.to_path_buf(),
+                why: "sled held no state (it was lost or emptied)".into(),
+            })
+        } else {
+            open_sled(dir)
         };
-        let (db, state, drafts) = match sled {
-            Some(s) => s,
-            None => {
-                report.rebuilt = Some(lock::set_aside_sled(dir)?);
-                open_sled(dir)?
-            }
+        let sled = match sled {
+            Ok(s) => Ok(s),
+            Err(StoreError::InUse { path }) => return Err(StoreError::InUse { path }),
+            Err(e) => Err(log_reason(&e)),
         };
         if let Some(torn) = &opened.torn {
             // Cut only what the state never recorded: a record the state has applied was
-            // acknowledged, and then this is damage, not a torn write.
-            if let Ok(Some(v)) = state.get(layout::APPLIED_KEY)
-                && let Ok(a) = state::decode_applied(&v)
-                && a.seq > opened.head_seq
-            {
-                return Err(StoreError::JournalBehind {
-                    path: dir.to_path_buf(),
-                    journal: opened.head_seq,
-                    state: a.seq,
-                });
+            // acknowledged, and then this is damage, not a torn write. A state that is missing
+            // or cannot be read cannot tell: then nothing is cut without being asked.
+            let check = match &sled {
+                Ok((_, state, _)) => {
+                    guard::catch(|| torn_check(state, &journal)).unwrap_or(TornCheck::Unknown)
+                }
+                Err(_) => TornCheck::Unknown,
+            };
+            match check {
+                TornCheck::Recorded(seq) => {
+                    return Err(StoreError::JournalBehind {
+                        path: dir.to_path_buf(),
+                        journal: opened.head_seq,
+                        state: seq,
+                    });
+                }
+                TornCheck::Unknown if !cut_unconfirmed => {
+                    if let Ok(s) = sled {
+                        let _ = guard::catch(move || drop(s));
+                    }
+                    return Err(StoreError::TornUnconfirmed {
+                        path: dir.to_path_buf(),
+                        after: opened.head_seq,
+                        what: torn.what.clone(),
+                    });
+                }
+                TornCheck::Unknown => report.cut_unconfirmed = Some(torn.what.clone()),
+                TornCheck::NeverRecorded => {}
             }
             journal
                 .cut_torn_tail(torn)
                 .map_err(|e| StoreError::journal(dir, e))?;
             report.torn_tail_cut = Some(torn.what.en.clone());
         }
+        let (db, state, drafts) = match sled {
+            Ok(s) => s,
+            Err(why) => {
+                let aside = lock::set_aside_sled(dir)?;
+                report.rebuilt = Some(format!("{why}; the old files are kept in {aside}"));
+                open_sled(dir)?
+            }
+        };
         let mut store = Store::assemble(dir, lock, db, state, drafts, journal, report);
-        match store.catch_up() {
+        match guarded_catch_up(&mut store) {
             Ok(()) => Ok(store),
-            // sled opened but cannot be read through, or holds values that do not decode: the
-            // journal is intact, so keep sled's files aside and build the state again.
-            Err(e @ (StoreError::Corrupt { .. } | StoreError::Sled(_) | StoreError::Io { .. })) => {
-                let why = e.message(l10n::Lang::En);
+            // sled opened but cannot be read through (or stops on an internal error), or holds
+            // values that do not decode: the journal is intact, so keep sled's files aside and
+            // build the state again.
+            Err(
+                e @ (StoreError::Corrupt { .. }
+                | StoreError::Sled(_)
+                | StoreError::Io { .. }
+                | StoreError::StateUnreadable { .. }),
+            ) => {
+                let why = log_reason(&e);
                 let Store {
                     _lock: lock,
                     journal,
                     mut report,
+                    db,
+                    state,
+                    drafts,
                     ..
                 } = store;
+                // (A sled that panicked may panic again as it closes.)
+                let _ = guard::catch(move || drop((state, drafts, db)));
                 let aside = lock::set_aside_sled(dir)?;
                 report.rebuilt = Some(format!("{why}; the old files are kept in {aside}"));
                 let (db, state, drafts) = open_sled(dir)?;
                 let journal = journal.into_inner().unwrap_or_else(|p| p.into_inner());
                 let mut store = Store::assemble(dir, lock, db, state, drafts, journal, report);
-                store.catch_up()?;
+                guarded_catch_up(&mut store)?;
                 Ok(store)
             }
             Err(e) => Err(e),
@@ -796,8 +861,65 @@ impl Store {
     }
 }
 
-/// Open sled in `DIR/sled` with the state and drafts trees.
+/// What the state says about a torn end of the journal after its head.
+fn torn_check(state: &sled::Tree, journal: &Journal) -> TornCheck {
+    let (head, _) = journal.head();
+    let Ok(schema) = state.get(layout::SCHEMA_KEY) else {
+        return TornCheck::Unknown;
+    };
+    let applied = match state.get(layout::APPLIED_KEY) {
+        Ok(Some(v)) => match state::decode_applied(&v) {
+            Ok(a) => Some(a),
+            Err(_) => return TornCheck::Unknown,
+        },
+        Ok(None) => None,
+        Err(_) => return TornCheck::Unknown,
+    };
+    match applied {
+        // An empty store that never recorded an event.
+        None if schema.is_some() && head == 0 => TornCheck::NeverRecorded,
+        None => TornCheck::Unknown,
+        Some(a) if a.seq > head => TornCheck::Recorded(a.seq),
+        Some(a) if a.seq == 0 => TornCheck::NeverRecorded,
+        // The state is this journal's (the same hash at its applied event).
+        Some(a) => match journal.read(a.seq) {
+            Ok(r) if r.hash == a.hash => TornCheck::NeverRecorded,
+            _ => TornCheck::Unknown,
+        },
+    }
+}
+
+/// [`Store::catch_up`], a panic inside sled (damaged files it does not expect) being a state
+/// that cannot be read.
+fn guarded_catch_up(store: &mut Store) -> Result<(), StoreError> {
+    let dir = store.dir.clone();
+    guard::catch(|| store.catch_up()).unwrap_or_else(|why| Err(sled_panicked(&dir, why)))
+}
+
+/// Why sled could not be read, for the server's log line saying it was rebuilt (without the
+/// advice to rebuild it).
+fn log_reason(e: &StoreError) -> String {
+    match e {
+        StoreError::StateUnreadable { why, .. } => format!("sled cannot be read: {why}"),
+        e => e.message(l10n::Lang::En),
+    }
+}
+
+/// sled stopped on an internal error (a panic) while reading the store in `dir`.
+fn sled_panicked(dir: &Path, why: String) -> StoreError {
+    StoreError::StateUnreadable {
+        path: dir.to_path_buf(),
+        why: format!("sled stopped on an internal error ({why})"),
+    }
+}
+
+/// Open sled in `DIR/sled` with the state and drafts trees. sled panics on some damaged files
+/// instead of reporting them: that is a state that cannot be read too, never a crash.
 fn open_sled(dir: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), StoreError> {
+    guard::catch(|| open_sled_unguarded(dir)).unwrap_or_else(|why| Err(sled_panicked(dir, why)))
+}
+
+fn open_sled_unguarded(dir: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), StoreError> {
     let sled_dir = layout::sled_dir(dir);
     access::private_sled_dir(dir).map_err(|e| StoreError::io(&sled_dir, e))?;
     let db = sled::Config::new()

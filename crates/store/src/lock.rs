@@ -103,7 +103,13 @@ pub(crate) fn set_aside_sled(dir: &Path) -> Result<String, StoreError> {
         return Ok("there was no sled folder".into());
     }
     let stamp = jiff::Timestamp::now().as_second();
-    let name = format!("sled.damaged-{stamp}");
+    let mut name = format!("sled.damaged-{stamp}");
+    let mut n = 1;
+    while dir.join(&name).exists() {
+        // Set aside twice in one second (a rebuild of a state that was just rebuilt).
+        n += 1;
+        name = format!("sled.damaged-{stamp}-{n}");
+    }
     let to = dir.join(&name);
     std::fs::rename(&from, &to).map_err(|e| StoreError::io(&from, e))?;
     sync_dir(dir)?;

@@ -29,7 +29,7 @@ use super::journal::{Journal, JournalError, OpenMode, Rec, why};
 use super::layout;
 use super::state::{self, StoredItem};
 use super::wire::{Reader, WireError, Writer};
-use super::{Store, lock};
+use super::{Store, guard, lock};
 
 #[cfg(test)]
 mod reference;
@@ -986,7 +986,9 @@ impl Store {
         if report.first_bad_event.is_some() {
             return Ok(report);
         }
-        // The state as it is (nothing applied, nothing rebuilt), if sled opens.
+        // The state as it is (nothing applied, nothing rebuilt), if sled opens. One that
+        // cannot be read (an error, or sled stopping on an internal error) is reported as
+        // such, with `thamdinh rebuild` (see `VerifyReport::message`).
         match super::open_sled(dir) {
             Ok((db, state, drafts)) => {
                 let store = Store::assemble(
@@ -998,8 +1000,22 @@ impl Store {
                     journal,
                     super::OpenReport::default(),
                 );
-                store.check_state_into(check.replay, &mut report);
+                let replay = check.replay;
+                let mut checked = report.clone();
+                match guard::catch(|| {
+                    store.check_state_into(replay, &mut checked);
+                    checked
+                }) {
+                    Ok(r) => report = r,
+                    Err(why) => {
+                        tracing::warn!("sled stopped on an internal error while verified: {why}");
+                        report.state_checked = false;
+                        report.first_state_mismatch = None;
+                    }
+                }
+                let _ = guard::catch(move || drop(store));
             }
+            Err(e @ StoreError::InUse { .. }) => return Err(e),
             Err(e) => {
                 report.first_state_mismatch = Some(store_said(&e));
             }
@@ -1335,9 +1351,15 @@ impl Store {
                 let (journal, _) = Journal::open(&layout::journal_dir(dir), OpenMode::ReadOnly)
                     .map_err(|e| StoreError::journal(dir, e))?;
                 let head = journal.head().0;
-                if let Ok((_, state, _)) = super::open_sled(dir)
-                    && let Ok(Some(v)) = state.get(layout::APPLIED_KEY)
-                    && let Ok(a) = state::decode_applied(&v)
+                // A state that cannot be read (or makes sled stop) is set aside unread.
+                let applied = guard::catch(|| {
+                    let (_, state, _) = super::open_sled(dir).ok()?;
+                    let v = state.get(layout::APPLIED_KEY).ok()??;
+                    state::decode_applied(&v).ok()
+                })
+                .ok()
+                .flatten();
+                if let Some(a) = applied
                     && a.seq > head
                 {
                     return Err(StoreError::JournalBehind {
@@ -1349,7 +1371,8 @@ impl Store {
                 lock::set_aside_sled(dir)?;
             }
         }
-        let store = Store::open(dir)?;
+        // Asked explicitly: a torn end the state can no longer vouch for is cut too, and said.
+        let store = Store::open_inner(dir, || {}, true)?;
         let n = store.report.replayed;
         Ok((store, n))
     }

@@ -915,7 +915,7 @@ fn kind_of(why: &str) -> String {
             !w.chars()
                 .any(|c| c.is_ascii_digit() || c == '/' || c == '"')
         })
-        .take(16)
+        .take(20)
         .collect::<Vec<_>>()
         .join(" ")
 }
