@@ -156,7 +156,7 @@ impl Store {
                     reason: report.message(l10n::Lang::En),
                 });
             }
-            store.db.flush().map_err(|e| store.sled_err(e))?;
+            store.flush()?;
             Ok(())
         });
         let moved = built.and_then(|()| {

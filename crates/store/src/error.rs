@@ -75,6 +75,10 @@ pub enum StoreError {
     /// state is built again from the journal (`thamdinh rebuild`, or by the server at start).
     #[error("{}", self.message(Lang::En))]
     StateUnreadable { path: PathBuf, why: String },
+    /// sled met an I/O error (a full disk) and the state is being brought back from the
+    /// journal: nothing is read from it meanwhile. Nothing acknowledged is lost.
+    #[error("{}", self.message(Lang::En))]
+    StateBehind { path: PathBuf, free: Option<u64> },
     /// Not enough free disk space for a write (nothing was written).
     #[error("{}", self.message(Lang::En))]
     NoSpace {
@@ -275,6 +279,42 @@ impl StoreError {
                     path.display()
                 ),
             },
+            StoreError::StateBehind { path, free } => {
+                let mib = |b: &u64| {
+                    let m = *b as f64 / (1024.0 * 1024.0);
+                    format!("{} MiB", domain::number::decimal(m, 1, lang))
+                };
+                match (lang, free) {
+                    (Lang::En, Some(free)) => format!(
+                        "the state of store {} could not be written: its disk is full ({} \
+                         free). Every acknowledged change is in the journal and is applied \
+                         again as soon as there is space. Free some space and try again; no \
+                         restart is needed.",
+                        path.display(),
+                        mib(free)
+                    ),
+                    (Lang::Vi, Some(free)) => format!(
+                        "không ghi được trạng thái của kho dữ liệu {}: đĩa đã đầy (còn trống \
+                         {}). Mọi thay đổi đã được xác nhận đều có trong nhật ký và sẽ được áp \
+                         dụng lại ngay khi có chỗ trống. Hãy giải phóng dung lượng rồi thử lại; \
+                         không cần khởi động lại.",
+                        path.display(),
+                        mib(free)
+                    ),
+                    (Lang::En, None) => format!(
+                        "the state of store {} is being brought back from its journal after a \
+                         disk error; nothing acknowledged is lost. Try again in a moment; no \
+                         restart is needed.",
+                        path.display()
+                    ),
+                    (Lang::Vi, None) => format!(
+                        "trạng thái của kho dữ liệu {} đang được dựng lại từ nhật ký sau một lỗi \
+                         đĩa; không mất thay đổi nào đã được xác nhận. Hãy thử lại sau giây lát; \
+                         không cần khởi động lại.",
+                        path.display()
+                    ),
+                }
+            }
             StoreError::NoSpace { path, free, needed } => {
                 let mib = |b: &u64| {
                     let m = *b as f64 / (1024.0 * 1024.0);
