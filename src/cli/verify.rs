@@ -66,6 +66,29 @@ pub fn rebuild(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let dir = store_dir(store, lang)?;
     let (store, n) = Store::rebuild(&dir).map_err(|e| anyhow!(offline_error(&dir, e, lang)))?;
     let r = store.verify().map_err(|e| anyhow!(e.message(lang)))?;
+    if let Some(what) = &store.open_report().cut_unconfirmed {
+        // The state could not tell whether it was acknowledged: say what was dropped.
+        let after = store.last_seq();
+        println!(
+            "{}",
+            match lang {
+                Lang::Vi => format!(
+                    "Đã cắt phần cuối không đọc được của nhật ký: {}. Trạng thái không còn cho \
+                     biết lần ghi đó đã được xác nhận hay chưa: các thay đổi sau sự kiện {after} \
+                     có thể đã được báo là lưu xong. Hãy kiểm tra lại các thay đổi cuối cùng \
+                     (hoặc so dấu niêm phong với bản sao lưu gần nhất).",
+                    what.vi
+                ),
+                Lang::En => format!(
+                    "Cut the journal's unreadable end: {}. The state could no longer tell whether \
+                     that write had been acknowledged: changes after event {after} may have been \
+                     reported as saved. Check the last changes (or compare the seal with the \
+                     latest backup).",
+                    what.en
+                ),
+            }
+        );
+    }
     println!(
         "{}",
         match lang {

@@ -156,7 +156,7 @@ impl Store {
                     reason: report.message(l10n::Lang::En),
                 });
             }
-            store.db.flush().map_err(|e| store.sled_err(e))?;
+            store.flush()?;
             Ok(())
         });
         let moved = built.and_then(|()| {
@@ -218,9 +218,11 @@ impl Store {
             if !header {
                 let h: Header = serde_json::from_str(text).map_err(|_| {
                     bad(
-                        "this is not a thamdinh backup (its first line is not the backup \
-                         header); a backup written by an older version is restored with \
-                         --legacy"
+                        "this is not a backup of this version of thamdinh (its first line is \
+                         not the backup header). A backup written by the previous release is \
+                         restored with that release's thamdinh; the store it makes is moved to \
+                         this version's layout when this version first opens it (run `thamdinh \
+                         verify` on it, then `thamdinh backup` to make a backup of this version)"
                             .into(),
                     )
                 })?;

@@ -280,7 +280,11 @@ impl Store {
         build: impl FnOnce(&mut Txn<'_, '_>) -> Result<T, E>,
     ) -> Result<(T, Committed), E> {
         let mut tip = self.lock_tip();
-        if tip.state_behind {
+        if self.state_lost.load(std::sync::atomic::Ordering::Acquire) {
+            // sled met an I/O error it keeps (a full disk during its own flush): close it,
+            // open it again and apply what it has not recorded, or refuse (nothing written).
+            self.recover_state(&mut tip)?;
+        } else if tip.state_behind {
             // A commit's state did not reach sled: apply what sled has not recorded first, so
             // the state this commit is built on is the journal's.
             self.catch_up_state()?;
@@ -369,6 +373,13 @@ impl Store {
                      again before the next commit and at the next start",
                     e.message(l10n::Lang::En)
                 );
+                // The commit is durable in the journal, the record: it stands. sled may keep
+                // the error (sled 0.34 does after an I/O error): bring it back now, so that
+                // nothing is read from a state that missed this commit; if the disk is still
+                // full, reads and writes say so until it is brought back.
+                if self.state_lost.load(std::sync::atomic::Ordering::Acquire) {
+                    let _ = self.recover_state(&mut tip);
+                }
             }
         }
         drop(tip);

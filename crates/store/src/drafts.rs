@@ -14,7 +14,7 @@ impl Store {
         layout::check_user(user)?;
         layout::check_item_key(key)?;
         let k = layout::draft_key(user, key);
-        self.drafts
+        self.drafts_tree()?
             .insert(k.as_bytes(), encode(draft)?)
             .map_err(|e| self.sled_err(e))?;
         self.flush_drafts()
@@ -27,7 +27,7 @@ impl Store {
         }
         let k = layout::draft_key(user, key);
         match self
-            .drafts
+            .drafts_tree()?
             .get(k.as_bytes())
             .map_err(|e| self.sled_err(e))?
         {
@@ -43,7 +43,7 @@ impl Store {
         }
         let k = layout::draft_key(user, key);
         let old = self
-            .drafts
+            .drafts_tree()?
             .remove(k.as_bytes())
             .map_err(|e| self.sled_err(e))?;
         if old.is_some() {
@@ -58,7 +58,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let prefix = format!("{user}/");
-        self.drafts
+        self.drafts_tree()?
             .scan_prefix(prefix.as_bytes())
             .map(|r| {
                 let (k, v) = r.map_err(|e| self.sled_err(e))?;
@@ -76,7 +76,7 @@ impl Store {
     }
 
     fn flush_drafts(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
+        self.db()?.flush().map(|_| ()).map_err(|e| self.sled_err(e))
     }
 }
 

@@ -52,6 +52,15 @@ pub enum StoreError {
         journal: u64,
         state: u64,
     },
+    /// The journal ends in a torn or damaged record after event `after`, and the state that
+    /// would tell whether it was acknowledged is missing or cannot be read: it is not cut
+    /// silently (only by an explicit `thamdinh rebuild`, which says so).
+    #[error("{}", self.message(Lang::En))]
+    TornUnconfirmed {
+        path: PathBuf,
+        after: u64,
+        what: Said,
+    },
     /// The store directory or its journal was renamed, replaced or deleted while open.
     #[error("{}", self.message(Lang::En))]
     Replaced { path: PathBuf },
@@ -62,6 +71,14 @@ pub enum StoreError {
         path: PathBuf,
         problems: Vec<crate::access::AccessProblem>,
     },
+    /// sled's files cannot be read (it reports damage, or stops on an internal error): the
+    /// state is built again from the journal (`thamdinh rebuild`, or by the server at start).
+    #[error("{}", self.message(Lang::En))]
+    StateUnreadable { path: PathBuf, why: String },
+    /// sled met an I/O error (a full disk) and the state is being brought back from the
+    /// journal: nothing is read from it meanwhile. Nothing acknowledged is lost.
+    #[error("{}", self.message(Lang::En))]
+    StateBehind { path: PathBuf, free: Option<u64> },
     /// Not enough free disk space for a write (nothing was written).
     #[error("{}", self.message(Lang::En))]
     NoSpace {
@@ -204,6 +221,34 @@ impl StoreError {
                     journal + 1
                 ),
             },
+            StoreError::TornUnconfirmed { path, after, what } => match lang {
+                Lang::En => format!(
+                    "the journal of store {} ends in a record that cannot be read: {}. The \
+                     stored state, which would tell whether that write was acknowledged, is \
+                     missing or cannot be read, so it may be event {} or later that users were \
+                     told was saved. Nothing was changed and the store is not served. Restore the \
+                     store from its latest backup into a new folder (thamdinh restore FILE \
+                     --store NEW_FOLDER), or, to keep the journal up to event {after} and drop \
+                     the rest, stop the server and run `thamdinh rebuild`, then check the last \
+                     changes.",
+                    path.display(),
+                    what.en,
+                    after + 1
+                ),
+                Lang::Vi => format!(
+                    "nhật ký của kho dữ liệu {} kết thúc bằng một bản ghi không đọc được: {}. \
+                     Trạng thái đã lưu (cho biết lần ghi đó đã được xác nhận hay chưa) bị mất \
+                     hoặc không đọc được, nên đó có thể là sự kiện {} trở đi đã được báo là lưu \
+                     xong. Chưa thay đổi gì và kho không được phục vụ. Hãy khôi phục kho từ bản \
+                     sao lưu gần nhất vào một thư mục mới (thamdinh restore TỆP --store \
+                     THƯ_MỤC_MỚI), hoặc, để giữ nhật ký đến sự kiện {after} và bỏ phần sau, dừng \
+                     máy chủ rồi chạy `thamdinh rebuild`, sau đó kiểm tra lại các thay đổi cuối \
+                     cùng.",
+                    path.display(),
+                    what.vi,
+                    after + 1
+                ),
+            },
             StoreError::Replaced { path } => match lang {
                 Lang::En => format!(
                     "store folder {} was moved, replaced or deleted while its server was running; \
@@ -218,6 +263,58 @@ impl StoreError {
                     path.display()
                 ),
             },
+            StoreError::StateUnreadable { path, why } => match lang {
+                Lang::En => format!(
+                    "the stored state of store {} (its sled folder) cannot be read: {why}. The \
+                     journal, the record of every change, is not affected. Stop the server and \
+                     run `thamdinh rebuild`: the state is built again from the journal and the \
+                     damaged files are kept aside.",
+                    path.display()
+                ),
+                Lang::Vi => format!(
+                    "không đọc được trạng thái đã lưu của kho dữ liệu {} (thư mục sled): {why}. \
+                     Nhật ký (bản ghi mọi thay đổi) không bị ảnh hưởng. Hãy dừng máy chủ rồi \
+                     chạy `thamdinh rebuild`: trạng thái được dựng lại từ nhật ký và các tệp \
+                     hỏng được giữ lại riêng.",
+                    path.display()
+                ),
+            },
+            StoreError::StateBehind { path, free } => {
+                let mib = |b: &u64| {
+                    let m = *b as f64 / (1024.0 * 1024.0);
+                    format!("{} MiB", domain::number::decimal(m, 1, lang))
+                };
+                match (lang, free) {
+                    (Lang::En, Some(free)) => format!(
+                        "the state of store {} could not be written: its disk is full ({} \
+                         free). Every acknowledged change is in the journal and is applied \
+                         again as soon as there is space. Free some space and try again; no \
+                         restart is needed.",
+                        path.display(),
+                        mib(free)
+                    ),
+                    (Lang::Vi, Some(free)) => format!(
+                        "không ghi được trạng thái của kho dữ liệu {}: đĩa đã đầy (còn trống \
+                         {}). Mọi thay đổi đã được xác nhận đều có trong nhật ký và sẽ được áp \
+                         dụng lại ngay khi có chỗ trống. Hãy giải phóng dung lượng rồi thử lại; \
+                         không cần khởi động lại.",
+                        path.display(),
+                        mib(free)
+                    ),
+                    (Lang::En, None) => format!(
+                        "the state of store {} is being brought back from its journal after a \
+                         disk error; nothing acknowledged is lost. Try again in a moment; no \
+                         restart is needed.",
+                        path.display()
+                    ),
+                    (Lang::Vi, None) => format!(
+                        "trạng thái của kho dữ liệu {} đang được dựng lại từ nhật ký sau một lỗi \
+                         đĩa; không mất thay đổi nào đã được xác nhận. Hãy thử lại sau giây lát; \
+                         không cần khởi động lại.",
+                        path.display()
+                    ),
+                }
+            }
             StoreError::NoSpace { path, free, needed } => {
                 let mib = |b: &u64| {
                     let m = *b as f64 / (1024.0 * 1024.0);
@@ -302,6 +399,11 @@ impl StoreError {
 
     /// A journal problem, as the store reports it.
     pub(crate) fn journal(dir: &std::path::Path, e: crate::journal::JournalError) -> StoreError {
+        if let crate::journal::JournalError::Replaced { .. } = e {
+            return StoreError::Replaced {
+                path: dir.to_path_buf(),
+            };
+        }
         match e.into_io() {
             Ok(io) if io.raw_os_error() == Some(libc::ENOSPC) => StoreError::NoSpace {
                 path: dir.to_path_buf(),

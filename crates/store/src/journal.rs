@@ -93,6 +93,10 @@ pub(crate) enum JournalError {
     /// A caller's mistake (a seq that does not follow the head, a seq not in the journal).
     #[error("{0}")]
     Misuse(String),
+    /// The journal directory, or the store directory holding it, is no longer the one opened
+    /// (moved, replaced or deleted): a commit written there is not acknowledged.
+    #[error("{dir} was moved, replaced or deleted while open")]
+    Replaced { dir: String },
 }
 
 impl JournalError {
@@ -419,6 +423,17 @@ impl Appender<'_> {
         seg.file
             .sync_data()
             .map_err(|e| io_err(&self.j.dir.join(&seg.name), e))?;
+        // Durable, but where? A journal (or store folder) moved, replaced or deleted while the
+        // commit was written holds it in a place nobody will read: it is not acknowledged, and
+        // dropping the appender takes it out of that file again.
+        if !self.j.still_in_place()? {
+            return Err(JournalError::Replaced {
+                dir: self.j.dir.display().to_string(),
+            });
+        }
+        let Some(seg) = self.j.segments.last_mut() else {
+            return Err(JournalError::Misuse("no segment to append to".into()));
+        };
         seg.len = self.at;
         self.j.index.append(&mut self.index);
         self.j.head_seq = self.next - 1;
@@ -853,8 +868,18 @@ impl Journal {
                     segment: j.segments.len(),
                     keep: Some(commit_end),
                     what: why.within(
-                        |v| format!("{name}: {n} byte sau sự kiện {seq_done} ({v})"),
-                        |e| format!("{name}: {n} bytes after event {seq_done} ({e})"),
+                        |v| {
+                            format!(
+                                "{name}: {n} byte từ byte {commit_end}, sau sự kiện {seq_done} \
+                                 ({v})"
+                            )
+                        },
+                        |e| {
+                            format!(
+                                "{name}: {n} bytes from byte {commit_end}, after event \
+                                 {seq_done} ({e})"
+                            )
+                        },
                     ),
                 });
             }

@@ -26,6 +26,7 @@ mod chunked;
 mod commit;
 mod drafts;
 mod error;
+mod guard;
 mod journal;
 mod layout;
 mod legacy;
@@ -100,15 +101,65 @@ pub struct OpenReport {
     pub rebuilt: Option<String>,
     /// The store was moved from layout 2 (events in sled) to the journal.
     pub migrated: Option<String>,
+    /// A torn or damaged end of the journal was cut although the state could not tell whether
+    /// it had been acknowledged (only `thamdinh rebuild` does that): what was cut.
+    pub cut_unconfirmed: Option<l10n::Said>,
+}
+
+/// Whether the state tells that a torn end of the journal was never acknowledged.
+enum TornCheck {
+    /// The state recorded nothing in it: a write that was never acknowledged.
+    NeverRecorded,
+    /// The state recorded events the journal no longer holds.
+    Recorded(u64),
+    /// The state is missing or cannot be read: nobody can tell.
+    Unknown,
+}
+
+/// sled's handles. Cloned for each use (they are reference-counted), so that the store can
+/// close and reopen sled (see [`Store::recover_state`]) once everyone has let go of them.
+#[derive(Clone)]
+struct Sled {
+    db: sled::Db,
+    state: sled::Tree,
+    drafts: sled::Tree,
+    /// For tests: this sled has met an I/O error that it keeps (see `recover_state`).
+    #[cfg(test)]
+    broken: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Sled {
+    fn new((db, state, drafts): (sled::Db, sled::Tree, sled::Tree)) -> Sled {
+        Sled {
+            db,
+            state,
+            drafts,
+            #[cfg(test)]
+            broken: Default::default(),
+        }
+    }
+}
+
+thread_local! {
+    /// This thread is bringing the state back (`recover_state`): its reads and writes of sled
+    /// are that work, not requests to wait for it.
+    static RECOVERING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 pub struct Store {
     dir: PathBuf,
     /// The flock on `DIR/store.lock`, held while the store is open.
     _lock: File,
-    db: sled::Db,
-    state: sled::Tree,
-    drafts: sled::Tree,
+    /// `None` only while sled is closed to be opened again, or could not be opened again.
+    sled: RwLock<Option<Sled>>,
+    /// sled met an I/O error (a full disk during its own background flush, say): sled 0.34
+    /// keeps such an error and fails every later write, and what it holds in memory may not
+    /// be what it holds on disk. Nothing is read from or written to it until it has been
+    /// closed, opened again and brought up to the journal (`recover_state`).
+    state_lost: std::sync::atomic::AtomicBool,
+    /// For tests: the disk is full for sled (its writes and opening it fail).
+    #[cfg(test)]
+    test_disk_full: std::sync::atomic::AtomicBool,
     journal: RwLock<Journal>,
     tip: Mutex<Tip>,
     last_seq: AtomicU64,
@@ -126,7 +177,7 @@ pub(crate) trait StoreAccess {
 impl StoreAccess for Store {
     fn read_group(&self, key: &str, year: u16, unit: &str) -> Result<Vec<StoredItem>, StoreError> {
         match self
-            .state
+            .tree()?
             .get(key.as_bytes())
             .map_err(|e| self.sled_err(e))?
         {
@@ -137,7 +188,7 @@ impl StoreAccess for Store {
 
     fn read_unit(&self, key: &str) -> Result<StoredUnit, StoreError> {
         match self
-            .state
+            .tree()?
             .get(key.as_bytes())
             .map_err(|e| self.sled_err(e))?
         {
@@ -147,7 +198,13 @@ impl StoreAccess for Store {
     }
 
     fn apply_batch(&self, batch: sled::Batch) -> Result<(), StoreError> {
-        self.state.apply_batch(batch).map_err(|e| self.sled_err(e))
+        let s = self.sled()?;
+        #[cfg(test)]
+        if s.broken.load(Ordering::Acquire) || self.test_disk_full.load(Ordering::Acquire) {
+            s.broken.store(true, Ordering::Release);
+            return Err(self.sled_err(test_no_space()));
+        }
+        s.state.apply_batch(batch).map_err(|e| self.sled_err(e))
     }
 }
 
@@ -204,6 +261,17 @@ impl Store {
     /// on a large store): a server names itself then, so that whoever finds the store locked
     /// meanwhile learns that a server is opening it.
     pub fn open_with(dir: &Path, locked: impl FnOnce()) -> Result<Store, StoreError> {
+        Store::open_inner(dir, locked, false)
+    }
+
+    /// `cut_unconfirmed`: cut a torn end of the journal even when the state cannot tell
+    /// whether it was acknowledged (`thamdinh rebuild`, asked explicitly; reported in
+    /// [`OpenReport::cut_unconfirmed`]).
+    fn open_inner(
+        dir: &Path,
+        locked: impl FnOnce(),
+        cut_unconfirmed: bool,
+    ) -> Result<Store, StoreError> {
         if !Store::exists(dir) {
             return Err(StoreError::NotAStore {
                 path: dir.to_path_buf(),
@@ -219,55 +287,93 @@ impl Store {
         let (mut journal, opened) = Journal::open(&layout::journal_dir(dir), OpenMode::Repair)
             .map_err(|e| StoreError::journal(dir, e))?;
         report.events = opened.head_seq;
-        let sled = match open_sled(dir) {
-            Ok(s) => Some(s),
-            Err(StoreError::InUse { path }) => return Err(StoreError::InUse { path }),
-            Err(_) => None,
+        // A torn end with no state to tell about it: sled is not even created.
+        let no_state = !layout::sled_dir(dir).join("db").exists();
+        let sled = if no_state && opened.torn.is_some() {
+            Err(StoreError::StateUnreadable {
+                path: dir.to_path_buf(),
+                why: "sled held no state (it was lost or emptied)".into(),
+            })
+        } else {
+            open_sled(dir)
         };
-        let (db, state, drafts) = match sled {
-            Some(s) => s,
-            None => {
-                report.rebuilt = Some(lock::set_aside_sled(dir)?);
-                open_sled(dir)?
-            }
+        let sled = match sled {
+            Ok(s) => Ok(s),
+            Err(StoreError::InUse { path }) => return Err(StoreError::InUse { path }),
+            Err(e) => Err(log_reason(&e)),
         };
         if let Some(torn) = &opened.torn {
             // Cut only what the state never recorded: a record the state has applied was
-            // acknowledged, and then this is damage, not a torn write.
-            if let Ok(Some(v)) = state.get(layout::APPLIED_KEY)
-                && let Ok(a) = state::decode_applied(&v)
-                && a.seq > opened.head_seq
-            {
-                return Err(StoreError::JournalBehind {
-                    path: dir.to_path_buf(),
-                    journal: opened.head_seq,
-                    state: a.seq,
-                });
+            // acknowledged, and then this is damage, not a torn write. A state that is missing
+            // or cannot be read cannot tell: then nothing is cut without being asked.
+            let check = match &sled {
+                Ok((_, state, _)) => {
+                    guard::catch(|| torn_check(state, &journal)).unwrap_or(TornCheck::Unknown)
+                }
+                Err(_) => TornCheck::Unknown,
+            };
+            match check {
+                TornCheck::Recorded(seq) => {
+                    return Err(StoreError::JournalBehind {
+                        path: dir.to_path_buf(),
+                        journal: opened.head_seq,
+                        state: seq,
+                    });
+                }
+                TornCheck::Unknown if !cut_unconfirmed => {
+                    if let Ok(s) = sled {
+                        let _ = guard::catch(move || drop(s));
+                    }
+                    return Err(StoreError::TornUnconfirmed {
+                        path: dir.to_path_buf(),
+                        after: opened.head_seq,
+                        what: torn.what.clone(),
+                    });
+                }
+                TornCheck::Unknown => report.cut_unconfirmed = Some(torn.what.clone()),
+                TornCheck::NeverRecorded => {}
             }
             journal
                 .cut_torn_tail(torn)
                 .map_err(|e| StoreError::journal(dir, e))?;
             report.torn_tail_cut = Some(torn.what.en.clone());
         }
+        let (db, state, drafts) = match sled {
+            Ok(s) => s,
+            Err(why) => {
+                let aside = lock::set_aside_sled(dir)?;
+                report.rebuilt = Some(format!("{why}; the old files are kept in {aside}"));
+                open_sled(dir)?
+            }
+        };
         let mut store = Store::assemble(dir, lock, db, state, drafts, journal, report);
-        match store.catch_up() {
+        match guarded_catch_up(&mut store) {
             Ok(()) => Ok(store),
-            // sled opened but cannot be read through, or holds values that do not decode: the
-            // journal is intact, so keep sled's files aside and build the state again.
-            Err(e @ (StoreError::Corrupt { .. } | StoreError::Sled(_) | StoreError::Io { .. })) => {
-                let why = e.message(l10n::Lang::En);
+            // sled opened but cannot be read through (or stops on an internal error), or holds
+            // values that do not decode: the journal is intact, so keep sled's files aside and
+            // build the state again.
+            Err(
+                e @ (StoreError::Corrupt { .. }
+                | StoreError::Sled(_)
+                | StoreError::Io { .. }
+                | StoreError::StateUnreadable { .. }),
+            ) => {
+                let why = log_reason(&e);
                 let Store {
                     _lock: lock,
                     journal,
                     mut report,
+                    sled,
                     ..
                 } = store;
+                // (A sled that panicked may panic again as it closes.)
+                let _ = guard::catch(move || drop(sled));
                 let aside = lock::set_aside_sled(dir)?;
                 report.rebuilt = Some(format!("{why}; the old files are kept in {aside}"));
                 let (db, state, drafts) = open_sled(dir)?;
                 let journal = journal.into_inner().unwrap_or_else(|p| p.into_inner());
                 let mut store = Store::assemble(dir, lock, db, state, drafts, journal, report);
-                store.catch_up()?;
+                guarded_catch_up(&mut store)?;
                 Ok(store)
             }
             Err(e) => Err(e),
@@ -291,9 +397,10 @@ impl Store {
         Store {
             dir: dir.to_path_buf(),
             _lock: lock,
-            db,
-            state,
-            drafts,
+            sled: RwLock::new(Some(Sled::new((db, state, drafts)))),
+            state_lost: std::sync::atomic::AtomicBool::new(false),
+            #[cfg(test)]
+            test_disk_full: std::sync::atomic::AtomicBool::new(false),
             journal: RwLock::new(journal),
             tip: Mutex::new(Tip {
                 seq,
@@ -311,11 +418,11 @@ impl Store {
     /// the events it has not recorded, or rebuild it when it cannot be trusted.
     fn catch_up(&mut self) -> Result<(), StoreError> {
         let schema = self
-            .state
+            .tree()?
             .get(layout::SCHEMA_KEY)
             .map_err(|e| self.sled_err(e))?;
         let applied = self
-            .state
+            .tree()?
             .get(layout::APPLIED_KEY)
             .map_err(|e| self.sled_err(e))?;
         let fresh = schema.is_none() && applied.is_none();
@@ -372,6 +479,9 @@ impl Store {
     /// Bring the state up to the journal's head (after a failure in the middle of a commit).
     pub fn resync(&self) -> Result<u64, StoreError> {
         let mut tip = self.lock_tip();
+        if self.state_lost.load(Ordering::Acquire) {
+            self.recover_state(&mut tip)?;
+        }
         let n = self.catch_up_state()?;
         tip.state_behind = false;
         Ok(n)
@@ -380,13 +490,13 @@ impl Store {
     /// Make everything sled holds durable (at a clean stop, so the next start applies nothing
     /// again).
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
+        self.db()?.flush().map(|_| ()).map_err(|e| self.sled_err(e))
     }
 
     /// Apply to sled the journal's events after its applied seq.
     fn catch_up_state(&self) -> Result<u64, StoreError> {
         let applied = match self
-            .state
+            .tree()?
             .get(layout::APPLIED_KEY)
             .map_err(|e| self.sled_err(e))?
         {
@@ -398,8 +508,8 @@ impl Store {
 
     /// Remove every state entry (not the drafts) and write the schema again.
     fn clear_state(&self) -> Result<(), StoreError> {
-        self.state.clear().map_err(|e| self.sled_err(e))?;
-        self.state
+        self.tree()?.clear().map_err(|e| self.sled_err(e))?;
+        self.tree()?
             .insert(layout::SCHEMA_KEY, state::encode_schema(SCHEMA_VERSION))
             .map_err(|e| self.sled_err(e))?;
         self.forget_summaries();
@@ -484,8 +594,151 @@ impl Store {
         self.tip.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// A sled error as the store reports it. An I/O error means sled may keep failing (it
+    /// keeps the error) and that its memory may differ from its files: the state is closed and
+    /// brought back from the journal before anything reads it again.
     fn sled_err(&self, e: sled::Error) -> StoreError {
+        if matches!(e, sled::Error::Io(_)) && !lock::is_sled_lock_error(&e) {
+            self.state_lost.store(true, Ordering::Release);
+        }
         lock::from_sled(e, &self.dir)
+    }
+
+    /// sled's handles, once the state is what the journal says (brought back first if sled
+    /// met an I/O error; see `state_lost`).
+    fn sled(&self) -> Result<Sled, StoreError> {
+        if self.state_lost.load(Ordering::Acquire) && !RECOVERING.with(|r| r.get()) {
+            // Bring it back under the commit lock, unless a commit holds it (this thread's, or
+            // another's that brings it back itself): then say that it is not ready.
+            let behind = |e| match e {
+                StoreError::NoSpace { free, .. } => StoreError::StateBehind {
+                    path: self.dir.clone(),
+                    free: Some(free),
+                },
+                e => e,
+            };
+            match self.tip.try_lock() {
+                Ok(mut tip) => self.recover_state(&mut tip).map_err(behind)?,
+                Err(std::sync::TryLockError::Poisoned(p)) => {
+                    self.recover_state(&mut p.into_inner()).map_err(behind)?
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    return Err(StoreError::StateBehind {
+                        path: self.dir.clone(),
+                        free: None,
+                    });
+                }
+            }
+        }
+        let slot = self.sled.read().unwrap_or_else(|p| p.into_inner());
+        slot.clone().ok_or_else(|| StoreError::StateBehind {
+            path: self.dir.clone(),
+            free: None,
+        })
+    }
+
+    /// The state tree (see [`Store::sled`]).
+    fn tree(&self) -> Result<sled::Tree, StoreError> {
+        Ok(self.sled()?.state)
+    }
+
+    /// The drafts tree (see [`Store::sled`]).
+    fn drafts_tree(&self) -> Result<sled::Tree, StoreError> {
+        Ok(self.sled()?.drafts)
+    }
+
+    fn db(&self) -> Result<sled::Db, StoreError> {
+        Ok(self.sled()?.db)
+    }
+
+    /// For tests: the state tree as it is.
+    #[cfg(test)]
+    pub(crate) fn state_tree(&self) -> sled::Tree {
+        let slot = self.sled.read().unwrap_or_else(|p| p.into_inner());
+        slot.as_ref().expect("sled is open").state.clone()
+    }
+
+    /// Close sled, open it again and apply the journal's events after its applied seq: after
+    /// sled met an I/O error (which sled 0.34 keeps: every later write fails until it is
+    /// opened again), the state is the journal's again, with no restart. Called with the
+    /// commit lock held. Fails (the state stays lost, and is brought back at the next read or
+    /// write) while the disk is still full.
+    fn recover_state(&self, tip: &mut Tip) -> Result<(), StoreError> {
+        let was = RECOVERING.with(|r| r.replace(true));
+        let done = self.recover_state_now();
+        RECOVERING.with(|r| r.set(was));
+        match &done {
+            Ok(n) => {
+                self.state_lost.store(false, Ordering::Release);
+                tip.state_behind = false;
+                tracing::warn!(
+                    "sled was closed and opened again after an I/O error; {n} event(s) of the \
+                     journal applied to it: the state is the journal's again"
+                );
+            }
+            Err(e) => {
+                self.state_lost.store(true, Ordering::Release);
+                tracing::error!(
+                    "the state could not be brought back from the journal yet: {}",
+                    e.message(l10n::Lang::En)
+                );
+            }
+        }
+        done.map(|_| ())
+    }
+
+    fn recover_state_now(&self) -> Result<u64, StoreError> {
+        self.forget_summaries();
+        let old = self.sled.write().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(old) = old {
+            // (sled may fail, or panic, flushing what it could not write before.)
+            let _ = guard::catch(move || drop(old));
+        }
+        #[cfg(test)]
+        if self.test_disk_full.load(Ordering::Acquire) {
+            return Err(self.sled_err(test_no_space()));
+        }
+        // A reader may still hold sled's handles for a moment (sled's lock is held until the
+        // last one goes).
+        let mut tries = 0;
+        let opened = loop {
+            match open_sled(&self.dir) {
+                Err(StoreError::InUse { .. }) if tries < 300 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                r => break r,
+            }
+        };
+        let opened = match opened {
+            Ok(s) => s,
+            // Not readable: set aside, and everything applied again below.
+            Err(e @ (StoreError::Corrupt { .. } | StoreError::StateUnreadable { .. })) => {
+                let aside = lock::set_aside_sled(&self.dir)?;
+                tracing::warn!("{}; the old files are kept in {aside}", log_reason(&e));
+                open_sled(&self.dir)?
+            }
+            // A long read (an export) still holds the old handles: try again later.
+            Err(StoreError::InUse { .. }) => {
+                return Err(StoreError::StateBehind {
+                    path: self.dir.clone(),
+                    free: None,
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        *self.sled.write().unwrap_or_else(|p| p.into_inner()) = Some(Sled::new(opened));
+        let applied = self
+            .tree()?
+            .get(layout::APPLIED_KEY)
+            .map_err(|e| self.sled_err(e))?;
+        match applied {
+            Some(_) => self.catch_up_state(),
+            None => {
+                self.clear_state()?;
+                self.apply_journal(1)
+            }
+        }
     }
 
     /// The stored group holding `key`.
@@ -523,7 +776,7 @@ impl Store {
     /// items are decoded at a time (a year of the large scale has 200,000).
     fn scan_year_items(&self, year: u16, f: &mut dyn FnMut(StoredItem)) -> Result<(), StoreError> {
         let prefix = layout::year_items_prefix(year);
-        for r in chunked::Chunked::prefix(&self.state, prefix.as_bytes()) {
+        for r in chunked::Chunked::prefix(&self.tree()?, prefix.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let Some((y, u)) = layout::parse_group_key(&k) else {
                 continue;
@@ -652,7 +905,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let prefix = layout::year_units_prefix(year);
-        chunked::Chunked::prefix(&self.state, prefix.as_bytes())
+        chunked::Chunked::prefix(&self.tree()?, prefix.as_bytes())
             .map(|r| {
                 let (k, v) = r.map_err(|e| self.sled_err(e))?;
                 let key = String::from_utf8_lossy(&k).into_owned();
@@ -666,7 +919,7 @@ impl Store {
     /// Opened years, ascending.
     pub fn years(&self) -> Result<Vec<u16>, StoreError> {
         let mut out = Vec::new();
-        for r in self.state.scan_prefix(layout::YEAR_PREFIX.as_bytes()) {
+        for r in self.tree()?.scan_prefix(layout::YEAR_PREFIX.as_bytes()) {
             let (k, _) = r.map_err(|e| self.sled_err(e))?;
             let key = String::from_utf8_lossy(&k);
             let year = key[layout::YEAR_PREFIX.len()..].parse().map_err(|_| {
@@ -682,7 +935,11 @@ impl Store {
     /// The framework and units sources of an opened year.
     pub fn year_data(&self, year: u16) -> Result<Option<YearData>, StoreError> {
         let k = layout::year_meta_key(year);
-        match self.state.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+        match self
+            .tree()?
+            .get(k.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
             Some(v) => Ok(Some(state::decode_year(&v, &k)?)),
             None => Ok(None),
         }
@@ -691,7 +948,11 @@ impl Store {
     /// The published results of a year (`import results`), if recorded.
     pub fn published(&self, year: u16) -> Result<Option<Published>, StoreError> {
         let k = layout::results_key(year);
-        match self.state.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+        match self
+            .tree()?
+            .get(k.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
             Some(v) => Ok(Some(state::decode_published(&v, &k)?)),
             None => Ok(None),
         }
@@ -700,7 +961,7 @@ impl Store {
     /// The years that have published results, in order.
     pub fn published_years(&self) -> Result<Vec<u16>, StoreError> {
         let mut out = Vec::new();
-        for r in self.state.scan_prefix(layout::RESULTS_PREFIX.as_bytes()) {
+        for r in self.tree()?.scan_prefix(layout::RESULTS_PREFIX.as_bytes()) {
             let (k, _) = r.map_err(|e| self.sled_err(e))?;
             let key = String::from_utf8_lossy(&k);
             let year = key[layout::RESULTS_PREFIX.len()..].parse().map_err(|_| {
@@ -717,7 +978,7 @@ impl Store {
     pub fn rounds(&self, year: u16) -> Result<Vec<Round>, StoreError> {
         let mut out = Vec::new();
         for r in self
-            .state
+            .tree()?
             .scan_prefix(layout::year_rounds_prefix(year).as_bytes())
         {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
@@ -730,7 +991,7 @@ impl Store {
     pub fn official(&self, year: u16) -> Result<Option<Official>, StoreError> {
         let key = layout::official_key(year);
         match self
-            .state
+            .tree()?
             .get(key.as_bytes())
             .map_err(|e| self.sled_err(e))?
         {
@@ -742,7 +1003,7 @@ impl Store {
     /// Every year's official result as stored (verify compares them with the journal).
     pub(crate) fn officials(&self) -> Result<Vec<Official>, StoreError> {
         let mut out = Vec::new();
-        for r in self.state.scan_prefix(layout::OFFICIAL_PREFIX.as_bytes()) {
+        for r in self.tree()?.scan_prefix(layout::OFFICIAL_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             out.push(state::decode_official(&v, &String::from_utf8_lossy(&k))?);
         }
@@ -752,7 +1013,11 @@ impl Store {
     /// year enforces them.
     pub fn assignments(&self, year: u16) -> Result<Assignments, StoreError> {
         let k = layout::enforced_key(year);
-        let enforced = match self.state.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+        let enforced = match self
+            .tree()?
+            .get(k.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
             Some(v) => state::decode_enforced(&v, &k)?,
             None => false,
         };
@@ -761,7 +1026,7 @@ impl Store {
             enforced,
         };
         for r in self
-            .state
+            .tree()?
             .scan_prefix(layout::year_assign_prefix(year).as_bytes())
         {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
@@ -774,7 +1039,7 @@ impl Store {
     /// All members, by user name.
     pub fn members(&self) -> Result<Vec<Member>, StoreError> {
         let mut out = Vec::new();
-        for r in self.state.scan_prefix(layout::MEMBER_PREFIX.as_bytes()) {
+        for r in self.tree()?.scan_prefix(layout::MEMBER_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let user = String::from_utf8_lossy(&k[layout::MEMBER_PREFIX.len()..]).into_owned();
             let role = state::decode_role(&v, &format!("member {user}"))?;
@@ -789,15 +1054,86 @@ impl Store {
             return Ok(None);
         }
         let k = layout::member_key(user);
-        match self.state.get(k.as_bytes()).map_err(|e| self.sled_err(e))? {
+        match self
+            .tree()?
+            .get(k.as_bytes())
+            .map_err(|e| self.sled_err(e))?
+        {
             Some(v) => Ok(Some(state::decode_role(&v, &format!("member {user}"))?)),
             None => Ok(None),
         }
     }
 }
 
-/// Open sled in `DIR/sled` with the state and drafts trees.
+/// For tests: the error sled gives once a write met a full disk (its kept copy: the kind, and
+/// the original's Debug text as the message).
+#[cfg(test)]
+fn test_no_space() -> sled::Error {
+    sled::Error::Io(std::io::Error::new(
+        std::io::ErrorKind::StorageFull,
+        "Os { code: 28, kind: StorageFull, message: \"No space left on device\" }",
+    ))
+}
+
+/// What the state says about a torn end of the journal after its head.
+fn torn_check(state: &sled::Tree, journal: &Journal) -> TornCheck {
+    let (head, _) = journal.head();
+    let Ok(schema) = state.get(layout::SCHEMA_KEY) else {
+        return TornCheck::Unknown;
+    };
+    let applied = match state.get(layout::APPLIED_KEY) {
+        Ok(Some(v)) => match state::decode_applied(&v) {
+            Ok(a) => Some(a),
+            Err(_) => return TornCheck::Unknown,
+        },
+        Ok(None) => None,
+        Err(_) => return TornCheck::Unknown,
+    };
+    match applied {
+        // An empty store that never recorded an event.
+        None if schema.is_some() && head == 0 => TornCheck::NeverRecorded,
+        None => TornCheck::Unknown,
+        Some(a) if a.seq > head => TornCheck::Recorded(a.seq),
+        Some(a) if a.seq == 0 => TornCheck::NeverRecorded,
+        // The state is this journal's (the same hash at its applied event).
+        Some(a) => match journal.read(a.seq) {
+            Ok(r) if r.hash == a.hash => TornCheck::NeverRecorded,
+            _ => TornCheck::Unknown,
+        },
+    }
+}
+
+/// [`Store::catch_up`], a panic inside sled (damaged files it does not expect) being a state
+/// that cannot be read.
+fn guarded_catch_up(store: &mut Store) -> Result<(), StoreError> {
+    let dir = store.dir.clone();
+    guard::catch(|| store.catch_up()).unwrap_or_else(|why| Err(sled_panicked(&dir, why)))
+}
+
+/// Why sled could not be read, for the server's log line saying it was rebuilt (without the
+/// advice to rebuild it).
+fn log_reason(e: &StoreError) -> String {
+    match e {
+        StoreError::StateUnreadable { why, .. } => format!("sled cannot be read: {why}"),
+        e => e.message(l10n::Lang::En),
+    }
+}
+
+/// sled stopped on an internal error (a panic) while reading the store in `dir`.
+fn sled_panicked(dir: &Path, why: String) -> StoreError {
+    StoreError::StateUnreadable {
+        path: dir.to_path_buf(),
+        why: format!("sled stopped on an internal error ({why})"),
+    }
+}
+
+/// Open sled in `DIR/sled` with the state and drafts trees. sled panics on some damaged files
+/// instead of reporting them: that is a state that cannot be read too, never a crash.
 fn open_sled(dir: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), StoreError> {
+    guard::catch(|| open_sled_unguarded(dir)).unwrap_or_else(|why| Err(sled_panicked(dir, why)))
+}
+
+fn open_sled_unguarded(dir: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), StoreError> {
     let sled_dir = layout::sled_dir(dir);
     access::private_sled_dir(dir).map_err(|e| StoreError::io(&sled_dir, e))?;
     let db = sled::Config::new()

@@ -103,7 +103,13 @@ pub(crate) fn set_aside_sled(dir: &Path) -> Result<String, StoreError> {
         return Ok("there was no sled folder".into());
     }
     let stamp = jiff::Timestamp::now().as_second();
-    let name = format!("sled.damaged-{stamp}");
+    let mut name = format!("sled.damaged-{stamp}");
+    let mut n = 1;
+    while dir.join(&name).exists() {
+        // Set aside twice in one second (a rebuild of a state that was just rebuilt).
+        n += 1;
+        name = format!("sled.damaged-{stamp}-{n}");
+    }
     let to = dir.join(&name);
     std::fs::rename(&from, &to).map_err(|e| StoreError::io(&from, e))?;
     sync_dir(dir)?;
@@ -131,11 +137,18 @@ pub(crate) fn is_sled_lock_error(e: &sled::Error) -> bool {
 pub(crate) fn from_sled(e: sled::Error, dir: &Path) -> StoreError {
     let path = layout::sled_dir(dir);
     match e {
-        sled::Error::Io(io) if io.raw_os_error() == Some(libc::ENOSPC) => StoreError::NoSpace {
-            free: free_bytes(dir).unwrap_or(0),
-            needed: 0,
-            path: dir.to_path_buf(),
-        },
+        // sled hands out copies of an error it keeps (from its background flush): the kind
+        // stays, the OS code does not.
+        sled::Error::Io(io)
+            if io.raw_os_error() == Some(libc::ENOSPC)
+                || io.kind() == io::ErrorKind::StorageFull =>
+        {
+            StoreError::NoSpace {
+                free: free_bytes(dir).unwrap_or(0),
+                needed: 0,
+                path: dir.to_path_buf(),
+            }
+        }
         sled::Error::Io(io) => StoreError::io(path, io),
         sled::Error::Corruption { .. } => StoreError::corrupt(format!(
             "sled reports corruption in {}: {e} (run `thamdinh rebuild`)",

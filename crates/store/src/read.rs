@@ -184,7 +184,7 @@ impl Store {
         }
         let prefix = layout::user_prefix(user);
         let mut seqs = Vec::new();
-        for r in self.state.scan_prefix(prefix.as_bytes()) {
+        for r in self.tree()?.scan_prefix(prefix.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let (Some(first), Some(last)) = (
                 layout::seq_suffix(&k).filter(|_| k.len() == prefix.len() + 8),

@@ -29,7 +29,7 @@ use super::journal::{Journal, JournalError, OpenMode, Rec, why};
 use super::layout;
 use super::state::{self, StoredItem};
 use super::wire::{Reader, WireError, Writer};
-use super::{Store, lock};
+use super::{Store, guard, lock};
 
 #[cfg(test)]
 mod reference;
@@ -871,7 +871,7 @@ impl Store {
 
     /// The seq sled has applied, if it can be read.
     fn applied_seq(&self) -> Option<u64> {
-        let v = self.state.get(layout::APPLIED_KEY).ok()??;
+        let v = self.tree().ok()?.get(layout::APPLIED_KEY).ok()??;
         state::decode_applied(&v).ok().map(|a| a.seq)
     }
 
@@ -986,7 +986,9 @@ impl Store {
         if report.first_bad_event.is_some() {
             return Ok(report);
         }
-        // The state as it is (nothing applied, nothing rebuilt), if sled opens.
+        // The state as it is (nothing applied, nothing rebuilt), if sled opens. One that
+        // cannot be read (an error, or sled stopping on an internal error) is reported as
+        // such, with `thamdinh rebuild` (see `VerifyReport::message`).
         match super::open_sled(dir) {
             Ok((db, state, drafts)) => {
                 let store = Store::assemble(
@@ -998,8 +1000,22 @@ impl Store {
                     journal,
                     super::OpenReport::default(),
                 );
-                store.check_state_into(check.replay, &mut report);
+                let replay = check.replay;
+                let mut checked = report.clone();
+                match guard::catch(|| {
+                    store.check_state_into(replay, &mut checked);
+                    checked
+                }) {
+                    Ok(r) => report = r,
+                    Err(why) => {
+                        tracing::warn!("sled stopped on an internal error while verified: {why}");
+                        report.state_checked = false;
+                        report.first_state_mismatch = None;
+                    }
+                }
+                let _ = guard::catch(move || drop(store));
             }
+            Err(e @ StoreError::InUse { .. }) => return Err(e),
             Err(e) => {
                 report.first_state_mismatch = Some(store_said(&e));
             }
@@ -1015,7 +1031,7 @@ impl Store {
     ) -> Result<Option<Said>, StoreError> {
         // The applied seq.
         let applied = match self
-            .state
+            .tree()?
             .get(layout::APPLIED_KEY)
             .map_err(|e| self.sled_err(e))?
         {
@@ -1055,7 +1071,7 @@ impl Store {
         }
         // Items, group by group.
         let (mut group, mut buf, mut key) = (Vec::new(), Vec::new(), Vec::new());
-        for r in Chunked::prefix(&self.state, layout::ITEMS_PREFIX.as_bytes()) {
+        for r in Chunked::prefix(&self.tree()?, layout::ITEMS_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let Some((year, unit)) = layout::parse_group_key(&k) else {
                 let name = String::from_utf8_lossy(&k);
@@ -1137,7 +1153,7 @@ impl Store {
         }
         // Units.
         let mut units = BTreeMap::new();
-        for r in Chunked::prefix(&self.state, layout::UNITS_PREFIX.as_bytes()) {
+        for r in Chunked::prefix(&self.tree()?, layout::UNITS_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let name = String::from_utf8_lossy(&k).into_owned();
             let u = match state::decode_unit(&v, &name) {
@@ -1272,7 +1288,7 @@ impl Store {
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-        for r in self.state.scan_prefix(layout::BY_USER_PREFIX.as_bytes()) {
+        for r in self.tree()?.scan_prefix(layout::BY_USER_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let rest = &k[layout::BY_USER_PREFIX.len()..];
             let (Some(first), Some(last)) = (
@@ -1335,9 +1351,15 @@ impl Store {
                 let (journal, _) = Journal::open(&layout::journal_dir(dir), OpenMode::ReadOnly)
                     .map_err(|e| StoreError::journal(dir, e))?;
                 let head = journal.head().0;
-                if let Ok((_, state, _)) = super::open_sled(dir)
-                    && let Ok(Some(v)) = state.get(layout::APPLIED_KEY)
-                    && let Ok(a) = state::decode_applied(&v)
+                // A state that cannot be read (or makes sled stop) is set aside unread.
+                let applied = guard::catch(|| {
+                    let (_, state, _) = super::open_sled(dir).ok()?;
+                    let v = state.get(layout::APPLIED_KEY).ok()??;
+                    state::decode_applied(&v).ok()
+                })
+                .ok()
+                .flatten();
+                if let Some(a) = applied
                     && a.seq > head
                 {
                     return Err(StoreError::JournalBehind {
@@ -1349,7 +1371,8 @@ impl Store {
                 lock::set_aside_sled(dir)?;
             }
         }
-        let store = Store::open(dir)?;
+        // Asked explicitly: a torn end the state can no longer vouch for is cut too, and said.
+        let store = Store::open_inner(dir, || {}, true)?;
         let n = store.report.replayed;
         Ok((store, n))
     }

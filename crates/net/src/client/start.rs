@@ -197,6 +197,16 @@ pub(crate) fn establish(
                                             en,
                                         });
                                     }
+                                    // 101: the server stopped on an internal error (a
+                                    // panic, in its log) before it could say why.
+                                    if spawns >= MAX_SPAWNS && status.code() == Some(101) {
+                                        let (vi, en) = internal_failure(dir);
+                                        return Err(ClientError::ServerFailed {
+                                            dir: dir.to_path_buf(),
+                                            vi,
+                                            en,
+                                        });
+                                    }
                                     if spawns >= MAX_SPAWNS {
                                         return Err(ClientError::Start {
                                             dir: dir.to_path_buf(),
@@ -381,6 +391,29 @@ fn failure_of(child: &mut Child) -> Option<(String, String)> {
         .ok()?;
     let v: serde_json::Value = serde_json::from_str(text.lines().last()?).ok()?;
     Some((v["vi"].as_str()?.to_string(), v["en"].as_str()?.to_string()))
+}
+
+/// What to tell the user when the server stopped on an internal error while it opened the
+/// store (both languages: what happened, where it is written, and what repairs it).
+fn internal_failure(dir: &Path) -> (String, String) {
+    let log = paths::log_path(dir);
+    (
+        format!(
+            "máy chủ dừng vì một lỗi nội bộ khi mở kho (chi tiết ghi trong {}). Chưa thay đổi \
+             gì. Hãy chạy `thamdinh verify`: nếu nó báo không đọc được trạng thái lưu trữ, chạy \
+             `thamdinh rebuild` (dựng lại trạng thái từ nhật ký); nếu nó báo nhật ký bị hỏng, \
+             khôi phục kho từ bản sao lưu (thamdinh restore TỆP --store THƯ_MỤC_MỚI).",
+            log.display()
+        ),
+        format!(
+            "the server stopped on an internal error while opening the store (details in {}). \
+             Nothing was changed. Run `thamdinh verify`: if it says the stored state cannot be \
+             read, run `thamdinh rebuild` (the state is built again from the journal); if it \
+             says the journal is damaged, restore the store from a backup (thamdinh restore \
+             FILE --store NEW_FOLDER).",
+            log.display()
+        ),
+    )
 }
 
 fn spawn_server(dir: &Path, opts: &ConnectOptions) -> std::io::Result<Child> {

@@ -437,7 +437,7 @@ impl Store {
 
     /// The seq sled has applied, if it can be read.
     fn applied_seq_ref(&self) -> Option<u64> {
-        let v = self.state.get(layout::APPLIED_KEY).ok()??;
+        let v = self.tree().ok()?.get(layout::APPLIED_KEY).ok()??;
         state::decode_applied(&v).ok().map(|a| a.seq)
     }
 
@@ -544,7 +544,7 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         // The applied seq.
         let applied = match self
-            .state
+            .tree()?
             .get(layout::APPLIED_KEY)
             .map_err(|e| self.sled_err(e))?
         {
@@ -571,7 +571,7 @@ impl Store {
             _ => {}
         }
         // Items.
-        for r in Chunked::prefix(&self.state, layout::ITEMS_PREFIX.as_bytes()) {
+        for r in Chunked::prefix(&self.tree()?, layout::ITEMS_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let name = String::from_utf8_lossy(&k).into_owned();
             let Some((year, unit)) = layout::parse_group_key(&k) else {
@@ -616,7 +616,7 @@ impl Store {
         }
         // Units.
         let mut units = BTreeMap::new();
-        for r in Chunked::prefix(&self.state, layout::UNITS_PREFIX.as_bytes()) {
+        for r in Chunked::prefix(&self.tree()?, layout::UNITS_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let name = String::from_utf8_lossy(&k).into_owned();
             let u = match state::decode_unit(&v, &name) {
@@ -728,7 +728,7 @@ impl Store {
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-        for r in self.state.scan_prefix(layout::BY_USER_PREFIX.as_bytes()) {
+        for r in self.tree()?.scan_prefix(layout::BY_USER_PREFIX.as_bytes()) {
             let (k, v) = r.map_err(|e| self.sled_err(e))?;
             let rest = &k[layout::BY_USER_PREFIX.len()..];
             let (Some(first), Some(last)) = (

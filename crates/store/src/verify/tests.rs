@@ -915,7 +915,7 @@ fn kind_of(why: &str) -> String {
             !w.chars()
                 .any(|c| c.is_ascii_digit() || c == '/' || c == '"')
         })
-        .take(16)
+        .take(20)
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -942,7 +942,7 @@ fn both_verifies_agree_on_sound_stores_of_every_shape() {
         let path = t.path().join(format!("s{i}"));
         let (store, events) = build(&path, years, units, seg);
         let (new, old) = online(&store);
-        assert_same("online", &new, &old, Some(&store.state));
+        assert_same("online", &new, &old, Some(&store.state_tree()));
         let r = new.expect("verify");
         assert!(r.ok(), "{}", r.message(l10n::Lang::En));
         assert_eq!(r.events, events);
@@ -957,7 +957,7 @@ fn both_verifies_agree_on_sound_stores_of_every_shape() {
     let path = t.path().join("empty");
     let store = Store::create(&path).expect("create");
     let (new, old) = online(&store);
-    assert_same("empty", &new, &old, Some(&store.state));
+    assert_same("empty", &new, &old, Some(&store.state_tree()));
     assert!(new.expect("verify").ok());
     drop(store);
     let (new, old) = offline(&path);
@@ -1005,7 +1005,7 @@ fn a_journal_changed_under_an_open_store_is_named_alike() {
             let what = format!("{}: byte {off} ^ {mask:#x}", seg.display());
             let (new, old) = online(&store);
             std::fs::write(&seg, &original).expect("restore");
-            assert_same(&what, &new, &old, Some(&store.state));
+            assert_same(&what, &new, &old, Some(&store.state_tree()));
             if off >= HEADER {
                 // The header is read only when the journal is opened.
                 must_fail(&what, &new);
@@ -1027,7 +1027,7 @@ fn a_journal_changed_under_an_open_store_is_named_alike() {
             let what = format!("{} cut at {cut}", seg.display());
             let (new, old) = online(&store);
             std::fs::write(&seg, &original).expect("restore");
-            assert_same(&what, &new, &old, Some(&store.state));
+            assert_same(&what, &new, &old, Some(&store.state_tree()));
             must_fail(&what, &new);
             seen.note(&new);
         }
@@ -1036,7 +1036,7 @@ fn a_journal_changed_under_an_open_store_is_named_alike() {
         std::fs::write(&seg, &grown).expect("grow");
         let (new, old) = online(&store);
         std::fs::write(&seg, &original).expect("restore");
-        assert_same("grown", &new, &old, Some(&store.state));
+        assert_same("grown", &new, &old, Some(&store.state_tree()));
         seen.note(&new);
     }
     // Records rewritten in place with a right CRC: another seq, another stored hash, a body
@@ -1077,7 +1077,7 @@ fn a_journal_changed_under_an_open_store_is_named_alike() {
             for (p, b) in &originals {
                 std::fs::write(p, b).expect("restore");
             }
-            assert_same(&what, &new, &old, Some(&store.state));
+            assert_same(&what, &new, &old, Some(&store.state_tree()));
             must_fail(&what, &new);
             seen.note(&new);
         }
@@ -1094,14 +1094,14 @@ fn a_journal_changed_under_an_open_store_is_named_alike() {
             for (p, b) in &originals {
                 std::fs::write(p, b).expect("restore");
             }
-            assert_same(&what, &new, &old, Some(&store.state));
+            assert_same(&what, &new, &old, Some(&store.state_tree()));
             must_fail(&what, &new);
             seen.note(&new);
         }
     }
     // Sound again.
     let (new, old) = online(&store);
-    assert_same("restored", &new, &old, Some(&store.state));
+    assert_same("restored", &new, &old, Some(&store.state_tree()));
     assert!(new.expect("verify").ok());
     seen.expect(
         "journal under an open store",
@@ -1544,18 +1544,18 @@ fn with_state_may_pass(
     what: &str,
     may_pass: bool,
 ) {
-    let old_value = store.state.get(key).expect("get");
+    let old_value = store.state_tree().get(key).expect("get");
     match &value {
-        Some(v) => store.state.insert(key, v.clone()).expect("insert"),
-        None => store.state.remove(key).expect("remove"),
+        Some(v) => store.state_tree().insert(key, v.clone()).expect("insert"),
+        None => store.state_tree().remove(key).expect("remove"),
     };
     let (new, old) = online(store);
-    assert_same(what, &new, &old, Some(&store.state));
+    assert_same(what, &new, &old, Some(&store.state_tree()));
     match old_value {
-        Some(v) => store.state.insert(key, v).expect("insert"),
-        None => store.state.remove(key).expect("remove"),
+        Some(v) => store.state_tree().insert(key, v).expect("insert"),
+        None => store.state_tree().remove(key).expect("remove"),
     };
-    let changed = value.as_deref() != store.state.get(key).expect("get").as_deref();
+    let changed = value.as_deref() != store.state_tree().get(key).expect("get").as_deref();
     // The schema is checked when the store is opened (a server refuses another), not by verify.
     if changed && !may_pass && key != layout::SCHEMA_KEY {
         must_fail(what, &new);
@@ -1569,7 +1569,7 @@ fn every_byte_of_every_state_value_changed_is_named_alike() {
     let path = t.path().join("s");
     let (store, _) = build(&path, 1, &["44", "79"], 1 << 20);
     let entries: Vec<(Vec<u8>, Vec<u8>)> = store
-        .state
+        .state_tree()
         .iter()
         .map(|r| {
             let (k, v) = r.expect("entry");
@@ -1628,7 +1628,7 @@ fn items_units_members_years_rounds_and_the_applied_seq_changed_are_named_alike(
     let (store, events) = build(&path, 3, &["01", "44", "79", "HN"], 1 << 20);
     let mut seen = Seen::default();
     let groups: Vec<(Vec<u8>, Vec<state::StoredItem>)> = store
-        .state
+        .state_tree()
         .scan_prefix(layout::ITEMS_PREFIX.as_bytes())
         .map(|r| {
             let (k, v) = r.expect("entry");
@@ -1811,7 +1811,7 @@ fn items_units_members_years_rounds_and_the_applied_seq_changed_are_named_alike(
     );
     // Units.
     let units: Vec<(Vec<u8>, state::StoredUnit)> = store
-        .state
+        .state_tree()
         .scan_prefix(layout::UNITS_PREFIX.as_bytes())
         .map(|r| {
             let (k, v) = r.expect("entry");
@@ -1949,7 +1949,7 @@ fn items_units_members_years_rounds_and_the_applied_seq_changed_are_named_alike(
     );
     // The by-user index.
     let by_user: Vec<(Vec<u8>, Vec<u8>)> = store
-        .state
+        .state_tree()
         .scan_prefix(layout::BY_USER_PREFIX.as_bytes())
         .map(|r| {
             let (k, v) = r.expect("entry");
@@ -2083,7 +2083,7 @@ fn an_item_never_appraised_with_an_appraisal_in_sled_is_reported() {
     g[i].item.appraisal.status = Status::Decided;
     g[i].item.appraisal.proposed = Some(pts(0));
     store
-        .state
+        .state_tree()
         .insert(gk.as_bytes(), state::encode_group(g.iter()))
         .expect("insert");
     let (new, old) = online(&store);
@@ -2094,7 +2094,7 @@ fn an_item_never_appraised_with_an_appraisal_in_sled_is_reported() {
         m.contains(&format!("2023/44/{}", g[i].item.key.leaf)) && m.contains("appraisal"),
         "{m}"
     );
-    assert!(legitimate(&new, &old, Some(&store.state)));
+    assert!(legitimate(&new, &old, Some(&store.state_tree())));
     // And the comparison allows nothing else: the same report with another item named is not
     // taken for this case.
     let mut other = new.clone();
@@ -2102,7 +2102,7 @@ fn an_item_never_appraised_with_an_appraisal_in_sled_is_reported() {
         &g[i].item.key.leaf,
         &items[(i + 1) % items.len()].item.key.leaf,
     )));
-    assert!(!legitimate(&other, &old, Some(&store.state)));
+    assert!(!legitimate(&other, &old, Some(&store.state_tree())));
 }
 
 // ---- sled's files damaged -----------------------------------------------------------------
