@@ -434,3 +434,75 @@ fn a_fake_server_on_the_socket_is_not_believed() {
         "nothing was sent to the fake server"
     );
 }
+
+/// E1 of the re-test: one member opening hundreds of sessions took every file descriptor of the
+/// server, and everyone else was refused as an "unknown user". Now that member is refused past
+/// `SESSIONS_PER_USER`, with the limit named, and the others get in.
+#[test]
+#[cfg_attr(
+    not(thamdinh_root),
+    ignore = "needs root to create a second OS account (.ci/run runs as root)"
+)]
+fn a_member_holding_many_sessions_does_not_lock_the_others_out() {
+    use net::protocol::{Hello, HelloReply, PROTOCOL_VERSION, Refusal, SESSIONS_PER_USER, frame};
+    use std::io::Write;
+    use std::os::unix::net::UnixStream;
+    let other = TempUser::new("e1");
+    let tmp = open_tempdir();
+    let dir = tmp.path().join("st");
+    store_with_me(&dir);
+    {
+        let lead = engine::LocalWorkbench::new(common::open_after_server(&dir), me());
+        lead.apply(Cmd::SetMember {
+            user: other.name.clone(),
+            role: Role::Appraiser,
+        })
+        .unwrap();
+    }
+    let out = Command::new("chgrp")
+        .arg(other.gid.to_string())
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    chmod(&dir, 0o2750);
+    let server = net::server::start(&dir, &net::server::ServeOptions { idle_exit: None })
+        .expect("start the server");
+    let hello = frame::encode(&Hello {
+        protocol: PROTOCOL_VERSION,
+        program: "e1 test".into(),
+        since: None,
+        notices: false,
+    })
+    .unwrap();
+    // This account opens sessions until the server refuses one (three times the limit at most).
+    let mut held = Vec::new();
+    let refusal = loop {
+        assert!(held.len() <= 3 * SESSIONS_PER_USER, "never refused");
+        let mut s = UnixStream::connect(paths::socket_path(&dir)).unwrap();
+        s.write_all(&hello).unwrap();
+        let body = frame::read_frame(&mut s, frame::LENGTH_MAX).unwrap();
+        match frame::decode::<HelloReply>(&body).unwrap() {
+            HelloReply::Welcome(_) => held.push(s),
+            HelloReply::Refused(r) => break r,
+        }
+    };
+    assert_eq!(held.len(), SESSIONS_PER_USER);
+    assert!(
+        matches!(&refusal, Refusal::TooManySessions { user, .. } if *user == me()),
+        "{refusal:?}"
+    );
+    // The other member is served meanwhile.
+    let out = other
+        .command(bin())
+        .args(["--lang", "en", "--store"])
+        .arg(&dir)
+        .args(["member", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains(&other.name), "{}", text(&out));
+    drop(held);
+    server.stop("test");
+    drop(server.wait());
+}

@@ -24,7 +24,7 @@ use crate::protocol::{
     BACKUP_CHUNK, CHUNK, ClientRequest, HELLO_DEADLINE, HELLO_MAX, Hello, HelloReply,
     IMPORT_DEADLINE, LARGE_REQUEST_DEADLINE, PAGE_BYTES, PART_BYTES, PENDING_HELLOS,
     PENDING_HELLOS_ALL, PROTOCOL_VERSION, Part, READER_REQUEST_MAX, Refusal, Reply, Request,
-    SERVER_FRAME_MAX, ServerMsg, ServerStatus, WRITER_REQUEST_MAX, Welcome,
+    SERVER_FRAME_MAX, SESSIONS_PER_USER, ServerMsg, ServerStatus, WRITER_REQUEST_MAX, Welcome,
 };
 use api::Workbench;
 use api::{Feed, WorkbenchError};
@@ -109,6 +109,67 @@ impl Drop for Ticket {
     }
 }
 
+/// Sessions (connections past their hello): at most `SESSIONS_PER_USER` of one user (by uid) and
+/// `max_all` of everyone, so one member cannot take every file descriptor of the server (each
+/// session holds a few) and lock the others out. Held in `Shared`.
+pub(crate) struct SessionGate {
+    counts: Arc<Mutex<Waiting>>,
+    max_all: usize,
+    /// When a refusal was last logged, and how many since.
+    logged: Mutex<(Option<Instant>, u64)>,
+}
+
+/// Why a session was not let in.
+pub(crate) enum Full {
+    /// The user has `open` sessions already.
+    User { open: usize },
+    /// Everyone together has `max` sessions.
+    All { max: usize },
+}
+
+impl SessionGate {
+    pub(crate) fn new(max_all: usize) -> SessionGate {
+        SessionGate {
+            counts: Arc::new(Mutex::new(Waiting::default())),
+            max_all,
+            logged: Mutex::new((None, 0)),
+        }
+    }
+
+    /// The most sessions of all users this server takes.
+    pub(crate) fn max_all(&self) -> usize {
+        self.max_all
+    }
+
+    /// A place for a session of `uid`, held until the session ends.
+    pub(crate) fn enter(&self, uid: u32) -> Result<Ticket, Full> {
+        let mut w = lock_waiting(&self.counts);
+        let open = w.by_uid.get(&uid).copied().unwrap_or(0);
+        if open >= SESSIONS_PER_USER {
+            return Err(Full::User { open });
+        }
+        if w.all >= self.max_all {
+            return Err(Full::All { max: self.max_all });
+        }
+        w.all += 1;
+        *w.by_uid.entry(uid).or_insert(0) += 1;
+        Ok(Ticket {
+            counts: self.counts.clone(),
+            uid,
+        })
+    }
+
+    /// Log a refused session: the first, then at most one line every `CrowdLog::EVERY`.
+    fn note(&self, line: impl FnOnce(u64) -> String) {
+        let mut l = self.logged.lock().unwrap_or_else(|p| p.into_inner());
+        l.1 += 1;
+        if l.0.is_none_or(|t| t.elapsed() >= CrowdLog::EVERY) {
+            warn!("{}", line(l.1));
+            *l = (Some(Instant::now()), 0);
+        }
+    }
+}
+
 /// Logs connections closed at once by the `HelloGate`: the first, then at most one line every
 /// `EVERY` with how many, so a flood of connections does not flood the log.
 pub(crate) struct CrowdLog {
@@ -146,7 +207,8 @@ impl CrowdLog {
 pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream, ticket: Ticket) {
     let hello = handshake(&shared, &stream);
     drop(ticket);
-    let Some((user, hello)) = hello else {
+    // `_place`: this session's place among the sessions (see `SessionGate`), until it ends.
+    let Some((user, hello, _place)) = hello else {
         return;
     };
     let out = shared.hub.outbox();
@@ -257,7 +319,7 @@ pub(crate) fn run(shared: Arc<Shared>, stream: UnixStream, ticket: Ticket) {
 
 /// Read the hello, find out who the peer is and whether they may connect. Refusals are sent
 /// here; `None` means the connection is done.
-fn handshake(shared: &Shared, stream: &UnixStream) -> Option<(String, Hello)> {
+fn handshake(shared: &Shared, stream: &UnixStream) -> Option<(String, Hello, Ticket)> {
     let deadline = Instant::now() + HELLO_DEADLINE;
     let hello: Hello = match frame::read_frame_by(stream, HELLO_MAX, deadline, HELLO_DEADLINE)
         .and_then(|body| frame::decode(&body))
@@ -288,9 +350,46 @@ fn handshake(shared: &Shared, stream: &UnixStream) -> Option<(String, Hello)> {
         }
     };
     let uid = cred.uid.as_raw();
-    let Some(user) = super::identity::user_name(uid) else {
-        info!("refused uid {uid}: no entry in the user database");
-        return refuse(Refusal::UnknownUser { uid });
+    // A place among the sessions first: a user over their limit costs no lookup.
+    let place = match shared.sessions.enter(uid) {
+        Ok(p) => p,
+        Err(full) => {
+            let name = super::identity::user_name(uid).ok().flatten();
+            let shown = name.clone().unwrap_or_else(|| format!("uid {uid}"));
+            let max_all = shared.sessions.max_all();
+            shared.sessions.note(|n| match &full {
+                Full::User { open } => format!(
+                    "refused {n} session(s): {shown} already has {open} sessions, the most one \
+                     user may have ({SESSIONS_PER_USER})"
+                ),
+                Full::All { max } => format!(
+                    "refused {n} session(s) (the last of {shown}): the server holds {max} \
+                     sessions, the most it takes"
+                ),
+            });
+            return refuse(match full {
+                Full::User { open } => Refusal::TooManySessions {
+                    user: name.unwrap_or_else(|| uid.to_string()),
+                    open,
+                    max: SESSIONS_PER_USER,
+                },
+                Full::All { .. } => Refusal::ServerFull { max: max_all },
+            });
+        }
+    };
+    let user = match super::identity::user_name(uid) {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            info!("refused uid {uid}: no entry in the user database");
+            return refuse(Refusal::UnknownUser { uid });
+        }
+        Err(e) => {
+            warn!("refused uid {uid}: cannot read the user database: {e}");
+            return refuse(Refusal::UserLookupFailed {
+                uid,
+                reason: e.to_string(),
+            });
+        }
     };
     if hello.protocol != PROTOCOL_VERSION {
         info!(
@@ -311,7 +410,7 @@ fn handshake(shared: &Shared, stream: &UnixStream) -> Option<(String, Hello)> {
     if shared.stopping.load(Ordering::Acquire) {
         return refuse(Refusal::ShuttingDown);
     }
-    Some((user, hello))
+    Some((user, hello, place))
 }
 
 /// A member may use the store; so may anyone while it has no members at all (the first
