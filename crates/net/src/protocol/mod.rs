@@ -63,7 +63,9 @@ pub const PROTOCOL_VERSION: u32 = 11;
 // - after it: a request is at most `READER_REQUEST_MAX` bytes from a member who cannot write
 //   (an auditor: reads, presence, drafts) and `WRITER_REQUEST_MAX` from one who may (a year's
 //   framework and units, a small import in one command); a request over `READER_REQUEST_MAX`
-//   is read only by one session at a time, within `LARGE_REQUEST_DEADLINE`;
+//   is read only by one session at a time, within `LARGE_REQUEST_DEADLINE`; one over
+//   `SMALL_REQUEST` only while all of them being received fit in `REQUESTS_IN_FLIGHT`, within
+//   the same deadline; one user holds at most `SESSIONS_PER_USER` sessions;
 // - an import of any size comes in pieces (`Request::ImportRows`, each about
 //   `IMPORT_PIECE_BYTES`, so each within the limits above) and is written as it comes: the
 //   server never holds more than a piece of it; the whole of it must arrive within
@@ -94,6 +96,14 @@ pub const PENDING_HELLOS_ALL: usize = 128;
 /// The largest request of a member who cannot write (an auditor). Its longest legitimate
 /// requests are a draft (16 KiB of text) or a history query.
 pub const READER_REQUEST_MAX: usize = 1024 * 1024;
+/// Requests up to this size are read as they come. A larger one (up to `READER_REQUEST_MAX`)
+/// is read only once it fits in `REQUESTS_IN_FLIGHT` with the others being received, and must
+/// then arrive whole within `LARGE_REQUEST_DEADLINE`.
+pub const SMALL_REQUEST: usize = 64 * 1024;
+/// The most bytes of requests between `SMALL_REQUEST` and `READER_REQUEST_MAX` the server
+/// receives at once, all sessions together (a member holding many sessions each with a request
+/// sent but for its last byte makes the server hold no more than this).
+pub const REQUESTS_IN_FLIGHT: usize = 32 * 1024 * 1024;
 /// The largest request of a member who may write: a year's framework and units (a few hundred
 /// KB), a small import in one command. A large import comes in pieces.
 pub const WRITER_REQUEST_MAX: usize = 16 * 1024 * 1024;

@@ -99,6 +99,8 @@ pub(crate) struct Shared {
     pub(crate) control: Sender<Control>,
     /// Sessions per user and in all (E1: one member cannot take every file descriptor).
     pub(crate) sessions: session::SessionGate,
+    /// Bytes of requests being received (E2).
+    pub(crate) requests: session::RequestBudget,
 }
 
 /// A running server (in this process).
@@ -180,6 +182,7 @@ pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
         stopping: AtomicBool::new(false),
         control: control.clone(),
         sessions: session::SessionGate::new(session_cap()),
+        requests: session::RequestBudget::new(crate::protocol::REQUESTS_IN_FLIGHT),
     });
     // Read the newest year's item summaries now, so the first workbench opens without waiting
     // for every item of the year to be read (SPEC P1); and its framework and units, which the
@@ -243,6 +246,22 @@ pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
         supervisor: Some(supervisor),
         dir,
     })
+}
+
+/// Turn off transparent huge pages for this process. The allocator (mimalloc) asks for them on
+/// its arenas, and each session's thread touches its own part of them: a request read into a
+/// few hundred KB then held 2 MiB pages, so 64 sessions each holding 1 MiB of a request cost
+/// 600 MB (re-test E2), 200 KB requests 4 MB each. With 4 KiB pages a session costs what it
+/// holds.
+fn no_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process.
+    let r = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    if r != 0 {
+        warn!(
+            "cannot turn off transparent huge pages: {}",
+            std::io::Error::last_os_error()
+        );
+    }
 }
 
 /// File descriptors a session holds (its socket and the clones its reader and writer use), with
@@ -356,6 +375,7 @@ pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
         }));
     }
     init_log(dir)?;
+    no_huge_pages();
     match raise_open_files_limit() {
         Ok((before, after)) if after > before => {
             info!("raised the open-files limit from {before} to {after}")

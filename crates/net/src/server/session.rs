@@ -23,8 +23,9 @@ use crate::protocol::list::{self, ListKind};
 use crate::protocol::{
     BACKUP_CHUNK, CHUNK, ClientRequest, HELLO_DEADLINE, HELLO_MAX, Hello, HelloReply,
     IMPORT_DEADLINE, LARGE_REQUEST_DEADLINE, PAGE_BYTES, PART_BYTES, PENDING_HELLOS,
-    PENDING_HELLOS_ALL, PROTOCOL_VERSION, Part, READER_REQUEST_MAX, Refusal, Reply, Request,
-    SERVER_FRAME_MAX, SESSIONS_PER_USER, ServerMsg, ServerStatus, WRITER_REQUEST_MAX, Welcome,
+    PENDING_HELLOS_ALL, PROTOCOL_VERSION, Part, READER_REQUEST_MAX, REQUESTS_IN_FLIGHT, Refusal,
+    Reply, Request, SERVER_FRAME_MAX, SESSIONS_PER_USER, SMALL_REQUEST, ServerMsg, ServerStatus,
+    WRITER_REQUEST_MAX, Welcome,
 };
 use api::Workbench;
 use api::{Feed, WorkbenchError};
@@ -167,6 +168,58 @@ impl SessionGate {
             warn!("{}", line(l.1));
             *l = (Some(Instant::now()), 0);
         }
+    }
+}
+
+/// The bytes of requests over `SMALL_REQUEST` (and up to `READER_REQUEST_MAX`) being received,
+/// all sessions together, at most `REQUESTS_IN_FLIGHT` (re-test E2: 201 sessions each holding
+/// a 1 MiB request but for its last byte made the server hold 1.9 GB). Held in `Shared`.
+pub(crate) struct RequestBudget {
+    used: Mutex<usize>,
+    freed: std::sync::Condvar,
+    max: usize,
+}
+
+/// Room for one request in the `RequestBudget`, given back when dropped (once the request is
+/// read and decoded, or not).
+pub(crate) struct Room<'a> {
+    budget: &'a RequestBudget,
+    len: usize,
+}
+
+impl RequestBudget {
+    pub(crate) fn new(max: usize) -> RequestBudget {
+        RequestBudget {
+            used: Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+            max,
+        }
+    }
+
+    /// Room for `len` bytes, waiting until `deadline` for others to be read; `None` if there is
+    /// still none then.
+    pub(crate) fn room(&self, len: usize, deadline: Instant) -> Option<Room<'_>> {
+        let len = len.min(self.max);
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        while *used + len > self.max {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            used = self
+                .freed
+                .wait_timeout(used, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        *used += len;
+        Some(Room { budget: self, len })
+    }
+}
+
+impl Drop for Room<'_> {
+    fn drop(&mut self) {
+        let mut used = self.budget.used.lock().unwrap_or_else(|p| p.into_inner());
+        *used = used.saturating_sub(self.len);
+        drop(used);
+        self.budget.freed.notify_all();
     }
 }
 
@@ -563,8 +616,32 @@ impl Session {
             }
         };
         let mut permit = None;
+        let mut room = None;
         let mut limit = limit;
-        if len > READER_REQUEST_MAX {
+        if len > SMALL_REQUEST && len <= READER_REQUEST_MAX {
+            // Read once it fits with the others being received, and then whole in time.
+            let by = Instant::now() + LARGE_REQUEST_DEADLINE;
+            let by = deadline.map_or(by, |d| d.min(by));
+            match self.shared.requests.room(len, by) {
+                Some(r) => room = Some(r),
+                None => {
+                    warn!(
+                        "session {}: {} sent a request of {len} bytes and the server could not \
+                         take it within {} s (requests of {} bytes in all are being received); \
+                         closing",
+                        self.session,
+                        self.user,
+                        LARGE_REQUEST_DEADLINE.as_secs(),
+                        REQUESTS_IN_FLIGHT
+                    );
+                    return Err("no room for its request".into());
+                }
+            }
+            if deadline.is_none_or(|d| by < d) {
+                limit = LARGE_REQUEST_DEADLINE;
+                reader.get_mut().set_deadline(Some(by));
+            }
+        } else if len > READER_REQUEST_MAX {
             let max = self.request_max();
             if len > max {
                 return self.skip_request(reader, len, max).map(|()| None);
@@ -579,10 +656,16 @@ impl Session {
                 reader.get_mut().set_deadline(Some(by));
             }
         }
-        let body = frame::read_body(reader, len);
+        let body = if room.is_some() {
+            frame::read_body_exact(reader, len)
+        } else {
+            frame::read_body(reader, len)
+        };
         let got = reader.get_ref().got();
         let body = body.map_err(|e| bad(reader.get_ref().timed_out(e, got, limit)))?;
         let request: ClientRequest = frame::decode(&body).map_err(bad)?;
+        drop(body);
+        drop(room);
         Ok(Some(Incoming {
             request,
             _large: permit,
@@ -1315,5 +1398,54 @@ impl Write for PartWriter<'_> {
             self.send(self.buf.len())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_being_received_stay_within_the_budget_and_give_room_back() {
+        let budget = RequestBudget::new(3 * 1024 * 1024);
+        let now = Instant::now;
+        let a = budget.room(1024 * 1024, now()).expect("room for the first");
+        let b = budget
+            .room(1024 * 1024, now())
+            .expect("room for the second");
+        let c = budget.room(1024 * 1024, now()).expect("room for the third");
+        // Full: one more gets no room by its deadline.
+        assert!(budget.room(1, now()).is_none());
+        drop(b);
+        let d = budget
+            .room(1024 * 1024, now())
+            .expect("room given back by a request read");
+        assert!(budget.room(1, now()).is_none());
+        // A request waiting for room gets it as soon as another is read.
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| {
+                budget
+                    .room(512 * 1024, Instant::now() + Duration::from_secs(60))
+                    .is_some()
+            });
+            drop(a);
+            assert!(waiting.join().unwrap());
+        });
+        drop((c, d));
+        assert_eq!(*budget.used.lock().unwrap(), 0);
+    }
+
+    #[test]
+    fn sessions_are_limited_per_user_and_in_all() {
+        let gate = SessionGate::new(SESSIONS_PER_USER + 2);
+        let mine: Vec<Ticket> = (0..SESSIONS_PER_USER)
+            .map(|_| gate.enter(1000).ok().expect("a place"))
+            .collect();
+        assert!(matches!(gate.enter(1000), Err(Full::User { open }) if open == SESSIONS_PER_USER));
+        let other = (gate.enter(1001).ok(), gate.enter(1002).ok());
+        assert!(other.0.is_some() && other.1.is_some());
+        assert!(matches!(gate.enter(1003), Err(Full::All { max }) if max == SESSIONS_PER_USER + 2));
+        drop(mine);
+        assert!(gate.enter(1000).is_ok());
     }
 }
