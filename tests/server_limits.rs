@@ -568,3 +568,46 @@ fn one_user_may_hold_only_so_many_sessions_and_is_told_so() {
         }
     }
 }
+
+/// Finding 7 of the re-test: a whole-trail `audit` made the server hold every event of the
+/// store at once. The history is now read a page at a time and each page given on (by the
+/// engine, and by the client as the server's parts arrive).
+#[test]
+fn a_whole_history_is_read_and_sent_a_page_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let last = store_with_many_events(dir);
+    let pages = |wb: &dyn Workbench, q: &HistoryQuery| {
+        let mut pages: Vec<Vec<domain::Event>> = Vec::new();
+        wb.history_pages(q, &mut |p| {
+            pages.push(p);
+            Ok(())
+        })
+        .unwrap();
+        pages
+    };
+    let whole = HistoryQuery::default();
+    let by_user = HistoryQuery {
+        user: Some("lead".into()),
+        ..HistoryQuery::default()
+    };
+    let local_all = {
+        let local = engine::LocalWorkbench::new(Store::open(dir).unwrap(), me());
+        let all = local.history(&whole).unwrap();
+        assert_eq!(all.len() as u64, last);
+        for q in [&whole, &by_user] {
+            let p = pages(&local, q);
+            assert!(p.len() > 1, "one page of {} events", p[0].len());
+            assert!(p.iter().all(|p| !p.is_empty() && p.len() <= 256));
+            assert_eq!(p.concat(), local.history(q).unwrap());
+        }
+        all
+    };
+    let _server = serve(dir);
+    let wb = client(dir);
+    let p = pages(&wb, &whole);
+    assert!(p.len() > 1, "one page of {} events", p[0].len());
+    assert_eq!(p.concat(), local_all);
+    // The session goes on after it.
+    assert_eq!(wb.history(&by_user).unwrap().len() as u64, last);
+}

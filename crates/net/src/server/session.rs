@@ -784,6 +784,51 @@ impl Session {
         }
     }
 
+    /// Send a history as it is read from the store: each page goes out as `Part`s (waiting
+    /// while the client reads: the outbox is bounded), then an empty `Reply::Events` ends it.
+    /// The server holds a page and the frames queued for the client, never the whole trail
+    /// (finding 7 of the re-test: 1.14 GB for one whole-trail audit of a 246k-event store).
+    fn send_history(&self, id: u64, q: &api::HistoryQuery) -> Result<(), Gone> {
+        let mut gone = false;
+        let mut unsent = None;
+        let r = self.wb.history_pages(q, &mut |page| {
+            let mut it = page.into_iter().peekable();
+            while it.peek().is_some() {
+                let f = match list::next_part(
+                    ListKind::History,
+                    id,
+                    &mut it,
+                    PART_BYTES,
+                    CHUNK,
+                    SERVER_FRAME_MAX,
+                ) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        warn!("session {}: cannot send an answer: {e}", self.session);
+                        let err = unsendable(&e);
+                        unsent = Some(err.clone());
+                        return Err(err);
+                    }
+                };
+                if self.put(Arc::new(FrameBuf::from(f))).is_err() {
+                    gone = true;
+                    return Err(WorkbenchError::Unavailable {
+                        vi: "máy khách không đọc câu trả lời".into(),
+                        en: "the client does not read the answer".into(),
+                    });
+                }
+            }
+            Ok(())
+        });
+        if gone {
+            return Err(Gone);
+        }
+        match (r, unsent) {
+            (_, Some(e)) | (Err(e), None) => self.reply(id, Err(e)),
+            (Ok(()), None) => self.reply(id, Ok(Reply::Events(Vec::new()))),
+        }
+    }
+
     /// Send the events from `next` on that were broadcast before this session went live, read
     /// from the store a page at a time as the client reads them. Each page is read afresh from
     /// the store, so nothing the store's reading keeps (its cache of texts) outlives a page.
@@ -1148,10 +1193,7 @@ impl Session {
                 .published(year)
                 .map(|p| Reply::Published(p.map(Box::new))),
             Request::PublishedYears => wb.published_years().map(Reply::PublishedYears),
-            Request::History(q) => match wb.history(&q) {
-                Ok(events) => return self.send_list(id, ListKind::History, events),
-                Err(e) => Err(e),
-            },
+            Request::History(q) => return self.send_history(id, &q),
             // A large import commits many events: they go back in parts like any long list.
             Request::Apply(cmd) => match self.apply(cmd) {
                 Ok(events) => return self.send_list(id, ListKind::Applied, events),
