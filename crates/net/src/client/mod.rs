@@ -29,7 +29,7 @@ use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport};
 use l10n::Lang;
 
 pub use error::ClientError;
-pub use start::{ConnectOptions, why_locked};
+pub use start::{ConnectOptions, not_served, owner_refused, why_locked};
 
 use conn::{Conn, Incoming};
 
