@@ -304,7 +304,7 @@ pub fn raise_open_files_limit() -> std::io::Result<(u64, u64)> {
             return Err(std::io::Error::last_os_error());
         }
     }
-    Ok((before as u64, lim.rlim_cur as u64))
+    Ok((before, lim.rlim_cur))
 }
 
 /// The most sessions this server takes: `SESSIONS_ALL`, or fewer when its file-descriptor limit
