@@ -511,3 +511,103 @@ fn an_auditors_request_over_their_limit_is_read_through_and_refused_the_session_
         answered[1]
     );
 }
+
+#[test]
+fn one_user_may_hold_only_so_many_sessions_and_is_told_so() {
+    use net::protocol::SESSIONS_PER_USER;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    store_with_me(dir, Role::Auditor);
+    let _server = serve(dir);
+    let mut held: Vec<UnixStream> = (0..SESSIONS_PER_USER)
+        .map(|_| {
+            let mut s = connect(dir);
+            welcomed(&mut s, None, false);
+            s
+        })
+        .collect();
+    // One more: refused with the limit, not welcomed (and not an "unknown user").
+    let mut extra = connect(dir);
+    extra.write_all(&hello(None, false)).unwrap();
+    match read_server::<HelloReply>(&mut extra).0 {
+        HelloReply::Refused(r @ Refusal::TooManySessions { .. }) => {
+            assert_eq!(
+                r,
+                Refusal::TooManySessions {
+                    user: me(),
+                    open: SESSIONS_PER_USER,
+                    max: SESSIONS_PER_USER,
+                }
+            );
+            let vi = r.message(l10n::Lang::Vi);
+            assert!(
+                vi.contains(&format!(
+                    "tài khoản {} đã mở {SESSIONS_PER_USER} kết nối",
+                    me()
+                )) && vi.contains(&format!("tối đa là {SESSIONS_PER_USER}"))
+                    && vi.contains("hãy đóng bớt cửa sổ thamdinh"),
+                "{vi}"
+            );
+        }
+        other => panic!("expected a refusal for too many sessions, got {other:?}"),
+    }
+    assert!(closed_by_server(&mut extra));
+    // A session that ends gives its place back (the server sees the close in a moment).
+    drop(held.pop());
+    let start = Instant::now();
+    loop {
+        let mut s = connect(dir);
+        s.write_all(&hello(None, false)).unwrap();
+        match read_server::<HelloReply>(&mut s).0 {
+            HelloReply::Welcome(_) => break,
+            HelloReply::Refused(Refusal::TooManySessions { .. }) => {
+                assert!(start.elapsed() < PATIENCE, "the place was never given back");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            HelloReply::Refused(r) => panic!("refused: {}", r.message(l10n::Lang::En)),
+        }
+    }
+}
+
+/// Finding 7 of the re-test: a whole-trail `audit` made the server hold every event of the
+/// store at once. The history is now read a page at a time and each page given on (by the
+/// engine, and by the client as the server's parts arrive).
+#[test]
+fn a_whole_history_is_read_and_sent_a_page_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let last = store_with_many_events(dir);
+    let pages = |wb: &dyn Workbench, q: &HistoryQuery| {
+        let mut pages: Vec<Vec<domain::Event>> = Vec::new();
+        wb.history_pages(q, &mut |p| {
+            pages.push(p);
+            Ok(())
+        })
+        .unwrap();
+        pages
+    };
+    let whole = HistoryQuery::default();
+    let by_user = HistoryQuery {
+        user: Some("lead".into()),
+        ..HistoryQuery::default()
+    };
+    let local_all = {
+        let local = engine::LocalWorkbench::new(Store::open(dir).unwrap(), me());
+        let all = local.history(&whole).unwrap();
+        assert_eq!(all.len() as u64, last);
+        for q in [&whole, &by_user] {
+            let p = pages(&local, q);
+            assert!(p.len() > 1, "one page of {} events", p[0].len());
+            assert!(p.iter().all(|p| !p.is_empty() && p.len() <= 256));
+            assert_eq!(p.concat(), local.history(q).unwrap());
+        }
+        all
+    };
+    let _server = serve(dir);
+    let wb = client(dir);
+    let p = pages(&wb, &whole);
+    assert!(p.len() > 1, "one page of {} events", p[0].len());
+    assert_eq!(p.concat(), local_all);
+    // The session goes on after it.
+    assert_eq!(wb.history(&by_user).unwrap().len() as u64, last);
+}

@@ -434,3 +434,255 @@ fn a_fake_server_on_the_socket_is_not_believed() {
         "nothing was sent to the fake server"
     );
 }
+
+/// E1 of the re-test: one member opening hundreds of sessions took every file descriptor of the
+/// server, and everyone else was refused as an "unknown user". Now that member is refused past
+/// `SESSIONS_PER_USER`, with the limit named, and the others get in.
+#[test]
+#[cfg_attr(
+    not(thamdinh_root),
+    ignore = "needs root to create a second OS account (.ci/run runs as root)"
+)]
+fn a_member_holding_many_sessions_does_not_lock_the_others_out() {
+    use net::protocol::{Hello, HelloReply, PROTOCOL_VERSION, Refusal, SESSIONS_PER_USER, frame};
+    use std::io::Write;
+    use std::os::unix::net::UnixStream;
+    let other = TempUser::new("e1");
+    let tmp = open_tempdir();
+    let dir = tmp.path().join("st");
+    store_with_me(&dir);
+    {
+        let lead = engine::LocalWorkbench::new(common::open_after_server(&dir), me());
+        lead.apply(Cmd::SetMember {
+            user: other.name.clone(),
+            role: Role::Appraiser,
+        })
+        .unwrap();
+    }
+    let out = Command::new("chgrp")
+        .arg(other.gid.to_string())
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    chmod(&dir, 0o2750);
+    let server = net::server::start(&dir, &net::server::ServeOptions { idle_exit: None })
+        .expect("start the server");
+    let hello = frame::encode(&Hello {
+        protocol: PROTOCOL_VERSION,
+        program: "e1 test".into(),
+        since: None,
+        notices: false,
+    })
+    .unwrap();
+    // This account opens sessions until the server refuses one (three times the limit at most).
+    let mut held = Vec::new();
+    let refusal = loop {
+        assert!(held.len() <= 3 * SESSIONS_PER_USER, "never refused");
+        let mut s = UnixStream::connect(paths::socket_path(&dir)).unwrap();
+        s.write_all(&hello).unwrap();
+        let body = frame::read_frame(&mut s, frame::LENGTH_MAX).unwrap();
+        match frame::decode::<HelloReply>(&body).unwrap() {
+            HelloReply::Welcome(_) => held.push(s),
+            HelloReply::Refused(r) => break r,
+        }
+    };
+    assert_eq!(held.len(), SESSIONS_PER_USER);
+    assert!(
+        matches!(&refusal, Refusal::TooManySessions { user, .. } if *user == me()),
+        "{refusal:?}"
+    );
+    // The other member is served meanwhile.
+    let out = other
+        .command(bin())
+        .args(["--lang", "en", "--store"])
+        .arg(&dir)
+        .args(["member", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains(&other.name), "{}", text(&out));
+    drop(held);
+    server.stop("test");
+    drop(server.wait());
+}
+
+/// Finding 11 / 1b of the re-test: a member running `verify` on a shared store whose server is
+/// stopped (or still opening the store) was told that other accounts could change or read it.
+/// Now: the server is not running and who can start it, or that it is starting.
+#[test]
+#[cfg_attr(
+    not(thamdinh_root),
+    ignore = "needs root to create a second OS account (.ci/run runs as root)"
+)]
+fn a_member_verifying_a_stopped_shared_store_is_told_the_server_is_not_running() {
+    let member = TempUser::new("ver");
+    let tmp = open_tempdir();
+    let dir = tmp.path().join("st");
+    store_with_me(&dir);
+    {
+        let lead = engine::LocalWorkbench::new(common::open_after_server(&dir), me());
+        lead.apply(Cmd::SetMember {
+            user: member.name.clone(),
+            role: Role::Lead,
+        })
+        .unwrap();
+    }
+    let out = Command::new("chgrp")
+        .arg(member.gid.to_string())
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    chmod(&dir, 0o2750);
+    let verify = || {
+        member
+            .command(bin())
+            .args(["--lang", "en", "--store"])
+            .arg(&dir)
+            .arg("verify")
+            .output()
+            .unwrap()
+    };
+    // Stopped.
+    let out = verify();
+    let msg = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        msg.contains("is not running") && msg.contains(&format!("{} (uid 0)", me())),
+        "{msg}"
+    );
+    assert!(!msg.contains("could change or read"), "{msg}");
+    // Starting: this process holds the store and names itself in server.pid.
+    let held = store::Store::open_with(&dir, || {
+        std::fs::write(paths::pid_path(&dir), format!("{}\n", std::process::id())).unwrap()
+    })
+    .expect("open");
+    let out = verify();
+    let msg = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        msg.contains(&format!(
+            "(process {}) is still opening it",
+            std::process::id()
+        )),
+        "{msg}"
+    );
+    assert!(!msg.contains("could change or read"), "{msg}");
+    drop(held);
+}
+
+/// Finding 11 and E3: the store's owner (here root, never made a member) running `verify`
+/// while the server runs was told to have itself added as an appraiser; root's `doctor` too.
+#[test]
+fn the_owner_who_is_no_member_is_told_the_server_runs_and_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("st");
+    drop(setup(&dir)); // "lead" and others are members; this account is not.
+    let server = net::server::start(&dir, &net::server::ServeOptions { idle_exit: None })
+        .expect("start the server");
+    let out = cli(&dir, &["verify"]);
+    let msg = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        msg.contains(&format!("is running (process {})", std::process::id()))
+            && msg.contains("as a lead"),
+        "{msg}"
+    );
+    assert!(!msg.contains("--role appraiser"), "{msg}");
+    let out = cli(&dir, &["doctor"]);
+    let msg = text(&out);
+    assert!(!msg.contains("--role appraiser"), "{msg}");
+    assert!(
+        msg.contains(&format!("process {}, answering", std::process::id())),
+        "{msg}"
+    );
+    assert!(msg.contains("not expected to be"), "{msg}");
+    server.stop("test");
+    drop(server.wait());
+}
+
+/// 1a of the re-test: a `sled/` of another account put into the store; the refusal told the
+/// administrator to run the store as that account.
+#[test]
+#[cfg_attr(
+    not(thamdinh_root),
+    ignore = "needs root to create a second OS account (.ci/run runs as root)"
+)]
+fn a_foreign_entry_is_named_with_its_owner_and_never_as_the_account_to_run_as() {
+    let other = TempUser::new("sled");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("st");
+    store_with_me(&dir);
+    let sled = dir.join("sled");
+    let out = Command::new("chown")
+        .args(["-R", &other.name])
+        .arg(&sled)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let foreign: Vec<_> = store::access::refusals(&dir)
+        .into_iter()
+        .filter(|p| p.path() == sled)
+        .collect();
+    assert!(
+        matches!(
+            &foreign[..],
+            [store::access::AccessProblem::ForeignEntry { .. }]
+        ),
+        "{foreign:?}"
+    );
+    let out = cli(&dir, &["serve"]);
+    let msg = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        msg.contains(&format!("chown -R {} {}", me(), dir.display())),
+        "{msg}"
+    );
+    assert!(!msg.contains(&format!("sudo -u {}", other.name)), "{msg}");
+    let _ = Command::new("chown").args(["-R", "0"]).arg(&sled).output();
+}
+
+/// 3a of the re-test: another user's personal store with its server stopped; the message named
+/// a systemd service that cannot exist.
+#[test]
+#[cfg_attr(
+    not(thamdinh_root),
+    ignore = "needs root to create a second OS account (.ci/run runs as root)"
+)]
+fn another_users_stopped_personal_store_is_said_to_be_theirs() {
+    let owner = TempUser::new("home");
+    let home = PathBuf::from("/home").join(&owner.name);
+    std::fs::create_dir_all(&home).unwrap();
+    let _ = Command::new("chown").arg(&owner.name).arg(&home).output();
+    chmod(&home, 0o755);
+    struct Gone(PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _gone = Gone(home.clone());
+    let dir = home.join("st");
+    let out = owner
+        .command(bin())
+        .args(["--lang", "en", "--store"])
+        .arg(&dir)
+        .args(["init", "--year", "2024"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    // A server `init` may have left running (it is that account's): stopped by its pid.
+    if let Some(pid) = paths::read_pid(&dir).filter(|p| paths::process_alive(*p)) {
+        let _ = Command::new("kill").arg(pid.to_string()).output();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while paths::process_alive(pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let out = cli(&dir, &["member", "list"]);
+    let msg = text(&out);
+    assert!(!out.status.success());
+    assert!(msg.contains("personal store of the account"), "{msg}");
+    assert!(!msg.contains("systemctl"), "{msg}");
+}

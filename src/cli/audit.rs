@@ -13,7 +13,7 @@ use api::story::{StoryError, check_criterion, check_unit_in, load_story};
 use api::{HistoryQuery, Workbench};
 use domain::ItemKey;
 use formats::atomic::write_atomic_with;
-use formats::audit::{write_json_lines, write_markdown, write_text};
+use formats::audit::{write_json_lines, write_markdown_head, write_markdown_rows, write_text};
 use formats::story;
 use l10n::Lang;
 
@@ -114,29 +114,63 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
         user: a.user,
         since: a.since,
     };
-    let events = wb.history(&q).map_err(engine_err(lang))?;
-    let write = |out: &mut dyn Write| match a.format {
-        Format::Text => write_text(out, &events, lang),
-        Format::Md => write_markdown(out, &events, lang),
-        Format::Json => write_json_lines(out, &events),
+    // The events are written as they arrive, a part at a time: a whole trail is never held.
+    let mut count = 0usize;
+    let mut failed: Option<api::WorkbenchError> = None;
+    let format = a.format;
+    let mut write = |out: &mut dyn Write| -> std::io::Result<()> {
+        if matches!(format, Format::Md) {
+            write_markdown_head(out, lang)?;
+        }
+        let mut written = Ok(());
+        let r = wb.history_pages(&q, &mut |events| {
+            count += events.len();
+            written = match format {
+                Format::Text => write_text(out, &events, lang),
+                Format::Md => write_markdown_rows(out, &events, lang),
+                Format::Json => write_json_lines(out, &events),
+            };
+            written
+                .as_ref()
+                .map_err(|e| api::WorkbenchError::Unavailable {
+                    vi: format!("không ghi được: {e}"),
+                    en: format!("cannot write: {e}"),
+                })?;
+            Ok(())
+        });
+        written?;
+        if let Err(e) = r {
+            failed = Some(e);
+            return Err(std::io::Error::other("the history could not be read"));
+        }
+        Ok(())
     };
-    match &a.output {
+    let output = a.output.clone();
+    let done = match &output {
+        Some(path) => write_atomic_with(path, write),
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write(&mut out).and_then(|()| out.flush())
+        }
+    };
+    if let Some(e) = failed {
+        return Err(engine_err(lang)(e));
+    }
+    match &output {
         Some(path) => {
-            write_atomic_with(path, write).with_context(|| format!("{}", path.display()))?;
+            done.with_context(|| format!("{}", path.display()))?;
             println!(
                 "{}",
                 match lang {
-                    Lang::Vi => format!("Đã ghi {} sự kiện vào {}.", events.len(), path.display()),
-                    Lang::En => format!("Wrote {} events to {}.", events.len(), path.display()),
+                    Lang::Vi => format!("Đã ghi {count} sự kiện vào {}.", path.display()),
+                    Lang::En => format!("Wrote {count} events to {}.", path.display()),
                 }
             );
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            write(&mut out)?;
-            out.flush()?;
-            if events.is_empty() && matches!(a.format, Format::Text) {
+            done?;
+            if count == 0 && matches!(a.format, Format::Text) {
                 eprintln!(
                     "{}",
                     lang.pick("Không có thay đổi nào khớp.", "No matching changes.")

@@ -324,6 +324,50 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
             };
             rows.push(("Người dùng|User", format!("{} — {role}", wb.user())));
         }
+        // Root, or the store's own (service) account: a server that answered, after the client
+        // checked that it runs as the store's owner, and refused them only for not being a
+        // member — which they are not expected to be.
+        Err(ClientError::Refused {
+            refusal: net::protocol::Refusal::NotMember(_),
+            ..
+        }) if access
+            .owner
+            .is_some_and(|o| rustix::process::geteuid().as_raw() == o)
+            || rustix::process::geteuid().is_root() =>
+        {
+            let owner = access.owner.map(who).unwrap_or_default();
+            let pid = paths::read_pid(&dir).filter(|p| paths::process_alive(*p));
+            let pid = pid.map_or_else(|| "?".to_string(), |p| p.to_string());
+            rows.push((
+                "Máy chủ|Server",
+                match lang {
+                    Lang::Vi => format!(
+                        "tiến trình {pid}, đang trả lời; nó và socket thuộc chủ của kho \
+                         ({owner}) — đúng"
+                    ),
+                    Lang::En => format!(
+                        "process {pid}, answering; it and its socket belong to the store's \
+                         owner ({owner}) — right"
+                    ),
+                },
+            ));
+            let me = super::open::os_user().unwrap_or_else(|e| e.to_string());
+            rows.push((
+                "Người dùng|User",
+                match lang {
+                    Lang::Vi => format!(
+                        "{me} — không phải thành viên, và không cần là: quản trị viên và tài \
+                         khoản dịch vụ không là thành viên của kho; mỗi người dùng làm việc \
+                         bằng tài khoản của mình (xem docs/SHARED_STORE.md)"
+                    ),
+                    Lang::En => format!(
+                        "{me} — not a member, and not expected to be: the administrator and the \
+                         service account are never members of the store; each person works \
+                         under their own account (see docs/SHARED_STORE.md)"
+                    ),
+                },
+            ));
+        }
         Err(e) => {
             problems += 1;
             rows.push(("Máy chủ|Server", e.message(lang)));
@@ -679,7 +723,17 @@ pub(crate) fn examine_socket(dir: &Path, access: &Access, connected: bool, lang:
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if !connected && me != owner {
+            if !connected && me != owner && paths::personal_store(dir, owner) {
+                let o = user_name(owner);
+                out.findings.push(Finding::note(match lang {
+                    Lang::Vi => format!(
+                        "không có máy chủ nào chạy (chưa có {s}); đây là kho riêng của {o}: chỉ {o} khởi động được máy chủ của nó (bằng bất kỳ lệnh thamdinh nào)"
+                    ),
+                    Lang::En => format!(
+                        "no server runs (there is no {s}); this is {o}'s personal store: only {o} can start its server (with any thamdinh command)"
+                    ),
+                }));
+            } else if !connected && me != owner {
                 let (o, u) = (user_name(owner), unit_instance(dir));
                 out.findings.push(Finding::note(match lang {
                     Lang::Vi => format!(

@@ -27,9 +27,15 @@ pub fn run(store: Option<PathBuf>, lang: Lang) -> anyhow::Result<ExitCode> {
     let r = match RemoteWorkbench::connect(&dir, &only_connect) {
         Ok(wb) => wb.verify().map_err(|e| anyhow!(e.message(lang)))?,
         Err(ClientError::NotRunning { .. }) => {
+            // Another account's store (a member of a shared store, its server stopped or still
+            // starting): say that, rather than why this account may not open its files.
+            if let Some(e) = net::client::not_served(&dir) {
+                return Err(anyhow!(e.message(lang)));
+            }
             Store::verify_offline(&dir).map_err(|e| anyhow!(offline_error(&dir, e, lang)))?
         }
-        Err(e) => return Err(anyhow!(e.message(lang))),
+        // The service account while its server runs: not "ask a lead to add you".
+        Err(e) => return Err(anyhow!(net::client::owner_refused(&dir, e).message(lang))),
     };
     let secs = t.elapsed().as_secs_f64();
     let head = if r.ok() {

@@ -196,6 +196,16 @@ pub trait Workbench: Send + Sync {
     /// The years that have published results, in order.
     fn published_years(&self) -> Result<Vec<u16>, WorkbenchError>;
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError>;
+    /// The events of [`Workbench::history`], given to `page` a part at a time, oldest first, as
+    /// they are read: a whole trail (hundreds of thousands of events) is never held at once. An
+    /// error `page` returns stops the reading and is returned.
+    fn history_pages(
+        &self,
+        query: &HistoryQuery,
+        page: &mut dyn FnMut(Vec<Event>) -> Result<(), WorkbenchError>,
+    ) -> Result<(), WorkbenchError> {
+        page(self.history(query)?)
+    }
     /// Run a command as `user()`; the events are durable when this returns `Ok`.
     fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError>;
 

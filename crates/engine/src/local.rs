@@ -100,6 +100,9 @@ impl LocalWorkbench {
     }
 }
 
+/// Events read from the store at a time for a history (`Workbench::history_pages`).
+const HISTORY_PAGE: usize = 256;
+
 fn matches_query(ev: &Event, q: &HistoryQuery) -> bool {
     if let Some(since) = q.since
         && ev.body.at < since
@@ -201,17 +204,72 @@ impl Workbench for LocalWorkbench {
     }
 
     fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {
+        let mut all = Vec::new();
+        self.history_pages(q, &mut |page| {
+            all.extend(page);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    fn history_pages(
+        &self,
+        q: &HistoryQuery,
+        each: &mut dyn FnMut(Vec<Event>) -> Result<(), WorkbenchError>,
+    ) -> Result<(), WorkbenchError> {
         let store = self.engine.store();
-        // Use the narrowest index available, then filter.
-        let events = match (&q.unit, &q.item, &q.user, q.year) {
-            (Some(unit), Some(leaf), _, Some(year)) => store
-                .item_history(&ItemKey::new(year, unit.clone(), leaf.clone()))
-                .or_store()?,
-            (Some(unit), None, _, Some(year)) => store.unit_history(year, unit).or_store()?,
-            (_, _, Some(user), _) => store.user_history(user).or_store()?,
-            _ => store.events(1).collect::<Result<Vec<_>, _>>().or_store()?,
+        let matching = |events: Vec<Event>| -> Vec<Event> {
+            events.into_iter().filter(|e| matches_query(e, q)).collect()
         };
-        Ok(events.into_iter().filter(|e| matches_query(e, q)).collect())
+        // Use the narrowest index available, then filter. One item's or one unit's events are
+        // few; a user's and the whole trail are read a page at a time (each page read afresh,
+        // so nothing the store's reading caches outlives it).
+        match (&q.unit, &q.item, &q.user, q.year) {
+            (Some(unit), Some(leaf), _, Some(year)) => each(matching(
+                store
+                    .item_history(&ItemKey::new(year, unit.clone(), leaf.clone()))
+                    .or_store()?,
+            )),
+            (Some(unit), None, _, Some(year)) => {
+                each(matching(store.unit_history(year, unit).or_store()?))
+            }
+            (_, _, Some(user), _) => {
+                for seqs in store.user_seqs(user).or_store()?.chunks(HISTORY_PAGE) {
+                    let page = matching(store.events_with_seqs(seqs).or_store()?);
+                    if !page.is_empty() {
+                        each(page)?;
+                    }
+                }
+                Ok(())
+            }
+            _ => {
+                // The events up to the last one now: what is committed meanwhile is not listed.
+                let head = store.last_seq();
+                let mut next = 1;
+                while next <= head {
+                    let mut page = Vec::new();
+                    let mut read = 0;
+                    for ev in store.events(next).take(HISTORY_PAGE) {
+                        let ev = ev.or_store()?;
+                        if ev.body.seq > head {
+                            break;
+                        }
+                        next = ev.body.seq + 1;
+                        read += 1;
+                        if matches_query(&ev, q) {
+                            page.push(ev);
+                        }
+                    }
+                    if read == 0 {
+                        break;
+                    }
+                    if !page.is_empty() {
+                        each(page)?;
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 
     fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError> {

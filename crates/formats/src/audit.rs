@@ -299,6 +299,13 @@ fn md_cell(s: &str) -> String {
 }
 
 pub fn write_markdown(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Result<()> {
+    write_markdown_head(out, lang)?;
+    write_markdown_rows(out, events, lang)
+}
+
+/// The head of [`write_markdown`]'s table (then its rows, a part at a time, with
+/// [`write_markdown_rows`]).
+pub fn write_markdown_head(out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     writeln!(
         out,
         "| # | {} | {} | {} | {} | {} |",
@@ -308,7 +315,11 @@ pub fn write_markdown(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::
         lang.pick("Đối tượng", "Target"),
         lang.pick("Thay đổi", "Change")
     )?;
-    writeln!(out, "|---|---|---|---|---|---|")?;
+    writeln!(out, "|---|---|---|---|---|---|")
+}
+
+/// Rows of [`write_markdown`]'s table.
+pub fn write_markdown_rows(out: &mut dyn Write, events: &[Event], lang: Lang) -> io::Result<()> {
     for ev in events {
         let mut what = describe(&ev.body.change, lang);
         if !ev.body.reason.is_empty() {

@@ -41,15 +41,29 @@ const MAX_DEPTH: usize = 4;
 pub enum AccessProblem {
     /// A symbolic link where the store has a file or folder.
     Symlink { path: PathBuf },
-    /// A file or folder owned by another account than the one opening the store.
+    /// A file or folder owned by another account than the one opening the store (the store
+    /// folder itself, or an entry of the folder's owner).
     OwnedByOther { path: PathBuf, owner: u32, me: u32 },
+    /// An entry inside the store owned by another account than the store folder's owner: it
+    /// was put there or replaced (a store is written by its owner only).
+    ForeignEntry {
+        path: PathBuf,
+        owner: u32,
+        store_owner: u32,
+        dir: PathBuf,
+    },
     /// The store folder, or a file in it, can be written by its group or by everyone.
     WritableByOthers { path: PathBuf, mode: u32 },
     /// A folder or top file of the store can be read by its group or by everyone.
     ReadableByOthers { path: PathBuf, mode: u32 },
     /// An entry inside a private folder has a mode wider than 0600/0700 (harmless while the
-    /// folder stays private; `doctor` reports it).
-    WideInside { path: PathBuf, mode: u32 },
+    /// folder stays private; `doctor` reports it). `folder_private`: whether the folder holding
+    /// it is private now (when it is not, that folder is reported too).
+    WideInside {
+        path: PathBuf,
+        mode: u32,
+        folder_private: bool,
+    },
     /// A file or folder that cannot be examined.
     Unreadable { path: PathBuf, error: String },
 }
@@ -65,6 +79,7 @@ impl AccessProblem {
         match self {
             AccessProblem::Symlink { path }
             | AccessProblem::OwnedByOther { path, .. }
+            | AccessProblem::ForeignEntry { path, .. }
             | AccessProblem::WritableByOthers { path, .. }
             | AccessProblem::ReadableByOthers { path, .. }
             | AccessProblem::WideInside { path, .. }
@@ -109,6 +124,38 @@ impl AccessProblem {
                     name_of(*owner)
                 ),
             },
+            AccessProblem::ForeignEntry {
+                path,
+                owner,
+                store_owner,
+                dir,
+            } => match lang {
+                Lang::En => format!(
+                    "{} belongs to the account {}, not to the store's owner {}: only the owner \
+                     writes a store, so someone put or replaced it there. Do not run the store \
+                     as {}. Look at what it is, then give it back to the store's owner (sudo \
+                     chown -R {} {}) or remove it and restore the store from a backup; tell the \
+                     administrator.",
+                    path.display(),
+                    account(*owner),
+                    account(*store_owner),
+                    name_of(*owner),
+                    name_of(*store_owner),
+                    dir.display()
+                ),
+                Lang::Vi => format!(
+                    "{} thuộc tài khoản {}, không phải chủ của kho là {}: chỉ chủ kho ghi vào \
+                     kho, nên ai đó đã đặt hoặc thay nó vào đây. Đừng chạy kho bằng tài khoản \
+                     {}. Hãy xem đó là gì, rồi trả quyền sở hữu cho chủ kho (sudo chown -R {} \
+                     {}) hoặc xoá nó và khôi phục kho từ bản sao lưu; hãy báo quản trị viên.",
+                    path.display(),
+                    account(*owner),
+                    account(*store_owner),
+                    name_of(*owner),
+                    name_of(*store_owner),
+                    dir.display()
+                ),
+            },
             AccessProblem::WritableByOthers { path, mode } => match lang {
                 Lang::En => format!(
                     "{} can be written by its group or by everyone (mode {mode:04o}): any of them \
@@ -139,7 +186,27 @@ impl AccessProblem {
                     path.display()
                 ),
             },
-            AccessProblem::WideInside { path, mode } => match lang {
+            AccessProblem::WideInside {
+                path,
+                mode,
+                folder_private: false,
+            } => match lang {
+                Lang::En => format!(
+                    "{} has mode {mode:04o} (expected 0600 for a file, 0700 for a folder), and \
+                     the folder holding it is not private either (see above). Fix the folder, \
+                     then: chmod go-rwx {}",
+                    path.display(),
+                    path.display()
+                ),
+                Lang::Vi => format!(
+                    "{} có quyền {mode:04o} (nên là 0600 với tệp, 0700 với thư mục), và thư mục \
+                     chứa nó cũng không riêng tư (xem ở trên). Hãy sửa thư mục đó, rồi: chmod \
+                     go-rwx {}",
+                    path.display(),
+                    path.display()
+                ),
+            },
+            AccessProblem::WideInside { path, mode, .. } => match lang {
                 Lang::En => format!(
                     "{} has mode {mode:04o} (expected 0600 for a file, 0700 for a folder); its \
                      folder is private, so nobody else can reach it. To tidy: chmod go-rwx {}",
@@ -222,8 +289,21 @@ pub fn check(dir: &Path) -> Vec<AccessProblem> {
         });
     }
     let mut seen = 0;
-    walk(dir, 1, me, &mut seen, &mut problems);
+    let folder = Folder {
+        store: dir,
+        owner: meta.uid(),
+        private: true,
+    };
+    walk(dir, 1, me, &folder, &mut seen, &mut problems);
     problems
+}
+
+/// What `walk` knows of where it is: the store folder and its owner, and whether the folder
+/// being walked is private (no group or other bits).
+struct Folder<'a> {
+    store: &'a Path,
+    owner: u32,
+    private: bool,
 }
 
 /// The problems that stop the store from being opened (see [`check`]).
@@ -233,7 +313,14 @@ pub fn refusals(dir: &Path) -> Vec<AccessProblem> {
     all
 }
 
-fn walk(dir: &Path, depth: usize, me: u32, seen: &mut usize, out: &mut Vec<AccessProblem>) {
+fn walk(
+    dir: &Path,
+    depth: usize,
+    me: u32,
+    folder: &Folder<'_>,
+    seen: &mut usize,
+    out: &mut Vec<AccessProblem>,
+) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -269,7 +356,14 @@ fn walk(dir: &Path, depth: usize, me: u32, seen: &mut usize, out: &mut Vec<Acces
             out.push(AccessProblem::Symlink { path });
             continue;
         }
-        if meta.uid() != me {
+        if meta.uid() != folder.owner {
+            out.push(AccessProblem::ForeignEntry {
+                path: path.clone(),
+                owner: meta.uid(),
+                store_owner: folder.owner,
+                dir: folder.store.to_path_buf(),
+            });
+        } else if meta.uid() != me {
             out.push(AccessProblem::OwnedByOther {
                 path: path.clone(),
                 owner: meta.uid(),
@@ -287,6 +381,7 @@ fn walk(dir: &Path, depth: usize, me: u32, seen: &mut usize, out: &mut Vec<Acces
             out.push(AccessProblem::WideInside {
                 path: path.clone(),
                 mode,
+                folder_private: folder.private,
             });
         } else if mode & 0o022 != 0 && !kind.is_socket() {
             out.push(AccessProblem::WritableByOthers {
@@ -300,7 +395,11 @@ fn walk(dir: &Path, depth: usize, me: u32, seen: &mut usize, out: &mut Vec<Acces
             });
         }
         if kind.is_dir() && depth < MAX_DEPTH {
-            walk(&path, depth + 1, me, seen, out);
+            let inner = Folder {
+                private: mode & 0o077 == 0,
+                ..*folder
+            };
+            walk(&path, depth + 1, me, &inner, seen, out);
         }
     }
 }
@@ -403,7 +502,8 @@ mod tests {
         chmod(&db, 0o664);
         assert!(check(&dir).contains(&AccessProblem::WideInside {
             path: db,
-            mode: 0o664
+            mode: 0o664,
+            folder_private: true,
         }));
         assert!(refusals(&dir).is_empty());
         assert!(crate::Store::open(&dir).is_ok());
@@ -424,5 +524,50 @@ mod tests {
             p.message(Lang::Vi)
                 .contains("chmod -R go-rwx /srv/par/sled")
         );
+    }
+
+    #[test]
+    fn a_wide_file_in_a_folder_that_is_not_private_is_not_called_private() {
+        let (_tmp, dir) = store();
+        let journal = layout::sled_dir(&dir);
+        let db = journal.join("db");
+        chmod(&db, 0o660);
+        let wide = |p: &[AccessProblem]| -> Vec<AccessProblem> {
+            p.iter()
+                .filter(|x| matches!(x, AccessProblem::WideInside { .. }) && x.path() == db)
+                .cloned()
+                .collect()
+        };
+        // In a private folder: harmless, and said so.
+        let w = wide(&check(&dir));
+        assert!(
+            matches!(
+                &w[..],
+                [AccessProblem::WideInside {
+                    folder_private: true,
+                    ..
+                }]
+            ),
+            "{w:?}"
+        );
+        assert!(w[0].message(Lang::En).contains("its folder is private"));
+        // The folder opened to its group: the file's note no longer says it is private.
+        chmod(&journal, 0o2770);
+        let w = wide(&check(&dir));
+        assert!(
+            matches!(
+                &w[..],
+                [AccessProblem::WideInside {
+                    folder_private: false,
+                    ..
+                }]
+            ),
+            "{w:?}"
+        );
+        for lang in [Lang::En, Lang::Vi] {
+            let m = w[0].message(lang);
+            assert!(!m.contains("private,") && !m.contains("là riêng tư"), "{m}");
+        }
+        assert!(w[0].message(Lang::En).contains("not private either"));
     }
 }

@@ -179,6 +179,13 @@ impl Store {
 
     /// Every event a user committed, oldest first.
     pub fn user_history(&self, user: &str) -> Result<Vec<Event>, StoreError> {
+        let seqs = self.user_seqs(user)?;
+        self.events_at(seqs)
+    }
+
+    /// The seqs of every event a user committed, in order (read a page at a time with
+    /// [`Store::events_with_seqs`]: a whole trail of a user who imported much is not held).
+    pub fn user_seqs(&self, user: &str) -> Result<Vec<u64>, StoreError> {
         if layout::check_user(user).is_err() {
             return Ok(Vec::new());
         }
@@ -196,7 +203,14 @@ impl Store {
             };
             seqs.extend(first..=last);
         }
-        self.events_at(seqs)
+        seqs.sort_unstable();
+        seqs.dedup();
+        Ok(seqs)
+    }
+
+    /// The events with these seqs (sorted, distinct), in seq order.
+    pub fn events_with_seqs(&self, seqs: &[u64]) -> Result<Vec<Event>, StoreError> {
+        self.events_at(seqs.to_vec())
     }
 
     /// The events with these seqs, in seq order.

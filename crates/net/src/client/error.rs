@@ -34,10 +34,18 @@ pub enum ClientError {
         socket_owner: Option<u32>,
         peer: u32,
     },
-    /// The store belongs to another account (a service) and its server is not running; only
-    /// that account can start it.
+    /// The store belongs to another account (a service, or `personal`: that person's own
+    /// store) and its server is not running; only that account can start it.
     #[error("{}", self.message(Lang::En))]
-    ServiceDown { dir: PathBuf, owner: u32 },
+    ServiceDown {
+        dir: PathBuf,
+        owner: u32,
+        personal: bool,
+    },
+    /// This account owns the store (the service account) and its server runs, but the owner is
+    /// not a member, so it cannot ask the server; `pid` is the server's.
+    #[error("{}", self.message(Lang::En))]
+    OwnerNotMember { dir: PathBuf, pid: u32 },
     /// A server was needed and could not be started, or did not answer in time.
     #[error("{}", self.message(Lang::En))]
     Start { dir: PathBuf, reason: String },
@@ -167,7 +175,60 @@ impl ClientError {
                     )
                 }
             }
-            ClientError::ServiceDown { dir, owner } => {
+            ClientError::ServiceDown {
+                dir,
+                owner,
+                personal: true,
+            } => {
+                if vi {
+                    format!(
+                        "máy chủ của kho {} không chạy. Đây là kho riêng của tài khoản {}: chỉ \
+                         tài khoản đó mở được kho và khởi động máy chủ của nó (bằng bất kỳ lệnh \
+                         thamdinh nào). Hãy nhờ người đó chạy lệnh; nếu nhiều người cần dùng \
+                         kho này, quản trị viên chuyển nó thành kho dùng chung (xem \
+                         docs/SHARED_STORE.md).",
+                        dir.display(),
+                        account(*owner)
+                    )
+                } else {
+                    format!(
+                        "the server of store {} is not running. It is the personal store of the \
+                         account {}: only that account can open it and start its server (with \
+                         any thamdinh command). Ask that person to run the command; if several \
+                         people need this store, the administrator makes it a shared store (see \
+                         docs/SHARED_STORE.md).",
+                        dir.display(),
+                        account(*owner)
+                    )
+                }
+            }
+            ClientError::OwnerNotMember { dir, pid } => {
+                let unit = crate::server::paths::service_unit(dir);
+                if vi {
+                    format!(
+                        "máy chủ của kho {} đang chạy (tiến trình {pid}) bằng chính tài khoản này, \
+                         chủ của kho. Chủ kho (tài khoản dịch vụ) không phải thành viên nên không \
+                         hỏi máy chủ được, và không mở kho trực tiếp khi máy chủ đang giữ nó. Hãy \
+                         chạy `thamdinh --store {} verify` bằng tài khoản của một trưởng nhóm, \
+                         hoặc dừng dịch vụ trước (sudo systemctl stop {unit}) rồi chạy lại lệnh \
+                         này.",
+                        dir.display(),
+                        dir.display()
+                    )
+                } else {
+                    format!(
+                        "the server of store {} is running (process {pid}) as this very account, \
+                         the store's owner. The owner (the service account) is not a member, so \
+                         it cannot ask the server, and it does not open the store directly while \
+                         the server holds it. Run `thamdinh --store {} verify` as a lead, or stop \
+                         the service first (sudo systemctl stop {unit}) and run this command \
+                         again.",
+                        dir.display(),
+                        dir.display()
+                    )
+                }
+            }
+            ClientError::ServiceDown { dir, owner, .. } => {
                 if vi {
                     format!(
                         "máy chủ của kho {} không chạy. Kho thuộc tài khoản {}, nên chỉ tài khoản \

@@ -29,7 +29,7 @@ use domain::{Draft, ImportHead, ImportRows, NewEvent, VerifyReport};
 use l10n::Lang;
 
 pub use error::ClientError;
-pub use start::{ConnectOptions, why_locked};
+pub use start::{ConnectOptions, not_served, owner_refused, why_locked};
 
 use conn::{Conn, Incoming};
 
@@ -689,6 +689,36 @@ impl Workbench for RemoteWorkbench {
             return Err(unexpected(&reply));
         };
         Ok(events_of(parts, rest))
+    }
+
+    /// Gives each part of the history to `page` as it arrives. Not retried: `page` may have
+    /// taken part of it.
+    fn history_pages(
+        &self,
+        query: &HistoryQuery,
+        page: &mut dyn FnMut(Vec<Event>) -> Result<(), WorkbenchError>,
+    ) -> Result<(), WorkbenchError> {
+        let conn = self.shared.live()?;
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        let rx = conn
+            .send(id, Request::History(query.clone()))
+            .map_err(|e| match e {
+                conn::NotSent::TooLarge { len, max } => too_large(len, max),
+                conn::NotSent::Failed => lost(&self.shared.dir, "cannot send", false),
+            })?;
+        loop {
+            match rx.recv() {
+                Ok(Incoming::Part(Part::Events(events))) => page(events)?,
+                Ok(Incoming::Part(_)) => {}
+                Ok(Incoming::Reply(Ok(Reply::Events(rest)))) => {
+                    return if rest.is_empty() { Ok(()) } else { page(rest) };
+                }
+                Ok(Incoming::Reply(Ok(r))) => return Err(unexpected(&r)),
+                Ok(Incoming::Reply(Err(e))) => return Err(e),
+                Ok(Incoming::Lost(reason)) => return Err(lost(&self.shared.dir, &reason, false)),
+                Err(_) => return Err(lost(&self.shared.dir, "the connection ended", false)),
+            }
+        }
     }
 
     fn apply(&self, command: Command) -> Result<Vec<Event>, WorkbenchError> {

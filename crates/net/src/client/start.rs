@@ -131,6 +131,7 @@ pub(crate) fn establish(
                         return Err(ClientError::ServiceDown {
                             dir: dir.to_path_buf(),
                             owner,
+                            personal: paths::personal_store(dir, owner),
                         });
                     }
                     last_problem = "a server is starting".into();
@@ -248,6 +249,53 @@ pub(crate) fn establish(
         }
         std::thread::sleep(delay.min(deadline.saturating_duration_since(Instant::now())));
         delay = (delay * 2).min(Duration::from_millis(100));
+    }
+}
+
+/// For a command that would open the store itself when no server answers (`verify`): why it
+/// must not, when the store belongs to another account — its server is starting, or is not
+/// running and only its owner can start it. `None` when this account owns the store (or is
+/// root, whom the store's own checks answer).
+pub fn not_served(dir: &Path) -> Option<ClientError> {
+    let owner = paths::folder_owner(dir).ok()?;
+    let me = rustix::process::geteuid().as_raw();
+    if owner == me || me == 0 {
+        return None;
+    }
+    Some(
+        match paths::read_pid(dir).filter(|p| paths::process_alive(*p)) {
+            Some(pid) => ClientError::Starting {
+                dir: dir.to_path_buf(),
+                pid,
+            },
+            None => ClientError::ServiceDown {
+                dir: dir.to_path_buf(),
+                owner,
+                personal: paths::personal_store(dir, owner),
+            },
+        },
+    )
+}
+
+/// The owner of the store in `dir` refused as a non-member by its running server (the service
+/// account): say that, not that a lead should add it.
+pub fn owner_refused(dir: &Path, e: ClientError) -> ClientError {
+    let me = rustix::process::geteuid().as_raw();
+    match (&e, paths::folder_owner(dir)) {
+        (
+            ClientError::Refused {
+                refusal: crate::protocol::Refusal::NotMember(_),
+                ..
+            },
+            Ok(owner),
+        ) if owner == me => match paths::read_pid(dir).filter(|p| paths::process_alive(*p)) {
+            Some(pid) => ClientError::OwnerNotMember {
+                dir: dir.to_path_buf(),
+                pid,
+            },
+            None => e,
+        },
+        _ => e,
     }
 }
 

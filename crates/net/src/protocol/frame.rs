@@ -254,6 +254,29 @@ pub fn read_body<R: Read + ?Sized>(r: &mut R, len: usize) -> Result<Vec<u8>, Fra
     Ok(body)
 }
 
+/// Read a frame body of `len` bytes into a buffer of exactly that size, for a reader that has
+/// accounted for `len` bytes already (the server's budget of requests being received): no
+/// growing (a buffer grown by doubling leaves its smaller copies behind in the allocator), and
+/// the memory is touched only as the bytes arrive.
+pub fn read_body_exact<R: Read + ?Sized>(r: &mut R, len: usize) -> Result<Vec<u8>, FrameError> {
+    let mut body = Vec::with_capacity(len);
+    let mut limited = r.take(len as u64);
+    loop {
+        match limited.read_to_end(&mut body) {
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FrameError::Io(e)),
+        }
+    }
+    if body.len() < len {
+        return Err(FrameError::Truncated {
+            expected: len as u64,
+            got: body.len() as u64,
+        });
+    }
+    Ok(body)
+}
+
 /// Read and throw away a frame body of `len` bytes (its length prefix was read), a piece at a
 /// time: nothing is kept.
 pub fn skip_body<R: Read + ?Sized>(r: &mut R, len: usize) -> Result<(), FrameError> {

@@ -50,7 +50,10 @@ use l10n::Lang;
 /// YearHasItems, BadResults}`: the published results of a year (`import results`).
 /// 10: `VerifyReport`'s damage and state difference in both languages (`l10n::Said`), so a
 /// Vietnamese reader is not shown the store's English.
-pub const PROTOCOL_VERSION: u32 = 10;
+/// 11: `Refusal::{TooManySessions, ServerFull, UserLookupFailed}`: sessions are limited per user
+/// (`SESSIONS_PER_USER`) and in all, and a user database that cannot be read (the server out of
+/// file descriptors) is said as such, not as an unknown user.
+pub const PROTOCOL_VERSION: u32 = 11;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:
@@ -60,7 +63,9 @@ pub const PROTOCOL_VERSION: u32 = 10;
 // - after it: a request is at most `READER_REQUEST_MAX` bytes from a member who cannot write
 //   (an auditor: reads, presence, drafts) and `WRITER_REQUEST_MAX` from one who may (a year's
 //   framework and units, a small import in one command); a request over `READER_REQUEST_MAX`
-//   is read only by one session at a time, within `LARGE_REQUEST_DEADLINE`;
+//   is read only by one session at a time, within `LARGE_REQUEST_DEADLINE`; one over
+//   `SMALL_REQUEST` only while all of them being received fit in `REQUESTS_IN_FLIGHT`, within
+//   the same deadline; one user holds at most `SESSIONS_PER_USER` sessions;
 // - an import of any size comes in pieces (`Request::ImportRows`, each about
 //   `IMPORT_PIECE_BYTES`, so each within the limits above) and is written as it comes: the
 //   server never holds more than a piece of it; the whole of it must arrive within
@@ -70,6 +75,15 @@ pub const PROTOCOL_VERSION: u32 = 10;
 //   time as the client reads it; each connection's outgoing queue is bounded in bytes (the
 //   server's `hub::outbox`): a client that does not read is disconnected, and catches up when
 //   it reconnects.
+
+/// Sessions (connections past their hello) one user may have open at once; one more is refused
+/// with `Refusal::TooManySessions`. A person has a workbench or two and runs a few commands;
+/// a member holding hundreds would leave the server no file descriptors for anyone else.
+pub const SESSIONS_PER_USER: usize = 16;
+/// Sessions of all users at once (`Refusal::ServerFull` past it). The server also keeps this
+/// under what its file-descriptor limit allows (each session holds a few descriptors), so a
+/// user lookup or a store file never fails for want of one.
+pub const SESSIONS_ALL: usize = 512;
 
 /// The most bytes a hello may have.
 pub const HELLO_MAX: usize = 64 * 1024;
@@ -82,6 +96,14 @@ pub const PENDING_HELLOS_ALL: usize = 128;
 /// The largest request of a member who cannot write (an auditor). Its longest legitimate
 /// requests are a draft (16 KiB of text) or a history query.
 pub const READER_REQUEST_MAX: usize = 1024 * 1024;
+/// Requests up to this size are read as they come. A larger one (up to `READER_REQUEST_MAX`)
+/// is read only once it fits in `REQUESTS_IN_FLIGHT` with the others being received, and must
+/// then arrive whole within `LARGE_REQUEST_DEADLINE`.
+pub const SMALL_REQUEST: usize = 64 * 1024;
+/// The most bytes of requests between `SMALL_REQUEST` and `READER_REQUEST_MAX` the server
+/// receives at once, all sessions together (a member holding many sessions each with a request
+/// sent but for its last byte makes the server hold no more than this).
+pub const REQUESTS_IN_FLIGHT: usize = 32 * 1024 * 1024;
 /// The largest request of a member who may write: a year's framework and units (a few hundred
 /// KB), a small import in one command. A large import comes in pieces.
 pub const WRITER_REQUEST_MAX: usize = 16 * 1024 * 1024;
@@ -180,6 +202,17 @@ pub enum Refusal {
     ShuttingDown,
     /// The first frame was not a `Hello`.
     BadHello { reason: String },
+    /// `user` already has `open` sessions, the most one user may have (`max`).
+    TooManySessions {
+        user: String,
+        open: usize,
+        max: usize,
+    },
+    /// The server holds as many sessions as it can (`max`, of all users).
+    ServerFull { max: usize },
+    /// The server could not read the system user database to learn who uid `uid` is (`reason`,
+    /// the system's error): nothing is known to be wrong with the account.
+    UserLookupFailed { uid: u32, reason: String },
 }
 
 impl Refusal {
@@ -226,6 +259,39 @@ impl Refusal {
                     format!("lời chào đầu tiên không hợp lệ: {reason}")
                 } else {
                     format!("the first message was not a valid hello: {reason}")
+                }
+            }
+            Refusal::TooManySessions { user, open, max } => {
+                if vi {
+                    format!(
+                        "tài khoản {user} đã mở {open} kết nối tới máy chủ của kho, tối đa là {max}; hãy đóng bớt cửa sổ thamdinh (hoặc chờ các lệnh đang chạy xong) rồi thử lại."
+                    )
+                } else {
+                    format!(
+                        "the account {user} already has {open} connections to the store's server, the most one account may have is {max}; close some thamdinh windows (or wait for running commands to finish) and try again."
+                    )
+                }
+            }
+            Refusal::ServerFull { max } => {
+                if vi {
+                    format!(
+                        "máy chủ của kho đang phục vụ {max} kết nối, mức tối đa của nó; hãy thử lại sau ít phút. Nếu việc này lặp lại, hãy báo quản trị viên (server.log của kho ghi tài khoản nào mở nhiều kết nối)."
+                    )
+                } else {
+                    format!(
+                        "the store's server is serving {max} connections, the most it takes; try again in a few minutes. If this keeps happening, tell the administrator (the store's server.log shows which accounts hold many connections)."
+                    )
+                }
+            }
+            Refusal::UserLookupFailed { uid, reason } => {
+                if vi {
+                    format!(
+                        "máy chủ của kho không đọc được danh sách người dùng của hệ thống để biết mã người dùng {uid} là ai ({reason}); tài khoản của bạn không có vấn đề gì. Hãy thử lại sau giây lát; nếu vẫn lỗi, hãy báo quản trị viên (xem server.log của kho)."
+                    )
+                } else {
+                    format!(
+                        "the store's server could not read the system user database to learn who user id {uid} is ({reason}); nothing is wrong with your account. Try again in a moment; if it keeps failing, tell the administrator (see the store's server.log)."
+                    )
                 }
             }
         }

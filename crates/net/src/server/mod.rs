@@ -97,6 +97,10 @@ pub(crate) struct Shared {
     pub(crate) started: Timestamp,
     pub(crate) stopping: AtomicBool,
     pub(crate) control: Sender<Control>,
+    /// Sessions per user and in all (E1: one member cannot take every file descriptor).
+    pub(crate) sessions: session::SessionGate,
+    /// Bytes of requests being received (E2).
+    pub(crate) requests: session::RequestBudget,
 }
 
 /// A running server (in this process).
@@ -177,6 +181,8 @@ pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
         started: Timestamp::now(),
         stopping: AtomicBool::new(false),
         control: control.clone(),
+        sessions: session::SessionGate::new(session_cap()),
+        requests: session::RequestBudget::new(crate::protocol::REQUESTS_IN_FLIGHT),
     });
     // Read the newest year's item summaries now, so the first workbench opens without waiting
     // for every item of the year to be read (SPEC P1); and its framework and units, which the
@@ -242,6 +248,82 @@ pub fn start(dir: &Path, opts: &ServeOptions) -> Result<Server, ServerError> {
     })
 }
 
+/// Turn off transparent huge pages for this process. The allocator (mimalloc) asks for them on
+/// its arenas, and each session's thread touches its own part of them: a request read into a
+/// few hundred KB then held 2 MiB pages, so 64 sessions each holding 1 MiB of a request cost
+/// 600 MB (re-test E2), 200 KB requests 4 MB each. With 4 KiB pages a session costs what it
+/// holds.
+fn no_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process.
+    let r = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    if r != 0 {
+        warn!(
+            "cannot turn off transparent huge pages: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+/// File descriptors a session holds (its socket and the clones its reader and writer use), with
+/// a margin.
+const FDS_PER_SESSION: usize = 6;
+/// File descriptors kept for everything but sessions: the store's files (sled, the journal),
+/// the log, the listener, the user database read at each hello, a backup or verify.
+const FDS_RESERVED: usize = 128;
+
+/// The soft limit of open files of this process (`None` if unknown or unlimited).
+fn open_files_limit() -> Option<usize> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes only `lim`.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0
+        || lim.rlim_cur == libc::RLIM_INFINITY
+    {
+        return None;
+    }
+    usize::try_from(lim.rlim_cur).ok()
+}
+
+/// Raise this process's soft limit of open files to its hard limit (`thamdinh serve`): the
+/// server holds a few descriptors per session. Returns (before, after).
+pub fn raise_open_files_limit() -> std::io::Result<(u64, u64)> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit read and write only `lim`.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let before = lim.rlim_cur;
+    if lim.rlim_cur < lim.rlim_max {
+        lim.rlim_cur = lim.rlim_max;
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok((before, lim.rlim_cur))
+}
+
+/// The most sessions this server takes: `SESSIONS_ALL`, or fewer when its file-descriptor limit
+/// would not leave room for them, the connections waiting for their hello and `FDS_RESERVED`.
+fn session_cap() -> usize {
+    let by_fds = open_files_limit().map_or(usize::MAX, |n| {
+        n.saturating_sub(FDS_RESERVED + crate::protocol::PENDING_HELLOS_ALL) / FDS_PER_SESSION
+    });
+    let cap = crate::protocol::SESSIONS_ALL.min(by_fds).max(1);
+    if cap < crate::protocol::SESSIONS_ALL {
+        warn!(
+            "the open-files limit ({}) allows {cap} sessions, not {}: raise LimitNOFILE",
+            open_files_limit().unwrap_or(0),
+            crate::protocol::SESSIONS_ALL
+        );
+    }
+    cap
+}
+
 /// Log what opening the store did besides opening it.
 fn log_open_report(store: &Store) {
     let r = store.open_report();
@@ -293,6 +375,14 @@ pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
         }));
     }
     init_log(dir)?;
+    no_huge_pages();
+    match raise_open_files_limit() {
+        Ok((before, after)) if after > before => {
+            info!("raised the open-files limit from {before} to {after}")
+        }
+        Ok(_) => {}
+        Err(e) => warn!("cannot raise the open-files limit: {e}"),
+    }
     // A panic anywhere (a writer thread, the hub) is written to the log with its thread; a
     // panic while answering a request is also caught by the session, with the request.
     std::panic::set_hook(Box::new(|info| {

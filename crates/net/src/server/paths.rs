@@ -140,6 +140,19 @@ pub fn in_use_message(dir: &Path, holder: Option<&LockHolder>, lang: l10n::Lang)
 }
 
 /// The account that owns the store folder (whose server it is), without following a link.
+/// Whether the store in `dir`, of the account `owner`, is that account's personal store: it lies
+/// in the owner's home folder or under /home, /root or /run/user, where no service can serve it
+/// (the systemd unit hides them, and `setup-shared --install-unit` refuses them).
+pub fn personal_store(dir: &Path, owner: u32) -> bool {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    use uzers::os::unix::UserExt;
+    let home = uzers::get_user_by_uid(owner).map(|u| u.home_dir().to_path_buf());
+    home.is_some_and(|h| h != Path::new("/") && dir.starts_with(&h))
+        || ["/home", "/root", "/run/user"]
+            .iter()
+            .any(|p| dir.starts_with(p))
+}
+
 pub fn folder_owner(dir: &Path) -> io::Result<u32> {
     use std::os::unix::fs::MetadataExt;
     std::fs::symlink_metadata(dir).map(|m| m.uid())
