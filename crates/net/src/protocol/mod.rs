@@ -48,7 +48,10 @@ use l10n::Lang;
 /// 9: `Request::{Published, PublishedYears}` / `Reply::{Published, PublishedYears}`,
 /// `Command::ImportResults`, `Change::ResultsPublished`, `WorkbenchError::{ResultsExist,
 /// YearHasItems, BadResults}`: the published results of a year (`import results`).
-pub const PROTOCOL_VERSION: u32 = 9;
+/// 10: `Request::Responses` / `Reply::Responses`, `Command::{ImportResponses, ComputeSurvey}`,
+/// `Change::ResponsesImported`, `WorkbenchError::{DuplicateRespondents, Survey}`: survey
+/// responses and the survey points computed from them (issue 16).
+pub const PROTOCOL_VERSION: u32 = 10;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:
@@ -282,6 +285,10 @@ pub enum Request {
         year: u16,
     },
     PublishedYears,
+    /// The imports of survey responses of a year (`Reply::Responses`).
+    Responses {
+        year: u16,
+    },
     History(HistoryQuery),
     Apply(Command),
     /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
@@ -355,6 +362,7 @@ impl Request {
             Request::Assignments { .. } => "assignments".into(),
             Request::Published { .. } => "published".into(),
             Request::PublishedYears => "published-years".into(),
+            Request::Responses { .. } => "responses".into(),
             Request::History(_) => "history".into(),
             Request::Apply(c) | Request::ApplySummary(c) => format!("apply {}", c.name()),
             Request::Plan(c) => format!("plan {}", c.name()),
@@ -397,6 +405,7 @@ pub enum Reply {
     Assignments(Assignments),
     Published(Option<Box<domain::Published>>),
     PublishedYears(Vec<u16>),
+    Responses(Vec<domain::ResponseBatch>),
     Events(Vec<Event>),
     /// The events a command committed (durable when this is sent).
     Applied(Vec<Event>),

@@ -966,6 +966,7 @@ impl Session {
                 .published(year)
                 .map(|p| Reply::Published(p.map(Box::new))),
             Request::PublishedYears => wb.published_years().map(Reply::PublishedYears),
+            Request::Responses { year } => wb.responses(year).map(Reply::Responses),
             Request::History(q) => match wb.history(&q) {
                 Ok(events) => return self.send_list(id, ListKind::History, events),
                 Err(e) => Err(e),
