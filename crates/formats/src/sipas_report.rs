@@ -99,7 +99,7 @@ pub fn write_sipas_markdown(out: &mut dyn Write, r: &SipasReport, lang: Lang) ->
                     domain::survey::IndexRule::Mean => "trung bình",
                     domain::survey::IndexRule::Weighted => "trung bình có trọng số",
                 },
-                r.results.responses,
+                super::problem::count(r.results.responses as usize, lang),
                 r.results.files,
                 r.results.units.len()
             )
@@ -112,7 +112,7 @@ pub fn write_sipas_markdown(out: &mut dyn Write, r: &SipasReport, lang: Lang) ->
                     domain::survey::IndexRule::Mean => "mean",
                     domain::survey::IndexRule::Weighted => "weighted mean",
                 },
-                r.results.responses,
+                super::problem::count(r.results.responses as usize, lang),
                 r.results.files,
                 r.results.units.len()
             )
