@@ -654,7 +654,7 @@ pub const VI: &[(&str, &str)] = &[
     (
         "sample:kind",
         "Loại dữ liệu: self (mặc định) — điểm tự đánh giá (`import self`); survey — điểm điều tra \
-         (`import survey`); framework — tệp bộ tiêu chí của một --scale (cho `init --framework`); \
+         (`import survey`); responses — phiếu khảo sát SIPAS (`import responses`); framework — tệp bộ tiêu chí của một --scale (cho `init --framework`); \
          units — tệp đơn vị của một --scale (cho `init --units`)",
     ),
     (
@@ -679,6 +679,10 @@ pub const VI: &[(&str, &str)] = &[
     (
         "sample:years",
         "Kèm --build: chỉ N năm cuối của quy mô (năm cuối vẫn đang thẩm định)",
+    ),
+    (
+        "sample:per_unit",
+        "Kèm --kind responses: số người trả lời mỗi đơn vị (mặc định: 600)",
     ),
     // demo
     (

@@ -491,6 +491,7 @@ pub fn survey_points(def: &SurveyDef, results: &SurveyResults) -> (Vec<ItemPoint
                 continue;
             };
             let points = link_points(l.max, est.value);
+            let pct = |v: f64| super::number::percent(percent_h(v), Lang::Vi);
             let source = match &l.source {
                 LinkSource::Index => "chỉ số".to_string(),
                 LinkSource::Factor(i) => format!(
@@ -498,18 +499,38 @@ pub fn survey_points(def: &SurveyDef, results: &SurveyResults) -> (Vec<ItemPoint
                     def.factors.get(*i).map_or("?", |f| f.code.as_str())
                 ),
             };
+            // What the value rests on: the factors of an index, and the interval with its n.
+            let factors = match &l.source {
+                LinkSource::Index => format!(
+                    "yếu tố {}; ",
+                    def.factors
+                        .iter()
+                        .zip(&u.factors)
+                        .map(|(f, e)| format!(
+                            "{} {}",
+                            f.code,
+                            e.map_or_else(|| "—".to_string(), |e| pct(e.value))
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                LinkSource::Factor(_) => String::new(),
+            };
             out.push(ItemPoints {
                 unit: u.unit.clone(),
                 item: l.item.clone(),
                 points,
                 reason: format!(
-                    "tính từ {} phiếu, công thức {}: {} {} × {} = {}",
+                    "tính từ {} phiếu, công thức {}: {} {} × {} = {} ({factors}KTC 95 %: {}–{}, n = {})",
                     u.responses,
                     def.formula_label(),
                     source,
-                    super::number::percent(percent_h(est.value), Lang::Vi),
+                    pct(est.value),
                     l.max.show(Lang::Vi),
-                    points.show(Lang::Vi)
+                    points.show(Lang::Vi),
+                    super::number::hundredths(percent_h(est.low), Lang::Vi),
+                    pct(est.high),
+                    est.n
                 ),
             });
         }
