@@ -168,7 +168,7 @@ pub fn import_responses(
             return Ok(ExitCode::FAILURE);
         }
     };
-    let responses = upload.batch.responses();
+    let responses = formats::problem::count(upload.batch.responses() as usize, lang);
     let units = upload.batch.units.len();
     let channels = upload.batch.units.iter().fold([0u64; 3], |mut acc, u| {
         for (a, c) in acc.iter_mut().zip(u.channels) {
@@ -193,7 +193,13 @@ pub fn import_responses(
     let ch = domain::Channel::ALL
         .iter()
         .zip(channels)
-        .map(|(c, n)| format!("{} {n}", c.name(lang)))
+        .map(|(c, n)| {
+            format!(
+                "{} {}",
+                c.name(lang),
+                formats::problem::count(n as usize, lang)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     println!(
