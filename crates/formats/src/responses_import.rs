@@ -140,10 +140,11 @@ pub fn validate_responses(
             .position(|c| is(&k, *c))
         {
             Some(&mut fixed[f])
-        } else if let Some(q) = qkeys.iter().position(|q| *q == k) {
-            Some(&mut questions[q])
         } else {
-            None
+            qkeys
+                .iter()
+                .position(|q| *q == k)
+                .map(|q| &mut questions[q])
         };
         match slot {
             Some(Some(first)) => problems.push(ImportProblem::new(
