@@ -256,6 +256,7 @@ fn value_name(en: &str) -> Option<&'static str> {
         "DIR" => "THƯ_MỤC",
         "LANG" => "NGÔN_NGỮ",
         "FILE" => "TỆP",
+        "ID|FILE" => "MÃ|TỆP",
         "PRESET" => "BỘ_PHÍM",
         "LEVEL" => "MỨC",
         "YEAR" => "NĂM",
