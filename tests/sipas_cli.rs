@@ -276,3 +276,69 @@ fn a_respondent_imported_again_is_refused_and_ids_never_reach_the_store() {
     assert!(found.is_empty(), "{found:?}");
     assert!(st(dir).join("respondents.key").is_file());
 }
+
+// Last year by hand: 2023 has two responses per unit — 01 all "bình thường" (0 %), 02 all
+// "rất hài lòng" (100 %), 04 all "hài lòng" (100 %) — so 02 and 04 share rank 1 and 01 is 3rd.
+// 2024 (the fixture): 01 1st, 04 2nd, 02 3rd. Changes: 01 3 → 1 (↑ 2), 04 1 → 2 (↓ 1),
+// 02 1 → 3 (↓ 2).
+#[test]
+fn the_report_compares_with_last_year_through_the_predecessors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    imported(dir);
+    ok(dir, &["init", "--year", "2023"]);
+    let last = dir.join("2023.csv");
+    std::fs::write(
+        &last,
+        "nguoi_tra_loi,don_vi,kenh,ngay,A1,A2,B1\n\
+         a1,01,online,01/03/2023,3,3,3\na2,01,online,01/03/2023,3,3,3\n\
+         b1,02,online,01/03/2023,5,5,5\nb2,02,online,01/03/2023,5,5,5\n\
+         c1,04,online,01/03/2023,4,4,4\nc2,04,online,01/03/2023,4,4,4\n",
+    )
+    .unwrap();
+    let s = survey_arg();
+    ok(
+        dir,
+        &[
+            "import",
+            "responses",
+            last.to_str().unwrap(),
+            "--survey",
+            &s,
+            "--year",
+            "2023",
+        ],
+    );
+    let csv = ok(
+        dir,
+        &[
+            "report", "sipas", "--survey", &s, "--format", "csv", "--year", "2024",
+        ],
+    );
+    assert!(
+        csv_line(&csv, "unit", "01").ends_with(",0.00,3,2,yes"),
+        "{csv}"
+    );
+    assert!(
+        csv_line(&csv, "unit", "04").ends_with(",100.00,1,-1,yes"),
+        "{csv}"
+    );
+    assert!(
+        csv_line(&csv, "unit", "02").ends_with(",100.00,1,-2,no"),
+        "{csv}"
+    );
+    let md = ok(dir, &["report", "sipas", "--survey", &s, "--year", "2024"]);
+    assert!(
+        md.contains("| Chỉ số 2023 | Hạng 2023 | Thay đổi hạng |"),
+        "{md}"
+    );
+    assert!(md.contains("| 0,00% | 3 | ↑ 2 bậc |"), "{md}");
+    let en = ok(
+        dir,
+        &[
+            "--lang", "en", "report", "sipas", "--survey", &s, "--year", "2024",
+        ],
+    );
+    assert!(en.contains("| 100.00% | 1 | ↓ 2 places |"), "{en}");
+    assert!(en.contains("Regional and national averages"), "{en}");
+}

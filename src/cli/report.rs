@@ -141,14 +141,28 @@ fn sipas(store: Option<PathBuf>, lang: Lang, a: SipasArgs) -> anyhow::Result<Exi
         }));
     }
     let results = domain::sipas::compute(&def, &y.units, &batches);
-    // Last year, when the store has it with responses of the same survey (compared by unit code).
+    // Last year, when the store has it with responses of the same survey: each unit compared
+    // with its predecessors (across the 2025 reorganisation, the mean of the provinces it
+    // continues), as the PAR INDEX ranking is.
     let prev_year = year.checked_sub(1);
     let previous = match prev_year {
         Some(py) if wb.years().map_err(engine_err(lang))?.contains(&py) => {
             let pb = wb.responses(py).map_err(engine_err(lang))?;
             if pb.iter().any(|b| b.survey == def.id) {
                 let py_ctx = wb.year(py).map_err(engine_err(lang))?;
-                Some((py, domain::sipas::compute(&def, &py_ctx.units, &pb)))
+                let last = domain::sipas::compute(&def, &py_ctx.units, &pb);
+                let percents: std::collections::HashMap<String, i64> = last
+                    .units
+                    .iter()
+                    .filter_map(|u| {
+                        u.index
+                            .map(|e| (u.unit.clone(), domain::sipas::percent_h(e.value)))
+                    })
+                    .collect();
+                Some((
+                    py,
+                    domain::lineage::last_year(&y.units, &py_ctx.units, &percents),
+                ))
             } else {
                 None
             }
@@ -160,7 +174,7 @@ fn sipas(store: Option<PathBuf>, lang: Lang, a: SipasArgs) -> anyhow::Result<Exi
         def: &def,
         units: &y.units,
         results: &results,
-        previous: previous.as_ref().map(|(py, r)| (*py, r)),
+        previous,
     };
     match a.format {
         RankingFormat::Md => emit(a.output.as_deref(), lang, |w| {

@@ -4,9 +4,11 @@
 //! national averages. Markdown for people (cells escaped), CSV with machine names (text cells
 //! neutralised) and a workbook sheet, all from the same rows.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 
+use domain::lineage::{LastYear, places_text};
 use domain::number::{hundredths, machine_hundredths, percent};
 use domain::sipas::{Estimate, SurveyResults, UnitResult, percent_h};
 use domain::{SurveyDef, UnitSet};
@@ -21,8 +23,10 @@ pub struct SipasReport<'a> {
     pub def: &'a SurveyDef,
     pub units: &'a UnitSet,
     pub results: &'a SurveyResults,
-    /// Last year's results of the same survey (compared by unit code), if any.
-    pub previous: Option<(u16, &'a SurveyResults)>,
+    /// Last year's index and rank of each unit through its predecessors
+    /// (`domain::lineage::last_year` of last year's indices), when last year has responses to
+    /// the same survey.
+    pub previous: Option<(u16, HashMap<String, LastYear>)>,
 }
 
 impl SipasReport<'_> {
@@ -33,16 +37,16 @@ impl SipasReport<'_> {
         v
     }
 
-    fn previous_of(&self, unit: &str) -> Option<&UnitResult> {
+    fn previous_of(&self, unit: &str) -> Option<&LastYear> {
         self.previous
-            .and_then(|(_, p)| p.unit(unit))
-            .filter(|u| u.index.is_some())
+            .as_ref()
+            .and_then(|(_, p)| p.get(unit))
+            .filter(|l| l.percent.is_some())
     }
 
     /// Places gained since last year (positive = up).
     pub fn rank_change(&self, u: &UnitResult) -> Option<i64> {
-        let prev = self.previous_of(&u.unit)?.rank?;
-        Some(i64::from(prev) - i64::from(u.rank?))
+        self.previous_of(&u.unit)?.change(u.rank?)
     }
 
     fn name(&self, code: &str) -> String {
@@ -143,7 +147,7 @@ pub fn write_sipas_markdown(out: &mut dyn Write, r: &SipasReport, lang: Lang) ->
     for f in &def.factors {
         head.push(cell(f.name(lang)));
     }
-    if let Some((py, _)) = r.previous {
+    if let Some((py, _)) = &r.previous {
         head.push(if vi {
             format!("Chỉ số {py}")
         } else {
@@ -184,8 +188,8 @@ pub fn write_sipas_markdown(out: &mut dyn Write, r: &SipasReport, lang: Lang) ->
         if r.previous.is_some() {
             let p = r.previous_of(&u.unit);
             c.push(
-                p.and_then(|p| p.index)
-                    .map(|e| pct(&e, lang))
+                p.and_then(|p| p.percent)
+                    .map(|h| percent(h, lang))
                     .unwrap_or_default(),
             );
             c.push(
@@ -195,13 +199,7 @@ pub fn write_sipas_markdown(out: &mut dyn Write, r: &SipasReport, lang: Lang) ->
             );
             c.push(
                 r.rank_change(u)
-                    .map(|d| {
-                        if d > 0 {
-                            format!("+{d}")
-                        } else {
-                            d.to_string()
-                        }
-                    })
+                    .map(|d| places_text(d, lang))
                     .unwrap_or_default(),
             );
         }
@@ -373,8 +371,8 @@ pub fn csv_rows(r: &SipasReport, cells: CsvCells) -> Vec<Vec<String>> {
             c.push(f.map(|e| m(e.value)).unwrap_or_default());
         }
         c.push(
-            p.and_then(|p| p.index)
-                .map(|e| m(e.value))
+            p.and_then(|p| p.percent)
+                .map(machine_hundredths)
                 .unwrap_or_default(),
         );
         c.push(
