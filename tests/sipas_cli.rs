@@ -342,3 +342,68 @@ fn the_report_compares_with_last_year_through_the_predecessors() {
     assert!(en.contains("| 100.00% | 1 | ↓ 2 places |"), "{en}");
     assert!(en.contains("Regional and national averages"), "{en}");
 }
+
+/// A workbook is read like the CSV file: numbers typed as numbers (the unit 1 for "01", the
+/// answers 1–5), a level in words, the header found below a title row.
+#[test]
+fn a_workbook_of_responses_is_read_like_a_csv_file() {
+    use rust_xlsxwriter::Workbook;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(dir, &["init", "--year", "2024"]);
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Phiếu khảo sát SIPAS — tỉnh thử")
+        .unwrap();
+    for (c, h) in ["nguoi_tra_loi", "don_vi", "kenh", "ngay", "A1", "A2", "B1"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, f64, &str, &str, f64, &str, f64); 3] = [
+        ("X-1", 1.0, "trực tuyến", "01/03/2024", 5.0, "hài lòng", 2.0),
+        ("X-2", 1.0, "quầy", "02/03/2024", 3.0, "4", 4.0),
+        ("X-3", 4.0, "giấy", "03/03/2024", 4.0, "", 5.0),
+    ];
+    for (r, (id, unit, ch, date, a1, a2, b1)) in rows.iter().enumerate() {
+        let r = 3 + r as u32;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_number(r, 1, *unit).unwrap();
+        ws.write_string(r, 2, *ch).unwrap();
+        ws.write_string(r, 3, *date).unwrap();
+        ws.write_number(r, 4, *a1).unwrap();
+        if !a2.is_empty() {
+            ws.write_string(r, 5, *a2).unwrap();
+        }
+        ws.write_number(r, 6, *b1).unwrap();
+    }
+    let file = dir.join("phieu.xlsx");
+    wb.save(&file).unwrap();
+    let s = survey_arg();
+    let said = ok(
+        dir,
+        &[
+            "import",
+            "responses",
+            file.to_str().unwrap(),
+            "--survey",
+            &s,
+        ],
+    );
+    assert!(
+        said.starts_with("Đã nhập 3 phiếu khảo sát thu-nghiem năm 2024: 2 đơn vị"),
+        "{said}"
+    );
+    // 01: A1 1/2, A2 2/2, B1 1/2 → A 75 %, B 50 %, index 62,50 %, n = 2; 04: A1 1/1, A2 none, B1 1/1
+    // → A 100 %, B 100 %, index 100 %.
+    let csv = ok(dir, &["report", "sipas", "--survey", &s, "--format", "csv"]);
+    assert!(
+        csv_line(&csv, "unit", "01").contains(",2,62.50,2,"),
+        "{csv}"
+    );
+    assert!(
+        csv_line(&csv, "unit", "04").contains(",1,100.00,1,"),
+        "{csv}"
+    );
+}
