@@ -211,7 +211,7 @@ fn a_respondent_imported_again_is_refused_and_ids_never_reach_the_store() {
     let dir = tmp.path();
     imported(dir);
     let s = survey_arg();
-    // The same file again: every respondent is already there (compared by keyed hash).
+    // The same file again: named as such (by its SHA-256).
     let file = fixture("responses.csv");
     let err = common::cli::refused(
         &st(dir),
@@ -219,6 +219,28 @@ fn a_respondent_imported_again_is_refused_and_ids_never_reach_the_store() {
             "import",
             "responses",
             file.to_str().unwrap(),
+            "--survey",
+            &s,
+        ],
+    );
+    assert!(
+        err.contains(
+            "đã được nhập cho thu-nghiem năm 2024 với tên responses.csv; không có gì được ghi"
+        ),
+        "{err}"
+    );
+    // The same answers in another file (a blank line more): every respondent is already there
+    // (compared by keyed hash).
+    let copy = tmp.path().join("ban-sao.csv");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&copy, bytes).unwrap();
+    let err = common::cli::refused(
+        &st(dir),
+        &[
+            "import",
+            "responses",
+            copy.to_str().unwrap(),
             "--survey",
             &s,
             "--dry-run",

@@ -45,7 +45,14 @@ fn upload(ids: &[&str], levels: &[u8]) -> ResponseUpload {
             survey: "mini".into(),
             version: 3,
             file: "phieu.csv".into(),
-            sha256: "ab".repeat(32),
+            // A file of these ids: its own SHA-256.
+            sha256: {
+                use sha2::Digest;
+                sha2::Sha256::digest(ids.join("\n").as_bytes())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect()
+            },
             questions: vec!["Q".into()],
             levels: 5,
             units: vec![UnitTally {
@@ -146,6 +153,13 @@ fn a_repeated_respondent_is_refused_in_the_file_and_across_imports() {
         }
     ));
     assert_eq!(lead.responses(YEAR).unwrap().len(), 1);
+    // The same file again is named as such.
+    let e = import(&lead, upload(&["x1", "x2"], &[5, 5])).unwrap_err();
+    assert!(
+        e.message(l10n::Lang::Vi)
+            .contains("đã được nhập cho mini năm 2024 với tên phieu.csv"),
+        "{e}"
+    );
     // Tallies that do not match the respondents are refused too.
     let mut bad = upload(&["y1"], &[5]);
     bad.batch.units[0].counts.push(1);

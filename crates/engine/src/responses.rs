@@ -64,6 +64,35 @@ pub(crate) fn import_responses(
             "a response has no respondent id; nothing was written".into(),
         ));
     }
+    let earlier_batches: Vec<domain::ResponseBatch> = ctx
+        .engine
+        .store
+        .responses(year)
+        .or_store()?
+        .into_iter()
+        .filter(|b| b.survey == batch.survey)
+        .collect();
+    // The same file again is named as such (and refused even where the hashes could not tell:
+    // a store restored into another folder has a new key).
+    if let Some(b) = earlier_batches
+        .iter()
+        .find(|b| !batch.sha256.is_empty() && b.sha256 == batch.sha256)
+    {
+        return Err(refused(
+            format!(
+                "tệp này (SHA-256 {}…) đã được nhập cho {} năm {year} với tên {}; không có gì được ghi",
+                batch.sha256.get(..12).unwrap_or(&batch.sha256),
+                batch.survey,
+                b.file
+            ),
+            format!(
+                "this file (SHA-256 {}…) was already imported for {} {year} as {}; nothing was written",
+                batch.sha256.get(..12).unwrap_or(&batch.sha256),
+                batch.survey,
+                b.file
+            ),
+        ));
+    }
     let key = ctx.engine.store.respondent_key().or_store()?;
     let mut hashes: Vec<RespondentHash> = respondents
         .iter()
@@ -74,12 +103,10 @@ pub(crate) fn import_responses(
     let before = hashes.len();
     hashes.dedup();
     let in_file = before - hashes.len();
-    let mut earlier_set: HashSet<RespondentHash> = HashSet::new();
-    for b in ctx.engine.store.responses(year).or_store()? {
-        if b.survey == batch.survey {
-            earlier_set.extend(b.respondents);
-        }
-    }
+    let earlier_set: HashSet<RespondentHash> = earlier_batches
+        .into_iter()
+        .flat_map(|b| b.respondents)
+        .collect();
     let earlier = hashes.iter().filter(|h| earlier_set.contains(*h)).count();
     if in_file > 0 || earlier > 0 {
         return Err(WorkbenchError::DuplicateRespondents {
