@@ -205,6 +205,7 @@ fn a_function_key_means_the_same_on_every_screen() {
             "F7" => &[A::Queue],
             "F8" => &[A::ClearFilters],
             "F9" => &[A::Ranking],
+            "Shift-F9" => &[A::Sipas],
             "F10" => &[A::Quit],
             "F12" => &[A::Explain],
             _ => return None,

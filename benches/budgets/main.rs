@@ -267,6 +267,7 @@ fn main() {
     // ---- P5: import and verify ---------------------------------------------------------------
     if want("p5") {
         p5_import::import(&mut rows, &mut notes);
+        p5_import::import_responses(&mut rows);
     }
     if want("p5") {
         for (scale, store) in [(Scale::National, &national), (Scale::Large, &large)] {

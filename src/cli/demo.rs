@@ -54,11 +54,13 @@ pub fn open_demo(
         if let Some(parent) = dir.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("{}", parent.display()))?;
         }
-        let built = demo::build(dir, &os_user()?, None).map_err(|e| {
-            // A half-built demo is useless: remove it so the next run starts clean.
-            let _ = std::fs::remove_dir_all(dir);
-            anyhow!("{e}")
-        })?;
+        let built = demo::build(dir, &os_user()?, None)
+            .and_then(|wb| demo::add_survey(&wb).map(|_| wb))
+            .map_err(|e| {
+                // A half-built demo is useless: remove it so the next run starts clean.
+                let _ = std::fs::remove_dir_all(dir);
+                anyhow!("{e}")
+            })?;
         // Close the store so its server can open it.
         drop(built);
     }

@@ -256,6 +256,7 @@ fn value_name(en: &str) -> Option<&'static str> {
         "DIR" => "THƯ_MỤC",
         "LANG" => "NGÔN_NGỮ",
         "FILE" => "TỆP",
+        "ID|FILE" => "MÃ|TỆP",
         "PRESET" => "BỘ_PHÍM",
         "LEVEL" => "MỨC",
         "YEAR" => "NĂM",
@@ -413,6 +414,55 @@ pub const VI: &[(&str, &str)] = &[
         "import results:reason",
         "Lý do thay kết quả (được lưu trong nhật ký kiểm tra)",
     ),
+    (
+        "import responses",
+        "Phiếu khảo sát (CSV hoặc XLSX: người trả lời, đơn vị, kênh, ngày, mỗi câu hỏi một cột), \
+         được lưu thành số đếm kèm mã băm có khóa của người trả lời",
+    ),
+    (
+        "import responses:file",
+        "Tệp: CSV hoặc bảng tính (.xlsx, .xlsm, .xlsb, .xls, .ods) với các cột nguoi_tra_loi, \
+         don_vi, kenh (trực tuyến, quầy, giấy), ngay (dd/mm/yyyy) và mỗi câu hỏi của bộ câu hỏi \
+         một cột (số hoặc tên mức trả lời; để trống: không trả lời)",
+    ),
+    (
+        "import responses:survey",
+        "Bộ câu hỏi: mã một bộ có sẵn (sipas-2024, lanh-dao-2024) hoặc tệp định nghĩa khảo sát \
+         (mặc định: sipas-2024)",
+    ),
+    (
+        "import responses:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
+    (
+        "import responses:sheet",
+        "Trang tính cần đọc (mặc định: trang đầu tiên đang hiện)",
+    ),
+    (
+        "import responses:dry_run",
+        "Chỉ kiểm tra tệp và cho biết tệp có gì, không ghi gì",
+    ),
+    (
+        "survey",
+        "Điểm khảo sát tính từ các phiếu khảo sát đã nhập (SIPAS, khảo sát lãnh đạo, quản lý)",
+    ),
+    (
+        "survey compute",
+        "Tính điểm khảo sát của năm từ các phiếu đã nhập: cho thấy điểm nào thay đổi (cũ → mới \
+         theo đơn vị và mục), chỉ ghi khi có --apply",
+    ),
+    (
+        "survey compute:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
+    (
+        "survey compute:survey",
+        "Bộ câu hỏi: mã một bộ có sẵn hoặc tệp định nghĩa khảo sát (mặc định: sipas-2024)",
+    ),
+    (
+        "survey compute:apply",
+        "Ghi các điểm thay đổi (không có cờ này thì không ghi gì)",
+    ),
     // export
     (
         "export",
@@ -501,6 +551,29 @@ pub const VI: &[(&str, &str)] = &[
          bình theo vùng và cả nước, và quy tắc đồng hạng",
     ),
     (
+        "report sipas",
+        "Chỉ số khảo sát (mặc định SIPAS) của các đơn vị trong năm, tính từ phiếu: xếp hạng kèm n và \
+         khoảng tin cậy 95 %, các yếu tố, thay đổi so với năm trước, trung bình vùng và cả nước, \
+         cảnh báo đơn vị ít phiếu",
+    ),
+    (
+        "report sipas:year",
+        "Năm đánh giá (mặc định: năm mới nhất của kho)",
+    ),
+    (
+        "report sipas:survey",
+        "Bộ câu hỏi: mã một bộ có sẵn hoặc tệp định nghĩa khảo sát (mặc định: sipas-2024)",
+    ),
+    ("report sipas:format", "Định dạng: md, csv hoặc xlsx"),
+    (
+        "report sipas:output",
+        "Ghi vào tệp này (ghi nguyên khối) thay vì in ra màn hình",
+    ),
+    (
+        "report sipas:raw",
+        "Với --format csv, cho chương trình: ghi mọi ô đúng như dữ liệu (xem report ranking --raw)",
+    ),
+    (
         "report ranking:year",
         "Năm đánh giá (mặc định: năm mới nhất của kho)",
     ),
@@ -582,7 +655,7 @@ pub const VI: &[(&str, &str)] = &[
     (
         "sample:kind",
         "Loại dữ liệu: self (mặc định) — điểm tự đánh giá (`import self`); survey — điểm điều tra \
-         (`import survey`); framework — tệp bộ tiêu chí của một --scale (cho `init --framework`); \
+         (`import survey`); responses — phiếu khảo sát SIPAS (`import responses`); framework — tệp bộ tiêu chí của một --scale (cho `init --framework`); \
          units — tệp đơn vị của một --scale (cho `init --units`)",
     ),
     (
@@ -607,6 +680,10 @@ pub const VI: &[(&str, &str)] = &[
     (
         "sample:years",
         "Kèm --build: chỉ N năm cuối của quy mô (năm cuối vẫn đang thẩm định)",
+    ),
+    (
+        "sample:per_unit",
+        "Kèm --kind responses: số người trả lời mỗi đơn vị (mặc định: 600)",
     ),
     // demo
     (

@@ -31,6 +31,9 @@ pub enum Which {
     /// The published results of a past year (CSV or XLSX: unit, index, optionally rank and
     /// per-area points, national and regional averages), so comparisons have a base.
     Results(super::import_results::ResultsArgs),
+    /// Survey responses (CSV or XLSX: respondent, unit, channel, date, one column per question
+    /// of the survey), recorded as tallies with the respondents' keyed hashes.
+    Responses(super::survey::ResponsesArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -181,6 +184,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         Which::SelfScores(a) => (a, false),
         Which::Survey(a) => (a, true),
         Which::Results(a) => return super::import_results::run(store, lang, a),
+        Which::Responses(a) => return super::survey::import_responses(store, lang, a),
     };
     let dir = store_dir(store, lang)?;
     let wb = open_workbench(&dir, lang)?;

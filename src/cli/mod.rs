@@ -20,6 +20,7 @@ mod round;
 mod sample;
 mod serve;
 mod setup_shared;
+mod survey;
 mod template;
 mod verify;
 mod workbench;
@@ -88,6 +89,9 @@ pub enum Cmd {
     /// Manage who may use the store and in which role.
     #[command(subcommand)]
     Member(member::MemberCmd),
+    /// Survey points computed from the survey responses imported (SIPAS, the leaders' survey).
+    #[command(subcommand)]
+    Survey(survey::SurveyCmd),
     /// Explanation rounds (đợt giải trình): open, close, list.
     #[command(subcommand)]
     Round(round::RoundCmd),
@@ -131,6 +135,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Sample(a) => sample::run(lang, a),
         Cmd::Demo(a) => demo::run(lang, &ui, a),
         Cmd::Member(m) => member::run(store, lang, m),
+        Cmd::Survey(s) => survey::run(store, lang, s),
         Cmd::Round(r) => round::run(store, lang, r),
         Cmd::Year(y) => year::run(store, lang, y),
         Cmd::Assign(a) => assign::run(store, lang, a),

@@ -32,6 +32,28 @@ pub enum ReportCmd {
     /// One unit's scorecard for the council: totals, group, rank, areas, adjusted items with
     /// their justifications, disputes, finalization.
     Unit(UnitArgs),
+    /// The survey index (SIPAS by default) of the year's units from their responses: ranking
+    /// with n and the 95 % interval, factors, change from last year, regional and national
+    /// averages, warnings for few responses.
+    Sipas(SipasArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SipasArgs {
+    /// Assessment year (default: the store's latest year).
+    #[arg(long)]
+    pub year: Option<u16>,
+    /// The survey: a bundled survey's id or a survey definition file (default: sipas-2024).
+    #[arg(long, value_name = "ID|FILE")]
+    pub survey: Option<String>,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: RankingFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// With --format csv, for programs: every cell as it is (see report ranking --raw).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -90,6 +112,97 @@ pub fn run(store: Option<PathBuf>, lang: Lang, cmd: ReportCmd) -> anyhow::Result
     match cmd {
         ReportCmd::Ranking(a) => ranking(store, lang, a),
         ReportCmd::Unit(a) => unit(store, lang, a),
+        ReportCmd::Sipas(a) => sipas(store, lang, a),
+    }
+}
+
+fn sipas(store: Option<PathBuf>, lang: Lang, a: SipasArgs) -> anyhow::Result<ExitCode> {
+    use formats::sipas_report::{
+        SipasReport, write_sipas_csv, write_sipas_markdown, write_sipas_xlsx,
+    };
+    if a.raw && !matches!(a.format, RankingFormat::Csv) {
+        return Err(super::export::raw_needs_csv(lang));
+    }
+    let (_, def) = super::survey::survey_source(a.survey.as_deref(), lang)?;
+    let wb = open_workbench(&store_dir(store, lang)?, lang)?;
+    let year = pick_year(&*wb, a.year, lang)?;
+    let y = wb.year(year).map_err(engine_err(lang))?;
+    let batches = wb.responses(year).map_err(engine_err(lang))?;
+    if !batches.iter().any(|b| b.survey == def.id) {
+        return Err(anyhow!(match lang {
+            Lang::Vi => format!(
+                "năm {year} chưa có phiếu khảo sát {} nào; hãy nhập trước: thamdinh import responses TỆP --year {year} --survey {}",
+                def.id, def.id
+            ),
+            Lang::En => format!(
+                "{year} has no responses of {} yet; import them first: thamdinh import responses FILE --year {year} --survey {}",
+                def.id, def.id
+            ),
+        }));
+    }
+    let results = domain::sipas::compute(&def, &y.units, &batches);
+    // Last year, when the store has it with responses of the same survey: each unit compared
+    // with its predecessors (across the 2025 reorganisation, the mean of the provinces it
+    // continues), as the PAR INDEX ranking is.
+    let prev_year = year.checked_sub(1);
+    let previous = match prev_year {
+        Some(py) if wb.years().map_err(engine_err(lang))?.contains(&py) => {
+            let pb = wb.responses(py).map_err(engine_err(lang))?;
+            if pb.iter().any(|b| b.survey == def.id) {
+                let py_ctx = wb.year(py).map_err(engine_err(lang))?;
+                let last = domain::sipas::compute(&def, &py_ctx.units, &pb);
+                let percents: std::collections::HashMap<String, i64> = last
+                    .units
+                    .iter()
+                    .filter_map(|u| {
+                        u.index
+                            .map(|e| (u.unit.clone(), domain::sipas::percent_h(e.value)))
+                    })
+                    .collect();
+                Some((
+                    py,
+                    domain::lineage::last_year(&y.units, &py_ctx.units, &percents),
+                ))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    let report = SipasReport {
+        year,
+        def: &def,
+        units: &y.units,
+        results: &results,
+        previous,
+    };
+    match a.format {
+        RankingFormat::Md => emit(a.output.as_deref(), lang, |w| {
+            write_sipas_markdown(w, &report, lang)
+        }),
+        RankingFormat::Csv => {
+            let cells = if a.raw { CsvCells::Raw } else { CsvCells::Safe };
+            emit(a.output.as_deref(), lang, |w| {
+                write_sipas_csv(w, &report, cells)
+            })
+        }
+        RankingFormat::Xlsx => {
+            let path = a.output.as_deref().ok_or_else(|| {
+                anyhow!(lang.pick(
+                    "--format xlsx cần -o TỆP.xlsx (sổ tính không in ra màn hình được)",
+                    "--format xlsx needs -o FILE.xlsx (a workbook cannot go to the terminal)",
+                ))
+            })?;
+            write_sipas_xlsx(path, &report, lang).with_context(|| format!("{}", path.display()))?;
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Vi => format!("Đã ghi {}.", path.display()),
+                    Lang::En => format!("Wrote {}.", path.display()),
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

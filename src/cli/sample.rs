@@ -23,6 +23,8 @@ pub enum Kind {
     SelfScores,
     /// Survey points (`import survey`).
     Survey,
+    /// SIPAS answers (`import responses`): --per-unit respondents per unit.
+    Responses,
     /// The framework file of a --scale (for `init --framework`).
     Framework,
     /// The units file of a --scale (for `init --units`).
@@ -80,6 +82,9 @@ pub struct Args {
     /// With --build: only the scale's last N years (the last one is still in progress).
     #[arg(long, value_name = "N", requires = "build")]
     pub years: Option<usize>,
+    /// With --kind responses: respondents per unit.
+    #[arg(long, value_name = "N", default_value_t = 600)]
+    pub per_unit: u32,
 }
 
 pub fn run(lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
@@ -129,6 +134,12 @@ pub fn run(lang: Lang, a: Args) -> anyhow::Result<ExitCode> {
     match a.kind {
         Kind::SelfScores => write_self_csv(&self_rows(&fw, &us, &opt), &mut out)?,
         Kind::Survey => write_survey_csv(&survey_rows(&fw, &us, &opt), &mut out)?,
+        Kind::Responses => {
+            let def = domain::bundled::survey(domain::bundled::DEFAULT_SURVEY)
+                .ok_or_else(|| anyhow!("no bundled survey"))?;
+            let rows = sample::responses::responses(&def, &us, &opt, a.per_unit);
+            sample::responses::write_responses_csv(&def, rows, &mut out)?;
+        }
         Kind::Framework | Kind::Units => bail!(
             "{}",
             lang.pick(

@@ -193,6 +193,19 @@ pub enum WorkbenchError {
     /// the message is kept in both languages because it is made where the language is unknown.
     #[error("{}", self.message(Lang::En))]
     Unavailable { vi: String, en: String },
+    /// Survey responses whose respondents were already imported for the year's survey (issue
+    /// 16): how many, in the file itself and in earlier imports.
+    #[error("{}", self.message(Lang::En))]
+    DuplicateRespondents {
+        year: u16,
+        survey: String,
+        in_file: usize,
+        earlier: usize,
+    },
+    /// Survey responses or a survey definition the engine refuses (issue 16), worded in both
+    /// languages by the domain's checks.
+    #[error("{}", self.message(Lang::En))]
+    Survey { vi: String, en: String },
 }
 
 /// What a refused text belongs to, for the message's "where".
@@ -918,7 +931,25 @@ impl WorkbenchError {
                     )
                 }
             }
-            Store { vi, en } | Unavailable { vi, en } => lang.pick(vi, en).to_string(),
+            DuplicateRespondents {
+                year,
+                survey,
+                in_file,
+                earlier,
+            } => {
+                if vi {
+                    format!(
+                        "tệp có người trả lời trùng (mã đã được băm): {in_file} trùng trong chính tệp, {earlier} đã có trong các lần nhập trước của {survey} năm {year}; không có gì được ghi. Hãy bỏ các phiếu trùng rồi nhập lại."
+                    )
+                } else {
+                    format!(
+                        "the file repeats respondents (compared by keyed hash): {in_file} within the file, {earlier} already in earlier imports of {survey} for {year}; nothing was written. Remove the repeated responses and import again."
+                    )
+                }
+            }
+            Store { vi, en } | Unavailable { vi, en } | Survey { vi, en } => {
+                lang.pick(vi, en).to_string()
+            }
         }
     }
 

@@ -195,6 +195,9 @@ pub trait Workbench: Send + Sync {
     fn published(&self, year: u16) -> Result<Option<domain::Published>, WorkbenchError>;
     /// The years that have published results, in order.
     fn published_years(&self) -> Result<Vec<u16>, WorkbenchError>;
+    /// The imports of survey responses of a year (issue 16), in import order, without the
+    /// respondents' hashes (only the engine compares them).
+    fn responses(&self, year: u16) -> Result<Vec<domain::ResponseBatch>, WorkbenchError>;
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError>;
     /// The events of [`Workbench::history`], given to `page` a part at a time, oldest first, as
     /// they are read: a whole trail (hundreds of thousands of events) is never held at once. An

@@ -30,6 +30,33 @@ static UNIT_SETS: &[BundledFile] = &[
     },
 ];
 
+static SURVEYS: &[BundledFile] = &[
+    BundledFile {
+        name: "data/surveys/sipas-2024.toml",
+        text: include_str!("../../../data/surveys/sipas-2024.toml"),
+    },
+    BundledFile {
+        name: "data/surveys/lanh-dao-2024.toml",
+        text: include_str!("../../../data/surveys/lanh-dao-2024.toml"),
+    },
+];
+
+/// All bundled survey definitions (issue 16).
+pub fn surveys() -> &'static [BundledFile] {
+    SURVEYS
+}
+
+/// The bundled survey definition whose id is `id` (the tests keep every bundled one loading).
+pub fn survey(id: &str) -> Option<crate::survey::SurveyDef> {
+    SURVEYS
+        .iter()
+        .filter_map(|f| crate::survey::parse_survey(f.text, f.name).ok())
+        .find(|s| s.id == id)
+}
+
+/// The id of the citizens' survey (SIPAS) used when none is named.
+pub const DEFAULT_SURVEY: &str = "sipas-2024";
+
 /// All bundled framework files.
 pub fn frameworks() -> &'static [BundledFile] {
     FRAMEWORKS

@@ -300,6 +300,19 @@ pub enum Command {
         year: u16,
         on: bool,
     },
+    /// Record a file of survey responses (`import responses`, issue 16): its tallies, with the
+    /// respondents' ids, which the engine turns into keyed hashes and does not keep.
+    ImportResponses {
+        year: u16,
+        upload: super::sipas::ResponseUpload,
+    },
+    /// Compute a year's survey points from its responses by a survey definition (its TOML, as
+    /// `OpenYear` sends the framework's) and write those that changed (`survey compute`).
+    ComputeSurvey {
+        year: u16,
+        survey_toml: String,
+        survey_file: String,
+    },
 }
 
 /// What a command does, without its data: what the roles allow is decided on this, so the
@@ -332,6 +345,8 @@ pub enum CommandKind {
     Assign,
     EnforceAssignments,
     ImportResults,
+    ImportResponses,
+    ComputeSurvey,
 }
 
 impl CommandKind {
@@ -363,11 +378,13 @@ impl CommandKind {
             CommandKind::Assign => "assign",
             CommandKind::EnforceAssignments => "enforce-assignments",
             CommandKind::ImportResults => "import-results",
+            CommandKind::ImportResponses => "import-responses",
+            CommandKind::ComputeSurvey => "compute-survey",
         }
     }
 
     /// Every kind, in declaration order.
-    pub const ALL: [CommandKind; 25] = [
+    pub const ALL: [CommandKind; 27] = [
         CommandKind::OpenYear,
         CommandKind::ImportSelf,
         CommandKind::ImportSurvey,
@@ -393,6 +410,8 @@ impl CommandKind {
         CommandKind::Assign,
         CommandKind::EnforceAssignments,
         CommandKind::ImportResults,
+        CommandKind::ImportResponses,
+        CommandKind::ComputeSurvey,
     ];
 
     /// The kind whose machine name (as recorded in events) is `name`.
@@ -519,6 +538,8 @@ impl Command {
             Command::Assign { .. } => CommandKind::Assign,
             Command::EnforceAssignments { .. } => CommandKind::EnforceAssignments,
             Command::ImportResults { .. } => CommandKind::ImportResults,
+            Command::ImportResponses { .. } => CommandKind::ImportResponses,
+            Command::ComputeSurvey { .. } => CommandKind::ComputeSurvey,
         }
     }
 
@@ -562,6 +583,8 @@ l10n::catalogue! {
         CommandKind::Assign => ("phân công", "assign"),
         CommandKind::EnforceAssignments => ("bắt buộc theo phân công", "enforce-assignments"),
         CommandKind::ImportResults => ("ghi kết quả công bố", "import-results"),
+        CommandKind::ImportResponses => ("nhập phiếu khảo sát", "import-responses"),
+        CommandKind::ComputeSurvey => ("tính điểm khảo sát", "compute-survey"),
     }
 }
 
@@ -616,6 +639,8 @@ mod tests {
             K::Assign => 22,
             K::EnforceAssignments => 23,
             K::ImportResults => 24,
+            K::ImportResponses => 25,
+            K::ComputeSurvey => 26,
         };
         let places: Vec<usize> = K::ALL.iter().map(|&k| place(k)).collect();
         assert_eq!(places, (0..K::ALL.len()).collect::<Vec<_>>());

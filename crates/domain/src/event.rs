@@ -9,6 +9,7 @@ use super::official::Official;
 use super::points::Points;
 use super::published::Published;
 use super::round::Round;
+use super::sipas::ResponseBatch;
 
 /// What one event changed, with the values before and after.
 // Variants differ in size (an appraisal before/after vs. a unit code); events are built one at a
@@ -96,6 +97,12 @@ pub enum Change {
         before: Option<Published>,
         after: Published,
     },
+    /// Survey responses were imported (`import responses`, issue 16): their tallies per unit,
+    /// question and level, and the respondents' keyed hashes (never their ids).
+    ResponsesImported {
+        year: u16,
+        batch: ResponseBatch,
+    },
 }
 
 impl Change {
@@ -121,7 +128,8 @@ impl Change {
             | Change::OfficialChanged { year, .. }
             | Change::AssignmentChanged { year, .. }
             | Change::AssignmentsEnforced { year, .. }
-            | Change::ResultsPublished { year, .. } => Some(*year),
+            | Change::ResultsPublished { year, .. }
+            | Change::ResponsesImported { year, .. } => Some(*year),
             Change::MemberChanged { .. } => None,
         }
     }

@@ -24,6 +24,18 @@ pub enum Section {
     Region,
     /// `[[unit]]`
     Unit,
+    /// `[survey]` (a survey definition, `survey_file`)
+    Survey,
+    /// `[scale]`
+    Scale,
+    /// `[formula]`
+    Formula,
+    /// `[[factor]]`
+    Factor,
+    /// `[[question]]`
+    Question,
+    /// `[[link]]`
+    Link,
 }
 
 impl Section {
@@ -37,6 +49,12 @@ impl Section {
             Section::UnitSet => "[unit_set]",
             Section::Region => "[[region]]",
             Section::Unit => "[[unit]]",
+            Section::Survey => "[survey]",
+            Section::Scale => "[scale]",
+            Section::Formula => "[formula]",
+            Section::Factor => "[[factor]]",
+            Section::Question => "[[question]]",
+            Section::Link => "[[link]]",
         }
     }
 
@@ -47,7 +65,15 @@ impl Section {
             Section::Item => Some(lang.pick("mục", "item")),
             Section::Region => Some(lang.pick("vùng", "region")),
             Section::Unit => Some(lang.pick("đơn vị", "unit")),
-            Section::Root | Section::Framework | Section::UnitSet => None,
+            Section::Factor => Some(lang.pick("yếu tố", "factor")),
+            Section::Question => Some(lang.pick("câu hỏi", "question")),
+            Section::Link => Some(lang.pick("liên kết", "link")),
+            Section::Root
+            | Section::Framework
+            | Section::UnitSet
+            | Section::Survey
+            | Section::Scale
+            | Section::Formula => None,
         }
     }
 }
@@ -224,6 +250,12 @@ pub enum FileErrorKind {
     UnknownRegion { region: String },
     #[error("the unit set has no units; add [[unit]] tables")]
     NoUnits,
+    /// A problem of a survey definition (`survey_file`).
+    #[error("{}", fault.message(Lang::En))]
+    Survey {
+        section: Section,
+        fault: crate::survey::SurveyFault,
+    },
 }
 
 impl FileErrorKind {
@@ -240,7 +272,8 @@ impl FileErrorKind {
             | K::BadCount { section, .. }
             | K::EmptyText { section, .. }
             | K::BadPoints { section, .. }
-            | K::DuplicateEntry { section, .. } => *section,
+            | K::DuplicateEntry { section, .. }
+            | K::Survey { section, .. } => *section,
             K::BadCode { .. }
             | K::TooDeep { .. }
             | K::DuplicateCode { .. }
@@ -437,6 +470,7 @@ impl FileErrorKind {
                 "vùng \"{region}\" chưa được khai báo; hãy thêm [[region]] có mã này hoặc sửa vùng của đơn vị"
             ),
             K::NoUnits => "danh sách đơn vị trống; hãy thêm các bảng [[unit]]".to_string(),
+            K::Survey { fault, .. } => fault.message(Lang::Vi),
         }
     }
 }

@@ -10,6 +10,7 @@ mod import;
 mod local;
 mod official;
 mod published;
+mod responses;
 mod rounds;
 mod setup;
 
@@ -514,6 +515,14 @@ impl Engine {
                 replace,
                 reason,
             } => published::import_results(&mut ctx, year, results, replace, reason)?,
+            Command::ImportResponses { year, upload } => {
+                responses::import_responses(&mut ctx, year, upload)?
+            }
+            Command::ComputeSurvey {
+                year,
+                survey_toml,
+                survey_file,
+            } => responses::compute_survey(&mut ctx, year, survey_toml, survey_file)?,
             Command::Undo => appraisal::undo(&mut ctx, None)?,
             Command::UndoIn { year, unit } => appraisal::undo(&mut ctx, Some((year, &unit)))?,
             Command::Redo { year, unit } => appraisal::redo(&mut ctx, year, &unit)?,

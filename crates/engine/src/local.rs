@@ -203,6 +203,14 @@ impl Workbench for LocalWorkbench {
         self.engine.store().published_years().or_store()
     }
 
+    fn responses(&self, year: u16) -> Result<Vec<domain::ResponseBatch>, WorkbenchError> {
+        let mut out = self.engine.store().responses(year).or_store()?;
+        for b in &mut out {
+            b.respondents = Vec::new();
+        }
+        Ok(out)
+    }
+
     fn history(&self, q: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {
         let mut all = Vec::new();
         self.history_pages(q, &mut |page| {

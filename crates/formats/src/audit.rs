@@ -245,6 +245,20 @@ pub fn describe(change: &Change, lang: Lang) -> String {
                 .get(..12)
                 .unwrap_or(&after.source_sha256)
         ),
+        Change::ResponsesImported { year, batch } => format!(
+            "{} {year}: {} {} {}, {} {} ({}, SHA-256 {}…)",
+            lang.pick(
+                "nhập phiếu khảo sát năm",
+                "imported the survey responses of"
+            ),
+            batch.responses(),
+            lang.pick("phiếu", "responses of"),
+            batch.survey,
+            batch.units.len(),
+            lang.pick("đơn vị", "units"),
+            batch.file,
+            batch.sha256.get(..12).unwrap_or(&batch.sha256)
+        ),
     }
 }
 
@@ -256,7 +270,8 @@ pub fn target(change: &Change) -> String {
     }
     match (change.unit(), change) {
         (Some((y, u)), _) => format!("{y}/{u}"),
-        (None, Change::ResultsPublished { year, .. }) => year.to_string(),
+        (None, Change::ResultsPublished { year, .. })
+        | (None, Change::ResponsesImported { year, .. }) => year.to_string(),
         (None, _) => String::new(),
     }
 }

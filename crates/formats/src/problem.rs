@@ -388,6 +388,23 @@ pub enum ProblemKind {
         what: String,
         first_row: usize,
     },
+    /// Survey responses: an answer that is not a level of the scale (its number or its words).
+    BadLevel {
+        text: String,
+        levels: Vec<String>,
+    },
+    /// Survey responses: a channel other than online, counter or paper.
+    BadChannel {
+        text: String,
+    },
+    /// Survey responses: a date that is not dd/mm/yyyy.
+    BadDate {
+        text: String,
+    },
+    /// Survey responses: the same respondent on an earlier row.
+    DuplicateRespondent {
+        first_row: usize,
+    },
 }
 
 impl ImportProblem {
@@ -945,6 +962,54 @@ impl ProblemKind {
                     format!("{what} already appears on row {first_row}; keep one row")
                 } else {
                     format!("{what} đã có ở dòng {first_row}; chỉ giữ một dòng")
+                }
+            }
+            BadLevel { text, levels } => {
+                let list = levels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| format!("{} = {l}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if en {
+                    format!(
+                        "\"{text}\" is not an answer on the scale; write the level's number or its words ({list}), or leave the cell empty for no answer"
+                    )
+                } else {
+                    format!(
+                        "\"{text}\" không phải là một mức của thang đo; hãy ghi số hoặc tên mức ({list}), hoặc để trống nếu không trả lời"
+                    )
+                }
+            }
+            BadChannel { text } => {
+                if en {
+                    format!(
+                        "unknown channel \"{text}\"; write online, counter or paper (trực tuyến, quầy, giấy)"
+                    )
+                } else {
+                    format!(
+                        "kênh \"{text}\" không hợp lệ; hãy ghi trực tuyến, quầy hoặc giấy (online, counter, paper)"
+                    )
+                }
+            }
+            BadDate { text } => {
+                if en {
+                    format!("\"{text}\" is not a date; write it as dd/mm/yyyy, like 15/03/2024")
+                } else {
+                    format!(
+                        "\"{text}\" không phải là ngày; hãy ghi theo dạng dd/mm/yyyy, như 15/03/2024"
+                    )
+                }
+            }
+            DuplicateRespondent { first_row } => {
+                if en {
+                    format!(
+                        "the same respondent already answered on row {first_row}; keep one response per respondent"
+                    )
+                } else {
+                    format!(
+                        "người trả lời này đã có phiếu ở dòng {first_row}; mỗi người chỉ giữ một phiếu"
+                    )
                 }
             }
             SheetTooLarge {

@@ -28,6 +28,43 @@ pub enum DemoError {
     NoBundledData(u16),
 }
 
+/// Respondents per province in the demo's SIPAS responses: 63 × 600 = 37,800, about the
+/// 37,000 citizens a year the real survey asks.
+pub const DEMO_RESPONSES_PER_UNIT: u32 = 600;
+
+/// Add the SIPAS survey to a demo store (issue 16): deterministic responses of every province
+/// (`import responses`), and the survey points computed from them (`survey compute --apply`),
+/// so that the SIPAS screen has data and the audit trail says how those points were computed.
+/// `thamdinh demo` builds the store with it; the tests' demo (`build`) stays without it, so
+/// their figures do not move. Returns the number of survey points written.
+pub fn add_survey(wb: &LocalWorkbench) -> Result<usize, DemoError> {
+    let year = DEMO_YEAR;
+    let src = bundled::surveys()
+        .iter()
+        .find(|f| {
+            domain::parse_survey(f.text, f.name).is_ok_and(|s| s.id == bundled::DEFAULT_SURVEY)
+        })
+        .ok_or(DemoError::NoBundledData(year))?;
+    let def =
+        domain::parse_survey(src.text, src.name).map_err(|_| DemoError::NoBundledData(year))?;
+    let y = wb.year(year)?;
+    let opt = SampleOptions {
+        year,
+        seed: DEMO_SEED,
+        units: None,
+    };
+    let rows = sample::responses::responses(&def, &y.units, &opt, DEMO_RESPONSES_PER_UNIT);
+    let mut upload = sample::responses::upload(&def, rows, "phieu-sipas-mau.csv");
+    upload.batch.sha256 = "0".repeat(64);
+    wb.apply(Command::ImportResponses { year, upload })?;
+    let n = wb.apply_count(Command::ComputeSurvey {
+        year,
+        survey_toml: src.text.to_string(),
+        survey_file: src.name.to_string(),
+    })?;
+    Ok(n)
+}
+
 /// Build a demo store in `dir` (which must not hold a store yet) with `lead` as its lead.
 /// `units` limits the number of provinces (None = all 63).
 pub fn build(dir: &Path, lead: &str, units: Option<usize>) -> Result<LocalWorkbench, DemoError> {

@@ -18,6 +18,7 @@ use formats::self_import::format_evidence;
 
 pub mod build;
 pub mod demo;
+pub mod responses;
 pub mod scale;
 
 /// What to generate.

@@ -268,6 +268,12 @@ impl<'s> Applier<'s> {
                     Some(state::encode_published(after)),
                 ));
             }
+            Change::ResponsesImported { year, batch } => {
+                self.meta.push((
+                    layout::responses_key(*year, seq).into_bytes(),
+                    Some(state::encode_batch(batch)),
+                ));
+            }
         }
         match self.runs.last_mut() {
             Some((actor, _, last)) if *actor == body.actor && *last + 1 == seq => *last = seq,

@@ -16,7 +16,7 @@ use domain::item::{Council, CouncilDecision, Dispute, Evidence};
 use domain::official::{Approval, Official, Reopening, Stage};
 use domain::{
     Appraisal, Change, EventBody, ItemKey, NewEvent, Outcome, Points, Published, PublishedAverage,
-    PublishedRow, Role, Round, RoundScope, SelfAssessment, Status,
+    PublishedRow, ResponseBatch, Role, Round, RoundScope, SelfAssessment, Status, UnitTally,
 };
 
 use super::wire::{Reader, WireError, Writer};
@@ -37,6 +37,7 @@ mod tag {
     pub const ASSIGNMENT_CHANGED: u8 = 9;
     pub const ASSIGNMENTS_ENFORCED: u8 = 10;
     pub const RESULTS_PUBLISHED: u8 = 11;
+    pub const RESPONSES_IMPORTED: u8 = 12;
 }
 
 /// Which part of an item an event's `before` is: what `before_seq` refers to.
@@ -186,6 +187,11 @@ pub(crate) fn encode(seq: u64, at: Timestamp, ev: &NewEvent, before_seq: u64) ->
             w.opt(before.as_ref(), published_to);
             published_to(&mut w, after);
         }
+        Change::ResponsesImported { year, batch } => {
+            w.u8(tag::RESPONSES_IMPORTED);
+            w.uvar(u64::from(*year));
+            batch_to(&mut w, batch);
+        }
     }
     w.buf
 }
@@ -333,6 +339,13 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, WireError> {
                 year: r.u16var()?,
                 before: r.opt(published_from)?,
                 after: published_from(&mut r)?,
+            },
+            None,
+        ),
+        tag::RESPONSES_IMPORTED => (
+            Change::ResponsesImported {
+                year: r.u16var()?,
+                batch: batch_from(&mut r)?,
             },
             None,
         ),
@@ -726,6 +739,83 @@ pub(crate) fn published_from(r: &mut Reader<'_>) -> Result<Published, WireError>
     })
 }
 
+/// A batch of survey responses: its tallies and the respondents' hashes (issue 16).
+pub(crate) fn batch_to(w: &mut Writer, b: &ResponseBatch) {
+    w.str(&b.survey);
+    w.uvar(u64::from(b.version));
+    w.str(&b.file);
+    w.str(&b.sha256);
+    w.uvar(b.questions.len() as u64);
+    for q in &b.questions {
+        w.str(q);
+    }
+    w.u8(b.levels);
+    w.uvar(b.units.len() as u64);
+    for u in &b.units {
+        w.str(&u.unit);
+        w.uvar(u64::from(u.responses));
+        for c in u.channels {
+            w.uvar(u64::from(c));
+        }
+        // The counts' length follows from the questions and the levels.
+        for c in &u.counts {
+            w.uvar(u64::from(*c));
+        }
+    }
+    w.uvar(b.respondents.len() as u64);
+    for h in &b.respondents {
+        w.bytes(h);
+    }
+}
+
+pub(crate) fn batch_from(r: &mut Reader<'_>) -> Result<ResponseBatch, WireError> {
+    let survey = r.string()?;
+    let version = r.u32var()?;
+    let file = r.string()?;
+    let sha256 = r.string()?;
+    let mut questions = Vec::new();
+    for _ in 0..r.uvar()? {
+        questions.push(r.string()?);
+    }
+    let levels = r.u8()?;
+    let per = questions.len() * usize::from(levels);
+    let mut units = Vec::new();
+    for _ in 0..r.uvar()? {
+        let unit = r.string()?;
+        let responses = r.u32var()?;
+        let channels = [r.u32var()?, r.u32var()?, r.u32var()?];
+        let mut counts = Vec::new();
+        for _ in 0..per {
+            counts.push(r.u32var()?);
+        }
+        units.push(UnitTally {
+            unit,
+            responses,
+            channels,
+            counts,
+        });
+    }
+    let mut respondents = Vec::new();
+    for _ in 0..r.uvar()? {
+        let mut h = [0u8; domain::sipas::RESPONDENT_HASH_BYTES];
+        h.copy_from_slice(r.take(domain::sipas::RESPONDENT_HASH_BYTES)?);
+        respondents.push(h);
+    }
+    let batch = ResponseBatch {
+        survey,
+        version,
+        file,
+        sha256,
+        questions,
+        levels,
+        units,
+        respondents,
+    };
+    // One encoding per value: units in code order, hashes sorted and distinct.
+    batch.check().map_err(|e| r.err(e))?;
+    Ok(batch)
+}
+
 pub(crate) fn round_from(r: &mut Reader<'_>) -> Result<Round, WireError> {
     let year = r.u16var()?;
     let number = r.u32var()?;
@@ -1036,6 +1126,32 @@ mod tests {
                     rows: vec![],
                     averages: vec![],
                     ..published()
+                },
+            },
+            Change::ResponsesImported {
+                year: 2024,
+                batch: domain::ResponseBatch {
+                    survey: "sipas-2024".into(),
+                    version: 1,
+                    file: "phieu.csv".into(),
+                    sha256: "cd".repeat(32),
+                    questions: vec!["A1".into(), "B1".into()],
+                    levels: 5,
+                    units: vec![
+                        UnitTally {
+                            unit: "01".into(),
+                            responses: 3,
+                            channels: [1, 2, 0],
+                            counts: vec![0, 0, 1, 1, 1, 0, 1, 0, 0, 300],
+                        },
+                        UnitTally {
+                            unit: "02".into(),
+                            responses: 1,
+                            channels: [0, 0, 1],
+                            counts: vec![0; 10],
+                        },
+                    ],
+                    respondents: vec![[1; 16], [2; 16], [9; 16], [200; 16]],
                 },
             },
         ]

@@ -12,6 +12,7 @@
 //!   `m/year/YYYY`, `m/round/YYYY/NNNN`, `m/assign/YYYY/<unit>/<area>` (the area empty for a
 //!   whole unit), `m/assign-enforced/YYYY` (present when the year enforces its assignments);
 //!   `m/year/YYYY`, `m/round/YYYY/NNNN`, `m/results/YYYY` (a year's published results);
+//!   `m/responses/YYYY/<seq>` (one import of survey responses: tallies and keyed hashes);
 //! - `i/YYYY/<unit>`: the items of one unit, without their texts (about 60 bytes each), see
 //!   `state::StoredItem`: a list of every unit reads one value per unit, and a 200,000-row
 //!   import writes 2,000 values, not 200,000;
@@ -41,6 +42,9 @@ pub(crate) const OFFICIAL_PREFIX: &str = "m/official/";
 pub(crate) const ASSIGN_PREFIX: &str = "m/assign/";
 pub(crate) const ENFORCED_PREFIX: &str = "m/assign-enforced/";
 pub(crate) const RESULTS_PREFIX: &str = "m/results/";
+pub(crate) const RESPONSES_PREFIX: &str = "m/responses/";
+/// The store's key for the respondents' hashes (issue 16), at the top of the store folder.
+pub(crate) const RESPONDENT_KEY_FILE: &str = "respondents.key";
 pub(crate) const ITEMS_PREFIX: &str = "i/";
 pub(crate) const UNITS_PREFIX: &str = "u/";
 pub(crate) const BY_USER_PREFIX: &str = "b/";
@@ -149,6 +153,16 @@ pub(crate) fn results_key(year: u16) -> String {
     format!("{RESULTS_PREFIX}{}", year_str(year))
 }
 
+/// One import of survey responses: "m/responses/YYYY/<seq, 20 digits>" (in import order).
+pub(crate) fn responses_key(year: u16, seq: u64) -> String {
+    format!("{RESPONSES_PREFIX}{}/{seq:020}", year_str(year))
+}
+
+/// Prefix of every import of responses of a year: "m/responses/YYYY/".
+pub(crate) fn year_responses_prefix(year: u16) -> String {
+    format!("{RESPONSES_PREFIX}{}/", year_str(year))
+}
+
 /// Prefix of every round of a year: "m/round/YYYY/".
 pub(crate) fn year_rounds_prefix(year: u16) -> String {
     format!("{ROUND_PREFIX}{}/", year_str(year))
@@ -230,6 +244,13 @@ pub(crate) fn check_change(change: &Change) -> Result<(), StoreError> {
         | Change::OfficialChanged { year, .. }
         | Change::AssignmentsEnforced { year, .. }
         | Change::ResultsPublished { year, .. } => check_year(*year),
+        Change::ResponsesImported { year, batch } => {
+            check_year(*year)?;
+            for u in &batch.units {
+                check_part("unit", &u.unit)?;
+            }
+            Ok(())
+        }
         Change::AssignmentChanged {
             year,
             unit,

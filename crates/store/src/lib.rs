@@ -50,8 +50,8 @@ use jiff::Timestamp;
 
 use domain::official::Official;
 use domain::{
-    Assignments, Framework, Item, ItemKey, Member, Published, Role, Round, UnitState,
-    UnitSummaries, UnitTotals, YearData,
+    Assignments, Framework, Item, ItemKey, Member, Published, ResponseBatch, Role, Round,
+    UnitState, UnitSummaries, UnitTotals, YearData,
 };
 
 pub use access::AccessProblem;
@@ -972,6 +972,90 @@ impl Store {
             out.push(year);
         }
         Ok(out)
+    }
+
+    /// The imports of survey responses of a year, in import order (issue 16).
+    pub fn responses(&self, year: u16) -> Result<Vec<ResponseBatch>, StoreError> {
+        let mut out = Vec::new();
+        for r in self
+            .tree()?
+            .scan_prefix(layout::year_responses_prefix(year).as_bytes())
+        {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            out.push(state::decode_batch(&v, &String::from_utf8_lossy(&k))?);
+        }
+        Ok(out)
+    }
+
+    /// Every import of responses, by its state key (for verify).
+    pub(crate) fn all_responses(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, ResponseBatch>, StoreError> {
+        let mut out = std::collections::BTreeMap::new();
+        for r in self
+            .tree()?
+            .scan_prefix(layout::RESPONSES_PREFIX.as_bytes())
+        {
+            let (k, v) = r.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&k).into_owned();
+            let b = state::decode_batch(&v, &key)?;
+            out.insert(key, b);
+        }
+        Ok(out)
+    }
+
+    /// The store's secret key for the respondents' keyed hashes (issue 16): 32 random bytes in
+    /// `respondents.key` at the top of the store folder (0600, like the other private files),
+    /// made at the first import of responses. It is not in the journal, so neither a backup nor
+    /// anyone reading the record over the server sees it; a store restored into another folder
+    /// gets a new key, so its later imports are not compared with the hashes made before.
+    pub fn respondent_key(&self) -> Result<[u8; 32], StoreError> {
+        use std::io::{Read, Write};
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.dir.join(layout::RESPONDENT_KEY_FILE);
+        let read = |path: &Path| -> Result<Option<[u8; 32]>, StoreError> {
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
+                        StoreError::corrupt(format!(
+                            "{} is not 32 bytes long ({} bytes)",
+                            path.display(),
+                            bytes.len()
+                        ))
+                    })?;
+                    Ok(Some(key))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(StoreError::io(path.to_path_buf(), e)),
+            }
+        };
+        if let Some(k) = read(&path)? {
+            return Ok(k);
+        }
+        let mut key = [0u8; 32];
+        std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut key))
+            .map_err(|e| StoreError::io(PathBuf::from("/dev/urandom"), e))?;
+        let made = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&path);
+        match made {
+            Ok(mut f) => {
+                f.write_all(&key)
+                    .and_then(|()| f.sync_all())
+                    .map_err(|e| StoreError::io(path.clone(), e))?;
+                lock::sync_dir(&self.dir)?;
+                Ok(key)
+            }
+            // Made by another command in between: use that one.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                read(&path)?.ok_or_else(|| StoreError::io(path.clone(), e))
+            }
+            Err(e) => Err(StoreError::io(path, e)),
+        }
     }
 
     /// The explanation rounds of a year, by number.

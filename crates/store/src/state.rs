@@ -11,13 +11,13 @@
 use domain::item::Touch;
 use domain::official::Official;
 use domain::{
-    Appraisal, Assignment, Item, ItemKey, Published, Role, Round, SelfAssessment, UnitState,
-    YearData,
+    Appraisal, Assignment, Item, ItemKey, Published, ResponseBatch, Role, Round, SelfAssessment,
+    UnitState, YearData,
 };
 
 use super::body::{
-    appraisal_from, appraisal_to, official_from, official_to, published_from, published_to,
-    role_code, role_from, round_from, round_to,
+    appraisal_from, appraisal_to, batch_from, batch_to, official_from, official_to, published_from,
+    published_to, role_code, role_from, round_from, round_to,
 };
 use super::error::StoreError;
 use super::wire::{Reader, WireError, Writer};
@@ -307,6 +307,19 @@ pub(crate) fn decode_published(bytes: &[u8], what: &str) -> Result<Published, St
     let p = published_from(&mut r).map_err(|e| bad(what, e))?;
     r.end().map_err(|e| bad(what, e))?;
     Ok(p)
+}
+
+pub(crate) fn encode_batch(b: &ResponseBatch) -> Vec<u8> {
+    let mut w = start(256);
+    batch_to(&mut w, b);
+    w.buf
+}
+
+pub(crate) fn decode_batch(bytes: &[u8], what: &str) -> Result<ResponseBatch, StoreError> {
+    let mut r = open(bytes, what)?;
+    let b = batch_from(&mut r).map_err(|e| bad(what, e))?;
+    r.end().map_err(|e| bad(what, e))?;
+    Ok(b)
 }
 
 pub(crate) fn decode_round(bytes: &[u8], what: &str) -> Result<Round, StoreError> {

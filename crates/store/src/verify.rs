@@ -325,6 +325,8 @@ struct Replay {
     enforced: BTreeMap<u16, bool>,
     /// Per year: the digest of its published results.
     results: BTreeMap<u16, u64>,
+    /// Per state key of an import of responses: the digest of its batch.
+    responses: BTreeMap<String, u64>,
     /// The last unit and user met (events come in runs of one unit, one user).
     last_unit: Option<(u16, Vec<u8>, u32)>,
     last_user: Option<(Vec<u8>, u32)>,
@@ -578,6 +580,12 @@ impl Replay {
                     }
                     self.results
                         .insert(year, hash_bytes(&state::encode_published(&after)));
+                }
+                Change::ResponsesImported { year, batch } => {
+                    self.responses.insert(
+                        layout::responses_key(year, seq),
+                        hash_bytes(&state::encode_batch(&batch)),
+                    );
                 }
                 Change::RoundChanged {
                     year,
@@ -1284,6 +1292,18 @@ impl Store {
                 tr!("kết quả công bố", "results"),
                 &results,
                 &replay.results,
+            )));
+        }
+        let responses: BTreeMap<String, u64> = self
+            .all_responses()?
+            .into_iter()
+            .map(|(k, b)| (k, hash_bytes(&state::encode_batch(&b))))
+            .collect();
+        if responses != replay.responses {
+            return Ok(Some(first_diff(
+                tr!("phiếu khảo sát", "responses"),
+                &responses,
+                &replay.responses,
             )));
         }
         // The by-user index covers every event once.

@@ -272,6 +272,17 @@ actions! {
         desc: ("Xếp hạng", "Ranking"),
         hint: ("Xếp hạng", "Ranking"),
     }
+    /// Issue 16: the SIPAS card (ranking by the survey index, factor bars of a unit).
+    Sipas {
+        name: "sipas",
+        contexts: EVERYWHERE,
+        palette: Yes,
+        desc: (
+            "Chỉ số hài lòng SIPAS: xếp hạng theo chỉ số, các yếu tố, n và khoảng tin cậy",
+            "SIPAS satisfaction index: ranking, factors, n and the interval",
+        ),
+        hint: ("SIPAS", "SIPAS"),
+    }
     // Moving in lists and text.
     MoveUp {
         name: "move-up",

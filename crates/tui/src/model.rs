@@ -526,7 +526,9 @@ impl Model {
                 }
                 // The workbench shows appraised years; published results of another year do
                 // not change what it shows.
-                Change::YearOpened { .. } | Change::ResultsPublished { .. } => {}
+                Change::YearOpened { .. }
+                | Change::ResultsPublished { .. }
+                | Change::ResponsesImported { .. } => {}
             }
         }
         if !changed.items.is_empty() {

@@ -96,6 +96,10 @@ pub fn step_title(lang: Lang, k: StepKind) -> &'static str {
     let (vi, en) = match k {
         StepKind::SelfAssessed => ("Đơn vị tự chấm", "Self-assessment"),
         StepKind::SurveyScored => ("Nhập điểm điều tra", "Survey score imported"),
+        StepKind::SurveyComputed => (
+            "Tính điểm điều tra từ phiếu khảo sát",
+            "Survey score computed from the responses",
+        ),
         StepKind::Agreed => ("Đồng ý với điểm tự chấm", "Agreed with the self score"),
         StepKind::Adjusted => ("Điều chỉnh điểm", "Score adjusted"),
         StepKind::EvidenceRequested => ("Yêu cầu bổ sung tài liệu", "Evidence requested"),
@@ -123,6 +127,7 @@ pub fn text_label(lang: Lang, f: TextField) -> &'static str {
         TextField::Explanation => ("Nội dung giải trình", "Explanation"),
         TextField::Response => ("Trả lời", "Response"),
         TextField::Referral => ("Lý do trình Hội đồng", "Why referred"),
+        TextField::Computation => ("Cách tính", "How it was computed"),
         TextField::Decision => ("Kết luận của Hội đồng", "The council's decision"),
     };
     lang.pick(vi, en)
@@ -201,7 +206,7 @@ pub fn step_facts(lang: Lang, s: &Step) -> Vec<String> {
     if let Some(t) = s.score {
         let what = match s.kind {
             StepKind::SelfAssessed => label(lang, Label::SelfScore),
-            StepKind::SurveyScored => label(lang, Label::SurveyScore),
+            StepKind::SurveyScored | StepKind::SurveyComputed => label(lang, Label::SurveyScore),
             _ => label(lang, Label::Proposed),
         };
         let mut line = format!(

@@ -98,6 +98,9 @@ pub enum StepKind {
     /// The province's self score arrived (or changed on re-import).
     SelfAssessed,
     SurveyScored,
+    /// Survey points computed from the responses (`survey compute`, issue 16): the reason says
+    /// how (responses, formula, value × max).
+    SurveyComputed,
     Agreed,
     Adjusted,
     EvidenceRequested,
@@ -137,6 +140,8 @@ pub enum TextField {
     Response,
     /// Why a lead referred the item to the council.
     Referral,
+    /// How survey points were computed from the responses (issue 16).
+    Computation,
     /// The council's decision text.
     Decision,
 }
@@ -424,7 +429,12 @@ impl Walk {
                 }
             }
             Change::SurveyScored { before, after, .. } => {
-                step.kind = StepKind::SurveyScored;
+                step.kind = if b.command == crate::CommandKind::ComputeSurvey.name() {
+                    step.texts.push(plain(TextField::Computation, &b.reason));
+                    StepKind::SurveyComputed
+                } else {
+                    StepKind::SurveyScored
+                };
                 step.score = Some(Transition {
                     before: *before,
                     after: Some(*after),

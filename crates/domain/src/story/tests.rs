@@ -360,3 +360,44 @@ fn a_reference_needs_a_position_taken_last_year() {
     assert_eq!((r.year, r.leaf.as_str()), (2023, "1.1.2"));
     assert_eq!(r.justification, "Thiếu báo cáo quý");
 }
+
+#[test]
+fn computed_survey_points_say_how_they_were_computed() {
+    let mut b = Log::new("1.1.1");
+    let k = b.item.key.clone();
+    b.push(
+        "lead",
+        "import-survey",
+        "",
+        Change::SurveyScored {
+            key: k.clone(),
+            version: 1,
+            before: None,
+            after: pts(200),
+        },
+    );
+    b.push(
+        "an",
+        "compute-survey",
+        "tính từ 600 phiếu, công thức sipas-2024 v1: chỉ số 86,64% × 2,50 = 2,17",
+        Change::SurveyScored {
+            key: k,
+            version: 2,
+            before: Some(pts(200)),
+            after: pts(217),
+        },
+    );
+    let s = b.story("1.1.1").unwrap();
+    assert_eq!(s.steps[0].kind, StepKind::SurveyScored);
+    assert!(s.steps[0].texts.is_empty());
+    assert_eq!(s.steps[1].kind, StepKind::SurveyComputed);
+    assert_eq!(s.steps[1].texts[0].field, TextField::Computation);
+    assert_eq!(
+        s.steps[1].texts[0].text,
+        "tính từ 600 phiếu, công thức sipas-2024 v1: chỉ số 86,64% × 2,50 = 2,17"
+    );
+    assert_eq!(
+        labels::step_title(l10n::Lang::Vi, s.steps[1].kind),
+        "Tính điểm điều tra từ phiếu khảo sát"
+    );
+}

@@ -683,6 +683,13 @@ impl Workbench for RemoteWorkbench {
         }
     }
 
+    fn responses(&self, year: u16) -> Result<Vec<domain::ResponseBatch>, WorkbenchError> {
+        match self.shared.ask(Request::Responses { year })? {
+            Reply::Responses(b) => Ok(b),
+            r => Err(unexpected(&r)),
+        }
+    }
+
     fn history(&self, query: &HistoryQuery) -> Result<Vec<Event>, WorkbenchError> {
         let (parts, reply) = self.shared.call(Request::History(query.clone()), true)?;
         let Reply::Events(rest) = reply else {

@@ -53,7 +53,10 @@ use l10n::Lang;
 /// 11: `Refusal::{TooManySessions, ServerFull, UserLookupFailed}`: sessions are limited per user
 /// (`SESSIONS_PER_USER`) and in all, and a user database that cannot be read (the server out of
 /// file descriptors) is said as such, not as an unknown user.
-pub const PROTOCOL_VERSION: u32 = 11;
+/// 12: `Request::Responses` / `Reply::Responses`, `Command::{ImportResponses, ComputeSurvey}`,
+/// `Change::ResponsesImported`, `WorkbenchError::{DuplicateRespondents, Survey}`: survey
+/// responses and the survey points computed from them (issue 16).
+pub const PROTOCOL_VERSION: u32 = 12;
 
 // The limits of a connection (SPEC S5). What a connection can make the server hold is bounded
 // at every step:
@@ -350,6 +353,10 @@ pub enum Request {
         year: u16,
     },
     PublishedYears,
+    /// The imports of survey responses of a year (`Reply::Responses`).
+    Responses {
+        year: u16,
+    },
     History(HistoryQuery),
     Apply(Command),
     /// Like `Apply`, answered with `Reply::AppliedSummary` instead of the events themselves
@@ -423,6 +430,7 @@ impl Request {
             Request::Assignments { .. } => "assignments".into(),
             Request::Published { .. } => "published".into(),
             Request::PublishedYears => "published-years".into(),
+            Request::Responses { .. } => "responses".into(),
             Request::History(_) => "history".into(),
             Request::Apply(c) | Request::ApplySummary(c) => format!("apply {}", c.name()),
             Request::Plan(c) => format!("plan {}", c.name()),
@@ -465,6 +473,7 @@ pub enum Reply {
     Assignments(Assignments),
     Published(Option<Box<domain::Published>>),
     PublishedYears(Vec<u16>),
+    Responses(Vec<domain::ResponseBatch>),
     Events(Vec<Event>),
     /// The events a command committed (durable when this is sent).
     Applied(Vec<Event>),

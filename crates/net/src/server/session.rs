@@ -1193,6 +1193,7 @@ impl Session {
                 .published(year)
                 .map(|p| Reply::Published(p.map(Box::new))),
             Request::PublishedYears => wb.published_years().map(Reply::PublishedYears),
+            Request::Responses { year } => wb.responses(year).map(Reply::Responses),
             Request::History(q) => return self.send_history(id, &q),
             // A large import commits many events: they go back in parts like any long list.
             Request::Apply(cmd) => match self.apply(cmd) {

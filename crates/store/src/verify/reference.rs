@@ -154,6 +154,8 @@ struct Replay {
     enforced: BTreeMap<u16, bool>,
     /// Per year: the digest of its published results.
     results: BTreeMap<u16, u64>,
+    /// Per state key of an import of responses: the digest of its batch.
+    responses: BTreeMap<String, u64>,
     /// Per user: events and a hash of their seqs (order-free), as the by-user index must cover.
     users: BTreeMap<String, (u64, u64)>,
 }
@@ -286,6 +288,12 @@ impl Replay {
                     }
                     self.results
                         .insert(year, h64(state::encode_published(&after)));
+                }
+                Change::ResponsesImported { year, batch } => {
+                    self.responses.insert(
+                        layout::responses_key(year, seq),
+                        h64(state::encode_batch(&batch)),
+                    );
                 }
                 Change::RoundChanged {
                     year,
@@ -725,6 +733,14 @@ impl Store {
         }
         if results != replay.results {
             return Ok(Some(first_diff("results", &results, &replay.results)));
+        }
+        let responses: BTreeMap<String, u64> = self
+            .all_responses()?
+            .into_iter()
+            .map(|(k, b)| (k, h64(state::encode_batch(&b))))
+            .collect();
+        if responses != replay.responses {
+            return Ok(Some(first_diff("responses", &responses, &replay.responses)));
         }
         // The by-user index covers every event once.
         let mut users: BTreeMap<String, (u64, u64)> = BTreeMap::new();

@@ -1419,6 +1419,7 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                         Change::AssignmentChanged { unit, .. } => unit.push('x'),
                         Change::AssignmentsEnforced { year, .. } => *year += 1,
                         Change::ResultsPublished { year, .. } => *year += 1,
+                        Change::ResponsesImported { year, .. } => *year += 1,
                     });
                 });
             }
@@ -1447,6 +1448,7 @@ fn records_rewritten_with_a_valid_checksum_and_chain_are_named_alike() {
                         }
                         Change::AssignmentsEnforced { after, .. } => *after = !*after,
                         Change::ResultsPublished { after, .. } => after.rows.clear(),
+                        Change::ResponsesImported { batch, .. } => batch.units[0].responses += 1,
                         _ => {}
                     });
                 });

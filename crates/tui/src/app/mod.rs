@@ -320,7 +320,9 @@ impl App {
             Some(Overlay::Prompt(_)) => Context::ScoreInput,
             Some(Overlay::Confirm(_)) | Some(Overlay::Conflict(_)) => Context::Confirm,
             // The card scrolls and closes like the history.
-            Some(Overlay::History(_)) | Some(Overlay::Explain(_)) => Context::History,
+            Some(Overlay::History(_)) | Some(Overlay::Explain(_)) | Some(Overlay::Sipas(_)) => {
+                Context::History
+            }
             Some(Overlay::Assign(_)) => Context::ScoreInput,
             Some(Overlay::Form(f)) => {
                 if f.focus_is_text() {
@@ -482,6 +484,7 @@ impl App {
                 }
             }
             Action::Ranking => self.open_ranking(),
+            Action::Sipas => self.open_sipas(),
             Action::Queue => {
                 if self.overlays.is_empty() {
                     self.open_queue();

@@ -35,6 +35,7 @@ impl App {
             Context::History => match self.overlays.last() {
                 Some(Overlay::History(_)) => self.history_move_by(delta),
                 Some(Overlay::Explain(_)) => self.explain_move_by(delta),
+                Some(Overlay::Sipas(_)) => self.sipas_move_by(delta),
                 _ => {}
             },
             Context::Help => self.help_move_by(delta),

@@ -11,6 +11,7 @@ pub mod help;
 pub mod history;
 pub mod palette;
 pub mod prompt;
+pub mod sipas;
 
 use assign::AssignState;
 use confirm::ConfirmState;
@@ -39,4 +40,6 @@ pub enum Overlay {
     Form(Box<FormState>),
     /// A lead assigns the selected province, or an area of it (SPEC S6).
     Assign(Box<AssignState>),
+    /// The SIPAS card (issue 16).
+    Sipas(Box<sipas::SipasState>),
 }

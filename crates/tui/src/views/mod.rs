@@ -46,6 +46,7 @@ pub fn render(app: &App, f: &mut Frame) {
             Overlay::Explain(x) => dialogs::explain::view::render(app, f, fr.body, x),
             Overlay::Form(form) => dialogs::form::view::render(app, f, fr.body, form),
             Overlay::Assign(s) => dialogs::assign::view::render(app, f, fr.body, s),
+            Overlay::Sipas(s) => dialogs::sipas::view::render(app, f, fr.body, s),
         }
     }
 }
