@@ -496,7 +496,7 @@ pub fn survey_points(def: &SurveyDef, results: &SurveyResults) -> (Vec<ItemPoint
                 LinkSource::Index => "chỉ số".to_string(),
                 LinkSource::Factor(i) => format!(
                     "yếu tố {}",
-                    def.factors.get(*i).map_or("?", |f| f.code.as_str())
+                    def.factors.get(*i).map_or("?", |f| f.name(Lang::Vi))
                 ),
             };
             // What the value rests on: the factors of an index, and the interval with its n.
@@ -508,7 +508,7 @@ pub fn survey_points(def: &SurveyDef, results: &SurveyResults) -> (Vec<ItemPoint
                         .zip(&u.factors)
                         .map(|(f, e)| format!(
                             "{} {}",
-                            f.code,
+                            f.name(Lang::Vi),
                             e.map_or_else(|| "—".to_string(), |e| pct(e.value))
                         ))
                         .collect::<Vec<_>>()
