@@ -265,14 +265,16 @@ impl StoreError {
             },
             StoreError::StateUnreadable { path, why } => match lang {
                 Lang::En => format!(
-                    "the stored state of store {} (its sled folder) cannot be read: {why}. The \
+                    "the stored state of store {} (its sled folder) cannot be read (sled says: \
+                     \"{why}\"). The \
                      journal, the record of every change, is not affected. Stop the server and \
                      run `thamdinh rebuild`: the state is built again from the journal and the \
                      damaged files are kept aside.",
                     path.display()
                 ),
                 Lang::Vi => format!(
-                    "không đọc được trạng thái đã lưu của kho dữ liệu {} (thư mục sled): {why}. \
+                    "không đọc được trạng thái đã lưu của kho dữ liệu {} (thư mục sled; sled báo: \
+                     \"{why}\"). \
                      Nhật ký (bản ghi mọi thay đổi) không bị ảnh hưởng. Hãy dừng máy chủ rồi \
                      chạy `thamdinh rebuild`: trạng thái được dựng lại từ nhật ký và các tệp \
                      hỏng được giữ lại riêng.",

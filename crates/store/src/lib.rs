@@ -527,11 +527,37 @@ impl Store {
         let mut n = 0;
         let mut last = None;
         let journal = self.journal_read();
-        for rec in journal.records_from(from) {
+        // Times never go backwards in a journal this program wrote (a commit takes the later of
+        // the clock and the last event's time): one that does was written by someone else, and
+        // is refused like any other damage. The event before `from` gives the first comparison.
+        let mut last_at = None;
+        for rec in journal.records_from(from.saturating_sub(1).max(1)) {
             let rec = rec.map_err(|e| StoreError::journal(&self.dir, e))?;
             let d = body::decode(&rec.body).map_err(|e| {
                 StoreError::corrupt(format!("event {} cannot be read: {e}", rec.seq))
             })?;
+            if let Some(before) = last_at.filter(|&t| d.body.at < t) {
+                let (seq, at) = (rec.seq, d.body.at);
+                return Err(StoreError::Journal {
+                    path: self.dir.clone(),
+                    detail: l10n::Said::new(
+                        format!(
+                            "thời điểm của sự kiện {seq} ({}) sớm hơn thời điểm của sự kiện trước \
+                             nó ({}): nhật ký đã bị viết lại",
+                            domain::clock::date_time_seconds(at),
+                            domain::clock::date_time_seconds(before)
+                        ),
+                        format!(
+                            "the time of event {seq} ({at}) is earlier than the time of the event \
+                             before it ({before}): the journal was rewritten"
+                        ),
+                    ),
+                });
+            }
+            last_at = Some(d.body.at);
+            if rec.seq < from {
+                continue;
+            }
             applier.apply(&d.body)?;
             last = Some(Applied {
                 seq: rec.seq,

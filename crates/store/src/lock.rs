@@ -150,10 +150,14 @@ pub(crate) fn from_sled(e: sled::Error, dir: &Path) -> StoreError {
             }
         }
         sled::Error::Io(io) => StoreError::io(path, io),
-        sled::Error::Corruption { .. } => StoreError::corrupt(format!(
-            "sled reports corruption in {}: {e} (run `thamdinh rebuild`)",
-            path.display()
-        )),
+        // Damage sled found in its own files: the state cannot be read, and is rebuilt from
+        // the journal. The message is the store's; sled's own words (English) are only quoted.
+        sled::Error::Corruption { .. }
+        | sled::Error::Unsupported(_)
+        | sled::Error::ReportableBug(_) => StoreError::StateUnreadable {
+            path: dir.to_path_buf(),
+            why: e.to_string(),
+        },
         other => StoreError::Sled(other.to_string()),
     }
 }

@@ -979,6 +979,48 @@ fn record_offsets(r: &Raw) -> Vec<usize> {
     v.into_iter().map(|o| r.at + o).collect()
 }
 
+/// A journal rewritten whole (every hash made again) with one event's time moved before the
+/// event ahead of it: the state no longer matches it, and building the state again from it is
+/// refused, naming the event, instead of serving a record this program never wrote.
+#[test]
+fn a_rewritten_journal_whose_time_goes_backwards_is_not_served() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let path = t.path().join("s");
+    let (store, _) = build(&path, 1, &["01", "44"], 1 << 20);
+    drop(store);
+    let segs = read_journal(&path);
+    let all: Vec<Raw> = segs.iter().flat_map(|s| s.2.iter().cloned()).collect();
+    let k = all.len() / 2;
+    let (seq, before) = (
+        all[k].seq,
+        body::decode(&all[k - 1].body).expect("body").body.at,
+    );
+    reseal(&path, true, false, |all| {
+        let r = &mut all[k];
+        r.body = rewrite_body(&r.body, |_, at, _, _| {
+            *at = before - jiff::SignedDuration::from_secs(60)
+        });
+    });
+    let e = Store::open(&path)
+        .err()
+        .expect("a rewritten journal is refused");
+    let vi = e.message(l10n::Lang::Vi);
+    assert!(
+        vi.contains(&format!("thời điểm của sự kiện {seq} ("))
+            && vi.contains("sớm hơn thời điểm của sự kiện trước nó")
+            && vi.contains("thamdinh restore"),
+        "{vi}"
+    );
+    assert!(
+        e.message(l10n::Lang::En)
+            .contains(&format!("the time of event {seq} ")),
+        "{e}"
+    );
+    // And verify, reading the journal itself, names it too.
+    let r = Store::verify_offline(&path).expect("verify");
+    assert!(!r.ok());
+}
+
 #[test]
 fn a_journal_changed_under_an_open_store_is_named_alike() {
     let t = tempfile::tempdir().expect("tempdir");
