@@ -107,6 +107,7 @@ fn every_problem_kind_has_a_fixture() {
         "header_only",
         "empty_cell",
         "wrong_field_count",
+        "split_decimal",
         "bad_evidence",
         "several_problems",
         "unterminated_quote",

@@ -253,6 +253,12 @@ pub enum ProblemKind {
         expected: usize,
         found: usize,
     },
+    /// In a comma-separated file, a whole-number score followed by a note of one or two digits
+    /// only: `0,5` written without quotes, read as the score 0 and the note "5".
+    SplitDecimal {
+        whole: String,
+        fraction: String,
+    },
     /// A required cell is empty.
     EmptyCell,
     UnknownUnit {
@@ -589,6 +595,23 @@ impl ProblemKind {
                     format!(
                         "có {found} ô nhưng dòng tiêu đề có {expected} cột; hãy đặt văn bản có \
                          chứa dấu phân cách trong dấu ngoặc kép{comma}"
+                    )
+                }
+            }
+            SplitDecimal { whole, fraction } => {
+                if en {
+                    format!(
+                        "the score {whole} is followed by the note \"{fraction}\": is this the \
+                         score {whole},{fraction} written with a decimal comma and no quotes? \
+                         Write \"{whole},{fraction}\" in quotes or {whole}.{fraction}; a note \
+                         is written in words"
+                    )
+                } else {
+                    format!(
+                        "điểm {whole} đi liền ghi chú \"{fraction}\": có phải là điểm \
+                         {whole},{fraction} viết bằng dấu phẩy thập phân mà không đặt trong ngoặc \
+                         kép? Hãy viết \"{whole},{fraction}\" (trong ngoặc kép) hoặc \
+                         {whole}.{fraction}; ghi chú thì viết bằng chữ"
                     )
                 }
             }

@@ -665,6 +665,11 @@ fn clean(text: &str) -> Cow<'_, str> {
     Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
+/// Whether `s` is `min..=max` ASCII digits and nothing else.
+fn is_digits(s: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 struct Validator<'a> {
     table: &'a Table,
     fw: &'a Framework,
@@ -1015,6 +1020,28 @@ impl<'a> Validator<'a> {
         let score = score_t
             .as_deref()
             .and_then(|t| self.check_score(row, t, node));
+        // `0,5` without quotes in a comma-separated file: the score 0 and the note "5".
+        if let (true, Some(whole), Some(note)) = (
+            self.table.comma_separated,
+            score_t.as_deref(),
+            self.col
+                .get(3)
+                .copied()
+                .flatten()
+                .and_then(|i| cells.get(i)),
+        ) && is_digits(whole.trim(), 1, 2)
+            && is_digits(note.trim(), 1, 2)
+        {
+            let col = self.header_of(2);
+            self.push(
+                row,
+                col,
+                ProblemKind::SplitDecimal {
+                    whole: whole.trim().to_string(),
+                    fraction: note.trim().to_string(),
+                },
+            );
+        }
 
         if let (Some(u), Some(n)) = (unit, node) {
             let key = (u, n.code.as_str());

@@ -98,6 +98,8 @@ pub struct Table {
     pub first_column: Option<u32>,
     /// CSV: the data cells longer than [`CELL_KEEP`], in file order.
     pub long_cells: Vec<LongCell>,
+    /// CSV with ',' between cells: a decimal comma written without quotes splits a score in two.
+    pub comma_separated: bool,
 }
 
 impl Table {
@@ -280,6 +282,7 @@ pub fn open_csv_from<'t>(
         sheet: None,
         first_column: None,
         long_cells: Vec::new(),
+        comma_separated: rows.delimiter == b',',
     };
     Ok((table, rows))
 }

@@ -246,6 +246,7 @@ fn read_sheet_unguarded(
         sheet: Some(name.clone()),
         first_column: Some(start.1),
         long_cells: Vec::new(),
+        comma_separated: false,
     })
 }
 
