@@ -88,6 +88,14 @@ pub const SESSIONS_PER_USER: usize = 16;
 /// user lookup or a store file never fails for want of one.
 pub const SESSIONS_ALL: usize = 512;
 
+/// Histories read a page at a time (a user's, or the whole trail: `audit` without a unit) that
+/// are streamed at once, all sessions together. Each holds a page of events (megabytes, with long
+/// texts) while its client reads; a member whose many sessions ask and never read makes the
+/// server hold no more than this many pages. The others wait their turn, holding nothing; a
+/// stream whose client stops reading is cut after `STALL`. One item's or one unit's history is
+/// small and never waits.
+pub const HISTORY_STREAMS: usize = 4;
+
 /// The most bytes a hello may have.
 pub const HELLO_MAX: usize = 64 * 1024;
 /// The time a new connection has to send its whole hello.

@@ -789,6 +789,8 @@ impl Session {
     /// The server holds a page and the frames queued for the client, never the whole trail
     /// (finding 7 of the re-test: 1.14 GB for one whole-trail audit of a 246k-event store).
     fn send_history(&self, id: u64, q: &api::HistoryQuery) -> Result<(), Gone> {
+        // A user's history or the whole trail comes in pages: one of `HISTORY_STREAMS` at a time.
+        let _turn = (q.unit.is_none() || q.year.is_none()).then(|| HISTORY_TURNS.take());
         let mut gone = false;
         let mut unsent = None;
         let r = self.wb.history_pages(q, &mut |page| {
@@ -1490,5 +1492,75 @@ mod tests {
         assert!(matches!(gate.enter(1003), Err(Full::All { max }) if max == SESSIONS_PER_USER + 2));
         drop(mine);
         assert!(gate.enter(1000).is_ok());
+    }
+}
+
+/// Turns to stream a paged history (`protocol::HISTORY_STREAMS`).
+static HISTORY_TURNS: Turns = Turns::new(crate::protocol::HISTORY_STREAMS);
+
+/// A counting semaphore: `take` waits for a free turn, which its guard gives back.
+struct Turns {
+    free: Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Turns {
+    const fn new(n: usize) -> Turns {
+        Turns {
+            free: Mutex::new(n),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn take(&self) -> Turn<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+        *free -= 1;
+        Turn(self)
+    }
+}
+
+struct Turn<'a>(&'a Turns);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut free = self.0.free.lock().unwrap_or_else(|p| p.into_inner());
+        *free += 1;
+        self.0.freed.notify_one();
+    }
+}
+
+#[cfg(test)]
+mod turns_tests {
+    use super::Turns;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn no_more_than_n_turns_are_out_at_once_and_every_taker_gets_one() {
+        static T: Turns = Turns::new(2);
+        let out = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (out, most) = (out.clone(), most.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..50 {
+                        let _t = T.take();
+                        let now = out.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::yield_now();
+                        out.fetch_sub(1, Ordering::SeqCst);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().expect("thread");
+        }
+        assert!(most.load(Ordering::SeqCst) <= 2);
+        assert_eq!(*T.free.lock().unwrap(), 2);
     }
 }
