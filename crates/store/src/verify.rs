@@ -1410,9 +1410,20 @@ fn out_of_order(group: &str, leaf: &str, prev: &str) -> Said {
     )
 }
 
-/// A store error met while comparing, in both languages.
+/// A store error met while comparing, in both languages. The report adds what to do (rebuild),
+/// so a state that cannot be read is said without the advice its own message carries.
 fn store_said(e: &StoreError) -> Said {
-    Said::new(e.message(l10n::Lang::Vi), e.message(l10n::Lang::En))
+    if let StoreError::StateUnreadable { why, .. } = e {
+        return Said::new(
+            format!("không đọc được trạng thái đã lưu (thư mục sled; sled báo: \"{why}\")"),
+            format!("the stored state (its sled folder) cannot be read (sled says: \"{why}\")"),
+        );
+    }
+    let trim = |m: String| m.trim_end_matches('.').to_string();
+    Said::new(
+        trim(e.message(l10n::Lang::Vi)),
+        trim(e.message(l10n::Lang::En)),
+    )
 }
 
 /// Content of an event that cannot be decoded.

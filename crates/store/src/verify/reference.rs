@@ -438,7 +438,7 @@ impl Store {
         }
         match self.compare_state_ref(replay, &mut report.items_checked) {
             Ok(m) => report.first_state_mismatch = m.map(english),
-            Err(e) => report.first_state_mismatch = Some(english(e.message(l10n::Lang::En))),
+            Err(e) => report.first_state_mismatch = Some(english(super::store_said(&e).en)),
         }
         report.state_checked = true;
     }
@@ -538,7 +538,7 @@ impl Store {
                 store.check_state_into_ref(replay, &mut report);
             }
             Err(e) => {
-                report.first_state_mismatch = Some(english(e.message(l10n::Lang::En)));
+                report.first_state_mismatch = Some(english(super::store_said(&e).en));
             }
         }
         Ok(report)
@@ -587,7 +587,7 @@ impl Store {
             };
             let group = match state::decode_group(&v, year, unit, &name) {
                 Ok(g) => g,
-                Err(e) => return Ok(Some(e.message(l10n::Lang::En))),
+                Err(e) => return Ok(Some(super::store_said(&e).en)),
             };
             for s in group {
                 *checked += 1;
@@ -629,7 +629,7 @@ impl Store {
             let name = String::from_utf8_lossy(&k).into_owned();
             let u = match state::decode_unit(&v, &name) {
                 Ok(u) => u,
-                Err(e) => return Ok(Some(e.message(l10n::Lang::En))),
+                Err(e) => return Ok(Some(super::store_said(&e).en)),
             };
             let rest = &name[layout::UNITS_PREFIX.len()..];
             let Some((y, unit)) = rest.split_once('/') else {
