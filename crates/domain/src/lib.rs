@@ -8,6 +8,7 @@ pub mod carry;
 pub mod clock;
 pub mod command;
 pub mod draft;
+pub mod durable;
 pub mod event;
 pub mod file_error;
 pub mod framework;

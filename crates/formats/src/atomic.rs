@@ -32,7 +32,8 @@ where
         let _ = fs::remove_file(&tmp_path);
         return result;
     }
-    sync_dir(&dir)
+    // Make the rename itself durable.
+    domain::durable::sync_dir(&dir)
 }
 
 fn fill_and_rename<F>(file: File, tmp: &Path, target: &Path, write: F) -> io::Result<()>
@@ -69,19 +70,6 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
-    }
-}
-
-/// Make the rename itself durable.
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
     }
 }
 

@@ -294,7 +294,9 @@ fn open_segment(dir_fd: &File, dir: &Path, name: &str, write: bool) -> Result<Fi
     Ok(file)
 }
 
-fn sync_dir(fd: &File, dir: &Path) -> Result<(), JournalError> {
+/// `fsync` the journal folder through the fd held open on it (so it is the folder the journal
+/// was opened in, even if a path now names another).
+fn sync_dir_fd(fd: &File, dir: &Path) -> Result<(), JournalError> {
     fd.sync_all().map_err(|e| io_err(dir, e))
 }
 
@@ -908,7 +910,7 @@ impl Journal {
             }
             None => {
                 std::fs::remove_file(&path).map_err(|e| io_err(&path, e))?;
-                sync_dir(&self.dir_fd, &self.dir)?;
+                sync_dir_fd(&self.dir_fd, &self.dir)?;
                 self.segments.remove(torn.segment);
             }
         }
@@ -990,7 +992,7 @@ impl Journal {
             .write_all_at(&head, 0)
             .and_then(|()| file.sync_all())
             .map_err(|e| io_err(&path, e))
-            .and_then(|()| sync_dir(&self.dir_fd, &self.dir));
+            .and_then(|()| sync_dir_fd(&self.dir_fd, &self.dir));
         if let Err(e) = written {
             drop(file);
             let _ = std::fs::remove_file(&path);

@@ -89,9 +89,7 @@ pub(crate) fn create_dir(dir: &Path) -> Result<(), StoreError> {
 
 /// `fsync` a directory so new entries in it survive power loss.
 pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| StoreError::io(dir, e))
+    domain::durable::sync_dir(dir).map_err(|e| StoreError::io(dir, e))
 }
 
 /// Move a sled folder that cannot be read out of the way (`sled.damaged-<time>`), so the
