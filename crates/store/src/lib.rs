@@ -34,6 +34,7 @@ mod lock;
 mod read;
 mod state;
 mod summaries;
+mod tail_check;
 mod verify;
 mod wire;
 
@@ -473,6 +474,16 @@ impl Store {
         }
         let from = applied.map_or(1, |a| a.seq + 1);
         self.report.replayed = self.apply_journal(from)?;
+        if let Some((seq, what)) = self.tail_missing()? {
+            // Readable, at the journal's head, and yet without a recent event: sled lost part
+            // of its log. Build it again rather than serve it.
+            self.clear_state()?;
+            let n = self.apply_journal(1)?;
+            self.report.rebuilt = Some(format!(
+                "the state did not hold event {seq} of the journal ({what} lacked it)"
+            ));
+            self.report.replayed = n;
+        }
         Ok(())
     }
 

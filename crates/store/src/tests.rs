@@ -377,6 +377,65 @@ fn events_sled_never_recorded_are_applied_at_open() {
     assert!(store.verify().unwrap().ok());
 }
 
+/// sled came back readable and at the journal's head but without the end of an index (the
+/// re-test of issue 12: a flipped byte in `sled/db`, and a user's trail served 763 of 802
+/// events): the open finds the missing event and builds the state again instead of serving it.
+#[test]
+fn a_state_that_lost_recent_index_entries_is_rebuilt_at_open() {
+    let (_d, path, store) = populated();
+    let seal = store.verify().unwrap().seal;
+    let minh = store.user_seqs("minh").unwrap();
+    assert_eq!(minh, vec![5, 6, 7]);
+    // The run of minh's last appraisal (event 7) disappears from his index.
+    store
+        .state_tree()
+        .remove(layout::by_user_key("minh", 7))
+        .unwrap();
+    store.flush().unwrap();
+    assert!(!store.verify().unwrap().ok());
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    let why = store.open_report().rebuilt.clone().unwrap_or_default();
+    assert!(
+        why.contains("event 7") && why.contains("minh"),
+        "the open did not say what was missing: {why:?}"
+    );
+    assert_eq!(store.user_seqs("minh").unwrap(), minh);
+    let r = store.verify().unwrap();
+    assert!(r.ok(), "{}", r.message(l10n::Lang::En));
+    assert_eq!(r.seal, seal);
+    drop(store);
+
+    // The same for an item's history that lost its last event.
+    let store = Store::open(&path).unwrap();
+    let gk = layout::item_group_key(&key("3.2.1"));
+    let mut group = store.read_group(&gk, 2024, "44").unwrap();
+    let held = group
+        .iter_mut()
+        .find(|s| s.item.key.leaf == "3.2.1")
+        .unwrap();
+    assert_eq!(held.history.pop(), Some(7));
+    store
+        .state_tree()
+        .insert(gk.as_bytes(), state::encode_group(group.iter()))
+        .unwrap();
+    store.flush().unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    let why = store.open_report().rebuilt.clone().unwrap_or_default();
+    assert!(
+        why.contains("event 7") && why.contains("2024/44/3.2.1"),
+        "{why:?}"
+    );
+    assert!(store.verify().unwrap().ok());
+    drop(store);
+
+    // A sound state is served as it is: nothing rebuilt, nothing replayed.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.open_report().rebuilt, None);
+    assert_eq!(store.open_report().replayed, 0);
+}
+
 #[test]
 fn a_tampered_state_is_named_by_verify_and_rebuild_restores_it() {
     let (_d, path, store) = populated();
