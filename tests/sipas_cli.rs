@@ -120,12 +120,12 @@ fn the_hand_computed_fixture_gives_the_expected_indices_intervals_and_points() {
     // The preview: every point old → new, nothing written yet.
     let preview = ok(dir, &["survey", "compute", "--survey", &s]);
     for line in [
-        "  01/8.5.1: — → 2,06   (tính từ 10 phiếu, công thức thu-nghiem v1: chỉ số 82,50% × 2,50 = 2,06 (yếu tố Yếu tố A 75,00%, Yếu tố B 90,00%; KTC 95 %: 51,52–95,44%, n = 10))",
-        "  01/8.2.2: — → 1,35   (tính từ 10 phiếu, công thức thu-nghiem v1: yếu tố Yếu tố B 90,00% × 1,50 = 1,35 (KTC 95 %: 59,58–98,21%, n = 10))",
-        "  02/8.5.1: — → 1,14   (tính từ 12 phiếu, công thức thu-nghiem v1: chỉ số 45,45% × 2,50 = 1,14 (yếu tố Yếu tố A 65,91%, Yếu tố B 25,00%; KTC 95 %: 21,27–71,99%, n = 11))",
-        "  02/8.2.2: — → 0,38   (tính từ 12 phiếu, công thức thu-nghiem v1: yếu tố Yếu tố B 25,00% × 1,50 = 0,38 (KTC 95 %: 8,89–53,23%, n = 12))",
-        "  04/8.5.1: — → 1,88   (tính từ 8 phiếu, công thức thu-nghiem v1: chỉ số 75,00% × 2,50 = 1,88 (yếu tố Yếu tố A 75,00%, Yếu tố B 75,00%; KTC 95 %: 40,93–92,85%, n = 8))",
-        "  04/8.2.2: — → 1,13   (tính từ 8 phiếu, công thức thu-nghiem v1: yếu tố Yếu tố B 75,00% × 1,50 = 1,13 (KTC 95 %: 40,93–92,85%, n = 8))",
+        "  01/8.5.1: — → 2,06   (tính từ 10 phiếu, công thức thu-nghiem v1: chỉ số 82,50% × 2,50 = 2,06 (yếu tố Yếu tố A 75,00%, Yếu tố B 90,00%; KTC 95%: 51,52–95,44%, n = 10))",
+        "  01/8.2.2: — → 1,35   (tính từ 10 phiếu, công thức thu-nghiem v1: yếu tố Yếu tố B 90,00% × 1,50 = 1,35 (KTC 95%: 59,58–98,21%, n = 10))",
+        "  02/8.5.1: — → 1,14   (tính từ 12 phiếu, công thức thu-nghiem v1: chỉ số 45,45% × 2,50 = 1,14 (yếu tố Yếu tố A 65,91%, Yếu tố B 25,00%; KTC 95%: 21,27–71,99%, n = 11))",
+        "  02/8.2.2: — → 0,38   (tính từ 12 phiếu, công thức thu-nghiem v1: yếu tố Yếu tố B 25,00% × 1,50 = 0,38 (KTC 95%: 8,89–53,23%, n = 12))",
+        "  04/8.5.1: — → 1,88   (tính từ 8 phiếu, công thức thu-nghiem v1: chỉ số 75,00% × 2,50 = 1,88 (yếu tố Yếu tố A 75,00%, Yếu tố B 75,00%; KTC 95%: 40,93–92,85%, n = 8))",
+        "  04/8.2.2: — → 1,13   (tính từ 8 phiếu, công thức thu-nghiem v1: yếu tố Yếu tố B 75,00% × 1,50 = 1,13 (KTC 95%: 40,93–92,85%, n = 8))",
     ] {
         assert!(preview.contains(line), "{line}\nnot in:\n{preview}");
     }
@@ -160,7 +160,7 @@ fn the_hand_computed_fixture_gives_the_expected_indices_intervals_and_points() {
         story.contains("Tính điểm điều tra từ phiếu khảo sát")
             && story.contains("Cách tính:")
             && story.contains(
-                "tính từ 10 phiếu, công thức thu-nghiem v1: chỉ số 82,50% × 2,50 = 2,06 (yếu tố Yếu tố A 75,00%, Yếu tố B 90,00%; KTC 95 %: 51,52–95,44%, n = 10)"
+                "tính từ 10 phiếu, công thức thu-nghiem v1: chỉ số 82,50% × 2,50 = 2,06 (yếu tố Yếu tố A 75,00%, Yếu tố B 90,00%; KTC 95%: 51,52–95,44%, n = 10)"
             ),
         "{story}"
     );

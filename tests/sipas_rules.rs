@@ -123,7 +123,7 @@ fn an_appraiser_imports_and_computes_an_auditor_is_refused() {
         .unwrap();
     assert_eq!(
         e44.body.reason,
-        "tính từ 3 phiếu, công thức mini v3: chỉ số 66,67% × 2,00 = 1,33 (yếu tố F 66,67%; KTC 95 %: 20,77–93,85%, n = 3)"
+        "tính từ 3 phiếu, công thức mini v3: chỉ số 66,67% × 2,00 = 1,33 (yếu tố F 66,67%; KTC 95%: 20,77–93,85%, n = 3)"
     );
     assert_eq!(e44.body.command, "compute-survey");
 }

@@ -553,7 +553,7 @@ pub const VI: &[(&str, &str)] = &[
     (
         "report sipas",
         "Chỉ số khảo sát (mặc định SIPAS) của các đơn vị trong năm, tính từ phiếu: xếp hạng kèm n và \
-         khoảng tin cậy 95 %, các yếu tố, thay đổi so với năm trước, trung bình vùng và cả nước, \
+         khoảng tin cậy 95%, các yếu tố, thay đổi so với năm trước, trung bình vùng và cả nước, \
          cảnh báo đơn vị ít phiếu",
     ),
     (

@@ -33,7 +33,7 @@ pub enum ReportCmd {
     /// their justifications, disputes, finalization.
     Unit(UnitArgs),
     /// The survey index (SIPAS by default) of the year's units from their responses: ranking
-    /// with n and the 95 % interval, factors, change from last year, regional and national
+    /// with n and the 95% interval, factors, change from last year, regional and national
     /// averages, warnings for few responses.
     Sipas(SipasArgs),
 }

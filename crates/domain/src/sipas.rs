@@ -12,7 +12,7 @@
 //! - a linked survey item's points = `max × value`, rounded half up to 0,01 point (the step of
 //!   survey items, `Node::score_step`).
 //!
-//! Intervals (95 %): a question's is the Wilson score interval of its proportion (z = 1.959964).
+//! Intervals (95%): a question's is the Wilson score interval of its proportion (z = 1.959964).
 //! A factor's and the index's are the Wilson interval around their value with the smallest
 //! number of answers of any question they are made of as n: the answers to the questions of a
 //! factor come from the same respondents, so pooling them would claim a precision the survey
@@ -175,7 +175,7 @@ pub fn respondent_hash(key: &[u8], survey: &str, year: u16, respondent: &str) ->
     out
 }
 
-/// z for a two-sided 95 % interval.
+/// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959_964;
 
 /// The Wilson score interval of a proportion `p` observed on `n` answers (0..1 both ends);
@@ -218,10 +218,10 @@ impl Estimate {
         }
     }
 
-    /// "82,66 % (n = 37; 95 %: 67,51–91,47 %)"
+    /// "82,66% (n = 37; 95%: 67,51–91,47%)"
     pub fn show(&self, lang: Lang) -> String {
         format!(
-            "{} (n = {}; 95 %: {}–{})",
+            "{} (n = {}; 95%: {}–{})",
             super::number::percent(percent_h(self.value), lang),
             self.n,
             super::number::hundredths(percent_h(self.low), lang),
@@ -521,7 +521,7 @@ pub fn survey_points(def: &SurveyDef, results: &SurveyResults) -> (Vec<ItemPoint
                 item: l.item.clone(),
                 points,
                 reason: format!(
-                    "tính từ {} phiếu, công thức {}: {} {} × {} = {} ({factors}KTC 95 %: {}–{}, n = {})",
+                    "tính từ {} phiếu, công thức {}: {} {} × {} = {} ({factors}KTC 95%: {}–{}, n = {})",
                     u.responses,
                     def.formula_label(),
                     source,

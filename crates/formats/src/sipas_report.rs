@@ -1,5 +1,5 @@
 //! The survey report (`report sipas`, issue 16): the units ranked by their survey index, with
-//! the responses, n and the 95 % interval, each factor's index, the change from last year, a
+//! the responses, n and the 95% interval, each factor's index, the change from last year, a
 //! warning where a unit has fewer responses than the definition's minimum, and the regional and
 //! national averages. Markdown for people (cells escaped), CSV with machine names (text cells
 //! neutralised) and a workbook sheet, all from the same rows.
@@ -96,7 +96,7 @@ pub fn write_sipas_markdown(out: &mut dyn Write, r: &SipasReport, lang: Lang) ->
         "{}",
         if vi {
             format!(
-                "Công thức {}: chỉ số câu hỏi = tỷ lệ câu trả lời ở mức hài lòng ({}); chỉ số yếu tố = trung bình các câu hỏi; chỉ số chung = {} các yếu tố. Khoảng tin cậy 95 %: Wilson, với n là số câu trả lời ít nhất của các câu hỏi tạo nên giá trị. {} phiếu từ {} tệp; {ranked}/{} đơn vị có chỉ số.",
+                "Công thức {}: chỉ số câu hỏi = tỷ lệ câu trả lời ở mức hài lòng ({}); chỉ số yếu tố = trung bình các câu hỏi; chỉ số chung = {} các yếu tố. Khoảng tin cậy 95%: Wilson, với n là số câu trả lời ít nhất của các câu hỏi tạo nên giá trị. {} phiếu từ {} tệp; {ranked}/{} đơn vị có chỉ số.",
                 def.formula_label(),
                 satisfied_words(def),
                 match def.index_rule {
@@ -109,7 +109,7 @@ pub fn write_sipas_markdown(out: &mut dyn Write, r: &SipasReport, lang: Lang) ->
             )
         } else {
             format!(
-                "Formula {}: a question's index = the share of satisfied answers ({}); a factor = the mean of its questions; the index = the {} of the factors. 95 % interval: Wilson, with n the fewest answers of the questions the value is made of. {} responses from {} files; {ranked}/{} units have an index.",
+                "Formula {}: a question's index = the share of satisfied answers ({}); a factor = the mean of its questions; the index = the {} of the factors. 95% interval: Wilson, with n the fewest answers of the questions the value is made of. {} responses from {} files; {ranked}/{} units have an index.",
                 def.formula_label(),
                 satisfied_words(def),
                 match def.index_rule {
@@ -131,7 +131,7 @@ pub fn write_sipas_markdown(out: &mut dyn Write, r: &SipasReport, lang: Lang) ->
             "Số phiếu".into(),
             "Chỉ số".into(),
             "n".into(),
-            "KTC 95 %".into(),
+            "KTC 95%".into(),
         ]
     } else {
         vec![
@@ -141,7 +141,7 @@ pub fn write_sipas_markdown(out: &mut dyn Write, r: &SipasReport, lang: Lang) ->
             "Responses".into(),
             "Index".into(),
             "n".into(),
-            "95 % CI".into(),
+            "95% CI".into(),
         ]
     };
     for f in &def.factors {

@@ -287,7 +287,7 @@ pub fn self_rows(fw: &Framework, units: &UnitSet, opt: &SampleOptions) -> Vec<Se
     for u in chosen {
         let prof = profile(opt.seed, &u.code);
         let mut rng = rng_for(opt.seed, SELF, &u.code);
-        // Strong units claim the maximum more often: 78 % … 95 %.
+        // Strong units claim the maximum more often: 78% … 95%.
         let p_full = 780 + prof.strength * 17 / 100;
         for (node, name) in &leaves {
             let full = full_h(node, step);

@@ -789,8 +789,8 @@ impl Session {
     /// The server holds a page and the frames queued for the client, never the whole trail
     /// (finding 7 of the re-test: 1.14 GB for one whole-trail audit of a 246k-event store).
     fn send_history(&self, id: u64, q: &api::HistoryQuery) -> Result<(), Gone> {
-        // A user's history or the whole trail comes in pages: one of `HISTORY_STREAMS` at a time.
-        let _turn = (q.unit.is_none() || q.year.is_none()).then(|| HISTORY_TURNS.take());
+        // A user's history or the whole trail comes in pages: one of `LONG_STREAMS` at a time.
+        let _turn = (q.unit.is_none() || q.year.is_none()).then(|| LONG_TURNS.take());
         let mut gone = false;
         let mut unsent = None;
         let r = self.wb.history_pages(q, &mut |page| {
@@ -836,12 +836,18 @@ impl Session {
     /// the store, so nothing the store's reading keeps (its cache of texts) outlives a page.
     fn catch_up(&self, mut next: u64) -> Result<(), Gone> {
         let store = self.shared.root.engine().store();
+        let mut turn = None;
         loop {
             let upto = match self.shared.hub.catch_up_step(self.session, next) {
                 CatchUp::Send { upto } => upto,
                 CatchUp::Done => return Ok(()),
                 CatchUp::Gone => return Err(Gone),
             };
+            // A long catch-up (a client far behind, or one asking from the start) waits for a
+            // turn among the long streams and keeps it to the end.
+            if turn.is_none() && upto.saturating_sub(next) >= crate::protocol::CATCH_UP_FREE {
+                turn = Some(LONG_TURNS.take());
+            }
             while next <= upto {
                 let mut failed = None;
                 let page = {
@@ -1495,8 +1501,8 @@ mod tests {
     }
 }
 
-/// Turns to stream a paged history (`protocol::HISTORY_STREAMS`).
-static HISTORY_TURNS: Turns = Turns::new(crate::protocol::HISTORY_STREAMS);
+/// Turns to stream a long answer: a paged history or a long catch-up (`protocol::LONG_STREAMS`).
+static LONG_TURNS: Turns = Turns::new(crate::protocol::LONG_STREAMS);
 
 /// A counting semaphore: `take` waits for a free turn, which its guard gives back.
 struct Turns {

@@ -1,4 +1,4 @@
-//! The SIPAS card: the ranking by index on top (rank, unit, index, n, 95 % interval, a `!` for
+//! The SIPAS card: the ranking by index on top (rank, unit, index, n, 95% interval, a `!` for
 //! few responses), the chosen unit's factors below as bars with their value, n and interval.
 //! The chosen row is marked with the theme's selection mark as well as its style, so it shows
 //! without colour (NO_COLOR); bars are drawn with the theme's bar characters (`#` and `.` in the
@@ -118,7 +118,7 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, s: &SipasState) {
                 fit(lang.pick("Đơn vị", "Unit"), name_w),
                 right(lang.pick("Chỉ số", "Index"), 8),
                 right("n", 5),
-                lang.pick("KTC 95 %", "95 % CI"),
+                lang.pick("KTC 95%", "95% CI"),
             ),
             w,
         )
@@ -166,7 +166,7 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, s: &SipasState) {
     if let Some(u) = s.selected() {
         let head = match (&u.index, lang) {
             (Some(e), Lang::Vi) => format!(
-                "{} {} — chỉ số {} (n = {}, KTC 95 % {}), {} phiếu",
+                "{} {} — chỉ số {} (n = {}, KTC 95% {}), {} phiếu",
                 u.unit,
                 s.name(&u.unit),
                 pct(e.value, lang),
@@ -175,7 +175,7 @@ pub fn render(app: &App, f: &mut Frame, body: Rect, s: &SipasState) {
                 u.responses
             ),
             (Some(e), Lang::En) => format!(
-                "{} {} — index {} (n = {}, 95 % CI {}), {} responses",
+                "{} {} — index {} (n = {}, 95% CI {}), {} responses",
                 u.unit,
                 s.name(&u.unit),
                 pct(e.value, lang),
