@@ -358,6 +358,61 @@ fn presence_reaches_every_client_and_leaving_is_seen() {
     );
 }
 
+/// Presence is shown to everyone connected, so it names a plain unit code and an item that
+/// exists (the issue 13 re-test: an auditor "edited" an item that does not exist, and a 60 KB
+/// unit name was sent to every workbench).
+#[test]
+fn presence_of_an_unknown_item_or_an_odd_unit_is_refused_and_shown_to_nobody() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    store_with_me(dir, Role::Auditor);
+    let _server = serve(dir);
+    let a = client(dir);
+    let b = client(dir);
+    let long = "x".repeat(60_000);
+    let refused = [
+        (Some((YEAR, long.clone())), None),
+        (Some((YEAR, "44\u{1b}[2J".into())), None),
+        (Some((YEAR, "44 ".into())), None),
+        (None, Some(key("44", "9.9.9"))),
+        (None, Some(key("44", "\n1.1.2\u{2028}"))),
+        (None, Some(key(&long, "1.1.2"))),
+    ];
+    for (unit, editing) in refused {
+        let r = a.set_presence(unit.clone(), editing.clone());
+        match &r {
+            Err(WorkbenchError::UnknownUnit { unit: shown, .. })
+            | Err(WorkbenchError::UnknownCriterion { code: shown, .. }) => {
+                assert!(
+                    shown.chars().count() <= 70,
+                    "echoed whole: {} chars",
+                    shown.len()
+                );
+                assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+            }
+            other => panic!("presence {unit:?} {editing:?} was not refused: {other:?}"),
+        }
+    }
+    // A sound presence still goes through, and only it is seen.
+    let seen = b.subscribe();
+    let k = key("44", "1.1.2");
+    a.set_presence(Some((YEAR, "44".into())), Some(k.clone()))
+        .unwrap();
+    let a_session = a.session().unwrap();
+    wait_for(
+        &seen,
+        |n| matches!(n, Notice::Presence(list) if list.iter().any(|e| e.session == a_session)),
+    );
+    let mine: Vec<_> = b
+        .presence()
+        .into_iter()
+        .filter(|e| e.session == a_session)
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].unit, Some((YEAR, "44".into())));
+    assert_eq!(mine[0].editing.as_ref(), Some(&k));
+}
+
 #[test]
 fn a_change_by_one_client_is_pushed_to_the_other() {
     let tmp = tempfile::tempdir().unwrap();

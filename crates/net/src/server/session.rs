@@ -29,7 +29,7 @@ use crate::protocol::{
 };
 use api::Workbench;
 use api::{Feed, WorkbenchError};
-use domain::{Command, ImportHead, Role};
+use domain::{Command, ImportHead, ItemKey, Role};
 use engine::LocalWorkbench;
 
 use super::hub::outbox::STALL;
@@ -1231,8 +1231,10 @@ impl Session {
             Request::DeleteDraft { key } => wb.delete_draft(&key).map(|()| Reply::Done),
             Request::LastSeq => wb.last_seq().map(Reply::LastSeq),
             Request::Presence { unit, editing } => {
-                self.shared.hub.set_presence(self.session, unit, editing);
-                Ok(Reply::Done)
+                presence_problem(wb, unit.as_ref(), editing.as_ref()).map(|()| {
+                    self.shared.hub.set_presence(self.session, unit, editing);
+                    Reply::Done
+                })
             }
             Request::Verify => {
                 info!("session {}: {} runs verify", self.session, self.user);
@@ -1499,6 +1501,48 @@ mod tests {
         drop(mine);
         assert!(gate.enter(1000).is_ok());
     }
+}
+
+/// Presence is shown to every workbench connected: it names a unit by a plain code and an item
+/// that exists, never a long or invisible text (the issue 13 re-test: an auditor "edited" an
+/// item that does not exist, and a 60 KB unit name was sent to everyone).
+fn presence_problem(
+    wb: &LocalWorkbench,
+    unit: Option<&(u16, String)>,
+    editing: Option<&ItemKey>,
+) -> Result<(), WorkbenchError> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars().count() <= domain::limits::NAME_CHARS
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || text::is_dangerous(c))
+    };
+    let shown =
+        |s: &str| text::one_line(&text::truncate(s, domain::limits::NAME_CHARS)).into_owned();
+    if let Some((year, code)) = unit
+        && !plain(code)
+    {
+        return Err(WorkbenchError::UnknownUnit {
+            year: *year,
+            unit: shown(code),
+        });
+    }
+    if let Some(key) = editing {
+        if !plain(&key.unit) {
+            return Err(WorkbenchError::UnknownUnit {
+                year: key.year,
+                unit: shown(&key.unit),
+            });
+        }
+        if !plain(&key.leaf) || wb.item(key)?.is_none() {
+            return Err(WorkbenchError::UnknownCriterion {
+                year: key.year,
+                code: shown(&key.leaf),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Turns to stream a long answer: a paged history or a long catch-up (`protocol::LONG_STREAMS`).
