@@ -287,7 +287,7 @@ fn a_non_member_is_refused_with_the_leads_who_can_add_them() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(&format!("user {} is not a member", me())) && err.contains("(lead)"),
+        err.contains(&me()) && err.contains("not a member of this store") && err.contains("(lead)"),
         "{err}"
     );
 }

@@ -353,6 +353,19 @@ impl WorkbenchError {
                 } else {
                     leads.join(", ")
                 };
+                if user == "root" {
+                    // The administrator is never a member (docs/SHARED_STORE.md, `doctor`):
+                    // adding root is not the advice.
+                    return if vi {
+                        format!(
+                            "root là tài khoản quản trị, không phải thành viên của kho này (và không cần là thành viên: quản trị viên và tài khoản dịch vụ chỉ chạy dịch vụ). Hãy chạy lệnh bằng tài khoản của một thành viên, ví dụ trưởng nhóm ({who}); muốn kiểm tra kho khi dịch vụ đã dừng thì chạy `thamdinh verify` bằng tài khoản dịch vụ."
+                        )
+                    } else {
+                        format!(
+                            "root is the administrator's account, not a member of this store (and need not be one: the administrator and the service account only run the service). Run the command from a member's account, for example a lead's ({who}); to check the store with the service stopped, run `thamdinh verify` as the service account."
+                        )
+                    };
+                }
                 if vi {
                     format!(
                         "người dùng {user} chưa là thành viên của kho dữ liệu này. Hãy nhờ trưởng nhóm ({who}) chạy: thamdinh member add {user} --role appraiser"
@@ -986,6 +999,31 @@ mod tests {
 
     fn both(e: &WorkbenchError) -> (String, String) {
         (e.message(Lang::Vi), e.message(Lang::En))
+    }
+
+    /// The administrator is never a member (docs/SHARED_STORE.md): root is not told to add
+    /// itself, anyone else is told who adds them.
+    #[test]
+    fn root_not_being_a_member_is_not_told_to_become_one() {
+        let leads = vec!["lan".to_string()];
+        let root = WorkbenchError::NotMember {
+            user: "root".into(),
+            leads: leads.clone(),
+        };
+        for m in [root.message(Lang::Vi), root.message(Lang::En)] {
+            assert!(!m.contains("member add"), "{m}");
+            assert!(m.contains("(lan)"), "{m}");
+        }
+        let minh = WorkbenchError::NotMember {
+            user: "minh".into(),
+            leads,
+        };
+        let (vi, en) = both(&minh);
+        assert!(
+            vi.contains("thamdinh member add minh --role appraiser"),
+            "{vi}"
+        );
+        assert!(en.contains("user minh is not a member"), "{en}");
     }
 
     #[test]
