@@ -349,7 +349,21 @@ impl StoreError {
             }
             StoreError::Access { path, problems } => {
                 const SHOWN: usize = 5;
+                // Someone else's sound store is not a store others could change: say so.
+                let not_mine = problems
+                    .iter()
+                    .all(|p| matches!(p, crate::access::AccessProblem::OwnedByOther { .. }));
                 let mut out = match lang {
+                    Lang::En if not_mine => format!(
+                        "store {} was not opened: it belongs to another account, and only its \
+                         owner opens its files:",
+                        path.display()
+                    ),
+                    Lang::Vi if not_mine => format!(
+                        "không mở kho dữ liệu {}: kho thuộc tài khoản khác, và chỉ chủ kho mới \
+                         mở các tệp của kho:",
+                        path.display()
+                    ),
                     Lang::En => format!(
                         "store {} was not opened, because other accounts on this server could \
                          change or read it:",
@@ -444,5 +458,41 @@ mod tests {
                 .starts_with("kho dữ liệu /srv/par đang được một tiến trình khác sử dụng")
         );
         assert_eq!(e.to_string(), e.message(Lang::En));
+    }
+
+    /// A member who runs `serve` on the service account's sound store is told whose it is, not
+    /// that other accounts could change it (the issue 13 re-test).
+    #[test]
+    fn a_store_of_another_account_is_not_called_open_to_others() {
+        use crate::access::AccessProblem;
+        let path = PathBuf::from("/srv/par");
+        let theirs = StoreError::Access {
+            path: path.clone(),
+            problems: vec![AccessProblem::OwnedByOther {
+                path: path.clone(),
+                owner: 999,
+                me: 1002,
+            }],
+        };
+        let en = theirs.message(Lang::En);
+        assert!(en.contains("belongs to another account"), "{en}");
+        assert!(!en.contains("could change or read"), "{en}");
+        assert!(
+            theirs
+                .message(Lang::Vi)
+                .contains("kho thuộc tài khoản khác")
+        );
+        let open = StoreError::Access {
+            path: path.clone(),
+            problems: vec![
+                AccessProblem::OwnedByOther {
+                    path: path.clone(),
+                    owner: 999,
+                    me: 1002,
+                },
+                AccessProblem::WritableByOthers { path, mode: 0o777 },
+            ],
+        };
+        assert!(open.message(Lang::En).contains("could change or read it"));
     }
 }
