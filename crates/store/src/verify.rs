@@ -973,22 +973,11 @@ impl Store {
         if report.first_bad_event.is_none()
             && let Some(torn) = &opened.torn
         {
+            let (vi, en) = torn_said(dir, head);
             report.first_bad_event = Some((
                 report.events + 1,
-                torn.what.within(
-                    |v| {
-                        format!(
-                            "{v} (một lần ghi chưa từng được xác nhận, trừ khi trạng thái đã ghi \
-                             nhận nó; máy chủ sẽ cắt bỏ nó khi khởi động)"
-                        )
-                    },
-                    |e| {
-                        format!(
-                            "{e} (a write that was never acknowledged, unless the state recorded \
-                             it; the server cuts it when it starts)"
-                        )
-                    },
-                ),
+                torn.what
+                    .within(|v| format!("{v} ({vi})"), |e| format!("{e} ({en})")),
             ));
         }
         if report.first_bad_event.is_some() {
@@ -1408,6 +1397,46 @@ fn out_of_order(group: &str, leaf: &str, prev: &str) -> Said {
             "state group {group}: item {leaf} comes after item {prev} (the items are out of order)"
         ),
     )
+}
+
+/// What a torn tail after event `head` is, in both languages: whether it was acknowledged is
+/// what the state recorded, as the server decides at open (it cuts only what the state never
+/// recorded).
+pub(super) fn torn_said(dir: &Path, head: u64) -> (String, String) {
+    let recorded = super::open_sled(dir).ok().and_then(|(_, state, _)| {
+        let v = state.get(layout::APPLIED_KEY).ok()??;
+        state::decode_applied(&v).ok().map(|a| a.seq)
+    });
+    match recorded {
+        Some(a) if a > head => (
+            format!(
+                "trạng thái đã ghi nhận đến sự kiện {a}: các sự kiện {}–{a} đã được xác \
+                 nhận và nhật ký đã mất chúng",
+                head + 1
+            ),
+            format!(
+                "the state had recorded events up to {a}: events {}–{a} were \
+                 acknowledged, and the journal lost them",
+                head + 1
+            ),
+        ),
+        Some(_) => (
+            "một lần ghi trạng thái chưa ghi nhận, tức chưa từng được xác nhận; máy chủ sẽ \
+             cắt bỏ nó khi khởi động"
+                .to_string(),
+            "a write the state never recorded, so never acknowledged; the server cuts it \
+             when it starts"
+                .to_string(),
+        ),
+        None => (
+            "một lần ghi chưa từng được xác nhận, trừ khi trạng thái đã ghi nhận nó; máy \
+             chủ sẽ cắt bỏ nó khi khởi động"
+                .to_string(),
+            "a write that was never acknowledged, unless the state recorded it; the \
+             server cuts it when it starts"
+                .to_string(),
+        ),
+    }
 }
 
 /// A store error met while comparing, in both languages. The report adds what to do (rebuild),

@@ -511,14 +511,9 @@ impl Store {
         if report.first_bad_event.is_none()
             && let Some(torn) = &opened.torn
         {
-            report.first_bad_event = Some((
-                report.events + 1,
-                english(format!(
-                    "{} (a write that was never acknowledged, unless the state recorded it; the \
-                     server cuts it when it starts)",
-                    torn.what
-                )),
-            ));
+            let (_, en) = super::torn_said(dir, journal.head().0);
+            report.first_bad_event =
+                Some((report.events + 1, english(format!("{} ({en})", torn.what))));
         }
         if report.first_bad_event.is_some() {
             return Ok(report);
