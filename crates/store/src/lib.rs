@@ -71,6 +71,10 @@ pub const SCHEMA_VERSION: u32 = 3;
 /// sled's page cache size. Kept well under the server's memory budget (SPEC P6).
 const CACHE_CAPACITY: u64 = 64 * 1024 * 1024;
 
+/// How long closing a failed sled handle may take before it is left behind (see
+/// `recover_state_now`).
+const OLD_SLED_CLOSE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Events applied to sled in one batch when many are applied at once (a large import, the
 /// journal's tail at open, a rebuild, a restore): bounds the memory a batch takes.
 const APPLY_BATCH: usize = 20_000;
@@ -288,6 +292,15 @@ impl Store {
         let (mut journal, opened) = Journal::open(&layout::journal_dir(dir), OpenMode::Repair)
             .map_err(|e| StoreError::journal(dir, e))?;
         report.events = opened.head_seq;
+        // Nothing is created or set aside in a folder that is no longer the one locked and
+        // opened (moved or replaced while this server started: the re-test of issue 12 found
+        // a state rebuilt into the folder that replaced it).
+        let replaced = || StoreError::Replaced {
+            path: dir.to_path_buf(),
+        };
+        if !journal.still_in_place().unwrap_or(false) {
+            return Err(replaced());
+        }
         // A torn end with no state to tell about it: sled is not even created.
         let no_state = !layout::sled_dir(dir).join("db").exists();
         let sled = if no_state && opened.torn.is_some() {
@@ -342,6 +355,9 @@ impl Store {
         let (db, state, drafts) = match sled {
             Ok(s) => s,
             Err(why) => {
+                if !journal.still_in_place().unwrap_or(false) {
+                    return Err(replaced());
+                }
                 let aside = lock::set_aside_sled(dir)?;
                 report.rebuilt = Some(format!("{why}; the old files are kept in {aside}"));
                 open_sled(dir)?
@@ -369,10 +385,13 @@ impl Store {
                 } = store;
                 // (A sled that panicked may panic again as it closes.)
                 let _ = guard::catch(move || drop(sled));
+                let journal = journal.into_inner().unwrap_or_else(|p| p.into_inner());
+                if !journal.still_in_place().unwrap_or(false) {
+                    return Err(replaced());
+                }
                 let aside = lock::set_aside_sled(dir)?;
                 report.rebuilt = Some(format!("{why}; the old files are kept in {aside}"));
                 let (db, state, drafts) = open_sled(dir)?;
-                let journal = journal.into_inner().unwrap_or_else(|p| p.into_inner());
                 let mut store = Store::assemble(dir, lock, db, state, drafts, journal, report);
                 guarded_catch_up(&mut store)?;
                 Ok(store)
@@ -728,12 +747,39 @@ impl Store {
         self.forget_summaries();
         let old = self.sled.write().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(old) = old {
-            // (sled may fail, or panic, flushing what it could not write before.)
-            let _ = guard::catch(move || drop(old));
+            // sled flushes when its handle is dropped: it may fail, panic, or wait forever for
+            // a write that cannot be made (its folder deleted during an import, the re-test of
+            // issue 12: the server hung and ignored SIGTERM). The handle is closed on a thread
+            // of its own and left behind after a few seconds.
+            let (closed, done) = crossbeam_channel::bounded::<()>(1);
+            let closer = std::thread::Builder::new()
+                .name("sled-close".into())
+                .spawn(move || {
+                    let _ = guard::catch(move || drop(old));
+                    let _ = closed.send(());
+                });
+            let waited = closer
+                .map_err(|_| ())
+                .and_then(|_| done.recv_timeout(OLD_SLED_CLOSE).map_err(|_| ()));
+            if waited.is_err() {
+                tracing::warn!(
+                    "the old sled handle of {} did not close within {} s (its files were \
+                     probably removed); it is left behind and sled is opened again",
+                    self.dir.display(),
+                    OLD_SLED_CLOSE.as_secs()
+                );
+            }
         }
         #[cfg(test)]
         if self.test_disk_full.load(Ordering::Acquire) {
             return Err(self.sled_err(test_no_space()));
+        }
+        // sled is opened again only in the folder this store locked, never in one that
+        // replaced it.
+        if !self.still_in_place() {
+            return Err(StoreError::Replaced {
+                path: self.dir.clone(),
+            });
         }
         // A reader may still hold sled's handles for a moment (sled's lock is held until the
         // last one goes).
