@@ -321,7 +321,7 @@ fn restore_err(dir: &std::path::Path, lines: &[String]) -> (usize, String) {
         "a failed restore leaves nothing behind"
     );
     match err {
-        StoreError::Restore { line, reason } => (line, reason),
+        StoreError::Restore { line, reason } => (line, reason.en),
         other => panic!("expected a Restore error, got {other:?}"),
     }
 }

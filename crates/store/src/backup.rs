@@ -19,6 +19,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 
 use domain::{BackupSummary, Seal};
+use l10n::Said;
 
 use super::apply::Applier;
 use super::body;
@@ -153,7 +154,7 @@ impl Store {
             if !report.ok() {
                 return Err(StoreError::Restore {
                     line: 0,
-                    reason: report.message(l10n::Lang::En),
+                    reason: unverified(&report),
                 });
             }
             store.flush()?;
@@ -199,7 +200,10 @@ impl Store {
             buf.clear();
             let read = input.read_line(&mut buf).map_err(|e| StoreError::Restore {
                 line: line + 1,
-                reason: format!("cannot be read: {e}"),
+                reason: Said::new(
+                    format!("không đọc được: {e}"),
+                    format!("cannot be read: {e}"),
+                ),
             })?;
             if read == 0 {
                 break;
@@ -209,15 +213,26 @@ impl Store {
             if text.is_empty() {
                 continue;
             }
-            let bad = |reason: String| StoreError::Restore { line, reason };
+            let bad = |vi: String, en: String| StoreError::Restore {
+                line,
+                reason: Said::new(vi, en),
+            };
             if let Some((at, _)) = &trailer {
-                return Err(bad(format!(
-                    "text after the trailer on line {at} (the file was altered)"
-                )));
+                return Err(bad(
+                    format!("có nội dung sau dòng kết thúc ở dòng {at} (tệp đã bị sửa)"),
+                    format!("text after the trailer on line {at} (the file was altered)"),
+                ));
             }
             if !header {
                 let h: Header = serde_json::from_str(text).map_err(|_| {
                     bad(
+                        "đây không phải bản sao lưu của phiên bản thamdinh này (dòng đầu không \
+                         phải phần đầu của một bản sao lưu). Bản sao lưu của bản phát hành trước \
+                         được khôi phục bằng thamdinh của bản đó; kho nó tạo ra được chuyển sang \
+                         cách lưu của phiên bản này khi phiên bản này mở kho lần đầu (chạy \
+                         `thamdinh verify` trên kho đó, rồi `thamdinh backup` để có bản sao lưu \
+                         của phiên bản này)"
+                            .into(),
                         "this is not a backup of this version of thamdinh (its first line is \
                          not the backup header). A backup written by the previous release is \
                          restored with that release's thamdinh; the store it makes is moved to \
@@ -227,13 +242,22 @@ impl Store {
                     )
                 })?;
                 if h.thamdinh_backup != BACKUP_FORMAT || h.body_format != body::BODY_FORMAT {
-                    return Err(bad(format!(
-                        "backup format {} with bodies of format {}: this program reads format \
-                         {BACKUP_FORMAT} with bodies of format {}",
-                        h.thamdinh_backup,
-                        h.body_format,
-                        body::BODY_FORMAT
-                    )));
+                    return Err(bad(
+                        format!(
+                            "bản sao lưu định dạng {} với nội dung định dạng {}: chương trình này \
+                             đọc định dạng {BACKUP_FORMAT} với nội dung định dạng {}",
+                            h.thamdinh_backup,
+                            h.body_format,
+                            body::BODY_FORMAT
+                        ),
+                        format!(
+                            "backup format {} with bodies of format {}: this program reads format \
+                             {BACKUP_FORMAT} with bodies of format {}",
+                            h.thamdinh_backup,
+                            h.body_format,
+                            body::BODY_FORMAT
+                        ),
+                    ));
                 }
                 header = true;
                 continue;
@@ -242,43 +266,79 @@ impl Store {
                 trailer = Some((line, t.trailer));
                 continue;
             }
-            let l: Line =
-                serde_json::from_str(text).map_err(|e| bad(format!("not an event line: {e}")))?;
+            let l: Line = serde_json::from_str(text).map_err(|e| {
+                bad(
+                    format!("không phải một dòng sự kiện: {e}"),
+                    format!("not an event line: {e}"),
+                )
+            })?;
             if l.seq != expected {
-                return Err(bad(format!(
-                    "event {} where event {expected} was expected (events must run from 1 \
-                     without gaps)",
-                    l.seq
-                )));
+                return Err(bad(
+                    format!(
+                        "sự kiện {} ở chỗ phải là sự kiện {expected} (các sự kiện phải liền nhau \
+                         từ 1, không thiếu)",
+                        l.seq
+                    ),
+                    format!(
+                        "event {} where event {expected} was expected (events must run from 1 \
+                         without gaps)",
+                        l.seq
+                    ),
+                ));
             }
             let claimed: [u8; 32] = hex::decode(&l.hash)
                 .ok()
                 .and_then(|h| h.try_into().ok())
-                .ok_or_else(|| bad(format!("event {expected}: hash is not 64 hex digits")))?;
-            let bytes = B64
-                .decode(l.body.as_bytes())
-                .map_err(|e| bad(format!("event {expected}: body is not base64: {e}")))?;
-            let d = body::decode(&bytes)
-                .map_err(|e| bad(format!("event {expected}: body cannot be read: {e}")))?;
+                .ok_or_else(|| {
+                    bad(
+                        format!("sự kiện {expected}: mã băm không phải 64 chữ số thập lục phân"),
+                        format!("event {expected}: hash is not 64 hex digits"),
+                    )
+                })?;
+            let bytes = B64.decode(l.body.as_bytes()).map_err(|e| {
+                bad(
+                    format!("sự kiện {expected}: nội dung không phải base64: {e}"),
+                    format!("event {expected}: body is not base64: {e}"),
+                )
+            })?;
+            let d = body::decode(&bytes).map_err(|e| {
+                bad(
+                    format!("sự kiện {expected}: không đọc được nội dung: {e}"),
+                    format!("event {expected}: body cannot be read: {e}"),
+                )
+            })?;
             if d.body.seq != expected {
-                return Err(bad(format!(
-                    "event {expected}: its content says it is event {}",
-                    d.body.seq
-                )));
+                return Err(bad(
+                    format!(
+                        "sự kiện {expected}: nội dung của nó ghi là sự kiện {}",
+                        d.body.seq
+                    ),
+                    format!(
+                        "event {expected}: its content says it is event {}",
+                        d.body.seq
+                    ),
+                ));
             }
             layout::check_user(&d.body.actor)
                 .and_then(|()| layout::check_change(&d.body.change))
-                .map_err(|e| bad(e.message(l10n::Lang::En)))?;
+                .map_err(|e| bad(e.message(l10n::Lang::Vi), e.message(l10n::Lang::En)))?;
             if chain_hash(&prev, &bytes) != claimed {
-                return Err(bad(format!(
-                    "event {expected}: its hash does not match its content and the previous \
-                     event's hash (the line was altered)"
-                )));
+                return Err(bad(
+                    format!(
+                        "sự kiện {expected}: mã băm không khớp với nội dung của nó và mã băm của \
+                         sự kiện trước (dòng đã bị sửa)"
+                    ),
+                    format!(
+                        "event {expected}: its hash does not match its content and the previous \
+                         event's hash (the line was altered)"
+                    ),
+                ));
             }
             if last_at.is_some_and(|t| d.body.at < t) {
-                return Err(bad(format!(
-                    "event {expected}: its time is earlier than the event before it"
-                )));
+                return Err(bad(
+                    format!("sự kiện {expected}: thời điểm của nó sớm hơn sự kiện trước nó"),
+                    format!("event {expected}: its time is earlier than the event before it"),
+                ));
             }
             last_at = Some(d.body.at);
             applier.apply(&d.body)?;
@@ -292,7 +352,7 @@ impl Store {
         if !header {
             return Err(StoreError::Restore {
                 line: 1,
-                reason: "the file is empty".into(),
+                reason: Said::new("tệp trống", "the file is empty"),
             });
         }
         let events = expected - 1;
@@ -305,24 +365,35 @@ impl Store {
             None => {
                 return Err(StoreError::Restore {
                     line,
-                    reason: format!(
-                        "the backup has no trailer after its {events} events: it was cut or is \
-                         incomplete, so it cannot prove it holds every event; nothing was \
-                         restored"
+                    reason: Said::new(
+                        format!(
+                            "bản sao lưu không có dòng kết thúc sau {events} sự kiện: tệp đã bị cắt \
+                             hoặc chưa đầy đủ, nên không chứng minh được là có đủ mọi sự kiện"
+                        ),
+                        format!(
+                            "the backup has no trailer after its {events} events: it was cut or \
+                             is incomplete, so it cannot prove it holds every event"
+                        ),
                     ),
                 });
             }
             Some((at, t)) if t != expected_trailer => {
+                let head_hash = hex::encode(prev);
                 return Err(StoreError::Restore {
                     line: at,
-                    reason: format!(
-                        "the trailer says {} events ending at event {} with hash {}, but the file \
-                         holds {events} events ending with hash {} (events are missing or were \
-                         altered); nothing was restored",
-                        t.events,
-                        t.head_seq,
-                        t.head_hash,
-                        hex::encode(prev)
+                    reason: Said::new(
+                        format!(
+                            "dòng kết thúc ghi {} sự kiện, đến sự kiện {} với mã băm {}, nhưng tệp \
+                             có {events} sự kiện, kết thúc bằng mã băm {head_hash} (thiếu sự kiện \
+                             hoặc có sự kiện đã bị sửa)",
+                            t.events, t.head_seq, t.head_hash
+                        ),
+                        format!(
+                            "the trailer says {} events ending at event {} with hash {}, but the \
+                             file holds {events} events ending with hash {head_hash} (events are \
+                             missing or were altered)",
+                            t.events, t.head_seq, t.head_hash
+                        ),
                     ),
                 });
             }
@@ -358,4 +429,25 @@ impl Store {
 fn to_json<T: Serialize>(v: &T) -> String {
     // Plain structs of strings and numbers always serialise.
     serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Why a store built from a whole backup does not verify (the first damage, or the first
+/// difference of its state), without verify's advice to restore: this is the restore.
+fn unverified(report: &domain::VerifyReport) -> Said {
+    if let Some((seq, why)) = &report.first_bad_event {
+        return why.within(
+            |v| format!("kho dựng lại từ bản sao lưu không qua kiểm tra ở sự kiện {seq}: {v}"),
+            |e| format!("the store built from the backup does not verify at event {seq}: {e}"),
+        );
+    }
+    match &report.first_state_mismatch {
+        Some(what) => what.within(
+            |v| format!("trạng thái dựng lại từ bản sao lưu khác với các sự kiện của nó: {v}"),
+            |e| format!("the state built from the backup differs from its events: {e}"),
+        ),
+        None => Said::new(
+            "không kiểm tra được kho dựng lại từ bản sao lưu",
+            "the store built from the backup could not be checked",
+        ),
+    }
 }

@@ -38,7 +38,8 @@ pub enum StoreError {
     Sled(String),
     /// A backup line that cannot be restored (1-based line number).
     #[error("{}", self.message(Lang::En))]
-    Restore { line: usize, reason: String },
+    /// (line 0: the whole file was read, and the store built from it does not verify.)
+    Restore { line: usize, reason: Said },
     /// A key part the store cannot lay out (empty, contains '/', or a year above 9999).
     #[error("{}", self.message(Lang::En))]
     BadKey { what: String },
@@ -174,15 +175,26 @@ impl StoreError {
                 Lang::En => format!("the database reported an error: {e}."),
                 Lang::Vi => format!("cơ sở dữ liệu báo lỗi: {e}."),
             },
-            StoreError::Restore { line, reason } => match lang {
-                Lang::En => format!(
-                    "backup line {line}: {reason}. Nothing was restored; use an intact backup file."
-                ),
-                Lang::Vi => format!(
-                    "dòng {line} của bản sao lưu: {reason}. Chưa khôi phục gì; hãy dùng một tệp sao \
-                     lưu còn nguyên vẹn."
-                ),
-            },
+            StoreError::Restore { line, reason } => {
+                let reason = reason.get(lang).trim_end_matches('.');
+                match (lang, line) {
+                    (Lang::En, 0) => format!(
+                        "backup: {reason}. Nothing was restored; use an intact backup file."
+                    ),
+                    (Lang::En, _) => format!(
+                        "backup line {line}: {reason}. Nothing was restored; use an intact backup \
+                         file."
+                    ),
+                    (Lang::Vi, 0) => format!(
+                        "bản sao lưu: {reason}. Chưa khôi phục gì; hãy dùng một tệp sao lưu còn \
+                         nguyên vẹn."
+                    ),
+                    (Lang::Vi, _) => format!(
+                        "dòng {line} của bản sao lưu: {reason}. Chưa khôi phục gì; hãy dùng một tệp \
+                         sao lưu còn nguyên vẹn."
+                    ),
+                }
+            }
             StoreError::Journal { path, detail } => match lang {
                 Lang::En => format!(
                     "the journal of store {} (the record of every change) is damaged: {detail}. \

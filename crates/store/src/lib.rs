@@ -494,14 +494,18 @@ impl Store {
         let from = applied.map_or(1, |a| a.seq + 1);
         self.report.replayed = self.apply_journal(from)?;
         if let Some((seq, what)) = self.tail_missing()? {
-            // Readable, at the journal's head, and yet without a recent event: sled lost part
-            // of its log. Build it again rather than serve it.
-            self.clear_state()?;
-            let n = self.apply_journal(1)?;
-            self.report.rebuilt = Some(format!(
-                "the state did not hold event {seq} of the journal ({what} lacked it)"
-            ));
-            self.report.replayed = n;
+            // Readable, at the journal's head, and yet without a recent event: sled's files
+            // are damaged (writing into them again keeps the damage: the re-test found the
+            // state wrong again after a restart). Set aside and built anew, like a sled that
+            // cannot be read.
+            return Err(StoreError::StateUnreadable {
+                path: self.dir.clone(),
+                why: format!(
+                    "it does not hold event {seq} of the journal ({what} lacks it), though it \
+                     says it applied event {}",
+                    self.last_seq()
+                ),
+            });
         }
         Ok(())
     }

@@ -27,11 +27,13 @@ impl Store {
         let from = head.saturating_sub(TAIL_CHECK - 1).max(1);
         let mut items: HashMap<ItemKey, Vec<u64>> = HashMap::new();
         let mut units: HashMap<(u16, String), Vec<u64>> = HashMap::new();
+        let mut actors: HashMap<String, Vec<u64>> = HashMap::new();
+        let mut first_missing: Option<(u64, String)> = None;
         for event in self.events(from) {
             let body = event?.body;
             let seq = body.seq;
-            if layout::check_user(&body.actor).is_ok() && !self.user_holds(&body.actor, seq)? {
-                return Ok(Some((seq, format!("the index of {}'s events", body.actor))));
+            if layout::check_user(&body.actor).is_ok() {
+                actors.entry(body.actor.clone()).or_default().push(seq);
             }
             let missing = match &body.change {
                 Change::SelfAssessed { key, .. }
@@ -64,24 +66,62 @@ impl Store {
                 _ => None,
             };
             if let Some(what) = missing {
-                return Ok(Some((seq, what)));
+                first_missing = Some((seq, what));
+                break;
             }
         }
-        Ok(None)
+        for (user, seqs) in &actors {
+            if let Some(seq) = self.first_not_indexed(user, seqs)?
+                && first_missing.as_ref().is_none_or(|(s, _)| seq < *s)
+            {
+                first_missing = Some((seq, format!("the index of {user}'s events")));
+            }
+        }
+        Ok(first_missing)
     }
 
-    /// Whether `user`'s index holds `seq` (entries are runs: first seq in the key, last in the
-    /// value).
-    fn user_holds(&self, user: &str, seq: u64) -> Result<bool, StoreError> {
-        let prefix = layout::user_prefix(user);
-        let upto = layout::by_user_key(user, seq);
-        let tree = self.tree()?;
-        let Some(entry) = tree.range(prefix.as_bytes()..=upto.as_slice()).next_back() else {
-            return Ok(false);
+    /// The first of `seqs` (ascending) that `user`'s index does not hold. The index is read
+    /// forwards, as a user's history is (a damaged sled can answer a lookup of one key and yet
+    /// end a forward reading early): from the run holding the first of `seqs` to the end.
+    fn first_not_indexed(&self, user: &str, seqs: &[u64]) -> Result<Option<u64>, StoreError> {
+        let Some(&lowest) = seqs.first() else {
+            return Ok(None);
         };
-        let (k, v) = entry.map_err(|e| self.sled_err(e))?;
-        let first = layout::seq_suffix(&k).filter(|_| k.len() == prefix.len() + 8);
-        let last = layout::seq_suffix(&v).filter(|_| v.len() == 8);
-        Ok(matches!((first, last), (Some(f), Some(l)) if f <= seq && seq <= l))
+        let prefix = layout::user_prefix(user);
+        let tree = self.tree()?;
+        let lowest_key = layout::by_user_key(user, lowest);
+        let start = match tree
+            .range(prefix.as_bytes()..=lowest_key.as_slice())
+            .next_back()
+        {
+            Some(entry) => entry.map_err(|e| self.sled_err(e))?.0.to_vec(),
+            None => prefix.clone().into_bytes(),
+        };
+        let mut want = seqs.iter().copied().peekable();
+        for entry in tree.range(start..) {
+            let (k, v) = entry.map_err(|e| self.sled_err(e))?;
+            if !k.starts_with(prefix.as_bytes()) {
+                break;
+            }
+            let first = layout::seq_suffix(&k).filter(|_| k.len() == prefix.len() + 8);
+            let last = layout::seq_suffix(&v).filter(|_| v.len() == 8);
+            let (Some(first), Some(last)) = (first, last) else {
+                // An entry that does not decode holds nothing.
+                continue;
+            };
+            while let Some(&seq) = want.peek() {
+                if seq < first {
+                    return Ok(Some(seq));
+                }
+                if seq > last {
+                    break;
+                }
+                want.next();
+            }
+            if want.peek().is_none() {
+                return Ok(None);
+            }
+        }
+        Ok(want.next())
     }
 }

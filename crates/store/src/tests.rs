@@ -397,8 +397,8 @@ fn a_state_that_lost_recent_index_entries_is_rebuilt_at_open() {
     let store = Store::open(&path).unwrap();
     let why = store.open_report().rebuilt.clone().unwrap_or_default();
     assert!(
-        why.contains("event 7") && why.contains("minh"),
-        "the open did not say what was missing: {why:?}"
+        why.contains("event 7") && why.contains("minh") && why.contains("sled.damaged-"),
+        "the open did not say what was missing, or where sled's files went: {why:?}"
     );
     assert_eq!(store.user_seqs("minh").unwrap(), minh);
     let r = store.verify().unwrap();

@@ -727,7 +727,19 @@ impl Session {
     /// Queue a frame of an answer, waiting while the client reads; a client that reads nothing
     /// for `STALL` is disconnected.
     fn put(&self, f: Frame) -> Result<(), Gone> {
-        match self.out.put(f, STALL) {
+        let put = self.out.put(f, STALL);
+        self.stalled(put)
+    }
+
+    /// Wait until the outbox has room for a page, before the page is read from the store.
+    fn room_for_page(&self) -> Result<(), Gone> {
+        let room = self.out.room_for(PAGE_BYTES, STALL);
+        self.stalled(room)
+    }
+
+    /// What a wait for room came to: a client that read nothing for `STALL` is disconnected.
+    fn stalled(&self, waited: Result<(), Refused>) -> Result<(), Gone> {
+        match waited {
             Ok(()) => Ok(()),
             Err(Refused::Full) => {
                 warn!(
@@ -790,7 +802,7 @@ impl Session {
     /// (finding 7 of the re-test: 1.14 GB for one whole-trail audit of a 246k-event store).
     fn send_history(&self, id: u64, q: &api::HistoryQuery) -> Result<(), Gone> {
         // A user's history or the whole trail comes in pages: one of `LONG_STREAMS` at a time.
-        let _turn = (q.unit.is_none() || q.year.is_none()).then(|| LONG_TURNS.take());
+        let _turn = (q.unit.is_none() || q.year.is_none()).then(|| LONG_TURNS.take(&self.user));
         let mut gone = false;
         let mut unsent = None;
         let r = self.wb.history_pages(q, &mut |page| {
@@ -836,19 +848,17 @@ impl Session {
     /// the store, so nothing the store's reading keeps (its cache of texts) outlives a page.
     fn catch_up(&self, mut next: u64) -> Result<(), Gone> {
         let store = self.shared.root.engine().store();
-        let mut turn = None;
         loop {
             let upto = match self.shared.hub.catch_up_step(self.session, next) {
                 CatchUp::Send { upto } => upto,
                 CatchUp::Done => return Ok(()),
                 CatchUp::Gone => return Err(Gone),
             };
-            // A long catch-up (a client far behind, or one asking from the start) waits for a
-            // turn among the long streams and keeps it to the end.
-            if turn.is_none() && upto.saturating_sub(next) >= crate::protocol::CATCH_UP_FREE {
-                turn = Some(LONG_TURNS.take());
-            }
             while next <= upto {
+                // Room first, then the page: a client that does not read makes the server
+                // hold its bounded queue, not a page of decoded events as well (the issue 13
+                // re-test: 5 members × 16 sessions catching up from 0 took 417 MB).
+                self.room_for_page()?;
                 let mut failed = None;
                 let page = {
                     let mut events = store
@@ -1545,40 +1555,62 @@ fn presence_problem(
     Ok(())
 }
 
-/// Turns to stream a long answer: a paged history or a long catch-up (`protocol::LONG_STREAMS`).
+/// Turns to stream a whole history (`protocol::LONG_STREAMS`).
 static LONG_TURNS: Turns = Turns::new(crate::protocol::LONG_STREAMS);
 
-/// A counting semaphore: `take` waits for a free turn, which its guard gives back.
+/// A counting semaphore with one turn per user at most: `take` waits for a free turn that no
+/// other session of the same user holds, and its guard gives it back. One member's many
+/// sessions that ask and never read hold one turn, not all of them (the issue 13 re-test: one
+/// member's 16 sessions made a lead's `audit --user` wait 96 s).
 struct Turns {
-    free: Mutex<usize>,
+    state: Mutex<TurnsState>,
     freed: std::sync::Condvar,
+}
+
+struct TurnsState {
+    free: usize,
+    holders: Vec<String>,
 }
 
 impl Turns {
     const fn new(n: usize) -> Turns {
         Turns {
-            free: Mutex::new(n),
+            state: Mutex::new(TurnsState {
+                free: n,
+                holders: Vec::new(),
+            }),
             freed: std::sync::Condvar::new(),
         }
     }
 
-    fn take(&self) -> Turn<'_> {
-        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
-        while *free == 0 {
-            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+    fn take(&self, user: &str) -> Turn<'_> {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while s.free == 0 || s.holders.iter().any(|h| h == user) {
+            s = self.freed.wait(s).unwrap_or_else(|p| p.into_inner());
         }
-        *free -= 1;
-        Turn(self)
+        s.free -= 1;
+        s.holders.push(user.to_string());
+        Turn {
+            turns: self,
+            user: user.to_string(),
+        }
     }
 }
 
-struct Turn<'a>(&'a Turns);
+struct Turn<'a> {
+    turns: &'a Turns,
+    user: String,
+}
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        let mut free = self.0.free.lock().unwrap_or_else(|p| p.into_inner());
-        *free += 1;
-        self.0.freed.notify_one();
+        let mut s = self.turns.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.free += 1;
+        if let Some(i) = s.holders.iter().position(|h| *h == self.user) {
+            s.holders.swap_remove(i);
+        }
+        // Every waiter looks again: the freed turn may be for another user than the next.
+        self.turns.freed.notify_all();
     }
 }
 
@@ -1589,19 +1621,24 @@ mod turns_tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
-    fn no_more_than_n_turns_are_out_at_once_and_every_taker_gets_one() {
+    fn no_more_than_n_turns_are_out_at_once_one_per_user_and_every_taker_gets_one() {
         static T: Turns = Turns::new(2);
         let out = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
-        let threads: Vec<_> = (0..8)
-            .map(|_| {
-                let (out, most) = (out.clone(), most.clone());
+        let per_user: Arc<[AtomicUsize; 3]> = Arc::new(Default::default());
+        let threads: Vec<_> = (0..9)
+            .map(|i| {
+                let (out, most, per_user) = (out.clone(), most.clone(), per_user.clone());
                 std::thread::spawn(move || {
+                    let user = ["an", "binh", "chi"][i % 3];
                     for _ in 0..50 {
-                        let _t = T.take();
+                        let _t = T.take(user);
                         let now = out.fetch_add(1, Ordering::SeqCst) + 1;
                         most.fetch_max(now, Ordering::SeqCst);
+                        let mine = per_user[i % 3].fetch_add(1, Ordering::SeqCst);
+                        assert_eq!(mine, 0, "{user} held two turns at once");
                         std::thread::yield_now();
+                        per_user[i % 3].fetch_sub(1, Ordering::SeqCst);
                         out.fetch_sub(1, Ordering::SeqCst);
                     }
                 })
@@ -1611,6 +1648,29 @@ mod turns_tests {
             t.join().expect("thread");
         }
         assert!(most.load(Ordering::SeqCst) <= 2);
-        assert_eq!(*T.free.lock().unwrap(), 2);
+        let s = T.state.lock().unwrap();
+        assert_eq!(s.free, 2);
+        assert!(s.holders.is_empty());
+    }
+
+    /// One user's sessions waiting for a turn do not keep another user from a free one.
+    #[test]
+    fn a_user_holding_a_turn_does_not_block_another_user() {
+        static T: Turns = Turns::new(2);
+        let held = T.take("an");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let an_again = std::thread::spawn(move || {
+            let _t = T.take("an");
+            tx.send("an").expect("send");
+        });
+        let binh = T.take("binh");
+        assert!(
+            rx.recv_timeout(std::time::Duration::from_millis(100))
+                .is_err(),
+            "an's second session got a turn while an held one"
+        );
+        drop(binh);
+        drop(held);
+        an_again.join().expect("thread");
     }
 }

@@ -165,8 +165,26 @@ impl Outbox {
     /// Queue a frame of an answer, waiting while the queue (or all of them) is full and the
     /// client reads; `Full` when it read nothing for `stall`.
     pub(crate) fn put(&self, f: Frame, stall: Duration) -> Result<(), Refused> {
-        let len = f.len();
-        let mut s = self.lock();
+        let s = self.lock();
+        let mut s = self.wait_room(s, f.len(), stall)?;
+        self.push(&mut s, f, false);
+        Ok(())
+    }
+
+    /// Wait, as [`Outbox::put`] would, until a frame of `len` bytes has room, without queuing
+    /// anything: a long answer waits here before it reads its next page from the store, so a
+    /// client that does not read makes the server hold its queue, never a page as well.
+    pub(crate) fn room_for(&self, len: usize, stall: Duration) -> Result<(), Refused> {
+        let s = self.lock();
+        self.wait_room(s, len, stall).map(drop)
+    }
+
+    fn wait_room<'a>(
+        &'a self,
+        mut s: MutexGuard<'a, State>,
+        len: usize,
+        stall: Duration,
+    ) -> Result<MutexGuard<'a, State>, Refused> {
         let mut seen = s.taken;
         let mut since = Instant::now();
         let mut collected = false;
@@ -202,8 +220,7 @@ impl Outbox {
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
         }
-        self.push(&mut s, f, false);
-        Ok(())
+        Ok(s)
     }
 
     fn push(&self, s: &mut State, f: Frame, notice: bool) {
