@@ -150,12 +150,23 @@ pub(crate) fn from_sled(e: sled::Error, dir: &Path) -> StoreError {
         sled::Error::Io(io) => StoreError::io(path, io),
         // Damage sled found in its own files: the state cannot be read, and is rebuilt from
         // the journal. The message is the store's; sled's own words (English) are only quoted.
-        sled::Error::Corruption { .. }
-        | sled::Error::Unsupported(_)
-        | sled::Error::ReportableBug(_) => StoreError::StateUnreadable {
+        // (Where sled found it, instead of its Debug text `Some(Inline(821659)) backtrace ()`.)
+        sled::Error::Corruption { at, .. } => StoreError::StateUnreadable {
             path: dir.to_path_buf(),
-            why: e.to_string(),
+            why: match at {
+                Some(sled::DiskPtr::Inline(at)) => format!("damaged data at byte {at} of sled/db"),
+                Some(sled::DiskPtr::Blob(at, blob)) => {
+                    format!("damaged data at byte {at} of sled/db (blob {blob})")
+                }
+                None => "damaged data in sled's files".into(),
+            },
         },
+        sled::Error::Unsupported(_) | sled::Error::ReportableBug(_) => {
+            StoreError::StateUnreadable {
+                path: dir.to_path_buf(),
+                why: e.to_string(),
+            }
+        }
         other => StoreError::Sled(other.to_string()),
     }
 }

@@ -94,14 +94,43 @@ fn lost(dir: &Path, reason: &str, applied_unknown: bool) -> WorkbenchError {
     };
     WorkbenchError::Unavailable {
         vi: format!(
-            "mất kết nối tới máy chủ của kho {} ({reason}); {vi_tail}",
-            dir.display()
+            "mất kết nối tới máy chủ của kho {} ({}); {vi_tail}",
+            dir.display(),
+            reason_vi(reason)
         ),
         en: format!(
             "lost the connection to the server of store {} ({reason}); {en_tail}",
             dir.display()
         ),
     }
+}
+
+/// Why a connection was lost, in Vietnamese: the client's own reasons translated, the system's
+/// words (an I/O error) quoted after them.
+fn reason_vi(reason: &str) -> String {
+    let known = [
+        ("closed by the client", "máy khách đã đóng kết nối"),
+        ("closed", "kết nối đã đóng"),
+        ("cannot send", "không gửi được"),
+        ("the connection ended", "kết nối đã kết thúc"),
+        (
+            "the server closed the connection",
+            "máy chủ đã đóng kết nối",
+        ),
+        ("no reader thread", "không tạo được luồng đọc"),
+    ];
+    if let Some((_, vi)) = known.iter().find(|(en, _)| *en == reason) {
+        return (*vi).to_string();
+    }
+    for (en, vi) in [
+        ("sending failed: ", "gửi không được: "),
+        ("cannot read the socket: ", "không đọc được từ socket: "),
+    ] {
+        if let Some(rest) = reason.strip_prefix(en) {
+            return format!("{vi}{rest}");
+        }
+    }
+    reason.to_string()
 }
 
 /// A request larger than the server reads (an import of a very large file): nothing was sent.
@@ -930,5 +959,33 @@ impl Workbench for RemoteWorkbench {
                 Err(_) => return Err(lost(&self.shared.dir, "the connection ended", false)),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Vietnamese message of a lost connection holds no English of the client's own (the
+    /// issue 12 re-test saw "(cannot send)" in it).
+    #[test]
+    fn a_lost_connection_is_said_in_vietnamese() {
+        let dir = Path::new("/srv/par");
+        for reason in [
+            "cannot send",
+            "closed",
+            "the connection ended",
+            "the server closed the connection",
+        ] {
+            let WorkbenchError::Unavailable { vi, en } = lost(dir, reason, false) else {
+                panic!("not Unavailable");
+            };
+            assert!(!vi.contains(reason), "{vi}");
+            assert!(en.contains(reason), "{en}");
+        }
+        assert_eq!(
+            reason_vi("sending failed: Broken pipe (os error 32)"),
+            "gửi không được: Broken pipe (os error 32)"
+        );
     }
 }
