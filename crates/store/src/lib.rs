@@ -785,19 +785,8 @@ impl Store {
                 path: self.dir.clone(),
             });
         }
-        // A reader may still hold sled's handles for a moment (sled's lock is held until the
-        // last one goes).
-        let mut tries = 0;
-        let opened = loop {
-            match open_sled(&self.dir) {
-                Err(StoreError::InUse { .. }) if tries < 300 => {
-                    tries += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                r => break r,
-            }
-        };
-        let opened = match opened {
+        // (A reader may still hold sled's handles for a moment: `open_sled` waits for them.)
+        let opened = match open_sled(&self.dir) {
             Ok(s) => s,
             // Not readable: set aside, and everything applied again below.
             Err(e @ (StoreError::Corrupt { .. } | StoreError::StateUnreadable { .. })) => {
@@ -1300,9 +1289,26 @@ fn sled_panicked(dir: &Path, why: String) -> StoreError {
 
 /// Open sled in `DIR/sled` with the state and drafts trees. sled panics on some damaged files
 /// instead of reporting them: that is a state that cannot be read too, never a crash.
+///
+/// The store's own lock is held whenever sled is opened, so sled's lock held by someone else is
+/// this process's own handle going away (sled releases its file when its last thread lets go,
+/// a moment after the handle is dropped): wait for it, up to [`SLED_RELEASE`].
 fn open_sled(dir: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), StoreError> {
-    guard::catch(|| open_sled_unguarded(dir)).unwrap_or_else(|why| Err(sled_panicked(dir, why)))
+    let start = std::time::Instant::now();
+    loop {
+        let opened = guard::catch(|| open_sled_unguarded(dir))
+            .unwrap_or_else(|why| Err(sled_panicked(dir, why)));
+        match opened {
+            Err(StoreError::InUse { .. }) if start.elapsed() < SLED_RELEASE => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            r => return r,
+        }
+    }
 }
+
+/// How long `open_sled` waits for a sled handle of this process that is going away.
+const SLED_RELEASE: std::time::Duration = std::time::Duration::from_secs(3);
 
 fn open_sled_unguarded(dir: &Path) -> Result<(sled::Db, sled::Tree, sled::Tree), StoreError> {
     let sled_dir = layout::sled_dir(dir);
