@@ -226,8 +226,15 @@ impl AccessProblem {
                     path.display()
                 ),
                 Lang::Vi => format!(
-                    "không kiểm tra được {}: {error}. Hãy kiểm tra đường dẫn và quyền truy cập.",
-                    path.display()
+                    "không kiểm tra được {}: {}. Hãy kiểm tra đường dẫn và quyền truy cập.",
+                    path.display(),
+                    if error.starts_with("Permission denied") {
+                        "không có quyền truy cập"
+                    } else if error.starts_with("No such file") {
+                        "không có tệp hay thư mục này"
+                    } else {
+                        error
+                    }
                 ),
             },
         }

@@ -362,9 +362,12 @@ impl StoreError {
             StoreError::Access { path, problems } => {
                 const SHOWN: usize = 5;
                 // Someone else's sound store is not a store others could change: say so.
-                let not_mine = problems
-                    .iter()
-                    .all(|p| matches!(p, crate::access::AccessProblem::OwnedByOther { .. }));
+                // (What another account cannot read of it comes with that: its private folders.)
+                use crate::access::AccessProblem as P;
+                let not_mine = problems.iter().any(|p| matches!(p, P::OwnedByOther { .. }))
+                    && problems
+                        .iter()
+                        .all(|p| matches!(p, P::OwnedByOther { .. } | P::Unreadable { .. }));
                 let mut out = match lang {
                     Lang::En if not_mine => format!(
                         "store {} was not opened: it belongs to another account, and only its \
@@ -502,9 +505,36 @@ mod tests {
                     owner: 999,
                     me: 1002,
                 },
-                AccessProblem::WritableByOthers { path, mode: 0o777 },
+                AccessProblem::WritableByOthers {
+                    path: path.clone(),
+                    mode: 0o777,
+                },
             ],
         };
         assert!(open.message(Lang::En).contains("could change or read it"));
+        // A member running `serve` on the service account's store cannot read its private
+        // folders either: still "another account's", and no English in the Vietnamese.
+        let member = StoreError::Access {
+            path: path.clone(),
+            problems: vec![
+                AccessProblem::OwnedByOther {
+                    path: path.clone(),
+                    owner: 999,
+                    me: 1002,
+                },
+                AccessProblem::Unreadable {
+                    path: path.join("journal"),
+                    error: "Permission denied (os error 13)".into(),
+                },
+            ],
+        };
+        assert!(
+            member
+                .message(Lang::En)
+                .contains("belongs to another account")
+        );
+        let vi = member.message(Lang::Vi);
+        assert!(vi.contains("kho thuộc tài khoản khác"), "{vi}");
+        assert!(!vi.contains("Permission denied"), "{vi}");
     }
 }

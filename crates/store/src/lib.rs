@@ -162,6 +162,11 @@ pub struct Store {
     /// be what it holds on disk. Nothing is read from or written to it until it has been
     /// closed, opened again and brought up to the journal (`recover_state`).
     state_lost: std::sync::atomic::AtomicBool,
+    /// sled's old handle could not be closed (see `recover_state_now`). sled 0.34 locks every
+    /// database of a process with one lock, which that handle still holds: no sled of this
+    /// process can be written any more, so the server stops and the next start builds the
+    /// state from the journal ([`Store::must_restart`]).
+    stuck: std::sync::atomic::AtomicBool,
     /// For tests: the disk is full for sled (its writes and opening it fail).
     #[cfg(test)]
     test_disk_full: std::sync::atomic::AtomicBool,
@@ -419,6 +424,7 @@ impl Store {
             _lock: lock,
             sled: RwLock::new(Some(Sled::new((db, state, drafts)))),
             state_lost: std::sync::atomic::AtomicBool::new(false),
+            stuck: std::sync::atomic::AtomicBool::new(false),
             #[cfg(test)]
             test_disk_full: std::sync::atomic::AtomicBool::new(false),
             journal: RwLock::new(journal),
@@ -636,6 +642,22 @@ impl Store {
         self.last_seq.load(Ordering::Acquire)
     }
 
+    /// Whether this process can no longer bring the state back (sled's old handle would not
+    /// close after an I/O error): the server stops, and the next start rebuilds the state from
+    /// the journal. Nothing acknowledged is lost: the journal holds it.
+    pub fn must_restart(&self) -> bool {
+        self.stuck.load(Ordering::Acquire)
+    }
+
+    fn stuck_error(&self) -> StoreError {
+        StoreError::StateUnreadable {
+            path: self.dir.clone(),
+            why: "sled could not be closed after an I/O error (its files were probably removed); \
+                  the server restarts and builds the state again from the journal"
+                .into(),
+        }
+    }
+
     /// Whether the store directory and its journal are still the ones this store opened (not
     /// renamed, replaced or deleted under the server).
     pub fn still_in_place(&self) -> bool {
@@ -748,6 +770,9 @@ impl Store {
     }
 
     fn recover_state_now(&self) -> Result<u64, StoreError> {
+        if self.must_restart() {
+            return Err(self.stuck_error());
+        }
         self.forget_summaries();
         let old = self.sled.write().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(old) = old {
@@ -766,12 +791,17 @@ impl Store {
                 .map_err(|_| ())
                 .and_then(|_| done.recv_timeout(OLD_SLED_CLOSE).map_err(|_| ()));
             if waited.is_err() {
-                tracing::warn!(
+                // Opening sled again would wait forever too (one lock for every sled of the
+                // process, held by the stuck handle): only a new process gets out of it.
+                self.stuck.store(true, Ordering::Release);
+                tracing::error!(
                     "the old sled handle of {} did not close within {} s (its files were \
-                     probably removed); it is left behind and sled is opened again",
+                     probably removed): the state cannot be brought back in this process; the \
+                     server stops so that the next start builds it from the journal",
                     self.dir.display(),
                     OLD_SLED_CLOSE.as_secs()
                 );
+                return Err(self.stuck_error());
             }
         }
         #[cfg(test)]

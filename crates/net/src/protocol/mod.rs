@@ -88,14 +88,20 @@ pub const SESSIONS_PER_USER: usize = 16;
 /// user lookup or a store file never fails for want of one.
 pub const SESSIONS_ALL: usize = 512;
 
-/// Whole histories (a user's, or the whole trail: `audit` without a unit) streamed a page at a
-/// time at once, all sessions together, and at most one per user. Each holds a page of events
-/// (megabytes, with long texts) while its client reads; a member whose many sessions ask and
-/// never read makes the server hold one page, and members together no more than this many. The
-/// others wait their turn, holding nothing; a stream whose client stops reading is cut after
-/// `STALL`. One item's or one unit's history is small and never waits. (A catch-up needs no
-/// turn: it waits for room in its queue before it reads a page, so it holds only its queue.)
+/// Long answers streamed a page at a time, all sessions together: a user's history or the whole
+/// trail (`audit` without a unit), and a catch-up of more than [`CATCH_UP_FREE`] events. Each
+/// holds a page of events (megabytes, with long texts) while its client reads; members whose
+/// many sessions ask and never read make the server hold no more than this many (the issue 13
+/// re-test: 5 members × 16 sessions catching up from 0 took 417 MB before). At most one per
+/// user, and a freed turn goes to the waiting user served least recently, so one member cannot
+/// hold them all, nor keep a user who has not had one waiting. The others wait, holding nothing;
+/// a stream whose client stops reading is cut after `STALL`. One item's or one unit's history,
+/// and the few events a workbench missed while it reconnected, are small and never wait.
 pub const LONG_STREAMS: usize = 4;
+
+/// A catch-up of at most this many events is sent at once; a longer one waits for a turn among
+/// the [`LONG_STREAMS`].
+pub const CATCH_UP_FREE: u64 = 1_000;
 
 /// The most bytes a hello may have.
 pub const HELLO_MAX: usize = 64 * 1024;

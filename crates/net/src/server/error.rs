@@ -30,6 +30,10 @@ pub enum ServerError {
     /// device, another account's file, a second name of another file.
     #[error("{}", self.message(Lang::En))]
     UnsafeFile { path: PathBuf, why: String },
+    /// The server stopped so that a new process builds the state again from the journal
+    /// (sled's old handle would not close after an I/O error).
+    #[error("{}", self.message(Lang::En))]
+    MustRestart { dir: PathBuf },
     /// Another server file (pid file, log) cannot be written.
     #[error("{}", self.message(Lang::En))]
     File {
@@ -99,6 +103,23 @@ impl ServerError {
                     format!(
                         "cannot create the socket {}: {source}. Check that the store folder is writable.",
                         path.display()
+                    )
+                }
+            }
+            ServerError::MustRestart { dir } => {
+                if vi {
+                    format!(
+                        "máy chủ của kho {} đã dừng: sau một lỗi đĩa, trạng thái chỉ dựng lại được \
+                         từ nhật ký trong một tiến trình mới. Không mất gì đã được xác nhận; lệnh \
+                         tiếp theo (hoặc dịch vụ) khởi động lại máy chủ.",
+                        dir.display()
+                    )
+                } else {
+                    format!(
+                        "the server of store {} stopped: after a disk error, the state can only be \
+                         built again from the journal by a new process. Nothing acknowledged is \
+                         lost; the next command (or the service) starts the server again.",
+                        dir.display()
                     )
                 }
             }

@@ -435,8 +435,17 @@ pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
     }
     let _ = watcher.join();
     info!("stopped: {why}");
+    if RESTART_NEEDED.load(Ordering::Acquire) {
+        return Err(ServerError::MustRestart {
+            dir: dir.to_path_buf(),
+        });
+    }
     Ok(())
 }
+
+/// The server stopped because the store cannot bring its state back in this process
+/// (`store::Store::must_restart`): `serve` then exits with an error.
+static RESTART_NEEDED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Open the store, naming this process in `DIR/server.pid` as soon as it holds the lock (so a
 /// client that finds the store locked while a large store is checked or rebuilt knows a server
@@ -565,6 +574,12 @@ fn supervise(
             last_watch = Instant::now();
             if socket_identity(&sock) != identity {
                 break format!("the socket {} was removed or replaced", sock.display());
+            }
+            if shared.root.engine().store().must_restart() {
+                // Logged by the store; a non-zero exit has the service manager start it again
+                // (a personal store's next command starts it).
+                RESTART_NEEDED.store(true, Ordering::Release);
+                break "the state must be built again from the journal by a new process".into();
             }
             if !shared.root.engine().store().still_in_place() {
                 // Commits are refused from the moment it happened (the store checks before

@@ -848,12 +848,18 @@ impl Session {
     /// the store, so nothing the store's reading keeps (its cache of texts) outlives a page.
     fn catch_up(&self, mut next: u64) -> Result<(), Gone> {
         let store = self.shared.root.engine().store();
+        let mut turn = None;
         loop {
             let upto = match self.shared.hub.catch_up_step(self.session, next) {
                 CatchUp::Send { upto } => upto,
                 CatchUp::Done => return Ok(()),
                 CatchUp::Gone => return Err(Gone),
             };
+            // A long catch-up (a client far behind, or one asking from the start) waits for a
+            // turn among the long streams and keeps it to the end.
+            if turn.is_none() && upto.saturating_sub(next) >= crate::protocol::CATCH_UP_FREE {
+                turn = Some(LONG_TURNS.take(&self.user));
+            }
             while next <= upto {
                 // Room first, then the page: a client that does not read makes the server
                 // hold its bounded queue, not a page of decoded events as well (the issue 13
@@ -1555,13 +1561,15 @@ fn presence_problem(
     Ok(())
 }
 
-/// Turns to stream a whole history (`protocol::LONG_STREAMS`).
-static LONG_TURNS: Turns = Turns::new(crate::protocol::LONG_STREAMS);
+/// Turns to stream a long answer: a whole history or a long catch-up (`protocol::LONG_STREAMS`).
+static LONG_TURNS: std::sync::LazyLock<Turns> =
+    std::sync::LazyLock::new(|| Turns::new(crate::protocol::LONG_STREAMS));
 
-/// A counting semaphore with one turn per user at most: `take` waits for a free turn that no
-/// other session of the same user holds, and its guard gives it back. One member's many
-/// sessions that ask and never read hold one turn, not all of them (the issue 13 re-test: one
-/// member's 16 sessions made a lead's `audit --user` wait 96 s).
+/// A counting semaphore, fair between users: at most one turn per user, and a freed turn goes
+/// to the waiting user served least recently (then to the earliest request). One member's many
+/// sessions that ask and never read hold one turn, not all of them, and a user who has not had
+/// a turn goes before those who keep asking (the issue 13 re-test: one member's 16 sessions made
+/// a lead's `audit --user` wait 96 s, four members' 67 s).
 struct Turns {
     state: Mutex<TurnsState>,
     freed: std::sync::Condvar,
@@ -1570,14 +1578,35 @@ struct Turns {
 struct TurnsState {
     free: usize,
     holders: Vec<String>,
+    /// (ticket, user) of every session waiting, in the order they came.
+    waiting: Vec<(u64, String)>,
+    next_ticket: u64,
+    /// When each user last got a turn (a count of turns given).
+    served: HashMap<String, u64>,
+    given: u64,
+}
+
+impl TurnsState {
+    /// The waiting session that gets the next free turn.
+    fn next(&self) -> Option<u64> {
+        self.waiting
+            .iter()
+            .filter(|(_, u)| !self.holders.contains(u))
+            .min_by_key(|(t, u)| (self.served.get(u).copied().unwrap_or(0), *t))
+            .map(|(t, _)| *t)
+    }
 }
 
 impl Turns {
-    const fn new(n: usize) -> Turns {
+    fn new(n: usize) -> Turns {
         Turns {
             state: Mutex::new(TurnsState {
                 free: n,
                 holders: Vec::new(),
+                waiting: Vec::new(),
+                next_ticket: 0,
+                served: HashMap::new(),
+                given: 0,
             }),
             freed: std::sync::Condvar::new(),
         }
@@ -1585,11 +1614,20 @@ impl Turns {
 
     fn take(&self, user: &str) -> Turn<'_> {
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while s.free == 0 || s.holders.iter().any(|h| h == user) {
+        let ticket = s.next_ticket;
+        s.next_ticket += 1;
+        s.waiting.push((ticket, user.to_string()));
+        while s.free == 0 || s.next() != Some(ticket) {
             s = self.freed.wait(s).unwrap_or_else(|p| p.into_inner());
         }
+        s.waiting.retain(|(t, _)| *t != ticket);
         s.free -= 1;
         s.holders.push(user.to_string());
+        s.given += 1;
+        let given = s.given;
+        s.served.insert(user.to_string(), given);
+        // Another turn may be free for someone else.
+        self.freed.notify_all();
         Turn {
             turns: self,
             user: user.to_string(),
@@ -1622,7 +1660,7 @@ mod turns_tests {
 
     #[test]
     fn no_more_than_n_turns_are_out_at_once_one_per_user_and_every_taker_gets_one() {
-        static T: Turns = Turns::new(2);
+        static T: std::sync::LazyLock<Turns> = std::sync::LazyLock::new(|| Turns::new(2));
         let out = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
         let per_user: Arc<[AtomicUsize; 3]> = Arc::new(Default::default());
@@ -1650,13 +1688,41 @@ mod turns_tests {
         assert!(most.load(Ordering::SeqCst) <= 2);
         let s = T.state.lock().unwrap();
         assert_eq!(s.free, 2);
-        assert!(s.holders.is_empty());
+        assert!(s.holders.is_empty() && s.waiting.is_empty());
+    }
+
+    /// A freed turn goes to the user who has not had one, before the sessions of a user who
+    /// keeps asking (each never-reading session holds its turn until it is cut).
+    #[test]
+    fn a_freed_turn_goes_to_the_user_served_least_recently() {
+        let t = Arc::new(Turns::new(1));
+        let first = t.take("attacker");
+        // The attacker's next sessions queue first, then the lead's.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut waiters = Vec::new();
+        for who in ["attacker", "attacker", "lead"] {
+            let (mine, tx) = (t.clone(), tx.clone());
+            waiters.push(std::thread::spawn(move || {
+                let _turn = mine.take(who);
+                tx.send(who).expect("send");
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }));
+            // Queue in this order.
+            while t.state.lock().unwrap().waiting.len() < waiters.len() {
+                std::thread::yield_now();
+            }
+        }
+        drop(first);
+        assert_eq!(rx.recv().expect("a turn"), "lead");
+        for w in waiters {
+            w.join().expect("thread");
+        }
     }
 
     /// One user's sessions waiting for a turn do not keep another user from a free one.
     #[test]
     fn a_user_holding_a_turn_does_not_block_another_user() {
-        static T: Turns = Turns::new(2);
+        static T: std::sync::LazyLock<Turns> = std::sync::LazyLock::new(|| Turns::new(2));
         let held = T.take("an");
         let (tx, rx) = std::sync::mpsc::channel();
         let an_again = std::thread::spawn(move || {
