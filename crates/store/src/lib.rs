@@ -1304,7 +1304,7 @@ fn guarded_catch_up(store: &mut Store) -> Result<(), StoreError> {
 /// advice to rebuild it).
 fn log_reason(e: &StoreError) -> String {
     match e {
-        StoreError::StateUnreadable { why, .. } => format!("sled cannot be read: {why}"),
+        StoreError::StateUnreadable { why, .. } => format!("sled cannot be read or trusted: {why}"),
         e => e.message(l10n::Lang::En),
     }
 }
