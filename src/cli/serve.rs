@@ -2,6 +2,7 @@
 //! themselves when needed; run it by hand or under systemd (docs/SHARED_STORE.md) to control
 //! its user and lifetime. It logs to `DIR/server.log`, never to the terminal.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -40,7 +41,8 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: Args) -> anyhow::Result<ExitCo
                 "vi": e.message(Lang::Vi),
                 "en": e.message(Lang::En),
             });
-            println!("{why}");
+            // (The client that started this server may be gone: a closed pipe is no error.)
+            let _ = writeln!(std::io::stdout().lock(), "{why}");
         }
         return Err(anyhow!(e.message(lang)));
     }

@@ -727,18 +727,23 @@ impl Session {
     /// Queue a frame of an answer, waiting while the client reads; a client that reads nothing
     /// for `STALL` is disconnected.
     fn put(&self, f: Frame) -> Result<(), Gone> {
-        let put = self.out.put(f, STALL);
-        self.stalled(put)
+        self.put_within(f, STALL)
+    }
+
+    /// [`Session::put`], with a client that reads nothing cut after `stall`.
+    fn put_within(&self, f: Frame, stall: Duration) -> Result<(), Gone> {
+        let put = self.out.put(f, stall);
+        self.stalled(put, stall)
     }
 
     /// Wait until the outbox has room for a page, before the page is read from the store.
-    fn room_for_page(&self) -> Result<(), Gone> {
-        let room = self.out.room_for(PAGE_BYTES, STALL);
-        self.stalled(room)
+    fn room_for_page(&self, stall: Duration) -> Result<(), Gone> {
+        let room = self.out.room_for(PAGE_BYTES, stall);
+        self.stalled(room, stall)
     }
 
-    /// What a wait for room came to: a client that read nothing for `STALL` is disconnected.
-    fn stalled(&self, waited: Result<(), Refused>) -> Result<(), Gone> {
+    /// What a wait for room came to: a client that read nothing for `stall` is disconnected.
+    fn stalled(&self, waited: Result<(), Refused>, stall: Duration) -> Result<(), Gone> {
         match waited {
             Ok(()) => Ok(()),
             Err(Refused::Full) => {
@@ -746,7 +751,7 @@ impl Session {
                     "session {}: {} read nothing of its answers for {} s: disconnecting it",
                     self.session,
                     self.user,
-                    STALL.as_secs()
+                    stall.as_secs()
                 );
                 self.out.cut();
                 let _ = self.socket.shutdown(std::net::Shutdown::Both);
@@ -802,7 +807,8 @@ impl Session {
     /// (finding 7 of the re-test: 1.14 GB for one whole-trail audit of a 246k-event store).
     fn send_history(&self, id: u64, q: &api::HistoryQuery) -> Result<(), Gone> {
         // A user's history or the whole trail comes in pages: one of `LONG_STREAMS` at a time.
-        let _turn = (q.unit.is_none() || q.year.is_none()).then(|| LONG_TURNS.take(&self.user));
+        let turn = (q.unit.is_none() || q.year.is_none()).then(|| LONG_TURNS.take(&self.user));
+        let stall = if turn.is_some() { LONG_STALL } else { STALL };
         let mut gone = false;
         let mut unsent = None;
         let r = self.wb.history_pages(q, &mut |page| {
@@ -824,7 +830,7 @@ impl Session {
                         return Err(err);
                     }
                 };
-                if self.put(Arc::new(FrameBuf::from(f))).is_err() {
+                if self.put_within(Arc::new(FrameBuf::from(f)), stall).is_err() {
                     gone = true;
                     return Err(WorkbenchError::Unavailable {
                         vi: "máy khách không đọc câu trả lời".into(),
@@ -837,6 +843,7 @@ impl Session {
         if gone {
             return Err(Gone);
         }
+        drop(turn);
         match (r, unsent) {
             (_, Some(e)) | (Err(e), None) => self.reply(id, Err(e)),
             (Ok(()), None) => self.reply(id, Ok(Reply::Events(Vec::new()))),
@@ -864,7 +871,8 @@ impl Session {
                 // Room first, then the page: a client that does not read makes the server
                 // hold its bounded queue, not a page of decoded events as well (the issue 13
                 // re-test: 5 members × 16 sessions catching up from 0 took 417 MB).
-                self.room_for_page()?;
+                let stall = if turn.is_some() { LONG_STALL } else { STALL };
+                self.room_for_page(stall)?;
                 let mut failed = None;
                 let page = {
                     let mut events = store
@@ -891,7 +899,7 @@ impl Session {
                     // Events are numbered without gaps: the page holds `next` onwards.
                     Ok(f) if f.count > 0 => {
                         next += f.count as u64;
-                        self.put(Arc::new(FrameBuf::from(f)))?;
+                        self.put_within(Arc::new(FrameBuf::from(f)), stall)?;
                         continue;
                     }
                     Ok(_) => failed.unwrap_or_else(|| format!("the events end before {upto}")),
@@ -1560,6 +1568,12 @@ fn presence_problem(
     }
     Ok(())
 }
+
+/// How long a long stream that holds one of the `LONG_STREAMS` turns waits for a client that
+/// reads nothing before it is cut, so that the turn goes to someone who reads (a client that
+/// reads, reads continuously; the re-test's lead waited 57 s behind four members' streams cut
+/// after `STALL`).
+const LONG_STALL: Duration = Duration::from_secs(15);
 
 /// Turns to stream a long answer: a whole history or a long catch-up (`protocol::LONG_STREAMS`).
 static LONG_TURNS: std::sync::LazyLock<Turns> =
