@@ -760,10 +760,14 @@ impl Store {
             }
             Err(e) => {
                 self.state_lost.store(true, Ordering::Release);
-                tracing::error!(
-                    "the state could not be brought back from the journal yet: {}",
-                    e.message(l10n::Lang::En)
-                );
+                // (A store that must restart has said so once, without "run rebuild": the next
+                // start rebuilds by itself.)
+                if !self.must_restart() {
+                    tracing::error!(
+                        "the state could not be brought back from the journal yet: {}",
+                        e.message(l10n::Lang::En)
+                    );
+                }
             }
         }
         done.map(|_| ())

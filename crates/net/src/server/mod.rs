@@ -618,7 +618,10 @@ fn supervise(
     }
     // 3. Release the store (its state flushed, so the next start applies nothing again), then
     // the pid file.
-    if let Err(e) = shared.root.engine().store().flush() {
+    // (A store that must restart has no state to flush: the next start builds it.)
+    if !shared.root.engine().store().must_restart()
+        && let Err(e) = shared.root.engine().store().flush()
+    {
         warn!("cannot flush the state: {e}");
     }
     let dir = shared.dir.clone();
