@@ -15,6 +15,7 @@ pub mod self_import;
 pub mod sipas_report;
 pub mod story;
 pub mod table;
+pub mod unit_cell;
 pub mod whatif_report;
 pub mod xlsx;
 

@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use domain::sipas::{Channel, ResponseBatch, ResponseUpload, UnitTally};
 use domain::{SurveyDef, UnitSet};
-use search::fold::fold;
 
 use super::problem::{ImportProblem, ProblemKind, Problems, quote_cell};
 use super::self_import::{FileFormat, header_key};
@@ -66,27 +65,7 @@ pub fn parse_responses(
 
 /// A unit named by its code (a number typed for "01" too) or its name.
 fn lookup<'u>(text: &str, units: &'u UnitSet) -> Option<&'u str> {
-    let t = text.trim();
-    if let Some(u) = units.unit(t) {
-        return Some(&u.code);
-    }
-    if let Ok(n) = t.parse::<u32>()
-        && let Some(u) = units.units.iter().find(|u| u.code.parse::<u32>() == Ok(n))
-    {
-        return Some(&u.code);
-    }
-    let k = fold(t).split_whitespace().collect::<Vec<_>>().join(" ");
-    units
-        .units
-        .iter()
-        .find(|u| {
-            fold(&u.name)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                == k
-        })
-        .map(|u| u.code.as_str())
+    crate::unit_cell::named_unit(text, units).map(|u| u.code.as_str())
 }
 
 /// dd/mm/yyyy (d/m/yyyy too), or yyyy-mm-dd as a workbook's date cell reads.

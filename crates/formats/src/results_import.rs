@@ -6,9 +6,10 @@
 
 use std::collections::HashMap;
 
+use crate::unit_cell::named_unit;
 use domain::points::PointsError;
+use domain::survey::fold_words;
 use domain::{Points, PublishedAverage, PublishedRow, UnitSet};
-use search::fold::fold;
 
 use super::problem::{ImportProblem, ProblemKind, Problems, quote_cell};
 use super::self_import::{FileFormat, header_key};
@@ -97,21 +98,12 @@ enum Named<'u> {
 
 fn lookup<'u>(text: &str, units: &'u UnitSet) -> Option<Named<'u>> {
     let t = text.trim();
-    if let Some(u) = units.unit(t) {
-        return Some(Named::Unit(&u.code));
-    }
-    // A code typed into a spreadsheet becomes a number ("01" → 1): matched by number.
-    if let Ok(n) = t.parse::<u32>()
-        && let Some(u) = units.units.iter().find(|u| u.code.parse::<u32>() == Ok(n))
-    {
-        return Some(Named::Unit(&u.code));
-    }
-    let k = fold(t).split_whitespace().collect::<Vec<_>>().join(" ");
-    let same = |name: &str| fold(name).split_whitespace().collect::<Vec<_>>().join(" ") == k;
+    let k = fold_words(t);
+    let same = |name: &str| fold_words(name) == k;
     if NATIONAL.iter().any(|n| same(n)) {
         return Some(Named::National);
     }
-    if let Some(u) = units.units.iter().find(|u| same(&u.name)) {
+    if let Some(u) = named_unit(t, units) {
         return Some(Named::Unit(&u.code));
     }
     units
