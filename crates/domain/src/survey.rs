@@ -477,30 +477,6 @@ fn choice<T: Copy>(
     }
 }
 
-/// Remember the line of a code; report it if already used. True when this is the first use.
-fn first_use(
-    r: &mut Reader<'_>,
-    lines: &mut HashMap<String, usize>,
-    code: &Field<String>,
-    section: Section,
-) -> bool {
-    if let Some(&first_line) = lines.get(&code.value) {
-        r.error(
-            code.offset,
-            Some(&code.value),
-            K::DuplicateEntry {
-                section,
-                code: code.value.clone(),
-                first_line,
-            },
-        );
-        false
-    } else {
-        lines.insert(code.value.clone(), r.line(code.offset));
-        true
-    }
-}
-
 /// Parse and validate a survey definition. `file` names the file in error messages.
 pub fn parse_survey(text: &str, file: &str) -> Result<SurveyDef, Vec<FileError>> {
     let mut r = Reader::new(text, file);
@@ -744,7 +720,7 @@ pub fn parse_survey(text: &str, file: &str) -> Result<SurveyDef, Vec<FileError>>
             None => Some(Points::whole(1)),
         };
         let Some(code) = code else { continue };
-        if !first_use(&mut r, &mut factor_lines, &code, Section::Factor) {
+        if !r.first_use(&mut factor_lines, &code, Section::Factor) {
             continue;
         }
         // A factor with a bad name or weight is kept (its problem is recorded): its questions
@@ -804,7 +780,7 @@ pub fn parse_survey(text: &str, file: &str) -> Result<SurveyDef, Vec<FileError>>
         );
         let qtext = t.text(&mut r, "text", true);
         let Some(qid) = qid else { continue };
-        if !first_use(&mut r, &mut question_lines, &qid, Section::Question) {
+        if !r.first_use(&mut question_lines, &qid, Section::Question) {
             continue;
         }
         if let (Some(factor), Some(aspect), Some(qtext)) = (factor, aspect, qtext) {
@@ -872,7 +848,7 @@ pub fn parse_survey(text: &str, file: &str) -> Result<SurveyDef, Vec<FileError>>
             other => other.map(|f| f.value),
         };
         let Some(item) = item else { continue };
-        if !first_use(&mut r, &mut link_lines, &item, Section::Link) {
+        if !r.first_use(&mut link_lines, &item, Section::Link) {
             continue;
         }
         if let (Some(source), Some(max)) = (source, max) {

@@ -66,6 +66,31 @@ impl<'t> Reader<'t> {
         starts.partition_point(|&s| s <= offset.min(self.text.len()))
     }
 
+    /// Remember the line of a code in `lines`; report it if already used (naming the line of
+    /// its first use). True when this is the first use.
+    pub fn first_use(
+        &mut self,
+        lines: &mut std::collections::HashMap<String, usize>,
+        code: &Field<String>,
+        section: Section,
+    ) -> bool {
+        if let Some(&first_line) = lines.get(&code.value) {
+            self.error(
+                code.offset,
+                Some(&code.value),
+                FileErrorKind::DuplicateEntry {
+                    section,
+                    code: code.value.clone(),
+                    first_line,
+                },
+            );
+            false
+        } else {
+            lines.insert(code.value.clone(), self.line(code.offset));
+            true
+        }
+    }
+
     pub fn error(&mut self, offset: usize, item: Option<&str>, kind: FileErrorKind) {
         let (line, column) = line_col(self.text, offset);
         self.errors.push((

@@ -66,7 +66,7 @@ pub fn parse_units(text: &str, file: &str) -> Result<UnitSet, Vec<FileError>> {
         let name = t.text(&mut r, "name", true);
         let name_en = t.text(&mut r, "name_en", false).map(|f| f.value);
         let Some(code) = code else { continue };
-        if !first_use(&mut r, &mut region_lines, &code, Section::Region) {
+        if !r.first_use(&mut region_lines, &code, Section::Region) {
             continue;
         }
         if let Some(name) = name {
@@ -107,7 +107,7 @@ pub fn parse_units(text: &str, file: &str) -> Result<UnitSet, Vec<FileError>> {
             .has("predecessors")
             .then(|| t.string_list(&mut r, "predecessors"));
         let Some(code) = code else { continue };
-        if !first_use(&mut r, &mut unit_lines, &code, Section::Unit) {
+        if !r.first_use(&mut unit_lines, &code, Section::Unit) {
             continue;
         }
         if let (Some(name), Some(region)) = (name, region) {
@@ -153,30 +153,6 @@ fn code_field(r: &mut Reader<'_>, t: &mut Table<'_, '_>) -> Option<Field<String>
         return None;
     }
     code
-}
-
-/// Remember the line of a code; report it if already used. True when this is the first use.
-fn first_use(
-    r: &mut Reader<'_>,
-    lines: &mut HashMap<String, usize>,
-    code: &Field<String>,
-    section: Section,
-) -> bool {
-    if let Some(&first_line) = lines.get(&code.value) {
-        r.error(
-            code.offset,
-            Some(&code.value),
-            K::DuplicateEntry {
-                section,
-                code: code.value.clone(),
-                first_line,
-            },
-        );
-        false
-    } else {
-        lines.insert(code.value.clone(), r.line(code.offset));
-        true
-    }
 }
 
 fn read_meta(r: &mut Reader<'_>, t: &Table<'_, '_>) -> (UnitSetMeta, usize) {
