@@ -196,18 +196,7 @@ pub fn run(store: Option<PathBuf>, lang: Lang, which: Which) -> anyhow::Result<E
         .and_then(|f| f.take(8).read_to_end(&mut start))
         .with_context(|| format!("{}", a.file.display()))?;
     let workbook = is_workbook(&a.file, &start);
-    if a.sheet.is_some() && !workbook {
-        return Err(anyhow!(match lang {
-            Lang::Vi => format!(
-                "{}: --sheet chỉ dùng cho sổ tính (.xlsx, .xls, .ods); tệp này được đọc như CSV",
-                a.file.display()
-            ),
-            Lang::En => format!(
-                "{}: --sheet is for workbooks (.xlsx, .xls, .ods); this file is read as CSV",
-                a.file.display()
-            ),
-        }));
-    }
+    sheet_fits(&a.file, workbook, a.sheet.as_deref(), lang)?;
     let kind = if survey {
         ImportKind::Survey
     } else {
@@ -545,4 +534,27 @@ fn print_preview(
             ),
         }
     );
+}
+
+/// `--sheet` names a sheet of a workbook: given with a file read as CSV, it is refused (every
+/// import that reads a workbook says the same).
+pub(super) fn sheet_fits(
+    file: &std::path::Path,
+    workbook: bool,
+    sheet: Option<&str>,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    if sheet.is_none() || workbook {
+        return Ok(());
+    }
+    Err(anyhow!(match lang {
+        Lang::Vi => format!(
+            "{}: --sheet chỉ dùng cho sổ tính (.xlsx, .xls, .ods); tệp này được đọc như CSV",
+            file.display()
+        ),
+        Lang::En => format!(
+            "{}: --sheet is for workbooks (.xlsx, .xls, .ods); this file is read as CSV",
+            file.display()
+        ),
+    }))
 }

@@ -134,18 +134,7 @@ pub fn import_responses(
     let y = wb.year(year).map_err(engine_err(lang))?;
     let bytes = std::fs::read(&a.file).with_context(|| format!("{}", a.file.display()))?;
     let workbook = is_workbook(&a.file, &bytes[..bytes.len().min(8)]);
-    if a.sheet.is_some() && !workbook {
-        return Err(anyhow!(match lang {
-            Lang::Vi => format!(
-                "{}: --sheet chỉ dùng cho sổ tính (.xlsx, .xls, .ods); tệp này được đọc như CSV",
-                a.file.display()
-            ),
-            Lang::En => format!(
-                "{}: --sheet is for workbooks (.xlsx, .xls, .ods); this file is read as CSV",
-                a.file.display()
-            ),
-        }));
-    }
+    super::import::sheet_fits(&a.file, workbook, a.sheet.as_deref(), lang)?;
     let format = if workbook {
         FileFormat::Workbook {
             sheet: a.sheet.as_deref(),
