@@ -176,34 +176,15 @@ fn sipas(store: Option<PathBuf>, lang: Lang, a: SipasArgs) -> anyhow::Result<Exi
         results: &results,
         previous,
     };
-    match a.format {
-        RankingFormat::Md => emit(a.output.as_deref(), lang, |w| {
-            write_sipas_markdown(w, &report, lang)
-        }),
-        RankingFormat::Csv => {
-            let cells = if a.raw { CsvCells::Raw } else { CsvCells::Safe };
-            emit(a.output.as_deref(), lang, |w| {
-                write_sipas_csv(w, &report, cells)
-            })
-        }
-        RankingFormat::Xlsx => {
-            let path = a.output.as_deref().ok_or_else(|| {
-                anyhow!(lang.pick(
-                    "--format xlsx cần -o TỆP.xlsx (sổ tính không in ra màn hình được)",
-                    "--format xlsx needs -o FILE.xlsx (a workbook cannot go to the terminal)",
-                ))
-            })?;
-            write_sipas_xlsx(path, &report, lang).with_context(|| format!("{}", path.display()))?;
-            eprintln!(
-                "{}",
-                match lang {
-                    Lang::Vi => format!("Đã ghi {}.", path.display()),
-                    Lang::En => format!("Wrote {}.", path.display()),
-                }
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+    emit_table(
+        a.format,
+        a.output.as_deref(),
+        a.raw,
+        lang,
+        |w| write_sipas_markdown(w, &report, lang),
+        |w, cells| write_sipas_csv(w, &report, cells),
+        |path| write_sipas_xlsx(path, &report, lang),
+    )
 }
 
 fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result<ExitCode> {
@@ -257,35 +238,15 @@ fn ranking(store: Option<PathBuf>, lang: Lang, a: RankingArgs) -> anyhow::Result
     }
     report.seal = Some(seal);
     eprintln!("{}.", seal.line(lang));
-    match a.format {
-        RankingFormat::Md => emit(a.output.as_deref(), lang, |w| {
-            write_ranking_markdown(w, &report, lang)
-        }),
-        RankingFormat::Csv => {
-            let cells = if a.raw { CsvCells::Raw } else { CsvCells::Safe };
-            emit(a.output.as_deref(), lang, |w| {
-                write_ranking_csv(w, &report, cells)
-            })
-        }
-        RankingFormat::Xlsx => {
-            let path = a.output.as_deref().ok_or_else(|| {
-                anyhow!(lang.pick(
-                    "--format xlsx cần -o TỆP.xlsx (sổ tính không in ra màn hình được)",
-                    "--format xlsx needs -o FILE.xlsx (a workbook cannot go to the terminal)",
-                ))
-            })?;
-            write_ranking_xlsx(path, &report, lang)
-                .with_context(|| format!("{}", path.display()))?;
-            eprintln!(
-                "{}",
-                match lang {
-                    Lang::Vi => format!("Đã ghi {}.", path.display()),
-                    Lang::En => format!("Wrote {}.", path.display()),
-                }
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+    emit_table(
+        a.format,
+        a.output.as_deref(),
+        a.raw,
+        lang,
+        |w| write_ranking_markdown(w, &report, lang),
+        |w, cells| write_ranking_csv(w, &report, cells),
+        |path| write_ranking_xlsx(path, &report, lang),
+    )
 }
 
 /// The what-if weight as typed (a decimal comma or point), for the Markdown what-if only.
@@ -466,6 +427,48 @@ fn unit(store: Option<PathBuf>, lang: Lang, a: UnitArgs) -> anyhow::Result<ExitC
     })
 }
 
+/// A table report in its format: Markdown or CSV (safe cells, or raw) to the file or standard
+/// output, a workbook to the file `-o` names.
+fn emit_table(
+    format: RankingFormat,
+    output: Option<&Path>,
+    raw: bool,
+    lang: Lang,
+    md: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    csv: impl FnOnce(&mut dyn Write, CsvCells) -> std::io::Result<()>,
+    xlsx: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> anyhow::Result<ExitCode> {
+    match format {
+        RankingFormat::Md => emit(output, lang, md),
+        RankingFormat::Csv => {
+            let cells = if raw { CsvCells::Raw } else { CsvCells::Safe };
+            emit(output, lang, |w| csv(w, cells))
+        }
+        RankingFormat::Xlsx => {
+            let path = output.ok_or_else(|| {
+                anyhow!(lang.pick(
+                    "--format xlsx cần -o TỆP.xlsx (sổ tính không in ra màn hình được)",
+                    "--format xlsx needs -o FILE.xlsx (a workbook cannot go to the terminal)",
+                ))
+            })?;
+            xlsx(path).with_context(|| format!("{}", path.display()))?;
+            said_written(path, lang);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// "Wrote FILE." on standard error.
+fn said_written(path: &Path, lang: Lang) {
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Vi => format!("Đã ghi {}.", path.display()),
+            Lang::En => format!("Wrote {}.", path.display()),
+        }
+    );
+}
+
 /// Write to the file atomically (and say so on standard error), or to standard output.
 fn emit(
     output: Option<&Path>,
@@ -475,13 +478,7 @@ fn emit(
     match output {
         Some(path) => {
             write_atomic_with(path, write).with_context(|| format!("{}", path.display()))?;
-            eprintln!(
-                "{}",
-                match lang {
-                    Lang::Vi => format!("Đã ghi {}.", path.display()),
-                    Lang::En => format!("Wrote {}.", path.display()),
-                }
-            );
+            said_written(path, lang);
         }
         None => {
             let stdout = std::io::stdout();
