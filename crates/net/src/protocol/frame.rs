@@ -236,22 +236,7 @@ pub fn read_len<R: Read + ?Sized>(r: &mut R) -> Result<usize, FrameError> {
 /// Read a frame body of `len` bytes (its length prefix was read). The buffer grows as the bytes
 /// arrive: a length that claims much costs nothing until the bytes really come.
 pub fn read_body<R: Read + ?Sized>(r: &mut R, len: usize) -> Result<Vec<u8>, FrameError> {
-    let mut body = Vec::with_capacity(len.min(READ_STEP));
-    let mut limited = r.take(len as u64);
-    loop {
-        match limited.read_to_end(&mut body) {
-            Ok(_) => break,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(FrameError::Io(e)),
-        }
-    }
-    if body.len() < len {
-        return Err(FrameError::Truncated {
-            expected: len as u64,
-            got: body.len() as u64,
-        });
-    }
-    Ok(body)
+    read_into(r, len, Vec::with_capacity(len.min(READ_STEP)))
 }
 
 /// Read a frame body of `len` bytes into a buffer of exactly that size, for a reader that has
@@ -259,7 +244,15 @@ pub fn read_body<R: Read + ?Sized>(r: &mut R, len: usize) -> Result<Vec<u8>, Fra
 /// growing (a buffer grown by doubling leaves its smaller copies behind in the allocator), and
 /// the memory is touched only as the bytes arrive.
 pub fn read_body_exact<R: Read + ?Sized>(r: &mut R, len: usize) -> Result<Vec<u8>, FrameError> {
-    let mut body = Vec::with_capacity(len);
+    read_into(r, len, Vec::with_capacity(len))
+}
+
+/// Read `len` bytes into `body`; fewer is a truncated frame.
+fn read_into<R: Read + ?Sized>(
+    r: &mut R,
+    len: usize,
+    mut body: Vec<u8>,
+) -> Result<Vec<u8>, FrameError> {
     let mut limited = r.take(len as u64);
     loop {
         match limited.read_to_end(&mut body) {
