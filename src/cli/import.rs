@@ -558,3 +558,43 @@ pub(super) fn sheet_fits(
         ),
     }))
 }
+
+/// An imported file read whole, as the results and the responses importers read theirs: its
+/// bytes, how they are read (a workbook's sheet, or CSV), its name and its SHA-256 in hex (both
+/// recorded with what it brings).
+pub(super) struct WholeFile<'a> {
+    pub bytes: Vec<u8>,
+    pub format: formats::self_import::FileFormat<'a>,
+    pub name: String,
+    pub sha256: String,
+}
+
+pub(super) fn read_whole<'a>(
+    file: &std::path::Path,
+    sheet: Option<&'a str>,
+    lang: Lang,
+) -> anyhow::Result<WholeFile<'a>> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
+    let workbook = is_workbook(file, &bytes[..bytes.len().min(8)]);
+    sheet_fits(file, workbook, sheet, lang)?;
+    let format = if workbook {
+        formats::self_import::FileFormat::Workbook { sheet }
+    } else {
+        formats::self_import::FileFormat::Csv
+    };
+    let sha256 = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(WholeFile {
+        bytes,
+        format,
+        name,
+        sha256,
+    })
+}

@@ -4,13 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
-use sha2::{Digest, Sha256};
+use anyhow::anyhow;
 
 use domain::{Command, Published, bundled, parse_units};
 use formats::results_import::parse_results;
-use formats::self_import::FileFormat;
-use formats::xlsx::is_workbook;
 use l10n::Lang;
 
 use super::data::{Source, units_source};
@@ -89,36 +86,19 @@ pub fn run(store: Option<PathBuf>, lang: Lang, a: ResultsArgs) -> anyhow::Result
     let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let src = units_of(&*wb, a.year, a.units.as_deref(), lang)?;
     let units = super::data::parse_us(&src, lang)?;
-    let bytes = std::fs::read(&a.file).with_context(|| format!("{}", a.file.display()))?;
-    let workbook = is_workbook(&a.file, &bytes[..bytes.len().min(8)]);
-    super::import::sheet_fits(&a.file, workbook, a.sheet.as_deref(), lang)?;
-    let format = if workbook {
-        FileFormat::Workbook {
-            sheet: a.sheet.as_deref(),
-        }
-    } else {
-        FileFormat::Csv
-    };
-    let file = match parse_results(&bytes, format, &units) {
+    let f = super::import::read_whole(&a.file, a.sheet.as_deref(), lang)?;
+    let file = match parse_results(&f.bytes, f.format, &units) {
         Ok(f) => f,
         Err(problems) => {
             super::import::print_problems(&a.file, &problems, lang);
             return Ok(ExitCode::FAILURE);
         }
     };
-    let sha: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let name = a.file.file_name().map_or_else(
-        || a.file.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
     let published = Published {
         units_toml: src.text,
         units_file: src.file.clone(),
-        source_file: name,
-        source_sha256: sha,
+        source_file: f.name,
+        source_sha256: f.sha256,
         rows: file.rows,
         averages: file.averages,
     };

@@ -7,13 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
-use sha2::{Digest, Sha256};
 
 use domain::bundled;
 use domain::{Change, Command, SurveyDef, parse_survey};
 use formats::responses_import::parse_responses;
-use formats::self_import::FileFormat;
-use formats::xlsx::is_workbook;
 use l10n::Lang;
 
 use super::data::Source;
@@ -132,25 +129,8 @@ pub fn import_responses(
     let wb = open_workbench(&store_dir(store, lang)?, lang)?;
     let year = pick_year(&*wb, a.year, lang)?;
     let y = wb.year(year).map_err(engine_err(lang))?;
-    let bytes = std::fs::read(&a.file).with_context(|| format!("{}", a.file.display()))?;
-    let workbook = is_workbook(&a.file, &bytes[..bytes.len().min(8)]);
-    super::import::sheet_fits(&a.file, workbook, a.sheet.as_deref(), lang)?;
-    let format = if workbook {
-        FileFormat::Workbook {
-            sheet: a.sheet.as_deref(),
-        }
-    } else {
-        FileFormat::Csv
-    };
-    let sha: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let name = a.file.file_name().map_or_else(
-        || a.file.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let upload = match parse_responses(&bytes, format, &def, &y.units, &name, &sha) {
+    let f = super::import::read_whole(&a.file, a.sheet.as_deref(), lang)?;
+    let upload = match parse_responses(&f.bytes, f.format, &def, &y.units, &f.name, &f.sha256) {
         Ok(u) => u,
         Err(problems) => {
             super::import::print_problems(&a.file, &problems, lang);
