@@ -390,19 +390,25 @@ impl StoreError {
                         path.display()
                     ),
                 };
-                for p in problems.iter().take(SHOWN) {
+                // Another account's store: its own folder says it all (every file in it, and
+                // every folder this account cannot read, would say the same again).
+                let shown: Vec<&P> = match problems.iter().find(|p| p.path() == path) {
+                    Some(top) if not_mine => vec![top],
+                    _ => problems.iter().collect(),
+                };
+                for p in shown.iter().take(SHOWN) {
                     out.push_str("\n  - ");
                     out.push_str(&p.message(lang));
                 }
-                if problems.len() > SHOWN {
+                if shown.len() > SHOWN {
                     out.push_str(&match lang {
                         Lang::En => format!(
                             "\n  … and {} more (`thamdinh doctor` lists them all)",
-                            problems.len() - SHOWN
+                            shown.len() - SHOWN
                         ),
                         Lang::Vi => format!(
                             "\n  … và {} vấn đề khác (`thamdinh doctor` liệt kê đủ)",
-                            problems.len() - SHOWN
+                            shown.len() - SHOWN
                         ),
                     });
                 }
@@ -536,5 +542,8 @@ mod tests {
         let vi = member.message(Lang::Vi);
         assert!(vi.contains("kho thuộc tài khoản khác"), "{vi}");
         assert!(!vi.contains("Permission denied"), "{vi}");
+        // One line for the store folder: its files and unreadable folders would repeat it.
+        assert_eq!(vi.matches("\n  - ").count(), 1, "{vi}");
+        assert!(!vi.contains("journal"), "{vi}");
     }
 }
