@@ -73,18 +73,21 @@ impl VerifyReport {
     pub fn message(&self, lang: Lang) -> String {
         let mut out = match lang {
             Lang::En => format!(
-                "{} events, {} items checked. {}.",
-                self.events,
-                self.items_checked,
-                self.seal.line(lang)
+                "{} events, {} items checked.",
+                self.events, self.items_checked
             ),
             Lang::Vi => format!(
-                "Đã kiểm tra {} sự kiện, {} mục. {}.",
-                self.events,
-                self.items_checked,
-                self.seal.line(lang)
+                "Đã kiểm tra {} sự kiện, {} mục.",
+                self.events, self.items_checked
             ),
         };
+        // A seal that is not that of the events checked (the journal could not be read through
+        // to compute it) is not shown: "0/0000000000000000" after 3,359 events would mislead.
+        if self.seal.seq == self.events {
+            out.push(' ');
+            out.push_str(&self.seal.line(lang));
+            out.push('.');
+        }
         if let Some((seq, why)) = &self.first_bad_event {
             let why = why.get(lang);
             out.push(' ');
@@ -165,5 +168,32 @@ mod tests {
             ..r
         };
         assert!(r.ok());
+    }
+
+    /// A journal damaged part-way is read up to the damage without a seal for it: no
+    /// "0/0000000000000000" beside the events that were checked.
+    #[test]
+    fn a_seal_that_is_not_of_the_events_checked_is_not_shown() {
+        let damaged = VerifyReport {
+            events: 3359,
+            first_bad_event: Some((3360, l10n::Said::new("mã kiểm tra sai", "checksum"))),
+            ..VerifyReport::default()
+        };
+        let vi = damaged.message(Lang::Vi);
+        assert!(!vi.contains("Dấu niêm phong"), "{vi}");
+        assert!(vi.contains("Đã kiểm tra 3359 sự kiện") && vi.contains("từ sự kiện 3360"));
+        let mut hash = [0u8; 32];
+        hash[0] = 0xab;
+        let sound = VerifyReport {
+            events: 12,
+            seal: Seal { seq: 12, hash },
+            state_checked: true,
+            ..VerifyReport::default()
+        };
+        assert!(
+            sound
+                .message(Lang::En)
+                .contains("Store seal: 12/ab00000000000000.")
+        );
     }
 }
