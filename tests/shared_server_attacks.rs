@@ -686,3 +686,53 @@ fn another_users_stopped_personal_store_is_said_to_be_theirs() {
     assert!(msg.contains("personal store of the account"), "{msg}");
     assert!(!msg.contains("systemctl"), "{msg}");
 }
+
+/// A member running `serve` (or `rebuild`) on a store they may not look into was told it was
+/// "not a thamdinh store (no sled/ folder inside)": it is another account's store, and the
+/// message says whose (the review of this stop, by hand as a second account).
+#[test]
+#[cfg_attr(
+    not(thamdinh_root),
+    ignore = "needs root to create a second OS account (.ci/run runs as root)"
+)]
+fn a_store_another_account_may_not_look_into_is_named_as_theirs_not_as_no_store() {
+    let other = TempUser::new("peek");
+    let tmp = open_tempdir();
+    let dir = tmp.path().join("st");
+    store_with_me(&dir);
+    stop_server(&dir);
+    assert_eq!(mode(&dir) & 0o077, 0, "the store folder is private");
+    let root = format!("{} (uid 0)", me());
+    for cmd in ["serve", "rebuild"] {
+        let out = other
+            .command(bin())
+            .args(["--lang", "en", "--store"])
+            .arg(&dir)
+            .arg(cmd)
+            .output()
+            .unwrap();
+        let msg = text(&out);
+        assert!(!out.status.success(), "{cmd}: {msg}");
+        assert!(!msg.contains("not a thamdinh store"), "{cmd}: {msg}");
+        assert!(
+            msg.contains("belongs to another account") && msg.contains(&root),
+            "{cmd}: {msg}"
+        );
+    }
+    // A folder with no store in it is still "not a thamdinh store".
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    chmod(&empty, 0o755);
+    let out = other
+        .command(bin())
+        .args(["--lang", "en", "--store"])
+        .arg(&empty)
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("not a thamdinh store"),
+        "{}",
+        text(&out)
+    );
+}

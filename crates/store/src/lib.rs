@@ -224,6 +224,28 @@ impl Store {
         layout::journal_dir(dir).is_dir() || layout::sled_dir(dir).is_dir()
     }
 
+    /// Why there is no store to open in `dir`: none there, or — when this account may not look
+    /// into the folder — whose folder it is (another account's store is not "no store").
+    pub fn not_found(dir: &Path) -> StoreError {
+        let hidden =
+            std::fs::read_dir(dir).is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied);
+        let problems = if hidden {
+            access::refusals(dir)
+        } else {
+            Vec::new()
+        };
+        if problems.is_empty() {
+            StoreError::NotAStore {
+                path: dir.to_path_buf(),
+            }
+        } else {
+            StoreError::Access {
+                path: dir.to_path_buf(),
+                problems,
+            }
+        }
+    }
+
     /// Whether some process (a server, or a command that opened the store itself) has the store
     /// in `dir` open, asked without waiting and without opening it.
     pub fn probe_lock(dir: &Path) -> LockProbe {
@@ -283,9 +305,7 @@ impl Store {
         cut_unconfirmed: bool,
     ) -> Result<Store, StoreError> {
         if !Store::exists(dir) {
-            return Err(StoreError::NotAStore {
-                path: dir.to_path_buf(),
-            });
+            return Err(Store::not_found(dir));
         }
         let lock = lock::take(dir)?;
         locked();

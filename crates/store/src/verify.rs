@@ -887,9 +887,7 @@ impl Store {
     /// state compared when sled can be opened. For a store too damaged to serve.
     pub fn verify_offline(dir: &Path) -> Result<VerifyReport, StoreError> {
         if !Store::exists(dir) {
-            return Err(StoreError::NotAStore {
-                path: dir.to_path_buf(),
-            });
+            return Err(Store::not_found(dir));
         }
         let lock = lock::take(dir)?;
         let mut report = VerifyReport::default();
@@ -1348,9 +1346,7 @@ impl Store {
     /// the number of events applied.
     pub fn rebuild(dir: &Path) -> Result<(Store, u64), StoreError> {
         if !Store::exists(dir) {
-            return Err(StoreError::NotAStore {
-                path: dir.to_path_buf(),
-            });
+            return Err(Store::not_found(dir));
         }
         {
             let _lock = lock::take(dir)?;

@@ -359,9 +359,7 @@ pub(crate) fn log_line(s: &str) -> String {
 /// `thamdinh serve`: log to `DIR/server.log`, start, and stop on SIGTERM, SIGINT or SIGHUP.
 pub fn run(dir: &Path, opts: &ServeOptions) -> Result<(), ServerError> {
     if !Store::exists(dir) {
-        return Err(ServerError::Store(StoreError::NotAStore {
-            path: dir.to_path_buf(),
-        }));
+        return Err(ServerError::Store(Store::not_found(dir)));
     }
     // Whatever the server creates (the log, the socket, sled's files) is private to its
     // account unless it opens it up itself.

@@ -453,9 +453,7 @@ impl Store {
     /// state compared when sled can be opened. For a store too damaged to serve.
     pub(crate) fn verify_offline_reference(dir: &Path) -> Result<VerifyReport, StoreError> {
         if !Store::exists(dir) {
-            return Err(StoreError::NotAStore {
-                path: dir.to_path_buf(),
-            });
+            return Err(Store::not_found(dir));
         }
         let lock = lock::take(dir)?;
         let mut report = VerifyReport::default();
